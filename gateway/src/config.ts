@@ -1,0 +1,35 @@
+import { join } from 'node:path';
+import { commonSettings, parseConfig, setting } from '@dbwe/platform';
+
+export const SUBGRAPH_NAMES = ['community', 'projects', 'ledger', 'impact'] as const;
+export type SubgraphName = (typeof SUBGRAPH_NAMES)[number];
+
+const defaultPorts: Record<SubgraphName, number> = { community: 4101, projects: 4102, ledger: 4103, impact: 4104 };
+
+export const gatewaySettings = {
+  ...commonSettings,
+  PORT: setting.integer(4000, { min: 0, max: 65535 }),
+  SUPERGRAPH_PATH: setting.string(join(__dirname, '..', '..', 'schema', 'supergraph.graphql')),
+  COMMUNITY_URL: setting.url(`http://127.0.0.1:${defaultPorts.community}/graphql`),
+  PROJECTS_URL: setting.url(`http://127.0.0.1:${defaultPorts.projects}/graphql`),
+  LEDGER_URL: setting.url(`http://127.0.0.1:${defaultPorts.ledger}/graphql`),
+  IMPACT_URL: setting.url(`http://127.0.0.1:${defaultPorts.impact}/graphql`),
+  SUBGRAPH_TIMEOUT_MS: setting.integer(10_000, { min: 100, max: 120_000 }),
+  /** Local development: tokens signed with this shared secret (HS256). */
+  JWT_SECRET: setting.optionalString(),
+  /** Production: the identity provider's key set; tokens must be RS256 or ES256. */
+  JWT_JWKS_URL: setting.optionalUrl(),
+  JWT_ISSUER: setting.string('dbwe-local'),
+  JWT_AUDIENCE: setting.string('dbwe-graph'),
+  MAX_BODY_BYTES: setting.integer(100_000, { min: 1_000 }),
+};
+
+export type GatewayConfig = ReturnType<typeof parseConfig<typeof gatewaySettings>>;
+
+export function readGatewayConfig(env: Record<string, string | undefined> = process.env): GatewayConfig {
+  return parseConfig(gatewaySettings, env);
+}
+
+export function subgraphUrls(config: GatewayConfig): Record<SubgraphName, string> {
+  return { community: config.COMMUNITY_URL, projects: config.PROJECTS_URL, ledger: config.LEDGER_URL, impact: config.IMPACT_URL };
+}

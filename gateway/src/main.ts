@@ -1,0 +1,22 @@
+import { ConfigError, createLogger, exitWith, onShutdown } from '@dbwe/platform';
+import { readGatewayConfig } from './config';
+import { createGateway } from './gateway';
+
+async function main() {
+  let config;
+  let gateway;
+  try {
+    config = readGatewayConfig();
+    const logger = createLogger('gateway', config.LOG_LEVEL);
+    gateway = createGateway(config, logger);
+    await gateway.start();
+    const address = await gateway.http.listen(config.PORT, config.HOST);
+    logger.info({ port: address.port }, `gateway ready at http://${config.HOST}:${address.port}/`);
+    onShutdown(logger, () => gateway!.stop());
+  } catch (error) {
+    if (error instanceof ConfigError) exitWith('gateway', `configuration error: ${error.message}`);
+    exitWith('gateway', error instanceof Error ? error.message : String(error));
+  }
+}
+
+void main();

@@ -1,0 +1,167 @@
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { randomUUID } from 'node:crypto';
+import { HeaderMap, type ApolloServer, type BaseContext, type HTTPGraphQLResponse } from '@apollo/server';
+import type { Logger } from 'pino';
+import { REQUEST_ID_HEADER } from './identity';
+
+export type RouteHandler = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
+
+export interface HttpAppOptions<TContext extends BaseContext> {
+  apollo: ApolloServer<TContext>;
+  /** Builds the GraphQL context; may throw a GraphQLError with extensions.http.status. */
+  context: (req: IncomingMessage, requestId: string) => Promise<TContext>;
+  logger: Logger;
+  /** Extra routes by "METHOD path", e.g. "GET /health". */
+  routes?: Record<string, RouteHandler>;
+  /** Requests larger than this are refused with 413 before parsing. */
+  maxBodyBytes?: number;
+  /** Runs before GraphQL handling; returning true means it has answered the request. */
+  intercept?: (req: IncomingMessage, res: ServerResponse, requestId: string) => boolean | Promise<boolean>;
+}
+
+export interface HttpApp {
+  server: http.Server;
+  listen(port: number, host?: string): Promise<AddressInfo>;
+  /** Stops accepting, lets in-flight requests finish, then closes. */
+  close(): Promise<void>;
+  inFlight(): number;
+}
+
+class BodyTooLarge extends Error {}
+
+function readBody(req: IncomingMessage, limit: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(req.headers['content-length'] ?? 0);
+    if (declared > limit) {
+      reject(new BodyTooLarge());
+      req.resume();
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        reject(new BodyTooLarge());
+        req.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), ...headers });
+  res.end(text);
+}
+
+function graphQLErrorResponse(res: ServerResponse, status: number, code: string, message: string): void {
+  sendJson(res, status, { errors: [{ message, extensions: { code } }] });
+}
+
+async function writeApolloResponse(res: ServerResponse, response: HTTPGraphQLResponse): Promise<void> {
+  for (const [key, value] of response.headers) res.setHeader(key, value);
+  res.statusCode = response.status ?? 200;
+  if (response.body.kind === 'complete') {
+    res.end(response.body.string);
+    return;
+  }
+  for await (const chunk of response.body.asyncIterator) res.write(chunk);
+  res.end();
+}
+
+/**
+ * A plain node:http front for Apollo Server, shared by the gateway and every
+ * subgraph: body size limit, request ids, health routes and graceful close.
+ */
+export function createHttpApp<TContext extends BaseContext>(options: HttpAppOptions<TContext>): HttpApp {
+  const { apollo, logger, routes = {}, maxBodyBytes = 1_000_000 } = options;
+  let active = 0;
+  let closing = false;
+
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    const started = process.hrtime.bigint();
+    const incomingId = req.headers[REQUEST_ID_HEADER];
+    const requestId = typeof incomingId === 'string' && /^[\w.:-]{1,128}$/.test(incomingId) ? incomingId : randomUUID();
+    res.setHeader(REQUEST_ID_HEADER, requestId);
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    active++;
+    res.on('close', () => {
+      active--;
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      logger.info({ requestId, method: req.method, path: url.pathname, status: res.statusCode, ms: Math.round(ms * 10) / 10 }, 'request');
+    });
+    if (closing) res.setHeader('connection', 'close');
+
+    const route = routes[`${req.method} ${url.pathname}`];
+    if (route) return route(req, res);
+    if (options.intercept && (await options.intercept(req, res, requestId))) return;
+    if (url.pathname !== '/' && url.pathname !== '/graphql') {
+      return sendJson(res, 404, { error: 'not found' });
+    }
+
+    let body: unknown;
+    if (req.method === 'POST') {
+      let text: string;
+      try {
+        text = await readBody(req, maxBodyBytes);
+      } catch (error) {
+        if (error instanceof BodyTooLarge) return graphQLErrorResponse(res, 413, 'BAD_REQUEST', `Request body is larger than ${maxBodyBytes} bytes.`);
+        throw error;
+      }
+      const contentType = req.headers['content-type'] ?? '';
+      if (contentType.startsWith('application/json') || contentType.startsWith('application/graphql-response+json')) {
+        try {
+          body = JSON.parse(text);
+        } catch {
+          return graphQLErrorResponse(res, 400, 'BAD_REQUEST', 'The request body is not valid JSON.');
+        }
+      } else {
+        body = text;
+      }
+    }
+
+    const headers = new HeaderMap();
+    for (const [key, value] of Object.entries(req.headers)) {
+      if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
+    }
+    const response = await apollo.executeHTTPGraphQLRequest({
+      httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
+      context: () => options.context(req, requestId),
+    });
+    await writeApolloResponse(res, response);
+  };
+
+  const server = http.createServer((req, res) => {
+    handle(req, res).catch((error) => {
+      logger.error({ err: error }, 'request failed');
+      if (!res.headersSent) graphQLErrorResponse(res, 500, 'INTERNAL_SERVER_ERROR', 'Internal server error');
+      else res.end();
+    });
+  });
+  server.keepAliveTimeout = 65_000;
+
+  return {
+    server,
+    inFlight: () => active,
+    listen(port, host = '127.0.0.1') {
+      return new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, host, () => resolve(server.address() as AddressInfo));
+      });
+    },
+    async close() {
+      closing = true;
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      const idleSweep = setInterval(() => server.closeIdleConnections(), 100);
+      await closed;
+      clearInterval(idleSweep);
+    },
+  };
+}

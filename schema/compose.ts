@@ -1,0 +1,57 @@
+/**
+ * Composes the four subgraph SDL files into the supergraph the gateway serves
+ * (schema/supergraph.graphql) and the public API schema for client developers
+ * (schema/api.graphql). Run with --check to fail when either file is stale.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse, printSchema, lexicographicSortSchema } from 'graphql';
+import { composeServices } from '@apollo/composition';
+
+export const SUBGRAPHS = ['community', 'projects', 'ledger', 'impact'] as const;
+const root = join(__dirname, '..');
+
+/** Subgraph URLs written into the supergraph: the docker-compose service names; the gateway overrides them from its config. */
+export const defaultSubgraphUrl = (name: string) => `http://${name}:4000/graphql`;
+
+export function compose(): { supergraph: string; api: string } {
+  const services = SUBGRAPHS.map((name) => ({
+    name,
+    url: defaultSubgraphUrl(name),
+    typeDefs: parse(readFileSync(join(root, 'subgraphs', name, 'schema.graphql'), 'utf8')),
+  }));
+  const result = composeServices(services);
+  if (result.errors) {
+    throw new Error(`composition failed:\n${result.errors.map((e) => `  - ${e.message}`).join('\n')}`);
+  }
+  return {
+    supergraph: result.supergraphSdl,
+    api: printSchema(lexicographicSortSchema(result.schema.toAPISchema().toGraphQLJSSchema())) + '\n',
+  };
+}
+
+export const SUPERGRAPH_PATH = join(__dirname, 'supergraph.graphql');
+export const API_PATH = join(__dirname, 'api.graphql');
+
+if (require.main === module) {
+  try {
+    const { supergraph, api } = compose();
+    if (process.argv.includes('--check')) {
+      const stale = [
+        [SUPERGRAPH_PATH, supergraph],
+        [API_PATH, api],
+      ].filter(([path, text]) => readFileSync(path, 'utf8') !== text);
+      if (stale.length > 0) {
+        console.error(`stale: ${stale.map(([p]) => p).join(', ')}; run npm run compose`);
+        process.exit(1);
+      }
+    } else {
+      writeFileSync(SUPERGRAPH_PATH, supergraph);
+      writeFileSync(API_PATH, api);
+      console.log('wrote schema/supergraph.graphql and schema/api.graphql');
+    }
+  } catch (error) {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  }
+}

@@ -1,0 +1,122 @@
+/**
+ * `npm start`: the whole platform on one machine. Without DATABASE_URL it
+ * runs an embedded PostgreSQL with its data in .data/; it starts the four
+ * subgraphs (each migrates its own schema and loads the demo data once) and
+ * then the gateway. Ctrl-C or SIGTERM stops everything.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { DATA_DIR, localSecrets } from './local-env';
+import { ensureDatabase, startEmbeddedPostgres, type RunningPostgres } from './embedded-postgres';
+
+const root = join(__dirname, '..');
+const SUBGRAPHS = [
+  ['community', 4101],
+  ['projects', 4102],
+  ['ledger', 4103],
+  ['impact', 4104],
+] as const;
+
+const say = (line: string) => process.stdout.write(`[dbwe] ${line}\n`);
+const children: { name: string; process: ChildProcess }[] = [];
+let postgres: RunningPostgres | null = null;
+let stopping = false;
+
+async function waitReady(name: string, url: string, child: ChildProcess, timeoutMs = 60_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    if (child.exitCode !== null) throw new Error(`${name} exited with code ${child.exitCode} while starting`);
+    const ok = await fetch(url, { signal: AbortSignal.timeout(1000) }).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`${name} was not ready within ${timeoutMs / 1000} s`);
+}
+
+function launch(name: string, entry: string, env: Record<string, string>): ChildProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
+    cwd: root,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  child.on('exit', (code, signal) => {
+    if (!stopping) {
+      say(`${name} stopped unexpectedly (${signal ?? `exit code ${code}`}); shutting down`);
+      void shutdown(1);
+    }
+  });
+  children.push({ name, process: child });
+  return child;
+}
+
+async function shutdown(code: number): Promise<never> {
+  if (stopping) return new Promise(() => undefined);
+  stopping = true;
+  say('stopping…');
+  // Gateway first so no new work reaches the subgraphs, then the subgraphs, then the database.
+  for (const { process: child } of [...children].reverse()) {
+    if (child.exitCode !== null || child.signalCode !== null) continue;
+    child.kill('SIGTERM');
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        child.kill('SIGKILL');
+        resolve();
+      }, 20_000);
+      child.once('exit', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+  if (postgres) await postgres.stop().catch((error) => say(`could not stop PostgreSQL cleanly: ${error}`));
+  say('stopped');
+  process.exit(code);
+}
+
+async function main(): Promise<void> {
+  process.on('SIGINT', () => void shutdown(0));
+  process.on('SIGTERM', () => void shutdown(0));
+  const secrets = { ...localSecrets(), ...pickDefined(['JWT_SECRET', 'INTERNAL_ASSERTION_SECRET']) };
+
+  let databaseUrl = process.env.DATABASE_URL;
+  const perSubgraph = SUBGRAPHS.every(([name]) => process.env[`${name.toUpperCase()}_DATABASE_URL`]);
+  if (!databaseUrl && !perSubgraph) {
+    const port = Number(process.env.EMBEDDED_POSTGRES_PORT ?? 54329);
+    say(`no DATABASE_URL: starting embedded PostgreSQL on port ${port} (data in ${join(DATA_DIR, 'postgres')})`);
+    postgres = await startEmbeddedPostgres(join(DATA_DIR, 'postgres'), port, say);
+    await ensureDatabase(postgres.url('postgres'), 'dbwe');
+    databaseUrl = postgres.url('dbwe');
+  }
+
+  const common: Record<string, string> = {
+    INTERNAL_ASSERTION_SECRET: secrets.INTERNAL_ASSERTION_SECRET,
+    SEED_DEMO: process.env.SEED_DEMO ?? 'true',
+    ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+  };
+  await Promise.all(
+    SUBGRAPHS.map(async ([name, port]) => {
+      const child = launch(name, `subgraphs/${name}/src/main.ts`, { ...common, PORT: String(port) });
+      await waitReady(name, `http://127.0.0.1:${port}/ready`, child);
+    }),
+  );
+  const gatewayPort = process.env.PORT ?? '4000';
+  const gateway = launch('gateway', 'gateway/src/main.ts', {
+    INTERNAL_ASSERTION_SECRET: secrets.INTERNAL_ASSERTION_SECRET,
+    ...(process.env.JWT_JWKS_URL ? {} : { JWT_SECRET: secrets.JWT_SECRET }),
+    PORT: gatewayPort,
+  });
+  await waitReady('gateway', `http://127.0.0.1:${gatewayPort}/ready`, gateway);
+  say(`ready: open http://localhost:${gatewayPort}/ for Apollo Sandbox; npm run token -- --help prints tokens`);
+}
+
+function pickDefined(names: string[]): Record<string, string> {
+  return Object.fromEntries(names.filter((n) => process.env[n]).map((n) => [n, process.env[n]!]));
+}
+
+main().catch((error) => {
+  say(`could not start: ${error instanceof Error ? error.message : error}`);
+  void shutdown(1);
+});

@@ -1,0 +1,4 @@
+import type { SubgraphContext } from '@dbwe/platform';
+import type { createLoaders } from './loaders';
+
+export type Context = SubgraphContext<ReturnType<typeof createLoaders>>;

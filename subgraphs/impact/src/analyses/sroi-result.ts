@@ -1,0 +1,7 @@
+import type { AnalysisEntity } from './analysis.entity';
+import type { SroiCalculation } from './sroi';
+
+export interface SroiResultValue {
+  analysis: AnalysisEntity;
+  calculation: SroiCalculation;
+}

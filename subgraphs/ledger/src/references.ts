@@ -1,0 +1,8 @@
+/** Entities other subgraphs own; the ledger knows them only by id. */
+export interface ProjectRef {
+  id: string;
+}
+
+export interface NeighbourhoodRef {
+  id: string;
+}

@@ -1,0 +1,8 @@
+/** Entities the community subgraph owns; projects knows them only by id. */
+export interface NeighbourhoodRef {
+  id: string;
+}
+
+export interface MemberRef {
+  id: string;
+}
