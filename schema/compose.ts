@@ -14,11 +14,12 @@ const root = join(__dirname, '..');
 /** Subgraph URLs written into the supergraph: the docker-compose service names; the gateway overrides them from its config. */
 export const defaultSubgraphUrl = (name: string) => `http://${name}:4000/graphql`;
 
-export function compose(): { supergraph: string; api: string } {
+/** `edit` lets tests compose a changed SDL without touching the files. */
+export function compose(edit: (name: string, sdl: string) => string = (_name, sdl) => sdl): { supergraph: string; api: string } {
   const services = SUBGRAPHS.map((name) => ({
     name,
     url: defaultSubgraphUrl(name),
-    typeDefs: parse(readFileSync(join(root, 'subgraphs', name, 'schema.graphql'), 'utf8')),
+    typeDefs: parse(edit(name, readFileSync(join(root, 'subgraphs', name, 'schema.graphql'), 'utf8'))),
   }));
   const result = composeServices(services);
   if (result.errors) {

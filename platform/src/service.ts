@@ -49,18 +49,23 @@ export function onShutdown(logger: Logger, stop: () => Promise<void>, graceMs = 
   process.on('SIGINT', handler);
 }
 
+/** Every environment variable a subgraph reads (deployment files are checked against this). */
+export function subgraphSettings(name: string, defaultPort = 4000) {
+  return {
+    ...commonSettings,
+    ...databaseSettings(name),
+    PORT: setting.integer(defaultPort, { min: 0, max: 65535 }),
+    DATABASE_CONNECT_TIMEOUT_MS: setting.integer(10_000, { min: 0 }),
+    MIGRATE_ON_START: setting.boolean(true),
+    SEED_DEMO: setting.boolean(false),
+  };
+}
+
 /** The whole life of a subgraph process: config, database, migrations, demo data, listen, shutdown. */
 export async function runSubgraph<TLoaders>(module: SubgraphModule<TLoaders>): Promise<void> {
   let config;
   try {
-    config = parseConfig({
-      ...commonSettings,
-      ...databaseSettings(module.name),
-      PORT: setting.integer(module.defaultPort, { min: 0, max: 65535 }),
-      DATABASE_CONNECT_TIMEOUT_MS: setting.integer(10_000, { min: 0 }),
-      MIGRATE_ON_START: setting.boolean(true),
-      SEED_DEMO: setting.boolean(false),
-    });
+    config = parseConfig(subgraphSettings(module.name, module.defaultPort));
   } catch (error) {
     if (error instanceof ConfigError) exitWith(module.name, `configuration error: ${error.message}`);
     throw error;

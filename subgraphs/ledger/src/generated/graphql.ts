@@ -97,7 +97,7 @@ export type Money = {
   __typename?: 'Money';
   /** Decimal string with the unit's decimals, e.g. "-12.50" (EUR) or "3.25" (hours). */
   amount: Scalars['String']['output'];
-  /** The same amount as an integer of minor units (cents or minutes). */
+  /** The same amount as an integer of minor units (cents, or hundredths of an hour). */
   minorUnits: Scalars['Int64']['output'];
   /** The unit. */
   unit: Unit;
@@ -143,7 +143,7 @@ export type QueryLedgerEntryArgs = {
 export type Unit =
   /** Euros; minor unit is the cent. */
   | 'EUR'
-  /** Volunteer hours; minor unit is the minute. */
+  /** Volunteer hours; minor unit is a hundredth of an hour. */
   | 'HOUR';
 
 export type WithIndex<TObject> = TObject & Record<string, any>;
