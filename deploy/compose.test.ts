@@ -1,0 +1,355 @@
+/**
+ * There is no Docker engine in CI, so this test is the check on
+ * docker-compose.yml and Dockerfile: the right services, only the gateway
+ * published, every service running its own entry point, and every environment
+ * variable one that the code actually reads, with values its own config
+ * parser accepts.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join, resolve } from 'node:path';
+import { parse } from 'yaml';
+import { commonSettings, parseConfig } from '../platform/src/config';
+import { databaseSettings, pickDatabaseUrl } from '../platform/src/database';
+import { subgraphSettings } from '../platform/src/service';
+import { gatewaySettings, SUBGRAPH_NAMES } from '../gateway/src/config';
+
+const root = join(__dirname, '..');
+const SUBGRAPHS = [...SUBGRAPH_NAMES];
+const APP_SERVICES = [...SUBGRAPHS, 'gateway'];
+const CONTAINER_PORT = 4000;
+
+interface ComposeService {
+  image?: string;
+  build?: string | { context?: string; dockerfile?: string };
+  command?: string | string[];
+  ports?: (string | number | { target?: number | string; published?: number | string })[];
+  expose?: unknown[];
+  environment?: Record<string, string | number | boolean | null> | string[];
+  depends_on?: string[] | Record<string, { condition?: string }>;
+  healthcheck?: { test?: string | string[]; disable?: boolean };
+  restart?: string;
+  volumes?: (string | { type?: string; source?: string; target?: string })[];
+  network_mode?: string;
+}
+
+interface ComposeFile {
+  services: Record<string, ComposeService>;
+  volumes?: Record<string, unknown>;
+}
+
+// Compose honours YAML merge keys (`<<: *anchor`); so must the parse here.
+const composeText = readFileSync(join(root, 'docker-compose.yml'), 'utf8');
+const compose = parse(composeText, { merge: true }) as ComposeFile;
+const services = compose.services;
+
+/** What the operator exports before `docker compose up`: the secrets only. */
+const operatorEnv: Record<string, string> = {
+  INTERNAL_ASSERTION_SECRET: 'i'.repeat(40),
+  JWT_SECRET: 'j'.repeat(40),
+  POSTGRES_PASSWORD: 'postgres-password-for-the-test',
+};
+
+/**
+ * Compose variable interpolation: $$, $VAR, ${VAR}, ${VAR:-default},
+ * ${VAR-default}, ${VAR:?error}, ${VAR?error}. Throws like compose does when a
+ * required variable is missing.
+ */
+function interpolate(text: string, vars: Record<string, string>): string {
+  return text.replace(
+    /\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?])([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g,
+    (match, braced: string | undefined, op: string | undefined, arg: string | undefined, bare: string | undefined) => {
+      if (match === '$$') return '$';
+      const name = (braced ?? bare)!;
+      const value = vars[name];
+      const unsetOrEmpty = value === undefined || (op?.startsWith(':') ?? false) && value === '';
+      if (op?.endsWith('?') && unsetOrEmpty) throw new Error(`required variable ${name} is missing a value: ${arg}`);
+      if (op?.endsWith('-') && unsetOrEmpty) return arg ?? '';
+      return value ?? '';
+    },
+  );
+}
+
+function rawEnvironment(service: ComposeService): Record<string, string> {
+  const env = service.environment ?? {};
+  if (Array.isArray(env)) {
+    return Object.fromEntries(
+      env.map((entry) => {
+        const at = entry.indexOf('=');
+        return at < 0 ? [entry, ''] : [entry.slice(0, at), entry.slice(at + 1)];
+      }),
+    );
+  }
+  return Object.fromEntries(Object.entries(env).map(([k, v]) => [k, v === null ? '' : String(v)]));
+}
+
+/** The environment the container would receive, after interpolation. */
+function containerEnvironment(service: ComposeService, vars = operatorEnv): Record<string, string> {
+  return Object.fromEntries(Object.entries(rawEnvironment(service)).map(([k, v]) => [k, interpolate(v, vars)]));
+}
+
+function commandOf(service: ComposeService): string[] {
+  const { command } = service;
+  if (command === undefined) return [];
+  return Array.isArray(command) ? command.map(String) : command.trim().split(/\s+/);
+}
+
+function publishedPorts(service: ComposeService): { published: string; target: string }[] {
+  return (service.ports ?? []).map((port) => {
+    if (typeof port === 'object') return { published: String(port.published ?? ''), target: String(port.target ?? '') };
+    // "[ip:]published:target[/protocol]" or a bare container port.
+    const parts = String(port).replace(/\/(tcp|udp)$/, '').split(':');
+    const target = parts[parts.length - 1];
+    const published = parts.length >= 2 ? parts[parts.length - 2] : '';
+    return { published, target };
+  });
+}
+
+function dependsOn(service: ComposeService): Record<string, string | undefined> {
+  const deps = service.depends_on ?? {};
+  if (Array.isArray(deps)) return Object.fromEntries(deps.map((d) => [d, undefined]));
+  return Object.fromEntries(Object.entries(deps).map(([name, d]) => [name, d?.condition]));
+}
+
+function healthcheckCommand(service: ComposeService): string[] {
+  const test = service.healthcheck?.test;
+  if (test === undefined) return [];
+  return Array.isArray(test) ? test : ['CMD-SHELL', test];
+}
+
+/** Runs a `node -e` healthcheck with its URL pointed at a local server; returns the exit code. */
+function runNodeHealthcheck(test: string[], targetUrl: string): Promise<number | null> {
+  expect(test.slice(0, 3)).toEqual(['CMD', 'node', '-e']);
+  const script = test[3].replace(`http://127.0.0.1:${CONTAINER_PORT}`, targetUrl).replace(`http://localhost:${CONTAINER_PORT}`, targetUrl);
+  expect(script).toContain(targetUrl);
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(process.execPath, ['-e', script], { stdio: 'ignore' });
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error('healthcheck script did not exit within 10 s'));
+    }, 10_000);
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      resolvePromise(code);
+    });
+  });
+}
+
+describe('docker-compose.yml', () => {
+  test('has exactly postgres, the four subgraphs and the gateway', () => {
+    expect(Object.keys(services).sort()).toEqual(['community', 'gateway', 'impact', 'ledger', 'postgres', 'projects']);
+  });
+
+  test('publishes only the gateway, on host port 4000 to container port 4000', () => {
+    for (const [name, service] of Object.entries(services)) {
+      if (name === 'gateway') continue;
+      expect({ name, ports: service.ports ?? [] }).toEqual({ name, ports: [] });
+      expect({ name, network_mode: service.network_mode }).toEqual({ name, network_mode: undefined });
+    }
+    expect(publishedPorts(services.gateway)).toEqual([{ published: '4000', target: '4000' }]);
+  });
+
+  test.each(SUBGRAPHS)('%s runs its own main.ts, which exists', (name) => {
+    const command = commandOf(services[name]);
+    const entry = `subgraphs/${name}/src/main.ts`;
+    expect(command).toEqual(['node', '--import', 'tsx', entry]);
+    expect(existsSync(join(root, entry))).toBe(true);
+  });
+
+  test('the gateway runs gateway/src/main.ts, which exists', () => {
+    expect(commandOf(services.gateway)).toEqual(['node', '--import', 'tsx', 'gateway/src/main.ts']);
+    expect(existsSync(join(root, 'gateway/src/main.ts'))).toBe(true);
+  });
+
+  test('the subgraph settings spec covers what runSubgraph is documented to read', () => {
+    for (const name of SUBGRAPHS) {
+      const known = Object.keys(subgraphSettings(name));
+      const expected = [
+        ...Object.keys(commonSettings),
+        ...Object.keys(databaseSettings(name)),
+        'PORT',
+        'MIGRATE_ON_START',
+        'SEED_DEMO',
+        'DATABASE_CONNECT_TIMEOUT_MS',
+      ];
+      expect(known.sort()).toEqual([...new Set(expected)].sort());
+    }
+  });
+
+  test.each(SUBGRAPHS)('%s sets only environment variables the subgraph reads', (name) => {
+    const known = new Set(Object.keys(subgraphSettings(name)));
+    const unknown = Object.keys(rawEnvironment(services[name])).filter((v) => !known.has(v));
+    expect(unknown).toEqual([]);
+  });
+
+  test('the gateway sets only environment variables the gateway reads', () => {
+    const known = new Set(Object.keys(gatewaySettings));
+    const unknown = Object.keys(rawEnvironment(services.gateway)).filter((v) => !known.has(v));
+    expect(unknown).toEqual([]);
+  });
+
+  test.each(SUBGRAPHS)("%s's environment passes the subgraph's own config parser", (name) => {
+    const env = containerEnvironment(services[name]);
+    const config = parseConfig(subgraphSettings(name), env);
+    expect(config.NODE_ENV).toBe('production');
+    expect(config.HOST).toBe('0.0.0.0');
+    expect(config.PORT).toBe(CONTAINER_PORT);
+    const databaseUrl = new URL(pickDatabaseUrl(name, config));
+    expect(databaseUrl.protocol).toMatch(/^postgres(ql)?:$/);
+    expect(databaseUrl.hostname).toBe('postgres');
+    expect(databaseUrl.port || '5432').toBe('5432');
+    // The credentials and database are the ones the postgres service is created with.
+    const postgresEnv = containerEnvironment(services.postgres);
+    expect(decodeURIComponent(databaseUrl.username)).toBe(postgresEnv.POSTGRES_USER);
+    expect(decodeURIComponent(databaseUrl.password)).toBe(postgresEnv.POSTGRES_PASSWORD);
+    expect(databaseUrl.pathname).toBe(`/${postgresEnv.POSTGRES_DB}`);
+  });
+
+  test("the gateway's environment passes the gateway's config parser and points at the subgraph services", () => {
+    const env = containerEnvironment(services.gateway);
+    const config = parseConfig(gatewaySettings, env);
+    expect(config.NODE_ENV).toBe('production');
+    expect(config.HOST).toBe('0.0.0.0');
+    expect(config.PORT).toBe(CONTAINER_PORT);
+    const urls = { community: config.COMMUNITY_URL, projects: config.PROJECTS_URL, ledger: config.LEDGER_URL, impact: config.IMPACT_URL };
+    for (const name of SUBGRAPHS) {
+      // Set explicitly: the code's defaults point at 127.0.0.1, which is wrong in a container.
+      expect(rawEnvironment(services.gateway)).toHaveProperty(`${name.toUpperCase()}_URL`);
+      const url = new URL(urls[name]);
+      expect({ name, host: url.hostname, port: url.port, path: url.pathname }).toEqual({
+        name,
+        host: name,
+        port: String(CONTAINER_PORT),
+        path: '/graphql',
+      });
+    }
+    // identity.ts wants exactly one of the two.
+    expect(Boolean(config.JWT_SECRET) !== Boolean(config.JWT_JWKS_URL)).toBe(true);
+  });
+
+  test('secrets come from the operator and are required, never written in the file', () => {
+    const required = (name: string) => new RegExp(`^\\$\\{${name}:\\?[^}]+\\}$`);
+    for (const name of APP_SERVICES) {
+      expect(rawEnvironment(services[name]).INTERNAL_ASSERTION_SECRET).toMatch(required('INTERNAL_ASSERTION_SECRET'));
+    }
+    expect(rawEnvironment(services.gateway).JWT_SECRET).toMatch(required('JWT_SECRET'));
+    expect(rawEnvironment(services.postgres).POSTGRES_PASSWORD).toMatch(required('POSTGRES_PASSWORD'));
+    // Without them, compose refuses to start rather than running with a blank secret.
+    for (const missing of ['INTERNAL_ASSERTION_SECRET', 'JWT_SECRET', 'POSTGRES_PASSWORD']) {
+      const vars = { ...operatorEnv };
+      delete vars[missing];
+      const service = missing === 'POSTGRES_PASSWORD' ? services.postgres : services.gateway;
+      expect(() => containerEnvironment(service, vars)).toThrow(new RegExp(`required variable ${missing}`));
+    }
+  });
+
+  test('every service restarts unless stopped', () => {
+    for (const [name, service] of Object.entries(services)) {
+      expect({ name, restart: service.restart }).toEqual({ name, restart: 'unless-stopped' });
+    }
+  });
+
+  test('postgres is PostgreSQL 16 with a named volume and a pg_isready healthcheck', () => {
+    const postgres = services.postgres;
+    expect(postgres.image).toMatch(/^postgres:16(\.|-|$)/);
+    const mounts = (postgres.volumes ?? []).map((v) => (typeof v === 'string' ? v.split(':') : [v.source ?? '', v.target ?? '']));
+    const dataMount = mounts.find(([, target]) => target === '/var/lib/postgresql/data');
+    expect(dataMount).not.toBeUndefined();
+    expect(Object.keys(compose.volumes ?? {})).toContain(dataMount![0]);
+    expect(healthcheckCommand(postgres).join(' ')).toContain('pg_isready');
+  });
+
+  test('subgraphs wait for a healthy database; the gateway waits for healthy subgraphs', () => {
+    for (const name of SUBGRAPHS) {
+      expect(dependsOn(services[name])).toEqual({ postgres: 'service_healthy' });
+    }
+    expect(dependsOn(services.gateway)).toEqual(Object.fromEntries(SUBGRAPHS.map((n) => [n, 'service_healthy'])));
+  });
+
+  describe('app healthchecks', () => {
+    let server: Server;
+    let base: string;
+    let status = 200;
+    const paths: string[] = [];
+
+    beforeAll(async () => {
+      server = createServer((req, res) => {
+        paths.push(req.url ?? '');
+        res.writeHead(status, { 'content-type': 'application/json' }).end('{}');
+      });
+      await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+      base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    });
+    afterAll(() => new Promise<void>((r) => server.close(() => r())));
+
+    test.each(APP_SERVICES)('%s probes /ready on port 4000 with node (slim images have no curl)', async (name) => {
+      const test = healthcheckCommand(services[name]);
+      expect(services[name].healthcheck?.disable).not.toBe(true);
+      expect(test[3]).toMatch(new RegExp(`http://(127\\.0\\.0\\.1|localhost):${CONTAINER_PORT}/ready`));
+
+      paths.length = 0;
+      status = 200;
+      expect(await runNodeHealthcheck(test, base)).toBe(0);
+      expect(paths).toEqual(['/ready']);
+      status = 503;
+      expect(await runNodeHealthcheck(test, base)).not.toBe(0);
+      // Nothing listening: unhealthy, not a hang or a crash with exit 0.
+      expect(await runNodeHealthcheck(test, 'http://127.0.0.1:1')).not.toBe(0);
+    }, 30_000);
+  });
+
+  test('every app service is built from the one Dockerfile at the repository root', () => {
+    for (const name of APP_SERVICES) {
+      const build = services[name].build;
+      const { context, dockerfile } = typeof build === 'string' ? { context: build, dockerfile: undefined } : build ?? {};
+      expect({ name, context: resolve(root, context ?? '') }).toEqual({ name, context: root });
+      const dockerfilePath = resolve(root, context ?? '.', dockerfile ?? 'Dockerfile');
+      expect(dockerfilePath).toBe(join(root, 'Dockerfile'));
+    }
+    expect(services.postgres.build).toBeUndefined();
+  });
+});
+
+describe('Dockerfile', () => {
+  const dockerfilePath = join(root, 'Dockerfile');
+  const dockerfile = existsSync(dockerfilePath) ? readFileSync(dockerfilePath, 'utf8') : '';
+  const instructions = dockerfile
+    .replace(/\\\r?\n/g, ' ')
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter((line) => line !== '' && !line.startsWith('#'));
+
+  test('exists, on Node 20 bookworm-slim', () => {
+    expect(existsSync(dockerfilePath)).toBe(true);
+    expect(instructions.filter((l) => /^FROM\s/i.test(l)).map((l) => l.split(/\s+/)[1])).toContain('node:20-bookworm-slim');
+  });
+
+  test('installs with npm ci from the lock file, after copying every workspace manifest', () => {
+    const ciAt = instructions.findIndex((l) => /^RUN\s.*\bnpm ci\b/.test(l));
+    expect(ciAt).toBeGreaterThan(-1);
+    const copiedBefore = instructions.slice(0, ciAt).filter((l) => /^COPY\s/.test(l)).join('\n');
+    expect(copiedBefore).toContain('package-lock.json');
+    const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { workspaces: string[] };
+    const workspaceDirs = manifest.workspaces.flatMap((pattern) =>
+      pattern.endsWith('/*')
+        ? readdirSync(join(root, pattern.slice(0, -2)), { withFileTypes: true })
+            .filter((d) => d.isDirectory() && existsSync(join(root, pattern.slice(0, -2), d.name, 'package.json')))
+            .map((d) => `${pattern.slice(0, -2)}/${d.name}`)
+        : [pattern],
+    );
+    for (const dir of workspaceDirs) {
+      expect(existsSync(join(root, dir, 'package.json'))).toBe(true);
+      expect(copiedBefore).toContain(`${dir}/package.json`);
+    }
+  });
+
+  test('.dockerignore keeps node_modules, .data and .git out of the build context', () => {
+    const ignored = readFileSync(join(root, '.dockerignore'), 'utf8')
+      .split(/\r?\n/)
+      .map((l) => l.trim().replace(/^\*\*\//, '').replace(/\/$/, ''));
+    expect(ignored).toEqual(expect.arrayContaining(['node_modules', '.data', '.git']));
+  });
+});
