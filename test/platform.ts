@@ -11,6 +11,8 @@ export interface RunningPlatform {
   gatewayUrl: string;
   gateway: Gateway;
   subgraphs: Record<string, TestSubgraph<unknown> & { url: string }>;
+  /** Requests that reached any subgraph so far. */
+  subgraphRequests(): number;
   /** Posts a GraphQL operation to the gateway over HTTP, as a real client would. */
   query<T = Record<string, unknown>>(
     query: string,
@@ -26,15 +28,22 @@ export interface RunningPlatform {
  * demo data, the four subgraphs listening on free ports, and the real gateway
  * in front of them.
  */
-export async function startPlatform(options: { seed?: boolean; env?: Record<string, string> } = {}): Promise<RunningPlatform> {
+export async function startPlatform(
+  options: { seed?: boolean; env?: Record<string, string>; subgraphLogTo?: NodeJS.WritableStream } = {},
+): Promise<RunningPlatform> {
   const database = await cloneTestDatabase();
   const subgraphs: RunningPlatform['subgraphs'] = {};
   for (const module of allSubgraphs as SubgraphModule<unknown>[]) {
-    subgraphs[module.name] = await startTestSubgraph(module, database.url, { listen: true, seed: options.seed ?? true });
+    subgraphs[module.name] = await startTestSubgraph(module, database.url, {
+      listen: true,
+      seed: options.seed ?? true,
+      ...(options.subgraphLogTo ? { logTo: options.subgraphLogTo, logLevel: 'info' } : {}),
+    });
   }
   const config: GatewayConfig = readGatewayConfig({
     INTERNAL_ASSERTION_SECRET: TEST_ASSERTION_SECRET,
     JWT_SECRET: TEST_JWT_SECRET,
+    RATE_LIMIT_PER_MINUTE: '0',
     COMMUNITY_URL: subgraphs.community.url,
     PROJECTS_URL: subgraphs.projects.url,
     LEDGER_URL: subgraphs.ledger.url,
@@ -58,6 +67,7 @@ export async function startPlatform(options: { seed?: boolean; env?: Record<stri
       });
       return { status: response.status, body: (await response.json()) as never };
     },
+    subgraphRequests: () => Object.values(subgraphs).reduce((sum, s) => sum + s.httpRequests(), 0),
     token: (memberId, roles) => issueLocalToken(TEST_JWT_SECRET, { memberId, roles }),
     async stop() {
       await gateway.stop();

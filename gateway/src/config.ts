@@ -22,6 +22,10 @@ export const gatewaySettings = {
   JWT_ISSUER: setting.string('dbwe-local'),
   JWT_AUDIENCE: setting.string('dbwe-graph'),
   MAX_BODY_BYTES: setting.integer(100_000, { min: 1_000 }),
+  /** Requests a minute per member (signed in) or per client address (anonymous); 0 turns the limit off. */
+  RATE_LIMIT_PER_MINUTE: setting.integer(240, { min: 0 }),
+  /** Behind a reverse proxy: take the client address from X-Forwarded-For. */
+  TRUST_PROXY: setting.boolean(false),
 };
 
 export type GatewayConfig = ReturnType<typeof parseConfig<typeof gatewaySettings>>;

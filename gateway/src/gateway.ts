@@ -1,9 +1,16 @@
 import { readFileSync } from 'node:fs';
-import { ApolloServer } from '@apollo/server';
+import type { IncomingMessage } from 'node:http';
+import { ApolloServer, type GraphQLRequestContext } from '@apollo/server';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
-import { ApolloGateway, RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import {
+  ApolloGateway,
+  RemoteGraphQLDataSource,
+  type GraphQLDataSourceProcessOptions,
+} from '@apollo/gateway';
+import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import {
   ASSERTION_HEADER,
+  ErrorCode,
   REQUEST_ID_HEADER,
   createErrorFormatter,
   createHttpApp,
@@ -13,8 +20,12 @@ import {
   type Logger,
   type Viewer,
 } from '@dbwe/platform';
+import { GraphQLError } from 'graphql';
 import { subgraphUrls, type GatewayConfig, type SubgraphName } from './config';
 import { createTokenVerifier } from './identity';
+import { RateLimiter } from './rate-limit';
+import { GatewayMetrics } from './metrics';
+import { QUERY_LIMITS, queryArmor } from './armor';
 
 export interface GatewayContext {
   viewer: Viewer;
@@ -23,12 +34,18 @@ export interface GatewayContext {
   assertion: string;
 }
 
-/** Sends the verified identity and request id to a subgraph, and gives up after the timeout. */
+/**
+ * Sends the verified identity and the request id to a subgraph, bounds every
+ * call with the timeout, and turns a subgraph that cannot be reached into an
+ * error that names it (the gateway then answers with the other subgraphs' data).
+ */
 class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   constructor(
     readonly name: string,
     url: string,
     timeoutMs: number,
+    private readonly metrics: GatewayMetrics,
+    private readonly logger: Logger,
   ) {
     super({
       url,
@@ -42,21 +59,61 @@ class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
     request.http?.headers.set(ASSERTION_HEADER, context.assertion);
     request.http?.headers.set(REQUEST_ID_HEADER, context.requestId);
   }
+
+  override async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<GatewayGraphQLResponse> {
+    const started = process.hrtime.bigint();
+    try {
+      return await super.process(options);
+    } catch (error) {
+      this.metrics.subgraphErrors.inc({ subgraph: this.name });
+      const requestId = 'requestId' in options.context ? options.context.requestId : undefined;
+      this.logger.warn({ err: error, subgraph: this.name, requestId }, 'subgraph fetch failed');
+      const timedOut = error instanceof Error && /timeout|aborted/i.test(`${error.name} ${error.message}`);
+      return {
+        errors: [
+          {
+            message: `The ${this.name} service ${timedOut ? 'did not answer in time' : 'could not be reached'}; its fields are missing from this response.`,
+            extensions: { code: ErrorCode.SERVICE_UNAVAILABLE },
+          },
+        ],
+      };
+    } finally {
+      this.metrics.subgraphLatency.observe({ subgraph: this.name }, Number(process.hrtime.bigint() - started) / 1e9);
+    }
+  }
 }
 
 export interface Gateway {
   apollo: ApolloServer<GatewayContext>;
   http: HttpApp;
+  metrics: GatewayMetrics;
   start(): Promise<void>;
   stop(): Promise<void>;
+}
+
+/** The identity verified before GraphQL handling, kept for the context function. */
+const verifiedViewers = new WeakMap<IncomingMessage, Viewer>();
+
+function clientAddress(req: IncomingMessage, trustProxy: boolean): string {
+  const forwarded = req.headers['x-forwarded-for'];
+  if (trustProxy && typeof forwarded === 'string' && forwarded.length > 0) return forwarded.split(',')[0].trim();
+  return req.socket.remoteAddress ?? 'unknown';
+}
+
+function errorBody(code: ErrorCode, message: string) {
+  return { errors: [{ message, extensions: { code } }] };
 }
 
 export function createGateway(config: GatewayConfig, logger: Logger): Gateway {
   const urls = subgraphUrls(config);
   const verifier = createTokenVerifier(config);
+  const metrics = new GatewayMetrics();
+  const limiter = config.RATE_LIMIT_PER_MINUTE > 0 ? new RateLimiter(config.RATE_LIMIT_PER_MINUTE) : null;
+  const armor = queryArmor();
   const gateway = new ApolloGateway({
     supergraphSdl: readFileSync(config.SUPERGRAPH_PATH, 'utf8'),
-    buildService: ({ name }) => new SubgraphDataSource(name, urls[name as SubgraphName], config.SUBGRAPH_TIMEOUT_MS),
+    buildService: ({ name }) =>
+      new SubgraphDataSource(name, urls[name as SubgraphName], config.SUBGRAPH_TIMEOUT_MS, metrics, logger),
     logger,
   });
   const apollo = new ApolloServer<GatewayContext>({
@@ -66,16 +123,59 @@ export function createGateway(config: GatewayConfig, logger: Logger): Gateway {
     allowBatchedHttpRequests: false,
     includeStacktraceInErrorResponses: false,
     formatError: createErrorFormatter(logger),
-    plugins: [ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false })],
+    validationRules: armor.validationRules,
+    parseOptions: { maxTokens: QUERY_LIMITS.maxTokens },
+    plugins: [
+      ...armor.plugins,
+      metrics.plugin(),
+      ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }),
+      {
+        // Mutations are not retried or deduplicated anywhere; log the operation for the request id.
+        async requestDidStart({ contextValue }: GraphQLRequestContext<GatewayContext>) {
+          return {
+            async didResolveOperation({ operationName, operation }) {
+              logger.debug({ requestId: contextValue.requestId, operationName, type: operation?.operation }, 'operation');
+            },
+          };
+        },
+      },
+    ],
   });
 
   const http = createHttpApp<GatewayContext>({
     apollo,
     logger,
     maxBodyBytes: config.MAX_BODY_BYTES,
+    // Identity and rate limit are settled before any GraphQL work: a refused request costs nothing downstream.
+    async intercept(req, res) {
+      let viewer: Viewer;
+      try {
+        viewer = await verifier.viewerFor(req.headers.authorization);
+      } catch (error) {
+        const message = error instanceof GraphQLError ? error.message : 'The token was refused.';
+        sendJson(res, 401, errorBody(ErrorCode.UNAUTHENTICATED, message), { 'www-authenticate': 'Bearer error="invalid_token"' });
+        return true;
+      }
+      if (limiter) {
+        const key = viewer.memberId ? `member:${viewer.memberId}` : `address:${clientAddress(req, config.TRUST_PROXY)}`;
+        const decision = limiter.take(key);
+        res.setHeader('ratelimit-limit', String(decision.limit));
+        res.setHeader('ratelimit-remaining', String(decision.remaining));
+        res.setHeader('ratelimit-reset', String(decision.resetSeconds));
+        res.setHeader('ratelimit-policy', `${decision.limit};w=60`);
+        if (!decision.allowed) {
+          metrics.rateLimited.inc();
+          sendJson(res, 429, errorBody(ErrorCode.RATE_LIMITED, `Too many requests: at most ${decision.limit} a minute.`), {
+            'retry-after': String(decision.resetSeconds),
+          });
+          return true;
+        }
+      }
+      verifiedViewers.set(req, viewer);
+      return false;
+    },
     async context(req, requestId) {
-      const authorization = req.headers.authorization;
-      const viewer = await verifier.viewerFor(authorization);
+      const viewer = verifiedViewers.get(req) ?? (await verifier.viewerFor(req.headers.authorization));
       const assertion = await signAssertion(config.INTERNAL_ASSERTION_SECRET, { viewer, requestId });
       return { viewer, requestId, assertion };
     },
@@ -94,12 +194,17 @@ export function createGateway(config: GatewayConfig, logger: Logger): Gateway {
         const allReady = checks.every(([, ready]) => ready);
         sendJson(res, allReady ? 200 : 503, { status: allReady ? 'ready' : 'degraded', subgraphs: Object.fromEntries(checks) });
       },
+      'GET /metrics': async (_req, res) => {
+        res.writeHead(200, { 'content-type': metrics.registry.contentType });
+        res.end(await metrics.registry.metrics());
+      },
     },
   });
 
   return {
     apollo,
     http,
+    metrics,
     start: () => apollo.start(),
     async stop() {
       await http.close();

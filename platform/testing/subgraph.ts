@@ -12,6 +12,8 @@ export interface TestSubgraph<TLoaders> {
   server: SubgraphServer<TLoaders>;
   db: DataSource;
   queries: QueryCounter;
+  /** HTTP requests that reached this subgraph (when listening). */
+  httpRequests(): number;
   /** Runs an operation through the real server as the viewer, returning data and errors. */
   execute<TData = Record<string, unknown>>(
     query: string,
@@ -25,7 +27,7 @@ export interface TestSubgraph<TLoaders> {
 export async function startTestSubgraph<TLoaders>(
   module: SubgraphModule<TLoaders>,
   databaseUrl: string,
-  options: { listen?: boolean; seed?: boolean } = {},
+  options: { listen?: boolean; seed?: boolean; logTo?: NodeJS.WritableStream; logLevel?: string } = {},
 ): Promise<TestSubgraph<TLoaders> & { url: string }> {
   const queries = new QueryCounter();
   const db = createDataSource({
@@ -38,10 +40,12 @@ export async function startTestSubgraph<TLoaders>(
   });
   await db.initialize();
   if (options.seed) await module.seedDemo(db);
-  const logger = createLogger(module.name, process.env.TEST_LOG_LEVEL ?? 'silent');
+  const logger = createLogger(module.name, options.logLevel ?? process.env.TEST_LOG_LEVEL ?? 'silent', options.logTo);
   const server = createSubgraphServer(module, { db, logger, assertionSecret: TEST_ASSERTION_SECRET, queryCounter: queries });
   await server.start();
   let url = '';
+  let httpRequests = 0;
+  server.http.server.on('request', () => httpRequests++);
   if (options.listen) {
     const address = await server.http.listen(0, '127.0.0.1');
     url = `http://127.0.0.1:${address.port}/graphql`;
@@ -51,6 +55,7 @@ export async function startTestSubgraph<TLoaders>(
     db,
     queries,
     url,
+    httpRequests: () => httpRequests,
     async execute(query, variables, viewer = anonymous) {
       const response = await server.apollo.executeOperation(
         { query, variables },
