@@ -8,8 +8,18 @@ const mappers: Record<string, Record<string, string>> = {
   },
   projects: {
     Project: '../projects/project.entity#ProjectEntity',
+    ProjectParticipant: '../projects/participant.entity#ParticipantEntity',
+    Milestone: '../projects/milestone.entity#MilestoneEntity',
+    ProjectEvent: '../projects/project-event.entity#ProjectEventEntity',
+    LessonLearned: '../lessons/lesson.entity#LessonEntity',
+    RightToChallengeBid: '../bids/bid.entity#BidEntity',
+    BidAssessment: '../bids/bid.entity#BidAssessmentEntity',
+    BidDecision: '../bids/bid.entity#BidEntity',
+    BidEvent: '../bids/bid.entity#BidEventEntity',
     Neighbourhood: '../references#NeighbourhoodRef',
     Member: '../references#MemberRef',
+    Wish: '../references#WishRef',
+    Theme: '../references#ThemeRef',
   },
   ledger: {
     Account: '../accounts/account.entity#AccountEntity',

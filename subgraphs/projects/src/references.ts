@@ -6,3 +6,11 @@ export interface NeighbourhoodRef {
 export interface MemberRef {
   id: string;
 }
+
+export interface WishRef {
+  id: string;
+}
+
+export interface ThemeRef {
+  id: string;
+}

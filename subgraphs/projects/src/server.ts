@@ -1,28 +1,47 @@
 import { join } from 'node:path';
 import { loadTypeDefs, scalarResolvers, type SubgraphModule } from '@dbwe/platform';
 import type { Resolvers } from './generated/graphql';
-import { createLoaders } from './loaders';
-import { ProjectEntity } from './projects/project.entity';
+import { createLoaders, type Loaders } from './loaders';
+import { ProjectEntity, ProjectWishEntity } from './projects/project.entity';
+import { ParticipantEntity } from './projects/participant.entity';
+import { MilestoneEntity } from './projects/milestone.entity';
+import { ProjectEventEntity } from './projects/project-event.entity';
+import { LessonEntity } from './lessons/lesson.entity';
+import { BidAssessmentEntity, BidChallengerEntity, BidEntity, BidEventEntity } from './bids/bid.entity';
 import { projectResolvers } from './projects/project.resolvers';
+import { bidResolvers } from './bids/bid.resolvers';
+import { lessonResolvers } from './lessons/lesson.resolvers';
+import { neighbourhoodResolvers } from './neighbourhoods/neighbourhood.resolvers';
+import { byTypename } from './shared/results';
 import { Initial1764100000000 } from './migrations/1764100000000-initial';
+import { LifecycleAndBids1764200000000 } from './migrations/1764200000000-lifecycle-and-bids';
 import { seedDemo } from './demo/demo.seed';
+
+const { Query: projectQueries, Mutation: projectMutations, ...projectTypes } = projectResolvers;
+const { Query: bidQueries, Mutation: bidMutations, ...bidTypes } = bidResolvers;
+const { Query: lessonQueries, Mutation: lessonMutations, ...lessonTypes } = lessonResolvers;
 
 const resolvers: Resolvers = {
   DateTime: scalarResolvers.DateTime,
   Date: scalarResolvers.Date,
-  Query: { ...projectResolvers.Query },
-  Project: projectResolvers.Project,
-  Neighbourhood: projectResolvers.Neighbourhood,
+  Int64: scalarResolvers.Int64,
+  Query: { ...projectQueries, ...bidQueries, ...lessonQueries },
+  Mutation: { ...projectMutations, ...bidMutations, ...lessonMutations },
+  ...projectTypes,
+  ...bidTypes,
+  ...lessonTypes,
+  ...neighbourhoodResolvers,
+  ProjectsError: byTypename,
 };
 
-/** The projects subgraph: projects and Right to Challenge bids. */
-export const projects: SubgraphModule<ReturnType<typeof createLoaders>> = {
+/** The projects subgraph: projects, their lessons, and Right to Challenge bids. */
+export const projects: SubgraphModule<Loaders> = {
   name: 'projects',
   defaultPort: 4102,
   typeDefs: loadTypeDefs(join(__dirname, '..', 'schema.graphql')),
-  resolvers: resolvers as SubgraphModule<ReturnType<typeof createLoaders>>['resolvers'],
-  entities: [ProjectEntity],
-  migrations: [Initial1764100000000],
+  resolvers: resolvers as SubgraphModule<Loaders>['resolvers'],
+  entities: [ProjectEntity, ProjectWishEntity, ParticipantEntity, MilestoneEntity, ProjectEventEntity, LessonEntity, BidEntity, BidChallengerEntity, BidAssessmentEntity, BidEventEntity],
+  migrations: [Initial1764100000000, LifecycleAndBids1764200000000],
   createLoaders,
   seedDemo,
 };

@@ -1,6 +1,7 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
+import type { ProjectStatus } from './project-lifecycle';
 
-export type ProjectStatus = 'PROPOSED' | 'ACTIVE' | 'COMPLETED' | 'CANCELLED';
+export type { ProjectStatus } from './project-lifecycle';
 
 @Entity({ name: 'project' })
 export class ProjectEntity {
@@ -15,6 +16,9 @@ export class ProjectEntity {
 
   @Column({ type: 'text' })
   summary!: string;
+
+  @Column({ name: 'theme_ids', type: 'uuid', array: true, default: () => `'{}'` })
+  themeIds!: string[];
 
   @Column({ type: 'text' })
   status!: ProjectStatus;
@@ -33,4 +37,23 @@ export class ProjectEntity {
 
   @Column({ name: 'updated_at', type: 'timestamptz' })
   updatedAt!: Date;
+}
+
+/** A wish a project took up, with the wish's neighbourhood as the client read it from the graph. */
+@Entity({ name: 'project_wish' })
+export class ProjectWishEntity {
+  @PrimaryColumn({ name: 'project_id', type: 'uuid' })
+  projectId!: string;
+
+  @PrimaryColumn({ name: 'wish_id', type: 'uuid' })
+  wishId!: string;
+
+  @Column({ name: 'wish_neighbourhood_id', type: 'uuid' })
+  wishNeighbourhoodId!: string;
+
+  @Column({ name: 'adopted_by', type: 'uuid' })
+  adoptedBy!: string;
+
+  @Column({ name: 'adopted_at', type: 'timestamptz' })
+  adoptedAt!: Date;
 }

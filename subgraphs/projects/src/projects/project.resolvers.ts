@@ -1,30 +1,59 @@
-import { isPairKey, readPage, toConnection } from '@dbwe/platform';
 import type { Resolvers } from '../generated/graphql';
-import { ProjectEntity } from './project.entity';
-
-const isUuid = (value: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
+import { isUuid } from '../shared/ids';
+import { byTypename } from '../shared/results';
+import * as commands from './project.commands';
+import { memberProjects } from './project.queries';
 
 export const projectResolvers: Resolvers = {
   Query: {
     project: (_parent, { id }, { loaders }) => (isUuid(id) ? loaders.project.load(id) : null),
   },
+  Mutation: {
+    proposeProject: (_parent, { input }, context) => commands.proposeProject(context, input),
+    updateProject: (_parent, { input }, context) => commands.updateProject(context, input),
+    changeProjectStatus: (_parent, { input }, context) => commands.changeProjectStatus(context, input),
+    adoptWish: (_parent, { input }, context) => commands.adoptWish(context, input),
+    addProjectParticipant: (_parent, { input }, context) => commands.addParticipant(context, input),
+    removeProjectParticipant: (_parent, { input }, context) => commands.removeParticipant(context, input),
+    addMilestone: (_parent, { input }, context) => commands.addMilestone(context, input),
+    reachMilestone: (_parent, { input }, context) => commands.reachMilestone(context, input),
+  },
   Project: {
     __resolveReference: (ref, { loaders }) => (isUuid(ref.id) ? loaders.project.load(ref.id) : null),
     neighbourhood: (p) => ({ id: p.neighbourhoodId }),
+    themes: (p) => p.themeIds.map((id) => ({ id })),
+    originatingWishes: async (p, _args, { loaders }) => (await loaders.wishesByProject.load(p.id)).map((w) => ({ id: w.wishId })),
     coordinator: (p) => (p.coordinatorId ? { id: p.coordinatorId } : null),
+    participants: (p, _args, { loaders }) => loaders.participantsByProject.load(p.id),
+    milestones: (p, _args, { loaders }) => loaders.milestonesByProject.load(p.id),
+    timeline: (p, _args, { loaders }) => loaders.eventsByProject.load(p.id),
+    lessons: (p, _args, { loaders }) => loaders.lessonsByProject.load(p.id),
+    executes: (p, _args, { loaders }) => loaders.bidByExecutingProject.load(p.id),
   },
-  Neighbourhood: {
+  ProjectParticipant: {
+    member: (pp) => ({ id: pp.memberId }),
+  },
+  Milestone: {
+    reached: (m) => m.reachedOn !== null,
+  },
+  ProjectEvent: {
+    actor: (e) => ({ id: e.actorId }),
+    milestone: (e, _args, { loaders }) => (e.milestoneId ? loaders.milestone.load(e.milestoneId) : null),
+    wish: (e) => (e.wishId ? { id: e.wishId } : null),
+  },
+  Wish: {
     __resolveReference: (ref) => ({ id: ref.id }),
-    async projects(n, args, { db }) {
-      const page = readPage(args, isPairKey);
-      const query = db.getRepository(ProjectEntity).createQueryBuilder('p').where('p.neighbourhood_id = :id', { id: n.id });
-      if (args.status) query.andWhere('p.status = :status', { status: args.status });
-      const totalCount = await query.clone().getCount();
-      if (page.after) {
-        query.andWhere('(p.created_at, p.id) < (:at::timestamptz, :after::uuid)', { at: page.after[0], after: page.after[1] });
-      }
-      const rows = await query.orderBy('p.created_at', 'DESC').addOrderBy('p.id', 'DESC').limit(page.limit + 1).getMany();
-      return { ...toConnection(rows, page, (p) => [p.createdAt.toISOString(), p.id]), totalCount };
-    },
+    projects: async (w, _args, { loaders }) => (isUuid(w.id) ? (await loaders.projectsByWish.load(w.id)).map((row) => row.project) : []),
   },
+  Member: {
+    __resolveReference: (ref) => ({ id: ref.id }),
+    projects: (m, args, { db }) => (isUuid(m.id) ? memberProjects(db, m.id, args) : memberProjects(db, '00000000-0000-0000-0000-000000000000', args)),
+  },
+  ProposeProjectResult: byTypename,
+  UpdateProjectResult: byTypename,
+  ChangeProjectStatusResult: byTypename,
+  AdoptWishResult: byTypename,
+  ParticipantResult: byTypename,
+  AddMilestoneResult: byTypename,
+  ReachMilestoneResult: byTypename,
 };
