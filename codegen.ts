@@ -31,10 +31,15 @@ const mappers: Record<string, Record<string, string>> = {
     Neighbourhood: '../references#NeighbourhoodRef',
   },
   impact: {
-    SroiAnalysis: '../analyses/analysis.entity#AnalysisEntity',
+    SroiAnalysis: '../analyses/analysis.view#AnalysisView',
     Outcome: '../analyses/outcome.entity#OutcomeEntity',
+    Stakeholder: '../analyses/stakeholder.entity#StakeholderEntity',
+    InKindInput: '../analyses/in-kind-input.entity#InKindInputEntity',
+    Measurement: '../analyses/measurement.entity#MeasurementEntity',
     SroiResult: '../analyses/sroi-result#SroiResultValue',
     Project: '../references#ProjectWithFinances',
+    Neighbourhood: '../references#NeighbourhoodRef',
+    RightToChallengeBid: '../references#BidRef',
   },
 };
 

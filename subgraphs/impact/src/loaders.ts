@@ -1,31 +1,58 @@
 import type { DataSource } from 'typeorm';
-import { In, Not, IsNull } from 'typeorm';
+import { In } from 'typeorm';
 import { listLoader, rowLoader } from '@dbwe/platform';
 import { AnalysisEntity } from './analyses/analysis.entity';
 import { OutcomeEntity } from './analyses/outcome.entity';
+import { StakeholderEntity } from './analyses/stakeholder.entity';
+import { InKindInputEntity } from './analyses/in-kind-input.entity';
+import { MeasurementEntity } from './analyses/measurement.entity';
+import { BidForecastEntity } from './bids/bid-forecast.entity';
 
+/** Per-request loaders: every list is fetched for all keys of a request in one query. */
 export function createLoaders(db: DataSource) {
   return {
     analysis: rowLoader(
       (ids: readonly string[]) => db.getRepository(AnalysisEntity).findBy({ id: In([...ids]) }),
       (row) => row.id,
     ),
+    /** The revision of each analysis (at most one, by a unique constraint). */
+    revisionOf: rowLoader(
+      (ids: readonly string[]) => db.getRepository(AnalysisEntity).findBy({ supersedesId: In([...ids]) }),
+      (row) => row.supersedesId!,
+    ),
+    /** Every analysis of each project, newest first. */
+    analysesByProject: listLoader(
+      (ids: readonly string[]) =>
+        db.getRepository(AnalysisEntity).find({ where: { projectId: In([...ids]) }, order: { createdAt: 'DESC', id: 'DESC' } }),
+      (row) => row.projectId,
+    ),
     outcome: rowLoader(
       (ids: readonly string[]) => db.getRepository(OutcomeEntity).findBy({ id: In([...ids]) }),
       (row) => row.id,
     ),
     outcomesByAnalysis: listLoader(
-      (ids: readonly string[]) => db.getRepository(OutcomeEntity).find({ where: { analysisId: In([...ids]) }, order: { position: 'ASC' } }),
+      (ids: readonly string[]) =>
+        db.getRepository(OutcomeEntity).find({ where: { analysisId: In([...ids]) }, order: { createdAt: 'ASC', id: 'ASC' } }),
       (row) => row.analysisId,
     ),
-    /** Published analyses per project, newest first. */
-    publishedByProject: listLoader(
+    stakeholdersByAnalysis: listLoader(
       (ids: readonly string[]) =>
-        db.getRepository(AnalysisEntity).find({
-          where: { projectId: In([...ids]), publishedAt: Not(IsNull()) },
-          order: { publishedAt: 'DESC' },
-        }),
-      (row) => row.projectId,
+        db.getRepository(StakeholderEntity).find({ where: { analysisId: In([...ids]) }, order: { position: 'ASC' } }),
+      (row) => row.analysisId,
+    ),
+    inKindByAnalysis: listLoader(
+      (ids: readonly string[]) =>
+        db.getRepository(InKindInputEntity).find({ where: { analysisId: In([...ids]) }, order: { position: 'ASC' } }),
+      (row) => row.analysisId,
+    ),
+    measurementsByOutcome: listLoader(
+      (ids: readonly string[]) =>
+        db.getRepository(MeasurementEntity).find({ where: { outcomeId: In([...ids]) }, order: { measuredOn: 'ASC', id: 'ASC' } }),
+      (row) => row.outcomeId,
+    ),
+    forecastByBid: rowLoader(
+      (ids: readonly string[]) => db.getRepository(BidForecastEntity).findBy({ bidId: In([...ids]) }),
+      (row) => row.bidId,
     ),
   };
 }

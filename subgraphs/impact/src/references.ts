@@ -1,8 +1,18 @@
 /**
  * A project as the gateway hands it to this subgraph: its id, plus the
- * ledger-owned spending that Project.sroi @requires.
+ * ledger-owned spending that Project.sroi and Project.sroiAnalyses @require.
  */
 export interface ProjectWithFinances {
   id: string;
   finances?: { spent?: { minorUnits?: string | null } | null } | null;
+}
+
+/** A neighbourhood, known here only by its id (owned by the community subgraph). */
+export interface NeighbourhoodRef {
+  id: string;
+}
+
+/** A Right to Challenge bid, known here only by its id (owned by the projects subgraph). */
+export interface BidRef {
+  id: string;
 }

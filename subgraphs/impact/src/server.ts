@@ -4,27 +4,29 @@ import type { Resolvers } from './generated/graphql';
 import { createLoaders } from './loaders';
 import { AnalysisEntity } from './analyses/analysis.entity';
 import { OutcomeEntity } from './analyses/outcome.entity';
-import { analysisResolvers } from './analyses/analysis.resolvers';
+import { StakeholderEntity } from './analyses/stakeholder.entity';
+import { InKindInputEntity } from './analyses/in-kind-input.entity';
+import { MeasurementEntity } from './analyses/measurement.entity';
+import { BidForecastEntity } from './bids/bid-forecast.entity';
+import { analysisResolvers, typeResolvers } from './analyses/analysis.resolvers';
 import { Initial1764100000000 } from './migrations/1764100000000-initial';
 import { seedDemo } from './demo/demo.seed';
 
 const resolvers: Resolvers = {
+  DateTime: scalarResolvers.DateTime,
   Date: scalarResolvers.Date,
   Int64: scalarResolvers.Int64,
-  Query: { ...analysisResolvers.Query },
-  SroiAnalysis: analysisResolvers.SroiAnalysis,
-  Outcome: analysisResolvers.Outcome,
-  Project: analysisResolvers.Project,
-  SroiResult: analysisResolvers.SroiResult,
+  ...analysisResolvers,
+  ...typeResolvers,
 };
 
-/** The impact subgraph: SROI analyses and their results. */
+/** The impact subgraph: SROI analyses, their results, sensitivity and evidence. */
 export const impact: SubgraphModule<ReturnType<typeof createLoaders>> = {
   name: 'impact',
   defaultPort: 4104,
   typeDefs: loadTypeDefs(join(__dirname, '..', 'schema.graphql')),
   resolvers: resolvers as SubgraphModule<ReturnType<typeof createLoaders>>['resolvers'],
-  entities: [AnalysisEntity, OutcomeEntity],
+  entities: [AnalysisEntity, OutcomeEntity, StakeholderEntity, InKindInputEntity, MeasurementEntity, BidForecastEntity],
   migrations: [Initial1764100000000],
   createLoaders,
   seedDemo,

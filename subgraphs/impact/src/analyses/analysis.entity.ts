@@ -3,6 +3,7 @@ import { Column, Entity, PrimaryColumn } from 'typeorm';
 export type SroiKind = 'FORECAST' | 'EVALUATIVE';
 export type SroiStatus = 'DRAFT' | 'PUBLISHED';
 
+/** One SROI analysis (the impact map's header). numeric columns come back as exact decimal strings. */
 @Entity({ name: 'analysis' })
 export class AnalysisEntity {
   @PrimaryColumn({ type: 'uuid' })
@@ -29,19 +30,28 @@ export class AnalysisEntity {
   @Column({ name: 'period_end', type: 'date' })
   periodEnd!: string;
 
-  /** numeric comes back from PostgreSQL as an exact decimal string. */
   @Column({ name: 'discount_rate', type: 'numeric' })
   discountRate!: string;
 
   @Column({ name: 'discount_first_year', type: 'boolean' })
   discountFirstYear!: boolean;
 
-  @Column({ name: 'in_kind_inputs', type: 'numeric' })
-  inKindInputs!: string;
+  /** A forecast's stated planned inputs in euros; null means the ledger's spending is used. */
+  @Column({ name: 'planned_inputs', type: 'numeric', nullable: true })
+  plannedInputs!: string | null;
+
+  @Column({ name: 'supersedes_id', type: 'uuid', nullable: true })
+  supersedesId!: string | null;
+
+  @Column({ name: 'created_by', type: 'uuid', nullable: true })
+  createdBy!: string | null;
 
   @Column({ name: 'published_at', type: 'timestamptz', nullable: true })
   publishedAt!: Date | null;
 
   @Column({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
+
+  @Column({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt!: Date;
 }
