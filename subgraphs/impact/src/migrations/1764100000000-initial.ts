@@ -113,7 +113,8 @@ export class Initial1764100000000 implements MigrationInterface {
           RAISE EXCEPTION 'published SROI analysis % is immutable; revise it instead', OLD.id
             USING ERRCODE = 'integrity_constraint_violation', CONSTRAINT = 'analysis_published_immutable';
         END IF;
-        RETURN CASE TG_OP WHEN 'DELETE' THEN OLD ELSE NEW END;
+        IF TG_OP = 'DELETE' THEN RETURN OLD; END IF;
+        RETURN NEW;
       END $$`);
     await q.query(`
       CREATE TRIGGER analysis_published_immutable BEFORE UPDATE OR DELETE ON impact.analysis
@@ -123,25 +124,27 @@ export class Initial1764100000000 implements MigrationInterface {
     await q.query(`
       CREATE FUNCTION impact.refuse_published_part_change() RETURNS trigger LANGUAGE plpgsql AS $$
       DECLARE
+        row_data jsonb;
         parent uuid;
         parent_status text;
       BEGIN
+        IF TG_OP = 'DELETE' THEN row_data := to_jsonb(OLD); ELSE row_data := to_jsonb(NEW); END IF;
         IF TG_TABLE_NAME = 'measurement' THEN
-          SELECT o.analysis_id INTO parent FROM impact.outcome o
-           WHERE o.id = CASE TG_OP WHEN 'DELETE' THEN OLD.outcome_id ELSE NEW.outcome_id END;
+          SELECT o.analysis_id INTO parent FROM impact.outcome o WHERE o.id = (row_data ->> 'outcome_id')::uuid;
         ELSE
-          parent := CASE TG_OP WHEN 'DELETE' THEN OLD.analysis_id ELSE NEW.analysis_id END;
+          parent := (row_data ->> 'analysis_id')::uuid;
+          IF TG_OP = 'UPDATE' AND (to_jsonb(OLD) ->> 'analysis_id')::uuid <> parent THEN
+            RAISE EXCEPTION 'a row cannot move to another analysis'
+              USING ERRCODE = 'integrity_constraint_violation', CONSTRAINT = 'analysis_published_immutable';
+          END IF;
         END IF;
         SELECT status INTO parent_status FROM impact.analysis WHERE id = parent FOR SHARE;
         IF parent_status = 'PUBLISHED' THEN
           RAISE EXCEPTION 'published SROI analysis % is immutable; revise it instead', parent
             USING ERRCODE = 'integrity_constraint_violation', CONSTRAINT = 'analysis_published_immutable';
         END IF;
-        IF TG_OP = 'UPDATE' AND TG_TABLE_NAME <> 'measurement' AND OLD.analysis_id <> NEW.analysis_id THEN
-          RAISE EXCEPTION 'a row cannot move to another analysis'
-            USING ERRCODE = 'integrity_constraint_violation', CONSTRAINT = 'analysis_published_immutable';
-        END IF;
-        RETURN CASE TG_OP WHEN 'DELETE' THEN OLD ELSE NEW END;
+        IF TG_OP = 'DELETE' THEN RETURN OLD; END IF;
+        RETURN NEW;
       END $$`);
     for (const table of ['stakeholder', 'outcome', 'in_kind_input', 'measurement']) {
       await q.query(`

@@ -1,0 +1,336 @@
+import { stableId, type Viewer } from '@dbwe/platform';
+import { cloneTestDatabase, startTestSubgraph, type TestSubgraph } from '@dbwe/platform/testing';
+import { impact } from '../server';
+import { demoAnalysisId, demoBidId, demoOutcomeId } from '../demo/demo.seed';
+
+/*
+ * The impact subgraph on real PostgreSQL through its real server: stewards
+ * write drafts, publish and revise; broken rules come back as error types and
+ * write nothing; the database itself refuses to change a published analysis.
+ */
+const spijkerkwartier = stableId('neighbourhood:spijkerkwartier');
+const klarendal = stableId('neighbourhood:klarendal');
+const project = stableId('project:repair-cafe');
+const steward: Viewer = { memberId: stableId('member:Penningmeester Pieter'), roles: [{ role: 'steward', neighbourhood: spijkerkwartier }] };
+const otherSteward: Viewer = { memberId: stableId('member:Klarendal'), roles: [{ role: 'steward', neighbourhood: klarendal }] };
+const resident: Viewer = { memberId: stableId('member:Buurvrouw Bep'), roles: [{ role: 'resident', neighbourhood: spijkerkwartier }] };
+
+let subgraph: TestSubgraph<unknown>;
+let drop: () => Promise<void>;
+
+beforeAll(async () => {
+  const database = await cloneTestDatabase();
+  drop = database.drop;
+  subgraph = await startTestSubgraph(impact, database.url, { seed: true });
+});
+afterAll(async () => {
+  await subgraph.stop();
+  await drop();
+});
+
+const ERROR_FIELDS = '... on ImpactError { __typename code field message }';
+
+const create = `
+  mutation Create($input: CreateSroiAnalysisInput!) {
+    createSroiAnalysis(input: $input) {
+      __typename
+      ... on SroiAnalysisPayload { analysis { id status kind discountRate discountFirstYear inKindTotal stakeholders { name } } }
+      ${ERROR_FIELDS}
+    }
+  }`;
+
+const addOutcome = `
+  mutation Add($analysisId: ID!, $input: OutcomeInput!) {
+    addSroiOutcome(analysisId: $analysisId, input: $input) {
+      __typename
+      ... on SroiOutcomePayload { outcome { id stakeholder quantity deadweight { value rationale } financialProxy { value source } } }
+      ${ERROR_FIELDS}
+    }
+  }`;
+
+const publish = `
+  mutation Publish($id: ID!) {
+    publishSroiAnalysis(id: $id) { __typename ... on SroiAnalysisPayload { analysis { id status publishedAt } } ${ERROR_FIELDS} }
+  }`;
+
+const because = (value: string) => ({ value, rationale: 'Uit de bewonerspeiling.' });
+
+const repairOutcome = (over: Record<string, unknown> = {}) => ({
+  stakeholder: 'Bezoekers',
+  description: 'Minder weggegooide spullen',
+  indicator: 'Gerepareerde apparaten per jaar',
+  quantity: '300',
+  financialProxy: { value: '40', description: 'Vermeden aanschaf van een vervangend apparaat', source: 'Milieu Centraal, prijzen 2025' },
+  durationYears: 2,
+  dropOff: because('0.5'),
+  deadweight: because('0.1'),
+  displacement: because('0'),
+  attribution: because('0.2'),
+  ...over,
+});
+
+const newDraft = (over: Record<string, unknown> = {}) => ({
+  projectId: project,
+  neighbourhoodId: spijkerkwartier,
+  kind: 'EVALUATIVE',
+  title: 'Evaluatie Repair Café',
+  periodStart: '2025-01-01',
+  periodEnd: '2025-12-31',
+  stakeholders: [
+    { name: 'Bezoekers', description: 'Mensen die iets laten repareren' },
+    { name: 'Vrijwilligers', description: 'Reparateurs' },
+  ],
+  inKindInputs: [{ description: 'Vrijwilligersuren', quantity: '96', unit: 'uur', rate: '18.50', source: 'CAO Hoveniers 2025' }],
+  ...over,
+});
+
+async function createDraft(over: Record<string, unknown> = {}): Promise<string> {
+  const { data, errors } = await subgraph.execute<any>(create, { input: newDraft(over) }, steward);
+  expect(errors).toBeUndefined();
+  expect(data.createSroiAnalysis.__typename).toBe('SroiAnalysisPayload');
+  return data.createSroiAnalysis.analysis.id;
+}
+
+const countRows = async (table: string, where = 'true', params: unknown[] = []) =>
+  Number((await subgraph.db.query(`SELECT count(*)::int AS n FROM impact.${table} WHERE ${where}`, params))[0].n);
+
+describe('writing an analysis', () => {
+  it('lets a steward create a draft with the Guide defaults', async () => {
+    const { data } = await subgraph.execute<any>(create, { input: newDraft() }, steward);
+    expect(data.createSroiAnalysis.analysis).toMatchObject({
+      status: 'DRAFT',
+      kind: 'EVALUATIVE',
+      discountRate: '0.035',
+      discountFirstYear: true,
+      // 96 hours × €18.50
+      inKindTotal: '1776.00',
+      stakeholders: [{ name: 'Bezoekers' }, { name: 'Vrijwilligers' }],
+    });
+  });
+
+  it('accepts a discount rate of 0 and an undiscounted year 1', async () => {
+    const { data } = await subgraph.execute<any>(create, { input: newDraft({ discountRate: '0', discountFirstYear: false }) }, steward);
+    expect(data.createSroiAnalysis.analysis).toMatchObject({ discountRate: '0', discountFirstYear: false });
+  });
+
+  it('refuses the public, residents and stewards of another neighbourhood', async () => {
+    for (const viewer of [undefined, resident, otherSteward]) {
+      const { errors } = await subgraph.execute(create, { input: newDraft() }, viewer);
+      expect(errors?.[0].extensions?.code).toBe(viewer ? 'FORBIDDEN' : 'UNAUTHENTICATED');
+    }
+  });
+
+  it.each([
+    [{ discountRate: '-0.01' }, 'NegativeDiscountRateError', 'NEGATIVE_DISCOUNT_RATE'],
+    [{ periodEnd: '2024-12-31' }, 'InvalidPeriodError', 'PERIOD_ENDS_BEFORE_START'],
+    [{ plannedInputs: '20000' }, 'PlannedInputsNotAllowedError', 'PLANNED_INPUTS_ONLY_FOR_FORECASTS'],
+    [{ inKindInputs: [{ description: 'uren', quantity: '-5', unit: 'uur', rate: '18.50', source: 'CAO' }] }, 'NegativeQuantityError', 'NEGATIVE_QUANTITY'],
+  ])('refuses %j naming the rule, and writes nothing', async (change, typename, code) => {
+    const before = await countRows('analysis');
+    const { data } = await subgraph.execute<any>(create, { input: newDraft(change) }, steward);
+    expect(data.createSroiAnalysis).toMatchObject({ __typename: typename, code });
+    expect(await countRows('analysis')).toBe(before);
+  });
+
+  it.each([
+    [{ deadweight: because('1.5') }, 'FractionOutOfRangeError', 'FRACTION_OUT_OF_RANGE', 'deadweight.value'],
+    [{ attribution: because('-0.2') }, 'FractionOutOfRangeError', 'FRACTION_OUT_OF_RANGE', 'attribution.value'],
+    [{ quantity: '-1' }, 'NegativeQuantityError', 'NEGATIVE_QUANTITY', 'quantity'],
+    [{ durationYears: -2 }, 'InvalidDurationError', 'INVALID_DURATION', 'durationYears'],
+    [{ dropOff: { value: '0.1', rationale: '' } }, 'MissingRationaleError', 'MISSING_RATIONALE', 'dropOff.rationale'],
+    [{ stakeholder: 'Onbekenden' }, 'UnknownStakeholderError', 'UNKNOWN_STAKEHOLDER', 'stakeholder'],
+  ])('refuses the outcome %j naming the rule, and writes nothing', async (change, typename, code, field) => {
+    const id = await createDraft();
+    const { data } = await subgraph.execute<any>(addOutcome, { analysisId: id, input: repairOutcome(change) }, steward);
+    expect(data.addSroiOutcome).toMatchObject({ __typename: typename, code, field });
+    expect(await countRows('outcome', 'analysis_id = $1', [id])).toBe(0);
+  });
+
+  it('adds, updates and removes outcomes of a draft, then publishes it', async () => {
+    const id = await createDraft();
+    const added = await subgraph.execute<any>(addOutcome, { analysisId: id, input: repairOutcome() }, steward);
+    const outcome = added.data.addSroiOutcome.outcome;
+    expect(outcome).toMatchObject({ stakeholder: 'Bezoekers', quantity: '300', deadweight: { value: '0.1', rationale: 'Uit de bewonerspeiling.' }, financialProxy: { value: '40.00' } });
+
+    const updated = await subgraph.execute<any>(
+      `mutation($id: ID!, $input: OutcomeInput!) { updateSroiOutcome(id: $id, input: $input) { __typename ... on SroiOutcomePayload { outcome { quantity } } } }`,
+      { id: outcome.id, input: repairOutcome({ quantity: '320' }) },
+      steward,
+    );
+    expect(updated.data!.updateSroiOutcome).toEqual({ __typename: 'SroiOutcomePayload', outcome: { quantity: '320' } });
+
+    const second = await subgraph.execute<any>(addOutcome, { analysisId: id, input: repairOutcome({ stakeholder: 'Vrijwilligers' }) }, steward);
+    const removed = await subgraph.execute<any>(
+      `mutation($id: ID!) { removeSroiOutcome(id: $id) { __typename ... on SroiOutcomeRemovedPayload { removedOutcomeId analysis { outcomes { id } } } } }`,
+      { id: second.data.addSroiOutcome.outcome.id },
+      steward,
+    );
+    expect(removed.data!.removeSroiOutcome.analysis.outcomes).toEqual([{ id: outcome.id }]);
+
+    const published = await subgraph.execute<any>(publish, { id }, steward);
+    expect(published.data.publishSroiAnalysis.analysis.status).toBe('PUBLISHED');
+  });
+
+  it('refuses to publish an analysis without outcomes', async () => {
+    const id = await createDraft();
+    const { data } = await subgraph.execute<any>(publish, { id }, steward);
+    expect(data.publishSroiAnalysis).toMatchObject({ __typename: 'NoOutcomesError', code: 'NO_OUTCOMES' });
+  });
+});
+
+describe('published analyses are immutable', () => {
+  const kitchen = demoAnalysisId('neighbourhood-kitchen-evaluation');
+  const kitchenOutcome = demoOutcomeId('neighbourhood-kitchen-evaluation', 0);
+
+  it('refuses every change through the API, naming the rule', async () => {
+    const calls: [string, Record<string, unknown>, string][] = [
+      [`mutation($id: ID!) { updateSroiAnalysis(id: $id, input: { title: "Anders" }) { __typename ${ERROR_FIELDS} } }`, { id: kitchen }, 'updateSroiAnalysis'],
+      [`mutation($id: ID!, $input: OutcomeInput!) { addSroiOutcome(analysisId: $id, input: $input) { __typename ${ERROR_FIELDS} } }`, { id: kitchen, input: repairOutcome({ stakeholder: 'Vrijwilligers' }) }, 'addSroiOutcome'],
+      [`mutation($id: ID!, $input: OutcomeInput!) { updateSroiOutcome(id: $id, input: $input) { __typename ${ERROR_FIELDS} } }`, { id: kitchenOutcome, input: repairOutcome({ stakeholder: 'Vrijwilligers' }) }, 'updateSroiOutcome'],
+      [`mutation($id: ID!) { removeSroiOutcome(id: $id) { __typename ${ERROR_FIELDS} } }`, { id: kitchenOutcome }, 'removeSroiOutcome'],
+      [`mutation($id: ID!) { recordSroiMeasurement(outcomeId: $id, input: { measuredOn: "2026-02-01", value: "4", source: "enquête" }) { __typename ${ERROR_FIELDS} } }`, { id: kitchenOutcome }, 'recordSroiMeasurement'],
+      [publish, { id: kitchen }, 'publishSroiAnalysis'],
+    ];
+    for (const [query, variables, field] of calls) {
+      const { data, errors } = await subgraph.execute<any>(query, variables, steward);
+      expect(errors).toBeUndefined();
+      expect(data[field]).toMatchObject({ __typename: 'AnalysisPublishedError', code: 'PUBLISHED_ANALYSIS_IMMUTABLE' });
+    }
+    const [row] = await subgraph.db.query(`SELECT title FROM impact.analysis WHERE id = $1`, [kitchen]);
+    expect(row.title).toBe('Evaluatie Buurtkeuken 2025');
+  });
+
+  it.each([
+    [`UPDATE impact.analysis SET title = 'x' WHERE id = $1`, 'analysis'],
+    [`DELETE FROM impact.analysis WHERE id = $1`, 'analysis'],
+    [`UPDATE impact.outcome SET quantity = 99 WHERE analysis_id = $1`, 'outcome'],
+    [`DELETE FROM impact.outcome WHERE analysis_id = $1`, 'outcome'],
+    [`INSERT INTO impact.stakeholder (analysis_id, name, description, position) VALUES ($1, 'Nieuw', '', 9)`, 'stakeholder'],
+    [`DELETE FROM impact.in_kind_input WHERE analysis_id = $1`, 'in-kind input'],
+    [`UPDATE impact.measurement SET value = 1 WHERE outcome_id IN (SELECT id FROM impact.outcome WHERE analysis_id = $1)`, 'measurement'],
+  ])('the database refuses raw SQL: %s', async (sql) => {
+    await expect(subgraph.db.query(sql, [kitchen])).rejects.toThrow(/published SROI analysis .* is immutable/);
+  });
+
+  it('a revision copies the impact map into a new draft that supersedes the original', async () => {
+    const revise = `mutation($id: ID!) { reviseSroiAnalysis(id: $id) { __typename ... on SroiAnalysisPayload { analysis { id status supersedes { id } outcomes { stakeholder description } inKindTotal } } ${ERROR_FIELDS} } }`;
+    const { data } = await subgraph.execute<any>(revise, { id: kitchen }, steward);
+    const revision = data.reviseSroiAnalysis.analysis;
+    expect(revision).toMatchObject({ status: 'DRAFT', supersedes: { id: kitchen }, inKindTotal: '7585.00' });
+    expect(revision.outcomes.map((o: any) => o.description)).toEqual(['Minder eenzaamheid', 'Gezondere voeding', 'Werkervaring en zelfvertrouwen', 'Extra omzet voor de bakker in de wijk']);
+
+    const again = await subgraph.execute<any>(revise, { id: kitchen }, steward);
+    expect(again.data!.reviseSroiAnalysis).toMatchObject({ __typename: 'AlreadyRevisedError', code: 'ALREADY_REVISED' });
+    const ofDraft = await subgraph.execute<any>(revise, { id: revision.id }, steward);
+    expect(ofDraft.data!.reviseSroiAnalysis).toMatchObject({ __typename: 'AnalysisNotPublishedError' });
+
+    // The draft revision is for stewards only; the public sees the original without it.
+    const asPublic = await subgraph.execute<any>(`query($id: ID!) { sroiAnalysis(id: $id) { supersededBy { id } } }`, { id: kitchen });
+    expect(asPublic.data!.sroiAnalysis.supersededBy).toBeNull();
+    const asSteward = await subgraph.execute<any>(`query($id: ID!) { sroiAnalysis(id: $id) { supersededBy { id } } }`, { id: kitchen }, steward);
+    expect(asSteward.data!.sroiAnalysis.supersededBy).toEqual({ id: revision.id });
+  });
+});
+
+describe('reading', () => {
+  it('hides drafts from everyone but the stewards, also through _entities', async () => {
+    const id = await createDraft();
+    const byId = `query($id: ID!) { sroiAnalysis(id: $id) { id } }`;
+    expect((await subgraph.execute<any>(byId, { id })).data!.sroiAnalysis).toBeNull();
+    expect((await subgraph.execute<any>(byId, { id }, resident)).data!.sroiAnalysis).toBeNull();
+    expect((await subgraph.execute<any>(byId, { id }, otherSteward)).data!.sroiAnalysis).toBeNull();
+    expect((await subgraph.execute<any>(byId, { id }, steward)).data!.sroiAnalysis).toEqual({ id });
+
+    const entities = `query($reps: [_Any!]!) { _entities(representations: $reps) { ... on SroiAnalysis { id } } }`;
+    expect((await subgraph.execute<any>(entities, { reps: [{ __typename: 'SroiAnalysis', id }] })).data!._entities).toEqual([null]);
+  });
+
+  it('resolves SroiAnalysis and Outcome through _entities', async () => {
+    const { data, errors } = await subgraph.execute<any>(
+      `query($reps: [_Any!]!) {
+        _entities(representations: $reps) {
+          ... on SroiAnalysis { id kind title outcomes { id } }
+          ... on Outcome { id stakeholder financialProxy { value source } measurements { measuredOn value source } analysis { id } }
+        }
+      }`,
+      {
+        reps: [
+          { __typename: 'SroiAnalysis', id: demoAnalysisId('neighbourhood-kitchen-evaluation') },
+          { __typename: 'Outcome', id: demoOutcomeId('neighbourhood-kitchen-evaluation', 0) },
+          { __typename: 'Outcome', id: stableId('no such outcome') },
+        ],
+      },
+    );
+    expect(errors).toBeUndefined();
+    const [analysis, outcome, missing] = data._entities;
+    expect(analysis).toMatchObject({ kind: 'EVALUATIVE', title: 'Evaluatie Buurtkeuken 2025' });
+    expect(analysis.outcomes).toHaveLength(4);
+    expect(outcome).toMatchObject({
+      stakeholder: 'Deelnemers buurtmaaltijd',
+      financialProxy: { value: '420.00' },
+      analysis: { id: demoAnalysisId('neighbourhood-kitchen-evaluation') },
+    });
+    expect(outcome.financialProxy.source).toMatch(/Zorginstituut/);
+    expect(outcome.measurements.map((m: any) => [m.measuredOn, m.value])).toEqual([
+      ['2025-02-05', '6.1'],
+      ['2025-07-02', '5.2'],
+      ['2025-12-17', '4.6'],
+    ]);
+    expect(missing).toBeNull();
+  });
+
+  it('computes Project.sroi from the spending the gateway hands over, and the forecast behind a bid', async () => {
+    // €135.64 spent plus 560 h × €18.50 = €10 360 in kind: inputs €23 924.00.
+    const { data, errors } = await subgraph.execute<any>(
+      `query($reps: [_Any!]!) {
+        _entities(representations: $reps) {
+          ... on Project { sroi { inputs inputsUsed { basis monetary inKind total } ratio analysis { kind } } }
+          ... on RightToChallengeBid { sroiForecast { id kind } }
+        }
+      }`,
+      {
+        reps: [
+          { __typename: 'Project', id: stableId('project:park-greenery'), finances: { spent: { minorUnits: '1356400' } } },
+          { __typename: 'RightToChallengeBid', id: demoBidId('park-greenery') },
+        ],
+      },
+    );
+    expect(errors).toBeUndefined();
+    expect(data._entities[0].sroi).toMatchObject({
+      inputs: '23924.00',
+      inputsUsed: { basis: 'LEDGER_SPENDING', monetary: '13564.00', inKind: '10360.00', total: '23924.00' },
+      analysis: { kind: 'FORECAST' },
+    });
+    expect(data._entities[1].sroiForecast).toEqual({ id: demoAnalysisId('park-greenery-forecast'), kind: 'FORECAST' });
+  });
+
+  it('says explicitly when the ratio is undefined because the inputs are zero', async () => {
+    const id = await createDraft({ kind: 'FORECAST', plannedInputs: '0', inKindInputs: [] });
+    await subgraph.execute(addOutcome, { analysisId: id, input: repairOutcome() }, steward);
+    const { data } = await subgraph.execute<any>(
+      `query($id: ID!) { sroiAnalysis(id: $id) { result { inputs inputsUsed { basis } ratio netRatio ratioUndefinedReason sensitivity { breakEvenProxy breakEvenExplanation } } } }`,
+      { id },
+      steward,
+    );
+    expect(data.sroiAnalysis.result).toMatchObject({ inputs: '0.00', inputsUsed: { basis: 'PLANNED_INPUTS' }, ratio: null, netRatio: null });
+    expect(data.sroiAnalysis.result.ratioUndefinedReason).toMatch(/inputs are zero/);
+    expect(data.sroiAnalysis.result.sensitivity[0]).toMatchObject({ breakEvenProxy: null });
+  });
+});
+
+describe('linking a forecast to a bid', () => {
+  const link = `mutation($bid: ID!, $a: ID!) { linkBidSroiForecast(bidId: $bid, analysisId: $a) { __typename ... on BidForecastPayload { bid { id } forecast { id } } ${ERROR_FIELDS} } }`;
+  const bid = stableId('bid:test');
+
+  it('links a forecast, refuses an evaluation, and only stewards may do it', async () => {
+    const forecast = demoAnalysisId('park-greenery-forecast');
+    const evaluation = demoAnalysisId('neighbourhood-kitchen-evaluation');
+    expect((await subgraph.execute<any>(link, { bid, a: forecast }, resident)).errors?.[0].extensions?.code).toBe('FORBIDDEN');
+    expect((await subgraph.execute<any>(link, { bid, a: evaluation }, steward)).data!.linkBidSroiForecast).toMatchObject({ __typename: 'NotAForecastError', code: 'NOT_A_FORECAST' });
+    expect((await subgraph.execute<any>(link, { bid, a: forecast }, steward)).data!.linkBidSroiForecast).toEqual({
+      __typename: 'BidForecastPayload',
+      bid: { id: bid },
+      forecast: { id: forecast },
+    });
+  });
+});
