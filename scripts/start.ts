@@ -10,12 +10,8 @@ import { DATA_DIR, localSecrets } from './local-env';
 import { ensureDatabase, startEmbeddedPostgres, type RunningPostgres } from './embedded-postgres';
 
 const root = join(__dirname, '..');
-const SUBGRAPHS = [
-  ['community', 4101],
-  ['projects', 4102],
-  ['ledger', 4103],
-  ['impact', 4104],
-] as const;
+const portBase = Number(process.env.SUBGRAPH_PORT_BASE ?? 4101);
+const SUBGRAPHS = (['community', 'projects', 'ledger', 'impact'] as const).map((name, i) => [name, portBase + i] as const);
 
 const say = (line: string) => process.stdout.write(`[dbwe] ${line}\n`);
 const children: { name: string; process: ChildProcess }[] = [];
@@ -39,8 +35,9 @@ async function waitReady(name: string, url: string, child: ChildProcess, timeout
 function launch(name: string, entry: string, env: Record<string, string>): ChildProcess {
   const child = spawn(process.execPath, ['--import', 'tsx', entry], {
     cwd: root,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'inherit', 'inherit'],
+    env: { ...process.env, ...env, DBWE_EXIT_WITH_PARENT: 'true' },
+    // The pipe closes when this launcher dies, however it dies; the child then shuts down too.
+    stdio: ['pipe', 'inherit', 'inherit'],
   });
   child.on('exit', (code, signal) => {
     if (!stopping) {
@@ -76,9 +73,22 @@ async function shutdown(code: number): Promise<never> {
   process.exit(code);
 }
 
+const onSignal = () => void shutdown(0);
+
+/**
+ * embedded-postgres registers its own SIGTERM/SIGINT hook that stops the
+ * database and exits at once, while subgraphs may still be finishing
+ * requests. Only our handler may act on these signals: it stops the database last.
+ */
+function keepOnlyOurSignalHandlers(): void {
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    for (const listener of process.listeners(signal)) if (listener !== onSignal) process.off(signal, listener);
+  }
+}
+
 async function main(): Promise<void> {
-  process.on('SIGINT', () => void shutdown(0));
-  process.on('SIGTERM', () => void shutdown(0));
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   const secrets = { ...localSecrets(), ...pickDefined(['JWT_SECRET', 'INTERNAL_ASSERTION_SECRET']) };
 
   let databaseUrl = process.env.DATABASE_URL;
@@ -87,6 +97,7 @@ async function main(): Promise<void> {
     const port = Number(process.env.EMBEDDED_POSTGRES_PORT ?? 54329);
     say(`no DATABASE_URL: starting embedded PostgreSQL on port ${port} (data in ${join(DATA_DIR, 'postgres')})`);
     postgres = await startEmbeddedPostgres(join(DATA_DIR, 'postgres'), port, say);
+    keepOnlyOurSignalHandlers();
     await ensureDatabase(postgres.url('postgres'), 'dbwe');
     databaseUrl = postgres.url('dbwe');
   }
@@ -105,6 +116,7 @@ async function main(): Promise<void> {
   const gatewayPort = process.env.PORT ?? '4000';
   const gateway = launch('gateway', 'gateway/src/main.ts', {
     INTERNAL_ASSERTION_SECRET: secrets.INTERNAL_ASSERTION_SECRET,
+    ...Object.fromEntries(SUBGRAPHS.map(([name, port]) => [`${name.toUpperCase()}_URL`, `http://127.0.0.1:${port}/graphql`])),
     ...(process.env.JWT_JWKS_URL ? {} : { JWT_SECRET: secrets.JWT_SECRET }),
     PORT: gatewayPort,
   });

@@ -47,6 +47,12 @@ export function onShutdown(logger: Logger, stop: () => Promise<void>, graceMs = 
   };
   process.on('SIGTERM', handler);
   process.on('SIGINT', handler);
+  // Started by `npm start`: stdin is a pipe from the launcher and closes when it dies.
+  if (process.env.DBWE_EXIT_WITH_PARENT === 'true') {
+    process.stdin.on('end', () => handler('SIGTERM'));
+    process.stdin.on('error', () => handler('SIGTERM'));
+    process.stdin.resume();
+  }
 }
 
 /** Every environment variable a subgraph reads (deployment files are checked against this). */
@@ -64,14 +70,15 @@ export function subgraphSettings(name: string, defaultPort = 4000) {
 /** The whole life of a subgraph process: config, database, migrations, demo data, listen, shutdown. */
 export async function runSubgraph<TLoaders>(module: SubgraphModule<TLoaders>): Promise<void> {
   let config;
+  let url: string;
   try {
     config = parseConfig(subgraphSettings(module.name, module.defaultPort));
+    url = pickDatabaseUrl(module.name, config);
   } catch (error) {
     if (error instanceof ConfigError) exitWith(module.name, `configuration error: ${error.message}`);
     throw error;
   }
   const logger = createLogger(module.name, config.LOG_LEVEL);
-  const url = pickDatabaseUrl(module.name, config);
   const queryCounter = new QueryCounter();
   const db = createDataSource({
     url,

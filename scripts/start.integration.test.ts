@@ -1,0 +1,88 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, chmodSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/*
+ * `npm start` from nothing: an embedded PostgreSQL, the four subgraphs with
+ * the demo data, the gateway; answered within 60 s. Stopped and started
+ * again, the same data is there and nothing is seeded twice.
+ */
+const root = join(__dirname, '..');
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function runStart(env: Record<string, string>): { child: ChildProcess; output: () => string; ready: Promise<number> } {
+  const { DATABASE_URL: _unset, ...inherited } = process.env;
+  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], { cwd: root, env: { ...inherited, ...env, LOG_LEVEL: 'warn' } });
+  let output = '';
+  const started = Date.now();
+  const ready = new Promise<number>((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes('[dbwe] ready')) resolve(Date.now() - started);
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.on('exit', (code) => reject(new Error(`npm start exited with ${code}:\n${output}`)));
+  });
+  return { child, output: () => output, ready };
+}
+
+function stop(child: ChildProcess): Promise<number | null> {
+  return new Promise((resolve) => {
+    child.once('exit', (code) => resolve(code));
+    child.kill('SIGTERM');
+  });
+}
+
+const dashboard = `{ neighbourhood(slug: "spijkerkwartier") {
+  members(first: 1) { totalCount }
+  accounts { code }
+  projects(first: 10) { totalCount edges { node { title finances { spent { amount } } sroi { ratio } } } }
+} }`;
+
+async function query(port: number) {
+  const response = await fetch(`http://127.0.0.1:${port}/`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: dashboard }) });
+  return (await response.json()) as { data: any; errors?: unknown };
+}
+
+describe('npm start', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'dbwe-start-'));
+  chmodSync(dataDir, 0o755);
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it('starts from nothing within 60 s, answers across all four subgraphs, and keeps its data over a restart', async () => {
+    const [port, pgPort, base] = [await freePort(), await freePort(), 20000 + Math.floor(Math.random() * 20000)];
+    const env = { DBWE_DATA_DIR: dataDir, PORT: String(port), EMBEDDED_POSTGRES_PORT: String(pgPort), SUBGRAPH_PORT_BASE: String(base) };
+
+    const first = runStart(env);
+    const firstStartMs = await first.ready;
+    expect(firstStartMs).toBeLessThan(60_000);
+    const before = await query(port);
+    expect(before.errors).toBeUndefined();
+    const n = before.data.neighbourhood;
+    expect(n.members.totalCount).toBe(24);
+    expect(n.projects.totalCount).toBe(5);
+    expect(n.accounts.length).toBeGreaterThan(5);
+    const park = n.projects.edges.find((e: any) => e.node.title === 'Groenonderhoud Lindenplein').node;
+    expect(park.finances.spent.amount).toBe('13564.00');
+    expect(park.sroi.ratio).toMatch(/^\d+\.\d\d$/);
+    expect(await stop(first.child)).toBe(0);
+    expect(first.output()).toContain('[dbwe] stopped');
+
+    const second = runStart(env);
+    await second.ready;
+    const after = await query(port);
+    expect(after).toEqual(before);
+    expect(await stop(second.child)).toBe(0);
+  }, 180_000);
+});
