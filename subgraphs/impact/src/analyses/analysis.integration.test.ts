@@ -15,7 +15,7 @@ const steward: Viewer = { memberId: stableId('member:Penningmeester Pieter'), ro
 const otherSteward: Viewer = { memberId: stableId('member:Klarendal'), roles: [{ role: 'steward', neighbourhood: klarendal }] };
 const resident: Viewer = { memberId: stableId('member:Buurvrouw Bep'), roles: [{ role: 'resident', neighbourhood: spijkerkwartier }] };
 
-let subgraph: TestSubgraph<unknown>;
+let subgraph: TestSubgraph<ReturnType<typeof impact.createLoaders>>;
 let drop: () => Promise<void>;
 
 beforeAll(async () => {
