@@ -291,7 +291,7 @@ describe('reading', () => {
       {
         reps: [
           { __typename: 'Project', id: stableId('project:park-greenery'), finances: { spent: { minorUnits: '1356400' } } },
-          { __typename: 'RightToChallengeBid', id: demoBidId('park-greenery') },
+          { __typename: 'RightToChallengeBid', id: demoBidId('lindenplein-greenery') },
         ],
       },
     );

@@ -275,7 +275,7 @@ export async function seedDemo(db: DataSource): Promise<void> {
       await tx.getRepository(AnalysisEntity).update({ id }, { status: 'PUBLISHED', publishedAt, updatedAt: publishedAt });
     }
     await tx.getRepository(BidForecastEntity).insert({
-      bidId: demoBidId('park-greenery'),
+      bidId: demoBidId('lindenplein-greenery'),
       analysisId: demoAnalysisId('park-greenery-forecast'),
       linkedBy: member('Penningmeester Pieter'),
       updatedAt: new Date('2025-04-01T12:00:00Z'),
