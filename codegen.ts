@@ -38,8 +38,9 @@ const mappers: Record<string, Record<string, string>> = {
     Measurement: '../analyses/measurement.entity#MeasurementEntity',
     SroiResult: '../analyses/sroi-result#SroiResultValue',
     Project: '../references#ProjectWithFinances',
-    Neighbourhood: '../references#NeighbourhoodRef',
+    Neighbourhood: '../references#NeighbourhoodWithProjects',
     RightToChallengeBid: '../references#BidRef',
+    ImpactSummary: '../summary/impact-summary#ImpactSummaryValue',
   },
 };
 

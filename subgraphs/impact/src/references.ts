@@ -7,9 +7,14 @@ export interface ProjectWithFinances {
   finances?: { spent?: { minorUnits?: string | null } | null } | null;
 }
 
-/** A neighbourhood, known here only by its id (owned by the community subgraph). */
-export interface NeighbourhoodRef {
+/**
+ * A neighbourhood as the gateway hands it to this subgraph: its id, plus, for
+ * Neighbourhood.impactSummary, its projects (projects subgraph) with their
+ * spending (ledger subgraph).
+ */
+export interface NeighbourhoodWithProjects {
   id: string;
+  projects?: { totalCount?: number | null; edges?: { node: ProjectWithFinances }[] | null } | null;
 }
 
 /** A Right to Challenge bid, known here only by its id (owned by the projects subgraph). */

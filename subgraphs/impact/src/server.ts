@@ -9,6 +9,7 @@ import { InKindInputEntity } from './analyses/in-kind-input.entity';
 import { MeasurementEntity } from './analyses/measurement.entity';
 import { BidForecastEntity } from './bids/bid-forecast.entity';
 import { analysisResolvers, typeResolvers } from './analyses/analysis.resolvers';
+import { summaryResolvers } from './summary/impact-summary.resolvers';
 import { Initial1764100000000 } from './migrations/1764100000000-initial';
 import { seedDemo } from './demo/demo.seed';
 
@@ -17,6 +18,7 @@ const resolvers: Resolvers = {
   Date: scalarResolvers.Date,
   Int64: scalarResolvers.Int64,
   ...analysisResolvers,
+  ...summaryResolvers,
   ...typeResolvers,
 };
 

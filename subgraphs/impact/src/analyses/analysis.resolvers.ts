@@ -18,6 +18,15 @@ export function visible<T extends AnalysisEntity>(analysis: T | null | undefined
   return null;
 }
 
+/** A project's current analysis: the one published most recently. */
+export function currentPublished(analyses: AnalysisEntity[]): AnalysisEntity | null {
+  let current: AnalysisEntity | null = null;
+  for (const a of analyses) {
+    if (a.status === 'PUBLISHED' && (!current || a.publishedAt! > current.publishedAt!)) current = a;
+  }
+  return current;
+}
+
 const money = (value: Dec) => value.toFixed(2);
 const ratio = (value: Dec | null) => (value === null ? null : value.toFixed(2));
 const plain = (value: string | Dec) => dec(value).toString();
@@ -100,8 +109,7 @@ export const analysisResolvers: Resolvers = {
   Project: {
     /** The current analysis is the most recently published one. */
     async sroi(project, _args, { loaders }) {
-      const published = (await loaders.analysesByProject.load(project.id)).filter((a) => a.status === 'PUBLISHED');
-      const current = published.sort((x, y) => y.publishedAt!.getTime() - x.publishedAt!.getTime())[0];
+      const current = currentPublished(await loaders.analysesByProject.load(project.id));
       if (!current) return null;
       const analysis: AnalysisView = { ...current, ledgerSpentMinor: spentMinor(project) };
       const [outcomes, inKind] = await Promise.all([loaders.outcomesByAnalysis.load(current.id), loaders.inKindByAnalysis.load(current.id)]);

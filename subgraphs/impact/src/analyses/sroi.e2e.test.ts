@@ -171,6 +171,30 @@ describe('SROI from the real books, through the gateway', () => {
     ]);
   });
 
+  it("adds up the neighbourhood's published analyses, with each project's inputs from the books", async () => {
+    const data = await gql(`{
+      neighbourhood(slug: "spijkerkwartier") {
+        impactSummary { projectsCounted presentValue inputs netPresentValue ratio complete results { analysis { title } } }
+        projects(first: 100) { edges { node { id finances { spent { minorUnits } } sroi { presentValue inputs } } } }
+      }
+    }`);
+    const { impactSummary, projects } = data.neighbourhood;
+    // Park greenery (forecast), neighbourhood kitchen (evaluation) and the play street published above.
+    const withSroi = projects.edges.map((e: any) => e.node).filter((p: any) => p.sroi);
+    expect(withSroi).toHaveLength(3);
+    expect(impactSummary.projectsCounted).toBe(3);
+    expect(impactSummary.complete).toBe(true);
+    // Inputs are exact cents: the sum of the projects' inputs, each its ledger spending plus in-kind.
+    const cents = (amount: string) => Math.round(Number(amount) * 100);
+    const inputs = withSroi.reduce((sum: number, p: any) => sum + cents(p.sroi.inputs), 0);
+    const presentValue = withSroi.reduce((sum: number, p: any) => sum + cents(p.sroi.presentValue), 0);
+    expect(cents(impactSummary.inputs)).toBe(inputs);
+    // Each project's present value is rounded to cents on its own: the total may differ by a cent per project.
+    expect(Math.abs(cents(impactSummary.presentValue) - presentValue)).toBeLessThanOrEqual(3);
+    expect(impactSummary.ratio).toBe((cents(impactSummary.presentValue) / cents(impactSummary.inputs)).toFixed(2));
+    expect(cents(impactSummary.netPresentValue)).toBe(cents(impactSummary.presentValue) - cents(impactSummary.inputs));
+  });
+
   it('gives the demo forecast of the park-greenery bid and its sources through the graph', async () => {
     const data = await gql(`{ project(id: "${stableId('project:park-greenery')}") { sroi { analysis { kind stakeholders { name } outcomes { financialProxy { source } } } byStakeholder { stakeholder presentValue } } } }`);
     const { analysis, byStakeholder } = data.project.sroi;

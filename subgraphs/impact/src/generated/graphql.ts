@@ -6,7 +6,8 @@ import type { StakeholderEntity } from '../analyses/stakeholder.entity';
 import type { InKindInputEntity } from '../analyses/in-kind-input.entity';
 import type { MeasurementEntity } from '../analyses/measurement.entity';
 import type { SroiResultValue } from '../analyses/sroi-result';
-import type { ProjectWithFinances, NeighbourhoodRef, BidRef } from '../references';
+import type { ProjectWithFinances, NeighbourhoodWithProjects, BidRef } from '../references';
+import type { ImpactSummaryValue } from '../summary/impact-summary';
 import type { Context } from '../context';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = T | null | undefined;
@@ -184,6 +185,27 @@ export type ImpactError = {
   field: Maybe<Scalars['String']['output']>;
   /** Explanation for people. */
   message: Scalars['String']['output'];
+};
+
+/** The combined social return of a neighbourhood's published analyses. */
+export type ImpactSummary = {
+  __typename?: 'ImpactSummary';
+  /** False when the neighbourhood has more than 100 projects: only the 100 newest were counted. */
+  complete: Scalars['Boolean']['output'];
+  /** Sum of their inputs (spending in the books or planned inputs, plus in-kind), euros. */
+  inputs: Scalars['String']['output'];
+  /** presentValue − inputs, euros. */
+  netPresentValue: Scalars['String']['output'];
+  /** Sum of the present values of the current published analyses, euros. */
+  presentValue: Scalars['String']['output'];
+  /** How many projects have a published analysis that is counted. */
+  projectsCounted: Scalars['Int']['output'];
+  /** Combined SROI ratio: total present value ÷ total inputs, two decimals; null when the inputs are zero. */
+  ratio: Maybe<Scalars['String']['output']>;
+  /** Why the ratio is undefined, when it is. */
+  ratioUndefinedReason: Maybe<Scalars['String']['output']>;
+  /** The project-level results that add up to the totals. */
+  results: Array<SroiResult>;
 };
 
 /** A declared in-kind input, valued at a stated rate. */
@@ -420,11 +442,37 @@ export type NegativeQuantityError = ImpactError & {
   message: Scalars['String']['output'];
 };
 
-/** A neighbourhood (owned by the community subgraph). */
+/**
+ * A neighbourhood (owned by the community subgraph), with the combined social
+ * return of its projects.
+ */
 export type Neighbourhood = {
   __typename?: 'Neighbourhood';
   /** The neighbourhood's id. */
   id: Scalars['ID']['output'];
+  /**
+   * The combined social return of the neighbourhood's projects: for each project
+   * its current (most recently published) analysis, with inputs from the books.
+   * The gateway fetches the projects (projects subgraph) and their spending
+   * (ledger subgraph) and hands them to the impact subgraph (@requires).
+   */
+  impactSummary: ImpactSummary;
+  /** The neighbourhood's projects (owned by the projects subgraph); the impact summary needs each one's spending from the ledger. */
+  projects: ProjectConnection;
+};
+
+
+/**
+ * A neighbourhood (owned by the community subgraph), with the combined social
+ * return of its projects.
+ */
+export type NeighbourhoodProjectsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  plannedFrom?: InputMaybe<Scalars['Date']['input']>;
+  plannedUntil?: InputMaybe<Scalars['Date']['input']>;
+  status?: InputMaybe<ProjectStatus>;
+  theme?: InputMaybe<Scalars['ID']['input']>;
 };
 
 /** An analysis without outcomes cannot be published. Code `NO_OUTCOMES`. */
@@ -573,12 +621,39 @@ export type Project = {
   sroiAnalyses: Array<SroiAnalysis>;
 };
 
+/** A page of projects (owned by the projects subgraph). */
+export type ProjectConnection = {
+  __typename?: 'ProjectConnection';
+  /** The projects on this page. */
+  edges: Array<ProjectEdge>;
+  /** How many projects match, over all pages. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A project with its cursor (owned by the projects subgraph). */
+export type ProjectEdge = {
+  __typename?: 'ProjectEdge';
+  /** The project. */
+  node: Project;
+};
+
 /** A project's money, derived from the books (owned by the ledger subgraph). */
 export type ProjectFinances = {
   __typename?: 'ProjectFinances';
   /** Everything spent on the project. */
   spent: Money;
 };
+
+/** Where a project stands in its lifecycle (owned by the projects subgraph). */
+export type ProjectStatus =
+  /** Under way. */
+  | 'ACTIVE'
+  /** Stopped before completion (final). */
+  | 'CANCELLED'
+  /** Finished (final). */
+  | 'COMPLETED'
+  /** Proposed, not yet started. */
+  | 'PROPOSED';
 
 export type Query = {
   __typename?: 'Query';
@@ -954,7 +1029,9 @@ export type FederationTypes = ResolversObject<{
 export type FederationReferenceTypes = ResolversObject<{
   Neighbourhood:
     ( { __typename: 'Neighbourhood' }
-    & GraphQLRecursivePick<FederationTypes['Neighbourhood'], {"id":true}> );
+    & GraphQLRecursivePick<FederationTypes['Neighbourhood'], {"id":true}>
+    & ( Record<PropertyKey, never>
+        | GraphQLRecursivePick<FederationTypes['Neighbourhood'], {"projects":{"totalCount":true,"edges":{"node":{"id":true,"finances":{"spent":{"minorUnits":true}}}}}}> ) );
   Outcome:
     ( { __typename: 'Outcome' }
     & GraphQLRecursivePick<FederationTypes['Outcome'], {"id":true}> );
@@ -1066,6 +1143,8 @@ export type ResolversTypes = ResolversObject<{
   FinancialProxyInput: FinancialProxyInput;
   FractionOutOfRangeError: ResolverTypeWrapper<FractionOutOfRangeError>;
   ImpactError: ResolverTypeWrapper<ResolversInterfaceTypes<ResolversTypes>['ImpactError']>;
+  ImpactSummary: ResolverTypeWrapper<ImpactSummaryValue>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   InKindInput: ResolverTypeWrapper<InKindInputEntity>;
   InKindInputInput: InKindInputInput;
   InputsBasis: InputsBasis;
@@ -1082,18 +1161,20 @@ export type ResolversTypes = ResolversObject<{
   NegativeAmountError: ResolverTypeWrapper<NegativeAmountError>;
   NegativeDiscountRateError: ResolverTypeWrapper<NegativeDiscountRateError>;
   NegativeQuantityError: ResolverTypeWrapper<NegativeQuantityError>;
-  Neighbourhood: ResolverTypeWrapper<NeighbourhoodRef>;
+  Neighbourhood: ResolverTypeWrapper<NeighbourhoodWithProjects>;
   NoOutcomesError: ResolverTypeWrapper<NoOutcomesError>;
   NotAForecastError: ResolverTypeWrapper<NotAForecastError>;
   NotAnEvaluationError: ResolverTypeWrapper<NotAnEvaluationError>;
   Outcome: ResolverTypeWrapper<OutcomeEntity>;
-  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   OutcomeInput: OutcomeInput;
   OutcomeResult: ResolverTypeWrapper<Omit<OutcomeResult, 'outcome'> & { outcome: ResolversTypes['Outcome'] }>;
   OutcomeSensitivity: ResolverTypeWrapper<Omit<OutcomeSensitivity, 'outcome'> & { outcome: ResolversTypes['Outcome'] }>;
   PlannedInputsNotAllowedError: ResolverTypeWrapper<PlannedInputsNotAllowedError>;
   Project: ResolverTypeWrapper<ProjectWithFinances>;
+  ProjectConnection: ResolverTypeWrapper<Omit<ProjectConnection, 'edges'> & { edges: Array<ResolversTypes['ProjectEdge']> }>;
+  ProjectEdge: ResolverTypeWrapper<Omit<ProjectEdge, 'node'> & { node: ResolversTypes['Project'] }>;
   ProjectFinances: ResolverTypeWrapper<ProjectFinances>;
+  ProjectStatus: ProjectStatus;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   RightToChallengeBid: ResolverTypeWrapper<BidRef>;
   SroiAnalysis: ResolverTypeWrapper<AnalysisView>;
@@ -1140,6 +1221,8 @@ export type ResolversParentTypes = ResolversObject<{
   FinancialProxyInput: FinancialProxyInput;
   FractionOutOfRangeError: FractionOutOfRangeError;
   ImpactError: ResolversInterfaceTypes<ResolversParentTypes>['ImpactError'];
+  ImpactSummary: ImpactSummaryValue;
+  Int: Scalars['Int']['output'];
   InKindInput: InKindInputEntity;
   InKindInputInput: InKindInputInput;
   Int64: Scalars['Int64']['output'];
@@ -1155,17 +1238,18 @@ export type ResolversParentTypes = ResolversObject<{
   NegativeAmountError: NegativeAmountError;
   NegativeDiscountRateError: NegativeDiscountRateError;
   NegativeQuantityError: NegativeQuantityError;
-  Neighbourhood: NeighbourhoodRef;
+  Neighbourhood: NeighbourhoodWithProjects;
   NoOutcomesError: NoOutcomesError;
   NotAForecastError: NotAForecastError;
   NotAnEvaluationError: NotAnEvaluationError;
   Outcome: OutcomeEntity;
-  Int: Scalars['Int']['output'];
   OutcomeInput: OutcomeInput;
   OutcomeResult: Omit<OutcomeResult, 'outcome'> & { outcome: ResolversParentTypes['Outcome'] };
   OutcomeSensitivity: Omit<OutcomeSensitivity, 'outcome'> & { outcome: ResolversParentTypes['Outcome'] };
   PlannedInputsNotAllowedError: PlannedInputsNotAllowedError;
   Project: ProjectWithFinances;
+  ProjectConnection: Omit<ProjectConnection, 'edges'> & { edges: Array<ResolversParentTypes['ProjectEdge']> };
+  ProjectEdge: Omit<ProjectEdge, 'node'> & { node: ResolversParentTypes['Project'] };
   ProjectFinances: ProjectFinances;
   Query: Record<PropertyKey, never>;
   RightToChallengeBid: BidRef;
@@ -1266,6 +1350,17 @@ export type ImpactErrorResolvers<ContextType = Context, ParentType extends Resol
   __resolveType: TypeResolveFn<'AlreadyRevisedError' | 'AnalysisNotPublishedError' | 'AnalysisPublishedError' | 'DuplicateStakeholderError' | 'FractionOutOfRangeError' | 'InvalidDurationError' | 'InvalidNumberError' | 'InvalidPeriodError' | 'MissingRationaleError' | 'MissingSourceError' | 'NegativeAmountError' | 'NegativeDiscountRateError' | 'NegativeQuantityError' | 'NoOutcomesError' | 'NotAForecastError' | 'NotAnEvaluationError' | 'PlannedInputsNotAllowedError' | 'StakeholderInUseError' | 'UnknownStakeholderError', ParentType, ContextType>;
 }>;
 
+export type ImpactSummaryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ImpactSummary'] = ResolversParentTypes['ImpactSummary']> = ResolversObject<{
+  complete?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  inputs?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  netPresentValue?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  presentValue?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  projectsCounted?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  ratio?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  ratioUndefinedReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  results?: Resolver<Array<ResolversTypes['SroiResult']>, ParentType, ContextType>;
+}>;
+
 export type InKindInputResolvers<ContextType = Context, ParentType extends ResolversParentTypes['InKindInput'] = ResolversParentTypes['InKindInput']> = ResolversObject<{
   description?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   quantity?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -1359,6 +1454,7 @@ export type NegativeQuantityErrorResolvers<ContextType = Context, ParentType ext
 export type NeighbourhoodResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Neighbourhood'] = ResolversParentTypes['Neighbourhood'], FederationReferenceType extends FederationReferenceTypes['Neighbourhood'] = FederationReferenceTypes['Neighbourhood']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Neighbourhood']> | FederationReferenceType, FederationReferenceType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  impactSummary?: Resolver<ResolversTypes['ImpactSummary'], ParentType, ContextType>;
 }>;
 
 export type NoOutcomesErrorResolvers<ContextType = Context, ParentType extends ResolversParentTypes['NoOutcomesError'] = ResolversParentTypes['NoOutcomesError']> = ResolversObject<{
@@ -1572,6 +1668,7 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   FinancialProxy?: FinancialProxyResolvers<ContextType>;
   FractionOutOfRangeError?: FractionOutOfRangeErrorResolvers<ContextType>;
   ImpactError?: ImpactErrorResolvers<ContextType>;
+  ImpactSummary?: ImpactSummaryResolvers<ContextType>;
   InKindInput?: InKindInputResolvers<ContextType>;
   Int64?: GraphQLScalarType;
   InvalidDurationError?: InvalidDurationErrorResolvers<ContextType>;
