@@ -5,6 +5,12 @@ const mappers: Record<string, Record<string, string>> = {
   community: {
     Neighbourhood: '../neighbourhoods/neighbourhood.entity#NeighbourhoodEntity',
     Member: '../members/member.entity#MemberEntity',
+    Theme: '../themes/theme.entity#ThemeEntity',
+    Wish: '../wishes/wish.entity#WishEntity',
+    Poll: '../polls/poll.entity#PollEntity',
+    PollAllocation: '../polls/poll.rules#AllocationView',
+    PollThemeResult: '../polls/poll.rules#ThemePointsValue',
+    ThemePoints: '../polls/poll.rules#ThemePointsValue',
   },
   projects: {
     Project: '../projects/project.entity#ProjectEntity',
@@ -25,10 +31,15 @@ const mappers: Record<string, Record<string, string>> = {
     Account: '../accounts/account.entity#AccountEntity',
     LedgerEntry: '../entries/entry.entity#EntryEntity',
     LedgerLine: '../entries/line.entity#LineEntity',
+    Counterparty: '../entries/line.entity#LineEntity',
+    LedgerEntryConnection: '../entries/entry-query#EntryConnectionValue',
     Money: '../money/money#MoneyValue',
     Project: '../references#ProjectRef',
     ProjectFinances: '../projects/project-finances#ProjectFinancesValue',
+    ProjectBudget: '../budgets/budget.entity#BudgetView',
+    BudgetRevision: '../budgets/budget.entity#BudgetRevisionView',
     Neighbourhood: '../references#NeighbourhoodRef',
+    Member: '../references#MemberRef',
   },
   impact: {
     SroiAnalysis: '../analyses/analysis.view#AnalysisView',

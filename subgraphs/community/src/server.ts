@@ -1,19 +1,42 @@
 import { join } from 'node:path';
+import { GraphQLJSONObject } from 'graphql-scalars';
 import { loadTypeDefs, scalarResolvers, type SubgraphModule } from '@dbwe/platform';
 import type { Resolvers } from './generated/graphql';
 import { createLoaders } from './loaders';
 import { NeighbourhoodEntity } from './neighbourhoods/neighbourhood.entity';
 import { MemberEntity } from './members/member.entity';
+import { ThemeEntity } from './themes/theme.entity';
+import { WishEntity } from './wishes/wish.entity';
+import { PollEntity } from './polls/poll.entity';
 import { neighbourhoodResolvers } from './neighbourhoods/neighbourhood.resolvers';
 import { memberResolvers } from './members/member.resolvers';
+import { themeResolvers } from './themes/theme.resolvers';
+import { wishResolvers } from './wishes/wish.resolvers';
+import { pollResolvers } from './polls/poll.resolvers';
+import { privacyResolvers } from './privacy/privacy.resolvers';
 import { Initial1764100000000 } from './migrations/1764100000000-initial';
+import { WishesThemesPolls1764300000000 } from './migrations/1764300000000-wishes-themes-polls';
 import { seedDemo } from './demo/demo.seed';
+
+/** Feature resolver maps merged per GraphQL type; a field defined twice is a programming error. */
+function mergeResolvers(...maps: Resolvers[]): Resolvers {
+  const merged: Record<string, Record<string, unknown>> = {};
+  for (const map of maps) {
+    for (const [type, fields] of Object.entries(map)) {
+      const target = (merged[type] ??= {});
+      for (const [field, resolver] of Object.entries(fields as Record<string, unknown>)) {
+        if (field in target) throw new Error(`${type}.${field} is resolved twice`);
+        target[field] = resolver;
+      }
+    }
+  }
+  return merged as Resolvers;
+}
 
 const resolvers: Resolvers = {
   DateTime: scalarResolvers.DateTime,
-  Query: { ...neighbourhoodResolvers.Query, ...memberResolvers.Query },
-  Neighbourhood: neighbourhoodResolvers.Neighbourhood,
-  Member: memberResolvers.Member,
+  JSONObject: GraphQLJSONObject,
+  ...mergeResolvers(neighbourhoodResolvers, memberResolvers, themeResolvers, wishResolvers, pollResolvers, privacyResolvers),
 };
 
 /** The community subgraph: neighbourhoods, members, wishes and polls. */
@@ -22,8 +45,8 @@ export const community: SubgraphModule<ReturnType<typeof createLoaders>> = {
   defaultPort: 4101,
   typeDefs: loadTypeDefs(join(__dirname, '..', 'schema.graphql')),
   resolvers: resolvers as SubgraphModule<ReturnType<typeof createLoaders>>['resolvers'],
-  entities: [NeighbourhoodEntity, MemberEntity],
-  migrations: [Initial1764100000000],
+  entities: [NeighbourhoodEntity, MemberEntity, ThemeEntity, WishEntity, PollEntity],
+  migrations: [Initial1764100000000, WishesThemesPolls1764300000000],
   createLoaders,
   seedDemo,
 };

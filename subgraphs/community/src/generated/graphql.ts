@@ -2,6 +2,10 @@
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { NeighbourhoodEntity } from '../neighbourhoods/neighbourhood.entity';
 import type { MemberEntity } from '../members/member.entity';
+import type { ThemeEntity } from '../themes/theme.entity';
+import type { WishEntity } from '../wishes/wish.entity';
+import type { PollEntity } from '../polls/poll.entity';
+import type { AllocationView, ThemePointsValue } from '../polls/poll.rules';
 import type { Context } from '../context';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = T | null | undefined;
@@ -16,20 +20,119 @@ export type Scalars = {
   Float: { input: number; output: number; }
   /** An instant in time, ISO 8601 in UTC, e.g. 2026-03-01T09:30:00.000Z. */
   DateTime: { input: string; output: Date | string; }
+  /** A JSON object, e.g. a data export. */
+  JSONObject: { input: unknown; output: unknown; }
   _FieldSet: { input: unknown; output: unknown; }
+};
+
+/** The caller's division of points over a poll's themes. */
+export type AllocatePointsInput = {
+  /** Points per theme; themes left out get 0. The total may not exceed the budget. */
+  allocations: Array<ThemePointsInput>;
+  /** The poll. */
+  pollId: Scalars['ID']['input'];
+};
+
+/** The outcome of `allocatePoints`. */
+export type AllocatePointsResult = AllocatePointsSuccess | InvalidAllocation | OverBudget | PollClosed | PollNotFound | UnknownTheme;
+
+/** The recorded division. */
+export type AllocatePointsSuccess = {
+  __typename?: 'AllocatePointsSuccess';
+  /** The caller's division as recorded; it replaces any earlier one. */
+  allocation: PollAllocation;
+  /** The poll with its updated results. */
+  poll: Poll;
+};
+
+/** The caller's identity is already registered as a member. Code `ALREADY_REGISTERED`. */
+export type AlreadyRegistered = CommunityError & {
+  __typename?: 'AlreadyRegistered';
+  /** Always ALREADY_REGISTERED. */
+  code: Scalars['String']['output'];
+  /** Always null. */
+  field: Maybe<Scalars['String']['output']>;
+  /** The existing member. */
+  member: Member;
+  /** Explanation for people. */
+  message: Scalars['String']['output'];
+};
+
+/** The caller already supports the wish; a member supports a wish once. Code `ALREADY_SUPPORTED`. */
+export type AlreadySupported = CommunityError & {
+  __typename?: 'AlreadySupported';
+  /** Always ALREADY_SUPPORTED. */
+  code: Scalars['String']['output'];
+  /** The input field with the wish id. */
+  field: Maybe<Scalars['String']['output']>;
+  /** Explanation for people. */
+  message: Scalars['String']['output'];
+  /** The wish, unchanged. */
+  wish: Wish;
+};
+
+/** The outcome of `closePoll`. */
+export type ClosePollResult = ClosePollSuccess | PollClosed | PollNotFound;
+
+/** The closed poll. */
+export type ClosePollSuccess = {
+  __typename?: 'ClosePollSuccess';
+  /** The poll with its final results. */
+  poll: Poll;
+};
+
+/** What every expected failure of a community mutation has; nothing is written when one is returned. */
+export type CommunityError = {
+  /** Stable machine-readable code, e.g. VALUE_TOO_LONG. */
+  code: Scalars['String']['output'];
+  /** The input field the error is about, when there is one. */
+  field: Maybe<Scalars['String']['output']>;
+  /** Explanation for people. */
+  message: Scalars['String']['output'];
+};
+
+/** A required text is empty or only whitespace. Code `EMPTY_VALUE`. */
+export type EmptyValue = CommunityError & {
+  __typename?: 'EmptyValue';
+  /** Always EMPTY_VALUE. */
+  code: Scalars['String']['output'];
+  /** The empty input field. */
+  field: Maybe<Scalars['String']['output']>;
+  /** Explanation for people. */
+  message: Scalars['String']['output'];
+};
+
+/** The outcome of `eraseMe`. */
+export type EraseMePayload = {
+  __typename?: 'EraseMePayload';
+  /** The member as everyone now sees it: an anonymous label, no personal data. The id stays valid. */
+  member: Member;
+};
+
+/** A division of points names a theme twice or gives a negative number of points. Code `INVALID_ALLOCATION`. */
+export type InvalidAllocation = CommunityError & {
+  __typename?: 'InvalidAllocation';
+  /** Always INVALID_ALLOCATION. */
+  code: Scalars['String']['output'];
+  /** Always `allocations`. */
+  field: Maybe<Scalars['String']['output']>;
+  /** Explanation for people. */
+  message: Scalars['String']['output'];
 };
 
 /**
  * A person or organisation taking part in a neighbourhood. Only the pseudonym,
- * domain, neighbourhood and join date are public.
+ * kind, domain, roles, neighbourhood and join date are public.
  */
 export type Member = {
   __typename?: 'Member';
-  /** Public pseudonym chosen by the member. */
+  /** Public pseudonym chosen by the member; an anonymous label once the member is erased. */
   displayName: Scalars['String']['output'];
   /** Which of the four domains the member belongs to. */
   domain: MemberDomain;
-  /** Stable, opaque identifier; other subgraphs refer to members only by it. */
+  /** Whether the member used their right to erasure; their personal data and pseudonym are gone. */
+  erased: Scalars['Boolean']['output'];
+  /** Stable, opaque identifier; other subgraphs refer to members only by it. It stays valid after erasure. */
   id: Scalars['ID']['output'];
   /** When the member joined. */
   joinedAt: Scalars['DateTime']['output'];
@@ -39,9 +142,27 @@ export type Member = {
   neighbourhood: Neighbourhood;
   /**
    * Personal data. Returned only to the member themself and to admins of the
-   * member's neighbourhood; everyone else gets null and a FORBIDDEN error.
+   * member's neighbourhood, however the member was reached (`member`, nested
+   * under a wish or project, or `_entities`); everyone else gets null and a
+   * FORBIDDEN error on this field. Null without an error when none is held.
    */
   personalData: Maybe<PersonalData>;
+  /** Roles the member holds in their neighbourhood. */
+  roles: Array<MemberRole>;
+  /** When anything about the member last changed (including erasure). */
+  updatedAt: Scalars['DateTime']['output'];
+  /** Wishes this member posted, newest first (ties by id). */
+  wishes: WishConnection;
+};
+
+
+/**
+ * A person or organisation taking part in a neighbourhood. Only the pseudonym,
+ * kind, domain, roles, neighbourhood and join date are public.
+ */
+export type MemberWishesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** A page of members. */
@@ -82,6 +203,21 @@ export type MemberKind =
   /** A natural person. */
   | 'PERSON';
 
+/**
+ * A role a member holds in their neighbourhood, as published in the member
+ * directory. What a caller may do is decided by the roles in their verified
+ * identity, not by this list.
+ */
+export type MemberRole =
+  /** Administers the neighbourhood on the platform. */
+  | 'ADMIN'
+  /** Works for the municipality: assesses and decides Right to Challenge bids. */
+  | 'OFFICIAL'
+  /** A member: posts wishes, supports them and takes part in polls. */
+  | 'RESIDENT'
+  /** A treasurer or coordinator: keeps the books, runs projects and polls. */
+  | 'STEWARD';
+
 /** A Dutch municipality (gemeente). */
 export type Municipality = {
   __typename?: 'Municipality';
@@ -89,6 +225,97 @@ export type Municipality = {
   cbsCode: Scalars['String']['output'];
   /** Name, e.g. Arnhem. */
   name: Scalars['String']['output'];
+};
+
+export type Mutation = {
+  __typename?: 'Mutation';
+  /**
+   * Records the caller's division of points in an open poll, replacing any
+   * earlier division. Requires the resident role and membership of the poll's
+   * neighbourhood.
+   */
+  allocatePoints: AllocatePointsResult;
+  /** Closes a poll; its results become final. Requires the steward role in the poll's neighbourhood. */
+  closePoll: ClosePollResult;
+  /**
+   * Erases the caller (AVG/GDPR right to erasure): personal data is deleted, the
+   * pseudonym is replaced by an anonymous label, supports and poll divisions
+   * are kept only as anonymous counts. The member id stays valid, so wishes,
+   * projects and ledger facts that refer to it still resolve. Irreversible.
+   * Requires a registered member.
+   */
+  eraseMe: EraseMePayload;
+  /** Exports everything the platform holds about the caller, as JSON. Requires sign-in. */
+  exportMyData: MyDataExport;
+  /** Opens a priority poll. Requires the steward role in the neighbourhood. */
+  openPoll: OpenPollResult;
+  /** Posts a wish. Requires the resident role and membership of the neighbourhood. */
+  postWish: PostWishResult;
+  /**
+   * Registers the caller's verified identity as a member of a neighbourhood.
+   * The member's id is the identity's subject, so a person keeps one id across
+   * the graph. Requires sign-in.
+   */
+  registerMember: RegisterMemberResult;
+  /** Adds the caller's support to a wish (once per member). Requires the resident role and membership of the wish's neighbourhood. */
+  supportWish: SupportWishResult;
+  /** Changes the caller's own profile. Requires a registered, not erased member. */
+  updateMyProfile: UpdateMyProfileResult;
+  /** Withdraws the caller's support from a wish. Requires sign-in as a member. */
+  withdrawSupport: WithdrawSupportResult;
+};
+
+
+export type MutationAllocatePointsArgs = {
+  input: AllocatePointsInput;
+};
+
+
+export type MutationClosePollArgs = {
+  pollId: Scalars['ID']['input'];
+};
+
+
+export type MutationOpenPollArgs = {
+  input: OpenPollInput;
+};
+
+
+export type MutationPostWishArgs = {
+  input: PostWishInput;
+};
+
+
+export type MutationRegisterMemberArgs = {
+  input: RegisterMemberInput;
+};
+
+
+export type MutationSupportWishArgs = {
+  wishId: Scalars['ID']['input'];
+};
+
+
+export type MutationUpdateMyProfileArgs = {
+  input: UpdateMyProfileInput;
+};
+
+
+export type MutationWithdrawSupportArgs = {
+  wishId: Scalars['ID']['input'];
+};
+
+/** Everything the platform holds about the caller (AVG/GDPR right of access and data portability). */
+export type MyDataExport = {
+  __typename?: 'MyDataExport';
+  /**
+   * The data as one JSON document: the member record with personal data, the
+   * wishes posted, the wishes supported and the poll divisions. Empty (`{}`)
+   * when nothing is held, e.g. after erasure.
+   */
+  data: Scalars['JSONObject']['output'];
+  /** When the export was made. */
+  exportedAt: Scalars['DateTime']['output'];
 };
 
 /**
@@ -105,14 +332,22 @@ export type Neighbourhood = {
   description: Maybe<Scalars['String']['output']>;
   /** Stable identifier; other subgraphs refer to the neighbourhood by it. */
   id: Scalars['ID']['output'];
-  /** Members of the neighbourhood, oldest first. */
+  /** Members of the neighbourhood, oldest first (ties by id). */
   members: MemberConnection;
   /** The municipality the neighbourhood lies in. */
   municipality: Municipality;
   /** Name as residents use it, e.g. Spijkerkwartier. */
   name: Scalars['String']['output'];
+  /** Priority polls (Spijkerpeil) of this neighbourhood, newest first (ties by id). */
+  polls: PollConnection;
   /** Short name used in URLs and exports, e.g. `spijkerkwartier`. */
   slug: Scalars['String']['output'];
+  /** The themes residents of this neighbourhood group wishes and polls by, by name. */
+  themes: Array<Theme>;
+  /** When anything about the neighbourhood itself last changed. */
+  updatedAt: Scalars['DateTime']['output'];
+  /** Wishes and shared challenges in this neighbourhood, newest first (ties by id). */
+  wishes: WishConnection;
 };
 
 
@@ -124,6 +359,93 @@ export type NeighbourhoodMembersArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   domain?: InputMaybe<MemberDomain>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  joinedBefore?: InputMaybe<Scalars['DateTime']['input']>;
+  joinedFrom?: InputMaybe<Scalars['DateTime']['input']>;
+};
+
+
+/**
+ * A neighbourhood that runs its own neighbourhood economy. One installation
+ * serves many neighbourhoods; every other piece of data belongs to one.
+ */
+export type NeighbourhoodPollsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  status?: InputMaybe<PollStatus>;
+};
+
+
+/**
+ * A neighbourhood that runs its own neighbourhood economy. One installation
+ * serves many neighbourhoods; every other piece of data belongs to one.
+ */
+export type NeighbourhoodWishesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<WishFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/** The neighbourhood does not exist. Code `NEIGHBOURHOOD_NOT_FOUND`. */
+export type NeighbourhoodNotFound = CommunityError & {
+  __typename?: 'NeighbourhoodNotFound';
+  /** Always NEIGHBOURHOOD_NOT_FOUND. */
+  code: Scalars['String']['output'];
+  /** The input field with the neighbourhood id. */
+  field: Maybe<Scalars['String']['output']>;
+  /** Explanation for people. */
+  message: Scalars['String']['output'];
+};
+
+/** The caller does not support the wish, so there is nothing to withdraw. Code `NOT_SUPPORTED`. */
+export type NotSupported = CommunityError & {
+  __typename?: 'NotSupported';
+  /** Always NOT_SUPPORTED. */
+  code: Scalars['String']['output'];
+  /** The input field with the wish id. */
+  field: Maybe<Scalars['String']['output']>;
+  /** Explanation for people. */
+  message: Scalars['String']['output'];
+  /** The wish, unchanged. */
+  wish: Wish;
+};
+
+/** A new priority poll. */
+export type OpenPollInput = {
+  /** Explanation for residents (up to 4000 characters). */
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** The neighbourhood to poll; the caller must be a steward there. */
+  neighbourhoodId: Scalars['ID']['input'];
+  /** Points each resident divides (1 to 1000). */
+  pointsBudget: Scalars['Int']['input'];
+  /** Ids of the neighbourhood's themes to divide points over (2 to 12, each once). */
+  themeIds: Array<Scalars['ID']['input']>;
+  /** Question or title (1 to 120 characters). */
+  title: Scalars['String']['input'];
+};
+
+/** The outcome of `openPoll`. */
+export type OpenPollResult = EmptyValue | NeighbourhoodNotFound | OpenPollSuccess | UnknownTheme | ValueOutOfRange | ValueTooLong;
+
+/** The opened poll. */
+export type OpenPollSuccess = {
+  __typename?: 'OpenPollSuccess';
+  /** The new poll, open for residents. */
+  poll: Poll;
+};
+
+/** The points given add up to more than the poll's budget. Code `OVER_BUDGET`. */
+export type OverBudget = CommunityError & {
+  __typename?: 'OverBudget';
+  /** The points the caller tried to give. */
+  allocated: Scalars['Int']['output'];
+  /** The poll's budget. */
+  budget: Scalars['Int']['output'];
+  /** Always OVER_BUDGET. */
+  code: Scalars['String']['output'];
+  /** Always `allocations`. */
+  field: Maybe<Scalars['String']['output']>;
+  /** Explanation for people. */
+  message: Scalars['String']['output'];
 };
 
 /** Relay-style page information. */
@@ -146,20 +468,164 @@ export type PersonalData = {
   address: Maybe<Scalars['String']['output']>;
   /** E-mail address. */
   email: Maybe<Scalars['String']['output']>;
-  /** Full legal name. */
+  /** Full legal name (or the registered name of an organisation). */
   fullName: Scalars['String']['output'];
   /** Telephone number. */
   phone: Maybe<Scalars['String']['output']>;
 };
 
+/**
+ * A priority poll in the style of the Spijkerpeil: each resident divides a
+ * budget of points over the poll's themes. Only the sums are public, never who
+ * gave what.
+ */
+export type Poll = {
+  __typename?: 'Poll';
+  /** When the poll was closed, if it is. */
+  closedAt: Maybe<Scalars['DateTime']['output']>;
+  /** Explanation for residents. */
+  description: Maybe<Scalars['String']['output']>;
+  /** Stable identifier. */
+  id: Scalars['ID']['output'];
+  /**
+   * The caller's own division of points; null when the caller has not taken
+   * part. Nobody can read another member's division, not even an admin.
+   */
+  myAllocation: Maybe<PollAllocation>;
+  /** The neighbourhood the poll asks. */
+  neighbourhood: Neighbourhood;
+  /** When the poll was opened. */
+  openedAt: Scalars['DateTime']['output'];
+  /** How many residents have divided their points. */
+  participantCount: Scalars['Int']['output'];
+  /** The number of points each resident divides. */
+  pointsBudget: Scalars['Int']['output'];
+  /** Points per theme: exactly the sums of all residents' divisions, in the order of `themes`. */
+  results: Array<PollThemeResult>;
+  /** Open or closed. */
+  status: PollStatus;
+  /** The themes points can be given to. */
+  themes: Array<Theme>;
+  /** Question or title, e.g. Spijkerpeil 2026: waar gaat onze energie naartoe? */
+  title: Scalars['String']['output'];
+  /** When the poll last changed, including its results. */
+  updatedAt: Scalars['DateTime']['output'];
+};
+
+/** How the caller divided their points in a poll. */
+export type PollAllocation = {
+  __typename?: 'PollAllocation';
+  /** Points per theme, in the order of the poll's themes, including themes given 0 points. */
+  points: Array<ThemePoints>;
+  /** Total points given; at most the poll's budget. */
+  total: Scalars['Int']['output'];
+  /** When the caller last changed their division. */
+  updatedAt: Scalars['DateTime']['output'];
+};
+
+/** The poll is closed: points can no longer be divided and it cannot be closed again. Code `POLL_CLOSED`. */
+export type PollClosed = CommunityError & {
+  __typename?: 'PollClosed';
+  /** When the poll was closed. */
+  closedAt: Scalars['DateTime']['output'];
+  /** Always POLL_CLOSED. */
+  code: Scalars['String']['output'];
+  /** The input field with the poll id. */
+  field: Maybe<Scalars['String']['output']>;
+  /** Explanation for people. */
+  message: Scalars['String']['output'];
+};
+
+/** A page of polls. */
+export type PollConnection = {
+  __typename?: 'PollConnection';
+  /** The polls on this page with their cursors. */
+  edges: Array<PollEdge>;
+  /** Where this page sits in the whole list. */
+  pageInfo: PageInfo;
+  /** How many polls match, over all pages. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A poll with its cursor. */
+export type PollEdge = {
+  __typename?: 'PollEdge';
+  /** Pass as `after` to continue after this poll. */
+  cursor: Scalars['String']['output'];
+  /** The poll. */
+  node: Poll;
+};
+
+/** The poll does not exist. Code `POLL_NOT_FOUND`. */
+export type PollNotFound = CommunityError & {
+  __typename?: 'PollNotFound';
+  /** Always POLL_NOT_FOUND. */
+  code: Scalars['String']['output'];
+  /** The input field with the poll id. */
+  field: Maybe<Scalars['String']['output']>;
+  /** Explanation for people. */
+  message: Scalars['String']['output'];
+};
+
+/** Whether residents can still divide points in a poll. */
+export type PollStatus =
+  /** Final; the results no longer change. */
+  | 'CLOSED'
+  /** Residents may divide and re-divide their points. */
+  | 'OPEN';
+
+/** The aggregated points one theme received in a poll. */
+export type PollThemeResult = {
+  __typename?: 'PollThemeResult';
+  /** Sum of the points all residents gave the theme. */
+  points: Scalars['Int']['output'];
+  /** The theme. */
+  theme: Theme;
+};
+
+/** A new wish. */
+export type PostWishInput = {
+  /** What the wish is about (up to 4000 characters). */
+  description: Scalars['String']['input'];
+  /** The neighbourhood the wish is for; the caller must be a resident there. */
+  neighbourhoodId: Scalars['ID']['input'];
+  /** Ids of the neighbourhood's themes the wish touches (up to 5). */
+  themeIds: Array<Scalars['ID']['input']>;
+  /** Short title (1 to 120 characters). */
+  title: Scalars['String']['input'];
+};
+
+/** The outcome of `postWish`. */
+export type PostWishResult = EmptyValue | NeighbourhoodNotFound | PostWishSuccess | UnknownTheme | ValueOutOfRange | ValueTooLong;
+
+/** The posted wish. */
+export type PostWishSuccess = {
+  __typename?: 'PostWishSuccess';
+  /** The new wish, open for support. */
+  wish: Wish;
+};
+
+/** A project (owned by the projects subgraph); community knows it only by id. */
+export type Project = {
+  __typename?: 'Project';
+  /** The project's id. */
+  id: Scalars['ID']['output'];
+};
+
 export type Query = {
   __typename?: 'Query';
+  /** The caller's own member record; null for anonymous callers and identities not registered as a member. */
+  me: Maybe<Member>;
   /** One member by id. */
   member: Maybe<Member>;
-  /** One neighbourhood by id or by slug. */
+  /** One neighbourhood by id or by slug (give exactly one). */
   neighbourhood: Maybe<Neighbourhood>;
   /** All neighbourhoods served by this installation, by name. */
   neighbourhoods: Array<Neighbourhood>;
+  /** One priority poll by id. */
+  poll: Maybe<Poll>;
+  /** One wish by id. */
+  wish: Maybe<Wish>;
 };
 
 
@@ -171,6 +637,277 @@ export type QueryMemberArgs = {
 export type QueryNeighbourhoodArgs = {
   id?: InputMaybe<Scalars['ID']['input']>;
   slug?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type QueryPollArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryWishArgs = {
+  id: Scalars['ID']['input'];
+};
+
+/** Registration as a member of a neighbourhood. */
+export type RegisterMemberInput = {
+  /** Postal address (up to 300 characters); never public. */
+  address?: InputMaybe<Scalars['String']['input']>;
+  /** Public pseudonym (1 to 80 characters). */
+  displayName: Scalars['String']['input'];
+  /** The domain the member belongs to. */
+  domain: MemberDomain;
+  /** E-mail address (up to 254 characters); never public. */
+  email?: InputMaybe<Scalars['String']['input']>;
+  /** Full legal name or registered organisation name (1 to 200 characters); never public. */
+  fullName: Scalars['String']['input'];
+  /** Person or organisation. */
+  kind: MemberKind;
+  /** The neighbourhood to join. */
+  neighbourhoodId: Scalars['ID']['input'];
+  /** Telephone number (up to 40 characters); never public. */
+  phone?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** The outcome of `registerMember`. */
+export type RegisterMemberResult = AlreadyRegistered | EmptyValue | NeighbourhoodNotFound | RegisterMemberSuccess | ValueTooLong;
+
+/** The new member. */
+export type RegisterMemberSuccess = {
+  __typename?: 'RegisterMemberSuccess';
+  /** The member, with the caller's identity as its id. */
+  member: Member;
+};
+
+/** The outcome of `supportWish`. */
+export type SupportWishResult = AlreadySupported | SupportWishSuccess | WishArchived | WishNotFound;
+
+/** The wish with the caller's support added. */
+export type SupportWishSuccess = {
+  __typename?: 'SupportWishSuccess';
+  /** The wish, with its new support count. */
+  wish: Wish;
+};
+
+/** A theme a neighbourhood groups its wishes and polls by (green, energy, care, ...). */
+export type Theme = {
+  __typename?: 'Theme';
+  /** What the theme covers. */
+  description: Maybe<Scalars['String']['output']>;
+  /** Stable identifier. */
+  id: Scalars['ID']['output'];
+  /** Name as residents use it, e.g. Groen. */
+  name: Scalars['String']['output'];
+  /** The neighbourhood whose theme this is. */
+  neighbourhood: Neighbourhood;
+  /** Short name, unique within the neighbourhood, e.g. `green`. */
+  slug: Scalars['String']['output'];
+  /** When the theme last changed. */
+  updatedAt: Scalars['DateTime']['output'];
+};
+
+/** Points for one theme. */
+export type ThemePoints = {
+  __typename?: 'ThemePoints';
+  /** The points. */
+  points: Scalars['Int']['output'];
+  /** The theme. */
+  theme: Theme;
+};
+
+/** Points for one theme in a division. */
+export type ThemePointsInput = {
+  /** Points for it (0 or more). */
+  points: Scalars['Int']['input'];
+  /** A theme of the poll. */
+  themeId: Scalars['ID']['input'];
+};
+
+/** A theme id is not a theme of the neighbourhood (or of the poll). Code `UNKNOWN_THEME`. */
+export type UnknownTheme = CommunityError & {
+  __typename?: 'UnknownTheme';
+  /** Always UNKNOWN_THEME. */
+  code: Scalars['String']['output'];
+  /** The input field with the theme id. */
+  field: Maybe<Scalars['String']['output']>;
+  /** Explanation for people. */
+  message: Scalars['String']['output'];
+  /** The id that is not known. */
+  themeId: Scalars['ID']['output'];
+};
+
+/**
+ * Changes to the caller's own profile. Omitted fields stay as they are; for
+ * email, phone and address an explicit null removes the value.
+ */
+export type UpdateMyProfileInput = {
+  /** New postal address (up to 300 characters). */
+  address?: InputMaybe<Scalars['String']['input']>;
+  /** New public pseudonym (1 to 80 characters). */
+  displayName?: InputMaybe<Scalars['String']['input']>;
+  /** New e-mail address (up to 254 characters). */
+  email?: InputMaybe<Scalars['String']['input']>;
+  /** New full name (1 to 200 characters). */
+  fullName?: InputMaybe<Scalars['String']['input']>;
+  /** New telephone number (up to 40 characters). */
+  phone?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** The outcome of `updateMyProfile`. */
+export type UpdateMyProfileResult = EmptyValue | UpdateMyProfileSuccess | ValueTooLong;
+
+/** The updated member. */
+export type UpdateMyProfileSuccess = {
+  __typename?: 'UpdateMyProfileSuccess';
+  /** The caller's member record after the change. */
+  member: Member;
+};
+
+/** A number is outside its allowed range, or a list has too few or too many items. Code `VALUE_OUT_OF_RANGE`. */
+export type ValueOutOfRange = CommunityError & {
+  __typename?: 'ValueOutOfRange';
+  /** Always VALUE_OUT_OF_RANGE. */
+  code: Scalars['String']['output'];
+  /** The input field. */
+  field: Maybe<Scalars['String']['output']>;
+  /** The largest allowed value (or number of items). */
+  max: Scalars['Int']['output'];
+  /** Explanation for people. */
+  message: Scalars['String']['output'];
+  /** The smallest allowed value (or number of items). */
+  min: Scalars['Int']['output'];
+};
+
+/** A text is longer than allowed. Code `VALUE_TOO_LONG`. */
+export type ValueTooLong = CommunityError & {
+  __typename?: 'ValueTooLong';
+  /** Always VALUE_TOO_LONG. */
+  code: Scalars['String']['output'];
+  /** The input field that is too long. */
+  field: Maybe<Scalars['String']['output']>;
+  /** The maximum length in characters. */
+  maxLength: Scalars['Int']['output'];
+  /** Explanation for people. */
+  message: Scalars['String']['output'];
+};
+
+/** A shared challenge or wish of residents, open for support. */
+export type Wish = {
+  __typename?: 'Wish';
+  /** The member who posted the wish; an anonymous label if they were erased. */
+  author: Member;
+  /** When the wish was posted. */
+  createdAt: Scalars['DateTime']['output'];
+  /** What the wish is about and why it matters (up to 4000 characters). */
+  description: Scalars['String']['output'];
+  /** Stable identifier; projects refer to the wishes they take up by it. */
+  id: Scalars['ID']['output'];
+  /** The neighbourhood the wish belongs to. */
+  neighbourhood: Neighbourhood;
+  /**
+   * The projects that took the wish up, owned and resolved by the projects
+   * subgraph; community reads them only to derive `status`.
+   */
+  projects: Array<Project>;
+  /**
+   * Where the wish stands: ARCHIVED when archived, else ADOPTED when at least
+   * one project took it up (read from the projects subgraph through the graph),
+   * else OPEN.
+   */
+  status: WishStatus;
+  /** How many members support the wish (supports of erased members still count). */
+  supportCount: Scalars['Int']['output'];
+  /** Whether the caller supports the wish; false for anonymous callers. */
+  supportedByMe: Scalars['Boolean']['output'];
+  /** The neighbourhood themes the wish touches. */
+  themes: Array<Theme>;
+  /** Short title (1 to 120 characters). */
+  title: Scalars['String']['output'];
+  /** When the wish last changed, including its support count. */
+  updatedAt: Scalars['DateTime']['output'];
+};
+
+/** The wish is archived and takes no new support. Code `WISH_ARCHIVED`. */
+export type WishArchived = CommunityError & {
+  __typename?: 'WishArchived';
+  /** Always WISH_ARCHIVED. */
+  code: Scalars['String']['output'];
+  /** The input field with the wish id. */
+  field: Maybe<Scalars['String']['output']>;
+  /** Explanation for people. */
+  message: Scalars['String']['output'];
+};
+
+/** A page of wishes. */
+export type WishConnection = {
+  __typename?: 'WishConnection';
+  /** The wishes on this page with their cursors. */
+  edges: Array<WishEdge>;
+  /** Where this page sits in the whole list. */
+  pageInfo: PageInfo;
+  /** How many wishes match, over all pages. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A wish with its cursor. */
+export type WishEdge = {
+  __typename?: 'WishEdge';
+  /** Pass as `after` to continue after this wish. */
+  cursor: Scalars['String']['output'];
+  /** The wish. */
+  node: Wish;
+};
+
+/** Conditions a wish must meet to be listed; all given conditions must hold. */
+export type WishFilter = {
+  /** Only wishes posted by members of this domain. */
+  authorDomain?: InputMaybe<MemberDomain>;
+  /** Only wishes posted before this instant. */
+  createdBefore?: InputMaybe<Scalars['DateTime']['input']>;
+  /** Only wishes posted at or after this instant. */
+  createdFrom?: InputMaybe<Scalars['DateTime']['input']>;
+  /**
+   * Only wishes in this lifecycle status: OPEN matches every wish that is not
+   * archived (adopted ones included), ARCHIVED the archived ones. Adoption is
+   * known to the projects subgraph, so ADOPTED cannot be filtered on and is
+   * refused with BAD_USER_INPUT; read `status` on each wish instead.
+   */
+  status?: InputMaybe<WishStatus>;
+  /** Only wishes touching this theme. */
+  themeId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+/** The wish does not exist. Code `WISH_NOT_FOUND`. */
+export type WishNotFound = CommunityError & {
+  __typename?: 'WishNotFound';
+  /** Always WISH_NOT_FOUND. */
+  code: Scalars['String']['output'];
+  /** The input field with the wish id. */
+  field: Maybe<Scalars['String']['output']>;
+  /** Explanation for people. */
+  message: Scalars['String']['output'];
+};
+
+/**
+ * Where a wish stands. A wish is open until a project takes it up (adopted) or
+ * it is archived.
+ */
+export type WishStatus =
+  /** A project has taken the wish up. */
+  | 'ADOPTED'
+  /** No longer pursued. */
+  | 'ARCHIVED'
+  /** Open for support; no project has taken it up yet. */
+  | 'OPEN';
+
+/** The outcome of `withdrawSupport`. */
+export type WithdrawSupportResult = NotSupported | WishNotFound | WithdrawSupportSuccess;
+
+/** The wish with the caller's support withdrawn. */
+export type WithdrawSupportSuccess = {
+  __typename?: 'WithdrawSupportSuccess';
+  /** The wish, with its new support count. */
+  wish: Wish;
 };
 
 export type WithIndex<TObject> = TObject & Record<string, any>;
@@ -256,6 +993,9 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 export type FederationTypes = ResolversObject<{
   Member: Member;
   Neighbourhood: Neighbourhood;
+  Poll: Poll;
+  Theme: Theme;
+  Wish: Wish;
 }>;
 
 /** Mapping of federation reference types */
@@ -266,59 +1006,318 @@ export type FederationReferenceTypes = ResolversObject<{
   Neighbourhood:
     ( { __typename: 'Neighbourhood' }
     & GraphQLRecursivePick<FederationTypes['Neighbourhood'], {"id":true}> );
+  Poll:
+    ( { __typename: 'Poll' }
+    & GraphQLRecursivePick<FederationTypes['Poll'], {"id":true}> );
+  Theme:
+    ( { __typename: 'Theme' }
+    & GraphQLRecursivePick<FederationTypes['Theme'], {"id":true}> );
+  Wish:
+    ( { __typename: 'Wish' }
+    & GraphQLRecursivePick<FederationTypes['Wish'], {"id":true}>
+    & ( Record<PropertyKey, never>
+        | GraphQLRecursivePick<FederationTypes['Wish'], {"projects":{"id":true}}> ) );
 }>;
 
+/** Mapping of union types */
+export type ResolversUnionTypes<_RefType extends Record<string, unknown>> = ResolversObject<{
+  AllocatePointsResult:
+    | ( Omit<AllocatePointsSuccess, 'allocation' | 'poll'> & { allocation: _RefType['PollAllocation'], poll: _RefType['Poll'] } )
+    | ( InvalidAllocation )
+    | ( OverBudget )
+    | ( PollClosed )
+    | ( PollNotFound )
+    | ( UnknownTheme )
+  ;
+  ClosePollResult:
+    | ( Omit<ClosePollSuccess, 'poll'> & { poll: _RefType['Poll'] } )
+    | ( PollClosed )
+    | ( PollNotFound )
+  ;
+  OpenPollResult:
+    | ( EmptyValue )
+    | ( NeighbourhoodNotFound )
+    | ( Omit<OpenPollSuccess, 'poll'> & { poll: _RefType['Poll'] } )
+    | ( UnknownTheme )
+    | ( ValueOutOfRange )
+    | ( ValueTooLong )
+  ;
+  PostWishResult:
+    | ( EmptyValue )
+    | ( NeighbourhoodNotFound )
+    | ( Omit<PostWishSuccess, 'wish'> & { wish: _RefType['Wish'] } )
+    | ( UnknownTheme )
+    | ( ValueOutOfRange )
+    | ( ValueTooLong )
+  ;
+  RegisterMemberResult:
+    | ( Omit<AlreadyRegistered, 'member'> & { member: _RefType['Member'] } )
+    | ( EmptyValue )
+    | ( NeighbourhoodNotFound )
+    | ( Omit<RegisterMemberSuccess, 'member'> & { member: _RefType['Member'] } )
+    | ( ValueTooLong )
+  ;
+  SupportWishResult:
+    | ( Omit<AlreadySupported, 'wish'> & { wish: _RefType['Wish'] } )
+    | ( Omit<SupportWishSuccess, 'wish'> & { wish: _RefType['Wish'] } )
+    | ( WishArchived )
+    | ( WishNotFound )
+  ;
+  UpdateMyProfileResult:
+    | ( EmptyValue )
+    | ( Omit<UpdateMyProfileSuccess, 'member'> & { member: _RefType['Member'] } )
+    | ( ValueTooLong )
+  ;
+  WithdrawSupportResult:
+    | ( Omit<NotSupported, 'wish'> & { wish: _RefType['Wish'] } )
+    | ( WishNotFound )
+    | ( Omit<WithdrawSupportSuccess, 'wish'> & { wish: _RefType['Wish'] } )
+  ;
+}>;
 
+/** Mapping of interface types */
+export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = ResolversObject<{
+  CommunityError:
+    | ( Omit<AlreadyRegistered, 'member'> & { member: _RefType['Member'] } )
+    | ( Omit<AlreadySupported, 'wish'> & { wish: _RefType['Wish'] } )
+    | ( EmptyValue )
+    | ( InvalidAllocation )
+    | ( NeighbourhoodNotFound )
+    | ( Omit<NotSupported, 'wish'> & { wish: _RefType['Wish'] } )
+    | ( OverBudget )
+    | ( PollClosed )
+    | ( PollNotFound )
+    | ( UnknownTheme )
+    | ( ValueOutOfRange )
+    | ( ValueTooLong )
+    | ( WishArchived )
+    | ( WishNotFound )
+  ;
+}>;
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = ResolversObject<{
-  DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
-  Member: ResolverTypeWrapper<MemberEntity>;
-  String: ResolverTypeWrapper<Scalars['String']['output']>;
+  AllocatePointsInput: AllocatePointsInput;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
-  MemberConnection: ResolverTypeWrapper<Omit<MemberConnection, 'edges'> & { edges: Array<ResolversTypes['MemberEdge']> }>;
+  AllocatePointsResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['AllocatePointsResult']>;
+  AllocatePointsSuccess: ResolverTypeWrapper<Omit<AllocatePointsSuccess, 'allocation' | 'poll'> & { allocation: ResolversTypes['PollAllocation'], poll: ResolversTypes['Poll'] }>;
+  AlreadyRegistered: ResolverTypeWrapper<Omit<AlreadyRegistered, 'member'> & { member: ResolversTypes['Member'] }>;
+  String: ResolverTypeWrapper<Scalars['String']['output']>;
+  AlreadySupported: ResolverTypeWrapper<Omit<AlreadySupported, 'wish'> & { wish: ResolversTypes['Wish'] }>;
+  ClosePollResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['ClosePollResult']>;
+  ClosePollSuccess: ResolverTypeWrapper<Omit<ClosePollSuccess, 'poll'> & { poll: ResolversTypes['Poll'] }>;
+  CommunityError: ResolverTypeWrapper<ResolversInterfaceTypes<ResolversTypes>['CommunityError']>;
+  DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
+  EmptyValue: ResolverTypeWrapper<EmptyValue>;
+  EraseMePayload: ResolverTypeWrapper<Omit<EraseMePayload, 'member'> & { member: ResolversTypes['Member'] }>;
+  InvalidAllocation: ResolverTypeWrapper<InvalidAllocation>;
+  JSONObject: ResolverTypeWrapper<Scalars['JSONObject']['output']>;
+  Member: ResolverTypeWrapper<MemberEntity>;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  MemberConnection: ResolverTypeWrapper<Omit<MemberConnection, 'edges'> & { edges: Array<ResolversTypes['MemberEdge']> }>;
   MemberDomain: MemberDomain;
   MemberEdge: ResolverTypeWrapper<Omit<MemberEdge, 'node'> & { node: ResolversTypes['Member'] }>;
   MemberKind: MemberKind;
+  MemberRole: MemberRole;
   Municipality: ResolverTypeWrapper<Municipality>;
+  Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  MyDataExport: ResolverTypeWrapper<MyDataExport>;
   Neighbourhood: ResolverTypeWrapper<NeighbourhoodEntity>;
+  NeighbourhoodNotFound: ResolverTypeWrapper<NeighbourhoodNotFound>;
+  NotSupported: ResolverTypeWrapper<Omit<NotSupported, 'wish'> & { wish: ResolversTypes['Wish'] }>;
+  OpenPollInput: OpenPollInput;
+  OpenPollResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['OpenPollResult']>;
+  OpenPollSuccess: ResolverTypeWrapper<Omit<OpenPollSuccess, 'poll'> & { poll: ResolversTypes['Poll'] }>;
+  OverBudget: ResolverTypeWrapper<OverBudget>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
-  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   PersonalData: ResolverTypeWrapper<PersonalData>;
+  Poll: ResolverTypeWrapper<PollEntity>;
+  PollAllocation: ResolverTypeWrapper<AllocationView>;
+  PollClosed: ResolverTypeWrapper<PollClosed>;
+  PollConnection: ResolverTypeWrapper<Omit<PollConnection, 'edges'> & { edges: Array<ResolversTypes['PollEdge']> }>;
+  PollEdge: ResolverTypeWrapper<Omit<PollEdge, 'node'> & { node: ResolversTypes['Poll'] }>;
+  PollNotFound: ResolverTypeWrapper<PollNotFound>;
+  PollStatus: PollStatus;
+  PollThemeResult: ResolverTypeWrapper<ThemePointsValue>;
+  PostWishInput: PostWishInput;
+  PostWishResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['PostWishResult']>;
+  PostWishSuccess: ResolverTypeWrapper<Omit<PostWishSuccess, 'wish'> & { wish: ResolversTypes['Wish'] }>;
+  Project: ResolverTypeWrapper<Project>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  RegisterMemberInput: RegisterMemberInput;
+  RegisterMemberResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['RegisterMemberResult']>;
+  RegisterMemberSuccess: ResolverTypeWrapper<Omit<RegisterMemberSuccess, 'member'> & { member: ResolversTypes['Member'] }>;
+  SupportWishResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['SupportWishResult']>;
+  SupportWishSuccess: ResolverTypeWrapper<Omit<SupportWishSuccess, 'wish'> & { wish: ResolversTypes['Wish'] }>;
+  Theme: ResolverTypeWrapper<ThemeEntity>;
+  ThemePoints: ResolverTypeWrapper<ThemePointsValue>;
+  ThemePointsInput: ThemePointsInput;
+  UnknownTheme: ResolverTypeWrapper<UnknownTheme>;
+  UpdateMyProfileInput: UpdateMyProfileInput;
+  UpdateMyProfileResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['UpdateMyProfileResult']>;
+  UpdateMyProfileSuccess: ResolverTypeWrapper<Omit<UpdateMyProfileSuccess, 'member'> & { member: ResolversTypes['Member'] }>;
+  ValueOutOfRange: ResolverTypeWrapper<ValueOutOfRange>;
+  ValueTooLong: ResolverTypeWrapper<ValueTooLong>;
+  Wish: ResolverTypeWrapper<WishEntity>;
+  WishArchived: ResolverTypeWrapper<WishArchived>;
+  WishConnection: ResolverTypeWrapper<Omit<WishConnection, 'edges'> & { edges: Array<ResolversTypes['WishEdge']> }>;
+  WishEdge: ResolverTypeWrapper<Omit<WishEdge, 'node'> & { node: ResolversTypes['Wish'] }>;
+  WishFilter: WishFilter;
+  WishNotFound: ResolverTypeWrapper<WishNotFound>;
+  WishStatus: WishStatus;
+  WithdrawSupportResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['WithdrawSupportResult']>;
+  WithdrawSupportSuccess: ResolverTypeWrapper<Omit<WithdrawSupportSuccess, 'wish'> & { wish: ResolversTypes['Wish'] }>;
 }>;
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = ResolversObject<{
-  DateTime: Scalars['DateTime']['output'];
-  Member: MemberEntity;
-  String: Scalars['String']['output'];
+  AllocatePointsInput: AllocatePointsInput;
   ID: Scalars['ID']['output'];
-  MemberConnection: Omit<MemberConnection, 'edges'> & { edges: Array<ResolversParentTypes['MemberEdge']> };
+  AllocatePointsResult: ResolversUnionTypes<ResolversParentTypes>['AllocatePointsResult'];
+  AllocatePointsSuccess: Omit<AllocatePointsSuccess, 'allocation' | 'poll'> & { allocation: ResolversParentTypes['PollAllocation'], poll: ResolversParentTypes['Poll'] };
+  AlreadyRegistered: Omit<AlreadyRegistered, 'member'> & { member: ResolversParentTypes['Member'] };
+  String: Scalars['String']['output'];
+  AlreadySupported: Omit<AlreadySupported, 'wish'> & { wish: ResolversParentTypes['Wish'] };
+  ClosePollResult: ResolversUnionTypes<ResolversParentTypes>['ClosePollResult'];
+  ClosePollSuccess: Omit<ClosePollSuccess, 'poll'> & { poll: ResolversParentTypes['Poll'] };
+  CommunityError: ResolversInterfaceTypes<ResolversParentTypes>['CommunityError'];
+  DateTime: Scalars['DateTime']['output'];
+  EmptyValue: EmptyValue;
+  EraseMePayload: Omit<EraseMePayload, 'member'> & { member: ResolversParentTypes['Member'] };
+  InvalidAllocation: InvalidAllocation;
+  JSONObject: Scalars['JSONObject']['output'];
+  Member: MemberEntity;
+  Boolean: Scalars['Boolean']['output'];
   Int: Scalars['Int']['output'];
+  MemberConnection: Omit<MemberConnection, 'edges'> & { edges: Array<ResolversParentTypes['MemberEdge']> };
   MemberEdge: Omit<MemberEdge, 'node'> & { node: ResolversParentTypes['Member'] };
   Municipality: Municipality;
+  Mutation: Record<PropertyKey, never>;
+  MyDataExport: MyDataExport;
   Neighbourhood: NeighbourhoodEntity;
+  NeighbourhoodNotFound: NeighbourhoodNotFound;
+  NotSupported: Omit<NotSupported, 'wish'> & { wish: ResolversParentTypes['Wish'] };
+  OpenPollInput: OpenPollInput;
+  OpenPollResult: ResolversUnionTypes<ResolversParentTypes>['OpenPollResult'];
+  OpenPollSuccess: Omit<OpenPollSuccess, 'poll'> & { poll: ResolversParentTypes['Poll'] };
+  OverBudget: OverBudget;
   PageInfo: PageInfo;
-  Boolean: Scalars['Boolean']['output'];
   PersonalData: PersonalData;
+  Poll: PollEntity;
+  PollAllocation: AllocationView;
+  PollClosed: PollClosed;
+  PollConnection: Omit<PollConnection, 'edges'> & { edges: Array<ResolversParentTypes['PollEdge']> };
+  PollEdge: Omit<PollEdge, 'node'> & { node: ResolversParentTypes['Poll'] };
+  PollNotFound: PollNotFound;
+  PollThemeResult: ThemePointsValue;
+  PostWishInput: PostWishInput;
+  PostWishResult: ResolversUnionTypes<ResolversParentTypes>['PostWishResult'];
+  PostWishSuccess: Omit<PostWishSuccess, 'wish'> & { wish: ResolversParentTypes['Wish'] };
+  Project: Project;
   Query: Record<PropertyKey, never>;
+  RegisterMemberInput: RegisterMemberInput;
+  RegisterMemberResult: ResolversUnionTypes<ResolversParentTypes>['RegisterMemberResult'];
+  RegisterMemberSuccess: Omit<RegisterMemberSuccess, 'member'> & { member: ResolversParentTypes['Member'] };
+  SupportWishResult: ResolversUnionTypes<ResolversParentTypes>['SupportWishResult'];
+  SupportWishSuccess: Omit<SupportWishSuccess, 'wish'> & { wish: ResolversParentTypes['Wish'] };
+  Theme: ThemeEntity;
+  ThemePoints: ThemePointsValue;
+  ThemePointsInput: ThemePointsInput;
+  UnknownTheme: UnknownTheme;
+  UpdateMyProfileInput: UpdateMyProfileInput;
+  UpdateMyProfileResult: ResolversUnionTypes<ResolversParentTypes>['UpdateMyProfileResult'];
+  UpdateMyProfileSuccess: Omit<UpdateMyProfileSuccess, 'member'> & { member: ResolversParentTypes['Member'] };
+  ValueOutOfRange: ValueOutOfRange;
+  ValueTooLong: ValueTooLong;
+  Wish: WishEntity;
+  WishArchived: WishArchived;
+  WishConnection: Omit<WishConnection, 'edges'> & { edges: Array<ResolversParentTypes['WishEdge']> };
+  WishEdge: Omit<WishEdge, 'node'> & { node: ResolversParentTypes['Wish'] };
+  WishFilter: WishFilter;
+  WishNotFound: WishNotFound;
+  WithdrawSupportResult: ResolversUnionTypes<ResolversParentTypes>['WithdrawSupportResult'];
+  WithdrawSupportSuccess: Omit<WithdrawSupportSuccess, 'wish'> & { wish: ResolversParentTypes['Wish'] };
+}>;
+
+export type AllocatePointsResultResolvers<ContextType = Context, ParentType extends ResolversParentTypes['AllocatePointsResult'] = ResolversParentTypes['AllocatePointsResult']> = ResolversObject<{
+  __resolveType: TypeResolveFn<'AllocatePointsSuccess' | 'InvalidAllocation' | 'OverBudget' | 'PollClosed' | 'PollNotFound' | 'UnknownTheme', ParentType, ContextType>;
+}>;
+
+export type AllocatePointsSuccessResolvers<ContextType = Context, ParentType extends ResolversParentTypes['AllocatePointsSuccess'] = ResolversParentTypes['AllocatePointsSuccess']> = ResolversObject<{
+  allocation?: Resolver<ResolversTypes['PollAllocation'], ParentType, ContextType>;
+  poll?: Resolver<ResolversTypes['Poll'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type AlreadyRegisteredResolvers<ContextType = Context, ParentType extends ResolversParentTypes['AlreadyRegistered'] = ResolversParentTypes['AlreadyRegistered']> = ResolversObject<{
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  field?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  member?: Resolver<ResolversTypes['Member'], ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type AlreadySupportedResolvers<ContextType = Context, ParentType extends ResolversParentTypes['AlreadySupported'] = ResolversParentTypes['AlreadySupported']> = ResolversObject<{
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  field?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  wish?: Resolver<ResolversTypes['Wish'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type ClosePollResultResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ClosePollResult'] = ResolversParentTypes['ClosePollResult']> = ResolversObject<{
+  __resolveType: TypeResolveFn<'ClosePollSuccess' | 'PollClosed' | 'PollNotFound', ParentType, ContextType>;
+}>;
+
+export type ClosePollSuccessResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ClosePollSuccess'] = ResolversParentTypes['ClosePollSuccess']> = ResolversObject<{
+  poll?: Resolver<ResolversTypes['Poll'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type CommunityErrorResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CommunityError'] = ResolversParentTypes['CommunityError']> = ResolversObject<{
+  __resolveType: TypeResolveFn<'AlreadyRegistered' | 'AlreadySupported' | 'EmptyValue' | 'InvalidAllocation' | 'NeighbourhoodNotFound' | 'NotSupported' | 'OverBudget' | 'PollClosed' | 'PollNotFound' | 'UnknownTheme' | 'ValueOutOfRange' | 'ValueTooLong' | 'WishArchived' | 'WishNotFound', ParentType, ContextType>;
 }>;
 
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
   name: 'DateTime';
 }
 
+export type EmptyValueResolvers<ContextType = Context, ParentType extends ResolversParentTypes['EmptyValue'] = ResolversParentTypes['EmptyValue']> = ResolversObject<{
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  field?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type EraseMePayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['EraseMePayload'] = ResolversParentTypes['EraseMePayload']> = ResolversObject<{
+  member?: Resolver<ResolversTypes['Member'], ParentType, ContextType>;
+}>;
+
+export type InvalidAllocationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['InvalidAllocation'] = ResolversParentTypes['InvalidAllocation']> = ResolversObject<{
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  field?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export interface JsonObjectScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['JSONObject'], any> {
+  name: 'JSONObject';
+}
+
 export type MemberResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Member'] = ResolversParentTypes['Member'], FederationReferenceType extends FederationReferenceTypes['Member'] = FederationReferenceTypes['Member']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Member']> | FederationReferenceType, FederationReferenceType, ContextType>;
   displayName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   domain?: Resolver<ResolversTypes['MemberDomain'], ParentType, ContextType>;
+  erased?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   joinedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   kind?: Resolver<ResolversTypes['MemberKind'], ParentType, ContextType>;
   neighbourhood?: Resolver<ResolversTypes['Neighbourhood'], ParentType, ContextType>;
   personalData?: Resolver<Maybe<ResolversTypes['PersonalData']>, ParentType, ContextType>;
+  roles?: Resolver<Array<ResolversTypes['MemberRole']>, ParentType, ContextType>;
+  updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  wishes?: Resolver<ResolversTypes['WishConnection'], ParentType, ContextType, RequireFields<MemberWishesArgs, 'first'>>;
 }>;
 
 export type MemberConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['MemberConnection'] = ResolversParentTypes['MemberConnection']> = ResolversObject<{
@@ -337,6 +1336,24 @@ export type MunicipalityResolvers<ContextType = Context, ParentType extends Reso
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
 
+export type MutationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
+  allocatePoints?: Resolver<ResolversTypes['AllocatePointsResult'], ParentType, ContextType, RequireFields<MutationAllocatePointsArgs, 'input'>>;
+  closePoll?: Resolver<ResolversTypes['ClosePollResult'], ParentType, ContextType, RequireFields<MutationClosePollArgs, 'pollId'>>;
+  eraseMe?: Resolver<ResolversTypes['EraseMePayload'], ParentType, ContextType>;
+  exportMyData?: Resolver<ResolversTypes['MyDataExport'], ParentType, ContextType>;
+  openPoll?: Resolver<ResolversTypes['OpenPollResult'], ParentType, ContextType, RequireFields<MutationOpenPollArgs, 'input'>>;
+  postWish?: Resolver<ResolversTypes['PostWishResult'], ParentType, ContextType, RequireFields<MutationPostWishArgs, 'input'>>;
+  registerMember?: Resolver<ResolversTypes['RegisterMemberResult'], ParentType, ContextType, RequireFields<MutationRegisterMemberArgs, 'input'>>;
+  supportWish?: Resolver<ResolversTypes['SupportWishResult'], ParentType, ContextType, RequireFields<MutationSupportWishArgs, 'wishId'>>;
+  updateMyProfile?: Resolver<ResolversTypes['UpdateMyProfileResult'], ParentType, ContextType, RequireFields<MutationUpdateMyProfileArgs, 'input'>>;
+  withdrawSupport?: Resolver<ResolversTypes['WithdrawSupportResult'], ParentType, ContextType, RequireFields<MutationWithdrawSupportArgs, 'wishId'>>;
+}>;
+
+export type MyDataExportResolvers<ContextType = Context, ParentType extends ResolversParentTypes['MyDataExport'] = ResolversParentTypes['MyDataExport']> = ResolversObject<{
+  data?: Resolver<ResolversTypes['JSONObject'], ParentType, ContextType>;
+  exportedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+}>;
+
 export type NeighbourhoodResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Neighbourhood'] = ResolversParentTypes['Neighbourhood'], FederationReferenceType extends FederationReferenceTypes['Neighbourhood'] = FederationReferenceTypes['Neighbourhood']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Neighbourhood']> | FederationReferenceType, FederationReferenceType, ContextType>;
   cbsBuurtCodes?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
@@ -346,7 +1363,44 @@ export type NeighbourhoodResolvers<ContextType = Context, ParentType extends Res
   members?: Resolver<ResolversTypes['MemberConnection'], ParentType, ContextType, RequireFields<NeighbourhoodMembersArgs, 'first'>>;
   municipality?: Resolver<ResolversTypes['Municipality'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  polls?: Resolver<ResolversTypes['PollConnection'], ParentType, ContextType, RequireFields<NeighbourhoodPollsArgs, 'first'>>;
   slug?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  themes?: Resolver<Array<ResolversTypes['Theme']>, ParentType, ContextType>;
+  updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  wishes?: Resolver<ResolversTypes['WishConnection'], ParentType, ContextType, RequireFields<NeighbourhoodWishesArgs, 'first'>>;
+}>;
+
+export type NeighbourhoodNotFoundResolvers<ContextType = Context, ParentType extends ResolversParentTypes['NeighbourhoodNotFound'] = ResolversParentTypes['NeighbourhoodNotFound']> = ResolversObject<{
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  field?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type NotSupportedResolvers<ContextType = Context, ParentType extends ResolversParentTypes['NotSupported'] = ResolversParentTypes['NotSupported']> = ResolversObject<{
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  field?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  wish?: Resolver<ResolversTypes['Wish'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type OpenPollResultResolvers<ContextType = Context, ParentType extends ResolversParentTypes['OpenPollResult'] = ResolversParentTypes['OpenPollResult']> = ResolversObject<{
+  __resolveType: TypeResolveFn<'EmptyValue' | 'NeighbourhoodNotFound' | 'OpenPollSuccess' | 'UnknownTheme' | 'ValueOutOfRange' | 'ValueTooLong', ParentType, ContextType>;
+}>;
+
+export type OpenPollSuccessResolvers<ContextType = Context, ParentType extends ResolversParentTypes['OpenPollSuccess'] = ResolversParentTypes['OpenPollSuccess']> = ResolversObject<{
+  poll?: Resolver<ResolversTypes['Poll'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type OverBudgetResolvers<ContextType = Context, ParentType extends ResolversParentTypes['OverBudget'] = ResolversParentTypes['OverBudget']> = ResolversObject<{
+  allocated?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  budget?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  field?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type PageInfoResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = ResolversObject<{
@@ -363,21 +1417,253 @@ export type PersonalDataResolvers<ContextType = Context, ParentType extends Reso
   phone?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 }>;
 
+export type PollResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Poll'] = ResolversParentTypes['Poll'], FederationReferenceType extends FederationReferenceTypes['Poll'] = FederationReferenceTypes['Poll']> = ResolversObject<{
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Poll']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  closedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  myAllocation?: Resolver<Maybe<ResolversTypes['PollAllocation']>, ParentType, ContextType>;
+  neighbourhood?: Resolver<ResolversTypes['Neighbourhood'], ParentType, ContextType>;
+  openedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  participantCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  pointsBudget?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  results?: Resolver<Array<ResolversTypes['PollThemeResult']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['PollStatus'], ParentType, ContextType>;
+  themes?: Resolver<Array<ResolversTypes['Theme']>, ParentType, ContextType>;
+  title?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+}>;
+
+export type PollAllocationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PollAllocation'] = ResolversParentTypes['PollAllocation']> = ResolversObject<{
+  points?: Resolver<Array<ResolversTypes['ThemePoints']>, ParentType, ContextType>;
+  total?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+}>;
+
+export type PollClosedResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PollClosed'] = ResolversParentTypes['PollClosed']> = ResolversObject<{
+  closedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  field?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type PollConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PollConnection'] = ResolversParentTypes['PollConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['PollEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type PollEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PollEdge'] = ResolversParentTypes['PollEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Poll'], ParentType, ContextType>;
+}>;
+
+export type PollNotFoundResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PollNotFound'] = ResolversParentTypes['PollNotFound']> = ResolversObject<{
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  field?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type PollThemeResultResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PollThemeResult'] = ResolversParentTypes['PollThemeResult']> = ResolversObject<{
+  points?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  theme?: Resolver<ResolversTypes['Theme'], ParentType, ContextType>;
+}>;
+
+export type PostWishResultResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PostWishResult'] = ResolversParentTypes['PostWishResult']> = ResolversObject<{
+  __resolveType: TypeResolveFn<'EmptyValue' | 'NeighbourhoodNotFound' | 'PostWishSuccess' | 'UnknownTheme' | 'ValueOutOfRange' | 'ValueTooLong', ParentType, ContextType>;
+}>;
+
+export type PostWishSuccessResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PostWishSuccess'] = ResolversParentTypes['PostWishSuccess']> = ResolversObject<{
+  wish?: Resolver<ResolversTypes['Wish'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type ProjectResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Project'] = ResolversParentTypes['Project']> = ResolversObject<{
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+}>;
+
 export type QueryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
+  me?: Resolver<Maybe<ResolversTypes['Member']>, ParentType, ContextType>;
   member?: Resolver<Maybe<ResolversTypes['Member']>, ParentType, ContextType, RequireFields<QueryMemberArgs, 'id'>>;
   neighbourhood?: Resolver<Maybe<ResolversTypes['Neighbourhood']>, ParentType, ContextType, Partial<QueryNeighbourhoodArgs>>;
   neighbourhoods?: Resolver<Array<ResolversTypes['Neighbourhood']>, ParentType, ContextType>;
+  poll?: Resolver<Maybe<ResolversTypes['Poll']>, ParentType, ContextType, RequireFields<QueryPollArgs, 'id'>>;
+  wish?: Resolver<Maybe<ResolversTypes['Wish']>, ParentType, ContextType, RequireFields<QueryWishArgs, 'id'>>;
+}>;
+
+export type RegisterMemberResultResolvers<ContextType = Context, ParentType extends ResolversParentTypes['RegisterMemberResult'] = ResolversParentTypes['RegisterMemberResult']> = ResolversObject<{
+  __resolveType: TypeResolveFn<'AlreadyRegistered' | 'EmptyValue' | 'NeighbourhoodNotFound' | 'RegisterMemberSuccess' | 'ValueTooLong', ParentType, ContextType>;
+}>;
+
+export type RegisterMemberSuccessResolvers<ContextType = Context, ParentType extends ResolversParentTypes['RegisterMemberSuccess'] = ResolversParentTypes['RegisterMemberSuccess']> = ResolversObject<{
+  member?: Resolver<ResolversTypes['Member'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type SupportWishResultResolvers<ContextType = Context, ParentType extends ResolversParentTypes['SupportWishResult'] = ResolversParentTypes['SupportWishResult']> = ResolversObject<{
+  __resolveType: TypeResolveFn<'AlreadySupported' | 'SupportWishSuccess' | 'WishArchived' | 'WishNotFound', ParentType, ContextType>;
+}>;
+
+export type SupportWishSuccessResolvers<ContextType = Context, ParentType extends ResolversParentTypes['SupportWishSuccess'] = ResolversParentTypes['SupportWishSuccess']> = ResolversObject<{
+  wish?: Resolver<ResolversTypes['Wish'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type ThemeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Theme'] = ResolversParentTypes['Theme'], FederationReferenceType extends FederationReferenceTypes['Theme'] = FederationReferenceTypes['Theme']> = ResolversObject<{
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Theme']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  neighbourhood?: Resolver<ResolversTypes['Neighbourhood'], ParentType, ContextType>;
+  slug?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+}>;
+
+export type ThemePointsResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ThemePoints'] = ResolversParentTypes['ThemePoints']> = ResolversObject<{
+  points?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  theme?: Resolver<ResolversTypes['Theme'], ParentType, ContextType>;
+}>;
+
+export type UnknownThemeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['UnknownTheme'] = ResolversParentTypes['UnknownTheme']> = ResolversObject<{
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  field?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  themeId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type UpdateMyProfileResultResolvers<ContextType = Context, ParentType extends ResolversParentTypes['UpdateMyProfileResult'] = ResolversParentTypes['UpdateMyProfileResult']> = ResolversObject<{
+  __resolveType: TypeResolveFn<'EmptyValue' | 'UpdateMyProfileSuccess' | 'ValueTooLong', ParentType, ContextType>;
+}>;
+
+export type UpdateMyProfileSuccessResolvers<ContextType = Context, ParentType extends ResolversParentTypes['UpdateMyProfileSuccess'] = ResolversParentTypes['UpdateMyProfileSuccess']> = ResolversObject<{
+  member?: Resolver<ResolversTypes['Member'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type ValueOutOfRangeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ValueOutOfRange'] = ResolversParentTypes['ValueOutOfRange']> = ResolversObject<{
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  field?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  max?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  min?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type ValueTooLongResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ValueTooLong'] = ResolversParentTypes['ValueTooLong']> = ResolversObject<{
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  field?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  maxLength?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type WishResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Wish'] = ResolversParentTypes['Wish'], FederationReferenceType extends FederationReferenceTypes['Wish'] = FederationReferenceTypes['Wish']> = ResolversObject<{
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Wish']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  author?: Resolver<ResolversTypes['Member'], ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  description?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  neighbourhood?: Resolver<ResolversTypes['Neighbourhood'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['WishStatus'], ParentType, ContextType>;
+  supportCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  supportedByMe?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  themes?: Resolver<Array<ResolversTypes['Theme']>, ParentType, ContextType>;
+  title?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+}>;
+
+export type WishArchivedResolvers<ContextType = Context, ParentType extends ResolversParentTypes['WishArchived'] = ResolversParentTypes['WishArchived']> = ResolversObject<{
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  field?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type WishConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['WishConnection'] = ResolversParentTypes['WishConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['WishEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type WishEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['WishEdge'] = ResolversParentTypes['WishEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Wish'], ParentType, ContextType>;
+}>;
+
+export type WishNotFoundResolvers<ContextType = Context, ParentType extends ResolversParentTypes['WishNotFound'] = ResolversParentTypes['WishNotFound']> = ResolversObject<{
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  field?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type WithdrawSupportResultResolvers<ContextType = Context, ParentType extends ResolversParentTypes['WithdrawSupportResult'] = ResolversParentTypes['WithdrawSupportResult']> = ResolversObject<{
+  __resolveType: TypeResolveFn<'NotSupported' | 'WishNotFound' | 'WithdrawSupportSuccess', ParentType, ContextType>;
+}>;
+
+export type WithdrawSupportSuccessResolvers<ContextType = Context, ParentType extends ResolversParentTypes['WithdrawSupportSuccess'] = ResolversParentTypes['WithdrawSupportSuccess']> = ResolversObject<{
+  wish?: Resolver<ResolversTypes['Wish'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type Resolvers<ContextType = Context> = ResolversObject<{
+  AllocatePointsResult?: AllocatePointsResultResolvers<ContextType>;
+  AllocatePointsSuccess?: AllocatePointsSuccessResolvers<ContextType>;
+  AlreadyRegistered?: AlreadyRegisteredResolvers<ContextType>;
+  AlreadySupported?: AlreadySupportedResolvers<ContextType>;
+  ClosePollResult?: ClosePollResultResolvers<ContextType>;
+  ClosePollSuccess?: ClosePollSuccessResolvers<ContextType>;
+  CommunityError?: CommunityErrorResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
+  EmptyValue?: EmptyValueResolvers<ContextType>;
+  EraseMePayload?: EraseMePayloadResolvers<ContextType>;
+  InvalidAllocation?: InvalidAllocationResolvers<ContextType>;
+  JSONObject?: GraphQLScalarType;
   Member?: MemberResolvers<ContextType>;
   MemberConnection?: MemberConnectionResolvers<ContextType>;
   MemberEdge?: MemberEdgeResolvers<ContextType>;
   Municipality?: MunicipalityResolvers<ContextType>;
+  Mutation?: MutationResolvers<ContextType>;
+  MyDataExport?: MyDataExportResolvers<ContextType>;
   Neighbourhood?: NeighbourhoodResolvers<ContextType>;
+  NeighbourhoodNotFound?: NeighbourhoodNotFoundResolvers<ContextType>;
+  NotSupported?: NotSupportedResolvers<ContextType>;
+  OpenPollResult?: OpenPollResultResolvers<ContextType>;
+  OpenPollSuccess?: OpenPollSuccessResolvers<ContextType>;
+  OverBudget?: OverBudgetResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   PersonalData?: PersonalDataResolvers<ContextType>;
+  Poll?: PollResolvers<ContextType>;
+  PollAllocation?: PollAllocationResolvers<ContextType>;
+  PollClosed?: PollClosedResolvers<ContextType>;
+  PollConnection?: PollConnectionResolvers<ContextType>;
+  PollEdge?: PollEdgeResolvers<ContextType>;
+  PollNotFound?: PollNotFoundResolvers<ContextType>;
+  PollThemeResult?: PollThemeResultResolvers<ContextType>;
+  PostWishResult?: PostWishResultResolvers<ContextType>;
+  PostWishSuccess?: PostWishSuccessResolvers<ContextType>;
+  Project?: ProjectResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  RegisterMemberResult?: RegisterMemberResultResolvers<ContextType>;
+  RegisterMemberSuccess?: RegisterMemberSuccessResolvers<ContextType>;
+  SupportWishResult?: SupportWishResultResolvers<ContextType>;
+  SupportWishSuccess?: SupportWishSuccessResolvers<ContextType>;
+  Theme?: ThemeResolvers<ContextType>;
+  ThemePoints?: ThemePointsResolvers<ContextType>;
+  UnknownTheme?: UnknownThemeResolvers<ContextType>;
+  UpdateMyProfileResult?: UpdateMyProfileResultResolvers<ContextType>;
+  UpdateMyProfileSuccess?: UpdateMyProfileSuccessResolvers<ContextType>;
+  ValueOutOfRange?: ValueOutOfRangeResolvers<ContextType>;
+  ValueTooLong?: ValueTooLongResolvers<ContextType>;
+  Wish?: WishResolvers<ContextType>;
+  WishArchived?: WishArchivedResolvers<ContextType>;
+  WishConnection?: WishConnectionResolvers<ContextType>;
+  WishEdge?: WishEdgeResolvers<ContextType>;
+  WishNotFound?: WishNotFoundResolvers<ContextType>;
+  WithdrawSupportResult?: WithdrawSupportResultResolvers<ContextType>;
+  WithdrawSupportSuccess?: WithdrawSupportSuccessResolvers<ContextType>;
 }>;
 

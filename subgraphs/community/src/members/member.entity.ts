@@ -2,6 +2,7 @@ import { Column, Entity, PrimaryColumn } from 'typeorm';
 
 export type MemberDomain = 'CITIZEN' | 'GOVERNMENT' | 'ENTREPRENEUR' | 'EDUCATION_SCIENCE';
 export type MemberKind = 'PERSON' | 'ORGANISATION';
+export type MemberRole = 'RESIDENT' | 'STEWARD' | 'OFFICIAL' | 'ADMIN';
 
 @Entity({ name: 'member' })
 export class MemberEntity {
@@ -22,6 +23,13 @@ export class MemberEntity {
 
   @Column({ name: 'joined_at', type: 'timestamptz' })
   joinedAt!: Date;
+
+  @Column({ type: 'text', array: true })
+  roles!: MemberRole[];
+
+  /** Set once the member used their right to erasure; personal data is then null. */
+  @Column({ name: 'erased_at', type: 'timestamptz', nullable: true })
+  erasedAt!: Date | null;
 
   // Personal data: only ever returned to the member themself and to admins.
   @Column({ name: 'full_name', type: 'text', nullable: true })

@@ -1,10 +1,25 @@
 import { forbidden, isAdmin } from '@dbwe/platform';
 import type { Resolvers } from '../generated/graphql';
-import { isUuid } from '../neighbourhoods/neighbourhood.resolvers';
+import { isUuid, requireActiveMember, requireCallerId } from '../access';
+import { listWishes } from '../wishes/wish.queries';
+import { registerMember, updateProfile } from './member.commands';
 
 export const memberResolvers: Resolvers = {
   Query: {
     member: (_parent, { id }, { loaders }) => (isUuid(id) ? loaders.member.load(id) : null),
+    me: (_parent, _args, { viewer, loaders }) => (viewer.memberId !== null && isUuid(viewer.memberId) ? loaders.member.load(viewer.memberId) : null),
+  },
+  Mutation: {
+    async registerMember(_parent, { input }, context) {
+      const id = requireCallerId(context, 'register as a member');
+      const outcome = await registerMember(context.db, id, input);
+      return outcome.ok ? { __typename: 'RegisterMemberSuccess', member: outcome.member } : outcome.error;
+    },
+    async updateMyProfile(_parent, { input }, context) {
+      const member = await requireActiveMember(context, 'update your profile');
+      const outcome = await updateProfile(context.db, member, input);
+      return outcome.ok ? { __typename: 'UpdateMyProfileSuccess', member: outcome.member } : outcome.error;
+    },
   },
   Member: {
     __resolveReference: (ref, { loaders }) => (isUuid(ref.id) ? loaders.member.load(ref.id) : null),
@@ -13,6 +28,7 @@ export const memberResolvers: Resolvers = {
       if (!neighbourhood) throw new Error(`member ${m.id} refers to missing neighbourhood ${m.neighbourhoodId}`);
       return neighbourhood;
     },
+    erased: (m) => m.erasedAt !== null,
     // The same check runs whether the member was reached by member(id), nested, or through _entities.
     personalData(m, _args, { viewer }) {
       if (viewer.memberId !== m.id && !isAdmin(viewer, m.neighbourhoodId)) {
@@ -21,5 +37,6 @@ export const memberResolvers: Resolvers = {
       if (m.fullName === null) return null;
       return { fullName: m.fullName, email: m.email, phone: m.phone, address: m.address };
     },
+    wishes: (m, args, { db }) => listWishes(db, { authorId: m.id }, args, null),
   },
 };

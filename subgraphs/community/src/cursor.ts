@@ -1,0 +1,6 @@
+import { isPairKey } from '@dbwe/platform';
+import { isUuid } from './access';
+
+/** A keyset cursor of [ISO instant, uuid]: what every community list sorts by. Anything else is refused before SQL sees it. */
+export const isInstantIdKey = (value: unknown): value is [string, string] =>
+  isPairKey(value) && !Number.isNaN(Date.parse(value[0])) && isUuid(value[1]);

@@ -1,0 +1,75 @@
+import type { DataSource } from 'typeorm';
+import { MemberEntity } from '../members/member.entity';
+import { WishEntity } from '../wishes/wish.entity';
+import { anonymousLabel, toExport, type HeldData } from './privacy.rules';
+
+/** Everything community holds about a member, read in one transaction so the export is consistent. */
+export async function exportMemberData(db: DataSource, memberId: string): Promise<Record<string, unknown>> {
+  return db.transaction('REPEATABLE READ', async (tx) => {
+    const member = await tx.getRepository(MemberEntity).findOneBy({ id: memberId });
+    if (!member || member.erasedAt !== null) return toExport({ member: null, wishes: [], supports: [], ballots: [] });
+    const wishes = await tx.getRepository(WishEntity).find({ where: { authorId: memberId }, order: { createdAt: 'ASC', id: 'ASC' } });
+    const supports: HeldData['supports'] = await tx.query(
+      `SELECT s.wish_id AS "wishId", w.title, s.created_at AS "supportedAt"
+         FROM community.wish_support s JOIN community.wish w ON w.id = s.wish_id
+        WHERE s.member_id = $1 ORDER BY s.created_at, s.id`,
+      [memberId],
+    );
+    const ballots: HeldData['ballots'] = await tx.query(
+      `SELECT b.poll_id AS "pollId", p.title, b.updated_at AS "updatedAt",
+              coalesce(json_agg(json_build_object('themeId', a.theme_id, 'theme', t.name, 'points', a.points) ORDER BY pt.position)
+                       FILTER (WHERE a.theme_id IS NOT NULL), '[]') AS allocations
+         FROM community.poll_ballot b
+         JOIN community.poll p ON p.id = b.poll_id
+         LEFT JOIN community.poll_allocation a ON a.ballot_id = b.id
+         LEFT JOIN community.poll_theme pt ON pt.poll_id = a.poll_id AND pt.theme_id = a.theme_id
+         LEFT JOIN community.theme t ON t.id = a.theme_id
+        WHERE b.member_id = $1
+        GROUP BY b.id, p.title ORDER BY b.updated_at, b.id`,
+      [memberId],
+    );
+    return toExport({
+      member,
+      wishes: wishes.map(({ id, neighbourhoodId, title, description, createdAt, archivedAt }) => ({
+        id,
+        neighbourhoodId,
+        title,
+        description,
+        createdAt,
+        archivedAt,
+      })),
+      supports,
+      ballots,
+    });
+  });
+}
+
+/**
+ * Erases a member: personal data and pseudonym go, supports and ballots lose
+ * their link to the member (so they count, anonymously), and the id stays so
+ * that wishes, projects and ledger facts that refer to it still resolve.
+ * Erasing an erased member changes nothing.
+ */
+export async function eraseMember(db: DataSource, memberId: string): Promise<MemberEntity> {
+  return db.transaction(async (tx) => {
+    const repository = tx.getRepository(MemberEntity);
+    const member = await repository.findOne({ where: { id: memberId }, lock: { mode: 'pessimistic_write' } });
+    if (!member) throw new Error(`member ${memberId} vanished during erasure`);
+    if (member.erasedAt !== null) return member;
+    const now = new Date();
+    const erased = {
+      displayName: anonymousLabel(),
+      roles: [],
+      fullName: null,
+      email: null,
+      phone: null,
+      address: null,
+      erasedAt: now,
+      updatedAt: now,
+    };
+    await repository.update({ id: memberId }, erased);
+    await tx.query(`UPDATE community.wish_support SET member_id = NULL WHERE member_id = $1`, [memberId]);
+    await tx.query(`UPDATE community.poll_ballot SET member_id = NULL WHERE member_id = $1`, [memberId]);
+    return { ...member, ...erased };
+  });
+}

@@ -1,0 +1,77 @@
+import { randomUUID } from 'node:crypto';
+import type { DataSource, Repository } from 'typeorm';
+import { communityError, type ErrorOf } from '../community-errors';
+import { ThemeEntity } from '../themes/theme.entity';
+import { NeighbourhoodEntity } from '../neighbourhoods/neighbourhood.entity';
+import type { MemberEntity } from '../members/member.entity';
+import { WishEntity } from './wish.entity';
+import { checkWishDraft, type WishDraft } from './wish.rules';
+
+type Outcome<E> = { ok: true; wish: WishEntity } | { ok: false; error: E };
+
+/** Posts a wish by the author in their neighbourhood; the neighbourhood was checked by the caller. */
+export async function postWish(db: DataSource, author: MemberEntity, neighbourhoodId: string, input: WishDraft): Promise<Outcome<ErrorOf<'EmptyValue' | 'ValueTooLong' | 'ValueOutOfRange' | 'UnknownTheme'>>> {
+  return db.transaction(async (tx) => {
+    const themes = await tx.getRepository(ThemeEntity).find({ where: { neighbourhoodId }, select: { id: true } });
+    const checked = checkWishDraft(input, new Set(themes.map((t) => t.id)));
+    if (!checked.ok) return checked;
+    const now = new Date();
+    const wish: WishEntity = {
+      id: randomUUID(),
+      neighbourhoodId,
+      authorId: author.id,
+      title: checked.value.title,
+      description: checked.value.description,
+      archivedAt: null,
+      createdAt: now,
+      updatedAt: now,
+    };
+    await tx.getRepository(WishEntity).insert(wish);
+    if (checked.value.themeIds.length > 0) {
+      await tx.query(
+        `INSERT INTO community.wish_theme (neighbourhood_id, wish_id, theme_id) SELECT $1, $2, unnest($3::uuid[])`,
+        [neighbourhoodId, wish.id, checked.value.themeIds],
+      );
+    }
+    return { ok: true, wish };
+  });
+}
+
+export async function neighbourhoodExists(db: DataSource, id: string): Promise<boolean> {
+  return db.getRepository(NeighbourhoodEntity).existsBy({ id });
+}
+
+/**
+ * Adds a member's support. The unique constraint decides "once per member",
+ * so two concurrent clicks still count once.
+ */
+export async function supportWish(db: DataSource, member: MemberEntity, wish: WishEntity): Promise<Outcome<ErrorOf<'WishArchived' | 'AlreadySupported'>>> {
+  if (wish.archivedAt !== null) return { ok: false, error: communityError.wishArchived() };
+  return db.transaction(async (tx) => {
+    const inserted: unknown[] = await tx.query(
+      `INSERT INTO community.wish_support (wish_id, member_id) VALUES ($1, $2)
+       ON CONFLICT ON CONSTRAINT wish_support_once_per_member DO NOTHING RETURNING id`,
+      [wish.id, member.id],
+    );
+    if (inserted.length === 0) return { ok: false, error: communityError.alreadySupported(wish) };
+    return { ok: true, wish: await touch(tx.getRepository(WishEntity), wish) };
+  });
+}
+
+export async function withdrawSupport(db: DataSource, member: MemberEntity, wish: WishEntity): Promise<Outcome<ErrorOf<'NotSupported'>>> {
+  return db.transaction(async (tx) => {
+    const deleted: unknown[] = await tx.query(
+      `DELETE FROM community.wish_support WHERE wish_id = $1 AND member_id = $2 RETURNING id`,
+      [wish.id, member.id],
+    );
+    if (deleted.length === 0) return { ok: false, error: communityError.notSupported(wish) };
+    return { ok: true, wish: await touch(tx.getRepository(WishEntity), wish) };
+  });
+}
+
+/** A change of support count is a change of the wish, so "changed since" sync picks it up. */
+async function touch(repository: Repository<WishEntity>, wish: WishEntity): Promise<WishEntity> {
+  const updatedAt = new Date();
+  await repository.update({ id: wish.id }, { updatedAt });
+  return { ...wish, updatedAt };
+}
