@@ -1,6 +1,7 @@
 import { cloneTestDatabase, startTestSubgraph, type TestSubgraph } from '@dbwe/platform/testing';
 import type { Viewer } from '@dbwe/platform';
 import { projects } from '../server';
+import type { Loaders } from '../loaders';
 import { as, bidId, memberId, projectId, SPIJKERKWARTIER } from '../testing/fixtures';
 
 /*
@@ -10,7 +11,7 @@ import { as, bidId, memberId, projectId, SPIJKERKWARTIER } from '../testing/fixt
  * community centre, in assessment with two of seven criteria scored).
  */
 describe('Right to Challenge bids through the projects subgraph', () => {
-  let subgraph: TestSubgraph<unknown>;
+  let subgraph: TestSubgraph<Loaders>;
   let drop: () => Promise<void>;
   beforeAll(async () => {
     const database = await cloneTestDatabase();

@@ -1,6 +1,7 @@
 import { cloneTestDatabase, startTestSubgraph, type TestSubgraph } from '@dbwe/platform/testing';
 import type { Viewer } from '@dbwe/platform';
 import { projects } from '../server';
+import type { Loaders } from '../loaders';
 import { as, KLARENDAL, memberId, projectId, SPIJKERKWARTIER } from '../testing/fixtures';
 
 /*
@@ -10,7 +11,7 @@ import { as, KLARENDAL, memberId, projectId, SPIJKERKWARTIER } from '../testing/
  * one from a Klarendal project.
  */
 describe('lessons learned through the projects subgraph', () => {
-  let subgraph: TestSubgraph<unknown>;
+  let subgraph: TestSubgraph<Loaders>;
   let drop: () => Promise<void>;
   let klarendalProject: string;
   beforeAll(async () => {

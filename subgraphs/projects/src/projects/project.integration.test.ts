@@ -1,6 +1,7 @@
 import { cloneTestDatabase, startTestSubgraph, type TestSubgraph } from '@dbwe/platform/testing';
 import type { Viewer } from '@dbwe/platform';
 import { projects } from '../server';
+import type { Loaders } from '../loaders';
 import { as, KLARENDAL, memberId, projectId, SPIJKERKWARTIER, themeId, wishId } from '../testing/fixtures';
 
 /*
@@ -10,7 +11,7 @@ import { as, KLARENDAL, memberId, projectId, SPIJKERKWARTIER, themeId, wishId } 
  * with milestones, participants, adopted wishes and lessons.
  */
 describe('projects through the projects subgraph', () => {
-  let subgraph: TestSubgraph<unknown>;
+  let subgraph: TestSubgraph<Loaders>;
   let drop: () => Promise<void>;
   beforeAll(async () => {
     const database = await cloneTestDatabase();

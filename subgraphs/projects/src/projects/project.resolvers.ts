@@ -1,6 +1,7 @@
 import type { Resolvers } from '../generated/graphql';
 import { isUuid } from '../shared/ids';
 import { byTypename } from '../shared/results';
+import { emptyConnection } from '../shared/connections';
 import * as commands from './project.commands';
 import { memberProjects } from './project.queries';
 
@@ -47,7 +48,7 @@ export const projectResolvers: Resolvers = {
   },
   Member: {
     __resolveReference: (ref) => ({ id: ref.id }),
-    projects: (m, args, { db }) => (isUuid(m.id) ? memberProjects(db, m.id, args) : memberProjects(db, '00000000-0000-0000-0000-000000000000', args)),
+    projects: (m, args, { db }) => (isUuid(m.id) ? memberProjects(db, m.id, args) : emptyConnection<never>()),
   },
   ProposeProjectResult: byTypename,
   UpdateProjectResult: byTypename,
