@@ -306,6 +306,17 @@ describe('Right to Challenge bids through the projects subgraph', () => {
     });
   });
 
+  it('takes concurrent steps one at a time: of two simultaneous submits exactly one succeeds', async () => {
+    const id = (await run(DRAFT, { input: draftInput({ task: 'Zwerfvuil ruimen' }) }, as.challenger)).data.r.bid.id;
+    const results = await Promise.all([
+      step('submitRightToChallengeBid', { bidId: id }, as.challenger),
+      step('submitRightToChallengeBid', { bidId: id }, as.coChallenger),
+    ]);
+    expect(results.map((r) => r.data.r.__typename).sort()).toEqual(['BidPayload', 'IllegalBidTransition']);
+    const events = await subgraph.db.query(`SELECT action FROM projects.bid_event WHERE bid_id = $1 ORDER BY at`, [id]);
+    expect(events.map((e: { action: string }) => e.action)).toEqual(['DRAFT', 'SUBMIT']);
+  });
+
   it('lets challengers withdraw before the decision, with a rationale', async () => {
     const id = (await run(DRAFT, { input: draftInput({ task: 'Straatverlichting Spijkerstraat' }) }, as.challenger)).data.r.bid.id;
     await step('submitRightToChallengeBid', { bidId: id }, as.challenger);
