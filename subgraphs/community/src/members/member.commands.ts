@@ -4,6 +4,7 @@ import { MemberEntity } from './member.entity';
 import { communityError, type ErrorOf } from '../community-errors';
 import { checkOptionalText, checkText, TEXT_LIMITS } from '../text.rules';
 import { NeighbourhoodEntity } from '../neighbourhoods/neighbourhood.entity';
+import { isUuid } from '../access';
 
 type Outcome<E> = { ok: true; member: MemberEntity } | { ok: false; error: E };
 
@@ -27,6 +28,7 @@ export async function registerMember(db: DataSource, id: string, input: Registra
   const personal = checkPersonalData(input);
   if (!personal.ok) return personal;
 
+  if (!isUuid(input.neighbourhoodId)) return { ok: false, error: communityError.neighbourhoodNotFound() };
   return db.transaction(async (tx) => {
     const neighbourhood = await tx.getRepository(NeighbourhoodEntity).findOne({ where: { id: input.neighbourhoodId }, select: { id: true } });
     if (!neighbourhood) return { ok: false, error: communityError.neighbourhoodNotFound() };

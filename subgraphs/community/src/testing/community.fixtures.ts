@@ -25,7 +25,7 @@ export function newcomerViewer(name: string): Viewer {
 }
 
 export interface CommunityTest extends TestSubgraph<Loaders> {
-  /** Runs an operation and fails the test on any GraphQL error. */
+  /** Runs an operation and fails the test on any GraphQL error; returns the data as JSON a client would get. */
   ok<T = any>(query: string, variables?: Record<string, unknown>, viewer?: Viewer): Promise<T>;
   /** Counts rows of a community table, to show that nothing was written. */
   count(table: string): Promise<number>;
@@ -40,7 +40,8 @@ export async function startCommunity(): Promise<CommunityTest & { teardown(): Pr
     async ok(query, variables, viewer = anonymous) {
       const result = await subgraph.execute(query, variables, viewer);
       if (result.errors) throw new Error(`unexpected errors: ${JSON.stringify(result.errors)}`);
-      return result.data as never;
+      // As a client sees it on the wire: instants as ISO strings.
+      return JSON.parse(JSON.stringify(result.data));
     },
     async count(table) {
       const [row] = await subgraph.db.query(`SELECT count(*)::int AS n FROM community.${table}`);
