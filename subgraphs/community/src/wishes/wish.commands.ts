@@ -60,11 +60,13 @@ export async function supportWish(db: DataSource, member: MemberEntity, wish: Wi
 
 export async function withdrawSupport(db: DataSource, member: MemberEntity, wish: WishEntity): Promise<Outcome<ErrorOf<'NotSupported'>>> {
   return db.transaction(async (tx) => {
-    const deleted: unknown[] = await tx.query(
-      `DELETE FROM community.wish_support WHERE wish_id = $1 AND member_id = $2 RETURNING id`,
-      [wish.id, member.id],
-    );
-    if (deleted.length === 0) return { ok: false, error: communityError.notSupported(wish) };
+    const deleted = await tx
+      .createQueryBuilder()
+      .delete()
+      .from('wish_support')
+      .where('wish_id = :wish AND member_id = :member', { wish: wish.id, member: member.id })
+      .execute();
+    if (!deleted.affected) return { ok: false, error: communityError.notSupported(wish) };
     return { ok: true, wish: await touch(tx.getRepository(WishEntity), wish) };
   });
 }
