@@ -290,10 +290,12 @@ async function seedWishesAndPolls(tx: EntityManager): Promise<void> {
       `INSERT INTO community.poll_ballot (poll_id, member_id, updated_at) VALUES ($1, $2, $3) RETURNING id`,
       [pollId, demoMemberId(member), new Date(opened.getTime() + (index + 1) * 86_400_000)],
     );
+    // Like allocatePoints, only themes that got points are stored.
+    const given = pollThemes.map((t, i) => [demoThemeId('spijkerkwartier', t), points[i]] as const).filter(([, p]) => p > 0);
     await tx.query(
       `INSERT INTO community.poll_allocation (ballot_id, poll_id, theme_id, points)
        SELECT $1, $2, unnest($3::uuid[]), unnest($4::int[])`,
-      [ballot.id, pollId, pollThemes.map((t) => demoThemeId('spijkerkwartier', t)), points],
+      [ballot.id, pollId, given.map(([id]) => id), given.map(([, p]) => p)],
     );
   }
   // Closed only now: the database refuses points for a closed poll.
