@@ -26,6 +26,8 @@ import { createTokenVerifier } from './identity';
 import { RateLimiter } from './rate-limit';
 import { GatewayMetrics } from './metrics';
 import { QUERY_LIMITS, queryArmor } from './armor';
+import { Exporter } from './export/exporter';
+import { Supergraph } from '@apollo/federation-internals';
 
 export interface GatewayContext {
   viewer: Viewer;
@@ -111,8 +113,9 @@ export function createGateway(config: GatewayConfig, logger: Logger): Gateway {
   const metrics = new GatewayMetrics();
   const limiter = config.RATE_LIMIT_PER_MINUTE > 0 ? new RateLimiter(config.RATE_LIMIT_PER_MINUTE) : null;
   const armor = queryArmor();
+  const supergraphSdl = readFileSync(config.SUPERGRAPH_PATH, 'utf8');
   const gateway = new ApolloGateway({
-    supergraphSdl: readFileSync(config.SUPERGRAPH_PATH, 'utf8'),
+    supergraphSdl,
     buildService: ({ name }) =>
       new SubgraphDataSource(name, urls[name as SubgraphName], config.SUBGRAPH_TIMEOUT_MS, metrics, logger),
     logger,
@@ -143,12 +146,14 @@ export function createGateway(config: GatewayConfig, logger: Logger): Gateway {
     ],
   });
 
+  const exporter = new Exporter(apollo, Supergraph.build(supergraphSdl).apiSchema().toGraphQLJSSchema());
+
   const http = createHttpApp<GatewayContext>({
     apollo,
     logger,
     maxBodyBytes: config.MAX_BODY_BYTES,
     // Identity and rate limit are settled before any GraphQL work: a refused request costs nothing downstream.
-    async intercept(req, res) {
+    async intercept(req, res, requestId) {
       let viewer: Viewer;
       try {
         viewer = await verifier.viewerFor(req.headers.authorization);
@@ -173,6 +178,10 @@ export function createGateway(config: GatewayConfig, logger: Logger): Gateway {
         }
       }
       verifiedViewers.set(req, viewer);
+      if (req.url?.startsWith('/export/')) {
+        const assertion = await signAssertion(config.INTERNAL_ASSERTION_SECRET, { viewer, requestId });
+        return exporter.handle(req, res, { viewer, requestId, assertion });
+      }
       return false;
     },
     async context(req, requestId) {

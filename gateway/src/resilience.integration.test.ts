@@ -23,8 +23,8 @@ describe('gateway: a subgraph that is down', () => {
     expect(status).toBe(200);
     expect(body.data.project).toEqual({ title: 'Repair Café Spijkerkwartier', status: 'ACTIVE', coordinator: null });
     expect(body.errors).toHaveLength(1);
-    expect(body.errors[0].extensions).toEqual({ code: 'SERVICE_UNAVAILABLE', serviceName: 'community' });
-    expect(body.errors[0].message).toContain('community');
+    expect(body.errors![0].extensions).toEqual({ code: 'SERVICE_UNAVAILABLE', serviceName: 'community' });
+    expect(body.errors![0].message).toContain('community');
   });
 });
 
@@ -48,8 +48,8 @@ describe('gateway: a subgraph that hangs', () => {
       expect(status).toBe(200);
       expect(elapsed).toBeLessThan(4000);
       expect(body.data.project).toEqual({ title: 'Groenonderhoud Lindenplein', sroi: null });
-      expect(body.errors[0].extensions).toEqual({ code: 'SERVICE_UNAVAILABLE', serviceName: 'impact' });
-      expect(body.errors[0].message).toMatch(/did not answer in time/);
+      expect(body.errors![0].extensions).toEqual({ code: 'SERVICE_UNAVAILABLE', serviceName: 'impact' });
+      expect(body.errors![0].message).toMatch(/did not answer in time/);
     } finally {
       await locker.query('ROLLBACK');
       await locker.end();
@@ -87,8 +87,8 @@ describe('gateway: request ids and masking', () => {
     try {
       const { body } = await platform.query<any>(`{ project(id: "${parkGreenery}") { title summary } }`);
       expect(body.errors).toHaveLength(1);
-      expect(body.errors[0].message).toBe('Internal server error');
-      expect(body.errors[0].extensions).toEqual({ code: 'INTERNAL_SERVER_ERROR', serviceName: 'projects' });
+      expect(body.errors![0].message).toBe('Internal server error');
+      expect(body.errors![0].extensions).toEqual({ code: 'INTERNAL_SERVER_ERROR', serviceName: 'projects' });
       expect(JSON.stringify(body)).not.toMatch(/summary_gone|column|SELECT|at .*\.ts/);
     } finally {
       await admin.query('ALTER TABLE projects.project RENAME COLUMN summary_gone TO summary');

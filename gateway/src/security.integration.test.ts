@@ -41,7 +41,7 @@ describe('gateway: identity', () => {
     });
     const body = (await response.json()) as { errors: { extensions: { code: string } }[] };
     expect(response.status).toBe(401);
-    expect(body.errors[0].extensions.code).toBe('UNAUTHENTICATED');
+    expect(body.errors![0].extensions!.code).toBe('UNAUTHENTICATED');
     expect(platform.subgraphRequests()).toBe(before);
   }
 
@@ -82,14 +82,14 @@ describe('gateway: identity', () => {
       headers: { 'x-dbwe-assertion': forged, 'x-member-id': fenna, 'x-roles': 'admin' },
     });
     expect(body.data.member).toEqual({ displayName: 'Fietsende Fenna', personalData: null });
-    expect(body.errors[0].extensions.code).toBe('FORBIDDEN');
+    expect(body.errors![0].extensions!.code).toBe('FORBIDDEN');
   });
 
   it('does not show one resident the email of another', async () => {
     const { body } = await platform.query<any>(personalData, { id: bram }, { token: await token() });
     expect(body.data.member.personalData).toBeNull();
     expect(body.errors).toHaveLength(1);
-    expect(body.errors[0].extensions.code).toBe('FORBIDDEN');
+    expect(body.errors![0].extensions!.code).toBe('FORBIDDEN');
     expect(JSON.stringify(body)).not.toContain('@example.nl');
   });
 
@@ -100,7 +100,7 @@ describe('gateway: identity', () => {
         const body = (await response.json()) as { data?: unknown; errors: { extensions: { code: string } }[] };
         expect(response.status).toBe(401);
         expect(body.data).toBeUndefined();
-        expect(body.errors[0].extensions.code).toBe('UNAUTHENTICATED');
+        expect(body.errors![0].extensions!.code).toBe('UNAUTHENTICATED');
       }
     }
     // With a valid assertion the same request is answered, which shows the refusal above is the assertion's doing.
@@ -195,8 +195,8 @@ describe('gateway: hostile queries are refused before any subgraph is called', (
 
   it('refuses a page larger than 100 in the subgraph with BAD_USER_INPUT', async () => {
     const { body } = await platform.query<any>(`{ neighbourhood(slug: "spijkerkwartier") { members(first: 101) { totalCount } } }`);
-    expect(body.errors[0].extensions.code).toBe('BAD_USER_INPUT');
-    expect(body.errors[0].message).toMatch(/between 0 and 100/);
+    expect(body.errors![0].extensions!.code).toBe('BAD_USER_INPUT');
+    expect(body.errors![0].message).toMatch(/between 0 and 100/);
   });
 });
 

@@ -1,0 +1,220 @@
+import { stableId } from '@dbwe/platform';
+import { startPlatform, type RunningPlatform } from '../../../test/platform';
+import { EXPORT_TABLES } from './tables';
+
+/*
+ * Open data: every table of the Spijkerkwartier export, in CSV and JSON Lines,
+ * equals what the graph answers; the data package describes exactly the CSV
+ * headers and types; incremental pulls return only what is new; bad requests
+ * get problem details.
+ */
+const spijkerkwartier = stableId('neighbourhood:spijkerkwartier');
+const steward = stableId('member:Penningmeester Pieter');
+
+/** RFC 4180 parser, enough for our exports (quoted fields, doubled quotes, CRLF). */
+function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let cell = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (quoted) {
+      if (ch === '"' && text[i + 1] === '"') {
+        cell += '"';
+        i++;
+      } else if (ch === '"') quoted = false;
+      else cell += ch;
+    } else if (ch === '"') quoted = true;
+    else if (ch === ',') {
+      row.push(cell);
+      cell = '';
+    } else if (ch === '\r' && text[i + 1] === '\n') {
+      row.push(cell);
+      rows.push(row);
+      row = [];
+      cell = '';
+      i++;
+    } else cell += ch;
+  }
+  if (cell !== '' || row.length > 0) throw new Error('CSV does not end with a line terminator');
+  return rows;
+}
+
+const typeChecks: Record<string, (v: string) => boolean> = {
+  string: () => true,
+  integer: (v) => /^-?\d+$/.test(v),
+  number: (v) => /^-?\d+(\.\d+)?$/.test(v),
+  boolean: (v) => v === 'true' || v === 'false',
+  date: (v) => /^\d{4}-\d{2}-\d{2}$/.test(v),
+  datetime: (v) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/.test(v),
+};
+
+describe('open data exports', () => {
+  let platform: RunningPlatform;
+  let get: (path: string, headers?: Record<string, string>) => Promise<Response>;
+  beforeAll(async () => {
+    platform = await startPlatform();
+    get = (path, headers = {}) => fetch(new URL(path, platform.gatewayUrl), { headers });
+  });
+  afterAll(() => platform.stop());
+
+  it('describes every table in a data package whose fields match the CSV headers and values', async () => {
+    const response = await get('/export/v1/neighbourhoods/spijkerkwartier/datapackage.json');
+    expect(response.status).toBe(200);
+    expect(response.headers.get('api-version')).toBe('1.0.0');
+    const pkg = (await response.json()) as any;
+    expect(pkg.profile).toBe('tabular-data-package');
+    expect(pkg.name).toBe('dbwe-spijkerkwartier');
+    expect(pkg.resources.map((r: any) => r.name)).toEqual(EXPORT_TABLES.map((t) => t.name));
+    for (const resource of pkg.resources) {
+      // Table Schema rules: unique names, known types, primary key among the fields, a description for every field.
+      const names = resource.schema.fields.map((f: any) => f.name);
+      expect(new Set(names).size).toBe(names.length);
+      for (const field of resource.schema.fields) {
+        expect(Object.keys(typeChecks)).toContain(field.type);
+        expect(field.name).toMatch(/^[A-Za-z_][A-Za-z0-9_]*$/);
+        expect(field.description.length).toBeGreaterThan(3);
+      }
+      for (const key of resource.schema.primaryKey) expect(names).toContain(key);
+      expect(resource.dialect).toMatchObject({ delimiter: ',', header: true });
+
+      const csv = await get(`/export/v1/neighbourhoods/spijkerkwartier/${resource.path}`);
+      expect(csv.status).toBe(200);
+      expect(csv.headers.get('content-type')).toBe('text/csv; charset=utf-8; header=present');
+      const [header, ...rows] = parseCsv(await csv.text());
+      expect(header).toEqual(names);
+      const keys = new Set<string>();
+      for (const row of rows) {
+        expect(row).toHaveLength(names.length);
+        resource.schema.fields.forEach((field: any, i: number) => {
+          if (row[i] === '') expect(field.constraints?.required).not.toBe(true);
+          else expect({ field: field.name, value: row[i], ok: typeChecks[field.type](row[i]) }).toEqual({ field: field.name, value: row[i], ok: true });
+        });
+        const key = resource.schema.primaryKey.map((k: string) => row[names.indexOf(k)]).join('|');
+        expect(keys.has(key)).toBe(false);
+        keys.add(key);
+      }
+    }
+  });
+
+  it('writes the same rows as CSV and as JSON Lines', async () => {
+    for (const table of EXPORT_TABLES) {
+      const [header, ...csvRows] = parseCsv(await (await get(`/export/v1/neighbourhoods/spijkerkwartier/${table.name}.csv`)).text());
+      const jsonl = await get(`/export/v1/neighbourhoods/spijkerkwartier/${table.name}.jsonl`);
+      expect(jsonl.headers.get('content-type')).toBe('application/jsonl; charset=utf-8');
+      const objects = (await jsonl.text()).split('\n').filter(Boolean).map((l) => JSON.parse(l));
+      expect(objects.length).toBe(csvRows.length);
+      objects.forEach((object, r) => {
+        expect(Object.keys(object)).toEqual(header);
+        header.forEach((name, i) => expect(object[name] === null ? '' : String(object[name])).toBe(csvRows[r][i]));
+      });
+    }
+  });
+
+  it('exports exactly what the graph answers', async () => {
+    const { body } = await platform.query<any>(`{ neighbourhood(slug: "spijkerkwartier") {
+      members(first: 100) { totalCount edges { node { id displayName } } }
+      projects(first: 100) { edges { node { id title finances { spent { amount } } } } }
+      accounts { code balance { amount } }
+      ledgerEntries(first: 100) { totalCount edges { node { sequence hash lines { amount { minorUnits } } } } }
+    } }`);
+    const n = body.data!.neighbourhood;
+    const table = async (name: string) => {
+      const [header, ...rows] = parseCsv(await (await get(`/export/v1/neighbourhoods/spijkerkwartier/${name}.csv`)).text());
+      return rows.map((r) => Object.fromEntries(header.map((h, i) => [h, r[i]])));
+    };
+    const members = await table('members');
+    expect(members.map((m) => [m.id, m.displayName])).toEqual(n.members.edges.map((e: any) => [e.node.id, e.node.displayName]));
+    expect(members.length).toBe(n.members.totalCount);
+    expect(Object.keys(members[0])).not.toContain('email');
+
+    const projects = await table('projects');
+    expect(projects.map((p) => [p.id, p.title, p.finances_spent_amount])).toEqual(
+      n.projects.edges.map((e: any) => [e.node.id, e.node.title, e.node.finances.spent.amount]),
+    );
+    const accounts = await table('accounts');
+    expect(accounts.map((a) => [a.code, a.balance_amount])).toEqual(n.accounts.map((a: any) => [a.code, a.balance.amount]));
+
+    const entries = await table('ledger_entries');
+    expect(entries.map((e) => [Number(e.sequence), e.hash])).toEqual(n.ledgerEntries.edges.map((e: any) => [e.node.sequence, e.node.hash]));
+    const lines = await table('ledger_lines');
+    const graphLines = n.ledgerEntries.edges.flatMap((e: any) => e.node.lines.map((l: any) => l.amount.minorUnits));
+    expect(lines.map((l) => l.amount_minorUnits)).toEqual(graphLines);
+    expect(lines.length).toBeGreaterThan(entries.length);
+  });
+
+  it('pulls only the entries posted since the last pull', async () => {
+    const first = parseCsv(await (await get('/export/v1/neighbourhoods/spijkerkwartier/ledger_entries.csv')).text());
+    const header = first[0];
+    const lastSequence = Math.max(...first.slice(1).map((r) => Number(r[header.indexOf('sequence')])));
+    const token = await platform.token(steward, [{ role: 'steward', neighbourhood: spijkerkwartier }]);
+    const account = (code: string) => stableId(`account:${spijkerkwartier}:${code}`);
+    for (const [i, amount] of ['12.50', '7.25'].entries()) {
+      const { body } = await platform.query<any>(
+        `mutation ($input: PostEntryInput!) { postEntry(input: $input) { __typename ... on PostEntrySuccess { entry { sequence } } } }`,
+        {
+          input: {
+            neighbourhoodId: spijkerkwartier,
+            idempotencyKey: `export-sync-${i}`,
+            bookingDate: '2026-11-20',
+            description: `Koffie vrijwilligersoverleg ${i + 1}`,
+            lines: [
+              { accountId: account('4900'), side: 'DEBIT', amount, unit: 'EUR' },
+              { accountId: account('1000'), side: 'CREDIT', amount, unit: 'EUR' },
+            ],
+          },
+        },
+        { token },
+      );
+      expect(body.data!.postEntry.__typename).toBe('PostEntrySuccess');
+    }
+    const next = parseCsv(await (await get(`/export/v1/neighbourhoods/spijkerkwartier/ledger_entries.csv?afterSequence=${lastSequence}`)).text());
+    expect(next[0]).toEqual(header);
+    expect(next.slice(1).map((r) => Number(r[header.indexOf('sequence')]))).toEqual([lastSequence + 1, lastSequence + 2]);
+    const lines = parseCsv(await (await get(`/export/v1/neighbourhoods/spijkerkwartier/ledger_lines.csv?afterSequence=${lastSequence}`)).text());
+    expect(lines.slice(1)).toHaveLength(4);
+  });
+
+  it('answers 304 when nothing changed', async () => {
+    for (const path of ['ledger_entries.csv', 'members.jsonl', 'datapackage.json']) {
+      const first = await get(`/export/v1/neighbourhoods/spijkerkwartier/${path}`);
+      const etag = first.headers.get('etag')!;
+      expect(etag).toMatch(/^".+"$/);
+      expect(first.headers.get('cache-control')).toMatch(/^public, max-age=\d+$/);
+      await first.arrayBuffer();
+      const again = await get(`/export/v1/neighbourhoods/spijkerkwartier/${path}`, { 'if-none-match': etag });
+      expect(again.status).toBe(304);
+    }
+  });
+
+  it('refuses bad requests with problem details and the right status', async () => {
+    const cases: [string, number, RegExp][] = [
+      ['/export/v1/neighbourhoods/atlantis/members.csv', 404, /No neighbourhood "atlantis"/],
+      ['/export/v1/neighbourhoods/spijkerkwartier/secrets.csv', 404, /No table "secrets.csv"/],
+      ['/export/v1/neighbourhoods/spijkerkwartier/members.xlsx', 406, /Unsupported format "xlsx"/],
+      ['/export/v1/neighbourhoods/spijkerkwartier/members.csv?since=yesterday', 400, /since must be an ISO 8601/],
+      ['/export/v1/neighbourhoods/spijkerkwartier/ledger_entries.csv?afterSequence=-1', 400, /afterSequence must be a whole number/],
+      ['/export/v1/neighbourhoods/spijkerkwartier/members.csv?afterSequence=3', 400, /has no sequence/],
+      ['/export/v1/neighbourhoods/spijkerkwartier/members.csv?page=2', 400, /Unknown parameter "page"/],
+      ['/export/v2/neighbourhoods', 404, /Unknown API version/],
+    ];
+    for (const [path, status, detail] of cases) {
+      const response = await get(path);
+      expect({ path, status: response.status }).toEqual({ path, status });
+      expect(response.headers.get('content-type')).toBe('application/problem+json; charset=utf-8');
+      const problem = (await response.json()) as any;
+      expect(problem).toMatchObject({ type: 'about:blank', status });
+      expect(problem.detail).toMatch(detail);
+    }
+    const post = await fetch(new URL('/export/v1/neighbourhoods', platform.gatewayUrl), { method: 'POST' });
+    expect(post.status).toBe(405);
+  });
+
+  it('publishes an OpenAPI document for the export endpoints', async () => {
+    const doc = (await (await get('/export/v1/openapi.json')).json()) as any;
+    expect(doc.openapi).toBe('3.0.3');
+    expect(Object.keys(doc.paths)).toEqual(['/neighbourhoods', '/neighbourhoods/{slug}/datapackage.json', '/neighbourhoods/{slug}/{table}.{format}']);
+    expect(doc.paths['/neighbourhoods/{slug}/{table}.{format}'].get.parameters[1].schema.enum).toEqual(EXPORT_TABLES.map((t) => t.name));
+  });
+});
