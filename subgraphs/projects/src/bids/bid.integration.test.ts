@@ -119,6 +119,19 @@ describe('Right to Challenge bids through the projects subgraph', () => {
       expect(data._entities).toEqual([{ id: bidId('community-centre'), status: 'IN_ASSESSMENT' }, null]);
     });
 
+    it('loads challengers, assessments, timelines and executing projects in batches, not per bid', async () => {
+      const before = subgraph.queries.count;
+      const { errors } = await run(
+        `{ _entities(representations: [{ __typename: "Neighbourhood", id: "${SPIJKERKWARTIER}" }]) { ... on Neighbourhood { rightToChallengeBids(first: 100) { edges { node {
+          challengers { id } assessments { score } timeline { action } executingProject { title participants { role } } } } } } } }`,
+        {},
+        as.anonymous,
+      );
+      expect(errors).toBeUndefined();
+      // count + page, then one query per nested list.
+      expect(subgraph.queries.count - before).toBeLessThanOrEqual(7);
+    });
+
     it('refuses a page larger than 100', async () => {
       const result = await run(`query ($reps: [_Any!]!) { _entities(representations: $reps) { ... on Neighbourhood { rightToChallengeBids(first: 101) { totalCount } } } }`,
         { reps: [{ __typename: 'Neighbourhood', id: SPIJKERKWARTIER }] }, as.anonymous);
@@ -171,6 +184,12 @@ describe('Right to Challenge bids through the projects subgraph', () => {
     it('keeps the draft to its challengers (and admins)', async () => {
       for (const viewer of [as.anonymous, as.resident, as.steward, as.official]) expect((await readBid(id, viewer)).data.rightToChallengeBid).toBeNull();
       for (const viewer of [as.challenger, as.coChallenger, as.admin]) expect((await readBid(id, viewer)).data.rightToChallengeBid.status).toBe('DRAFT');
+      const entity = `query ($reps: [_Any!]!) { _entities(representations: $reps) { ... on RightToChallengeBid { status } } }`;
+      const reps = [{ __typename: 'RightToChallengeBid', id }];
+      for (const viewer of [as.anonymous, as.resident, as.steward, as.official, as.officialOfOtherMunicipality]) {
+        expect((await run(entity, { reps }, viewer)).data._entities).toEqual([null]);
+      }
+      expect((await run(entity, { reps }, as.coChallenger)).data._entities).toEqual([{ status: 'DRAFT' }]);
       const list = `{ _entities(representations: [{ __typename: "Neighbourhood", id: "${SPIJKERKWARTIER}" }]) { ... on Neighbourhood { rightToChallengeBids { totalCount } } } }`;
       expect((await run(list, {}, as.resident)).data._entities[0].rightToChallengeBids.totalCount).toBe(2);
       expect((await run(list, {}, as.challenger)).data._entities[0].rightToChallengeBids.totalCount).toBe(3);
