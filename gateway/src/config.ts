@@ -24,6 +24,8 @@ export const gatewaySettings = {
   MAX_BODY_BYTES: setting.integer(100_000, { min: 1_000 }),
   /** Requests a minute per member (signed in) or per client address (anonymous); 0 turns the limit off. */
   RATE_LIMIT_PER_MINUTE: setting.integer(240, { min: 0 }),
+  /** How long shared caches may keep anonymous GET answers and exports. */
+  PUBLIC_MAX_AGE_SECONDS: setting.integer(30, { min: 0, max: 3600 }),
   /** Behind a reverse proxy: take the client address from X-Forwarded-For. */
   TRUST_PROXY: setting.boolean(false),
 };

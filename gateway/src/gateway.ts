@@ -152,6 +152,7 @@ export function createGateway(config: GatewayConfig, logger: Logger): Gateway {
     apollo,
     logger,
     maxBodyBytes: config.MAX_BODY_BYTES,
+    getCaching: { maxAgeSeconds: config.PUBLIC_MAX_AGE_SECONDS },
     // Identity and rate limit are settled before any GraphQL work: a refused request costs nothing downstream.
     async intercept(req, res, requestId) {
       let viewer: Viewer;

@@ -1,6 +1,6 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { HeaderMap, type ApolloServer, type BaseContext, type HTTPGraphQLResponse } from '@apollo/server';
 import type { Logger } from 'pino';
 import { REQUEST_ID_HEADER } from './identity';
@@ -16,6 +16,11 @@ export interface HttpAppOptions<TContext extends BaseContext> {
   routes?: Record<string, RouteHandler>;
   /** Requests larger than this are refused with 413 before parsing. */
   maxBodyBytes?: number;
+  /**
+   * GraphQL over GET: anonymous answers get an ETag, a public max-age and 304s;
+   * answers to signed-in callers are never stored by shared caches.
+   */
+  getCaching?: { maxAgeSeconds: number };
   /** Runs before GraphQL handling; returning true means it has answered the request. */
   intercept?: (req: IncomingMessage, res: ServerResponse, requestId: string) => boolean | Promise<boolean>;
 }
@@ -64,10 +69,27 @@ function graphQLErrorResponse(res: ServerResponse, status: number, code: string,
   sendJson(res, status, { errors: [{ message, extensions: { code } }] });
 }
 
-async function writeApolloResponse(res: ServerResponse, response: HTTPGraphQLResponse): Promise<void> {
+async function writeApolloResponse(
+  req: IncomingMessage,
+  res: ServerResponse,
+  response: HTTPGraphQLResponse,
+  getCaching: { maxAgeSeconds: number } | undefined,
+): Promise<void> {
   for (const [key, value] of response.headers) res.setHeader(key, value);
   res.statusCode = response.status ?? 200;
   if (response.body.kind === 'complete') {
+    if (getCaching && req.method === 'GET' && res.statusCode === 200) {
+      const etag = `"${createHash('sha256').update(response.body.string).digest('base64url').slice(0, 27)}"`;
+      res.setHeader('etag', etag);
+      res.setHeader('vary', 'Authorization');
+      res.setHeader('cache-control', req.headers.authorization ? 'private, no-store' : `public, max-age=${getCaching.maxAgeSeconds}`);
+      if (req.headers['if-none-match'] === etag) {
+        res.statusCode = 304;
+        res.removeHeader('content-length');
+        res.end();
+        return;
+      }
+    }
     res.end(response.body.string);
     return;
   }
@@ -134,7 +156,7 @@ export function createHttpApp<TContext extends BaseContext>(options: HttpAppOpti
       httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
       context: () => options.context(req, requestId),
     });
-    await writeApolloResponse(res, response);
+    await writeApolloResponse(req, res, response, options.getCaching);
   };
 
   const server = http.createServer((req, res) => {

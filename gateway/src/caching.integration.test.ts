@@ -1,0 +1,44 @@
+import { stableId } from '@dbwe/platform';
+import { startPlatform, type RunningPlatform } from '../../test/platform';
+
+/*
+ * Anonymous GET queries can be cached by browsers and CDNs: an ETag, an
+ * honest public max-age, and 304 when nothing changed. Answers to signed-in
+ * callers are never stored by shared caches.
+ */
+describe('HTTP caching of GET queries', () => {
+  let platform: RunningPlatform;
+  beforeAll(async () => {
+    platform = await startPlatform();
+  });
+  afterAll(() => platform.stop());
+
+  const url = () => `${platform.gatewayUrl}?query=${encodeURIComponent('{ neighbourhoods { slug name } }')}`;
+  // CSRF prevention: a GET must carry a header a browser form cannot set.
+  const preflight = { 'apollo-require-preflight': 'true' };
+
+  it('sends an ETag and a public max-age to the anonymous public, and 304 when unchanged', async () => {
+    const first = await fetch(url(), { headers: preflight });
+    expect(first.status).toBe(200);
+    expect(first.headers.get('cache-control')).toBe('public, max-age=30');
+    const etag = first.headers.get('etag')!;
+    expect(etag).toMatch(/^"[\w-]{27}"$/);
+    expect(((await first.json()) as any).data.neighbourhoods).toHaveLength(2);
+    const again = await fetch(url(), { headers: { ...preflight, 'if-none-match': etag } });
+    expect(again.status).toBe(304);
+    expect(await again.text()).toBe('');
+  });
+
+  it('marks answers to a signed-in caller private', async () => {
+    const token = await platform.token(stableId('member:Fietsende Fenna'), []);
+    const response = await fetch(url(), { headers: { ...preflight, authorization: `Bearer ${token}` } });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('cache-control')).toBe('private, no-store');
+  });
+
+  it('never caches POST', async () => {
+    const response = await fetch(platform.gatewayUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ neighbourhoods { slug } }"}' });
+    expect(response.headers.get('etag')).toBeNull();
+    expect(response.headers.get('cache-control')).not.toMatch(/public/);
+  });
+});
