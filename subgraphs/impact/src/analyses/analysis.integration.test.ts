@@ -171,6 +171,54 @@ describe('writing an analysis', () => {
     expect(published.data.publishSroiAnalysis.analysis.status).toBe('PUBLISHED');
   });
 
+  it('refuses malformed ids and empty texts as bad input before touching the database', async () => {
+    const bad = await subgraph.execute(publish, { id: 'not-an-id' }, steward);
+    expect(bad.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'id' });
+    const empty = await subgraph.execute(create, { input: newDraft({ title: '  ' }) }, steward);
+    expect(empty.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'title' });
+    const missing = await subgraph.execute(publish, { id: stableId('no such analysis') }, steward);
+    expect(missing.errors?.[0].extensions?.code).toBe('NOT_FOUND');
+  });
+
+  it('records measured indicator values of an evaluation over time', async () => {
+    const id = await createDraft();
+    const added = await subgraph.execute<any>(addOutcome, { analysisId: id, input: repairOutcome() }, steward);
+    const outcomeId = added.data.addSroiOutcome.outcome.id;
+    const record = `mutation($id: ID!, $input: MeasurementInput!) { recordSroiMeasurement(outcomeId: $id, input: $input) { __typename ... on SroiMeasurementPayload { outcome { measurements { measuredOn value source } } } ${ERROR_FIELDS} } }`;
+    await subgraph.execute(record, { id: outcomeId, input: { measuredOn: '2025-06-30', value: '140', source: 'Turflijst reparaties' } }, steward);
+    const { data } = await subgraph.execute<any>(record, { id: outcomeId, input: { measuredOn: '2025-12-31', value: '310', source: 'Turflijst reparaties' } }, steward);
+    expect(data.recordSroiMeasurement.outcome.measurements).toEqual([
+      { measuredOn: '2025-06-30', value: '140', source: 'Turflijst reparaties' },
+      { measuredOn: '2025-12-31', value: '310', source: 'Turflijst reparaties' },
+    ]);
+    const noSource = await subgraph.execute<any>(record, { id: outcomeId, input: { measuredOn: '2026-01-31', value: '1', source: ' ' } }, steward);
+    expect(noSource.data!.recordSroiMeasurement).toMatchObject({ __typename: 'MissingSourceError', code: 'MISSING_SOURCE' });
+
+    const forecast = await createDraft({ kind: 'FORECAST' });
+    const forecastOutcome = await subgraph.execute<any>(addOutcome, { analysisId: forecast, input: repairOutcome() }, steward);
+    const refused = await subgraph.execute<any>(record, { id: forecastOutcome.data.addSroiOutcome.outcome.id, input: { measuredOn: '2025-06-30', value: '1', source: 'x' } }, steward);
+    expect(refused.data!.recordSroiMeasurement).toMatchObject({ __typename: 'NotAnEvaluationError', code: 'MEASUREMENTS_ONLY_FOR_EVALUATIONS' });
+  });
+
+  it('updates a draft and refuses to drop a stakeholder that still has outcomes', async () => {
+    const id = await createDraft();
+    await subgraph.execute(addOutcome, { analysisId: id, input: repairOutcome() }, steward);
+    const update = `mutation($id: ID!, $input: UpdateSroiAnalysisInput!) { updateSroiAnalysis(id: $id, input: $input) { __typename ... on SroiAnalysisPayload { analysis { title discountRate stakeholders { name description } inKindTotal } } ${ERROR_FIELDS} } }`;
+    const dropped = await subgraph.execute<any>(update, { id, input: { stakeholders: [{ name: 'Vrijwilligers', description: 'Reparateurs' }] } }, steward);
+    expect(dropped.data!.updateSroiAnalysis).toMatchObject({ __typename: 'StakeholderInUseError', code: 'STAKEHOLDER_IN_USE' });
+    const { data } = await subgraph.execute<any>(
+      update,
+      { id, input: { title: 'Evaluatie Repair Café 2025', discountRate: '0.04', stakeholders: [{ name: 'Bezoekers', description: 'Bezoekers van het café' }], inKindInputs: [] } },
+      steward,
+    );
+    expect(data.updateSroiAnalysis.analysis).toEqual({
+      title: 'Evaluatie Repair Café 2025',
+      discountRate: '0.04',
+      stakeholders: [{ name: 'Bezoekers', description: 'Bezoekers van het café' }],
+      inKindTotal: '0.00',
+    });
+  });
+
   it('refuses to publish an analysis without outcomes', async () => {
     const id = await createDraft();
     const { data } = await subgraph.execute<any>(publish, { id }, steward);
@@ -213,11 +261,13 @@ describe('published analyses are immutable', () => {
   });
 
   it('a revision copies the impact map into a new draft that supersedes the original', async () => {
-    const revise = `mutation($id: ID!) { reviseSroiAnalysis(id: $id) { __typename ... on SroiAnalysisPayload { analysis { id status supersedes { id } outcomes { stakeholder description } inKindTotal } } ${ERROR_FIELDS} } }`;
+    const revise = `mutation($id: ID!) { reviseSroiAnalysis(id: $id) { __typename ... on SroiAnalysisPayload { analysis { id status supersedes { id } outcomes { stakeholder description measurements { value } } inKindTotal } } ${ERROR_FIELDS} } }`;
     const { data } = await subgraph.execute<any>(revise, { id: kitchen }, steward);
     const revision = data.reviseSroiAnalysis.analysis;
     expect(revision).toMatchObject({ status: 'DRAFT', supersedes: { id: kitchen }, inKindTotal: '7585.00' });
     expect(revision.outcomes.map((o: any) => o.description)).toEqual(['Minder eenzaamheid', 'Gezondere voeding', 'Werkervaring en zelfvertrouwen', 'Extra omzet voor de bakker in de wijk']);
+    // The measured evidence goes along with the outcomes.
+    expect(revision.outcomes[0].measurements.map((m: any) => m.value)).toEqual(['6.1', '5.2', '4.6']);
 
     const again = await subgraph.execute<any>(revise, { id: kitchen }, steward);
     expect(again.data!.reviseSroiAnalysis).toMatchObject({ __typename: 'AlreadyRevisedError', code: 'ALREADY_REVISED' });

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { DataSource, EntityManager } from 'typeorm';
-import { notFound, requireRole, type Viewer } from '@dbwe/platform';
+import { In, type DataSource, type EntityManager } from 'typeorm';
+import { badInput, notFound, requireRole, type Viewer } from '@dbwe/platform';
 import { AnalysisEntity, type SroiKind } from './analysis.entity';
 import { OutcomeEntity } from './outcome.entity';
 import { StakeholderEntity } from './stakeholder.entity';
@@ -33,6 +33,25 @@ import {
 
 const ACTION = 'write SROI analyses';
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Ids are UUIDs; anything else cannot name a row and is refused before it reaches the database. */
+function requireId(id: string, field: string): void {
+  if (!UUID.test(id)) throw badInput(`${field} must be an id (a UUID), got "${id}".`, field);
+}
+
+/** Texts have the lengths the tables allow; a malformed request is refused as bad input. */
+function requireLength(text: string, field: string, max: number): void {
+  const length = text.trim().length;
+  if (length < 1 || length > max) throw badInput(`${field} must be 1 to ${max} characters long.`, field);
+}
+
+function checkTexts(input: { title?: string | null; stakeholders?: StakeholderText[] | null; inKindInputs?: InKindText[] | null }): void {
+  if (input.title != null) requireLength(input.title, 'title', 200);
+  input.stakeholders?.forEach((s, i) => requireLength(s.name, `stakeholders[${i}].name`, 120));
+  input.inKindInputs?.forEach((k, i) => requireLength(k.description, `inKindInputs[${i}].description`, 500));
+}
+
 export interface CreateAnalysisInput {
   projectId: string;
   neighbourhoodId: string;
@@ -61,6 +80,7 @@ export interface UpdateAnalysisInput {
 
 /** Locks an analysis for a change and checks the viewer may change it. */
 async function lockForChange(tx: EntityManager, viewer: Viewer, id: string): Promise<AnalysisEntity> {
+  requireId(id, 'id');
   const analysis = await tx.getRepository(AnalysisEntity).createQueryBuilder('a').setLock('pessimistic_write').where('a.id = :id', { id }).getOne();
   if (!analysis) throw notFound(`There is no SROI analysis ${id}.`);
   requireRole(viewer, ['steward'], analysis.neighbourhoodId, ACTION);
@@ -88,7 +108,10 @@ function inKindRows(analysisId: string, inputs: InKindText[]): InKindInputEntity
 }
 
 export async function createAnalysis(db: DataSource, viewer: Viewer, input: CreateAnalysisInput): Promise<AnalysisEntity | Violation> {
+  requireId(input.projectId, 'projectId');
+  requireId(input.neighbourhoodId, 'neighbourhoodId');
   requireRole(viewer, ['steward'], input.neighbourhoodId, ACTION);
+  checkTexts(input);
   const rate = parseDiscountRate(input.discountRate ?? '0.035');
   if (isViolation(rate)) return rate;
   const period = checkPeriod(input.periodStart, input.periodEnd);
@@ -131,6 +154,7 @@ export async function updateAnalysis(db: DataSource, viewer: Viewer, id: string,
   return db.transaction(async (tx) => {
     const analysis = await lockDraft(tx, viewer, id);
     if (isViolation(analysis)) return analysis;
+    checkTexts(input);
     const changes: Partial<AnalysisEntity> = { updatedAt: new Date() };
     if (input.title != null) changes.title = input.title.trim();
     if (input.periodStart != null) changes.periodStart = input.periodStart;
@@ -198,6 +222,7 @@ export async function addOutcome(db: DataSource, viewer: Viewer, analysisId: str
   return db.transaction(async (tx) => {
     const analysis = await lockDraft(tx, viewer, analysisId);
     if (isViolation(analysis)) return analysis;
+    requireLength(input.description, 'description', 500);
     const values = validateOutcome(input, await stakeholderNames(tx, analysisId));
     if (isViolation(values)) return values;
     const now = new Date();
@@ -210,6 +235,7 @@ export async function addOutcome(db: DataSource, viewer: Viewer, analysisId: str
 
 /** The outcome and its analysis, the analysis locked for a change. */
 async function lockOutcome(tx: EntityManager, viewer: Viewer, outcomeId: string): Promise<{ outcome: OutcomeEntity; analysis: AnalysisEntity | Violation }> {
+  requireId(outcomeId, 'id');
   const outcome = await tx.getRepository(OutcomeEntity).findOneBy({ id: outcomeId });
   if (!outcome) throw notFound(`There is no SROI outcome ${outcomeId}.`);
   return { outcome, analysis: await lockDraft(tx, viewer, outcome.analysisId) };
@@ -219,6 +245,7 @@ export async function updateOutcome(db: DataSource, viewer: Viewer, outcomeId: s
   return db.transaction(async (tx) => {
     const { outcome, analysis } = await lockOutcome(tx, viewer, outcomeId);
     if (isViolation(analysis)) return analysis;
+    requireLength(input.description, 'description', 500);
     const values = validateOutcome(input, await stakeholderNames(tx, analysis.id));
     if (isViolation(values)) return values;
     const now = new Date();
@@ -315,11 +342,19 @@ export async function reviseAnalysis(db: DataSource, viewer: Viewer, id: string)
     // Keep the original order: createdAt is the order key, so space copies a millisecond apart.
     const copies = outcomes.map((o, i) => ({ ...o, id: randomUUID(), analysisId: revision.id, createdAt: new Date(now.getTime() + i), updatedAt: now }));
     if (copies.length > 0) await tx.getRepository(OutcomeEntity).insert(copies);
+    // The evidence goes along: the revision's outcomes keep their measured values.
+    const copyOf = new Map(outcomes.map((o, i) => [o.id, copies[i].id]));
+    const measurements = outcomes.length > 0 ? await tx.getRepository(MeasurementEntity).findBy({ outcomeId: In([...copyOf.keys()]) }) : [];
+    if (measurements.length > 0) {
+      await tx.getRepository(MeasurementEntity).insert(measurements.map((m) => ({ ...m, id: randomUUID(), outcomeId: copyOf.get(m.outcomeId)! })));
+    }
     return revision;
   });
 }
 
 export async function linkBidForecast(db: DataSource, viewer: Viewer, bidId: string, analysisId: string): Promise<AnalysisEntity | Violation> {
+  requireId(bidId, 'bidId');
+  requireId(analysisId, 'analysisId');
   return db.transaction(async (tx) => {
     const analysis = await tx.getRepository(AnalysisEntity).findOneBy({ id: analysisId });
     if (!analysis) throw notFound(`There is no SROI analysis ${analysisId}.`);
