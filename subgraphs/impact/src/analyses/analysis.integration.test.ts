@@ -354,6 +354,30 @@ describe('reading', () => {
     expect(data._entities[1].sroiForecast).toEqual({ id: demoAnalysisId('park-greenery-forecast'), kind: 'FORECAST' });
   });
 
+  it('loads any number of projects\' results with the same handful of queries (no N+1)', async () => {
+    const query = `query($reps: [_Any!]!) {
+      _entities(representations: $reps) {
+        ... on Project {
+          sroi { ratio byOutcome { outcome { measurements { value } } } sensitivity { outcome { id } breakEvenProxy }
+                 analysis { stakeholders { name outcomes { id } } inKindInputs { value } outcomes { dropOff { value } } } }
+          sroiAnalyses { title result { ratio } }
+        }
+      }
+    }`;
+    const rep = (key: string) => ({ __typename: 'Project', id: stableId(`project:${key}`), finances: { spent: { minorUnits: '100000' } } });
+    const count = async (reps: unknown[]) => {
+      const before = subgraph.queries.count;
+      const { errors } = await subgraph.execute(query, { reps });
+      expect(errors).toBeUndefined();
+      return subgraph.queries.count - before;
+    };
+    const one = await count([rep('park-greenery')]);
+    const many = await count(['park-greenery', 'neighbourhood-kitchen', 'repair-cafe', 'solar-roofs', 'play-street'].map(rep));
+    expect(many).toBe(one);
+    // analyses by project, outcomes, in-kind inputs, stakeholders, measurements: one query each.
+    expect(one).toBe(5);
+  });
+
   it('says explicitly when the ratio is undefined because the inputs are zero', async () => {
     const id = await createDraft({ kind: 'FORECAST', plannedInputs: '0', inKindInputs: [] });
     await subgraph.execute(addOutcome, { analysisId: id, input: repairOutcome() }, steward);
