@@ -38,7 +38,7 @@ export function createLoaders(db: DataSource) {
       (row) => row.projectId,
     ),
     eventsByProject: listLoader(
-      (keys: readonly string[]) => db.getRepository(ProjectEventEntity).find({ where: { projectId: ids(keys) }, order: { at: 'ASC', id: 'ASC' } }),
+      (keys: readonly string[]) => db.getRepository(ProjectEventEntity).find({ where: { projectId: ids(keys) }, order: { at: 'ASC', seq: 'ASC' } }),
       (row) => row.projectId,
     ),
     lessonsByProject: listLoader(
@@ -59,7 +59,7 @@ export function createLoaders(db: DataSource) {
       (row) => row.bidId,
     ),
     eventsByBid: listLoader(
-      (keys: readonly string[]) => db.getRepository(BidEventEntity).find({ where: { bidId: ids(keys) }, order: { at: 'ASC', id: 'ASC' } }),
+      (keys: readonly string[]) => db.getRepository(BidEventEntity).find({ where: { bidId: ids(keys) }, order: { at: 'ASC', seq: 'ASC' } }),
       (row) => row.bidId,
     ),
   };

@@ -147,6 +147,10 @@ export class BidEventEntity {
   @Column({ type: 'timestamptz' })
   at!: Date;
 
+  /** Insertion order, for events that share a timestamp; the database assigns it. */
+  @Column({ type: 'bigint', insert: false, update: false, select: false })
+  seq!: string;
+
   @Column({ type: 'text', nullable: true })
   rationale!: string | null;
 

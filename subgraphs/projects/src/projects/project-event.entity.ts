@@ -27,6 +27,10 @@ export class ProjectEventEntity {
   @Column({ type: 'timestamptz' })
   at!: Date;
 
+  /** Insertion order, for events that share a timestamp; the database assigns it. */
+  @Column({ type: 'bigint', insert: false, update: false, select: false })
+  seq!: string;
+
   @Column({ type: 'text', nullable: true })
   reason!: string | null;
 
