@@ -1,14 +1,15 @@
 import { stableId } from '@dbwe/platform';
-import { startPlatform, type RunningPlatform } from '../../../../test/platform';
+import { startPlatform, type RunningPlatform } from '../../../test/platform';
 
 /*
- * Through the real gateway with all four subgraphs and the demo data. Klusser
- * Kees coordinates the Repair Café project (projects subgraph, which knows
- * him only by id). His personal data is guarded when reached through the
+ * Through the real gateway with all four subgraphs and the demo data. A
+ * wish's status needs the projects subgraph (@requires). Klusser Kees
+ * coordinates the Repair Café project (projects subgraph, which knows him
+ * only by id): his personal data is guarded when reached through the
  * project, and after he erases himself the project's coordinator still
  * resolves, now under an anonymous label.
  */
-describe('members reached from other subgraphs, before and after erasure', () => {
+describe('community through the gateway: derived wish status, polls, members reached from other subgraphs and erasure', () => {
   let platform: RunningPlatform;
   beforeAll(async () => {
     platform = await startPlatform();
@@ -22,6 +23,30 @@ describe('members reached from other subgraphs, before and after erasure', () =>
   const asKees = () => platform.token(kees, [{ role: 'resident', neighbourhood: spijkerkwartier }]);
   const asAdmin = () => platform.token(stableId('identity:admin'), [{ role: 'admin', neighbourhood: spijkerkwartier }]);
   const asNeighbour = () => platform.token(stableId('member:Oma Ria'), [{ role: 'resident', neighbourhood: spijkerkwartier }]);
+
+  it('derives each wish’s status through the graph for a whole page (community → projects → community)', async () => {
+    const { body } = await platform.query<any>(`{ neighbourhood(slug: "spijkerkwartier") {
+      wishes(first: 10) { totalCount edges { node { title status supportCount projects { id } } } } } }`);
+    expect(body.errors).toBeUndefined();
+    const wishes = body.data.neighbourhood.wishes;
+    expect(wishes.totalCount).toBe(6);
+    for (const { node } of wishes.edges) {
+      const expected = node.title.startsWith('Straatfeest') ? 'ARCHIVED' : node.projects.length > 0 ? 'ADOPTED' : 'OPEN';
+      expect(node.status).toBe(expected);
+    }
+  });
+
+  it('serves poll results and the caller’s own division through the gateway', async () => {
+    const Q = `query ($id: ID!) { poll(id: $id) { participantCount results { theme { slug } points } myAllocation { total } } }`;
+    const id = stableId('poll:spijkerpeil-2025');
+    const gerda = await platform.token(stableId('member:Groene Gerda'), [{ role: 'resident', neighbourhood: spijkerkwartier }]);
+    const own = await platform.query<any>(Q, { id }, { token: gerda });
+    expect(own.body.errors).toBeUndefined();
+    expect(own.body.data.poll.participantCount).toBe(12);
+    expect(own.body.data.poll.results.reduce((sum: number, r: any) => sum + r.points, 0)).toBe(1190);
+    expect(own.body.data.poll.myAllocation).toEqual({ total: 100 });
+    expect((await platform.query<any>(Q, { id }, { token: await asAdmin() })).body.data.poll.myAllocation).toBeNull();
+  });
 
   it('guards personal data nested under a project: null and FORBIDDEN for the public and other residents', async () => {
     for (const token of [undefined, await asNeighbour()]) {
