@@ -89,7 +89,7 @@ export const communityError = {
   wishArchived: (): ErrorOf<'WishArchived'> => ({
     __typename: 'WishArchived',
     code: 'WISH_ARCHIVED',
-    message: 'This wish is archived and takes no new support.',
+    message: 'This wish is archived.',
     field: 'wishId',
   }),
   pollNotFound: (field = 'pollId'): ErrorOf<'PollNotFound'> => ({

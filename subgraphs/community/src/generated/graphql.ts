@@ -71,6 +71,16 @@ export type AlreadySupported = CommunityError & {
   wish: Wish;
 };
 
+/** The outcome of `archiveWish`. */
+export type ArchiveWishResult = ArchiveWishSuccess | WishArchived | WishNotFound;
+
+/** The archived wish. */
+export type ArchiveWishSuccess = {
+  __typename?: 'ArchiveWishSuccess';
+  /** The wish, now ARCHIVED; it takes no new support. */
+  wish: Wish;
+};
+
 /** The outcome of `closePoll`. */
 export type ClosePollResult = ClosePollSuccess | PollClosed | PollNotFound;
 
@@ -235,6 +245,11 @@ export type Mutation = {
    * neighbourhood.
    */
   allocatePoints: AllocatePointsResult;
+  /**
+   * Archives a wish that is no longer pursued; its supports stay. Allowed to the
+   * wish's author and to stewards of its neighbourhood.
+   */
+  archiveWish: ArchiveWishResult;
   /** Closes a poll; its results become final. Requires the steward role in the poll's neighbourhood. */
   closePoll: ClosePollResult;
   /**
@@ -268,6 +283,11 @@ export type Mutation = {
 
 export type MutationAllocatePointsArgs = {
   input: AllocatePointsInput;
+};
+
+
+export type MutationArchiveWishArgs = {
+  wishId: Scalars['ID']['input'];
 };
 
 
@@ -827,7 +847,7 @@ export type Wish = {
   updatedAt: Scalars['DateTime']['output'];
 };
 
-/** The wish is archived and takes no new support. Code `WISH_ARCHIVED`. */
+/** The wish is archived: it takes no new support and cannot be archived again. Code `WISH_ARCHIVED`. */
 export type WishArchived = CommunityError & {
   __typename?: 'WishArchived';
   /** Always WISH_ARCHIVED. */
@@ -1029,6 +1049,11 @@ export type ResolversUnionTypes<_RefType extends Record<string, unknown>> = Reso
     | ( PollNotFound )
     | ( UnknownTheme )
   ;
+  ArchiveWishResult:
+    | ( Omit<ArchiveWishSuccess, 'wish'> & { wish: _RefType['Wish'] } )
+    | ( WishArchived )
+    | ( WishNotFound )
+  ;
   ClosePollResult:
     | ( Omit<ClosePollSuccess, 'poll'> & { poll: _RefType['Poll'] } )
     | ( PollClosed )
@@ -1104,6 +1129,8 @@ export type ResolversTypes = ResolversObject<{
   AlreadyRegistered: ResolverTypeWrapper<Omit<AlreadyRegistered, 'member'> & { member: ResolversTypes['Member'] }>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   AlreadySupported: ResolverTypeWrapper<Omit<AlreadySupported, 'wish'> & { wish: ResolversTypes['Wish'] }>;
+  ArchiveWishResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['ArchiveWishResult']>;
+  ArchiveWishSuccess: ResolverTypeWrapper<Omit<ArchiveWishSuccess, 'wish'> & { wish: ResolversTypes['Wish'] }>;
   ClosePollResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['ClosePollResult']>;
   ClosePollSuccess: ResolverTypeWrapper<Omit<ClosePollSuccess, 'poll'> & { poll: ResolversTypes['Poll'] }>;
   CommunityError: ResolverTypeWrapper<ResolversInterfaceTypes<ResolversTypes>['CommunityError']>;
@@ -1179,6 +1206,8 @@ export type ResolversParentTypes = ResolversObject<{
   AlreadyRegistered: Omit<AlreadyRegistered, 'member'> & { member: ResolversParentTypes['Member'] };
   String: Scalars['String']['output'];
   AlreadySupported: Omit<AlreadySupported, 'wish'> & { wish: ResolversParentTypes['Wish'] };
+  ArchiveWishResult: ResolversUnionTypes<ResolversParentTypes>['ArchiveWishResult'];
+  ArchiveWishSuccess: Omit<ArchiveWishSuccess, 'wish'> & { wish: ResolversParentTypes['Wish'] };
   ClosePollResult: ResolversUnionTypes<ResolversParentTypes>['ClosePollResult'];
   ClosePollSuccess: Omit<ClosePollSuccess, 'poll'> & { poll: ResolversParentTypes['Poll'] };
   CommunityError: ResolversInterfaceTypes<ResolversParentTypes>['CommunityError'];
@@ -1266,6 +1295,15 @@ export type AlreadySupportedResolvers<ContextType = Context, ParentType extends 
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
+export type ArchiveWishResultResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ArchiveWishResult'] = ResolversParentTypes['ArchiveWishResult']> = ResolversObject<{
+  __resolveType: TypeResolveFn<'ArchiveWishSuccess' | 'WishArchived' | 'WishNotFound', ParentType, ContextType>;
+}>;
+
+export type ArchiveWishSuccessResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ArchiveWishSuccess'] = ResolversParentTypes['ArchiveWishSuccess']> = ResolversObject<{
+  wish?: Resolver<ResolversTypes['Wish'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
 export type ClosePollResultResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ClosePollResult'] = ResolversParentTypes['ClosePollResult']> = ResolversObject<{
   __resolveType: TypeResolveFn<'ClosePollSuccess' | 'PollClosed' | 'PollNotFound', ParentType, ContextType>;
 }>;
@@ -1338,6 +1376,7 @@ export type MunicipalityResolvers<ContextType = Context, ParentType extends Reso
 
 export type MutationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
   allocatePoints?: Resolver<ResolversTypes['AllocatePointsResult'], ParentType, ContextType, RequireFields<MutationAllocatePointsArgs, 'input'>>;
+  archiveWish?: Resolver<ResolversTypes['ArchiveWishResult'], ParentType, ContextType, RequireFields<MutationArchiveWishArgs, 'wishId'>>;
   closePoll?: Resolver<ResolversTypes['ClosePollResult'], ParentType, ContextType, RequireFields<MutationClosePollArgs, 'pollId'>>;
   eraseMe?: Resolver<ResolversTypes['EraseMePayload'], ParentType, ContextType>;
   exportMyData?: Resolver<ResolversTypes['MyDataExport'], ParentType, ContextType>;
@@ -1614,6 +1653,8 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   AllocatePointsSuccess?: AllocatePointsSuccessResolvers<ContextType>;
   AlreadyRegistered?: AlreadyRegisteredResolvers<ContextType>;
   AlreadySupported?: AlreadySupportedResolvers<ContextType>;
+  ArchiveWishResult?: ArchiveWishResultResolvers<ContextType>;
+  ArchiveWishSuccess?: ArchiveWishSuccessResolvers<ContextType>;
   ClosePollResult?: ClosePollResultResolvers<ContextType>;
   ClosePollSuccess?: ClosePollSuccessResolvers<ContextType>;
   CommunityError?: CommunityErrorResolvers<ContextType>;

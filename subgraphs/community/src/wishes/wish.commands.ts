@@ -71,6 +71,19 @@ export async function withdrawSupport(db: DataSource, member: MemberEntity, wish
   });
 }
 
+/** Archives an open (or adopted) wish; the conditional update makes a concurrent second archive a WishArchived. */
+export async function archiveWish(db: DataSource, wish: WishEntity): Promise<Outcome<ErrorOf<'WishArchived'>>> {
+  const now = new Date();
+  const updated = await db
+    .createQueryBuilder()
+    .update(WishEntity)
+    .set({ archivedAt: now, updatedAt: now })
+    .where('id = :id AND archived_at IS NULL', { id: wish.id })
+    .execute();
+  if (!updated.affected) return { ok: false, error: communityError.wishArchived() };
+  return { ok: true, wish: { ...wish, archivedAt: now, updatedAt: now } };
+}
+
 /** A change of support count is a change of the wish, so "changed since" sync picks it up. */
 async function touch(repository: Repository<WishEntity>, wish: WishEntity): Promise<WishEntity> {
   const updatedAt = new Date();

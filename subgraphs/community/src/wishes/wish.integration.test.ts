@@ -242,3 +242,29 @@ describe('loading', () => {
     expect(few).toBeLessThanOrEqual(9);
   });
 });
+
+describe('archiveWish', () => {
+  const ARCHIVE = `mutation ($id: ID!) { archiveWish(wishId: $id) { __typename
+    ... on ArchiveWishSuccess { wish { status supportCount updatedAt } } ... on CommunityError { code field } } }`;
+  const maaltijd = demoWishId('buurtmaaltijd');
+  const schoolroute = demoWishId('veilige-schoolroute');
+
+  it('lets the author archive their wish once; supports stay and new ones are refused', async () => {
+    const bram = memberViewer('Buurtkok Bram');
+    const data = await c.ok(ARCHIVE, { id: maaltijd }, bram);
+    expect(data.archiveWish).toMatchObject({ __typename: 'ArchiveWishSuccess', wish: { status: 'ARCHIVED', supportCount: 3 } });
+    expect((await c.ok(ARCHIVE, { id: maaltijd }, bram)).archiveWish).toEqual({ __typename: 'WishArchived', code: 'WISH_ARCHIVED', field: 'wishId' });
+    const support = await c.ok(`mutation ($id: ID!) { supportWish(wishId: $id) { __typename } }`, { id: maaltijd }, memberViewer('Yoga Yara'));
+    expect(support.supportWish.__typename).toBe('WishArchived');
+  });
+
+  it('lets a steward of the neighbourhood archive any wish there, and nobody else', async () => {
+    expect(errorCodes(await c.execute(ARCHIVE, { id: schoolroute }, anonymous))).toEqual([{ path: 'archiveWish', code: 'UNAUTHENTICATED' }]);
+    expect(errorCodes(await c.execute(ARCHIVE, { id: schoolroute }, memberViewer('Oma Ria')))).toEqual([{ path: 'archiveWish', code: 'FORBIDDEN' }]);
+    expect(errorCodes(await c.execute(ARCHIVE, { id: schoolroute }, memberViewer('Buurvrouw Bep', KLARENDAL, ['steward'])))).toEqual([{ path: 'archiveWish', code: 'FORBIDDEN' }]);
+    expect((await c.ok(WISH, { id: schoolroute })).wish.status).toBe('OPEN');
+    const steward = memberViewer('Penningmeester Pieter', SPIJKERKWARTIER, ['resident', 'steward']);
+    expect((await c.ok(ARCHIVE, { id: schoolroute }, steward)).archiveWish.wish.status).toBe('ARCHIVED');
+    expect((await c.ok(ARCHIVE, { id: stableId('wish:none') }, steward)).archiveWish).toEqual({ __typename: 'WishNotFound', code: 'WISH_NOT_FOUND', field: 'wishId' });
+  });
+});

@@ -1,7 +1,8 @@
 import { communityError } from '../community-errors';
+import { forbidden, hasRole } from '@dbwe/platform';
 import type { Resolvers } from '../generated/graphql';
 import { isUuid, requireActiveMember, requireCallerId, requireMemberWithRole } from '../access';
-import { neighbourhoodExists, postWish, supportWish, withdrawSupport } from './wish.commands';
+import { archiveWish, neighbourhoodExists, postWish, supportWish, withdrawSupport } from './wish.commands';
 import { loadTheme } from '../themes/theme.resolvers';
 import { wishStatus } from './wish.rules';
 import type { WishEntity } from './wish.entity';
@@ -35,6 +36,17 @@ export const wishResolvers: Resolvers = {
       if (!wish) return communityError.wishNotFound();
       const outcome = await withdrawSupport(context.db, member, wish);
       return outcome.ok ? { __typename: 'WithdrawSupportSuccess', wish: outcome.wish } : outcome.error;
+    },
+    async archiveWish(_parent, { wishId }, context) {
+      requireCallerId(context, 'archive a wish');
+      const wish = isUuid(wishId) ? await context.loaders.wish.load(wishId) : null;
+      if (!wish) return communityError.wishNotFound();
+      if (!hasRole(context.viewer, ['steward'], wish.neighbourhoodId)) {
+        const member = await requireActiveMember(context, 'archive a wish');
+        if (member.id !== wish.authorId) throw forbidden('Only the author of the wish or a steward of its neighbourhood may archive it.');
+      }
+      const outcome = await archiveWish(context.db, wish);
+      return outcome.ok ? { __typename: 'ArchiveWishSuccess', wish: outcome.wish } : outcome.error;
     },
   },
   Wish: {
