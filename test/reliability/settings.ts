@@ -17,5 +17,5 @@ export const runsFor = {
   /** Inputs per mutation in the hostile-input fuzzing. */
   fuzzInputsPerMutation: () => (LONG ? 200 : 25),
   /** Transfers in the bank test. */
-  bankTransfers: () => (LONG ? 3_000 : 600),
+  bankTransfers: () => (LONG ? 3_000 : 300),
 };
