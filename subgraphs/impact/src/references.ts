@@ -20,4 +20,6 @@ export interface NeighbourhoodWithProjects {
 /** A Right to Challenge bid, known here only by its id (owned by the projects subgraph). */
 export interface BidRef {
   id: string;
+  /** Handed over for sroiForecast (@requires); null until the bid is honoured. */
+  executingProject?: ProjectWithFinances | null;
 }

@@ -335,13 +335,18 @@ describe('reading', () => {
       `query($reps: [_Any!]!) {
         _entities(representations: $reps) {
           ... on Project { sroi { inputs inputsUsed { basis monetary inKind total } ratio analysis { kind } } }
-          ... on RightToChallengeBid { sroiForecast { id kind } }
+          ... on RightToChallengeBid { sroiForecast { id kind result { inputs } } }
         }
       }`,
       {
         reps: [
           { __typename: 'Project', id: stableId('project:park-greenery'), finances: { spent: { minorUnits: '1356400' } } },
-          { __typename: 'RightToChallengeBid', id: demoBidId('lindenplein-greenery') },
+          { __typename: 'RightToChallengeBid', id: demoBidId('lindenplein-greenery'), executingProject: null },
+          {
+            __typename: 'RightToChallengeBid',
+            id: demoBidId('lindenplein-greenery'),
+            executingProject: { id: stableId('project:park-greenery'), finances: { spent: { minorUnits: '1356400' } } },
+          },
         ],
       },
     );
@@ -351,7 +356,10 @@ describe('reading', () => {
       inputsUsed: { basis: 'LEDGER_SPENDING', monetary: '13564.00', inKind: '10360.00', total: '23924.00' },
       analysis: { kind: 'FORECAST' },
     });
-    expect(data._entities[1].sroiForecast).toEqual({ id: demoAnalysisId('park-greenery-forecast'), kind: 'FORECAST' });
+    // Before the bid is honoured there is no executing project, so no spending to compute a result with.
+    expect(data._entities[1].sroiForecast).toEqual({ id: demoAnalysisId('park-greenery-forecast'), kind: 'FORECAST', result: null });
+    // Executed by the forecast's own project, the forecast's result uses that project's books.
+    expect(data._entities[2].sroiForecast.result).toEqual({ inputs: '23924.00' });
   });
 
   it('loads any number of projects\' results with the same handful of queries (no N+1)', async () => {

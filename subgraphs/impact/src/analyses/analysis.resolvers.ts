@@ -196,10 +196,14 @@ export const analysisResolvers: Resolvers = {
     },
   },
   RightToChallengeBid: {
-    __resolveReference: (ref) => ({ id: ref.id }),
+    // The representation carries what sroiForecast @requires; keep all of it.
+    __resolveReference: (ref) => ref,
     async sroiForecast(bid, _args, context) {
       const link = await context.loaders.forecastByBid.load(bid.id);
-      return link ? visible(await context.loaders.analysis.load(link.analysisId), context) : null;
+      const forecast = link ? visible(await context.loaders.analysis.load(link.analysisId), context) : null;
+      const project = bid.executingProject;
+      if (!forecast || !project || project.id !== forecast.projectId) return forecast;
+      return { ...forecast, ledgerSpentMinor: spentMinor(project) };
     },
   },
 };

@@ -195,6 +195,25 @@ describe('SROI from the real books, through the gateway', () => {
     expect(cents(impactSummary.netPresentValue)).toBe(cents(impactSummary.presentValue) - cents(impactSummary.inputs));
   });
 
+  it("extends the projects subgraph's Right to Challenge bid with the forecast a steward links to it", async () => {
+    const bid = stableId('bid:lindenplein-greenery');
+    const forecast = stableId('sroi:park-greenery-forecast');
+    const read = `query($id: ID!) { rightToChallengeBid(id: $id) { task sroiForecast { id kind title } } }`;
+    const demo = await gql(read, { id: bid });
+    expect(demo.rightToChallengeBid.task).toMatch(/Lindenplein/i);
+    expect(demo.rightToChallengeBid.sroiForecast).toMatchObject({ id: forecast, kind: 'FORECAST' });
+
+    const other = stableId('bid:community-centre');
+    const linked = await gql(
+      `mutation($bid: ID!, $a: ID!) { linkBidSroiForecast(bidId: $bid, analysisId: $a) { __typename ... on BidForecastPayload { bid { task } forecast { id } } } }`,
+      { bid: other, a: forecast },
+      stewardToken,
+    );
+    expect(linked.linkBidSroiForecast.__typename).toBe('BidForecastPayload');
+    expect(linked.linkBidSroiForecast.bid.task).toBeTruthy();
+    expect((await gql(read, { id: other })).rightToChallengeBid.sroiForecast.id).toBe(forecast);
+  });
+
   it('gives the demo forecast of the park-greenery bid and its sources through the graph', async () => {
     const data = await gql(`{ project(id: "${stableId('project:park-greenery')}") { sroi { analysis { kind stakeholders { name } outcomes { financialProxy { source } } } byStakeholder { stakeholder presentValue } } } }`);
     const { analysis, byStakeholder } = data.project.sroi;

@@ -669,9 +669,16 @@ export type QuerySroiAnalysisArgs = {
 /** A Right to Challenge bid (owned by the projects subgraph), with the SROI forecast that supports it. */
 export type RightToChallengeBid = {
   __typename?: 'RightToChallengeBid';
+  /** The project that executes the bid once honoured (owned by the projects subgraph). */
+  executingProject: Maybe<Project>;
   /** The bid's id. */
   id: Scalars['ID']['output'];
-  /** The SROI forecast that substantiates the bid's social added value; null when none is linked or it is a draft you may not see. */
+  /**
+   * The SROI forecast that substantiates the bid's social added value; null when
+   * none is linked or it is a draft you may not see. Its result uses the
+   * executing project's spending from the books once the bid is honoured and the
+   * forecast is of that project, or the forecast's planned inputs.
+   */
   sroiForecast: Maybe<SroiAnalysis>;
 };
 
@@ -1044,7 +1051,9 @@ export type FederationReferenceTypes = ResolversObject<{
         | GraphQLRecursivePick<FederationTypes['Project'], {"finances":{"spent":{"minorUnits":true}}}> ) );
   RightToChallengeBid:
     ( { __typename: 'RightToChallengeBid' }
-    & GraphQLRecursivePick<FederationTypes['RightToChallengeBid'], {"id":true}> );
+    & GraphQLRecursivePick<FederationTypes['RightToChallengeBid'], {"id":true}>
+    & ( Record<PropertyKey, never>
+        | GraphQLRecursivePick<FederationTypes['RightToChallengeBid'], {"executingProject":{"id":true,"finances":{"spent":{"minorUnits":true}}}}> ) );
   SroiAnalysis:
     ( { __typename: 'SroiAnalysis' }
     & GraphQLRecursivePick<FederationTypes['SroiAnalysis'], {"id":true}> );
