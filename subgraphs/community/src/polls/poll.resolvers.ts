@@ -1,12 +1,10 @@
-import { readPage, requireRole, toConnection } from '@dbwe/platform';
+import { requireRole } from '@dbwe/platform';
 import { isUuid, requireCallerId, requireMemberWithRole } from '../access';
 import { communityError } from '../community-errors';
-import { isInstantIdKey } from '../cursor';
 import type { Resolvers } from '../generated/graphql';
 import { loadTheme } from '../themes/theme.resolvers';
-import { neighbourhoodExists } from '../wishes/wish.commands';
-import { PollEntity } from './poll.entity';
 import { allocatePoints, closePoll, openPoll } from './poll.commands';
+import { listPolls } from './poll.queries';
 import { allocationView, tally } from './poll.rules';
 
 export const pollResolvers: Resolvers = {
@@ -16,7 +14,7 @@ export const pollResolvers: Resolvers = {
   Mutation: {
     async openPoll(_parent, { input }, context) {
       requireCallerId(context, 'open a poll');
-      if (!isUuid(input.neighbourhoodId) || !(await neighbourhoodExists(context.db, input.neighbourhoodId))) {
+      if (!isUuid(input.neighbourhoodId) || !(await context.loaders.neighbourhood.load(input.neighbourhoodId))) {
         return communityError.neighbourhoodNotFound();
       }
       requireRole(context.viewer, ['steward'], input.neighbourhoodId, 'open a poll');
@@ -41,18 +39,7 @@ export const pollResolvers: Resolvers = {
     },
   },
   Neighbourhood: {
-    async polls(n, args, { db }) {
-      const page = readPage(args, isInstantIdKey);
-      const query = db.getRepository(PollEntity).createQueryBuilder('p').where('p.neighbourhood_id = :id', { id: n.id });
-      if (args.status === 'OPEN') query.andWhere('p.closed_at IS NULL');
-      if (args.status === 'CLOSED') query.andWhere('p.closed_at IS NOT NULL');
-      const totalCount = await query.clone().getCount();
-      if (page.after) {
-        query.andWhere('(p.opened_at, p.id) < (:at::timestamptz, :afterId::uuid)', { at: page.after[0], afterId: page.after[1] });
-      }
-      const rows = await query.orderBy('p.opened_at', 'DESC').addOrderBy('p.id', 'DESC').limit(page.limit + 1).getMany();
-      return { ...toConnection(rows, page, (p) => [p.openedAt.toISOString(), p.id]), totalCount };
-    },
+    polls: (n, args, { db }) => listPolls(db, n.id, args),
   },
   Poll: {
     __resolveReference: (ref, { loaders }) => (isUuid(ref.id) ? loaders.poll.load(ref.id) : null),

@@ -1,6 +1,6 @@
+import { forbidden } from '@dbwe/platform';
 import type { Resolvers } from '../generated/graphql';
 import { requireCallerId } from '../access';
-import { forbidden } from '@dbwe/platform';
 import { eraseMember, exportMemberData } from './privacy.commands';
 
 export const privacyResolvers: Resolvers = {

@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import type { DataSource, Repository } from 'typeorm';
 import { communityError, type ErrorOf } from '../community-errors';
 import { ThemeEntity } from '../themes/theme.entity';
-import { NeighbourhoodEntity } from '../neighbourhoods/neighbourhood.entity';
 import type { MemberEntity } from '../members/member.entity';
 import { WishEntity } from './wish.entity';
 import { checkWishDraft, type WishDraft } from './wish.rules';
@@ -35,10 +34,6 @@ export async function postWish(db: DataSource, author: MemberEntity, neighbourho
     }
     return { ok: true, wish };
   });
-}
-
-export async function neighbourhoodExists(db: DataSource, id: string): Promise<boolean> {
-  return db.getRepository(NeighbourhoodEntity).existsBy({ id });
 }
 
 /**

@@ -1,9 +1,9 @@
-import { communityError } from '../community-errors';
 import { forbidden, hasRole } from '@dbwe/platform';
 import type { Resolvers } from '../generated/graphql';
 import { isUuid, requireActiveMember, requireCallerId, requireMemberWithRole } from '../access';
-import { archiveWish, neighbourhoodExists, postWish, supportWish, withdrawSupport } from './wish.commands';
+import { communityError } from '../community-errors';
 import { loadTheme } from '../themes/theme.resolvers';
+import { archiveWish, postWish, supportWish, withdrawSupport } from './wish.commands';
 import { wishStatus } from './wish.rules';
 import type { WishEntity } from './wish.entity';
 
@@ -14,7 +14,7 @@ export const wishResolvers: Resolvers = {
   Mutation: {
     async postWish(_parent, { input }, context) {
       requireCallerId(context, 'post a wish');
-      if (!isUuid(input.neighbourhoodId) || !(await neighbourhoodExists(context.db, input.neighbourhoodId))) {
+      if (!isUuid(input.neighbourhoodId) || !(await context.loaders.neighbourhood.load(input.neighbourhoodId))) {
         return communityError.neighbourhoodNotFound();
       }
       const author = await requireMemberWithRole(context, input.neighbourhoodId, ['resident'], 'post a wish');
