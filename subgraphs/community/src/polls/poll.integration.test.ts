@@ -253,3 +253,15 @@ describe('opening and closing polls', () => {
     expect((await c.ok(`query ($id: ID!) { poll(id: $id) { status } }`, { id })).poll.status).toBe('OPEN');
   });
 });
+
+describe('loading', () => {
+  it('reads a page of polls with themes, results, counts and the caller’s division in a fixed number of queries', async () => {
+    const Q = `query ($n: ID!) { neighbourhood(id: $n) { polls(first: 50) { totalCount edges { node {
+      themes { name } results { theme { name } points } participantCount myAllocation { total points { theme { slug } points } } } } } } }`;
+    c.queries.count = 0;
+    const data = await c.ok(Q, { n: SPIJKERKWARTIER }, fenna);
+    expect(data.neighbourhood.polls.totalCount).toBeGreaterThan(5);
+    // neighbourhood, count, page, poll themes, themes, sums, participants, ballots: independent of the number of polls.
+    expect(c.queries.count).toBeLessThanOrEqual(9);
+  });
+});
