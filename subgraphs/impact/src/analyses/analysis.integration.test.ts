@@ -219,6 +219,24 @@ describe('writing an analysis', () => {
     });
   });
 
+  it('never lets an outcome slip into an analysis that is being published at the same time', async () => {
+    const id = await createDraft();
+    await subgraph.execute(addOutcome, { analysisId: id, input: repairOutcome() }, steward);
+    const adds = Array.from({ length: 6 }, () => subgraph.execute<any>(addOutcome, { analysisId: id, input: repairOutcome() }, steward));
+    const [published, ...results] = await Promise.all([subgraph.execute<any>(publish, { id }, steward), ...adds]);
+    expect(published.data!.publishSroiAnalysis.analysis.status).toBe('PUBLISHED');
+    const kinds = results.map((r) => r.data!.addSroiOutcome.__typename);
+    expect(kinds.every((k) => k === 'SroiOutcomePayload' || k === 'AnalysisPublishedError')).toBe(true);
+    // Every outcome that was accepted was written before publication; none after.
+    const added = kinds.filter((k) => k === 'SroiOutcomePayload').length;
+    expect(await countRows('outcome', 'analysis_id = $1', [id])).toBe(1 + added);
+    const [{ late }] = await subgraph.db.query(
+      `SELECT count(*)::int AS late FROM impact.outcome o JOIN impact.analysis a ON a.id = o.analysis_id WHERE a.id = $1 AND o.created_at > a.published_at`,
+      [id],
+    );
+    expect(late).toBe(0);
+  });
+
   it('refuses to publish an analysis without outcomes', async () => {
     const id = await createDraft();
     const { data } = await subgraph.execute<any>(publish, { id }, steward);

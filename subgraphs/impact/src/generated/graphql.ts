@@ -721,9 +721,10 @@ export type SroiAnalysis = {
   /**
    * The result: present value, ratio, breakdowns and sensitivity. It needs the
    * project's spending from the ledger, which arrives through the project: it is
-   * filled when the analysis is reached through `Project.sroi` or
-   * `Project.sroiAnalyses`, or when the analysis states planned inputs; otherwise
-   * null (ask `project { sroiAnalyses { result { … } } }`).
+   * filled when the analysis is reached through `Project.sroi`,
+   * `Project.sroiAnalyses` or the bid its project executes
+   * (`RightToChallengeBid.sroiForecast`), or when the analysis states planned
+   * inputs; otherwise null (ask `project { sroiAnalyses { result { … } } }`).
    */
   result: Maybe<SroiResult>;
   /** The stakeholder groups of the impact map, in the order they were declared. */
