@@ -297,6 +297,16 @@ describe('published analyses are immutable', () => {
     expect(asPublic.data!.sroiAnalysis.supersededBy).toBeNull();
     const asSteward = await subgraph.execute<any>(`query($id: ID!) { sroiAnalysis(id: $id) { supersededBy { id } } }`, { id: kitchen }, steward);
     expect(asSteward.data!.sroiAnalysis.supersededBy).toEqual({ id: revision.id });
+
+    // Once the revision is published it is the project's current analysis; the original stays, unchanged.
+    expect((await subgraph.execute<any>(publish, { id: revision.id }, steward)).data!.publishSroiAnalysis.analysis.status).toBe('PUBLISHED');
+    const current = await subgraph.execute<any>(
+      `query($reps: [_Any!]!) { _entities(representations: $reps) { ... on Project { sroi { analysis { id supersedes { id status supersededBy { id } } } } sroiAnalyses { id } } } }`,
+      { reps: [{ __typename: 'Project', id: stableId('project:neighbourhood-kitchen'), finances: { spent: { minorUnits: '75130' } } }] },
+    );
+    const [kitchenProject] = current.data!._entities;
+    expect(kitchenProject.sroi.analysis).toEqual({ id: revision.id, supersedes: { id: kitchen, status: 'PUBLISHED', supersededBy: { id: revision.id } } });
+    expect(kitchenProject.sroiAnalyses.map((a: any) => a.id)).toEqual([revision.id, kitchen]);
   });
 });
 
