@@ -1,5 +1,6 @@
 import type { MemberEntity } from './members/member.entity';
 import type { WishEntity } from './wishes/wish.entity';
+import type { ThemeEntity } from './themes/theme.entity';
 
 /**
  * The expected failures of community mutations, as values. Each is a GraphQL
@@ -13,6 +14,8 @@ export type CommunityError =
   | { __typename: 'ValueTooLong'; code: 'VALUE_TOO_LONG'; message: string; field: string; maxLength: number }
   | { __typename: 'ValueOutOfRange'; code: 'VALUE_OUT_OF_RANGE'; message: string; field: string; min: number; max: number }
   | { __typename: 'UnknownTheme'; code: 'UNKNOWN_THEME'; message: string; field: string; themeId: string }
+  | { __typename: 'InvalidSlug'; code: 'INVALID_SLUG'; message: string; field: string }
+  | { __typename: 'ThemeSlugTaken'; code: 'THEME_SLUG_TAKEN'; message: string; field: string; theme: ThemeEntity }
   | { __typename: 'WishNotFound'; code: 'WISH_NOT_FOUND'; message: string; field: string }
   | { __typename: 'AlreadySupported'; code: 'ALREADY_SUPPORTED'; message: string; field: string; wish: WishEntity }
   | { __typename: 'NotSupported'; code: 'NOT_SUPPORTED'; message: string; field: string; wish: WishEntity }
@@ -65,6 +68,19 @@ export const communityError = {
     message: `${themeId} is not a theme of ${where}.`,
     field,
     themeId,
+  }),
+  invalidSlug: (field = 'slug'): ErrorOf<'InvalidSlug'> => ({
+    __typename: 'InvalidSlug',
+    code: 'INVALID_SLUG',
+    message: 'Use lowercase letters and digits, in groups joined by single hyphens, e.g. green-roofs.',
+    field,
+  }),
+  themeSlugTaken: (theme: ThemeEntity): ErrorOf<'ThemeSlugTaken'> => ({
+    __typename: 'ThemeSlugTaken',
+    code: 'THEME_SLUG_TAKEN',
+    message: `The neighbourhood already has a theme "${theme.slug}".`,
+    field: 'slug',
+    theme,
   }),
   wishNotFound: (field = 'wishId'): ErrorOf<'WishNotFound'> => ({
     __typename: 'WishNotFound',

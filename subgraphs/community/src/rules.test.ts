@@ -2,6 +2,7 @@ import { checkOptionalText, checkText } from './text.rules';
 import { checkWishDraft, wishStatus } from './wishes/wish.rules';
 import { allocationView, checkAllocation, checkPollDraft, tally } from './polls/poll.rules';
 import { anonymousLabel, toExport } from './privacy/privacy.rules';
+import { checkThemeDraft } from './themes/theme.rules';
 
 describe('checkText', () => {
   const rule = { field: 'title', max: 5, required: true };
@@ -125,5 +126,15 @@ describe('privacy rules', () => {
     expect(toExport({ member, wishes: [], supports: [], ballots: [] })).toEqual({});
     expect(toExport({ member: null, wishes: [], supports: [], ballots: [] })).toEqual({});
     expect(toExport({ member: { ...member, erasedAt: null }, wishes: [], supports: [], ballots: [] })).toMatchObject({ member: { id: 'm', joinedAt: '1970-01-01T00:00:00.000Z' } });
+  });
+});
+
+describe('theme rules', () => {
+  it('accepts kebab-case slugs and refuses anything else', () => {
+    expect(checkThemeDraft({ slug: ' green-roofs ', name: 'Green roofs' })).toEqual({ ok: true, value: { slug: 'green-roofs', name: 'Green roofs', description: null } });
+    for (const slug of ['Green', 'green roofs', 'green--roofs', '-green', 'groen_dak']) {
+      expect(checkThemeDraft({ slug, name: 'x' })).toMatchObject({ ok: false, error: { code: 'INVALID_SLUG' } });
+    }
+    expect(checkThemeDraft({ slug: 'a'.repeat(41), name: 'x' })).toMatchObject({ ok: false, error: { code: 'VALUE_TOO_LONG', field: 'slug' } });
   });
 });

@@ -25,6 +25,28 @@ export type Scalars = {
   _FieldSet: { input: unknown; output: unknown; }
 };
 
+/** A new theme for a neighbourhood. */
+export type AddThemeInput = {
+  /** What the theme covers (up to 1000 characters). */
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** Name as residents use it (1 to 80 characters). */
+  name: Scalars['String']['input'];
+  /** The neighbourhood; the caller must be a steward there. */
+  neighbourhoodId: Scalars['ID']['input'];
+  /** Short name, unique in the neighbourhood: lowercase letters and digits joined by hyphens, up to 40 characters, e.g. `green-roofs`. */
+  slug: Scalars['String']['input'];
+};
+
+/** The outcome of `addTheme`. */
+export type AddThemeResult = AddThemeSuccess | EmptyValue | InvalidSlug | NeighbourhoodNotFound | ThemeSlugTaken | ValueTooLong;
+
+/** The added theme. */
+export type AddThemeSuccess = {
+  __typename?: 'AddThemeSuccess';
+  /** The new theme. */
+  theme: Theme;
+};
+
 /** The caller's division of points over a poll's themes. */
 export type AllocatePointsInput = {
   /** Points per theme; themes left out get 0. The total may not exceed the budget. */
@@ -125,6 +147,17 @@ export type InvalidAllocation = CommunityError & {
   /** Always INVALID_ALLOCATION. */
   code: Scalars['String']['output'];
   /** Always `allocations`. */
+  field: Maybe<Scalars['String']['output']>;
+  /** Explanation for people. */
+  message: Scalars['String']['output'];
+};
+
+/** A slug is not lowercase letters and digits in groups joined by hyphens (e.g. `green-roofs`). Code `INVALID_SLUG`. */
+export type InvalidSlug = CommunityError & {
+  __typename?: 'InvalidSlug';
+  /** Always INVALID_SLUG. */
+  code: Scalars['String']['output'];
+  /** The input field with the slug. */
   field: Maybe<Scalars['String']['output']>;
   /** Explanation for people. */
   message: Scalars['String']['output'];
@@ -239,6 +272,8 @@ export type Municipality = {
 
 export type Mutation = {
   __typename?: 'Mutation';
+  /** Adds a theme to a neighbourhood, for wishes and polls to use. Requires the steward role in the neighbourhood. */
+  addTheme: AddThemeResult;
   /**
    * Records the caller's division of points in an open poll, replacing any
    * earlier division. Requires the resident role and membership of the poll's
@@ -278,6 +313,11 @@ export type Mutation = {
   updateMyProfile: UpdateMyProfileResult;
   /** Withdraws the caller's support from a wish. Requires sign-in as a member. */
   withdrawSupport: WithdrawSupportResult;
+};
+
+
+export type MutationAddThemeArgs = {
+  input: AddThemeInput;
 };
 
 
@@ -743,6 +783,19 @@ export type ThemePointsInput = {
   themeId: Scalars['ID']['input'];
 };
 
+/** The neighbourhood already has a theme with this slug. Code `THEME_SLUG_TAKEN`. */
+export type ThemeSlugTaken = CommunityError & {
+  __typename?: 'ThemeSlugTaken';
+  /** Always THEME_SLUG_TAKEN. */
+  code: Scalars['String']['output'];
+  /** Always `slug`. */
+  field: Maybe<Scalars['String']['output']>;
+  /** Explanation for people. */
+  message: Scalars['String']['output'];
+  /** The existing theme. */
+  theme: Theme;
+};
+
 /** A theme id is not a theme of the neighbourhood (or of the poll). Code `UNKNOWN_THEME`. */
 export type UnknownTheme = CommunityError & {
   __typename?: 'UnknownTheme';
@@ -1041,6 +1094,14 @@ export type FederationReferenceTypes = ResolversObject<{
 
 /** Mapping of union types */
 export type ResolversUnionTypes<_RefType extends Record<string, unknown>> = ResolversObject<{
+  AddThemeResult:
+    | ( Omit<AddThemeSuccess, 'theme'> & { theme: _RefType['Theme'] } )
+    | ( EmptyValue )
+    | ( InvalidSlug )
+    | ( NeighbourhoodNotFound )
+    | ( Omit<ThemeSlugTaken, 'theme'> & { theme: _RefType['Theme'] } )
+    | ( ValueTooLong )
+  ;
   AllocatePointsResult:
     | ( Omit<AllocatePointsSuccess, 'allocation' | 'poll'> & { allocation: _RefType['PollAllocation'], poll: _RefType['Poll'] } )
     | ( InvalidAllocation )
@@ -1107,11 +1168,13 @@ export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = 
     | ( Omit<AlreadySupported, 'wish'> & { wish: _RefType['Wish'] } )
     | ( EmptyValue )
     | ( InvalidAllocation )
+    | ( InvalidSlug )
     | ( NeighbourhoodNotFound )
     | ( Omit<NotSupported, 'wish'> & { wish: _RefType['Wish'] } )
     | ( OverBudget )
     | ( PollClosed )
     | ( PollNotFound )
+    | ( Omit<ThemeSlugTaken, 'theme'> & { theme: _RefType['Theme'] } )
     | ( UnknownTheme )
     | ( ValueOutOfRange )
     | ( ValueTooLong )
@@ -1122,12 +1185,15 @@ export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = 
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = ResolversObject<{
-  AllocatePointsInput: AllocatePointsInput;
+  AddThemeInput: AddThemeInput;
+  String: ResolverTypeWrapper<Scalars['String']['output']>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  AddThemeResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['AddThemeResult']>;
+  AddThemeSuccess: ResolverTypeWrapper<Omit<AddThemeSuccess, 'theme'> & { theme: ResolversTypes['Theme'] }>;
+  AllocatePointsInput: AllocatePointsInput;
   AllocatePointsResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['AllocatePointsResult']>;
   AllocatePointsSuccess: ResolverTypeWrapper<Omit<AllocatePointsSuccess, 'allocation' | 'poll'> & { allocation: ResolversTypes['PollAllocation'], poll: ResolversTypes['Poll'] }>;
   AlreadyRegistered: ResolverTypeWrapper<Omit<AlreadyRegistered, 'member'> & { member: ResolversTypes['Member'] }>;
-  String: ResolverTypeWrapper<Scalars['String']['output']>;
   AlreadySupported: ResolverTypeWrapper<Omit<AlreadySupported, 'wish'> & { wish: ResolversTypes['Wish'] }>;
   ArchiveWishResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['ArchiveWishResult']>;
   ArchiveWishSuccess: ResolverTypeWrapper<Omit<ArchiveWishSuccess, 'wish'> & { wish: ResolversTypes['Wish'] }>;
@@ -1138,6 +1204,7 @@ export type ResolversTypes = ResolversObject<{
   EmptyValue: ResolverTypeWrapper<EmptyValue>;
   EraseMePayload: ResolverTypeWrapper<Omit<EraseMePayload, 'member'> & { member: ResolversTypes['Member'] }>;
   InvalidAllocation: ResolverTypeWrapper<InvalidAllocation>;
+  InvalidSlug: ResolverTypeWrapper<InvalidSlug>;
   JSONObject: ResolverTypeWrapper<Scalars['JSONObject']['output']>;
   Member: ResolverTypeWrapper<MemberEntity>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
@@ -1180,6 +1247,7 @@ export type ResolversTypes = ResolversObject<{
   Theme: ResolverTypeWrapper<ThemeEntity>;
   ThemePoints: ResolverTypeWrapper<ThemePointsValue>;
   ThemePointsInput: ThemePointsInput;
+  ThemeSlugTaken: ResolverTypeWrapper<Omit<ThemeSlugTaken, 'theme'> & { theme: ResolversTypes['Theme'] }>;
   UnknownTheme: ResolverTypeWrapper<UnknownTheme>;
   UpdateMyProfileInput: UpdateMyProfileInput;
   UpdateMyProfileResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['UpdateMyProfileResult']>;
@@ -1199,12 +1267,15 @@ export type ResolversTypes = ResolversObject<{
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = ResolversObject<{
-  AllocatePointsInput: AllocatePointsInput;
+  AddThemeInput: AddThemeInput;
+  String: Scalars['String']['output'];
   ID: Scalars['ID']['output'];
+  AddThemeResult: ResolversUnionTypes<ResolversParentTypes>['AddThemeResult'];
+  AddThemeSuccess: Omit<AddThemeSuccess, 'theme'> & { theme: ResolversParentTypes['Theme'] };
+  AllocatePointsInput: AllocatePointsInput;
   AllocatePointsResult: ResolversUnionTypes<ResolversParentTypes>['AllocatePointsResult'];
   AllocatePointsSuccess: Omit<AllocatePointsSuccess, 'allocation' | 'poll'> & { allocation: ResolversParentTypes['PollAllocation'], poll: ResolversParentTypes['Poll'] };
   AlreadyRegistered: Omit<AlreadyRegistered, 'member'> & { member: ResolversParentTypes['Member'] };
-  String: Scalars['String']['output'];
   AlreadySupported: Omit<AlreadySupported, 'wish'> & { wish: ResolversParentTypes['Wish'] };
   ArchiveWishResult: ResolversUnionTypes<ResolversParentTypes>['ArchiveWishResult'];
   ArchiveWishSuccess: Omit<ArchiveWishSuccess, 'wish'> & { wish: ResolversParentTypes['Wish'] };
@@ -1215,6 +1286,7 @@ export type ResolversParentTypes = ResolversObject<{
   EmptyValue: EmptyValue;
   EraseMePayload: Omit<EraseMePayload, 'member'> & { member: ResolversParentTypes['Member'] };
   InvalidAllocation: InvalidAllocation;
+  InvalidSlug: InvalidSlug;
   JSONObject: Scalars['JSONObject']['output'];
   Member: MemberEntity;
   Boolean: Scalars['Boolean']['output'];
@@ -1253,6 +1325,7 @@ export type ResolversParentTypes = ResolversObject<{
   Theme: ThemeEntity;
   ThemePoints: ThemePointsValue;
   ThemePointsInput: ThemePointsInput;
+  ThemeSlugTaken: Omit<ThemeSlugTaken, 'theme'> & { theme: ResolversParentTypes['Theme'] };
   UnknownTheme: UnknownTheme;
   UpdateMyProfileInput: UpdateMyProfileInput;
   UpdateMyProfileResult: ResolversUnionTypes<ResolversParentTypes>['UpdateMyProfileResult'];
@@ -1267,6 +1340,15 @@ export type ResolversParentTypes = ResolversObject<{
   WishNotFound: WishNotFound;
   WithdrawSupportResult: ResolversUnionTypes<ResolversParentTypes>['WithdrawSupportResult'];
   WithdrawSupportSuccess: Omit<WithdrawSupportSuccess, 'wish'> & { wish: ResolversParentTypes['Wish'] };
+}>;
+
+export type AddThemeResultResolvers<ContextType = Context, ParentType extends ResolversParentTypes['AddThemeResult'] = ResolversParentTypes['AddThemeResult']> = ResolversObject<{
+  __resolveType: TypeResolveFn<'AddThemeSuccess' | 'EmptyValue' | 'InvalidSlug' | 'NeighbourhoodNotFound' | 'ThemeSlugTaken' | 'ValueTooLong', ParentType, ContextType>;
+}>;
+
+export type AddThemeSuccessResolvers<ContextType = Context, ParentType extends ResolversParentTypes['AddThemeSuccess'] = ResolversParentTypes['AddThemeSuccess']> = ResolversObject<{
+  theme?: Resolver<ResolversTypes['Theme'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type AllocatePointsResultResolvers<ContextType = Context, ParentType extends ResolversParentTypes['AllocatePointsResult'] = ResolversParentTypes['AllocatePointsResult']> = ResolversObject<{
@@ -1314,7 +1396,7 @@ export type ClosePollSuccessResolvers<ContextType = Context, ParentType extends 
 }>;
 
 export type CommunityErrorResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CommunityError'] = ResolversParentTypes['CommunityError']> = ResolversObject<{
-  __resolveType: TypeResolveFn<'AlreadyRegistered' | 'AlreadySupported' | 'EmptyValue' | 'InvalidAllocation' | 'NeighbourhoodNotFound' | 'NotSupported' | 'OverBudget' | 'PollClosed' | 'PollNotFound' | 'UnknownTheme' | 'ValueOutOfRange' | 'ValueTooLong' | 'WishArchived' | 'WishNotFound', ParentType, ContextType>;
+  __resolveType: TypeResolveFn<'AlreadyRegistered' | 'AlreadySupported' | 'EmptyValue' | 'InvalidAllocation' | 'InvalidSlug' | 'NeighbourhoodNotFound' | 'NotSupported' | 'OverBudget' | 'PollClosed' | 'PollNotFound' | 'ThemeSlugTaken' | 'UnknownTheme' | 'ValueOutOfRange' | 'ValueTooLong' | 'WishArchived' | 'WishNotFound', ParentType, ContextType>;
 }>;
 
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
@@ -1333,6 +1415,13 @@ export type EraseMePayloadResolvers<ContextType = Context, ParentType extends Re
 }>;
 
 export type InvalidAllocationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['InvalidAllocation'] = ResolversParentTypes['InvalidAllocation']> = ResolversObject<{
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  field?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type InvalidSlugResolvers<ContextType = Context, ParentType extends ResolversParentTypes['InvalidSlug'] = ResolversParentTypes['InvalidSlug']> = ResolversObject<{
   code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   field?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -1375,6 +1464,7 @@ export type MunicipalityResolvers<ContextType = Context, ParentType extends Reso
 }>;
 
 export type MutationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
+  addTheme?: Resolver<ResolversTypes['AddThemeResult'], ParentType, ContextType, RequireFields<MutationAddThemeArgs, 'input'>>;
   allocatePoints?: Resolver<ResolversTypes['AllocatePointsResult'], ParentType, ContextType, RequireFields<MutationAllocatePointsArgs, 'input'>>;
   archiveWish?: Resolver<ResolversTypes['ArchiveWishResult'], ParentType, ContextType, RequireFields<MutationArchiveWishArgs, 'wishId'>>;
   closePoll?: Resolver<ResolversTypes['ClosePollResult'], ParentType, ContextType, RequireFields<MutationClosePollArgs, 'pollId'>>;
@@ -1565,6 +1655,14 @@ export type ThemePointsResolvers<ContextType = Context, ParentType extends Resol
   theme?: Resolver<ResolversTypes['Theme'], ParentType, ContextType>;
 }>;
 
+export type ThemeSlugTakenResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ThemeSlugTaken'] = ResolversParentTypes['ThemeSlugTaken']> = ResolversObject<{
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  field?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  theme?: Resolver<ResolversTypes['Theme'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
 export type UnknownThemeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['UnknownTheme'] = ResolversParentTypes['UnknownTheme']> = ResolversObject<{
   code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   field?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -1649,6 +1747,8 @@ export type WithdrawSupportSuccessResolvers<ContextType = Context, ParentType ex
 }>;
 
 export type Resolvers<ContextType = Context> = ResolversObject<{
+  AddThemeResult?: AddThemeResultResolvers<ContextType>;
+  AddThemeSuccess?: AddThemeSuccessResolvers<ContextType>;
   AllocatePointsResult?: AllocatePointsResultResolvers<ContextType>;
   AllocatePointsSuccess?: AllocatePointsSuccessResolvers<ContextType>;
   AlreadyRegistered?: AlreadyRegisteredResolvers<ContextType>;
@@ -1662,6 +1762,7 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   EmptyValue?: EmptyValueResolvers<ContextType>;
   EraseMePayload?: EraseMePayloadResolvers<ContextType>;
   InvalidAllocation?: InvalidAllocationResolvers<ContextType>;
+  InvalidSlug?: InvalidSlugResolvers<ContextType>;
   JSONObject?: GraphQLScalarType;
   Member?: MemberResolvers<ContextType>;
   MemberConnection?: MemberConnectionResolvers<ContextType>;
@@ -1694,6 +1795,7 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   SupportWishSuccess?: SupportWishSuccessResolvers<ContextType>;
   Theme?: ThemeResolvers<ContextType>;
   ThemePoints?: ThemePointsResolvers<ContextType>;
+  ThemeSlugTaken?: ThemeSlugTakenResolvers<ContextType>;
   UnknownTheme?: UnknownThemeResolvers<ContextType>;
   UpdateMyProfileResult?: UpdateMyProfileResultResolvers<ContextType>;
   UpdateMyProfileSuccess?: UpdateMyProfileSuccessResolvers<ContextType>;

@@ -1,7 +1,10 @@
+import { requireRole } from '@dbwe/platform';
 import type { Resolvers } from '../generated/graphql';
-import { isUuid } from '../access';
+import { isUuid, requireCallerId } from '../access';
+import { communityError } from '../community-errors';
 import type { Loaders } from '../loaders';
 import type { ThemeEntity } from './theme.entity';
+import { addTheme } from './theme.commands';
 
 /** A theme some row refers to; the foreign keys guarantee it exists. */
 export async function loadTheme(loaders: Loaders, id: string): Promise<ThemeEntity> {
@@ -11,6 +14,17 @@ export async function loadTheme(loaders: Loaders, id: string): Promise<ThemeEnti
 }
 
 export const themeResolvers: Resolvers = {
+  Mutation: {
+    async addTheme(_parent, { input }, context) {
+      requireCallerId(context, 'add a theme');
+      if (!isUuid(input.neighbourhoodId) || !(await context.loaders.neighbourhood.load(input.neighbourhoodId))) {
+        return communityError.neighbourhoodNotFound();
+      }
+      requireRole(context.viewer, ['steward'], input.neighbourhoodId, 'add a theme');
+      const outcome = await addTheme(context.db, input.neighbourhoodId, input);
+      return outcome.ok ? { __typename: 'AddThemeSuccess', theme: outcome.theme } : outcome.error;
+    },
+  },
   Neighbourhood: {
     themes: (n, _args, { loaders }) => loaders.themesByNeighbourhood.load(n.id),
   },
