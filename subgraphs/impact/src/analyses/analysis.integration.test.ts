@@ -414,6 +414,27 @@ describe('reading', () => {
     expect(one).toBe(5);
   });
 
+  it("sums a neighbourhood's current analyses from the projects and spending the gateway hands over", async () => {
+    const project = (key: string, minorUnits: string) => ({ node: { id: stableId(`project:${key}`), finances: { spent: { minorUnits } } } });
+    const { data, errors } = await subgraph.execute<any>(
+      `query($reps: [_Any!]!) { _entities(representations: $reps) { ... on Neighbourhood { impactSummary { projectsCounted presentValue inputs ratio ratioUndefinedReason complete results { inputs } } } } }`,
+      {
+        reps: [
+          // 150 projects in all: only the 100 newest reach the summary, which says it is incomplete.
+          { __typename: 'Neighbourhood', id: spijkerkwartier, projects: { totalCount: 150, edges: [project('park-greenery', '1356400'), project('solar-roofs', '17500')] } },
+          { __typename: 'Neighbourhood', id: klarendal, projects: { totalCount: 0, edges: [] } },
+        ],
+      },
+    );
+    expect(errors).toBeUndefined();
+    const [spijker, empty] = data._entities.map((n: any) => n.impactSummary);
+    // Only park greenery has a published analysis: €13 564.00 spent + €10 360.00 in kind.
+    expect(spijker).toMatchObject({ projectsCounted: 1, inputs: '23924.00', complete: false, results: [{ inputs: '23924.00' }], ratioUndefinedReason: null });
+    expect(spijker.ratio).toBe((Number(spijker.presentValue) / 23924).toFixed(2));
+    expect(empty).toMatchObject({ projectsCounted: 0, presentValue: '0.00', inputs: '0.00', ratio: null, complete: true });
+    expect(empty.ratioUndefinedReason).toMatch(/inputs are zero/);
+  });
+
   it('says explicitly when the ratio is undefined because the inputs are zero', async () => {
     const id = await createDraft({ kind: 'FORECAST', plannedInputs: '0', inKindInputs: [] });
     await subgraph.execute(addOutcome, { analysisId: id, input: repairOutcome() }, steward);
