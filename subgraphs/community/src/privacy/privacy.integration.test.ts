@@ -130,6 +130,10 @@ describe('eraseMe', () => {
     expect(list.neighbourhood.members.edges.map((e: any) => e.node.displayName)).not.toContain('Oma Ria');
   });
 
+  it('is backed by the database: an erased member cannot hold personal data again', async () => {
+    await expect(c.db.query(`UPDATE community.member SET email = 'ria@example.nl' WHERE id = $1`, [riaId])).rejects.toThrow(/member_erased_holds_no_personal_data/);
+  });
+
   it('leaves an erased member unable to act, and erasing again changes nothing', async () => {
     const result = await c.execute(
       `mutation ($input: UpdateMyProfileInput!) { updateMyProfile(input: $input) { __typename } }`,
