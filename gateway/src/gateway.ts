@@ -146,7 +146,7 @@ export function createGateway(config: GatewayConfig, logger: Logger): Gateway {
     ],
   });
 
-  const exporter = new Exporter(apollo, Supergraph.build(supergraphSdl).apiSchema().toGraphQLJSSchema());
+  const exporter = new Exporter(apollo, Supergraph.build(supergraphSdl).apiSchema().toGraphQLJSSchema(), logger);
 
   const http = createHttpApp<GatewayContext>({
     apollo,

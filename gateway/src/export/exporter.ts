@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ApolloServer } from '@apollo/server';
 import type { GraphQLSchema } from 'graphql';
+import type { Logger } from '@dbwe/platform';
 import type { GatewayContext } from '../gateway';
 import { columnsOf, rowsOf, type Column } from './columns';
 import { CONTENT_TYPES, headerLine, rowLine, type ExportFormat } from './formats';
@@ -35,6 +36,7 @@ export class Exporter {
   constructor(
     private readonly apollo: ApolloServer<GatewayContext>,
     private readonly schema: GraphQLSchema,
+    private readonly logger: Logger,
   ) {
     this.columns = new Map(EXPORT_TABLES.map((t) => [t.name, columnsOf(t, schema)]));
   }
@@ -50,17 +52,23 @@ export class Exporter {
       return true;
     }
     const execute: Execute = async (query, variables) => {
-      const response = await this.apollo.executeOperation({ query, variables }, { contextValue: context });
-      if (response.body.kind !== 'single') throw new Error('unexpected incremental response');
-      const { data, errors } = response.body.singleResult;
-      if (errors?.length) throw new ExportError(502, 'Bad Gateway', `The graph answered with an error: ${errors[0].message}`);
-      return data as Record<string, unknown>;
+      // Reads are safe to repeat: a page that met a passing subgraph failure is asked for once more.
+      for (let attempt = 1; ; attempt++) {
+        const response = await this.apollo.executeOperation({ query, variables }, { contextValue: context });
+        if (response.body.kind !== 'single') throw new Error('unexpected incremental response');
+        const { data, errors } = response.body.singleResult;
+        if (!errors?.length) return data as Record<string, unknown>;
+        const unavailable = errors.every((e) => e.extensions?.code === 'SERVICE_UNAVAILABLE');
+        if (unavailable && attempt < 3) continue;
+        throw new ExportError(unavailable ? 503 : 502, unavailable ? 'Service Unavailable' : 'Bad Gateway', `The graph answered with an error: ${errors[0].message}`);
+      }
     };
     try {
       await this.route(url, req, res, execute, context);
     } catch (error) {
       if (res.headersSent) {
         // Mid-stream failure: cut the connection so a client never mistakes a partial file for a whole one.
+        this.logger.error({ err: error, requestId: context.requestId, path: url.pathname }, 'export failed while streaming');
         res.destroy(error instanceof Error ? error : new Error(String(error)));
       } else if (error instanceof ExportError) {
         sendProblem(res, error.status, error.title, error.message, url.pathname);

@@ -1,0 +1,101 @@
+/**
+ * Measures the gateway's memory while it streams a large export: starts the
+ * platform against an already seeded database (npm run seed -- city), streams
+ * one table, and samples the gateway's resident set size as it goes.
+ *
+ *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/dbwe_bench \
+ *     node --import tsx scripts/measure-export-memory.ts wijk-001 ledger_lines
+ */
+import { spawn } from 'node:child_process';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+const [slug = 'wijk-001', table = 'ledger_lines', format = 'csv'] = process.argv.slice(2);
+const port = Number(process.env.PORT ?? 4700);
+const root = join(__dirname, '..');
+
+function rssKiB(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+)/.exec(status)![1]);
+}
+
+function gatewayPid(): number {
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const cmd = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
+      const env = readFileSync(`/proc/${entry}/environ`, 'utf8');
+      if (cmd.includes('gateway/src/main.ts') && env.split('\0').includes(`PORT=${port}`)) return Number(entry);
+    } catch {
+      /* processes come and go while we look */
+    }
+  }
+  throw new Error('gateway process not found');
+}
+
+async function main() {
+  if (!process.env.DATABASE_URL) throw new Error('set DATABASE_URL to a seeded database');
+  const platform = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
+    cwd: root,
+    env: { ...process.env, PORT: String(port), SUBGRAPH_PORT_BASE: String(port + 10), SEED_DEMO: 'false', RATE_LIMIT_PER_MINUTE: '0', LOG_LEVEL: 'warn', NODE_ENV: 'production' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  await new Promise<void>((resolve, reject) => {
+    platform.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('[dbwe] ready') && resolve());
+    platform.on('exit', (code) => reject(new Error(`platform exited with ${code}`)));
+  });
+  const pid = gatewayPid();
+  const before = rssKiB(pid);
+  let peak = before;
+  const samples: number[] = [];
+  const sampler = setInterval(() => {
+    const now = rssKiB(pid);
+    samples.push(now);
+    peak = Math.max(peak, now);
+  }, 250);
+
+  const started = Date.now();
+  const response = await fetch(`http://127.0.0.1:${port}/export/v1/neighbourhoods/${slug}/${table}.${format}`);
+  if (!response.ok || !response.body) throw new Error(`export answered ${response.status}`);
+  let bytes = 0;
+  let lines = 0;
+  let lastReport = Date.now();
+  for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+    bytes += chunk.byteLength;
+    for (const byte of chunk) if (byte === 10) lines++;
+    if (Date.now() - lastReport > 10_000) {
+      lastReport = Date.now();
+      console.log(`… ${lines.toLocaleString('en')} lines, gateway RSS ${(rssKiB(pid) / 1024).toFixed(0)} MiB`);
+    }
+  }
+  clearInterval(sampler);
+  const seconds = (Date.now() - started) / 1000;
+  const quarter = Math.floor(samples.length / 4);
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
+  console.log(
+    JSON.stringify(
+      {
+        export: `${slug}/${table}.${format}`,
+        rows: lines - (format === 'csv' ? 1 : 0),
+        megabytes: Math.round(bytes / 1e5) / 10,
+        seconds,
+        rowsPerSecond: Math.round((lines - 1) / seconds),
+        gatewayRssMiB: {
+          beforeExport: Math.round(before / 1024),
+          peak: Math.round(peak / 1024),
+          medianFirstQuarter: Math.round(median(samples.slice(0, quarter)) / 1024),
+          medianLastQuarter: Math.round(median(samples.slice(-quarter)) / 1024),
+        },
+      },
+      null,
+      2,
+    ),
+  );
+  platform.kill('SIGTERM');
+  await new Promise((r) => platform.once('exit', r));
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
