@@ -130,6 +130,10 @@ export class Initial1764100000000 implements MigrationInterface {
       BEGIN
         IF TG_OP = 'DELETE' THEN row_data := to_jsonb(OLD); ELSE row_data := to_jsonb(NEW); END IF;
         IF TG_TABLE_NAME = 'measurement' THEN
+          IF TG_OP = 'UPDATE' AND (to_jsonb(OLD) ->> 'outcome_id') <> (row_data ->> 'outcome_id') THEN
+            RAISE EXCEPTION 'a measurement cannot move to another outcome'
+              USING ERRCODE = 'integrity_constraint_violation', CONSTRAINT = 'analysis_published_immutable';
+          END IF;
           SELECT o.analysis_id INTO parent FROM impact.outcome o WHERE o.id = (row_data ->> 'outcome_id')::uuid;
         ELSE
           parent := (row_data ->> 'analysis_id')::uuid;
