@@ -1,3 +1,5 @@
+import { createTokenVerifier } from '../gateway/src/identity';
+import { readGatewayConfig } from '../gateway/src/config';
 /**
  * There is no Docker engine in CI, so this test is the check on
  * docker-compose.yml and Dockerfile: the right services, only the gateway
@@ -235,15 +237,25 @@ describe('docker-compose.yml', () => {
     for (const name of APP_SERVICES) {
       expect(rawEnvironment(services[name]).INTERNAL_ASSERTION_SECRET).toMatch(required('INTERNAL_ASSERTION_SECRET'));
     }
-    expect(rawEnvironment(services.gateway).JWT_SECRET).toMatch(required('JWT_SECRET'));
     expect(rawEnvironment(services.postgres).POSTGRES_PASSWORD).toMatch(required('POSTGRES_PASSWORD'));
     // Without them, compose refuses to start rather than running with a blank secret.
-    for (const missing of ['INTERNAL_ASSERTION_SECRET', 'JWT_SECRET', 'POSTGRES_PASSWORD']) {
+    for (const missing of ['INTERNAL_ASSERTION_SECRET', 'POSTGRES_PASSWORD']) {
       const vars = { ...operatorEnv };
       delete vars[missing];
       const service = missing === 'POSTGRES_PASSWORD' ? services.postgres : services.gateway;
       expect(() => containerEnvironment(service, vars)).toThrow(new RegExp(`required variable ${missing}`));
     }
+  });
+
+  test('the gateway takes either a JWT secret or an identity provider key set, and refuses to start with neither', () => {
+    const withSecret = readGatewayConfig(containerEnvironment(services.gateway, operatorEnv));
+    expect(() => createTokenVerifier(withSecret)).not.toThrow();
+    const { JWT_SECRET: _secret, ...withoutSecret } = operatorEnv;
+    const withJwks = readGatewayConfig(containerEnvironment(services.gateway, { ...withoutSecret, JWT_JWKS_URL: 'https://login.arnhem.example/jwks.json' }));
+    expect(withJwks.JWT_JWKS_URL).toBe('https://login.arnhem.example/jwks.json');
+    expect(() => createTokenVerifier(withJwks)).not.toThrow();
+    const withNeither = readGatewayConfig(containerEnvironment(services.gateway, withoutSecret));
+    expect(() => createTokenVerifier(withNeither)).toThrow(/JWT_SECRET .*or JWT_JWKS_URL/);
   });
 
   test('every service restarts unless stopped', () => {
