@@ -46,12 +46,19 @@ function spentMinor(project: ProjectWithFinances): bigint {
   return BigInt(minor);
 }
 
+/** Why there is no ratio for these inputs, or null when there is one. */
+export function ratioUndefinedReason(inputs: Dec): string | null {
+  if (inputs.isZero()) return 'The inputs are zero: the SROI ratio (present value ÷ inputs) is undefined, not infinite.';
+  if (inputs.isNegative()) return 'The inputs are negative (refunds exceed spending): an SROI ratio would be meaningless.';
+  return null;
+}
+
 function breakEvenExplanation(b: BreakEvenProxy): string {
   switch (b.kind) {
     case 'PROXY':
       return `With a proxy of ${money(b.proxy)} euros per unit per year, all else equal, the present value equals the inputs: the ratio is 1 : 1.`;
     case 'NO_INPUTS':
-      return 'The inputs are zero, so the ratio is undefined and has no break-even point.';
+      return 'The inputs are not positive, so the ratio is undefined and has no break-even point.';
     case 'PROXY_HAS_NO_EFFECT':
       return "The outcome's value does not depend on its proxy (its quantity is 0, or a fraction removes all of it), so no proxy changes the ratio.";
     case 'NOT_REACHABLE':
@@ -130,8 +137,7 @@ export const analysisResolvers: Resolvers = {
     netPresentValue: (r) => money(r.calculation.netPresentValue),
     ratio: (r) => ratio(r.calculation.ratio),
     netRatio: (r) => ratio(r.calculation.netRatio),
-    ratioUndefinedReason: (r) =>
-      r.calculation.ratio === null ? 'The inputs are zero: the SROI ratio (present value ÷ inputs) is undefined, not infinite.' : null,
+    ratioUndefinedReason: (r) => ratioUndefinedReason(r.calculation.inputs),
     paybackMonths: (r) => (r.calculation.paybackMonths === null ? null : r.calculation.paybackMonths.toFixed(1)),
     byOutcome: (r) =>
       r.calculation.outcomes.map((o, i) => ({

@@ -135,6 +135,14 @@ describe('calculateSroi: edge cases', () => {
     expect(result.paybackMonths!.toString()).toBe('0');
   });
 
+  it('gives no ratio and no payback for negative inputs (refunds exceeding spending)', () => {
+    const result = calculateSroi([outcome({})], guide(-250));
+    expect(result.ratio).toBeNull();
+    expect(result.netRatio).toBeNull();
+    expect(result.paybackMonths).toBeNull();
+    expect(breakEvenProxy([outcome({})], 0, guide(-250))).toEqual({ kind: 'NO_INPUTS' });
+  });
+
   it('never pays back when the yearly impact is not positive', () => {
     // impact_y1 = 1000 − 1000 = 0
     const result = calculateSroi([outcome({ id: 'a' }), outcome({ id: 'b', negative: true })], guide(500));

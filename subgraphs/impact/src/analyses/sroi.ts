@@ -56,10 +56,10 @@ export interface SroiCalculation {
   presentValue: Dec;
   inputs: Dec;
   netPresentValue: Dec;
-  /** Null when inputs are zero: the ratio is undefined, not infinite. */
+  /** Null when inputs are zero (the ratio is undefined, not infinite) or negative (refunds exceeding spending). */
   ratio: Dec | null;
   netRatio: Dec | null;
-  /** Null when the yearly impact is not positive: the investment never pays back. */
+  /** Null when the yearly impact is not positive (the investment never pays back) or the inputs are negative. */
   paybackMonths: Dec | null;
   /** Present value per year across outcomes, index 0 is year 1. */
   presentValueByYear: Dec[];
@@ -107,7 +107,7 @@ export function calculateSroi(outcomes: OutcomeInput[], p: SroiParameters): Sroi
   const presentValue = results.reduce((sum, r) => sum.plus(r.presentValue), ZERO);
   const yearlyImpact = results.reduce((sum, r) => sum.plus(r.impactYear1), ZERO);
   const netPresentValue = presentValue.minus(p.inputs);
-  const hasInputs = !p.inputs.isZero();
+  const hasInputs = p.inputs.greaterThan(0);
   return {
     outcomes: results,
     presentValue,
@@ -115,7 +115,7 @@ export function calculateSroi(outcomes: OutcomeInput[], p: SroiParameters): Sroi
     netPresentValue,
     ratio: hasInputs ? presentValue.dividedBy(p.inputs) : null,
     netRatio: hasInputs ? netPresentValue.dividedBy(p.inputs) : null,
-    paybackMonths: yearlyImpact.greaterThan(0) ? p.inputs.dividedBy(yearlyImpact.dividedBy(12)) : null,
+    paybackMonths: yearlyImpact.greaterThan(0) && !p.inputs.isNegative() ? p.inputs.dividedBy(yearlyImpact.dividedBy(12)) : null,
     presentValueByYear,
     byYear: presentValueByYear.map((pv, i) => ({ year: i + 1, value: valueByYear[i], presentValue: pv })),
     byStakeholder: [...byStakeholder].map(([stakeholder, pv]) => ({ stakeholder, presentValue: pv })),
@@ -199,7 +199,7 @@ export const ASSUMPTIONS: Assumption[] = ['DEADWEIGHT', 'DISPLACEMENT', 'ATTRIBU
  */
 export function sensitivity(outcomes: OutcomeInput[], p: SroiParameters): OutcomeSensitivity[] {
   const ratioWith = (index: number, changed: OutcomeInput): Dec | null => {
-    if (p.inputs.isZero()) return null;
+    if (!p.inputs.greaterThan(0)) return null;
     const varied = outcomes.map((o, i) => (i === index ? changed : o));
     return presentValueOf(varied, p).dividedBy(p.inputs);
   };
@@ -222,7 +222,7 @@ export function sensitivity(outcomes: OutcomeInput[], p: SroiParameters): Outcom
 
 export type BreakEvenProxy =
   | { kind: 'PROXY'; proxy: Dec }
-  /** The ratio is undefined: there are no inputs to break even with. */
+  /** The ratio is undefined: the inputs are zero or negative, so there is nothing to break even with. */
   | { kind: 'NO_INPUTS' }
   /** The outcome's value does not depend on its proxy (quantity 0, or a fraction of 1). */
   | { kind: 'PROXY_HAS_NO_EFFECT' }
@@ -239,7 +239,7 @@ export type BreakEvenProxy =
  * outcomes, PV_rest + x · k = inputs gives x = (inputs − PV_rest) / k.
  */
 export function breakEvenProxy(outcomes: OutcomeInput[], index: number, p: SroiParameters): BreakEvenProxy {
-  if (p.inputs.isZero()) return { kind: 'NO_INPUTS' };
+  if (!p.inputs.greaterThan(0)) return { kind: 'NO_INPUTS' };
   const rest = presentValueOf(outcomes.filter((_, i) => i !== index), p);
   const k = presentValueOf([{ ...outcomes[index], financialProxy: ONE }], p);
   if (k.isZero()) return { kind: 'PROXY_HAS_NO_EFFECT' };

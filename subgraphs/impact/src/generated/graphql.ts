@@ -847,7 +847,7 @@ export type SroiResult = {
   paybackMonths: Maybe<Scalars['String']['output']>;
   /** Total present value of the outcomes, euros, two decimals. */
   presentValue: Scalars['String']['output'];
-  /** Present value per euro of input, two decimals, e.g. "3.42"; null when inputs are zero (see ratioUndefinedReason). */
+  /** Present value per euro of input, two decimals, e.g. "3.42"; null when inputs are zero or negative (see ratioUndefinedReason). */
   ratio: Maybe<Scalars['String']['output']>;
   /** Why the ratio is undefined, when it is; null when it is defined. */
   ratioUndefinedReason: Maybe<Scalars['String']['output']>;

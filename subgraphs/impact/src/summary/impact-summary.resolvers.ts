@@ -1,7 +1,7 @@
 import type { Resolvers } from '../generated/graphql';
 import type { AnalysisEntity } from '../analyses/analysis.entity';
 import { buildResult, type SroiResultValue } from '../analyses/sroi-result';
-import { currentPublished } from '../analyses/analysis.resolvers';
+import { currentPublished, ratioUndefinedReason } from '../analyses/analysis.resolvers';
 import { combineResults } from './impact-summary';
 
 /** The most projects the @requires selection fetches; Neighbourhood.projects pages at 100. */
@@ -39,7 +39,7 @@ export const summaryResolvers: Resolvers = {
     inputs: (s) => s.inputs.toFixed(2),
     netPresentValue: (s) => s.presentValue.minus(s.inputs).toFixed(2),
     ratio: (s) => (s.ratio === null ? null : s.ratio.toFixed(2)),
-    ratioUndefinedReason: (s) => (s.ratio === null ? 'The inputs are zero: the combined SROI ratio is undefined.' : null),
+    ratioUndefinedReason: (s) => ratioUndefinedReason(s.inputs),
     results: (s) => s.results,
   },
 };

@@ -6,7 +6,7 @@ export interface ImpactSummaryValue {
   results: SroiResultValue[];
   presentValue: Dec;
   inputs: Dec;
-  /** Null when the inputs are zero. */
+  /** Null when the inputs are zero or negative. */
   ratio: Dec | null;
   complete: boolean;
 }
@@ -18,5 +18,5 @@ export interface ImpactSummaryValue {
 export function combineResults(results: SroiResultValue[], complete: boolean): ImpactSummaryValue {
   const presentValue = results.reduce((sum, r) => sum.plus(r.calculation.presentValue), dec(0));
   const inputs = results.reduce((sum, r) => sum.plus(r.calculation.inputs), dec(0));
-  return { results, presentValue, inputs, ratio: inputs.isZero() ? null : presentValue.dividedBy(inputs), complete };
+  return { results, presentValue, inputs, ratio: inputs.greaterThan(0) ? presentValue.dividedBy(inputs) : null, complete };
 }
