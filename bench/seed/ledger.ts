@@ -45,6 +45,8 @@ export async function loadLedger(client: ClientBase, plan: CityPlan): Promise<Re
   const ids = nbs.map((nb) => nb.id);
   const opened = new Date(CITY_EPOCH - DAY_MS);
   const counts: Record<string, number> = {};
+  // The set-based derivations and checks aggregate millions of lines; let them hash in memory.
+  await client.query(`SET LOCAL work_mem = '256MB'`);
 
   counts.chains = await copyRows(client, 'ledger.chain', ['neighbourhood_id', 'last_sequence', 'last_hash'], nbs.map((nb) => [nb.id, 0, GENESIS_HASH]));
   counts.accounts = await copyRows(

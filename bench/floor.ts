@@ -1,0 +1,79 @@
+/**
+ * The direct-fetch floor as a server: POST /<operation> replays that
+ * operation's recorded subgraph fetches in its query plan's order, with one
+ * identity assertion per request, and answers with the subgraphs' raw
+ * responses. No parsing, validation, planning or merging: what is left is
+ * the cost of the subgraph round trips themselves, which no gateway can beat.
+ * Environment: FLOOR_PLANS (JSON file), PORT, INTERNAL_ASSERTION_SECRET,
+ * COMMUNITY_URL, PROJECTS_URL, LEDGER_URL, IMPACT_URL.
+ */
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import { ASSERTION_HEADER, REQUEST_ID_HEADER, anonymous, signAssertion } from '@dbwe/platform';
+import type { FloorNode, FloorPlan } from './plans';
+
+const plans = new Map((JSON.parse(readFileSync(process.env.FLOOR_PLANS!, 'utf8')) as FloorPlan[]).map((p) => [p.name, p]));
+const secret = process.env.INTERNAL_ASSERTION_SECRET!;
+const urls: Record<string, string> = {
+  community: process.env.COMMUNITY_URL!,
+  projects: process.env.PROJECTS_URL!,
+  ledger: process.env.LEDGER_URL!,
+  impact: process.env.IMPACT_URL!,
+};
+let calls = 0;
+
+/** A write replayed as recorded would only find its first entry again; each call gets its own idempotency key. */
+function freshKeys(body: string, call: number): string {
+  const parsed = JSON.parse(body) as { variables?: unknown };
+  const walk = (value: unknown): void => {
+    if (value === null || typeof value !== 'object') return;
+    for (const [k, v] of Object.entries(value)) {
+      if (k === 'idempotencyKey' && typeof v === 'string') (value as Record<string, unknown>)[k] = `${v}-floor-${process.pid}-${call}`;
+      else walk(v);
+    }
+  };
+  walk(parsed.variables);
+  return JSON.stringify(parsed);
+}
+
+async function run(node: FloorNode, headers: Record<string, string>, write: boolean, call: number, out: string[]): Promise<void> {
+  if (node.kind === 'sequence') {
+    for (const child of node.nodes) await run(child, headers, write, call, out);
+    return;
+  }
+  if (node.kind !== 'fetch') {
+    await Promise.all(node.nodes.map((child) => run(child, headers, write, call, out)));
+    return;
+  }
+  for (const body of node.bodies) {
+    const response = await fetch(urls[node.service], { method: 'POST', headers, body: write ? freshKeys(body, call) : body });
+    const text = await response.text();
+    if (!response.ok || text.includes('"errors"')) throw new Error(`${node.service}: ${text.slice(0, 300)}`);
+    out.push(text);
+  }
+}
+
+const server = createServer((req, res) => {
+  req.resume();
+  req.on('end', async () => {
+    const plan = plans.get(req.url!.slice(1));
+    if (!plan) {
+      res.writeHead(404).end();
+      return;
+    }
+    try {
+      const requestId = randomUUID();
+      const assertion = await signAssertion(secret, { viewer: plan.viewer ?? anonymous, requestId });
+      const headers = { 'content-type': 'application/json', [ASSERTION_HEADER]: assertion, [REQUEST_ID_HEADER]: requestId };
+      const out: string[] = [];
+      await run(plan.root, headers, plan.write, calls++, out);
+      res.writeHead(200, { 'content-type': 'application/json' }).end(`{"data":[${out.join(',')}]}`);
+    } catch (error) {
+      res.writeHead(502, { 'content-type': 'application/json' }).end(JSON.stringify({ errors: [{ message: String(error) }] }));
+    }
+  });
+});
+server.keepAliveTimeout = 60_000;
+server.listen(Number(process.env.PORT), '127.0.0.1');
+for (const signal of ['SIGTERM', 'SIGINT'] as const) process.on(signal, () => server.close(() => process.exit(0)));

@@ -1,0 +1,114 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+
+const root = join(__dirname, '..');
+
+export interface Service {
+  name: string;
+  url: string;
+  process: ChildProcess;
+}
+
+/** A port nobody listens on right now. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Starts `node --import tsx <entry>` with the given environment; its output goes to ours, prefixed. */
+export function launch(name: string, entry: string, env: Record<string, string>, url: string): Service {
+  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
+    cwd: root,
+    env: { ...process.env, ...env, DBWE_EXIT_WITH_PARENT: 'true' },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  const prefix = (chunk: Buffer) =>
+    chunk
+      .toString()
+      .split('\n')
+      .filter((line) => line.trim() !== '')
+      .map((line) => `[${name}] ${line}\n`)
+      .join('');
+  child.stdout!.on('data', (chunk: Buffer) => process.stderr.write(prefix(chunk)));
+  child.stderr!.on('data', (chunk: Buffer) => process.stderr.write(prefix(chunk)));
+  return { name, url, process: child };
+}
+
+/** Waits until a GET (or, with a body, a POST) answers 200. */
+export async function waitReady(service: Service, url: string, body?: string, timeoutMs = 90_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    if (service.process.exitCode !== null) throw new Error(`${service.name} exited with code ${service.process.exitCode} while starting`);
+    const ok = await fetch(url, {
+      method: body ? 'POST' : 'GET',
+      headers: body ? { 'content-type': 'application/json' } : {},
+      body,
+      signal: AbortSignal.timeout(2000),
+    }).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`${service.name} was not ready within ${timeoutMs / 1000} s`);
+}
+
+export async function stop(service: Service): Promise<void> {
+  const child = service.process;
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  child.kill('SIGTERM');
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      resolve();
+    }, 10_000);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}
+
+/** Resident set size now and its peak since start, in MiB, from /proc. */
+export function memoryOf(pid: number): { rssMiB: number; peakMiB: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kib = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
+  return { rssMiB: kib('VmRSS') / 1024, peakMiB: kib('VmHWM') / 1024 };
+}
+
+/** Samples the RSS of some processes every interval; `stop()` returns each one's highest sample. */
+export function sampleMemory(services: Service[], intervalMs = 200): { stop(): Record<string, number> } {
+  const peak: Record<string, number> = {};
+  const take = () => {
+    for (const s of services) {
+      if (s.process.pid === undefined) continue;
+      peak[s.name] = Math.max(peak[s.name] ?? 0, memoryOf(s.process.pid).rssMiB);
+    }
+  };
+  take();
+  const timer = setInterval(take, intervalMs);
+  return {
+    stop() {
+      clearInterval(timer);
+      take();
+      return peak;
+    },
+  };
+}
+
+/** The subgraph's SQL statement counter (GET /metrics, dbwe_sql_statements_total). */
+export async function sqlStatements(subgraphUrl: string): Promise<number> {
+  const text = await (await fetch(new URL('/metrics', subgraphUrl))).text();
+  const match = /^dbwe_sql_statements_total\{[^}]*\}\s+(\d+)/m.exec(text);
+  if (!match) throw new Error(`no dbwe_sql_statements_total at ${subgraphUrl}`);
+  return Number(match[1]);
+}

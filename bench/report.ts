@@ -1,0 +1,86 @@
+import type { LoadResult } from './load';
+
+export type TargetName = 'ours' | 'hive' | 'floor';
+
+export interface TargetResult extends LoadResult {
+  sqlPerRequest: Record<string, number>;
+  peakRssMiB: Record<string, number>;
+}
+
+export interface BenchResults {
+  startedAt: string;
+  finishedAt: string;
+  command: string;
+  machine: { cpus: number; cpuModel: string; memoryGiB: number; node: string };
+  settings: { durationSeconds: number; warmupSeconds: number; connections: number; deepHead: number; targets: TargetName[] };
+  /** Set when this run loaded the city itself. */
+  seed: { loadSeconds: number; analyzeSeconds: number; rows: Record<string, Record<string, number>> } | null;
+  /** The last full `npm run seed -- city`, from bench/results/city-load.json. */
+  cityLoad: { loadSeconds: number; analyzeSeconds: number; verifySeconds: number | null; at: string } | null;
+  operations: {
+    name: string;
+    title: string;
+    kind: 'read' | 'write';
+    plan: { fetches: number; rounds: number };
+    targets: Partial<Record<TargetName, TargetResult>>;
+  }[];
+  scaleInvariance: { deep: string; fresh: string; p50Ratio: number | null }[];
+  memory: { operation: string; requests: number; rssAfter10kMiB: number; rssAfterAllMiB: number; peakMiB: number; ratio: number; errors: number } | null;
+}
+
+const f0 = (x: number | undefined) => (x === undefined || Number.isNaN(x) ? '–' : x.toFixed(0));
+const f1 = (x: number | undefined) => (x === undefined || Number.isNaN(x) ? '–' : x.toFixed(1));
+const f2 = (x: number | null | undefined) => (x === undefined || x === null || Number.isNaN(x) ? '–' : x.toFixed(2));
+
+export function renderMarkdown(r: BenchResults): string {
+  const lines: string[] = [];
+  lines.push(`# Benchmark results`, '');
+  lines.push(
+    `\`${r.command}\` — ${r.startedAt} to ${r.finishedAt}; ${r.machine.cpus} × ${r.machine.cpuModel}, ${r.machine.memoryGiB} GiB, Node ${r.machine.node}.`,
+    `Production mode (NODE_ENV=production, LOG_LEVEL=warn, no rate limit), one process per gateway and per subgraph, PostgreSQL on the same machine;`,
+    `${r.settings.connections} connections (writes: 16), ${r.settings.warmupSeconds} s warm-up and ${r.settings.durationSeconds} s per operation and target.`,
+    `City data: 100 neighbourhoods, 100,000 members, 10,000 projects, ${r.settings.deepHead.toLocaleString('en')} entries in the deepest chain.`,
+    '',
+  );
+  if (r.cityLoad) lines.push(`City load (\`npm run seed -- city\`, ${r.cityLoad.at}): ${r.cityLoad.loadSeconds.toFixed(0)} s, ANALYZE ${r.cityLoad.analyzeSeconds.toFixed(0)} s${r.cityLoad.verifySeconds !== null ? `, every chain verified in ${r.cityLoad.verifySeconds.toFixed(0)} s` : ''}.`, '');
+  if (r.seed) lines.push(`This run loaded the city itself in ${r.seed.loadSeconds.toFixed(0)} s.`, '');
+
+  lines.push('## Throughput and latency', '');
+  lines.push('| operation | target | req/s | p50 ms | p95 ms | p99 ms | errors | SQL/request (community, projects, ledger, impact) | peak RSS MiB (front; subgraphs) |');
+  lines.push('|---|---|--:|--:|--:|--:|--:|---|---|');
+  for (const op of r.operations) {
+    for (const [target, t] of Object.entries(op.targets)) {
+      if (!t) continue;
+      const sql = ['community', 'projects', 'ledger', 'impact'].map((s) => f1(t.sqlPerRequest[s])).join(' / ');
+      const rss = `${f0(t.peakRssMiB.front)}; ${['community', 'projects', 'ledger', 'impact'].map((s) => f0(t.peakRssMiB[s])).join(' / ')}`;
+      lines.push(`| ${op.title} | ${target} | ${f0(t.requestsPerSecond)} | ${f1(t.p50)} | ${f1(t.p95)} | ${f1(t.p99)} | ${t.errors} | ${sql} | ${rss} |`);
+    }
+  }
+  lines.push('', '## Ratios', '');
+  lines.push('| operation | plan: fetches (rounds) | ours/Hive throughput | Hive p50 / ours p50 | ours p50 / floor p50 (target ≤ 1.25) |');
+  lines.push('|---|--:|--:|--:|--:|');
+  for (const op of r.operations) {
+    const { ours, hive, floor } = op.targets;
+    lines.push(
+      `| ${op.title} | ${op.plan.fetches} (${op.plan.rounds}) | ${ours && hive ? f2(ours.requestsPerSecond / hive.requestsPerSecond) : '–'} | ${ours && hive ? f2(hive.p50 / ours.p50) : '–'} | ${ours && floor ? f2(ours.p50 / floor.p50) : '–'} |`,
+    );
+  }
+  if (r.scaleInvariance.length > 0) {
+    lines.push('', '## Scale invariance (our gateway, p50 deep / p50 fresh; target ≤ 1.5)', '');
+    for (const s of r.scaleInvariance) lines.push(`- ${s.deep} / ${s.fresh}: ${f2(s.p50Ratio)}`);
+  }
+  const one = r.operations.find((o) => o.name === 'write-one')?.targets.ours;
+  const eight = r.operations.find((o) => o.name === 'write-eight')?.targets.ours;
+  if (one && eight) {
+    lines.push('', '## Writes (our gateway)', '');
+    lines.push(`- one neighbourhood, 16 writers: ${f0(one.requestsPerSecond)} entries/s`);
+    lines.push(`- eight neighbourhoods at once: ${f0(eight.requestsPerSecond)} entries/s (×${f2(eight.requestsPerSecond / one.requestsPerSecond)}; target ≥ 3)`);
+  }
+  if (r.memory) {
+    lines.push('', '## Gateway memory', '');
+    lines.push(
+      `- ${r.memory.operation}: RSS ${f1(r.memory.rssAfter10kMiB)} MiB after 10,000 requests, ${f1(r.memory.rssAfterAllMiB)} MiB after ${r.memory.requests.toLocaleString('en')} (×${f2(r.memory.ratio)}; target ≤ 1.1), peak ${f1(r.memory.peakMiB)} MiB, ${r.memory.errors} errors`,
+    );
+  }
+  return lines.join('\n') + '\n';
+}

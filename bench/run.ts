@@ -1,0 +1,222 @@
+/**
+ * `npm run bench`: the platform in production mode against the seeded city,
+ * side by side with Hive Gateway and the direct-fetch floor, driven on
+ * loopback with autocannon. Results go to bench/results/latest.{json,md}.
+ *
+ *   npm run bench -- [--duration 10] [--warmup 2] [--connections 16] [--soak 100000]
+ *                    [--only dashboard,project] [--targets ours,hive,floor] [--scale 1]
+ *
+ * Database: `dbwe_bench` on DATABASE_URL's server (created, migrated and
+ * seeded with the city when it is not there yet), or an embedded PostgreSQL
+ * in .data/bench-postgres when DATABASE_URL is not set.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, writeFileSync, readFileSync, existsSync } from 'node:fs';
+import { tmpdir, cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { issueLocalToken } from '@dbwe/gateway/src/identity';
+import { SUBGRAPH_NAMES, type SubgraphName } from '@dbwe/gateway/src/config';
+import { ensureDatabase, startEmbeddedPostgres, type RunningPostgres } from '../scripts/embedded-postgres';
+import { loadCity, cityLoaded } from './seed/city';
+import { migrateAll, subgraphUrls } from './seed/migrate';
+import { drive, type LoadResult } from './load';
+import { DEEP, SCALE_PAIRS, operations } from './operations';
+import { freePort, launch, memoryOf, sampleMemory, sqlStatements, stop, waitReady, type Service } from './processes';
+import { planShape, recordFloorPlans } from './plans';
+import { renderMarkdown, type BenchResults, type TargetName } from './report';
+
+const root = join(__dirname, '..');
+const say = (line: string) => process.stdout.write(`[bench] ${line}\n`);
+const TARGETS: TargetName[] = ['ours', 'hive', 'floor'];
+
+async function database(scale: number): Promise<{ url: string; postgres: RunningPostgres | null; seeded: BenchResults['seed'] }> {
+  let postgres: RunningPostgres | null = null;
+  let serverUrl = process.env.DATABASE_URL;
+  if (!serverUrl) {
+    const port = Number(process.env.EMBEDDED_POSTGRES_PORT ?? 54339);
+    say(`no DATABASE_URL: embedded PostgreSQL on port ${port} (data in .data/bench-postgres)`);
+    postgres = await startEmbeddedPostgres(join(root, '.data', 'bench-postgres'), port, say);
+    serverUrl = postgres.url('postgres');
+  }
+  await ensureDatabase(serverUrl, 'dbwe_bench');
+  const url = new URL(serverUrl);
+  url.pathname = '/dbwe_bench';
+  const urls = subgraphUrls(url.toString(), {});
+  await migrateAll(urls);
+  let seeded: BenchResults['seed'] = null;
+  const present = await cityLoaded(urls);
+  if (present.length === 0) {
+    say(`loading the city (scale ${scale}) into dbwe_bench…`);
+    const load = await loadCity(urls, { scale, verify: false, log: say });
+    say(`city loaded in ${load.loadSeconds.toFixed(1)} s`);
+    seeded = { loadSeconds: load.loadSeconds, analyzeSeconds: load.analyzeSeconds, rows: load.rows };
+  } else if (present.length < 4) {
+    throw new Error(`dbwe_bench holds the city only in ${present.join(', ')}; drop the database and run again`);
+  }
+  return { url: url.toString(), postgres, seeded };
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      duration: { type: 'string', default: '10' },
+      warmup: { type: 'string', default: '2' },
+      connections: { type: 'string', default: '16' },
+      soak: { type: 'string', default: '100000' },
+      only: { type: 'string' },
+      targets: { type: 'string', default: TARGETS.join(',') },
+      scale: { type: 'string', default: '1' },
+      out: { type: 'string', default: join(__dirname, 'results') },
+    },
+  });
+  const duration = Number(values.duration);
+  const warmup = Number(values.warmup);
+  const connections = Number(values.connections);
+  const soak = Number(values.soak);
+  const targets = values.targets!.split(',') as TargetName[];
+  const started = new Date();
+  const run = started.getTime().toString(36);
+
+  const db = await database(Number(values.scale));
+  const services: Service[] = [];
+  try {
+    const jwtSecret = randomBytes(32).toString('base64url');
+    const assertionSecret = randomBytes(32).toString('base64url');
+    const production = { NODE_ENV: 'production', LOG_LEVEL: 'warn', INTERNAL_ASSERTION_SECRET: assertionSecret };
+
+    const subgraphs = {} as Record<SubgraphName, Service>;
+    for (const name of SUBGRAPH_NAMES) {
+      const port = await freePort();
+      subgraphs[name] = launch(name, `subgraphs/${name}/src/main.ts`, { ...production, DATABASE_URL: db.url, PORT: String(port), SEED_DEMO: 'false' }, `http://127.0.0.1:${port}/graphql`);
+      services.push(subgraphs[name]);
+    }
+    await Promise.all(SUBGRAPH_NAMES.map((name) => waitReady(subgraphs[name], new URL('/ready', subgraphs[name].url).toString())));
+    const subgraphEnv = Object.fromEntries(SUBGRAPH_NAMES.map((name) => [`${name.toUpperCase()}_URL`, subgraphs[name].url]));
+    const gatewayEnv = { ...production, ...subgraphEnv, JWT_SECRET: jwtSecret, RATE_LIMIT_PER_MINUTE: '0' };
+
+    const fronts = {} as Record<TargetName, Service>;
+    const oursPort = await freePort();
+    fronts.ours = launch('gateway', 'gateway/src/main.ts', { ...gatewayEnv, PORT: String(oursPort) }, `http://127.0.0.1:${oursPort}/`);
+    const hivePort = await freePort();
+    fronts.hive = launch('hive', 'bench/hive-gateway.ts', { ...gatewayEnv, PORT: String(hivePort) }, `http://127.0.0.1:${hivePort}/graphql`);
+    services.push(fronts.ours, fronts.hive);
+    await waitReady(fronts.ours, new URL('/ready', fronts.ours.url).toString());
+    await waitReady(fronts.hive, fronts.hive.url, JSON.stringify({ query: '{ __typename }' }));
+
+    const head = await fetch(fronts.ours.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: `{ neighbourhood(slug: "${DEEP}") { chainHead { sequence } } }` }),
+    }).then((r) => r.json() as Promise<{ data?: { neighbourhood: { chainHead: { sequence: number } } | null } }>);
+    const deepHead = head.data?.neighbourhood?.chainHead.sequence;
+    if (!deepHead) throw new Error(`the city is not in the graph: ${JSON.stringify(head)}`);
+    const ops = operations(deepHead, run).filter((op) => !values.only || values.only.split(',').includes(op.name));
+
+    say('recording the floor: each operation once through our gateway, its fetches assigned to its query plan');
+    const supergraphPath = join(root, 'schema', 'supergraph.graphql');
+    const plans = await recordFloorPlans(ops, {
+      supergraphPath,
+      jwtSecret,
+      assertionSecret,
+      subgraphs: Object.fromEntries(SUBGRAPH_NAMES.map((n) => [n, subgraphs[n].url])) as Record<SubgraphName, string>,
+    });
+    const plansFile = join(tmpdir(), `dbwe-bench-plans-${process.pid}.json`);
+    writeFileSync(plansFile, JSON.stringify(plans));
+    const floorPort = await freePort();
+    fronts.floor = launch('floor', 'bench/floor.ts', { ...production, ...subgraphEnv, FLOOR_PLANS: plansFile, PORT: String(floorPort) }, `http://127.0.0.1:${floorPort}/`);
+    services.push(fronts.floor);
+    await waitReady(fronts.floor, `${fronts.floor.url}${ops[0].name}`, '{}');
+
+    const results: BenchResults['operations'] = [];
+    for (const op of ops) {
+      const token = op.viewer ? await issueLocalToken(jwtSecret, op.viewer) : null;
+      const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
+      const plan = plans.find((p) => p.name === op.name)!;
+      const entry: BenchResults['operations'][number] = { name: op.name, title: op.title, kind: op.kind, plan: planShape(plan.root), targets: {} };
+      for (const target of targets) {
+        const url = target === 'floor' ? `${fronts.floor.url}${op.name}` : fronts[target].url;
+        // Each target's writes get their own idempotency keys.
+        let n = targets.indexOf(target) * 100_000_000;
+        const load = (options: { durationSeconds?: number; amount?: number }) =>
+          drive({
+            url,
+            headers,
+            connections: op.connections ?? connections,
+            body: () => JSON.stringify({ query: op.query, variables: op.variables(n++) }),
+            succeeded: op.kind === 'write' ? (body) => body.includes('PostEntrySuccess') : (body) => !body.includes('"errors"'),
+            ...options,
+          });
+        if (warmup > 0) await load({ durationSeconds: warmup });
+        const sqlBefore = await Promise.all(SUBGRAPH_NAMES.map((s) => sqlStatements(subgraphs[s].url)));
+        const memory = sampleMemory([fronts[target], ...SUBGRAPH_NAMES.map((s) => subgraphs[s])]);
+        const result = await load({ durationSeconds: duration });
+        const peaks = memory.stop();
+        const sqlAfter = await Promise.all(SUBGRAPH_NAMES.map((s) => sqlStatements(subgraphs[s].url)));
+        entry.targets[target] = {
+          ...result,
+          sqlPerRequest: Object.fromEntries(SUBGRAPH_NAMES.map((s, i) => [s, (sqlAfter[i] - sqlBefore[i]) / Math.max(1, result.requests)])),
+          peakRssMiB: { front: peaks[fronts[target].name], ...Object.fromEntries(SUBGRAPH_NAMES.map((s) => [s, peaks[s]])) },
+        };
+        say(`${op.name} via ${target}: ${describe(result)}`);
+        if (result.errors > 0) say(`  first error: ${result.firstError}`);
+      }
+      results.push(entry);
+    }
+
+    let memory: BenchResults['memory'] = null;
+    if (soak > 0 && targets.includes('ours')) {
+      const op = ops.find((o) => o.name === 'project') ?? ops[0];
+      say(`memory: ${soak.toLocaleString('en')} requests of ${op.name} through our gateway`);
+      const first = Math.min(10_000, soak);
+      const body = () => JSON.stringify({ query: op.query, variables: op.variables(0) });
+      const pid = fronts.ours.process.pid!;
+      const a = await drive({ url: fronts.ours.url, headers: {}, connections, body, succeeded: (b) => !b.includes('"errors"'), amount: first });
+      await new Promise((r) => setTimeout(r, 1000));
+      const after10k = memoryOf(pid).rssMiB;
+      const b = soak > first ? await drive({ url: fronts.ours.url, headers: {}, connections, body, succeeded: (x) => !x.includes('"errors"'), amount: soak - first }) : null;
+      await new Promise((r) => setTimeout(r, 1000));
+      const afterAll = memoryOf(pid);
+      memory = { operation: op.name, requests: soak, rssAfter10kMiB: after10k, rssAfterAllMiB: afterAll.rssMiB, peakMiB: afterAll.peakMiB, ratio: afterAll.rssMiB / after10k, errors: a.errors + (b?.errors ?? 0) };
+      say(`memory: ${after10k.toFixed(1)} MiB after ${first.toLocaleString('en')}, ${afterAll.rssMiB.toFixed(1)} MiB after ${soak.toLocaleString('en')} (×${memory.ratio.toFixed(3)})`);
+    }
+
+    const cityLoad = join(__dirname, 'results', 'city-load.json');
+    const results_: BenchResults = {
+      startedAt: started.toISOString(),
+      finishedAt: new Date().toISOString(),
+      command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim(),
+      machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version },
+      settings: { durationSeconds: duration, warmupSeconds: warmup, connections, deepHead, targets },
+      seed: db.seeded,
+      cityLoad: existsSync(cityLoad) ? JSON.parse(readFileSync(cityLoad, 'utf8')) : null,
+      operations: results,
+      scaleInvariance: SCALE_PAIRS.filter(([d, f]) => results.some((r) => r.name === d) && results.some((r) => r.name === f)).map(([deep, fresh]) => {
+        const d = results.find((r) => r.name === deep)!.targets.ours;
+        const f = results.find((r) => r.name === fresh)!.targets.ours;
+        return { deep, fresh, p50Ratio: d && f ? d.p50 / f.p50 : null };
+      }),
+      memory,
+    };
+    mkdirSync(values.out!, { recursive: true });
+    writeFileSync(join(values.out!, 'latest.json'), JSON.stringify(results_, null, 2) + '\n');
+    const markdown = renderMarkdown(results_);
+    writeFileSync(join(values.out!, 'latest.md'), markdown);
+    process.stdout.write(`\n${markdown}\n`);
+  } finally {
+    for (const s of services.reverse()) await stop(s);
+    if (db.postgres) await db.postgres.stop();
+  }
+}
+
+function describe(r: LoadResult): string {
+  return `${r.requestsPerSecond.toFixed(0)} req/s, p50 ${r.p50.toFixed(1)} ms, p95 ${r.p95.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms, ${r.errors} errors`;
+}
+
+main().then(
+  () => process.exit(0),
+  (error) => {
+    say(`failed: ${error instanceof Error ? (error.stack ?? error.message) : error}`);
+    process.exit(1);
+  },
+);
