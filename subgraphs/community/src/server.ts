@@ -16,6 +16,7 @@ import { pollResolvers } from './polls/poll.resolvers';
 import { privacyResolvers } from './privacy/privacy.resolvers';
 import { Initial1764100000000 } from './migrations/1764100000000-initial';
 import { WishesThemesPolls1764300000000 } from './migrations/1764300000000-wishes-themes-polls';
+import { SyncIndexes1764400000000 } from './migrations/1764400000000-sync-indexes';
 import { seedDemo } from './demo/demo.seed';
 
 /** Feature resolver maps merged per GraphQL type; a field defined twice is a programming error. */
@@ -46,7 +47,7 @@ export const community: SubgraphModule<ReturnType<typeof createLoaders>> = {
   typeDefs: loadTypeDefs(join(__dirname, '..', 'schema.graphql')),
   resolvers: resolvers as SubgraphModule<ReturnType<typeof createLoaders>>['resolvers'],
   entities: [NeighbourhoodEntity, MemberEntity, ThemeEntity, WishEntity, PollEntity],
-  migrations: [Initial1764100000000, WishesThemesPolls1764300000000],
+  migrations: [Initial1764100000000, WishesThemesPolls1764300000000, SyncIndexes1764400000000],
   createLoaders,
   seedDemo,
 };

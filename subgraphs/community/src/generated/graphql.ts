@@ -421,6 +421,7 @@ export type NeighbourhoodMembersArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   joinedBefore?: InputMaybe<Scalars['DateTime']['input']>;
   joinedFrom?: InputMaybe<Scalars['DateTime']['input']>;
+  updatedSince?: InputMaybe<Scalars['DateTime']['input']>;
 };
 
 
@@ -432,6 +433,7 @@ export type NeighbourhoodPollsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   status?: InputMaybe<PollStatus>;
+  updatedSince?: InputMaybe<Scalars['DateTime']['input']>;
 };
 
 
@@ -948,6 +950,8 @@ export type WishFilter = {
   status?: InputMaybe<WishStatus>;
   /** Only wishes touching this theme. */
   themeId?: InputMaybe<Scalars['ID']['input']>;
+  /** Only wishes changed (posted, supported, archived) after this time: for incremental sync. */
+  updatedSince?: InputMaybe<Scalars['DateTime']['input']>;
 };
 
 /** The wish does not exist. Code `WISH_NOT_FOUND`. */

@@ -8,6 +8,7 @@ export interface MemberListArgs extends PageArgs {
   domain?: MemberDomain | null;
   joinedFrom?: string | null;
   joinedBefore?: string | null;
+  updatedSince?: string | null;
 }
 
 /** A neighbourhood's members, oldest first, ties by id. */
@@ -17,6 +18,7 @@ export async function listMembers(db: DataSource, neighbourhoodId: string, args:
   if (args.domain) query.andWhere('m.domain = :domain', { domain: args.domain });
   if (args.joinedFrom) query.andWhere('m.joined_at >= :from', { from: args.joinedFrom });
   if (args.joinedBefore) query.andWhere('m.joined_at < :before', { before: args.joinedBefore });
+  if (args.updatedSince) query.andWhere('m.updated_at > :since', { since: args.updatedSince });
   const totalCount = await query.clone().getCount();
   if (page.after) {
     query.andWhere('(m.joined_at, m.id) > (:at::timestamptz, :afterId::uuid)', { at: page.after[0], afterId: page.after[1] });

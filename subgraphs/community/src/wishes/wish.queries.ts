@@ -29,6 +29,7 @@ export async function listWishes(db: DataSource, scope: WishScope, args: PageArg
   if (filter?.status === 'ARCHIVED') query.andWhere('w.archived_at IS NOT NULL');
   if (filter?.createdFrom) query.andWhere('w.created_at >= :from', { from: filter.createdFrom });
   if (filter?.createdBefore) query.andWhere('w.created_at < :before', { before: filter.createdBefore });
+  if (filter?.updatedSince) query.andWhere('w.updated_at > :since', { since: filter.updatedSince });
 
   const totalCount = await query.clone().getCount();
   if (page.after) {
