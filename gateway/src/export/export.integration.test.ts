@@ -176,6 +176,19 @@ describe('open data exports', () => {
     expect(lines.slice(1)).toHaveLength(4);
   });
 
+  it('pulls only the members changed since the last pull', async () => {
+    const lastPull = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+    await new Promise((r) => setTimeout(r, 1100));
+    const none = parseCsv(await (await get(`/export/v1/neighbourhoods/spijkerkwartier/members.csv?since=${lastPull}`)).text());
+    expect(none).toHaveLength(1);
+    const fenna = stableId('member:Fietsende Fenna');
+    const token = await platform.token(fenna, [{ role: 'resident', neighbourhood: spijkerkwartier }]);
+    const { body } = await platform.query<any>(`mutation { updateMyProfile(input: { displayName: "Fenna fietst" }) { __typename } }`, {}, { token });
+    expect(body.data!.updateMyProfile.__typename).toBe('UpdateMyProfileSuccess');
+    const [header, ...rows] = parseCsv(await (await get(`/export/v1/neighbourhoods/spijkerkwartier/members.csv?since=${lastPull}`)).text());
+    expect(rows.map((r) => [r[header.indexOf('id')], r[header.indexOf('displayName')]])).toEqual([[fenna, 'Fenna fietst']]);
+  });
+
   it('answers 304 when nothing changed', async () => {
     for (const path of ['ledger_entries.csv', 'members.jsonl', 'datapackage.json']) {
       const first = await get(`/export/v1/neighbourhoods/spijkerkwartier/${path}`);

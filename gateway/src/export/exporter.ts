@@ -122,7 +122,7 @@ export class Exporter {
     return found;
   }
 
-  private incrementalVariables(table: ExportTable, params: URLSearchParams): { variables: Record<string, unknown>; since: string | null } {
+  private incrementalVariables(table: ExportTable, params: URLSearchParams): { variables: Record<string, unknown> } {
     const known = new Set(['since', 'afterSequence']);
     for (const key of params.keys()) if (!known.has(key)) throw new ExportError(400, 'Bad Request', `Unknown parameter "${key}".`);
     const afterSequence = params.get('afterSequence');
@@ -132,7 +132,7 @@ export class Exporter {
       if (!/^\d{1,10}$/.test(afterSequence) || Number(afterSequence) > 2_147_483_647) {
         throw new ExportError(400, 'Bad Request', `afterSequence must be a whole number ≥ 0, got "${afterSequence}".`);
       }
-      return { variables: { afterSequence: Number(afterSequence) }, since: null };
+      return { variables: { afterSequence: Number(afterSequence) } };
     }
     if (since !== null) {
       if (table.incremental?.parameter !== 'since') throw new ExportError(400, 'Bad Request', `Table ${table.name} cannot be pulled incrementally by time${table.incremental ? '; use afterSequence=' : ''}.`);
@@ -140,9 +140,9 @@ export class Exporter {
       if (!parsed || Number.isNaN(parsed.getTime())) {
         throw new ExportError(400, 'Bad Request', `since must be an ISO 8601 UTC time such as 2026-01-31T00:00:00Z, got "${since}".`);
       }
-      return { variables: {}, since: parsed.toISOString() };
+      return { variables: { since: parsed.toISOString() } };
     }
-    return { variables: {}, since: null };
+    return { variables: {} };
   }
 
   private async exportTable(
@@ -156,8 +156,7 @@ export class Exporter {
     params: URLSearchParams,
   ): Promise<void> {
     const columns = this.columns.get(table.name)!;
-    const { variables, since } = this.incrementalVariables(table, params);
-    const sinceField = table.incremental?.parameter === 'since' ? table.incremental.field : null;
+    const { variables } = this.incrementalVariables(table, params);
     const anonymous = context.viewer.memberId === null;
 
     res.setHeader('content-type', CONTENT_TYPES[format]);
@@ -184,10 +183,6 @@ export class Exporter {
       yield headerLine(format, columns);
       for await (const nodes of pages()) {
         for (const node of nodes) {
-          if (since && sinceField) {
-            const changed = sinceField.reduce<unknown>((v, k) => (v as Record<string, unknown>)?.[k], node);
-            if (typeof changed !== 'string' || changed <= since) continue;
-          }
           for (const row of rowsOf(node, table, columns)) yield rowLine(format, columns, row);
         }
       }

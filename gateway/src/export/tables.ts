@@ -9,7 +9,7 @@ export interface ExportTable {
   name: string;
   title: string;
   description: string;
-  /** Variables: $neighbourhood: ID!, and for paged tables $first: Int!, $after: String (plus incremental ones). */
+  /** Variables: $neighbourhood: ID!; paged tables $first: Int!, $after: String; incremental ones $since: DateTime or $afterSequence: Int. */
   query: string;
   /** Path from `data` to the connection (paged) or to the list (unpaged). */
   connection: string[];
@@ -18,7 +18,7 @@ export interface ExportTable {
   /** Lists inside a node to expand into one row each, outermost first (dotted paths). */
   explode?: string[];
   /** How a nightly refresh asks for only what is new. */
-  incremental?: { parameter: 'afterSequence'; variable: 'afterSequence' } | { parameter: 'since'; field: string[] };
+  incremental?: { parameter: 'afterSequence' | 'since' };
   /** Columns that identify a row. */
   primaryKey: string[];
 }
@@ -30,45 +30,45 @@ export const EXPORT_TABLES: ExportTable[] = [
     name: 'members',
     title: 'Members',
     description: 'Members of the neighbourhood: public fields only (pseudonym, domain, join date).',
-    query: `query ($neighbourhood: ID!, $first: Int!, $after: String) { neighbourhood(id: $neighbourhood) { members(first: $first, after: $after) {
+    query: `query ($neighbourhood: ID!, $first: Int!, $after: String, $since: DateTime) { neighbourhood(id: $neighbourhood) { members(first: $first, after: $after, updatedSince: $since) {
       edges { node { id displayName kind domain joinedAt erased updatedAt } } pageInfo { hasNextPage endCursor } } } }`,
     connection: ['neighbourhood', 'members'],
-    incremental: { parameter: 'since', field: ['updatedAt'] },
+    incremental: { parameter: 'since' },
     primaryKey: ['id'],
   },
   {
     name: 'wishes',
     title: 'Wishes',
     description: 'Shared challenges and wishes, with their public support.',
-    query: `query ($neighbourhood: ID!, $first: Int!, $after: String) { neighbourhood(id: $neighbourhood) { wishes(first: $first, after: $after) {
+    query: `query ($neighbourhood: ID!, $first: Int!, $after: String, $since: DateTime) { neighbourhood(id: $neighbourhood) { wishes(first: $first, after: $after, filter: { updatedSince: $since }) {
       edges { node { id title description status supportCount createdAt updatedAt author { authorId: id } } } pageInfo { hasNextPage endCursor } } } }`,
     connection: ['neighbourhood', 'wishes'],
-    incremental: { parameter: 'since', field: ['updatedAt'] },
+    incremental: { parameter: 'since' },
     primaryKey: ['id'],
   },
   {
     name: 'poll_results',
     title: 'Poll results',
     description: 'Aggregated points per theme of every priority poll (never who gave what).',
-    query: `query ($neighbourhood: ID!, $first: Int!, $after: String) { neighbourhood(id: $neighbourhood) { polls(first: $first, after: $after) {
+    query: `query ($neighbourhood: ID!, $first: Int!, $after: String, $since: DateTime) { neighbourhood(id: $neighbourhood) { polls(first: $first, after: $after, updatedSince: $since) {
       edges { node { pollId: id title status pointsBudget participantCount updatedAt results { theme { themeId: id themeName: name } points } } }
       pageInfo { hasNextPage endCursor } } } }`,
     connection: ['neighbourhood', 'polls'],
     explode: ['results'],
-    incremental: { parameter: 'since', field: ['updatedAt'] },
+    incremental: { parameter: 'since' },
     primaryKey: ['pollId', 'theme_themeId'],
   },
   {
     name: 'projects',
     title: 'Projects',
     description: 'Projects with their finances from the books and their current SROI ratio.',
-    query: `query ($neighbourhood: ID!, $first: Int!, $after: String) { neighbourhood(id: $neighbourhood) { projects(first: $first, after: $after) {
+    query: `query ($neighbourhood: ID!, $first: Int!, $after: String, $since: DateTime) { neighbourhood(id: $neighbourhood) { projects(first: $first, after: $after, updatedSince: $since) {
       edges { node { id title status plannedStart plannedEnd createdAt updatedAt coordinator { coordinatorId: id }
         finances { ${money('spent')} ${money('received')} ${money('balance')} }
         sroi { presentValue inputs ratio } } }
       pageInfo { hasNextPage endCursor } } } }`,
     connection: ['neighbourhood', 'projects'],
-    incremental: { parameter: 'since', field: ['updatedAt'] },
+    incremental: { parameter: 'since' },
     primaryKey: ['id'],
   },
   {
@@ -86,13 +86,13 @@ export const EXPORT_TABLES: ExportTable[] = [
     name: 'bids',
     title: 'Right to Challenge bids',
     description: 'Right to Challenge bids: the task, the budgets and where each bid stands.',
-    query: `query ($neighbourhood: ID!, $first: Int!, $after: String) { neighbourhood(id: $neighbourhood) { rightToChallengeBids(first: $first, after: $after) {
+    query: `query ($neighbourhood: ID!, $first: Int!, $after: String, $since: DateTime) { neighbourhood(id: $neighbourhood) { rightToChallengeBids(first: $first, after: $after, updatedSince: $since) {
       edges { node { id task mode status budgetLine taakveld collectiveName supporterCount submittedAt createdAt updatedAt
         ${money('currentAnnualCost')} ${money('proposedAnnualBudget')} ${money('expectedAnnualSavings')}
         executingProject { executingProjectId: id } } }
       pageInfo { hasNextPage endCursor } } } }`,
     connection: ['neighbourhood', 'rightToChallengeBids'],
-    incremental: { parameter: 'since', field: ['updatedAt'] },
+    incremental: { parameter: 'since' },
     primaryKey: ['id'],
   },
   {
@@ -126,7 +126,7 @@ export const EXPORT_TABLES: ExportTable[] = [
         project { projectId: id } member { memberId: id } recordedBy { recordedById: id } reverses { reversesId: id } } }
       pageInfo { hasNextPage endCursor } } } }`,
     connection: ['neighbourhood', 'ledgerEntries'],
-    incremental: { parameter: 'afterSequence', variable: 'afterSequence' },
+    incremental: { parameter: 'afterSequence' },
     primaryKey: ['id'],
   },
   {
@@ -139,7 +139,7 @@ export const EXPORT_TABLES: ExportTable[] = [
       pageInfo { hasNextPage endCursor } } } }`,
     connection: ['neighbourhood', 'ledgerEntries'],
     explode: ['lines'],
-    incremental: { parameter: 'afterSequence', variable: 'afterSequence' },
+    incremental: { parameter: 'afterSequence' },
     primaryKey: ['entryId', 'position'],
   },
   {

@@ -16,6 +16,7 @@ import { byTypename } from './shared/results';
 import { Initial1764100000000 } from './migrations/1764100000000-initial';
 import { LifecycleAndBids1764200000000 } from './migrations/1764200000000-lifecycle-and-bids';
 import { TimelineOrder1764400000000 } from './migrations/1764400000000-timeline-order';
+import { SyncIndexes1764500000000 } from './migrations/1764500000000-sync-indexes';
 import { seedDemo } from './demo/demo.seed';
 
 const { Query: projectQueries, Mutation: projectMutations, ...projectTypes } = projectResolvers;
@@ -42,7 +43,7 @@ export const projects: SubgraphModule<Loaders> = {
   typeDefs: loadTypeDefs(join(__dirname, '..', 'schema.graphql')),
   resolvers: resolvers as SubgraphModule<Loaders>['resolvers'],
   entities: [ProjectEntity, ProjectWishEntity, ParticipantEntity, MilestoneEntity, ProjectEventEntity, LessonEntity, BidEntity, BidChallengerEntity, BidAssessmentEntity, BidEventEntity],
-  migrations: [Initial1764100000000, LifecycleAndBids1764200000000, TimelineOrder1764400000000],
+  migrations: [Initial1764100000000, LifecycleAndBids1764200000000, TimelineOrder1764400000000, SyncIndexes1764500000000],
   createLoaders,
   seedDemo,
 };

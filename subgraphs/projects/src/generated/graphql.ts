@@ -622,6 +622,7 @@ export type NeighbourhoodProjectsArgs = {
   plannedUntil?: InputMaybe<Scalars['Date']['input']>;
   status?: InputMaybe<ProjectStatus>;
   theme?: InputMaybe<Scalars['ID']['input']>;
+  updatedSince?: InputMaybe<Scalars['DateTime']['input']>;
 };
 
 
@@ -630,6 +631,7 @@ export type NeighbourhoodRightToChallengeBidsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   status?: InputMaybe<BidStatus>;
+  updatedSince?: InputMaybe<Scalars['DateTime']['input']>;
 };
 
 /** A wish that originates a project, with the neighbourhood the client read for it from the graph (`wish(id) { neighbourhood { id } }`). */

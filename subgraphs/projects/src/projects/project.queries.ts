@@ -10,6 +10,7 @@ export interface ProjectFilter extends PageArgs {
   theme?: string | null;
   plannedFrom?: string | null;
   plannedUntil?: string | null;
+  updatedSince?: string | null;
 }
 
 /** Newest first, ties by id: the keyset the (neighbourhood_id, created_at, id) indexes serve. */
@@ -33,6 +34,7 @@ export function neighbourhoodProjects(db: DataSource, neighbourhoodId: string, a
   }
   if (args.plannedFrom) query.andWhere('(p.planned_end IS NULL OR p.planned_end >= :from::date)', { from: args.plannedFrom });
   if (args.plannedUntil) query.andWhere('p.planned_start <= :until::date', { until: args.plannedUntil });
+  if (args.updatedSince) query.andWhere('p.updated_at > :since', { since: args.updatedSince });
   return page(query, args);
 }
 
