@@ -1,4 +1,4 @@
 import type { SubgraphContext } from '@dbwe/platform';
-import type { createLoaders } from './loaders';
+import type { Loaders } from './loaders';
 
-export type Context = SubgraphContext<ReturnType<typeof createLoaders>>;
+export type Context = SubgraphContext<Loaders>;

@@ -3,18 +3,40 @@ import { In } from 'typeorm';
 import DataLoader from 'dataloader';
 import { listLoader, rowLoader } from '@dbwe/platform';
 import { AccountEntity } from './accounts/account.entity';
+import { balancesAsOf } from './accounts/balances';
+import { BudgetEntity, BudgetRevisionEntity, type BudgetView } from './budgets/budget.entity';
+import { ChainEntity } from './entries/chain.entity';
 import { EntryEntity } from './entries/entry.entity';
 import { LineEntity } from './entries/line.entity';
 
+/** A project's totals from the books, in minor units. */
+export interface ProjectTotals {
+  spentEur: bigint;
+  receivedEur: bigint;
+  hours: bigint;
+}
+
+interface DateRangeKey {
+  id: string;
+  from: string | null;
+  to: string | null;
+}
+
+const rangeKey = (key: DateRangeKey) => `${key.id}|${key.from ?? ''}|${key.to ?? ''}`;
+
+/** Loaders for one request; never shared between requests. */
 export function createLoaders(db: DataSource) {
   return {
-    account: rowLoader(
-      (ids: readonly string[]) => db.getRepository(AccountEntity).findBy({ id: In([...ids]) }),
-      (row) => row.id,
+    account: rowLoader((ids: readonly string[]) => db.getRepository(AccountEntity).findBy({ id: In([...ids]) }), (row) => row.id),
+    entry: rowLoader((ids: readonly string[]) => db.getRepository(EntryEntity).findBy({ id: In([...ids]) }), (row) => row.id),
+    /** The reversal of each entry, if it has one. */
+    reversalOf: rowLoader(
+      (ids: readonly string[]) => db.getRepository(EntryEntity).findBy({ reversesId: In([...ids]) }),
+      (row) => row.reversesId as string,
     ),
-    entry: rowLoader(
-      (ids: readonly string[]) => db.getRepository(EntryEntity).findBy({ id: In([...ids]) }),
-      (row) => row.id,
+    chain: rowLoader(
+      (ids: readonly string[]) => db.getRepository(ChainEntity).findBy({ neighbourhoodId: In([...ids]) }),
+      (row) => row.neighbourhoodId,
     ),
     accountsByNeighbourhood: listLoader(
       (ids: readonly string[]) =>
@@ -26,19 +48,87 @@ export function createLoaders(db: DataSource) {
         db.getRepository(LineEntity).find({ where: { entryId: In([...ids]) }, order: { position: 'ASC' } }),
       (row) => row.entryId,
     ),
-    /** Net euros booked on expense accounts by entries of each project. */
-    projectSpent: new DataLoader<string, bigint>(async (projectIds) => {
-      const rows: { project_id: string; spent: string }[] = await db.query(
-        `SELECT e.project_id, sum(l.amount_minor)::text AS spent
-           FROM ledger.entry e
-           JOIN ledger.line l ON l.entry_id = e.id
-           JOIN ledger.account a ON a.id = l.account_id
-          WHERE e.project_id = ANY($1::uuid[]) AND a.type = 'EXPENSE' AND l.unit = 'EUR'
-          GROUP BY e.project_id`,
+    balanceAsOf: new DataLoader<{ accountId: string; asOf: string }, bigint, string>((keys) => balancesAsOf(db, keys), {
+      cacheKeyFn: (key) => `${key.accountId}|${key.asOf}`,
+    }),
+    /** Spent and received euros and hours spent per project, from the per-day project totals. */
+    projectTotals: new DataLoader<string, ProjectTotals>(async (projectIds) => {
+      const rows: { project_id: string; type: string; unit: string; total: string }[] = await db.query(
+        `SELECT d.project_id, a.type, a.unit, sum(d.net_minor)::text AS total
+           FROM ledger.project_day d JOIN ledger.account a ON a.id = d.account_id
+          WHERE d.project_id = ANY($1::uuid[]) AND a.type IN ('EXPENSE', 'INCOME')
+          GROUP BY d.project_id, a.type, a.unit`,
         [projectIds],
       );
-      const spent = new Map(rows.map((r) => [r.project_id, BigInt(r.spent)]));
-      return projectIds.map((id) => spent.get(id) ?? 0n);
+      const totals = new Map(projectIds.map((id) => [id, { spentEur: 0n, receivedEur: 0n, hours: 0n }]));
+      for (const row of rows) {
+        const t = totals.get(row.project_id)!;
+        const total = BigInt(row.total);
+        if (row.type === 'EXPENSE' && row.unit === 'EUR') t.spentEur = total;
+        if (row.type === 'EXPENSE' && row.unit === 'HOUR') t.hours = total;
+        // Income is credited, so its lines sum to a negative amount.
+        if (row.type === 'INCOME' && row.unit === 'EUR') t.receivedEur = -total;
+      }
+      return projectIds.map((id) => totals.get(id)!);
     }),
+    budgetsByProject: listLoader(
+      async (projectIds: readonly string[]): Promise<BudgetView[]> => {
+        const budgets = await db.getRepository(BudgetEntity).find({
+          where: { projectId: In([...projectIds]) },
+          order: { periodStart: 'ASC', unit: 'ASC' },
+        });
+        if (budgets.length === 0) return [];
+        const current: BudgetRevisionEntity[] = await db
+          .getRepository(BudgetRevisionEntity)
+          .createQueryBuilder('r')
+          .distinctOn(['r.budget_id'])
+          .where('r.budget_id IN (:...ids)', { ids: budgets.map((b) => b.id) })
+          .orderBy('r.budget_id')
+          .addOrderBy('r.revision', 'DESC')
+          .getMany();
+        const byBudget = new Map(current.map((r) => [r.budgetId, r]));
+        return budgets.map((b) => ({ ...b, current: byBudget.get(b.id)! }));
+      },
+      (row) => row.projectId,
+    ),
+    revisionsByBudget: listLoader(
+      (ids: readonly string[]) =>
+        db.getRepository(BudgetRevisionEntity).find({ where: { budgetId: In([...ids]) }, order: { revision: 'ASC' } }),
+      (row) => row.budgetId,
+    ),
+    /** Net spending in each budget's unit booked in its period, on the project's expense accounts. */
+    budgetActual: new DataLoader<string, bigint>(async (budgetIds) => {
+      const rows: { id: string; actual: string }[] = await db.query(
+        `SELECT b.id,
+                (SELECT coalesce(sum(d.net_minor), 0) FROM ledger.project_day d JOIN ledger.account a ON a.id = d.account_id
+                  WHERE d.project_id = b.project_id AND d.day BETWEEN b.period_start AND b.period_end
+                    AND a.type = 'EXPENSE' AND a.unit = b.unit)::text AS actual
+           FROM ledger.budget b WHERE b.id = ANY($1::uuid[])`,
+        [budgetIds],
+      );
+      const actual = new Map(rows.map((r) => [r.id, BigInt(r.actual)]));
+      return budgetIds.map((id) => actual.get(id) ?? 0n);
+    }),
+    /** Hours on expense accounts in entries about each member, booked in the range. */
+    volunteerHours: new DataLoader<DateRangeKey, bigint, string>(
+      async (keys) => {
+        const rows: { key: string; total: string }[] = await db.query(
+          `SELECT k.key, (SELECT coalesce(sum(l.amount_minor), 0)
+                            FROM ledger.entry e
+                            JOIN ledger.line l ON l.entry_id = e.id
+                            JOIN ledger.account a ON a.id = l.account_id
+                           WHERE e.member_id = k.member_id AND a.type = 'EXPENSE' AND l.unit = 'HOUR'
+                             AND (k.from_day IS NULL OR e.booking_date >= k.from_day)
+                             AND (k.to_day IS NULL OR e.booking_date <= k.to_day))::text AS total
+             FROM unnest($1::text[], $2::uuid[], $3::date[], $4::date[]) AS k(key, member_id, from_day, to_day)`,
+          [keys.map(rangeKey), keys.map((k) => k.id), keys.map((k) => k.from), keys.map((k) => k.to)],
+        );
+        const totals = new Map(rows.map((r) => [r.key, BigInt(r.total)]));
+        return keys.map((k) => totals.get(rangeKey(k)) ?? 0n);
+      },
+      { cacheKeyFn: rangeKey },
+    ),
   };
 }
+
+export type Loaders = ReturnType<typeof createLoaders>;

@@ -6,3 +6,7 @@ export interface ProjectRef {
 export interface NeighbourhoodRef {
   id: string;
 }
+
+export interface MemberRef {
+  id: string;
+}

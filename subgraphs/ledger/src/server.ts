@@ -1,37 +1,48 @@
 import { join } from 'node:path';
 import { loadTypeDefs, scalarResolvers, type SubgraphModule } from '@dbwe/platform';
 import type { Resolvers } from './generated/graphql';
-import { createLoaders } from './loaders';
+import { createLoaders, type Loaders } from './loaders';
 import { AccountEntity } from './accounts/account.entity';
+import { BudgetEntity, BudgetRevisionEntity } from './budgets/budget.entity';
 import { ChainEntity } from './entries/chain.entity';
 import { EntryEntity } from './entries/entry.entity';
 import { LineEntity } from './entries/line.entity';
 import { accountResolvers } from './accounts/account.resolvers';
+import { budgetResolvers } from './budgets/budget.resolvers';
 import { entryResolvers } from './entries/entry.resolvers';
+import { memberResolvers } from './members/member.resolvers';
+import { neighbourhoodResolvers } from './neighbourhoods/neighbourhood.resolvers';
 import { projectResolvers } from './projects/project.resolvers';
 import { Initial1764100000000 } from './migrations/1764100000000-initial';
+import { Books1764200000000 } from './migrations/1764200000000-books';
 import { seedDemo } from './demo/demo.seed';
 
 const resolvers: Resolvers = {
   ...scalarResolvers,
-  Query: { ...entryResolvers.Query },
+  Query: { ...entryResolvers.Query, ...accountResolvers.Query },
+  Mutation: { ...accountResolvers.Mutation, ...entryResolvers.Mutation, ...budgetResolvers.Mutation },
   Account: accountResolvers.Account,
-  Neighbourhood: accountResolvers.Neighbourhood,
   LedgerEntry: entryResolvers.LedgerEntry,
+  LedgerEntryConnection: entryResolvers.LedgerEntryConnection,
   LedgerLine: entryResolvers.LedgerLine,
+  Counterparty: entryResolvers.Counterparty,
   Money: entryResolvers.Money,
+  Neighbourhood: neighbourhoodResolvers.Neighbourhood,
+  Member: memberResolvers.Member,
   Project: projectResolvers.Project,
   ProjectFinances: projectResolvers.ProjectFinances,
+  ProjectBudget: budgetResolvers.ProjectBudget,
+  BudgetRevision: budgetResolvers.BudgetRevision,
 };
 
 /** The ledger subgraph: the neighbourhoods' double-entry books. */
-export const ledger: SubgraphModule<ReturnType<typeof createLoaders>> = {
+export const ledger: SubgraphModule<Loaders> = {
   name: 'ledger',
   defaultPort: 4103,
   typeDefs: loadTypeDefs(join(__dirname, '..', 'schema.graphql')),
-  resolvers: resolvers as SubgraphModule<ReturnType<typeof createLoaders>>['resolvers'],
-  entities: [AccountEntity, ChainEntity, EntryEntity, LineEntity],
-  migrations: [Initial1764100000000],
+  resolvers: resolvers as SubgraphModule<Loaders>['resolvers'],
+  entities: [AccountEntity, ChainEntity, EntryEntity, LineEntity, BudgetEntity, BudgetRevisionEntity],
+  migrations: [Initial1764100000000, Books1764200000000],
   createLoaders,
   seedDemo,
 };

@@ -1,14 +1,38 @@
+import { requireRole } from '@dbwe/platform';
 import type { Resolvers } from '../generated/graphql';
+import { isUuid, neighbourhoodIdOf } from '../ids';
+import { findEntries } from '../entries/entry-query';
+import { oneOf } from '../ledger-errors';
+import { createAccount } from './account-service';
+import { openBooks } from './default-chart';
+
+const CREATE_ACCOUNT_FAILURES = ['BooksNotOpen', 'InvalidLedgerInput', 'AccountCodeTaken', 'ProjectInOtherNeighbourhood'] as const;
 
 export const accountResolvers: Resolvers = {
+  Query: {
+    ledgerAccount: (_parent, { id }, { loaders }) => (isUuid(id) ? loaders.account.load(id.toLowerCase()) : null),
+  },
+  Mutation: {
+    async openBooks(_parent, { neighbourhoodId }, { viewer, db }) {
+      requireRole(viewer, ['steward'], neighbourhoodId, 'open the books');
+      const id = neighbourhoodIdOf(neighbourhoodId);
+      const openedNow = await db.transaction((tx) => openBooks(tx, id));
+      return { neighbourhood: { id }, openedNow };
+    },
+    async createAccount(_parent, { input }, { viewer, db }) {
+      requireRole(viewer, ['steward'], input.neighbourhoodId, 'add accounts to the books');
+      const outcome = await createAccount(db, { ...input, neighbourhoodId: neighbourhoodIdOf(input.neighbourhoodId) });
+      return outcome.ok ? { __typename: 'CreateAccountSuccess', account: outcome.value } : oneOf(outcome.failure, CREATE_ACCOUNT_FAILURES);
+    },
+  },
   Account: {
-    __resolveReference: (ref, { loaders }) => loaders.account.load(ref.id),
+    __resolveReference: (ref, { loaders }) => (isUuid(ref.id) ? loaders.account.load(ref.id.toLowerCase()) : null),
     neighbourhood: (a) => ({ id: a.neighbourhoodId }),
     project: (a) => (a.projectId ? { id: a.projectId } : null),
-    balance: (a) => ({ minor: BigInt(a.balanceMinor), unit: a.unit }),
-  },
-  Neighbourhood: {
-    __resolveReference: (ref) => ({ id: ref.id }),
-    accounts: (n, _args, { loaders }) => loaders.accountsByNeighbourhood.load(n.id),
+    async balance(a, { asOf }, { loaders }) {
+      const minor = asOf ? await loaders.balanceAsOf.load({ accountId: a.id, asOf }) : BigInt(a.balanceMinor);
+      return { minor, unit: a.unit };
+    },
+    entries: (a, args, { db }) => findEntries(db, { neighbourhoodId: a.neighbourhoodId, accountId: a.id }, args),
   },
 };

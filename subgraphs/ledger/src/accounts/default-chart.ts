@@ -31,9 +31,12 @@ export const DEFAULT_CHART: ChartLine[] = [
 
 export const defaultAccountId = (neighbourhoodId: string, code: string) => stableId(`account:${neighbourhoodId}:${code}`);
 
-/** Opens a neighbourhood's books: its chain and the default chart of accounts. Idempotent. */
-export async function openBooks(tx: EntityManager, neighbourhoodId: string, at = new Date()): Promise<void> {
-  await openChain(tx, neighbourhoodId);
+/**
+ * Opens a neighbourhood's books: its chain and the default chart of accounts.
+ * Idempotent; returns false when the books were open already.
+ */
+export async function openBooks(tx: EntityManager, neighbourhoodId: string, at = new Date()): Promise<boolean> {
+  const openedNow = await openChain(tx, neighbourhoodId);
   await tx
     .createQueryBuilder()
     .insert()
@@ -55,4 +58,5 @@ export async function openBooks(tx: EntityManager, neighbourhoodId: string, at =
     )
     .orIgnore()
     .execute();
+  return openedNow;
 }

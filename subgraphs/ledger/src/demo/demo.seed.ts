@@ -1,12 +1,25 @@
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { stableId } from '@dbwe/platform';
 import { defaultAccountId, openBooks } from '../accounts/default-chart';
+import { BudgetEntity, BudgetRevisionEntity } from '../budgets/budget.entity';
 import { ChainEntity } from '../entries/chain.entity';
-import { appendEntry, type DraftLine } from '../entries/posting';
+import type { MemberDomain } from '../entries/line.entity';
+import { appendEntry, lockChain, type DraftLine } from '../entries/posting';
 
 const nb = (slug: string) => stableId(`neighbourhood:${slug}`);
 const project = (key: string) => stableId(`project:${key}`);
 const member = (displayName: string) => stableId(`member:${displayName}`);
+
+/** Counterparties that are members of the Spijkerkwartier, with their domain (as in the community demo data). */
+const memberDomains: Record<string, MemberDomain> = {
+  'Bakkerij De Spijker': 'ENTREPRENEUR',
+  'Fietsenmaker Okke': 'ENTREPRENEUR',
+  'Hovenier Groen & Co': 'ENTREPRENEUR',
+  'Koffiebar Het Hoekje': 'ENTREPRENEUR',
+  'Muzikale Mo': 'CITIZEN',
+  'Basisschool De Wijkwijzer': 'EDUCATION_SCIENCE',
+  'Gemeente Arnhem – Openbare Ruimte': 'GOVERNMENT',
+};
 
 type DemoEntry = {
   date: string;
@@ -14,28 +27,60 @@ type DemoEntry = {
   project?: string;
   member?: string;
   evidence?: string;
-  /** [account code, signed amount in minor units, counterparty member] */
+  /** The description of the entry this one reverses. */
+  reverses?: string;
+  /** When it was recorded, if not at four in the afternoon of the booking date. */
+  recordedAt?: string;
+  /** [account code, signed amount in minor units, counterparty: a member's display name or an outside party's name] */
   lines: [string, bigint, string?][];
 };
 
-/** A year of Spijkerkwartier books, in cents and hundredths of an hour. */
+/**
+ * A year of Spijkerkwartier books, in cents and hundredths of an hour, in the
+ * order the treasurer recorded them: the municipal neighbourhood budget,
+ * project spending mostly at local entrepreneurs, the Right to Challenge
+ * budget for the Lindenplein greenery, volunteer hours, and one double
+ * booking corrected by a reversal.
+ */
 const spijkerkwartierBooks: DemoEntry[] = [
   { date: '2025-01-15', description: 'Wijkbudget 2025 ontvangen van de gemeente Arnhem', lines: [['1000', 2_500_000n], ['8000', -2_500_000n]] },
   { date: '2025-02-03', description: 'Bijdragen ondernemers Spijkerkwartier voor de buurtkeuken', project: 'neighbourhood-kitchen', lines: [['1000', 75_000n], ['8200', -75_000n]] },
   { date: '2025-02-20', description: 'Inkoop kookgerei buurtkeuken bij Bakkerij De Spijker', project: 'neighbourhood-kitchen', evidence: 'https://example.nl/bonnen/2025-0007.pdf', lines: [['4200', 48_650n, 'Bakkerij De Spijker'], ['1000', -48_650n]] },
   { date: '2025-03-10', description: 'Repair Café: gereedschap en onderdelen bij Fietsenmaker Okke', project: 'repair-cafe', evidence: 'https://example.nl/bonnen/2025-0012.pdf', lines: [['4000', 31_240n, 'Fietsenmaker Okke'], ['1000', -31_240n]] },
-  { date: '2025-03-31', description: 'Vrijwilligersuren Repair Café, eerste kwartaal', project: 'repair-cafe', lines: [['9100', 9_600n], ['9800', -9_600n]] },
+  { date: '2025-03-31', description: 'Bankkosten eerste kwartaal', lines: [['4900', 3_750n, 'Triodos Bank'], ['1000', -3_750n]] },
+  { date: '2025-03-31', description: 'Vrijwilligersuren Repair Café, eerste kwartaal', project: 'repair-cafe', member: 'Klusser Kees', lines: [['9100', 9_600n], ['9800', -9_600n]] },
   { date: '2025-04-01', description: 'Budget Right to Challenge groenonderhoud Lindenplein, eerste halfjaar', project: 'park-greenery', lines: [['1000', 1_850_000n], ['8100', -1_850_000n]] },
   { date: '2025-04-14', description: 'Plantgoed en mulch voor het Lindenplein bij Hovenier Groen & Co', project: 'park-greenery', evidence: 'https://example.nl/bonnen/2025-0021.pdf', lines: [['4100', 412_500n, 'Hovenier Groen & Co'], ['1000', -412_500n]] },
   { date: '2025-04-15', description: 'Plantgoed Lindenplein (dubbel geboekt)', project: 'park-greenery', lines: [['4100', 412_500n], ['1000', -412_500n]] },
-  { date: '2025-05-20', description: 'Huur aanhanger groenafval', project: 'park-greenery', evidence: 'https://example.nl/bonnen/2025-0030.pdf', lines: [['4100', 18_900n], ['1000', -18_900n]] },
-  { date: '2025-06-30', description: 'Vrijwilligersuren groenonderhoud Lindenplein, tweede kwartaal', project: 'park-greenery', lines: [['9100', 32_450n], ['9800', -32_450n]] },
+  // The treasurer spotted the double booking a week later and reversed it, as the books require.
+  { date: '2025-04-22', description: 'Correctie: plantgoed Lindenplein was dubbel geboekt', project: 'park-greenery', reverses: 'Plantgoed Lindenplein (dubbel geboekt)', recordedAt: '2025-04-22T10:00:00Z', lines: [['4100', -412_500n], ['1000', 412_500n]] },
+  { date: '2025-05-20', description: 'Huur aanhanger groenafval', project: 'park-greenery', evidence: 'https://example.nl/bonnen/2025-0030.pdf', lines: [['4100', 18_900n, 'Aanhangerverhuur Veluwe'], ['1000', -18_900n]] },
+  { date: '2025-06-12', description: 'Bijdragen bewoners voor het zomerfeest', lines: [['1000', 32_000n], ['8200', -32_000n]] },
+  { date: '2025-06-21', description: 'Zomerfeest: muziek door Muzikale Mo', lines: [['4200', 15_000n, 'Muzikale Mo'], ['1000', -15_000n]] },
+  { date: '2025-06-21', description: 'Zomerfeest: zaalhuur buurthuis van de gemeente', lines: [['4200', 6_000n, 'Gemeente Arnhem – Openbare Ruimte'], ['1000', -6_000n]] },
+  { date: '2025-06-30', description: 'Vrijwilligersuren groenonderhoud Lindenplein, tweede kwartaal', project: 'park-greenery', member: 'Tuinman Teun', lines: [['9100', 32_450n], ['9800', -32_450n]] },
   { date: '2025-07-08', description: 'Zonnepanelen-informatieavond: zaalhuur Koffiebar Het Hoekje', project: 'solar-roofs', evidence: 'https://example.nl/bonnen/2025-0041.pdf', lines: [['4200', 17_500n, 'Koffiebar Het Hoekje'], ['1000', -17_500n]] },
   { date: '2025-09-01', description: 'Onderzoeksbegeleiding SROI door Hogeschool (in natura, uren)', project: 'park-greenery', member: 'Hogeschool Lector Lisa', lines: [['9100', 2_400n], ['9800', -2_400n]] },
+  { date: '2025-09-15', description: 'Lesmateriaal voor de wijkgeschiedenis-workshop van Basisschool De Wijkwijzer', lines: [['4200', 8_500n, 'Basisschool De Wijkwijzer'], ['1000', -8_500n]] },
+  { date: '2025-09-30', description: 'Vrijwilligersuren groenonderhoud Lindenplein, derde kwartaal', project: 'park-greenery', member: 'Groene Gerda', lines: [['9100', 2_850n], ['9800', -2_850n]] },
   { date: '2025-10-01', description: 'Budget Right to Challenge groenonderhoud Lindenplein, tweede halfjaar', project: 'park-greenery', lines: [['1000', 1_850_000n], ['8100', -1_850_000n]] },
   { date: '2025-10-15', description: 'Maaiwerk en snoeiwerk najaar door Hovenier Groen & Co', project: 'park-greenery', evidence: 'https://example.nl/bonnen/2025-0058.pdf', lines: [['4100', 925_000n, 'Hovenier Groen & Co'], ['1000', -925_000n]] },
-  { date: '2025-11-28', description: 'Buurtmaaltijden november: boodschappen', project: 'neighbourhood-kitchen', evidence: 'https://example.nl/bonnen/2025-0066.pdf', lines: [['4200', 26_480n], ['1000', -26_480n]] },
-  { date: '2025-12-31', description: 'Vrijwilligersuren buurtkeuken 2025', project: 'neighbourhood-kitchen', lines: [['9100', 41_000n], ['9800', -41_000n]] },
+  { date: '2025-11-28', description: 'Buurtmaaltijden november: boodschappen', project: 'neighbourhood-kitchen', evidence: 'https://example.nl/bonnen/2025-0066.pdf', lines: [['4200', 26_480n, 'Supermarkt buiten de wijk'], ['1000', -26_480n]] },
+  { date: '2025-12-15', description: 'Verzekering vrijwilligers 2025', lines: [['4900', 24_000n, 'Verzekeraar Gelderland'], ['1000', -24_000n]] },
+  { date: '2025-12-31', description: 'Vrijwilligersuren buurtkeuken 2025', project: 'neighbourhood-kitchen', member: 'Buurtkok Bram', lines: [['9100', 41_000n], ['9800', -41_000n]] },
+];
+
+type DemoBudget = [project: string, unit: 'EUR' | 'HOUR', start: string, end: string, revisions: [minor: bigint, reason: string, recordedAt: string][]];
+
+const spijkerkwartierBudgets: DemoBudget[] = [
+  ['park-greenery', 'EUR', '2025-04-01', '2026-03-31', [
+    [3_500_000n, 'Begroting uitdaagrecht groenonderhoud Lindenplein, eerste contractjaar', '2025-03-20T19:30:00Z'],
+    [3_700_000n, 'Gemeente kent 18 500 euro per halfjaar toe; begroting bijgesteld', '2025-09-25T19:30:00Z'],
+  ]],
+  ['park-greenery', 'HOUR', '2025-04-01', '2026-03-31', [[60_000n, 'Toegezegde vrijwilligersuren groenploeg', '2025-03-20T19:30:00Z']]],
+  ['neighbourhood-kitchen', 'EUR', '2025-02-01', '2025-12-31', [[100_000n, 'Begroting buurtkeuken 2025', '2025-01-25T19:30:00Z']]],
+  ['repair-cafe', 'EUR', '2025-03-01', '2025-12-31', [[50_000n, 'Begroting Repair Café 2025', '2025-02-20T19:30:00Z']]],
+  ['solar-roofs', 'EUR', '2026-03-01', '2026-12-31', [[200_000n, 'Voorlopige begroting collectieve inkoop', '2025-06-20T19:30:00Z']]],
 ];
 
 export async function seedDemo(db: DataSource): Promise<void> {
@@ -46,42 +91,65 @@ export async function seedDemo(db: DataSource): Promise<void> {
     const opened = new Date('2025-01-06T09:00:00Z');
     await openBooks(tx, spijkerkwartier, opened);
     await openBooks(tx, nb('klarendal'), opened);
+    await bookYear(tx, spijkerkwartier);
+    await setBudgets(tx, spijkerkwartier);
+  });
+}
 
-    const account = (code: string) => defaultAccountId(spijkerkwartier, code);
-    let duplicateId: string | null = null;
-    for (const [index, e] of spijkerkwartierBooks.entries()) {
-      const lines: DraftLine[] = e.lines.map(([code, minor, counterparty]) => ({
-        accountId: account(code),
+async function bookYear(tx: EntityManager, neighbourhoodId: string): Promise<void> {
+  const chain = await lockChain(tx, neighbourhoodId);
+  if (!chain) throw new Error('the demo books were just opened, so their chain exists');
+  const idOf = new Map<string, string>();
+  for (const [index, e] of spijkerkwartierBooks.entries()) {
+    const lines: DraftLine[] = e.lines.map(([code, minor, counterparty]) => {
+      const domain = counterparty ? memberDomains[counterparty] : undefined;
+      return {
+        accountId: defaultAccountId(neighbourhoodId, code),
         unit: code.startsWith('9') ? 'HOUR' : 'EUR',
         minor,
-        counterpartyMemberId: counterparty ? member(counterparty) : null,
-      }));
-      const entry = await appendEntry(tx, {
-        neighbourhoodId: spijkerkwartier,
-        bookingDate: e.date,
-        description: e.description,
-        lines,
-        projectId: e.project ? project(e.project) : null,
-        memberId: e.member ? member(e.member) : null,
-        evidenceUrl: e.evidence ?? null,
-        recordedBy: member('Penningmeester Pieter'),
-        recordedAt: new Date(`${e.date}T16:00:00Z`),
-        idempotencyKey: `demo-${index + 1}`,
-      });
-      if (e.description.includes('dubbel geboekt')) duplicateId = entry.id;
-    }
-    // The treasurer spotted the double booking and reversed it, as the books require.
-    const duplicate = spijkerkwartierBooks.find((e) => e.description.includes('dubbel geboekt'))!;
-    await appendEntry(tx, {
-      neighbourhoodId: spijkerkwartier,
-      bookingDate: '2025-04-22',
-      description: 'Correctie: plantgoed Lindenplein was dubbel geboekt',
-      lines: duplicate.lines.map(([code, minor]) => ({ accountId: account(code), unit: 'EUR', minor: -minor })),
-      projectId: project('park-greenery'),
-      reversesId: duplicateId,
-      recordedBy: member('Penningmeester Pieter'),
-      recordedAt: new Date('2025-04-22T10:00:00Z'),
-      idempotencyKey: 'demo-reversal-1',
+        counterpartyMemberId: domain ? member(counterparty!) : null,
+        counterpartyDomain: domain ?? null,
+        counterpartyName: counterparty && !domain ? counterparty : null,
+      };
     });
-  });
+    const entry = await appendEntry(tx, chain, {
+      neighbourhoodId,
+      bookingDate: e.date,
+      description: e.description,
+      lines,
+      projectId: e.project ? project(e.project) : null,
+      memberId: e.member ? member(e.member) : null,
+      evidenceUrl: e.evidence ?? null,
+      reversesId: e.reverses ? idOf.get(e.reverses) : null,
+      recordedBy: member('Penningmeester Pieter'),
+      recordedAt: new Date(e.recordedAt ?? `${e.date}T16:00:00Z`),
+      idempotencyKey: `demo-${index + 1}`,
+    });
+    idOf.set(e.description, entry.id);
+  }
+}
+
+async function setBudgets(tx: EntityManager, neighbourhoodId: string): Promise<void> {
+  for (const [key, unit, start, end, revisions] of spijkerkwartierBudgets) {
+    const budgetId = stableId(`budget:${key}:${unit}:${start}`);
+    await tx.getRepository(BudgetEntity).insert({
+      id: budgetId,
+      neighbourhoodId,
+      projectId: project(key),
+      unit,
+      periodStart: start,
+      periodEnd: end,
+      createdAt: new Date(revisions[0][2]),
+    });
+    for (const [index, [minor, reason, at]] of revisions.entries()) {
+      await tx.getRepository(BudgetRevisionEntity).insert({
+        budgetId,
+        revision: index + 1,
+        amountMinor: minor.toString(),
+        reason,
+        recordedBy: member('Penningmeester Pieter'),
+        recordedAt: new Date(at),
+      });
+    }
+  }
 }

@@ -22,6 +22,12 @@ export class LineEntity {
   @Column({ name: 'counterparty_member_id', type: 'uuid', nullable: true })
   counterpartyMemberId!: string | null;
 
+  /** The counterparty member's domain as the steward stated it when posting. */
+  @Column({ name: 'counterparty_domain', type: 'text', nullable: true })
+  counterpartyDomain!: MemberDomain | null;
+
   @Column({ name: 'counterparty_name', type: 'text', nullable: true })
   counterpartyName!: string | null;
 }
+
+export type MemberDomain = 'CITIZEN' | 'GOVERNMENT' | 'ENTREPRENEUR' | 'EDUCATION_SCIENCE';

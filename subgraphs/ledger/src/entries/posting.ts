@@ -3,14 +3,15 @@ import type { EntityManager } from 'typeorm';
 import type { Unit } from '../money/money';
 import { ChainEntity } from './chain.entity';
 import { EntryEntity } from './entry.entity';
-import { LineEntity } from './line.entity';
-import { GENESIS_HASH, entryHash } from './entry-hash';
+import { LineEntity, type MemberDomain } from './line.entity';
+import { GENESIS_HASH, entryHash, type HashableEntry } from './entry-hash';
 
 export interface DraftLine {
   accountId: string;
   unit: Unit;
   minor: bigint;
   counterpartyMemberId?: string | null;
+  counterpartyDomain?: MemberDomain | null;
   counterpartyName?: string | null;
 }
 
@@ -30,39 +31,66 @@ export interface DraftEntry {
   recordedAt?: Date;
 }
 
-/** Opens a neighbourhood's books: an empty chain. Idempotent. */
-export async function openChain(tx: EntityManager, neighbourhoodId: string): Promise<void> {
-  await tx
-    .createQueryBuilder()
-    .insert()
-    .into(ChainEntity)
-    .values({ neighbourhoodId, lastSequence: 0, lastHash: GENESIS_HASH })
-    .orIgnore()
-    .execute();
+/** Opens a neighbourhood's books: an empty chain. Returns false when it was open already. */
+export async function openChain(tx: EntityManager, neighbourhoodId: string): Promise<boolean> {
+  const inserted: unknown[] = await tx.query(
+    `INSERT INTO ledger.chain (neighbourhood_id, last_sequence, last_hash) VALUES ($1, 0, $2)
+     ON CONFLICT DO NOTHING RETURNING neighbourhood_id`,
+    [neighbourhoodId, GENESIS_HASH],
+  );
+  return inserted.length > 0;
+}
+
+/** Locks a neighbourhood's chain head for the rest of the transaction; null when its books are not open. */
+export function lockChain(tx: EntityManager, neighbourhoodId: string): Promise<ChainEntity | null> {
+  return tx
+    .getRepository(ChainEntity)
+    .createQueryBuilder('c')
+    .setLock('pessimistic_write')
+    .where('c.neighbourhood_id = :id', { id: neighbourhoodId })
+    .getOne();
+}
+
+/** The facts of a stored entry the hash covers (docs/ledger-hash.md). */
+export function hashable(entry: EntryEntity, lines: LineEntity[]): HashableEntry {
+  return {
+    id: entry.id,
+    neighbourhoodId: entry.neighbourhoodId,
+    sequence: entry.sequence,
+    bookingDate: entry.bookingDate,
+    recordedAt: entry.recordedAt.toISOString(),
+    description: entry.description,
+    projectId: entry.projectId,
+    memberId: entry.memberId,
+    evidenceUrl: entry.evidenceUrl,
+    recordedBy: entry.recordedBy,
+    reversesId: entry.reversesId,
+    lines: lines.map((l) => ({
+      accountId: l.accountId,
+      unit: l.unit,
+      minorUnits: BigInt(l.amountMinor).toString(),
+      counterpartyMemberId: l.counterpartyMemberId,
+      counterpartyDomain: l.counterpartyDomain,
+      counterpartyName: l.counterpartyName,
+    })),
+  };
 }
 
 /**
  * Appends one entry to its neighbourhood's chain inside the caller's
- * transaction. The chain row is locked, so sequences are gapless and the
- * hash chain cannot fork; balances move by trigger, and the database checks
- * balance and overdraft rules at commit.
+ * transaction. The caller holds the chain row's lock (`lockChain`), so the
+ * sequence is the next one and the previous hash is the head's; the entry
+ * trigger moves the head and refuses anything else. Balances move by the
+ * line trigger; balance and reversal rules are checked again at commit.
  */
-export async function appendEntry(tx: EntityManager, draft: DraftEntry): Promise<EntryEntity> {
-  const chain = await tx
-    .getRepository(ChainEntity)
-    .createQueryBuilder('c')
-    .setLock('pessimistic_write')
-    .where('c.neighbourhood_id = :id', { id: draft.neighbourhoodId })
-    .getOne();
-  if (!chain) throw new Error(`the books of neighbourhood ${draft.neighbourhoodId} are not open`);
-
-  const recordedAt = new Date(Math.floor((draft.recordedAt ?? new Date()).getTime()));
+export async function appendEntry(tx: EntityManager, chain: ChainEntity, draft: DraftEntry): Promise<EntryEntity> {
   const entry: EntryEntity = {
     id: randomUUID(),
     neighbourhoodId: draft.neighbourhoodId,
     sequence: chain.lastSequence + 1,
     bookingDate: draft.bookingDate,
-    recordedAt,
+    // The hash covers recordedAt to the millisecond; the column keeps exactly that.
+    recordedAt: new Date(Math.floor((draft.recordedAt ?? new Date()).getTime())),
     description: draft.description,
     projectId: draft.projectId ?? null,
     memberId: draft.memberId ?? null,
@@ -81,29 +109,14 @@ export async function appendEntry(tx: EntityManager, draft: DraftEntry): Promise
     amountMinor: line.minor.toString(),
     unit: line.unit,
     counterpartyMemberId: line.counterpartyMemberId ?? null,
+    counterpartyDomain: line.counterpartyDomain ?? null,
     counterpartyName: line.counterpartyName ?? null,
   }));
-  entry.hash = entryHash(chain.lastHash, {
-    neighbourhoodId: entry.neighbourhoodId,
-    sequence: entry.sequence,
-    bookingDate: entry.bookingDate,
-    recordedAt: recordedAt.toISOString(),
-    description: entry.description,
-    projectId: entry.projectId,
-    memberId: entry.memberId,
-    evidenceUrl: entry.evidenceUrl,
-    reversesId: entry.reversesId,
-    lines: lines.map((l) => ({
-      accountId: l.accountId,
-      unit: l.unit,
-      minorUnits: l.amountMinor,
-      counterpartyMemberId: l.counterpartyMemberId,
-      counterpartyName: l.counterpartyName,
-    })),
-  });
+  entry.hash = entryHash(chain.lastHash, hashable(entry, lines));
 
   await tx.insert(EntryEntity, entry);
   await tx.insert(LineEntity, lines);
-  await tx.update(ChainEntity, { neighbourhoodId: entry.neighbourhoodId }, { lastSequence: entry.sequence, lastHash: entry.hash });
+  chain.lastSequence = entry.sequence;
+  chain.lastHash = entry.hash;
   return entry;
 }

@@ -3,12 +3,15 @@ import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } f
 import type { AccountEntity } from '../accounts/account.entity';
 import type { EntryEntity } from '../entries/entry.entity';
 import type { LineEntity } from '../entries/line.entity';
+import type { EntryConnectionValue } from '../entries/entry-query';
 import type { MoneyValue } from '../money/money';
-import type { ProjectRef, NeighbourhoodRef } from '../references';
+import type { ProjectRef, NeighbourhoodRef, MemberRef } from '../references';
 import type { ProjectFinancesValue } from '../projects/project-finances';
+import type { BudgetView, BudgetRevisionView } from '../budgets/budget.entity';
 import type { Context } from '../context';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = T | null | undefined;
+export type Omit<T, K extends keyof T> = Pick<T, Exclude<keyof T, K>>;
 export type RequireFields<T, K extends keyof T> = Omit<T, K> & { [P in K]-?: NonNullable<T[P]> };
 /** All built-in and custom scalars, mapped to their actual values */
 export type Scalars = {
@@ -29,22 +32,61 @@ export type Scalars = {
 /** An account in a neighbourhood's books. */
 export type Account = {
   __typename?: 'Account';
-  /** Current balance: the sum of all lines on this account (debits positive). */
+  /**
+   * The balance: the sum of the account's lines (debits positive). Without
+   * `asOf`, the current balance; with it, the balance at the end of that booking
+   * date. Both are read from running totals, never by adding up history.
+   */
   balance: Money;
   /** Account code, unique within the neighbourhood, e.g. 4100. */
   code: Scalars['String']['output'];
+  /** When the account was opened. */
+  createdAt: Scalars['DateTime']['output'];
+  /** The entries with a line on this account, in sequence order. */
+  entries: LedgerEntryConnection;
   /** Stable identifier. */
   id: Scalars['ID']['output'];
   /** Account name. */
   name: Scalars['String']['output'];
   /** The neighbourhood whose books hold this account. */
   neighbourhood: Neighbourhood;
+  /** When true, the books refuse any entry that would take this account below zero (for credit accounts: above zero). */
+  noOverdraft: Scalars['Boolean']['output'];
   /** The project this account belongs to, if any. */
   project: Maybe<Project>;
+  /** The Iv3 taakveld (municipal budget function) the account maps to, e.g. "5.7", so municipal BI can join. */
+  taakveld: Maybe<Scalars['String']['output']>;
   /** Account type. */
   type: AccountType;
   /** The unit the account counts in. */
   unit: Unit;
+};
+
+
+/** An account in a neighbourhood's books. */
+export type AccountBalanceArgs = {
+  asOf?: InputMaybe<Scalars['Date']['input']>;
+};
+
+
+/** An account in a neighbourhood's books. */
+export type AccountEntriesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  afterSequence?: InputMaybe<Scalars['Int']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/** Another account in these books has this code. */
+export type AccountCodeTaken = LedgerError & {
+  __typename?: 'AccountCodeTaken';
+  /** The account that has the code. */
+  account: Account;
+  /** The rule that refused the request, for programs. */
+  code: Scalars['String']['output'];
+  /** The input field at fault, when one is. */
+  field: Maybe<Scalars['String']['output']>;
+  /** What went wrong, for people. */
+  message: Scalars['String']['output'];
 };
 
 /** What an account's balance means. */
@@ -60,27 +102,278 @@ export type AccountType =
   /** Something the neighbourhood owes. */
   | 'LIABILITY';
 
+/** The entry has been reversed already; an entry is reversed at most once. */
+export type AlreadyReversed = LedgerError & {
+  __typename?: 'AlreadyReversed';
+  /** The rule that refused the request, for programs. */
+  code: Scalars['String']['output'];
+  /** The entry. */
+  entry: LedgerEntry;
+  /** The input field at fault, when one is. */
+  field: Maybe<Scalars['String']['output']>;
+  /** What went wrong, for people. */
+  message: Scalars['String']['output'];
+  /** The reversal booked earlier. */
+  reversedBy: LedgerEntry;
+};
+
+/** The books of this neighbourhood have not been opened (see `openBooks`). */
+export type BooksNotOpen = LedgerError & {
+  __typename?: 'BooksNotOpen';
+  /** The rule that refused the request, for programs. */
+  code: Scalars['String']['output'];
+  /** The input field at fault, when one is. */
+  field: Maybe<Scalars['String']['output']>;
+  /** What went wrong, for people. */
+  message: Scalars['String']['output'];
+};
+
+/** The project already has a budget in this unit for a period that overlaps this one. */
+export type BudgetPeriodOverlaps = LedgerError & {
+  __typename?: 'BudgetPeriodOverlaps';
+  /** The overlapping budget. */
+  budget: ProjectBudget;
+  /** The rule that refused the request, for programs. */
+  code: Scalars['String']['output'];
+  /** The input field at fault, when one is. */
+  field: Maybe<Scalars['String']['output']>;
+  /** What went wrong, for people. */
+  message: Scalars['String']['output'];
+};
+
+/** One revision of a budget: the amount and why it was set. */
+export type BudgetRevision = {
+  __typename?: 'BudgetRevision';
+  /** The budgeted amount. */
+  amount: Money;
+  /** Why the budget was set or changed. */
+  reason: Scalars['String']['output'];
+  /** When the revision was recorded. */
+  recordedAt: Scalars['DateTime']['output'];
+  /** Who recorded the revision. */
+  recordedBy: Maybe<Member>;
+  /** Revision number, from 1. */
+  revision: Scalars['Int']['output'];
+};
+
+/** A budget period compared with what was actually spent in it. */
+export type BudgetVersusActual = {
+  __typename?: 'BudgetVersusActual';
+  /** Net spending on expense accounts in the budget's unit, booked in the period. */
+  actual: Money;
+  /** The budget. */
+  budget: ProjectBudget;
+  /** The current budgeted amount. */
+  budgeted: Money;
+  /** True when actual spending exceeds the budget. */
+  overBudget: Scalars['Boolean']['output'];
+  /** budgeted − actual; negative when over budget. */
+  remaining: Money;
+};
+
+/** The newest entry of a neighbourhood's chain. */
+export type ChainHead = {
+  __typename?: 'ChainHead';
+  /** Hash of the newest entry (64 zeros when empty). Publish it to pin the books' history. */
+  hash: Scalars['String']['output'];
+  /** Sequence number of the newest entry (0 when the books are open but empty). */
+  sequence: Scalars['Int']['output'];
+};
+
+/** The result of recomputing a neighbourhood's whole hash chain from the stored entries. */
+export type ChainVerification = {
+  __typename?: 'ChainVerification';
+  /** How many entries were examined (up to and including the first bad one). */
+  entriesChecked: Scalars['Int']['output'];
+  /** The sequence number of the first entry that fails verification; null when valid. */
+  firstBadSequence: Maybe<Scalars['Int']['output']>;
+  /** Hash of the chain head. */
+  headHash: Scalars['String']['output'];
+  /** Sequence number of the chain head. */
+  headSequence: Scalars['Int']['output'];
+  /** What is wrong with that entry; null when valid. */
+  problem: Maybe<Scalars['String']['output']>;
+  /** True when every entry's hash matches its content and links to the one before, without gaps. */
+  valid: Scalars['Boolean']['output'];
+};
+
+/** Who a line's amount was paid to or received from. */
+export type Counterparty = {
+  __typename?: 'Counterparty';
+  /**
+   * The member's domain as the steward recorded it when posting. The books keep
+   * it with the line, so the local-economy report stays what it was even when a
+   * member later changes domain or is erased. Null for an outside party.
+   */
+  domain: Maybe<MemberDomain>;
+  /** The member, when the counterparty is a member of the neighbourhood. */
+  member: Maybe<Member>;
+  /** The name of an outside party (not a member), e.g. a supplier from elsewhere. */
+  name: Maybe<Scalars['String']['output']>;
+};
+
+/** Who a line's amount was paid to or received from: a member with their domain, or an outside party by name. */
+export type CounterpartyInput = {
+  /** The member's domain (required with `memberId`); it decides whether spending stays in the neighbourhood. */
+  domain?: InputMaybe<MemberDomain>;
+  /** A member of this neighbourhood. */
+  memberId?: InputMaybe<Scalars['ID']['input']>;
+  /** An outside party's name (instead of `memberId`). */
+  name?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** Spending paid to one counterparty in a period. */
+export type CounterpartySpending = {
+  __typename?: 'CounterpartySpending';
+  /** Net euros paid (expense lines, reversals included). */
+  amount: Money;
+  /** The member's domain as recorded on the lines. */
+  domain: Maybe<MemberDomain>;
+  /** The member, when the counterparty is one. */
+  member: Maybe<Member>;
+  /** The outside party's name, when the counterparty is not a member. */
+  name: Maybe<Scalars['String']['output']>;
+};
+
+/** A new account. */
+export type CreateAccountInput = {
+  /** Code, unique within the books: 1 to 20 letters, digits, dots or dashes. */
+  code: Scalars['String']['input'];
+  /** Name (1 to 200 characters). */
+  name: Scalars['String']['input'];
+  /** The neighbourhood whose books get the account. */
+  neighbourhoodId: Scalars['ID']['input'];
+  /** Refuse entries that would take the balance below zero. */
+  noOverdraft?: InputMaybe<Scalars['Boolean']['input']>;
+  /** The project the account belongs to. */
+  projectId?: InputMaybe<Scalars['ID']['input']>;
+  /** Iv3 taakveld code, e.g. "5.7". */
+  taakveld?: InputMaybe<Scalars['String']['input']>;
+  /** Account type. */
+  type: AccountType;
+  /** Unit. */
+  unit: Unit;
+};
+
+/** The outcome of createAccount. */
+export type CreateAccountResult = AccountCodeTaken | BooksNotOpen | CreateAccountSuccess | InvalidLedgerInput | ProjectInOtherNeighbourhood;
+
+/** The account was created. */
+export type CreateAccountSuccess = {
+  __typename?: 'CreateAccountSuccess';
+  /** The new account. */
+  account: Account;
+};
+
+/** Spending per counterparty domain. */
+export type DomainSpending = {
+  __typename?: 'DomainSpending';
+  /** Net euros paid to members of that domain. */
+  amount: Money;
+  /** The domain. */
+  domain: MemberDomain;
+};
+
+/** The account belongs to another neighbourhood's books. */
+export type ForeignAccount = LedgerError & {
+  __typename?: 'ForeignAccount';
+  /** The account. */
+  account: Account;
+  /** The rule that refused the request, for programs. */
+  code: Scalars['String']['output'];
+  /** The input field at fault, when one is. */
+  field: Maybe<Scalars['String']['output']>;
+  /** What went wrong, for people. */
+  message: Scalars['String']['output'];
+};
+
+/** The idempotency key was used before for a different request; the entry booked then is unchanged. */
+export type IdempotencyKeyConflict = LedgerError & {
+  __typename?: 'IdempotencyKeyConflict';
+  /** The rule that refused the request, for programs. */
+  code: Scalars['String']['output'];
+  /** The entry booked with this key. */
+  entry: LedgerEntry;
+  /** The input field at fault, when one is. */
+  field: Maybe<Scalars['String']['output']>;
+  /** What went wrong, for people. */
+  message: Scalars['String']['output'];
+};
+
+/** An input value breaks a rule that has no more specific error (length, format, shape). */
+export type InvalidLedgerInput = LedgerError & {
+  __typename?: 'InvalidLedgerInput';
+  /** The rule that refused the request, for programs. */
+  code: Scalars['String']['output'];
+  /** The input field at fault, when one is. */
+  field: Maybe<Scalars['String']['output']>;
+  /** What went wrong, for people. */
+  message: Scalars['String']['output'];
+};
+
 /** A booked, immutable entry in a neighbourhood's books. */
 export type LedgerEntry = {
   __typename?: 'LedgerEntry';
   /** The date the entry is booked on. */
   bookingDate: Scalars['Date']['output'];
-  /** What happened. */
+  /** What happened. For a reversal: the reason it was reversed. */
   description: Scalars['String']['output'];
-  /** SHA-256 over the previous hash and this entry's canonical content. */
+  /** Where the evidence is, e.g. the URL of a receipt. */
+  evidenceUrl: Maybe<Scalars['String']['output']>;
+  /** SHA-256 over the previous hash and this entry's canonical content (docs/ledger-hash.md in the repository). */
   hash: Scalars['String']['output'];
   /** Stable identifier. */
   id: Scalars['ID']['output'];
-  /** The lines; they balance per unit. */
+  /** The lines, in position order; they balance per unit. */
   lines: Array<LedgerLine>;
+  /** The member the entry is about, if any (e.g. whose volunteer hours these are). */
+  member: Maybe<Member>;
   /** The neighbourhood whose books hold the entry. */
   neighbourhood: Neighbourhood;
   /** Hash of the previous entry in the chain (64 zeros for the first). */
   previousHash: Scalars['String']['output'];
-  /** When the entry was recorded. */
+  /** The project the entry belongs to, if any. */
+  project: Maybe<Project>;
+  /** When the entry was recorded, to the millisecond (the hash covers this exact value). */
   recordedAt: Scalars['DateTime']['output'];
+  /** The member who recorded the entry. */
+  recordedBy: Maybe<Member>;
+  /** The entry that reversed this one, if it has been reversed. */
+  reversedBy: Maybe<LedgerEntry>;
+  /** The entry this one reverses, when it is a reversal. */
+  reverses: Maybe<LedgerEntry>;
   /** Position in the neighbourhood's chain, gapless from 1. */
   sequence: Scalars['Int']['output'];
+};
+
+/** A page of ledger entries, in sequence order. */
+export type LedgerEntryConnection = {
+  __typename?: 'LedgerEntryConnection';
+  /** The entries on this page with their cursors. */
+  edges: Array<LedgerEntryEdge>;
+  /** Where this page sits in the whole list. */
+  pageInfo: PageInfo;
+  /** How many entries match the filters, over all pages. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A ledger entry with its cursor. */
+export type LedgerEntryEdge = {
+  __typename?: 'LedgerEntryEdge';
+  /** Pass as `after` to continue after this entry. */
+  cursor: Scalars['String']['output'];
+  /** The entry. */
+  node: LedgerEntry;
+};
+
+/** What every expected refusal of a ledger mutation has. Nothing was written. */
+export type LedgerError = {
+  /** The rule that refused the request, for programs, e.g. UNBALANCED_ENTRY. */
+  code: Scalars['String']['output'];
+  /** The input field at fault, as a path such as `lines.1.amount`, when one is. */
+  field: Maybe<Scalars['String']['output']>;
+  /** What went wrong, for people. */
+  message: Scalars['String']['output'];
 };
 
 /** One side of an entry: an amount on an account. */
@@ -90,6 +383,118 @@ export type LedgerLine = {
   account: Account;
   /** Signed amount: positive is a debit, negative a credit. */
   amount: Money;
+  /** Who the amount was paid to or received from, if recorded. */
+  counterparty: Maybe<Counterparty>;
+  /** Position of the line within its entry, from 0; the hash covers lines in this order. */
+  position: Scalars['Int']['output'];
+  /** Debit or credit. */
+  side: LineSide;
+};
+
+/** A line of a new entry. */
+export type LedgerLineInput = {
+  /** The account, in the same neighbourhood's books. */
+  accountId: Scalars['ID']['input'];
+  /** A positive decimal string in the unit, e.g. "12.50"; the side gives the sign. */
+  amount: Scalars['String']['input'];
+  /** Who the amount was paid to or received from. */
+  counterparty?: InputMaybe<CounterpartyInput>;
+  /** Debit or credit. */
+  side: LineSide;
+  /** The account's unit, stated so a mistake is caught. */
+  unit: Unit;
+};
+
+/** Which side of an account a line is on. */
+export type LineSide =
+  /** Credit: the amount is taken from the account (negative in `amount`). */
+  | 'CREDIT'
+  /** Debit: the amount is added to the account (positive in `amount`). */
+  | 'DEBIT';
+
+/**
+ * Where a neighbourhood's spending went in a period: how much stayed in the
+ * neighbourhood and how much left it. Spending is the net euro amount on expense
+ * accounts (reversals included). It stays when the expense line's counterparty
+ * is a member of the citizen, entrepreneur or education & science domain; it
+ * leaves otherwise (government members, outside parties, and expenses without a
+ * recorded counterparty). Domains are those the steward recorded with each line
+ * when posting; `counterparties` lists the totals per counterparty so anyone can
+ * check them against the members' current domains in the graph.
+ */
+export type LocalEconomyReport = {
+  __typename?: 'LocalEconomyReport';
+  /** Spending per member domain. */
+  byDomain: Array<DomainSpending>;
+  /** Spending per counterparty, largest first. */
+  counterparties: Array<CounterpartySpending>;
+  /** First booking date included; null for the start of the books. */
+  from: Maybe<Scalars['Date']['output']>;
+  /** Everything else. */
+  leaves: Money;
+  /** All spending in the period. */
+  spending: Money;
+  /** Spending paid to citizen, entrepreneur and education & science members. */
+  stays: Money;
+  /** stays / spending as a decimal fraction with four decimals, e.g. "0.6250"; null when there was no spending. */
+  staysShare: Maybe<Scalars['String']['output']>;
+  /** Last booking date included; null for no limit. */
+  to: Maybe<Scalars['Date']['output']>;
+  /** Part of `leaves`: spending with no counterparty recorded. */
+  unattributed: Money;
+};
+
+/** An amount is not a plain positive decimal with at most the unit's decimals ("12.50" is; "1e3", "12,50", "-5" and "0.001" are not). */
+export type MalformedAmount = LedgerError & {
+  __typename?: 'MalformedAmount';
+  /** The rule that refused the request, for programs. */
+  code: Scalars['String']['output'];
+  /** The input field at fault, when one is. */
+  field: Maybe<Scalars['String']['output']>;
+  /** The amount as given. */
+  given: Scalars['String']['output'];
+  /** What went wrong, for people. */
+  message: Scalars['String']['output'];
+};
+
+/** A member (owned by the community subgraph), with what the books record of them. */
+export type Member = {
+  __typename?: 'Member';
+  /** The member's id. */
+  id: Scalars['ID']['output'];
+  /** Volunteer hours recorded for the member: hours on expense accounts in entries about the member, reversals included. */
+  volunteerHours: Money;
+};
+
+
+/** A member (owned by the community subgraph), with what the books record of them. */
+export type MemberVolunteerHoursArgs = {
+  from?: InputMaybe<Scalars['Date']['input']>;
+  to?: InputMaybe<Scalars['Date']['input']>;
+};
+
+/** The four domains that make up the neighbourhood economy (as in the community subgraph). */
+export type MemberDomain =
+  /** Residents. */
+  | 'CITIZEN'
+  /** Schools, universities and researchers. */
+  | 'EDUCATION_SCIENCE'
+  /** Local entrepreneurs (SMEs). */
+  | 'ENTREPRENEUR'
+  /** The municipality and other public bodies. */
+  | 'GOVERNMENT';
+
+/** An entry in more than one unit must balance in each unit on its own; this unit does not. */
+export type MixedUnitsUnbalanced = LedgerError & {
+  __typename?: 'MixedUnitsUnbalanced';
+  /** The rule that refused the request, for programs. */
+  code: Scalars['String']['output'];
+  /** Debits minus credits in the unit that does not balance. */
+  difference: Money;
+  /** The input field at fault, when one is. */
+  field: Maybe<Scalars['String']['output']>;
+  /** What went wrong, for people. */
+  message: Scalars['String']['output'];
 };
 
 /** An exact amount in a unit. Debits are positive, credits negative. */
@@ -103,13 +508,167 @@ export type Money = {
   unit: Unit;
 };
 
+export type Mutation = {
+  __typename?: 'Mutation';
+  /** Adds an account to a neighbourhood's books. Stewards of the neighbourhood. */
+  createAccount: CreateAccountResult;
+  /** Opens a neighbourhood's books: an empty hash chain and the default chart of accounts. Stewards and admins; idempotent. */
+  openBooks: OpenBooksPayload;
+  /** Books an entry. Stewards of the neighbourhood. Idempotent by the client's key; nothing is written when an error is returned. */
+  postEntry: PostEntryResult;
+  /** Books the mirror entry of a booked one, linked both ways. Stewards of the entry's neighbourhood; at most once per entry. */
+  reverseEntry: ReverseEntryResult;
+  /** Sets or revises a project's budget for a period; earlier revisions are kept. Stewards of the neighbourhood. */
+  setProjectBudget: SetProjectBudgetResult;
+};
+
+
+export type MutationCreateAccountArgs = {
+  input: CreateAccountInput;
+};
+
+
+export type MutationOpenBooksArgs = {
+  neighbourhoodId: Scalars['ID']['input'];
+};
+
+
+export type MutationPostEntryArgs = {
+  input: PostEntryInput;
+};
+
+
+export type MutationReverseEntryArgs = {
+  input: ReverseEntryInput;
+};
+
+
+export type MutationSetProjectBudgetArgs = {
+  input: SetProjectBudgetInput;
+};
+
 /** A neighbourhood (owned by the community subgraph), with its books. */
 export type Neighbourhood = {
   __typename?: 'Neighbourhood';
-  /** The chart of accounts, by code. */
+  /** The chart of accounts, by code (empty when the books are not open). */
   accounts: Array<Account>;
+  /** The newest entry of the hash chain; null when the books are not open. */
+  chainHead: Maybe<ChainHead>;
+  /** Recomputes every hash of the neighbourhood's chain from the stored entries (reads the whole chain); null when the books are not open. */
+  chainVerification: Maybe<ChainVerification>;
   /** The neighbourhood's id. */
   id: Scalars['ID']['output'];
+  /**
+   * The neighbourhood's entries in sequence order. Filters combine; a BI tool
+   * pulls everything new with `afterSequence` set to the last sequence it has.
+   */
+  ledgerEntries: LedgerEntryConnection;
+  /** How much of the neighbourhood's spending stayed in the neighbourhood, over a period of booking dates. */
+  localEconomy: LocalEconomyReport;
+  /** Every account's balance, now or at the end of a booking date. */
+  trialBalance: TrialBalance;
+};
+
+
+/** A neighbourhood (owned by the community subgraph), with its books. */
+export type NeighbourhoodLedgerEntriesArgs = {
+  account?: InputMaybe<Scalars['ID']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+  afterSequence?: InputMaybe<Scalars['Int']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  from?: InputMaybe<Scalars['Date']['input']>;
+  member?: InputMaybe<Scalars['ID']['input']>;
+  project?: InputMaybe<Scalars['ID']['input']>;
+  to?: InputMaybe<Scalars['Date']['input']>;
+  unit?: InputMaybe<Unit>;
+};
+
+
+/** A neighbourhood (owned by the community subgraph), with its books. */
+export type NeighbourhoodLocalEconomyArgs = {
+  from?: InputMaybe<Scalars['Date']['input']>;
+  to?: InputMaybe<Scalars['Date']['input']>;
+};
+
+
+/** A neighbourhood (owned by the community subgraph), with its books. */
+export type NeighbourhoodTrialBalanceArgs = {
+  asOf?: InputMaybe<Scalars['Date']['input']>;
+};
+
+/** The books are open. */
+export type OpenBooksPayload = {
+  __typename?: 'OpenBooksPayload';
+  /** The neighbourhood. */
+  neighbourhood: Neighbourhood;
+  /** False when they were open already; nothing changed then. */
+  openedNow: Scalars['Boolean']['output'];
+};
+
+/** The entry would take a no-overdraft account below zero. */
+export type Overdraft = LedgerError & {
+  __typename?: 'Overdraft';
+  /** The protected account. */
+  account: Account;
+  /** Its balance before the entry. */
+  balance: Money;
+  /** The rule that refused the request, for programs. */
+  code: Scalars['String']['output'];
+  /** The input field at fault, when one is. */
+  field: Maybe<Scalars['String']['output']>;
+  /** What went wrong, for people. */
+  message: Scalars['String']['output'];
+  /** What its balance would have become. */
+  wouldBecome: Money;
+};
+
+/** Relay-style page information. */
+export type PageInfo = {
+  __typename?: 'PageInfo';
+  /** Cursor of the last item on this page; pass it as `after` for the next page. */
+  endCursor: Maybe<Scalars['String']['output']>;
+  /** Whether more items follow this page. */
+  hasNextPage: Scalars['Boolean']['output'];
+  /** Whether items precede this page. */
+  hasPreviousPage: Scalars['Boolean']['output'];
+  /** Cursor of the first item on this page. */
+  startCursor: Maybe<Scalars['String']['output']>;
+};
+
+/** A new entry for a neighbourhood's books. */
+export type PostEntryInput = {
+  /** The booking date. */
+  bookingDate: Scalars['Date']['input'];
+  /** What happened (1 to 500 characters). */
+  description: Scalars['String']['input'];
+  /** Where the evidence is (an http or https URL). */
+  evidenceUrl?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * A key the client chooses (1 to 200 characters), unique per request: sending
+   * the same request again with it returns the entry booked the first time;
+   * sending a different request with it is refused.
+   */
+  idempotencyKey: Scalars['String']['input'];
+  /** Two or more lines that balance per unit. */
+  lines: Array<LedgerLineInput>;
+  /** The member the entry is about (e.g. whose volunteer hours). */
+  memberId?: InputMaybe<Scalars['ID']['input']>;
+  /** The neighbourhood whose books get the entry. */
+  neighbourhoodId: Scalars['ID']['input'];
+  /** The project the entry belongs to. */
+  projectId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+/** The outcome of postEntry. */
+export type PostEntryResult = BooksNotOpen | ForeignAccount | IdempotencyKeyConflict | InvalidLedgerInput | MalformedAmount | MixedUnitsUnbalanced | Overdraft | PostEntrySuccess | ProjectInOtherNeighbourhood | TooFewLines | UnbalancedEntry | UnitMismatch | UnknownAccount;
+
+/** The entry was booked (or had been, for a retried request). */
+export type PostEntrySuccess = {
+  __typename?: 'PostEntrySuccess';
+  /** The entry. */
+  entry: LedgerEntry;
+  /** True when the idempotency key had booked this entry before and nothing new was written. */
+  replayed: Scalars['Boolean']['output'];
 };
 
 /** A project (owned by the projects subgraph), with its finances. */
@@ -121,22 +680,209 @@ export type Project = {
   id: Scalars['ID']['output'];
 };
 
-/** A project's money, derived from the books. */
+/** A project's budget for one period, with its history of revisions. */
+export type ProjectBudget = {
+  __typename?: 'ProjectBudget';
+  /** The current amount: that of the latest revision. */
+  amount: Money;
+  /** Stable identifier. */
+  id: Scalars['ID']['output'];
+  /** Last day of the period. */
+  periodEnd: Scalars['Date']['output'];
+  /** First day of the period. */
+  periodStart: Scalars['Date']['output'];
+  /** The project. */
+  project: Project;
+  /** Every revision, oldest first; the last one is current. */
+  revisions: Array<BudgetRevision>;
+  /** The unit budgeted in. */
+  unit: Unit;
+};
+
+/** A project's money, derived from the books: the entries tagged with the project. */
 export type ProjectFinances = {
   __typename?: 'ProjectFinances';
+  /** received − spent. */
+  balance: Money;
+  /** The sum of the project's current euro budgets over all periods; null when it has none. */
+  budget: Maybe<Money>;
+  /** Budget against actuals, per budget period. */
+  budgetAgainstActuals: Array<BudgetVersusActual>;
+  /** The project's budgets, by period. */
+  budgets: Array<ProjectBudget>;
+  /** The project's entries, in sequence order. */
+  entries: LedgerEntryConnection;
+  /** Everything received for the project: the sum of its income lines in euros, as a positive amount. */
+  received: Money;
   /** Everything spent on the project: the sum of its expense lines in euros. */
   spent: Money;
+  /** Volunteer hours put into the project: the sum of its expense lines in hours. */
+  volunteerHours: Money;
+};
+
+
+/** A project's money, derived from the books: the entries tagged with the project. */
+export type ProjectFinancesEntriesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  afterSequence?: InputMaybe<Scalars['Int']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/** The project's money is kept in another neighbourhood's books. */
+export type ProjectInOtherNeighbourhood = LedgerError & {
+  __typename?: 'ProjectInOtherNeighbourhood';
+  /** The rule that refused the request, for programs. */
+  code: Scalars['String']['output'];
+  /** The input field at fault, when one is. */
+  field: Maybe<Scalars['String']['output']>;
+  /** What went wrong, for people. */
+  message: Scalars['String']['output'];
+  /** The project. */
+  project: Project;
 };
 
 export type Query = {
   __typename?: 'Query';
+  /** One account by id. */
+  ledgerAccount: Maybe<Account>;
   /** One ledger entry by id. */
   ledgerEntry: Maybe<LedgerEntry>;
 };
 
 
+export type QueryLedgerAccountArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
 export type QueryLedgerEntryArgs = {
   id: Scalars['ID']['input'];
+};
+
+/** The entry is itself a reversal; book a new entry instead of reversing a reversal. */
+export type ReversalOfReversal = LedgerError & {
+  __typename?: 'ReversalOfReversal';
+  /** The rule that refused the request, for programs. */
+  code: Scalars['String']['output'];
+  /** The reversal entry. */
+  entry: LedgerEntry;
+  /** The input field at fault, when one is. */
+  field: Maybe<Scalars['String']['output']>;
+  /** What went wrong, for people. */
+  message: Scalars['String']['output'];
+};
+
+/** A reversal of a booked entry. */
+export type ReverseEntryInput = {
+  /** The booking date of the reversal; defaults to today (Europe/Amsterdam). */
+  bookingDate?: InputMaybe<Scalars['Date']['input']>;
+  /** The entry to reverse. */
+  entryId: Scalars['ID']['input'];
+  /** As for `postEntry`: makes a retried reversal return the reversal booked the first time. */
+  idempotencyKey: Scalars['String']['input'];
+  /** Why it is reversed (1 to 500 characters); becomes the reversal's description. */
+  reason: Scalars['String']['input'];
+};
+
+/** The outcome of reverseEntry. */
+export type ReverseEntryResult = AlreadyReversed | IdempotencyKeyConflict | InvalidLedgerInput | Overdraft | ReversalOfReversal | ReverseEntrySuccess | UnknownEntry;
+
+/** The reversal was booked (or had been, for a retried request). */
+export type ReverseEntrySuccess = {
+  __typename?: 'ReverseEntrySuccess';
+  /** True when the idempotency key had booked this reversal before and nothing new was written. */
+  replayed: Scalars['Boolean']['output'];
+  /** The reversal entry; `reverses` is the original. */
+  reversal: LedgerEntry;
+};
+
+/** A project's budget for a period: the first one, or a revision of an existing one. */
+export type SetProjectBudgetInput = {
+  /** The budgeted amount, a non-negative decimal string. */
+  amount: Scalars['String']['input'];
+  /** The neighbourhood whose books keep the project's money. */
+  neighbourhoodId: Scalars['ID']['input'];
+  /** Last day of the period. */
+  periodEnd: Scalars['Date']['input'];
+  /** First day of the period. */
+  periodStart: Scalars['Date']['input'];
+  /** The project. */
+  projectId: Scalars['ID']['input'];
+  /** Why the budget is set or changed (1 to 500 characters). */
+  reason: Scalars['String']['input'];
+  /** The unit; euros unless hours are budgeted. */
+  unit?: InputMaybe<Unit>;
+};
+
+/** The outcome of setProjectBudget. */
+export type SetProjectBudgetResult = BudgetPeriodOverlaps | InvalidLedgerInput | MalformedAmount | ProjectInOtherNeighbourhood | SetProjectBudgetSuccess;
+
+/** The budget was set or revised. */
+export type SetProjectBudgetSuccess = {
+  __typename?: 'SetProjectBudgetSuccess';
+  /** The budget, with the new revision last. */
+  budget: ProjectBudget;
+};
+
+/** An entry needs at least two lines. */
+export type TooFewLines = LedgerError & {
+  __typename?: 'TooFewLines';
+  /** The rule that refused the request, for programs. */
+  code: Scalars['String']['output'];
+  /** The input field at fault, when one is. */
+  field: Maybe<Scalars['String']['output']>;
+  /** How many lines were given. */
+  lineCount: Scalars['Int']['output'];
+  /** What went wrong, for people. */
+  message: Scalars['String']['output'];
+};
+
+/** Every account's balance at one moment; debits equal credits per unit when the books are sound. */
+export type TrialBalance = {
+  __typename?: 'TrialBalance';
+  /** The booking date the balances are at the end of; null for the current balances. */
+  asOf: Maybe<Scalars['Date']['output']>;
+  /** True when debits equal credits in every unit. */
+  balanced: Scalars['Boolean']['output'];
+  /** Accounts with a non-zero balance, by code. */
+  lines: Array<TrialBalanceLine>;
+  /** Totals per unit. */
+  totals: Array<TrialBalanceTotal>;
+};
+
+/** One account's line in a trial balance. */
+export type TrialBalanceLine = {
+  __typename?: 'TrialBalanceLine';
+  /** The account. */
+  account: Account;
+  /** The balance when it is a credit balance (as a positive amount), else zero. */
+  credit: Money;
+  /** The balance when it is a debit balance, else zero. */
+  debit: Money;
+};
+
+/** Column totals of a trial balance for one unit. */
+export type TrialBalanceTotal = {
+  __typename?: 'TrialBalanceTotal';
+  /** Sum of the credit balances. */
+  credit: Money;
+  /** Sum of the debit balances. */
+  debit: Money;
+  /** The unit. */
+  unit: Unit;
+};
+
+/** The entry's debits and credits are not equal. */
+export type UnbalancedEntry = LedgerError & {
+  __typename?: 'UnbalancedEntry';
+  /** The rule that refused the request, for programs. */
+  code: Scalars['String']['output'];
+  /** Debits minus credits. */
+  difference: Money;
+  /** The input field at fault, when one is. */
+  field: Maybe<Scalars['String']['output']>;
+  /** What went wrong, for people. */
+  message: Scalars['String']['output'];
 };
 
 /** The unit an account counts in. */
@@ -145,6 +891,47 @@ export type Unit =
   | 'EUR'
   /** Volunteer hours; minor unit is a hundredth of an hour. */
   | 'HOUR';
+
+/** A line's unit is not its account's unit. */
+export type UnitMismatch = LedgerError & {
+  __typename?: 'UnitMismatch';
+  /** The account. */
+  account: Account;
+  /** The rule that refused the request, for programs. */
+  code: Scalars['String']['output'];
+  /** The input field at fault, when one is. */
+  field: Maybe<Scalars['String']['output']>;
+  /** The unit given on the line. */
+  givenUnit: Unit;
+  /** What went wrong, for people. */
+  message: Scalars['String']['output'];
+};
+
+/** No account has this id. */
+export type UnknownAccount = LedgerError & {
+  __typename?: 'UnknownAccount';
+  /** The id as given. */
+  accountId: Scalars['String']['output'];
+  /** The rule that refused the request, for programs. */
+  code: Scalars['String']['output'];
+  /** The input field at fault, when one is. */
+  field: Maybe<Scalars['String']['output']>;
+  /** What went wrong, for people. */
+  message: Scalars['String']['output'];
+};
+
+/** No entry has this id. */
+export type UnknownEntry = LedgerError & {
+  __typename?: 'UnknownEntry';
+  /** The rule that refused the request, for programs. */
+  code: Scalars['String']['output'];
+  /** The id as given. */
+  entryId: Scalars['String']['output'];
+  /** The input field at fault, when one is. */
+  field: Maybe<Scalars['String']['output']>;
+  /** What went wrong, for people. */
+  message: Scalars['String']['output'];
+};
 
 export type WithIndex<TObject> = TObject & Record<string, any>;
 export type ResolversObject<TObject> = WithIndex<TObject>;
@@ -229,6 +1016,7 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 export type FederationTypes = ResolversObject<{
   Account: Account;
   LedgerEntry: LedgerEntry;
+  Member: Member;
   Neighbourhood: Neighbourhood;
   Project: Project;
 }>;
@@ -241,6 +1029,9 @@ export type FederationReferenceTypes = ResolversObject<{
   LedgerEntry:
     ( { __typename: 'LedgerEntry' }
     & GraphQLRecursivePick<FederationTypes['LedgerEntry'], {"id":true}> );
+  Member:
+    ( { __typename: 'Member' }
+    & GraphQLRecursivePick<FederationTypes['Member'], {"id":true}> );
   Neighbourhood:
     ( { __typename: 'Neighbourhood' }
     & GraphQLRecursivePick<FederationTypes['Neighbourhood'], {"id":true}> );
@@ -249,58 +1040,311 @@ export type FederationReferenceTypes = ResolversObject<{
     & GraphQLRecursivePick<FederationTypes['Project'], {"id":true}> );
 }>;
 
+/** Mapping of union types */
+export type ResolversUnionTypes<_RefType extends Record<string, unknown>> = ResolversObject<{
+  CreateAccountResult:
+    | ( Omit<AccountCodeTaken, 'account'> & { account: _RefType['Account'] } )
+    | ( BooksNotOpen )
+    | ( Omit<CreateAccountSuccess, 'account'> & { account: _RefType['Account'] } )
+    | ( InvalidLedgerInput )
+    | ( Omit<ProjectInOtherNeighbourhood, 'project'> & { project: _RefType['Project'] } )
+  ;
+  PostEntryResult:
+    | ( BooksNotOpen )
+    | ( Omit<ForeignAccount, 'account'> & { account: _RefType['Account'] } )
+    | ( Omit<IdempotencyKeyConflict, 'entry'> & { entry: _RefType['LedgerEntry'] } )
+    | ( InvalidLedgerInput )
+    | ( MalformedAmount )
+    | ( Omit<MixedUnitsUnbalanced, 'difference'> & { difference: _RefType['Money'] } )
+    | ( Omit<Overdraft, 'account' | 'balance' | 'wouldBecome'> & { account: _RefType['Account'], balance: _RefType['Money'], wouldBecome: _RefType['Money'] } )
+    | ( Omit<PostEntrySuccess, 'entry'> & { entry: _RefType['LedgerEntry'] } )
+    | ( Omit<ProjectInOtherNeighbourhood, 'project'> & { project: _RefType['Project'] } )
+    | ( TooFewLines )
+    | ( Omit<UnbalancedEntry, 'difference'> & { difference: _RefType['Money'] } )
+    | ( Omit<UnitMismatch, 'account'> & { account: _RefType['Account'] } )
+    | ( UnknownAccount )
+  ;
+  ReverseEntryResult:
+    | ( Omit<AlreadyReversed, 'entry' | 'reversedBy'> & { entry: _RefType['LedgerEntry'], reversedBy: _RefType['LedgerEntry'] } )
+    | ( Omit<IdempotencyKeyConflict, 'entry'> & { entry: _RefType['LedgerEntry'] } )
+    | ( InvalidLedgerInput )
+    | ( Omit<Overdraft, 'account' | 'balance' | 'wouldBecome'> & { account: _RefType['Account'], balance: _RefType['Money'], wouldBecome: _RefType['Money'] } )
+    | ( Omit<ReversalOfReversal, 'entry'> & { entry: _RefType['LedgerEntry'] } )
+    | ( Omit<ReverseEntrySuccess, 'reversal'> & { reversal: _RefType['LedgerEntry'] } )
+    | ( UnknownEntry )
+  ;
+  SetProjectBudgetResult:
+    | ( Omit<BudgetPeriodOverlaps, 'budget'> & { budget: _RefType['ProjectBudget'] } )
+    | ( InvalidLedgerInput )
+    | ( MalformedAmount )
+    | ( Omit<ProjectInOtherNeighbourhood, 'project'> & { project: _RefType['Project'] } )
+    | ( Omit<SetProjectBudgetSuccess, 'budget'> & { budget: _RefType['ProjectBudget'] } )
+  ;
+}>;
 
+/** Mapping of interface types */
+export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = ResolversObject<{
+  LedgerError:
+    | ( Omit<AccountCodeTaken, 'account'> & { account: _RefType['Account'] } )
+    | ( Omit<AlreadyReversed, 'entry' | 'reversedBy'> & { entry: _RefType['LedgerEntry'], reversedBy: _RefType['LedgerEntry'] } )
+    | ( BooksNotOpen )
+    | ( Omit<BudgetPeriodOverlaps, 'budget'> & { budget: _RefType['ProjectBudget'] } )
+    | ( Omit<ForeignAccount, 'account'> & { account: _RefType['Account'] } )
+    | ( Omit<IdempotencyKeyConflict, 'entry'> & { entry: _RefType['LedgerEntry'] } )
+    | ( InvalidLedgerInput )
+    | ( MalformedAmount )
+    | ( Omit<MixedUnitsUnbalanced, 'difference'> & { difference: _RefType['Money'] } )
+    | ( Omit<Overdraft, 'account' | 'balance' | 'wouldBecome'> & { account: _RefType['Account'], balance: _RefType['Money'], wouldBecome: _RefType['Money'] } )
+    | ( Omit<ProjectInOtherNeighbourhood, 'project'> & { project: _RefType['Project'] } )
+    | ( Omit<ReversalOfReversal, 'entry'> & { entry: _RefType['LedgerEntry'] } )
+    | ( TooFewLines )
+    | ( Omit<UnbalancedEntry, 'difference'> & { difference: _RefType['Money'] } )
+    | ( Omit<UnitMismatch, 'account'> & { account: _RefType['Account'] } )
+    | ( UnknownAccount )
+    | ( UnknownEntry )
+  ;
+}>;
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = ResolversObject<{
   Account: ResolverTypeWrapper<AccountEntity>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  AccountCodeTaken: ResolverTypeWrapper<Omit<AccountCodeTaken, 'account'> & { account: ResolversTypes['Account'] }>;
   AccountType: AccountType;
+  AlreadyReversed: ResolverTypeWrapper<Omit<AlreadyReversed, 'entry' | 'reversedBy'> & { entry: ResolversTypes['LedgerEntry'], reversedBy: ResolversTypes['LedgerEntry'] }>;
+  BooksNotOpen: ResolverTypeWrapper<BooksNotOpen>;
+  BudgetPeriodOverlaps: ResolverTypeWrapper<Omit<BudgetPeriodOverlaps, 'budget'> & { budget: ResolversTypes['ProjectBudget'] }>;
+  BudgetRevision: ResolverTypeWrapper<BudgetRevisionView>;
+  BudgetVersusActual: ResolverTypeWrapper<Omit<BudgetVersusActual, 'actual' | 'budget' | 'budgeted' | 'remaining'> & { actual: ResolversTypes['Money'], budget: ResolversTypes['ProjectBudget'], budgeted: ResolversTypes['Money'], remaining: ResolversTypes['Money'] }>;
+  ChainHead: ResolverTypeWrapper<ChainHead>;
+  ChainVerification: ResolverTypeWrapper<ChainVerification>;
+  Counterparty: ResolverTypeWrapper<LineEntity>;
+  CounterpartyInput: CounterpartyInput;
+  CounterpartySpending: ResolverTypeWrapper<Omit<CounterpartySpending, 'amount' | 'member'> & { amount: ResolversTypes['Money'], member?: Maybe<ResolversTypes['Member']> }>;
+  CreateAccountInput: CreateAccountInput;
+  CreateAccountResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['CreateAccountResult']>;
+  CreateAccountSuccess: ResolverTypeWrapper<Omit<CreateAccountSuccess, 'account'> & { account: ResolversTypes['Account'] }>;
   Date: ResolverTypeWrapper<Scalars['Date']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
+  DomainSpending: ResolverTypeWrapper<Omit<DomainSpending, 'amount'> & { amount: ResolversTypes['Money'] }>;
+  ForeignAccount: ResolverTypeWrapper<Omit<ForeignAccount, 'account'> & { account: ResolversTypes['Account'] }>;
+  IdempotencyKeyConflict: ResolverTypeWrapper<Omit<IdempotencyKeyConflict, 'entry'> & { entry: ResolversTypes['LedgerEntry'] }>;
   Int64: ResolverTypeWrapper<Scalars['Int64']['output']>;
+  InvalidLedgerInput: ResolverTypeWrapper<InvalidLedgerInput>;
   LedgerEntry: ResolverTypeWrapper<EntryEntity>;
-  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  LedgerEntryConnection: ResolverTypeWrapper<EntryConnectionValue>;
+  LedgerEntryEdge: ResolverTypeWrapper<Omit<LedgerEntryEdge, 'node'> & { node: ResolversTypes['LedgerEntry'] }>;
+  LedgerError: ResolverTypeWrapper<ResolversInterfaceTypes<ResolversTypes>['LedgerError']>;
   LedgerLine: ResolverTypeWrapper<LineEntity>;
+  LedgerLineInput: LedgerLineInput;
+  LineSide: LineSide;
+  LocalEconomyReport: ResolverTypeWrapper<Omit<LocalEconomyReport, 'byDomain' | 'counterparties' | 'leaves' | 'spending' | 'stays' | 'unattributed'> & { byDomain: Array<ResolversTypes['DomainSpending']>, counterparties: Array<ResolversTypes['CounterpartySpending']>, leaves: ResolversTypes['Money'], spending: ResolversTypes['Money'], stays: ResolversTypes['Money'], unattributed: ResolversTypes['Money'] }>;
+  MalformedAmount: ResolverTypeWrapper<MalformedAmount>;
+  Member: ResolverTypeWrapper<MemberRef>;
+  MemberDomain: MemberDomain;
+  MixedUnitsUnbalanced: ResolverTypeWrapper<Omit<MixedUnitsUnbalanced, 'difference'> & { difference: ResolversTypes['Money'] }>;
   Money: ResolverTypeWrapper<MoneyValue>;
+  Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Neighbourhood: ResolverTypeWrapper<NeighbourhoodRef>;
+  OpenBooksPayload: ResolverTypeWrapper<Omit<OpenBooksPayload, 'neighbourhood'> & { neighbourhood: ResolversTypes['Neighbourhood'] }>;
+  Overdraft: ResolverTypeWrapper<Omit<Overdraft, 'account' | 'balance' | 'wouldBecome'> & { account: ResolversTypes['Account'], balance: ResolversTypes['Money'], wouldBecome: ResolversTypes['Money'] }>;
+  PageInfo: ResolverTypeWrapper<PageInfo>;
+  PostEntryInput: PostEntryInput;
+  PostEntryResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['PostEntryResult']>;
+  PostEntrySuccess: ResolverTypeWrapper<Omit<PostEntrySuccess, 'entry'> & { entry: ResolversTypes['LedgerEntry'] }>;
   Project: ResolverTypeWrapper<ProjectRef>;
+  ProjectBudget: ResolverTypeWrapper<BudgetView>;
   ProjectFinances: ResolverTypeWrapper<ProjectFinancesValue>;
+  ProjectInOtherNeighbourhood: ResolverTypeWrapper<Omit<ProjectInOtherNeighbourhood, 'project'> & { project: ResolversTypes['Project'] }>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  ReversalOfReversal: ResolverTypeWrapper<Omit<ReversalOfReversal, 'entry'> & { entry: ResolversTypes['LedgerEntry'] }>;
+  ReverseEntryInput: ReverseEntryInput;
+  ReverseEntryResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['ReverseEntryResult']>;
+  ReverseEntrySuccess: ResolverTypeWrapper<Omit<ReverseEntrySuccess, 'reversal'> & { reversal: ResolversTypes['LedgerEntry'] }>;
+  SetProjectBudgetInput: SetProjectBudgetInput;
+  SetProjectBudgetResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['SetProjectBudgetResult']>;
+  SetProjectBudgetSuccess: ResolverTypeWrapper<Omit<SetProjectBudgetSuccess, 'budget'> & { budget: ResolversTypes['ProjectBudget'] }>;
+  TooFewLines: ResolverTypeWrapper<TooFewLines>;
+  TrialBalance: ResolverTypeWrapper<Omit<TrialBalance, 'lines' | 'totals'> & { lines: Array<ResolversTypes['TrialBalanceLine']>, totals: Array<ResolversTypes['TrialBalanceTotal']> }>;
+  TrialBalanceLine: ResolverTypeWrapper<Omit<TrialBalanceLine, 'account' | 'credit' | 'debit'> & { account: ResolversTypes['Account'], credit: ResolversTypes['Money'], debit: ResolversTypes['Money'] }>;
+  TrialBalanceTotal: ResolverTypeWrapper<Omit<TrialBalanceTotal, 'credit' | 'debit'> & { credit: ResolversTypes['Money'], debit: ResolversTypes['Money'] }>;
+  UnbalancedEntry: ResolverTypeWrapper<Omit<UnbalancedEntry, 'difference'> & { difference: ResolversTypes['Money'] }>;
   Unit: Unit;
-  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  UnitMismatch: ResolverTypeWrapper<Omit<UnitMismatch, 'account'> & { account: ResolversTypes['Account'] }>;
+  UnknownAccount: ResolverTypeWrapper<UnknownAccount>;
+  UnknownEntry: ResolverTypeWrapper<UnknownEntry>;
 }>;
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = ResolversObject<{
   Account: AccountEntity;
   String: Scalars['String']['output'];
+  Int: Scalars['Int']['output'];
   ID: Scalars['ID']['output'];
+  Boolean: Scalars['Boolean']['output'];
+  AccountCodeTaken: Omit<AccountCodeTaken, 'account'> & { account: ResolversParentTypes['Account'] };
+  AlreadyReversed: Omit<AlreadyReversed, 'entry' | 'reversedBy'> & { entry: ResolversParentTypes['LedgerEntry'], reversedBy: ResolversParentTypes['LedgerEntry'] };
+  BooksNotOpen: BooksNotOpen;
+  BudgetPeriodOverlaps: Omit<BudgetPeriodOverlaps, 'budget'> & { budget: ResolversParentTypes['ProjectBudget'] };
+  BudgetRevision: BudgetRevisionView;
+  BudgetVersusActual: Omit<BudgetVersusActual, 'actual' | 'budget' | 'budgeted' | 'remaining'> & { actual: ResolversParentTypes['Money'], budget: ResolversParentTypes['ProjectBudget'], budgeted: ResolversParentTypes['Money'], remaining: ResolversParentTypes['Money'] };
+  ChainHead: ChainHead;
+  ChainVerification: ChainVerification;
+  Counterparty: LineEntity;
+  CounterpartyInput: CounterpartyInput;
+  CounterpartySpending: Omit<CounterpartySpending, 'amount' | 'member'> & { amount: ResolversParentTypes['Money'], member?: Maybe<ResolversParentTypes['Member']> };
+  CreateAccountInput: CreateAccountInput;
+  CreateAccountResult: ResolversUnionTypes<ResolversParentTypes>['CreateAccountResult'];
+  CreateAccountSuccess: Omit<CreateAccountSuccess, 'account'> & { account: ResolversParentTypes['Account'] };
   Date: Scalars['Date']['output'];
   DateTime: Scalars['DateTime']['output'];
+  DomainSpending: Omit<DomainSpending, 'amount'> & { amount: ResolversParentTypes['Money'] };
+  ForeignAccount: Omit<ForeignAccount, 'account'> & { account: ResolversParentTypes['Account'] };
+  IdempotencyKeyConflict: Omit<IdempotencyKeyConflict, 'entry'> & { entry: ResolversParentTypes['LedgerEntry'] };
   Int64: Scalars['Int64']['output'];
+  InvalidLedgerInput: InvalidLedgerInput;
   LedgerEntry: EntryEntity;
-  Int: Scalars['Int']['output'];
+  LedgerEntryConnection: EntryConnectionValue;
+  LedgerEntryEdge: Omit<LedgerEntryEdge, 'node'> & { node: ResolversParentTypes['LedgerEntry'] };
+  LedgerError: ResolversInterfaceTypes<ResolversParentTypes>['LedgerError'];
   LedgerLine: LineEntity;
+  LedgerLineInput: LedgerLineInput;
+  LocalEconomyReport: Omit<LocalEconomyReport, 'byDomain' | 'counterparties' | 'leaves' | 'spending' | 'stays' | 'unattributed'> & { byDomain: Array<ResolversParentTypes['DomainSpending']>, counterparties: Array<ResolversParentTypes['CounterpartySpending']>, leaves: ResolversParentTypes['Money'], spending: ResolversParentTypes['Money'], stays: ResolversParentTypes['Money'], unattributed: ResolversParentTypes['Money'] };
+  MalformedAmount: MalformedAmount;
+  Member: MemberRef;
+  MixedUnitsUnbalanced: Omit<MixedUnitsUnbalanced, 'difference'> & { difference: ResolversParentTypes['Money'] };
   Money: MoneyValue;
+  Mutation: Record<PropertyKey, never>;
   Neighbourhood: NeighbourhoodRef;
+  OpenBooksPayload: Omit<OpenBooksPayload, 'neighbourhood'> & { neighbourhood: ResolversParentTypes['Neighbourhood'] };
+  Overdraft: Omit<Overdraft, 'account' | 'balance' | 'wouldBecome'> & { account: ResolversParentTypes['Account'], balance: ResolversParentTypes['Money'], wouldBecome: ResolversParentTypes['Money'] };
+  PageInfo: PageInfo;
+  PostEntryInput: PostEntryInput;
+  PostEntryResult: ResolversUnionTypes<ResolversParentTypes>['PostEntryResult'];
+  PostEntrySuccess: Omit<PostEntrySuccess, 'entry'> & { entry: ResolversParentTypes['LedgerEntry'] };
   Project: ProjectRef;
+  ProjectBudget: BudgetView;
   ProjectFinances: ProjectFinancesValue;
+  ProjectInOtherNeighbourhood: Omit<ProjectInOtherNeighbourhood, 'project'> & { project: ResolversParentTypes['Project'] };
   Query: Record<PropertyKey, never>;
-  Boolean: Scalars['Boolean']['output'];
+  ReversalOfReversal: Omit<ReversalOfReversal, 'entry'> & { entry: ResolversParentTypes['LedgerEntry'] };
+  ReverseEntryInput: ReverseEntryInput;
+  ReverseEntryResult: ResolversUnionTypes<ResolversParentTypes>['ReverseEntryResult'];
+  ReverseEntrySuccess: Omit<ReverseEntrySuccess, 'reversal'> & { reversal: ResolversParentTypes['LedgerEntry'] };
+  SetProjectBudgetInput: SetProjectBudgetInput;
+  SetProjectBudgetResult: ResolversUnionTypes<ResolversParentTypes>['SetProjectBudgetResult'];
+  SetProjectBudgetSuccess: Omit<SetProjectBudgetSuccess, 'budget'> & { budget: ResolversParentTypes['ProjectBudget'] };
+  TooFewLines: TooFewLines;
+  TrialBalance: Omit<TrialBalance, 'lines' | 'totals'> & { lines: Array<ResolversParentTypes['TrialBalanceLine']>, totals: Array<ResolversParentTypes['TrialBalanceTotal']> };
+  TrialBalanceLine: Omit<TrialBalanceLine, 'account' | 'credit' | 'debit'> & { account: ResolversParentTypes['Account'], credit: ResolversParentTypes['Money'], debit: ResolversParentTypes['Money'] };
+  TrialBalanceTotal: Omit<TrialBalanceTotal, 'credit' | 'debit'> & { credit: ResolversParentTypes['Money'], debit: ResolversParentTypes['Money'] };
+  UnbalancedEntry: Omit<UnbalancedEntry, 'difference'> & { difference: ResolversParentTypes['Money'] };
+  UnitMismatch: Omit<UnitMismatch, 'account'> & { account: ResolversParentTypes['Account'] };
+  UnknownAccount: UnknownAccount;
+  UnknownEntry: UnknownEntry;
 }>;
 
 export type AccountResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Account'] = ResolversParentTypes['Account'], FederationReferenceType extends FederationReferenceTypes['Account'] = FederationReferenceTypes['Account']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Account']> | FederationReferenceType, FederationReferenceType, ContextType>;
-  balance?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  balance?: Resolver<ResolversTypes['Money'], ParentType, ContextType, Partial<AccountBalanceArgs>>;
   code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  entries?: Resolver<ResolversTypes['LedgerEntryConnection'], ParentType, ContextType, RequireFields<AccountEntriesArgs, 'first'>>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   neighbourhood?: Resolver<ResolversTypes['Neighbourhood'], ParentType, ContextType>;
+  noOverdraft?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   project?: Resolver<Maybe<ResolversTypes['Project']>, ParentType, ContextType>;
+  taakveld?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   type?: Resolver<ResolversTypes['AccountType'], ParentType, ContextType>;
   unit?: Resolver<ResolversTypes['Unit'], ParentType, ContextType>;
+}>;
+
+export type AccountCodeTakenResolvers<ContextType = Context, ParentType extends ResolversParentTypes['AccountCodeTaken'] = ResolversParentTypes['AccountCodeTaken']> = ResolversObject<{
+  account?: Resolver<ResolversTypes['Account'], ParentType, ContextType>;
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  field?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type AlreadyReversedResolvers<ContextType = Context, ParentType extends ResolversParentTypes['AlreadyReversed'] = ResolversParentTypes['AlreadyReversed']> = ResolversObject<{
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  entry?: Resolver<ResolversTypes['LedgerEntry'], ParentType, ContextType>;
+  field?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  reversedBy?: Resolver<ResolversTypes['LedgerEntry'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type BooksNotOpenResolvers<ContextType = Context, ParentType extends ResolversParentTypes['BooksNotOpen'] = ResolversParentTypes['BooksNotOpen']> = ResolversObject<{
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  field?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type BudgetPeriodOverlapsResolvers<ContextType = Context, ParentType extends ResolversParentTypes['BudgetPeriodOverlaps'] = ResolversParentTypes['BudgetPeriodOverlaps']> = ResolversObject<{
+  budget?: Resolver<ResolversTypes['ProjectBudget'], ParentType, ContextType>;
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  field?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type BudgetRevisionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['BudgetRevision'] = ResolversParentTypes['BudgetRevision']> = ResolversObject<{
+  amount?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  reason?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  recordedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  recordedBy?: Resolver<Maybe<ResolversTypes['Member']>, ParentType, ContextType>;
+  revision?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type BudgetVersusActualResolvers<ContextType = Context, ParentType extends ResolversParentTypes['BudgetVersusActual'] = ResolversParentTypes['BudgetVersusActual']> = ResolversObject<{
+  actual?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  budget?: Resolver<ResolversTypes['ProjectBudget'], ParentType, ContextType>;
+  budgeted?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  overBudget?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  remaining?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+}>;
+
+export type ChainHeadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ChainHead'] = ResolversParentTypes['ChainHead']> = ResolversObject<{
+  hash?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  sequence?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type ChainVerificationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ChainVerification'] = ResolversParentTypes['ChainVerification']> = ResolversObject<{
+  entriesChecked?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  firstBadSequence?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  headHash?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  headSequence?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  problem?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  valid?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+}>;
+
+export type CounterpartyResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Counterparty'] = ResolversParentTypes['Counterparty']> = ResolversObject<{
+  domain?: Resolver<Maybe<ResolversTypes['MemberDomain']>, ParentType, ContextType>;
+  member?: Resolver<Maybe<ResolversTypes['Member']>, ParentType, ContextType>;
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+}>;
+
+export type CounterpartySpendingResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CounterpartySpending'] = ResolversParentTypes['CounterpartySpending']> = ResolversObject<{
+  amount?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  domain?: Resolver<Maybe<ResolversTypes['MemberDomain']>, ParentType, ContextType>;
+  member?: Resolver<Maybe<ResolversTypes['Member']>, ParentType, ContextType>;
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+}>;
+
+export type CreateAccountResultResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CreateAccountResult'] = ResolversParentTypes['CreateAccountResult']> = ResolversObject<{
+  __resolveType: TypeResolveFn<'AccountCodeTaken' | 'BooksNotOpen' | 'CreateAccountSuccess' | 'InvalidLedgerInput' | 'ProjectInOtherNeighbourhood', ParentType, ContextType>;
+}>;
+
+export type CreateAccountSuccessResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CreateAccountSuccess'] = ResolversParentTypes['CreateAccountSuccess']> = ResolversObject<{
+  account?: Resolver<ResolversTypes['Account'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export interface DateScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['Date'], any> {
@@ -311,26 +1355,112 @@ export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversT
   name: 'DateTime';
 }
 
+export type DomainSpendingResolvers<ContextType = Context, ParentType extends ResolversParentTypes['DomainSpending'] = ResolversParentTypes['DomainSpending']> = ResolversObject<{
+  amount?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  domain?: Resolver<ResolversTypes['MemberDomain'], ParentType, ContextType>;
+}>;
+
+export type ForeignAccountResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ForeignAccount'] = ResolversParentTypes['ForeignAccount']> = ResolversObject<{
+  account?: Resolver<ResolversTypes['Account'], ParentType, ContextType>;
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  field?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type IdempotencyKeyConflictResolvers<ContextType = Context, ParentType extends ResolversParentTypes['IdempotencyKeyConflict'] = ResolversParentTypes['IdempotencyKeyConflict']> = ResolversObject<{
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  entry?: Resolver<ResolversTypes['LedgerEntry'], ParentType, ContextType>;
+  field?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
 export interface Int64ScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['Int64'], any> {
   name: 'Int64';
 }
+
+export type InvalidLedgerInputResolvers<ContextType = Context, ParentType extends ResolversParentTypes['InvalidLedgerInput'] = ResolversParentTypes['InvalidLedgerInput']> = ResolversObject<{
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  field?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
 
 export type LedgerEntryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['LedgerEntry'] = ResolversParentTypes['LedgerEntry'], FederationReferenceType extends FederationReferenceTypes['LedgerEntry'] = FederationReferenceTypes['LedgerEntry']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['LedgerEntry']> | FederationReferenceType, FederationReferenceType, ContextType>;
   bookingDate?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
   description?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  evidenceUrl?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   hash?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   lines?: Resolver<Array<ResolversTypes['LedgerLine']>, ParentType, ContextType>;
+  member?: Resolver<Maybe<ResolversTypes['Member']>, ParentType, ContextType>;
   neighbourhood?: Resolver<ResolversTypes['Neighbourhood'], ParentType, ContextType>;
   previousHash?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  project?: Resolver<Maybe<ResolversTypes['Project']>, ParentType, ContextType>;
   recordedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  recordedBy?: Resolver<Maybe<ResolversTypes['Member']>, ParentType, ContextType>;
+  reversedBy?: Resolver<Maybe<ResolversTypes['LedgerEntry']>, ParentType, ContextType>;
+  reverses?: Resolver<Maybe<ResolversTypes['LedgerEntry']>, ParentType, ContextType>;
   sequence?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type LedgerEntryConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['LedgerEntryConnection'] = ResolversParentTypes['LedgerEntryConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['LedgerEntryEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type LedgerEntryEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['LedgerEntryEdge'] = ResolversParentTypes['LedgerEntryEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['LedgerEntry'], ParentType, ContextType>;
+}>;
+
+export type LedgerErrorResolvers<ContextType = Context, ParentType extends ResolversParentTypes['LedgerError'] = ResolversParentTypes['LedgerError']> = ResolversObject<{
+  __resolveType: TypeResolveFn<'AccountCodeTaken' | 'AlreadyReversed' | 'BooksNotOpen' | 'BudgetPeriodOverlaps' | 'ForeignAccount' | 'IdempotencyKeyConflict' | 'InvalidLedgerInput' | 'MalformedAmount' | 'MixedUnitsUnbalanced' | 'Overdraft' | 'ProjectInOtherNeighbourhood' | 'ReversalOfReversal' | 'TooFewLines' | 'UnbalancedEntry' | 'UnitMismatch' | 'UnknownAccount' | 'UnknownEntry', ParentType, ContextType>;
 }>;
 
 export type LedgerLineResolvers<ContextType = Context, ParentType extends ResolversParentTypes['LedgerLine'] = ResolversParentTypes['LedgerLine']> = ResolversObject<{
   account?: Resolver<ResolversTypes['Account'], ParentType, ContextType>;
   amount?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  counterparty?: Resolver<Maybe<ResolversTypes['Counterparty']>, ParentType, ContextType>;
+  position?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  side?: Resolver<ResolversTypes['LineSide'], ParentType, ContextType>;
+}>;
+
+export type LocalEconomyReportResolvers<ContextType = Context, ParentType extends ResolversParentTypes['LocalEconomyReport'] = ResolversParentTypes['LocalEconomyReport']> = ResolversObject<{
+  byDomain?: Resolver<Array<ResolversTypes['DomainSpending']>, ParentType, ContextType>;
+  counterparties?: Resolver<Array<ResolversTypes['CounterpartySpending']>, ParentType, ContextType>;
+  from?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
+  leaves?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  spending?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  stays?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  staysShare?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  to?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
+  unattributed?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+}>;
+
+export type MalformedAmountResolvers<ContextType = Context, ParentType extends ResolversParentTypes['MalformedAmount'] = ResolversParentTypes['MalformedAmount']> = ResolversObject<{
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  field?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  given?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type MemberResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Member'] = ResolversParentTypes['Member'], FederationReferenceType extends FederationReferenceTypes['Member'] = FederationReferenceTypes['Member']> = ResolversObject<{
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Member']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  volunteerHours?: Resolver<ResolversTypes['Money'], ParentType, ContextType, Partial<MemberVolunteerHoursArgs>>;
+}>;
+
+export type MixedUnitsUnbalancedResolvers<ContextType = Context, ParentType extends ResolversParentTypes['MixedUnitsUnbalanced'] = ResolversParentTypes['MixedUnitsUnbalanced']> = ResolversObject<{
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  difference?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  field?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type MoneyResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Money'] = ResolversParentTypes['Money']> = ResolversObject<{
@@ -339,10 +1469,55 @@ export type MoneyResolvers<ContextType = Context, ParentType extends ResolversPa
   unit?: Resolver<ResolversTypes['Unit'], ParentType, ContextType>;
 }>;
 
+export type MutationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
+  createAccount?: Resolver<ResolversTypes['CreateAccountResult'], ParentType, ContextType, RequireFields<MutationCreateAccountArgs, 'input'>>;
+  openBooks?: Resolver<ResolversTypes['OpenBooksPayload'], ParentType, ContextType, RequireFields<MutationOpenBooksArgs, 'neighbourhoodId'>>;
+  postEntry?: Resolver<ResolversTypes['PostEntryResult'], ParentType, ContextType, RequireFields<MutationPostEntryArgs, 'input'>>;
+  reverseEntry?: Resolver<ResolversTypes['ReverseEntryResult'], ParentType, ContextType, RequireFields<MutationReverseEntryArgs, 'input'>>;
+  setProjectBudget?: Resolver<ResolversTypes['SetProjectBudgetResult'], ParentType, ContextType, RequireFields<MutationSetProjectBudgetArgs, 'input'>>;
+}>;
+
 export type NeighbourhoodResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Neighbourhood'] = ResolversParentTypes['Neighbourhood'], FederationReferenceType extends FederationReferenceTypes['Neighbourhood'] = FederationReferenceTypes['Neighbourhood']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Neighbourhood']> | FederationReferenceType, FederationReferenceType, ContextType>;
   accounts?: Resolver<Array<ResolversTypes['Account']>, ParentType, ContextType>;
+  chainHead?: Resolver<Maybe<ResolversTypes['ChainHead']>, ParentType, ContextType>;
+  chainVerification?: Resolver<Maybe<ResolversTypes['ChainVerification']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  ledgerEntries?: Resolver<ResolversTypes['LedgerEntryConnection'], ParentType, ContextType, RequireFields<NeighbourhoodLedgerEntriesArgs, 'first'>>;
+  localEconomy?: Resolver<ResolversTypes['LocalEconomyReport'], ParentType, ContextType, Partial<NeighbourhoodLocalEconomyArgs>>;
+  trialBalance?: Resolver<ResolversTypes['TrialBalance'], ParentType, ContextType, Partial<NeighbourhoodTrialBalanceArgs>>;
+}>;
+
+export type OpenBooksPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['OpenBooksPayload'] = ResolversParentTypes['OpenBooksPayload']> = ResolversObject<{
+  neighbourhood?: Resolver<ResolversTypes['Neighbourhood'], ParentType, ContextType>;
+  openedNow?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+}>;
+
+export type OverdraftResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Overdraft'] = ResolversParentTypes['Overdraft']> = ResolversObject<{
+  account?: Resolver<ResolversTypes['Account'], ParentType, ContextType>;
+  balance?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  field?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  wouldBecome?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type PageInfoResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = ResolversObject<{
+  endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  hasPreviousPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  startCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+}>;
+
+export type PostEntryResultResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PostEntryResult'] = ResolversParentTypes['PostEntryResult']> = ResolversObject<{
+  __resolveType: TypeResolveFn<'BooksNotOpen' | 'ForeignAccount' | 'IdempotencyKeyConflict' | 'InvalidLedgerInput' | 'MalformedAmount' | 'MixedUnitsUnbalanced' | 'Overdraft' | 'PostEntrySuccess' | 'ProjectInOtherNeighbourhood' | 'TooFewLines' | 'UnbalancedEntry' | 'UnitMismatch' | 'UnknownAccount', ParentType, ContextType>;
+}>;
+
+export type PostEntrySuccessResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PostEntrySuccess'] = ResolversParentTypes['PostEntrySuccess']> = ResolversObject<{
+  entry?: Resolver<ResolversTypes['LedgerEntry'], ParentType, ContextType>;
+  replayed?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type ProjectResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Project'] = ResolversParentTypes['Project'], FederationReferenceType extends FederationReferenceTypes['Project'] = FederationReferenceTypes['Project']> = ResolversObject<{
@@ -351,25 +1526,182 @@ export type ProjectResolvers<ContextType = Context, ParentType extends Resolvers
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
 }>;
 
+export type ProjectBudgetResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ProjectBudget'] = ResolversParentTypes['ProjectBudget']> = ResolversObject<{
+  amount?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  periodEnd?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  periodStart?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  project?: Resolver<ResolversTypes['Project'], ParentType, ContextType>;
+  revisions?: Resolver<Array<ResolversTypes['BudgetRevision']>, ParentType, ContextType>;
+  unit?: Resolver<ResolversTypes['Unit'], ParentType, ContextType>;
+}>;
+
 export type ProjectFinancesResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ProjectFinances'] = ResolversParentTypes['ProjectFinances']> = ResolversObject<{
+  balance?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  budget?: Resolver<Maybe<ResolversTypes['Money']>, ParentType, ContextType>;
+  budgetAgainstActuals?: Resolver<Array<ResolversTypes['BudgetVersusActual']>, ParentType, ContextType>;
+  budgets?: Resolver<Array<ResolversTypes['ProjectBudget']>, ParentType, ContextType>;
+  entries?: Resolver<ResolversTypes['LedgerEntryConnection'], ParentType, ContextType, RequireFields<ProjectFinancesEntriesArgs, 'first'>>;
+  received?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   spent?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  volunteerHours?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+}>;
+
+export type ProjectInOtherNeighbourhoodResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ProjectInOtherNeighbourhood'] = ResolversParentTypes['ProjectInOtherNeighbourhood']> = ResolversObject<{
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  field?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  project?: Resolver<ResolversTypes['Project'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type QueryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
+  ledgerAccount?: Resolver<Maybe<ResolversTypes['Account']>, ParentType, ContextType, RequireFields<QueryLedgerAccountArgs, 'id'>>;
   ledgerEntry?: Resolver<Maybe<ResolversTypes['LedgerEntry']>, ParentType, ContextType, RequireFields<QueryLedgerEntryArgs, 'id'>>;
+}>;
+
+export type ReversalOfReversalResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ReversalOfReversal'] = ResolversParentTypes['ReversalOfReversal']> = ResolversObject<{
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  entry?: Resolver<ResolversTypes['LedgerEntry'], ParentType, ContextType>;
+  field?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type ReverseEntryResultResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ReverseEntryResult'] = ResolversParentTypes['ReverseEntryResult']> = ResolversObject<{
+  __resolveType: TypeResolveFn<'AlreadyReversed' | 'IdempotencyKeyConflict' | 'InvalidLedgerInput' | 'Overdraft' | 'ReversalOfReversal' | 'ReverseEntrySuccess' | 'UnknownEntry', ParentType, ContextType>;
+}>;
+
+export type ReverseEntrySuccessResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ReverseEntrySuccess'] = ResolversParentTypes['ReverseEntrySuccess']> = ResolversObject<{
+  replayed?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  reversal?: Resolver<ResolversTypes['LedgerEntry'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type SetProjectBudgetResultResolvers<ContextType = Context, ParentType extends ResolversParentTypes['SetProjectBudgetResult'] = ResolversParentTypes['SetProjectBudgetResult']> = ResolversObject<{
+  __resolveType: TypeResolveFn<'BudgetPeriodOverlaps' | 'InvalidLedgerInput' | 'MalformedAmount' | 'ProjectInOtherNeighbourhood' | 'SetProjectBudgetSuccess', ParentType, ContextType>;
+}>;
+
+export type SetProjectBudgetSuccessResolvers<ContextType = Context, ParentType extends ResolversParentTypes['SetProjectBudgetSuccess'] = ResolversParentTypes['SetProjectBudgetSuccess']> = ResolversObject<{
+  budget?: Resolver<ResolversTypes['ProjectBudget'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type TooFewLinesResolvers<ContextType = Context, ParentType extends ResolversParentTypes['TooFewLines'] = ResolversParentTypes['TooFewLines']> = ResolversObject<{
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  field?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  lineCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type TrialBalanceResolvers<ContextType = Context, ParentType extends ResolversParentTypes['TrialBalance'] = ResolversParentTypes['TrialBalance']> = ResolversObject<{
+  asOf?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
+  balanced?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  lines?: Resolver<Array<ResolversTypes['TrialBalanceLine']>, ParentType, ContextType>;
+  totals?: Resolver<Array<ResolversTypes['TrialBalanceTotal']>, ParentType, ContextType>;
+}>;
+
+export type TrialBalanceLineResolvers<ContextType = Context, ParentType extends ResolversParentTypes['TrialBalanceLine'] = ResolversParentTypes['TrialBalanceLine']> = ResolversObject<{
+  account?: Resolver<ResolversTypes['Account'], ParentType, ContextType>;
+  credit?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  debit?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+}>;
+
+export type TrialBalanceTotalResolvers<ContextType = Context, ParentType extends ResolversParentTypes['TrialBalanceTotal'] = ResolversParentTypes['TrialBalanceTotal']> = ResolversObject<{
+  credit?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  debit?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  unit?: Resolver<ResolversTypes['Unit'], ParentType, ContextType>;
+}>;
+
+export type UnbalancedEntryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['UnbalancedEntry'] = ResolversParentTypes['UnbalancedEntry']> = ResolversObject<{
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  difference?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  field?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type UnitMismatchResolvers<ContextType = Context, ParentType extends ResolversParentTypes['UnitMismatch'] = ResolversParentTypes['UnitMismatch']> = ResolversObject<{
+  account?: Resolver<ResolversTypes['Account'], ParentType, ContextType>;
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  field?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  givenUnit?: Resolver<ResolversTypes['Unit'], ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type UnknownAccountResolvers<ContextType = Context, ParentType extends ResolversParentTypes['UnknownAccount'] = ResolversParentTypes['UnknownAccount']> = ResolversObject<{
+  accountId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  field?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type UnknownEntryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['UnknownEntry'] = ResolversParentTypes['UnknownEntry']> = ResolversObject<{
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  entryId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  field?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type Resolvers<ContextType = Context> = ResolversObject<{
   Account?: AccountResolvers<ContextType>;
+  AccountCodeTaken?: AccountCodeTakenResolvers<ContextType>;
+  AlreadyReversed?: AlreadyReversedResolvers<ContextType>;
+  BooksNotOpen?: BooksNotOpenResolvers<ContextType>;
+  BudgetPeriodOverlaps?: BudgetPeriodOverlapsResolvers<ContextType>;
+  BudgetRevision?: BudgetRevisionResolvers<ContextType>;
+  BudgetVersusActual?: BudgetVersusActualResolvers<ContextType>;
+  ChainHead?: ChainHeadResolvers<ContextType>;
+  ChainVerification?: ChainVerificationResolvers<ContextType>;
+  Counterparty?: CounterpartyResolvers<ContextType>;
+  CounterpartySpending?: CounterpartySpendingResolvers<ContextType>;
+  CreateAccountResult?: CreateAccountResultResolvers<ContextType>;
+  CreateAccountSuccess?: CreateAccountSuccessResolvers<ContextType>;
   Date?: GraphQLScalarType;
   DateTime?: GraphQLScalarType;
+  DomainSpending?: DomainSpendingResolvers<ContextType>;
+  ForeignAccount?: ForeignAccountResolvers<ContextType>;
+  IdempotencyKeyConflict?: IdempotencyKeyConflictResolvers<ContextType>;
   Int64?: GraphQLScalarType;
+  InvalidLedgerInput?: InvalidLedgerInputResolvers<ContextType>;
   LedgerEntry?: LedgerEntryResolvers<ContextType>;
+  LedgerEntryConnection?: LedgerEntryConnectionResolvers<ContextType>;
+  LedgerEntryEdge?: LedgerEntryEdgeResolvers<ContextType>;
+  LedgerError?: LedgerErrorResolvers<ContextType>;
   LedgerLine?: LedgerLineResolvers<ContextType>;
+  LocalEconomyReport?: LocalEconomyReportResolvers<ContextType>;
+  MalformedAmount?: MalformedAmountResolvers<ContextType>;
+  Member?: MemberResolvers<ContextType>;
+  MixedUnitsUnbalanced?: MixedUnitsUnbalancedResolvers<ContextType>;
   Money?: MoneyResolvers<ContextType>;
+  Mutation?: MutationResolvers<ContextType>;
   Neighbourhood?: NeighbourhoodResolvers<ContextType>;
+  OpenBooksPayload?: OpenBooksPayloadResolvers<ContextType>;
+  Overdraft?: OverdraftResolvers<ContextType>;
+  PageInfo?: PageInfoResolvers<ContextType>;
+  PostEntryResult?: PostEntryResultResolvers<ContextType>;
+  PostEntrySuccess?: PostEntrySuccessResolvers<ContextType>;
   Project?: ProjectResolvers<ContextType>;
+  ProjectBudget?: ProjectBudgetResolvers<ContextType>;
   ProjectFinances?: ProjectFinancesResolvers<ContextType>;
+  ProjectInOtherNeighbourhood?: ProjectInOtherNeighbourhoodResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  ReversalOfReversal?: ReversalOfReversalResolvers<ContextType>;
+  ReverseEntryResult?: ReverseEntryResultResolvers<ContextType>;
+  ReverseEntrySuccess?: ReverseEntrySuccessResolvers<ContextType>;
+  SetProjectBudgetResult?: SetProjectBudgetResultResolvers<ContextType>;
+  SetProjectBudgetSuccess?: SetProjectBudgetSuccessResolvers<ContextType>;
+  TooFewLines?: TooFewLinesResolvers<ContextType>;
+  TrialBalance?: TrialBalanceResolvers<ContextType>;
+  TrialBalanceLine?: TrialBalanceLineResolvers<ContextType>;
+  TrialBalanceTotal?: TrialBalanceTotalResolvers<ContextType>;
+  UnbalancedEntry?: UnbalancedEntryResolvers<ContextType>;
+  UnitMismatch?: UnitMismatchResolvers<ContextType>;
+  UnknownAccount?: UnknownAccountResolvers<ContextType>;
+  UnknownEntry?: UnknownEntryResolvers<ContextType>;
 }>;
 

@@ -1,5 +1,7 @@
 export type Unit = 'EUR' | 'HOUR';
 
+export const UNITS: readonly Unit[] = ['EUR', 'HOUR'];
+
 /** Both units keep two decimals: cents, and hundredths of an hour. */
 export const UNIT_DECIMALS: Record<Unit, number> = { EUR: 2, HOUR: 2 };
 

@@ -1,5 +1,4 @@
-/** A project's figures as derived from the books. */
+/** A project's finances; every figure is read when asked for, through the request's loaders. */
 export interface ProjectFinancesValue {
   projectId: string;
-  spentMinor: bigint;
 }

@@ -1,0 +1,76 @@
+import { randomUUID } from 'node:crypto';
+import type { DataSource } from 'typeorm';
+import { fail, refuse, succeed, type Outcome } from '../ledger-errors';
+import type { Unit } from '../money/money';
+import { isUuid } from '../ids';
+import { textProblem } from '../entries/posting-rules';
+import { projectNeighbourhood } from '../entries/booking';
+import { violationOf } from '../transactions';
+import { AccountEntity, type AccountType } from './account.entity';
+
+export interface CreateAccountArgs {
+  neighbourhoodId: string;
+  code: string;
+  name: string;
+  type: AccountType;
+  unit: Unit;
+  projectId?: string | null;
+  taakveld?: string | null;
+  noOverdraft?: boolean | null;
+}
+
+/** The same patterns as the account table's CHECK constraints. */
+const CODE = /^[0-9A-Za-z.-]{1,20}$/;
+const TAAKVELD = /^[0-9]\.[0-9]{1,2}(\.[0-9])?$/;
+
+/** Adds an account to open books; its code is unique within them. */
+export async function createAccount(db: DataSource, args: CreateAccountArgs, now = new Date()): Promise<Outcome<AccountEntity>> {
+  const neighbourhoodId = args.neighbourhoodId.toLowerCase();
+  const code = args.code.trim();
+  if (!CODE.test(code)) return refuse(fail.invalid('code', 'An account code is 1 to 20 letters, digits, dots or dashes.'));
+  const name = args.name.trim();
+  const nameProblem = textProblem(name, 1, 200);
+  if (nameProblem) return refuse(fail.invalid('name', `The name ${nameProblem}.`));
+  const taakveld = args.taakveld?.trim() || null;
+  if (taakveld !== null && !TAAKVELD.test(taakveld)) {
+    return refuse(fail.invalid('taakveld', 'An Iv3 taakveld looks like 0.1, 5.7 or 6.71.'));
+  }
+  if (args.projectId != null && !isUuid(args.projectId)) return refuse(fail.invalid('projectId', 'projectId is not an id this API handed out.'));
+  const projectId = args.projectId?.toLowerCase() ?? null;
+
+  const open: unknown[] = await db.query(`SELECT 1 FROM ledger.chain WHERE neighbourhood_id = $1`, [neighbourhoodId]);
+  if (open.length === 0) return refuse(fail.booksNotOpen(neighbourhoodId));
+  if (projectId) {
+    const pinned = await projectNeighbourhood(db.manager, projectId);
+    if (pinned !== null && pinned !== neighbourhoodId) return refuse(fail.projectInOtherNeighbourhood(projectId));
+  }
+
+  const account: AccountEntity = {
+    id: randomUUID(),
+    neighbourhoodId,
+    code,
+    name,
+    type: args.type,
+    unit: args.unit,
+    projectId,
+    taakveld,
+    noOverdraft: args.noOverdraft ?? false,
+    balanceMinor: '0',
+    createdAt: now,
+  };
+  try {
+    await db.getRepository(AccountEntity).insert(account);
+    return succeed(account);
+  } catch (error) {
+    switch (violationOf(error)?.constraint) {
+      case 'account_code_unique': {
+        const holder = await db.getRepository(AccountEntity).findOneByOrFail({ neighbourhoodId, code });
+        return refuse(fail.accountCodeTaken(holder));
+      }
+      case 'project_in_one_neighbourhood':
+        return refuse(fail.projectInOtherNeighbourhood(projectId ?? ''));
+      default:
+        throw error;
+    }
+  }
+}

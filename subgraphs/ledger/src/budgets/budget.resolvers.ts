@@ -1,0 +1,30 @@
+import { requireRole } from '@dbwe/platform';
+import type { Resolvers } from '../generated/graphql';
+import { neighbourhoodIdOf } from '../ids';
+import { oneOf } from '../ledger-errors';
+import { setProjectBudget } from './budget-service';
+
+const SET_BUDGET_FAILURES = ['InvalidLedgerInput', 'MalformedAmount', 'BudgetPeriodOverlaps', 'ProjectInOtherNeighbourhood'] as const;
+
+export const budgetResolvers: Resolvers = {
+  Mutation: {
+    async setProjectBudget(_parent, { input }, { viewer, db }) {
+      requireRole(viewer, ['steward'], input.neighbourhoodId, "set the budgets of this neighbourhood's projects");
+      const outcome = await setProjectBudget(
+        db,
+        { ...input, neighbourhoodId: neighbourhoodIdOf(input.neighbourhoodId), unit: input.unit ?? 'EUR' },
+        viewer.memberId,
+      );
+      return outcome.ok ? { __typename: 'SetProjectBudgetSuccess', budget: outcome.value } : oneOf(outcome.failure, SET_BUDGET_FAILURES);
+    },
+  },
+  ProjectBudget: {
+    project: (b) => ({ id: b.projectId }),
+    amount: (b) => ({ minor: BigInt(b.current.amountMinor), unit: b.unit }),
+    revisions: async (b, _args, { loaders }) => (await loaders.revisionsByBudget.load(b.id)).map((r) => ({ ...r, unit: b.unit })),
+  },
+  BudgetRevision: {
+    amount: (r) => ({ minor: BigInt(r.amountMinor), unit: r.unit }),
+    recordedBy: (r) => (r.recordedBy ? { id: r.recordedBy } : null),
+  },
+};

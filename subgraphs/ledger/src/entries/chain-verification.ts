@@ -1,0 +1,61 @@
+import type { DataSource } from 'typeorm';
+import { In, MoreThan } from 'typeorm';
+import { groupByKeys } from '@dbwe/platform';
+import { ChainEntity } from './chain.entity';
+import { EntryEntity } from './entry.entity';
+import { LineEntity } from './line.entity';
+import { GENESIS_HASH, checkChainLink } from './entry-hash';
+import { hashable } from './posting';
+
+export interface ChainVerification {
+  valid: boolean;
+  entriesChecked: number;
+  headSequence: number;
+  headHash: string;
+  firstBadSequence: number | null;
+  problem: string | null;
+}
+
+const BATCH = 500;
+
+/**
+ * Recomputes every hash of a neighbourhood's chain from the stored rows, in
+ * sequence order, a batch at a time, and reports the first entry that does
+ * not check out. Reads the whole chain: the price of not trusting it.
+ */
+export async function verifyChain(db: DataSource, neighbourhoodId: string): Promise<ChainVerification | null> {
+  const head = await db.getRepository(ChainEntity).findOneBy({ neighbourhoodId });
+  if (!head) return null;
+  const report = (checked: number, firstBad: { sequence: number; problem: string } | null): ChainVerification => ({
+    valid: firstBad === null,
+    entriesChecked: checked,
+    headSequence: head.lastSequence,
+    headHash: head.lastHash,
+    firstBadSequence: firstBad?.sequence ?? null,
+    problem: firstBad?.problem ?? null,
+  });
+
+  const state = { expectedSequence: 1, previousHash: GENESIS_HASH };
+  let checked = 0;
+  for (;;) {
+    const entries = await db.getRepository(EntryEntity).find({
+      where: { neighbourhoodId, sequence: MoreThan(state.expectedSequence - 1) },
+      order: { sequence: 'ASC' },
+      take: BATCH,
+    });
+    if (entries.length === 0) break;
+    const lines = await db.getRepository(LineEntity).find({ where: { entryId: In(entries.map((e) => e.id)) }, order: { entryId: 'ASC', position: 'ASC' } });
+    const linesOf = groupByKeys(entries.map((e) => e.id), lines, (l) => l.entryId);
+    for (const [index, entry] of entries.entries()) {
+      checked++;
+      const problem = checkChainLink(state, { ...hashable(entry, linesOf[index]), previousHash: entry.previousHash, hash: entry.hash });
+      if (problem) return report(checked, problem);
+    }
+    if (entries.length < BATCH) break;
+  }
+  const lastSequence = state.expectedSequence - 1;
+  if (lastSequence !== head.lastSequence || state.previousHash !== head.lastHash) {
+    return report(checked, { sequence: lastSequence + 1, problem: `the chain head says entry ${head.lastSequence} (${head.lastHash}), the entries end at ${lastSequence}` });
+  }
+  return report(checked, null);
+}

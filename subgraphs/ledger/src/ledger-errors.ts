@@ -1,0 +1,142 @@
+import type { AccountEntity } from './accounts/account.entity';
+import type { EntryEntity } from './entries/entry.entity';
+import type { BudgetView } from './budgets/budget.entity';
+import type { ProjectRef } from './references';
+import { formatMinor, type MoneyValue, type Unit } from './money/money';
+
+/**
+ * The expected refusals of ledger mutations, one per rule. Each is a value of
+ * a GraphQL type implementing `LedgerError`; `__typename` selects the type.
+ * Nothing is written when a mutation returns one.
+ */
+interface Base<T extends string> {
+  __typename: T;
+  message: string;
+  code: string;
+  field: string | null;
+}
+
+export type LedgerFailure =
+  | Base<'BooksNotOpen'>
+  | Base<'InvalidLedgerInput'>
+  | (Base<'MalformedAmount'> & { given: string })
+  | (Base<'TooFewLines'> & { lineCount: number })
+  | (Base<'UnbalancedEntry'> & { difference: MoneyValue })
+  | (Base<'MixedUnitsUnbalanced'> & { difference: MoneyValue })
+  | (Base<'UnknownAccount'> & { accountId: string })
+  | (Base<'ForeignAccount'> & { account: AccountEntity })
+  | (Base<'UnitMismatch'> & { account: AccountEntity; givenUnit: Unit })
+  | (Base<'Overdraft'> & { account: AccountEntity; balance: MoneyValue; wouldBecome: MoneyValue })
+  | (Base<'IdempotencyKeyConflict'> & { entry: EntryEntity })
+  | (Base<'UnknownEntry'> & { entryId: string })
+  | (Base<'AlreadyReversed'> & { entry: EntryEntity; reversedBy: EntryEntity })
+  | (Base<'ReversalOfReversal'> & { entry: EntryEntity })
+  | (Base<'ProjectInOtherNeighbourhood'> & { project: ProjectRef })
+  | (Base<'AccountCodeTaken'> & { account: AccountEntity })
+  | (Base<'BudgetPeriodOverlaps'> & { budget: BudgetView });
+
+export type LedgerFailureType = LedgerFailure['__typename'];
+
+/** The failures of the given types. */
+export type Failure<T extends LedgerFailureType = LedgerFailureType> = Extract<LedgerFailure, { __typename: T }>;
+
+/** The code of each rule; the compiler makes sure every failure type has one. */
+export const FAILURE_CODES: Record<LedgerFailureType, string> = {
+  BooksNotOpen: 'BOOKS_NOT_OPEN',
+  InvalidLedgerInput: 'INVALID_INPUT',
+  MalformedAmount: 'MALFORMED_AMOUNT',
+  TooFewLines: 'FEWER_THAN_TWO_LINES',
+  UnbalancedEntry: 'UNBALANCED_ENTRY',
+  MixedUnitsUnbalanced: 'UNBALANCED_PER_UNIT',
+  UnknownAccount: 'UNKNOWN_ACCOUNT',
+  ForeignAccount: 'ACCOUNT_OF_OTHER_NEIGHBOURHOOD',
+  UnitMismatch: 'UNIT_MISMATCH',
+  Overdraft: 'OVERDRAFT',
+  IdempotencyKeyConflict: 'IDEMPOTENCY_KEY_CONFLICT',
+  UnknownEntry: 'UNKNOWN_ENTRY',
+  AlreadyReversed: 'ALREADY_REVERSED',
+  ReversalOfReversal: 'REVERSAL_OF_REVERSAL',
+  ProjectInOtherNeighbourhood: 'PROJECT_IN_OTHER_NEIGHBOURHOOD',
+  AccountCodeTaken: 'ACCOUNT_CODE_TAKEN',
+  BudgetPeriodOverlaps: 'BUDGET_PERIOD_OVERLAPS',
+};
+
+type Extra<T extends LedgerFailureType> = Omit<Failure<T>, keyof Base<T>>;
+
+function make<T extends LedgerFailureType>(type: T, message: string, field: string | null, extra: Extra<T>): Failure<T> {
+  return { __typename: type, message, code: FAILURE_CODES[type], field, ...extra } as Failure<T>;
+}
+
+const money = (m: MoneyValue) => `${formatMinor(m.minor, m.unit)} ${m.unit}`;
+
+export const fail = {
+  booksNotOpen: (neighbourhoodId: string, field = 'neighbourhoodId') =>
+    make('BooksNotOpen', `The books of neighbourhood ${neighbourhoodId} are not open; open them with openBooks first.`, field, {}),
+  invalid: (field: string, message: string) => make('InvalidLedgerInput', message, field, {}),
+  malformedAmount: (field: string, given: string, why: string) =>
+    make('MalformedAmount', `Amount ${JSON.stringify(given)} is not accepted: ${why}.`, field, { given }),
+  tooFewLines: (lineCount: number) =>
+    make('TooFewLines', `An entry needs at least two lines; this one has ${lineCount}.`, 'lines', { lineCount }),
+  unbalanced: (difference: MoneyValue) =>
+    make('UnbalancedEntry', `Debits and credits must be equal; debits exceed credits by ${money(difference)}.`, 'lines', { difference }),
+  mixedUnitsUnbalanced: (difference: MoneyValue) =>
+    make(
+      'MixedUnitsUnbalanced',
+      `An entry in several units must balance in each unit on its own; in ${difference.unit} debits exceed credits by ${money(difference)}.`,
+      'lines',
+      { difference },
+    ),
+  unknownAccount: (field: string, accountId: string) => make('UnknownAccount', `No account has id ${accountId}.`, field, { accountId }),
+  foreignAccount: (field: string, account: AccountEntity) =>
+    make('ForeignAccount', `Account ${account.code} (${account.name}) belongs to another neighbourhood's books.`, field, { account }),
+  unitMismatch: (field: string, account: AccountEntity, givenUnit: Unit) =>
+    make('UnitMismatch', `Account ${account.code} counts in ${account.unit}, not ${givenUnit}.`, field, { account, givenUnit }),
+  overdraft: (field: string | null, account: AccountEntity, balance: MoneyValue, wouldBecome: MoneyValue) =>
+    make(
+      'Overdraft',
+      `Account ${account.code} (${account.name}) may not go below zero; its balance of ${money(balance)} would become ${money(wouldBecome)}.`,
+      field,
+      { account, balance, wouldBecome },
+    ),
+  keyConflict: (entry: EntryEntity) =>
+    make(
+      'IdempotencyKeyConflict',
+      `Idempotency key ${JSON.stringify(entry.idempotencyKey)} was used for a different request (entry ${entry.sequence}); nothing was written.`,
+      'idempotencyKey',
+      { entry },
+    ),
+  unknownEntry: (entryId: string) => make('UnknownEntry', `No entry has id ${entryId}.`, 'entryId', { entryId }),
+  alreadyReversed: (entry: EntryEntity, reversedBy: EntryEntity) =>
+    make('AlreadyReversed', `Entry ${entry.sequence} was reversed already, by entry ${reversedBy.sequence}.`, 'entryId', { entry, reversedBy }),
+  reversalOfReversal: (entry: EntryEntity) =>
+    make('ReversalOfReversal', `Entry ${entry.sequence} is itself a reversal and cannot be reversed; book a new entry instead.`, 'entryId', { entry }),
+  projectInOtherNeighbourhood: (projectId: string) =>
+    make('ProjectInOtherNeighbourhood', `The money of project ${projectId} is kept in another neighbourhood's books.`, 'projectId', {
+      project: { id: projectId },
+    }),
+  accountCodeTaken: (account: AccountEntity) =>
+    make('AccountCodeTaken', `Account code ${account.code} is taken in these books (${account.name}).`, 'code', { account }),
+  budgetPeriodOverlaps: (budget: BudgetView) =>
+    make(
+      'BudgetPeriodOverlaps',
+      `The project has a ${budget.unit} budget for ${budget.periodStart} to ${budget.periodEnd}, which overlaps this period.`,
+      'periodStart',
+      { budget },
+    ),
+};
+
+/** What a domain operation returns: its value, or the rule it broke. */
+export type Outcome<T, F extends LedgerFailure = LedgerFailure> = { ok: true; value: T } | { ok: false; failure: F };
+
+export const succeed = <T>(value: T): Outcome<T, never> => ({ ok: true, value });
+export const refuse = <F extends LedgerFailure>(failure: F): Outcome<never, F> => ({ ok: false, failure });
+
+/**
+ * Narrows a failure to the types a mutation's result union declares. The
+ * generated resolver types check the list against the union; a failure
+ * outside it would be a fault in the ledger, not an outcome for the client.
+ */
+export function oneOf<K extends LedgerFailureType>(failure: LedgerFailure, types: readonly K[]): Failure<K> {
+  if ((types as readonly LedgerFailureType[]).includes(failure.__typename)) return failure as Failure<K>;
+  throw new Error(`a ${failure.__typename} is not an outcome this mutation declares: ${failure.message}`);
+}

@@ -1,0 +1,35 @@
+import type { Resolvers } from '../generated/graphql';
+import { isUuid } from '../ids';
+import { trialBalance } from '../accounts/balances';
+import { findEntries } from '../entries/entry-query';
+import { verifyChain } from '../entries/chain-verification';
+import { localEconomy } from '../economy/local-economy';
+
+/** The books of a neighbourhood: what the ledger adds to the community's Neighbourhood. */
+export const neighbourhoodResolvers: Resolvers = {
+  Neighbourhood: {
+    __resolveReference: (ref) => (isUuid(ref.id) ? { id: ref.id.toLowerCase() } : null),
+    accounts: (n, _args, { loaders }) => loaders.accountsByNeighbourhood.load(n.id),
+    ledgerEntries: (n, args, { db }) =>
+      findEntries(
+        db,
+        {
+          neighbourhoodId: n.id,
+          accountId: args.account?.toLowerCase(),
+          projectId: args.project?.toLowerCase(),
+          memberId: args.member?.toLowerCase(),
+          unit: args.unit,
+          from: args.from,
+          to: args.to,
+        },
+        args,
+      ),
+    trialBalance: (n, { asOf }, { db }) => trialBalance(db, n.id, asOf ?? null),
+    async chainHead(n, _args, { loaders }) {
+      const chain = await loaders.chain.load(n.id);
+      return chain ? { sequence: chain.lastSequence, hash: chain.lastHash } : null;
+    },
+    chainVerification: (n, _args, { db }) => verifyChain(db, n.id),
+    localEconomy: (n, { from, to }, { db }) => localEconomy(db, n.id, from ?? null, to ?? null),
+  },
+};
