@@ -38,7 +38,13 @@ const gateway = createGatewayRuntime({
     Object.entries(subgraphUrls(config)).map(([name, url]) => [name, { location: url, options: { deduplicateInflightRequests: false } }]),
   ),
   inboundInflightRequestDeduplication: false,
-  propagateHeaders: { fromClientToSubgraphs: ({ request }) => identityHeaders(request) },
+  plugins: () => [
+    {
+      async onFetch({ context, options, setOptions }) {
+        setOptions({ ...options, headers: { ...(options.headers as Record<string, string>), ...(await identityHeaders((context as { request: Request }).request)) } });
+      },
+    },
+  ],
   landingPage: false,
   graphiql: false,
   logging: config.LOG_LEVEL === 'silent' ? false : config.LOG_LEVEL === 'fatal' ? 'error' : config.LOG_LEVEL === 'trace' ? 'debug' : config.LOG_LEVEL,

@@ -104,7 +104,7 @@ export const MEMBERS_FAN_OUT = /* GraphQL */ `
 
 export const ACCOUNT_BALANCE = /* GraphQL */ `
   query AccountBalance($id: ID!, $asOf: Date!) {
-    ledgerAccount(id: $id) { code balance { amount unit } then: balance(asOf: $asOf) { amount unit } }
+    ledgerAccount(id: $id) { code balance { amount unit } earlier: balance(asOf: $asOf) { amount unit } }
   }`;
 
 export const POST_ENTRY = /* GraphQL */ `
