@@ -473,6 +473,7 @@ export type NeighbourhoodProjectsArgs = {
   plannedUntil?: InputMaybe<Scalars['Date']['input']>;
   status?: InputMaybe<ProjectStatus>;
   theme?: InputMaybe<Scalars['ID']['input']>;
+  updatedSince?: InputMaybe<Scalars['DateTime']['input']>;
 };
 
 /** An analysis without outcomes cannot be published. Code `NO_OUTCOMES`. */
