@@ -6,7 +6,7 @@ import { loadCommunity } from './community';
 import { loadProjects } from './projects';
 import { loadLedger } from './ledger';
 import { loadImpact } from './impact';
-import { cityPlan, type CityPlan } from './plan';
+import { cityPlan, type CityPlan, type CityShape } from './plan';
 import type { SubgraphUrls } from './migrate';
 
 type Loader = (client: ClientBase, plan: CityPlan) => Promise<Record<string, number>>;
@@ -56,8 +56,11 @@ export interface CityLoad {
  * ANALYZE so the planner knows the new sizes, then (unless told not to)
  * every chain verified by the ledger's own verifier.
  */
-export async function loadCity(urls: SubgraphUrls, options: { scale?: number; verify?: boolean; log?: (line: string) => void } = {}): Promise<CityLoad> {
-  const plan = cityPlan(options.scale ?? 1);
+export async function loadCity(
+  urls: SubgraphUrls,
+  options: { scale?: number; shape?: CityShape; verify?: boolean; log?: (line: string) => void } = {},
+): Promise<CityLoad> {
+  const plan = cityPlan(options.scale ?? 1, options.shape);
   const log = options.log ?? (() => undefined);
   const present = await cityLoaded(urls);
   if (present.length > 0) throw new Error(`the city is already loaded in ${present.join(', ')}; seed an empty database`);

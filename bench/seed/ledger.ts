@@ -90,6 +90,8 @@ export async function loadLedger(client: ClientBase, plan: CityPlan): Promise<Re
 
   await deriveState(client, ids, heads);
   await checkRules(client, ids, heads);
+  // Deferred checks the derivation queued (no overdraft on the balances it set) run now, before the triggers return.
+  await client.query('SET CONSTRAINTS ALL IMMEDIATE');
   for (const [table, trigger] of DERIVING_TRIGGERS) await client.query(`ALTER TABLE ${table} ENABLE TRIGGER ${trigger}`);
   return counts;
 }

@@ -27,7 +27,18 @@ export interface NeighbourhoodPlan {
   entries: number;
 }
 
-export const CITY = {
+export interface CityShape {
+  neighbourhoods: number;
+  members: number;
+  projects: number;
+  entries: number;
+  /** Entries of every neighbourhood but the first. */
+  freshEntries: number;
+  wishesPerNeighbourhood: number;
+  bidsPerNeighbourhood: number;
+}
+
+export const CITY: CityShape = {
   neighbourhoods: 100,
   members: 100_000,
   projects: 10_000,
@@ -38,11 +49,12 @@ export const CITY = {
   bidsPerNeighbourhood: 25,
 };
 
-export function cityPlan(scale = 1): CityPlan {
-  const n = CITY.neighbourhoods;
+/** The city at a scale; tests pass a smaller shape. */
+export function cityPlan(scale = 1, shape: CityShape = CITY): CityPlan {
+  const n = shape.neighbourhoods;
   const at = (count: number, minimum = 1) => Math.max(minimum, Math.round(count * scale));
-  const fresh = at(CITY.freshEntries, 2);
-  const deep = Math.max(fresh, at(CITY.entries) - fresh * (n - 1));
+  const fresh = at(shape.freshEntries, 2);
+  const deep = Math.max(fresh, at(shape.entries) - fresh * (n - 1));
   const neighbourhoods = Array.from({ length: n }, (_, index): NeighbourhoodPlan => {
     const slug = `wijk-${String(index + 1).padStart(3, '0')}`;
     return {
@@ -50,10 +62,10 @@ export function cityPlan(scale = 1): CityPlan {
       slug,
       id: neighbourhoodId(slug),
       name: `Wijk ${index + 1}`,
-      members: at(CITY.members / n, 10),
-      projects: at(CITY.projects / n, 2),
-      wishes: at(CITY.wishesPerNeighbourhood, 3),
-      bids: at(CITY.bidsPerNeighbourhood, 2),
+      members: at(shape.members / n, 10),
+      projects: at(shape.projects / n, 2),
+      wishes: at(shape.wishesPerNeighbourhood, 3),
+      bids: at(shape.bidsPerNeighbourhood, 2),
       entries: index === 0 ? deep : fresh,
     };
   });
