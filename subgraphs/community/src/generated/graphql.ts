@@ -883,7 +883,7 @@ export type Wish = {
    * The projects that took the wish up, owned and resolved by the projects
    * subgraph; community reads them only to derive `status`.
    */
-  projects: Array<Project>;
+  projects: Maybe<Array<Project>>;
   /**
    * Where the wish stands: ARCHIVED when archived, else ADOPTED when at least
    * one project took it up (read from the projects subgraph through the graph),

@@ -100,7 +100,7 @@ export type AssumptionVariation = {
 export type BidForecastPayload = {
   __typename?: 'BidForecastPayload';
   /** The bid. */
-  bid: RightToChallengeBid;
+  bid: Maybe<RightToChallengeBid>;
   /** The forecast now linked to it. */
   forecast: SroiAnalysis;
 };
@@ -456,9 +456,9 @@ export type Neighbourhood = {
    * The gateway fetches the projects (projects subgraph) and their spending
    * (ledger subgraph) and hands them to the impact subgraph (@requires).
    */
-  impactSummary: ImpactSummary;
+  impactSummary: Maybe<ImpactSummary>;
   /** The neighbourhood's projects (owned by the projects subgraph); the impact summary needs each one's spending from the ledger. */
-  projects: ProjectConnection;
+  projects: Maybe<ProjectConnection>;
 };
 
 
@@ -619,7 +619,7 @@ export type Project = {
   /** The result of the project's current analysis (its most recently published one), with inputs taken from the books; null when none is published. */
   sroi: Maybe<SroiResult>;
   /** Every SROI analysis of the project, newest first; drafts only for the neighbourhood's stewards. */
-  sroiAnalyses: Array<SroiAnalysis>;
+  sroiAnalyses: Maybe<Array<SroiAnalysis>>;
 };
 
 /** A page of projects (owned by the projects subgraph). */
@@ -706,7 +706,7 @@ export type SroiAnalysis = {
   /** Forecast or evaluation. */
   kind: SroiKind;
   /** The neighbourhood whose stewards wrote the analysis. */
-  neighbourhood: Neighbourhood;
+  neighbourhood: Maybe<Neighbourhood>;
   /** The outcomes of the impact map, in the order they were added. */
   outcomes: Array<Outcome>;
   /** Last day of the period analysed. */
@@ -716,7 +716,7 @@ export type SroiAnalysis = {
   /** A forecast's stated planned monetary inputs in euros, used instead of the ledger's spending; null means the spending in the books is used. */
   plannedInputs: Maybe<Scalars['String']['output']>;
   /** The project analysed. */
-  project: Project;
+  project: Maybe<Project>;
   /** When the analysis was published; null for a draft. */
   publishedAt: Maybe<Scalars['DateTime']['output']>;
   /**
@@ -1064,7 +1064,7 @@ export type FederationReferenceTypes = ResolversObject<{
 /** Mapping of union types */
 export type ResolversUnionTypes<_RefType extends Record<string, unknown>> = ResolversObject<{
   BidForecastResult:
-    | ( Omit<BidForecastPayload, 'bid' | 'forecast'> & { bid: _RefType['RightToChallengeBid'], forecast: _RefType['SroiAnalysis'] } )
+    | ( Omit<BidForecastPayload, 'bid' | 'forecast'> & { bid?: Maybe<_RefType['RightToChallengeBid']>, forecast: _RefType['SroiAnalysis'] } )
     | ( NotAForecastError )
   ;
   SroiAnalysisResult:
@@ -1142,7 +1142,7 @@ export type ResolversTypes = ResolversObject<{
   Assumption: ResolverTypeWrapper<Assumption>;
   AssumptionInput: AssumptionInput;
   AssumptionVariation: ResolverTypeWrapper<AssumptionVariation>;
-  BidForecastPayload: ResolverTypeWrapper<Omit<BidForecastPayload, 'bid' | 'forecast'> & { bid: ResolversTypes['RightToChallengeBid'], forecast: ResolversTypes['SroiAnalysis'] }>;
+  BidForecastPayload: ResolverTypeWrapper<Omit<BidForecastPayload, 'bid' | 'forecast'> & { bid?: Maybe<ResolversTypes['RightToChallengeBid']>, forecast: ResolversTypes['SroiAnalysis'] }>;
   BidForecastResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['BidForecastResult']>;
   CreateSroiAnalysisInput: CreateSroiAnalysisInput;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
@@ -1220,7 +1220,7 @@ export type ResolversParentTypes = ResolversObject<{
   Assumption: Assumption;
   AssumptionInput: AssumptionInput;
   AssumptionVariation: AssumptionVariation;
-  BidForecastPayload: Omit<BidForecastPayload, 'bid' | 'forecast'> & { bid: ResolversParentTypes['RightToChallengeBid'], forecast: ResolversParentTypes['SroiAnalysis'] };
+  BidForecastPayload: Omit<BidForecastPayload, 'bid' | 'forecast'> & { bid?: Maybe<ResolversParentTypes['RightToChallengeBid']>, forecast: ResolversParentTypes['SroiAnalysis'] };
   BidForecastResult: ResolversUnionTypes<ResolversParentTypes>['BidForecastResult'];
   CreateSroiAnalysisInput: CreateSroiAnalysisInput;
   Boolean: Scalars['Boolean']['output'];
@@ -1320,7 +1320,7 @@ export type AssumptionVariationResolvers<ContextType = Context, ParentType exten
 }>;
 
 export type BidForecastPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['BidForecastPayload'] = ResolversParentTypes['BidForecastPayload']> = ResolversObject<{
-  bid?: Resolver<ResolversTypes['RightToChallengeBid'], ParentType, ContextType>;
+  bid?: Resolver<Maybe<ResolversTypes['RightToChallengeBid']>, ParentType, ContextType>;
   forecast?: Resolver<ResolversTypes['SroiAnalysis'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
@@ -1465,7 +1465,7 @@ export type NegativeQuantityErrorResolvers<ContextType = Context, ParentType ext
 export type NeighbourhoodResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Neighbourhood'] = ResolversParentTypes['Neighbourhood'], FederationReferenceType extends FederationReferenceTypes['Neighbourhood'] = FederationReferenceTypes['Neighbourhood']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Neighbourhood']> | FederationReferenceType, FederationReferenceType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  impactSummary?: Resolver<ResolversTypes['ImpactSummary'], ParentType, ContextType>;
+  impactSummary?: Resolver<Maybe<ResolversTypes['ImpactSummary']>, ParentType, ContextType>;
 }>;
 
 export type NoOutcomesErrorResolvers<ContextType = Context, ParentType extends ResolversParentTypes['NoOutcomesError'] = ResolversParentTypes['NoOutcomesError']> = ResolversObject<{
@@ -1534,7 +1534,7 @@ export type ProjectResolvers<ContextType = Context, ParentType extends Resolvers
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Project']> | FederationReferenceType, FederationReferenceType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   sroi?: Resolver<Maybe<ResolversTypes['SroiResult']>, ParentType, ContextType>;
-  sroiAnalyses?: Resolver<Array<ResolversTypes['SroiAnalysis']>, ParentType, ContextType>;
+  sroiAnalyses?: Resolver<Maybe<Array<ResolversTypes['SroiAnalysis']>>, ParentType, ContextType>;
 }>;
 
 export type QueryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
@@ -1556,12 +1556,12 @@ export type SroiAnalysisResolvers<ContextType = Context, ParentType extends Reso
   inKindInputs?: Resolver<Array<ResolversTypes['InKindInput']>, ParentType, ContextType>;
   inKindTotal?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   kind?: Resolver<ResolversTypes['SroiKind'], ParentType, ContextType>;
-  neighbourhood?: Resolver<ResolversTypes['Neighbourhood'], ParentType, ContextType>;
+  neighbourhood?: Resolver<Maybe<ResolversTypes['Neighbourhood']>, ParentType, ContextType>;
   outcomes?: Resolver<Array<ResolversTypes['Outcome']>, ParentType, ContextType>;
   periodEnd?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
   periodStart?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
   plannedInputs?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  project?: Resolver<ResolversTypes['Project'], ParentType, ContextType>;
+  project?: Resolver<Maybe<ResolversTypes['Project']>, ParentType, ContextType>;
   publishedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   result?: Resolver<Maybe<ResolversTypes['SroiResult']>, ParentType, ContextType>;
   stakeholders?: Resolver<Array<ResolversTypes['Stakeholder']>, ParentType, ContextType>;

@@ -120,7 +120,7 @@ export type BidAssessment = {
   /** When it was (last) scored. */
   assessedAt: Scalars['DateTime']['output'];
   /** The official who scored it. */
-  assessedBy: Member;
+  assessedBy: Maybe<Member>;
   /** The criterion. */
   criterion: AssessmentCriterion;
   /** Why this score. */
@@ -137,7 +137,7 @@ export type BidDecision = {
   /** When. */
   decidedAt: Scalars['DateTime']['output'];
   /** The official who decided. */
-  decidedBy: Member;
+  decidedBy: Maybe<Member>;
   /** The outcome. */
   outcome: BidOutcome;
   /** Why, in the official's words. */
@@ -150,7 +150,7 @@ export type BidEvent = {
   /** What was done. */
   action: BidAction;
   /** Who did it. */
-  actor: Member;
+  actor: Maybe<Member>;
   /** When. */
   at: Scalars['DateTime']['output'];
   /** The criterion scored (for ASSESS_CRITERION). */
@@ -357,13 +357,13 @@ export type LessonLearned = {
   /** Stable identifier. */
   id: Scalars['ID']['output'];
   /** The neighbourhood of that project. */
-  neighbourhood: Neighbourhood;
+  neighbourhood: Maybe<Neighbourhood>;
   /** The project that learned it. */
   project: Project;
   /** When it was recorded. */
   recordedAt: Scalars['DateTime']['output'];
   /** The member who recorded it. */
-  recordedBy: Member;
+  recordedBy: Maybe<Member>;
   /** The principle in one line. */
   title: Scalars['String']['output'];
   /** When it was last changed. */
@@ -407,7 +407,7 @@ export type Member = {
   /** The member's id. */
   id: Scalars['ID']['output'];
   /** The projects the member takes part in (in any role), newest first. */
-  projects: ProjectConnection;
+  projects: Maybe<ProjectConnection>;
 };
 
 
@@ -608,9 +608,9 @@ export type Neighbourhood = {
   /** The neighbourhood's id. */
   id: Scalars['ID']['output'];
   /** The neighbourhood's projects, newest first. */
-  projects: ProjectConnection;
+  projects: Maybe<ProjectConnection>;
   /** The neighbourhood's Right to Challenge bids, newest first. Drafts are listed only to their challengers. */
-  rightToChallengeBids: RightToChallengeBidConnection;
+  rightToChallengeBids: Maybe<RightToChallengeBidConnection>;
 };
 
 
@@ -687,9 +687,9 @@ export type Project = {
   /** The project's milestones, by planned date. */
   milestones: Array<Milestone>;
   /** The neighbourhood the project belongs to. */
-  neighbourhood: Neighbourhood;
+  neighbourhood: Maybe<Neighbourhood>;
   /** The wishes this project took up; each reads as adopted in the community subgraph. */
-  originatingWishes: Array<Wish>;
+  originatingWishes: Maybe<Array<Wish>>;
   /** Everyone taking part, with their role, in the order they joined. The coordinator is one of them. */
   participants: Array<ProjectParticipant>;
   /** Planned end date; never before the planned start. */
@@ -701,7 +701,7 @@ export type Project = {
   /** What the project does and why. */
   summary: Scalars['String']['output'];
   /** The neighbourhood themes the project works on (themes are owned by the community subgraph). */
-  themes: Array<Theme>;
+  themes: Maybe<Array<Theme>>;
   /** The public record of what happened to the project (proposal, status changes, milestones reached), oldest first. */
   timeline: Array<ProjectEvent>;
   /** Short title. */
@@ -734,7 +734,7 @@ export type ProjectEdge = {
 export type ProjectEvent = {
   __typename?: 'ProjectEvent';
   /** The member who did it. */
-  actor: Member;
+  actor: Maybe<Member>;
   /** When it happened. */
   at: Scalars['DateTime']['output'];
   /** The status before (for status changes). */
@@ -770,7 +770,7 @@ export type ProjectParticipant = {
   /** When they joined the project. */
   joinedAt: Scalars['DateTime']['output'];
   /** The member. */
-  member: Member;
+  member: Maybe<Member>;
   /** Their role in the project. */
   role: ParticipantRole;
 };
@@ -969,7 +969,7 @@ export type RightToChallengeBid = {
   /** The municipal budget line the task is paid from. */
   budgetLine: Scalars['String']['output'];
   /** The members who challenge; the member who drafted the bid is the first. */
-  challengers: Array<Member>;
+  challengers: Maybe<Array<Member>>;
   /** The collective the challengers act as, if they named one (e.g. a foundation or residents' association). */
   collectiveName: Maybe<Scalars['String']['output']>;
   /** When the bid was drafted. */
@@ -987,7 +987,7 @@ export type RightToChallengeBid = {
   /** Take over or co-steer. */
   mode: BidMode;
   /** The neighbourhood the task is performed in. */
-  neighbourhood: Neighbourhood;
+  neighbourhood: Maybe<Neighbourhood>;
   /** What the challengers ask per year to perform the task. */
   proposedAnnualBudget: Money;
   /** What the challengers promise about quality (one commitment per entry). */
@@ -1119,7 +1119,7 @@ export type Wish = {
   /** The wish's id. */
   id: Scalars['ID']['output'];
   /** The projects that took this wish up, oldest first; a wish with at least one reads as adopted. */
-  projects: Array<Project>;
+  projects: Maybe<Array<Project>>;
 };
 
 /**
@@ -1135,7 +1135,7 @@ export type WishInOtherNeighbourhood = ProjectsError & {
   /** What went wrong. */
   message: Scalars['String']['output'];
   /** The wish concerned. */
-  wish: Wish;
+  wish: Maybe<Wish>;
 };
 
 export type WithIndex<TObject> = TObject & Record<string, any>;
@@ -1254,7 +1254,7 @@ export type ResolversUnionTypes<_RefType extends Record<string, unknown>> = Reso
   ;
   AdoptWishResult:
     | ( Omit<ProjectPayload, 'project'> & { project: _RefType['Project'] } )
-    | ( Omit<WishInOtherNeighbourhood, 'wish'> & { wish: _RefType['Wish'] } )
+    | ( Omit<WishInOtherNeighbourhood, 'wish'> & { wish?: Maybe<_RefType['Wish']> } )
   ;
   BidStepResult:
     | ( Omit<BidPayload, 'bid'> & { bid: _RefType['RightToChallengeBid'] } )
@@ -1278,7 +1278,7 @@ export type ResolversUnionTypes<_RefType extends Record<string, unknown>> = Reso
     | ( DatesOutOfOrder )
     | ( InvalidInput )
     | ( Omit<ProjectPayload, 'project'> & { project: _RefType['Project'] } )
-    | ( Omit<WishInOtherNeighbourhood, 'wish'> & { wish: _RefType['Wish'] } )
+    | ( Omit<WishInOtherNeighbourhood, 'wish'> & { wish?: Maybe<_RefType['Wish']> } )
   ;
   ReachMilestoneResult:
     | ( InvalidInput )
@@ -1316,7 +1316,7 @@ export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = 
     | ( InvalidAmount )
     | ( InvalidInput )
     | ( ProjectRuleViolation )
-    | ( Omit<WishInOtherNeighbourhood, 'wish'> & { wish: _RefType['Wish'] } )
+    | ( Omit<WishInOtherNeighbourhood, 'wish'> & { wish?: Maybe<_RefType['Wish']> } )
   ;
 }>;
 
@@ -1402,7 +1402,7 @@ export type ResolversTypes = ResolversObject<{
   UpdateProjectInput: UpdateProjectInput;
   UpdateProjectResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['UpdateProjectResult']>;
   Wish: ResolverTypeWrapper<WishRef>;
-  WishInOtherNeighbourhood: ResolverTypeWrapper<Omit<WishInOtherNeighbourhood, 'wish'> & { wish: ResolversTypes['Wish'] }>;
+  WishInOtherNeighbourhood: ResolverTypeWrapper<Omit<WishInOtherNeighbourhood, 'wish'> & { wish?: Maybe<ResolversTypes['Wish']> }>;
 }>;
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -1477,7 +1477,7 @@ export type ResolversParentTypes = ResolversObject<{
   UpdateProjectInput: UpdateProjectInput;
   UpdateProjectResult: ResolversUnionTypes<ResolversParentTypes>['UpdateProjectResult'];
   Wish: WishRef;
-  WishInOtherNeighbourhood: Omit<WishInOtherNeighbourhood, 'wish'> & { wish: ResolversParentTypes['Wish'] };
+  WishInOtherNeighbourhood: Omit<WishInOtherNeighbourhood, 'wish'> & { wish?: Maybe<ResolversParentTypes['Wish']> };
 }>;
 
 export type AddMilestoneResultResolvers<ContextType = Context, ParentType extends ResolversParentTypes['AddMilestoneResult'] = ResolversParentTypes['AddMilestoneResult']> = ResolversObject<{
@@ -1490,7 +1490,7 @@ export type AdoptWishResultResolvers<ContextType = Context, ParentType extends R
 
 export type BidAssessmentResolvers<ContextType = Context, ParentType extends ResolversParentTypes['BidAssessment'] = ResolversParentTypes['BidAssessment']> = ResolversObject<{
   assessedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
-  assessedBy?: Resolver<ResolversTypes['Member'], ParentType, ContextType>;
+  assessedBy?: Resolver<Maybe<ResolversTypes['Member']>, ParentType, ContextType>;
   criterion?: Resolver<ResolversTypes['AssessmentCriterion'], ParentType, ContextType>;
   reason?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   score?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
@@ -1499,14 +1499,14 @@ export type BidAssessmentResolvers<ContextType = Context, ParentType extends Res
 export type BidDecisionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['BidDecision'] = ResolversParentTypes['BidDecision']> = ResolversObject<{
   conditions?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   decidedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
-  decidedBy?: Resolver<ResolversTypes['Member'], ParentType, ContextType>;
+  decidedBy?: Resolver<Maybe<ResolversTypes['Member']>, ParentType, ContextType>;
   outcome?: Resolver<ResolversTypes['BidOutcome'], ParentType, ContextType>;
   rationale?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
 
 export type BidEventResolvers<ContextType = Context, ParentType extends ResolversParentTypes['BidEvent'] = ResolversParentTypes['BidEvent']> = ResolversObject<{
   action?: Resolver<ResolversTypes['BidAction'], ParentType, ContextType>;
-  actor?: Resolver<ResolversTypes['Member'], ParentType, ContextType>;
+  actor?: Resolver<Maybe<ResolversTypes['Member']>, ParentType, ContextType>;
   at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   criterion?: Resolver<Maybe<ResolversTypes['AssessmentCriterion']>, ParentType, ContextType>;
   fromStatus?: Resolver<Maybe<ResolversTypes['BidStatus']>, ParentType, ContextType>;
@@ -1584,10 +1584,10 @@ export type InvalidInputResolvers<ContextType = Context, ParentType extends Reso
 export type LessonLearnedResolvers<ContextType = Context, ParentType extends ResolversParentTypes['LessonLearned'] = ResolversParentTypes['LessonLearned']> = ResolversObject<{
   forWhom?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  neighbourhood?: Resolver<ResolversTypes['Neighbourhood'], ParentType, ContextType>;
+  neighbourhood?: Resolver<Maybe<ResolversTypes['Neighbourhood']>, ParentType, ContextType>;
   project?: Resolver<ResolversTypes['Project'], ParentType, ContextType>;
   recordedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
-  recordedBy?: Resolver<ResolversTypes['Member'], ParentType, ContextType>;
+  recordedBy?: Resolver<Maybe<ResolversTypes['Member']>, ParentType, ContextType>;
   title?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   whatDidNotWork?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -1613,7 +1613,7 @@ export type LessonPayloadResolvers<ContextType = Context, ParentType extends Res
 export type MemberResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Member'] = ResolversParentTypes['Member'], FederationReferenceType extends FederationReferenceTypes['Member'] = FederationReferenceTypes['Member']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Member']> | FederationReferenceType, FederationReferenceType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  projects?: Resolver<ResolversTypes['ProjectConnection'], ParentType, ContextType, RequireFields<MemberProjectsArgs, 'first'>>;
+  projects?: Resolver<Maybe<ResolversTypes['ProjectConnection']>, ParentType, ContextType, RequireFields<MemberProjectsArgs, 'first'>>;
 }>;
 
 export type MilestoneResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Milestone'] = ResolversParentTypes['Milestone']> = ResolversObject<{
@@ -1663,8 +1663,8 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
 export type NeighbourhoodResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Neighbourhood'] = ResolversParentTypes['Neighbourhood'], FederationReferenceType extends FederationReferenceTypes['Neighbourhood'] = FederationReferenceTypes['Neighbourhood']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Neighbourhood']> | FederationReferenceType, FederationReferenceType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  projects?: Resolver<ResolversTypes['ProjectConnection'], ParentType, ContextType, RequireFields<NeighbourhoodProjectsArgs, 'first'>>;
-  rightToChallengeBids?: Resolver<ResolversTypes['RightToChallengeBidConnection'], ParentType, ContextType, RequireFields<NeighbourhoodRightToChallengeBidsArgs, 'first'>>;
+  projects?: Resolver<Maybe<ResolversTypes['ProjectConnection']>, ParentType, ContextType, RequireFields<NeighbourhoodProjectsArgs, 'first'>>;
+  rightToChallengeBids?: Resolver<Maybe<ResolversTypes['RightToChallengeBidConnection']>, ParentType, ContextType, RequireFields<NeighbourhoodRightToChallengeBidsArgs, 'first'>>;
 }>;
 
 export type PageInfoResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = ResolversObject<{
@@ -1686,14 +1686,14 @@ export type ProjectResolvers<ContextType = Context, ParentType extends Resolvers
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   lessons?: Resolver<Array<ResolversTypes['LessonLearned']>, ParentType, ContextType>;
   milestones?: Resolver<Array<ResolversTypes['Milestone']>, ParentType, ContextType>;
-  neighbourhood?: Resolver<ResolversTypes['Neighbourhood'], ParentType, ContextType>;
-  originatingWishes?: Resolver<Array<ResolversTypes['Wish']>, ParentType, ContextType>;
+  neighbourhood?: Resolver<Maybe<ResolversTypes['Neighbourhood']>, ParentType, ContextType>;
+  originatingWishes?: Resolver<Maybe<Array<ResolversTypes['Wish']>>, ParentType, ContextType>;
   participants?: Resolver<Array<ResolversTypes['ProjectParticipant']>, ParentType, ContextType>;
   plannedEnd?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
   plannedStart?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
   status?: Resolver<ResolversTypes['ProjectStatus'], ParentType, ContextType>;
   summary?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  themes?: Resolver<Array<ResolversTypes['Theme']>, ParentType, ContextType>;
+  themes?: Resolver<Maybe<Array<ResolversTypes['Theme']>>, ParentType, ContextType>;
   timeline?: Resolver<Array<ResolversTypes['ProjectEvent']>, ParentType, ContextType>;
   title?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
@@ -1711,7 +1711,7 @@ export type ProjectEdgeResolvers<ContextType = Context, ParentType extends Resol
 }>;
 
 export type ProjectEventResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ProjectEvent'] = ResolversParentTypes['ProjectEvent']> = ResolversObject<{
-  actor?: Resolver<ResolversTypes['Member'], ParentType, ContextType>;
+  actor?: Resolver<Maybe<ResolversTypes['Member']>, ParentType, ContextType>;
   at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   fromStatus?: Resolver<Maybe<ResolversTypes['ProjectStatus']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
@@ -1724,7 +1724,7 @@ export type ProjectEventResolvers<ContextType = Context, ParentType extends Reso
 
 export type ProjectParticipantResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ProjectParticipant'] = ResolversParentTypes['ProjectParticipant']> = ResolversObject<{
   joinedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
-  member?: Resolver<ResolversTypes['Member'], ParentType, ContextType>;
+  member?: Resolver<Maybe<ResolversTypes['Member']>, ParentType, ContextType>;
   role?: Resolver<ResolversTypes['ParticipantRole'], ParentType, ContextType>;
 }>;
 
@@ -1766,7 +1766,7 @@ export type RightToChallengeBidResolvers<ContextType = Context, ParentType exten
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['RightToChallengeBid']> | FederationReferenceType, FederationReferenceType, ContextType>;
   assessments?: Resolver<Array<ResolversTypes['BidAssessment']>, ParentType, ContextType>;
   budgetLine?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  challengers?: Resolver<Array<ResolversTypes['Member']>, ParentType, ContextType>;
+  challengers?: Resolver<Maybe<Array<ResolversTypes['Member']>>, ParentType, ContextType>;
   collectiveName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   currentAnnualCost?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
@@ -1775,7 +1775,7 @@ export type RightToChallengeBidResolvers<ContextType = Context, ParentType exten
   expectedAnnualSavings?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   mode?: Resolver<ResolversTypes['BidMode'], ParentType, ContextType>;
-  neighbourhood?: Resolver<ResolversTypes['Neighbourhood'], ParentType, ContextType>;
+  neighbourhood?: Resolver<Maybe<ResolversTypes['Neighbourhood']>, ParentType, ContextType>;
   proposedAnnualBudget?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   qualityCommitments?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   socialAddedValue?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -1820,14 +1820,14 @@ export type UpdateProjectResultResolvers<ContextType = Context, ParentType exten
 export type WishResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Wish'] = ResolversParentTypes['Wish'], FederationReferenceType extends FederationReferenceTypes['Wish'] = FederationReferenceTypes['Wish']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Wish']> | FederationReferenceType, FederationReferenceType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  projects?: Resolver<Array<ResolversTypes['Project']>, ParentType, ContextType>;
+  projects?: Resolver<Maybe<Array<ResolversTypes['Project']>>, ParentType, ContextType>;
 }>;
 
 export type WishInOtherNeighbourhoodResolvers<ContextType = Context, ParentType extends ResolversParentTypes['WishInOtherNeighbourhood'] = ResolversParentTypes['WishInOtherNeighbourhood']> = ResolversObject<{
   code?: Resolver<ResolversTypes['ProjectsErrorCode'], ParentType, ContextType>;
   field?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  wish?: Resolver<ResolversTypes['Wish'], ParentType, ContextType>;
+  wish?: Resolver<Maybe<ResolversTypes['Wish']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
