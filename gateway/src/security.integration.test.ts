@@ -117,7 +117,7 @@ describe('gateway: identity', () => {
 describe('gateway: hostile queries are refused before any subgraph is called', () => {
   let platform: RunningPlatform;
   beforeAll(async () => {
-    platform = await startPlatform({ seed: false });
+    platform = await startPlatform();
   });
   afterAll(() => platform.stop());
 
