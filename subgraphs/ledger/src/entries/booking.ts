@@ -79,13 +79,23 @@ export function todayInTheNetherlands(now = new Date()): string {
 
 const MAX_ATTEMPTS = 3;
 
+async function book(db: DataSource, booking: Booking): Promise<Outcome<Booked>> {
+  const outcome = await attemptBooking(db, booking);
+  if (outcome.ok || outcome.failure.__typename === 'IdempotencyKeyConflict') return outcome;
+  // A refusal can be the effect of a request with this very key that committed meanwhile: a retry sent
+  // while the first attempt was still under way finds the money gone or the entry reversed. The answer
+  // to a retry is the first attempt's entry, so look for the key once more before refusing.
+  const earlier = await entryByKey(db.manager, booking.request.neighbourhoodId, booking.key);
+  return earlier ? replayOrConflict(earlier, booking.fingerprint) : outcome;
+}
+
 /**
  * Checks what can be checked without locks, then appends the entry under the
  * chain lock. A constraint violation from the database (the second line of
  * defence, and the only one for races between writers) is mapped to the
  * rule it names, with details read afresh.
  */
-async function book(db: DataSource, booking: Booking, attempt = 1): Promise<Outcome<Booked>> {
+async function attemptBooking(db: DataSource, booking: Booking, attempt = 1): Promise<Outcome<Booked>> {
   const { request } = booking;
   const neighbourhoodId = request.neighbourhoodId;
   const earlier = await entryByKey(db.manager, neighbourhoodId, booking.key);
@@ -121,7 +131,7 @@ async function book(db: DataSource, booking: Booking, attempt = 1): Promise<Outc
     const violation = violationOf(error);
     if (!violation?.constraint) throw error;
     const explained = await explainViolation(db, violation, booking);
-    if (explained === 'retry' && attempt < MAX_ATTEMPTS) return book(db, booking, attempt + 1);
+    if (explained === 'retry' && attempt < MAX_ATTEMPTS) return attemptBooking(db, booking, attempt + 1);
     if (explained === 'retry' || explained === null) throw error;
     return explained;
   }

@@ -1,4 +1,4 @@
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { In, MoreThan } from 'typeorm';
 import { groupByKeys } from '@dbwe/platform';
 import { ChainEntity } from './chain.entity';
@@ -23,8 +23,13 @@ const BATCH = 500;
  * sequence order, a batch at a time, and reports the first entry that does
  * not check out. Reads the whole chain: the price of not trusting it.
  */
-export async function verifyChain(db: DataSource, neighbourhoodId: string): Promise<ChainVerification | null> {
-  const head = await db.getRepository(ChainEntity).findOneBy({ neighbourhoodId });
+export function verifyChain(db: DataSource, neighbourhoodId: string): Promise<ChainVerification | null> {
+  // One snapshot for the head and every entry, so entries booked while the walk runs are not half seen.
+  return db.transaction('REPEATABLE READ', (tx) => walkChain(tx, neighbourhoodId));
+}
+
+async function walkChain(tx: EntityManager, neighbourhoodId: string): Promise<ChainVerification | null> {
+  const head = await tx.getRepository(ChainEntity).findOneBy({ neighbourhoodId });
   if (!head) return null;
   const report = (checked: number, firstBad: { sequence: number; problem: string } | null): ChainVerification => ({
     valid: firstBad === null,
@@ -38,13 +43,13 @@ export async function verifyChain(db: DataSource, neighbourhoodId: string): Prom
   const state = { expectedSequence: 1, previousHash: GENESIS_HASH };
   let checked = 0;
   for (;;) {
-    const entries = await db.getRepository(EntryEntity).find({
+    const entries = await tx.getRepository(EntryEntity).find({
       where: { neighbourhoodId, sequence: MoreThan(state.expectedSequence - 1) },
       order: { sequence: 'ASC' },
       take: BATCH,
     });
     if (entries.length === 0) break;
-    const lines = await db.getRepository(LineEntity).find({ where: { entryId: In(entries.map((e) => e.id)) }, order: { entryId: 'ASC', position: 'ASC' } });
+    const lines = await tx.getRepository(LineEntity).find({ where: { entryId: In(entries.map((e) => e.id)) }, order: { entryId: 'ASC', position: 'ASC' } });
     const linesOf = groupByKeys(entries.map((e) => e.id), lines, (l) => l.entryId);
     for (const [index, entry] of entries.entries()) {
       checked++;

@@ -166,6 +166,22 @@ describe('accounts and neighbourhoods', () => {
     expect(await refusedBy(insertRaw({ lines: [[account('4900'), 'EUR', tooMuch], [account('1000'), 'EUR', -tooMuch]] }))).toBe('account_no_overdraft');
   });
 
+  it('judges no-overdraft on the balance after the whole entry, at commit', async () => {
+    // Klarendal's empty books: the bank (protected) is credited 10.00 for cash (protected), then debited
+    // 25.00 from the municipal budget. Halfway it is at -10.00; at commit at 15.00, which is allowed.
+    await insertRaw({
+      neighbourhood: KLARENDAL,
+      lines: [
+        [account('1000', KLARENDAL), 'EUR', -1000],
+        [account('1100', KLARENDAL), 'EUR', 1000],
+        [account('1000', KLARENDAL), 'EUR', 2500],
+        [account('8000', KLARENDAL), 'EUR', -2500],
+      ],
+    });
+    const { rows } = await sql.query('SELECT balance_minor FROM ledger.account WHERE id = $1', [account('1000', KLARENDAL)]);
+    expect(rows).toEqual([{ balance_minor: '1500' }]);
+  });
+
   it("refuses a line on another neighbourhood's account", async () => {
     expect(await refusedBy(insertRaw({ lines: [[account('4900'), 'EUR', 100], [account('1300', KLARENDAL), 'EUR', -100]] }))).toBe('line_account_in_neighbourhood');
   });

@@ -108,9 +108,14 @@ describe('the overdraft rule', () => {
     });
   });
 
-  it('applies lines in order, as the database does', () => {
-    // -5 then +5 nets to zero, but the balance is -5 in between, which the CHECK constraint sees.
-    expect(overdraftProblem([{ accountId: bank, minor: -500n }, { accountId: bank, minor: 500n }], new Map([[bank, account('0')]]))).toMatchObject({ __typename: 'Overdraft' });
+  it('judges the balance after the whole entry, whatever the order of its lines', () => {
+    // -5.00 then +25.00 leaves 20.00: below zero only halfway, which does not count.
+    expect(overdraftProblem([{ accountId: bank, minor: -500n }, { accountId: bank, minor: 2500n }], new Map([[bank, account('0')]]))).toBeNull();
+    expect(overdraftProblem([{ accountId: bank, minor: 2500n }, { accountId: bank, minor: -3000n }], new Map([[bank, account('0')]]))).toMatchObject({
+      __typename: 'Overdraft',
+      field: 'lines.0.amount',
+      wouldBecome: { minor: -500n },
+    });
   });
 
   it('reads credit accounts the other way round', () => {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { AccountEntity } from '../accounts/account.entity';
-import { fail, type LedgerFailure } from '../ledger-errors';
+import { fail, type Failure, type LedgerFailure } from '../ledger-errors';
 import { parseAmount, type MoneyValue, type Unit } from '../money/money';
 import type { MemberDomain } from './line.entity';
 import { isUuid } from '../ids';
@@ -190,23 +190,21 @@ export function isOverdrawn(type: AccountEntity['type'], balance: bigint): boole
 }
 
 /**
- * Applies the lines in position order, as the database does (its CHECK sees
- * every line's update), and returns the first protected account that would
- * go below zero.
+ * The first protected account the entry as a whole would take below zero,
+ * with its balance before and after. Like the database's deferred check, it
+ * judges the balance after all lines, in whatever order they come.
  */
-export function overdraftProblem(lines: { accountId: string; minor: bigint }[], protectedAccounts: Map<string, AccountEntity>): LedgerFailure | null {
-  const balances = new Map<string, bigint>();
+export function overdraftProblem(lines: { accountId: string; minor: bigint }[], protectedAccounts: Map<string, AccountEntity>): Failure<'Overdraft'> | null {
+  const movements = new Map<string, bigint>();
+  for (const line of lines) movements.set(line.accountId, (movements.get(line.accountId) ?? 0n) + line.minor);
   for (const [index, line] of lines.entries()) {
     const account = protectedAccounts.get(line.accountId);
     if (!account?.noOverdraft) continue;
-    const before = balances.get(line.accountId) ?? BigInt(account.balanceMinor);
-    const after = before + line.minor;
+    const before = BigInt(account.balanceMinor);
+    const after = before + movements.get(line.accountId)!;
     if (isOverdrawn(account.type, after)) {
-      const start = BigInt(account.balanceMinor);
-      const total = lines.filter((l) => l.accountId === line.accountId).reduce((sum, l) => sum + l.minor, start);
-      return fail.overdraft(`lines.${index}.amount`, account, { minor: start, unit: account.unit }, { minor: total, unit: account.unit });
+      return fail.overdraft(`lines.${index}.amount`, account, { minor: before, unit: account.unit }, { minor: after, unit: account.unit });
     }
-    balances.set(line.accountId, after);
   }
   return null;
 }

@@ -133,6 +133,30 @@ export class Books1764200000000 implements MigrationInterface {
       END $$`);
     await q.query(`CREATE TRIGGER account_check BEFORE INSERT OR UPDATE ON ledger.account FOR EACH ROW EXECUTE FUNCTION ledger.check_account()`);
 
+    /*
+     * No overdraft, judged on the balance after the whole entry: a CHECK would
+     * see every line's update on its own and refuse an entry that credits a
+     * protected account before it debits it more. The deferred trigger reads
+     * the balance at commit, when the posting transaction still holds the
+     * account rows it moved.
+     */
+    await q.query(`ALTER TABLE ledger.account DROP CONSTRAINT account_no_overdraft`);
+    await q.query(`
+      CREATE FUNCTION ledger.check_no_overdraft() RETURNS trigger LANGUAGE plpgsql AS $$
+      DECLARE
+        a record;
+      BEGIN
+        SELECT type, balance_minor, no_overdraft INTO a FROM ledger.account WHERE id = NEW.id;
+        IF a.no_overdraft AND (CASE WHEN a.type IN ('ASSET', 'EXPENSE') THEN a.balance_minor ELSE -a.balance_minor END) < 0 THEN
+          RAISE EXCEPTION 'account % may not go below zero', NEW.id
+            USING ERRCODE = 'check_violation', CONSTRAINT = 'account_no_overdraft';
+        END IF;
+        RETURN NULL;
+      END $$`);
+    await q.query(`
+      CREATE CONSTRAINT TRIGGER account_no_overdraft AFTER UPDATE OF balance_minor, no_overdraft ON ledger.account
+      DEFERRABLE INITIALLY DEFERRED FOR EACH ROW WHEN (NEW.no_overdraft) EXECUTE FUNCTION ledger.check_no_overdraft()`);
+
     // The derived day totals are written only by the line trigger.
     await q.query(`
       CREATE FUNCTION ledger.refuse_direct_write() RETURNS trigger LANGUAGE plpgsql AS $$
