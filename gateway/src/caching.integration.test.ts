@@ -42,3 +42,29 @@ describe('HTTP caching of GET queries', () => {
     expect(response.headers.get('cache-control')).not.toMatch(/public/);
   });
 });
+
+describe('gateway metrics', () => {
+  let platform: RunningPlatform;
+  beforeAll(async () => {
+    platform = await startPlatform();
+  });
+  afterAll(() => platform.stop());
+
+  it('counts requests, latency and errors per operation, and failures per subgraph, in Prometheus format', async () => {
+    await platform.query('query Neighbourhoods { neighbourhoods { slug } }');
+    await platform.query('query Neighbourhoods { neighbourhoods { slug } }');
+    await platform.query(`query Secret { member(id: "${stableId('member:Buurtkok Bram')}") { personalData { email } } }`);
+    await platform.subgraphs.impact.server.http.close();
+    await platform.query(`query Ratio { project(id: "${stableId('project:park-greenery')}") { sroi { ratio } } }`);
+
+    const response = await fetch(new URL('/metrics', platform.gatewayUrl));
+    expect(response.headers.get('content-type')).toMatch(/^text\/plain/);
+    const text = await response.text();
+    expect(text).toContain('dbwe_gateway_requests_total{operation="Neighbourhoods",outcome="ok"} 2');
+    expect(text).toContain('dbwe_gateway_errors_total{operation="Secret",code="FORBIDDEN"} 1');
+    expect(text).toContain('dbwe_gateway_errors_total{operation="Ratio",code="SERVICE_UNAVAILABLE"} 1');
+    expect(text).toContain('dbwe_gateway_subgraph_errors_total{subgraph="impact"} 1');
+    expect(text).toMatch(/dbwe_gateway_request_duration_seconds_count\{operation="Neighbourhoods"\} 2/);
+    expect(text).toMatch(/dbwe_gateway_subgraph_fetch_duration_seconds_count\{subgraph="community"\} \d+/);
+  });
+});
