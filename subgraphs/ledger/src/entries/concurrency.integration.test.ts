@@ -164,6 +164,21 @@ describe('one idempotency key sent 50 times at once', () => {
     expect(results.filter((r) => !r.replayed)).toHaveLength(1);
   });
 
+  it('answers retries with the first entry even when a second booking would overdraw', async () => {
+    // A protected account holds 100.00; the request takes 60.00. Booked twice it would overdraw, but the
+    // copies are retries of one request: each gets the entry, none an Overdraft.
+    const created = await overHttp(
+      `mutation ($input: CreateAccountInput!) { createAccount(input: $input) { ... on CreateAccountSuccess { account { id } } } }`,
+      { input: { neighbourhoodId: NEIGHBOURHOOD, code: '2900', name: 'Potje', type: 'ASSET', unit: 'EUR', noOverdraft: true } },
+    );
+    const pot = created.createAccount.account.id;
+    expect((await post(transferInput('fill-pot', accounts[4].id, pot, '100.00'))).__typename).toBe('PostEntrySuccess');
+    const input = transferInput('empty-pot', pot, accounts[5].id, '60.00');
+    const results = await Promise.all(Array.from({ length: 20 }, () => post(input)));
+    expect(results.map((r) => r.__typename)).toEqual(Array(20).fill('PostEntrySuccess'));
+    expect(new Set(results.map((r) => r.entry.id)).size).toBe(1);
+  });
+
   it('books one entry and refuses the others when the content differs', async () => {
     const before = await books.count('entry');
     const results = await Promise.all(

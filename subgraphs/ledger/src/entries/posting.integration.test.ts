@@ -239,6 +239,15 @@ describe('reverseEntry', () => {
     expect(replay).toMatchObject({ __typename: 'ReverseEntrySuccess', replayed: true, reversal: { id: result.reversal.id } });
   });
 
+  it('answers a reversal sent several times at once with the one reversal', async () => {
+    const entry = await books.post(transfer(account('1000'), account('4200'), '4.00'));
+    const input = { entryId: entry.entry.id, reason: 'Per ongeluk geboekt', idempotencyKey: 'undo-at-once' };
+    const results = await Promise.all(Array.from({ length: 10 }, () => reverse(input)));
+    expect(results.map((r) => r.__typename)).toEqual(Array(10).fill('ReverseEntrySuccess'));
+    expect(new Set(results.map((r) => r.reversal.id)).size).toBe(1);
+    expect(results.filter((r) => !r.replayed)).toHaveLength(1);
+  });
+
   it('reverses an entry at most once, and never a reversal', async () => {
     const entry = await books.post(transfer(account('1000'), account('4200'), '5.00'));
     const first = await reverse({ entryId: entry.entry.id, reason: 'Dubbel', idempotencyKey: 'undo-2' });
