@@ -4,13 +4,13 @@
  * one table, and samples the gateway's resident set size as it goes.
  *
  *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/dbwe_bench \
- *     node --import tsx scripts/measure-export-memory.ts wijk-001 ledger_lines
+ *     node --import tsx scripts/measure-export-memory.ts wijk-001 ledger_lines csv afterSequence=400000
  */
 import { spawn } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
-const [slug = 'wijk-001', table = 'ledger_lines', format = 'csv'] = process.argv.slice(2);
+const [slug = 'wijk-001', table = 'ledger_lines', format = 'csv', query = ''] = process.argv.slice(2);
 const port = Number(process.env.PORT ?? 4700);
 const root = join(__dirname, '..');
 
@@ -44,6 +44,15 @@ async function main() {
     platform.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('[dbwe] ready') && resolve());
     platform.on('exit', (code) => reject(new Error(`platform exited with ${code}`)));
   });
+  try {
+    await measure();
+  } finally {
+    platform.kill('SIGTERM');
+    await new Promise((r) => platform.once('exit', r));
+  }
+}
+
+async function measure() {
   const pid = gatewayPid();
   const before = rssKiB(pid);
   let peak = before;
@@ -55,7 +64,7 @@ async function main() {
   }, 250);
 
   const started = Date.now();
-  const response = await fetch(`http://127.0.0.1:${port}/export/v1/neighbourhoods/${slug}/${table}.${format}`);
+  const response = await fetch(`http://127.0.0.1:${port}/export/v1/neighbourhoods/${slug}/${table}.${format}${query ? `?${query}` : ''}`);
   if (!response.ok || !response.body) throw new Error(`export answered ${response.status}`);
   let bytes = 0;
   let lines = 0;
@@ -75,7 +84,7 @@ async function main() {
   console.log(
     JSON.stringify(
       {
-        export: `${slug}/${table}.${format}`,
+        export: `${slug}/${table}.${format}${query ? `?${query}` : ''}`,
         rows: lines - (format === 'csv' ? 1 : 0),
         megabytes: Math.round(bytes / 1e5) / 10,
         seconds,
@@ -91,8 +100,6 @@ async function main() {
       2,
     ),
   );
-  platform.kill('SIGTERM');
-  await new Promise((r) => platform.once('exit', r));
 }
 
 main().catch((error) => {
