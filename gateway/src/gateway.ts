@@ -25,6 +25,7 @@ import { subgraphUrls, type GatewayConfig, type SubgraphName } from './config';
 import { createTokenVerifier } from './identity';
 import { RateLimiter } from './rate-limit';
 import { GatewayMetrics } from './metrics';
+import { createSubgraphFetcher } from './subgraph-fetcher';
 import { QUERY_LIMITS, queryArmor } from './armor';
 import { Exporter } from './export/exporter';
 import { Supergraph } from '@apollo/federation-internals';
@@ -49,11 +50,8 @@ class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
     private readonly metrics: GatewayMetrics,
     private readonly logger: Logger,
   ) {
-    super({
-      url,
-      // Node's fetch keeps connections to the subgraphs alive; the signal bounds every call.
-      fetcher: ((input: string, init: RequestInit) => fetch(input, { ...init, signal: AbortSignal.timeout(timeoutMs) })) as never,
-    });
+    // Keep-alive connections over node:http, every call bounded by the timeout (subgraph-fetcher.ts).
+    super({ url, fetcher: createSubgraphFetcher(timeoutMs) as never });
   }
 
   override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {
