@@ -87,6 +87,8 @@ function keepOnlyOurSignalHandlers(): void {
 }
 
 async function main(): Promise<void> {
+  // Whoever started us stopped reading (a closed terminal or pipe): shut down instead of crashing.
+  process.stdout.on('error', () => void shutdown(1));
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   const secrets = { ...localSecrets(), ...pickDefined(['JWT_SECRET', 'INTERNAL_ASSERTION_SECRET']) };
