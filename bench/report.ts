@@ -1,4 +1,5 @@
 import type { LoadResult } from './load';
+import { CITY } from './seed/plan';
 
 export type TargetName = 'ours' | 'hive' | 'floor';
 
@@ -39,7 +40,9 @@ export function renderMarkdown(r: BenchResults): string {
     `\`${r.command}\` — ${r.startedAt} to ${r.finishedAt}; ${r.machine.cpus} × ${r.machine.cpuModel}, ${r.machine.memoryGiB} GiB, Node ${r.machine.node}.`,
     `Production mode (NODE_ENV=production, LOG_LEVEL=warn, no rate limit), one process per gateway and per subgraph, PostgreSQL on the same machine;`,
     `${r.settings.connections} connections (writes: 16), ${r.settings.warmupSeconds} s warm-up and ${r.settings.durationSeconds} s per operation and target.`,
-    `City data: 100 neighbourhoods, 100,000 members, 10,000 projects, ${r.settings.deepHead.toLocaleString('en')} entries in the deepest chain.`,
+    `City data: ${CITY.neighbourhoods} neighbourhoods, ${CITY.members.toLocaleString('en')} members, ${CITY.projects.toLocaleString('en')} projects, ${CITY.entries.toLocaleString('en')} ledger entries at load (${r.settings.deepHead.toLocaleString('en')} in the deepest chain now).`,
+    '',
+    'Targets: **ours** = gateway/ (Apollo Gateway), **hive** = Hive Gateway (`@graphql-hive/gateway-runtime`, same supergraph file, same identity assertion, in-flight deduplication off), **floor** = the query plan\'s subgraph fetches replayed straight to the subgraphs (bench/floor.ts).',
     '',
   );
   if (r.cityLoad) lines.push(`City load (\`npm run seed -- city\`, ${r.cityLoad.at}): ${r.cityLoad.loadSeconds.toFixed(0)} s, ANALYZE ${r.cityLoad.analyzeSeconds.toFixed(0)} s${r.cityLoad.verifySeconds !== null ? `, every chain verified in ${r.cityLoad.verifySeconds.toFixed(0)} s` : ''}.`, '');

@@ -3,8 +3,8 @@
  * side by side with Hive Gateway and the direct-fetch floor, driven on
  * loopback with autocannon. Results go to bench/results/latest.{json,md}.
  *
- *   npm run bench -- [--duration 10] [--warmup 2] [--connections 16] [--soak 100000]
- *                    [--only dashboard,project] [--targets ours,hive,floor] [--scale 1]
+ *   npm run bench -- [--duration 10] [--warmup 2] [--connections 16] [--soak 100000] [--soak-op balance-fresh]
+ *                    [--only dashboard,project] [--targets ours,hive,floor] [--scale 1] [--out bench/results]
  *
  * Database: `dbwe_bench` on DATABASE_URL's server (created, migrated and
  * seeded with the city when it is not there yet), or an embedded PostgreSQL
@@ -64,6 +64,7 @@ async function main(): Promise<void> {
       warmup: { type: 'string', default: '2' },
       connections: { type: 'string', default: '16' },
       soak: { type: 'string', default: '100000' },
+      'soak-op': { type: 'string', default: 'balance-fresh' },
       only: { type: 'string' },
       targets: { type: 'string', default: TARGETS.join(',') },
       scale: { type: 'string', default: '1' },
@@ -166,7 +167,9 @@ async function main(): Promise<void> {
 
     let memory: BenchResults['memory'] = null;
     if (soak > 0 && targets.includes('ours')) {
-      const op = ops.find((o) => o.name === 'project') ?? ops[0];
+      // A light read by default, so 100,000 requests fit in the run; --soak-op picks another.
+      const op = operations(deepHead, run).find((o) => o.name === values['soak-op']);
+      if (!op || op.kind !== 'read') throw new Error(`--soak-op must name a read operation, not ${values['soak-op']}`);
       say(`memory: ${soak.toLocaleString('en')} requests of ${op.name} through our gateway`);
       const first = Math.min(10_000, soak);
       const body = () => JSON.stringify({ query: op.query, variables: op.variables(0) });
