@@ -15,7 +15,7 @@ export const runsFor = {
     return { seed: Number(seed), ...(process.env.RELIABILITY_PATH ? { path: process.env.RELIABILITY_PATH } : {}), endOnFailure: true };
   },
   /** Inputs per mutation in the hostile-input fuzzing. */
-  fuzzInputsPerMutation: () => (LONG ? 200 : 25),
+  fuzzInputsPerMutation: () => (LONG ? 200 : 10),
   /** Transfers in the bank test. */
   bankTransfers: () => (LONG ? 3_000 : 300),
 };
