@@ -48,7 +48,8 @@ export async function report(url: string, slug: string): Promise<string> {
   const { neighbourhood } = await request(url, NeighbourhoodReport, { slug });
   if (!neighbourhood) return `No neighbourhood "${slug}".`;
   const lines = [`${neighbourhood.name} (${neighbourhood.municipality.name})`, '', 'Projects'];
-  for (const { node: p } of neighbourhood.projects.edges) {
+  if (!neighbourhood.projects) lines.push('- (the projects service did not answer)');
+  for (const { node: p } of neighbourhood.projects?.edges ?? []) {
     const budget = p.finances?.budget ? ` of ${p.finances.budget.amount} budgeted` : '';
     const spent = p.finances ? `€ ${p.finances.spent.amount} spent${budget}` : 'finances unavailable';
     const sroi = p.sroi?.ratio ? `, SROI 1 : ${p.sroi.ratio}` : '';

@@ -613,7 +613,7 @@ export type PlannedInputsNotAllowedError = ImpactError & {
 export type Project = {
   __typename?: 'Project';
   /** The project's finances (from the ledger subgraph), needed to compute the ratio. */
-  finances: ProjectFinances;
+  finances: Maybe<ProjectFinances>;
   /** The project's id. */
   id: Scalars['ID']['output'];
   /** The result of the project's current analysis (its most recently published one), with inputs taken from the books; null when none is published. */

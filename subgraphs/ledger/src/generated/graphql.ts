@@ -49,7 +49,7 @@ export type Account = {
   /** Account name. */
   name: Scalars['String']['output'];
   /** The neighbourhood whose books hold this account. */
-  neighbourhood: Neighbourhood;
+  neighbourhood: Maybe<Neighbourhood>;
   /** When true, the books refuse any entry that would take this account below zero (for credit accounts: above zero). */
   noOverdraft: Scalars['Boolean']['output'];
   /** The project this account belongs to, if any. */
@@ -329,7 +329,7 @@ export type LedgerEntry = {
   /** The member the entry is about, if any (e.g. whose volunteer hours these are). */
   member: Maybe<Member>;
   /** The neighbourhood whose books hold the entry. */
-  neighbourhood: Neighbourhood;
+  neighbourhood: Maybe<Neighbourhood>;
   /** Hash of the previous entry in the chain (64 zeros for the first). */
   previousHash: Scalars['String']['output'];
   /** The project the entry belongs to, if any. */
@@ -463,7 +463,7 @@ export type Member = {
   /** The member's id. */
   id: Scalars['ID']['output'];
   /** Volunteer hours recorded for the member: hours on expense accounts in entries about the member, reversals included. */
-  volunteerHours: Money;
+  volunteerHours: Maybe<Money>;
 };
 
 
@@ -551,7 +551,7 @@ export type MutationSetProjectBudgetArgs = {
 export type Neighbourhood = {
   __typename?: 'Neighbourhood';
   /** The chart of accounts, by code (empty when the books are not open). */
-  accounts: Array<Account>;
+  accounts: Maybe<Array<Account>>;
   /** The newest entry of the hash chain; null when the books are not open. */
   chainHead: Maybe<ChainHead>;
   /** Recomputes every hash of the neighbourhood's chain from the stored entries (reads the whole chain); null when the books are not open. */
@@ -562,11 +562,11 @@ export type Neighbourhood = {
    * The neighbourhood's entries in sequence order. Filters combine; a BI tool
    * pulls everything new with `afterSequence` set to the last sequence it has.
    */
-  ledgerEntries: LedgerEntryConnection;
+  ledgerEntries: Maybe<LedgerEntryConnection>;
   /** How much of the neighbourhood's spending stayed in the neighbourhood, over a period of booking dates. */
-  localEconomy: LocalEconomyReport;
+  localEconomy: Maybe<LocalEconomyReport>;
   /** Every account's balance, now or at the end of a booking date. */
-  trialBalance: TrialBalance;
+  trialBalance: Maybe<TrialBalance>;
 };
 
 
@@ -600,7 +600,7 @@ export type NeighbourhoodTrialBalanceArgs = {
 export type OpenBooksPayload = {
   __typename?: 'OpenBooksPayload';
   /** The neighbourhood. */
-  neighbourhood: Neighbourhood;
+  neighbourhood: Maybe<Neighbourhood>;
   /** False when they were open already; nothing changed then. */
   openedNow: Scalars['Boolean']['output'];
 };
@@ -675,7 +675,7 @@ export type PostEntrySuccess = {
 export type Project = {
   __typename?: 'Project';
   /** The project's finances, from the neighbourhood's books. */
-  finances: ProjectFinances;
+  finances: Maybe<ProjectFinances>;
   /** The project's id. */
   id: Scalars['ID']['output'];
 };
@@ -692,7 +692,7 @@ export type ProjectBudget = {
   /** First day of the period. */
   periodStart: Scalars['Date']['output'];
   /** The project. */
-  project: Project;
+  project: Maybe<Project>;
   /** Every revision, oldest first; the last one is current. */
   revisions: Array<BudgetRevision>;
   /** The unit budgeted in. */
@@ -738,7 +738,7 @@ export type ProjectInOtherNeighbourhood = LedgerError & {
   /** What went wrong, for people. */
   message: Scalars['String']['output'];
   /** The project. */
-  project: Project;
+  project: Maybe<Project>;
 };
 
 export type Query = {
@@ -1047,7 +1047,7 @@ export type ResolversUnionTypes<_RefType extends Record<string, unknown>> = Reso
     | ( BooksNotOpen )
     | ( Omit<CreateAccountSuccess, 'account'> & { account: _RefType['Account'] } )
     | ( InvalidLedgerInput )
-    | ( Omit<ProjectInOtherNeighbourhood, 'project'> & { project: _RefType['Project'] } )
+    | ( Omit<ProjectInOtherNeighbourhood, 'project'> & { project?: Maybe<_RefType['Project']> } )
   ;
   PostEntryResult:
     | ( BooksNotOpen )
@@ -1058,7 +1058,7 @@ export type ResolversUnionTypes<_RefType extends Record<string, unknown>> = Reso
     | ( Omit<MixedUnitsUnbalanced, 'difference'> & { difference: _RefType['Money'] } )
     | ( Omit<Overdraft, 'account' | 'balance' | 'wouldBecome'> & { account: _RefType['Account'], balance: _RefType['Money'], wouldBecome: _RefType['Money'] } )
     | ( Omit<PostEntrySuccess, 'entry'> & { entry: _RefType['LedgerEntry'] } )
-    | ( Omit<ProjectInOtherNeighbourhood, 'project'> & { project: _RefType['Project'] } )
+    | ( Omit<ProjectInOtherNeighbourhood, 'project'> & { project?: Maybe<_RefType['Project']> } )
     | ( TooFewLines )
     | ( Omit<UnbalancedEntry, 'difference'> & { difference: _RefType['Money'] } )
     | ( Omit<UnitMismatch, 'account'> & { account: _RefType['Account'] } )
@@ -1077,7 +1077,7 @@ export type ResolversUnionTypes<_RefType extends Record<string, unknown>> = Reso
     | ( Omit<BudgetPeriodOverlaps, 'budget'> & { budget: _RefType['ProjectBudget'] } )
     | ( InvalidLedgerInput )
     | ( MalformedAmount )
-    | ( Omit<ProjectInOtherNeighbourhood, 'project'> & { project: _RefType['Project'] } )
+    | ( Omit<ProjectInOtherNeighbourhood, 'project'> & { project?: Maybe<_RefType['Project']> } )
     | ( Omit<SetProjectBudgetSuccess, 'budget'> & { budget: _RefType['ProjectBudget'] } )
   ;
 }>;
@@ -1095,7 +1095,7 @@ export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = 
     | ( MalformedAmount )
     | ( Omit<MixedUnitsUnbalanced, 'difference'> & { difference: _RefType['Money'] } )
     | ( Omit<Overdraft, 'account' | 'balance' | 'wouldBecome'> & { account: _RefType['Account'], balance: _RefType['Money'], wouldBecome: _RefType['Money'] } )
-    | ( Omit<ProjectInOtherNeighbourhood, 'project'> & { project: _RefType['Project'] } )
+    | ( Omit<ProjectInOtherNeighbourhood, 'project'> & { project?: Maybe<_RefType['Project']> } )
     | ( Omit<ReversalOfReversal, 'entry'> & { entry: _RefType['LedgerEntry'] } )
     | ( TooFewLines )
     | ( Omit<UnbalancedEntry, 'difference'> & { difference: _RefType['Money'] } )
@@ -1149,7 +1149,7 @@ export type ResolversTypes = ResolversObject<{
   Money: ResolverTypeWrapper<MoneyValue>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Neighbourhood: ResolverTypeWrapper<NeighbourhoodRef>;
-  OpenBooksPayload: ResolverTypeWrapper<Omit<OpenBooksPayload, 'neighbourhood'> & { neighbourhood: ResolversTypes['Neighbourhood'] }>;
+  OpenBooksPayload: ResolverTypeWrapper<Omit<OpenBooksPayload, 'neighbourhood'> & { neighbourhood?: Maybe<ResolversTypes['Neighbourhood']> }>;
   Overdraft: ResolverTypeWrapper<Omit<Overdraft, 'account' | 'balance' | 'wouldBecome'> & { account: ResolversTypes['Account'], balance: ResolversTypes['Money'], wouldBecome: ResolversTypes['Money'] }>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   PostEntryInput: PostEntryInput;
@@ -1158,7 +1158,7 @@ export type ResolversTypes = ResolversObject<{
   Project: ResolverTypeWrapper<ProjectRef>;
   ProjectBudget: ResolverTypeWrapper<BudgetView>;
   ProjectFinances: ResolverTypeWrapper<ProjectFinancesValue>;
-  ProjectInOtherNeighbourhood: ResolverTypeWrapper<Omit<ProjectInOtherNeighbourhood, 'project'> & { project: ResolversTypes['Project'] }>;
+  ProjectInOtherNeighbourhood: ResolverTypeWrapper<Omit<ProjectInOtherNeighbourhood, 'project'> & { project?: Maybe<ResolversTypes['Project']> }>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   ReversalOfReversal: ResolverTypeWrapper<Omit<ReversalOfReversal, 'entry'> & { entry: ResolversTypes['LedgerEntry'] }>;
   ReverseEntryInput: ReverseEntryInput;
@@ -1219,7 +1219,7 @@ export type ResolversParentTypes = ResolversObject<{
   Money: MoneyValue;
   Mutation: Record<PropertyKey, never>;
   Neighbourhood: NeighbourhoodRef;
-  OpenBooksPayload: Omit<OpenBooksPayload, 'neighbourhood'> & { neighbourhood: ResolversParentTypes['Neighbourhood'] };
+  OpenBooksPayload: Omit<OpenBooksPayload, 'neighbourhood'> & { neighbourhood?: Maybe<ResolversParentTypes['Neighbourhood']> };
   Overdraft: Omit<Overdraft, 'account' | 'balance' | 'wouldBecome'> & { account: ResolversParentTypes['Account'], balance: ResolversParentTypes['Money'], wouldBecome: ResolversParentTypes['Money'] };
   PageInfo: PageInfo;
   PostEntryInput: PostEntryInput;
@@ -1228,7 +1228,7 @@ export type ResolversParentTypes = ResolversObject<{
   Project: ProjectRef;
   ProjectBudget: BudgetView;
   ProjectFinances: ProjectFinancesValue;
-  ProjectInOtherNeighbourhood: Omit<ProjectInOtherNeighbourhood, 'project'> & { project: ResolversParentTypes['Project'] };
+  ProjectInOtherNeighbourhood: Omit<ProjectInOtherNeighbourhood, 'project'> & { project?: Maybe<ResolversParentTypes['Project']> };
   Query: Record<PropertyKey, never>;
   ReversalOfReversal: Omit<ReversalOfReversal, 'entry'> & { entry: ResolversParentTypes['LedgerEntry'] };
   ReverseEntryInput: ReverseEntryInput;
@@ -1255,7 +1255,7 @@ export type AccountResolvers<ContextType = Context, ParentType extends Resolvers
   entries?: Resolver<ResolversTypes['LedgerEntryConnection'], ParentType, ContextType, RequireFields<AccountEntriesArgs, 'first'>>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  neighbourhood?: Resolver<ResolversTypes['Neighbourhood'], ParentType, ContextType>;
+  neighbourhood?: Resolver<Maybe<ResolversTypes['Neighbourhood']>, ParentType, ContextType>;
   noOverdraft?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   project?: Resolver<Maybe<ResolversTypes['Project']>, ParentType, ContextType>;
   taakveld?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -1396,7 +1396,7 @@ export type LedgerEntryResolvers<ContextType = Context, ParentType extends Resol
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   lines?: Resolver<Array<ResolversTypes['LedgerLine']>, ParentType, ContextType>;
   member?: Resolver<Maybe<ResolversTypes['Member']>, ParentType, ContextType>;
-  neighbourhood?: Resolver<ResolversTypes['Neighbourhood'], ParentType, ContextType>;
+  neighbourhood?: Resolver<Maybe<ResolversTypes['Neighbourhood']>, ParentType, ContextType>;
   previousHash?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   project?: Resolver<Maybe<ResolversTypes['Project']>, ParentType, ContextType>;
   recordedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
@@ -1452,7 +1452,7 @@ export type MalformedAmountResolvers<ContextType = Context, ParentType extends R
 export type MemberResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Member'] = ResolversParentTypes['Member'], FederationReferenceType extends FederationReferenceTypes['Member'] = FederationReferenceTypes['Member']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Member']> | FederationReferenceType, FederationReferenceType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  volunteerHours?: Resolver<ResolversTypes['Money'], ParentType, ContextType, Partial<MemberVolunteerHoursArgs>>;
+  volunteerHours?: Resolver<Maybe<ResolversTypes['Money']>, ParentType, ContextType, Partial<MemberVolunteerHoursArgs>>;
 }>;
 
 export type MixedUnitsUnbalancedResolvers<ContextType = Context, ParentType extends ResolversParentTypes['MixedUnitsUnbalanced'] = ResolversParentTypes['MixedUnitsUnbalanced']> = ResolversObject<{
@@ -1479,17 +1479,17 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
 
 export type NeighbourhoodResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Neighbourhood'] = ResolversParentTypes['Neighbourhood'], FederationReferenceType extends FederationReferenceTypes['Neighbourhood'] = FederationReferenceTypes['Neighbourhood']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Neighbourhood']> | FederationReferenceType, FederationReferenceType, ContextType>;
-  accounts?: Resolver<Array<ResolversTypes['Account']>, ParentType, ContextType>;
+  accounts?: Resolver<Maybe<Array<ResolversTypes['Account']>>, ParentType, ContextType>;
   chainHead?: Resolver<Maybe<ResolversTypes['ChainHead']>, ParentType, ContextType>;
   chainVerification?: Resolver<Maybe<ResolversTypes['ChainVerification']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  ledgerEntries?: Resolver<ResolversTypes['LedgerEntryConnection'], ParentType, ContextType, RequireFields<NeighbourhoodLedgerEntriesArgs, 'first'>>;
-  localEconomy?: Resolver<ResolversTypes['LocalEconomyReport'], ParentType, ContextType, Partial<NeighbourhoodLocalEconomyArgs>>;
-  trialBalance?: Resolver<ResolversTypes['TrialBalance'], ParentType, ContextType, Partial<NeighbourhoodTrialBalanceArgs>>;
+  ledgerEntries?: Resolver<Maybe<ResolversTypes['LedgerEntryConnection']>, ParentType, ContextType, RequireFields<NeighbourhoodLedgerEntriesArgs, 'first'>>;
+  localEconomy?: Resolver<Maybe<ResolversTypes['LocalEconomyReport']>, ParentType, ContextType, Partial<NeighbourhoodLocalEconomyArgs>>;
+  trialBalance?: Resolver<Maybe<ResolversTypes['TrialBalance']>, ParentType, ContextType, Partial<NeighbourhoodTrialBalanceArgs>>;
 }>;
 
 export type OpenBooksPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['OpenBooksPayload'] = ResolversParentTypes['OpenBooksPayload']> = ResolversObject<{
-  neighbourhood?: Resolver<ResolversTypes['Neighbourhood'], ParentType, ContextType>;
+  neighbourhood?: Resolver<Maybe<ResolversTypes['Neighbourhood']>, ParentType, ContextType>;
   openedNow?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
 }>;
 
@@ -1522,7 +1522,7 @@ export type PostEntrySuccessResolvers<ContextType = Context, ParentType extends 
 
 export type ProjectResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Project'] = ResolversParentTypes['Project'], FederationReferenceType extends FederationReferenceTypes['Project'] = FederationReferenceTypes['Project']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Project']> | FederationReferenceType, FederationReferenceType, ContextType>;
-  finances?: Resolver<ResolversTypes['ProjectFinances'], ParentType, ContextType>;
+  finances?: Resolver<Maybe<ResolversTypes['ProjectFinances']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
 }>;
 
@@ -1531,7 +1531,7 @@ export type ProjectBudgetResolvers<ContextType = Context, ParentType extends Res
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   periodEnd?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
   periodStart?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
-  project?: Resolver<ResolversTypes['Project'], ParentType, ContextType>;
+  project?: Resolver<Maybe<ResolversTypes['Project']>, ParentType, ContextType>;
   revisions?: Resolver<Array<ResolversTypes['BudgetRevision']>, ParentType, ContextType>;
   unit?: Resolver<ResolversTypes['Unit'], ParentType, ContextType>;
 }>;
@@ -1551,7 +1551,7 @@ export type ProjectInOtherNeighbourhoodResolvers<ContextType = Context, ParentTy
   code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   field?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  project?: Resolver<ResolversTypes['Project'], ParentType, ContextType>;
+  project?: Resolver<Maybe<ResolversTypes['Project']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
