@@ -66,6 +66,7 @@ describe('npm start', () => {
 
     const first = runStart(env);
     const firstStartMs = await first.ready;
+    console.log(`npm start from an empty data folder answered after ${(firstStartMs / 1000).toFixed(1)} s`);
     expect(firstStartMs).toBeLessThan(60_000);
     const before = await query(port);
     expect(before.errors).toBeUndefined();
@@ -80,7 +81,7 @@ describe('npm start', () => {
     expect(first.output()).toContain('[dbwe] stopped');
 
     const second = runStart(env);
-    await second.ready;
+    console.log(`npm start on existing data answered after ${((await second.ready) / 1000).toFixed(1)} s`);
     const after = await query(port);
     expect(after).toEqual(before);
     expect(await stop(second.child)).toBe(0);
