@@ -25,8 +25,8 @@ describe('ledger: an account on two lines of one entry', () => {
     // Empty books. One entry: the bank (1000, no overdraft) is credited 10.00 for cash (1100, no
     // overdraft) and debited 25.00 from the municipal budget (8000). After the entry the bank holds
     // 15.00 and the cash 10.00: nothing is below zero, so the entry must be booked, whatever the
-    // order of its lines. (Found by the model-based test: the ledger refused it with an Overdraft
-    // saying the balance "may not go below zero" and "would become 15.00".)
+    // order of its lines. (Found by the model-based test: the ledger used to refuse it with an
+    // Overdraft saying the balance "may not go below zero" and "would become 15.00".)
     const n = randomUUID();
     await openBooks(call, n);
     const id = Object.fromEntries((await readBooks(call, n)).accounts.map((a) => [a.code, a.id]));

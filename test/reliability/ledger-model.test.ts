@@ -116,13 +116,12 @@ class Post implements Command {
   ) {}
 
   /**
-   * Distinct accounts, so each account moves once per entry (an account on
-   * two lines of one entry is covered by ledger-edge-cases.test.ts).
+   * Distinct accounts within each part; the hours part may reuse an account of
+   * the main part, so one account can move twice in one entry.
    */
   lines(model: BooksModel): ModelLine[] | null {
-    const chosen: string[] = [];
     const build = (unit: Unit, single: LineSpec, others: LineSpec[]): ModelLine[] | null => {
-      const pool = model.accountsIn(unit).filter((a) => !chosen.includes(a.id));
+      const pool = model.accountsIn(unit);
       if (pool.length < 2) return null;
       others = others.slice(0, pool.length - 1);
       // Distinct accounts: a pick that is taken moves on to the next free one.
@@ -132,7 +131,6 @@ class Post implements Command {
         while (mine.includes(pick(pool, at).id)) at++;
         mine.push(pick(pool, at).id);
       }
-      chosen.push(...mine);
       const sign = this.singleIsDebit ? 1n : -1n;
       const total = others.reduce((s, o) => s + o.amount, 0n);
       return [{ accountId: mine[0], minor: sign * total }, ...others.map((o, i) => ({ accountId: mine[i + 1], minor: -sign * o.amount }))];
