@@ -45,7 +45,7 @@ export function renderMarkdown(r: BenchResults): string {
     'Targets: **ours** = gateway/ (Apollo Gateway), **hive** = Hive Gateway (`@graphql-hive/gateway-runtime`, same supergraph file, same identity assertion, in-flight deduplication off), **floor** = the query plan\'s subgraph fetches replayed straight to the subgraphs (bench/floor.ts).',
     '',
   );
-  if (r.cityLoad) lines.push(`City load (\`npm run seed -- city\`, ${r.cityLoad.at}): ${r.cityLoad.loadSeconds.toFixed(0)} s, ANALYZE ${r.cityLoad.analyzeSeconds.toFixed(0)} s${r.cityLoad.verifySeconds !== null ? `, every chain verified in ${r.cityLoad.verifySeconds.toFixed(0)} s` : ''}.`, '');
+  if (r.cityLoad) lines.push(`City load (\`npm run seed -- city\`, ${r.cityLoad.at}): ${r.cityLoad.loadSeconds.toFixed(0)} s, VACUUM ANALYZE ${r.cityLoad.analyzeSeconds.toFixed(0)} s${r.cityLoad.verifySeconds !== null ? `, every chain verified in ${r.cityLoad.verifySeconds.toFixed(0)} s` : ''}.`, '');
   if (r.seed) lines.push(`This run loaded the city itself in ${r.seed.loadSeconds.toFixed(0)} s.`, '');
 
   lines.push('## Throughput and latency', '');

@@ -130,28 +130,36 @@ async function main(): Promise<void> {
     await waitReady(fronts.floor, `${fronts.floor.url}${ops[0].name}`, '{}');
 
     const results: BenchResults['operations'] = [];
-    for (const op of ops) {
+    for (const [index, op] of ops.entries()) {
       const token = op.viewer ? await issueLocalToken(jwtSecret, op.viewer) : null;
       const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
       const plan = plans.find((p) => p.name === op.name)!;
       const entry: BenchResults['operations'][number] = { name: op.name, title: op.title, kind: op.kind, plan: planShape(plan.root), targets: {} };
-      for (const target of targets) {
-        const url = target === 'floor' ? `${fronts.floor.url}${op.name}` : fronts[target].url;
-        // Each target's writes get their own idempotency keys.
-        let n = targets.indexOf(target) * 100_000_000;
-        const load = (options: { durationSeconds?: number; amount?: number }) =>
-          drive({
-            url,
-            headers,
-            connections: op.connections ?? connections,
-            body: () => JSON.stringify({ query: op.query, variables: op.variables(n++) }),
-            succeeded: op.kind === 'write' ? (body) => body.includes('PostEntrySuccess') : (body) => !body.includes('"errors"'),
-            ...options,
-          });
-        if (warmup > 0) await load({ durationSeconds: warmup });
+      // Each target's writes get their own idempotency keys.
+      const counters = new Map(targets.map((target, i) => [target, i * 100_000_000]));
+      const load = (target: TargetName, options: { durationSeconds?: number; amount?: number }) =>
+        drive({
+          url: target === 'floor' ? `${fronts.floor.url}${op.name}` : fronts[target].url,
+          headers,
+          connections: op.connections ?? connections,
+          body: () => {
+            const n = counters.get(target)!;
+            counters.set(target, n + 1);
+            return JSON.stringify({ query: op.query, variables: op.variables(n) });
+          },
+          succeeded: op.kind === 'write' ? (body) => body.includes('PostEntrySuccess') : (body) => !body.includes('"errors"'),
+          ...options,
+        });
+      // Every target warms up before any is measured, and the order turns with each operation,
+      // so no target always meets the coldest caches or follows the same neighbour.
+      if (warmup > 0) for (const target of targets) await load(target, { durationSeconds: warmup });
+      const order = targets.map((_, i) => targets[(i + index) % targets.length]);
+      for (const target of order) {
+        // Requests cut off at the end of the previous run finish before this one's counters are read.
+        await new Promise((r) => setTimeout(r, 500));
         const sqlBefore = await Promise.all(SUBGRAPH_NAMES.map((s) => sqlStatements(subgraphs[s].url)));
         const memory = sampleMemory([fronts[target], ...SUBGRAPH_NAMES.map((s) => subgraphs[s])]);
-        const result = await load({ durationSeconds: duration });
+        const result = await load(target, { durationSeconds: duration });
         const peaks = memory.stop();
         const sqlAfter = await Promise.all(SUBGRAPH_NAMES.map((s) => sqlStatements(subgraphs[s].url)));
         entry.targets[target] = {

@@ -44,7 +44,7 @@ async function main(): Promise<void> {
     return;
   }
   const load = await loadCity(urls, { scale, verify: !values['no-verify'], log: say });
-  say(`city (scale ${scale}) loaded in ${load.loadSeconds.toFixed(1)} s, analyzed in ${load.analyzeSeconds.toFixed(1)} s`);
+  say(`city (scale ${scale}) loaded in ${load.loadSeconds.toFixed(1)} s, vacuumed and analyzed in ${load.analyzeSeconds.toFixed(1)} s`);
   if (scale === 1) {
     // The benchmark report quotes the last full load.
     const results = join(__dirname, '..', 'results');
