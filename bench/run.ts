@@ -155,9 +155,7 @@ async function main(): Promise<void> {
       if (warmup > 0) for (const target of targets) await load(target, { durationSeconds: warmup });
       const order = targets.map((_, i) => targets[(i + index) % targets.length]);
       for (const target of order) {
-        // Requests cut off at the end of the previous run finish before this one's counters are read.
-        await new Promise((r) => setTimeout(r, 500));
-        const sqlBefore = await Promise.all(SUBGRAPH_NAMES.map((s) => sqlStatements(subgraphs[s].url)));
+        const sqlBefore = await settled(() => Promise.all(SUBGRAPH_NAMES.map((s) => sqlStatements(subgraphs[s].url))));
         const memory = sampleMemory([fronts[target], ...SUBGRAPH_NAMES.map((s) => subgraphs[s])]);
         const result = await load(target, { durationSeconds: duration });
         const peaks = memory.stop();
@@ -217,6 +215,21 @@ async function main(): Promise<void> {
   } finally {
     for (const s of services.reverse()) await stop(s);
     if (db.postgres) await db.postgres.stop();
+  }
+}
+
+/**
+ * Requests cut off when a run ends keep the subgraphs and PostgreSQL busy
+ * for a while; the next run starts when their SQL counters stand still.
+ */
+async function settled(read: () => Promise<number[]>, timeoutMs = 30_000): Promise<number[]> {
+  const until = Date.now() + timeoutMs;
+  let last = await read();
+  for (;;) {
+    await new Promise((r) => setTimeout(r, 300));
+    const now = await read();
+    if (now.every((n, i) => n === last[i]) || Date.now() > until) return now;
+    last = now;
   }
 }
 
