@@ -445,8 +445,8 @@ const commandArbs: fc.Arbitrary<Command>[] = [
   fc.constant(new ReadTrialBalance()),
 ];
 
-/** Sequences of 3 to 10 commands. */
-const sequences = fc.commands(commandArbs, { size: 'max', maxCommands: 10 }).filter((commands) => [...commands].length >= 3);
+/** Sequences of 3 to 8 commands (3 to 12 in the long run). */
+const sequences = fc.commands(commandArbs, { size: 'max', maxCommands: runsFor.maxCommands() }).filter((commands) => [...commands].length >= 3);
 
 // ---------------------------------------------------------------- the property
 

@@ -7,6 +7,8 @@ export const LONG = process.env.RELIABILITY_LONG === '1' || process.env.RELIABIL
 export const runsFor = {
   /** Command sequences of the model-based ledger test. */
   modelSequences: () => Number(process.env.RELIABILITY_RUNS ?? (LONG ? 10_000 : 1_000)),
+  /** Longest command sequence of the model-based test. */
+  maxCommands: () => (LONG ? 12 : 8),
   modelTimeoutMs: () => (LONG ? 3_600_000 : 300_000),
   /** A failing run printed by fast-check, replayed: RELIABILITY_SEED=<seed> RELIABILITY_PATH=<path>. */
   replay(): { seed?: number; path?: string; endOnFailure?: boolean } {
