@@ -20,7 +20,7 @@ import {
   type Logger,
   type Viewer,
 } from '@dbwe/platform';
-import { GraphQLError } from 'graphql';
+import { GraphQLError, type ValidationRule } from 'graphql';
 import { subgraphUrls, type GatewayConfig, type SubgraphName } from './config';
 import { createTokenVerifier } from './identity';
 import { RateLimiter } from './rate-limit';
@@ -65,6 +65,12 @@ class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
     try {
       return await super.process(options);
     } catch (error) {
+      // A 4xx answer with GraphQL errors (e.g. a variable the subgraph could not coerce) is the
+      // client's mistake, not an outage: pass its errors on.
+      const answered = (error as { extensions?: { response?: { status?: number; body?: { errors?: unknown } } } }).extensions?.response;
+      if (answered?.status && answered.status < 500 && Array.isArray(answered.body?.errors) && answered.body.errors.length > 0) {
+        return { errors: answered.body.errors };
+      }
       this.metrics.subgraphErrors.inc({ subgraph: this.name });
       const requestId = 'requestId' in options.context ? options.context.requestId : undefined;
       this.logger.warn({ err: error, subgraph: this.name, requestId }, 'subgraph fetch failed');
@@ -83,6 +89,15 @@ class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
     }
   }
 }
+
+/** graphql-js 16 only notices a missing root type when executing; refuse such an operation while validating. */
+const knownOperationTypes: ValidationRule = (context) => ({
+  OperationDefinition(node) {
+    const schema = context.getSchema();
+    const root = { query: schema.getQueryType(), mutation: schema.getMutationType(), subscription: schema.getSubscriptionType() }[node.operation];
+    if (!root) context.reportError(new GraphQLError(`This API has no ${node.operation} operations.`, { nodes: node }));
+  },
+});
 
 export interface Gateway {
   apollo: ApolloServer<GatewayContext>;
@@ -125,7 +140,7 @@ export function createGateway(config: GatewayConfig, logger: Logger): Gateway {
     allowBatchedHttpRequests: false,
     includeStacktraceInErrorResponses: false,
     formatError: createErrorFormatter(logger),
-    validationRules: armor.validationRules,
+    validationRules: [...armor.validationRules, knownOperationTypes],
     parseOptions: { maxTokens: QUERY_LIMITS.maxTokens },
     plugins: [
       ...armor.plugins,

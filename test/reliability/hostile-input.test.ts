@@ -284,18 +284,16 @@ describe('gateway: hostile input against every mutation', () => {
    * Known gateway bugs found by this fuzzing, pinned as failing tests: each
    * starts to fail (and should become a plain test) once the gateway is fixed.
    */
-  it.failing('KNOWN BUG (gateway): an invalid Date is answered as BAD_USER_INPUT, not as the ledger being unreachable', async () => {
+  it('an invalid Date is answered as BAD_USER_INPUT, not as the ledger being unreachable', async () => {
     const post = documentFor(schema.getMutationType()!.getFields().postEntry);
     const input = { neighbourhoodId: spijkerkwartier, idempotencyKey: 'bad-date', bookingDate: '2026-02-30', description: 'x', lines: [] };
     const { status, body } = await platform.query<any>(post, { input }, { token });
     expect(status).toBeLessThan(500);
-    // Today: 200 with SERVICE_UNAVAILABLE "The ledger service could not be reached": the subgraph's
-    // 400 for the variable it could not coerce is taken for an outage, and the real error is lost.
+    // The subgraph answers 400 for the variable it cannot coerce; the gateway passes that error on.
     expect(body.errors![0].extensions!.code).toBe('BAD_USER_INPUT');
   });
 
-  it.failing('KNOWN BUG (gateway): an operation type the schema lacks is refused with 400, not a 500', async () => {
-    // Today: 500 INTERNAL_SERVER_ERROR; the gateway's query planner throws INVALID_GRAPHQL, which is masked.
+  it('an operation type the schema lacks is refused with 400, not a 500', async () => {
     const { status, body } = await platform.query<any>('subscription { x }', undefined, { token });
     expect(status).toBe(400);
     expect(body.errors![0].extensions!.code).toBe('GRAPHQL_VALIDATION_FAILED');
