@@ -58,7 +58,12 @@ async function measure() {
   let peak = before;
   const samples: number[] = [];
   const sampler = setInterval(() => {
-    const now = rssKiB(pid);
+    let now: number;
+    try {
+      now = rssKiB(pid);
+    } catch {
+      throw new Error(`the gateway (pid ${pid}) exited during the export`);
+    }
     samples.push(now);
     peak = Math.max(peak, now);
   }, 250);
