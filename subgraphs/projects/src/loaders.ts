@@ -1,3 +1,4 @@
+import DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
 import { In } from 'typeorm';
 import { listLoader, rowLoader } from '@dbwe/platform';
@@ -6,6 +7,7 @@ import { ParticipantEntity } from './projects/participant.entity';
 import { MilestoneEntity } from './projects/milestone.entity';
 import { ProjectEventEntity } from './projects/project-event.entity';
 import { LessonEntity } from './lessons/lesson.entity';
+import { memberProjectPages, memberProjectsKey, type MemberProjectsKey } from './projects/project.queries';
 import { BidAssessmentEntity, BidChallengerEntity, BidEntity, BidEventEntity } from './bids/bid.entity';
 
 /** Per-request loaders: every nested list is one query per batch of parents, never one per row. */
@@ -28,6 +30,8 @@ export function createLoaders(db: DataSource) {
       (keys: readonly string[]) => db.getRepository(ProjectWishEntity).find({ where: { projectId: ids(keys) }, order: { adoptedAt: 'ASC', wishId: 'ASC' } }),
       (row) => row.projectId,
     ),
+    /** Member.projects pages: a fixed number of statements for all members of a request (see memberProjectPages). */
+    memberProjects: new DataLoader((keys: readonly MemberProjectsKey[]) => memberProjectPages(db, keys), { cacheKeyFn: memberProjectsKey }),
     participantsByProject: listLoader(
       (keys: readonly string[]) => db.getRepository(ParticipantEntity).find({ where: { projectId: ids(keys) }, order: { joinedAt: 'ASC', memberId: 'ASC' } }),
       (row) => row.projectId,

@@ -1,5 +1,5 @@
-import type { DataSource, SelectQueryBuilder } from 'typeorm';
-import { badInput, isPairKey, readPage, toConnection, type PageArgs } from '@dbwe/platform';
+import { In, type DataSource, type SelectQueryBuilder } from 'typeorm';
+import { badInput, isPairKey, readPage, toConnection, type Connection, type PageArgs } from '@dbwe/platform';
 import type { ProjectStatus } from './project-lifecycle';
 import { ProjectEntity } from './project.entity';
 import { ParticipantEntity } from './participant.entity';
@@ -38,12 +38,67 @@ export function neighbourhoodProjects(db: DataSource, neighbourhoodId: string, a
   return page(query, args);
 }
 
-export function memberProjects(db: DataSource, memberId: string, args: PageArgs & { status?: ProjectStatus | null }) {
-  const query = db
-    .getRepository(ProjectEntity)
-    .createQueryBuilder('p')
-    .innerJoin(ParticipantEntity, 'pp', 'pp.project_id = p.id')
-    .where('pp.member_id = :member', { member: memberId });
-  if (args.status) query.andWhere('p.status = :status', { status: args.status });
-  return page(query, args);
+export interface MemberProjectsKey {
+  memberId: string;
+  status: ProjectStatus | null;
+  first: number | null;
+  after: string | null;
+}
+
+export const memberProjectsKey = (k: MemberProjectsKey) => JSON.stringify([k.memberId, k.status, k.first, k.after]);
+
+/**
+ * Member.projects for all members of a request at once. Per distinct page
+ * (status, first, after): one statement for every member's page (the same
+ * keyset order as `page`, numbered per member), one for their projects and
+ * one for their counts, however many members there are.
+ */
+export async function memberProjectPages(db: DataSource, keys: readonly MemberProjectsKey[]) {
+  const groups = new Map<string, MemberProjectsKey[]>();
+  for (const key of keys) {
+    const group = JSON.stringify([key.status, key.first, key.after]);
+    groups.set(group, [...(groups.get(group) ?? []), key]);
+  }
+  const pages = new Map<string, Connection<ProjectEntity> & { totalCount: number }>();
+  for (const group of groups.values()) {
+    const { status, first, after } = group[0];
+    const p = readPage({ first, after }, isPairKey);
+    const params: unknown[] = [group.map((k) => k.memberId)];
+    let where = 'pp.member_id = ANY($1::uuid[])';
+    if (status) {
+      params.push(status);
+      where += ` AND p.status = $${params.length}`;
+    }
+    const counts: { member_id: string; n: string }[] = await db.query(
+      `SELECT pp.member_id, count(*) AS n FROM projects.project p JOIN projects.project_participant pp ON pp.project_id = p.id
+        WHERE ${where} GROUP BY pp.member_id`,
+      params,
+    );
+    const pageParams = [...params];
+    let pageWhere = where;
+    if (p.after) {
+      pageParams.push(p.after[0], p.after[1]);
+      pageWhere += ` AND (p.created_at, p.id) < ($${pageParams.length - 1}::timestamptz, $${pageParams.length}::uuid)`;
+    }
+    pageParams.push(p.limit + 1);
+    const ranked: { member_id: string; project_id: string }[] = await db.query(
+      `SELECT member_id, project_id FROM (
+         SELECT pp.member_id, p.id AS project_id, row_number() OVER (PARTITION BY pp.member_id ORDER BY p.created_at DESC, p.id DESC) AS n
+           FROM projects.project p JOIN projects.project_participant pp ON pp.project_id = p.id
+          WHERE ${pageWhere}) paged
+        WHERE n <= $${pageParams.length} ORDER BY member_id, n`,
+      pageParams,
+    );
+    const projects = ranked.length > 0 ? await db.getRepository(ProjectEntity).findBy({ id: In([...new Set(ranked.map((r) => r.project_id))]) }) : [];
+    const byId = new Map(projects.map((project) => [project.id, project]));
+    const total = new Map(counts.map((c) => [c.member_id, Number(c.n)]));
+    for (const key of group) {
+      const rows = ranked.filter((r) => r.member_id === key.memberId).map((r) => byId.get(r.project_id)!);
+      pages.set(memberProjectsKey(key), {
+        ...toConnection(rows, p, (row) => [row.createdAt.toISOString(), row.id]),
+        totalCount: total.get(key.memberId) ?? 0,
+      });
+    }
+  }
+  return keys.map((key) => pages.get(memberProjectsKey(key))!);
 }

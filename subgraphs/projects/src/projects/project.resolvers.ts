@@ -3,7 +3,6 @@ import { isUuid } from '../shared/ids';
 import { byTypename } from '../shared/results';
 import { emptyConnection } from '../shared/connections';
 import * as commands from './project.commands';
-import { memberProjects } from './project.queries';
 
 export const projectResolvers: Resolvers = {
   Query: {
@@ -48,7 +47,10 @@ export const projectResolvers: Resolvers = {
   },
   Member: {
     __resolveReference: (ref) => ({ id: ref.id }),
-    projects: (m, args, { db }) => (isUuid(m.id) ? memberProjects(db, m.id, args) : emptyConnection<never>()),
+    projects: (m, args, { loaders }) =>
+      isUuid(m.id)
+        ? loaders.memberProjects.load({ memberId: m.id, status: args.status ?? null, first: args.first ?? null, after: args.after ?? null })
+        : emptyConnection<never>(),
   },
   ProposeProjectResult: byTypename,
   UpdateProjectResult: byTypename,
