@@ -53,11 +53,10 @@ async function shutdown(code: number): Promise<never> {
   if (stopping) return new Promise(() => undefined);
   stopping = true;
   say('stopping…');
-  // Gateway first so no new work reaches the subgraphs, then the subgraphs, then the database.
-  for (const { process: child } of [...children].reverse()) {
-    if (child.exitCode !== null || child.signalCode !== null) continue;
-    child.kill('SIGTERM');
-    await new Promise<void>((resolve) => {
+  // Gateway first so no new work reaches the subgraphs, then the subgraphs together, then the database.
+  const stopChild = (child: ChildProcess) =>
+    new Promise<void>((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) return resolve();
       const timer = setTimeout(() => {
         child.kill('SIGKILL');
         resolve();
@@ -66,8 +65,12 @@ async function shutdown(code: number): Promise<never> {
         clearTimeout(timer);
         resolve();
       });
+      child.kill('SIGTERM');
     });
-  }
+  const gateway = children.filter((c) => c.name === 'gateway');
+  const subgraphs = children.filter((c) => c.name !== 'gateway');
+  await Promise.all(gateway.map((c) => stopChild(c.process)));
+  await Promise.all(subgraphs.map((c) => stopChild(c.process)));
   if (postgres) await postgres.stop().catch((error) => say(`could not stop PostgreSQL cleanly: ${error}`));
   say('stopped');
   process.exit(code);
