@@ -26,7 +26,7 @@ export interface BenchResults {
     targets: Partial<Record<TargetName, TargetResult>>;
   }[];
   scaleInvariance: { deep: string; fresh: string; p50Ratio: number | null }[];
-  memory: { operation: string; requests: number; rssAfter10kMiB: number; rssAfterAllMiB: number; peakMiB: number; ratio: number; errors: number } | null;
+  memory: { operation: string; firstRequests: number; requests: number; rssAfter10kMiB: number; rssAfterAllMiB: number; peakMiB: number; ratio: number; errors: number } | null;
 }
 
 const f0 = (x: number | undefined) => (x === undefined || Number.isNaN(x) ? '–' : x.toFixed(0));
@@ -82,7 +82,7 @@ export function renderMarkdown(r: BenchResults): string {
   if (r.memory) {
     lines.push('', '## Gateway memory', '');
     lines.push(
-      `- ${r.memory.operation}: RSS ${f1(r.memory.rssAfter10kMiB)} MiB after 10,000 requests, ${f1(r.memory.rssAfterAllMiB)} MiB after ${r.memory.requests.toLocaleString('en')} (×${f2(r.memory.ratio)}; target ≤ 1.1), peak ${f1(r.memory.peakMiB)} MiB, ${r.memory.errors} errors`,
+      `- ${r.memory.operation}: RSS ${f1(r.memory.rssAfter10kMiB)} MiB after ${r.memory.firstRequests.toLocaleString('en')} requests, ${f1(r.memory.rssAfterAllMiB)} MiB after ${r.memory.requests.toLocaleString('en')} (×${f2(r.memory.ratio)}; target ≤ 1.1), peak ${f1(r.memory.peakMiB)} MiB, ${r.memory.errors} errors`,
     );
   }
   return lines.join('\n') + '\n';

@@ -171,6 +171,33 @@ async function main(): Promise<void> {
       results.push(entry);
     }
 
+    // Written after the operations and again after the memory soak, so a long soak cannot lose them.
+    const cityLoad = join(__dirname, 'results', 'city-load.json');
+    const save = (memory: BenchResults['memory']): string => {
+      const record: BenchResults = {
+        startedAt: started.toISOString(),
+        finishedAt: new Date().toISOString(),
+        command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim(),
+        machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version },
+        settings: { durationSeconds: duration, warmupSeconds: warmup, connections, deepHead, targets },
+        seed: db.seeded,
+        cityLoad: existsSync(cityLoad) ? JSON.parse(readFileSync(cityLoad, 'utf8')) : null,
+        operations: results,
+        scaleInvariance: SCALE_PAIRS.filter(([d, f]) => results.some((r) => r.name === d) && results.some((r) => r.name === f)).map(([deep, fresh]) => {
+          const d = results.find((r) => r.name === deep)!.targets.ours;
+          const f = results.find((r) => r.name === fresh)!.targets.ours;
+          return { deep, fresh, p50Ratio: d && f ? d.p50 / f.p50 : null };
+        }),
+        memory,
+      };
+      mkdirSync(values.out!, { recursive: true });
+      writeFileSync(join(values.out!, 'latest.json'), JSON.stringify(record, null, 2) + '\n');
+      const markdown = renderMarkdown(record);
+      writeFileSync(join(values.out!, 'latest.md'), markdown);
+      return markdown;
+    };
+    save(null);
+
     let memory: BenchResults['memory'] = null;
     if (soak > 0 && targets.includes('ours')) {
       // A light read by default, so 100,000 requests fit in the run; --soak-op picks another.
@@ -186,31 +213,11 @@ async function main(): Promise<void> {
       const b = soak > first ? await drive({ url: fronts.ours.url, headers: {}, connections, body, succeeded: (x) => !x.includes('"errors"'), amount: soak - first }) : null;
       await new Promise((r) => setTimeout(r, 1000));
       const afterAll = memoryOf(pid);
-      memory = { operation: op.name, requests: soak, rssAfter10kMiB: after10k, rssAfterAllMiB: afterAll.rssMiB, peakMiB: afterAll.peakMiB, ratio: afterAll.rssMiB / after10k, errors: a.errors + (b?.errors ?? 0) };
+      memory = { operation: op.name, firstRequests: first, requests: soak, rssAfter10kMiB: after10k, rssAfterAllMiB: afterAll.rssMiB, peakMiB: afterAll.peakMiB, ratio: afterAll.rssMiB / after10k, errors: a.errors + (b?.errors ?? 0) };
       say(`memory: ${after10k.toFixed(1)} MiB after ${first.toLocaleString('en')}, ${afterAll.rssMiB.toFixed(1)} MiB after ${soak.toLocaleString('en')} (×${memory.ratio.toFixed(3)})`);
     }
 
-    const cityLoad = join(__dirname, 'results', 'city-load.json');
-    const results_: BenchResults = {
-      startedAt: started.toISOString(),
-      finishedAt: new Date().toISOString(),
-      command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim(),
-      machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version },
-      settings: { durationSeconds: duration, warmupSeconds: warmup, connections, deepHead, targets },
-      seed: db.seeded,
-      cityLoad: existsSync(cityLoad) ? JSON.parse(readFileSync(cityLoad, 'utf8')) : null,
-      operations: results,
-      scaleInvariance: SCALE_PAIRS.filter(([d, f]) => results.some((r) => r.name === d) && results.some((r) => r.name === f)).map(([deep, fresh]) => {
-        const d = results.find((r) => r.name === deep)!.targets.ours;
-        const f = results.find((r) => r.name === fresh)!.targets.ours;
-        return { deep, fresh, p50Ratio: d && f ? d.p50 / f.p50 : null };
-      }),
-      memory,
-    };
-    mkdirSync(values.out!, { recursive: true });
-    writeFileSync(join(values.out!, 'latest.json'), JSON.stringify(results_, null, 2) + '\n');
-    const markdown = renderMarkdown(results_);
-    writeFileSync(join(values.out!, 'latest.md'), markdown);
+    const markdown = save(memory);
     process.stdout.write(`\n${markdown}\n`);
   } finally {
     for (const s of services.reverse()) await stop(s);
