@@ -139,6 +139,8 @@ export function createGateway(config: GatewayConfig, logger: Logger): Gateway {
     csrfPrevention: true,
     allowBatchedHttpRequests: false,
     includeStacktraceInErrorResponses: false,
+    // Our process runner handles SIGTERM (finish requests, close the database, exit); Apollo must not race it.
+    stopOnTerminationSignals: false,
     formatError: createErrorFormatter(logger),
     validationRules: [...armor.validationRules, knownOperationTypes],
     parseOptions: { maxTokens: QUERY_LIMITS.maxTokens },

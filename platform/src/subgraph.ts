@@ -64,6 +64,8 @@ export function createSubgraphServer<TLoaders>(module: SubgraphModule<TLoaders>,
     schema: buildSubgraphSchema({ typeDefs: module.typeDefs, resolvers: module.resolvers as GraphQLResolverMap<unknown> }),
     formatError: createErrorFormatter(logger),
     includeStacktraceInErrorResponses: false,
+    // Our process runner handles SIGTERM (finish requests, close the database, exit); Apollo must not race it.
+    stopOnTerminationSignals: false,
     // Subgraphs are reached only by the gateway: no landing page, no inline traces.
     plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled()],
   });
