@@ -35,6 +35,8 @@ describe('gateway graceful shutdown', () => {
       env: {
         ...process.env,
         PORT: String(port),
+        // As deployed: outside NODE_ENV=test Apollo would install signal handlers of its own.
+        NODE_ENV: 'production',
         LOG_LEVEL: 'warn',
         INTERNAL_ASSERTION_SECRET: TEST_ASSERTION_SECRET,
         JWT_SECRET: TEST_JWT_SECRET,
@@ -71,12 +73,14 @@ describe('gateway graceful shutdown', () => {
     await locker.end();
 
     const response = await inFlight;
+    const answeredAt = Date.now();
     expect(response.status).toBe(200);
     const body = (await response.json()) as any;
     expect(body.errors).toBeUndefined();
     expect(body.data.project.title).toBe('Groenonderhoud Lindenplein');
     expect(body.data.project.sroi.ratio).toMatch(/^\d+\.\d\d$/);
     expect(await exited).toBe(0);
+    expect(Date.now() - answeredAt).toBeLessThan(5_000);
     await expect(fetch(`http://127.0.0.1:${port}/health`)).rejects.toThrow();
   }, 120_000);
 });
