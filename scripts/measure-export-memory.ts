@@ -7,7 +7,7 @@
  *     node --import tsx scripts/measure-export-memory.ts wijk-001 ledger_lines csv afterSequence=400000
  */
 import { spawn } from 'node:child_process';
-import { readFileSync, readdirSync } from 'node:fs';
+import { createWriteStream, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
 const [slug = 'wijk-001', table = 'ledger_lines', format = 'csv', query = ''] = process.argv.slice(2);
@@ -38,8 +38,12 @@ async function main() {
   const platform = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
     cwd: root,
     env: { ...process.env, PORT: String(port), SUBGRAPH_PORT_BASE: String(port + 10), SEED_DEMO: 'false', RATE_LIMIT_PER_MINUTE: '0', LOG_LEVEL: 'warn', NODE_ENV: 'production' },
-    stdio: ['ignore', 'pipe', 'inherit'],
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
+  // The platform's own output goes to a file, to read if something fails.
+  const log = createWriteStream(process.env.PLATFORM_LOG ?? '/tmp/dbwe-measure-platform.log');
+  platform.stdout!.pipe(log);
+  platform.stderr!.pipe(log);
   await new Promise<void>((resolve, reject) => {
     platform.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('[dbwe] ready') && resolve());
     platform.on('exit', (code) => reject(new Error(`platform exited with ${code}`)));
