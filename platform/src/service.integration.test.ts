@@ -13,7 +13,8 @@ function startLedger(env: Record<string, string>) {
     cwd: root,
     env: { ...inherited, INTERNAL_ASSERTION_SECRET: 'a-secret-of-at-least-thirty-two-characters', LOG_LEVEL: 'silent', PORT: '0', ...env },
     encoding: 'utf8',
-    timeout: 30_000,
+    // Only a bound on hangs: starting node with tsx takes long on a loaded machine.
+    timeout: 240_000,
   });
   return { status: result.status, stderr: result.stderr.trim() };
 }
