@@ -21,15 +21,19 @@ function freePort(): Promise<number> {
   });
 }
 
+/** Every platform a test started, so a failing test still leaves nothing running. */
+const started: ChildProcess[] = [];
+
 function runStart(env: Record<string, string>): { child: ChildProcess; output: () => string; ready: Promise<number> } {
   const { DATABASE_URL: _unset, ...inherited } = process.env;
   const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], { cwd: root, env: { ...inherited, ...env, LOG_LEVEL: 'warn' } });
+  started.push(child);
   let output = '';
-  const started = Date.now();
+  const startedAt = Date.now();
   const ready = new Promise<number>((resolve, reject) => {
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
-      if (output.includes('[dbwe] ready')) resolve(Date.now() - started);
+      if (output.includes('[dbwe] ready')) resolve(Date.now() - startedAt);
     };
     child.stdout!.on('data', onData);
     child.stderr!.on('data', onData);
@@ -59,7 +63,10 @@ async function query(port: number) {
 describe('npm start', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'dbwe-start-'));
   chmodSync(dataDir, 0o755);
-  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+  afterAll(async () => {
+    for (const child of started) if (child.exitCode === null && child.signalCode === null) await stop(child);
+    rmSync(dataDir, { recursive: true, force: true });
+  });
 
   it('starts from nothing, answers across all four subgraphs, and keeps its data over a restart', async () => {
     const [port, pgPort, base] = [await freePort(), await freePort(), 20000 + Math.floor(Math.random() * 20000)];

@@ -215,8 +215,11 @@ describe('gateway: rate limit', () => {
       statuses.push(last.status);
       await last.arrayBuffer();
     }
-    expect(statuses.filter((s) => s === 200)).toHaveLength(240);
-    expect(statuses.filter((s) => s === 429)).toHaveLength(60);
+    // 240 a minute; a run that straddles a window edge may count a few of the previous window's less.
+    const allowed = statuses.filter((s) => s === 200).length;
+    expect(allowed).toBeGreaterThanOrEqual(240);
+    expect(allowed).toBeLessThanOrEqual(250);
+    expect(statuses.filter((s) => s === 429).length).toBe(300 - allowed);
     expect(last!.headers.get('ratelimit-limit')).toBe('240');
     expect(last!.headers.get('ratelimit-remaining')).toBe('0');
     expect(Number(last!.headers.get('retry-after'))).toBeGreaterThan(0);
