@@ -102,3 +102,18 @@ export async function databaseIsReachable(dataSource: DataSource, timeoutMs = 20
     clearTimeout(timer);
   }
 }
+
+/**
+ * A connection that is checked out but idle between queries has no error
+ * listener in pg, so a database restart would crash the process with an
+ * unhandled 'error'. Give every client of the pool one, for its whole life;
+ * the pool itself drops the broken connection.
+ */
+export function guardPoolClients(dataSource: DataSource, onError: (error: Error) => void = () => undefined): void {
+  type Listener = { on(event: string, listener: (...args: never[]) => void): void };
+  const pool = (dataSource.driver as unknown as { master?: Listener & { _clients?: Listener[] } }).master;
+  if (!pool) return;
+  const guard = (client: Listener) => client.on('error', onError as (...args: never[]) => void);
+  for (const client of pool._clients ?? []) guard(client);
+  pool.on('connect', guard as (...args: never[]) => void);
+}

@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { ConfigError, commonSettings, parseConfig, setting } from './config';
-import { createDataSource, databaseSettings, describeDatabaseError, migrate, pickDatabaseUrl } from './database';
+import { createDataSource, databaseSettings, describeDatabaseError, guardPoolClients, migrate, pickDatabaseUrl } from './database';
 import { createLogger, type Logger } from './logger';
 import { QueryCounter } from './query-counter';
 import { createSubgraphServer, type SubgraphModule } from './subgraph';
@@ -91,6 +91,7 @@ export async function runSubgraph<TLoaders>(module: SubgraphModule<TLoaders>): P
   });
   try {
     await connectWithRetry(db, url, config.DATABASE_CONNECT_TIMEOUT_MS, logger);
+    guardPoolClients(db, (error) => logger.warn({ err: error }, 'database connection lost'));
     if (config.MIGRATE_ON_START) {
       const ran = await migrate(db, module.name);
       if (ran.length > 0) logger.info({ migrations: ran }, 'migrated');

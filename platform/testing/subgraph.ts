@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import type { ExecutionResult } from 'graphql';
-import { createDataSource } from '../src/database';
+import { createDataSource, guardPoolClients } from '../src/database';
 import { createLogger } from '../src/logger';
 import { QueryCounter } from '../src/query-counter';
 import { createSubgraphServer, type SubgraphModule, type SubgraphServer } from '../src/subgraph';
@@ -39,6 +39,7 @@ export async function startTestSubgraph<TLoaders>(
     logger: queries,
   });
   await db.initialize();
+  guardPoolClients(db);
   if (options.seed) await module.seedDemo(db);
   const logger = createLogger(module.name, options.logLevel ?? process.env.TEST_LOG_LEVEL ?? 'silent', options.logTo);
   const server = createSubgraphServer(module, { db, logger, assertionSecret: TEST_ASSERTION_SECRET, queryCounter: queries });
