@@ -57,6 +57,7 @@ export async function createAccount(db: DataSource, args: CreateAccountArgs, now
     noOverdraft: args.noOverdraft ?? false,
     balanceMinor: '0',
     createdAt: now,
+    updatedAt: now,
   };
   try {
     await db.getRepository(AccountEntity).insert(account);

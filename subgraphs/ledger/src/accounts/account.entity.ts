@@ -38,4 +38,8 @@ export class AccountEntity {
 
   @Column({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
+
+  /** Set by a trigger on every change to the row, a posted line's balance update included. */
+  @Column({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt!: Date;
 }

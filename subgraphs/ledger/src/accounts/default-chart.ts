@@ -54,6 +54,7 @@ export async function openBooks(tx: EntityManager, neighbourhoodId: string, at =
         projectId: null,
         balanceMinor: '0',
         createdAt: at,
+        updatedAt: at,
       })),
     )
     .orIgnore()

@@ -97,6 +97,7 @@ describe('the overdraft rule', () => {
     noOverdraft: true,
     balanceMinor: balance,
     createdAt: new Date(0),
+    updatedAt: new Date(0),
   });
 
   it('refuses taking a protected asset below zero and allows reaching exactly zero', () => {

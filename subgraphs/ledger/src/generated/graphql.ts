@@ -60,6 +60,12 @@ export type Account = {
   type: AccountType;
   /** The unit the account counts in. */
   unit: Unit;
+  /**
+   * When the account last changed: its record (name, overdraft protection, …) or
+   * its balance, which moves with every entry that has a line on it. For
+   * incremental sync, see `Neighbourhood.accounts(updatedSince:)`.
+   */
+  updatedAt: Scalars['DateTime']['output'];
 };
 
 
@@ -567,6 +573,12 @@ export type Neighbourhood = {
   localEconomy: Maybe<LocalEconomyReport>;
   /** Every account's balance, now or at the end of a booking date. */
   trialBalance: Maybe<TrialBalance>;
+};
+
+
+/** A neighbourhood (owned by the community subgraph), with its books. */
+export type NeighbourhoodAccountsArgs = {
+  updatedSince?: InputMaybe<Scalars['DateTime']['input']>;
 };
 
 
@@ -1261,6 +1273,7 @@ export type AccountResolvers<ContextType = Context, ParentType extends Resolvers
   taakveld?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   type?: Resolver<ResolversTypes['AccountType'], ParentType, ContextType>;
   unit?: Resolver<ResolversTypes['Unit'], ParentType, ContextType>;
+  updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
 }>;
 
 export type AccountCodeTakenResolvers<ContextType = Context, ParentType extends ResolversParentTypes['AccountCodeTaken'] = ResolversParentTypes['AccountCodeTaken']> = ResolversObject<{
@@ -1479,7 +1492,7 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
 
 export type NeighbourhoodResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Neighbourhood'] = ResolversParentTypes['Neighbourhood'], FederationReferenceType extends FederationReferenceTypes['Neighbourhood'] = FederationReferenceTypes['Neighbourhood']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Neighbourhood']> | FederationReferenceType, FederationReferenceType, ContextType>;
-  accounts?: Resolver<Maybe<Array<ResolversTypes['Account']>>, ParentType, ContextType>;
+  accounts?: Resolver<Maybe<Array<ResolversTypes['Account']>>, ParentType, ContextType, Partial<NeighbourhoodAccountsArgs>>;
   chainHead?: Resolver<Maybe<ResolversTypes['ChainHead']>, ParentType, ContextType>;
   chainVerification?: Resolver<Maybe<ResolversTypes['ChainVerification']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;

@@ -9,7 +9,8 @@ import { localEconomy } from '../economy/local-economy';
 export const neighbourhoodResolvers: Resolvers = {
   Neighbourhood: {
     __resolveReference: (ref) => (isUuid(ref.id) ? { id: ref.id.toLowerCase() } : null),
-    accounts: (n, _args, { loaders }) => loaders.accountsByNeighbourhood.load(n.id),
+    accounts: (n, { updatedSince }, { loaders }) =>
+      updatedSince ? loaders.accountsChangedSince.load({ neighbourhoodId: n.id, since: updatedSince }) : loaders.accountsByNeighbourhood.load(n.id),
     ledgerEntries: (n, args, { db }) =>
       findEntries(
         db,
