@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { In, MoreThan } from 'typeorm';
 import DataLoader from 'dataloader';
-import { listLoader, rowLoader } from '@dbwe/platform';
+import { changedSinceLoader, listLoader, rowLoader } from '@dbwe/platform';
 import { AccountEntity } from './accounts/account.entity';
 import { balancesAsOf } from './accounts/balances';
 import { BudgetEntity, BudgetRevisionEntity, type BudgetView } from './budgets/budget.entity';
@@ -24,15 +24,6 @@ interface DateRangeKey {
 
 const rangeKey = (key: DateRangeKey) => `${key.id}|${key.from ?? ''}|${key.to ?? ''}`;
 
-interface ChangedSinceKey {
-  neighbourhoodId: string;
-  /** An ISO time; the DateTime scalar may hand over a Date. */
-  since: string | Date;
-}
-
-const sinceIso = (since: string | Date) => new Date(since).toISOString();
-const changedSinceKey = (key: ChangedSinceKey) => `${key.neighbourhoodId}|${sinceIso(key.since)}`;
-
 /** Loaders for one request; never shared between requests. */
 export function createLoaders(db: DataSource) {
   return {
@@ -52,28 +43,11 @@ export function createLoaders(db: DataSource) {
         db.getRepository(AccountEntity).find({ where: { neighbourhoodId: In([...ids]) }, order: { code: 'ASC' } }),
       (row) => row.neighbourhoodId,
     ),
-    /**
-     * Each neighbourhood's accounts changed after a time, by code: one query per distinct time in the request
-     * (usually one). The comparison stays in SQL, where updated_at keeps its microseconds.
-     */
-    accountsChangedSince: new DataLoader<ChangedSinceKey, AccountEntity[], string>(
-      async (keys) => {
-        const neighbourhoodsBySince = new Map<string, string[]>();
-        for (const key of keys) {
-          const since = sinceIso(key.since);
-          neighbourhoodsBySince.set(since, [...(neighbourhoodsBySince.get(since) ?? []), key.neighbourhoodId]);
-        }
-        const found = new Map<string, AccountEntity[]>(keys.map((key) => [changedSinceKey(key), []]));
-        for (const [since, neighbourhoodIds] of neighbourhoodsBySince) {
-          const rows = await db.getRepository(AccountEntity).find({
-            where: { neighbourhoodId: In(neighbourhoodIds), updatedAt: MoreThan(new Date(since)) },
-            order: { code: 'ASC' },
-          });
-          for (const row of rows) found.get(changedSinceKey({ neighbourhoodId: row.neighbourhoodId, since }))!.push(row);
-        }
-        return keys.map((key) => found.get(changedSinceKey(key))!);
-      },
-      { cacheKeyFn: changedSinceKey },
+    /** Each neighbourhood's accounts whose record or balance changed after a time, by code. */
+    accountsChangedSince: changedSinceLoader(
+      (ids, since) =>
+        db.getRepository(AccountEntity).find({ where: { neighbourhoodId: In(ids), updatedAt: MoreThan(since) }, order: { code: 'ASC' } }),
+      (row) => row.neighbourhoodId,
     ),
     linesByEntry: listLoader(
       (ids: readonly string[]) =>

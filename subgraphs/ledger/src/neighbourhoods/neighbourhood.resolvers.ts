@@ -10,7 +10,7 @@ export const neighbourhoodResolvers: Resolvers = {
   Neighbourhood: {
     __resolveReference: (ref) => (isUuid(ref.id) ? { id: ref.id.toLowerCase() } : null),
     accounts: (n, { updatedSince }, { loaders }) =>
-      updatedSince ? loaders.accountsChangedSince.load({ neighbourhoodId: n.id, since: updatedSince }) : loaders.accountsByNeighbourhood.load(n.id),
+      updatedSince ? loaders.accountsChangedSince.load({ id: n.id, since: updatedSince }) : loaders.accountsByNeighbourhood.load(n.id),
     ledgerEntries: (n, args, { db }) =>
       findEntries(
         db,
