@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { commonSettings, parseConfig, setting } from '@dbwe/platform';
+import { ASSERTION_TTL_SECONDS, commonSettings, parseConfig, setting } from '@dbwe/platform';
 
 export const SUBGRAPH_NAMES = ['community', 'projects', 'ledger', 'impact'] as const;
 export type SubgraphName = (typeof SUBGRAPH_NAMES)[number];
@@ -26,6 +26,8 @@ export const gatewaySettings = {
   RATE_LIMIT_PER_MINUTE: setting.integer(240, { min: 0 }),
   /** How long shared caches may keep anonymous GET answers and exports. */
   PUBLIC_MAX_AGE_SECONDS: setting.integer(30, { min: 0, max: 3600 }),
+  /** Lifetime of the identity assertions the gateway signs for the subgraphs (a long export signs a fresh one per page). */
+  INTERNAL_ASSERTION_TTL_SECONDS: setting.integer(ASSERTION_TTL_SECONDS, { min: 1, max: ASSERTION_TTL_SECONDS }),
   /** Behind a reverse proxy: take the client address from X-Forwarded-For. */
   TRUST_PROXY: setting.boolean(false),
 };

@@ -33,7 +33,7 @@ import { Supergraph } from '@apollo/federation-internals';
 export interface GatewayContext {
   viewer: Viewer;
   requestId: string;
-  /** Signed once per request, sent with every subgraph fetch of that request. */
+  /** Signed once per request, sent with every subgraph fetch of that request (an export signs one per page). */
   assertion: string;
 }
 
@@ -161,7 +161,9 @@ export function createGateway(config: GatewayConfig, logger: Logger): Gateway {
     ],
   });
 
-  const exporter = new Exporter(apollo, Supergraph.build(supergraphSdl).apiSchema().toGraphQLJSSchema(), logger);
+  const sign = (viewer: Viewer, requestId: string) =>
+    signAssertion(config.INTERNAL_ASSERTION_SECRET, { viewer, requestId }, config.INTERNAL_ASSERTION_TTL_SECONDS);
+  const exporter = new Exporter(apollo, Supergraph.build(supergraphSdl).apiSchema().toGraphQLJSSchema(), logger, sign);
 
   const http = createHttpApp<GatewayContext>({
     apollo,
@@ -195,15 +197,13 @@ export function createGateway(config: GatewayConfig, logger: Logger): Gateway {
       }
       verifiedViewers.set(req, viewer);
       if (req.url?.startsWith('/export/')) {
-        const assertion = await signAssertion(config.INTERNAL_ASSERTION_SECRET, { viewer, requestId });
-        return exporter.handle(req, res, { viewer, requestId, assertion });
+        return exporter.handle(req, res, { viewer, requestId, assertion: await sign(viewer, requestId) });
       }
       return false;
     },
     async context(req, requestId) {
       const viewer = verifiedViewers.get(req) ?? (await verifier.viewerFor(req.headers.authorization));
-      const assertion = await signAssertion(config.INTERNAL_ASSERTION_SECRET, { viewer, requestId });
-      return { viewer, requestId, assertion };
+      return { viewer, requestId, assertion: await sign(viewer, requestId) };
     },
     routes: {
       'GET /health': (_req, res) => sendJson(res, 200, { status: 'ok', service: 'gateway' }),

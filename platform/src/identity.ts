@@ -58,7 +58,8 @@ export const ASSERTION_HEADER = 'x-dbwe-assertion';
 export const REQUEST_ID_HEADER = 'x-request-id';
 const ASSERTION_ISSUER = 'dbwe-gateway';
 const ASSERTION_AUDIENCE = 'dbwe-subgraphs';
-const ASSERTION_TTL_SECONDS = 60;
+/** The longest an assertion lives; subgraphs refuse older ones (with a few seconds of clock slack). */
+export const ASSERTION_TTL_SECONDS = 60;
 
 export interface Assertion {
   viewer: Viewer;
@@ -67,14 +68,17 @@ export interface Assertion {
 
 const secretKey = (secret: string) => new TextEncoder().encode(secret);
 
-export async function signAssertion(secret: string, assertion: Assertion): Promise<string> {
+export async function signAssertion(secret: string, assertion: Assertion, ttlSeconds = ASSERTION_TTL_SECONDS): Promise<string> {
+  if (!Number.isInteger(ttlSeconds) || ttlSeconds < 1 || ttlSeconds > ASSERTION_TTL_SECONDS) {
+    throw new RangeError(`An assertion lives between 1 and ${ASSERTION_TTL_SECONDS} seconds, not ${ttlSeconds}.`);
+  }
   return new SignJWT({ roles: assertion.viewer.roles, rid: assertion.requestId })
     .setProtectedHeader({ alg: 'HS256' })
     .setSubject(assertion.viewer.memberId ?? 'anonymous')
     .setIssuer(ASSERTION_ISSUER)
     .setAudience(ASSERTION_AUDIENCE)
     .setIssuedAt()
-    .setExpirationTime(`${ASSERTION_TTL_SECONDS}s`)
+    .setExpirationTime(`${ttlSeconds}s`)
     .sign(secretKey(secret));
 }
 

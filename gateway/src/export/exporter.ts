@@ -37,6 +37,8 @@ export class Exporter {
     private readonly apollo: ApolloServer<GatewayContext>,
     private readonly schema: GraphQLSchema,
     private readonly logger: Logger,
+    /** Signs a fresh identity assertion: an export can outlive the one its request started with. */
+    private readonly sign: (viewer: GatewayContext['viewer'], requestId: string) => Promise<string>,
   ) {
     this.columns = new Map(EXPORT_TABLES.map((t) => [t.name, columnsOf(t, schema)]));
   }
@@ -54,7 +56,8 @@ export class Exporter {
     const execute: Execute = async (query, variables) => {
       // Reads are safe to repeat: a page that met a passing subgraph failure is asked for once more.
       for (let attempt = 1; ; attempt++) {
-        const response = await this.apollo.executeOperation({ query, variables }, { contextValue: context });
+        const pageContext = { ...context, assertion: await this.sign(context.viewer, context.requestId) };
+        const response = await this.apollo.executeOperation({ query, variables }, { contextValue: pageContext });
         if (response.body.kind !== 'single') throw new Error('unexpected incremental response');
         const { data, errors } = response.body.singleResult;
         if (!errors?.length) return data as Record<string, unknown>;

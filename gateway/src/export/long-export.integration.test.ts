@@ -1,0 +1,85 @@
+import { createServer, request, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createLogger } from '@dbwe/platform';
+import { startPlatform, TEST_JWT_SECRET, type RunningPlatform } from '../../../test/platform';
+import { TEST_ASSERTION_SECRET } from '@dbwe/platform/testing';
+import { readGatewayConfig } from '../config';
+import { createGateway, type Gateway } from '../gateway';
+
+/*
+ * An export can run for minutes (a million ledger lines take about a minute),
+ * far longer than the identity assertion its request started with lives. The
+ * exporter signs a fresh assertion for every page, so a long export is never
+ * refused half-way by a subgraph. Here the assertions live 2 seconds and the
+ * ledger answers each call 2.2 seconds late: the export's pages reach the
+ * ledger after its request's first assertion has expired.
+ */
+const LEDGER_DELAY_MS = 2_200;
+
+/** Forwards to the ledger subgraph at once and holds each answer back for a while. */
+function slowAnswers(target: string): Promise<Server> {
+  const url = new URL(target);
+  const server = createServer((req, res) => {
+    const upstream = request({ host: url.hostname, port: url.port, path: req.url, method: req.method, headers: req.headers }, (answer) => {
+      const chunks: Buffer[] = [];
+      answer.on('data', (chunk: Buffer) => chunks.push(chunk));
+      answer.on('end', () =>
+        setTimeout(() => {
+          res.writeHead(answer.statusCode ?? 502, answer.headers);
+          res.end(Buffer.concat(chunks));
+        }, LEDGER_DELAY_MS),
+      );
+    });
+    upstream.on('error', () => res.destroy());
+    req.pipe(upstream);
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
+}
+
+describe('an export that outlives an identity assertion', () => {
+  let platform: RunningPlatform;
+  let proxy: Server;
+  let gateway: Gateway;
+  let gatewayUrl: string;
+  beforeAll(async () => {
+    platform = await startPlatform();
+    proxy = await slowAnswers(platform.subgraphs.ledger.url);
+    const config = readGatewayConfig({
+      INTERNAL_ASSERTION_SECRET: TEST_ASSERTION_SECRET,
+      INTERNAL_ASSERTION_TTL_SECONDS: '2',
+      JWT_SECRET: TEST_JWT_SECRET,
+      RATE_LIMIT_PER_MINUTE: '0',
+      COMMUNITY_URL: platform.subgraphs.community.url,
+      PROJECTS_URL: platform.subgraphs.projects.url,
+      LEDGER_URL: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}/graphql`,
+      IMPACT_URL: platform.subgraphs.impact.url,
+    });
+    gateway = createGateway(config, createLogger('gateway', process.env.TEST_LOG_LEVEL ?? 'silent'));
+    await gateway.start();
+    gatewayUrl = `http://127.0.0.1:${(await gateway.http.listen(0, '127.0.0.1')).port}/`;
+  });
+  afterAll(async () => {
+    await gateway?.stop();
+    await new Promise((resolve) => proxy?.close(resolve));
+    await platform?.stop();
+  });
+
+  it('completes, with the same rows the fast gateway exports', async () => {
+    const path = '/export/v1/neighbourhoods/spijkerkwartier/ledger_lines.csv';
+    const started = Date.now();
+    const slow = await fetch(new URL(path, gatewayUrl));
+    const body = await slow.text();
+    // The chain head and at least one page each waited for the ledger: longer than the assertion lives.
+    expect(Date.now() - started).toBeGreaterThan(2 * LEDGER_DELAY_MS);
+    expect(slow.status).toBe(200);
+    const expected = await (await fetch(new URL(path, platform.gatewayUrl))).text();
+    expect(body).toBe(expected);
+    expect(body.split('\r\n').length).toBeGreaterThan(10);
+  });
+
+  it('refuses a lifetime the subgraphs would not accept', () => {
+    expect(() => readGatewayConfig({ INTERNAL_ASSERTION_SECRET: TEST_ASSERTION_SECRET, INTERNAL_ASSERTION_TTL_SECONDS: '600' })).toThrow(
+      /INTERNAL_ASSERTION_TTL_SECONDS/,
+    );
+  });
+});
