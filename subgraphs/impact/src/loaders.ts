@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
-import { In } from 'typeorm';
-import { listLoader, rowLoader } from '@dbwe/platform';
+import { In, MoreThan } from 'typeorm';
+import { changedSinceLoader, listLoader, rowLoader } from '@dbwe/platform';
 import { AnalysisEntity } from './analyses/analysis.entity';
 import { OutcomeEntity } from './analyses/outcome.entity';
 import { StakeholderEntity } from './analyses/stakeholder.entity';
@@ -24,6 +24,12 @@ export function createLoaders(db: DataSource) {
     analysesByProject: listLoader(
       (ids: readonly string[]) =>
         db.getRepository(AnalysisEntity).find({ where: { projectId: In([...ids]) }, order: { createdAt: 'DESC', id: 'DESC' } }),
+      (row) => row.projectId,
+    ),
+    /** Each project's analyses changed after a time, newest first. */
+    analysesChangedSince: changedSinceLoader(
+      (ids, since) =>
+        db.getRepository(AnalysisEntity).find({ where: { projectId: In(ids), updatedAt: MoreThan(since) }, order: { createdAt: 'DESC', id: 'DESC' } }),
       (row) => row.projectId,
     ),
     outcome: rowLoader(

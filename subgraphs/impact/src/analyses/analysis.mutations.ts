@@ -95,8 +95,9 @@ async function lockDraft(tx: EntityManager, viewer: Viewer, id: string): Promise
   return analysis.status === 'PUBLISHED' ? publishedViolation(analysis) : analysis;
 }
 
-async function touch(tx: EntityManager, analysisId: string): Promise<void> {
-  await tx.getRepository(AnalysisEntity).update({ id: analysisId }, { updatedAt: new Date() });
+/** A change to a part of a draft (outcome, measurement) is a change to the analysis: incremental sync reads its updatedAt. */
+async function touch(tx: EntityManager, analysisId: string, at: Date): Promise<void> {
+  await tx.getRepository(AnalysisEntity).update({ id: analysisId }, { updatedAt: at });
 }
 
 function stakeholderRows(analysisId: string, stakeholders: StakeholderText[]): StakeholderEntity[] {
@@ -228,7 +229,7 @@ export async function addOutcome(db: DataSource, viewer: Viewer, analysisId: str
     const now = new Date();
     const outcome: OutcomeEntity = { id: randomUUID(), analysisId, ...values, createdAt: now, updatedAt: now };
     await tx.getRepository(OutcomeEntity).insert(outcome);
-    await touch(tx, analysisId);
+    await touch(tx, analysisId, now);
     return { outcome, analysis: { ...analysis, updatedAt: now } };
   });
 }
@@ -250,7 +251,7 @@ export async function updateOutcome(db: DataSource, viewer: Viewer, outcomeId: s
     if (isViolation(values)) return values;
     const now = new Date();
     await tx.getRepository(OutcomeEntity).update({ id: outcomeId }, { ...values, updatedAt: now });
-    await touch(tx, analysis.id);
+    await touch(tx, analysis.id, now);
     return { outcome: { ...outcome, ...values, updatedAt: now }, analysis: { ...analysis, updatedAt: now } };
   });
 }
@@ -261,7 +262,7 @@ export async function removeOutcome(db: DataSource, viewer: Viewer, outcomeId: s
     if (isViolation(analysis)) return analysis;
     await tx.getRepository(OutcomeEntity).delete({ id: outcomeId });
     const now = new Date();
-    await touch(tx, analysis.id);
+    await touch(tx, analysis.id, now);
     return { ...analysis, updatedAt: now };
   });
 }
@@ -284,6 +285,7 @@ export async function recordMeasurement(db: DataSource, viewer: Viewer, outcomeI
     if (isViolation(value)) return value;
     const missing = requireText('source', input.source, 'MissingSourceError');
     if (missing) return missing;
+    const now = new Date();
     const measurement: MeasurementEntity = {
       id: randomUUID(),
       outcomeId,
@@ -291,11 +293,13 @@ export async function recordMeasurement(db: DataSource, viewer: Viewer, outcomeI
       value: value.toString(),
       source: input.source.trim(),
       note: input.note?.trim() || null,
-      recordedAt: new Date(),
+      recordedAt: now,
     };
     await tx.getRepository(MeasurementEntity).insert(measurement);
-    await touch(tx, analysis.id);
-    return { measurement, outcome };
+    // The measurements are part of the outcome (Outcome.measurements), so it changed too.
+    await tx.getRepository(OutcomeEntity).update({ id: outcomeId }, { updatedAt: now });
+    await touch(tx, analysis.id, now);
+    return { measurement, outcome: { ...outcome, updatedAt: now } };
   });
 }
 

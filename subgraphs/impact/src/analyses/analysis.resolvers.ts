@@ -122,9 +122,12 @@ export const analysisResolvers: Resolvers = {
       const [outcomes, inKind] = await Promise.all([loaders.outcomesByAnalysis.load(current.id), loaders.inKindByAnalysis.load(current.id)]);
       return buildResult(analysis, outcomes, inKind);
     },
-    async sroiAnalyses(project, _args, context) {
+    async sroiAnalyses(project, { updatedSince }, context) {
       const spent = spentMinor(project);
-      return (await context.loaders.analysesByProject.load(project.id))
+      const analyses = updatedSince
+        ? context.loaders.analysesChangedSince.load({ id: project.id, since: updatedSince })
+        : context.loaders.analysesByProject.load(project.id);
+      return (await analyses)
         .filter((a) => visible(a, context))
         .map((a): AnalysisView => ({ ...a, ledgerSpentMinor: spent }));
     },

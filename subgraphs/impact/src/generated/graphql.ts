@@ -542,7 +542,7 @@ export type Outcome = {
   quantity: Scalars['String']['output'];
   /** Name of the stakeholder group that experiences the outcome. */
   stakeholder: Scalars['String']['output'];
-  /** When the outcome last changed. */
+  /** When the outcome last changed: its values or its measurements. */
   updatedAt: Scalars['DateTime']['output'];
 };
 
@@ -620,6 +620,12 @@ export type Project = {
   sroi: Maybe<SroiResult>;
   /** Every SROI analysis of the project, newest first; drafts only for the neighbourhood's stewards. */
   sroiAnalyses: Maybe<Array<SroiAnalysis>>;
+};
+
+
+/** A project (owned by the projects subgraph), with its social return. */
+export type ProjectSroiAnalysesArgs = {
+  updatedSince?: InputMaybe<Scalars['DateTime']['input']>;
 };
 
 /** A page of projects (owned by the projects subgraph). */
@@ -1534,7 +1540,7 @@ export type ProjectResolvers<ContextType = Context, ParentType extends Resolvers
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Project']> | FederationReferenceType, FederationReferenceType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   sroi?: Resolver<Maybe<ResolversTypes['SroiResult']>, ParentType, ContextType>;
-  sroiAnalyses?: Resolver<Maybe<Array<ResolversTypes['SroiAnalysis']>>, ParentType, ContextType>;
+  sroiAnalyses?: Resolver<Maybe<Array<ResolversTypes['SroiAnalysis']>>, ParentType, ContextType, Partial<ProjectSroiAnalysesArgs>>;
 }>;
 
 export type QueryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
