@@ -189,6 +189,118 @@ describe('open data exports', () => {
     expect(rows.map((r) => [r[header.indexOf('id')], r[header.indexOf('displayName')]])).toEqual([[fenna, 'Fenna fietst']]);
   });
 
+  /*
+   * Expected: after the last pull, one entry of 4.80 from the bank (1000) to
+   * activities (4200) changes exactly those two accounts; a repair café
+   * evaluation written and published by the treasurer is the only SROI
+   * analysis changed, with its one outcome. A time in the future gives headers only.
+   */
+  it('pulls only the accounts a posting touched and the SROI analyses changed since the last pull', async () => {
+    const csv = async (path: string) => {
+      const [header, ...rows] = parseCsv(await (await get(`/export/v1/neighbourhoods/spijkerkwartier/${path}`)).text());
+      return { header, rows: rows.map((r) => Object.fromEntries(header.map((h, i) => [h, r[i]]))) };
+    };
+    const tables = ['accounts', 'sroi_analyses', 'sroi_outcomes'];
+    const full = await csv('accounts.csv');
+    expect(full.header).toContain('updatedAt');
+    expect(full.rows.length).toBe(15);
+
+    await new Promise((r) => setTimeout(r, 5));
+    const lastPull = new Date().toISOString();
+    await new Promise((r) => setTimeout(r, 5));
+    for (const table of tables) expect((await csv(`${table}.csv?since=${lastPull}`)).rows).toEqual([]);
+
+    const token = await platform.token(steward, [{ role: 'steward', neighbourhood: spijkerkwartier }]);
+    const account = (code: string) => stableId(`account:${spijkerkwartier}:${code}`);
+    const posted = await platform.query<any>(
+      `mutation ($input: PostEntryInput!) { postEntry(input: $input) { __typename } }`,
+      {
+        input: {
+          neighbourhoodId: spijkerkwartier,
+          idempotencyKey: 'export-accounts-since',
+          bookingDate: '2026-11-21',
+          description: 'Thee en koekjes buurtavond',
+          lines: [
+            { accountId: account('4200'), side: 'DEBIT', amount: '4.80', unit: 'EUR' },
+            { accountId: account('1000'), side: 'CREDIT', amount: '4.80', unit: 'EUR' },
+          ],
+        },
+      },
+      { token },
+    );
+    expect(posted.body.data!.postEntry.__typename).toBe('PostEntrySuccess');
+
+    const accounts = await csv(`accounts.csv?since=${lastPull}`);
+    expect(accounts.header).toEqual(full.header);
+    expect(accounts.rows.map((a) => a.code)).toEqual(['1000', '4200']);
+    for (const a of accounts.rows) {
+      expect(new Date(a.updatedAt).getTime()).toBeGreaterThan(new Date(lastPull).getTime());
+      const before = full.rows.find((f) => f.id === a.id)!;
+      expect(BigInt(a.balance_minorUnits) - BigInt(before.balance_minorUnits)).toBe(a.code === '1000' ? -480n : 480n);
+    }
+
+    const write = async (query: string, variables: Record<string, unknown>) => {
+      const { body } = await platform.query<any>(query, variables, { token });
+      expect(body.errors).toBeUndefined();
+      return Object.values(body.data!)[0] as any;
+    };
+    const created = await write(
+      `mutation ($input: CreateSroiAnalysisInput!) { createSroiAnalysis(input: $input) { ... on SroiAnalysisPayload { analysis { id } } } }`,
+      {
+        input: {
+          projectId: stableId('project:repair-cafe'),
+          neighbourhoodId: spijkerkwartier,
+          kind: 'EVALUATIVE',
+          title: 'Evaluatie Repair Café 2026',
+          periodStart: '2026-01-01',
+          periodEnd: '2026-12-31',
+          stakeholders: [{ name: 'Bezoekers', description: 'Mensen die iets laten repareren' }],
+        },
+      },
+    );
+    const analysisId = created.analysis.id;
+    const because = (value: string) => ({ value, rationale: 'Uit de bezoekersenquête.' });
+    const added = await write(
+      `mutation ($id: ID!, $input: OutcomeInput!) { addSroiOutcome(analysisId: $id, input: $input) { ... on SroiOutcomePayload { outcome { id } } } }`,
+      {
+        id: analysisId,
+        input: {
+          stakeholder: 'Bezoekers',
+          description: 'Minder weggegooide spullen',
+          indicator: 'Gerepareerde apparaten',
+          quantity: '250',
+          financialProxy: { value: '40', description: 'Vermeden aanschaf', source: 'Milieu Centraal 2025' },
+          durationYears: 1,
+          dropOff: because('0'),
+          deadweight: because('0.1'),
+          displacement: because('0'),
+          attribution: because('0.2'),
+        },
+      },
+    );
+    // A draft is the treasurer's alone: the public pull does not show it yet.
+    expect((await csv(`sroi_analyses.csv?since=${lastPull}`)).rows).toEqual([]);
+    expect((await write(`mutation ($id: ID!) { publishSroiAnalysis(id: $id) { __typename } }`, { id: analysisId })).__typename).toBe('SroiAnalysisPayload');
+
+    const analyses = await csv(`sroi_analyses.csv?since=${lastPull}`);
+    expect(analyses.rows.map((a) => [a.analysisId, a.status])).toEqual([[analysisId, 'PUBLISHED']]);
+    const outcomes = await csv(`sroi_outcomes.csv?since=${lastPull}`);
+    expect(outcomes.rows.map((o) => [o.analysisId, o.outcomeId])).toEqual([[analysisId, added.outcome.id]]);
+    // Without since, the earlier analyses are there too.
+    expect((await csv('sroi_analyses.csv')).rows.length).toBeGreaterThan(1);
+
+    const future = new Date(Date.now() + 86_400_000).toISOString();
+    for (const table of tables) {
+      for (const format of ['csv', 'jsonl']) {
+        const response = await get(`/export/v1/neighbourhoods/spijkerkwartier/${table}.${format}?since=${future}`);
+        expect(response.status).toBe(200);
+        const text = await response.text();
+        // CSV: the header line only; JSON Lines has no header, so nothing at all.
+        expect(format === 'csv' ? parseCsv(text) : text.split('\n').filter(Boolean)).toHaveLength(format === 'csv' ? 1 : 0);
+      }
+    }
+  });
+
   it('answers 304 when nothing changed', async () => {
     for (const path of ['ledger_entries.csv', 'members.jsonl', 'datapackage.json']) {
       const first = await get(`/export/v1/neighbourhoods/spijkerkwartier/${path}`);

@@ -3,6 +3,11 @@ import { EXPORT_API_VERSION } from './problem';
 
 const problem = { $ref: '#/components/responses/Problem' };
 
+const tablesTaking = (parameter: 'since' | 'afterSequence') =>
+  EXPORT_TABLES.filter((t) => t.incremental?.parameter === parameter)
+    .map((t) => t.name)
+    .join(', ');
+
 /** The OpenAPI 3.0 description of the export endpoints. */
 export function openApiDocument() {
   return {
@@ -36,7 +41,7 @@ export function openApiDocument() {
             { $ref: '#/components/parameters/Slug' },
             { name: 'table', in: 'path', required: true, schema: { type: 'string', enum: EXPORT_TABLES.map((t) => t.name) } },
             { name: 'format', in: 'path', required: true, schema: { type: 'string', enum: ['csv', 'jsonl'] } },
-            { name: 'since', in: 'query', required: false, description: 'Only rows changed after this time (tables with an updatedAt column).', schema: { type: 'string', format: 'date-time' } },
+            { name: 'since', in: 'query', required: false, description: `Only rows changed after this time; tables ${tablesTaking('since')}. sroi_outcomes follows its analysis: the outcomes of analyses changed after it. Start a few minutes before the previous pull began: a row carries the time its transaction began.`, schema: { type: 'string', format: 'date-time' } },
             { name: 'afterSequence', in: 'query', required: false, description: 'Only ledger entries (or their lines) after this sequence number.', schema: { type: 'integer', minimum: 0 } },
             { name: 'If-None-Match', in: 'header', required: false, schema: { type: 'string' } },
           ],

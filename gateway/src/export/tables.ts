@@ -110,10 +110,11 @@ export const EXPORT_TABLES: ExportTable[] = [
     name: 'accounts',
     title: 'Accounts',
     description: "The neighbourhood's chart of accounts with current balances.",
-    query: `query ($neighbourhood: ID!) { neighbourhood(id: $neighbourhood) { accounts {
-      id code name type unit taakveld noOverdraft createdAt project { projectId: id } balance { amount minorUnits unit } } } }`,
+    query: `query ($neighbourhood: ID!, $since: DateTime) { neighbourhood(id: $neighbourhood) { accounts(updatedSince: $since) {
+      id code name type unit taakveld noOverdraft createdAt updatedAt project { projectId: id } balance { amount minorUnits unit } } } }`,
     connection: ['neighbourhood', 'accounts'],
     list: true,
+    incremental: { parameter: 'since' },
     primaryKey: ['id'],
   },
   {
@@ -158,23 +159,26 @@ export const EXPORT_TABLES: ExportTable[] = [
     name: 'sroi_analyses',
     title: 'SROI analyses',
     description: 'Published SROI analyses of the projects, with their results.',
-    query: `query ($neighbourhood: ID!, $first: Int!, $after: String) { neighbourhood(id: $neighbourhood) { projects(first: $first, after: $after) {
-      edges { node { projectId: id sroiAnalyses { analysisId: id title kind status periodStart periodEnd discountRate discountFirstYear publishedAt updatedAt
+    query: `query ($neighbourhood: ID!, $first: Int!, $after: String, $since: DateTime) { neighbourhood(id: $neighbourhood) { projects(first: $first, after: $after) {
+      edges { node { projectId: id sroiAnalyses(updatedSince: $since) { analysisId: id title kind status periodStart periodEnd discountRate discountFirstYear publishedAt updatedAt
         result { presentValue inputs netPresentValue ratio netRatio paybackMonths } } } }
       pageInfo { hasNextPage endCursor } } } }`,
     connection: ['neighbourhood', 'projects'],
     explode: ['sroiAnalyses'],
+    incremental: { parameter: 'since' },
     primaryKey: ['analysisId'],
   },
   {
     name: 'sroi_outcomes',
     title: 'SROI outcomes',
     description: 'The outcomes of every published SROI analysis: the impact map.',
-    query: `query ($neighbourhood: ID!, $first: Int!, $after: String) { neighbourhood(id: $neighbourhood) { projects(first: $first, after: $after) {
-      edges { node { sroiAnalyses { analysisId: id outcomes { outcomeId: id stakeholder description indicator quantity durationYears negative updatedAt } } } }
+    // A published analysis never changes, so its outcomes change only with it: "since" filters by the analysis.
+    query: `query ($neighbourhood: ID!, $first: Int!, $after: String, $since: DateTime) { neighbourhood(id: $neighbourhood) { projects(first: $first, after: $after) {
+      edges { node { sroiAnalyses(updatedSince: $since) { analysisId: id outcomes { outcomeId: id stakeholder description indicator quantity durationYears negative updatedAt } } } }
       pageInfo { hasNextPage endCursor } } } }`,
     connection: ['neighbourhood', 'projects'],
     explode: ['sroiAnalyses', 'outcomes'],
+    incremental: { parameter: 'since' },
     primaryKey: ['outcomeId'],
   },
 ];
