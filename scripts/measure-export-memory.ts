@@ -5,6 +5,9 @@
  *
  *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/dbwe_bench \
  *     node --import tsx scripts/measure-export-memory.ts wijk-001 ledger_lines csv afterSequence=400000
+ *
+ * With NODE_OPTIONS=--max-old-space-size=128 every process of the platform gets
+ * a 128 MiB heap: an export that held its rows would run out of memory.
  */
 import { spawn } from 'node:child_process';
 import { createWriteStream, readFileSync, readdirSync } from 'node:fs';
@@ -61,15 +64,15 @@ async function measure() {
   const before = rssKiB(pid);
   let peak = before;
   const samples: number[] = [];
+  let gatewayGone = false;
   const sampler = setInterval(() => {
-    let now: number;
     try {
-      now = rssKiB(pid);
+      const now = rssKiB(pid);
+      samples.push(now);
+      peak = Math.max(peak, now);
     } catch {
-      throw new Error(`the gateway (pid ${pid}) exited during the export`);
+      gatewayGone = true;
     }
-    samples.push(now);
-    peak = Math.max(peak, now);
   }, 250);
 
   const started = Date.now();
@@ -78,17 +81,30 @@ async function measure() {
   let bytes = 0;
   let lines = 0;
   let lastReport = Date.now();
-  for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
-    bytes += chunk.byteLength;
-    for (const byte of chunk) if (byte === 10) lines++;
-    if (Date.now() - lastReport > 10_000) {
-      lastReport = Date.now();
-      console.log(`… ${lines.toLocaleString('en')} lines, gateway RSS ${(rssKiB(pid) / 1024).toFixed(0)} MiB`);
+  // RSS as the export goes: one figure per 100,000 rows.
+  const progress: { rows: number; rssMiB: number }[] = [];
+  try {
+    for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+      bytes += chunk.byteLength;
+      for (const byte of chunk) {
+        if (byte !== 10) continue;
+        lines++;
+        if (lines % 100_000 === 0) progress.push({ rows: lines, rssMiB: Math.round(rssKiB(pid) / 1024) });
+      }
+      if (Date.now() - lastReport > 10_000) {
+        lastReport = Date.now();
+        console.log(`… ${lines.toLocaleString('en')} lines, gateway RSS ${(rssKiB(pid) / 1024).toFixed(0)} MiB`);
+      }
     }
+  } catch (error) {
+    clearInterval(sampler);
+    const why = gatewayGone ? `the gateway (pid ${pid}) exited` : 'the connection broke';
+    throw new Error(`${why} after ${lines.toLocaleString('en')} lines; see the platform's log`, { cause: error });
   }
   clearInterval(sampler);
   const seconds = (Date.now() - started) / 1000;
   const quarter = Math.floor(samples.length / 4);
+  const heapLimit = /--max-old-space-size=(\d+)/.exec(process.env.NODE_OPTIONS ?? '')?.[1];
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
   console.log(
     JSON.stringify(
@@ -104,6 +120,8 @@ async function measure() {
           medianFirstQuarter: Math.round(median(samples.slice(0, quarter)) / 1024),
           medianLastQuarter: Math.round(median(samples.slice(-quarter)) / 1024),
         },
+        heapLimit: heapLimit ? `${heapLimit} MiB old space per process` : 'node default',
+        rssEvery100kRows: progress.map((p) => `${p.rows / 1000}k: ${p.rssMiB}`).join(', '),
       },
       null,
       2,
