@@ -1,11 +1,8 @@
-import { badInput, forbidden, requireMember, requireRole, type Role } from '@dbwe/platform';
+import { badInput, forbidden, isUuid, requireMember, requireRole, type Role } from '@dbwe/platform';
 import type { Context } from './context';
 import type { MemberEntity } from './members/member.entity';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** Ids are UUIDs; anything else cannot name a row, so lookups answer "not found" without asking the database. */
-export const isUuid = (value: string) => UUID.test(value);
+export { isUuid };
 
 /** The caller's own member id; it must be a UUID because it becomes the member's id. */
 export function requireCallerId(context: Context, action: string): string {

@@ -1,9 +1,6 @@
-import { badInput } from '@dbwe/platform';
+import { badInput, isUuid } from '@dbwe/platform';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** Every id in the graph is a UUID; anything else cannot name a row. */
-export const isUuid = (value: string) => UUID.test(value);
+export { isUuid };
 
 /** A neighbourhood id from a mutation's input, lower-cased as the books store it. */
 export function neighbourhoodIdOf(value: string): string {

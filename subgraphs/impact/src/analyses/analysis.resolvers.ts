@@ -1,4 +1,4 @@
-import { hasRole } from '@dbwe/platform';
+import { hasRole, isUuid } from '@dbwe/platform';
 import type { Context } from '../context';
 import type { Resolvers } from '../generated/graphql';
 import type { ProjectWithFinances } from '../references';
@@ -8,8 +8,6 @@ import * as mutations from './analysis.mutations';
 import { isViolation, ruleCodes, type Violation } from './rules';
 import { buildResult, inKindTotal, inKindValue } from './sroi-result';
 import { dec, sensitivity, type BreakEvenProxy, type Dec } from './sroi';
-
-const isUuid = (value: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
 
 /** Drafts are visible to the neighbourhood's stewards only. */
 export function visible<T extends AnalysisEntity>(analysis: T | null | undefined, { viewer }: Context): T | null {
