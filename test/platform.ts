@@ -23,23 +23,11 @@ export interface RunningPlatform {
   stop(): Promise<void>;
 }
 
-/**
- * The whole platform in-process: a fresh copy of the test database with the
- * demo data, the four subgraphs listening on free ports, and the real gateway
- * in front of them.
- */
-export async function startPlatform(
-  options: { seed?: boolean; env?: Record<string, string>; subgraphLogTo?: NodeJS.WritableStream } = {},
-): Promise<RunningPlatform> {
-  const database = await cloneTestDatabase();
-  const subgraphs: RunningPlatform['subgraphs'] = {};
-  for (const module of allSubgraphs as SubgraphModule<unknown>[]) {
-    subgraphs[module.name] = await startTestSubgraph(module, database.url, {
-      listen: true,
-      seed: options.seed ?? true,
-      ...(options.subgraphLogTo ? { logTo: options.subgraphLogTo, logLevel: 'info' } : {}),
-    });
-  }
+/** The real gateway in front of the given subgraphs, listening on a free port. */
+export async function startGatewayFor(
+  subgraphs: Record<string, { url: string }>,
+  env: Record<string, string> = {},
+): Promise<{ gateway: Gateway; gatewayUrl: string }> {
   const config: GatewayConfig = readGatewayConfig({
     INTERNAL_ASSERTION_SECRET: TEST_ASSERTION_SECRET,
     JWT_SECRET: TEST_JWT_SECRET,
@@ -48,12 +36,33 @@ export async function startPlatform(
     PROJECTS_URL: subgraphs.projects.url,
     LEDGER_URL: subgraphs.ledger.url,
     IMPACT_URL: subgraphs.impact.url,
-    ...options.env,
+    ...env,
   });
   const gateway = createGateway(config, createLogger('gateway', process.env.TEST_LOG_LEVEL ?? 'silent'));
   await gateway.start();
   const address = await gateway.http.listen(0, '127.0.0.1');
-  const gatewayUrl = `http://127.0.0.1:${address.port}/`;
+  return { gateway, gatewayUrl: `http://127.0.0.1:${address.port}/` };
+}
+
+/**
+ * The whole platform in-process: the four subgraphs listening on free ports
+ * and the real gateway in front of them, on a fresh copy of the test database
+ * with the demo data (dropped again by stop()), or on `databaseUrl` when the
+ * test brings its own database (left as it is).
+ */
+export async function startPlatform(
+  options: { seed?: boolean; env?: Record<string, string>; subgraphLogTo?: NodeJS.WritableStream; databaseUrl?: string } = {},
+): Promise<RunningPlatform> {
+  const database = options.databaseUrl ? { url: options.databaseUrl, drop: async () => undefined } : await cloneTestDatabase();
+  const subgraphs: RunningPlatform['subgraphs'] = {};
+  for (const module of allSubgraphs as SubgraphModule<unknown>[]) {
+    subgraphs[module.name] = await startTestSubgraph(module, database.url, {
+      listen: true,
+      seed: options.seed ?? true,
+      ...(options.subgraphLogTo ? { logTo: options.subgraphLogTo, logLevel: 'info' } : {}),
+    });
+  }
+  const { gateway, gatewayUrl } = await startGatewayFor(subgraphs, options.env);
 
   return {
     gatewayUrl,
@@ -65,7 +74,15 @@ export async function startPlatform(
         headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },
         body: JSON.stringify({ query, variables }),
       });
-      return { status: response.status, body: (await response.json()) as never };
+      // A failing platform may answer with something that is not JSON: keep it for the assertion's message.
+      const text = await response.text();
+      let body: unknown;
+      try {
+        body = JSON.parse(text);
+      } catch {
+        body = { unparsable: text };
+      }
+      return { status: response.status, body: body as never };
     },
     subgraphRequests: () => Object.values(subgraphs).reduce((sum, s) => sum + s.httpRequests(), 0),
     token: (memberId, roles) => issueLocalToken(TEST_JWT_SECRET, { memberId, roles }),

@@ -4,7 +4,7 @@ import { allSubgraphs } from '../subgraphs';
 import { overHttp, postEntry, transfer, verifyChain } from './ledger-api';
 import { auditBooks } from './audit';
 import { startDedicatedPostgres, type DedicatedPostgres } from './dedicated-postgres';
-import { startPlatformOn, type PlatformOn } from './platform-on';
+import { startPlatform, type RunningPlatform } from '../platform';
 import { startSubgraphProcess, stopProcess, waitFor, type ServiceProcess } from './processes';
 
 /*
@@ -29,14 +29,14 @@ interface Sample {
 
 describe('platform: PostgreSQL restarted under load', () => {
   let pg: DedicatedPostgres;
-  let platform: PlatformOn;
+  let platform: RunningPlatform;
   let ledgerProcess: ServiceProcess | undefined;
   let databaseUrl: string;
 
   beforeAll(async () => {
     pg = await startDedicatedPostgres();
     databaseUrl = await createTemplateDatabase(pg.serverUrl, 'dbwe_restart', allSubgraphs);
-    platform = await startPlatformOn(databaseUrl);
+    platform = await startPlatform({ databaseUrl });
     ledgerProcess = await startSubgraphProcess('ledger', databaseUrl);
   }, 120_000);
   afterAll(async () => {
@@ -47,7 +47,7 @@ describe('platform: PostgreSQL restarted under load', () => {
 
   it('serves again within seconds after the restart, reporting not-ready while the database is away', async () => {
     const steward = await platform.token(stableId('member:Penningmeester Pieter'), [{ role: 'steward', neighbourhood: spijkerkwartier }]);
-    const { body } = await platform.query(`{ neighbourhood(slug: "spijkerkwartier") { accounts { id code } } }`);
+    const { body } = await platform.query<any>(`{ neighbourhood(slug: "spijkerkwartier") { accounts { id code } } }`);
     const id = Object.fromEntries(body.data.neighbourhood.accounts.map((a: any) => [a.code, a.id]));
 
     const reads: Sample[] = [];
@@ -58,7 +58,7 @@ describe('platform: PostgreSQL restarted under load', () => {
     let key = 0;
     const reader = async () => {
       while (running) {
-        const { status, body } = await platform.query(READ);
+        const { status, body } = await platform.query<any>(READ);
         statuses.add(status);
         reads.push({ at: Date.now(), ok: status === 200 && !body.errors, status });
         await new Promise((r) => setTimeout(r, 20));
@@ -67,7 +67,7 @@ describe('platform: PostgreSQL restarted under load', () => {
     const writer = async () => {
       while (running) {
         const input = transfer(spijkerkwartier, `restart-${key++}`, id['8000'], id['1000'], 500n);
-        const { status, body } = await platform.query(POST, { input }, steward);
+        const { status, body } = await platform.query<any>(POST, { input }, { token: steward });
         statuses.add(status);
         const ok = body.data?.postEntry?.__typename === 'PostEntrySuccess';
         if (ok) acknowledged.push(input.idempotencyKey);

@@ -9,7 +9,7 @@ import { allSubgraphs } from '../subgraphs';
 import { inProcess, openBooks, postEntry, readBooks, reverseEntry, transfer, verifyChain } from './ledger-api';
 import { withClient } from './audit';
 import { freePort } from './processes';
-import { startPlatformOn } from './platform-on';
+import { startPlatform } from '../platform';
 
 /*
  * Restore drill (issue 10, item 8): the backup and restore of
@@ -96,7 +96,7 @@ describe('restore drill: pg_dump and pg_restore of the four schemas', () => {
   it('restores every neighbourhood with a verifying chain, the same heads and the same totals', async () => {
     // The source: demo data of all four subgraphs, and a second neighbourhood's books with a reversal.
     const sourceUrl = await createTemplateDatabase(server.serverUrl, names.source, allSubgraphs);
-    const platform = await startPlatformOn(sourceUrl);
+    const platform = await startPlatform({ databaseUrl: sourceUrl });
     await platform.stop();
     const source = await startTestSubgraph(ledger as never, sourceUrl);
     const call = inProcess(source);

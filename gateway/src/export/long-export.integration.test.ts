@@ -1,10 +1,9 @@
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createLogger } from '@dbwe/platform';
-import { startPlatform, TEST_JWT_SECRET, type RunningPlatform } from '../../../test/platform';
 import { TEST_ASSERTION_SECRET } from '@dbwe/platform/testing';
+import { startGatewayFor, startPlatform, type RunningPlatform } from '../../../test/platform';
 import { readGatewayConfig } from '../config';
-import { createGateway, type Gateway } from '../gateway';
+import type { Gateway } from '../gateway';
 
 /*
  * An export can run for minutes (a million ledger lines take about a minute),
@@ -44,19 +43,8 @@ describe('an export that outlives an identity assertion', () => {
   beforeAll(async () => {
     platform = await startPlatform();
     proxy = await slowAnswers(platform.subgraphs.ledger.url);
-    const config = readGatewayConfig({
-      INTERNAL_ASSERTION_SECRET: TEST_ASSERTION_SECRET,
-      INTERNAL_ASSERTION_TTL_SECONDS: '2',
-      JWT_SECRET: TEST_JWT_SECRET,
-      RATE_LIMIT_PER_MINUTE: '0',
-      COMMUNITY_URL: platform.subgraphs.community.url,
-      PROJECTS_URL: platform.subgraphs.projects.url,
-      LEDGER_URL: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}/graphql`,
-      IMPACT_URL: platform.subgraphs.impact.url,
-    });
-    gateway = createGateway(config, createLogger('gateway', process.env.TEST_LOG_LEVEL ?? 'silent'));
-    await gateway.start();
-    gatewayUrl = `http://127.0.0.1:${(await gateway.http.listen(0, '127.0.0.1')).port}/`;
+    const ledger = { url: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}/graphql` };
+    ({ gateway, gatewayUrl } = await startGatewayFor({ ...platform.subgraphs, ledger }, { INTERNAL_ASSERTION_TTL_SECONDS: '2' }));
   });
   afterAll(async () => {
     await gateway?.stop();
