@@ -10,4 +10,5 @@ export * from './paging';
 export * from './query-counter';
 export * from './service';
 export * from './subgraph';
+export * from './text-guard';
 export * from './scalars';

@@ -11,6 +11,7 @@ import { createHttpApp, sendJson, type HttpApp } from './http';
 import { ASSERTION_HEADER, AssertionError, verifyAssertion, type Viewer } from './identity';
 import { databaseIsReachable } from './database';
 import { QueryCounter } from './query-counter';
+import { refuseNulCharacters } from './text-guard';
 
 /** What every resolver of every subgraph gets. */
 export interface SubgraphContext<TLoaders> {
@@ -67,7 +68,7 @@ export function createSubgraphServer<TLoaders>(module: SubgraphModule<TLoaders>,
     // Our process runner handles SIGTERM (finish requests, close the database, exit); Apollo must not race it.
     stopOnTerminationSignals: false,
     // Subgraphs are reached only by the gateway: no landing page, no inline traces.
-    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled()],
+    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled(), refuseNulCharacters()],
   });
 
   const contextFor = (viewer: Viewer, requestId = ''): SubgraphContext<TLoaders> => ({

@@ -15,7 +15,8 @@ import {
   type GraphQLInputType,
   type GraphQLSchema,
 } from 'graphql';
-import { stableId } from '@dbwe/platform';
+import { signAssertion, stableId } from '@dbwe/platform';
+import { TEST_ASSERTION_SECRET } from '@dbwe/platform/testing';
 import { startPlatform, type RunningPlatform } from '../platform';
 import { withClient } from './audit';
 import { runsFor } from './settings';
@@ -278,6 +279,31 @@ describe('gateway: hostile input against every mutation', () => {
     expect((await fetch(new URL('/ready', platform.gatewayUrl))).status).toBe(200);
     const { body } = await platform.query<any>('{ neighbourhood(slug: "spijkerkwartier") { name } }');
     expect(body.data.neighbourhood.name).toBe('Spijkerkwartier');
+  });
+
+  it('refuses a NUL character in any text, in variables or inline, writing nothing', async () => {
+    // Found by this fuzzing: a milestone titled "a\u0000b" reached PostgreSQL, which cannot store NUL, and came back as an internal error.
+    const start = problems.length;
+    const repairCafe = stableId('project:repair-cafe');
+    const add = `mutation ($input: AddMilestoneInput!) { addMilestone(input: $input) { __typename } }`;
+    await send('NUL in a variable', JSON.stringify({ query: add, variables: { input: { projectId: repairCafe, milestone: { title: 'a\u0000b', plannedOn: '2026-03-01' } } } }));
+    const inline = `mutation { addMilestone(input: { projectId: "${repairCafe}", milestone: { title: "a\\u0000b", plannedOn: "2026-03-01" } }) { __typename } }`;
+    await send('NUL in an inline literal', JSON.stringify({ query: inline }));
+    expect(problems.slice(start)).toEqual([]);
+    const { status, body } = await platform.query<any>(add, { input: { projectId: repairCafe, milestone: { title: 'x\u0000', plannedOn: '2026-03-01' } } }, { token });
+    expect(status).toBe(400);
+    expect(body.errors![0].extensions!.code).toBe('BAD_USER_INPUT');
+    expect(body.errors![0].message).toMatch(/NUL characters.*\$variables\.input\.milestone\.title/);
+    // A subgraph reached without the gateway refuses it as well.
+    const assertion = await signAssertion(TEST_ASSERTION_SECRET, { viewer: { memberId: stableId('member:Fietsende Fenna'), roles: [{ role: 'admin', neighbourhood: '*' }] }, requestId: 'nul' });
+    const direct = await fetch(platform.subgraphs.projects.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-dbwe-assertion': assertion },
+      body: JSON.stringify({ query: inline }),
+    });
+    expect(direct.status).toBe(400);
+    expect(((await direct.json()) as any).errors[0].extensions.code).toBe('BAD_USER_INPUT');
+    expect(await fingerprint(databaseUrl, tables)).toEqual(current);
   });
 
   /*
