@@ -22,7 +22,7 @@ import { loadCity, cityLoaded } from './seed/city';
 import { migrateAll, subgraphUrls } from './seed/migrate';
 import { drive, type LoadResult } from './load';
 import { DEEP, SCALE_PAIRS, operations } from './operations';
-import { freePort, launch, memoryOf, sampleMemory, sqlStatements, stop, waitReady, type Service } from './processes';
+import { cpuMsOf, freePort, machineCpu, launch, memoryOf, sampleMemory, sqlStatements, stop, waitReady, type Service } from './processes';
 import { planShape, recordFloorPlans } from './plans';
 import { renderMarkdown, type BenchResults, type TargetName } from './report';
 
@@ -137,11 +137,11 @@ async function main(): Promise<void> {
       const entry: BenchResults['operations'][number] = { name: op.name, title: op.title, kind: op.kind, plan: planShape(plan.root), targets: {} };
       // Each target's writes get their own idempotency keys.
       const counters = new Map(targets.map((target, i) => [target, i * 100_000_000]));
-      const load = (target: TargetName, options: { durationSeconds?: number; amount?: number }) =>
+      const load = (target: TargetName, options: { durationSeconds?: number; amount?: number; connections?: number }) =>
         drive({
           url: target === 'floor' ? `${fronts.floor.url}${op.name}` : fronts[target].url,
           headers,
-          connections: op.connections ?? connections,
+          connections: options.connections ?? op.connections ?? connections,
           body: () => {
             const n = counters.get(target)!;
             counters.set(target, n + 1);
@@ -156,16 +156,30 @@ async function main(): Promise<void> {
       const order = targets.map((_, i) => targets[(i + index) % targets.length]);
       for (const target of order) {
         const sqlBefore = await settled(() => Promise.all(SUBGRAPH_NAMES.map((s) => sqlStatements(subgraphs[s].url))));
-        const memory = sampleMemory([fronts[target], ...SUBGRAPH_NAMES.map((s) => subgraphs[s])]);
+        const measured = [fronts[target], ...SUBGRAPH_NAMES.map((s) => subgraphs[s])];
+        const memory = sampleMemory(measured);
+        const cpuBefore = measured.map((s) => cpuMsOf(s.process.pid!));
+        const machineBefore = machineCpu();
         const result = await load(target, { durationSeconds: duration });
+        const machineAfter = machineCpu();
+        const cpuAfter = measured.map((s) => cpuMsOf(s.process.pid!));
         const peaks = memory.stop();
         const sqlAfter = await Promise.all(SUBGRAPH_NAMES.map((s) => sqlStatements(subgraphs[s].url)));
+        const cpuMsPerRequest = Object.fromEntries(
+          ['front', ...SUBGRAPH_NAMES].map((name, i) => [name, (cpuAfter[i] - cpuBefore[i]) / Math.max(1, result.requests)]),
+        );
+        // One request at a time: what the front adds to a request's latency, without queueing behind others.
+        await settled(() => Promise.all(SUBGRAPH_NAMES.map((s) => sqlStatements(subgraphs[s].url))));
+        const single = await load(target, { durationSeconds: Math.max(2, duration / 3), connections: 1 });
         entry.targets[target] = {
           ...result,
+          cpuMsPerRequest,
+          machineCpuBusy: (machineAfter.busy - machineBefore.busy) / Math.max(1, machineAfter.total - machineBefore.total),
+          unloaded: { requests: single.requests, p50: single.p50, p95: single.p95 },
           sqlPerRequest: Object.fromEntries(SUBGRAPH_NAMES.map((s, i) => [s, (sqlAfter[i] - sqlBefore[i]) / Math.max(1, result.requests)])),
           peakRssMiB: { front: peaks[fronts[target].name], ...Object.fromEntries(SUBGRAPH_NAMES.map((s) => [s, peaks[s]])) },
         };
-        say(`${op.name} via ${target}: ${describe(result)}`);
+        say(`${op.name} via ${target}: ${describe(result)}; front ${cpuMsPerRequest.front.toFixed(2)} ms CPU/request; one connection: p50 ${single.p50.toFixed(1)} ms`);
         if (result.errors > 0) say(`  first error: ${result.firstError}`);
       }
       results.push(entry);
