@@ -2,8 +2,12 @@ import type { Resolvers } from '../generated/graphql';
 import { isUuid } from '../ids';
 import { trialBalance } from '../accounts/balances';
 import { findEntries } from '../entries/entry-query';
-import { verifyChain } from '../entries/chain-verification';
+import { verifyChain, type ChainVerification } from '../entries/chain-verification';
+import { VerificationGate } from '../entries/verification-gate';
 import { localEconomy } from '../economy/local-economy';
+
+/** Whole-chain walks in progress in this process: shared per neighbourhood, at most two at once. */
+const verifications = new VerificationGate<ChainVerification | null>(2);
 
 /** The books of a neighbourhood: what the ledger adds to the community's Neighbourhood. */
 export const neighbourhoodResolvers: Resolvers = {
@@ -30,7 +34,7 @@ export const neighbourhoodResolvers: Resolvers = {
       const chain = await loaders.chain.load(n.id);
       return chain ? { sequence: chain.lastSequence, hash: chain.lastHash } : null;
     },
-    chainVerification: (n, _args, { db }) => verifyChain(db, n.id),
+    chainVerification: (n, _args, { db }) => verifications.run(n.id, () => verifyChain(db, n.id)),
     localEconomy: (n, { from, to }, { db }) => localEconomy(db, n.id, from ?? null, to ?? null),
   },
 };
