@@ -31,4 +31,4 @@ ENV NODE_ENV=production \
 USER node
 EXPOSE 4000
 # The default command runs the gateway; compose overrides it for each subgraph.
-CMD ["node", "--import", "tsx", "gateway/src/main.ts"]
+CMD ["node", "--max-semi-space-size=64", "--import", "tsx", "gateway/src/main.ts"]

@@ -24,8 +24,8 @@ export function freePort(): Promise<number> {
 }
 
 /** Starts `node --import tsx <entry>` with the given environment; its output goes to ours, prefixed. */
-export function launch(name: string, entry: string, env: Record<string, string>, url: string): Service {
-  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
+export function launch(name: string, entry: string, env: Record<string, string>, url: string, nodeFlags: string[] = []): Service {
+  const child = spawn(process.execPath, [...nodeFlags, '--import', 'tsx', entry], {
     cwd: root,
     env: { ...process.env, ...env, DBWE_EXIT_WITH_PARENT: 'true' },
     stdio: ['pipe', 'pipe', 'pipe'],

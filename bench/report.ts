@@ -32,7 +32,18 @@ export interface BenchResults {
     targets: Partial<Record<TargetName, TargetResult>>;
   }[];
   scaleInvariance: { deep: string; fresh: string; p50Ratio: number | null }[];
-  memory: { operation: string; firstRequests: number; requests: number; rssAfter10kMiB: number; rssAfterAllMiB: number; peakMiB: number; ratio: number; errors: number } | null;
+  memory: {
+    operation: string;
+    firstRequests: number;
+    requests: number;
+    rssAfter10kMiB: number;
+    rssAfterAllMiB: number;
+    peakMiB: number;
+    ratio: number;
+    errors: number;
+    /** RSS after every 10,000 requests. */
+    series?: { requests: number; rssMiB: number }[];
+  } | null;
 }
 
 const f0 = (x: number | undefined) => (x === undefined || Number.isNaN(x) ? '–' : x.toFixed(0));
@@ -102,6 +113,7 @@ export function renderMarkdown(r: BenchResults): string {
     lines.push(
       `- ${r.memory.operation}: RSS ${f1(r.memory.rssAfter10kMiB)} MiB after ${r.memory.firstRequests.toLocaleString('en')} requests, ${f1(r.memory.rssAfterAllMiB)} MiB after ${r.memory.requests.toLocaleString('en')} (×${f2(r.memory.ratio)}; target ≤ 1.1), peak ${f1(r.memory.peakMiB)} MiB, ${r.memory.errors} errors`,
     );
+    if (r.memory.series) lines.push(`- RSS MiB every 10,000 requests: ${r.memory.series.map((s) => f0(s.rssMiB)).join(', ')}`);
   }
   return lines.join('\n') + '\n';
 }

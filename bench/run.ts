@@ -16,7 +16,7 @@ import { tmpdir, cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { issueLocalToken } from '@dbwe/gateway/src/identity';
-import { SUBGRAPH_NAMES, type SubgraphName } from '@dbwe/gateway/src/config';
+import { GATEWAY_NODE_FLAGS, SUBGRAPH_NAMES, type SubgraphName } from '@dbwe/gateway/src/config';
 import { ensureDatabase, startEmbeddedPostgres, type RunningPostgres } from '../scripts/embedded-postgres';
 import { loadCity, cityLoaded } from './seed/city';
 import { migrateAll, subgraphUrls } from './seed/migrate';
@@ -98,9 +98,10 @@ async function main(): Promise<void> {
 
     const fronts = {} as Record<TargetName, Service>;
     const oursPort = await freePort();
-    fronts.ours = launch('gateway', 'gateway/src/main.ts', { ...gatewayEnv, PORT: String(oursPort) }, `http://127.0.0.1:${oursPort}/`);
+    // Every front runs with the Node.js flags our gateway runs with in production.
+    fronts.ours = launch('gateway', 'gateway/src/main.ts', { ...gatewayEnv, PORT: String(oursPort) }, `http://127.0.0.1:${oursPort}/`, GATEWAY_NODE_FLAGS);
     const hivePort = await freePort();
-    fronts.hive = launch('hive', 'bench/hive-gateway.ts', { ...gatewayEnv, PORT: String(hivePort) }, `http://127.0.0.1:${hivePort}/graphql`);
+    fronts.hive = launch('hive', 'bench/hive-gateway.ts', { ...gatewayEnv, PORT: String(hivePort) }, `http://127.0.0.1:${hivePort}/graphql`, GATEWAY_NODE_FLAGS);
     services.push(fronts.ours, fronts.hive);
     await waitReady(fronts.ours, new URL('/ready', fronts.ours.url).toString());
     await waitReady(fronts.hive, fronts.hive.url, JSON.stringify({ query: '{ __typename }' }));
@@ -125,7 +126,7 @@ async function main(): Promise<void> {
     const plansFile = join(tmpdir(), `dbwe-bench-plans-${process.pid}.json`);
     writeFileSync(plansFile, JSON.stringify(plans));
     const floorPort = await freePort();
-    fronts.floor = launch('floor', 'bench/floor.ts', { ...production, ...subgraphEnv, FLOOR_PLANS: plansFile, PORT: String(floorPort) }, `http://127.0.0.1:${floorPort}/`);
+    fronts.floor = launch('floor', 'bench/floor.ts', { ...production, ...subgraphEnv, FLOOR_PLANS: plansFile, PORT: String(floorPort) }, `http://127.0.0.1:${floorPort}/`, GATEWAY_NODE_FLAGS);
     services.push(fronts.floor);
     await waitReady(fronts.floor, `${fronts.floor.url}${ops[0].name}`, '{}');
 
@@ -224,10 +225,18 @@ async function main(): Promise<void> {
       const a = await drive({ url: fronts.ours.url, headers: {}, connections, body, succeeded: (b) => !b.includes('"errors"'), amount: first });
       await new Promise((r) => setTimeout(r, 1000));
       const after10k = memoryOf(pid).rssMiB;
-      const b = soak > first ? await drive({ url: fronts.ours.url, headers: {}, connections, body, succeeded: (x) => !x.includes('"errors"'), amount: soak - first }) : null;
-      await new Promise((r) => setTimeout(r, 1000));
+      // The rest in steps of 10,000, RSS after each: a leak climbs step after step, a heap settling in does not.
+      const series = [{ requests: first, rssMiB: after10k }];
+      let errors = a.errors;
+      for (let done = first; done < soak; ) {
+        const step = Math.min(10_000, soak - done);
+        errors += (await drive({ url: fronts.ours.url, headers: {}, connections, body, succeeded: (x) => !x.includes('"errors"'), amount: step })).errors;
+        done += step;
+        await new Promise((r) => setTimeout(r, 1000));
+        series.push({ requests: done, rssMiB: memoryOf(pid).rssMiB });
+      }
       const afterAll = memoryOf(pid);
-      memory = { operation: op.name, firstRequests: first, requests: soak, rssAfter10kMiB: after10k, rssAfterAllMiB: afterAll.rssMiB, peakMiB: afterAll.peakMiB, ratio: afterAll.rssMiB / after10k, errors: a.errors + (b?.errors ?? 0) };
+      memory = { operation: op.name, firstRequests: first, requests: soak, rssAfter10kMiB: after10k, rssAfterAllMiB: afterAll.rssMiB, peakMiB: afterAll.peakMiB, ratio: afterAll.rssMiB / after10k, errors, series };
       say(`memory: ${after10k.toFixed(1)} MiB after ${first.toLocaleString('en')}, ${afterAll.rssMiB.toFixed(1)} MiB after ${soak.toLocaleString('en')} (×${memory.ratio.toFixed(3)})`);
     }
 

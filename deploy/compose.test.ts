@@ -16,7 +16,7 @@ import { parse } from 'yaml';
 import { commonSettings, parseConfig } from '../platform/src/config';
 import { databaseSettings, pickDatabaseUrl } from '../platform/src/database';
 import { subgraphSettings } from '../platform/src/service';
-import { gatewaySettings, SUBGRAPH_NAMES } from '../gateway/src/config';
+import { GATEWAY_NODE_FLAGS, gatewaySettings, SUBGRAPH_NAMES } from '../gateway/src/config';
 
 const root = join(__dirname, '..');
 const SUBGRAPHS = [...SUBGRAPH_NAMES];
@@ -162,7 +162,7 @@ describe('docker-compose.yml', () => {
   });
 
   test('the gateway runs gateway/src/main.ts, which exists', () => {
-    expect(commandOf(services.gateway)).toEqual(['node', '--import', 'tsx', 'gateway/src/main.ts']);
+    expect(commandOf(services.gateway)).toEqual(['node', ...GATEWAY_NODE_FLAGS, '--import', 'tsx', 'gateway/src/main.ts']);
     expect(existsSync(join(root, 'gateway/src/main.ts'))).toBe(true);
   });
 
@@ -356,6 +356,11 @@ describe('Dockerfile', () => {
       expect(existsSync(join(root, dir, 'package.json'))).toBe(true);
       expect(copiedBefore).toContain(`${dir}/package.json`);
     }
+  });
+
+  test('runs the gateway by default, with its Node.js flags', () => {
+    const cmd = instructions.filter((l) => /^CMD\s/.test(l)).at(-1)!;
+    expect(JSON.parse(cmd.replace(/^CMD\s+/, ''))).toEqual(['node', ...GATEWAY_NODE_FLAGS, '--import', 'tsx', 'gateway/src/main.ts']);
   });
 
   test('.dockerignore keeps node_modules, .data and .git out of the build context', () => {

@@ -8,6 +8,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { DATA_DIR, localSecrets } from './local-env';
 import { ensureDatabase, startEmbeddedPostgres, type RunningPostgres } from './embedded-postgres';
+import { GATEWAY_NODE_FLAGS } from '../gateway/src/config';
 
 const root = join(__dirname, '..');
 const portBase = Number(process.env.SUBGRAPH_PORT_BASE ?? 4101);
@@ -32,8 +33,8 @@ async function waitReady(name: string, url: string, child: ChildProcess, timeout
   throw new Error(`${name} was not ready within ${timeoutMs / 1000} s`);
 }
 
-function launch(name: string, entry: string, env: Record<string, string>): ChildProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
+function launch(name: string, entry: string, env: Record<string, string>, nodeFlags: string[] = []): ChildProcess {
+  const child = spawn(process.execPath, [...nodeFlags, '--import', 'tsx', entry], {
     cwd: root,
     env: { ...process.env, ...env, DBWE_EXIT_WITH_PARENT: 'true' },
     // The pipe closes when this launcher dies, however it dies; the child then shuts down too.
@@ -124,7 +125,7 @@ async function main(): Promise<void> {
     ...Object.fromEntries(SUBGRAPHS.map(([name, port]) => [`${name.toUpperCase()}_URL`, `http://127.0.0.1:${port}/graphql`])),
     ...(process.env.JWT_JWKS_URL ? {} : { JWT_SECRET: secrets.JWT_SECRET }),
     PORT: gatewayPort,
-  });
+  }, GATEWAY_NODE_FLAGS);
   await waitReady('gateway', `http://127.0.0.1:${gatewayPort}/ready`, gateway);
   say(`ready: open http://localhost:${gatewayPort}/ for Apollo Sandbox; npm run token -- --help prints tokens`);
 }
