@@ -560,7 +560,12 @@ export type Neighbourhood = {
   accounts: Maybe<Array<Account>>;
   /** The newest entry of the hash chain; null when the books are not open. */
   chainHead: Maybe<ChainHead>;
-  /** Recomputes every hash of the neighbourhood's chain from the stored entries (reads the whole chain); null when the books are not open. */
+  /**
+   * Recomputes every hash of the neighbourhood's chain from the stored entries
+   * (reads the whole chain); null when the books are not open. Callers asking
+   * about the same neighbourhood at the same time share one walk; while two
+   * other chains are being walked the answer is a RATE_LIMITED error.
+   */
   chainVerification: Maybe<ChainVerification>;
   /** The neighbourhood's id. */
   id: Scalars['ID']['output'];
