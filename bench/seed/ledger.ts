@@ -23,8 +23,10 @@ const DERIVING_TRIGGERS: [table: string, trigger: string][] = [
   ['ledger.entry', 'entry_balanced'],
   ['ledger.line', 'line_apply'],
   ['ledger.account', 'account_check'],
+  ['ledger.account', 'account_touch'],
   ['ledger.account_day', 'account_day_derived'],
   ['ledger.project_day', 'project_day_derived'],
+  ['ledger.member_day', 'member_day_derived'],
 ];
 
 const ENTRY_COLUMNS = [
@@ -243,8 +245,9 @@ function* booksOf(nb: NeighbourhoodPlan): Generator<{ entry: Entry; entryLines: 
 /** What the switched-off triggers would have written, computed from the lines in one pass each. */
 async function deriveState(client: ClientBase, ids: string[], heads: { id: string; sequence: number; hash: string }[]): Promise<void> {
   await client.query(
-    `UPDATE ledger.account a SET balance_minor = s.total
-       FROM (SELECT l.account_id, sum(l.amount_minor) AS total FROM ledger.line l JOIN ledger.account x ON x.id = l.account_id
+    `UPDATE ledger.account a SET balance_minor = s.total, updated_at = greatest(a.created_at, s.last_recorded_at)
+       FROM (SELECT l.account_id, sum(l.amount_minor) AS total, max(e.recorded_at) AS last_recorded_at
+               FROM ledger.line l JOIN ledger.account x ON x.id = l.account_id JOIN ledger.entry e ON e.id = l.entry_id
               WHERE x.neighbourhood_id = ANY($1::uuid[]) GROUP BY l.account_id) s
       WHERE a.id = s.account_id`,
     [ids],
@@ -259,6 +262,14 @@ async function deriveState(client: ClientBase, ids: string[], heads: { id: strin
     `INSERT INTO ledger.project_day (project_id, account_id, day, net_minor)
      SELECT e.project_id, l.account_id, e.booking_date, sum(l.amount_minor) FROM ledger.line l JOIN ledger.entry e ON e.id = l.entry_id
       WHERE e.neighbourhood_id = ANY($1::uuid[]) AND e.project_id IS NOT NULL GROUP BY e.project_id, l.account_id, e.booking_date`,
+    [ids],
+  );
+  await client.query(
+    `INSERT INTO ledger.member_day (member_id, day, hours_minor)
+     SELECT e.member_id, e.booking_date, sum(l.amount_minor)
+       FROM ledger.entry e JOIN ledger.line l ON l.entry_id = e.id JOIN ledger.account a ON a.id = l.account_id
+      WHERE e.neighbourhood_id = ANY($1::uuid[]) AND e.member_id IS NOT NULL AND a.type = 'EXPENSE' AND l.unit = 'HOUR'
+      GROUP BY e.member_id, e.booking_date`,
     [ids],
   );
   await client.query(

@@ -115,17 +115,14 @@ export function createLoaders(db: DataSource) {
       const actual = new Map(rows.map((r) => [r.id, BigInt(r.actual)]));
       return budgetIds.map((id) => actual.get(id) ?? 0n);
     }),
-    /** Hours on expense accounts in entries about each member, booked in the range. */
+    /** Hours on expense accounts in entries about each member, booked in the range: a range scan over member_day. */
     volunteerHours: new DataLoader<DateRangeKey, bigint, string>(
       async (keys) => {
         const rows: { key: string; total: string }[] = await db.query(
-          `SELECT k.key, (SELECT coalesce(sum(l.amount_minor), 0)
-                            FROM ledger.entry e
-                            JOIN ledger.line l ON l.entry_id = e.id
-                            JOIN ledger.account a ON a.id = l.account_id
-                           WHERE e.member_id = k.member_id AND a.type = 'EXPENSE' AND l.unit = 'HOUR'
-                             AND (k.from_day IS NULL OR e.booking_date >= k.from_day)
-                             AND (k.to_day IS NULL OR e.booking_date <= k.to_day))::text AS total
+          `SELECT k.key, (SELECT coalesce(sum(d.hours_minor), 0) FROM ledger.member_day d
+                           WHERE d.member_id = k.member_id
+                             AND d.day >= coalesce(k.from_day, '-infinity'::date)
+                             AND d.day <= coalesce(k.to_day, 'infinity'::date))::text AS total
              FROM unnest($1::text[], $2::uuid[], $3::date[], $4::date[]) AS k(key, member_id, from_day, to_day)`,
           [keys.map(rangeKey), keys.map((k) => k.id), keys.map((k) => k.from), keys.map((k) => k.to)],
         );
