@@ -26,9 +26,17 @@ let calls = 0;
 // The cheapest client we have: the one our gateway uses, so the floor is not slowed by its HTTP client.
 const fetchSubgraph = createSubgraphFetcher(30_000);
 
-/** A write replayed as recorded would only find its first entry again; each call gets its own idempotency key. */
-function freshKeys(body: string, call: number): string {
+/**
+ * A write replayed as recorded would only find its first entry again, and
+ * would always post into the recorded neighbourhood. A mutation's root fetch
+ * carries the client's variables as they are, so the write is sent with the
+ * variables of the request the floor received; without them, each call gets
+ * its own idempotency key.
+ */
+function writeBody(body: string, call: number, clientVariables: Record<string, unknown> | null): string {
   const parsed = JSON.parse(body) as { variables?: unknown };
+  const recorded = Object.keys((parsed.variables as object | undefined) ?? {}).sort().join();
+  if (clientVariables && recorded === Object.keys(clientVariables).sort().join()) return JSON.stringify({ ...parsed, variables: clientVariables });
   const walk = (value: unknown): void => {
     if (value === null || typeof value !== 'object') return;
     for (const [k, v] of Object.entries(value)) {
@@ -40,17 +48,19 @@ function freshKeys(body: string, call: number): string {
   return JSON.stringify(parsed);
 }
 
-async function run(node: FloorNode, headers: Record<string, string>, write: boolean, call: number, out: string[]): Promise<void> {
+type Variables = Record<string, unknown> | null;
+
+async function run(node: FloorNode, headers: Record<string, string>, write: boolean, call: number, out: string[], variables: Variables): Promise<void> {
   if (node.kind === 'sequence') {
-    for (const child of node.nodes) await run(child, headers, write, call, out);
+    for (const child of node.nodes) await run(child, headers, write, call, out, variables);
     return;
   }
   if (node.kind !== 'fetch') {
-    await Promise.all(node.nodes.map((child) => run(child, headers, write, call, out)));
+    await Promise.all(node.nodes.map((child) => run(child, headers, write, call, out, variables)));
     return;
   }
   for (const body of node.bodies) {
-    const response = await fetchSubgraph(urls[node.service], { method: 'POST', headers, body: write ? freshKeys(body, call) : body });
+    const response = await fetchSubgraph(urls[node.service], { method: 'POST', headers, body: write ? writeBody(body, call, variables) : body });
     const text = await response.text();
     if (!response.ok || text.includes('"errors"')) throw new Error(`${node.service}: ${text.slice(0, 300)}`);
     out.push(text);
@@ -58,7 +68,8 @@ async function run(node: FloorNode, headers: Record<string, string>, write: bool
 }
 
 const server = createServer((req, res) => {
-  req.resume();
+  const chunks: Buffer[] = [];
+  req.on('data', (chunk: Buffer) => chunks.push(chunk));
   req.on('end', async () => {
     const plan = plans.get(req.url!.slice(1));
     if (!plan) {
@@ -70,7 +81,9 @@ const server = createServer((req, res) => {
       const assertion = await signAssertion(secret, { viewer: plan.viewer ?? anonymous, requestId });
       const headers = { 'content-type': 'application/json', [ASSERTION_HEADER]: assertion, [REQUEST_ID_HEADER]: requestId };
       const out: string[] = [];
-      await run(plan.root, headers, plan.write, calls++, out);
+      let variables: Variables = null;
+      if (plan.write && chunks.length > 0) variables = (JSON.parse(Buffer.concat(chunks).toString('utf8')) as { variables?: Variables }).variables ?? null;
+      await run(plan.root, headers, plan.write, calls++, out, variables);
       res.writeHead(200, { 'content-type': 'application/json' }).end(`{"data":[${out.join(',')}]}`);
     } catch (error) {
       res.writeHead(502, { 'content-type': 'application/json' }).end(JSON.stringify({ errors: [{ message: String(error) }] }));
