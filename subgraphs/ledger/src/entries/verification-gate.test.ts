@@ -11,41 +11,57 @@ function controlledWalk() {
   return { walk, finish: (value: string) => finish(value), starts: () => starts };
 }
 
+const settle = () => new Promise((resolve) => setImmediate(resolve));
+
 describe('chain verification gate', () => {
   it('lets callers asking about the same neighbourhood at once share one walk', async () => {
-    const gate = new VerificationGate<string>(2);
+    const gate = new VerificationGate<string>(2, 8);
     const walk = controlledWalk();
     const answers = Promise.all([gate.run('a', walk.walk), gate.run('a', walk.walk), gate.run('a', walk.walk)]);
+    await settle();
     walk.finish('valid');
     expect(await answers).toEqual(['valid', 'valid', 'valid']);
     expect(walk.starts()).toBe(1);
     // Once it is done, the next caller gets a fresh walk, not a remembered answer.
     const again = gate.run('a', walk.walk);
+    await settle();
     walk.finish('valid again');
     expect(await again).toBe('valid again');
     expect(walk.starts()).toBe(2);
   });
 
-  it('refuses a walk beyond the limit with RATE_LIMITED, and takes one again when a walk ends', async () => {
-    const gate = new VerificationGate<string>(2);
-    const a = controlledWalk();
-    const b = controlledWalk();
-    const c = controlledWalk();
+  it('walks at most `limit` chains at once; the others wait their turn, in order', async () => {
+    const gate = new VerificationGate<string>(2, 8);
+    const [a, b, c] = [controlledWalk(), controlledWalk(), controlledWalk()];
+    const answers = [gate.run('a', a.walk), gate.run('b', b.walk), gate.run('c', c.walk)];
+    await settle();
+    expect([a.starts(), b.starts(), c.starts()]).toEqual([1, 1, 0]);
+    b.finish('b ok');
+    await settle();
+    expect(c.starts()).toBe(1);
+    a.finish('a ok');
+    c.finish('c ok');
+    expect(await Promise.all(answers)).toEqual(['a ok', 'b ok', 'c ok']);
+    expect(gate.size).toBe(0);
+  });
+
+  it('refuses with RATE_LIMITED when too many are already waiting', async () => {
+    const gate = new VerificationGate<string>(1, 1);
+    const [a, b, c] = [controlledWalk(), controlledWalk(), controlledWalk()];
     const first = gate.run('a', a.walk);
     const second = gate.run('b', b.walk);
     await expect(gate.run('c', c.walk)).rejects.toMatchObject({ extensions: { code: 'RATE_LIMITED' } });
     expect(c.starts()).toBe(0);
+    await settle();
     a.finish('a ok');
     await first;
-    const third = gate.run('c', c.walk);
-    c.finish('c ok');
+    await settle();
     b.finish('b ok');
-    expect([await second, await third]).toEqual(['b ok', 'c ok']);
-    expect(gate.size).toBe(0);
+    expect(await second).toBe('b ok');
   });
 
   it('frees its place when a walk fails', async () => {
-    const gate = new VerificationGate<string>(1);
+    const gate = new VerificationGate<string>(1, 0);
     await expect(gate.run('a', () => Promise.reject(new Error('database gone')))).rejects.toThrow('database gone');
     expect(gate.size).toBe(0);
     await expect(gate.run('b', async () => 'ok')).resolves.toBe('ok');

@@ -563,8 +563,9 @@ export type Neighbourhood = {
   /**
    * Recomputes every hash of the neighbourhood's chain from the stored entries
    * (reads the whole chain); null when the books are not open. Callers asking
-   * about the same neighbourhood at the same time share one walk; while two
-   * other chains are being walked the answer is a RATE_LIMITED error.
+   * about the same neighbourhood at the same time share one walk, a few chains
+   * are walked at once and the others wait their turn; when many are waiting
+   * the answer is a RATE_LIMITED error.
    */
   chainVerification: Maybe<ChainVerification>;
   /** The neighbourhood's id. */

@@ -6,8 +6,8 @@ import { verifyChain, type ChainVerification } from '../entries/chain-verificati
 import { VerificationGate } from '../entries/verification-gate';
 import { localEconomy } from '../economy/local-economy';
 
-/** Whole-chain walks in progress in this process: shared per neighbourhood, at most two at once. */
-const verifications = new VerificationGate<ChainVerification | null>(2);
+/** Whole-chain walks in this process: shared per neighbourhood, two at once, up to 32 more waiting. */
+const verifications = new VerificationGate<ChainVerification | null>(2, 32);
 
 /** The books of a neighbourhood: what the ledger adds to the community's Neighbourhood. */
 export const neighbourhoodResolvers: Resolvers = {
