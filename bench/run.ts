@@ -29,6 +29,8 @@ import { renderMarkdown, type BenchResults, type TargetName } from './report';
 const root = join(__dirname, '..');
 const say = (line: string) => process.stdout.write(`[bench] ${line}\n`);
 const TARGETS: TargetName[] = ['ours', 'hive', 'floor'];
+/** Requests of the one-connection pass of every operation and target: enough for a steady median. */
+const UNLOADED_REQUESTS = 600;
 
 async function database(scale: number): Promise<{ url: string; postgres: RunningPostgres | null; seeded: BenchResults['seed'] }> {
   let postgres: RunningPostgres | null = null;
@@ -171,7 +173,7 @@ async function main(): Promise<void> {
         );
         // One request at a time: what the front adds to a request's latency, without queueing behind others.
         await settled(() => Promise.all(SUBGRAPH_NAMES.map((s) => sqlStatements(subgraphs[s].url))));
-        const single = await load(target, { durationSeconds: Math.max(2, duration / 3), connections: 1 });
+        const single = await load(target, { amount: UNLOADED_REQUESTS, connections: 1 });
         entry.targets[target] = {
           ...result,
           cpuMsPerRequest,
