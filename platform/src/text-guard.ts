@@ -2,13 +2,19 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import { Kind, visit, type DocumentNode } from 'graphql';
 import { ErrorCode, httpError } from './errors';
 
-/** Where a value holds a NUL character (U+0000), as a path; null when none does. */
-function nulIn(value: unknown, path: string): string | null {
-  if (typeof value === 'string') return value.includes('\u0000') ? path : null;
-  if (value === null || typeof value !== 'object') return null;
-  for (const [key, inner] of Object.entries(value)) {
-    const found = nulIn(inner, Array.isArray(value) ? `${path}[${key}]` : `${path}.${key}`);
-    if (found) return found;
+/**
+ * Where a value holds a NUL character (U+0000), as a path; null when none does.
+ * Iterative, so a hostile, deeply nested variable cannot overflow the stack.
+ */
+function nulIn(root: unknown, rootPath: string): string | null {
+  const pending: [unknown, string][] = [[root, rootPath]];
+  while (pending.length > 0) {
+    const [value, path] = pending.pop()!;
+    if (typeof value === 'string') {
+      if (value.includes('\u0000')) return path;
+    } else if (value !== null && typeof value === 'object') {
+      for (const [key, inner] of Object.entries(value)) pending.push([inner, Array.isArray(value) ? `${path}[${key}]` : `${path}.${key}`]);
+    }
   }
   return null;
 }
