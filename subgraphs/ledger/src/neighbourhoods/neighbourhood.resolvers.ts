@@ -1,3 +1,4 @@
+import type { DataSource } from 'typeorm';
 import type { Resolvers } from '../generated/graphql';
 import { isUuid } from '../ids';
 import { trialBalance } from '../accounts/balances';
@@ -6,8 +7,17 @@ import { verifyChain, type ChainVerification } from '../entries/chain-verificati
 import { VerificationGate } from '../entries/verification-gate';
 import { localEconomy } from '../economy/local-economy';
 
-/** Whole-chain walks in this process: shared per neighbourhood, two at once, up to 32 more waiting. */
-const verifications = new VerificationGate<ChainVerification | null>(2, 32);
+/**
+ * Whole-chain walks, one gate per database (a process may serve several, as tests do): shared
+ * per neighbourhood, two at once, up to eight more waiting at most 8 s, inside the gateway's
+ * default subgraph timeout of 10 s.
+ */
+const gates = new WeakMap<DataSource, VerificationGate<ChainVerification | null>>();
+function verificationGate(db: DataSource): VerificationGate<ChainVerification | null> {
+  let gate = gates.get(db);
+  if (!gate) gates.set(db, (gate = new VerificationGate({ limit: 2, maxWaiting: 8, maxWaitMs: 8_000 })));
+  return gate;
+}
 
 /** The books of a neighbourhood: what the ledger adds to the community's Neighbourhood. */
 export const neighbourhoodResolvers: Resolvers = {
@@ -34,7 +44,7 @@ export const neighbourhoodResolvers: Resolvers = {
       const chain = await loaders.chain.load(n.id);
       return chain ? { sequence: chain.lastSequence, hash: chain.lastHash } : null;
     },
-    chainVerification: (n, _args, { db }) => verifications.run(n.id, () => verifyChain(db, n.id)),
+    chainVerification: (n, _args, { db }) => verificationGate(db).run(n.id, () => verifyChain(db, n.id)),
     localEconomy: (n, { from, to }, { db }) => localEconomy(db, n.id, from ?? null, to ?? null),
   },
 };
