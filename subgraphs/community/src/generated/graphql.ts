@@ -950,7 +950,7 @@ export type WishFilter = {
   status?: InputMaybe<WishStatus>;
   /** Only wishes touching this theme. */
   themeId?: InputMaybe<Scalars['ID']['input']>;
-  /** Only wishes changed (posted, supported, archived) after this time: for incremental sync. */
+  /** Only wishes changed (posted, supported, archived) after this time: for incremental sync. A change carries the time its transaction began: ask from a few minutes before your previous pull began, and keep the newest row per id. */
   updatedSince?: InputMaybe<Scalars['DateTime']['input']>;
 };
 
