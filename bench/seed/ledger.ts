@@ -242,7 +242,11 @@ function* booksOf(nb: NeighbourhoodPlan): Generator<{ entry: Entry; entryLines: 
   }
 }
 
-/** What the switched-off triggers would have written, computed from the lines in one pass each. */
+/**
+ * The state the switched-off triggers keep, computed from the lines in one pass each. An account's
+ * updated_at is the last time an entry moved it (or its opening), as the migration that added the
+ * column backfills it, not the load's own time.
+ */
 async function deriveState(client: ClientBase, ids: string[], heads: { id: string; sequence: number; hash: string }[]): Promise<void> {
   await client.query(
     `UPDATE ledger.account a SET balance_minor = s.total, updated_at = greatest(a.created_at, s.last_recorded_at)
@@ -250,6 +254,11 @@ async function deriveState(client: ClientBase, ids: string[], heads: { id: strin
                FROM ledger.line l JOIN ledger.account x ON x.id = l.account_id JOIN ledger.entry e ON e.id = l.entry_id
               WHERE x.neighbourhood_id = ANY($1::uuid[]) GROUP BY l.account_id) s
       WHERE a.id = s.account_id`,
+    [ids],
+  );
+  await client.query(
+    `UPDATE ledger.account a SET updated_at = a.created_at
+      WHERE a.neighbourhood_id = ANY($1::uuid[]) AND NOT EXISTS (SELECT 1 FROM ledger.line l WHERE l.account_id = a.id)`,
     [ids],
   );
   await client.query(

@@ -24,6 +24,8 @@ export class AccountUpdatedAt1764300000000 implements MigrationInterface {
     await q.query(`ALTER TABLE ledger.account ALTER COLUMN updated_at SET DEFAULT now(), ALTER COLUMN updated_at SET NOT NULL`);
 
     // now() is the start of the changing transaction, the same instant for every line of one entry.
+    // NEW IS DISTINCT FROM OLD compares column by column: every column of ledger.account needs an
+    // equality operator (a json or point column added later would make every update fail).
     await q.query(`
       CREATE FUNCTION ledger.touch_account() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
