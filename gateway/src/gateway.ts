@@ -166,7 +166,8 @@ export function createGateway(config: GatewayConfig, logger: Logger): Gateway {
 
   const sign = (viewer: Viewer, requestId: string) =>
     signAssertion(config.INTERNAL_ASSERTION_SECRET, { viewer, requestId }, config.INTERNAL_ASSERTION_TTL_SECONDS);
-  const exporter = new Exporter(apollo, Supergraph.build(supergraphSdl).apiSchema().toGraphQLJSSchema(), logger, sign);
+  const renewExportAssertion = async (req: IncomingMessage, requestId: string) => sign(await verifier.viewerFor(req.headers.authorization), requestId);
+  const exporter = new Exporter(apollo, Supergraph.build(supergraphSdl).apiSchema().toGraphQLJSSchema(), logger, renewExportAssertion);
 
   const http = createHttpApp<GatewayContext>({
     apollo,

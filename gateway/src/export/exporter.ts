@@ -37,8 +37,11 @@ export class Exporter {
     private readonly apollo: ApolloServer<GatewayContext>,
     private readonly schema: GraphQLSchema,
     private readonly logger: Logger,
-    /** Signs a fresh identity assertion: an export can outlive the one its request started with. */
-    private readonly sign: (viewer: GatewayContext['viewer'], requestId: string) => Promise<string>,
+    /**
+     * A fresh identity assertion for the request, its bearer token verified again: an export can
+     * outlive the assertion it started with, and must not outlive the token (it then stops).
+     */
+    private readonly renewAssertion: (req: IncomingMessage, requestId: string) => Promise<string>,
   ) {
     this.columns = new Map(EXPORT_TABLES.map((t) => [t.name, columnsOf(t, schema)]));
   }
@@ -56,7 +59,13 @@ export class Exporter {
     const execute: Execute = async (query, variables) => {
       // Reads are safe to repeat: a page that met a passing subgraph failure is asked for once more.
       for (let attempt = 1; ; attempt++) {
-        const pageContext = { ...context, assertion: await this.sign(context.viewer, context.requestId) };
+        let assertion: string;
+        try {
+          assertion = await this.renewAssertion(req, context.requestId);
+        } catch (error) {
+          throw new ExportError(401, 'Unauthorized', `The token is no longer valid: ${error instanceof Error ? error.message : String(error)}`);
+        }
+        const pageContext = { ...context, assertion };
         const response = await this.apollo.executeOperation({ query, variables }, { contextValue: pageContext });
         if (response.body.kind !== 'single') throw new Error('unexpected incremental response');
         const { data, errors } = response.body.singleResult;

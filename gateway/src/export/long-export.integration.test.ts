@@ -1,7 +1,9 @@
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { TEST_ASSERTION_SECRET } from '@dbwe/platform/testing';
-import { startGatewayFor, startPlatform, type RunningPlatform } from '../../../test/platform';
+import { stableId } from '@dbwe/platform';
+import { startGatewayFor, startPlatform, TEST_JWT_SECRET, type RunningPlatform } from '../../../test/platform';
+import { issueLocalToken } from '../identity';
 import { readGatewayConfig } from '../config';
 import type { Gateway } from '../gateway';
 
@@ -63,6 +65,27 @@ describe('an export that outlives an identity assertion', () => {
     const expected = await (await fetch(new URL(path, platform.gatewayUrl))).text();
     expect(body).toBe(expected);
     expect(body.split('\r\n').length).toBeGreaterThan(10);
+  });
+
+  it("stops a steward's export when their token expires part-way", async () => {
+    // The token (1 to 2 s left when sent) outlives the first ledger call (the chain head), not the 2.2 s until the first page.
+    const steward = await issueLocalToken(TEST_JWT_SECRET, {
+      memberId: stableId('member:Penningmeester Pieter'),
+      roles: [{ role: 'steward', neighbourhood: stableId('neighbourhood:spijkerkwartier') }],
+      expiresIn: '2s',
+    });
+    // The export has begun (status and header row) when the token runs out: the connection is cut, so no partial file looks whole.
+    const outcome = await fetch(new URL('/export/v1/neighbourhoods/spijkerkwartier/ledger_lines.csv', gatewayUrl), { headers: { authorization: `Bearer ${steward}` } })
+      .then((response) => response.text())
+      .then(
+        () => 'complete',
+        () => 'cut off',
+      );
+    expect(outcome).toBe('cut off');
+    // The same export with a token that lasts gets every row.
+    const lasting = await issueLocalToken(TEST_JWT_SECRET, { memberId: stableId('member:Penningmeester Pieter'), roles: [] });
+    const whole = await fetch(new URL('/export/v1/neighbourhoods/spijkerkwartier/ledger_lines.csv', gatewayUrl), { headers: { authorization: `Bearer ${lasting}` } });
+    expect((await whole.text()).split('\r\n').length).toBeGreaterThan(10);
   });
 
   it('refuses a lifetime the subgraphs would not accept', () => {
