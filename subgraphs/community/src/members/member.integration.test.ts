@@ -10,6 +10,7 @@ import {
   newcomerViewer,
   SPIJKERKWARTIER,
   startCommunity,
+  steward,
   type CommunityTest,
 } from '../testing/community.fixtures';
 
@@ -18,7 +19,7 @@ import {
  * (Spijkerkwartier, citizen) is the member whose personal data every path
  * must guard: only she and an admin of the Spijkerkwartier may read it.
  */
-let c: CommunityTest & { teardown(): Promise<void> };
+let c: CommunityTest;
 beforeAll(async () => {
   c = await startCommunity();
 });
@@ -85,7 +86,7 @@ describe('personal data on every path', () => {
   const refused = {
     'an anonymous caller': anonymous,
     'another resident': memberViewer('Tuinman Teun'),
-    'a steward of the neighbourhood': memberViewer('Penningmeester Pieter', SPIJKERKWARTIER, ['resident', 'steward']),
+    'a steward of the neighbourhood': steward,
     'an admin of another neighbourhood': adminViewer(KLARENDAL),
   };
   const allowed = { 'the member themself': memberViewer('Groene Gerda'), 'an admin of the neighbourhood': adminViewer(SPIJKERKWARTIER), 'an admin of every neighbourhood': adminViewer('*') };

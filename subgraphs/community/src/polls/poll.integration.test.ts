@@ -9,6 +9,7 @@ import {
   memberViewer,
   SPIJKERKWARTIER,
   startCommunity,
+  steward,
   type CommunityTest,
 } from '../testing/community.fixtures';
 
@@ -17,14 +18,13 @@ import {
  * residents divided 100 points over five themes. Each test below opens its
  * own poll so the sums it checks are its own.
  */
-let c: CommunityTest & { teardown(): Promise<void> };
+let c: CommunityTest;
 beforeAll(async () => {
   c = await startCommunity();
 });
 afterAll(() => c.teardown());
 
 const theme = (slug: string) => demoThemeId('spijkerkwartier', slug);
-const steward = memberViewer('Penningmeester Pieter', SPIJKERKWARTIER, ['resident', 'steward']);
 const fenna = memberViewer('Fietsende Fenna');
 const bram = memberViewer('Buurtkok Bram');
 const kees = memberViewer('Klusser Kees');

@@ -18,7 +18,7 @@ import {
  * four wishes and divided her points in the Spijkerpeil. Groene Gerda posted
  * the Lindenplein wish, which Ria supports.
  */
-let c: CommunityTest & { teardown(): Promise<void> };
+let c: CommunityTest;
 beforeAll(async () => {
   c = await startCommunity();
 });

@@ -1,28 +1,19 @@
-import { cloneTestDatabase, startTestSubgraph, type TestSubgraph } from '@dbwe/platform/testing';
-import { stableId } from '@dbwe/platform';
-import { community } from '../server';
+import { memberViewer, SPIJKERKWARTIER, startCommunity, type CommunityTest } from '../testing/community.fixtures';
 
 /*
  * A nightly refresh asks only for what changed since the last one: after
  * one member changes their profile and one wish gets support, the second
  * pull returns exactly that member and that wish.
  */
-const spijkerkwartier = stableId('neighbourhood:spijkerkwartier');
-const fenna = stableId('member:Fietsende Fenna');
-const bram = stableId('member:Buurtkok Bram');
-const resident = (id: string) => ({ memberId: id, roles: [{ role: 'resident' as const, neighbourhood: spijkerkwartier }] });
+const fenna = memberViewer('Fietsende Fenna');
+const bram = memberViewer('Buurtkok Bram');
 
 describe('incremental sync of community data', () => {
-  let db: Awaited<ReturnType<typeof cloneTestDatabase>>;
-  let subgraph: TestSubgraph<unknown>;
+  let subgraph: CommunityTest;
   beforeAll(async () => {
-    db = await cloneTestDatabase();
-    subgraph = (await startTestSubgraph(community, db.url, { seed: true })) as TestSubgraph<unknown>;
+    subgraph = await startCommunity();
   });
-  afterAll(async () => {
-    await subgraph.stop();
-    await db.drop();
-  });
+  afterAll(() => subgraph.teardown());
 
   const changed = async (since: string) => {
     const { data, errors } = await subgraph.execute<any>(
@@ -31,7 +22,7 @@ describe('incremental sync of community data', () => {
         wishes(first: 100, filter: { updatedSince: $since }) { totalCount edges { node { title } } }
         polls(first: 100, updatedSince: $since) { totalCount }
       } }`,
-      { id: spijkerkwartier, since },
+      { id: SPIJKERKWARTIER, since },
     );
     expect(errors).toBeUndefined();
     return data.neighbourhood;
@@ -49,12 +40,12 @@ describe('incremental sync of community data', () => {
     const profile = await subgraph.execute<any>(
       `mutation { updateMyProfile(input: { displayName: "Fenna op de fiets" }) { __typename } }`,
       {},
-      resident(fenna),
+      fenna,
     );
     expect(profile.data.updateMyProfile.__typename).toBe('UpdateMyProfileSuccess');
-    const wishes = await subgraph.execute<any>(`query ($id: ID!) { neighbourhood(id: $id) { wishes(first: 100) { edges { node { id title status supportedByMe } } } } }`, { id: spijkerkwartier }, resident(bram));
+    const wishes = await subgraph.execute<any>(`query ($id: ID!) { neighbourhood(id: $id) { wishes(first: 100) { edges { node { id title status supportedByMe } } } } }`, { id: SPIJKERKWARTIER }, bram);
     const unsupported = wishes.data.neighbourhood.wishes.edges.map((e: any) => e.node).find((w: any) => !w.supportedByMe && w.status === 'OPEN');
-    const support = await subgraph.execute<any>(`mutation ($id: ID!) { supportWish(wishId: $id) { __typename } }`, { id: unsupported.id }, resident(bram));
+    const support = await subgraph.execute<any>(`mutation ($id: ID!) { supportWish(wishId: $id) { __typename } }`, { id: unsupported.id }, bram);
     expect(support.data.supportWish.__typename).toBe('SupportWishSuccess');
 
     const next = await changed(lastPull);

@@ -14,6 +14,9 @@ export function memberViewer(displayName: string, neighbourhoodId = SPIJKERKWART
   return { memberId: demoMemberId(displayName), roles: roles.map((role) => ({ role, neighbourhood: neighbourhoodId })) };
 }
 
+/** Penningmeester Pieter, resident and steward of the Spijkerkwartier. */
+export const steward = memberViewer('Penningmeester Pieter', SPIJKERKWARTIER, ['resident', 'steward']);
+
 /** An admin of one neighbourhood who is not a member anywhere. */
 export function adminViewer(neighbourhoodId = SPIJKERKWARTIER): Viewer {
   return { memberId: stableId('identity:admin'), roles: [{ role: 'admin', neighbourhood: neighbourhoodId }] };
@@ -29,10 +32,11 @@ export interface CommunityTest extends TestSubgraph<Loaders> {
   ok<T = any>(query: string, variables?: Record<string, unknown>, viewer?: Viewer): Promise<T>;
   /** Counts rows of a community table, to show that nothing was written. */
   count(table: string): Promise<number>;
+  teardown(): Promise<void>;
 }
 
 /** The community subgraph on a fresh copy of the test database, with the demo data. */
-export async function startCommunity(): Promise<CommunityTest & { teardown(): Promise<void> }> {
+export async function startCommunity(): Promise<CommunityTest> {
   const database = await cloneTestDatabase();
   const subgraph = await startTestSubgraph(community, database.url, { seed: true });
   return {

@@ -2,7 +2,7 @@ import { stableId } from '@dbwe/platform';
 import { anonymous, adminViewer, demoThemeId, errorCodes, KLARENDAL, memberViewer, SPIJKERKWARTIER, startCommunity, type CommunityTest } from '../testing/community.fixtures';
 
 /* Themes: six per demo neighbourhood; stewards add more, which wishes can then use. */
-let c: CommunityTest & { teardown(): Promise<void> };
+let c: CommunityTest;
 beforeAll(async () => {
   c = await startCommunity();
 });

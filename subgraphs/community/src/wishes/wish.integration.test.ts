@@ -10,6 +10,7 @@ import {
   newcomerViewer,
   SPIJKERKWARTIER,
   startCommunity,
+  steward,
   type CommunityTest,
 } from '../testing/community.fixtures';
 
@@ -17,7 +18,7 @@ import {
  * Wishes on the demo data: six in the Spijkerkwartier (one archived), two in
  * Klarendal. "Het Lindenplein groener" has 7 supporters, the Repair Café 4.
  */
-let c: CommunityTest & { teardown(): Promise<void> };
+let c: CommunityTest;
 beforeAll(async () => {
   c = await startCommunity();
 });
@@ -263,7 +264,6 @@ describe('archiveWish', () => {
     expect(errorCodes(await c.execute(ARCHIVE, { id: schoolroute }, memberViewer('Oma Ria')))).toEqual([{ path: 'archiveWish', code: 'FORBIDDEN' }]);
     expect(errorCodes(await c.execute(ARCHIVE, { id: schoolroute }, memberViewer('Buurvrouw Bep', KLARENDAL, ['steward'])))).toEqual([{ path: 'archiveWish', code: 'FORBIDDEN' }]);
     expect((await c.ok(WISH, { id: schoolroute })).wish.status).toBe('OPEN');
-    const steward = memberViewer('Penningmeester Pieter', SPIJKERKWARTIER, ['resident', 'steward']);
     expect((await c.ok(ARCHIVE, { id: schoolroute }, steward)).archiveWish.wish.status).toBe('ARCHIVED');
     expect((await c.ok(ARCHIVE, { id: stableId('wish:none') }, steward)).archiveWish).toEqual({ __typename: 'WishNotFound', code: 'WISH_NOT_FOUND', field: 'wishId' });
   });
