@@ -1,7 +1,6 @@
 import { stableId, type Viewer } from '@dbwe/platform';
-import { cloneTestDatabase, startTestSubgraph, type TestSubgraph } from '@dbwe/platform/testing';
-import { impact } from '../server';
 import { demoAnalysisId } from '../demo/demo.seed';
+import { SPIJKERKWARTIER, startImpact, steward, type ImpactTest } from '../testing/impact.fixtures';
 
 /*
  * A nightly refresh asks a project only for the analyses that changed since
@@ -12,23 +11,14 @@ import { demoAnalysisId } from '../demo/demo.seed';
  * measurements) and when it is published; from then on the public gets it,
  * with its outcomes, and only it.
  */
-const spijkerkwartier = stableId('neighbourhood:spijkerkwartier');
 const kitchenProject = stableId('project:neighbourhood-kitchen');
 const greeneryProject = stableId('project:park-greenery');
-const steward: Viewer = { memberId: stableId('member:Penningmeester Pieter'), roles: [{ role: 'steward', neighbourhood: spijkerkwartier }] };
 
-let subgraph: TestSubgraph<ReturnType<typeof impact.createLoaders>>;
-let drop: () => Promise<void>;
-
+let subgraph: ImpactTest;
 beforeAll(async () => {
-  const database = await cloneTestDatabase();
-  drop = database.drop;
-  subgraph = await startTestSubgraph(impact, database.url, { seed: true });
+  subgraph = await startImpact();
 });
-afterAll(async () => {
-  await subgraph.stop();
-  await drop();
-});
+afterAll(() => subgraph.teardown());
 
 const CHANGED = `query ($reps: [_Any!]!, $since: DateTime) {
   _entities(representations: $reps) { ... on Project { id sroiAnalyses(updatedSince: $since) { id status updatedAt outcomes { description } } } }
@@ -99,7 +89,7 @@ describe('analyses changed since', () => {
       {
         input: {
           projectId: kitchenProject,
-          neighbourhoodId: spijkerkwartier,
+          neighbourhoodId: SPIJKERKWARTIER,
           kind: 'EVALUATIVE',
           title: 'Evaluatie Buurtkeuken 2026',
           periodStart: '2026-01-01',

@@ -1,32 +1,22 @@
 import { stableId, type Viewer } from '@dbwe/platform';
-import { cloneTestDatabase, startTestSubgraph, type TestSubgraph } from '@dbwe/platform/testing';
-import { impact } from '../server';
 import { demoAnalysisId, demoBidId, demoOutcomeId } from '../demo/demo.seed';
+import { SPIJKERKWARTIER, startImpact, steward, type ImpactTest } from '../testing/impact.fixtures';
 
 /*
  * The impact subgraph on real PostgreSQL through its real server: stewards
  * write drafts, publish and revise; broken rules come back as error types and
  * write nothing; the database itself refuses to change a published analysis.
  */
-const spijkerkwartier = stableId('neighbourhood:spijkerkwartier');
 const klarendal = stableId('neighbourhood:klarendal');
 const project = stableId('project:repair-cafe');
-const steward: Viewer = { memberId: stableId('member:Penningmeester Pieter'), roles: [{ role: 'steward', neighbourhood: spijkerkwartier }] };
 const otherSteward: Viewer = { memberId: stableId('member:Klarendal'), roles: [{ role: 'steward', neighbourhood: klarendal }] };
-const resident: Viewer = { memberId: stableId('member:Buurvrouw Bep'), roles: [{ role: 'resident', neighbourhood: spijkerkwartier }] };
+const resident: Viewer = { memberId: stableId('member:Buurvrouw Bep'), roles: [{ role: 'resident', neighbourhood: SPIJKERKWARTIER }] };
 
-let subgraph: TestSubgraph<ReturnType<typeof impact.createLoaders>>;
-let drop: () => Promise<void>;
-
+let subgraph: ImpactTest;
 beforeAll(async () => {
-  const database = await cloneTestDatabase();
-  drop = database.drop;
-  subgraph = await startTestSubgraph(impact, database.url, { seed: true });
+  subgraph = await startImpact();
 });
-afterAll(async () => {
-  await subgraph.stop();
-  await drop();
-});
+afterAll(() => subgraph.teardown());
 
 const ERROR_FIELDS = '... on ImpactError { __typename code field message }';
 
@@ -71,7 +61,7 @@ const repairOutcome = (over: Record<string, unknown> = {}) => ({
 
 const newDraft = (over: Record<string, unknown> = {}) => ({
   projectId: project,
-  neighbourhoodId: spijkerkwartier,
+  neighbourhoodId: SPIJKERKWARTIER,
   kind: 'EVALUATIVE',
   title: 'Evaluatie Repair Café',
   periodStart: '2025-01-01',
@@ -422,7 +412,7 @@ describe('reading', () => {
       {
         reps: [
           // 150 projects in all: only the 100 newest reach the summary, which says it is incomplete.
-          { __typename: 'Neighbourhood', id: spijkerkwartier, projects: { totalCount: 150, edges: [project('park-greenery', '1356400'), project('solar-roofs', '17500')] } },
+          { __typename: 'Neighbourhood', id: SPIJKERKWARTIER, projects: { totalCount: 150, edges: [project('park-greenery', '1356400'), project('solar-roofs', '17500')] } },
           { __typename: 'Neighbourhood', id: klarendal, projects: { totalCount: 0, edges: [] } },
         ],
       },
