@@ -2,8 +2,6 @@ import { badInput, forbidden, isUuid, requireMember, requireRole, type Role } fr
 import type { Context } from './context';
 import type { MemberEntity } from './members/member.entity';
 
-export { isUuid };
-
 /** The caller's own member id; it must be a UUID because it becomes the member's id. */
 export function requireCallerId(context: Context, action: string): string {
   const id = requireMember(context.viewer, action);

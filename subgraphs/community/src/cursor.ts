@@ -1,5 +1,4 @@
-import { isPairKey } from '@dbwe/platform';
-import { isUuid } from './access';
+import { isPairKey, isUuid } from '@dbwe/platform';
 
 /** A keyset cursor of [ISO instant, uuid]: what every community list sorts by. Anything else is refused before SQL sees it. */
 export const isInstantIdKey = (value: unknown): value is [string, string] =>

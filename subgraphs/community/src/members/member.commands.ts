@@ -4,7 +4,7 @@ import { MemberEntity } from './member.entity';
 import { communityError, type ErrorOf } from '../community-errors';
 import { checkOptionalText, checkText, TEXT_LIMITS } from '../text.rules';
 import { NeighbourhoodEntity } from '../neighbourhoods/neighbourhood.entity';
-import { isUuid } from '../access';
+import { isUuid } from '@dbwe/platform';
 
 type Outcome<E> = { ok: true; member: MemberEntity } | { ok: false; error: E };
 

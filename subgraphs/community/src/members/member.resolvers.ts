@@ -1,6 +1,6 @@
-import { forbidden, isAdmin } from '@dbwe/platform';
+import { forbidden, isAdmin, isUuid } from '@dbwe/platform';
 import type { Resolvers } from '../generated/graphql';
-import { isUuid, requireActiveMember, requireCallerId } from '../access';
+import { requireActiveMember, requireCallerId } from '../access';
 import { listWishes } from '../wishes/wish.queries';
 import { registerMember, updateProfile } from './member.commands';
 

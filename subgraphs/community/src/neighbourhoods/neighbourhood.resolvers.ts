@@ -1,6 +1,5 @@
-import { badInput } from '@dbwe/platform';
+import { badInput, isUuid } from '@dbwe/platform';
 import type { Resolvers } from '../generated/graphql';
-import { isUuid } from '../access';
 import { listWishes } from '../wishes/wish.queries';
 import { NeighbourhoodEntity } from './neighbourhood.entity';
 import { listMembers } from '../members/member.queries';

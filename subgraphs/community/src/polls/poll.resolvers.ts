@@ -1,5 +1,5 @@
-import { requireRole } from '@dbwe/platform';
-import { isUuid, requireCallerId, requireMemberWithRole } from '../access';
+import { isUuid, requireRole } from '@dbwe/platform';
+import { requireCallerId, requireMemberWithRole } from '../access';
 import { communityError } from '../community-errors';
 import type { Resolvers } from '../generated/graphql';
 import { loadTheme } from '../themes/theme.resolvers';

@@ -1,6 +1,6 @@
-import { requireRole } from '@dbwe/platform';
+import { isUuid, requireRole } from '@dbwe/platform';
 import type { Resolvers } from '../generated/graphql';
-import { isUuid, requireCallerId } from '../access';
+import { requireCallerId } from '../access';
 import { communityError } from '../community-errors';
 import type { Loaders } from '../loaders';
 import type { ThemeEntity } from './theme.entity';

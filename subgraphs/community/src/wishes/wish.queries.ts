@@ -1,7 +1,6 @@
 import type { DataSource } from 'typeorm';
-import { badInput, readPage, toConnection, type PageArgs } from '@dbwe/platform';
+import { badInput, isUuid, readPage, toConnection, type PageArgs } from '@dbwe/platform';
 import type { WishFilter } from '../generated/graphql';
-import { isUuid } from '../access';
 import { isInstantIdKey } from '../cursor';
 import { WishEntity } from './wish.entity';
 

@@ -1,6 +1,6 @@
-import { forbidden, hasRole } from '@dbwe/platform';
+import { forbidden, hasRole, isUuid } from '@dbwe/platform';
 import type { Resolvers } from '../generated/graphql';
-import { isUuid, requireActiveMember, requireCallerId, requireMemberWithRole } from '../access';
+import { requireActiveMember, requireCallerId, requireMemberWithRole } from '../access';
 import { communityError } from '../community-errors';
 import { loadTheme } from '../themes/theme.resolvers';
 import { archiveWish, postWish, supportWish, withdrawSupport } from './wish.commands';

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { fail, refuse, succeed, type Outcome } from '../ledger-errors';
 import type { Unit } from '../money/money';
-import { isUuid } from '../ids';
+import { isUuid } from '@dbwe/platform';
 import { textProblem } from '../entries/posting-rules';
 import { projectNeighbourhood } from '../entries/booking';
 import { violationOf } from '../transactions';

@@ -1,6 +1,6 @@
-import { requireRole } from '@dbwe/platform';
+import { isUuid, requireRole } from '@dbwe/platform';
 import type { Resolvers } from '../generated/graphql';
-import { isUuid, neighbourhoodIdOf } from '../ids';
+import { neighbourhoodIdOf } from '../ids';
 import { findEntries } from '../entries/entry-query';
 import { oneOf } from '../ledger-errors';
 import { createAccount } from './account-service';

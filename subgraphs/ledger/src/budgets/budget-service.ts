@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
 import { fail, refuse, succeed, type Outcome } from '../ledger-errors';
 import { parseAmount, type Unit } from '../money/money';
-import { isUuid } from '../ids';
+import { isUuid } from '@dbwe/platform';
 import { textProblem } from '../entries/posting-rules';
 import { projectNeighbourhood } from '../entries/booking';
 import { inTransaction, violationOf } from '../transactions';

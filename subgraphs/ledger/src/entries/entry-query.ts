@@ -1,8 +1,7 @@
 import type { DataSource } from 'typeorm';
-import { badInput, isNumber, readPage, toConnection, type Connection, type PageArgs } from '@dbwe/platform';
+import { badInput, isNumber, isUuid, readPage, toConnection, type Connection, type PageArgs } from '@dbwe/platform';
 import type { Unit } from '../money/money';
 import { EntryEntity } from './entry.entity';
-import { isUuid } from '../ids';
 
 /** Which entries a connection lists; the filters combine. */
 export interface EntryFilter {

@@ -1,8 +1,8 @@
-import { forbidden, requireRole, unauthenticated } from '@dbwe/platform';
+import { forbidden, isUuid, requireRole, unauthenticated } from '@dbwe/platform';
 import type { Resolvers } from '../generated/graphql';
 import { formatMinor } from '../money/money';
 import { fail, oneOf } from '../ledger-errors';
-import { isUuid, neighbourhoodIdOf } from '../ids';
+import { neighbourhoodIdOf } from '../ids';
 import { postEntry, reverseEntry } from './booking';
 import { countEntries } from './entry-query';
 import { readPostEntry } from './posting-rules';

@@ -3,7 +3,7 @@ import type { AccountEntity } from '../accounts/account.entity';
 import { fail, type Failure, type LedgerFailure } from '../ledger-errors';
 import { parseAmount, type MoneyValue, type Unit } from '../money/money';
 import type { MemberDomain } from './line.entity';
-import { isUuid } from '../ids';
+import { isUuid } from '@dbwe/platform';
 
 /**
  * The rules of posting that need no database: reading and normalising a

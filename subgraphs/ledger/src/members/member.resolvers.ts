@@ -1,5 +1,5 @@
 import type { Resolvers } from '../generated/graphql';
-import { isUuid } from '../ids';
+import { isUuid } from '@dbwe/platform';
 
 /** What the books record of a member (owned by the community subgraph). */
 export const memberResolvers: Resolvers = {

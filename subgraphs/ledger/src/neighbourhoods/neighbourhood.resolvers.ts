@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import type { Resolvers } from '../generated/graphql';
-import { isUuid } from '../ids';
+import { isUuid } from '@dbwe/platform';
 import { trialBalance } from '../accounts/balances';
 import { findEntries } from '../entries/entry-query';
 import { verifyChain, type ChainVerification } from '../entries/chain-verification';

@@ -1,5 +1,5 @@
 import type { Resolvers } from '../generated/graphql';
-import { isUuid } from '../ids';
+import { isUuid } from '@dbwe/platform';
 import { findEntries } from '../entries/entry-query';
 
 /** A project's finances: what the ledger adds to the projects subgraph's Project. */

@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
-import { badInput, forbidden, notFound, requireRole } from '@dbwe/platform';
+import { badInput, forbidden, isUuid, notFound, requireRole } from '@dbwe/platform';
 import type { Context } from '../context';
 import type { AssessCriterionInput, DecideBidInput, DraftBidInput, ProjectsErrorCode, UpdateBidInput } from '../generated/graphql';
-import { isUuid } from '../shared/ids';
 import { parseEuros } from '../shared/money';
 import { invalidAmount, invalidInput, type InvalidInputResult } from '../shared/results';
 import { checkCount, checkTaakveld, checkText, firstViolation, type Violation } from '../shared/validation';

@@ -1,6 +1,6 @@
 import type { Context } from '../context';
 import type { Resolvers } from '../generated/graphql';
-import { isUuid } from '../shared/ids';
+import { isUuid } from '@dbwe/platform';
 import { euros } from '../shared/money';
 import { byTypename } from '../shared/results';
 import { canSeeBid } from './bid.access';

@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { notFound } from '@dbwe/platform';
+import { isUuid, notFound } from '@dbwe/platform';
 import type { Context } from '../context';
 import type { RecordLessonInput } from '../generated/graphql';
-import { isUuid } from '../shared/ids';
 import { invalidInput } from '../shared/results';
 import { checkText, firstViolation } from '../shared/validation';
 import { requireLessonAuthor } from '../projects/project.access';

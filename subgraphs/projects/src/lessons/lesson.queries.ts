@@ -1,6 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { readPage, toConnection, type PageArgs } from '@dbwe/platform';
-import { isUuid } from '../shared/ids';
+import { isUuid, readPage, toConnection, type PageArgs } from '@dbwe/platform';
 import { LessonEntity } from './lesson.entity';
 
 /** Newest first: [recordedAt, id]. Best match first: [rank, recordedAt, id]. */

@@ -1,7 +1,7 @@
 import type { Resolvers } from '../generated/graphql';
 import { neighbourhoodProjects } from '../projects/project.queries';
 import { neighbourhoodBids } from '../bids/bid.queries';
-import { isUuid } from '../shared/ids';
+import { isUuid } from '@dbwe/platform';
 import { emptyConnection } from '../shared/connections';
 
 export const neighbourhoodResolvers: Resolvers = {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
-import { badInput, notFound } from '@dbwe/platform';
+import { badInput, isUuid, notFound } from '@dbwe/platform';
 import type { Context } from '../context';
 import type {
   AddMilestoneInput,
@@ -13,7 +13,6 @@ import type {
   RemoveParticipantInput,
   UpdateProjectInput,
 } from '../generated/graphql';
-import { isUuid } from '../shared/ids';
 import { invalidInput, ruleViolation, wishInOtherNeighbourhood } from '../shared/results';
 import { checkDateOrder, checkText, firstViolation } from '../shared/validation';
 import { ProjectEntity, ProjectWishEntity } from './project.entity';

@@ -1,9 +1,8 @@
 import { In, type DataSource, type SelectQueryBuilder } from 'typeorm';
-import { badInput, isPairKey, readPage, toConnection, type Connection, type PageArgs } from '@dbwe/platform';
+import { badInput, isPairKey, isUuid, readPage, toConnection, type Connection, type PageArgs } from '@dbwe/platform';
 import type { ProjectStatus } from './project-lifecycle';
 import { ProjectEntity } from './project.entity';
 import { ParticipantEntity } from './participant.entity';
-import { isUuid } from '../shared/ids';
 
 export interface ProjectFilter extends PageArgs {
   status?: ProjectStatus | null;

@@ -1,5 +1,5 @@
 import type { Resolvers } from '../generated/graphql';
-import { isUuid } from '../shared/ids';
+import { isUuid } from '@dbwe/platform';
 import { byTypename } from '../shared/results';
 import { emptyConnection } from '../shared/connections';
 import * as commands from './project.commands';
