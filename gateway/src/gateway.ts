@@ -34,7 +34,7 @@ import { Supergraph } from '@apollo/federation-internals';
 export interface GatewayContext {
   viewer: Viewer;
   requestId: string;
-  /** Signed once per request, sent with every subgraph fetch of that request (an export signs one per page). */
+  /** Signed once per request, sent with every subgraph fetch of that request (an export signs one per page instead). */
   assertion: string;
 }
 
@@ -201,7 +201,7 @@ export function createGateway(config: GatewayConfig, logger: Logger): Gateway {
       }
       verifiedViewers.set(req, viewer);
       if (req.url?.startsWith('/export/')) {
-        return exporter.handle(req, res, { viewer, requestId, assertion: await sign(viewer, requestId) });
+        return exporter.handle(req, res, { viewer, requestId });
       }
       return false;
     },

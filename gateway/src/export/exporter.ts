@@ -26,6 +26,9 @@ class ExportError extends Error {
 
 type Execute = (query: string, variables: Record<string, unknown>) => Promise<Record<string, unknown>>;
 
+/** Who asks for an export; each page of it gets its own identity assertion. */
+type ExportRequest = Omit<GatewayContext, 'assertion'>;
+
 /**
  * The open-data REST endpoints under /export/v1. Every table is read from the
  * graph itself, page by page, and written out as it arrives.
@@ -47,7 +50,7 @@ export class Exporter {
   }
 
   /** Answers a request under /export/v1; returns false for other paths. */
-  async handle(req: IncomingMessage, res: ServerResponse, context: GatewayContext): Promise<boolean> {
+  async handle(req: IncomingMessage, res: ServerResponse, context: ExportRequest): Promise<boolean> {
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (!url.pathname.startsWith('/export/')) return false;
     res.setHeader('api-version', EXPORT_API_VERSION);
@@ -65,8 +68,7 @@ export class Exporter {
         } catch (error) {
           throw new ExportError(401, 'Unauthorized', `The token is no longer valid: ${error instanceof Error ? error.message : String(error)}`);
         }
-        const pageContext = { ...context, assertion };
-        const response = await this.apollo.executeOperation({ query, variables }, { contextValue: pageContext });
+        const response = await this.apollo.executeOperation({ query, variables }, { contextValue: { ...context, assertion } });
         if (response.body.kind !== 'single') throw new Error('unexpected incremental response');
         const { data, errors } = response.body.singleResult;
         if (!errors?.length) return data as Record<string, unknown>;
@@ -91,7 +93,7 @@ export class Exporter {
     return true;
   }
 
-  private async route(url: URL, req: IncomingMessage, res: ServerResponse, execute: Execute, context: GatewayContext): Promise<void> {
+  private async route(url: URL, req: IncomingMessage, res: ServerResponse, execute: Execute, context: ExportRequest): Promise<void> {
     const parts = url.pathname.split('/').filter(Boolean);
     if (parts[1] !== 'v1') throw new ExportError(404, 'Not Found', `Unknown API version "${parts[1] ?? ''}"; this server offers v1.`);
     if (parts.length === 2) return this.sendJson(req, res, context, this.index());
@@ -160,7 +162,7 @@ export class Exporter {
   private async exportTable(
     req: IncomingMessage,
     res: ServerResponse,
-    context: GatewayContext,
+    context: ExportRequest,
     execute: Execute,
     table: ExportTable,
     format: ExportFormat,
@@ -236,7 +238,7 @@ export class Exporter {
     res.end(req.method === 'HEAD' ? undefined : body);
   }
 
-  private sendJson(req: IncomingMessage, res: ServerResponse, context: GatewayContext, value: unknown): void {
+  private sendJson(req: IncomingMessage, res: ServerResponse, context: ExportRequest, value: unknown): void {
     const body = JSON.stringify(value, null, 2);
     const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
     res.setHeader('etag', etag);
