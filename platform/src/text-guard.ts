@@ -19,13 +19,20 @@ function nulIn(root: unknown, rootPath: string): string | null {
   return null;
 }
 
+/** Per parsed document: Apollo Server keeps one DocumentNode per distinct query, so each is visited once. */
+const documentsWithNul = new WeakMap<DocumentNode, boolean>();
+
 function nulInDocument(document: DocumentNode): boolean {
-  let found = false;
-  visit(document, {
-    [Kind.STRING](node) {
-      if (node.value.includes('\u0000')) found = true;
-    },
-  });
+  let found = documentsWithNul.get(document);
+  if (found === undefined) {
+    found = false;
+    visit(document, {
+      [Kind.STRING](node) {
+        if (node.value.includes('\u0000')) found = true;
+      },
+    });
+    documentsWithNul.set(document, found);
+  }
   return found;
 }
 
