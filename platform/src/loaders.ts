@@ -51,13 +51,20 @@ export function changedSinceLoader<V>(
       const idsBySince = new Map<string, string[]>();
       for (const { id, since } of keys) {
         const at = new Date(since).toISOString();
-        idsBySince.set(at, [...(idsBySince.get(at) ?? []), id]);
+        const ids = idsBySince.get(at);
+        if (ids) ids.push(id);
+        else idsBySince.set(at, [id]);
       }
-      const found = new Map<string, V[]>(keys.map((k) => [changedSinceKey(k.id, k.since), []]));
+      const found = new Map<string, V[]>();
       for (const [since, ids] of idsBySince) {
-        for (const row of await fetch(ids, new Date(since))) found.get(changedSinceKey(keyOf(row), since))?.push(row);
+        for (const row of await fetch(ids, new Date(since))) {
+          const key = changedSinceKey(keyOf(row), since);
+          const rows = found.get(key);
+          if (rows) rows.push(row);
+          else found.set(key, [row]);
+        }
       }
-      return keys.map((k) => found.get(changedSinceKey(k.id, k.since))!);
+      return keys.map((k) => found.get(changedSinceKey(k.id, k.since)) ?? []);
     },
     { cacheKeyFn: (k) => changedSinceKey(k.id, k.since), maxBatchSize: 1000 },
   );
