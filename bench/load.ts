@@ -10,6 +10,8 @@ export interface LoadResult {
   errors: number;
   /** The first failed response, to say what went wrong. */
   firstError: string | null;
+  /** Every response's latency in ms, sorted. */
+  latencies: Float64Array;
 }
 
 export interface LoadOptions {
@@ -24,7 +26,7 @@ export interface LoadOptions {
   amount?: number;
 }
 
-function percentile(sorted: Float64Array, p: number): number {
+export function percentile(sorted: Float64Array, p: number): number {
   if (sorted.length === 0) return NaN;
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 }
@@ -81,5 +83,6 @@ export async function drive(options: LoadOptions): Promise<LoadResult> {
     p99: percentile(sorted, 99),
     errors,
     firstError,
+    latencies: sorted,
   };
 }

@@ -3,14 +3,14 @@ import { CITY } from './seed/plan';
 
 export type TargetName = 'ours' | 'hive' | 'floor';
 
-export interface TargetResult extends LoadResult {
+export interface TargetResult extends Omit<LoadResult, 'latencies'> {
   sqlPerRequest: Record<string, number>;
   peakRssMiB: Record<string, number>;
   /** CPU time per request of the front (gateway or floor server) and of each subgraph, in ms. */
   cpuMsPerRequest: Record<string, number>;
   /** Share of the machine's CPU (all cores) busy during the run: near 1 means the run was bound by CPU. */
   machineCpuBusy: number;
-  /** Latency with one connection, one request at a time: the front's own cost, without queueing. */
+  /** Latency with one connection, one request at a time (the targets taking turns in blocks): the front's own cost, without queueing. */
   unloaded: { requests: number; p50: number; p95: number } | null;
 }
 
@@ -74,7 +74,7 @@ export function renderMarkdown(r: BenchResults): string {
       const sql = ['community', 'projects', 'ledger', 'impact'].map((s) => f1(t.sqlPerRequest[s])).join(' / ');
       const rss = `${f0(t.peakRssMiB.front)}; ${['community', 'projects', 'ledger', 'impact'].map((s) => f0(t.peakRssMiB[s])).join(' / ')}`;
       const cpu = t.cpuMsPerRequest ? `${f1(t.cpuMsPerRequest.front)}; ${['community', 'projects', 'ledger', 'impact'].map((s) => f1(t.cpuMsPerRequest[s])).join(' / ')}` : '–';
-      lines.push(`| ${op.title} | ${target} | ${f0(t.requestsPerSecond)} | ${f1(t.p50)} | ${f1(t.p95)} | ${f1(t.p99)} | ${t.errors} | ${f1(t.unloaded?.p50)} | ${t.machineCpuBusy === undefined ? '–' : `${Math.round(t.machineCpuBusy * 100)}%`} | ${cpu} | ${sql} | ${rss} |`);
+      lines.push(`| ${op.title} | ${target} | ${f0(t.requestsPerSecond)} | ${f1(t.p50)} | ${f1(t.p95)} | ${f1(t.p99)} | ${t.errors} | ${f2(t.unloaded?.p50)} | ${t.machineCpuBusy === undefined ? '–' : `${Math.round(t.machineCpuBusy * 100)}%`} | ${cpu} | ${sql} | ${rss} |`);
     }
   }
   lines.push('', '## Ratios', '');

@@ -20,7 +20,7 @@ import { GATEWAY_NODE_FLAGS, SUBGRAPH_NAMES, type SubgraphName } from '@dbwe/gat
 import { ensureDatabase, startEmbeddedPostgres, type RunningPostgres } from '../scripts/embedded-postgres';
 import { loadCity, cityLoaded } from './seed/city';
 import { migrateAll, subgraphUrls } from './seed/migrate';
-import { drive, type LoadResult } from './load';
+import { drive, percentile, type LoadResult } from './load';
 import { DEEP, SCALE_PAIRS, operations } from './operations';
 import { cpuMsOf, freePort, machineCpu, launch, memoryOf, sampleMemory, sqlStatements, stop, waitReady, type Service } from './processes';
 import { planShape, recordFloorPlans } from './plans';
@@ -30,7 +30,9 @@ const root = join(__dirname, '..');
 const say = (line: string) => process.stdout.write(`[bench] ${line}\n`);
 const TARGETS: TargetName[] = ['ours', 'hive', 'floor'];
 /** Requests of the one-connection pass of every operation and target: enough for a steady median. */
-const UNLOADED_REQUESTS = 600;
+/** The one-connection pass: rounds of a block of requests per target, the targets taking turns. */
+const UNLOADED_ROUNDS = 10;
+const UNLOADED_BLOCK = 100;
 
 async function database(scale: number): Promise<{ url: string; postgres: RunningPostgres | null; seeded: BenchResults['seed'] }> {
   let postgres: RunningPostgres | null = null;
@@ -171,19 +173,35 @@ async function main(): Promise<void> {
         const cpuMsPerRequest = Object.fromEntries(
           ['front', ...SUBGRAPH_NAMES].map((name, i) => [name, (cpuAfter[i] - cpuBefore[i]) / Math.max(1, result.requests)]),
         );
-        // One request at a time: what the front adds to a request's latency, without queueing behind others.
-        await settled(() => Promise.all(SUBGRAPH_NAMES.map((s) => sqlStatements(subgraphs[s].url))));
-        const single = await load(target, { amount: UNLOADED_REQUESTS, connections: 1 });
+        const { latencies: _latencies, ...figures } = result;
         entry.targets[target] = {
-          ...result,
+          ...figures,
           cpuMsPerRequest,
           machineCpuBusy: (machineAfter.busy - machineBefore.busy) / Math.max(1, machineAfter.total - machineBefore.total),
-          unloaded: { requests: single.requests, p50: single.p50, p95: single.p95 },
+          unloaded: null,
           sqlPerRequest: Object.fromEntries(SUBGRAPH_NAMES.map((s, i) => [s, (sqlAfter[i] - sqlBefore[i]) / Math.max(1, result.requests)])),
           peakRssMiB: { front: peaks[fronts[target].name], ...Object.fromEntries(SUBGRAPH_NAMES.map((s) => [s, peaks[s]])) },
         };
-        say(`${op.name} via ${target}: ${describe(result)}; front ${cpuMsPerRequest.front.toFixed(2)} ms CPU/request; one connection: p50 ${single.p50.toFixed(1)} ms`);
+        say(`${op.name} via ${target}: ${describe(result)}; front ${cpuMsPerRequest.front.toFixed(2)} ms CPU/request`);
         if (result.errors > 0) say(`  first error: ${result.firstError}`);
+      }
+      // One request at a time: what a front adds to a request's latency, without queueing behind others.
+      // The targets take turns in blocks, so a slow spell of the machine (a checkpoint, autovacuum,
+      // another process) falls on all of them rather than on whichever ran at that moment.
+      await settled(() => Promise.all(SUBGRAPH_NAMES.map((s) => sqlStatements(subgraphs[s].url))));
+      const singles = new Map(targets.map((target) => [target, [] as number[]]));
+      for (let round = 0; round < UNLOADED_ROUNDS; round++) {
+        for (const [i] of targets.entries()) {
+          const target = targets[(i + round) % targets.length];
+          const block = await load(target, { amount: UNLOADED_BLOCK, connections: 1 });
+          singles.get(target)!.push(...block.latencies);
+        }
+      }
+      for (const target of targets) {
+        const sorted = Float64Array.from(singles.get(target)!).sort();
+        const unloaded = { requests: sorted.length, p50: percentile(sorted, 50), p95: percentile(sorted, 95) };
+        entry.targets[target]!.unloaded = unloaded;
+        say(`${op.name} via ${target}, one connection: p50 ${unloaded.p50.toFixed(2)} ms, p95 ${unloaded.p95.toFixed(2)} ms over ${unloaded.requests} requests`);
       }
       results.push(entry);
     }

@@ -30,6 +30,7 @@ import { createSubgraphFetcher } from './subgraph-fetcher';
 import { QUERY_LIMITS, queryArmor } from './armor';
 import { Exporter } from './export/exporter';
 import { Supergraph } from '@apollo/federation-internals';
+import { CHECKED_VERSIONS, installResultShaping } from './result-shaping';
 
 export interface GatewayContext {
   viewer: Viewer;
@@ -128,6 +129,9 @@ export function createGateway(config: GatewayConfig, logger: Logger): Gateway {
   const limiter = config.RATE_LIMIT_PER_MINUTE > 0 ? new RateLimiter(config.RATE_LIMIT_PER_MINUTE) : null;
   const armor = queryArmor();
   const supergraphSdl = readFileSync(config.SUPERGRAPH_PATH, 'utf8');
+  if (!installResultShaping()) {
+    logger.warn({ checked: CHECKED_VERSIONS }, "Apollo Gateway is not the version our compiled result shaping was checked against; Apollo's own (slower) shaping runs");
+  }
   const gateway = new ApolloGateway({
     supergraphSdl,
     buildService: ({ name }) =>
