@@ -66,14 +66,16 @@ export function renderMarkdown(r: BenchResults): string {
   if (r.seed) lines.push(`This run loaded the city itself in ${r.seed.loadSeconds.toFixed(0)} s.`, '');
 
   lines.push('## Throughput and latency', '');
-  lines.push('| operation | target | req/s | p50 ms | p95 ms | p99 ms | errors | p50 ms, 1 connection | machine CPU busy | CPU ms/request (front; community / projects / ledger / impact) | SQL/request (community, projects, ledger, impact) | peak RSS MiB (front; subgraphs) |');
+  lines.push('| operation | target | req/s | p50 ms | p95 ms | p99 ms | errors | p50 ms, 1 connection | machine CPU busy | CPU ms/request (front; community / projects / ledger / impact; PostgreSQL; load client) | SQL/request (community, projects, ledger, impact) | peak RSS MiB (front; subgraphs) |');
   lines.push('|---|---|--:|--:|--:|--:|--:|--:|--:|---|---|---|');
   for (const op of r.operations) {
     for (const [target, t] of Object.entries(op.targets)) {
       if (!t) continue;
       const sql = ['community', 'projects', 'ledger', 'impact'].map((s) => f1(t.sqlPerRequest[s])).join(' / ');
       const rss = `${f0(t.peakRssMiB.front)}; ${['community', 'projects', 'ledger', 'impact'].map((s) => f0(t.peakRssMiB[s])).join(' / ')}`;
-      const cpu = t.cpuMsPerRequest ? `${f1(t.cpuMsPerRequest.front)}; ${['community', 'projects', 'ledger', 'impact'].map((s) => f1(t.cpuMsPerRequest[s])).join(' / ')}` : '–';
+      const cpu = t.cpuMsPerRequest
+        ? `${f1(t.cpuMsPerRequest.front)}; ${['community', 'projects', 'ledger', 'impact'].map((s) => f1(t.cpuMsPerRequest[s])).join(' / ')}; ${f1(t.cpuMsPerRequest.postgres)}; ${f1(t.cpuMsPerRequest.client)}`
+        : '–';
       lines.push(`| ${op.title} | ${target} | ${f0(t.requestsPerSecond)} | ${f1(t.p50)} | ${f1(t.p95)} | ${f1(t.p99)} | ${t.errors} | ${f2(t.unloaded?.p50)} | ${t.machineCpuBusy === undefined ? '–' : `${Math.round(t.machineCpuBusy * 100)}%`} | ${cpu} | ${sql} | ${rss} |`);
     }
   }

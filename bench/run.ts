@@ -22,7 +22,7 @@ import { loadCity, cityLoaded } from './seed/city';
 import { migrateAll, subgraphUrls } from './seed/migrate';
 import { drive, percentile, type LoadResult } from './load';
 import { DEEP, SCALE_PAIRS, operations } from './operations';
-import { cpuMsOf, freePort, machineCpu, launch, memoryOf, sampleMemory, sqlStatements, stop, waitReady, type Service } from './processes';
+import { cpuMsOf, freePort, machineCpu, launch, memoryOf, postgresCpuMs, sampleMemory, sqlStatements, stop, waitReady, type Service } from './processes';
 import { planShape, recordFloorPlans } from './plans';
 import { renderMarkdown, type BenchResults, type TargetName } from './report';
 
@@ -163,15 +163,17 @@ async function main(): Promise<void> {
         const sqlBefore = await settled(() => Promise.all(SUBGRAPH_NAMES.map((s) => sqlStatements(subgraphs[s].url))));
         const measured = [fronts[target], ...SUBGRAPH_NAMES.map((s) => subgraphs[s])];
         const memory = sampleMemory(measured);
-        const cpuBefore = measured.map((s) => cpuMsOf(s.process.pid!));
+        // The fronts and subgraphs, then PostgreSQL (when it runs on this machine) and this process, the load client.
+        const cpuNow = () => [...measured.map((s) => cpuMsOf(s.process.pid!)), postgresCpuMs(), cpuMsOf(process.pid)];
+        const cpuBefore = cpuNow();
         const machineBefore = machineCpu();
         const result = await load(target, { durationSeconds: duration });
         const machineAfter = machineCpu();
-        const cpuAfter = measured.map((s) => cpuMsOf(s.process.pid!));
+        const cpuAfter = cpuNow();
         const peaks = memory.stop();
         const sqlAfter = await Promise.all(SUBGRAPH_NAMES.map((s) => sqlStatements(subgraphs[s].url)));
         const cpuMsPerRequest = Object.fromEntries(
-          ['front', ...SUBGRAPH_NAMES].map((name, i) => [name, (cpuAfter[i] - cpuBefore[i]) / Math.max(1, result.requests)]),
+          ['front', ...SUBGRAPH_NAMES, 'postgres', 'client'].map((name, i) => [name, (cpuAfter[i] - cpuBefore[i]) / Math.max(1, result.requests)]),
         );
         const { latencies: _latencies, ...figures } = result;
         entry.targets[target] = {
