@@ -93,23 +93,33 @@ export function cpuMsOf(pid: number): number {
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND;
 }
 /**
- * CPU time so far of every PostgreSQL process on this machine (postmaster, backends, background
- * workers), in ms. Backends that exit between two readings take their time with them; the
- * subgraphs' pools keep their connections open through a run, so that loss is small.
+ * CPU time so far of each PostgreSQL process on this machine (postmaster, backends, background
+ * workers), in ms by pid: `postgresCpuMsBetween` turns two readings into the time spent between them.
  */
-export function postgresCpuMs(): number {
-  let total = 0;
+export function postgresCpuMs(): Map<number, number> {
+  const byPid = new Map<number, number>();
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
       const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
       if (stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')) !== 'postgres') continue;
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      total += ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND;
+      byPid.set(Number(entry), ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND);
     } catch {
       // The process ended while we looked.
     }
   }
+  return byPid;
+}
+
+/**
+ * PostgreSQL's CPU time between two readings: what each process still running used since the first,
+ * and all of a process started in between. A process that exited in between takes its time with it
+ * (an undercount, small: the subgraphs' pools keep their connections open through a run).
+ */
+export function postgresCpuMsBetween(before: Map<number, number>, after: Map<number, number>): number {
+  let total = 0;
+  for (const [pid, ms] of after) total += ms - (before.get(pid) ?? 0);
   return total;
 }
 

@@ -22,7 +22,7 @@ import { loadCity, cityLoaded } from './seed/city';
 import { migrateAll, subgraphUrls } from './seed/migrate';
 import { drive, percentile, type LoadResult } from './load';
 import { DEEP, SCALE_PAIRS, operations } from './operations';
-import { cpuMsOf, freePort, machineCpu, launch, memoryOf, postgresCpuMs, sampleMemory, sqlStatements, stop, waitReady, type Service } from './processes';
+import { cpuMsOf, freePort, machineCpu, launch, memoryOf, postgresCpuMs, postgresCpuMsBetween, sampleMemory, sqlStatements, stop, waitReady, type Service } from './processes';
 import { planShape, recordFloorPlans } from './plans';
 import { renderMarkdown, type BenchResults, type TargetName } from './report';
 
@@ -164,16 +164,21 @@ async function main(): Promise<void> {
         const measured = [fronts[target], ...SUBGRAPH_NAMES.map((s) => subgraphs[s])];
         const memory = sampleMemory(measured);
         // The fronts and subgraphs, then PostgreSQL (when it runs on this machine) and this process, the load client.
-        const cpuNow = () => [...measured.map((s) => cpuMsOf(s.process.pid!)), postgresCpuMs(), cpuMsOf(process.pid)];
+        const cpuNow = () => [...measured.map((s) => cpuMsOf(s.process.pid!)), cpuMsOf(process.pid)];
         const cpuBefore = cpuNow();
+        const postgresBefore = postgresCpuMs();
         const machineBefore = machineCpu();
         const result = await load(target, { durationSeconds: duration });
         const machineAfter = machineCpu();
         const cpuAfter = cpuNow();
+        const postgresMs = postgresCpuMsBetween(postgresBefore, postgresCpuMs());
         const peaks = memory.stop();
         const sqlAfter = await Promise.all(SUBGRAPH_NAMES.map((s) => sqlStatements(subgraphs[s].url)));
         const cpuMsPerRequest = Object.fromEntries(
-          ['front', ...SUBGRAPH_NAMES, 'postgres', 'client'].map((name, i) => [name, (cpuAfter[i] - cpuBefore[i]) / Math.max(1, result.requests)]),
+          [
+            ...['front', ...SUBGRAPH_NAMES, 'client'].map((name, i) => [name, (cpuAfter[i] - cpuBefore[i]) / Math.max(1, result.requests)]),
+            ['postgres', postgresMs / Math.max(1, result.requests)],
+          ],
         );
         const { latencies: _latencies, ...figures } = result;
         entry.targets[target] = {
