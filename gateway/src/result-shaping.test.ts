@@ -72,6 +72,20 @@ const UNIONS = /* GraphQL */ `
   }
   fragment Overdrawn on Overdraft { message }`;
 
+/** Response names that an ordinary object inherits: they must read as not yet written. */
+const PROTOTYPE_NAMES = /* GraphQL */ `
+  query PrototypeNames($slug: String!) {
+    toString: neighbourhood(slug: $slug) {
+      constructor: municipality { valueOf: name }
+      hasOwnProperty: name
+      isPrototypeOf: cbsBuurtCodes
+      propertyIsEnumerable: __typename
+      ... on Neighbourhood { toLocaleString: name hasOwnProperty: name }
+    }
+    valueOf: __schema { queryType { name } }
+    constructor: __typename
+  }`;
+
 const INTROSPECTION = /* GraphQL */ `
   query Introspected($slug: String!) {
     __schema { queryType { name } }
@@ -133,7 +147,7 @@ function answerFor(schema: Schema, operation: Operation, random: () => number, b
     for (const selection of selectionSet.selections()) {
       if (selection.kind === 'FieldSelection') {
         const name = selection.element.responseName();
-        if (name in object || random() < breakRate) continue;
+        if (Object.hasOwn(object, name) || random() < breakRate) continue;
         if (selection.element.name === '__typename') object[name] = broken() ? 'Nope' : runtime.name;
         else if (!selection.element.definition.isSchemaIntrospectionField()) object[name] = value(selection.element.definition.type!, selection.selectionSet);
       } else {
@@ -183,6 +197,7 @@ const corpus: Record<string, string> = {
   corners: CORNERS,
   unions: UNIONS,
   introspection: INTROSPECTION,
+  'prototype names': PROTOTYPE_NAMES,
 };
 
 describe('compiled result shaping', () => {

@@ -78,7 +78,7 @@ type Condition = boolean | string | undefined;
 type Shape =
   | { kind: 'nonNull'; of: Shape; ofType: Type; hasSelection: boolean }
   | { kind: 'list'; of: Shape; type: Type; hasSelection: boolean }
-  | { kind: 'composite'; type: CompositeType; selectionSet: SelectionSet; hasSelection: true }
+  | { kind: 'composite'; type: CompositeType; selectionSet: SelectionSet | undefined; hasSelection: boolean }
   | { kind: 'leaf'; type: ScalarType | EnumType; obviouslyValid: (value: unknown) => boolean; hasSelection: boolean };
 
 type Step =
@@ -147,10 +147,7 @@ function shapeOf(schema: Schema, type: Type, selectionSet: SelectionSet | undefi
   const hasSelection = selectionSet !== undefined;
   if (isNonNullType(type)) return { kind: 'nonNull', of: shapeOf(schema, type.ofType, selectionSet), ofType: type.ofType, hasSelection };
   if (isListType(type)) return { kind: 'list', of: shapeOf(schema, type.ofType, selectionSet), type, hasSelection };
-  if (isCompositeType(type)) {
-    assert(selectionSet !== undefined, () => `Invalid empty selection set for composite type ${type}`);
-    return { kind: 'composite', type, selectionSet, hasSelection: true };
-  }
+  if (isCompositeType(type)) return { kind: 'composite', type, selectionSet, hasSelection };
   return { kind: 'leaf', type: type as ScalarType | EnumType, obviouslyValid: leafCheck(schema, type), hasSelection };
 }
 
@@ -194,6 +191,12 @@ function describe(path: Path, currentType: Type, parentType: NamedType): string 
 
 const hasOwn = Object.prototype.hasOwnProperty;
 
+/**
+ * Output objects are plain objects (Apollo's have no prototype): a response name such as `toString`
+ * or `constructor` must read as not yet written, not as the inherited function.
+ */
+const ownValue = (object: Json, name: string): unknown => (hasOwn.call(object, name) ? object[name] : undefined);
+
 /** Applies a selection set to one object; true when a null must bubble up past it. */
 function applySteps(input: Json, steps: Step[], output: Json, run: Run, parentType: NamedType): boolean {
   for (let i = 0; i < steps.length; i++) {
@@ -204,14 +207,14 @@ function applySteps(input: Json, steps: Step[], output: Json, run: Run, parentTy
         const name = step.responseName;
         const inputValue = hasOwn.call(input, name) ? (input[name] ?? null) : null;
         run.path.push(name);
-        output[name] = complete(output[name], step.shape, inputValue, run, parentType);
+        output[name] = complete(ownValue(output, name), step.shape, inputValue, run, parentType);
         run.path.pop();
         if (run.flags & INVALID) return true;
         break;
       }
       case 'typename': {
         const name = step.responseName;
-        if (output[name] !== undefined) break;
+        if (ownValue(output, name) !== undefined) break;
         let value = hasOwn.call(input, name) ? (input[name] ?? null) : null;
         if (value === null && name !== typenameFieldName) value = input[typenameFieldName] ?? null;
         const type = typeof value === 'string' ? (run.schema.type(value) ?? parentType) : parentType;
@@ -220,7 +223,7 @@ function applySteps(input: Json, steps: Step[], output: Json, run: Run, parentTy
         break;
       }
       case 'introspection':
-        if (output[step.responseName] === undefined) output[step.responseName] = run.introspectionHandling(step.selection);
+        if (ownValue(output, step.responseName) === undefined) output[step.responseName] = run.introspectionHandling(step.selection);
         break;
       case 'fragment': {
         const typename = input[typenameFieldName];
@@ -293,6 +296,7 @@ function complete(outputValue: unknown, shape: Shape, inputValue: unknown, run: 
     }
     case 'composite': {
       if (inputValue === null) return (run.flags = 0), null;
+      assert(shape.selectionSet !== undefined, () => `Invalid empty selection set for composite type ${shape.type}`);
       assert(typeof inputValue === 'object', () => `Invalid non-object value ${inputValue} returned by subgraph for composite type ${shape.type}`);
       assert(outputValue === undefined || typeof outputValue === 'object', () => `Invalid non-object value ${inputValue} returned by subgraph for composite type ${shape.type}`);
       const object = inputValue as Json;
