@@ -33,6 +33,10 @@ const TARGETS: TargetName[] = ['ours', 'hive', 'floor'];
 /** The one-connection pass: rounds of a block of requests per target, the targets taking turns. */
 const UNLOADED_ROUNDS = 10;
 const UNLOADED_BLOCK = 100;
+/** The memory soak reads RSS this long after each step of 10,000 requests, once V8 has settled. */
+const SOAK_SETTLE_MS = 10_000;
+/** …and compares the lowest such reading in the first and in the last this many steps. */
+const SOAK_WINDOW_STEPS = 3;
 
 async function database(scale: number): Promise<{ url: string; postgres: RunningPostgres | null; seeded: BenchResults['seed'] }> {
   let postgres: RunningPostgres | null = null;
@@ -246,25 +250,61 @@ async function main(): Promise<void> {
       const op = operations(deepHead, run).find((o) => o.name === values['soak-op']);
       if (!op || op.kind !== 'read') throw new Error(`--soak-op must name a read operation, not ${values['soak-op']}`);
       say(`memory: ${soak.toLocaleString('en')} requests of ${op.name} through our gateway`);
-      const first = Math.min(10_000, soak);
       const body = () => JSON.stringify({ query: op.query, variables: op.variables(0) });
       const pid = fronts.ours.process.pid!;
-      const a = await drive({ url: fronts.ours.url, headers: {}, connections, body, succeeded: (b) => !b.includes('"errors"'), amount: first });
-      await new Promise((r) => setTimeout(r, 1000));
-      const after10k = memoryOf(pid).rssMiB;
-      // The rest in steps of 10,000, RSS after each: a leak climbs step after step, a heap settling in does not.
-      const series = [{ requests: first, rssMiB: after10k }];
-      let errors = a.errors;
+      const send = async (amount: number) =>
+        amount > 0 ? (await drive({ url: fronts.ours.url, headers: {}, connections, body, succeeded: (x) => !x.includes('"errors"'), amount })).errors : 0;
+      // RSS swings with the young generation: up to its 2 × 64 MiB semi-spaces of garbage are touched
+      // between collections, and V8 hands the pages back only when it sees the allocation rate drop.
+      // One reading under load lands anywhere on that sawtooth. So each step of 10,000 requests is
+      // sampled every 50 ms (low, median, high), and then read once more after 10 s without requests,
+      // when V8's memory reducer has collected and shrunk the heap: what the gateway really keeps.
+      // A leak lifts those settled readings step after step.
+      const step = async (amount: number) => {
+        const samples: number[] = [];
+        const timer = setInterval(() => samples.push(memoryOf(pid).rssMiB), 50);
+        const errors = await send(amount);
+        clearInterval(timer);
+        await new Promise((r) => setTimeout(r, SOAK_SETTLE_MS));
+        const sorted = Float64Array.from(samples).sort();
+        return {
+          errors,
+          rss: { settledMiB: memoryOf(pid).rssMiB, lowMiB: sorted[0], medianMiB: percentile(sorted, 50), highMiB: sorted[sorted.length - 1] },
+        };
+      };
+      const first = Math.min(10_000, soak);
+      const firstStep = await step(first);
+      const series = [{ requests: first, ...firstStep.rss }];
+      let errors = firstStep.errors;
       for (let done = first; done < soak; ) {
-        const step = Math.min(10_000, soak - done);
-        errors += (await drive({ url: fronts.ours.url, headers: {}, connections, body, succeeded: (x) => !x.includes('"errors"'), amount: step })).errors;
-        done += step;
-        await new Promise((r) => setTimeout(r, 1000));
-        series.push({ requests: done, rssMiB: memoryOf(pid).rssMiB });
+        const amount = Math.min(10_000, soak - done);
+        const next = await step(amount);
+        done += amount;
+        errors += next.errors;
+        series.push({ requests: done, ...next.rss });
       }
-      const afterAll = memoryOf(pid);
-      memory = { operation: op.name, firstRequests: first, requests: soak, rssAfter10kMiB: after10k, rssAfterAllMiB: afterAll.rssMiB, peakMiB: afterAll.peakMiB, ratio: afterAll.rssMiB / after10k, errors, series };
-      say(`memory: ${after10k.toFixed(1)} MiB after ${first.toLocaleString('en')}, ${afterAll.rssMiB.toFixed(1)} MiB after ${soak.toLocaleString('en')} (×${memory.ratio.toFixed(3)})`);
+      // Even settled, the old generation saws up and down over ~30,000 light requests (garbage promoted
+      // until a major collection), so the first and the last three steps are compared by their lowest
+      // reading: each window holds at least one whole cycle.
+      const window = Math.min(SOAK_WINDOW_STEPS, Math.floor(series.length / 2)) || 1;
+      const lowest = (steps: typeof series) => Math.min(...steps.map((s) => s.settledMiB));
+      const early = lowest(series.slice(0, window));
+      const late = lowest(series.slice(-window));
+      const start = series[0];
+      const end = series[series.length - 1];
+      memory = {
+        operation: op.name,
+        firstRequests: first * window,
+        requests: soak,
+        rssAfter10kMiB: early,
+        rssAfterAllMiB: late,
+        peakMiB: memoryOf(pid).peakMiB,
+        ratio: late / early,
+        medianRatio: end.medianMiB / start.medianMiB,
+        errors,
+        series,
+      };
+      say(`memory: lowest settled RSS ${early.toFixed(1)} MiB in the first ${window} steps, ${late.toFixed(1)} MiB in the last ${window} (×${memory.ratio.toFixed(3)}; medians under load, last step over first ×${memory.medianRatio!.toFixed(3)})`);
     }
 
     const markdown = save(memory);
