@@ -108,6 +108,10 @@ interface Run {
   flags: number;
 }
 
+/**
+ * Compiled steps per selection set, then per parent type name: the steps themselves do not depend on
+ * the parent, but a fragment's memo does when the object has no `__typename` (the parent decides).
+ */
 const stepsBySelectionSet = new WeakMap<SelectionSet, Map<string, Step[]>>();
 
 function conditionOf(selection: Selection, schema: Schema, name: 'skip' | 'include'): Condition {
