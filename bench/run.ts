@@ -29,7 +29,6 @@ import { renderMarkdown, type BenchResults, type TargetName } from './report';
 const root = join(__dirname, '..');
 const say = (line: string) => process.stdout.write(`[bench] ${line}\n`);
 const TARGETS: TargetName[] = ['ours', 'hive', 'floor'];
-/** Requests of the one-connection pass of every operation and target: enough for a steady median. */
 /** The one-connection pass: rounds of a block of requests per target, the targets taking turns. */
 const UNLOADED_ROUNDS = 10;
 const UNLOADED_BLOCK = 100;
@@ -253,13 +252,12 @@ async function main(): Promise<void> {
       const body = () => JSON.stringify({ query: op.query, variables: op.variables(0) });
       const pid = fronts.ours.process.pid!;
       const send = async (amount: number) =>
-        amount > 0 ? (await drive({ url: fronts.ours.url, headers: {}, connections, body, succeeded: (x) => !x.includes('"errors"'), amount })).errors : 0;
+        (await drive({ url: fronts.ours.url, headers: {}, connections, body, succeeded: (x) => !x.includes('"errors"'), amount })).errors;
       // RSS swings with the young generation: up to its 2 × 64 MiB semi-spaces of garbage are touched
       // between collections, and V8 hands the pages back only when it sees the allocation rate drop.
       // One reading under load lands anywhere on that sawtooth. So each step of 10,000 requests is
-      // sampled every 50 ms (low, median, high), and then read once more after 10 s without requests,
-      // when V8's memory reducer has collected and shrunk the heap: what the gateway really keeps.
-      // A leak lifts those settled readings step after step.
+      // sampled every 50 ms (low, median, high), and read once more after 10 s without requests, when
+      // the young generation's share has mostly gone. A leak lifts those settled readings step after step.
       const step = async (amount: number) => {
         const samples: number[] = [];
         const timer = setInterval(() => samples.push(memoryOf(pid).rssMiB), 50);
