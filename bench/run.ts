@@ -256,8 +256,8 @@ async function main(): Promise<void> {
       // RSS swings with the young generation: up to its 2 × 64 MiB semi-spaces of garbage are touched
       // between collections, and V8 hands the pages back only when it sees the allocation rate drop.
       // One reading under load lands anywhere on that sawtooth. So each step of 10,000 requests is
-      // sampled every 50 ms (low, median, high), and read once more after 10 s without requests, when
-      // the young generation's share has mostly gone. A leak lifts those settled readings step after step.
+      // sampled every 50 ms (low, median, high) and read once more after 10 s without requests (settled).
+      // A leak lifts the settled readings step after step.
       const step = async (amount: number) => {
         const samples: number[] = [];
         const timer = setInterval(() => samples.push(memoryOf(pid).rssMiB), 50);
