@@ -4,7 +4,7 @@
  * loopback with autocannon. Results go to bench/results/latest.{json,md}.
  *
  *   npm run bench -- [--duration 10] [--warmup 2] [--connections 16] [--soak 100000] [--soak-op balance-fresh]
- *                    [--only dashboard,project] [--targets ours,hive,floor] [--scale 1] [--out bench/results]
+ *                    [--only dashboard,project] [--targets ours,hive,floor,cached] [--scale 1] [--out bench/results]
  *
  * Database: `dbwe_bench` on DATABASE_URL's server (created, migrated and
  * seeded with the city when it is not there yet), or an embedded PostgreSQL
@@ -28,7 +28,7 @@ import { renderMarkdown, type BenchResults, type TargetName } from './report';
 
 const root = join(__dirname, '..');
 const say = (line: string) => process.stdout.write(`[bench] ${line}\n`);
-const TARGETS: TargetName[] = ['ours', 'hive', 'floor'];
+const TARGETS: TargetName[] = ['ours', 'hive', 'floor', 'cached'];
 /** The one-connection pass: rounds of a block of requests per target, the targets taking turns. */
 const UNLOADED_ROUNDS = 10;
 const UNLOADED_BLOCK = 100;
@@ -106,7 +106,14 @@ async function main(): Promise<void> {
     const fronts = {} as Record<TargetName, Service>;
     const oursPort = await freePort();
     // Every front runs with the Node.js flags our gateway runs with in production.
-    fronts.ours = launch('gateway', 'gateway/src/main.ts', { ...gatewayEnv, PORT: String(oursPort) }, `http://127.0.0.1:${oursPort}/`, GATEWAY_NODE_FLAGS);
+    // Ours without its response cache: the comparisons with Hive and the floor are of uncached work.
+    fronts.ours = launch('gateway', 'gateway/src/main.ts', { ...gatewayEnv, RESPONSE_CACHE: 'false', PORT: String(oursPort) }, `http://127.0.0.1:${oursPort}/`, GATEWAY_NODE_FLAGS);
+    if (targets.includes('cached')) {
+      const cachedPort = await freePort();
+      fronts.cached = launch('gateway-cached', 'gateway/src/main.ts', { ...gatewayEnv, RESPONSE_CACHE: 'true', PORT: String(cachedPort) }, `http://127.0.0.1:${cachedPort}/`, GATEWAY_NODE_FLAGS);
+      services.push(fronts.cached);
+      await waitReady(fronts.cached, new URL('/ready', fronts.cached.url).toString());
+    }
     const hivePort = await freePort();
     fronts.hive = launch('hive', 'bench/hive-gateway.ts', { ...gatewayEnv, PORT: String(hivePort) }, `http://127.0.0.1:${hivePort}/graphql`, GATEWAY_NODE_FLAGS);
     services.push(fronts.ours, fronts.hive);
@@ -144,7 +151,9 @@ async function main(): Promise<void> {
       const plan = plans.find((p) => p.name === op.name)!;
       const entry: BenchResults['operations'][number] = { name: op.name, title: op.title, kind: op.kind, plan: planShape(plan.root), targets: {} };
       // Each target's writes get their own idempotency keys.
-      const counters = new Map(targets.map((target, i) => [target, i * 100_000_000]));
+      // Writes are never cached: the cached gateway only reads.
+      const opTargets = op.kind === 'write' ? targets.filter((t) => t !== 'cached') : targets;
+      const counters = new Map(opTargets.map((target, i) => [target, i * 100_000_000]));
       const load = (target: TargetName, options: { durationSeconds?: number; amount?: number; connections?: number }) =>
         drive({
           url: target === 'floor' ? `${fronts.floor.url}${op.name}` : fronts[target].url,
@@ -160,8 +169,8 @@ async function main(): Promise<void> {
         });
       // Every target warms up before any is measured, and the order turns with each operation,
       // so no target always meets the coldest caches or follows the same neighbour.
-      if (warmup > 0) for (const target of targets) await load(target, { durationSeconds: warmup });
-      const order = targets.map((_, i) => targets[(i + index) % targets.length]);
+      if (warmup > 0) for (const target of opTargets) await load(target, { durationSeconds: warmup });
+      const order = opTargets.map((_, i) => opTargets[(i + index) % opTargets.length]);
       for (const target of order) {
         const sqlBefore = await settled(() => Promise.all(SUBGRAPH_NAMES.map((s) => sqlStatements(subgraphs[s].url))));
         const measured = [fronts[target], ...SUBGRAPH_NAMES.map((s) => subgraphs[s])];
@@ -199,15 +208,15 @@ async function main(): Promise<void> {
       // The targets take turns in blocks, so a slow spell of the machine (a checkpoint, autovacuum,
       // another process) falls on all of them rather than on whichever ran at that moment.
       await settled(() => Promise.all(SUBGRAPH_NAMES.map((s) => sqlStatements(subgraphs[s].url))));
-      const singles = new Map(targets.map((target) => [target, [] as number[]]));
+      const singles = new Map(opTargets.map((target) => [target, [] as number[]]));
       for (let round = 0; round < UNLOADED_ROUNDS; round++) {
-        for (const [i] of targets.entries()) {
-          const target = targets[(i + round) % targets.length];
+        for (const [i] of opTargets.entries()) {
+          const target = opTargets[(i + round) % opTargets.length];
           const block = await load(target, { amount: UNLOADED_BLOCK, connections: 1 });
           singles.get(target)!.push(...block.latencies);
         }
       }
-      for (const target of targets) {
+      for (const target of opTargets) {
         const sorted = Float64Array.from(singles.get(target)!).sort();
         const unloaded = { requests: sorted.length, p50: percentile(sorted, 50), p95: percentile(sorted, 95) };
         entry.targets[target]!.unloaded = unloaded;

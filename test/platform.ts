@@ -32,6 +32,9 @@ export async function startGatewayFor(
     INTERNAL_ASSERTION_SECRET: TEST_ASSERTION_SECRET,
     JWT_SECRET: TEST_JWT_SECRET,
     RATE_LIMIT_PER_MINUTE: '0',
+    // Most tests write and then read anonymously within seconds; the response cache has its own
+    // tests (gateway/src/response-cache.integration.test.ts), which turn it on.
+    RESPONSE_CACHE: 'false',
     COMMUNITY_URL: subgraphs.community.url,
     PROJECTS_URL: subgraphs.projects.url,
     LEDGER_URL: subgraphs.ledger.url,

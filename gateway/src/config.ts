@@ -31,6 +31,11 @@ export const gatewaySettings = {
   MAX_BODY_BYTES: setting.integer(100_000, { min: 1_000 }),
   /** Requests a minute per member (signed in) or per client address (anonymous); 0 turns the limit off. */
   RATE_LIMIT_PER_MINUTE: setting.integer(240, { min: 0 }),
+  /**
+   * Serve a repeated anonymous query from memory for as long as the subgraphs' cache hints allow
+   * (the shortest @cacheControl maxAge in the answer). Signed-in callers and exports always reach the subgraphs.
+   */
+  RESPONSE_CACHE: setting.boolean(true),
   /** How long shared caches may keep anonymous GET answers and exports. */
   PUBLIC_MAX_AGE_SECONDS: setting.integer(30, { min: 0, max: 3600 }),
   /** Lifetime of the identity assertions the gateway signs for the subgraphs (a long export signs a fresh one per page). */

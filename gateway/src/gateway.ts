@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
 import { ApolloServer, type GraphQLRequestContext } from '@apollo/server';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
+import responseCachePlugin from '@apollo/server-plugin-response-cache';
 import {
   ApolloGateway,
   RemoteGraphQLDataSource,
@@ -37,6 +38,13 @@ export interface GatewayContext {
   requestId: string;
   /** Signed once per request, sent with every subgraph fetch of that request (an export signs one per page instead). */
   assertion: string;
+  /** Set by the exporter: an export reads the books as they are, never from the response cache. */
+  export?: true;
+}
+
+/** Only anonymous answers are cached and served from the cache: everyone asking anonymously sees the same public data. */
+function sharesPublicAnswers(context: GatewayContext): boolean {
+  return !context.export && context.viewer.memberId === null && context.viewer.roles.length === 0;
 }
 
 /**
@@ -154,6 +162,17 @@ export function createGateway(config: GatewayConfig, logger: Logger): Gateway {
       // Refused here with a 400 before any subgraph is asked; each subgraph refuses it too.
       refuseNulCharacters(),
       metrics.plugin(),
+      // Keyed by the query and its variables; kept as long as the shortest cache hint in the answer
+      // (the subgraphs send theirs as Cache-Control); answers with errors are never kept.
+      ...(config.RESPONSE_CACHE
+        ? [
+            responseCachePlugin<GatewayContext>({
+              sessionId: async () => null,
+              shouldReadFromCache: async ({ contextValue }) => sharesPublicAnswers(contextValue),
+              shouldWriteToCache: async ({ contextValue }) => sharesPublicAnswers(contextValue),
+            }),
+          ]
+        : []),
       ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }),
       {
         // Mutations are not retried or deduplicated anywhere; log the operation for the request id.

@@ -77,6 +77,8 @@ async function writeApolloResponse(
 ): Promise<void> {
   for (const [key, value] of response.headers) res.setHeader(key, value);
   res.statusCode = response.status ?? 200;
+  // Apollo marks any answer its cache hints allow as public; shared caches keep only GET answers here.
+  if (getCaching && req.method !== 'GET') res.setHeader('cache-control', 'no-store');
   if (response.body.kind === 'complete') {
     if (getCaching && req.method === 'GET' && res.statusCode === 200) {
       const etag = `"${createHash('sha256').update(response.body.string).digest('base64url').slice(0, 27)}"`;

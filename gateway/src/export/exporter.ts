@@ -68,7 +68,7 @@ export class Exporter {
         } catch (error) {
           throw new ExportError(401, 'Unauthorized', `The token is no longer valid: ${error instanceof Error ? error.message : String(error)}`);
         }
-        const response = await this.apollo.executeOperation({ query, variables }, { contextValue: { ...context, assertion } });
+        const response = await this.apollo.executeOperation({ query, variables }, { contextValue: { ...context, assertion, export: true } });
         if (response.body.kind !== 'single') throw new Error('unexpected incremental response');
         const { data, errors } = response.body.singleResult;
         if (!errors?.length) return data as Record<string, unknown>;

@@ -103,6 +103,16 @@ export type ArchiveWishSuccess = {
   wish: Wish;
 };
 
+/**
+ * Who may cache an answer: everyone (PUBLIC) or only the asker (PRIVATE). Apollo's cache-control
+ * convention; the gateway caches only anonymous answers.
+ */
+export type CacheControlScope =
+  /** Only the asker's own cache may keep the answer. */
+  | 'PRIVATE'
+  /** Any cache may keep the answer. */
+  | 'PUBLIC';
+
 /** The outcome of `closePoll`. */
 export type ClosePollResult = ClosePollSuccess | PollClosed | PollNotFound;
 
@@ -1201,6 +1211,7 @@ export type ResolversTypes = ResolversObject<{
   AlreadySupported: ResolverTypeWrapper<Omit<AlreadySupported, 'wish'> & { wish: ResolversTypes['Wish'] }>;
   ArchiveWishResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['ArchiveWishResult']>;
   ArchiveWishSuccess: ResolverTypeWrapper<Omit<ArchiveWishSuccess, 'wish'> & { wish: ResolversTypes['Wish'] }>;
+  CacheControlScope: CacheControlScope;
   ClosePollResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['ClosePollResult']>;
   ClosePollSuccess: ResolverTypeWrapper<Omit<ClosePollSuccess, 'poll'> & { poll: ResolversTypes['Poll'] }>;
   CommunityError: ResolverTypeWrapper<ResolversInterfaceTypes<ResolversTypes>['CommunityError']>;
@@ -1211,8 +1222,6 @@ export type ResolversTypes = ResolversObject<{
   InvalidSlug: ResolverTypeWrapper<InvalidSlug>;
   JSONObject: ResolverTypeWrapper<Scalars['JSONObject']['output']>;
   Member: ResolverTypeWrapper<MemberEntity>;
-  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
-  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   MemberConnection: ResolverTypeWrapper<Omit<MemberConnection, 'edges'> & { edges: Array<ResolversTypes['MemberEdge']> }>;
   MemberDomain: MemberDomain;
   MemberEdge: ResolverTypeWrapper<Omit<MemberEdge, 'node'> & { node: ResolversTypes['Member'] }>;
@@ -1267,6 +1276,8 @@ export type ResolversTypes = ResolversObject<{
   WishStatus: WishStatus;
   WithdrawSupportResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['WithdrawSupportResult']>;
   WithdrawSupportSuccess: ResolverTypeWrapper<Omit<WithdrawSupportSuccess, 'wish'> & { wish: ResolversTypes['Wish'] }>;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
 }>;
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -1293,8 +1304,6 @@ export type ResolversParentTypes = ResolversObject<{
   InvalidSlug: InvalidSlug;
   JSONObject: Scalars['JSONObject']['output'];
   Member: MemberEntity;
-  Boolean: Scalars['Boolean']['output'];
-  Int: Scalars['Int']['output'];
   MemberConnection: Omit<MemberConnection, 'edges'> & { edges: Array<ResolversParentTypes['MemberEdge']> };
   MemberEdge: Omit<MemberEdge, 'node'> & { node: ResolversParentTypes['Member'] };
   Municipality: Municipality;
@@ -1344,7 +1353,17 @@ export type ResolversParentTypes = ResolversObject<{
   WishNotFound: WishNotFound;
   WithdrawSupportResult: ResolversUnionTypes<ResolversParentTypes>['WithdrawSupportResult'];
   WithdrawSupportSuccess: Omit<WithdrawSupportSuccess, 'wish'> & { wish: ResolversParentTypes['Wish'] };
+  Boolean: Scalars['Boolean']['output'];
+  Int: Scalars['Int']['output'];
 }>;
+
+export type CacheControlDirectiveArgs = {
+  inheritMaxAge?: Maybe<Scalars['Boolean']['input']>;
+  maxAge?: Maybe<Scalars['Int']['input']>;
+  scope?: Maybe<CacheControlScope>;
+};
+
+export type CacheControlDirectiveResolver<Result, Parent, ContextType = Context, Args = CacheControlDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
 export type AddThemeResultResolvers<ContextType = Context, ParentType extends ResolversParentTypes['AddThemeResult'] = ResolversParentTypes['AddThemeResult']> = ResolversObject<{
   __resolveType: TypeResolveFn<'AddThemeSuccess' | 'EmptyValue' | 'InvalidSlug' | 'NeighbourhoodNotFound' | 'ThemeSlugTaken' | 'ValueTooLong', ParentType, ContextType>;
@@ -1814,3 +1833,6 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   WithdrawSupportSuccess?: WithdrawSupportSuccessResolvers<ContextType>;
 }>;
 
+export type DirectiveResolvers<ContextType = Context> = ResolversObject<{
+  cacheControl?: CacheControlDirectiveResolver<any, any, ContextType>;
+}>;

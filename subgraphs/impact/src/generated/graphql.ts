@@ -108,6 +108,16 @@ export type BidForecastPayload = {
 /** Result of linking a forecast to a bid. */
 export type BidForecastResult = BidForecastPayload | NotAForecastError;
 
+/**
+ * Who may cache an answer: everyone (PUBLIC) or only the asker (PRIVATE). Apollo's cache-control
+ * convention; the gateway caches only anonymous answers.
+ */
+export type CacheControlScope =
+  /** Only the asker's own cache may keep the answer. */
+  | 'PRIVATE'
+  /** Any cache may keep the answer. */
+  | 'PUBLIC';
+
 /** Everything a new analysis starts with. */
 export type CreateSroiAnalysisInput = {
   /** Whether year 1 is discounted; default true. */
@@ -1150,8 +1160,8 @@ export type ResolversTypes = ResolversObject<{
   AssumptionVariation: ResolverTypeWrapper<AssumptionVariation>;
   BidForecastPayload: ResolverTypeWrapper<Omit<BidForecastPayload, 'bid' | 'forecast'> & { bid?: Maybe<ResolversTypes['RightToChallengeBid']>, forecast: ResolversTypes['SroiAnalysis'] }>;
   BidForecastResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['BidForecastResult']>;
+  CacheControlScope: CacheControlScope;
   CreateSroiAnalysisInput: CreateSroiAnalysisInput;
-  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Date: ResolverTypeWrapper<Scalars['Date']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
@@ -1161,7 +1171,6 @@ export type ResolversTypes = ResolversObject<{
   FractionOutOfRangeError: ResolverTypeWrapper<FractionOutOfRangeError>;
   ImpactError: ResolverTypeWrapper<ResolversInterfaceTypes<ResolversTypes>['ImpactError']>;
   ImpactSummary: ResolverTypeWrapper<ImpactSummaryValue>;
-  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   InKindInput: ResolverTypeWrapper<InKindInputEntity>;
   InKindInputInput: InKindInputInput;
   InputsBasis: InputsBasis;
@@ -1215,6 +1224,8 @@ export type ResolversTypes = ResolversObject<{
   UnknownStakeholderError: ResolverTypeWrapper<UnknownStakeholderError>;
   UpdateSroiAnalysisInput: UpdateSroiAnalysisInput;
   YearResult: ResolverTypeWrapper<YearResult>;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
 }>;
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -1229,7 +1240,6 @@ export type ResolversParentTypes = ResolversObject<{
   BidForecastPayload: Omit<BidForecastPayload, 'bid' | 'forecast'> & { bid?: Maybe<ResolversParentTypes['RightToChallengeBid']>, forecast: ResolversParentTypes['SroiAnalysis'] };
   BidForecastResult: ResolversUnionTypes<ResolversParentTypes>['BidForecastResult'];
   CreateSroiAnalysisInput: CreateSroiAnalysisInput;
-  Boolean: Scalars['Boolean']['output'];
   ID: Scalars['ID']['output'];
   Date: Scalars['Date']['output'];
   DateTime: Scalars['DateTime']['output'];
@@ -1239,7 +1249,6 @@ export type ResolversParentTypes = ResolversObject<{
   FractionOutOfRangeError: FractionOutOfRangeError;
   ImpactError: ResolversInterfaceTypes<ResolversParentTypes>['ImpactError'];
   ImpactSummary: ImpactSummaryValue;
-  Int: Scalars['Int']['output'];
   InKindInput: InKindInputEntity;
   InKindInputInput: InKindInputInput;
   Int64: Scalars['Int64']['output'];
@@ -1288,7 +1297,17 @@ export type ResolversParentTypes = ResolversObject<{
   UnknownStakeholderError: UnknownStakeholderError;
   UpdateSroiAnalysisInput: UpdateSroiAnalysisInput;
   YearResult: YearResult;
+  Boolean: Scalars['Boolean']['output'];
+  Int: Scalars['Int']['output'];
 }>;
+
+export type CacheControlDirectiveArgs = {
+  inheritMaxAge?: Maybe<Scalars['Boolean']['input']>;
+  maxAge?: Maybe<Scalars['Int']['input']>;
+  scope?: Maybe<CacheControlScope>;
+};
+
+export type CacheControlDirectiveResolver<Result, Parent, ContextType = Context, Args = CacheControlDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
 export type AlreadyRevisedErrorResolvers<ContextType = Context, ParentType extends ResolversParentTypes['AlreadyRevisedError'] = ResolversParentTypes['AlreadyRevisedError']> = ResolversObject<{
   code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -1727,3 +1746,6 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   YearResult?: YearResultResolvers<ContextType>;
 }>;
 
+export type DirectiveResolvers<ContextType = Context> = ResolversObject<{
+  cacheControl?: CacheControlDirectiveResolver<any, any, ContextType>;
+}>;

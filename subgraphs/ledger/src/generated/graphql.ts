@@ -177,6 +177,16 @@ export type BudgetVersusActual = {
   remaining: Money;
 };
 
+/**
+ * Who may cache an answer: everyone (PUBLIC) or only the asker (PRIVATE). Apollo's cache-control
+ * convention; the gateway caches only anonymous answers.
+ */
+export type CacheControlScope =
+  /** Only the asker's own cache may keep the answer. */
+  | 'PRIVATE'
+  /** Any cache may keep the answer. */
+  | 'PUBLIC';
+
 /** The newest entry of a neighbourhood's chain. */
 export type ChainHead = {
   __typename?: 'ChainHead';
@@ -1127,9 +1137,7 @@ export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = 
 export type ResolversTypes = ResolversObject<{
   Account: ResolverTypeWrapper<AccountEntity>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
-  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
-  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   AccountCodeTaken: ResolverTypeWrapper<Omit<AccountCodeTaken, 'account'> & { account: ResolversTypes['Account'] }>;
   AccountType: AccountType;
   AlreadyReversed: ResolverTypeWrapper<Omit<AlreadyReversed, 'entry' | 'reversedBy'> & { entry: ResolversTypes['LedgerEntry'], reversedBy: ResolversTypes['LedgerEntry'] }>;
@@ -1137,6 +1145,7 @@ export type ResolversTypes = ResolversObject<{
   BudgetPeriodOverlaps: ResolverTypeWrapper<Omit<BudgetPeriodOverlaps, 'budget'> & { budget: ResolversTypes['ProjectBudget'] }>;
   BudgetRevision: ResolverTypeWrapper<BudgetRevisionView>;
   BudgetVersusActual: ResolverTypeWrapper<Omit<BudgetVersusActual, 'actual' | 'budget' | 'budgeted' | 'remaining'> & { actual: ResolversTypes['Money'], budget: ResolversTypes['ProjectBudget'], budgeted: ResolversTypes['Money'], remaining: ResolversTypes['Money'] }>;
+  CacheControlScope: CacheControlScope;
   ChainHead: ResolverTypeWrapper<ChainHead>;
   ChainVerification: ResolverTypeWrapper<ChainVerification>;
   Counterparty: ResolverTypeWrapper<LineEntity>;
@@ -1194,15 +1203,15 @@ export type ResolversTypes = ResolversObject<{
   UnitMismatch: ResolverTypeWrapper<Omit<UnitMismatch, 'account'> & { account: ResolversTypes['Account'] }>;
   UnknownAccount: ResolverTypeWrapper<UnknownAccount>;
   UnknownEntry: ResolverTypeWrapper<UnknownEntry>;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
 }>;
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = ResolversObject<{
   Account: AccountEntity;
   String: Scalars['String']['output'];
-  Int: Scalars['Int']['output'];
   ID: Scalars['ID']['output'];
-  Boolean: Scalars['Boolean']['output'];
   AccountCodeTaken: Omit<AccountCodeTaken, 'account'> & { account: ResolversParentTypes['Account'] };
   AlreadyReversed: Omit<AlreadyReversed, 'entry' | 'reversedBy'> & { entry: ResolversParentTypes['LedgerEntry'], reversedBy: ResolversParentTypes['LedgerEntry'] };
   BooksNotOpen: BooksNotOpen;
@@ -1263,7 +1272,17 @@ export type ResolversParentTypes = ResolversObject<{
   UnitMismatch: Omit<UnitMismatch, 'account'> & { account: ResolversParentTypes['Account'] };
   UnknownAccount: UnknownAccount;
   UnknownEntry: UnknownEntry;
+  Boolean: Scalars['Boolean']['output'];
+  Int: Scalars['Int']['output'];
 }>;
+
+export type CacheControlDirectiveArgs = {
+  inheritMaxAge?: Maybe<Scalars['Boolean']['input']>;
+  maxAge?: Maybe<Scalars['Int']['input']>;
+  scope?: Maybe<CacheControlScope>;
+};
+
+export type CacheControlDirectiveResolver<Result, Parent, ContextType = Context, Args = CacheControlDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
 export type AccountResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Account'] = ResolversParentTypes['Account'], FederationReferenceType extends FederationReferenceTypes['Account'] = FederationReferenceTypes['Account']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Account']> | FederationReferenceType, FederationReferenceType, ContextType>;
@@ -1724,3 +1743,6 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   UnknownEntry?: UnknownEntryResolvers<ContextType>;
 }>;
 
+export type DirectiveResolvers<ContextType = Context> = ResolversObject<{
+  cacheControl?: CacheControlDirectiveResolver<any, any, ContextType>;
+}>;

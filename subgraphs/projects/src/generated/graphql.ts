@@ -226,6 +226,16 @@ export type BidStepInput = {
 /** The outcome of a step in the bid's lifecycle. */
 export type BidStepResult = BidPayload | IllegalBidTransition | InvalidInput;
 
+/**
+ * Who may cache an answer: everyone (PUBLIC) or only the asker (PRIVATE). Apollo's cache-control
+ * convention; the gateway caches only anonymous answers.
+ */
+export type CacheControlScope =
+  /** Only the asker's own cache may keep the answer. */
+  | 'PRIVATE'
+  /** Any cache may keep the answer. */
+  | 'PUBLIC';
+
 /** Move a project to another status, with the public reason. */
 export type ChangeProjectStatusInput = {
   /** The project. */
@@ -1330,7 +1340,6 @@ export type ResolversTypes = ResolversObject<{
   AdoptWishResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['AdoptWishResult']>;
   AssessCriterionInput: AssessCriterionInput;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
-  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   AssessmentCriterion: AssessmentCriterion;
   BidAction: BidAction;
   BidAssessment: ResolverTypeWrapper<BidAssessmentEntity>;
@@ -1342,6 +1351,7 @@ export type ResolversTypes = ResolversObject<{
   BidStatus: BidStatus;
   BidStepInput: BidStepInput;
   BidStepResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['BidStepResult']>;
+  CacheControlScope: CacheControlScope;
   ChangeProjectStatusInput: ChangeProjectStatusInput;
   ChangeProjectStatusResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['ChangeProjectStatusResult']>;
   Date: ResolverTypeWrapper<Scalars['Date']['output']>;
@@ -1361,7 +1371,6 @@ export type ResolversTypes = ResolversObject<{
   LessonPayload: ResolverTypeWrapper<Omit<LessonPayload, 'lesson'> & { lesson: ResolversTypes['LessonLearned'] }>;
   Member: ResolverTypeWrapper<MemberRef>;
   Milestone: ResolverTypeWrapper<MilestoneEntity>;
-  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   MilestoneInput: MilestoneInput;
   MilestonePayload: ResolverTypeWrapper<Omit<MilestonePayload, 'milestone' | 'project'> & { milestone: ResolversTypes['Milestone'], project: ResolversTypes['Project'] }>;
   Money: ResolverTypeWrapper<Money>;
@@ -1403,6 +1412,8 @@ export type ResolversTypes = ResolversObject<{
   UpdateProjectResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['UpdateProjectResult']>;
   Wish: ResolverTypeWrapper<WishRef>;
   WishInOtherNeighbourhood: ResolverTypeWrapper<Omit<WishInOtherNeighbourhood, 'wish'> & { wish?: Maybe<ResolversTypes['Wish']> }>;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
 }>;
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -1415,7 +1426,6 @@ export type ResolversParentTypes = ResolversObject<{
   AdoptWishResult: ResolversUnionTypes<ResolversParentTypes>['AdoptWishResult'];
   AssessCriterionInput: AssessCriterionInput;
   String: Scalars['String']['output'];
-  Int: Scalars['Int']['output'];
   BidAssessment: BidAssessmentEntity;
   BidDecision: BidEntity;
   BidEvent: BidEventEntity;
@@ -1441,7 +1451,6 @@ export type ResolversParentTypes = ResolversObject<{
   LessonPayload: Omit<LessonPayload, 'lesson'> & { lesson: ResolversParentTypes['LessonLearned'] };
   Member: MemberRef;
   Milestone: MilestoneEntity;
-  Boolean: Scalars['Boolean']['output'];
   MilestoneInput: MilestoneInput;
   MilestonePayload: Omit<MilestonePayload, 'milestone' | 'project'> & { milestone: ResolversParentTypes['Milestone'], project: ResolversParentTypes['Project'] };
   Money: Money;
@@ -1478,7 +1487,17 @@ export type ResolversParentTypes = ResolversObject<{
   UpdateProjectResult: ResolversUnionTypes<ResolversParentTypes>['UpdateProjectResult'];
   Wish: WishRef;
   WishInOtherNeighbourhood: Omit<WishInOtherNeighbourhood, 'wish'> & { wish?: Maybe<ResolversParentTypes['Wish']> };
+  Boolean: Scalars['Boolean']['output'];
+  Int: Scalars['Int']['output'];
 }>;
+
+export type CacheControlDirectiveArgs = {
+  inheritMaxAge?: Maybe<Scalars['Boolean']['input']>;
+  maxAge?: Maybe<Scalars['Int']['input']>;
+  scope?: Maybe<CacheControlScope>;
+};
+
+export type CacheControlDirectiveResolver<Result, Parent, ContextType = Context, Args = CacheControlDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
 export type AddMilestoneResultResolvers<ContextType = Context, ParentType extends ResolversParentTypes['AddMilestoneResult'] = ResolversParentTypes['AddMilestoneResult']> = ResolversObject<{
   __resolveType: TypeResolveFn<'DatesOutOfOrder' | 'InvalidInput' | 'MilestonePayload', ParentType, ContextType>;
@@ -1884,3 +1903,6 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   WishInOtherNeighbourhood?: WishInOtherNeighbourhoodResolvers<ContextType>;
 }>;
 
+export type DirectiveResolvers<ContextType = Context> = ResolversObject<{
+  cacheControl?: CacheControlDirectiveResolver<any, any, ContextType>;
+}>;

@@ -1,0 +1,102 @@
+import { randomUUID } from 'node:crypto';
+import { stableId } from '@dbwe/platform';
+import { defaultAccountId } from '@dbwe/ledger/src/accounts/default-chart';
+import { startPlatform, type RunningPlatform } from '../../test/platform';
+
+/*
+ * Anonymous answers are kept in the gateway for as long as the subgraphs' cache hints allow
+ * (ledger types 10 s, community 60 s): a repeated anonymous query does not reach the subgraphs.
+ * Signed-in callers always get the books as they are, answers with errors are never kept, and
+ * a kept answer expires with the shortest hint in it.
+ */
+const spijkerkwartier = stableId('neighbourhood:spijkerkwartier');
+const steward = stableId('member:Penningmeester Pieter');
+const bank = defaultAccountId(spijkerkwartier, '1000');
+const BALANCE = `query Bank($id: ID!) { ledgerAccount(id: $id) { code balance { minorUnits } } }`;
+const POST = `
+  mutation Post($input: PostEntryInput!) {
+    postEntry(input: $input) { __typename ... on LedgerError { code message } }
+  }`;
+
+describe('the response cache for anonymous answers', () => {
+  let platform: RunningPlatform;
+  beforeAll(async () => {
+    platform = await startPlatform({ env: { RESPONSE_CACHE: 'true' } });
+  });
+  afterAll(() => platform.stop());
+
+  const anonymous = async (query: string, variables?: Record<string, unknown>) => {
+    const response = await fetch(platform.gatewayUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query, variables }),
+    });
+    return { age: response.headers.get('age'), cacheControl: response.headers.get('cache-control'), body: (await response.json()) as any };
+  };
+  const stewardToken = () => platform.token(steward, [{ role: 'steward', neighbourhood: spijkerkwartier }]);
+  const receiveEuros = async (minorUnits: number) => {
+    const amount = (minorUnits / 100).toFixed(2);
+    const { body } = await platform.query(
+      POST,
+      {
+        input: {
+          neighbourhoodId: spijkerkwartier,
+          bookingDate: '2026-11-30',
+          description: 'Gift from the street party',
+          idempotencyKey: randomUUID(),
+          lines: [
+            { accountId: bank, side: 'DEBIT', amount, unit: 'EUR' },
+            { accountId: defaultAccountId(spijkerkwartier, '8200'), side: 'CREDIT', amount, unit: 'EUR' },
+          ],
+        },
+      },
+      { token: await stewardToken() },
+    );
+    expect(body.data).toEqual({ postEntry: { __typename: 'PostEntrySuccess' } });
+  };
+
+  it('answers a repeated anonymous query from memory, without asking the subgraphs', async () => {
+    const query = '{ neighbourhoods { slug name } }';
+    const first = await anonymous(query);
+    expect(first.age).toBeNull();
+    const asked = platform.subgraphRequests();
+    const again = await anonymous(query);
+    expect(again.age).toMatch(/^\d+$/);
+    expect(again.body).toEqual(first.body);
+    expect(platform.subgraphRequests()).toBe(asked);
+    // A POST answer is still not for shared caches; the gateway's own cache is another matter.
+    expect(again.cacheControl).toBe('no-store');
+  });
+
+  it('keeps an answer as long as its shortest hint (the ledger: 10 s); signed-in callers always see the books as they are', async () => {
+    const before = (await anonymous(BALANCE, { id: bank })).body.data.ledgerAccount.balance.minorUnits as string;
+    await receiveEuros(1234);
+    const expected = String(BigInt(before) + 1234n);
+
+    // Anonymous: the kept answer, until the ledger's 10 s are over.
+    expect((await anonymous(BALANCE, { id: bank })).body.data.ledgerAccount.balance.minorUnits).toBe(before);
+    // Signed in: never read from (or written to) the cache.
+    const signedIn = await platform.query(BALANCE, { id: bank }, { token: await stewardToken() });
+    expect(signedIn.body.data).toEqual({ ledgerAccount: { code: '1000', balance: { minorUnits: expected } } });
+
+    await new Promise((resolve) => setTimeout(resolve, 10_500));
+    expect((await anonymous(BALANCE, { id: bank })).body.data.ledgerAccount.balance.minorUnits).toBe(expected);
+  }, 30_000);
+
+  it('never serves an export from the cache: an export reads the books as they are', async () => {
+    const entries = async () => (await (await fetch(new URL('/export/v1/neighbourhoods/spijkerkwartier/ledger_entries.csv', platform.gatewayUrl))).text()).trim().split('\n').length;
+    const before = await entries();
+    await receiveEuros(500);
+    expect(await entries()).toBe(before + 1);
+  });
+
+  it('never keeps an answer with errors', async () => {
+    const query = `{ member(id: "${stableId('member:Buurtkok Bram')}") { personalData { email } } }`;
+    const first = await anonymous(query);
+    expect(first.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    const asked = platform.subgraphRequests();
+    const again = await anonymous(query);
+    expect(again.age).toBeNull();
+    expect(platform.subgraphRequests()).toBeGreaterThan(asked);
+  });
+});
