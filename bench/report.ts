@@ -133,8 +133,8 @@ export function renderMarkdown(r: BenchResults): string {
         ? `- ${r.memory.operation}: RSS ${f1(r.memory.rssAfter10kMiB)} MiB after ${r.memory.firstRequests.toLocaleString('en')} requests, ${f1(r.memory.rssAfterAllMiB)} MiB after ${r.memory.requests.toLocaleString('en')} (×${f2(r.memory.ratio)}; target ≤ 1.1), peak ${f1(r.memory.peakMiB)} MiB, ${r.memory.errors} errors`
         : `- ${r.memory.operation}, ${r.memory.requests.toLocaleString('en')} requests: lowest settled RSS ${f1(r.memory.rssAfter10kMiB)} MiB over the first ${r.memory.firstRequests.toLocaleString('en')}, ${f1(r.memory.rssAfterAllMiB)} MiB over the last ${r.memory.firstRequests.toLocaleString('en')} (×${f2(r.memory.ratio)}; target ≤ 1.1), peak ${f1(r.memory.peakMiB)} MiB, ${r.memory.errors} errors`,
       '- Settled: read 10 s after each step of 10,000 requests. Under load RSS swings with the young generation (up to 2 × 64 MiB of',
-      '  semi-space), and even settled the old generation saws over ~30,000 light requests until a major collection, so each',
-      '  window compared spans three steps. Sampled under load every 50 ms as well (low–median–high below).',
+      '  semi-space), and even settled the old generation saws over 30,000–40,000 light requests until a major collection, so the',
+      '  lowest settled readings of the two halves of the run are compared. Sampled under load every 50 ms as well (low–median–high below).',
     );
     if (r.memory.medianRatio !== undefined) lines.push(`- medians under load, last step over first: ×${f2(r.memory.medianRatio)}`);
     if (r.memory.series) {

@@ -29,6 +29,17 @@ describe('HTTP caching of GET queries', () => {
     expect(await again.text()).toBe('');
   });
 
+  it('lets shared caches keep an answer no longer than its shortest cache hint, and not at all when it has errors', async () => {
+    const get = (query: string) => fetch(`${platform.gatewayUrl}?query=${encodeURIComponent(query)}`, { headers: preflight });
+    // The books hint 10 s; the neighbourhood (community) 60 s, capped at 30.
+    const books = await get(`{ neighbourhood(slug: "spijkerkwartier") { name chainHead { sequence } } }`);
+    expect(books.status).toBe(200);
+    expect(books.headers.get('cache-control')).toBe('public, max-age=10');
+    const refused = await get(`{ member(id: "${stableId('member:Buurtkok Bram')}") { personalData { email } } }`);
+    expect(((await refused.json()) as any).errors[0].extensions.code).toBe('FORBIDDEN');
+    expect(refused.headers.get('cache-control')).toBe('no-store');
+  });
+
   it('marks answers to a signed-in caller private', async () => {
     const token = await platform.token(stableId('member:Fietsende Fenna'), []);
     const response = await fetch(url(), { headers: { ...preflight, authorization: `Bearer ${token}` } });

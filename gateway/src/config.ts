@@ -36,6 +36,8 @@ export const gatewaySettings = {
    * (the shortest @cacheControl maxAge in the answer). Signed-in callers and exports always reach the subgraphs.
    */
   RESPONSE_CACHE: setting.boolean(true),
+  /** Memory the response cache may use (its own store, apart from Apollo's persisted queries); least recently used answers go first. */
+  RESPONSE_CACHE_MAX_MIB: setting.integer(64, { min: 1, max: 4096 }),
   /** How long shared caches may keep anonymous GET answers and exports. */
   PUBLIC_MAX_AGE_SECONDS: setting.integer(30, { min: 0, max: 3600 }),
   /** Lifetime of the identity assertions the gateway signs for the subgraphs (a long export signs a fresh one per page). */

@@ -3,6 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import { ApolloServer, type GraphQLRequestContext } from '@apollo/server';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import responseCachePlugin from '@apollo/server-plugin-response-cache';
+import { InMemoryLRUCache } from '@apollo/utils.keyvaluecache';
 import {
   ApolloGateway,
   RemoteGraphQLDataSource,
@@ -167,6 +168,7 @@ export function createGateway(config: GatewayConfig, logger: Logger): Gateway {
       ...(config.RESPONSE_CACHE
         ? [
             responseCachePlugin<GatewayContext>({
+              cache: new InMemoryLRUCache({ maxSize: config.RESPONSE_CACHE_MAX_MIB * 2 ** 20 }),
               sessionId: async () => null,
               shouldReadFromCache: async ({ contextValue }) => sharesPublicAnswers(contextValue),
               shouldWriteToCache: async ({ contextValue }) => sharesPublicAnswers(contextValue),

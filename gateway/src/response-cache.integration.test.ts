@@ -99,4 +99,14 @@ describe('the response cache for anonymous answers', () => {
     expect(again.age).toBeNull();
     expect(platform.subgraphRequests()).toBeGreaterThan(asked);
   });
+
+  // Last: it stops a subgraph.
+  it('never keeps a partial answer while a subgraph is down', async () => {
+    await platform.subgraphs.impact.server.http.close();
+    const query = `{ project(id: "${stableId('project:park-greenery')}") { title sroi { ratio } } }`;
+    const first = await anonymous(query);
+    expect(first.body.errors?.[0]?.extensions?.code).toBe('SERVICE_UNAVAILABLE');
+    expect(first.body.data.project.title).toEqual(expect.any(String));
+    expect((await anonymous(query)).age).toBeNull();
+  });
 });

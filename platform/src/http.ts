@@ -69,6 +69,17 @@ function graphQLErrorResponse(res: ServerResponse, status: number, code: string,
   sendJson(res, status, { errors: [{ message, extensions: { code } }] });
 }
 
+/**
+ * What shared caches may do with an anonymous GET answer: keep it for the shortest cache hint in it
+ * (Apollo's `max-age=N, public`), at most `maxAgeSeconds`; an answer Apollo calls uncacheable (an
+ * error in it, or a field without a hint) is not kept at all.
+ */
+function publicCacheControl(apollo: string | undefined, maxAgeSeconds: number): string {
+  const hinted = /^max-age=(\d+), public$/.exec(apollo ?? '');
+  const maxAge = hinted ? Math.min(Number(hinted[1]), maxAgeSeconds) : 0;
+  return maxAge > 0 ? `public, max-age=${maxAge}` : 'no-store';
+}
+
 async function writeApolloResponse(
   req: IncomingMessage,
   res: ServerResponse,
@@ -84,7 +95,7 @@ async function writeApolloResponse(
       const etag = `"${createHash('sha256').update(response.body.string).digest('base64url').slice(0, 27)}"`;
       res.setHeader('etag', etag);
       res.setHeader('vary', 'Authorization');
-      res.setHeader('cache-control', req.headers.authorization ? 'private, no-store' : `public, max-age=${getCaching.maxAgeSeconds}`);
+      res.setHeader('cache-control', req.headers.authorization ? 'private, no-store' : publicCacheControl(response.headers.get('cache-control'), getCaching.maxAgeSeconds));
       if (req.headers['if-none-match'] === etag) {
         res.statusCode = 304;
         res.removeHeader('content-length');
