@@ -34,20 +34,21 @@ export interface BenchResults {
   scaleInvariance: { deep: string; fresh: string; p50Ratio: number | null }[];
   memory: {
     operation: string;
-    firstRequests: number;
     requests: number;
-    /** RSS 10 s after the first 10,000 requests, once V8 has collected and shrunk the heap. */
-    rssAfter10kMiB: number;
-    /** The same after all requests. */
-    rssAfterAllMiB: number;
+    /** Requests in each of the two halves of the run that are compared. */
+    windowRequests: number;
+    /** The lowest settled RSS (read 10 s after a step of 10,000 requests) in the first half. */
+    firstWindowLowMiB: number;
+    /** The same in the second half. */
+    lastWindowLowMiB: number;
     peakMiB: number;
-    /** Of the settled readings: the target. */
+    /** lastWindowLowMiB / firstWindowLowMiB: the target. */
     ratio: number;
-    /** Of the medians sampled under load (every 50 ms) in the first and the last step. */
-    medianRatio?: number;
+    /** Of the medians sampled under load (every 50 ms) in the last and the first step. */
+    medianRatio: number;
     errors: number;
-    /** Every 10,000 requests: RSS settled, and low, median and high under load (older results: one reading). */
-    series?: { requests: number; rssMiB?: number; settledMiB?: number; lowMiB?: number; medianMiB?: number; highMiB?: number }[];
+    /** Every 10,000 requests: RSS settled, and low, median and high under load. */
+    series: { requests: number; settledMiB: number; lowMiB: number; medianMiB: number; highMiB: number }[];
   } | null;
 }
 
@@ -128,20 +129,15 @@ export function renderMarkdown(r: BenchResults): string {
   }
   if (r.memory) {
     lines.push('', '## Gateway memory', '');
+    const m = r.memory;
     lines.push(
-      r.memory.series?.[0]?.settledMiB === undefined
-        ? `- ${r.memory.operation}: RSS ${f1(r.memory.rssAfter10kMiB)} MiB after ${r.memory.firstRequests.toLocaleString('en')} requests, ${f1(r.memory.rssAfterAllMiB)} MiB after ${r.memory.requests.toLocaleString('en')} (×${f2(r.memory.ratio)}; target ≤ 1.1), peak ${f1(r.memory.peakMiB)} MiB, ${r.memory.errors} errors`
-        : `- ${r.memory.operation}, ${r.memory.requests.toLocaleString('en')} requests: lowest settled RSS ${f1(r.memory.rssAfter10kMiB)} MiB over the first ${r.memory.firstRequests.toLocaleString('en')}, ${f1(r.memory.rssAfterAllMiB)} MiB over the last ${r.memory.firstRequests.toLocaleString('en')} (×${f2(r.memory.ratio)}; target ≤ 1.1), peak ${f1(r.memory.peakMiB)} MiB, ${r.memory.errors} errors`,
+      `- ${m.operation}, ${m.requests.toLocaleString('en')} requests: lowest settled RSS ${f1(m.firstWindowLowMiB)} MiB over the first ${m.windowRequests.toLocaleString('en')}, ${f1(m.lastWindowLowMiB)} MiB over the last ${m.windowRequests.toLocaleString('en')} (×${f2(m.ratio)}; target ≤ 1.1), peak ${f1(m.peakMiB)} MiB, ${m.errors} errors`,
       '- Settled: read 10 s after each step of 10,000 requests. Under load RSS swings with the young generation (up to 2 × 64 MiB of',
       '  semi-space), and even settled the old generation saws over 30,000–40,000 light requests until a major collection, so the',
       '  lowest settled readings of the two halves of the run are compared. Sampled under load every 50 ms as well (low–median–high below).',
+      `- medians under load, last step over first: ×${f2(m.medianRatio)}`,
+      `- RSS MiB every 10,000 requests, settled (under load: low–median–high): ${m.series.map((s) => `${f0(s.settledMiB)} (${f0(s.lowMiB)}–${f0(s.medianMiB)}–${f0(s.highMiB)})`).join(', ')}`,
     );
-    if (r.memory.medianRatio !== undefined) lines.push(`- medians under load, last step over first: ×${f2(r.memory.medianRatio)}`);
-    if (r.memory.series) {
-      const row = (s: NonNullable<typeof r.memory.series>[number]) =>
-        s.settledMiB === undefined ? f0(s.rssMiB) : `${f0(s.settledMiB)} (${f0(s.lowMiB)}–${f0(s.medianMiB)}–${f0(s.highMiB)})`;
-      lines.push(`- RSS MiB every 10,000 requests, settled (under load: low–median–high): ${r.memory.series.map(row).join(', ')}`);
-    }
   }
   return lines.join('\n') + '\n';
 }

@@ -299,17 +299,17 @@ async function main(): Promise<void> {
       const end = series[series.length - 1];
       memory = {
         operation: op.name,
-        firstRequests: first * window,
         requests: soak,
-        rssAfter10kMiB: early,
-        rssAfterAllMiB: late,
+        windowRequests: series[window - 1].requests,
+        firstWindowLowMiB: early,
+        lastWindowLowMiB: late,
         peakMiB: memoryOf(pid).peakMiB,
         ratio: late / early,
         medianRatio: end.medianMiB / start.medianMiB,
         errors,
         series,
       };
-      say(`memory: lowest settled RSS ${early.toFixed(1)} MiB in the first ${window} steps, ${late.toFixed(1)} MiB in the last ${window} (×${memory.ratio.toFixed(3)}; medians under load, last step over first ×${memory.medianRatio!.toFixed(3)})`);
+      say(`memory: lowest settled RSS ${early.toFixed(1)} MiB in the first ${window} steps, ${late.toFixed(1)} MiB in the last ${window} (×${memory.ratio.toFixed(3)}; medians under load, last step over first ×${memory.medianRatio.toFixed(3)})`);
     }
 
     const markdown = save(memory);
