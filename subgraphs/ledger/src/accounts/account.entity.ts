@@ -1,5 +1,6 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 import type { Unit } from '../money/money';
+import { bigintAsNumber } from '../log/columns';
 
 export type AccountType = 'ASSET' | 'LIABILITY' | 'EQUITY' | 'INCOME' | 'EXPENSE';
 
@@ -42,4 +43,20 @@ export class AccountEntity {
   /** Set by a trigger on every change to the row, a posted line's balance update included. */
   @Column({ name: 'updated_at', type: 'timestamptz' })
   updatedAt!: Date;
+
+  /** Version of the logged fields: 1 when created, one more per change; set by the database. */
+  @Column({ type: 'integer', insert: false, update: false })
+  version?: number;
+
+  /** The leaf of the current version in the neighbourhood's log; set by the database. */
+  @Column({ name: 'leaf_index', type: 'bigint', transformer: bigintAsNumber, insert: false, update: false })
+  leafIndex?: number;
+
+  /** When the current version was recorded (to the millisecond); set by the database. */
+  @Column({ name: 'version_recorded_at', type: 'timestamptz', insert: false, update: false })
+  versionRecordedAt?: Date;
+
+  /** Who recorded the current version; written with the change. */
+  @Column({ name: 'version_recorded_by', type: 'uuid', nullable: true })
+  versionRecordedBy?: string | null;
 }

@@ -1,5 +1,6 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 import type { Unit } from '../money/money';
+import { bigintAsNumber } from '../log/columns';
 
 /** A project's budget for one period and unit; its amounts are its revisions. */
 @Entity({ name: 'budget' })
@@ -46,6 +47,10 @@ export class BudgetRevisionEntity {
 
   @Column({ name: 'recorded_at', type: 'timestamptz' })
   recordedAt!: Date;
+
+  /** The revision's leaf in the neighbourhood's log; set by the database. */
+  @Column({ name: 'leaf_index', type: 'bigint', transformer: bigintAsNumber, insert: false, update: false })
+  leafIndex?: number;
 }
 
 /** A budget with its current (latest) revision. */

@@ -1,4 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { bigintAsNumber } from '../log/columns';
 
 @Entity({ name: 'entry' })
 export class EntryEntity {
@@ -47,4 +48,8 @@ export class EntryEntity {
 
   @Column({ type: 'text' })
   hash!: string;
+
+  /** The entry's leaf in its neighbourhood's log; set by the database when the entry is inserted. */
+  @Column({ name: 'leaf_index', type: 'bigint', transformer: bigintAsNumber, insert: false, update: false })
+  leafIndex?: number;
 }
