@@ -10,7 +10,7 @@ export const TEST_JWT_SECRET = 'test-jwt-secret-0123456789abcdefghijkl';
 export interface RunningPlatform {
   gatewayUrl: string;
   gateway: Gateway;
-  subgraphs: Record<string, TestSubgraph<unknown> & { url: string }>;
+  subgraphs: Record<string, TestSubgraph<unknown, unknown> & { url: string }>;
   /** Requests that reached any subgraph so far. */
   subgraphRequests(): number;
   /** Posts a GraphQL operation to the gateway over HTTP, as a real client would. */
@@ -58,7 +58,7 @@ export async function startPlatform(
 ): Promise<RunningPlatform> {
   const database = options.databaseUrl ? { url: options.databaseUrl, drop: async () => undefined } : await cloneTestDatabase();
   const subgraphs: RunningPlatform['subgraphs'] = {};
-  for (const module of allSubgraphs as SubgraphModule<unknown>[]) {
+  for (const module of allSubgraphs as SubgraphModule<unknown, unknown>[]) {
     subgraphs[module.name] = await startTestSubgraph(module, database.url, {
       listen: true,
       seed: options.seed ?? true,

@@ -16,7 +16,7 @@ export function subgraphUrls(databaseUrl: string, env: Record<string, string | u
 
 /** Runs every subgraph's pending migrations, as the subgraphs do at start-up. */
 export async function migrateAll(urls: SubgraphUrls): Promise<void> {
-  for (const module of allSubgraphs as SubgraphModule<unknown>[]) {
+  for (const module of allSubgraphs as SubgraphModule<unknown, unknown>[]) {
     const db = createDataSource({ url: urls[module.name], schema: module.name, entities: module.entities, migrations: module.migrations });
     await migrate(db, module.name);
   }
@@ -24,7 +24,7 @@ export async function migrateAll(urls: SubgraphUrls): Promise<void> {
 
 /** The demo data (the Spijkerkwartier), through each subgraph's own seedDemo. */
 export async function seedDemo(urls: SubgraphUrls): Promise<void> {
-  for (const module of allSubgraphs as SubgraphModule<unknown>[]) {
+  for (const module of allSubgraphs as SubgraphModule<unknown, unknown>[]) {
     const db = createDataSource({ url: urls[module.name], schema: module.name, entities: module.entities, migrations: module.migrations });
     await db.initialize();
     try {

@@ -10,7 +10,7 @@ export class ConfigError extends Error {
 
 type Env = Record<string, string | undefined>;
 
-interface Setting<T> {
+export interface Setting<T> {
   read(env: Env, name: string): T;
 }
 
@@ -101,7 +101,7 @@ function parseUrl(name: string, value: string): URL {
   }
 }
 
-type Spec = Record<string, Setting<unknown>>;
+export type Spec = Record<string, Setting<unknown>>;
 type Parsed<S extends Spec> = { [K in keyof S]: S[K] extends Setting<infer T> ? T : never };
 
 /** Reads every setting of the spec; reports all problems at once. */

@@ -1,9 +1,9 @@
 import type { DataSource } from 'typeorm';
-import { ConfigError, commonSettings, parseConfig, setting } from './config';
+import { ConfigError, commonSettings, parseConfig, setting, type Spec } from './config';
 import { createDataSource, databaseSettings, describeDatabaseError, guardPoolClients, migrate, pickDatabaseUrl } from './database';
 import { createLogger, type Logger } from './logger';
 import { QueryCounter } from './query-counter';
-import { createSubgraphServer, type SubgraphModule } from './subgraph';
+import { createSubgraphServer, type RunningServices, type SubgraphModule } from './subgraph';
 
 /** Prints one line and exits: start-up problems are not stack traces. */
 export function exitWith(service: string, message: string): never {
@@ -56,7 +56,7 @@ export function onShutdown(logger: Logger, stop: () => Promise<void>, graceMs = 
 }
 
 /** Every environment variable a subgraph reads (deployment files are checked against this). */
-export function subgraphSettings(name: string, defaultPort = 4000) {
+export function subgraphSettings(name: string, defaultPort = 4000, own: Spec = {}) {
   return {
     ...commonSettings,
     ...databaseSettings(name),
@@ -64,15 +64,16 @@ export function subgraphSettings(name: string, defaultPort = 4000) {
     DATABASE_CONNECT_TIMEOUT_MS: setting.integer(10_000, { min: 0 }),
     MIGRATE_ON_START: setting.boolean(true),
     SEED_DEMO: setting.boolean(false),
+    ...own,
   };
 }
 
-/** The whole life of a subgraph process: config, database, migrations, demo data, listen, shutdown. */
-export async function runSubgraph<TLoaders>(module: SubgraphModule<TLoaders>): Promise<void> {
+/** The whole life of a subgraph process: config, database, migrations, demo data, services, listen, shutdown. */
+export async function runSubgraph<TLoaders, TServices>(module: SubgraphModule<TLoaders, TServices>): Promise<void> {
   let config;
   let url: string;
   try {
-    config = parseConfig(subgraphSettings(module.name, module.defaultPort));
+    config = parseConfig(subgraphSettings(module.name, module.defaultPort, module.services?.settings));
     url = pickDatabaseUrl(module.name, config);
   } catch (error) {
     if (error instanceof ConfigError) exitWith(module.name, `configuration error: ${error.message}`);
@@ -100,8 +101,15 @@ export async function runSubgraph<TLoaders>(module: SubgraphModule<TLoaders>): P
   } catch (error) {
     exitWith(module.name, error instanceof Error ? error.message : String(error));
   }
+  const running = await startServices(module, db, config, logger).catch((error: Error) => exitWith(module.name, error.message));
 
-  const server = createSubgraphServer(module, { db, logger, assertionSecret: config.INTERNAL_ASSERTION_SECRET, queryCounter });
+  const server = createSubgraphServer(module, {
+    db,
+    logger,
+    assertionSecret: config.INTERNAL_ASSERTION_SECRET,
+    queryCounter,
+    services: running.services,
+  });
   await server.start();
   const address = await server.http.listen(config.PORT, config.HOST).catch((error: Error) =>
     exitWith(module.name, `cannot listen on ${config.HOST}:${config.PORT}: ${error.message}`),
@@ -109,6 +117,18 @@ export async function runSubgraph<TLoaders>(module: SubgraphModule<TLoaders>): P
   logger.info({ port: address.port }, `${module.name} subgraph ready`);
   onShutdown(logger, async () => {
     await server.stop();
+    await running.stop();
     await db.destroy();
   });
+}
+
+/** A module's services, or none: `undefined` is what a module without services gets in its context. */
+export function startServices<TLoaders, TServices>(
+  module: SubgraphModule<TLoaders, TServices>,
+  db: DataSource,
+  settings: Record<string, unknown>,
+  logger: Logger,
+): Promise<RunningServices<TServices>> {
+  if (!module.services) return Promise.resolve({ services: undefined as TServices, stop: async () => undefined });
+  return module.services.start(db, settings, logger);
 }

@@ -6,6 +6,7 @@ import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { parse, type DocumentNode } from 'graphql';
 import type { DataSource, MixedList, EntitySchema } from 'typeorm';
 import type { Logger } from 'pino';
+import type { Spec } from './config';
 import { createErrorFormatter, ErrorCode, httpError } from './errors';
 import { createHttpApp, sendJson, type HttpApp } from './http';
 import { ASSERTION_HEADER, AssertionError, verifyAssertion, type Viewer } from './identity';
@@ -14,25 +15,46 @@ import { QueryCounter } from './query-counter';
 import { refuseNulCharacters } from './text-guard';
 
 /** What every resolver of every subgraph gets. */
-export interface SubgraphContext<TLoaders> {
+export interface SubgraphContext<TLoaders, TServices = undefined> {
   viewer: Viewer;
   requestId: string;
   logger: Logger;
   db: DataSource;
   loaders: TLoaders;
+  /** What the subgraph built at start-up from its own settings (see SubgraphServices). */
+  services: TServices;
+}
+
+/**
+ * What a subgraph keeps for as long as it runs, built from settings only it
+ * reads (a signing key, background work). Started after migrations and demo
+ * data, stopped before the database closes.
+ */
+export interface SubgraphServices<TServices> {
+  settings: Spec;
+  /** The values tests run with (fixed test keys); never used outside the test harness. */
+  testEnv: Record<string, string>;
+  start(db: DataSource, settings: Record<string, unknown>, logger: Logger): Promise<RunningServices<TServices>>;
+}
+
+export interface RunningServices<TServices> {
+  services: TServices;
+  stop(): Promise<void>;
 }
 
 /** Everything that makes a subgraph a subgraph; each one exports one of these. */
-export interface SubgraphModule<TLoaders> {
+export interface SubgraphModule<TLoaders, TServices = undefined> {
   /** Service name, also the name of the PostgreSQL schema it owns. */
   name: 'community' | 'projects' | 'ledger' | 'impact';
   defaultPort: number;
   typeDefs: DocumentNode;
   // The resolver map is typed per subgraph by codegen; here only its shape matters.
-  resolvers: GraphQLResolverMap<SubgraphContext<TLoaders>>;
+  resolvers: GraphQLResolverMap<SubgraphContext<TLoaders, TServices>>;
   entities: MixedList<Function | string | EntitySchema>;
   migrations: MixedList<Function | string>;
-  createLoaders(db: DataSource): TLoaders;
+  createLoaders(db: DataSource, services: TServices): TLoaders;
+  /** Settings and long-lived parts of this subgraph alone, if it has any. */
+  services?: SubgraphServices<TServices>;
   /** Loads the demo data once; a second call finds it there and does nothing. */
   seedDemo(db: DataSource): Promise<void>;
 }
@@ -41,26 +63,30 @@ export function loadTypeDefs(path: string): DocumentNode {
   return parse(readFileSync(path, 'utf8'));
 }
 
-export interface SubgraphServerOptions {
+export interface SubgraphServerOptions<TServices> {
   db: DataSource;
   logger: Logger;
   assertionSecret: string;
   queryCounter?: QueryCounter;
+  services: TServices;
 }
 
-export interface SubgraphServer<TLoaders> {
-  apollo: ApolloServer<SubgraphContext<TLoaders>>;
+export interface SubgraphServer<TLoaders, TServices = undefined> {
+  apollo: ApolloServer<SubgraphContext<TLoaders, TServices>>;
   http: HttpApp;
   /** The context a request by this viewer would get; tests use it with apollo.executeOperation. */
-  contextFor(viewer: Viewer, requestId?: string): SubgraphContext<TLoaders>;
+  contextFor(viewer: Viewer, requestId?: string): SubgraphContext<TLoaders, TServices>;
   start(): Promise<void>;
   stop(): Promise<void>;
 }
 
 /** Builds, but does not start listening: tests use it in-process, main.ts listens. */
-export function createSubgraphServer<TLoaders>(module: SubgraphModule<TLoaders>, options: SubgraphServerOptions): SubgraphServer<TLoaders> {
-  const { db, logger, assertionSecret, queryCounter } = options;
-  const apollo = new ApolloServer<SubgraphContext<TLoaders>>({
+export function createSubgraphServer<TLoaders, TServices>(
+  module: SubgraphModule<TLoaders, TServices>,
+  options: SubgraphServerOptions<TServices>,
+): SubgraphServer<TLoaders, TServices> {
+  const { db, logger, assertionSecret, queryCounter, services } = options;
+  const apollo = new ApolloServer<SubgraphContext<TLoaders, TServices>>({
     // buildSubgraphSchema types resolver maps with an unknown context; ours is known to be SubgraphContext.
     schema: buildSubgraphSchema({ typeDefs: module.typeDefs, resolvers: module.resolvers as GraphQLResolverMap<unknown> }),
     formatError: createErrorFormatter(logger),
@@ -71,12 +97,13 @@ export function createSubgraphServer<TLoaders>(module: SubgraphModule<TLoaders>,
     plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled(), refuseNulCharacters()],
   });
 
-  const contextFor = (viewer: Viewer, requestId = ''): SubgraphContext<TLoaders> => ({
+  const contextFor = (viewer: Viewer, requestId = ''): SubgraphContext<TLoaders, TServices> => ({
     viewer,
     requestId,
     logger: logger.child({ requestId }),
     db,
-    loaders: module.createLoaders(db),
+    loaders: module.createLoaders(db, services),
+    services,
   });
 
   const http = createHttpApp({

@@ -20,7 +20,7 @@ async function admin<T>(serverUrl: string, fn: (client: Client) => Promise<T>): 
 }
 
 /** Creates a database and runs every module's migrations into it: the template each test copies. */
-export async function createTemplateDatabase(serverUrl: string, name: string, modules: SubgraphModule<unknown>[]): Promise<string> {
+export async function createTemplateDatabase(serverUrl: string, name: string, modules: SubgraphModule<unknown, unknown>[]): Promise<string> {
   await admin(serverUrl, async (c) => {
     await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
     await c.query(`CREATE DATABASE "${name}"`);

@@ -24,7 +24,7 @@ interface Running {
  * Jest global setup: PostgreSQL from DATABASE_URL, else an embedded one; a
  * template database migrated once, which every test file copies.
  */
-export async function setupTestDatabase(modules: SubgraphModule<unknown>[]): Promise<() => Promise<void>> {
+export async function setupTestDatabase(modules: SubgraphModule<unknown, unknown>[]): Promise<() => Promise<void>> {
   let serverUrl = process.env.DATABASE_URL;
   let embedded: Running | null = null;
   let dataDir: string | null = null;

@@ -4,12 +4,14 @@ import { createDataSource, guardPoolClients } from '../src/database';
 import { createLogger } from '../src/logger';
 import { QueryCounter } from '../src/query-counter';
 import { createSubgraphServer, type SubgraphModule, type SubgraphServer } from '../src/subgraph';
+import { parseConfig } from '../src/config';
+import { startServices } from '../src/service';
 import { anonymous, type Viewer } from '../src/identity';
 
 export const TEST_ASSERTION_SECRET = 'test-assertion-secret-0123456789abcdef';
 
-export interface TestSubgraph<TLoaders> {
-  server: SubgraphServer<TLoaders>;
+export interface TestSubgraph<TLoaders, TServices = undefined> {
+  server: SubgraphServer<TLoaders, TServices>;
   db: DataSource;
   queries: QueryCounter;
   /** HTTP requests that reached this subgraph (when listening). */
@@ -23,12 +25,15 @@ export interface TestSubgraph<TLoaders> {
   stop(): Promise<void>;
 }
 
-/** Starts a subgraph in-process on the given database; it does not listen unless asked. */
-export async function startTestSubgraph<TLoaders>(
-  module: SubgraphModule<TLoaders>,
+/**
+ * Starts a subgraph in-process on the given database; it does not listen
+ * unless asked. Its own settings are its test values, overridden by `env`.
+ */
+export async function startTestSubgraph<TLoaders, TServices>(
+  module: SubgraphModule<TLoaders, TServices>,
   databaseUrl: string,
-  options: { listen?: boolean; seed?: boolean; logTo?: NodeJS.WritableStream; logLevel?: string } = {},
-): Promise<TestSubgraph<TLoaders> & { url: string }> {
+  options: { listen?: boolean; seed?: boolean; logTo?: NodeJS.WritableStream; logLevel?: string; env?: Record<string, string> } = {},
+): Promise<TestSubgraph<TLoaders, TServices> & { url: string }> {
   const queries = new QueryCounter();
   const db = createDataSource({
     url: databaseUrl,
@@ -42,7 +47,15 @@ export async function startTestSubgraph<TLoaders>(
   guardPoolClients(db);
   if (options.seed) await module.seedDemo(db);
   const logger = createLogger(module.name, options.logLevel ?? process.env.TEST_LOG_LEVEL ?? 'silent', options.logTo);
-  const server = createSubgraphServer(module, { db, logger, assertionSecret: TEST_ASSERTION_SECRET, queryCounter: queries });
+  const settings = module.services ? parseConfig(module.services.settings, { ...module.services.testEnv, ...options.env }) : {};
+  const running = await startServices(module, db, settings, logger);
+  const server = createSubgraphServer(module, {
+    db,
+    logger,
+    assertionSecret: TEST_ASSERTION_SECRET,
+    queryCounter: queries,
+    services: running.services,
+  });
   await server.start();
   let url = '';
   let httpRequests = 0;
@@ -67,6 +80,7 @@ export async function startTestSubgraph<TLoaders>(
     },
     async stop() {
       await server.stop();
+      await running.stop();
       await db.destroy();
     },
   };

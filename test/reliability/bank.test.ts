@@ -45,7 +45,7 @@ const READ_TRIAL_BALANCE = `
 
 describe('ledger: bank test with concurrent writers and readers', () => {
   let database: { url: string; drop: () => Promise<void> };
-  let subgraph: TestSubgraph<unknown>;
+  let subgraph: TestSubgraph<unknown, unknown>;
   let call: Caller;
   const n = randomUUID();
   const vault: { id: string; code: string; protected: boolean }[] = [];

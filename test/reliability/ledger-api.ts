@@ -29,7 +29,7 @@ export type AccountType = 'ASSET' | 'LIABILITY' | 'EQUITY' | 'INCOME' | 'EXPENSE
 export const treasurer: Viewer = { memberId: '7a1d2f3e-0000-4000-8000-00000000beef', roles: [{ role: 'steward', neighbourhood: '*' }] };
 
 /** A caller that runs operations through a subgraph's real Apollo Server in this process. */
-export function inProcess(subgraph: TestSubgraph<unknown>, viewer: Viewer = treasurer): Caller {
+export function inProcess(subgraph: TestSubgraph<unknown, unknown>, viewer: Viewer = treasurer): Caller {
   return (query, variables) => subgraph.execute(query, variables, viewer) as never;
 }
 

@@ -8,7 +8,7 @@ import { inProcess, openBooks, postEntry, readBooks, type Caller } from './ledge
  */
 describe('ledger: an account on two lines of one entry', () => {
   let database: { url: string; drop: () => Promise<void> };
-  let subgraph: TestSubgraph<unknown>;
+  let subgraph: TestSubgraph<unknown, unknown>;
   let call: Caller;
 
   beforeAll(async () => {

@@ -452,7 +452,7 @@ const sequences = fc.commands(commandArbs, { size: 'max', maxCommands: runsFor.m
 
 describe('ledger: model-based test with fast-check', () => {
   let database: { url: string; drop: () => Promise<void> };
-  let subgraph: TestSubgraph<unknown>;
+  let subgraph: TestSubgraph<unknown, unknown>;
   let call: Caller;
   let foreignAccountId: string;
 

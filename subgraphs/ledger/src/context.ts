@@ -1,4 +1,5 @@
 import type { SubgraphContext } from '@dbwe/platform';
 import type { Loaders } from './loaders';
+import type { LedgerServices } from './log/services';
 
-export type Context = SubgraphContext<Loaders>;
+export type Context = SubgraphContext<Loaders, LedgerServices>;

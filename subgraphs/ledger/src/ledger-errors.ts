@@ -2,6 +2,7 @@ import type { AccountEntity } from './accounts/account.entity';
 import type { EntryEntity } from './entries/entry.entity';
 import type { BudgetView } from './budgets/budget.entity';
 import type { ProjectRef } from './references';
+import type { WitnessRow } from './log/witnesses';
 import { formatMinor, type MoneyValue, type Unit } from './money/money';
 
 /**
@@ -33,7 +34,12 @@ export type LedgerFailure =
   | (Base<'ReversalOfReversal'> & { entry: EntryEntity })
   | (Base<'ProjectInOtherNeighbourhood'> & { project: ProjectRef })
   | (Base<'AccountCodeTaken'> & { account: AccountEntity })
-  | (Base<'BudgetPeriodOverlaps'> & { budget: BudgetView });
+  | (Base<'BudgetPeriodOverlaps'> & { budget: BudgetView })
+  | Base<'InvalidWitnessKey'>
+  | (Base<'WitnessAlreadyRegistered'> & { witness: WitnessRow })
+  | Base<'UnknownWitness'>
+  | (Base<'UnknownCheckpoint'> & { treeSize: number })
+  | Base<'InvalidCosignature'>;
 
 export type LedgerFailureType = LedgerFailure['__typename'];
 
@@ -59,6 +65,11 @@ export const FAILURE_CODES: Record<LedgerFailureType, string> = {
   ProjectInOtherNeighbourhood: 'PROJECT_IN_OTHER_NEIGHBOURHOOD',
   AccountCodeTaken: 'ACCOUNT_CODE_TAKEN',
   BudgetPeriodOverlaps: 'BUDGET_PERIOD_OVERLAPS',
+  InvalidWitnessKey: 'INVALID_WITNESS_KEY',
+  WitnessAlreadyRegistered: 'WITNESS_ALREADY_REGISTERED',
+  UnknownWitness: 'UNKNOWN_WITNESS',
+  UnknownCheckpoint: 'UNKNOWN_CHECKPOINT',
+  InvalidCosignature: 'INVALID_COSIGNATURE',
 };
 
 type Extra<T extends LedgerFailureType> = Omit<Failure<T>, keyof Base<T>>;
@@ -123,6 +134,13 @@ export const fail = {
       'periodStart',
       { budget },
     ),
+  invalidWitnessKey: (why: string) => make('InvalidWitnessKey', `The witness key is not accepted: ${why}.`, 'verifierKey', {}),
+  witnessAlreadyRegistered: (witness: WitnessRow) =>
+    make('WitnessAlreadyRegistered', `The witness ${witness.name} is registered for this log already, with this key.`, 'verifierKey', { witness }),
+  unknownWitness: () => make('UnknownWitness', 'No witness with this id is registered for this log.', 'witnessId', {}),
+  unknownCheckpoint: (treeSize: number) =>
+    make('UnknownCheckpoint', `The ledger signed no checkpoint of size ${treeSize} for this log.`, 'treeSize', { treeSize }),
+  invalidCosignature: (why: string) => make('InvalidCosignature', `The cosignature is not accepted: ${why}.`, 'signatureLine', {}),
 };
 
 /** What a domain operation returns: its value, or the rule it broke. */

@@ -8,6 +8,8 @@ import { BudgetEntity, BudgetRevisionEntity, type BudgetView } from './budgets/b
 import { ChainEntity } from './entries/chain.entity';
 import { EntryEntity } from './entries/entry.entity';
 import { LineEntity } from './entries/line.entity';
+import type { SigningKeyRow } from './log/checkpoints';
+import { witnessesById, witnessesOf, type CosignatureRow } from './log/witnesses';
 
 /** A project's totals from the books, in minor units. */
 export interface ProjectTotals {
@@ -130,6 +132,40 @@ export function createLoaders(db: DataSource) {
         return keys.map((k) => totals.get(rangeKey(k)) ?? 0n);
       },
       { cacheKeyFn: rangeKey },
+    ),
+    /** Every key the ledger has signed with, newest first; one key, 'all'. */
+    signingKeys: new DataLoader<'all', SigningKeyRow[]>(async (keys) => {
+      const rows: { public_key: Buffer; first_used_at: Date; retired_at: Date | null }[] = await db.query(
+        `SELECT public_key, first_used_at, retired_at FROM ledger.signing_key ORDER BY first_used_at DESC, public_key`,
+      );
+      const all = rows.map((r) => ({ publicKey: r.public_key, firstUsedAt: r.first_used_at, retiredAt: r.retired_at }));
+      return keys.map(() => all);
+    }),
+    witnessesByNeighbourhood: listLoader((ids: readonly string[]) => witnessesOf(db.manager, ids), (row) => row.neighbourhoodId),
+    witness: rowLoader((ids: readonly string[]) => witnessesById(db.manager, ids), (row) => row.id),
+    /** The cosignatures of each checkpoint, in the order they arrived. */
+    cosignatures: new DataLoader<{ neighbourhoodId: string; size: number }, CosignatureRow[], string>(
+      async (keys) => {
+        const rows: { neighbourhood_id: string; tree_size: string; witness_id: string; cosigned_at: Date; signature_line: string }[] = await db.query(
+          `SELECT c.neighbourhood_id, c.tree_size, c.witness_id, c.cosigned_at, c.signature_line
+             FROM unnest($1::uuid[], $2::bigint[]) AS k (neighbourhood_id, tree_size)
+             JOIN ledger.cosignature c ON c.neighbourhood_id = k.neighbourhood_id AND c.tree_size = k.tree_size
+            ORDER BY c.received_at, c.witness_id`,
+          [keys.map((k) => k.neighbourhoodId), keys.map((k) => k.size)],
+        );
+        const byKey = new Map<string, CosignatureRow[]>(keys.map((k) => [`${k.neighbourhoodId}|${k.size}`, []]));
+        for (const r of rows) {
+          byKey.get(`${r.neighbourhood_id}|${Number(r.tree_size)}`)?.push({
+            neighbourhoodId: r.neighbourhood_id,
+            treeSize: Number(r.tree_size),
+            witnessId: r.witness_id,
+            cosignedAt: r.cosigned_at,
+            signatureLine: r.signature_line,
+          });
+        }
+        return keys.map((k) => byKey.get(`${k.neighbourhoodId}|${k.size}`)!);
+      },
+      { cacheKeyFn: (k) => `${k.neighbourhoodId}|${k.size}` },
     ),
   };
 }

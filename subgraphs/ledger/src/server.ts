@@ -19,12 +19,15 @@ import { AccountUpdatedAt1764300000000 } from './migrations/1764300000000-accoun
 import { AccountDayCovering1764400000000 } from './migrations/1764400000000-account-day-covering';
 import { MemberHours1764500000000 } from './migrations/1764500000000-member-hours';
 import { ProjectDayCovering1764600000000 } from './migrations/1764600000000-project-day-covering';
+import { TransparencyLog1765000000000 } from './migrations/1765000000000-transparency-log';
 import { seedDemo } from './demo/demo.seed';
+import { logResolvers } from './log/log.resolvers';
+import { ledgerServices, type LedgerServices } from './log/services';
 
 const resolvers: Resolvers = {
   ...scalarResolvers,
-  Query: { ...entryResolvers.Query, ...accountResolvers.Query },
-  Mutation: { ...accountResolvers.Mutation, ...entryResolvers.Mutation, ...budgetResolvers.Mutation },
+  Query: { ...entryResolvers.Query, ...accountResolvers.Query, ...logResolvers.Query },
+  Mutation: { ...accountResolvers.Mutation, ...entryResolvers.Mutation, ...budgetResolvers.Mutation, ...logResolvers.Mutation },
   Account: accountResolvers.Account,
   LedgerEntry: entryResolvers.LedgerEntry,
   LedgerEntryConnection: entryResolvers.LedgerEntryConnection,
@@ -32,21 +35,39 @@ const resolvers: Resolvers = {
   Counterparty: entryResolvers.Counterparty,
   Money: entryResolvers.Money,
   Neighbourhood: neighbourhoodResolvers.Neighbourhood,
+  DerivedTotalDifference: neighbourhoodResolvers.DerivedTotalDifference,
   Member: memberResolvers.Member,
   Project: projectResolvers.Project,
   ProjectFinances: projectResolvers.ProjectFinances,
   ProjectBudget: budgetResolvers.ProjectBudget,
   BudgetRevision: budgetResolvers.BudgetRevision,
+  TransparencyLog: logResolvers.TransparencyLog,
+  LogLeaf: logResolvers.LogLeaf,
+  Checkpoint: logResolvers.Checkpoint,
+  Cosignature: logResolvers.Cosignature,
+  Witness: logResolvers.Witness,
+  InclusionProof: logResolvers.InclusionProof,
+  ConsistencyProof: logResolvers.ConsistencyProof,
+  LedgerSigningKey: logResolvers.LedgerSigningKey,
 };
 
 /** The ledger subgraph: the neighbourhoods' double-entry books. */
-export const ledger: SubgraphModule<Loaders> = {
+export const ledger: SubgraphModule<Loaders, LedgerServices> = {
   name: 'ledger',
   defaultPort: 4103,
   typeDefs: loadTypeDefs(join(__dirname, '..', 'schema.graphql')),
-  resolvers: resolvers as SubgraphModule<Loaders>['resolvers'],
+  resolvers: resolvers as SubgraphModule<Loaders, LedgerServices>['resolvers'],
   entities: [AccountEntity, ChainEntity, EntryEntity, LineEntity, BudgetEntity, BudgetRevisionEntity],
-  migrations: [Initial1764100000000, Books1764200000000, AccountUpdatedAt1764300000000, AccountDayCovering1764400000000, MemberHours1764500000000, ProjectDayCovering1764600000000],
+  migrations: [
+    Initial1764100000000,
+    Books1764200000000,
+    AccountUpdatedAt1764300000000,
+    AccountDayCovering1764400000000,
+    MemberHours1764500000000,
+    ProjectDayCovering1764600000000,
+    TransparencyLog1765000000000,
+  ],
   createLoaders,
+  services: ledgerServices,
   seedDemo,
 };

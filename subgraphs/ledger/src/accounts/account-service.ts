@@ -24,7 +24,7 @@ const CODE = /^[0-9A-Za-z.-]{1,20}$/;
 const TAAKVELD = /^[0-9]\.[0-9]{1,2}(\.[0-9])?$/;
 
 /** Adds an account to open books; its code is unique within them. */
-export async function createAccount(db: DataSource, args: CreateAccountArgs, now = new Date()): Promise<Outcome<AccountEntity>> {
+export async function createAccount(db: DataSource, args: CreateAccountArgs, recordedBy: string | null, now = new Date()): Promise<Outcome<AccountEntity>> {
   const neighbourhoodId = args.neighbourhoodId.toLowerCase();
   const code = args.code.trim();
   if (!CODE.test(code)) return refuse(fail.invalid('code', 'An account code is 1 to 20 letters, digits, dots or dashes.'));
@@ -58,10 +58,12 @@ export async function createAccount(db: DataSource, args: CreateAccountArgs, now
     balanceMinor: '0',
     createdAt: now,
     updatedAt: now,
+    versionRecordedBy: recordedBy,
   };
   try {
     await db.getRepository(AccountEntity).insert(account);
-    return succeed(account);
+    // The database gave it its version and its leaf in the log.
+    return succeed(await db.getRepository(AccountEntity).findOneByOrFail({ id: account.id }));
   } catch (error) {
     switch (violationOf(error)?.constraint) {
       case 'account_code_unique': {

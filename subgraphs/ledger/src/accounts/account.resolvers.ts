@@ -13,15 +13,17 @@ export const accountResolvers: Resolvers = {
     ledgerAccount: (_parent, { id }, { loaders }) => (isUuid(id) ? loaders.account.load(id.toLowerCase()) : null),
   },
   Mutation: {
-    async openBooks(_parent, { neighbourhoodId }, { viewer, db }) {
+    async openBooks(_parent, { neighbourhoodId }, { viewer, db, services }) {
       requireRole(viewer, ['steward'], neighbourhoodId, 'open the books');
       const id = neighbourhoodIdOf(neighbourhoodId);
-      const openedNow = await db.transaction((tx) => openBooks(tx, id));
+      const openedNow = await db.transaction((tx) => openBooks(tx, id, { origin: services.checkpointer.originFor(id), openedBy: viewer.memberId }));
+      // The empty log gets its first checkpoint at once, so a witness can start from size 0.
+      if (openedNow) await services.checkpointer.sign(id);
       return { neighbourhood: { id }, openedNow };
     },
     async createAccount(_parent, { input }, { viewer, db }) {
       requireRole(viewer, ['steward'], input.neighbourhoodId, 'add accounts to the books');
-      const outcome = await createAccount(db, { ...input, neighbourhoodId: neighbourhoodIdOf(input.neighbourhoodId) });
+      const outcome = await createAccount(db, { ...input, neighbourhoodId: neighbourhoodIdOf(input.neighbourhoodId) }, viewer.memberId);
       return outcome.ok ? { __typename: 'CreateAccountSuccess', account: outcome.value } : oneOf(outcome.failure, CREATE_ACCOUNT_FAILURES);
     },
   },

@@ -35,8 +35,15 @@ export const defaultAccountId = (neighbourhoodId: string, code: string) => stabl
  * Opens a neighbourhood's books: its chain and the default chart of accounts.
  * Idempotent; returns false when the books were open already.
  */
-export async function openBooks(tx: EntityManager, neighbourhoodId: string, at = new Date()): Promise<boolean> {
-  const openedNow = await openChain(tx, neighbourhoodId);
+export interface Opening {
+  /** The log's origin; null leaves it to be given when the ledger's services start (demo data is loaded before them). */
+  origin: string | null;
+  openedBy: string | null;
+  at?: Date;
+}
+
+export async function openBooks(tx: EntityManager, neighbourhoodId: string, { origin, openedBy, at = new Date() }: Opening): Promise<boolean> {
+  const openedNow = await openChain(tx, neighbourhoodId, origin);
   await tx
     .createQueryBuilder()
     .insert()
@@ -55,6 +62,7 @@ export async function openBooks(tx: EntityManager, neighbourhoodId: string, at =
         balanceMinor: '0',
         createdAt: at,
         updatedAt: at,
+        versionRecordedBy: openedBy,
       })),
     )
     .orIgnore()

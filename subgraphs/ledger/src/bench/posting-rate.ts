@@ -12,10 +12,23 @@
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import { ASSERTION_HEADER, QueryCounter, createDataSource, createLogger, createSubgraphServer, signAssertion, stableId, type SubgraphModule, type Viewer } from '@dbwe/platform';
+import {
+  ASSERTION_HEADER,
+  QueryCounter,
+  createDataSource,
+  createLogger,
+  createSubgraphServer,
+  parseConfig,
+  signAssertion,
+  stableId,
+  startServices,
+  type SubgraphModule,
+  type Viewer,
+} from '@dbwe/platform';
 import { cloneTestDatabase } from '@dbwe/platform/testing';
 import { setupTestDatabase } from '@dbwe/platform/testing/global-setup';
 import { ledger } from '../server';
+import { ledgerServices } from '../log/services';
 
 const { values } = parseArgs({
   options: {
@@ -32,12 +45,15 @@ const NEIGHBOURHOOD = stableId('neighbourhood:bench');
 const steward: Viewer = { memberId: stableId('member:bench'), roles: [{ role: 'steward', neighbourhood: NEIGHBOURHOOD }] };
 
 async function main(): Promise<void> {
-  const teardownServer = await setupTestDatabase([ledger as SubgraphModule<unknown>]);
+  const teardownServer = await setupTestDatabase([ledger as SubgraphModule<unknown, unknown>]);
   const database = await cloneTestDatabase();
   const statements = new QueryCounter();
   const db = createDataSource({ url: database.url, schema: 'ledger', entities: ledger.entities, migrations: ledger.migrations, poolSize: POOL, logger: statements });
   await db.initialize();
-  const server = createSubgraphServer(ledger, { db, logger: createLogger('ledger', 'silent'), assertionSecret: SECRET });
+  const logger = createLogger('ledger', 'silent');
+  // The ledger's own settings at their test values (a fixed, public signing key): this is a benchmark, not books.
+  const running = await startServices(ledger, db, parseConfig(ledgerServices.settings, ledgerServices.testEnv), logger);
+  const server = createSubgraphServer(ledger, { db, logger, assertionSecret: SECRET, services: running.services });
   await server.start();
   const { port } = await server.http.listen(0, '127.0.0.1');
   const url = `http://127.0.0.1:${port}/graphql`;
@@ -124,6 +140,7 @@ async function main(): Promise<void> {
     );
   } finally {
     await server.stop();
+    await running.stop();
     await db.destroy();
     await database.drop();
     await teardownServer();

@@ -89,8 +89,9 @@ export async function seedDemo(db: DataSource): Promise<void> {
     const existing = await tx.getRepository(ChainEntity).findOneBy({ neighbourhoodId: spijkerkwartier });
     if (existing && existing.lastSequence > 0) return;
     const opened = new Date('2025-01-06T09:00:00Z');
-    await openBooks(tx, spijkerkwartier, opened);
-    await openBooks(tx, nb('klarendal'), opened);
+    const openedBy = member('Penningmeester Pieter');
+    await openBooks(tx, spijkerkwartier, { origin: null, openedBy, at: opened });
+    await openBooks(tx, nb('klarendal'), { origin: null, openedBy, at: opened });
     await bookYear(tx, spijkerkwartier);
     await setBudgets(tx, spijkerkwartier);
   });

@@ -6,6 +6,7 @@ import { EntryEntity } from './entry.entity';
 import { LineEntity } from './line.entity';
 import { GENESIS_HASH, checkChainLink } from './entry-hash';
 import { hashable } from './posting';
+import { derivedTotalDifferences, logProblem, type DerivedTotalDifferenceValue } from '../log/log-verification';
 
 export interface ChainVerification {
   valid: boolean;
@@ -14,24 +15,47 @@ export interface ChainVerification {
   headHash: string;
   firstBadSequence: number | null;
   problem: string | null;
+  logValid: boolean;
+  logProblem: string | null;
+  derivedTotalsValid: boolean;
+  derivedTotalDifferences: DerivedTotalDifferenceValue[];
 }
+
+export type { DerivedTotalDifferenceValue };
 
 const BATCH = 500;
 
 /**
  * Recomputes every hash of a neighbourhood's chain from the stored rows, in
  * sequence order, a batch at a time, and reports the first entry that does
- * not check out. Reads the whole chain: the price of not trusting it.
+ * not check out; checks the log against the records and its stored tree;
+ * recomputes every stored total from the lines. Reads the whole books: the
+ * price of not trusting them.
  */
 export function verifyChain(db: DataSource, neighbourhoodId: string): Promise<ChainVerification | null> {
-  // One snapshot for the head and every entry, so entries booked while the walk runs are not half seen.
-  return db.transaction('REPEATABLE READ', (tx) => walkChain(tx, neighbourhoodId));
+  // One snapshot for the heads, every entry and every total, so entries booked while the walk runs are not half seen.
+  return db.transaction('REPEATABLE READ', async (tx) => {
+    const chain = await walkChain(tx, neighbourhoodId);
+    if (!chain) return null;
+    const log = await logProblem(tx, neighbourhoodId);
+    const differences = await derivedTotalDifferences(tx, neighbourhoodId);
+    return {
+      ...chain,
+      valid: chain.valid && log === null && differences.length === 0,
+      logValid: log === null,
+      logProblem: log,
+      derivedTotalsValid: differences.length === 0,
+      derivedTotalDifferences: differences,
+    };
+  });
 }
 
-async function walkChain(tx: EntityManager, neighbourhoodId: string): Promise<ChainVerification | null> {
+type ChainWalk = Pick<ChainVerification, 'valid' | 'entriesChecked' | 'headSequence' | 'headHash' | 'firstBadSequence' | 'problem'>;
+
+async function walkChain(tx: EntityManager, neighbourhoodId: string): Promise<ChainWalk | null> {
   const head = await tx.getRepository(ChainEntity).findOneBy({ neighbourhoodId });
   if (!head) return null;
-  const report = (checked: number, firstBad: { sequence: number; problem: string } | null): ChainVerification => ({
+  const report = (checked: number, firstBad: { sequence: number; problem: string } | null): ChainWalk => ({
     valid: firstBad === null,
     entriesChecked: checked,
     headSequence: head.lastSequence,

@@ -31,12 +31,12 @@ export interface DraftEntry {
   recordedAt?: Date;
 }
 
-/** Opens a neighbourhood's books: an empty chain. Returns false when it was open already. */
-export async function openChain(tx: EntityManager, neighbourhoodId: string): Promise<boolean> {
+/** Opens a neighbourhood's books: an empty chain and an empty log. Returns false when they were open already. */
+export async function openChain(tx: EntityManager, neighbourhoodId: string, origin: string | null): Promise<boolean> {
   const inserted: unknown[] = await tx.query(
-    `INSERT INTO ledger.chain (neighbourhood_id, last_sequence, last_hash) VALUES ($1, 0, $2)
+    `INSERT INTO ledger.chain (neighbourhood_id, last_sequence, last_hash, log_origin) VALUES ($1, 0, $2, $3)
      ON CONFLICT DO NOTHING RETURNING neighbourhood_id`,
-    [neighbourhoodId, GENESIS_HASH],
+    [neighbourhoodId, GENESIS_HASH, origin],
   );
   return inserted.length > 0;
 }
@@ -101,6 +101,8 @@ export async function appendEntry(tx: EntityManager, chain: ChainEntity, draft: 
     requestFingerprint: draft.requestFingerprint ?? null,
     previousHash: chain.lastHash,
     hash: '',
+    // Under the chain lock the entry's leaf is the next one; the entry trigger appends it there and records the same index.
+    leafIndex: chain.treeSize,
   };
   const lines: LineEntity[] = draft.lines.map((line, position) => ({
     entryId: entry.id,
@@ -118,5 +120,6 @@ export async function appendEntry(tx: EntityManager, chain: ChainEntity, draft: 
   await tx.insert(LineEntity, lines);
   chain.lastSequence = entry.sequence;
   chain.lastHash = entry.hash;
+  chain.treeSize += 1;
   return entry;
 }

@@ -8,6 +8,11 @@ import type { MoneyValue } from '../money/money';
 import type { ProjectRef, NeighbourhoodRef, MemberRef } from '../references';
 import type { ProjectFinancesValue } from '../projects/project-finances';
 import type { BudgetView, BudgetRevisionView } from '../budgets/budget.entity';
+import type { TransparencyLogValue } from '../log/log.resolvers';
+import type { LogLeafRow, InclusionProofValue, ConsistencyProofValue } from '../log/log-store';
+import type { CheckpointRow, CheckpointConnectionValue, SigningKeyRow } from '../log/checkpoints';
+import type { CosignatureRow, WitnessRow } from '../log/witnesses';
+import type { DerivedTotalDifferenceValue } from '../entries/chain-verification';
 import type { Context } from '../context';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = T | null | undefined;
@@ -46,6 +51,8 @@ export type Account = {
   entries: LedgerEntryConnection;
   /** Stable identifier. */
   id: Scalars['ID']['output'];
+  /** Where the current version sits in the neighbourhood's transparency log (its leaf index; see `TransparencyLog`). */
+  leafIndex: Scalars['Int']['output'];
   /** Account name. */
   name: Scalars['String']['output'];
   /** The neighbourhood whose books hold this account. */
@@ -66,6 +73,10 @@ export type Account = {
    * incremental sync, see `Neighbourhood.accounts(updatedSince:)`.
    */
   updatedAt: Scalars['DateTime']['output'];
+  /** Version of the account's record: 1 when created, one more with every change to a field the log covers (all but the balance). */
+  version: Scalars['Int']['output'];
+  /** When the current version was recorded, to the millisecond (the log's leaf covers this exact value). */
+  versionRecordedAt: Scalars['DateTime']['output'];
 };
 
 
@@ -107,6 +118,28 @@ export type AccountType =
   | 'INCOME'
   /** Something the neighbourhood owes. */
   | 'LIABILITY';
+
+/** A witness's cosignature of a checkpoint. */
+export type AddCosignatureInput = {
+  /** The neighbourhood whose log the checkpoint is of. */
+  neighbourhoodId: Scalars['ID']['input'];
+  /** The cosignature line, `— <witness name> <base64>` (C2SP tlog-cosignature, Ed25519). */
+  signatureLine: Scalars['String']['input'];
+  /** The checkpoint's tree size. */
+  treeSize: Scalars['Int']['input'];
+};
+
+/** The outcome of addCosignature. */
+export type AddCosignatureResult = AddCosignatureSuccess | BooksNotOpen | InvalidCosignature | UnknownCheckpoint;
+
+/** The cosignature is kept and served with the checkpoint (or was already). */
+export type AddCosignatureSuccess = {
+  __typename?: 'AddCosignatureSuccess';
+  /** The checkpoint, with the cosignature. */
+  checkpoint: Checkpoint;
+  /** The cosignature. */
+  cosignature: Cosignature;
+};
 
 /** The entry has been reversed already; an entry is reversed at most once. */
 export type AlreadyReversed = LedgerError & {
@@ -152,9 +185,11 @@ export type BudgetRevision = {
   __typename?: 'BudgetRevision';
   /** The budgeted amount. */
   amount: Money;
+  /** Where the revision sits in the neighbourhood's transparency log (its leaf index; see `TransparencyLog`). */
+  leafIndex: Scalars['Int']['output'];
   /** Why the budget was set or changed. */
   reason: Scalars['String']['output'];
-  /** When the revision was recorded. */
+  /** When the revision was recorded, to the millisecond (the log's leaf covers this exact value). */
   recordedAt: Scalars['DateTime']['output'];
   /** Who recorded the revision. */
   recordedBy: Maybe<Member>;
@@ -196,9 +231,17 @@ export type ChainHead = {
   sequence: Scalars['Int']['output'];
 };
 
-/** The result of recomputing a neighbourhood's whole hash chain from the stored entries. */
+/**
+ * The result of recomputing a neighbourhood's whole hash chain from the stored
+ * entries, checking its transparency log against the records, and recomputing
+ * every stored total from the lines.
+ */
 export type ChainVerification = {
   __typename?: 'ChainVerification';
+  /** The stored totals that differ from their recomputation from the lines (at most 100). */
+  derivedTotalDifferences: Array<DerivedTotalDifference>;
+  /** True when every stored total the API serves equals its recomputation from the lines. */
+  derivedTotalsValid: Scalars['Boolean']['output'];
   /** How many entries were examined (up to and including the first bad one). */
   entriesChecked: Scalars['Int']['output'];
   /** The sequence number of the first entry that fails verification; null when valid. */
@@ -207,10 +250,85 @@ export type ChainVerification = {
   headHash: Scalars['String']['output'];
   /** Sequence number of the chain head. */
   headSequence: Scalars['Int']['output'];
+  /** What is wrong with the log; null when it is valid. */
+  logProblem: Maybe<Scalars['String']['output']>;
+  /**
+   * True when the log holds, in order, a leaf for every entry, account version
+   * and budget revision with exactly the data those records give, and the tree's
+   * stored hashes are those of its leaves up to the current size.
+   */
+  logValid: Scalars['Boolean']['output'];
   /** What is wrong with that entry; null when valid. */
   problem: Maybe<Scalars['String']['output']>;
   /** True when every entry's hash matches its content and links to the one before, without gaps. */
   valid: Scalars['Boolean']['output'];
+};
+
+/** A signed statement of the log's size and root hash (a C2SP tlog-checkpoint). */
+export type Checkpoint = {
+  __typename?: 'Checkpoint';
+  /** The witnesses' cosignatures, oldest first. */
+  cosignatures: Array<Cosignature>;
+  /**
+   * The checkpoint as a signed note: the three lines of text, a blank line, the
+   * ledger's signature lines and then every witness's cosignature line. Keep it:
+   * any later rewrite of what it covers can then be proven.
+   */
+  note: Scalars['String']['output'];
+  /** The log's origin, the checkpoint's first line. */
+  origin: Scalars['String']['output'];
+  /** The root hash of the tree at that size, base64. */
+  rootHash: Scalars['String']['output'];
+  /** When the ledger signed it. */
+  signedAt: Scalars['DateTime']['output'];
+  /** How many leaves the tree had. */
+  size: Scalars['Int']['output'];
+};
+
+/** A page of checkpoints, newest first. */
+export type CheckpointConnection = {
+  __typename?: 'CheckpointConnection';
+  /** The checkpoints on this page with their cursors. */
+  edges: Array<CheckpointEdge>;
+  /** Where this page sits in the whole list. */
+  pageInfo: PageInfo;
+  /** How many checkpoints were signed, over all pages. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A checkpoint with its cursor. */
+export type CheckpointEdge = {
+  __typename?: 'CheckpointEdge';
+  /** Pass as `after` to continue after this checkpoint. */
+  cursor: Scalars['String']['output'];
+  /** The checkpoint. */
+  node: Checkpoint;
+};
+
+/** That the tree of one size is a prefix of the tree of a larger one (RFC 9162 §2.1.4). */
+export type ConsistencyProof = {
+  __typename?: 'ConsistencyProof';
+  /** The root hash at the smaller size, base64. */
+  fromRootHash: Scalars['String']['output'];
+  /** The smaller size. */
+  fromSize: Scalars['Int']['output'];
+  /** The proof's hashes in the RFC's order, base64. */
+  hashes: Array<Scalars['String']['output']>;
+  /** The root hash at the larger size, base64. */
+  toRootHash: Scalars['String']['output'];
+  /** The larger size. */
+  toSize: Scalars['Int']['output'];
+};
+
+/** A witness's statement that it checked a checkpoint against the one it saw before (C2SP tlog-cosignature). */
+export type Cosignature = {
+  __typename?: 'Cosignature';
+  /** The time the witness states it cosigned. */
+  cosignedAt: Scalars['DateTime']['output'];
+  /** The signature line, to append to the checkpoint's note. */
+  signatureLine: Scalars['String']['output'];
+  /** The witness. */
+  witness: Witness;
 };
 
 /** Who a line's amount was paid to or received from. */
@@ -281,6 +399,36 @@ export type CreateAccountSuccess = {
   account: Account;
 };
 
+/** Which stored total a difference is in. */
+export type DerivedFigure =
+  /** An account's current balance (`Account.balance`). */
+  | 'ACCOUNT_BALANCE'
+  /** An account's net movement on one booking day (behind `Account.balance(asOf:)` and the trial balance). */
+  | 'ACCOUNT_DAY'
+  /** A member's volunteer hours on one booking day (behind `Member.volunteerHours`). */
+  | 'MEMBER_DAY'
+  /** A project's net movement on one account and booking day (behind `Project.finances` and budget against actuals). */
+  | 'PROJECT_DAY';
+
+/** A stored total that is not what the lines add up to. */
+export type DerivedTotalDifference = {
+  __typename?: 'DerivedTotalDifference';
+  /** The account, for account and project totals. */
+  account: Maybe<Account>;
+  /** The booking day, for a day total. */
+  day: Maybe<Scalars['Date']['output']>;
+  /** Which total. */
+  figure: DerivedFigure;
+  /** The member, for a member total. */
+  member: Maybe<Member>;
+  /** The project, for a project total. */
+  project: Maybe<Project>;
+  /** What the lines add up to, in minor units. */
+  recomputed: Scalars['Int64']['output'];
+  /** What is stored and served, in minor units. */
+  stored: Scalars['Int64']['output'];
+};
+
 /** Spending per counterparty domain. */
 export type DomainSpending = {
   __typename?: 'DomainSpending';
@@ -316,9 +464,46 @@ export type IdempotencyKeyConflict = LedgerError & {
   message: Scalars['String']['output'];
 };
 
+/** That a leaf is in the tree of a given size (RFC 9162 §2.1.3). */
+export type InclusionProof = {
+  __typename?: 'InclusionProof';
+  /** The audit path, from the leaf up, base64. */
+  hashes: Array<Scalars['String']['output']>;
+  /** The leaf's hash, base64. */
+  leafHash: Scalars['String']['output'];
+  /** The leaf. */
+  leafIndex: Scalars['Int']['output'];
+  /** The root hash at that size, base64. */
+  rootHash: Scalars['String']['output'];
+  /** The tree size the proof is for. */
+  treeSize: Scalars['Int']['output'];
+};
+
+/** The cosignature is not a valid one of a registered, active witness over that checkpoint. */
+export type InvalidCosignature = LedgerError & {
+  __typename?: 'InvalidCosignature';
+  /** The rule that refused the request, for programs. */
+  code: Scalars['String']['output'];
+  /** The input field at fault, when one is. */
+  field: Maybe<Scalars['String']['output']>;
+  /** What went wrong, for people. */
+  message: Scalars['String']['output'];
+};
+
 /** An input value breaks a rule that has no more specific error (length, format, shape). */
 export type InvalidLedgerInput = LedgerError & {
   __typename?: 'InvalidLedgerInput';
+  /** The rule that refused the request, for programs. */
+  code: Scalars['String']['output'];
+  /** The input field at fault, when one is. */
+  field: Maybe<Scalars['String']['output']>;
+  /** What went wrong, for people. */
+  message: Scalars['String']['output'];
+};
+
+/** The verifier key is not an Ed25519 cosigner key of the C2SP form `<name>+<key ID>+<base64(0x04 || key)>`. */
+export type InvalidWitnessKey = LedgerError & {
+  __typename?: 'InvalidWitnessKey';
   /** The rule that refused the request, for programs. */
   code: Scalars['String']['output'];
   /** The input field at fault, when one is. */
@@ -340,6 +525,8 @@ export type LedgerEntry = {
   hash: Scalars['String']['output'];
   /** Stable identifier. */
   id: Scalars['ID']['output'];
+  /** Where the entry sits in the neighbourhood's transparency log (its leaf index; see `TransparencyLog`). */
+  leafIndex: Scalars['Int']['output'];
   /** The lines, in position order; they balance per unit. */
   lines: Array<LedgerLine>;
   /** The member the entry is about, if any (e.g. whose volunteer hours these are). */
@@ -421,6 +608,17 @@ export type LedgerLineInput = {
   unit: Unit;
 };
 
+/** An Ed25519 public key the ledger signs (or signed) checkpoints with. */
+export type LedgerSigningKey = {
+  __typename?: 'LedgerSigningKey';
+  /** When the ledger first signed with it. */
+  firstUsedAt: Scalars['DateTime']['output'];
+  /** The 32-byte public key, base64. */
+  publicKey: Scalars['String']['output'];
+  /** When the ledger stopped signing with it; checkpoints it signed after this time are not the ledger's. */
+  retiredAt: Maybe<Scalars['DateTime']['output']>;
+};
+
 /** Which side of an account a line is on. */
 export type LineSide =
   /** Credit: the amount is taken from the account (negative in `amount`). */
@@ -459,6 +657,32 @@ export type LocalEconomyReport = {
   /** Part of `leaves`: spending with no counterparty recorded. */
   unattributed: Money;
 };
+
+/** One leaf of a neighbourhood's transparency log. */
+export type LogLeaf = {
+  __typename?: 'LogLeaf';
+  /** The account (in its current version), for an ACCOUNT leaf. */
+  account: Maybe<Account>;
+  /** The leaf's data exactly as hashed: a JSON array whose first element names its format. */
+  data: Scalars['String']['output'];
+  /** The entry, for an ENTRY leaf. */
+  entry: Maybe<LedgerEntry>;
+  /** SHA-256 over the byte 0x00 and the data, base64 (RFC 9162 leaf hash). */
+  hash: Scalars['String']['output'];
+  /** Position in the log, from 0. */
+  index: Scalars['Int']['output'];
+  /** What the leaf records. */
+  kind: LogLeafKind;
+};
+
+/** What a leaf of the transparency log records. */
+export type LogLeafKind =
+  /** A version of an account of the chart of accounts (dbwe-account-v1). */
+  | 'ACCOUNT'
+  /** A budget revision (dbwe-budget-v1). */
+  | 'BUDGET_REVISION'
+  /** A booked entry (leaf format dbwe-entry-leaf-v1: its sequence and chain hash). */
+  | 'ENTRY';
 
 /** An amount is not a plain positive decimal with at most the unit's decimals ("12.50" is; "1e3", "12,50", "-5" and "0.001" are not). */
 export type MalformedAmount = LedgerError & {
@@ -526,16 +750,31 @@ export type Money = {
 
 export type Mutation = {
   __typename?: 'Mutation';
+  /**
+   * Adds a registered witness's cosignature to a checkpoint. Needs no login: the
+   * signature is checked against the witness's registered key, so only the
+   * witness can make one.
+   */
+  addCosignature: AddCosignatureResult;
   /** Adds an account to a neighbourhood's books. Stewards of the neighbourhood. */
   createAccount: CreateAccountResult;
   /** Opens a neighbourhood's books: an empty hash chain and the default chart of accounts. Stewards and admins; idempotent. */
   openBooks: OpenBooksPayload;
   /** Books an entry. Stewards of the neighbourhood. Idempotent by the client's key; nothing is written when an error is returned. */
   postEntry: PostEntryResult;
+  /** Registers a witness for a neighbourhood's log. Admins of the neighbourhood. */
+  registerWitness: RegisterWitnessResult;
+  /** Retires a witness: it can no longer cosign; its cosignatures stay. Admins of the neighbourhood. */
+  retireWitness: RetireWitnessResult;
   /** Books the mirror entry of a booked one, linked both ways. Stewards of the entry's neighbourhood; at most once per entry. */
   reverseEntry: ReverseEntryResult;
   /** Sets or revises a project's budget for a period; earlier revisions are kept. Stewards of the neighbourhood. */
   setProjectBudget: SetProjectBudgetResult;
+};
+
+
+export type MutationAddCosignatureArgs = {
+  input: AddCosignatureInput;
 };
 
 
@@ -551,6 +790,17 @@ export type MutationOpenBooksArgs = {
 
 export type MutationPostEntryArgs = {
   input: PostEntryInput;
+};
+
+
+export type MutationRegisterWitnessArgs = {
+  input: RegisterWitnessInput;
+};
+
+
+export type MutationRetireWitnessArgs = {
+  neighbourhoodId: Scalars['ID']['input'];
+  witnessId: Scalars['ID']['input'];
 };
 
 
@@ -587,6 +837,13 @@ export type Neighbourhood = {
   ledgerEntries: Maybe<LedgerEntryConnection>;
   /** How much of the neighbourhood's spending stayed in the neighbourhood, over a period of booking dates. */
   localEconomy: Maybe<LocalEconomyReport>;
+  /**
+   * The books as a transparency log: a Merkle tree over every entry, account
+   * version and budget revision, with signed checkpoints and proofs that anyone
+   * can check (docs/ledger-hash.md in the repository). Null when the books are
+   * not open.
+   */
+  transparencyLog: Maybe<TransparencyLog>;
   /** Every account's balance, now or at the end of a booking date. */
   trialBalance: Maybe<TrialBalance>;
 };
@@ -775,6 +1032,8 @@ export type Query = {
   ledgerAccount: Maybe<Account>;
   /** One ledger entry by id. */
   ledgerEntry: Maybe<LedgerEntry>;
+  /** Every Ed25519 key the ledger has signed checkpoints with, newest first (also at /.well-known/dbwe-ledger-keys). */
+  ledgerSigningKeys: Array<LedgerSigningKey>;
 };
 
 
@@ -785,6 +1044,36 @@ export type QueryLedgerAccountArgs = {
 
 export type QueryLedgerEntryArgs = {
   id: Scalars['ID']['input'];
+};
+
+/** A witness for a neighbourhood's log. */
+export type RegisterWitnessInput = {
+  /** Who the witness is (1 to 500 characters), e.g. "Gemeente Arnhem, afdeling Financiën". */
+  description: Scalars['String']['input'];
+  /** The neighbourhood whose log the witness checks. */
+  neighbourhoodId: Scalars['ID']['input'];
+  /** The witness's cosigner key as a C2SP verifier key (`dbwe-verify witness-key` prints one). */
+  verifierKey: Scalars['String']['input'];
+};
+
+/** The outcome of registerWitness. */
+export type RegisterWitnessResult = BooksNotOpen | InvalidLedgerInput | InvalidWitnessKey | RegisterWitnessSuccess | WitnessAlreadyRegistered;
+
+/** The witness is registered. */
+export type RegisterWitnessSuccess = {
+  __typename?: 'RegisterWitnessSuccess';
+  /** The witness. */
+  witness: Witness;
+};
+
+/** The outcome of retireWitness. */
+export type RetireWitnessResult = RetireWitnessSuccess | UnknownWitness;
+
+/** The witness is retired. */
+export type RetireWitnessSuccess = {
+  __typename?: 'RetireWitnessSuccess';
+  /** The witness. */
+  witness: Witness;
 };
 
 /** The entry is itself a reversal; book a new entry instead of reversing a reversal. */
@@ -863,6 +1152,121 @@ export type TooFewLines = LedgerError & {
   lineCount: Scalars['Int']['output'];
   /** What went wrong, for people. */
   message: Scalars['String']['output'];
+};
+
+/**
+ * A neighbourhood's books as a transparency log (docs/ledger-hash.md in the
+ * repository): a Merkle tree (RFC 9162) over every entry, every version of every
+ * account and every budget revision, in the order they were recorded; signed
+ * checkpoints (C2SP tlog-checkpoint); inclusion and consistency proofs; the
+ * witnesses who cosign.
+ */
+export type TransparencyLog = {
+  __typename?: 'TransparencyLog';
+  /**
+   * The newest signed checkpoint. With `fresh: true`, one for the tree as it is
+   * now (signed on the spot unless one of at most a second ago is that or
+   * newer); exports ask for one.
+   */
+  checkpoint: Maybe<Checkpoint>;
+  /** The checkpoint of exactly this tree size, if one was signed. */
+  checkpointAt: Maybe<Checkpoint>;
+  /** Every checkpoint signed, newest first. */
+  checkpoints: CheckpointConnection;
+  /** Proof that the tree of size `fromSize` is a prefix of the tree of size `toSize`. */
+  consistencyProof: Maybe<ConsistencyProof>;
+  /** Proof that leaf `leafIndex` is in the tree of size `treeSize` (at most the current size). */
+  inclusionProof: Maybe<InclusionProof>;
+  /** Leaves in index order, from `fromIndex`. */
+  leaves: Array<LogLeaf>;
+  /** The log's origin: the first line of its checkpoints and the name of its key. */
+  origin: Scalars['String']['output'];
+  /** The root hash of the tree now, base64. */
+  rootHash: Scalars['String']['output'];
+  /** How many leaves the tree has now. */
+  size: Scalars['Int']['output'];
+  /** The key that signs the checkpoints now, as a C2SP verifier key. */
+  verifierKey: Scalars['String']['output'];
+  /** Every key that ever signed this log's checkpoints, newest first, as C2SP verifier keys. */
+  verifierKeys: Array<Scalars['String']['output']>;
+  /** The witnesses registered for this log, retired ones included. */
+  witnesses: Array<Witness>;
+};
+
+
+/**
+ * A neighbourhood's books as a transparency log (docs/ledger-hash.md in the
+ * repository): a Merkle tree (RFC 9162) over every entry, every version of every
+ * account and every budget revision, in the order they were recorded; signed
+ * checkpoints (C2SP tlog-checkpoint); inclusion and consistency proofs; the
+ * witnesses who cosign.
+ */
+export type TransparencyLogCheckpointArgs = {
+  fresh?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+
+/**
+ * A neighbourhood's books as a transparency log (docs/ledger-hash.md in the
+ * repository): a Merkle tree (RFC 9162) over every entry, every version of every
+ * account and every budget revision, in the order they were recorded; signed
+ * checkpoints (C2SP tlog-checkpoint); inclusion and consistency proofs; the
+ * witnesses who cosign.
+ */
+export type TransparencyLogCheckpointAtArgs = {
+  size: Scalars['Int']['input'];
+};
+
+
+/**
+ * A neighbourhood's books as a transparency log (docs/ledger-hash.md in the
+ * repository): a Merkle tree (RFC 9162) over every entry, every version of every
+ * account and every budget revision, in the order they were recorded; signed
+ * checkpoints (C2SP tlog-checkpoint); inclusion and consistency proofs; the
+ * witnesses who cosign.
+ */
+export type TransparencyLogCheckpointsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/**
+ * A neighbourhood's books as a transparency log (docs/ledger-hash.md in the
+ * repository): a Merkle tree (RFC 9162) over every entry, every version of every
+ * account and every budget revision, in the order they were recorded; signed
+ * checkpoints (C2SP tlog-checkpoint); inclusion and consistency proofs; the
+ * witnesses who cosign.
+ */
+export type TransparencyLogConsistencyProofArgs = {
+  fromSize: Scalars['Int']['input'];
+  toSize?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/**
+ * A neighbourhood's books as a transparency log (docs/ledger-hash.md in the
+ * repository): a Merkle tree (RFC 9162) over every entry, every version of every
+ * account and every budget revision, in the order they were recorded; signed
+ * checkpoints (C2SP tlog-checkpoint); inclusion and consistency proofs; the
+ * witnesses who cosign.
+ */
+export type TransparencyLogInclusionProofArgs = {
+  leafIndex: Scalars['Int']['input'];
+  treeSize?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/**
+ * A neighbourhood's books as a transparency log (docs/ledger-hash.md in the
+ * repository): a Merkle tree (RFC 9162) over every entry, every version of every
+ * account and every budget revision, in the order they were recorded; signed
+ * checkpoints (C2SP tlog-checkpoint); inclusion and consistency proofs; the
+ * witnesses who cosign.
+ */
+export type TransparencyLogLeavesArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  fromIndex?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** Every account's balance at one moment; debits equal credits per unit when the books are sound. */
@@ -948,6 +1352,19 @@ export type UnknownAccount = LedgerError & {
   message: Scalars['String']['output'];
 };
 
+/** The ledger signed no checkpoint of this size for this neighbourhood. */
+export type UnknownCheckpoint = LedgerError & {
+  __typename?: 'UnknownCheckpoint';
+  /** The rule that refused the request, for programs. */
+  code: Scalars['String']['output'];
+  /** The input field at fault, when one is. */
+  field: Maybe<Scalars['String']['output']>;
+  /** What went wrong, for people. */
+  message: Scalars['String']['output'];
+  /** The size asked for. */
+  treeSize: Scalars['Int']['output'];
+};
+
 /** No entry has this id. */
 export type UnknownEntry = LedgerError & {
   __typename?: 'UnknownEntry';
@@ -959,6 +1376,47 @@ export type UnknownEntry = LedgerError & {
   field: Maybe<Scalars['String']['output']>;
   /** What went wrong, for people. */
   message: Scalars['String']['output'];
+};
+
+/** No witness with this id is registered for the neighbourhood's log. */
+export type UnknownWitness = LedgerError & {
+  __typename?: 'UnknownWitness';
+  /** The rule that refused the request, for programs. */
+  code: Scalars['String']['output'];
+  /** The input field at fault, when one is. */
+  field: Maybe<Scalars['String']['output']>;
+  /** What went wrong, for people. */
+  message: Scalars['String']['output'];
+};
+
+/** Someone who checks the log and cosigns its checkpoints: a municipality, a residents' association, a newspaper. */
+export type Witness = {
+  __typename?: 'Witness';
+  /** Who the witness is. */
+  description: Scalars['String']['output'];
+  /** Stable identifier. */
+  id: Scalars['ID']['output'];
+  /** The witness's key name, e.g. witness.example/gemeente-arnhem. */
+  name: Scalars['String']['output'];
+  /** When the neighbourhood's admin registered the witness. */
+  registeredAt: Scalars['DateTime']['output'];
+  /** When the witness was retired; its cosignatures from before stay. */
+  retiredAt: Maybe<Scalars['DateTime']['output']>;
+  /** The witness's Ed25519 cosigner key as a C2SP verifier key (signature type 0x04). */
+  verifierKey: Scalars['String']['output'];
+};
+
+/** This witness key is registered for the log already. */
+export type WitnessAlreadyRegistered = LedgerError & {
+  __typename?: 'WitnessAlreadyRegistered';
+  /** The rule that refused the request, for programs. */
+  code: Scalars['String']['output'];
+  /** The input field at fault, when one is. */
+  field: Maybe<Scalars['String']['output']>;
+  /** What went wrong, for people. */
+  message: Scalars['String']['output'];
+  /** The registered witness. */
+  witness: Witness;
 };
 
 export type WithIndex<TObject> = TObject & Record<string, any>;
@@ -1070,6 +1528,12 @@ export type FederationReferenceTypes = ResolversObject<{
 
 /** Mapping of union types */
 export type ResolversUnionTypes<_RefType extends Record<string, unknown>> = ResolversObject<{
+  AddCosignatureResult:
+    | ( Omit<AddCosignatureSuccess, 'checkpoint' | 'cosignature'> & { checkpoint: _RefType['Checkpoint'], cosignature: _RefType['Cosignature'] } )
+    | ( BooksNotOpen )
+    | ( InvalidCosignature )
+    | ( UnknownCheckpoint )
+  ;
   CreateAccountResult:
     | ( Omit<AccountCodeTaken, 'account'> & { account: _RefType['Account'] } )
     | ( BooksNotOpen )
@@ -1091,6 +1555,17 @@ export type ResolversUnionTypes<_RefType extends Record<string, unknown>> = Reso
     | ( Omit<UnbalancedEntry, 'difference'> & { difference: _RefType['Money'] } )
     | ( Omit<UnitMismatch, 'account'> & { account: _RefType['Account'] } )
     | ( UnknownAccount )
+  ;
+  RegisterWitnessResult:
+    | ( BooksNotOpen )
+    | ( InvalidLedgerInput )
+    | ( InvalidWitnessKey )
+    | ( Omit<RegisterWitnessSuccess, 'witness'> & { witness: _RefType['Witness'] } )
+    | ( Omit<WitnessAlreadyRegistered, 'witness'> & { witness: _RefType['Witness'] } )
+  ;
+  RetireWitnessResult:
+    | ( Omit<RetireWitnessSuccess, 'witness'> & { witness: _RefType['Witness'] } )
+    | ( UnknownWitness )
   ;
   ReverseEntryResult:
     | ( Omit<AlreadyReversed, 'entry' | 'reversedBy'> & { entry: _RefType['LedgerEntry'], reversedBy: _RefType['LedgerEntry'] } )
@@ -1119,7 +1594,9 @@ export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = 
     | ( Omit<BudgetPeriodOverlaps, 'budget'> & { budget: _RefType['ProjectBudget'] } )
     | ( Omit<ForeignAccount, 'account'> & { account: _RefType['Account'] } )
     | ( Omit<IdempotencyKeyConflict, 'entry'> & { entry: _RefType['LedgerEntry'] } )
+    | ( InvalidCosignature )
     | ( InvalidLedgerInput )
+    | ( InvalidWitnessKey )
     | ( MalformedAmount )
     | ( Omit<MixedUnitsUnbalanced, 'difference'> & { difference: _RefType['Money'] } )
     | ( Omit<Overdraft, 'account' | 'balance' | 'wouldBecome'> & { account: _RefType['Account'], balance: _RefType['Money'], wouldBecome: _RefType['Money'] } )
@@ -1129,7 +1606,10 @@ export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = 
     | ( Omit<UnbalancedEntry, 'difference'> & { difference: _RefType['Money'] } )
     | ( Omit<UnitMismatch, 'account'> & { account: _RefType['Account'] } )
     | ( UnknownAccount )
+    | ( UnknownCheckpoint )
     | ( UnknownEntry )
+    | ( UnknownWitness )
+    | ( Omit<WitnessAlreadyRegistered, 'witness'> & { witness: _RefType['Witness'] } )
   ;
 }>;
 
@@ -1140,6 +1620,9 @@ export type ResolversTypes = ResolversObject<{
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   AccountCodeTaken: ResolverTypeWrapper<Omit<AccountCodeTaken, 'account'> & { account: ResolversTypes['Account'] }>;
   AccountType: AccountType;
+  AddCosignatureInput: AddCosignatureInput;
+  AddCosignatureResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['AddCosignatureResult']>;
+  AddCosignatureSuccess: ResolverTypeWrapper<Omit<AddCosignatureSuccess, 'checkpoint' | 'cosignature'> & { checkpoint: ResolversTypes['Checkpoint'], cosignature: ResolversTypes['Cosignature'] }>;
   AlreadyReversed: ResolverTypeWrapper<Omit<AlreadyReversed, 'entry' | 'reversedBy'> & { entry: ResolversTypes['LedgerEntry'], reversedBy: ResolversTypes['LedgerEntry'] }>;
   BooksNotOpen: ResolverTypeWrapper<BooksNotOpen>;
   BudgetPeriodOverlaps: ResolverTypeWrapper<Omit<BudgetPeriodOverlaps, 'budget'> & { budget: ResolversTypes['ProjectBudget'] }>;
@@ -1147,7 +1630,12 @@ export type ResolversTypes = ResolversObject<{
   BudgetVersusActual: ResolverTypeWrapper<Omit<BudgetVersusActual, 'actual' | 'budget' | 'budgeted' | 'remaining'> & { actual: ResolversTypes['Money'], budget: ResolversTypes['ProjectBudget'], budgeted: ResolversTypes['Money'], remaining: ResolversTypes['Money'] }>;
   CacheControlScope: CacheControlScope;
   ChainHead: ResolverTypeWrapper<ChainHead>;
-  ChainVerification: ResolverTypeWrapper<ChainVerification>;
+  ChainVerification: ResolverTypeWrapper<Omit<ChainVerification, 'derivedTotalDifferences'> & { derivedTotalDifferences: Array<ResolversTypes['DerivedTotalDifference']> }>;
+  Checkpoint: ResolverTypeWrapper<CheckpointRow>;
+  CheckpointConnection: ResolverTypeWrapper<CheckpointConnectionValue>;
+  CheckpointEdge: ResolverTypeWrapper<Omit<CheckpointEdge, 'node'> & { node: ResolversTypes['Checkpoint'] }>;
+  ConsistencyProof: ResolverTypeWrapper<ConsistencyProofValue>;
+  Cosignature: ResolverTypeWrapper<CosignatureRow>;
   Counterparty: ResolverTypeWrapper<LineEntity>;
   CounterpartyInput: CounterpartyInput;
   CounterpartySpending: ResolverTypeWrapper<Omit<CounterpartySpending, 'amount' | 'member'> & { amount: ResolversTypes['Money'], member?: Maybe<ResolversTypes['Member']> }>;
@@ -1156,19 +1644,27 @@ export type ResolversTypes = ResolversObject<{
   CreateAccountSuccess: ResolverTypeWrapper<Omit<CreateAccountSuccess, 'account'> & { account: ResolversTypes['Account'] }>;
   Date: ResolverTypeWrapper<Scalars['Date']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
+  DerivedFigure: DerivedFigure;
+  DerivedTotalDifference: ResolverTypeWrapper<DerivedTotalDifferenceValue>;
   DomainSpending: ResolverTypeWrapper<Omit<DomainSpending, 'amount'> & { amount: ResolversTypes['Money'] }>;
   ForeignAccount: ResolverTypeWrapper<Omit<ForeignAccount, 'account'> & { account: ResolversTypes['Account'] }>;
   IdempotencyKeyConflict: ResolverTypeWrapper<Omit<IdempotencyKeyConflict, 'entry'> & { entry: ResolversTypes['LedgerEntry'] }>;
+  InclusionProof: ResolverTypeWrapper<InclusionProofValue>;
   Int64: ResolverTypeWrapper<Scalars['Int64']['output']>;
+  InvalidCosignature: ResolverTypeWrapper<InvalidCosignature>;
   InvalidLedgerInput: ResolverTypeWrapper<InvalidLedgerInput>;
+  InvalidWitnessKey: ResolverTypeWrapper<InvalidWitnessKey>;
   LedgerEntry: ResolverTypeWrapper<EntryEntity>;
   LedgerEntryConnection: ResolverTypeWrapper<EntryConnectionValue>;
   LedgerEntryEdge: ResolverTypeWrapper<Omit<LedgerEntryEdge, 'node'> & { node: ResolversTypes['LedgerEntry'] }>;
   LedgerError: ResolverTypeWrapper<ResolversInterfaceTypes<ResolversTypes>['LedgerError']>;
   LedgerLine: ResolverTypeWrapper<LineEntity>;
   LedgerLineInput: LedgerLineInput;
+  LedgerSigningKey: ResolverTypeWrapper<SigningKeyRow>;
   LineSide: LineSide;
   LocalEconomyReport: ResolverTypeWrapper<Omit<LocalEconomyReport, 'byDomain' | 'counterparties' | 'leaves' | 'spending' | 'stays' | 'unattributed'> & { byDomain: Array<ResolversTypes['DomainSpending']>, counterparties: Array<ResolversTypes['CounterpartySpending']>, leaves: ResolversTypes['Money'], spending: ResolversTypes['Money'], stays: ResolversTypes['Money'], unattributed: ResolversTypes['Money'] }>;
+  LogLeaf: ResolverTypeWrapper<LogLeafRow>;
+  LogLeafKind: LogLeafKind;
   MalformedAmount: ResolverTypeWrapper<MalformedAmount>;
   Member: ResolverTypeWrapper<MemberRef>;
   MemberDomain: MemberDomain;
@@ -1187,6 +1683,11 @@ export type ResolversTypes = ResolversObject<{
   ProjectFinances: ResolverTypeWrapper<ProjectFinancesValue>;
   ProjectInOtherNeighbourhood: ResolverTypeWrapper<Omit<ProjectInOtherNeighbourhood, 'project'> & { project?: Maybe<ResolversTypes['Project']> }>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  RegisterWitnessInput: RegisterWitnessInput;
+  RegisterWitnessResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['RegisterWitnessResult']>;
+  RegisterWitnessSuccess: ResolverTypeWrapper<Omit<RegisterWitnessSuccess, 'witness'> & { witness: ResolversTypes['Witness'] }>;
+  RetireWitnessResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['RetireWitnessResult']>;
+  RetireWitnessSuccess: ResolverTypeWrapper<Omit<RetireWitnessSuccess, 'witness'> & { witness: ResolversTypes['Witness'] }>;
   ReversalOfReversal: ResolverTypeWrapper<Omit<ReversalOfReversal, 'entry'> & { entry: ResolversTypes['LedgerEntry'] }>;
   ReverseEntryInput: ReverseEntryInput;
   ReverseEntryResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['ReverseEntryResult']>;
@@ -1195,6 +1696,7 @@ export type ResolversTypes = ResolversObject<{
   SetProjectBudgetResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['SetProjectBudgetResult']>;
   SetProjectBudgetSuccess: ResolverTypeWrapper<Omit<SetProjectBudgetSuccess, 'budget'> & { budget: ResolversTypes['ProjectBudget'] }>;
   TooFewLines: ResolverTypeWrapper<TooFewLines>;
+  TransparencyLog: ResolverTypeWrapper<TransparencyLogValue>;
   TrialBalance: ResolverTypeWrapper<Omit<TrialBalance, 'lines' | 'totals'> & { lines: Array<ResolversTypes['TrialBalanceLine']>, totals: Array<ResolversTypes['TrialBalanceTotal']> }>;
   TrialBalanceLine: ResolverTypeWrapper<Omit<TrialBalanceLine, 'account' | 'credit' | 'debit'> & { account: ResolversTypes['Account'], credit: ResolversTypes['Money'], debit: ResolversTypes['Money'] }>;
   TrialBalanceTotal: ResolverTypeWrapper<Omit<TrialBalanceTotal, 'credit' | 'debit'> & { credit: ResolversTypes['Money'], debit: ResolversTypes['Money'] }>;
@@ -1202,7 +1704,11 @@ export type ResolversTypes = ResolversObject<{
   Unit: Unit;
   UnitMismatch: ResolverTypeWrapper<Omit<UnitMismatch, 'account'> & { account: ResolversTypes['Account'] }>;
   UnknownAccount: ResolverTypeWrapper<UnknownAccount>;
+  UnknownCheckpoint: ResolverTypeWrapper<UnknownCheckpoint>;
   UnknownEntry: ResolverTypeWrapper<UnknownEntry>;
+  UnknownWitness: ResolverTypeWrapper<UnknownWitness>;
+  Witness: ResolverTypeWrapper<WitnessRow>;
+  WitnessAlreadyRegistered: ResolverTypeWrapper<Omit<WitnessAlreadyRegistered, 'witness'> & { witness: ResolversTypes['Witness'] }>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
 }>;
@@ -1213,13 +1719,21 @@ export type ResolversParentTypes = ResolversObject<{
   String: Scalars['String']['output'];
   ID: Scalars['ID']['output'];
   AccountCodeTaken: Omit<AccountCodeTaken, 'account'> & { account: ResolversParentTypes['Account'] };
+  AddCosignatureInput: AddCosignatureInput;
+  AddCosignatureResult: ResolversUnionTypes<ResolversParentTypes>['AddCosignatureResult'];
+  AddCosignatureSuccess: Omit<AddCosignatureSuccess, 'checkpoint' | 'cosignature'> & { checkpoint: ResolversParentTypes['Checkpoint'], cosignature: ResolversParentTypes['Cosignature'] };
   AlreadyReversed: Omit<AlreadyReversed, 'entry' | 'reversedBy'> & { entry: ResolversParentTypes['LedgerEntry'], reversedBy: ResolversParentTypes['LedgerEntry'] };
   BooksNotOpen: BooksNotOpen;
   BudgetPeriodOverlaps: Omit<BudgetPeriodOverlaps, 'budget'> & { budget: ResolversParentTypes['ProjectBudget'] };
   BudgetRevision: BudgetRevisionView;
   BudgetVersusActual: Omit<BudgetVersusActual, 'actual' | 'budget' | 'budgeted' | 'remaining'> & { actual: ResolversParentTypes['Money'], budget: ResolversParentTypes['ProjectBudget'], budgeted: ResolversParentTypes['Money'], remaining: ResolversParentTypes['Money'] };
   ChainHead: ChainHead;
-  ChainVerification: ChainVerification;
+  ChainVerification: Omit<ChainVerification, 'derivedTotalDifferences'> & { derivedTotalDifferences: Array<ResolversParentTypes['DerivedTotalDifference']> };
+  Checkpoint: CheckpointRow;
+  CheckpointConnection: CheckpointConnectionValue;
+  CheckpointEdge: Omit<CheckpointEdge, 'node'> & { node: ResolversParentTypes['Checkpoint'] };
+  ConsistencyProof: ConsistencyProofValue;
+  Cosignature: CosignatureRow;
   Counterparty: LineEntity;
   CounterpartyInput: CounterpartyInput;
   CounterpartySpending: Omit<CounterpartySpending, 'amount' | 'member'> & { amount: ResolversParentTypes['Money'], member?: Maybe<ResolversParentTypes['Member']> };
@@ -1228,18 +1742,24 @@ export type ResolversParentTypes = ResolversObject<{
   CreateAccountSuccess: Omit<CreateAccountSuccess, 'account'> & { account: ResolversParentTypes['Account'] };
   Date: Scalars['Date']['output'];
   DateTime: Scalars['DateTime']['output'];
+  DerivedTotalDifference: DerivedTotalDifferenceValue;
   DomainSpending: Omit<DomainSpending, 'amount'> & { amount: ResolversParentTypes['Money'] };
   ForeignAccount: Omit<ForeignAccount, 'account'> & { account: ResolversParentTypes['Account'] };
   IdempotencyKeyConflict: Omit<IdempotencyKeyConflict, 'entry'> & { entry: ResolversParentTypes['LedgerEntry'] };
+  InclusionProof: InclusionProofValue;
   Int64: Scalars['Int64']['output'];
+  InvalidCosignature: InvalidCosignature;
   InvalidLedgerInput: InvalidLedgerInput;
+  InvalidWitnessKey: InvalidWitnessKey;
   LedgerEntry: EntryEntity;
   LedgerEntryConnection: EntryConnectionValue;
   LedgerEntryEdge: Omit<LedgerEntryEdge, 'node'> & { node: ResolversParentTypes['LedgerEntry'] };
   LedgerError: ResolversInterfaceTypes<ResolversParentTypes>['LedgerError'];
   LedgerLine: LineEntity;
   LedgerLineInput: LedgerLineInput;
+  LedgerSigningKey: SigningKeyRow;
   LocalEconomyReport: Omit<LocalEconomyReport, 'byDomain' | 'counterparties' | 'leaves' | 'spending' | 'stays' | 'unattributed'> & { byDomain: Array<ResolversParentTypes['DomainSpending']>, counterparties: Array<ResolversParentTypes['CounterpartySpending']>, leaves: ResolversParentTypes['Money'], spending: ResolversParentTypes['Money'], stays: ResolversParentTypes['Money'], unattributed: ResolversParentTypes['Money'] };
+  LogLeaf: LogLeafRow;
   MalformedAmount: MalformedAmount;
   Member: MemberRef;
   MixedUnitsUnbalanced: Omit<MixedUnitsUnbalanced, 'difference'> & { difference: ResolversParentTypes['Money'] };
@@ -1257,6 +1777,11 @@ export type ResolversParentTypes = ResolversObject<{
   ProjectFinances: ProjectFinancesValue;
   ProjectInOtherNeighbourhood: Omit<ProjectInOtherNeighbourhood, 'project'> & { project?: Maybe<ResolversParentTypes['Project']> };
   Query: Record<PropertyKey, never>;
+  RegisterWitnessInput: RegisterWitnessInput;
+  RegisterWitnessResult: ResolversUnionTypes<ResolversParentTypes>['RegisterWitnessResult'];
+  RegisterWitnessSuccess: Omit<RegisterWitnessSuccess, 'witness'> & { witness: ResolversParentTypes['Witness'] };
+  RetireWitnessResult: ResolversUnionTypes<ResolversParentTypes>['RetireWitnessResult'];
+  RetireWitnessSuccess: Omit<RetireWitnessSuccess, 'witness'> & { witness: ResolversParentTypes['Witness'] };
   ReversalOfReversal: Omit<ReversalOfReversal, 'entry'> & { entry: ResolversParentTypes['LedgerEntry'] };
   ReverseEntryInput: ReverseEntryInput;
   ReverseEntryResult: ResolversUnionTypes<ResolversParentTypes>['ReverseEntryResult'];
@@ -1265,13 +1790,18 @@ export type ResolversParentTypes = ResolversObject<{
   SetProjectBudgetResult: ResolversUnionTypes<ResolversParentTypes>['SetProjectBudgetResult'];
   SetProjectBudgetSuccess: Omit<SetProjectBudgetSuccess, 'budget'> & { budget: ResolversParentTypes['ProjectBudget'] };
   TooFewLines: TooFewLines;
+  TransparencyLog: TransparencyLogValue;
   TrialBalance: Omit<TrialBalance, 'lines' | 'totals'> & { lines: Array<ResolversParentTypes['TrialBalanceLine']>, totals: Array<ResolversParentTypes['TrialBalanceTotal']> };
   TrialBalanceLine: Omit<TrialBalanceLine, 'account' | 'credit' | 'debit'> & { account: ResolversParentTypes['Account'], credit: ResolversParentTypes['Money'], debit: ResolversParentTypes['Money'] };
   TrialBalanceTotal: Omit<TrialBalanceTotal, 'credit' | 'debit'> & { credit: ResolversParentTypes['Money'], debit: ResolversParentTypes['Money'] };
   UnbalancedEntry: Omit<UnbalancedEntry, 'difference'> & { difference: ResolversParentTypes['Money'] };
   UnitMismatch: Omit<UnitMismatch, 'account'> & { account: ResolversParentTypes['Account'] };
   UnknownAccount: UnknownAccount;
+  UnknownCheckpoint: UnknownCheckpoint;
   UnknownEntry: UnknownEntry;
+  UnknownWitness: UnknownWitness;
+  Witness: WitnessRow;
+  WitnessAlreadyRegistered: Omit<WitnessAlreadyRegistered, 'witness'> & { witness: ResolversParentTypes['Witness'] };
   Boolean: Scalars['Boolean']['output'];
   Int: Scalars['Int']['output'];
 }>;
@@ -1291,6 +1821,7 @@ export type AccountResolvers<ContextType = Context, ParentType extends Resolvers
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   entries?: Resolver<ResolversTypes['LedgerEntryConnection'], ParentType, ContextType, RequireFields<AccountEntriesArgs, 'first'>>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  leafIndex?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   neighbourhood?: Resolver<Maybe<ResolversTypes['Neighbourhood']>, ParentType, ContextType>;
   noOverdraft?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
@@ -1299,6 +1830,8 @@ export type AccountResolvers<ContextType = Context, ParentType extends Resolvers
   type?: Resolver<ResolversTypes['AccountType'], ParentType, ContextType>;
   unit?: Resolver<ResolversTypes['Unit'], ParentType, ContextType>;
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  versionRecordedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
 }>;
 
 export type AccountCodeTakenResolvers<ContextType = Context, ParentType extends ResolversParentTypes['AccountCodeTaken'] = ResolversParentTypes['AccountCodeTaken']> = ResolversObject<{
@@ -1306,6 +1839,16 @@ export type AccountCodeTakenResolvers<ContextType = Context, ParentType extends 
   code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   field?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type AddCosignatureResultResolvers<ContextType = Context, ParentType extends ResolversParentTypes['AddCosignatureResult'] = ResolversParentTypes['AddCosignatureResult']> = ResolversObject<{
+  __resolveType: TypeResolveFn<'AddCosignatureSuccess' | 'BooksNotOpen' | 'InvalidCosignature' | 'UnknownCheckpoint', ParentType, ContextType>;
+}>;
+
+export type AddCosignatureSuccessResolvers<ContextType = Context, ParentType extends ResolversParentTypes['AddCosignatureSuccess'] = ResolversParentTypes['AddCosignatureSuccess']> = ResolversObject<{
+  checkpoint?: Resolver<ResolversTypes['Checkpoint'], ParentType, ContextType>;
+  cosignature?: Resolver<ResolversTypes['Cosignature'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
@@ -1335,6 +1878,7 @@ export type BudgetPeriodOverlapsResolvers<ContextType = Context, ParentType exte
 
 export type BudgetRevisionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['BudgetRevision'] = ResolversParentTypes['BudgetRevision']> = ResolversObject<{
   amount?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  leafIndex?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   reason?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   recordedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   recordedBy?: Resolver<Maybe<ResolversTypes['Member']>, ParentType, ContextType>;
@@ -1355,12 +1899,50 @@ export type ChainHeadResolvers<ContextType = Context, ParentType extends Resolve
 }>;
 
 export type ChainVerificationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ChainVerification'] = ResolversParentTypes['ChainVerification']> = ResolversObject<{
+  derivedTotalDifferences?: Resolver<Array<ResolversTypes['DerivedTotalDifference']>, ParentType, ContextType>;
+  derivedTotalsValid?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   entriesChecked?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   firstBadSequence?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   headHash?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   headSequence?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  logProblem?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  logValid?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   problem?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   valid?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+}>;
+
+export type CheckpointResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Checkpoint'] = ResolversParentTypes['Checkpoint']> = ResolversObject<{
+  cosignatures?: Resolver<Array<ResolversTypes['Cosignature']>, ParentType, ContextType>;
+  note?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  origin?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  rootHash?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  signedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  size?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type CheckpointConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CheckpointConnection'] = ResolversParentTypes['CheckpointConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['CheckpointEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type CheckpointEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CheckpointEdge'] = ResolversParentTypes['CheckpointEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Checkpoint'], ParentType, ContextType>;
+}>;
+
+export type ConsistencyProofResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ConsistencyProof'] = ResolversParentTypes['ConsistencyProof']> = ResolversObject<{
+  fromRootHash?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  fromSize?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  hashes?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  toRootHash?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  toSize?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type CosignatureResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Cosignature'] = ResolversParentTypes['Cosignature']> = ResolversObject<{
+  cosignedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  signatureLine?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  witness?: Resolver<ResolversTypes['Witness'], ParentType, ContextType>;
 }>;
 
 export type CounterpartyResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Counterparty'] = ResolversParentTypes['Counterparty']> = ResolversObject<{
@@ -1393,6 +1975,16 @@ export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversT
   name: 'DateTime';
 }
 
+export type DerivedTotalDifferenceResolvers<ContextType = Context, ParentType extends ResolversParentTypes['DerivedTotalDifference'] = ResolversParentTypes['DerivedTotalDifference']> = ResolversObject<{
+  account?: Resolver<Maybe<ResolversTypes['Account']>, ParentType, ContextType>;
+  day?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
+  figure?: Resolver<ResolversTypes['DerivedFigure'], ParentType, ContextType>;
+  member?: Resolver<Maybe<ResolversTypes['Member']>, ParentType, ContextType>;
+  project?: Resolver<Maybe<ResolversTypes['Project']>, ParentType, ContextType>;
+  recomputed?: Resolver<ResolversTypes['Int64'], ParentType, ContextType>;
+  stored?: Resolver<ResolversTypes['Int64'], ParentType, ContextType>;
+}>;
+
 export type DomainSpendingResolvers<ContextType = Context, ParentType extends ResolversParentTypes['DomainSpending'] = ResolversParentTypes['DomainSpending']> = ResolversObject<{
   amount?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   domain?: Resolver<ResolversTypes['MemberDomain'], ParentType, ContextType>;
@@ -1414,11 +2006,33 @@ export type IdempotencyKeyConflictResolvers<ContextType = Context, ParentType ex
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
+export type InclusionProofResolvers<ContextType = Context, ParentType extends ResolversParentTypes['InclusionProof'] = ResolversParentTypes['InclusionProof']> = ResolversObject<{
+  hashes?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  leafHash?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  leafIndex?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  rootHash?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  treeSize?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
 export interface Int64ScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['Int64'], any> {
   name: 'Int64';
 }
 
+export type InvalidCosignatureResolvers<ContextType = Context, ParentType extends ResolversParentTypes['InvalidCosignature'] = ResolversParentTypes['InvalidCosignature']> = ResolversObject<{
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  field?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
 export type InvalidLedgerInputResolvers<ContextType = Context, ParentType extends ResolversParentTypes['InvalidLedgerInput'] = ResolversParentTypes['InvalidLedgerInput']> = ResolversObject<{
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  field?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type InvalidWitnessKeyResolvers<ContextType = Context, ParentType extends ResolversParentTypes['InvalidWitnessKey'] = ResolversParentTypes['InvalidWitnessKey']> = ResolversObject<{
   code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   field?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -1432,6 +2046,7 @@ export type LedgerEntryResolvers<ContextType = Context, ParentType extends Resol
   evidenceUrl?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   hash?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  leafIndex?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   lines?: Resolver<Array<ResolversTypes['LedgerLine']>, ParentType, ContextType>;
   member?: Resolver<Maybe<ResolversTypes['Member']>, ParentType, ContextType>;
   neighbourhood?: Resolver<Maybe<ResolversTypes['Neighbourhood']>, ParentType, ContextType>;
@@ -1456,7 +2071,7 @@ export type LedgerEntryEdgeResolvers<ContextType = Context, ParentType extends R
 }>;
 
 export type LedgerErrorResolvers<ContextType = Context, ParentType extends ResolversParentTypes['LedgerError'] = ResolversParentTypes['LedgerError']> = ResolversObject<{
-  __resolveType: TypeResolveFn<'AccountCodeTaken' | 'AlreadyReversed' | 'BooksNotOpen' | 'BudgetPeriodOverlaps' | 'ForeignAccount' | 'IdempotencyKeyConflict' | 'InvalidLedgerInput' | 'MalformedAmount' | 'MixedUnitsUnbalanced' | 'Overdraft' | 'ProjectInOtherNeighbourhood' | 'ReversalOfReversal' | 'TooFewLines' | 'UnbalancedEntry' | 'UnitMismatch' | 'UnknownAccount' | 'UnknownEntry', ParentType, ContextType>;
+  __resolveType: TypeResolveFn<'AccountCodeTaken' | 'AlreadyReversed' | 'BooksNotOpen' | 'BudgetPeriodOverlaps' | 'ForeignAccount' | 'IdempotencyKeyConflict' | 'InvalidCosignature' | 'InvalidLedgerInput' | 'InvalidWitnessKey' | 'MalformedAmount' | 'MixedUnitsUnbalanced' | 'Overdraft' | 'ProjectInOtherNeighbourhood' | 'ReversalOfReversal' | 'TooFewLines' | 'UnbalancedEntry' | 'UnitMismatch' | 'UnknownAccount' | 'UnknownCheckpoint' | 'UnknownEntry' | 'UnknownWitness' | 'WitnessAlreadyRegistered', ParentType, ContextType>;
 }>;
 
 export type LedgerLineResolvers<ContextType = Context, ParentType extends ResolversParentTypes['LedgerLine'] = ResolversParentTypes['LedgerLine']> = ResolversObject<{
@@ -1465,6 +2080,12 @@ export type LedgerLineResolvers<ContextType = Context, ParentType extends Resolv
   counterparty?: Resolver<Maybe<ResolversTypes['Counterparty']>, ParentType, ContextType>;
   position?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   side?: Resolver<ResolversTypes['LineSide'], ParentType, ContextType>;
+}>;
+
+export type LedgerSigningKeyResolvers<ContextType = Context, ParentType extends ResolversParentTypes['LedgerSigningKey'] = ResolversParentTypes['LedgerSigningKey']> = ResolversObject<{
+  firstUsedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  publicKey?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  retiredAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
 }>;
 
 export type LocalEconomyReportResolvers<ContextType = Context, ParentType extends ResolversParentTypes['LocalEconomyReport'] = ResolversParentTypes['LocalEconomyReport']> = ResolversObject<{
@@ -1477,6 +2098,15 @@ export type LocalEconomyReportResolvers<ContextType = Context, ParentType extend
   staysShare?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   to?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
   unattributed?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+}>;
+
+export type LogLeafResolvers<ContextType = Context, ParentType extends ResolversParentTypes['LogLeaf'] = ResolversParentTypes['LogLeaf']> = ResolversObject<{
+  account?: Resolver<Maybe<ResolversTypes['Account']>, ParentType, ContextType>;
+  data?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  entry?: Resolver<Maybe<ResolversTypes['LedgerEntry']>, ParentType, ContextType>;
+  hash?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  index?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['LogLeafKind'], ParentType, ContextType>;
 }>;
 
 export type MalformedAmountResolvers<ContextType = Context, ParentType extends ResolversParentTypes['MalformedAmount'] = ResolversParentTypes['MalformedAmount']> = ResolversObject<{
@@ -1508,9 +2138,12 @@ export type MoneyResolvers<ContextType = Context, ParentType extends ResolversPa
 }>;
 
 export type MutationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
+  addCosignature?: Resolver<ResolversTypes['AddCosignatureResult'], ParentType, ContextType, RequireFields<MutationAddCosignatureArgs, 'input'>>;
   createAccount?: Resolver<ResolversTypes['CreateAccountResult'], ParentType, ContextType, RequireFields<MutationCreateAccountArgs, 'input'>>;
   openBooks?: Resolver<ResolversTypes['OpenBooksPayload'], ParentType, ContextType, RequireFields<MutationOpenBooksArgs, 'neighbourhoodId'>>;
   postEntry?: Resolver<ResolversTypes['PostEntryResult'], ParentType, ContextType, RequireFields<MutationPostEntryArgs, 'input'>>;
+  registerWitness?: Resolver<ResolversTypes['RegisterWitnessResult'], ParentType, ContextType, RequireFields<MutationRegisterWitnessArgs, 'input'>>;
+  retireWitness?: Resolver<ResolversTypes['RetireWitnessResult'], ParentType, ContextType, RequireFields<MutationRetireWitnessArgs, 'neighbourhoodId' | 'witnessId'>>;
   reverseEntry?: Resolver<ResolversTypes['ReverseEntryResult'], ParentType, ContextType, RequireFields<MutationReverseEntryArgs, 'input'>>;
   setProjectBudget?: Resolver<ResolversTypes['SetProjectBudgetResult'], ParentType, ContextType, RequireFields<MutationSetProjectBudgetArgs, 'input'>>;
 }>;
@@ -1523,6 +2156,7 @@ export type NeighbourhoodResolvers<ContextType = Context, ParentType extends Res
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   ledgerEntries?: Resolver<Maybe<ResolversTypes['LedgerEntryConnection']>, ParentType, ContextType, RequireFields<NeighbourhoodLedgerEntriesArgs, 'first'>>;
   localEconomy?: Resolver<Maybe<ResolversTypes['LocalEconomyReport']>, ParentType, ContextType, Partial<NeighbourhoodLocalEconomyArgs>>;
+  transparencyLog?: Resolver<Maybe<ResolversTypes['TransparencyLog']>, ParentType, ContextType>;
   trialBalance?: Resolver<Maybe<ResolversTypes['TrialBalance']>, ParentType, ContextType, Partial<NeighbourhoodTrialBalanceArgs>>;
 }>;
 
@@ -1596,6 +2230,25 @@ export type ProjectInOtherNeighbourhoodResolvers<ContextType = Context, ParentTy
 export type QueryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
   ledgerAccount?: Resolver<Maybe<ResolversTypes['Account']>, ParentType, ContextType, RequireFields<QueryLedgerAccountArgs, 'id'>>;
   ledgerEntry?: Resolver<Maybe<ResolversTypes['LedgerEntry']>, ParentType, ContextType, RequireFields<QueryLedgerEntryArgs, 'id'>>;
+  ledgerSigningKeys?: Resolver<Array<ResolversTypes['LedgerSigningKey']>, ParentType, ContextType>;
+}>;
+
+export type RegisterWitnessResultResolvers<ContextType = Context, ParentType extends ResolversParentTypes['RegisterWitnessResult'] = ResolversParentTypes['RegisterWitnessResult']> = ResolversObject<{
+  __resolveType: TypeResolveFn<'BooksNotOpen' | 'InvalidLedgerInput' | 'InvalidWitnessKey' | 'RegisterWitnessSuccess' | 'WitnessAlreadyRegistered', ParentType, ContextType>;
+}>;
+
+export type RegisterWitnessSuccessResolvers<ContextType = Context, ParentType extends ResolversParentTypes['RegisterWitnessSuccess'] = ResolversParentTypes['RegisterWitnessSuccess']> = ResolversObject<{
+  witness?: Resolver<ResolversTypes['Witness'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type RetireWitnessResultResolvers<ContextType = Context, ParentType extends ResolversParentTypes['RetireWitnessResult'] = ResolversParentTypes['RetireWitnessResult']> = ResolversObject<{
+  __resolveType: TypeResolveFn<'RetireWitnessSuccess' | 'UnknownWitness', ParentType, ContextType>;
+}>;
+
+export type RetireWitnessSuccessResolvers<ContextType = Context, ParentType extends ResolversParentTypes['RetireWitnessSuccess'] = ResolversParentTypes['RetireWitnessSuccess']> = ResolversObject<{
+  witness?: Resolver<ResolversTypes['Witness'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type ReversalOfReversalResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ReversalOfReversal'] = ResolversParentTypes['ReversalOfReversal']> = ResolversObject<{
@@ -1631,6 +2284,21 @@ export type TooFewLinesResolvers<ContextType = Context, ParentType extends Resol
   lineCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type TransparencyLogResolvers<ContextType = Context, ParentType extends ResolversParentTypes['TransparencyLog'] = ResolversParentTypes['TransparencyLog']> = ResolversObject<{
+  checkpoint?: Resolver<Maybe<ResolversTypes['Checkpoint']>, ParentType, ContextType, RequireFields<TransparencyLogCheckpointArgs, 'fresh'>>;
+  checkpointAt?: Resolver<Maybe<ResolversTypes['Checkpoint']>, ParentType, ContextType, RequireFields<TransparencyLogCheckpointAtArgs, 'size'>>;
+  checkpoints?: Resolver<ResolversTypes['CheckpointConnection'], ParentType, ContextType, RequireFields<TransparencyLogCheckpointsArgs, 'first'>>;
+  consistencyProof?: Resolver<Maybe<ResolversTypes['ConsistencyProof']>, ParentType, ContextType, RequireFields<TransparencyLogConsistencyProofArgs, 'fromSize'>>;
+  inclusionProof?: Resolver<Maybe<ResolversTypes['InclusionProof']>, ParentType, ContextType, RequireFields<TransparencyLogInclusionProofArgs, 'leafIndex'>>;
+  leaves?: Resolver<Array<ResolversTypes['LogLeaf']>, ParentType, ContextType, RequireFields<TransparencyLogLeavesArgs, 'first' | 'fromIndex'>>;
+  origin?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  rootHash?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  size?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  verifierKey?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  verifierKeys?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  witnesses?: Resolver<Array<ResolversTypes['Witness']>, ParentType, ContextType>;
 }>;
 
 export type TrialBalanceResolvers<ContextType = Context, ParentType extends ResolversParentTypes['TrialBalance'] = ResolversParentTypes['TrialBalance']> = ResolversObject<{
@@ -1677,6 +2345,14 @@ export type UnknownAccountResolvers<ContextType = Context, ParentType extends Re
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
+export type UnknownCheckpointResolvers<ContextType = Context, ParentType extends ResolversParentTypes['UnknownCheckpoint'] = ResolversParentTypes['UnknownCheckpoint']> = ResolversObject<{
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  field?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  treeSize?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
 export type UnknownEntryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['UnknownEntry'] = ResolversParentTypes['UnknownEntry']> = ResolversObject<{
   code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   entryId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -1685,9 +2361,35 @@ export type UnknownEntryResolvers<ContextType = Context, ParentType extends Reso
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
+export type UnknownWitnessResolvers<ContextType = Context, ParentType extends ResolversParentTypes['UnknownWitness'] = ResolversParentTypes['UnknownWitness']> = ResolversObject<{
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  field?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type WitnessResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Witness'] = ResolversParentTypes['Witness']> = ResolversObject<{
+  description?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  registeredAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  retiredAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  verifierKey?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type WitnessAlreadyRegisteredResolvers<ContextType = Context, ParentType extends ResolversParentTypes['WitnessAlreadyRegistered'] = ResolversParentTypes['WitnessAlreadyRegistered']> = ResolversObject<{
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  field?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  witness?: Resolver<ResolversTypes['Witness'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
 export type Resolvers<ContextType = Context> = ResolversObject<{
   Account?: AccountResolvers<ContextType>;
   AccountCodeTaken?: AccountCodeTakenResolvers<ContextType>;
+  AddCosignatureResult?: AddCosignatureResultResolvers<ContextType>;
+  AddCosignatureSuccess?: AddCosignatureSuccessResolvers<ContextType>;
   AlreadyReversed?: AlreadyReversedResolvers<ContextType>;
   BooksNotOpen?: BooksNotOpenResolvers<ContextType>;
   BudgetPeriodOverlaps?: BudgetPeriodOverlapsResolvers<ContextType>;
@@ -1695,23 +2397,34 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   BudgetVersusActual?: BudgetVersusActualResolvers<ContextType>;
   ChainHead?: ChainHeadResolvers<ContextType>;
   ChainVerification?: ChainVerificationResolvers<ContextType>;
+  Checkpoint?: CheckpointResolvers<ContextType>;
+  CheckpointConnection?: CheckpointConnectionResolvers<ContextType>;
+  CheckpointEdge?: CheckpointEdgeResolvers<ContextType>;
+  ConsistencyProof?: ConsistencyProofResolvers<ContextType>;
+  Cosignature?: CosignatureResolvers<ContextType>;
   Counterparty?: CounterpartyResolvers<ContextType>;
   CounterpartySpending?: CounterpartySpendingResolvers<ContextType>;
   CreateAccountResult?: CreateAccountResultResolvers<ContextType>;
   CreateAccountSuccess?: CreateAccountSuccessResolvers<ContextType>;
   Date?: GraphQLScalarType;
   DateTime?: GraphQLScalarType;
+  DerivedTotalDifference?: DerivedTotalDifferenceResolvers<ContextType>;
   DomainSpending?: DomainSpendingResolvers<ContextType>;
   ForeignAccount?: ForeignAccountResolvers<ContextType>;
   IdempotencyKeyConflict?: IdempotencyKeyConflictResolvers<ContextType>;
+  InclusionProof?: InclusionProofResolvers<ContextType>;
   Int64?: GraphQLScalarType;
+  InvalidCosignature?: InvalidCosignatureResolvers<ContextType>;
   InvalidLedgerInput?: InvalidLedgerInputResolvers<ContextType>;
+  InvalidWitnessKey?: InvalidWitnessKeyResolvers<ContextType>;
   LedgerEntry?: LedgerEntryResolvers<ContextType>;
   LedgerEntryConnection?: LedgerEntryConnectionResolvers<ContextType>;
   LedgerEntryEdge?: LedgerEntryEdgeResolvers<ContextType>;
   LedgerError?: LedgerErrorResolvers<ContextType>;
   LedgerLine?: LedgerLineResolvers<ContextType>;
+  LedgerSigningKey?: LedgerSigningKeyResolvers<ContextType>;
   LocalEconomyReport?: LocalEconomyReportResolvers<ContextType>;
+  LogLeaf?: LogLeafResolvers<ContextType>;
   MalformedAmount?: MalformedAmountResolvers<ContextType>;
   Member?: MemberResolvers<ContextType>;
   MixedUnitsUnbalanced?: MixedUnitsUnbalancedResolvers<ContextType>;
@@ -1728,19 +2441,28 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   ProjectFinances?: ProjectFinancesResolvers<ContextType>;
   ProjectInOtherNeighbourhood?: ProjectInOtherNeighbourhoodResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  RegisterWitnessResult?: RegisterWitnessResultResolvers<ContextType>;
+  RegisterWitnessSuccess?: RegisterWitnessSuccessResolvers<ContextType>;
+  RetireWitnessResult?: RetireWitnessResultResolvers<ContextType>;
+  RetireWitnessSuccess?: RetireWitnessSuccessResolvers<ContextType>;
   ReversalOfReversal?: ReversalOfReversalResolvers<ContextType>;
   ReverseEntryResult?: ReverseEntryResultResolvers<ContextType>;
   ReverseEntrySuccess?: ReverseEntrySuccessResolvers<ContextType>;
   SetProjectBudgetResult?: SetProjectBudgetResultResolvers<ContextType>;
   SetProjectBudgetSuccess?: SetProjectBudgetSuccessResolvers<ContextType>;
   TooFewLines?: TooFewLinesResolvers<ContextType>;
+  TransparencyLog?: TransparencyLogResolvers<ContextType>;
   TrialBalance?: TrialBalanceResolvers<ContextType>;
   TrialBalanceLine?: TrialBalanceLineResolvers<ContextType>;
   TrialBalanceTotal?: TrialBalanceTotalResolvers<ContextType>;
   UnbalancedEntry?: UnbalancedEntryResolvers<ContextType>;
   UnitMismatch?: UnitMismatchResolvers<ContextType>;
   UnknownAccount?: UnknownAccountResolvers<ContextType>;
+  UnknownCheckpoint?: UnknownCheckpointResolvers<ContextType>;
   UnknownEntry?: UnknownEntryResolvers<ContextType>;
+  UnknownWitness?: UnknownWitnessResolvers<ContextType>;
+  Witness?: WitnessResolvers<ContextType>;
+  WitnessAlreadyRegistered?: WitnessAlreadyRegisteredResolvers<ContextType>;
 }>;
 
 export type DirectiveResolvers<ContextType = Context> = ResolversObject<{

@@ -79,7 +79,7 @@ describe('the member hours migration', () => {
 
   it('backfills every member-day of books that existed before it', async () => {
     const all = ledger.migrations as unknown[];
-    const before = { ...ledger, migrations: all.slice(0, all.indexOf(MemberHours1764500000000)) } as SubgraphModule<unknown>;
+    const before = { ...ledger, migrations: all.slice(0, all.indexOf(MemberHours1764500000000)) } as SubgraphModule<unknown, unknown>;
     const url = await createTemplateDatabase(serverUrl(), name, [before]);
     // The demo books, posted by the ledger as it was before the migration.
     const old = await startTestSubgraph(before, url, { seed: true });

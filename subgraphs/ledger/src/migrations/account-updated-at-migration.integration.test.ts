@@ -27,7 +27,7 @@ const serverUrl = () => process.env.DBWE_TEST_SERVER_URL!;
 afterAll(() => dropDatabase(serverUrl(), name));
 
 it('backfills when each account last changed from its lines, and keeps it current from then on', async () => {
-  const url = await createTemplateDatabase(serverUrl(), name, [{ ...ledger, migrations: [Initial1764100000000, Books1764200000000] } as SubgraphModule<unknown>]);
+  const url = await createTemplateDatabase(serverUrl(), name, [{ ...ledger, migrations: [Initial1764100000000, Books1764200000000] } as SubgraphModule<unknown, unknown>]);
   const db = createDataSource({ url, schema: 'ledger', entities: ledger.entities, migrations: ledger.migrations, poolSize: 2 });
   await db.initialize();
   try {

@@ -24,7 +24,7 @@ const serverUrl = () => process.env.DBWE_TEST_SERVER_URL!;
 afterAll(() => dropDatabase(serverUrl(), name));
 
 it('re-seals books written before the hash format was published and backfills what the books now keep', async () => {
-  const url = await createTemplateDatabase(serverUrl(), name, [{ ...ledger, migrations: [Initial1764100000000] } as SubgraphModule<unknown>]);
+  const url = await createTemplateDatabase(serverUrl(), name, [{ ...ledger, migrations: [Initial1764100000000] } as SubgraphModule<unknown, unknown>]);
   const db = createDataSource({ url, schema: 'ledger', entities: ledger.entities, migrations: ledger.migrations, poolSize: 2 });
   await db.initialize();
   try {

@@ -6,6 +6,7 @@ import { findEntries } from '../entries/entry-query';
 import { verifyChain, type ChainVerification } from '../entries/chain-verification';
 import { VerificationGate } from '../entries/verification-gate';
 import { localEconomy } from '../economy/local-economy';
+import { transparencyLogOf } from '../log/log.resolvers';
 
 /**
  * Whole-chain walks, one gate per database (a process may serve several, as tests do): shared
@@ -21,6 +22,11 @@ function verificationGate(db: DataSource): VerificationGate<ChainVerification | 
 
 /** The books of a neighbourhood: what the ledger adds to the community's Neighbourhood. */
 export const neighbourhoodResolvers: Resolvers = {
+  DerivedTotalDifference: {
+    account: (d, _args, { loaders }) => (d.accountId ? loaders.account.load(d.accountId) : null),
+    project: (d) => (d.projectId ? { id: d.projectId } : null),
+    member: (d) => (d.memberId ? { id: d.memberId } : null),
+  },
   Neighbourhood: {
     __resolveReference: (ref) => (isUuid(ref.id) ? { id: ref.id.toLowerCase() } : null),
     accounts: (n, { updatedSince }, { loaders }) =>
@@ -46,5 +52,7 @@ export const neighbourhoodResolvers: Resolvers = {
     },
     chainVerification: (n, _args, { db }) => verificationGate(db).run(n.id, () => verifyChain(db, n.id)),
     localEconomy: (n, { from, to }, { db }) => localEconomy(db, n.id, from ?? null, to ?? null),
+    transparencyLog: async (n, _args, { loaders, services }) =>
+      transparencyLogOf(await loaders.chain.load(n.id), (id) => services.checkpointer.originFor(id)),
   },
 };

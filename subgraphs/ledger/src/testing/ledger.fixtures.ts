@@ -4,6 +4,7 @@ import { cloneTestDatabase, startTestSubgraph, type TestSubgraph } from '@dbwe/p
 import { ledger } from '../server';
 import { defaultAccountId } from '../accounts/default-chart';
 import type { Loaders } from '../loaders';
+import type { LedgerServices } from '../log/services';
 
 export { anonymous };
 
@@ -54,7 +55,7 @@ export function transfer(from: string, to: string, amount: string, overrides: Re
   };
 }
 
-export interface LedgerTest extends TestSubgraph<Loaders> {
+export interface LedgerTest extends TestSubgraph<Loaders, LedgerServices> {
   url: string;
   databaseUrl: string;
   /** Runs an operation and fails the test on any GraphQL error; returns the data as a client would get it. */

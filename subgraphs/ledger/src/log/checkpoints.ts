@@ -1,0 +1,214 @@
+import type { DataSource, EntityManager } from 'typeorm';
+import type { Logger } from 'pino';
+import { ConfigError, type Connection } from '@dbwe/platform';
+import { logHead, rootAt } from './log-store';
+import { signCheckpoint, verifierKey, type SigningKey } from './note';
+
+/** A signed checkpoint as stored (docs/ledger-hash.md, "Checkpoints"). */
+export interface CheckpointRow {
+  neighbourhoodId: string;
+  origin: string;
+  size: number;
+  rootHash: Buffer;
+  /** The signed note: text, blank line, the ledger's signature lines (cosignatures are added when served). */
+  note: string;
+  signedAt: Date;
+}
+
+export interface CheckpointConnectionValue extends Connection<CheckpointRow> {
+  totalCount: number;
+}
+
+export interface SigningKeyRow {
+  publicKey: Buffer;
+  firstUsedAt: Date;
+  retiredAt: Date | null;
+}
+
+export interface CheckpointSettings {
+  /** The prefix of every new log's origin; a log keeps the origin it got. */
+  originPrefix: string;
+  /** The key that signs now, then the previous one during a rotation. */
+  keys: SigningKey[];
+  /** Sign a growing log at least this often. */
+  intervalSeconds: number;
+}
+
+/** A fresh checkpoint is signed at most this often per neighbourhood, however often one is asked for. */
+const FRESH_AT_MOST_EVERY_MS = 1_000;
+
+interface StoredCheckpoint {
+  neighbourhood_id: string;
+  tree_size: string;
+  root_hash: Buffer;
+  note: string;
+  signed_at: Date;
+}
+
+const toRow = (r: StoredCheckpoint): CheckpointRow => ({
+  neighbourhoodId: r.neighbourhood_id,
+  origin: r.note.slice(0, r.note.indexOf('\n')),
+  size: Number(r.tree_size),
+  rootHash: r.root_hash,
+  note: r.note,
+  signedAt: r.signed_at,
+});
+
+export class LogIsInconsistent extends Error {
+  override name = 'LogIsInconsistent';
+}
+
+/**
+ * Signs each neighbourhood's tree head. A log must never sign two
+ * checkpoints that contradict each other, so before signing it recomputes
+ * the root of its newest checkpoint from the stored tree: if the tree was
+ * rewritten underneath, it refuses and says so, loudly, instead of vouching
+ * for the rewrite.
+ */
+export class Checkpointer {
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+
+  constructor(
+    private readonly db: DataSource,
+    private readonly settings: CheckpointSettings,
+    private readonly logger: Logger,
+  ) {}
+
+  get currentKey(): SigningKey {
+    return this.settings.keys[0];
+  }
+
+  originFor(neighbourhoodId: string): string {
+    return `${this.settings.originPrefix}/${neighbourhoodId}`;
+  }
+
+  verifierKeyFor(origin: string, publicKey = this.currentKey.publicKey): string {
+    return verifierKey(origin, publicKey);
+  }
+
+  /**
+   * Records the signing keys (those configured as in use, every other as
+   * retired from now) and gives books opened before the log their origin. A
+   * retired key never signs again: verifiers are told not to trust what it
+   * signs after its retirement.
+   */
+  async prepare(): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      const inUse = this.settings.keys.map((k) => k.publicKey);
+      const retired: { public_key: Buffer; retired_at: Date }[] = await tx.query(
+        `SELECT public_key, retired_at FROM ledger.signing_key WHERE public_key = ANY($1::bytea[]) AND retired_at IS NOT NULL`,
+        [inUse],
+      );
+      if (retired.length > 0) {
+        throw new ConfigError(
+          `LEDGER_SIGNING_KEY or LEDGER_PREVIOUS_SIGNING_KEY is a key retired on ${retired[0].retired_at.toISOString()}; a retired key never signs again, make a new one`,
+        );
+      }
+      await tx.query(
+        `INSERT INTO ledger.signing_key (public_key, first_used_at) SELECT k, now() FROM unnest($1::bytea[]) k ON CONFLICT (public_key) DO NOTHING`,
+        [inUse],
+      );
+      await tx.query(`UPDATE ledger.signing_key SET retired_at = now() WHERE NOT (public_key = ANY($1::bytea[])) AND retired_at IS NULL`, [inUse]);
+      await tx.query(`UPDATE ledger.chain SET log_origin = $1 || '/' || neighbourhood_id WHERE log_origin IS NULL`, [this.settings.originPrefix]);
+    });
+  }
+
+  /** Signs every log that grew and whose newest checkpoint is older than the interval, and keeps doing so. */
+  start(): void {
+    const everyMs = Math.max(1, this.settings.intervalSeconds / 4) * 1000;
+    const tick = () => {
+      this.running ??= this.signDue()
+        .then(
+          () => undefined,
+          (error) => this.logger.error({ err: error }, 'signing checkpoints failed'),
+        )
+        .finally(() => (this.running = null));
+    };
+    tick();
+    this.timer = setInterval(tick, everyMs);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await this.running;
+  }
+
+  async signDue(): Promise<number> {
+    const due: { neighbourhood_id: string }[] = await this.db.query(
+      `SELECT c.neighbourhood_id FROM ledger.chain c
+         LEFT JOIN LATERAL (SELECT tree_size, signed_at FROM ledger.checkpoint k WHERE k.neighbourhood_id = c.neighbourhood_id
+                             ORDER BY tree_size DESC LIMIT 1) latest ON true
+        WHERE latest.tree_size IS NULL OR (latest.tree_size < c.tree_size AND latest.signed_at < now() - make_interval(secs => $1))`,
+      [this.settings.intervalSeconds],
+    );
+    let signed = 0;
+    for (const { neighbourhood_id } of due) {
+      try {
+        await this.sign(neighbourhood_id);
+        signed++;
+      } catch (error) {
+        if (!(error instanceof LogIsInconsistent)) throw error;
+        this.logger.error({ neighbourhoodId: neighbourhood_id, problem: error.message }, 'refusing to sign a checkpoint: the stored log was rewritten');
+      }
+    }
+    return signed;
+  }
+
+  /** The newest checkpoint, or null before the first is signed. */
+  async latest(db: EntityManager, neighbourhoodId: string): Promise<CheckpointRow | null> {
+    const rows: StoredCheckpoint[] = await db.query(
+      `SELECT neighbourhood_id, tree_size, root_hash, note, signed_at FROM ledger.checkpoint WHERE neighbourhood_id = $1 ORDER BY tree_size DESC LIMIT 1`,
+      [neighbourhoodId],
+    );
+    return rows[0] ? toRow(rows[0]) : null;
+  }
+
+  async at(db: EntityManager, neighbourhoodId: string, size: number): Promise<CheckpointRow | null> {
+    const rows: StoredCheckpoint[] = await db.query(
+      `SELECT neighbourhood_id, tree_size, root_hash, note, signed_at FROM ledger.checkpoint WHERE neighbourhood_id = $1 AND tree_size = $2`,
+      [neighbourhoodId, size],
+    );
+    return rows[0] ? toRow(rows[0]) : null;
+  }
+
+  /** A checkpoint of the tree as it is now, unless the newest is that, or was signed less than a second ago. */
+  async fresh(neighbourhoodId: string): Promise<CheckpointRow | null> {
+    const latest = await this.latest(this.db.manager, neighbourhoodId);
+    const head = await logHead(this.db.manager, neighbourhoodId);
+    if (!head) return null;
+    if (latest && (latest.size >= head.size || Date.now() - latest.signedAt.getTime() < FRESH_AT_MOST_EVERY_MS)) return latest;
+    return this.sign(neighbourhoodId);
+  }
+
+  /** Signs the tree head as it is now; two signers racing store one checkpoint per size. */
+  async sign(neighbourhoodId: string): Promise<CheckpointRow> {
+    const db = this.db.manager;
+    const head = await logHead(db, neighbourhoodId);
+    if (!head?.origin) throw new Error(`the books of ${neighbourhoodId} are not open or have no origin`);
+    const previous = await this.latest(db, neighbourhoodId);
+    if (previous) {
+      if (previous.size > head.size) {
+        throw new LogIsInconsistent(`the newest checkpoint has ${previous.size} leaves, the stored tree only ${head.size}`);
+      }
+      const recomputed = await rootAt(db, neighbourhoodId, previous.size);
+      if (!recomputed.equals(previous.rootHash)) {
+        throw new LogIsInconsistent(`the stored tree's root at size ${previous.size} is not the one that was signed then`);
+      }
+      if (previous.size === head.size) return previous;
+    }
+    const stored = await rootAt(db, neighbourhoodId, head.size);
+    if (!stored.equals(head.root)) throw new LogIsInconsistent(`the tree's frontier and its stored subtrees disagree at size ${head.size}`);
+    const note = signCheckpoint({ origin: head.origin, size: head.size, rootHash: head.root }, this.settings.keys);
+    await db.query(
+      `INSERT INTO ledger.checkpoint (neighbourhood_id, tree_size, root_hash, note, signed_at) VALUES ($1, $2, $3, $4, now())
+       ON CONFLICT (neighbourhood_id, tree_size) DO NOTHING`,
+      [neighbourhoodId, head.size, head.root, note],
+    );
+    const row = await this.at(db, neighbourhoodId, head.size);
+    if (!row) throw new Error(`the checkpoint of size ${head.size} vanished after it was stored`);
+    return row;
+  }
+}

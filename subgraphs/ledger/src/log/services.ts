@@ -1,0 +1,62 @@
+import { ConfigError, setting, type Setting, type SubgraphServices } from '@dbwe/platform';
+import { Checkpointer } from './checkpoints';
+import { isKeyName, signingKeyFromSeed, type SigningKey } from './note';
+
+/** What the ledger keeps while it runs: the checkpoint signer. */
+export interface LedgerServices {
+  checkpointer: Checkpointer;
+}
+
+function signingKey(required: boolean): Setting<SigningKey | undefined> {
+  return {
+    read(env, name) {
+      const value = env[name]?.trim();
+      if (!value) {
+        if (required) throw new ConfigError(`${name} is required but not set (the base64 of a 32-byte Ed25519 seed; npm start makes one)`);
+        return undefined;
+      }
+      try {
+        return signingKeyFromSeed(value);
+      } catch {
+        throw new ConfigError(`${name} must be the base64 of a 32-byte Ed25519 seed`);
+      }
+    },
+  };
+}
+
+const origin: Setting<string> = {
+  read(env, name) {
+    const value = env[name]?.trim() || 'dbwe.localhost/books';
+    if (!isKeyName(value) || value.length > 200 || value.endsWith('/')) {
+      throw new ConfigError(`${name} must be a schema-less URL without spaces, plus signs or a trailing slash, e.g. wijkeconomie.arnhem.nl/books`);
+    }
+    return value;
+  },
+};
+
+const settings = {
+  LEDGER_SIGNING_KEY: signingKey(true),
+  LEDGER_PREVIOUS_SIGNING_KEY: signingKey(false),
+  LEDGER_LOG_ORIGIN: origin,
+  LEDGER_CHECKPOINT_INTERVAL_SECONDS: setting.integer(60, { min: 1, max: 3600 }),
+};
+
+export const ledgerServices: SubgraphServices<LedgerServices> = {
+  settings,
+  testEnv: {
+    // SHA-256 of "dbwe test ledger key": a key for tests, known to everyone, so never for real books.
+    LEDGER_SIGNING_KEY: 'uJb100JZmGeZt2tuPxaX6wdqbSz+zu7vQnGFhORTaqQ=',
+    LEDGER_LOG_ORIGIN: 'dbwe.test/books',
+  },
+  async start(db, config, logger) {
+    const keys = [config.LEDGER_SIGNING_KEY, config.LEDGER_PREVIOUS_SIGNING_KEY].filter((k): k is SigningKey => k !== undefined);
+    const checkpointer = new Checkpointer(
+      db,
+      { originPrefix: config.LEDGER_LOG_ORIGIN as string, keys, intervalSeconds: config.LEDGER_CHECKPOINT_INTERVAL_SECONDS as number },
+      logger,
+    );
+    await checkpointer.prepare();
+    checkpointer.start();
+    return { services: { checkpointer }, stop: () => checkpointer.stop() };
+  },
+};
