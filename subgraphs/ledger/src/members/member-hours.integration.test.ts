@@ -1,9 +1,10 @@
 import type { SubgraphModule } from '@dbwe/platform';
 import { createDataSource, migrate } from '@dbwe/platform';
-import { createTemplateDatabase, dropDatabase, startTestSubgraph } from '@dbwe/platform/testing';
+import { createTemplateDatabase, dropDatabase } from '@dbwe/platform/testing';
 import { ledger } from '../server';
 import { MemberHours1764500000000 } from '../migrations/1764500000000-member-hours';
 import { account, demoMemberId, startLedger, steward, type LedgerTest } from '../testing/ledger.fixtures';
+import { copyDemoBooks } from '../testing/old-books';
 
 /*
  * Volunteer hours come from ledger.member_day, kept by the line trigger: a
@@ -81,15 +82,13 @@ describe('the member hours migration', () => {
     const all = ledger.migrations as unknown[];
     const before = { ...ledger, migrations: all.slice(0, all.indexOf(MemberHours1764500000000)) } as SubgraphModule<unknown, unknown>;
     const url = await createTemplateDatabase(serverUrl(), name, [before]);
-    // The demo books, posted by the ledger as it was before the migration.
-    const old = await startTestSubgraph(before, url, { seed: true });
-    const expected = await old.db.query(FROM_THE_LINES);
-    await old.stop();
-    expect(expected.length).toBeGreaterThan(3);
-
     const db = createDataSource({ url, schema: 'ledger', entities: ledger.entities, migrations: ledger.migrations, poolSize: 1 });
     await db.initialize();
     try {
+      await copyDemoBooks(db);
+      const expected = await db.query(FROM_THE_LINES);
+      expect(expected.length).toBeGreaterThan(3);
+
       await migrate(db, 'ledger');
       expect(await db.query(KEPT)).toEqual(expected);
     } finally {
