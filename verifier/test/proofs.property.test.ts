@@ -124,7 +124,8 @@ describe('the canonical serialisation', () => {
   it('writes every well-formed string as JSON.stringify does', () => {
     fc.assert(
       fc.property(fc.string({ unit: 'binary', maxLength: 40 }), (s) => {
-        fc.pre(s.isWellFormed());
+        // Lone surrogates never reach a hash: the ledger refuses them (docs/ledger-hash.md, "Serialisation").
+        fc.pre(!/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(s));
         return canonicalString(s) === JSON.stringify(s);
       }),
       { numRuns: 2000 },
