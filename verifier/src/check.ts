@@ -198,8 +198,10 @@ export async function check(o: CheckOptions, say: (line: string) => void): Promi
   } else {
     for await (const leaf of graph.leaves(id, 0, newest.size)) books.addLeaf(leaf.index, leaf.data, leaf);
     await checkRoot(graph, id, books, newest);
+    say(`leaves: ${books.size} read; their root is the checkpoint's`);
     for await (const entry of graph.entries(id, 0)) if (!books.addEntry(entryFromApi(entry, id))) break;
     books.checkEntriesComplete();
+    say(`entries: ${books.lastSequence} recomputed and linked, each in its leaf`);
   }
 
   // Steps 5 and 6 against what the graph serves now; entries may arrive meanwhile, so catch up and compare again.
