@@ -5,7 +5,7 @@
  * and notes this verifier signs open with Go's note.Open. The Go program is ./go/main.go, built here offline.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
@@ -16,7 +16,7 @@ import * as reference from './reference';
 
 const GOPATH = '/usr/share/gocode';
 const go = spawnSync('go', ['version'], { encoding: 'utf8' });
-const haveGo = go.status === 0 && spawnSync('test', ['-d', join(GOPATH, 'src/golang.org/x/mod/sumdb/tlog')]).status === 0;
+const haveGo = go.status === 0 && existsSync(join(GOPATH, 'src/golang.org/x/mod/sumdb/tlog'));
 const MISSING = 'Go or golang.org/x/mod is missing: install Debian\'s golang-go and golang-golang-x-mod-dev (.ci/run does so)';
 
 if (!haveGo && !process.env.CI) {
