@@ -21,6 +21,8 @@ export interface ServedAccount {
   version: number;
   leafIndex: number;
   versionRecordedAt: string;
+  /** Who recorded the current version, as served; undefined when the source does not serve it. */
+  versionRecordedById?: string | null;
   /** Minor units, as served; null when the source does not serve it. */
   balance: string | null;
 }
@@ -262,6 +264,7 @@ export class Books {
       ['noOverdraft', s.noOverdraft, leaf.noOverdraft],
       ['version', s.version, leaf.version],
       ['versionRecordedAt', s.versionRecordedAt, leaf.versionRecordedAt],
+      ['versionRecordedBy', s.versionRecordedById === undefined ? leaf.recordedById : s.versionRecordedById, leaf.recordedById],
       ['leafIndex', s.leafIndex, known.leafIndex],
     ];
     for (const [name, got, want] of pairs) {

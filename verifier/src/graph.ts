@@ -174,6 +174,15 @@ export class Graph {
     return t.verifierKeys;
   }
 
+  /** The public keys (base64) the ledger has retired: a newest checkpoint signed only by one of them is not the ledger's. */
+  async retiredKeys(): Promise<string[]> {
+    const data = await this.request<{ ledgerSigningKeys: { publicKey: string; retiredAt: string | null }[] }>(
+      `query Keys { ledgerSigningKeys { publicKey retiredAt } }`,
+      {},
+    );
+    return data.ledgerSigningKeys.filter((k) => k.retiredAt !== null).map((k) => k.publicKey);
+  }
+
   async size(id: string): Promise<number> {
     return (await this.transparencyLog<{ size: number }>(id, 'size', {}, '')).size;
   }
@@ -241,6 +250,7 @@ export class Graph {
           version: number;
           leafIndex: number;
           versionRecordedAt: string;
+          versionRecordedBy: { id: string } | null;
           neighbourhood: { id: string } | null;
           project: { id: string } | null;
           balance: Money;
@@ -248,7 +258,8 @@ export class Graph {
       } | null;
     }>(
       `query Accounts($id: ID!) { neighbourhood(id: $id) { chainHead { sequence hash } transparencyLog { size }
-        accounts { id code name type unit taakveld noOverdraft version leafIndex versionRecordedAt neighbourhood { id } project { id } balance { minorUnits unit } } } }`,
+        accounts { id code name type unit taakveld noOverdraft version leafIndex versionRecordedAt versionRecordedBy { id } neighbourhood { id } project { id }
+          balance { minorUnits unit } } } }`,
       { id },
     );
     const n = data.neighbourhood;
@@ -269,6 +280,7 @@ export class Graph {
         version: a.version,
         leafIndex: a.leafIndex,
         versionRecordedAt: a.versionRecordedAt,
+        versionRecordedById: a.versionRecordedBy?.id ?? null,
         balance: a.balance.minorUnits,
       })),
     };
@@ -376,7 +388,7 @@ export class Graph {
   async addCosignature(neighbourhoodId: string, treeSize: number, cosignature: string): Promise<string | null> {
     const data = await this.request<{ addCosignature: { __typename: string; code?: string; message?: string } }>(
       `mutation Cosign($input: AddCosignatureInput!) { addCosignature(input: $input) { __typename ... on LedgerError { code message } } }`,
-      { input: { neighbourhoodId, treeSize, cosignature } },
+      { input: { neighbourhoodId, treeSize, signatureLine: cosignature } },
     );
     const result = data.addCosignature;
     return result.code ? `${result.code}: ${result.message ?? result.__typename}` : null;

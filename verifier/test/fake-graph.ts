@@ -289,7 +289,13 @@ export class FakeLedger {
         neighbourhood: {
           chainHead: { sequence: head?.sequence ?? 0, hash: head?.hash ?? GENESIS_HASH },
           transparencyLog: { size: this.leaves.length },
-          accounts: this.servedAccounts().map((a) => ({ ...a, neighbourhood: { id: this.id }, project: a.projectId ? { id: a.projectId } : null, balance: { minorUnits: this.balance(a.id), unit: a.unit } })),
+          accounts: this.servedAccounts().map((a) => ({
+            ...a,
+            neighbourhood: { id: this.id },
+            project: a.projectId ? { id: a.projectId } : null,
+            versionRecordedBy: { id: this.steward },
+            balance: { minorUnits: this.balance(a.id), unit: a.unit },
+          })),
         },
       };
     }
@@ -307,6 +313,7 @@ export class FakeLedger {
     }
     if (query.includes('transparencyLog { size }')) return tlog({ size: this.leaves.length });
     if (query.startsWith('mutation Cosign(')) return { addCosignature: this.cosign(v.input) };
+    if (query.startsWith('query Keys')) return { ledgerSigningKeys: [] };
     throw new Error(`the fake graph does not know this query: ${query.slice(0, 80)}`);
   }
 
@@ -314,10 +321,10 @@ export class FakeLedger {
     return this.checkpoints.get(this.leaves.length) ?? this.sign();
   }
 
-  private cosign(input: { neighbourhoodId: string; treeSize: number; cosignature: string }) {
+  private cosign(input: { neighbourhoodId: string; treeSize: number; signatureLine: string }) {
     const note = this.checkpoints.get(input.treeSize);
     if (!note || input.neighbourhoodId !== this.id) return { __typename: 'UnknownCheckpoint', code: 'UNKNOWN_CHECKPOINT', message: 'no such checkpoint' };
-    const line = input.cosignature + '\n';
+    const line = input.signatureLine + '\n';
     const parsed = parseNote(note + line);
     const signature = parsed.signatures[parsed.signatures.length - 1];
     const witness = this.witnesses.find((w) => w.name === signature.name && w.keyId.equals(signature.keyId));
