@@ -1,0 +1,246 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { stableId } from '@dbwe/platform';
+import { withDatabase } from '@dbwe/platform/testing';
+import { entryHash, GENESIS_HASH } from '@dbwe/ledger/src/entries/entry-hash';
+import { hashable } from '@dbwe/ledger/src/entries/posting';
+import { appendLeaves, leafHash } from '@dbwe/ledger/src/log/merkle';
+import type { EntryEntity } from '@dbwe/ledger/src/entries/entry.entity';
+import type { LineEntity } from '@dbwe/ledger/src/entries/line.entity';
+import { main as dbweVerify } from '../verifier/src/cli';
+import { startPlatform, type RunningPlatform } from './platform';
+
+/*
+ * The attacker of issue 15: an operator with superuser access to the
+ * ledger's database, who rewrites the Spijkerkwartier demo books behind the
+ * services' back (triggers off: `session_replication_role = replica`, a
+ * superuser's power). A resident kept a checkpoint, with the independent
+ * verifier (verifier/, no code shared with the ledger), before the tamper.
+ * Expected: the verifier run against that kept checkpoint afterwards
+ * reports every tamper, exit code 1, naming what is wrong and where.
+ */
+jest.setTimeout(120_000);
+
+const SPIJKERKWARTIER = stableId('neighbourhood:spijkerkwartier');
+const account = (code: string) => stableId(`account:${SPIJKERKWARTIER}:${code}`);
+
+let platform: RunningPlatform;
+let sql: Client;
+let dir: string;
+
+beforeEach(async () => {
+  platform = await startPlatform();
+  const url = (platform.subgraphs.ledger.db.options as { url: string }).url;
+  sql = new Client({ connectionString: withDatabase(process.env.DBWE_TEST_SERVER_URL!, new URL(url).pathname.slice(1)) });
+  await sql.connect();
+  dir = mkdtempSync(join(tmpdir(), 'dbwe-tamper-'));
+});
+
+afterEach(async () => {
+  await sql.end();
+  await platform.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function verify(...extra: string[]): Promise<{ code: number; verdict: string; out: string[] }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await dbweVerify(['check', platform.gatewayUrl, 'spijkerkwartier', ...extra], (l) => out.push(l), (l) => err.push(l));
+  return { code, verdict: out.at(-1) ?? err.at(-1) ?? '', out: [...out, ...err] };
+}
+
+/** As the operator: every statement with triggers off, in one transaction. */
+async function asOperator(work: () => Promise<void>): Promise<void> {
+  await sql.query('BEGIN');
+  await sql.query('SET LOCAL session_replication_role = replica');
+  try {
+    await work();
+    await sql.query('COMMIT');
+  } catch (error) {
+    await sql.query('ROLLBACK');
+    throw error;
+  }
+}
+
+const entryId = async (sequence: number): Promise<string> =>
+  (await sql.query(`SELECT id FROM ledger.entry WHERE neighbourhood_id = $1 AND sequence = $2`, [SPIJKERKWARTIER, sequence])).rows[0].id;
+
+/** Recomputes hashes from `from` on, rebuilds the whole log from the records, and rewinds the heads: a careful rewrite. */
+async function rebuildEverythingFrom(from: number): Promise<void> {
+  const entries: EntryEntity[] = (
+    await sql.query(
+      `SELECT id, neighbourhood_id AS "neighbourhoodId", sequence, booking_date::text AS "bookingDate", recorded_at AS "recordedAt", description,
+              project_id AS "projectId", member_id AS "memberId", evidence_url AS "evidenceUrl", recorded_by AS "recordedBy", reverses_id AS "reversesId",
+              previous_hash AS "previousHash", hash, leaf_index AS "leafIndex"
+         FROM ledger.entry WHERE neighbourhood_id = $1 ORDER BY sequence`,
+      [SPIJKERKWARTIER],
+    )
+  ).rows;
+  let previous = GENESIS_HASH;
+  for (const entry of entries) {
+    if (entry.sequence >= from) {
+      const lines: LineEntity[] = (
+        await sql.query(
+          `SELECT account_id AS "accountId", unit, amount_minor AS "amountMinor", counterparty_member_id AS "counterpartyMemberId",
+                  counterparty_domain AS "counterpartyDomain", counterparty_name AS "counterpartyName" FROM ledger.line WHERE entry_id = $1 ORDER BY position`,
+          [entry.id],
+        )
+      ).rows;
+      const hash = entryHash(previous, hashable({ ...entry, previousHash: previous }, lines));
+      await sql.query(`UPDATE ledger.entry SET previous_hash = $2, hash = $3 WHERE id = $1`, [entry.id, previous, hash]);
+      await sql.query(`UPDATE ledger.log_leaf SET data = $3 WHERE neighbourhood_id = $1 AND leaf_index = $2`, [
+        SPIJKERKWARTIER,
+        entry.leafIndex,
+        JSON.stringify(['dbwe-entry-leaf-v1', entry.sequence, hash]),
+      ]);
+      entry.hash = hash;
+    }
+    previous = entry.hash;
+  }
+  const leaves: string[] = (await sql.query(`SELECT data FROM ledger.log_leaf WHERE neighbourhood_id = $1 ORDER BY leaf_index`, [SPIJKERKWARTIER])).rows.map(
+    (r) => r.data,
+  );
+  const grown = appendLeaves(0, Buffer.alloc(0), leaves.map(leafHash));
+  await sql.query(`DELETE FROM ledger.log_node WHERE neighbourhood_id = $1`, [SPIJKERKWARTIER]);
+  for (const n of grown.nodes) {
+    await sql.query(`INSERT INTO ledger.log_node VALUES ($1, $2, $3, $4)`, [SPIJKERKWARTIER, n.level, n.index, n.hash]);
+  }
+  // The signed checkpoints would give the rewrite away to the ledger's own signer: they go too.
+  await sql.query(`DELETE FROM ledger.cosignature WHERE neighbourhood_id = $1`, [SPIJKERKWARTIER]);
+  await sql.query(`DELETE FROM ledger.checkpoint WHERE neighbourhood_id = $1`, [SPIJKERKWARTIER]);
+  await sql.query(`UPDATE ledger.chain SET last_sequence = $2, last_hash = $3, tree_size = $4, tree_frontier = $5 WHERE neighbourhood_id = $1`, [
+    SPIJKERKWARTIER,
+    entries.at(-1)!.sequence,
+    previous,
+    leaves.length,
+    grown.frontier,
+  ]);
+}
+
+describe('the verifier, against a checkpoint kept before an operator rewrote the books', () => {
+  const kept = () => join(dir, 'kept.checkpoint');
+  const keep = async () => {
+    const before = await verify('--save-checkpoint', kept());
+    expect(before).toMatchObject({ code: 0 });
+    expect(before.verdict).toMatch(/^VALID: dbwe\.test\/books\//);
+  };
+
+  test.each([
+    [
+      "changed a line's amount (and its opposite line, so the entry still balances)",
+      async () => {
+        const id = await entryId(10);
+        await sql.query(`UPDATE ledger.line SET amount_minor = amount_minor + 100 WHERE entry_id = $1 AND position = 0`, [id]);
+        await sql.query(`UPDATE ledger.line SET amount_minor = amount_minor - 100 WHERE entry_id = $1 AND position = 1`, [id]);
+      },
+      /^INVALID: entry hash: entry 10: /,
+    ],
+    [
+      'deleted an entry',
+      async () => {
+        const id = await entryId(20);
+        await sql.query(`DELETE FROM ledger.line WHERE entry_id = $1`, [id]);
+        await sql.query(`DELETE FROM ledger.entry WHERE id = $1`, [id]);
+      },
+      /^INVALID: .*entry 20\b/,
+    ],
+    [
+      'deleted the newest entries and rewound the heads, leaves, subtrees and checkpoints',
+      async () => {
+        const { rows } = await sql.query(`SELECT last_sequence FROM ledger.chain WHERE neighbourhood_id = $1`, [SPIJKERKWARTIER]);
+        const keep = rows[0].last_sequence - 5;
+        const cut: string[] = (await sql.query(`SELECT id FROM ledger.entry WHERE neighbourhood_id = $1 AND sequence > $2`, [SPIJKERKWARTIER, keep])).rows.map((r) => r.id);
+        const { rows: head } = await sql.query(`SELECT leaf_index, hash FROM ledger.entry WHERE neighbourhood_id = $1 AND sequence = $2`, [SPIJKERKWARTIER, keep]);
+        const size = Number(head[0].leaf_index) + 1;
+        await sql.query(`DELETE FROM ledger.line WHERE entry_id = ANY($1::uuid[])`, [cut]);
+        await sql.query(`DELETE FROM ledger.entry WHERE id = ANY($1::uuid[])`, [cut]);
+        await sql.query(`DELETE FROM ledger.log_leaf WHERE neighbourhood_id = $1 AND leaf_index >= $2`, [SPIJKERKWARTIER, size]);
+        await sql.query(`DELETE FROM ledger.cosignature WHERE neighbourhood_id = $1 AND tree_size > $2`, [SPIJKERKWARTIER, size]);
+        await sql.query(`DELETE FROM ledger.checkpoint WHERE neighbourhood_id = $1 AND tree_size > $2`, [SPIJKERKWARTIER, size]);
+        const leaves: string[] = (await sql.query(`SELECT data FROM ledger.log_leaf WHERE neighbourhood_id = $1 ORDER BY leaf_index`, [SPIJKERKWARTIER])).rows.map((r) => r.data);
+        const grown = appendLeaves(0, Buffer.alloc(0), leaves.map(leafHash));
+        await sql.query(`DELETE FROM ledger.log_node WHERE neighbourhood_id = $1`, [SPIJKERKWARTIER]);
+        for (const n of grown.nodes) await sql.query(`INSERT INTO ledger.log_node VALUES ($1, $2, $3, $4)`, [SPIJKERKWARTIER, n.level, n.index, n.hash]);
+        await sql.query(`UPDATE ledger.chain SET last_sequence = $2, last_hash = $3, tree_size = $4, tree_frontier = $5 WHERE neighbourhood_id = $1`, [
+          SPIJKERKWARTIER,
+          keep,
+          head[0].hash,
+          size,
+          grown.frontier,
+        ]);
+        // Balances as if the cut entries had never been: what a careful operator would also do.
+        await sql.query(`UPDATE ledger.account a SET balance_minor = coalesce((SELECT sum(l.amount_minor) FROM ledger.line l WHERE l.account_id = a.id), 0)
+                          WHERE a.neighbourhood_id = $1`, [SPIJKERKWARTIER]);
+      },
+      /^INVALID: truncated: /,
+    ],
+    [
+      'swapped two entries',
+      async () => {
+        const [a, b] = [await entryId(5), await entryId(6)];
+        await sql.query(`UPDATE ledger.entry SET sequence = 1000000 WHERE id = $1`, [a]);
+        await sql.query(`UPDATE ledger.entry SET sequence = 5 WHERE id = $1`, [b]);
+        await sql.query(`UPDATE ledger.entry SET sequence = 6 WHERE id = $1`, [a]);
+      },
+      /^INVALID: .*entry 5\b/,
+    ],
+    [
+      'changed an entry and recomputed every later hash, the whole log and its heads, and deleted the checkpoints',
+      async () => {
+        await sql.query(`UPDATE ledger.entry SET description = 'Niets aan de hand' WHERE id = $1`, [await entryId(12)]);
+        await rebuildEverythingFrom(12);
+      },
+      /^INVALID: rewritten: /,
+    ],
+    [
+      "changed an account's type (EXPENSE to ASSET), deciding what counts as spending",
+      async () => {
+        await sql.query(`UPDATE ledger.account SET type = 'ASSET' WHERE id = $1`, [account('4100')]);
+      },
+      /^INVALID: account: account 4100: type is served as "ASSET", its latest leaf \(\d+\) says "EXPENSE"$/,
+    ],
+    [
+      'forged the bank balance (+€1,000,000)',
+      async () => {
+        await sql.query(`UPDATE ledger.account SET balance_minor = balance_minor + 100000000 WHERE id = $1`, [account('1000')]);
+      },
+      /^INVALID: balance: account 1000: served as -?\d+, the lines sum to -?\d+$/,
+    ],
+    [
+      "forged a project's spending (doubled)",
+      async () => {
+        await sql.query(`UPDATE ledger.project_day SET net_minor = net_minor * 2 WHERE project_id = $1`, [stableId('project:neighbourhood-kitchen')]);
+      },
+      /^INVALID: .*project .*spent/,
+    ],
+    [
+      'altered a budget',
+      async () => {
+        await sql.query(
+          `UPDATE ledger.budget_revision SET amount_minor = amount_minor * 10 WHERE budget_id = (SELECT id FROM ledger.budget WHERE project_id = $1 LIMIT 1)`,
+          [stableId('project:neighbourhood-kitchen')],
+        );
+      },
+      /^INVALID: budget/,
+    ],
+  ])('reports that the operator %s', async (_what, tamper, verdict) => {
+    await keep();
+    await asOperator(tamper);
+    const after = await verify('--checkpoint', kept());
+    expect(after.verdict).toMatch(verdict);
+    expect(after.code).toBe(1);
+  });
+
+  test('reports a rewrite with --quick, from the kept checkpoint and one consistency proof', async () => {
+    await keep();
+    await asOperator(async () => {
+      await sql.query(`UPDATE ledger.entry SET description = 'Niets aan de hand' WHERE id = $1`, [await entryId(3)]);
+      await rebuildEverythingFrom(3);
+    });
+    const after = await verify('--quick', '--checkpoint', kept());
+    expect(after.verdict).toMatch(/^INVALID: rewritten: /);
+    expect(after.code).toBe(1);
+  });
+});
