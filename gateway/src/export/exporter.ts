@@ -49,7 +49,10 @@ const digest = (text: string) => createHash('sha256').update(text).digest('base6
 async function* nodesOf(execute: Execute, table: ExportTable, variables: Record<string, unknown>, treeSize: number | null): AsyncGenerator<Node[]> {
   if (treeSize === 0) return;
   const at = (data: Record<string, unknown>) => table.connection.reduce<unknown>((v, k) => (v as Record<string, unknown> | null)?.[k] ?? null, data);
-  const inTree = (nodes: Node[]) => (treeSize === null ? { nodes, passed: false } : { nodes: nodes.filter((n) => (n.leafIndex as number) < treeSize), passed: nodes.some((n) => (n.leafIndex as number) >= treeSize) });
+  const inTree = (nodes: Node[]) =>
+    treeSize === null
+      ? { nodes, passed: false }
+      : { nodes: nodes.filter((n) => (n.leafIndex as number) < treeSize), passed: nodes.some((n) => (n.leafIndex as number) >= treeSize) };
   switch (table.paging ?? 'connection') {
     case 'list': {
       yield inTree((at(await execute(table.query, variables)) as Node[] | null) ?? []).nodes;
@@ -118,7 +121,7 @@ export class Exporter {
     return pathname.startsWith('/export/') || pathname === LEDGER_KEYS_PATH;
   }
 
-  /** Answers a request under /export/v1; returns false for other paths. */
+  /** Answers a request under /export/ or for the ledger's keys; returns false for other paths. */
   async handle(req: IncomingMessage, res: ServerResponse, context: ExportRequest): Promise<boolean> {
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (!Exporter.serves(url.pathname)) return false;

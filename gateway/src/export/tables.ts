@@ -18,8 +18,8 @@ export interface ExportTable {
   connection: string[];
   /**
    * How the rows are read: a Relay connection page by page (the default); one plain list of nodes
-   * (`list`); or a plain list read page by page from `$fromIndex` (`index`), each node's `leafIndex` + 1
-   * being where the next page starts.
+   * (`list`); or a plain list of gapless positions read page by page (`index`: `$fromIndex`, then
+   * `$fromIndex` plus the rows read, until a page comes back short).
    */
   paging?: 'connection' | 'list' | 'index';
   /**
