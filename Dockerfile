@@ -20,6 +20,7 @@ COPY subgraphs/community/package.json subgraphs/community/
 COPY subgraphs/projects/package.json subgraphs/projects/
 COPY subgraphs/ledger/package.json subgraphs/ledger/
 COPY subgraphs/impact/package.json subgraphs/impact/
+COPY verifier/package.json verifier/
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 
 # The sources (see .dockerignore for what stays out).

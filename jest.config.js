@@ -1,7 +1,7 @@
 /** One jest run for the whole repository: unit tests and integration tests against real PostgreSQL. */
 module.exports = {
   testEnvironment: 'node',
-  roots: ['<rootDir>/platform', '<rootDir>/subgraphs', '<rootDir>/gateway', '<rootDir>/schema', '<rootDir>/test', '<rootDir>/deploy', '<rootDir>/scripts', '<rootDir>/bench', '<rootDir>/examples'],
+  roots: ['<rootDir>/platform', '<rootDir>/subgraphs', '<rootDir>/gateway', '<rootDir>/schema', '<rootDir>/test', '<rootDir>/deploy', '<rootDir>/scripts', '<rootDir>/bench', '<rootDir>/examples', '<rootDir>/verifier'],
   testMatch: ['**/*.test.ts'],
   transform: { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] },
   globalSetup: '<rootDir>/test/global-setup.ts',

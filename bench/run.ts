@@ -19,6 +19,7 @@ import { issueLocalToken } from '@dbwe/gateway/src/identity';
 import { GATEWAY_NODE_FLAGS, SUBGRAPH_NAMES, type SubgraphName } from '@dbwe/gateway/src/config';
 import { ensureDatabase, startEmbeddedPostgres, type RunningPostgres } from '../scripts/embedded-postgres';
 import { loadCity, cityLoaded } from './seed/city';
+import { BENCH_LEDGER_SIGNING_KEY, BENCH_LOG_ORIGIN } from './seed/plan';
 import { migrateAll, subgraphUrls } from './seed/migrate';
 import { drive, percentile, type LoadResult } from './load';
 import { DEEP, SCALE_PAIRS, operations } from './operations';
@@ -94,7 +95,9 @@ async function main(): Promise<void> {
     const subgraphs = {} as Record<SubgraphName, Service>;
     for (const name of SUBGRAPH_NAMES) {
       const port = await freePort();
-      subgraphs[name] = launch(name, `subgraphs/${name}/src/main.ts`, { ...production, DATABASE_URL: db.url, PORT: String(port), SEED_DEMO: 'false' }, `http://127.0.0.1:${port}/graphql`);
+      // The ledger signs with the key the seed signed the city's checkpoints with.
+      const own: Record<string, string> = name === 'ledger' ? { LEDGER_SIGNING_KEY: BENCH_LEDGER_SIGNING_KEY, LEDGER_LOG_ORIGIN: BENCH_LOG_ORIGIN } : {};
+      subgraphs[name] = launch(name, `subgraphs/${name}/src/main.ts`, { ...production, ...own, DATABASE_URL: db.url, PORT: String(port), SEED_DEMO: 'false' }, `http://127.0.0.1:${port}/graphql`);
       services.push(subgraphs[name]);
     }
     await Promise.all(SUBGRAPH_NAMES.map((name) => waitReady(subgraphs[name], new URL('/ready', subgraphs[name].url).toString())));

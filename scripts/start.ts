@@ -95,7 +95,7 @@ async function main(): Promise<void> {
   process.stdout.on('error', () => void shutdown(1));
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
-  const secrets = { ...localSecrets(), ...pickDefined(['JWT_SECRET', 'INTERNAL_ASSERTION_SECRET']) };
+  const secrets = { ...localSecrets(), ...pickDefined(['JWT_SECRET', 'INTERNAL_ASSERTION_SECRET', 'LEDGER_SIGNING_KEY']) };
 
   let databaseUrl = process.env.DATABASE_URL;
   const perSubgraph = SUBGRAPHS.every(([name]) => process.env[`${name.toUpperCase()}_DATABASE_URL`]);
@@ -115,7 +115,8 @@ async function main(): Promise<void> {
   };
   await Promise.all(
     SUBGRAPHS.map(async ([name, port]) => {
-      const child = launch(name, `subgraphs/${name}/src/main.ts`, { ...common, PORT: String(port) });
+      const own: Record<string, string> = name === 'ledger' ? { LEDGER_SIGNING_KEY: secrets.LEDGER_SIGNING_KEY } : {};
+      const child = launch(name, `subgraphs/${name}/src/main.ts`, { ...common, ...own, PORT: String(port) });
       await waitReady(name, `http://127.0.0.1:${port}/ready`, child);
     }),
   );

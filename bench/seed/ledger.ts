@@ -5,18 +5,35 @@ import { GENESIS_HASH, entryHash } from '@dbwe/ledger/src/entries/entry-hash';
 import { hashable } from '@dbwe/ledger/src/entries/posting';
 import type { EntryEntity } from '@dbwe/ledger/src/entries/entry.entity';
 import type { LineEntity } from '@dbwe/ledger/src/entries/line.entity';
+import { appendLeaves, leafHash, rootOfFrontier } from '@dbwe/ledger/src/log/merkle';
+import { signCheckpoint, signingKeyFromSeed } from '@dbwe/ledger/src/log/note';
 import { copyRows, type Cell } from './copy';
 import { Random } from './random';
-import { CITY_EPOCH, DAY_MS, STEWARD, isoDate, memberDomain, memberId, projectId, type CityPlan, type NeighbourhoodPlan } from './plan';
+import {
+  BENCH_LEDGER_SIGNING_KEY,
+  BENCH_LOG_ORIGIN,
+  CITY_EPOCH,
+  DAY_MS,
+  STEWARD,
+  isoDate,
+  memberDomain,
+  memberId,
+  projectId,
+  type CityPlan,
+  type NeighbourhoodPlan,
+} from './plan';
 
 /**
  * The books are loaded in one transaction. The triggers that derive state
- * row by row (the chain head per entry, balances and day totals per line)
- * and the per-entry balance check at commit are switched off inside it;
- * the loader computes the same state set-based from the lines, checks every
- * rule those triggers enforce over the whole load, and switches them back on
- * before COMMIT, so no other session ever sees them off and nothing that
- * breaks a rule can commit. The immutability triggers are never touched.
+ * row by row (the chain head and the log per entry, balances and day totals
+ * per line) and the per-entry balance check at commit are switched off
+ * inside it; the loader computes the same state set-based from the lines
+ * (and the log's leaves and subtrees with the ledger's own tree code),
+ * checks every rule those triggers enforce over the whole load, and switches
+ * them back on before COMMIT, so no other session ever sees them off and
+ * nothing that breaks a rule can commit. The immutability triggers are never
+ * touched. Accounts and budget revisions are few and go in with their
+ * triggers on, so the database itself logs them.
  */
 const DERIVING_TRIGGERS: [table: string, trigger: string][] = [
   ['ledger.entry', 'entry_link'],
@@ -31,8 +48,12 @@ const DERIVING_TRIGGERS: [table: string, trigger: string][] = [
 
 const ENTRY_COLUMNS = [
   'id', 'neighbourhood_id', 'sequence', 'booking_date', 'recorded_at', 'description', 'project_id', 'member_id', 'evidence_url', 'recorded_by',
-  'reverses_id', 'idempotency_key', 'request_fingerprint', 'previous_hash', 'hash',
+  'reverses_id', 'idempotency_key', 'request_fingerprint', 'previous_hash', 'hash', 'leaf_index',
 ];
+const LEAF_COLUMNS = ['neighbourhood_id', 'leaf_index', 'kind', 'record_id', 'record_version', 'data'];
+const NODE_COLUMNS = ['neighbourhood_id', 'level', 'node_index', 'hash'];
+/** The deep neighbourhood also gets a checkpoint after this many entries, for the consistency benchmark. */
+export const EARLY_CHECKPOINT_ENTRIES = 1_000;
 const LINE_COLUMNS = ['entry_id', 'position', 'account_id', 'amount_minor', 'unit', 'counterparty_member_id', 'counterparty_domain', 'counterparty_name'];
 
 /** Entries are written this many at a time (entries, then their lines). */
@@ -41,6 +62,14 @@ const BATCH = 25_000;
 const HISTORY_DAYS = 2_500;
 
 type Entry = Omit<EntryEntity, 'hash'> & { hash: string };
+
+/** A neighbourhood's log while its entries are appended: size, frontier, the checkpoints to sign. */
+interface LogState {
+  id: string;
+  size: number;
+  frontier: Buffer;
+  checkpoints: { size: number; root: Buffer }[];
+}
 
 export async function loadLedger(client: ClientBase, plan: CityPlan): Promise<Record<string, number>> {
   const nbs = plan.neighbourhoods;
@@ -65,33 +94,63 @@ export async function loadLedger(client: ClientBase, plan: CityPlan): Promise<Re
 
   for (const [table, trigger] of DERIVING_TRIGGERS) await client.query(`ALTER TABLE ${table} DISABLE TRIGGER ${trigger}`);
 
+  // The logs so far: the accounts and budget revisions the triggers appended.
+  const { rows: logRows } = await client.query<{ neighbourhood_id: string; tree_size: string; tree_frontier: Buffer }>(
+    `SELECT neighbourhood_id, tree_size, tree_frontier FROM ledger.chain WHERE neighbourhood_id = ANY($1::uuid[])`,
+    [ids],
+  );
+  const logs = new Map<string, LogState>(
+    logRows.map((r) => [r.neighbourhood_id, { id: r.neighbourhood_id, size: Number(r.tree_size), frontier: r.tree_frontier, checkpoints: [] }]),
+  );
+
   const heads: { id: string; sequence: number; hash: string }[] = [];
   let entries: Cell[][] = [];
   let lines: Cell[][] = [];
+  let leaves: Cell[][] = [];
+  let nodes: Cell[][] = [];
   counts.entries = 0;
   counts.lines = 0;
+  counts.leaves = 0;
+  counts.nodes = 0;
   const flush = async () => {
     counts.entries += await copyRows(client, 'ledger.entry', ENTRY_COLUMNS, entries);
     counts.lines += await copyRows(client, 'ledger.line', LINE_COLUMNS, lines);
+    counts.leaves += await copyRows(client, 'ledger.log_leaf', LEAF_COLUMNS, leaves);
+    counts.nodes += await copyRows(client, 'ledger.log_node', NODE_COLUMNS, nodes);
     entries = [];
     lines = [];
+    leaves = [];
+    nodes = [];
   };
   for (const nb of nbs) {
     let head = { sequence: 0, hash: GENESIS_HASH };
+    const log = logs.get(nb.id)!;
     for (const { entry, entryLines } of booksOf(nb)) {
+      entry.leafIndex = log.size;
       entries.push(ENTRY_COLUMNS.map((c) => entryCell(entry, c)));
       for (const l of entryLines) {
         lines.push([l.entryId, l.position, l.accountId, l.amountMinor, l.unit, l.counterpartyMemberId, l.counterpartyDomain, l.counterpartyName]);
       }
+      const data = JSON.stringify(['dbwe-entry-leaf-v1', entry.sequence, entry.hash]);
+      leaves.push([nb.id, log.size, 'ENTRY', entry.id, entry.sequence, data]);
+      const grown = appendLeaves(log.size, log.frontier, [leafHash(data)]);
+      for (const n of grown.nodes) nodes.push([nb.id, n.level, n.index, `\\x${n.hash.toString('hex')}`]);
+      log.size += 1;
+      log.frontier = grown.frontier;
+      if (entry.sequence === EARLY_CHECKPOINT_ENTRIES && nb.entries > EARLY_CHECKPOINT_ENTRIES) {
+        log.checkpoints.push({ size: log.size, root: rootOfFrontier(log.frontier) });
+      }
       head = entry;
       if (entries.length >= BATCH) await flush();
     }
+    log.checkpoints.push({ size: log.size, root: rootOfFrontier(log.frontier) });
     heads.push({ id: nb.id, sequence: head.sequence, hash: head.hash });
   }
   await flush();
 
-  await deriveState(client, ids, heads);
+  await deriveState(client, ids, heads, [...logs.values()]);
   await checkRules(client, ids, heads);
+  counts.checkpoints = await signCheckpoints(client, [...logs.values()]);
   // Deferred checks the derivation queued (no overdraft on the balances it set) run now, before the triggers return.
   await client.query('SET CONSTRAINTS ALL IMMEDIATE');
   for (const [table, trigger] of DERIVING_TRIGGERS) await client.query(`ALTER TABLE ${table} ENABLE TRIGGER ${trigger}`);
@@ -115,6 +174,7 @@ function entryCell(entry: Entry, column: string): Cell {
     case 'request_fingerprint': return entry.requestFingerprint;
     case 'previous_hash': return entry.previousHash;
     case 'hash': return entry.hash;
+    case 'leaf_index': return entry.leafIndex ?? null;
     default: throw new Error(`unknown entry column ${column}`);
   }
 }
@@ -247,7 +307,7 @@ function* booksOf(nb: NeighbourhoodPlan): Generator<{ entry: Entry; entryLines: 
  * updated_at is the last time an entry moved it (or its opening), as the migration that added the
  * column backfills it, not the load's own time.
  */
-async function deriveState(client: ClientBase, ids: string[], heads: { id: string; sequence: number; hash: string }[]): Promise<void> {
+async function deriveState(client: ClientBase, ids: string[], heads: { id: string; sequence: number; hash: string }[], logs: LogState[]): Promise<void> {
   await client.query(
     `UPDATE ledger.account a SET balance_minor = s.total, updated_at = greatest(a.created_at, s.last_recorded_at)
        FROM (SELECT l.account_id, sum(l.amount_minor) AS total, max(e.recorded_at) AS last_recorded_at
@@ -292,6 +352,27 @@ async function deriveState(client: ClientBase, ids: string[], heads: { id: strin
        FROM unnest($1::uuid[], $2::int[], $3::text[]) AS h(id, sequence, hash) WHERE c.neighbourhood_id = h.id`,
     [heads.map((h) => h.id), heads.map((h) => h.sequence), heads.map((h) => h.hash)],
   );
+  await client.query(
+    `UPDATE ledger.chain c SET tree_size = l.size, tree_frontier = l.frontier, log_origin = $4 || '/' || c.neighbourhood_id
+       FROM unnest($1::uuid[], $2::bigint[], $3::bytea[]) AS l(id, size, frontier) WHERE c.neighbourhood_id = l.id`,
+    [logs.map((l) => l.id), logs.map((l) => l.size), logs.map((l) => l.frontier), BENCH_LOG_ORIGIN],
+  );
+}
+
+/** Each log's checkpoint at its full size, and the deep neighbourhood's after its first thousand entries, signed with the bench key. */
+async function signCheckpoints(client: ClientBase, logs: LogState[]): Promise<number> {
+  const key = signingKeyFromSeed(BENCH_LEDGER_SIGNING_KEY);
+  await client.query(`INSERT INTO ledger.signing_key (public_key, first_used_at) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [
+    key.publicKey,
+    new Date(CITY_EPOCH - DAY_MS),
+  ]);
+  const rows = logs.flatMap((log) =>
+    log.checkpoints.map((c): Cell[] => {
+      const note = signCheckpoint({ origin: `${BENCH_LOG_ORIGIN}/${log.id}`, size: c.size, rootHash: c.root }, [key]);
+      return [log.id, c.size, `\\x${c.root.toString('hex')}`, note, new Date(CITY_EPOCH + 3_000 * DAY_MS)];
+    }),
+  );
+  return copyRows(client, 'ledger.checkpoint', ['neighbourhood_id', 'tree_size', 'root_hash', 'note', 'signed_at'], rows);
 }
 
 /** Every rule of the switched-off triggers, checked over everything loaded; any breach aborts the load. */
@@ -322,6 +403,9 @@ async function checkRules(client: ClientBase, ids: string[], heads: { id: string
       SELECT r.sequence FROM ledger.entry r JOIN ledger.line l ON l.entry_id IN (r.id, r.reverses_id)
        WHERE r.neighbourhood_id = ANY($1::uuid[]) AND r.reverses_id IS NOT NULL
        GROUP BY r.sequence, r.id, l.account_id, l.unit HAVING sum(l.amount_minor) <> 0 LIMIT 1`],
+    ['every entry has its leaf in the log, in sequence order', `
+      SELECT e.sequence FROM ledger.entry e LEFT JOIN ledger.log_leaf l ON l.neighbourhood_id = e.neighbourhood_id AND l.leaf_index = e.leaf_index
+       WHERE e.neighbourhood_id = ANY($1::uuid[]) AND (l.data IS DISTINCT FROM ledger.entry_leaf_data(e.sequence, e.hash) OR l.record_id <> e.id) LIMIT 1`],
     ['balances are the sums of the lines', `
       SELECT a.id FROM ledger.account a LEFT JOIN (SELECT account_id, sum(amount_minor) AS total FROM ledger.line GROUP BY account_id) s ON s.account_id = a.id
        WHERE a.neighbourhood_id = ANY($1::uuid[]) AND a.balance_minor <> coalesce(s.total, 0) LIMIT 1`],

@@ -127,3 +127,11 @@ export function executingProject(nb: NeighbourhoodPlan, b: number): number | nul
 export const CITY_EPOCH = Date.UTC(2019, 0, 1);
 export const DAY_MS = 86_400_000;
 export const isoDate = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+
+/**
+ * The ledger's signing key in the benchmark (base64 of SHA-256 of "dbwe bench ledger key"): the seed
+ * signs the city's checkpoints with it and the benchmark's ledger runs with it. Public, so never for real books.
+ */
+export const BENCH_LEDGER_SIGNING_KEY = 'mTfFSoSsCZGm/JlwNFfSvX8Mxa2/oB/qMgPjtENHdDU=';
+/** The prefix of the city's log origins. */
+export const BENCH_LOG_ORIGIN = 'dbwe.bench/books';

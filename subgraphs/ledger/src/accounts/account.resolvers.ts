@@ -31,6 +31,7 @@ export const accountResolvers: Resolvers = {
     __resolveReference: (ref, { loaders }) => (isUuid(ref.id) ? loaders.account.load(ref.id.toLowerCase()) : null),
     neighbourhood: (a) => ({ id: a.neighbourhoodId }),
     project: (a) => (a.projectId ? { id: a.projectId } : null),
+    versionRecordedBy: (a) => (a.versionRecordedBy ? { id: a.versionRecordedBy } : null),
     async balance(a, { asOf }, { loaders }) {
       const minor = asOf ? await loaders.balanceAsOf.load({ accountId: a.id, asOf }) : BigInt(a.balanceMinor);
       return { minor, unit: a.unit };

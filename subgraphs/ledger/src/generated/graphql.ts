@@ -77,6 +77,8 @@ export type Account = {
   version: Scalars['Int']['output'];
   /** When the current version was recorded, to the millisecond (the log's leaf covers this exact value). */
   versionRecordedAt: Scalars['DateTime']['output'];
+  /** Who recorded the current version; null when nobody said (a change made outside the API). */
+  versionRecordedBy: Maybe<Member>;
 };
 
 
@@ -1832,6 +1834,7 @@ export type AccountResolvers<ContextType = Context, ParentType extends Resolvers
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   versionRecordedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  versionRecordedBy?: Resolver<Maybe<ResolversTypes['Member']>, ParentType, ContextType>;
 }>;
 
 export type AccountCodeTakenResolvers<ContextType = Context, ParentType extends ResolversParentTypes['AccountCodeTaken'] = ResolversParentTypes['AccountCodeTaken']> = ResolversObject<{

@@ -47,8 +47,9 @@ export async function logProblem(tx: EntityManager, neighbourhoodId: string): Pr
   );
   if (entry[0]) return `entry ${entry[0].sequence} has no leaf in the log that names its sequence and hash`;
   const unordered: { sequence: number }[] = await tx.query(
-    `SELECT e2.sequence FROM ledger.entry e1 JOIN ledger.entry e2 ON e2.neighbourhood_id = e1.neighbourhood_id AND e2.sequence = e1.sequence + 1
-      WHERE e1.neighbourhood_id = $1 AND e2.leaf_index < e1.leaf_index ORDER BY e2.sequence LIMIT 1`,
+    `SELECT sequence FROM (SELECT sequence, leaf_index, lag(leaf_index) OVER (ORDER BY sequence) AS previous
+                             FROM ledger.entry WHERE neighbourhood_id = $1) e
+      WHERE leaf_index < previous ORDER BY sequence LIMIT 1`,
     [neighbourhoodId],
   );
   if (unordered[0]) return `entry ${unordered[0].sequence} comes before entry ${unordered[0].sequence - 1} in the log`;

@@ -3,7 +3,7 @@ import type { Client } from 'pg';
 import { stableId } from '@dbwe/platform';
 import { KLARENDAL, SPIJKERKWARTIER, account, anonymous, demoProjectId, startLedger, steward, transfer, viewer, type LedgerTest } from '../testing/ledger.fixtures';
 import { ledgerServices } from './services';
-import { EMPTY_ROOT, leafHash, nodeHash } from './merkle';
+import { EMPTY_ROOT, appendLeaves, leafHash, nodeHash } from './merkle';
 import { LogIsInconsistent } from './checkpoints';
 
 /*
@@ -129,6 +129,16 @@ describe('the log of the demo books', () => {
     const leaves = await allLeaves();
     expect(b64(mth(leaves.map((l) => leafHash(l.data))))).toBe(rootHash);
     expect(checkpoint).toMatchObject({ size, rootHash });
+  });
+
+  it('stores exactly the subtrees, and the frontier, that growing the tree in code gives (as bulk loads do)', async () => {
+    const leaves = await allLeaves();
+    const grown = appendLeaves(0, Buffer.alloc(0), leaves.map((l) => leafHash(l.data)));
+    const { rows } = await sql.query(`SELECT level, node_index, hash FROM ledger.log_node WHERE neighbourhood_id = $1 ORDER BY level, node_index`, [SPIJKERKWARTIER]);
+    const byKey = (n: { level: number; index: number; hash: Buffer }) => `${n.level}:${n.index}:${n.hash.toString('hex')}`;
+    expect(rows.map((r) => byKey({ level: r.level, index: Number(r.node_index), hash: r.hash })).sort()).toEqual(grown.nodes.map(byKey).sort());
+    const { rows: head } = await sql.query(`SELECT tree_frontier FROM ledger.chain WHERE neighbourhood_id = $1`, [SPIJKERKWARTIER]);
+    expect(head[0].tree_frontier.equals(grown.frontier)).toBe(true);
   });
 });
 

@@ -120,3 +120,35 @@ export function rootOfFrontier(frontier: Buffer): Hash {
   for (let at = 0; at < frontier.length; at += 32) hashes.push(frontier.subarray(at, at + 32));
   return foldRange(hashes);
 }
+
+/** A full subtree's hash as the database stores it (levels 1 and up; leaves are kept as data). */
+export interface StoredNode extends Subtree {
+  hash: Hash;
+}
+
+/**
+ * Appends leaves to a tree of `size` leaves with the given frontier, as the
+ * database's `ledger.log_grow` does one at a time: returns the new frontier
+ * and every full subtree the new leaves complete. For bulk loads, which
+ * switch the per-row triggers off.
+ */
+export function appendLeaves(size: number, frontier: Buffer, leafHashes: Hash[]): { frontier: Buffer; nodes: StoredNode[] } {
+  const stack: Hash[] = [];
+  for (let at = 0; at < frontier.length; at += 32) stack.push(frontier.subarray(at, at + 32));
+  const nodes: StoredNode[] = [];
+  let n = size;
+  for (const leaf of leafHashes) {
+    let carry = leaf;
+    let index = n;
+    let level = 0;
+    while (index % 2 === 1) {
+      carry = nodeHash(stack.pop()!, carry);
+      level++;
+      index = (index - 1) / 2;
+      nodes.push({ level, index, hash: carry });
+    }
+    stack.push(carry);
+    n++;
+  }
+  return { frontier: Buffer.concat(stack), nodes };
+}

@@ -4,6 +4,8 @@ import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import {
   EMPTY_ROOT,
+  appendLeaves,
+  rootOfFrontier,
   computeRanges,
   foldRange,
   leafHash,
@@ -176,6 +178,20 @@ describe('plans of roots and proofs', () => {
     // The whole tree is one full subtree per binary digit of its size.
     const digits = [...n.toString(2)].reverse().flatMap((bit, level) => (bit === '1' ? [level] : [])).reverse();
     expect(rangeSubtrees(0, n).map((s) => s.level)).toEqual(digits);
+  });
+
+  it('grow a tree leaf by leaf into the frontier and full subtrees the database keeps', () => {
+    const d = leaves(1_300);
+    const whole = appendLeaves(0, Buffer.alloc(0), d);
+    const stored = storedTree(d);
+    expect(whole.nodes).toHaveLength([...stored.keys()].filter((k) => !k.startsWith('0:')).length);
+    for (const node of whole.nodes) expect(node.hash).toEqual(stored.get(subtreeKey(node)));
+    expect(rootOfFrontier(whole.frontier)).toEqual(mth(d));
+    // In two goes, from any size, the same.
+    const first = appendLeaves(0, Buffer.alloc(0), d.slice(0, 777));
+    const second = appendLeaves(777, first.frontier, d.slice(777));
+    expect(second.frontier).toEqual(whole.frontier);
+    expect([...first.nodes, ...second.nodes]).toEqual(whole.nodes);
   });
 
   it('refuse leaves and sizes outside the tree', () => {
