@@ -38,6 +38,17 @@ interface ExportCheckpoint {
   rootHash: string;
 }
 
+/** The `size` parameter, a tree size given at most once; null without one. */
+function treeSizeParameter(params: URLSearchParams): number | null {
+  const sizes = params.getAll('size');
+  if (sizes.length > 1) throw new ExportError(400, 'Bad Request', 'Give size once.');
+  if (sizes.length === 0) return null;
+  if (!/^\d{1,10}$/.test(sizes[0]) || Number(sizes[0]) > 2_147_483_647) {
+    throw new ExportError(400, 'Bad Request', `size must be a tree size, a whole number ≥ 0, got "${sizes[0]}".`);
+  }
+  return Number(sizes[0]);
+}
+
 const digest = (text: string) => createHash('sha256').update(text).digest('base64url').slice(0, 27);
 
 /**
@@ -219,8 +230,12 @@ export class Exporter {
   }
 
   private incrementalVariables(table: ExportTable, params: URLSearchParams): { variables: Record<string, unknown> } {
-    const known = new Set(['since', 'afterSequence']);
+    const known = new Set(['since', 'afterSequence', 'size']);
     for (const key of params.keys()) if (!known.has(key)) throw new ExportError(400, 'Bad Request', `Unknown parameter "${key}".`);
+    if (params.has('size') && !table.checkpointed) {
+      const cut = EXPORT_TABLES.filter((t) => t.checkpointed).map((t) => t.name);
+      throw new ExportError(400, 'Bad Request', `Table ${table.name} is not cut at a checkpoint; size applies to ${cut.join(', ')}.`);
+    }
     const afterSequence = params.get('afterSequence');
     const since = params.get('since');
     if (afterSequence !== null) {
@@ -254,6 +269,13 @@ export class Exporter {
     const columns = this.columns.get(table.name)!;
     const { variables } = this.incrementalVariables(table, params);
     const anonymous = context.viewer.memberId === null;
+    // A ledger table is cut at a checkpoint: a fresh one, or with `size` one signed before (to download every
+    // ledger table at the same size). Null when the books were never opened: no checkpoint, and no rows.
+    let checkpoint: ExportCheckpoint | null = null;
+    if (table.checkpointed) {
+      const size = treeSizeParameter(params);
+      checkpoint = size === null ? await this.freshCheckpoint(execute, neighbourhood.id) : await this.signedCheckpoint(execute, neighbourhood, size);
+    }
 
     res.setHeader('content-type', CONTENT_TYPES[format]);
     res.setHeader('content-disposition', `attachment; filename="${neighbourhood.slug}-${table.name}.${format}"`);
@@ -270,9 +292,8 @@ export class Exporter {
     };
 
     if (table.checkpointed) {
-      // The ledger tables can be huge: stream them, cut at a checkpoint signed for this export, which is
-      // also their validator (the rows of a tree size never change).
-      const checkpoint = await this.freshCheckpoint(execute, neighbourhood.id);
+      // The ledger tables can be huge: stream them. Their checkpoint is their validator (the rows of a tree
+      // size never change).
       if (checkpoint) res.setHeader('ledger-checkpoint-size', String(checkpoint.size));
       const etag = `"${table.name}-${format}-${checkpoint?.size ?? 0}-${digest(`${checkpoint?.rootHash ?? ''}\n${params.toString()}`)}"`;
       res.setHeader('etag', etag);
@@ -283,7 +304,6 @@ export class Exporter {
       }
       res.statusCode = 200;
       if (req.method === 'HEAD') return void res.end();
-      // Books that were never opened have no checkpoint, and no rows.
       for await (const line of lines(checkpoint?.size ?? 0)) {
         if (!res.write(line)) await once(res, 'drain');
       }
@@ -324,26 +344,26 @@ export class Exporter {
     params: URLSearchParams,
   ): Promise<void> {
     for (const key of params.keys()) if (key !== 'size') throw new ExportError(400, 'Bad Request', `Unknown parameter "${key}".`);
-    const sizes = params.getAll('size');
-    if (sizes.length > 1) throw new ExportError(400, 'Bad Request', 'Give size once.');
-    const size = sizes.length === 1 ? sizes[0] : null;
-    if (size !== null && (!/^\d{1,10}$/.test(size) || Number(size) > 2_147_483_647)) {
-      throw new ExportError(400, 'Bad Request', `size must be a tree size, a whole number ≥ 0, got "${size}".`);
-    }
+    const checkpoint = await this.signedCheckpoint(execute, neighbourhood, treeSizeParameter(params));
+    // Witnesses may cosign any checkpoint later, and a newer one comes with every export and every minute the books grow.
+    this.send(req, res, context, 'text/plain; charset=utf-8', checkpoint.note, 60);
+  }
+
+  /** A checkpoint the ledger signed before: of exactly this tree size, or without one the newest. */
+  private async signedCheckpoint(execute: Execute, neighbourhood: { id: string; slug: string }, size: number | null): Promise<ExportCheckpoint & { note: string }> {
     const data =
       size === null
-        ? await execute('query ($id: ID!) { neighbourhood(id: $id) { transparencyLog { checkpoint { note } } } }', { id: neighbourhood.id })
-        : await execute('query ($id: ID!, $size: Int!) { neighbourhood(id: $id) { transparencyLog { checkpoint: checkpointAt(size: $size) { note } } } }', {
+        ? await execute('query ($id: ID!) { neighbourhood(id: $id) { transparencyLog { checkpoint { size rootHash note } } } }', { id: neighbourhood.id })
+        : await execute('query ($id: ID!, $size: Int!) { neighbourhood(id: $id) { transparencyLog { checkpoint: checkpointAt(size: $size) { size rootHash note } } } }', {
             id: neighbourhood.id,
-            size: Number(size),
+            size,
           });
-    const log = (data.neighbourhood as { transparencyLog: { checkpoint: { note: string } | null } | null } | null)?.transparencyLog;
+    const log = (data.neighbourhood as { transparencyLog: { checkpoint: (ExportCheckpoint & { note: string }) | null } | null } | null)?.transparencyLog;
     if (!log) throw new ExportError(404, 'Not Found', `The books of "${neighbourhood.slug}" are not open: they have no checkpoints.`);
     if (!log.checkpoint) {
-      throw new ExportError(404, 'Not Found', size === null ? `No checkpoint of "${neighbourhood.slug}" has been signed yet.` : `No checkpoint of tree size ${Number(size)} was signed for "${neighbourhood.slug}".`);
+      throw new ExportError(404, 'Not Found', size === null ? `No checkpoint of "${neighbourhood.slug}" has been signed yet.` : `No checkpoint of tree size ${size} was signed for "${neighbourhood.slug}".`);
     }
-    // Witnesses may add cosignatures to any checkpoint later, and a newer one is signed every minute at most.
-    this.send(req, res, context, 'text/plain; charset=utf-8', log.checkpoint.note, 60);
+    return log.checkpoint;
   }
 
   private sendJson(req: IncomingMessage, res: ServerResponse, context: ExportRequest, value: unknown): void {

@@ -211,7 +211,7 @@ describe('exports of the verifiable books', () => {
       [
         `ledgerEntries(first: 100) { totalCount edges { node { id neighbourhood { id } recordedAt leafIndex
           lines { position counterparty { member { id } domain name } } } } }`,
-        'accounts { id neighbourhood { id } version leafIndex versionRecordedAt balance { minorUnits } }',
+        'accounts { id neighbourhood { id } version leafIndex versionRecordedAt versionRecordedBy { id } balance { minorUnits } }',
         `projects(first: 20) { pageInfo { hasNextPage } edges { node { id finances { budgets { id unit periodStart periodEnd
           revisions { revision amount { minorUnits } reason recordedAt recordedBy { id } leafIndex } } } } } }`,
         'transparencyLog { size leaves(fromIndex: 0, first: 1000) { index kind data hash } }',
@@ -238,9 +238,10 @@ describe('exports of the verifiable books', () => {
       ['', '', 'Drukkerij "Het Oosten", Arnhem'],
       ['', '', ''],
     ]);
-    expect(accounts.rows.map((a) => [a.id, a.neighbourhood_neighbourhoodId, a.version, a.leafIndex, a.versionRecordedAt, a.balance_minorUnits])).toEqual(
-      n.accounts.map((a: any) => [a.id, a.neighbourhood.id, cell(a.version), cell(a.leafIndex), a.versionRecordedAt, a.balance.minorUnits]),
+    expect(accounts.rows.map((a) => [a.id, a.neighbourhood_neighbourhoodId, a.version, a.leafIndex, a.versionRecordedAt, a.versionRecordedBy_versionRecordedById, a.balance_minorUnits])).toEqual(
+      n.accounts.map((a: any) => [a.id, a.neighbourhood.id, cell(a.version), cell(a.leafIndex), a.versionRecordedAt, cell(a.versionRecordedBy?.id), a.balance.minorUnits]),
     );
+    expect(accounts.rows.some((a) => a.versionRecordedBy_versionRecordedById !== '')).toBe(true);
     const graphRevisions = n.projects.edges.flatMap(({ node: p }: any) =>
       (p.finances?.budgets ?? []).flatMap((b: any) =>
         b.revisions.map((r: any) => [p.id, b.id, b.unit, b.periodStart, b.periodEnd, cell(r.revision), r.amount.minorUnits, r.reason, r.recordedAt, cell(r.recordedBy?.id), cell(r.leafIndex)]),
@@ -259,8 +260,8 @@ describe('exports of the verifiable books', () => {
     const leafAt = new Map(leaves.rows.map((l) => [Number(l.leafIndex), JSON.parse(l.data)]));
     for (const a of accounts.rows) {
       const leaf = leafAt.get(Number(a.leafIndex));
-      expect(leaf.slice(0, 12)).toEqual([
-        'dbwe-account-v1', a.id, Number(a.version), a.neighbourhood_neighbourhoodId, a.code, a.name, a.type, a.unit, orNull(a.project_projectId), orNull(a.taakveld), a.noOverdraft === 'true', a.versionRecordedAt,
+      expect(leaf).toEqual([
+        'dbwe-account-v1', a.id, Number(a.version), a.neighbourhood_neighbourhoodId, a.code, a.name, a.type, a.unit, orNull(a.project_projectId), orNull(a.taakveld), a.noOverdraft === 'true', a.versionRecordedAt, orNull(a.versionRecordedBy_versionRecordedById),
       ]);
     }
     for (const r of budgets.rows) {
@@ -307,6 +308,30 @@ describe('exports of the verifiable books', () => {
     expect(entryLeaves.map((l) => [Number(l.leafIndex), JSON.parse(l.data)])).toEqual(
       entries.map((e) => [Number(e.leafIndex), ['dbwe-entry-leaf-v1', Number(e.sequence), e.hash]]),
     );
+  });
+
+  /*
+   * Expected: a verifier downloads log_leaves (a fresh checkpoint of size S),
+   * then, after another entry is booked, ledger_entries and ledger_lines at
+   * that same S: both hold exactly the entries of that tree, none after it.
+   */
+  it('downloads every ledger table at the size of one checkpoint signed before', async () => {
+    const { size } = await csv('log_leaves');
+    const late = await post('ledger-export-at-size', 'Geboekt na de download van het log');
+    await new Promise((r) => setTimeout(r, 1100));
+    const fresh = await csv('ledger_entries');
+    expect(fresh.size).toBeGreaterThan(size);
+    expect(fresh.rows.some((e) => e.id === late.id)).toBe(true);
+
+    const atSize = await csv('ledger_entries', `?size=${size}`);
+    expect(atSize.size).toBe(size);
+    expect(atSize.rows).toEqual(fresh.rows.filter((e) => Number(e.leafIndex) < size));
+    const lines = await csv('ledger_lines', `?size=${size}`);
+    expect(lines.size).toBe(size);
+    expect([...new Set(lines.rows.map((l) => l.entryId))]).toEqual(atSize.rows.map((e) => e.id));
+    const lastSequence = Number(atSize.rows.at(-1)!.sequence);
+    const tail = await csv('ledger_lines', `?size=${size}&afterSequence=${lastSequence - 1}`);
+    expect(tail.rows.map((l) => l.entryId)).toEqual(lines.rows.filter((l) => Number(l.sequence) === lastSequence).map((l) => l.entryId));
   });
 
   describe('while entries arrive', () => {
@@ -408,6 +433,9 @@ describe('exports of the verifiable books', () => {
       ['checkpoint.txt?size=1&size=2', 400, /Give size once/],
       ['checkpoint.txt?at=3', 400, /Unknown parameter "at"/],
       ['log_leaves.csv?afterSequence=3', 400, /has no sequence/],
+      ['ledger_entries.csv?size=999999', 404, /No checkpoint of tree size 999999 was signed/],
+      ['ledger_lines.jsonl?size=many', 400, /size must be a tree size/],
+      ['accounts.csv?size=3', 400, /accounts is not cut at a checkpoint; size applies to ledger_entries, ledger_lines, log_leaves/],
     ];
     for (const [path, status, detail] of refused) {
       const response = await get(`${EXPORTS}/${path}`);
@@ -449,7 +477,8 @@ describe('exports of the verifiable books', () => {
   });
 
   it('answers 304 while the checkpoint is the same, and a new file once an entry is in a newer one', async () => {
-    for (const path of ['ledger_entries.csv', 'ledger_lines.jsonl', 'log_leaves.csv', 'ledger_entries.csv?afterSequence=3', 'checkpoint.txt']) {
+    const { size } = await csv('log_leaves');
+    for (const path of ['ledger_entries.csv', 'ledger_lines.jsonl', 'log_leaves.csv', 'ledger_entries.csv?afterSequence=3', `log_leaves.jsonl?size=${size}`, 'checkpoint.txt']) {
       const first = await get(`${EXPORTS}/${path}`);
       const etag = first.headers.get('etag')!;
       expect(etag).toMatch(/^".+"$/);

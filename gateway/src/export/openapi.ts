@@ -69,6 +69,13 @@ export function openApiDocument() {
             { name: 'format', in: 'path', required: true, schema: { type: 'string', enum: ['csv', 'jsonl'] } },
             { name: 'since', in: 'query', required: false, description: `Only rows changed after this time; tables ${tablesTaking('since')}. sroi_outcomes follows its analysis: the outcomes of analyses changed after it. Start a few minutes before the previous pull began: a row carries the time its transaction began.`, schema: { type: 'string', format: 'date-time' } },
             { name: 'afterSequence', in: 'query', required: false, description: 'Only ledger entries (or their lines) after this sequence number.', schema: { type: 'integer', minimum: 0 } },
+            {
+              name: 'size',
+              in: 'query',
+              required: false,
+              description: `Tables ${checkpointedTables}: cut at the checkpoint of exactly this tree size, signed before (to download every ledger table at one size), instead of a fresh one. 404 when none was signed at that size.`,
+              schema: { type: 'integer', minimum: 0, maximum: 2147483647 },
+            },
             { name: 'If-None-Match', in: 'header', required: false, schema: { type: 'string' } },
           ],
           responses: {

@@ -123,10 +123,10 @@ export const EXPORT_TABLES: ExportTable[] = [
     name: 'accounts',
     title: 'Accounts',
     description:
-      "The neighbourhood's chart of accounts with current balances, each account in its current version (the version's leaf in log_leaves holds the same fields and who recorded it).",
+      "The neighbourhood's chart of accounts with current balances, each account in its current version (its leaf in log_leaves holds the same fields).",
     query: `query ($neighbourhood: ID!, $since: DateTime) { neighbourhood(id: $neighbourhood) { accounts(updatedSince: $since) {
       id code name type unit taakveld noOverdraft createdAt updatedAt project { projectId: id } balance { amount minorUnits unit }
-      neighbourhood { neighbourhoodId: id } version leafIndex versionRecordedAt } } }`,
+      neighbourhood { neighbourhoodId: id } version leafIndex versionRecordedAt versionRecordedBy { versionRecordedById: id } } } }`,
     connection: ['neighbourhood', 'accounts'],
     paging: 'list',
     incremental: { parameter: 'since' },
