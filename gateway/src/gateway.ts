@@ -225,7 +225,8 @@ export function createGateway(config: GatewayConfig, logger: Logger): Gateway {
         }
       }
       verifiedViewers.set(req, viewer);
-      if (req.url?.startsWith('/export/')) {
+      // The open-data exports and the ledger's keys (/.well-known/dbwe-ledger-keys): read from the graph like any client.
+      if (Exporter.serves(req.url)) {
         return exporter.handle(req, res, { viewer, requestId });
       }
       return false;

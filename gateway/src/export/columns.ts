@@ -76,7 +76,7 @@ export function columnsOf(table: ExportTable, schema: GraphQLSchema): Column[] {
           stack.push(key);
           nonNull.push(String(typeInfo.getType() ?? '').endsWith('!'));
           // A connection's nodes sit at <connection>.edges.node; a plain list's elements at the list itself.
-          const atNode = table.list
+          const atNode = isPlainList(table)
             ? pathEquals(stack, table.connection)
             : stack.length >= 2 && stack[stack.length - 1] === 'node' && stack[stack.length - 2] === 'edges' && pathEquals(stack.slice(0, -2), table.connection);
           if (atNode && nodeDepth < 0) nodeDepth = stack.length;
@@ -106,6 +106,11 @@ export function columnsOf(table: ExportTable, schema: GraphQLSchema): Column[] {
   );
   if (nodeDepth < 0) throw new Error(`export ${table.name}: the query does not select the nodes of ${table.connection.join('.')}`);
   return columns;
+}
+
+/** Whether the table's path leads to a plain list of nodes (read whole or by index) rather than to a connection. */
+export function isPlainList(table: ExportTable): boolean {
+  return table.paging === 'list' || table.paging === 'index';
 }
 
 function pathEquals(a: string[], b: string[]): boolean {

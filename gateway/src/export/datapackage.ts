@@ -11,7 +11,10 @@ export function dataPackage(neighbourhood: { slug: string; name: string }, table
     profile: 'tabular-data-package',
     name: `dbwe-${neighbourhood.slug}`,
     title: `De BlauweWijkEconomie – ${neighbourhood.name}`,
-    description: `Open data of the neighbourhood economy of ${neighbourhood.name}: members (public fields), wishes, poll results, projects, Right to Challenge bids, the books and SROI analyses. Produced from the public GraphQL graph.`,
+    description: `Open data of the neighbourhood economy of ${neighbourhood.name}: members (public fields), wishes, poll results, projects, Right to Challenge bids, the books with their transparency log, and SROI analyses. Produced from the public GraphQL graph. The ledger tables (${tables
+      .filter((t) => t.checkpointed)
+      .map((t) => t.name)
+      .join(', ')}) are each cut at a signed checkpoint: the one named by the download's Ledger-Checkpoint-Size header, served at checkpoint.txt?size=<it>.`,
     licenses: [{ name: 'CC0-1.0', title: 'Creative Commons Zero v1.0 Universal', path: 'https://creativecommons.org/publicdomain/zero/1.0/' }],
     resources: tables.map((table) => ({
       profile: 'tabular-data-resource',

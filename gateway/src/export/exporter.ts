@@ -11,8 +11,12 @@ import { EXPORT_API_VERSION, sendProblem } from './problem';
 import { EXPORT_TABLES, type ExportTable } from './tables';
 import { dataPackage } from './datapackage';
 import { openApiDocument } from './openapi';
+import { LEDGER_KEYS_PATH, LEDGER_KEYS_QUERY, ledgerKeysDocument } from './ledger-keys';
 
+/** Nodes per page of a connection: the most the graph gives at once. */
 const PAGE_SIZE = 100;
+/** Nodes per page of an index-paged list: `TransparencyLog.leaves` gives up to 1,000 at once. */
+const INDEX_PAGE_SIZE = 1_000;
 
 class ExportError extends Error {
   constructor(
@@ -25,6 +29,74 @@ class ExportError extends Error {
 }
 
 type Execute = (query: string, variables: Record<string, unknown>) => Promise<Record<string, unknown>>;
+
+type Node = Record<string, unknown>;
+
+/** The signed tree head a ledger export is cut at. */
+interface ExportCheckpoint {
+  size: number;
+  rootHash: string;
+}
+
+/** The `size` parameter, a tree size given at most once; null without one. */
+function treeSizeParameter(params: URLSearchParams): number | null {
+  const sizes = params.getAll('size');
+  if (sizes.length > 1) throw new ExportError(400, 'Bad Request', 'Give size once.');
+  if (sizes.length === 0) return null;
+  if (!/^\d{1,10}$/.test(sizes[0]) || Number(sizes[0]) > 2_147_483_647) {
+    throw new ExportError(400, 'Bad Request', `size must be a tree size, a whole number ≥ 0, got "${sizes[0]}".`);
+  }
+  return Number(sizes[0]);
+}
+
+const digest = (text: string) => createHash('sha256').update(text).digest('base64url').slice(0, 27);
+
+/**
+ * A table's nodes, page by page as the graph answers. With `treeSize`, only those whose `leafIndex` is below
+ * it: the books append an entry's leaf in the transaction that gives it its sequence, under the same lock, so
+ * leaf indexes rise with the order the graph lists entries (and leaves) in, and the first page that reaches
+ * past the tree is the last one needed.
+ */
+async function* nodesOf(execute: Execute, table: ExportTable, variables: Record<string, unknown>, treeSize: number | null): AsyncGenerator<Node[]> {
+  if (treeSize === 0) return;
+  const at = (data: Record<string, unknown>) => table.connection.reduce<unknown>((v, k) => (v as Record<string, unknown> | null)?.[k] ?? null, data);
+  const inTree = (nodes: Node[]) =>
+    treeSize === null
+      ? { nodes, passed: false }
+      : { nodes: nodes.filter((n) => (n.leafIndex as number) < treeSize), passed: nodes.some((n) => (n.leafIndex as number) >= treeSize) };
+  switch (table.paging ?? 'connection') {
+    case 'list': {
+      yield inTree((at(await execute(table.query, variables)) as Node[] | null) ?? []).nodes;
+      return;
+    }
+    case 'index': {
+      for (let fromIndex = 0; ; ) {
+        const first = treeSize === null ? INDEX_PAGE_SIZE : Math.min(INDEX_PAGE_SIZE, treeSize - fromIndex);
+        if (first <= 0) return;
+        const nodes = (at(await execute(table.query, { ...variables, fromIndex, first })) as Node[] | null) ?? [];
+        const page = inTree(nodes);
+        yield page.nodes;
+        // The log's leaves are numbered without gaps, so the next page starts right after this one.
+        if (page.passed || nodes.length < first) return;
+        fromIndex += nodes.length;
+      }
+    }
+    case 'connection': {
+      for (let after: string | null = null; ; ) {
+        const connection = at(await execute(table.query, { ...variables, first: PAGE_SIZE, after })) as {
+          edges: { node: Node }[];
+          pageInfo: { hasNextPage: boolean; endCursor: string | null };
+        } | null;
+        // Null when the neighbourhood has no such data at all (e.g. books that were never opened).
+        if (!connection) return;
+        const page = inTree(connection.edges.map((e) => e.node));
+        yield page.nodes;
+        if (page.passed || !connection.pageInfo.hasNextPage) return;
+        after = connection.pageInfo.endCursor;
+      }
+    }
+  }
+}
 
 /** Who asks for an export; each page of it gets its own identity assertion. */
 type ExportRequest = Omit<GatewayContext, 'assertion'>;
@@ -47,16 +119,27 @@ export class Exporter {
     private readonly renewAssertion: (req: IncomingMessage, requestId: string) => Promise<string>,
   ) {
     this.columns = new Map(EXPORT_TABLES.map((t) => [t.name, columnsOf(t, schema)]));
+    for (const table of EXPORT_TABLES) {
+      if (table.checkpointed && !this.columns.get(table.name)!.some((c) => c.path.length === 1 && c.path[0] === 'leafIndex')) {
+        throw new Error(`export ${table.name}: a checkpointed table must select leafIndex on its nodes`);
+      }
+    }
   }
 
-  /** Answers a request under /export/v1; returns false for other paths. */
+  /** Whether a request path is one of the exporter's: the export endpoints and the ledger's keys. */
+  static serves(path: string | undefined): boolean {
+    const pathname = (path ?? '').split('?')[0];
+    return pathname.startsWith('/export/') || pathname === LEDGER_KEYS_PATH;
+  }
+
+  /** Answers a request under /export/ or for the ledger's keys; returns false for other paths. */
   async handle(req: IncomingMessage, res: ServerResponse, context: ExportRequest): Promise<boolean> {
     const url = new URL(req.url ?? '/', 'http://localhost');
-    if (!url.pathname.startsWith('/export/')) return false;
+    if (!Exporter.serves(url.pathname)) return false;
     res.setHeader('api-version', EXPORT_API_VERSION);
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.setHeader('allow', 'GET, HEAD');
-      sendProblem(res, 405, 'Method Not Allowed', 'The export endpoints are read-only: use GET.', url.pathname);
+      sendProblem(res, 405, 'Method Not Allowed', 'These endpoints are read-only: use GET.', url.pathname);
       return true;
     }
     const execute: Execute = async (query, variables) => {
@@ -94,13 +177,21 @@ export class Exporter {
   }
 
   private async route(url: URL, req: IncomingMessage, res: ServerResponse, execute: Execute, context: ExportRequest): Promise<void> {
+    if (url.pathname === LEDGER_KEYS_PATH) {
+      if ([...url.searchParams.keys()].length > 0) throw new ExportError(400, 'Bad Request', `${LEDGER_KEYS_PATH} takes no parameters.`);
+      return this.sendJson(req, res, context, ledgerKeysDocument(await execute(LEDGER_KEYS_QUERY, {})));
+    }
     const parts = url.pathname.split('/').filter(Boolean);
     if (parts[1] !== 'v1') throw new ExportError(404, 'Not Found', `Unknown API version "${parts[1] ?? ''}"; this server offers v1.`);
     if (parts.length === 2) return this.sendJson(req, res, context, this.index());
     if (parts.length === 3 && parts[2] === 'openapi.json') return this.sendJson(req, res, context, openApiDocument());
     if (parts.length === 3 && parts[2] === 'neighbourhoods') {
       const data = await execute('{ neighbourhoods { id slug name } }', {});
-      const list = (data.neighbourhoods as { slug: string }[]).map((n) => ({ ...n, datapackage: `/export/v1/neighbourhoods/${n.slug}/datapackage.json` }));
+      const list = (data.neighbourhoods as { slug: string }[]).map((n) => ({
+        ...n,
+        datapackage: `/export/v1/neighbourhoods/${n.slug}/datapackage.json`,
+        checkpoint: `/export/v1/neighbourhoods/${n.slug}/checkpoint.txt`,
+      }));
       return this.sendJson(req, res, context, list);
     }
     if (parts[2] !== 'neighbourhoods' || parts.length !== 5) throw new ExportError(404, 'Not Found', `No export at ${url.pathname}.`);
@@ -109,6 +200,7 @@ export class Exporter {
     if (parts[4] === 'datapackage.json') {
       return this.sendJson(req, res, context, dataPackage(neighbourhood, EXPORT_TABLES, this.columns));
     }
+    if (parts[4] === 'checkpoint.txt') return this.sendCheckpoint(req, res, context, execute, neighbourhood, url.searchParams);
     const match = /^([a-z_]+)\.([a-z]+)$/.exec(parts[4]);
     const table = match && EXPORT_TABLES.find((t) => t.name === match[1]);
     if (!match || !table) {
@@ -124,6 +216,7 @@ export class Exporter {
       version: EXPORT_API_VERSION,
       openapi: '/export/v1/openapi.json',
       neighbourhoods: '/export/v1/neighbourhoods',
+      ledgerKeys: LEDGER_KEYS_PATH,
       tables: EXPORT_TABLES.map((t) => ({ name: t.name, title: t.title, description: t.description })),
     };
   }
@@ -137,8 +230,12 @@ export class Exporter {
   }
 
   private incrementalVariables(table: ExportTable, params: URLSearchParams): { variables: Record<string, unknown> } {
-    const known = new Set(['since', 'afterSequence']);
+    const known = new Set(['since', 'afterSequence', 'size']);
     for (const key of params.keys()) if (!known.has(key)) throw new ExportError(400, 'Bad Request', `Unknown parameter "${key}".`);
+    if (params.has('size') && !table.checkpointed) {
+      const cut = EXPORT_TABLES.filter((t) => t.checkpointed).map((t) => t.name);
+      throw new ExportError(400, 'Bad Request', `Table ${table.name} is not cut at a checkpoint; size applies to ${cut.join(', ')}.`);
+    }
     const afterSequence = params.get('afterSequence');
     const since = params.get('since');
     if (afterSequence !== null) {
@@ -172,41 +269,33 @@ export class Exporter {
     const columns = this.columns.get(table.name)!;
     const { variables } = this.incrementalVariables(table, params);
     const anonymous = context.viewer.memberId === null;
+    // A ledger table is cut at a checkpoint: a fresh one, or with `size` one signed before (to download every
+    // ledger table at the same size). Null when the books were never opened: no checkpoint, and no rows.
+    let checkpoint: ExportCheckpoint | null = null;
+    if (table.checkpointed) {
+      const size = treeSizeParameter(params);
+      checkpoint = size === null ? await this.freshCheckpoint(execute, neighbourhood.id) : await this.signedCheckpoint(execute, neighbourhood, size);
+    }
 
     res.setHeader('content-type', CONTENT_TYPES[format]);
     res.setHeader('content-disposition', `attachment; filename="${neighbourhood.slug}-${table.name}.${format}"`);
     res.setHeader('cache-control', anonymous ? 'public, max-age=60' : 'private, no-store');
     res.setHeader('vary', 'Authorization');
 
-    const pages = async function* (): AsyncGenerator<Record<string, unknown>[]> {
-      let after: string | null = null;
-      for (;;) {
-        const data = await execute(table.query, { neighbourhood: neighbourhood.id, ...variables, ...(table.list ? {} : { first: PAGE_SIZE, after }) });
-        const container = table.connection.reduce<unknown>((v, k) => (v as Record<string, unknown> | null)?.[k] ?? null, data);
-        if (table.list) {
-          yield (container as Record<string, unknown>[] | null) ?? [];
-          return;
-        }
-        const connection = container as { edges: { node: Record<string, unknown> }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } };
-        yield connection.edges.map((e) => e.node);
-        if (!connection.pageInfo.hasNextPage) return;
-        after = connection.pageInfo.endCursor;
-      }
-    };
-    const lines = async function* (): AsyncGenerator<string> {
+    const lines = async function* (treeSize: number | null): AsyncGenerator<string> {
       yield headerLine(format, columns);
-      for await (const nodes of pages()) {
+      for await (const nodes of nodesOf(execute, table, { neighbourhood: neighbourhood.id, ...variables }, treeSize)) {
         for (const node of nodes) {
           for (const row of rowsOf(node, table, columns)) yield rowLine(format, columns, row);
         }
       }
     };
 
-    if (table.incremental?.parameter === 'afterSequence') {
-      // The ledger tables can be huge: stream them, with the chain head as validator.
-      const head = await execute('query ($id: ID!) { neighbourhood(id: $id) { chainHead { sequence hash } } }', { id: neighbourhood.id });
-      const chainHead = (head.neighbourhood as { chainHead: { sequence: number; hash: string } | null }).chainHead;
-      const etag = `"${table.name}-${format}-${chainHead?.sequence ?? 0}-${(chainHead?.hash ?? '').slice(0, 16)}-${params.toString()}"`;
+    if (table.checkpointed) {
+      // The ledger tables can be huge: stream them. Their checkpoint is their validator (the rows of a tree
+      // size never change).
+      if (checkpoint) res.setHeader('ledger-checkpoint-size', String(checkpoint.size));
+      const etag = `"${table.name}-${format}-${checkpoint?.size ?? 0}-${digest(`${checkpoint?.rootHash ?? ''}\n${params.toString()}`)}"`;
       res.setHeader('etag', etag);
       if (req.headers['if-none-match'] === etag) {
         res.statusCode = 304;
@@ -215,7 +304,7 @@ export class Exporter {
       }
       res.statusCode = 200;
       if (req.method === 'HEAD') return void res.end();
-      for await (const line of lines()) {
+      for await (const line of lines(checkpoint?.size ?? 0)) {
         if (!res.write(line)) await once(res, 'drain');
       }
       res.end();
@@ -224,9 +313,9 @@ export class Exporter {
 
     // The other tables are a neighbourhood's worth of rows: hash the whole body for a strong validator.
     const chunks: string[] = [];
-    for await (const line of lines()) chunks.push(line);
+    for await (const line of lines(null)) chunks.push(line);
     const body = chunks.join('');
-    const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
+    const etag = `"${digest(body)}"`;
     res.setHeader('etag', etag);
     if (req.headers['if-none-match'] === etag) {
       res.statusCode = 304;
@@ -238,17 +327,59 @@ export class Exporter {
     res.end(req.method === 'HEAD' ? undefined : body);
   }
 
+  /** Has the ledger sign the tree as it is now (or hand out one signed at most a second ago); null when the books are not open. */
+  private async freshCheckpoint(execute: Execute, neighbourhoodId: string): Promise<ExportCheckpoint | null> {
+    const data = await execute('query ($id: ID!) { neighbourhood(id: $id) { transparencyLog { checkpoint(fresh: true) { size rootHash } } } }', { id: neighbourhoodId });
+    const log = (data.neighbourhood as { transparencyLog: { checkpoint: ExportCheckpoint | null } | null } | null)?.transparencyLog;
+    return log?.checkpoint ?? null;
+  }
+
+  /** checkpoint.txt: the newest checkpoint's signed note with its cosignatures, or with `size` that exact one. */
+  private async sendCheckpoint(
+    req: IncomingMessage,
+    res: ServerResponse,
+    context: ExportRequest,
+    execute: Execute,
+    neighbourhood: { id: string; slug: string },
+    params: URLSearchParams,
+  ): Promise<void> {
+    for (const key of params.keys()) if (key !== 'size') throw new ExportError(400, 'Bad Request', `Unknown parameter "${key}".`);
+    const checkpoint = await this.signedCheckpoint(execute, neighbourhood, treeSizeParameter(params));
+    // Witnesses may cosign any checkpoint later, and a newer one comes with every export and every minute the books grow.
+    this.send(req, res, context, 'text/plain; charset=utf-8', checkpoint.note, 60);
+  }
+
+  /** A checkpoint the ledger signed before: of exactly this tree size, or without one the newest. */
+  private async signedCheckpoint(execute: Execute, neighbourhood: { id: string; slug: string }, size: number | null): Promise<ExportCheckpoint & { note: string }> {
+    const data =
+      size === null
+        ? await execute('query ($id: ID!) { neighbourhood(id: $id) { transparencyLog { checkpoint { size rootHash note } } } }', { id: neighbourhood.id })
+        : await execute('query ($id: ID!, $size: Int!) { neighbourhood(id: $id) { transparencyLog { checkpoint: checkpointAt(size: $size) { size rootHash note } } } }', {
+            id: neighbourhood.id,
+            size,
+          });
+    const log = (data.neighbourhood as { transparencyLog: { checkpoint: (ExportCheckpoint & { note: string }) | null } | null } | null)?.transparencyLog;
+    if (!log) throw new ExportError(404, 'Not Found', `The books of "${neighbourhood.slug}" are not open: they have no checkpoints.`);
+    if (!log.checkpoint) {
+      throw new ExportError(404, 'Not Found', size === null ? `No checkpoint of "${neighbourhood.slug}" has been signed yet.` : `No checkpoint of tree size ${size} was signed for "${neighbourhood.slug}".`);
+    }
+    return log.checkpoint;
+  }
+
   private sendJson(req: IncomingMessage, res: ServerResponse, context: ExportRequest, value: unknown): void {
-    const body = JSON.stringify(value, null, 2);
-    const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
+    this.send(req, res, context, 'application/json; charset=utf-8', JSON.stringify(value, null, 2), 300);
+  }
+
+  private send(req: IncomingMessage, res: ServerResponse, context: ExportRequest, contentType: string, body: string, maxAgeSeconds: number): void {
+    const etag = `"${digest(body)}"`;
     res.setHeader('etag', etag);
-    res.setHeader('cache-control', context.viewer.memberId === null ? 'public, max-age=300' : 'private, no-store');
+    res.setHeader('cache-control', context.viewer.memberId === null ? `public, max-age=${maxAgeSeconds}` : 'private, no-store');
     if (req.headers['if-none-match'] === etag) {
       res.writeHead(304);
       res.end();
       return;
     }
-    res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) });
+    res.writeHead(200, { 'content-type': contentType, 'content-length': Buffer.byteLength(body) });
     res.end(req.method === 'HEAD' ? undefined : body);
   }
 }

@@ -59,7 +59,7 @@ describe('an export that outlives an identity assertion', () => {
     const started = Date.now();
     const slow = await fetch(new URL(path, gatewayUrl));
     const body = await slow.text();
-    // The chain head and at least one page each waited for the ledger: longer than the assertion lives.
+    // The checkpoint and at least one page each waited for the ledger: longer than the assertion lives.
     expect(Date.now() - started).toBeGreaterThan(2 * LEDGER_DELAY_MS);
     expect(slow.status).toBe(200);
     const expected = await (await fetch(new URL(path, platform.gatewayUrl))).text();
@@ -68,7 +68,7 @@ describe('an export that outlives an identity assertion', () => {
   });
 
   it("stops a steward's export when their token expires part-way", async () => {
-    // The token (1 to 2 s left when sent) outlives the first ledger call (the chain head), not the 2.2 s until the first page.
+    // The token (1 to 2 s left when sent) outlives the first ledger call (the checkpoint), not the 2.2 s until the first page.
     const steward = await issueLocalToken(TEST_JWT_SECRET, {
       memberId: stableId('member:Penningmeester Pieter'),
       roles: [{ role: 'steward', neighbourhood: stableId('neighbourhood:spijkerkwartier') }],

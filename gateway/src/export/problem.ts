@@ -18,4 +18,4 @@ export function sendProblem(res: ServerResponse, status: number, title: string, 
   res.end(body);
 }
 
-export const EXPORT_API_VERSION = '1.0.0';
+export const EXPORT_API_VERSION = '1.1.0';

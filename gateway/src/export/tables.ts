@@ -1,20 +1,33 @@
 /**
  * The tables of a neighbourhood export. Each is a GraphQL query against the
- * public graph, paged through a connection (or one list), so an export holds
+ * public graph, paged through a connection (or a list), so an export holds
  * exactly what the graph shows, under the same access rules. Columns are the
- * leaf fields the query selects under `node`; their descriptions and types
- * come from the schema.
+ * leaf fields the query selects under `node` (or under the list); their
+ * descriptions and types come from the schema.
  */
 export interface ExportTable {
   name: string;
   title: string;
   description: string;
-  /** Variables: $neighbourhood: ID!; paged tables $first: Int!, $after: String; incremental ones $since: DateTime or $afterSequence: Int. */
+  /**
+   * Variables: $neighbourhood: ID!; connection tables $first: Int!, $after: String; index-paged ones
+   * $fromIndex: Int!, $first: Int!; incremental ones $since: DateTime or $afterSequence: Int.
+   */
   query: string;
-  /** Path from `data` to the connection (paged) or to the list (unpaged). */
+  /** Path from `data` to the connection, or to the list. */
   connection: string[];
-  /** Unpaged: the path is a plain list, each element a node. */
-  list?: boolean;
+  /**
+   * How the rows are read: a Relay connection page by page (the default); one plain list of nodes
+   * (`list`); or a plain list of gapless positions read page by page (`index`: `$fromIndex`, then
+   * `$fromIndex` plus the rows read, until a page comes back short).
+   */
+  paging?: 'connection' | 'list' | 'index';
+  /**
+   * A table of the books' transparency log: the export first has the ledger sign a fresh checkpoint and
+   * writes only the nodes whose `leafIndex` (which the query must select on the node) is below its tree
+   * size, so the file holds exactly the tree the checkpoint signs. Such a table is streamed, never held whole.
+   */
+  checkpointed?: boolean;
   /** Lists inside a node to expand into one row each, outermost first (dotted paths). */
   explode?: string[];
   /** How a nightly refresh asks for only what is new. */
@@ -109,39 +122,71 @@ export const EXPORT_TABLES: ExportTable[] = [
   {
     name: 'accounts',
     title: 'Accounts',
-    description: "The neighbourhood's chart of accounts with current balances.",
+    description:
+      "The neighbourhood's chart of accounts with current balances, each account in its current version (its leaf in log_leaves holds the same fields).",
     query: `query ($neighbourhood: ID!, $since: DateTime) { neighbourhood(id: $neighbourhood) { accounts(updatedSince: $since) {
-      id code name type unit taakveld noOverdraft createdAt updatedAt project { projectId: id } balance { amount minorUnits unit } } } }`,
+      id code name type unit taakveld noOverdraft createdAt updatedAt project { projectId: id } balance { amount minorUnits unit }
+      neighbourhood { neighbourhoodId: id } version leafIndex versionRecordedAt versionRecordedBy { versionRecordedById: id } } } }`,
     connection: ['neighbourhood', 'accounts'],
-    list: true,
+    paging: 'list',
     incremental: { parameter: 'since' },
     primaryKey: ['id'],
   },
   {
     name: 'ledger_entries',
     title: 'Ledger entries',
-    description: "The neighbourhood's booked entries in chain order, with their hashes.",
+    description:
+      "The neighbourhood's booked entries in chain order, with their hashes and leaf indexes: those in the tree of the checkpoint named by the Ledger-Checkpoint-Size header.",
     query: `query ($neighbourhood: ID!, $first: Int!, $after: String, $afterSequence: Int) { neighbourhood(id: $neighbourhood) {
       ledgerEntries(first: $first, after: $after, afterSequence: $afterSequence) {
       edges { node { id sequence bookingDate recordedAt description evidenceUrl previousHash hash
-        project { projectId: id } member { memberId: id } recordedBy { recordedById: id } reverses { reversesId: id } } }
+        project { projectId: id } member { memberId: id } recordedBy { recordedById: id } reverses { reversesId: id }
+        neighbourhood { neighbourhoodId: id } leafIndex } }
       pageInfo { hasNextPage endCursor } } } }`,
     connection: ['neighbourhood', 'ledgerEntries'],
     incremental: { parameter: 'afterSequence' },
+    checkpointed: true,
     primaryKey: ['id'],
   },
   {
     name: 'ledger_lines',
     title: 'Ledger lines',
-    description: 'The lines of every entry: account and signed amount (debit positive, credit negative).',
+    description:
+      "The lines of every entry in the export's checkpoint: account, signed amount (debit positive, credit negative) and counterparty, with the entry's leaf index.",
     query: `query ($neighbourhood: ID!, $first: Int!, $after: String, $afterSequence: Int) { neighbourhood(id: $neighbourhood) {
       ledgerEntries(first: $first, after: $after, afterSequence: $afterSequence) {
-      edges { node { entryId: id sequence lines { position side account { accountId: id accountCode: code } amount { amount minorUnits unit } } } }
+      edges { node { entryId: id sequence lines { position side account { accountId: id accountCode: code } amount { amount minorUnits unit }
+        counterparty { member { id } domain name } } leafIndex } }
       pageInfo { hasNextPage endCursor } } } }`,
     connection: ['neighbourhood', 'ledgerEntries'],
     explode: ['lines'],
     incremental: { parameter: 'afterSequence' },
+    checkpointed: true,
     primaryKey: ['entryId', 'position'],
+  },
+  {
+    name: 'log_leaves',
+    title: 'Transparency log leaves',
+    description:
+      "Every leaf of the books' transparency log, in index order, up to the tree size of the checkpoint named by the Ledger-Checkpoint-Size header: entries, account versions and budget revisions, each with its data exactly as hashed.",
+    query: `query ($neighbourhood: ID!, $fromIndex: Int!, $first: Int!) { neighbourhood(id: $neighbourhood) { transparencyLog {
+      leaves(fromIndex: $fromIndex, first: $first) { leafIndex: index kind data leafHash: hash } } } }`,
+    connection: ['neighbourhood', 'transparencyLog', 'leaves'],
+    paging: 'index',
+    checkpointed: true,
+    primaryKey: ['leafIndex'],
+  },
+  {
+    name: 'budget_revisions',
+    title: 'Budget revisions',
+    description: "Every revision of every project budget, oldest first per budget, with the revision's leaf index in the books' transparency log.",
+    query: `query ($neighbourhood: ID!, $first: Int!, $after: String) { neighbourhood(id: $neighbourhood) { projects(first: $first, after: $after) {
+      edges { node { projectId: id finances { budgets { budgetId: id unit periodStart periodEnd
+        revisions { revision amount { amount minorUnits } reason recordedAt recordedBy { recordedById: id } leafIndex } } } } }
+      pageInfo { hasNextPage endCursor } } } }`,
+    connection: ['neighbourhood', 'projects'],
+    explode: ['finances.budgets', 'revisions'],
+    primaryKey: ['budgetId', 'revision'],
   },
   {
     name: 'budgets_vs_actuals',
