@@ -233,6 +233,20 @@ describe('the verifier, against a checkpoint kept before an operator rewrote the
     expect(after.code).toBe(1);
   });
 
+  test('checks everything from the open-data exports too, and finds the same tamper there', async () => {
+    await keep();
+    const honest = await verify('--checkpoint', kept(), '--export', platform.gatewayUrl);
+    expect(honest.verdict).toMatch(/^VALID: /);
+    expect(honest.code).toBe(0);
+    await asOperator(async () => {
+      const id = await entryId(8);
+      await sql.query(`UPDATE ledger.line SET amount_minor = amount_minor * 3 WHERE entry_id = $1`, [id]);
+    });
+    const after = await verify('--checkpoint', kept(), '--export', platform.gatewayUrl);
+    expect(after.verdict).toMatch(/^INVALID: entry hash: entry 8: /);
+    expect(after.code).toBe(1);
+  });
+
   test('reports a rewrite with --quick, from the kept checkpoint and one consistency proof', async () => {
     await keep();
     await asOperator(async () => {
