@@ -10,6 +10,7 @@ import { createErrorFormatter, ErrorCode, httpError } from './errors';
 import { createHttpApp, sendJson, type HttpApp } from './http';
 import { ASSERTION_HEADER, AssertionError, verifyAssertion, type Viewer } from './identity';
 import { databaseIsReachable } from './database';
+import type { DatabasePrivileges } from './database-privileges';
 import { QueryCounter } from './query-counter';
 import { refuseNulCharacters } from './text-guard';
 
@@ -32,6 +33,8 @@ export interface SubgraphModule<TLoaders> {
   resolvers: GraphQLResolverMap<SubgraphContext<TLoaders>>;
   entities: MixedList<Function | string | EntitySchema>;
   migrations: MixedList<Function | string>;
+  /** What the runtime role may do to each table of the schema; applied after migrations (docs/CONVENTIONS.md). */
+  databasePrivileges: DatabasePrivileges;
   createLoaders(db: DataSource): TLoaders;
   /** Loads the demo data once; a second call finds it there and does nothing. */
   seedDemo(db: DataSource): Promise<void>;

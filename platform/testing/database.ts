@@ -1,6 +1,29 @@
 import { Client } from 'pg';
 import type { SubgraphModule } from '../src/subgraph';
-import { createDataSource, migrate } from '../src/database';
+import { createDataSource, migrate, type MigrationReport } from '../src/database';
+import { ownerRole, platformRoles, provisionDatabaseRoles, runtimeRole, withCredentials, type SubgraphSchema } from '../src/database-roles';
+
+/**
+ * The password of every platform role on a test server. Role passwords are
+ * the cluster's, shared by every test run on it (on CI, the machine's
+ * PostgreSQL), so they are the same for all runs: never point the tests at a
+ * server whose dbwe_* roles serve an installation.
+ */
+export const TEST_ROLE_PASSWORD = 'dbwe-test-role-password';
+
+export function testRolePasswords(subgraphs?: readonly SubgraphSchema[]): Record<string, string> {
+  return Object.fromEntries(platformRoles(subgraphs).map((role) => [role.name, TEST_ROLE_PASSWORD]));
+}
+
+/** A test database as the subgraph's runtime role sees it: what the service runs with. */
+export function runtimeUrlFor(adminUrl: string, subgraph: SubgraphSchema): string {
+  return withCredentials(adminUrl, runtimeRole(subgraph), TEST_ROLE_PASSWORD);
+}
+
+/** A test database as the owner of the subgraph's schema: what migrations run with. */
+export function ownerUrlFor(adminUrl: string, subgraph: SubgraphSchema): string {
+  return withCredentials(adminUrl, ownerRole(subgraph), TEST_ROLE_PASSWORD);
+}
 
 /** Replaces the database name in a PostgreSQL URL. */
 export function withDatabase(url: string, database: string): string {
@@ -19,18 +42,29 @@ async function admin<T>(serverUrl: string, fn: (client: Client) => Promise<T>): 
   }
 }
 
-/** Creates a database and runs every module's migrations into it: the template each test copies. */
+/**
+ * Creates a database set up as an installation is (the roles, each schema
+ * owned by its owner role) and runs every module's migrations into it as
+ * the owners, which grants the runtime roles their declared privileges: the
+ * template each test copies (copies keep owners and grants). Returns the
+ * database's URL with the server URL's (administrator's) credentials.
+ */
 export async function createTemplateDatabase(serverUrl: string, name: string, modules: SubgraphModule<unknown>[]): Promise<string> {
   await admin(serverUrl, async (c) => {
     await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
     await c.query(`CREATE DATABASE "${name}"`);
   });
+  const subgraphs = modules.map((m) => m.name);
+  await provisionDatabaseRoles(serverUrl, { database: name, passwords: testRolePasswords(subgraphs), subgraphs });
   const url = withDatabase(serverUrl, name);
-  for (const module of modules) {
-    const db = createDataSource({ url, schema: module.name, entities: module.entities, migrations: module.migrations, poolSize: 1 });
-    await migrate(db, module.name);
-  }
+  for (const module of modules) await migrateAsOwner(url, module);
   return url;
+}
+
+/** Runs a module's pending migrations on a test database as its schema's owner, as a subgraph starting up does. */
+export async function migrateAsOwner(adminUrl: string, module: SubgraphModule<unknown>): Promise<MigrationReport> {
+  const db = createDataSource({ url: ownerUrlFor(adminUrl, module.name), schema: module.name, entities: module.entities, migrations: module.migrations, poolSize: 1 });
+  return migrate(db, module.name, module.databasePrivileges);
 }
 
 export async function dropDatabase(serverUrl: string, name: string): Promise<void> {
@@ -41,7 +75,9 @@ let counter = 0;
 
 /**
  * A fresh, migrated database for one test file, copied from the template
- * that global setup made. Returns its URL and a function that drops it.
+ * that global setup made. Returns its URL (as the administrator: a
+ * superuser, who plays the operator with database access) and a function
+ * that drops it.
  */
 export async function cloneTestDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
   const serverUrl = process.env.DBWE_TEST_SERVER_URL;

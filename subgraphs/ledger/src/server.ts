@@ -19,6 +19,8 @@ import { AccountUpdatedAt1764300000000 } from './migrations/1764300000000-accoun
 import { AccountDayCovering1764400000000 } from './migrations/1764400000000-account-day-covering';
 import { MemberHours1764500000000 } from './migrations/1764500000000-member-hours';
 import { ProjectDayCovering1764600000000 } from './migrations/1764600000000-project-day-covering';
+import { LeastPrivilege1764900000000 } from './migrations/1764900000000-least-privilege';
+import { databasePrivileges } from './database-privileges';
 import { seedDemo } from './demo/demo.seed';
 
 const resolvers: Resolvers = {
@@ -46,7 +48,8 @@ export const ledger: SubgraphModule<Loaders> = {
   typeDefs: loadTypeDefs(join(__dirname, '..', 'schema.graphql')),
   resolvers: resolvers as SubgraphModule<Loaders>['resolvers'],
   entities: [AccountEntity, ChainEntity, EntryEntity, LineEntity, BudgetEntity, BudgetRevisionEntity],
-  migrations: [Initial1764100000000, Books1764200000000, AccountUpdatedAt1764300000000, AccountDayCovering1764400000000, MemberHours1764500000000, ProjectDayCovering1764600000000],
+  migrations: [Initial1764100000000, Books1764200000000, AccountUpdatedAt1764300000000, AccountDayCovering1764400000000, MemberHours1764500000000, ProjectDayCovering1764600000000, LeastPrivilege1764900000000],
+  databasePrivileges,
   createLoaders,
   seedDemo,
 };
