@@ -13,7 +13,7 @@ import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { ASSERTION_HEADER, QueryCounter, createDataSource, createLogger, createSubgraphServer, signAssertion, stableId, type SubgraphModule, type Viewer } from '@dbwe/platform';
-import { cloneTestDatabase } from '@dbwe/platform/testing';
+import { cloneTestDatabase, runtimeUrlFor } from '@dbwe/platform/testing';
 import { setupTestDatabase } from '@dbwe/platform/testing/global-setup';
 import { ledger } from '../server';
 
@@ -35,7 +35,8 @@ async function main(): Promise<void> {
   const teardownServer = await setupTestDatabase([ledger as SubgraphModule<unknown>]);
   const database = await cloneTestDatabase();
   const statements = new QueryCounter();
-  const db = createDataSource({ url: database.url, schema: 'ledger', entities: ledger.entities, migrations: ledger.migrations, poolSize: POOL, logger: statements });
+  // As in production: the ledger's runtime role, with the triggers running as the schema's owner.
+  const db = createDataSource({ url: runtimeUrlFor(database.url, 'ledger'), schema: 'ledger', entities: ledger.entities, migrations: ledger.migrations, poolSize: POOL, logger: statements });
   await db.initialize();
   const server = createSubgraphServer(ledger, { db, logger: createLogger('ledger', 'silent'), assertionSecret: SECRET });
   await server.start();
