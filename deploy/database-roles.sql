@@ -97,13 +97,11 @@ DO $$ DECLARE granted regrole; BEGIN
   END LOOP;
 END $$;
 SELECT format('CREATE DATABASE %I', :'database') WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = :'database') \gexec
+REVOKE ALL ON DATABASE :"database" FROM PUBLIC;
+GRANT CONNECT ON DATABASE :"database" TO dbwe_community, dbwe_community_owner, dbwe_projects, dbwe_projects_owner, dbwe_ledger, dbwe_ledger_owner, dbwe_impact, dbwe_impact_owner;
 \connect :"database"
 SELECT pg_advisory_lock(hashtext('dbwe:database-roles'));
 BEGIN;
-DO $$ BEGIN
-  EXECUTE format('REVOKE ALL ON DATABASE %I FROM PUBLIC', current_database());
-  EXECUTE format('GRANT CONNECT ON DATABASE %I TO dbwe_community, dbwe_community_owner, dbwe_projects, dbwe_projects_owner, dbwe_ledger, dbwe_ledger_owner, dbwe_impact, dbwe_impact_owner', current_database());
-END $$;
 REVOKE CREATE ON SCHEMA public FROM PUBLIC;
 DO $$
 DECLARE

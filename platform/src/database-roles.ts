@@ -118,17 +118,25 @@ END $$;`,
   return statements;
 }
 
+/** Double-quoted SQL identifier, for names that are not ours (a database an operator chose). */
+export function quoteIdentifier(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+/**
+ * Who may use the database itself: only our roles connect, and nobody gets
+ * temporary tables. Run from any database of the cluster; `database` is the
+ * quoted name (or psql's :"database").
+ */
+export function databaseAccessStatements(database: string, subgraphs: readonly SubgraphSchema[] = SUBGRAPH_SCHEMAS): string[] {
+  const all = platformRoles(subgraphs).map((r) => identifier(r.name)).join(', ');
+  return [`REVOKE ALL ON DATABASE ${database} FROM PUBLIC;`, `GRANT CONNECT ON DATABASE ${database} TO ${all};`];
+}
+
 /** Statements run connected to the platform's database: its schemas, owned by the owner roles. */
-function databaseStatements(roles: PlatformRole[], subgraphs: readonly SubgraphSchema[]): string[] {
-  const all = roles.map((r) => identifier(r.name)).join(', ');
-  const statements = [
-    // Only our roles connect; nobody gets temporary tables; nobody creates objects in public.
-    `DO $$ BEGIN
-  EXECUTE format('REVOKE ALL ON DATABASE %I FROM PUBLIC', current_database());
-  EXECUTE format('GRANT CONNECT ON DATABASE %I TO ${all}', current_database());
-END $$;`,
-    `REVOKE CREATE ON SCHEMA public FROM PUBLIC;`,
-  ];
+function databaseStatements(subgraphs: readonly SubgraphSchema[]): string[] {
+  // Nobody creates objects in public (PostgreSQL 15 and later do not let them anyway).
+  const statements = [`REVOKE CREATE ON SCHEMA public FROM PUBLIC;`];
   for (const subgraph of subgraphs) {
     const schema = identifier(subgraph);
     const owner = identifier(ownerRole(subgraph));
@@ -222,9 +230,10 @@ export async function provisionDatabaseRoles(adminUrl: string, options: Provisio
     for (const statement of clusterStatements(roles, password)) await admin.query(statement);
     const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
     if (exists.rowCount === 0) {
-      await admin.query(`CREATE DATABASE "${database.replace(/"/g, '""')}"`);
+      await admin.query(`CREATE DATABASE ${quoteIdentifier(database)}`);
       createdDatabase = true;
     }
+    for (const statement of databaseAccessStatements(quoteIdentifier(database), subgraphs)) await admin.query(statement);
   });
   const target = new URL(adminUrl);
   target.pathname = `/${encodeURIComponent(database)}`;
@@ -232,7 +241,7 @@ export async function provisionDatabaseRoles(adminUrl: string, options: Provisio
     await admin.query(LOCK);
     await admin.query('BEGIN');
     try {
-      for (const statement of databaseStatements(roles, subgraphs)) await admin.query(statement);
+      for (const statement of databaseStatements(subgraphs)) await admin.query(statement);
       await admin.query('COMMIT');
     } catch (error) {
       await admin.query('ROLLBACK').catch(() => undefined);
@@ -267,10 +276,11 @@ export function provisioningScript(): string {
     `${LOCK};`,
     ...clusterStatements(roles, (role) => ({ kind: 'psql', variable: role.passwordVariable })),
     `SELECT format('CREATE DATABASE %I', :'database') WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = :'database') \\gexec`,
+    ...databaseAccessStatements(':"database"'),
     '\\connect :"database"',
     `${LOCK};`,
     'BEGIN;',
-    ...databaseStatements(roles, SUBGRAPH_SCHEMAS),
+    ...databaseStatements(SUBGRAPH_SCHEMAS),
     'COMMIT;',
     '',
   ].join('\n');

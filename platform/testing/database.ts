@@ -1,7 +1,7 @@
 import { Client } from 'pg';
 import type { SubgraphModule } from '../src/subgraph';
 import { createDataSource, migrate, type MigrationReport } from '../src/database';
-import { ownerRole, platformRoles, provisionDatabaseRoles, runtimeRole, withCredentials, type SubgraphSchema } from '../src/database-roles';
+import { databaseAccessStatements, ownerRole, platformRoles, provisionDatabaseRoles, quoteIdentifier, runtimeRole, withCredentials, type SubgraphSchema } from '../src/database-roles';
 
 /**
  * The password of every platform role on a test server. Role passwords are
@@ -86,7 +86,11 @@ export async function cloneTestDatabase(): Promise<{ url: string; drop: () => Pr
   const name = `${template}_w${process.env.JEST_WORKER_ID ?? '0'}_${process.pid}_${++counter}`;
   for (let attempt = 1; ; attempt++) {
     try {
-      await admin(serverUrl, (c) => c.query(`CREATE DATABASE "${name}" TEMPLATE "${template}"`));
+      await admin(serverUrl, async (c) => {
+        await c.query(`CREATE DATABASE "${name}" TEMPLATE "${template}"`);
+        // A copy keeps the template's owners and grants but not who may connect to the database itself.
+        for (const statement of databaseAccessStatements(quoteIdentifier(name))) await c.query(statement);
+      });
       break;
     } catch (error) {
       // Two workers copying the same template at once can collide briefly.
