@@ -100,3 +100,57 @@ export async function cloneTestDatabase(): Promise<{ url: string; drop: () => Pr
   }
   return { url: withDatabase(serverUrl, name), drop: () => dropDatabase(serverUrl, name) };
 }
+
+/**
+ * A database as installations were before the platform had its roles: every
+ * module migrated (and its demo data loaded, when asked) by the superuser,
+ * who owns everything. Returns its URL, with the server URL's credentials.
+ */
+export async function createSuperuserInstallation(serverUrl: string, name: string, modules: SubgraphModule<unknown>[], options: { seed?: boolean } = {}): Promise<string> {
+  await admin(serverUrl, async (c) => {
+    await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    await c.query(`CREATE DATABASE "${name}"`);
+  });
+  const url = withDatabase(serverUrl, name);
+  for (const module of modules) {
+    const db = createDataSource({ url, schema: module.name, entities: module.entities, migrations: module.migrations, poolSize: 2 });
+    await db.initialize();
+    try {
+      await migrate(db, module.name);
+      if (options.seed) await module.seedDemo(db);
+    } finally {
+      await db.destroy();
+    }
+  }
+  return url;
+}
+
+/**
+ * Who owns what and who may do what in the subgraphs' schemas and the
+ * database, one line each: to compare two ways of setting a database up.
+ */
+export async function securitySnapshot(url: string): Promise<string[]> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ line: string }>(`
+      WITH schemas AS (SELECT oid, nspname FROM pg_namespace WHERE nspname IN ('community', 'projects', 'ledger', 'impact', 'public'))
+      SELECT 'schema ' || nspname || ' owner ' || pg_get_userbyid(n.nspowner) || ' acl ' || coalesce(n.nspacl::text, '-') AS line
+        FROM pg_namespace n WHERE n.oid IN (SELECT oid FROM schemas) AND nspname <> 'public'
+      UNION ALL SELECT 'schema public acl ' || coalesce(nspacl::text, '-') FROM pg_namespace WHERE nspname = 'public'
+      UNION ALL SELECT 'relation ' || s.nspname || '.' || c.relname || ' owner ' || pg_get_userbyid(c.relowner) || ' acl ' || coalesce(c.relacl::text, '-')
+        FROM pg_class c JOIN schemas s ON s.oid = c.relnamespace WHERE s.nspname <> 'public'
+      UNION ALL SELECT 'column ' || s.nspname || '.' || c.relname || '.' || a.attname || ' acl ' || a.attacl::text
+        FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN schemas s ON s.oid = c.relnamespace WHERE a.attacl IS NOT NULL
+      UNION ALL SELECT 'function ' || s.nspname || '.' || p.proname || ' owner ' || pg_get_userbyid(p.proowner) || ' acl ' || coalesce(p.proacl::text, '-')
+        FROM pg_proc p JOIN schemas s ON s.oid = p.pronamespace WHERE s.nspname <> 'public'
+      UNION ALL SELECT 'type ' || s.nspname || '.' || t.typname || ' owner ' || pg_get_userbyid(t.typowner)
+        FROM pg_type t JOIN schemas s ON s.oid = t.typnamespace WHERE s.nspname <> 'public'
+      UNION ALL SELECT 'default acl ' || pg_get_userbyid(d.defaclrole) || ' ' || d.defaclobjtype::text || ' ' || d.defaclacl::text FROM pg_default_acl d
+      UNION ALL SELECT 'database acl ' || coalesce(datacl::text, '-') FROM pg_database WHERE datname = current_database()
+      ORDER BY 1`);
+    return rows.map((r) => r.line);
+  } finally {
+    await client.end();
+  }
+}
