@@ -204,7 +204,7 @@ describe('docker-compose.yml', () => {
     expect(config.HOST).toBe('0.0.0.0');
     expect(config.PORT).toBe(CONTAINER_PORT);
     const postgresEnv = containerEnvironment(services.postgres);
-    for (const url of [pickDatabaseUrl(name, config), pickMigrationDatabaseUrl(name, config)!.url]) {
+    for (const url of [pickDatabaseUrl(name, config), pickMigrationDatabaseUrl(name, config)!]) {
       const databaseUrl = new URL(url);
       expect(databaseUrl.protocol).toMatch(/^postgres(ql)?:$/);
       expect(databaseUrl.hostname).toBe('postgres');
@@ -240,7 +240,7 @@ describe('docker-compose.yml', () => {
     const env = containerEnvironment(services[name]);
     const config = parseConfig(subgraphSettings(name), env);
     const runtime = new URL(pickDatabaseUrl(name, config));
-    const migration = new URL(pickMigrationDatabaseUrl(name, config)!.url);
+    const migration = new URL(pickMigrationDatabaseUrl(name, config)!);
     expect([decodeURIComponent(runtime.username), decodeURIComponent(runtime.password)]).toEqual([runtimeRole(name), operatorEnv[passwordVariable(name, 'runtime')]]);
     expect([decodeURIComponent(migration.username), decodeURIComponent(migration.password)]).toEqual([ownerRole(name), operatorEnv[passwordVariable(name, 'owner')]]);
     expect(config.DATABASE_ALLOW_PRIVILEGED_ROLE).toBe(false);

@@ -33,11 +33,11 @@ export function pickDatabaseUrl(service: string, config: Record<string, unknown>
 }
 
 /**
- * The URL migrations run with, with the setting it came from; null when none
- * is set (migrations then run with the runtime URL, which only a privileged
- * development role can do). It must reach the same database as the runtime URL.
+ * The URL migrations run with; null when none is set (migrations then run
+ * with the runtime URL, which only a privileged development role can do). It
+ * must reach the same database as the runtime URL.
  */
-export function pickMigrationDatabaseUrl(service: string, config: Record<string, unknown>): { url: string; setting: string } | null {
+export function pickMigrationDatabaseUrl(service: string, config: Record<string, unknown>): string | null {
   const own = `${service.toUpperCase()}_MIGRATION_DATABASE_URL`;
   const name = config[own] ? own : config.MIGRATION_DATABASE_URL ? 'MIGRATION_DATABASE_URL' : null;
   if (name === null) return null;
@@ -48,7 +48,7 @@ export function pickMigrationDatabaseUrl(service: string, config: Record<string,
   if (where(runtime) !== where(migration)) {
     throw new ConfigError(`${name} points at ${where(migration)}, not at the database of ${databaseUrlSetting(service, config)} (${where(runtime)})`);
   }
-  return { url, setting: name };
+  return url;
 }
 
 /**

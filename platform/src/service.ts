@@ -101,11 +101,11 @@ async function checkRuntimeRole(db: DataSource, name: SubgraphModule<unknown>['n
 export async function runSubgraph<TLoaders>(module: SubgraphModule<TLoaders>): Promise<void> {
   let config;
   let url: string;
-  let migration: { url: string; setting: string } | null;
+  let migrationUrl: string | null;
   try {
     config = parseConfig(subgraphSettings(module.name, module.defaultPort));
     url = pickDatabaseUrl(module.name, config);
-    migration = pickMigrationDatabaseUrl(module.name, config);
+    migrationUrl = pickMigrationDatabaseUrl(module.name, config);
   } catch (error) {
     if (error instanceof ConfigError) exitWith(module.name, `configuration error: ${error.message}`);
     throw error;
@@ -126,13 +126,13 @@ export async function runSubgraph<TLoaders>(module: SubgraphModule<TLoaders>): P
     guardPoolClients(db, (error) => logger.warn({ err: error }, 'database connection lost'));
     const privileged = await checkRuntimeRole(db, module.name, databaseUrlSetting(module.name, config), config.DATABASE_ALLOW_PRIVILEGED_ROLE, logger);
     if (config.MIGRATE_ON_START) {
-      if (!migration && !privileged) {
+      if (!migrationUrl && !privileged) {
         const prefix = module.name.toUpperCase();
         exitWith(module.name, `migrations run as the schema's owner: set ${prefix}_MIGRATION_DATABASE_URL or MIGRATION_DATABASE_URL, or MIGRATE_ON_START=false`);
       }
       // Only the migrations use the owner's connection, and only for as long as they run.
-      const owner = migration
-        ? createDataSource({ url: migration.url, schema: module.name, entities: module.entities, migrations: module.migrations, poolSize: 1, applicationName: `dbwe-${module.name}-migrate` })
+      const owner = migrationUrl
+        ? createDataSource({ url: migrationUrl, schema: module.name, entities: module.entities, migrations: module.migrations, poolSize: 1, applicationName: `dbwe-${module.name}-migrate` })
         : db;
       const report = await migrate(owner, module.name, module.databasePrivileges);
       if (report.migrations.length > 0) logger.info({ migrations: report.migrations }, 'migrated');
