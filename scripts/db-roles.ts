@@ -9,7 +9,7 @@
  */
 import { parseArgs } from 'node:util';
 import { ConfigError, parseConfig } from '../platform/src/config';
-import { platformRoles, provisionDatabaseRoles, provisioningScript, roleProvisioningSettings, SUBGRAPH_SCHEMAS, withCredentials } from '../platform/src/database-roles';
+import { platformRoles, provisionDatabaseRoles, provisioningScript, roleProvisioningSettings, SUBGRAPH_SCHEMAS, type PlatformRole } from '../platform/src/database-roles';
 
 const say = (line: string) => process.stdout.write(`[db:roles] ${line}\n`);
 
@@ -38,11 +38,11 @@ async function main(): Promise<void> {
   const adminUrl = config.DATABASE_ADMIN_URL!;
   const report = await provisionDatabaseRoles(adminUrl, { database: values.database, passwords });
   say(`database ${report.database}${report.createdDatabase ? ' (created)' : ''}: roles ${report.roles.join(', ')}`);
-  const target = new URL(adminUrl);
-  target.pathname = `/${report.database}`;
+  // What to give each subgraph, its passwords left as placeholders.
+  const server = new URL(adminUrl);
+  const url = (role: PlatformRole) => `${server.protocol}//${role.name}:<${role.passwordVariable}>@${server.host}/${report.database}`;
   for (const subgraph of SUBGRAPH_SCHEMAS) {
     const [runtime, owner] = roles.filter((r) => r.subgraph === subgraph);
-    const url = (role: typeof runtime) => withCredentials(target.toString(), role.name, `<${role.passwordVariable}>`).replace(/%3C|%3E/g, (c) => (c === '%3C' ? '<' : '>'));
     say(`${subgraph}: ${subgraph.toUpperCase()}_DATABASE_URL=${url(runtime)} ${subgraph.toUpperCase()}_MIGRATION_DATABASE_URL=${url(owner)}`);
   }
 }
