@@ -20,7 +20,8 @@ import { GATEWAY_NODE_FLAGS, SUBGRAPH_NAMES, type SubgraphName } from '@dbwe/gat
 import { ensureDatabase, startEmbeddedPostgres, type RunningPostgres } from '../scripts/embedded-postgres';
 import { loadCity, cityLoaded } from './seed/city';
 import { BENCH_LEDGER_SIGNING_KEY, BENCH_LOG_ORIGIN } from './seed/plan';
-import { migrateAll, subgraphUrls } from './seed/migrate';
+import { asOwners, migrateAll, subgraphUrls } from './seed/migrate';
+import { ownerRole, platformRoles, runtimeRole, withCredentials } from '@dbwe/platform';
 import { drive, percentile, type LoadResult } from './load';
 import { DEEP, SCALE_PAIRS, operations } from './operations';
 import { cpuMsOf, freePort, machineCpu, launch, memoryOf, postgresCpuMs, postgresCpuMsBetween, sampleMemory, sqlStatements, stop, waitReady, type Service } from './processes';
@@ -36,7 +37,12 @@ const UNLOADED_BLOCK = 100;
 /** The memory soak reads RSS this long after each step of 10,000 requests, once V8 has settled. */
 const SOAK_SETTLE_MS = 10_000;
 
-async function database(scale: number): Promise<{ url: string; postgres: RunningPostgres | null; seeded: BenchResults['seed'] }> {
+/**
+ * dbwe_bench, set up as an installation is: the platform's roles (with
+ * passwords made for this run), each schema owned by its owner role, loaded
+ * as the owners. The subgraphs run as their runtime roles.
+ */
+async function database(scale: number): Promise<{ urls: Record<SubgraphName, { runtime: string; owner: string }>; postgres: RunningPostgres | null; seeded: BenchResults['seed'] }> {
   let postgres: RunningPostgres | null = null;
   let serverUrl = process.env.DATABASE_URL;
   if (!serverUrl) {
@@ -49,18 +55,21 @@ async function database(scale: number): Promise<{ url: string; postgres: Running
   const url = new URL(serverUrl);
   url.pathname = '/dbwe_bench';
   const urls = subgraphUrls(url.toString(), {});
-  await migrateAll(urls);
+  const passwords = Object.fromEntries(platformRoles().map((role) => [role.name, randomBytes(24).toString('base64url')]));
+  await migrateAll(urls, passwords);
   let seeded: BenchResults['seed'] = null;
-  const present = await cityLoaded(urls);
+  const present = await cityLoaded(asOwners(urls));
   if (present.length === 0) {
     say(`loading the city (scale ${scale}) into dbwe_bench…`);
-    const load = await loadCity(urls, { scale, verify: false, log: say });
+    const load = await loadCity(asOwners(urls), { scale, verify: false, log: say });
     say(`city loaded in ${load.loadSeconds.toFixed(1)} s`);
     seeded = { loadSeconds: load.loadSeconds, analyzeSeconds: load.analyzeSeconds, rows: load.rows };
   } else if (present.length < 4) {
     throw new Error(`dbwe_bench holds the city only in ${present.join(', ')}; drop the database and run again`);
   }
-  return { url: url.toString(), postgres, seeded };
+  const as = (role: string) => withCredentials(url.toString(), role, passwords[role]);
+  const roles = Object.fromEntries(SUBGRAPH_NAMES.map((name) => [name, { runtime: as(runtimeRole(name)), owner: as(ownerRole(name)) }]));
+  return { urls: roles as Record<SubgraphName, { runtime: string; owner: string }>, postgres, seeded };
 }
 
 async function main(): Promise<void> {
@@ -95,9 +104,10 @@ async function main(): Promise<void> {
     const subgraphs = {} as Record<SubgraphName, Service>;
     for (const name of SUBGRAPH_NAMES) {
       const port = await freePort();
+      const database = { DATABASE_URL: db.urls[name].runtime, MIGRATION_DATABASE_URL: db.urls[name].owner };
       // The ledger signs with the key the seed signed the city's checkpoints with.
       const own: Record<string, string> = name === 'ledger' ? { LEDGER_SIGNING_KEY: BENCH_LEDGER_SIGNING_KEY, LEDGER_LOG_ORIGIN: BENCH_LOG_ORIGIN } : {};
-      subgraphs[name] = launch(name, `subgraphs/${name}/src/main.ts`, { ...production, ...own, DATABASE_URL: db.url, PORT: String(port), SEED_DEMO: 'false' }, `http://127.0.0.1:${port}/graphql`);
+      subgraphs[name] = launch(name, `subgraphs/${name}/src/main.ts`, { ...production, ...database, ...own, PORT: String(port), SEED_DEMO: 'false' }, `http://127.0.0.1:${port}/graphql`);
       services.push(subgraphs[name]);
     }
     await Promise.all(SUBGRAPH_NAMES.map((name) => waitReady(subgraphs[name], new URL('/ready', subgraphs[name].url).toString())));

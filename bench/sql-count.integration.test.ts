@@ -1,5 +1,6 @@
 import { startPlatform, type RunningPlatform } from '../test/platform';
 import { loadCity } from './seed/city';
+import { asOwners } from './seed/migrate';
 import { DASHBOARD, LEDGER_PAGE, MEMBERS_FAN_OUT } from './operations';
 
 /**
@@ -22,8 +23,8 @@ let platform: RunningPlatform;
 
 beforeAll(async () => {
   platform = await startPlatform({ seed: false });
-  const url = (platform.subgraphs.community.db.options as { url: string }).url;
-  await loadCity({ community: url, projects: url, ledger: url, impact: url }, { shape: SMALL_CITY, verify: false });
+  const url = platform.subgraphs.community.adminUrl;
+  await loadCity(asOwners({ community: url, projects: url, ledger: url, impact: url }), { shape: SMALL_CITY, verify: false });
 }, 180_000);
 
 afterAll(() => platform?.stop());

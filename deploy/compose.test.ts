@@ -14,13 +14,16 @@ import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { commonSettings, parseConfig } from '../platform/src/config';
-import { databaseSettings, pickDatabaseUrl } from '../platform/src/database';
+import { databaseSettings, pickDatabaseUrl, pickMigrationDatabaseUrl } from '../platform/src/database';
+import { ownerRole, passwordVariable, platformRoles, roleProvisioningSettings, runtimeRole } from '../platform/src/database-roles';
 import { subgraphSettings } from '../platform/src/service';
 import { GATEWAY_NODE_FLAGS, gatewaySettings, SUBGRAPH_NAMES } from '../gateway/src/config';
 
 const root = join(__dirname, '..');
 const SUBGRAPHS = [...SUBGRAPH_NAMES];
 const APP_SERVICES = [...SUBGRAPHS, 'gateway'];
+/** The one-off step that sets up the database roles before the subgraphs start. */
+const ROLES_SERVICE = 'db-roles';
 const CONTAINER_PORT = 4000;
 
 interface ComposeService {
@@ -32,7 +35,7 @@ interface ComposeService {
   environment?: Record<string, string | number | boolean | null> | string[];
   depends_on?: string[] | Record<string, { condition?: string }>;
   healthcheck?: { test?: string | string[]; disable?: boolean };
-  restart?: string;
+  restart?: string | boolean;
   volumes?: (string | { type?: string; source?: string; target?: string })[];
   network_mode?: string;
 }
@@ -52,6 +55,7 @@ const operatorEnv: Record<string, string> = {
   INTERNAL_ASSERTION_SECRET: 'i'.repeat(40),
   JWT_SECRET: 'j'.repeat(40),
   POSTGRES_PASSWORD: 'postgres-password-for-the-test',
+  ...Object.fromEntries(platformRoles().map((role) => [role.passwordVariable, `${role.name.replace(/_/g, '-')}-password`])),
 };
 
 /**
@@ -141,8 +145,8 @@ function runNodeHealthcheck(test: string[], targetUrl: string): Promise<number |
 }
 
 describe('docker-compose.yml', () => {
-  test('has exactly postgres, the four subgraphs and the gateway', () => {
-    expect(Object.keys(services).sort()).toEqual(['community', 'gateway', 'impact', 'ledger', 'postgres', 'projects']);
+  test('has exactly postgres, the roles step, the four subgraphs and the gateway', () => {
+    expect(Object.keys(services).sort()).toEqual(['community', 'db-roles', 'gateway', 'impact', 'ledger', 'postgres', 'projects']);
   });
 
   test('publishes only the gateway, on host port 4000 to container port 4000', () => {
@@ -199,15 +203,55 @@ describe('docker-compose.yml', () => {
     expect(config.NODE_ENV).toBe('production');
     expect(config.HOST).toBe('0.0.0.0');
     expect(config.PORT).toBe(CONTAINER_PORT);
-    const databaseUrl = new URL(pickDatabaseUrl(name, config));
-    expect(databaseUrl.protocol).toMatch(/^postgres(ql)?:$/);
-    expect(databaseUrl.hostname).toBe('postgres');
-    expect(databaseUrl.port || '5432').toBe('5432');
-    // The credentials and database are the ones the postgres service is created with.
     const postgresEnv = containerEnvironment(services.postgres);
-    expect(decodeURIComponent(databaseUrl.username)).toBe(postgresEnv.POSTGRES_USER);
-    expect(decodeURIComponent(databaseUrl.password)).toBe(postgresEnv.POSTGRES_PASSWORD);
-    expect(databaseUrl.pathname).toBe(`/${postgresEnv.POSTGRES_DB}`);
+    for (const url of [pickDatabaseUrl(name, config), pickMigrationDatabaseUrl(name, config)!]) {
+      const databaseUrl = new URL(url);
+      expect(databaseUrl.protocol).toMatch(/^postgres(ql)?:$/);
+      expect(databaseUrl.hostname).toBe('postgres');
+      expect(databaseUrl.port || '5432').toBe('5432');
+      // The database the postgres service is created with.
+      expect(databaseUrl.pathname).toBe(`/${postgresEnv.POSTGRES_DB}`);
+    }
+  });
+
+  test('the roles step runs scripts/db-roles.ts with the superuser and every role\'s password, and only those', () => {
+    const roles = services[ROLES_SERVICE];
+    expect(commandOf(roles)).toEqual(['node', '--import', 'tsx', 'scripts/db-roles.ts']);
+    expect(existsSync(join(root, 'scripts/db-roles.ts'))).toBe(true);
+    const unknown = Object.keys(rawEnvironment(roles)).filter((v) => !(v in roleProvisioningSettings));
+    expect(unknown).toEqual([]);
+    const env = containerEnvironment(roles);
+    const config = parseConfig(roleProvisioningSettings, env) as Record<string, string | undefined>;
+    const admin = new URL(config.DATABASE_ADMIN_URL!);
+    const postgresEnv = containerEnvironment(services.postgres);
+    expect({ host: admin.hostname, user: decodeURIComponent(admin.username), password: decodeURIComponent(admin.password), database: admin.pathname }).toEqual({
+      host: 'postgres',
+      user: postgresEnv.POSTGRES_USER,
+      password: postgresEnv.POSTGRES_PASSWORD,
+      database: `/${postgresEnv.POSTGRES_DB}`,
+    });
+    for (const role of platformRoles()) expect({ role: role.name, password: config[role.passwordVariable] }).toEqual({ role: role.name, password: operatorEnv[role.passwordVariable] });
+    // A one-off step: done once the roles are there; the subgraphs wait for it to finish.
+    expect(roles.restart).toBe('no');
+    expect(dependsOn(roles)).toEqual({ postgres: 'service_healthy' });
+  });
+
+  test.each(SUBGRAPHS)('%s runs as its runtime role and migrates as its owner role, never as the superuser', (name) => {
+    const env = containerEnvironment(services[name]);
+    const config = parseConfig(subgraphSettings(name), env);
+    const runtime = new URL(pickDatabaseUrl(name, config));
+    const migration = new URL(pickMigrationDatabaseUrl(name, config)!);
+    expect([decodeURIComponent(runtime.username), decodeURIComponent(runtime.password)]).toEqual([runtimeRole(name), operatorEnv[passwordVariable(name, 'runtime')]]);
+    expect([decodeURIComponent(migration.username), decodeURIComponent(migration.password)]).toEqual([ownerRole(name), operatorEnv[passwordVariable(name, 'owner')]]);
+    expect(config.DATABASE_ALLOW_PRIVILEGED_ROLE).toBe(false);
+    expect(Object.values(env).join(' ')).not.toContain(operatorEnv.POSTGRES_PASSWORD);
+  });
+
+  test('the superuser\'s password reaches only postgres and the roles step', () => {
+    const holders = Object.entries(services)
+      .filter(([, service]) => Object.values(containerEnvironment(service)).some((value) => value.includes(operatorEnv.POSTGRES_PASSWORD)))
+      .map(([name]) => name);
+    expect(holders.sort()).toEqual([ROLES_SERVICE, 'postgres']);
   });
 
   test("the gateway's environment passes the gateway's config parser and points at the subgraph services", () => {
@@ -238,11 +282,16 @@ describe('docker-compose.yml', () => {
       expect(rawEnvironment(services[name]).INTERNAL_ASSERTION_SECRET).toMatch(required('INTERNAL_ASSERTION_SECRET'));
     }
     expect(rawEnvironment(services.postgres).POSTGRES_PASSWORD).toMatch(required('POSTGRES_PASSWORD'));
+    for (const role of platformRoles()) expect(rawEnvironment(services[ROLES_SERVICE])[role.passwordVariable]).toMatch(required(role.passwordVariable));
     // Without them, compose refuses to start rather than running with a blank secret.
-    for (const missing of ['INTERNAL_ASSERTION_SECRET', 'POSTGRES_PASSWORD']) {
+    const needing: [string, ComposeService][] = [
+      ['INTERNAL_ASSERTION_SECRET', services.gateway],
+      ['POSTGRES_PASSWORD', services.postgres],
+      ...SUBGRAPHS.flatMap((name) => (['runtime', 'owner'] as const).map((kind): [string, ComposeService] => [passwordVariable(name, kind), services[name]])),
+    ];
+    for (const [missing, service] of needing) {
       const vars = { ...operatorEnv };
       delete vars[missing];
-      const service = missing === 'POSTGRES_PASSWORD' ? services.postgres : services.gateway;
       expect(() => containerEnvironment(service, vars)).toThrow(new RegExp(`required variable ${missing}`));
     }
   });
@@ -258,8 +307,9 @@ describe('docker-compose.yml', () => {
     expect(() => createTokenVerifier(withNeither)).toThrow(/JWT_SECRET .*or JWT_JWKS_URL/);
   });
 
-  test('every service restarts unless stopped', () => {
+  test('every service but the one-off roles step restarts unless stopped', () => {
     for (const [name, service] of Object.entries(services)) {
+      if (name === ROLES_SERVICE) continue;
       expect({ name, restart: service.restart }).toEqual({ name, restart: 'unless-stopped' });
     }
   });
@@ -274,9 +324,9 @@ describe('docker-compose.yml', () => {
     expect(healthcheckCommand(postgres).join(' ')).toContain('pg_isready');
   });
 
-  test('subgraphs wait for a healthy database; the gateway waits for healthy subgraphs', () => {
+  test('subgraphs wait for a healthy database and the finished roles step; the gateway waits for healthy subgraphs', () => {
     for (const name of SUBGRAPHS) {
-      expect(dependsOn(services[name])).toEqual({ postgres: 'service_healthy' });
+      expect(dependsOn(services[name])).toEqual({ postgres: 'service_healthy', [ROLES_SERVICE]: 'service_completed_successfully' });
     }
     expect(dependsOn(services.gateway)).toEqual(Object.fromEntries(SUBGRAPHS.map((n) => [n, 'service_healthy'])));
   });
@@ -314,7 +364,7 @@ describe('docker-compose.yml', () => {
   });
 
   test('every app service is built from the one Dockerfile at the repository root', () => {
-    for (const name of APP_SERVICES) {
+    for (const name of [...APP_SERVICES, ROLES_SERVICE]) {
       const build = services[name].build;
       const { context, dockerfile } = typeof build === 'string' ? { context: build, dockerfile: undefined } : build ?? {};
       expect({ name, context: resolve(root, context ?? '') }).toEqual({ name, context: root });

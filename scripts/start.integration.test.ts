@@ -3,12 +3,14 @@ import { mkdtempSync, rmSync, chmodSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Client } from 'pg';
 
 /*
  * `npm start` from nothing: an embedded PostgreSQL, the four subgraphs with
- * the demo data, the gateway (the time it took is printed; the 60 s goal is a
- * measurement, not an assertion). Stopped and started
- * again, the same data is there and nothing is seeded twice.
+ * the demo data, each connected as its own runtime role, the gateway (the
+ * time it took is printed; the 60 s goal is a measurement, not an
+ * assertion). Stopped and started again, the same data is there and nothing
+ * is seeded twice.
  */
 const root = join(__dirname, '..');
 
@@ -84,6 +86,12 @@ describe('npm start', () => {
     const park = n.projects.edges.find((e: any) => e.node.title === 'Groenonderhoud Lindenplein').node;
     expect(park.finances.spent.amount).toBe('13564.00');
     expect(park.sroi.ratio).toMatch(/^\d+\.\d\d$/);
+    // Each subgraph's connections are its runtime role's, never the superuser's.
+    const sessions = new Client({ connectionString: `postgres://postgres:postgres@127.0.0.1:${pgPort}/dbwe` });
+    await sessions.connect();
+    const { rows } = await sessions.query(`SELECT DISTINCT application_name AS app, usename AS role FROM pg_stat_activity WHERE application_name LIKE 'dbwe-%' ORDER BY 1`);
+    await sessions.end();
+    expect(rows).toEqual(['community', 'impact', 'ledger', 'projects'].map((name) => ({ app: `dbwe-${name}`, role: `dbwe_${name}` })));
     expect(await stop(first.child)).toBe(0);
     expect(first.output()).toContain('[dbwe] stopped');
 

@@ -1,14 +1,19 @@
 /**
  * `npm start`: the whole platform on one machine. Without DATABASE_URL it
- * runs an embedded PostgreSQL with its data in .data/; it starts the four
+ * runs an embedded PostgreSQL with its data in .data/. With that database,
+ * or with a superuser's DATABASE_URL, it sets up the database roles (their
+ * passwords kept in .data/secrets.json) and starts each subgraph as its
+ * runtime role, migrating as its schema's owner; it starts the four
  * subgraphs (each migrates its own schema and loads the demo data once) and
  * then the gateway. Ctrl-C or SIGTERM stops everything.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
+import { Client } from 'pg';
 import { DATA_DIR, localSecrets } from './local-env';
 import { ensureDatabase, startEmbeddedPostgres, type RunningPostgres } from './embedded-postgres';
 import { GATEWAY_NODE_FLAGS } from '../gateway/src/config';
+import { ownerRole, provisionDatabaseRoles, runtimeRole, withCredentials, type SubgraphSchema } from '../platform/src/database-roles';
 
 const root = join(__dirname, '..');
 const portBase = Number(process.env.SUBGRAPH_PORT_BASE ?? 4101);
@@ -97,26 +102,41 @@ async function main(): Promise<void> {
   process.on('SIGTERM', onSignal);
   const secrets = { ...localSecrets(), ...pickDefined(['JWT_SECRET', 'INTERNAL_ASSERTION_SECRET', 'LEDGER_SIGNING_KEY']) };
 
-  let databaseUrl = process.env.DATABASE_URL;
+  const databaseUrl = process.env.DATABASE_URL;
   const perSubgraph = SUBGRAPHS.every(([name]) => process.env[`${name.toUpperCase()}_DATABASE_URL`]);
+  let adminUrl: string | null = null;
   if (!databaseUrl && !perSubgraph) {
     const port = Number(process.env.EMBEDDED_POSTGRES_PORT ?? 54329);
     say(`no DATABASE_URL: starting embedded PostgreSQL on port ${port} (data in ${join(DATA_DIR, 'postgres')})`);
     postgres = await startEmbeddedPostgres(join(DATA_DIR, 'postgres'), port, say);
     keepOnlyOurSignalHandlers();
     await ensureDatabase(postgres.url('postgres'), 'dbwe');
-    databaseUrl = postgres.url('dbwe');
+    adminUrl = postgres.url('dbwe');
+  } else if (databaseUrl && !perSubgraph && (await isSuperuser(databaseUrl))) {
+    adminUrl = databaseUrl;
+  }
+
+  // Each subgraph runs as its runtime role and migrates as its schema's owner; a URL that is not a superuser's is
+  // the operator's own arrangement and passed on as it is.
+  const databaseEnv = (name: SubgraphSchema): Record<string, string> => {
+    if (!adminUrl) return databaseUrl ? { DATABASE_URL: databaseUrl } : {};
+    const as = (role: string) => withCredentials(adminUrl, role, secrets.DATABASE_PASSWORDS[role]);
+    const prefix = name.toUpperCase();
+    return { [`${prefix}_DATABASE_URL`]: as(runtimeRole(name)), [`${prefix}_MIGRATION_DATABASE_URL`]: as(ownerRole(name)) };
+  };
+  if (adminUrl) {
+    say('setting up the database roles (a runtime and an owner role per subgraph)');
+    await provisionDatabaseRoles(adminUrl, { passwords: secrets.DATABASE_PASSWORDS });
   }
 
   const common: Record<string, string> = {
     INTERNAL_ASSERTION_SECRET: secrets.INTERNAL_ASSERTION_SECRET,
     SEED_DEMO: process.env.SEED_DEMO ?? 'true',
-    ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
   };
   await Promise.all(
     SUBGRAPHS.map(async ([name, port]) => {
       const own: Record<string, string> = name === 'ledger' ? { LEDGER_SIGNING_KEY: secrets.LEDGER_SIGNING_KEY } : {};
-      const child = launch(name, `subgraphs/${name}/src/main.ts`, { ...common, ...own, PORT: String(port) });
+      const child = launch(name, `subgraphs/${name}/src/main.ts`, { ...common, ...databaseEnv(name), ...own, PORT: String(port) });
       await waitReady(name, `http://127.0.0.1:${port}/ready`, child);
     }),
   );
@@ -129,6 +149,17 @@ async function main(): Promise<void> {
   }, GATEWAY_NODE_FLAGS);
   await waitReady('gateway', `http://127.0.0.1:${gatewayPort}/ready`, gateway);
   say(`ready: open http://localhost:${gatewayPort}/ for Apollo Sandbox; npm run token -- --help prints tokens`);
+}
+
+async function isSuperuser(url: string): Promise<boolean> {
+  const client = new Client({ connectionString: url, connectionTimeoutMillis: 10_000 });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ rolsuper: boolean }>('SELECT rolsuper FROM pg_roles WHERE rolname = current_user');
+    return rows[0]?.rolsuper === true;
+  } finally {
+    await client.end();
+  }
 }
 
 function pickDefined(names: string[]): Record<string, string> {

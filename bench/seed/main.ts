@@ -1,18 +1,20 @@
 /**
  * `npm run seed -- demo|city [--database-url URL] [--scale S] [--no-verify]`
  *
- * Migrates every subgraph's schema, then loads the demo data (each
- * subgraph's seedDemo) or the benchmark city (100 neighbourhoods, 100,000
- * members, 10,000 projects with bids, milestones and SROI analyses,
- * 1,000,000 ledger entries; --scale 0.01 for a small one). The database is
- * DATABASE_URL unless --database-url is given; COMMUNITY_DATABASE_URL and
- * its siblings point a subgraph elsewhere, as they do for the services.
+ * Sets up the database roles and schemas, migrates every subgraph's schema
+ * as its owner, then loads, as the owners, the demo data (each subgraph's
+ * seedDemo) or the benchmark city (100 neighbourhoods, 100,000 members,
+ * 10,000 projects with bids, milestones and SROI analyses, 1,000,000 ledger
+ * entries; --scale 0.01 for a small one). The database is DATABASE_URL
+ * unless --database-url is given, with a superuser's credentials;
+ * COMMUNITY_DATABASE_URL and its siblings (a superuser's too) point a
+ * subgraph elsewhere. Role passwords are left as they are.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadCity } from './city';
-import { migrateAll, seedDemo, subgraphUrls } from './migrate';
+import { asOwners, migrateAll, seedDemo, subgraphUrls } from './migrate';
 
 const say = (line: string) => process.stdout.write(`[seed] ${line}\n`);
 
@@ -39,11 +41,11 @@ async function main(): Promise<void> {
 
   await migrateAll(urls);
   if (preset === 'demo') {
-    await seedDemo(urls);
+    await seedDemo(asOwners(urls));
     say('demo data loaded');
     return;
   }
-  const load = await loadCity(urls, { scale, verify: !values['no-verify'], log: say });
+  const load = await loadCity(asOwners(urls), { scale, verify: !values['no-verify'], log: say });
   say(`city (scale ${scale}) loaded in ${load.loadSeconds.toFixed(1)} s, vacuumed and analyzed in ${load.analyzeSeconds.toFixed(1)} s`);
   if (scale === 1) {
     // The benchmark report quotes the last full load.

@@ -37,7 +37,7 @@ describe('gateway: a subgraph that hangs', () => {
 
   it('answers within its timeout, without the slow subgraph fields', async () => {
     // Another session holds a lock on the impact tables: every impact query waits.
-    const locker = new Client({ connectionString: (platform.subgraphs.impact.db.options as { url: string }).url });
+    const locker = new Client({ connectionString: platform.subgraphs.impact.adminUrl });
     await locker.connect();
     await locker.query('BEGIN');
     await locker.query('LOCK TABLE impact.analysis IN ACCESS EXCLUSIVE MODE');
@@ -81,7 +81,7 @@ describe('gateway: request ids and masking', () => {
   });
 
   it('masks unexpected errors: no SQL, no stack, no internal message', async () => {
-    const admin = new Client({ connectionString: (platform.subgraphs.projects.db.options as { url: string }).url });
+    const admin = new Client({ connectionString: platform.subgraphs.projects.adminUrl });
     await admin.connect();
     await admin.query('ALTER TABLE projects.project RENAME COLUMN summary TO summary_gone');
     try {

@@ -57,7 +57,7 @@ describe('gateway graceful shutdown', () => {
     expect(healthy).toBe(true);
 
     // Hold the impact subgraph's tables so the request is still in flight when SIGTERM arrives.
-    const locker = new Client({ connectionString: (platform.subgraphs.impact.db.options as { url: string }).url });
+    const locker = new Client({ connectionString: platform.subgraphs.impact.adminUrl });
     await locker.connect();
     await locker.query('BEGIN');
     await locker.query('LOCK TABLE impact.analysis IN ACCESS EXCLUSIVE MODE');

@@ -1,20 +1,66 @@
 import { DataSource, type EntitySchema, type MixedList, type Logger as OrmLogger } from 'typeorm';
 import { Client } from 'pg';
 import { ConfigError, setting } from './config';
+import { applyDatabasePrivileges, type DatabasePrivileges, type PrivilegesApplied } from './database-privileges';
+import type { SubgraphSchema } from './database-roles';
 
-/** The settings a subgraph reads for its database: its own URL, else the shared one. */
+/**
+ * The settings a subgraph reads for its database: the URL it runs with (its
+ * own, else the shared one) and the schema owner's URL its migrations run with.
+ */
 export function databaseSettings(service: string) {
+  const prefix = service.toUpperCase();
   return {
-    [`${service.toUpperCase()}_DATABASE_URL`]: setting.optionalUrl(),
+    [`${prefix}_DATABASE_URL`]: setting.optionalUrl(),
     DATABASE_URL: setting.optionalUrl(),
+    [`${prefix}_MIGRATION_DATABASE_URL`]: setting.optionalUrl(),
+    MIGRATION_DATABASE_URL: setting.optionalUrl(),
+    DATABASE_ALLOW_PRIVILEGED_ROLE: setting.boolean(false),
     DATABASE_POOL_SIZE: setting.integer(8, { min: 1, max: 200 }),
   } as const;
 }
 
+/** The setting a subgraph's runtime URL came from, for messages. */
+export function databaseUrlSetting(service: string, config: Record<string, unknown>): string {
+  const own = `${service.toUpperCase()}_DATABASE_URL`;
+  return config[own] ? own : 'DATABASE_URL';
+}
+
 export function pickDatabaseUrl(service: string, config: Record<string, unknown>): string {
-  const url = (config[`${service.toUpperCase()}_DATABASE_URL`] ?? config.DATABASE_URL) as string | undefined;
+  const url = config[databaseUrlSetting(service, config)] as string | undefined;
   if (!url) throw new ConfigError(`${service.toUpperCase()}_DATABASE_URL or DATABASE_URL is required`);
   return url;
+}
+
+/**
+ * The URL migrations run with; null when none is set (migrations then run
+ * with the runtime URL, which only a privileged development role can do). It
+ * must reach the same database as the runtime URL.
+ */
+export function pickMigrationDatabaseUrl(service: string, config: Record<string, unknown>): string | null {
+  const own = `${service.toUpperCase()}_MIGRATION_DATABASE_URL`;
+  const name = config[own] ? own : config.MIGRATION_DATABASE_URL ? 'MIGRATION_DATABASE_URL' : null;
+  if (name === null) return null;
+  const url = config[name] as string;
+  const runtime = new URL(pickDatabaseUrl(service, config));
+  const migration = new URL(url);
+  const where = (u: URL) => `${u.hostname}:${u.port || '5432'}${u.pathname}`;
+  if (where(runtime) !== where(migration)) {
+    throw new ConfigError(`${name} points at ${where(migration)}, not at the database of ${databaseUrlSetting(service, config)} (${where(runtime)})`);
+  }
+  return url;
+}
+
+/**
+ * A URL may carry connection options (`?options=-c role=…`, see actingAs);
+ * pg would let them replace the search_path option below, so they are merged.
+ */
+function splitOptions(url: string): { url: string; options: string | null } {
+  const parsed = new URL(url);
+  const options = parsed.searchParams.get('options');
+  if (options === null) return { url, options: null };
+  parsed.searchParams.delete('options');
+  return { url: parsed.toString(), options };
 }
 
 export interface DataSourceOptions {
@@ -30,9 +76,10 @@ export interface DataSourceOptions {
 }
 
 export function createDataSource(options: DataSourceOptions): DataSource {
+  const { url, options: connectionOptions } = splitOptions(options.url);
   return new DataSource({
     type: 'postgres',
-    url: options.url,
+    url,
     schema: options.schema,
     entities: options.entities,
     migrations: options.migrations,
@@ -44,7 +91,11 @@ export function createDataSource(options: DataSourceOptions): DataSource {
     logger: options.logger,
     applicationName: options.applicationName ?? options.schema,
     poolSize: options.poolSize ?? 8,
-    extra: { connectionTimeoutMillis: 5000, idleTimeoutMillis: 30000, options: `-c search_path=${options.schema},public` },
+    extra: {
+      connectionTimeoutMillis: 5000,
+      idleTimeoutMillis: 30000,
+      options: [connectionOptions, `-c search_path=${options.schema},public`].filter(Boolean).join(' '),
+    },
   });
 }
 
@@ -61,25 +112,39 @@ export function describeDatabaseError(url: string, error: unknown): string {
   return `cannot reach ${where}: ${reason}`;
 }
 
+export interface MigrationReport {
+  /** The migrations that ran now. */
+  migrations: string[];
+  /** The runtime role's privileges, when a declaration was given. */
+  privileges: PrivilegesApplied | null;
+}
+
 /**
- * Creates the schema and runs pending migrations, holding an advisory lock so
- * that two instances starting together do not migrate twice.
+ * Runs pending migrations, then gives the runtime role exactly the declared
+ * privileges, holding an advisory lock so that two instances starting
+ * together do not migrate twice. Run it as the schema's owner (provisioning
+ * created the schema for it) or, in development, as a superuser, which
+ * creates the schema when it is missing.
  */
-export async function migrate(dataSource: DataSource, schema: string): Promise<string[]> {
-  const url = (dataSource.options as { url: string }).url;
-  const client = new Client({ connectionString: url, connectionTimeoutMillis: 5000 });
+export async function migrate(dataSource: DataSource, schema: SubgraphSchema, privileges?: DatabasePrivileges): Promise<MigrationReport> {
+  const { url, options } = splitOptions((dataSource.options as { url: string }).url);
+  const client = new Client({ connectionString: url, connectionTimeoutMillis: 5000, ...(options ? { options } : {}) });
   await client.connect();
   try {
     await client.query('SELECT pg_advisory_lock(hashtext($1))', [`dbwe:migrate:${schema}`]);
-    await client.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
+    // CREATE SCHEMA IF NOT EXISTS would need CREATE on the database even when the schema is there; an owner has not.
+    const { rowCount } = await client.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [schema]);
+    if (!rowCount) await client.query(`CREATE SCHEMA "${schema}"`);
     const initialisedHere = !dataSource.isInitialized;
     if (initialisedHere) await dataSource.initialize();
+    let ran;
     try {
-      const ran = await dataSource.runMigrations({ transaction: 'each' });
-      return ran.map((m) => m.name);
+      ran = await dataSource.runMigrations({ transaction: 'each' });
     } finally {
       if (initialisedHere) await dataSource.destroy();
     }
+    const query = async (text: string, params?: unknown[]) => (await client.query(text, params)).rows as Record<string, unknown>[];
+    return { migrations: ran.map((m) => m.name), privileges: privileges ? await applyDatabasePrivileges(query, schema, privileges) : null };
   } finally {
     await client.query('SELECT pg_advisory_unlock(hashtext($1))', [`dbwe:migrate:${schema}`]).catch(() => undefined);
     await client.end();

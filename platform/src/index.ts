@@ -1,5 +1,7 @@
 export * from './config';
 export * from './database';
+export * from './database-privileges';
+export * from './database-roles';
 export * from './errors';
 export * from './http';
 export * from './identity';

@@ -1,5 +1,7 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
+import { Client } from 'pg';
+import { cloneTestDatabase, ownerUrlFor, runtimeUrlFor } from '../testing';
 
 /*
  * A subgraph that cannot start says why in one line naming the problem and
@@ -45,5 +47,87 @@ describe('subgraph start-up errors', () => {
     const { status, stderr } = startLedger({});
     expect(status).toBe(1);
     expect(stderr).toBe('ledger: configuration error: LEDGER_DATABASE_URL or DATABASE_URL is required');
+  });
+});
+
+/** Starts the ledger and waits for it to say it is ready; returns what it logged. Fails if it exits first. */
+async function startLedgerUntilReady(env: Record<string, string>): Promise<{ lines: { level: number; msg: string }[] }> {
+  const { DATABASE_URL: _unset, ...inherited } = process.env;
+  const child = spawn(process.execPath, ['--import', 'tsx', 'subgraphs/ledger/src/main.ts'], {
+    cwd: root,
+    env: { ...inherited, INTERNAL_ASSERTION_SECRET: 'a-secret-of-at-least-thirty-two-characters', LOG_LEVEL: 'info', PORT: '0', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const timer = setInterval(() => output.includes('ledger subgraph ready') && (clearInterval(timer), resolve()), 50);
+      void exited.then((code) => (clearInterval(timer), reject(new Error(`the ledger exited with ${code}: ${output}`))));
+    });
+    return { lines: output.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l)) };
+  } finally {
+    child.kill('SIGTERM');
+    await exited;
+  }
+}
+
+describe('subgraph start-up on a database role that could switch its guards off', () => {
+  let database: { url: string; drop: () => Promise<void> };
+  beforeAll(async () => {
+    database = await cloneTestDatabase();
+  });
+  afterAll(() => database?.drop());
+
+  const allowIt = `set DATABASE_ALLOW_PRIVILEGED_ROLE=true (development only)`;
+  const runtimeHint = `connect as the runtime role dbwe_ledger (README, "Operations: database roles")`;
+
+  it('refuses a superuser, naming the setting that allows it', () => {
+    const superuser = decodeURIComponent(new URL(database.url).username);
+    const { status, stderr } = startLedger({ DATABASE_URL: database.url, MIGRATE_ON_START: 'false' });
+    expect(status).toBe(1);
+    expect(stderr).toBe(`ledger: DATABASE_URL connects as "${superuser}", a superuser: that role could switch off the database's guards; ${runtimeHint} or ${allowIt}`);
+  });
+
+  it("refuses the schema's owner", () => {
+    const { status, stderr } = startLedger({ LEDGER_DATABASE_URL: ownerUrlFor(database.url, 'ledger'), MIGRATE_ON_START: 'false' });
+    expect(status).toBe(1);
+    expect(stderr).toBe(`ledger: LEDGER_DATABASE_URL connects as "dbwe_ledger_owner", which owns schema ledger: that role could switch off the database's guards; ${runtimeHint} or ${allowIt}`);
+  });
+
+  it('starts on a superuser when DATABASE_ALLOW_PRIVILEGED_ROLE=true, and says so', async () => {
+    const { lines } = await startLedgerUntilReady({ DATABASE_URL: database.url, MIGRATE_ON_START: 'false', DATABASE_ALLOW_PRIVILEGED_ROLE: 'true' });
+    expect(lines.find((l) => l.msg.startsWith('running as a privileged database role'))?.level).toBe(40);
+  });
+
+  it("starts as the runtime role, migrating as the owner; refuses to migrate without the owner's URL", async () => {
+    const runtime = runtimeUrlFor(database.url, 'ledger');
+    const { lines } = await startLedgerUntilReady({ DATABASE_URL: runtime, MIGRATION_DATABASE_URL: ownerUrlFor(database.url, 'ledger') });
+    expect(lines.filter((l) => l.level >= 40)).toEqual([]);
+    const { status, stderr } = startLedger({ DATABASE_URL: runtime });
+    expect(status).toBe(1);
+    expect(stderr).toBe("ledger: migrations run as the schema's owner: set LEDGER_MIGRATION_DATABASE_URL or MIGRATION_DATABASE_URL, or MIGRATE_ON_START=false");
+  });
+
+  it("refuses a migration URL of another database than the runtime role's", () => {
+    const elsewhere = new URL(ownerUrlFor(database.url, 'ledger'));
+    elsewhere.pathname = '/somewhere_else';
+    const { status, stderr } = startLedger({ DATABASE_URL: runtimeUrlFor(database.url, 'ledger'), MIGRATION_DATABASE_URL: elsewhere.toString() });
+    expect(status).toBe(1);
+    expect(stderr).toMatch(/^ledger: configuration error: MIGRATION_DATABASE_URL points at .*\/somewhere_else, not at the database of DATABASE_URL \(/);
+  });
+
+  // Last: it leaves a table of the runtime role's own behind.
+  it('refuses a runtime role that owns a table in its schema', async () => {
+    const admin = new Client({ connectionString: database.url });
+    await admin.connect();
+    await admin.query('CREATE TABLE ledger.stray (id int)');
+    await admin.query('ALTER TABLE ledger.stray OWNER TO dbwe_ledger');
+    await admin.end();
+    const { status, stderr } = startLedger({ DATABASE_URL: runtimeUrlFor(database.url, 'ledger'), MIGRATE_ON_START: 'false' });
+    expect(status).toBe(1);
+    expect(stderr).toBe(`ledger: DATABASE_URL connects as "dbwe_ledger", which owns ledger.stray: that role could switch off the database's guards; ${runtimeHint} or ${allowIt}`);
   });
 });

@@ -1,6 +1,18 @@
 import type { DataSource } from 'typeorm';
 import { ConfigError, commonSettings, parseConfig, setting, type Spec } from './config';
-import { createDataSource, databaseSettings, describeDatabaseError, guardPoolClients, migrate, pickDatabaseUrl } from './database';
+import {
+  createDataSource,
+  databaseSettings,
+  databaseUrlSetting,
+  describeDatabaseError,
+  guardPoolClients,
+  migrate,
+  pickDatabaseUrl,
+  pickMigrationDatabaseUrl,
+} from './database';
+import { privilegedRoleProblem } from './database-privileges';
+import { runtimeRole } from './database-roles';
+
 import { createLogger, type Logger } from './logger';
 import { QueryCounter } from './query-counter';
 import { createSubgraphServer, type RunningServices, type SubgraphModule } from './subgraph';
@@ -68,13 +80,34 @@ export function subgraphSettings(name: string, defaultPort = 4000, own: Spec = {
   };
 }
 
+/**
+ * Refuses a runtime connection that could switch the database's guards off,
+ * unless DATABASE_ALLOW_PRIVILEGED_ROLE says so. Returns whether the role is
+ * privileged (and allowed).
+ */
+async function checkRuntimeRole(db: DataSource, name: SubgraphModule<unknown, unknown>['name'], urlSetting: string, allow: boolean, logger: Logger): Promise<boolean> {
+  const problem = await privilegedRoleProblem((text, params) => db.query(text, params), name);
+  if (problem === null) return false;
+  if (!allow) {
+    exitWith(
+      name,
+      `${urlSetting} connects as ${problem}: that role could switch off the database's guards; connect as the runtime role ${runtimeRole(name)} ` +
+        `(README, "Operations: database roles") or set DATABASE_ALLOW_PRIVILEGED_ROLE=true (development only)`,
+    );
+  }
+  logger.warn({ role: problem }, 'running as a privileged database role (DATABASE_ALLOW_PRIVILEGED_ROLE=true)');
+  return true;
+}
+
 /** The whole life of a subgraph process: config, database, migrations, demo data, services, listen, shutdown. */
 export async function runSubgraph<TLoaders, TServices>(module: SubgraphModule<TLoaders, TServices>): Promise<void> {
   let config;
   let url: string;
+  let migrationUrl: string | null;
   try {
     config = parseConfig(subgraphSettings(module.name, module.defaultPort, module.services?.settings));
     url = pickDatabaseUrl(module.name, config);
+    migrationUrl = pickMigrationDatabaseUrl(module.name, config);
   } catch (error) {
     if (error instanceof ConfigError) exitWith(module.name, `configuration error: ${error.message}`);
     throw error;
@@ -93,9 +126,21 @@ export async function runSubgraph<TLoaders, TServices>(module: SubgraphModule<TL
   try {
     await connectWithRetry(db, url, config.DATABASE_CONNECT_TIMEOUT_MS, logger);
     guardPoolClients(db, (error) => logger.warn({ err: error }, 'database connection lost'));
+    const privileged = await checkRuntimeRole(db, module.name, databaseUrlSetting(module.name, config), config.DATABASE_ALLOW_PRIVILEGED_ROLE, logger);
     if (config.MIGRATE_ON_START) {
-      const ran = await migrate(db, module.name);
-      if (ran.length > 0) logger.info({ migrations: ran }, 'migrated');
+      if (!migrationUrl && !privileged) {
+        const prefix = module.name.toUpperCase();
+        exitWith(module.name, `migrations run as the schema's owner: set ${prefix}_MIGRATION_DATABASE_URL or MIGRATION_DATABASE_URL, or MIGRATE_ON_START=false`);
+      }
+      // Only the migrations use the owner's connection, and only for as long as they run.
+      const owner = migrationUrl
+        ? createDataSource({ url: migrationUrl, schema: module.name, entities: module.entities, migrations: module.migrations, poolSize: 1, applicationName: `dbwe-${module.name}-migrate` })
+        : db;
+      const report = await migrate(owner, module.name, module.databasePrivileges);
+      if (report.migrations.length > 0) logger.info({ migrations: report.migrations }, 'migrated');
+      if (report.privileges?.undeclared.length) {
+        logger.warn({ tables: report.privileges.undeclared }, 'tables without a privilege declaration: the runtime role cannot use them');
+      }
     }
     if (config.SEED_DEMO) await module.seedDemo(db);
   } catch (error) {

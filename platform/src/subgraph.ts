@@ -11,6 +11,7 @@ import { createErrorFormatter, ErrorCode, httpError } from './errors';
 import { createHttpApp, sendJson, type HttpApp } from './http';
 import { ASSERTION_HEADER, AssertionError, verifyAssertion, type Viewer } from './identity';
 import { databaseIsReachable } from './database';
+import type { DatabasePrivileges } from './database-privileges';
 import { QueryCounter } from './query-counter';
 import { refuseNulCharacters } from './text-guard';
 
@@ -52,6 +53,8 @@ export interface SubgraphModule<TLoaders, TServices = undefined> {
   resolvers: GraphQLResolverMap<SubgraphContext<TLoaders, TServices>>;
   entities: MixedList<Function | string | EntitySchema>;
   migrations: MixedList<Function | string>;
+  /** What the runtime role may do to each table of the schema; applied after migrations (docs/CONVENTIONS.md). */
+  databasePrivileges: DatabasePrivileges;
   createLoaders(db: DataSource, services: TServices): TLoaders;
   /** Settings and long-lived parts of this subgraph alone, if it has any. */
   services?: SubgraphServices<TServices>;

@@ -1,6 +1,8 @@
 import type { DataSource } from 'typeorm';
 import type { ExecutionResult } from 'graphql';
+import { Client } from 'pg';
 import { createDataSource, guardPoolClients } from '../src/database';
+import { runtimeUrlFor } from './database';
 import { createLogger } from '../src/logger';
 import { QueryCounter } from '../src/query-counter';
 import { createSubgraphServer, type SubgraphModule, type SubgraphServer } from '../src/subgraph';
@@ -10,9 +12,20 @@ import { anonymous, type Viewer } from '../src/identity';
 
 export const TEST_ASSERTION_SECRET = 'test-assertion-secret-0123456789abcdef';
 
+/** Raw SQL on the test database; rows as TypeORM's query returns them. */
+export interface SqlConnection {
+  // Rows are whatever the statement selects; tests read them as they expect them, as with TypeORM's query.
+  query<T = any>(text: string, params?: unknown[]): Promise<T[]>;
+}
+
 export interface TestSubgraph<TLoaders, TServices = undefined> {
   server: SubgraphServer<TLoaders, TServices>;
+  /** The subgraph's own connection, as its runtime role: what the app can do. */
   db: DataSource;
+  /** The database's URL as its administrator (a superuser). */
+  adminUrl: string;
+  /** SQL as the administrator, on one connection: an operator with database access, or an attacker with a superuser's password. */
+  admin: SqlConnection;
   queries: QueryCounter;
   /** HTTP requests that reached this subgraph (when listening). */
   httpRequests(): number;
@@ -26,8 +39,10 @@ export interface TestSubgraph<TLoaders, TServices = undefined> {
 }
 
 /**
- * Starts a subgraph in-process on the given database; it does not listen
- * unless asked. Its own settings are its test values, overridden by `env`.
+ * Starts a subgraph in-process on the given database (its administrator's
+ * URL, as cloneTestDatabase gives it), connected as the subgraph's runtime
+ * role as in production; it does not listen unless asked. Its own settings
+ * are its test values, overridden by `env`.
  */
 export async function startTestSubgraph<TLoaders, TServices>(
   module: SubgraphModule<TLoaders, TServices>,
@@ -36,7 +51,7 @@ export async function startTestSubgraph<TLoaders, TServices>(
 ): Promise<TestSubgraph<TLoaders, TServices> & { url: string }> {
   const queries = new QueryCounter();
   const db = createDataSource({
-    url: databaseUrl,
+    url: runtimeUrlFor(databaseUrl, module.name),
     schema: module.name,
     entities: module.entities,
     migrations: module.migrations,
@@ -64,9 +79,23 @@ export async function startTestSubgraph<TLoaders, TServices>(
     const address = await server.http.listen(0, '127.0.0.1');
     url = `http://127.0.0.1:${address.port}/graphql`;
   }
+  // One connection, opened when first used: statements run in order on it, so BEGIN … COMMIT works.
+  let adminClient: Promise<Client> | null = null;
+  const admin: SqlConnection = {
+    async query(text, params) {
+      adminClient ??= (async () => {
+        const client = new Client({ connectionString: databaseUrl });
+        await client.connect();
+        return client;
+      })();
+      return (await (await adminClient).query(text, params)).rows;
+    },
+  };
   return {
     server,
     db,
+    adminUrl: databaseUrl,
+    admin,
     queries,
     url,
     httpRequests: () => httpRequests,
@@ -82,6 +111,7 @@ export async function startTestSubgraph<TLoaders, TServices>(
       await server.stop();
       await running.stop();
       await db.destroy();
+      if (adminClient) await (await adminClient).end();
     },
   };
 }

@@ -151,7 +151,7 @@ describe('gateway: hostile input against every mutation', () => {
 
   beforeAll(async () => {
     platform = await startPlatform();
-    databaseUrl = (platform.subgraphs.ledger.db.options as { url: string }).url;
+    databaseUrl = platform.subgraphs.ledger.adminUrl;
     token = await platform.token(stableId('member:Fietsende Fenna'), [
       { role: 'admin', neighbourhood: '*' },
       { role: 'resident', neighbourhood: spijkerkwartier },

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { TEST_ASSERTION_SECRET } from '@dbwe/platform/testing';
+import { runtimeUrlFor, TEST_ASSERTION_SECRET } from '@dbwe/platform/testing';
 
 /*
  * Services as real child processes, started the way production starts them
@@ -42,7 +42,11 @@ export async function waitFor(what: string, condition: () => Promise<boolean>, t
   throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
 }
 
-/** Starts a subgraph process on the database and waits until it answers /ready. */
+/**
+ * Starts a subgraph process on the database (its administrator's URL, as the
+ * test database helpers give it), connected as the subgraph's runtime role,
+ * and waits until it answers /ready.
+ */
 export async function startSubgraphProcess(
   name: 'community' | 'projects' | 'ledger' | 'impact',
   databaseUrl: string,
@@ -54,7 +58,7 @@ export async function startSubgraphProcess(
     env: {
       PATH: process.env.PATH ?? '',
       NODE_ENV: 'test',
-      DATABASE_URL: databaseUrl,
+      DATABASE_URL: runtimeUrlFor(databaseUrl, name),
       PORT: String(port),
       HOST: '127.0.0.1',
       INTERNAL_ASSERTION_SECRET: TEST_ASSERTION_SECRET,

@@ -4,7 +4,8 @@ import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ledger } from '@dbwe/ledger';
-import { createTemplateDatabase, dropDatabase, startTestSubgraph, withDatabase } from '@dbwe/platform/testing';
+import { platformRoles } from '@dbwe/platform';
+import { createTemplateDatabase, dropDatabase, migrateAsOwner, startTestSubgraph, TEST_ROLE_PASSWORD, withDatabase } from '@dbwe/platform/testing';
 import { allSubgraphs } from '../subgraphs';
 import { inProcess, openBooks, postEntry, readBooks, reverseEntry, transfer, verifyChain } from './ledger-api';
 import { withClient } from './audit';
@@ -120,11 +121,19 @@ describe('restore drill: pg_dump and pg_restore of the four schemas', () => {
     tool('psql', [server.serverUrl, '-v', 'ON_ERROR_STOP=1', '-c', `CREATE DATABASE ${names.target}`]);
     const targetUrl = withDatabase(server.serverUrl, names.target);
     tool('pg_restore', ['--no-owner', '--no-privileges', '--exit-on-error', '--single-transaction', `--dbname=${targetUrl}`, backup]);
+    // The restored schemas belong to whoever restored them: the roles step gives them back to the owner roles.
+    execFileSync(process.execPath, ['--import', 'tsx', 'scripts/db-roles.ts', '--database', names.target], {
+      cwd: join(__dirname, '..', '..'),
+      env: { PATH: process.env.PATH, DATABASE_ADMIN_URL: server.serverUrl, ...Object.fromEntries(platformRoles().map((r) => [r.passwordVariable, TEST_ROLE_PASSWORD])) },
+      stdio: 'pipe',
+    });
     const check = tool('psql', [targetUrl, '-v', 'ON_ERROR_STOP=1', '-At', '-c', 'SELECT unit, sum(amount_minor) FROM ledger.line GROUP BY unit ORDER BY unit']);
     expect(check.trim().split('\n')).toEqual(['EUR|0', 'HOUR|0']);
 
     // Every table as it was; every neighbourhood's chain verifies with the same head and the same balances.
     expect(await snapshot(targetUrl)).toEqual(before.tables);
+    // Started on the restored database, each subgraph's migration step (as its owner) grants its runtime role its privileges.
+    for (const module of allSubgraphs) expect((await migrateAsOwner(targetUrl, module)).migrations).toEqual([]);
     const restored = await startTestSubgraph(ledger as never, targetUrl);
     try {
       const after: Record<string, unknown> = {};

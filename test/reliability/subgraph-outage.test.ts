@@ -98,7 +98,7 @@ describe('gateway: any one subgraph stopped or slow', () => {
     const post = `mutation ($input: PostEntryInput!) { postEntry(input: $input) { __typename ... on PostEntrySuccess { replayed entry { id } } } }`;
 
     // Another session holds the chain of these books: the ledger's post waits past the gateway's timeout.
-    const locker = new Client({ connectionString: (platform.subgraphs.ledger.db.options as { url: string }).url });
+    const locker = new Client({ connectionString: platform.subgraphs.ledger.adminUrl });
     await locker.connect();
     const ledgerRequests = platform.subgraphs.ledger.httpRequests();
     let first: Awaited<ReturnType<RunningPlatform['query']>>;

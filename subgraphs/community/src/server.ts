@@ -18,6 +18,7 @@ import { Initial1764100000000 } from './migrations/1764100000000-initial';
 import { WishesThemesPolls1764300000000 } from './migrations/1764300000000-wishes-themes-polls';
 import { SyncIndexes1764400000000 } from './migrations/1764400000000-sync-indexes';
 import { seedDemo } from './demo/demo.seed';
+import { databasePrivileges } from './database-privileges';
 
 /** Feature resolver maps merged per GraphQL type; a field defined twice is a programming error. */
 function mergeResolvers(...maps: Resolvers[]): Resolvers {
@@ -48,6 +49,7 @@ export const community: SubgraphModule<ReturnType<typeof createLoaders>> = {
   resolvers: resolvers as SubgraphModule<ReturnType<typeof createLoaders>>['resolvers'],
   entities: [NeighbourhoodEntity, MemberEntity, ThemeEntity, WishEntity, PollEntity],
   migrations: [Initial1764100000000, WishesThemesPolls1764300000000, SyncIndexes1764400000000],
+  databasePrivileges,
   createLoaders,
   seedDemo,
 };

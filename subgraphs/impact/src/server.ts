@@ -12,6 +12,7 @@ import { analysisResolvers, typeResolvers } from './analyses/analysis.resolvers'
 import { summaryResolvers } from './summary/impact-summary.resolvers';
 import { Initial1764100000000 } from './migrations/1764100000000-initial';
 import { seedDemo } from './demo/demo.seed';
+import { databasePrivileges } from './database-privileges';
 
 const resolvers: Resolvers = {
   DateTime: scalarResolvers.DateTime,
@@ -30,6 +31,7 @@ export const impact: SubgraphModule<ReturnType<typeof createLoaders>> = {
   resolvers: resolvers as SubgraphModule<ReturnType<typeof createLoaders>>['resolvers'],
   entities: [AnalysisEntity, OutcomeEntity, StakeholderEntity, InKindInputEntity, MeasurementEntity, BidForecastEntity],
   migrations: [Initial1764100000000],
+  databasePrivileges,
   createLoaders,
   seedDemo,
 };

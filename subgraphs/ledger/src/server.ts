@@ -20,6 +20,8 @@ import { AccountDayCovering1764400000000 } from './migrations/1764400000000-acco
 import { MemberHours1764500000000 } from './migrations/1764500000000-member-hours';
 import { ProjectDayCovering1764600000000 } from './migrations/1764600000000-project-day-covering';
 import { TransparencyLog1765000000000 } from './migrations/1765000000000-transparency-log';
+import { LeastPrivilege1764900000000 } from './migrations/1764900000000-least-privilege';
+import { databasePrivileges } from './database-privileges';
 import { seedDemo } from './demo/demo.seed';
 import { logResolvers } from './log/log.resolvers';
 import { ledgerServices, type LedgerServices } from './log/services';
@@ -65,8 +67,10 @@ export const ledger: SubgraphModule<Loaders, LedgerServices> = {
     AccountDayCovering1764400000000,
     MemberHours1764500000000,
     ProjectDayCovering1764600000000,
+    LeastPrivilege1764900000000,
     TransparencyLog1765000000000,
   ],
+  databasePrivileges,
   createLoaders,
   services: ledgerServices,
   seedDemo,

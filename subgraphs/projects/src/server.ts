@@ -18,6 +18,7 @@ import { LifecycleAndBids1764200000000 } from './migrations/1764200000000-lifecy
 import { TimelineOrder1764400000000 } from './migrations/1764400000000-timeline-order';
 import { SyncIndexes1764500000000 } from './migrations/1764500000000-sync-indexes';
 import { seedDemo } from './demo/demo.seed';
+import { databasePrivileges } from './database-privileges';
 
 const { Query: projectQueries, Mutation: projectMutations, ...projectTypes } = projectResolvers;
 const { Query: bidQueries, Mutation: bidMutations, ...bidTypes } = bidResolvers;
@@ -44,6 +45,7 @@ export const projects: SubgraphModule<Loaders> = {
   resolvers: resolvers as SubgraphModule<Loaders>['resolvers'],
   entities: [ProjectEntity, ProjectWishEntity, ParticipantEntity, MilestoneEntity, ProjectEventEntity, LessonEntity, BidEntity, BidChallengerEntity, BidAssessmentEntity, BidEventEntity],
   migrations: [Initial1764100000000, LifecycleAndBids1764200000000, TimelineOrder1764400000000, SyncIndexes1764500000000],
+  databasePrivileges,
   createLoaders,
   seedDemo,
 };

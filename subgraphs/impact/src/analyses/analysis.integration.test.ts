@@ -265,8 +265,8 @@ describe('published analyses are immutable', () => {
     [`DELETE FROM impact.in_kind_input WHERE analysis_id = $1`, 'in-kind input'],
     [`UPDATE impact.measurement SET value = 1 WHERE outcome_id IN (SELECT id FROM impact.outcome WHERE analysis_id = $1)`, 'measurement'],
     [`UPDATE impact.measurement SET outcome_id = (SELECT id FROM impact.outcome WHERE analysis_id <> $1 LIMIT 1) WHERE outcome_id IN (SELECT id FROM impact.outcome WHERE analysis_id = $1)`, 'measurement moved out'],
-  ])('the database refuses raw SQL: %s', async (sql) => {
-    await expect(subgraph.db.query(sql, [kitchen])).rejects.toThrow(/published SROI analysis .* is immutable|cannot move to another/);
+  ])('the database refuses raw SQL, even a superuser\'s: %s', async (sql) => {
+    await expect(subgraph.admin.query(sql, [kitchen])).rejects.toThrow(/published SROI analysis .* is immutable|cannot move to another/);
   });
 
   it('a revision copies the impact map into a new draft that supersedes the original', async () => {

@@ -25,7 +25,7 @@ import {
   type SubgraphModule,
   type Viewer,
 } from '@dbwe/platform';
-import { cloneTestDatabase } from '@dbwe/platform/testing';
+import { cloneTestDatabase, runtimeUrlFor } from '@dbwe/platform/testing';
 import { setupTestDatabase } from '@dbwe/platform/testing/global-setup';
 import { ledger } from '../server';
 import { ledgerServices } from '../log/services';
@@ -48,7 +48,8 @@ async function main(): Promise<void> {
   const teardownServer = await setupTestDatabase([ledger as SubgraphModule<unknown, unknown>]);
   const database = await cloneTestDatabase();
   const statements = new QueryCounter();
-  const db = createDataSource({ url: database.url, schema: 'ledger', entities: ledger.entities, migrations: ledger.migrations, poolSize: POOL, logger: statements });
+  // As in production: the ledger's runtime role, with the triggers running as the schema's owner.
+  const db = createDataSource({ url: runtimeUrlFor(database.url, 'ledger'), schema: 'ledger', entities: ledger.entities, migrations: ledger.migrations, poolSize: POOL, logger: statements });
   await db.initialize();
   const logger = createLogger('ledger', 'silent');
   // The ledger's own settings at their test values (a fixed, public signing key): this is a benchmark, not books.

@@ -45,7 +45,6 @@ export async function setProjectBudget(db: DataSource, args: SetBudgetArgs, reco
         let budget = await tx
           .getRepository(BudgetEntity)
           .createQueryBuilder('b')
-          .setLock('pessimistic_write')
           .where('b.project_id = :projectId AND b.unit = :unit AND b.period_start = :start AND b.period_end = :end', {
             projectId,
             unit: args.unit,
@@ -53,6 +52,9 @@ export async function setProjectBudget(db: DataSource, args: SetBudgetArgs, reco
             end: args.periodEnd,
           })
           .getOne();
+        // Revisions of one budget are numbered one after the other: the second writer waits here. A budget row
+        // never changes, so locking it after reading it is as good as reading it locked (which needs UPDATE privilege).
+        if (budget) await tx.query(`SELECT ledger.lock_budget($1)`, [budget.id]);
         if (!budget) {
           const overlapping = await tx
             .getRepository(BudgetEntity)

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import type { Unit } from '../money/money';
-import { ChainEntity } from './chain.entity';
+import type { ChainEntity } from './chain.entity';
 import { EntryEntity } from './entry.entity';
 import { LineEntity, type MemberDomain } from './line.entity';
 import { GENESIS_HASH, entryHash, type HashableEntry } from './entry-hash';
@@ -42,13 +42,20 @@ export async function openChain(tx: EntityManager, neighbourhoodId: string, orig
 }
 
 /** Locks a neighbourhood's chain head for the rest of the transaction; null when its books are not open. */
-export function lockChain(tx: EntityManager, neighbourhoodId: string): Promise<ChainEntity | null> {
-  return tx
-    .getRepository(ChainEntity)
-    .createQueryBuilder('c')
-    .setLock('pessimistic_write')
-    .where('c.neighbourhood_id = :id', { id: neighbourhoodId })
-    .getOne();
+export async function lockChain(tx: EntityManager, neighbourhoodId: string): Promise<ChainEntity | null> {
+  // SELECT … FOR UPDATE needs UPDATE privilege, which the service does not hold; lock_chain locks as the owner.
+  const [head]: { neighbourhood_id: string; last_sequence: number; last_hash: string; log_origin: string | null; tree_size: string; tree_frontier: Buffer }[] =
+    await tx.query(`SELECT neighbourhood_id, last_sequence, last_hash, log_origin, tree_size, tree_frontier FROM ledger.lock_chain($1)`, [neighbourhoodId]);
+  return head
+    ? {
+        neighbourhoodId: head.neighbourhood_id,
+        lastSequence: head.last_sequence,
+        lastHash: head.last_hash,
+        logOrigin: head.log_origin,
+        treeSize: Number(head.tree_size),
+        treeFrontier: head.tree_frontier,
+      }
+    : null;
 }
 
 /** The facts of a stored entry the hash covers (docs/ledger-hash.md). */

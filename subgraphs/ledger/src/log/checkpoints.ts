@@ -110,7 +110,7 @@ export class Checkpointer {
         [inUse],
       );
       await tx.query(`UPDATE ledger.signing_key SET retired_at = now() WHERE NOT (public_key = ANY($1::bytea[])) AND retired_at IS NULL`, [inUse]);
-      await tx.query(`UPDATE ledger.chain SET log_origin = $1 || '/' || neighbourhood_id WHERE log_origin IS NULL`, [this.settings.originPrefix]);
+      await tx.query(`SELECT ledger.assign_log_origins($1)`, [this.settings.originPrefix]);
     });
   }
 

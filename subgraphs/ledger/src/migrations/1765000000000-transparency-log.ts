@@ -267,6 +267,16 @@ export class TransparencyLog1765000000000 implements MigrationInterface {
       await q.query(`CREATE TRIGGER ${table}_no_truncate BEFORE TRUNCATE ON ledger.${table} FOR EACH STATEMENT EXECUTE FUNCTION ledger.refuse_change()`);
     }
 
+    // Books opened before the log get their origin from the ledger's setting when it first starts with a log; the
+    // service may set a missing origin, never change one.
+    await q.query(`
+      CREATE FUNCTION ledger.assign_log_origins(prefix text) RETURNS integer
+        LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+        BEGIN ATOMIC
+          WITH assigned AS (UPDATE ledger.chain SET log_origin = prefix || '/' || neighbourhood_id WHERE log_origin IS NULL RETURNING 1)
+          SELECT count(*)::integer FROM assigned;
+        END`);
+
     await this.appendExistingRecords(q);
     await q.query(`ALTER TABLE ledger.account ADD CONSTRAINT account_logged CHECK (version >= 1 AND leaf_index IS NOT NULL)`);
     await q.query(`ALTER TABLE ledger.entry ADD CONSTRAINT entry_logged CHECK (leaf_index IS NOT NULL)`);

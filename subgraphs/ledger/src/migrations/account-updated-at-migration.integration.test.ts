@@ -1,5 +1,5 @@
-import { createDataSource, migrate, stableId, type SubgraphModule } from '@dbwe/platform';
-import { createTemplateDatabase, dropDatabase } from '@dbwe/platform/testing';
+import { createDataSource, stableId, type SubgraphModule } from '@dbwe/platform';
+import { createTemplateDatabase, dropDatabase, migrateAsOwner } from '@dbwe/platform/testing';
 import { ledger } from '../server';
 import { Initial1764100000000 } from './1764100000000-initial';
 import { Books1764200000000 } from './1764200000000-books';
@@ -28,6 +28,7 @@ afterAll(() => dropDatabase(serverUrl(), name));
 
 it('backfills when each account last changed from its lines, and keeps it current from then on', async () => {
   const url = await createTemplateDatabase(serverUrl(), name, [{ ...ledger, migrations: [Initial1764100000000, Books1764200000000] } as SubgraphModule<unknown, unknown>]);
+  // The administrator writes the old books and reads the result; the migrations run as the schema's owner.
   const db = createDataSource({ url, schema: 'ledger', entities: ledger.entities, migrations: ledger.migrations, poolSize: 2 });
   await db.initialize();
   try {
@@ -65,7 +66,7 @@ it('backfills when each account last changed from its lines, and keeps it curren
         ]);
       }
     });
-    await migrate(db, 'ledger');
+    await migrateAsOwner(url, ledger as SubgraphModule<unknown, unknown>);
 
     const updatedAt = async () =>
       Object.fromEntries(

@@ -1,5 +1,5 @@
-import { createDataSource, migrate, stableId, type SubgraphModule } from '@dbwe/platform';
-import { createTemplateDatabase, dropDatabase } from '@dbwe/platform/testing';
+import { createDataSource, stableId, type SubgraphModule } from '@dbwe/platform';
+import { createTemplateDatabase, dropDatabase, migrateAsOwner } from '@dbwe/platform/testing';
 import { ledger } from '../server';
 import { verifyChain } from '../entries/chain-verification';
 import { Initial1764100000000 } from './1764100000000-initial';
@@ -25,6 +25,7 @@ afterAll(() => dropDatabase(serverUrl(), name));
 
 it('re-seals books written before the hash format was published and backfills what the books now keep', async () => {
   const url = await createTemplateDatabase(serverUrl(), name, [{ ...ledger, migrations: [Initial1764100000000] } as SubgraphModule<unknown, unknown>]);
+  // The administrator writes the old books and reads the result; the migrations run as the schema's owner.
   const db = createDataSource({ url, schema: 'ledger', entities: ledger.entities, migrations: ledger.migrations, poolSize: 2 });
   await db.initialize();
   try {
@@ -54,7 +55,7 @@ it('re-seals books written before the hash format was published and backfills wh
         ]);
       }
     });
-    await migrate(db, 'ledger');
+    await migrateAsOwner(url, ledger as SubgraphModule<unknown, unknown>);
 
     expect(await verifyChain(db, NEIGHBOURHOOD)).toMatchObject({ valid: true, entriesChecked: 2, headSequence: 2 });
     const days = await db.query(`SELECT account_id, day::text, net_minor::text FROM ledger.account_day ORDER BY account_id, day`);

@@ -1,5 +1,5 @@
-import { createDataSource, migrate, type SubgraphModule } from '@dbwe/platform';
-import { createTemplateDatabase, dropDatabase } from '@dbwe/platform/testing';
+import { createDataSource, type SubgraphModule } from '@dbwe/platform';
+import { createTemplateDatabase, dropDatabase, migrateAsOwner } from '@dbwe/platform/testing';
 import { ledger } from '../server';
 import { TransparencyLog1765000000000 } from './1765000000000-transparency-log';
 import { verifyChain } from '../entries/chain-verification';
@@ -31,7 +31,7 @@ it('gives books that existed before it their log: accounts, then budget revision
   try {
     await copyDemoBooks(db);
     const [{ updated }] = await db.query(`SELECT max(updated_at) AS updated FROM ledger.account`);
-    await migrate(db, 'ledger');
+    await migrateAsOwner(url, ledger as SubgraphModule<unknown, unknown>);
 
     const [counts] = await db.query(
       `SELECT (SELECT count(*)::int FROM ledger.account) AS accounts, (SELECT count(*)::int FROM ledger.budget_revision) AS revisions,

@@ -73,13 +73,13 @@ describe('tamper evidence through the public API', () => {
   });
 
   it('names the changed entry after a superuser rewrites one of its lines', async () => {
-    const db = platform.subgraphs.ledger.db;
-    const [target] = await db.query(`SELECT id, sequence FROM ledger.entry WHERE description LIKE 'Maaiwerk en snoeiwerk najaar%'`);
-    await db.transaction(async (tx) => {
-      // Superuser only: with replication role "replica" ordinary triggers, the immutability guard included, do not fire.
-      await tx.query(`SET LOCAL session_replication_role = replica`);
-      await tx.query(`UPDATE ledger.line SET amount_minor = 825000 WHERE entry_id = $1 AND position = 0`, [target.id]);
-    });
+    const superuser = platform.subgraphs.ledger.admin;
+    const [target] = await superuser.query(`SELECT id, sequence FROM ledger.entry WHERE description LIKE 'Maaiwerk en snoeiwerk najaar%'`);
+    // Superuser only: with replication role "replica" ordinary triggers, the immutability guard included, do not fire.
+    await superuser.query('BEGIN');
+    await superuser.query(`SET LOCAL session_replication_role = replica`);
+    await superuser.query(`UPDATE ledger.line SET amount_minor = 825000 WHERE entry_id = $1 AND position = 0`, [target.id]);
+    await superuser.query('COMMIT');
 
     const { body } = await platform.query<any>(VERIFICATION);
     expect(body.data.neighbourhood.chainVerification).toEqual({

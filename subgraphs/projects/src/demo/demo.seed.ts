@@ -202,7 +202,9 @@ async function seedProject(tx: EntityManager, p: DemoProject, exists: boolean): 
     createdAt: created,
     updatedAt: updated,
   };
-  if (exists) await tx.getRepository(ProjectEntity).update({ id }, row);
+  // A project keeps its id, neighbourhood and creation time (the service may not change them).
+  const { id: _id, neighbourhoodId: _neighbourhood, createdAt: _created, ...changes } = row;
+  if (exists) await tx.getRepository(ProjectEntity).update({ id }, changes);
   else await tx.getRepository(ProjectEntity).insert(row);
 
   await tx.getRepository(ParticipantEntity).insert([

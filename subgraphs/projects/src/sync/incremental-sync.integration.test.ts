@@ -11,10 +11,10 @@ const steward = { memberId: stableId('member:Penningmeester Pieter'), roles: [{ 
 
 describe('incremental sync of projects and bids', () => {
   let db: Awaited<ReturnType<typeof cloneTestDatabase>>;
-  let subgraph: TestSubgraph<unknown>;
+  let subgraph: TestSubgraph<unknown, unknown>;
   beforeAll(async () => {
     db = await cloneTestDatabase();
-    subgraph = (await startTestSubgraph(projects, db.url, { seed: true })) as TestSubgraph<unknown>;
+    subgraph = (await startTestSubgraph(projects, db.url, { seed: true })) as TestSubgraph<unknown, unknown>;
   });
   afterAll(async () => {
     await subgraph.stop();

@@ -1,0 +1,24 @@
+import type { DatabasePrivileges } from '@dbwe/platform';
+
+/**
+ * What the community service may do in its schema. A member's neighbourhood,
+ * kind, domain and join date, a wish's author and text, and a poll's budget
+ * and themes never change once written; erasure clears personal data and
+ * unlinks supports and ballots (member_id set to null). Supports, allocations
+ * and nothing else are deleted.
+ */
+export const databasePrivileges: DatabasePrivileges = {
+  tables: {
+    neighbourhood: ['SELECT', 'INSERT'],
+    member: ['SELECT', 'INSERT', { UPDATE: ['display_name', 'full_name', 'email', 'phone', 'address', 'roles', 'erased_at', 'updated_at'] }],
+    theme: ['SELECT', 'INSERT'],
+    wish: ['SELECT', 'INSERT', { UPDATE: ['archived_at', 'updated_at'] }],
+    wish_theme: ['SELECT', 'INSERT'],
+    wish_support: ['SELECT', 'INSERT', 'DELETE', { UPDATE: ['member_id'] }],
+    poll: ['SELECT', 'INSERT', { UPDATE: ['closed_at', 'updated_at'] }],
+    poll_theme: ['SELECT', 'INSERT'],
+    poll_ballot: ['SELECT', 'INSERT', { UPDATE: ['member_id', 'updated_at'] }],
+    poll_allocation: ['SELECT', 'INSERT', 'DELETE'],
+    migrations: [],
+  },
+};

@@ -1,0 +1,34 @@
+import type { DatabasePrivileges } from '@dbwe/platform';
+
+/**
+ * What the ledger service may do in its schema. It books by inserting and
+ * never updates or deletes: not a booked entry or line, not a budget revision,
+ * not an account (its type, unit and project are fixed; its balance moves
+ * only with lines). The derived rows (balances, day totals, the chain head,
+ * which project is in which books) are written by the triggers, which run as
+ * the owner (migrations/1764900000000-least-privilege.ts), and read here.
+ */
+export const databasePrivileges: DatabasePrivileges = {
+  tables: {
+    account: ['SELECT', 'INSERT'],
+    chain: ['SELECT', 'INSERT'],
+    entry: ['SELECT', 'INSERT'],
+    line: ['SELECT', 'INSERT'],
+    budget: ['SELECT', 'INSERT'],
+    budget_revision: ['SELECT', 'INSERT'],
+    account_day: ['SELECT'],
+    project_day: ['SELECT'],
+    member_day: ['SELECT'],
+    project_books: ['SELECT'],
+    // The log is appended by the triggers, as the owner; the service reads it and keeps what it signs and receives.
+    log_leaf: ['SELECT'],
+    log_node: ['SELECT'],
+    checkpoint: ['SELECT', 'INSERT'],
+    signing_key: ['SELECT', 'INSERT', { UPDATE: ['retired_at'] }],
+    witness: ['SELECT', 'INSERT', { UPDATE: ['retired_at'] }],
+    cosignature: ['SELECT', 'INSERT'],
+    migrations: [],
+  },
+  // SELECT … FOR UPDATE would need UPDATE privilege; these lock as the owner. assign_log_origins sets missing origins only.
+  functions: ['lock_chain(uuid)', 'lock_budget(uuid)', 'assign_log_origins(text)'],
+};
