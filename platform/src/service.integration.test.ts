@@ -8,12 +8,14 @@ import { cloneTestDatabase, ownerUrlFor, runtimeUrlFor } from '../testing';
  * exits 1; it never prints a stack trace.
  */
 const root = join(__dirname, '..', '..');
+/** What the ledger needs besides a database: the gateway's shared secret and its checkpoint key (the tests' key). */
+const LEDGER_SETTINGS = { INTERNAL_ASSERTION_SECRET: 'a-secret-of-at-least-thirty-two-characters', LEDGER_SIGNING_KEY: 'uJb100JZmGeZt2tuPxaX6wdqbSz+zu7vQnGFhORTaqQ=' };
 
 function startLedger(env: Record<string, string>) {
   const { DATABASE_URL: _unset, ...inherited } = process.env;
   const result = spawnSync(process.execPath, ['--import', 'tsx', 'subgraphs/ledger/src/main.ts'], {
     cwd: root,
-    env: { ...inherited, INTERNAL_ASSERTION_SECRET: 'a-secret-of-at-least-thirty-two-characters', LOG_LEVEL: 'silent', PORT: '0', ...env },
+    env: { ...inherited, ...LEDGER_SETTINGS, LOG_LEVEL: 'silent', PORT: '0', ...env },
     encoding: 'utf8',
     // Only a bound on hangs: starting node with tsx takes long on a loaded machine.
     timeout: 240_000,
@@ -32,6 +34,14 @@ describe('subgraph start-up errors', () => {
     const { status, stderr } = startLedger({ DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/x', PORT: 'eighty' });
     expect(status).toBe(1);
     expect(stderr).toBe('ledger: configuration error: PORT must be a whole number, got "eighty"');
+  });
+
+  it("names a malformed or missing ledger signing key, the ledger's own setting", () => {
+    const malformed = startLedger({ DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/x', LEDGER_SIGNING_KEY: 'not-a-key' });
+    expect(malformed.status).toBe(1);
+    expect(malformed.stderr).toBe('ledger: configuration error: LEDGER_SIGNING_KEY must be the base64 of a 32-byte Ed25519 seed');
+    const missing = startLedger({ DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/x', LEDGER_SIGNING_KEY: '' });
+    expect(missing.stderr).toBe('ledger: configuration error: LEDGER_SIGNING_KEY is required but not set (the base64 of a 32-byte Ed25519 seed; npm start makes one)');
   });
 
   it('names every missing or malformed setting at once', () => {
@@ -55,7 +65,7 @@ async function startLedgerUntilReady(env: Record<string, string>): Promise<{ lin
   const { DATABASE_URL: _unset, ...inherited } = process.env;
   const child = spawn(process.execPath, ['--import', 'tsx', 'subgraphs/ledger/src/main.ts'], {
     cwd: root,
-    env: { ...inherited, INTERNAL_ASSERTION_SECRET: 'a-secret-of-at-least-thirty-two-characters', LOG_LEVEL: 'info', PORT: '0', ...env },
+    env: { ...inherited, ...LEDGER_SETTINGS, LOG_LEVEL: 'info', PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

@@ -29,6 +29,16 @@ export const databasePrivileges: DatabasePrivileges = {
     cosignature: ['SELECT', 'INSERT'],
     migrations: [],
   },
-  // SELECT … FOR UPDATE would need UPDATE privilege; these lock as the owner. assign_log_origins sets missing origins only.
-  functions: ['lock_chain(uuid)', 'lock_budget(uuid)', 'assign_log_origins(text)'],
+  // SELECT … FOR UPDATE would need UPDATE privilege; these lock as the owner. assign_log_origins sets missing origins
+  // only. The leaf-data functions (pure) let the verification compare the log with the records.
+  functions: [
+    'lock_chain(uuid)',
+    'lock_budget(uuid)',
+    'assign_log_origins(text)',
+    'entry_leaf_data(integer, text)',
+    'account_leaf_data(ledger.account)',
+    'budget_leaf_data(ledger.budget, ledger.budget_revision)',
+    'json_text(text)',
+    'json_time(timestamp with time zone)',
+  ],
 };

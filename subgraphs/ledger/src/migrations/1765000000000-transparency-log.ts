@@ -58,28 +58,28 @@ export class TransparencyLog1765000000000 implements MigrationInterface {
     // escapes it (PostgreSQL's to_json writes the same escapes: \" \\ \b \f \n \r \t and \u00xx in lower case).
     await q.query(`
       CREATE FUNCTION ledger.json_text(value text) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE
-        SET search_path = pg_catalog, pg_temp
+        SET search_path = ledger, pg_temp
         RETURN coalesce(to_json(value)::text, 'null')`);
     await q.query(`
       CREATE FUNCTION ledger.json_time(value timestamptz) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE
-        SET search_path = pg_catalog, pg_temp
+        SET search_path = ledger, pg_temp
         RETURN coalesce('"' || to_char(value AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') || '"', 'null')`);
 
     // The leaf data of each record (docs/ledger-hash.md, "Leaves"); also what verification compares stored leaves with.
     await q.query(`
       CREATE FUNCTION ledger.entry_leaf_data(sequence integer, hash text) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE
-        SET search_path = pg_catalog, pg_temp
+        SET search_path = ledger, pg_temp
         RETURN '["dbwe-entry-leaf-v1",' || sequence || ',' || ledger.json_text(hash) || ']'`);
     await q.query(`
       CREATE FUNCTION ledger.account_leaf_data(a ledger.account) RETURNS text LANGUAGE sql STABLE PARALLEL SAFE
-        SET search_path = pg_catalog, pg_temp
+        SET search_path = ledger, pg_temp
         RETURN '["dbwe-account-v1",' || ledger.json_text(a.id::text) || ',' || a.version || ',' || ledger.json_text(a.neighbourhood_id::text)
           || ',' || ledger.json_text(a.code) || ',' || ledger.json_text(a.name) || ',' || ledger.json_text(a.type) || ',' || ledger.json_text(a.unit)
           || ',' || ledger.json_text(a.project_id::text) || ',' || ledger.json_text(a.taakveld) || ',' || CASE WHEN a.no_overdraft THEN 'true' ELSE 'false' END
           || ',' || ledger.json_time(a.version_recorded_at) || ',' || ledger.json_text(a.version_recorded_by::text) || ']'`);
     await q.query(`
       CREATE FUNCTION ledger.budget_leaf_data(b ledger.budget, r ledger.budget_revision) RETURNS text LANGUAGE sql STABLE PARALLEL SAFE
-        SET search_path = pg_catalog, pg_temp
+        SET search_path = ledger, pg_temp
         RETURN '["dbwe-budget-v1",' || ledger.json_text(b.id::text) || ',' || r.revision || ',' || ledger.json_text(b.neighbourhood_id::text)
           || ',' || ledger.json_text(b.project_id::text) || ',' || ledger.json_text(b.unit) || ',' || ledger.json_text(b.period_start::text)
           || ',' || ledger.json_text(b.period_end::text) || ',' || ledger.json_text(r.amount_minor::text) || ',' || ledger.json_text(r.reason)
@@ -94,7 +94,7 @@ export class TransparencyLog1765000000000 implements MigrationInterface {
      */
     await q.query(`
       CREATE FUNCTION ledger.log_grow(nb uuid, size bigint, frontier bytea, kind text, record_id uuid, record_version integer, data text)
-        RETURNS bytea LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+        RETURNS bytea LANGUAGE plpgsql SECURITY DEFINER SET search_path = ledger, pg_temp AS $$
       DECLARE
         carry bytea := sha256(decode('00', 'hex') || convert_to(data, 'UTF8'));
         rest bytea := frontier;
@@ -120,7 +120,7 @@ export class TransparencyLog1765000000000 implements MigrationInterface {
     // For records other than entries: lock the books' head, append, move the head. Returns the leaf's index.
     await q.query(`
       CREATE FUNCTION ledger.log_append(nb uuid, kind text, record_id uuid, record_version integer, data text)
-        RETURNS bigint LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+        RETURNS bigint LANGUAGE plpgsql SECURITY DEFINER SET search_path = ledger, pg_temp AS $$
       DECLARE
         head record;
       BEGIN
@@ -141,7 +141,7 @@ export class TransparencyLog1765000000000 implements MigrationInterface {
      * reversed, a project's money is pinned to one neighbourhood.
      */
     await q.query(`
-      CREATE OR REPLACE FUNCTION ledger.link_entry() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+      CREATE OR REPLACE FUNCTION ledger.link_entry() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = ledger, pg_temp AS $$
       DECLARE
         head record;
         target record;
@@ -181,7 +181,7 @@ export class TransparencyLog1765000000000 implements MigrationInterface {
      * can only be set here.
      */
     await q.query(`
-      CREATE FUNCTION ledger.log_account() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+      CREATE FUNCTION ledger.log_account() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = ledger, pg_temp AS $$
       BEGIN
         IF TG_OP = 'UPDATE' AND (NEW.code, NEW.name, NEW.type, NEW.unit, NEW.project_id, NEW.taakveld, NEW.no_overdraft)
                                 IS NOT DISTINCT FROM (OLD.code, OLD.name, OLD.type, OLD.unit, OLD.project_id, OLD.taakveld, OLD.no_overdraft) THEN
@@ -203,7 +203,7 @@ export class TransparencyLog1765000000000 implements MigrationInterface {
     await q.query(`CREATE TRIGGER account_log BEFORE INSERT OR UPDATE ON ledger.account FOR EACH ROW EXECUTE FUNCTION ledger.log_account()`);
 
     await q.query(`
-      CREATE FUNCTION ledger.log_budget_revision() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+      CREATE FUNCTION ledger.log_budget_revision() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = ledger, pg_temp AS $$
       DECLARE
         b ledger.budget;
       BEGIN
@@ -271,7 +271,7 @@ export class TransparencyLog1765000000000 implements MigrationInterface {
     // service may set a missing origin, never change one.
     await q.query(`
       CREATE FUNCTION ledger.assign_log_origins(prefix text) RETURNS integer
-        LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+        LANGUAGE sql SECURITY DEFINER SET search_path = ledger, pg_temp
         BEGIN ATOMIC
           WITH assigned AS (UPDATE ledger.chain SET log_origin = prefix || '/' || neighbourhood_id WHERE log_origin IS NULL RETURNING 1)
           SELECT count(*)::integer FROM assigned;
