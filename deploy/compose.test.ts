@@ -17,6 +17,7 @@ import { commonSettings, parseConfig } from '../platform/src/config';
 import { databaseSettings, pickDatabaseUrl } from '../platform/src/database';
 import { subgraphSettings } from '../platform/src/service';
 import { GATEWAY_NODE_FLAGS, gatewaySettings, SUBGRAPH_NAMES } from '../gateway/src/config';
+import { allSubgraphs } from '../test/subgraphs';
 
 const root = join(__dirname, '..');
 const SUBGRAPHS = [...SUBGRAPH_NAMES];
@@ -181,10 +182,19 @@ describe('docker-compose.yml', () => {
     }
   });
 
+  /** A subgraph's own settings besides everyone's (SubgraphModule.settings: impact's LEDGER_URL). */
+  const ownSettings = (name: string) => allSubgraphs.find((m) => m.name === name)?.settings ?? {};
+
   test.each(SUBGRAPHS)('%s sets only environment variables the subgraph reads', (name) => {
-    const known = new Set(Object.keys(subgraphSettings(name)));
+    const known = new Set([...Object.keys(subgraphSettings(name)), ...Object.keys(ownSettings(name))]);
     const unknown = Object.keys(rawEnvironment(services[name])).filter((v) => !known.has(v));
     expect(unknown).toEqual([]);
+  });
+
+  test('impact reads the books from the ledger service when it publishes', () => {
+    const env = containerEnvironment(services.impact);
+    expect(new URL(env.LEDGER_URL).hostname).toBe('ledger');
+    expect(new URL(env.LEDGER_URL).port).toBe(String(CONTAINER_PORT));
   });
 
   test('the gateway sets only environment variables the gateway reads', () => {
@@ -196,6 +206,7 @@ describe('docker-compose.yml', () => {
   test.each(SUBGRAPHS)("%s's environment passes the subgraph's own config parser", (name) => {
     const env = containerEnvironment(services[name]);
     const config = parseConfig(subgraphSettings(name), env);
+    parseConfig(ownSettings(name), env);
     expect(config.NODE_ENV).toBe('production');
     expect(config.HOST).toBe('0.0.0.0');
     expect(config.PORT).toBe(CONTAINER_PORT);

@@ -58,12 +58,16 @@ export async function startPlatform(
 ): Promise<RunningPlatform> {
   const database = options.databaseUrl ? { url: options.databaseUrl, drop: async () => undefined } : await cloneTestDatabase();
   const subgraphs: RunningPlatform['subgraphs'] = {};
+  // A subgraph that calls another one itself (impact reads the ledger when it publishes) finds it as <NAME>_URL.
+  const peers: Record<string, string> = {};
   for (const module of allSubgraphs as SubgraphModule<unknown>[]) {
     subgraphs[module.name] = await startTestSubgraph(module, database.url, {
       listen: true,
       seed: options.seed ?? true,
+      env: { ...peers },
       ...(options.subgraphLogTo ? { logTo: options.subgraphLogTo, logLevel: 'info' } : {}),
     });
+    peers[`${module.name.toUpperCase()}_URL`] = subgraphs[module.name].url;
   }
   const { gateway, gatewayUrl } = await startGatewayFor(subgraphs, options.env);
 

@@ -10,7 +10,7 @@ export class ConfigError extends Error {
 
 type Env = Record<string, string | undefined>;
 
-interface Setting<T> {
+export interface Setting<T> {
   read(env: Env, name: string): T;
 }
 

@@ -70,9 +70,11 @@ export function subgraphSettings(name: string, defaultPort = 4000) {
 /** The whole life of a subgraph process: config, database, migrations, demo data, listen, shutdown. */
 export async function runSubgraph<TLoaders>(module: SubgraphModule<TLoaders>): Promise<void> {
   let config;
+  let settings: Record<string, unknown>;
   let url: string;
   try {
     config = parseConfig(subgraphSettings(module.name, module.defaultPort));
+    settings = parseConfig(module.settings ?? {});
     url = pickDatabaseUrl(module.name, config);
   } catch (error) {
     if (error instanceof ConfigError) exitWith(module.name, `configuration error: ${error.message}`);
@@ -101,7 +103,7 @@ export async function runSubgraph<TLoaders>(module: SubgraphModule<TLoaders>): P
     exitWith(module.name, error instanceof Error ? error.message : String(error));
   }
 
-  const server = createSubgraphServer(module, { db, logger, assertionSecret: config.INTERNAL_ASSERTION_SECRET, queryCounter });
+  const server = createSubgraphServer(module, { db, logger, assertionSecret: config.INTERNAL_ASSERTION_SECRET, queryCounter, settings });
   await server.start();
   const address = await server.http.listen(config.PORT, config.HOST).catch((error: Error) =>
     exitWith(module.name, `cannot listen on ${config.HOST}:${config.PORT}: ${error.message}`),

@@ -12,6 +12,7 @@ import { ASSERTION_HEADER, AssertionError, verifyAssertion, type Viewer } from '
 import { databaseIsReachable } from './database';
 import { QueryCounter } from './query-counter';
 import { refuseNulCharacters } from './text-guard';
+import type { Setting } from './config';
 
 /** What every resolver of every subgraph gets. */
 export interface SubgraphContext<TLoaders> {
@@ -32,9 +33,25 @@ export interface SubgraphModule<TLoaders> {
   resolvers: GraphQLResolverMap<SubgraphContext<TLoaders>>;
   entities: MixedList<Function | string | EntitySchema>;
   migrations: MixedList<Function | string>;
-  createLoaders(db: DataSource): TLoaders;
+  /**
+   * Settings this subgraph reads besides those every subgraph reads
+   * (subgraphSettings), e.g. where another subgraph it calls listens. Parsed
+   * once at start-up with the others; the values reach createLoaders.
+   */
+  settings?: Record<string, Setting<unknown>>;
+  createLoaders(db: DataSource, runtime: SubgraphRuntime): TLoaders;
   /** Loads the demo data once; a second call finds it there and does nothing. */
   seedDemo(db: DataSource): Promise<void>;
+}
+
+/** What a request's loaders may need besides the database: for a subgraph that calls another one itself. */
+export interface SubgraphRuntime {
+  /** The module's own settings (SubgraphModule.settings), parsed at start-up. */
+  settings: Readonly<Record<string, unknown>>;
+  /** Signs the identity assertion of a call to another subgraph, which verifies it as it verifies the gateway's. */
+  assertionSecret: string;
+  /** The request's id, passed on to such a call. */
+  requestId: string;
 }
 
 export function loadTypeDefs(path: string): DocumentNode {
@@ -46,6 +63,8 @@ export interface SubgraphServerOptions {
   logger: Logger;
   assertionSecret: string;
   queryCounter?: QueryCounter;
+  /** The module's own settings, parsed (SubgraphModule.settings); none by default. */
+  settings?: Readonly<Record<string, unknown>>;
 }
 
 export interface SubgraphServer<TLoaders> {
@@ -59,7 +78,7 @@ export interface SubgraphServer<TLoaders> {
 
 /** Builds, but does not start listening: tests use it in-process, main.ts listens. */
 export function createSubgraphServer<TLoaders>(module: SubgraphModule<TLoaders>, options: SubgraphServerOptions): SubgraphServer<TLoaders> {
-  const { db, logger, assertionSecret, queryCounter } = options;
+  const { db, logger, assertionSecret, queryCounter, settings = {} } = options;
   const apollo = new ApolloServer<SubgraphContext<TLoaders>>({
     // buildSubgraphSchema types resolver maps with an unknown context; ours is known to be SubgraphContext.
     schema: buildSubgraphSchema({ typeDefs: module.typeDefs, resolvers: module.resolvers as GraphQLResolverMap<unknown> }),
@@ -76,7 +95,7 @@ export function createSubgraphServer<TLoaders>(module: SubgraphModule<TLoaders>,
     requestId,
     logger: logger.child({ requestId }),
     db,
-    loaders: module.createLoaders(db),
+    loaders: module.createLoaders(db, { settings, assertionSecret, requestId }),
   });
 
   const http = createHttpApp({

@@ -5,6 +5,7 @@ import { createLogger } from '../src/logger';
 import { QueryCounter } from '../src/query-counter';
 import { createSubgraphServer, type SubgraphModule, type SubgraphServer } from '../src/subgraph';
 import { anonymous, type Viewer } from '../src/identity';
+import { parseConfig } from '../src/config';
 
 export const TEST_ASSERTION_SECRET = 'test-assertion-secret-0123456789abcdef';
 
@@ -27,7 +28,14 @@ export interface TestSubgraph<TLoaders> {
 export async function startTestSubgraph<TLoaders>(
   module: SubgraphModule<TLoaders>,
   databaseUrl: string,
-  options: { listen?: boolean; seed?: boolean; logTo?: NodeJS.WritableStream; logLevel?: string } = {},
+  options: {
+    listen?: boolean;
+    seed?: boolean;
+    logTo?: NodeJS.WritableStream;
+    logLevel?: string;
+    /** Values of the module's own settings (SubgraphModule.settings); their defaults otherwise. */
+    env?: Record<string, string>;
+  } = {},
 ): Promise<TestSubgraph<TLoaders> & { url: string }> {
   const queries = new QueryCounter();
   const db = createDataSource({
@@ -42,7 +50,8 @@ export async function startTestSubgraph<TLoaders>(
   guardPoolClients(db);
   if (options.seed) await module.seedDemo(db);
   const logger = createLogger(module.name, options.logLevel ?? process.env.TEST_LOG_LEVEL ?? 'silent', options.logTo);
-  const server = createSubgraphServer(module, { db, logger, assertionSecret: TEST_ASSERTION_SECRET, queryCounter: queries });
+  const settings = parseConfig(module.settings ?? {}, options.env ?? {});
+  const server = createSubgraphServer(module, { db, logger, assertionSecret: TEST_ASSERTION_SECRET, queryCounter: queries, settings });
   await server.start();
   let url = '';
   let httpRequests = 0;

@@ -1,15 +1,17 @@
 import type { DataSource } from 'typeorm';
 import { In, MoreThan } from 'typeorm';
-import { changedSinceLoader, listLoader, rowLoader } from '@dbwe/platform';
+import { changedSinceLoader, listLoader, rowLoader, type SubgraphRuntime } from '@dbwe/platform';
 import { AnalysisEntity } from './analyses/analysis.entity';
 import { OutcomeEntity } from './analyses/outcome.entity';
 import { StakeholderEntity } from './analyses/stakeholder.entity';
 import { InKindInputEntity } from './analyses/in-kind-input.entity';
 import { MeasurementEntity } from './analyses/measurement.entity';
 import { BidForecastEntity } from './bids/bid-forecast.entity';
+import { PublishedSnapshotEntity } from './analyses/published-snapshot.entity';
+import { ledgerBooksLoader } from './books/ledger-books';
 
 /** Per-request loaders: every list is fetched for all keys of a request in one query. */
-export function createLoaders(db: DataSource) {
+export function createLoaders(db: DataSource, runtime: SubgraphRuntime) {
   return {
     analysis: rowLoader(
       (ids: readonly string[]) => db.getRepository(AnalysisEntity).findBy({ id: In([...ids]) }),
@@ -53,9 +55,16 @@ export function createLoaders(db: DataSource) {
     ),
     measurementsByOutcome: listLoader(
       (ids: readonly string[]) =>
-        db.getRepository(MeasurementEntity).find({ where: { outcomeId: In([...ids]) }, order: { measuredOn: 'ASC', id: 'ASC' } }),
+        db.getRepository(MeasurementEntity).find({ where: { outcomeId: In([...ids]) }, order: { measuredOn: 'ASC', recordedAt: 'ASC', id: 'ASC' } }),
       (row) => row.outcomeId,
     ),
+    /** The result each published analysis kept from its publication. */
+    snapshot: rowLoader(
+      (ids: readonly string[]) => db.getRepository(PublishedSnapshotEntity).findBy({ analysisId: In([...ids]) }),
+      (row) => row.analysisId,
+    ),
+    /** Each project's books as the ledger has them now (publication reads them; reads get them through @requires). */
+    ledgerBooks: ledgerBooksLoader(runtime),
     forecastByBid: rowLoader(
       (ids: readonly string[]) => db.getRepository(BidForecastEntity).findBy({ bidId: In([...ids]) }),
       (row) => row.bidId,

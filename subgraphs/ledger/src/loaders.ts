@@ -16,6 +16,13 @@ export interface ProjectTotals {
   hours: bigint;
 }
 
+/** What a project's expense lines add up to on one booking date, in minor units. */
+export interface ProjectExpenseDay {
+  bookingDate: string;
+  spentEur: bigint;
+  hours: bigint;
+}
+
 interface DateRangeKey {
   id: string;
   from: string | null;
@@ -76,6 +83,26 @@ export function createLoaders(db: DataSource) {
         if (row.type === 'INCOME' && row.unit === 'EUR') t.receivedEur = -total;
       }
       return projectIds.map((id) => totals.get(id)!);
+    }),
+    /** Each project's expense lines per booking date, in euros and hours, oldest first; only dates with a total. */
+    projectExpenseDays: new DataLoader<string, ProjectExpenseDay[]>(async (projectIds) => {
+      const rows: { project_id: string; day: string; unit: string; total: string }[] = await db.query(
+        `SELECT d.project_id, d.day::text AS day, a.unit, sum(d.net_minor)::text AS total
+           FROM ledger.project_day d JOIN ledger.account a ON a.id = d.account_id
+          WHERE d.project_id = ANY($1::uuid[]) AND a.type = 'EXPENSE'
+          GROUP BY d.project_id, d.day, a.unit
+          ORDER BY d.project_id, d.day`,
+        [projectIds],
+      );
+      const days = new Map<string, ProjectExpenseDay[]>(projectIds.map((id) => [id, []]));
+      for (const row of rows) {
+        const list = days.get(row.project_id)!;
+        let day = list[list.length - 1];
+        if (day?.bookingDate !== row.day) list.push((day = { bookingDate: row.day, spentEur: 0n, hours: 0n }));
+        if (row.unit === 'EUR') day.spentEur = BigInt(row.total);
+        if (row.unit === 'HOUR') day.hours = BigInt(row.total);
+      }
+      return projectIds.map((id) => days.get(id)!.filter((d) => d.spentEur !== 0n || d.hours !== 0n));
     }),
     budgetsByProject: listLoader(
       async (projectIds: readonly string[]): Promise<BudgetView[]> => {

@@ -1,6 +1,7 @@
 import { stableId, type Viewer } from '@dbwe/platform';
 import { cloneTestDatabase, startTestSubgraph, type TestSubgraph } from '@dbwe/platform/testing';
 import { impact } from '../server';
+import { ledger } from '../../../ledger/src/server';
 
 export const SPIJKERKWARTIER = stableId('neighbourhood:spijkerkwartier');
 
@@ -11,15 +12,29 @@ export interface ImpactTest extends TestSubgraph<ReturnType<typeof impact.create
   teardown(): Promise<void>;
 }
 
-/** The impact subgraph on a fresh copy of the test database, with the demo analyses. */
+/**
+ * The impact subgraph on a fresh copy of the test database, with the demo
+ * analyses, and the real ledger subgraph (without its demo books) that it
+ * reads when it publishes an analysis.
+ */
 export async function startImpact(): Promise<ImpactTest> {
   const database = await cloneTestDatabase();
-  const subgraph = await startTestSubgraph(impact, database.url, { seed: true });
+  const books = await startTestSubgraph(ledger, database.url, { listen: true });
+  const subgraph = await startTestSubgraph(impact, database.url, { seed: true, env: { LEDGER_URL: books.url } });
   return {
     ...subgraph,
     async teardown() {
       await subgraph.stop();
+      await books.stop();
       await database.drop();
     },
   };
 }
+
+/**
+ * A project's finances as the gateway hands them over (@requires): its
+ * expenses per booking date, each [date, cents, hundredths of an hour].
+ */
+export const finances = (...days: [bookingDate: string, cents: string, hoursMinor?: string][]) => ({
+  expensesByBookingDate: days.map(([bookingDate, cents, hours = '0']) => ({ bookingDate, spent: { minorUnits: cents }, volunteerHours: { minorUnits: hours } })),
+});

@@ -727,6 +727,17 @@ export type ProjectBudget = {
   unit: Unit;
 };
 
+/** What a project's expense lines add up to on one booking date. */
+export type ProjectExpenseDay = {
+  __typename?: 'ProjectExpenseDay';
+  /** The booking date. */
+  bookingDate: Scalars['Date']['output'];
+  /** Euros on the project's expense accounts booked on this date (net of reversals booked on it). */
+  spent: Money;
+  /** Hours on the project's expense accounts booked on this date (net of reversals booked on it). */
+  volunteerHours: Money;
+};
+
 /** A project's money, derived from the books: the entries tagged with the project. */
 export type ProjectFinances = {
   __typename?: 'ProjectFinances';
@@ -740,6 +751,14 @@ export type ProjectFinances = {
   budgets: Array<ProjectBudget>;
   /** The project's entries, in sequence order. */
   entries: LedgerEntryConnection;
+  /**
+   * The project's expense lines added up per booking date, oldest first, in
+   * euros and in hours: `spent` and `volunteerHours` day by day, reversals
+   * included. Only dates on which either total is not zero. A figure over a
+   * period of your own (a quarter, an SROI analysis period) is the sum of the
+   * dates inside it.
+   */
+  expensesByBookingDate: Array<ProjectExpenseDay>;
   /** Everything received for the project: the sum of its income lines in euros, as a positive amount. */
   received: Money;
   /** Everything spent on the project: the sum of its expense lines in euros. */
@@ -1184,6 +1203,7 @@ export type ResolversTypes = ResolversObject<{
   PostEntrySuccess: ResolverTypeWrapper<Omit<PostEntrySuccess, 'entry'> & { entry: ResolversTypes['LedgerEntry'] }>;
   Project: ResolverTypeWrapper<ProjectRef>;
   ProjectBudget: ResolverTypeWrapper<BudgetView>;
+  ProjectExpenseDay: ResolverTypeWrapper<Omit<ProjectExpenseDay, 'spent' | 'volunteerHours'> & { spent: ResolversTypes['Money'], volunteerHours: ResolversTypes['Money'] }>;
   ProjectFinances: ResolverTypeWrapper<ProjectFinancesValue>;
   ProjectInOtherNeighbourhood: ResolverTypeWrapper<Omit<ProjectInOtherNeighbourhood, 'project'> & { project?: Maybe<ResolversTypes['Project']> }>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
@@ -1254,6 +1274,7 @@ export type ResolversParentTypes = ResolversObject<{
   PostEntrySuccess: Omit<PostEntrySuccess, 'entry'> & { entry: ResolversParentTypes['LedgerEntry'] };
   Project: ProjectRef;
   ProjectBudget: BudgetView;
+  ProjectExpenseDay: Omit<ProjectExpenseDay, 'spent' | 'volunteerHours'> & { spent: ResolversParentTypes['Money'], volunteerHours: ResolversParentTypes['Money'] };
   ProjectFinances: ProjectFinancesValue;
   ProjectInOtherNeighbourhood: Omit<ProjectInOtherNeighbourhood, 'project'> & { project?: Maybe<ResolversParentTypes['Project']> };
   Query: Record<PropertyKey, never>;
@@ -1574,12 +1595,19 @@ export type ProjectBudgetResolvers<ContextType = Context, ParentType extends Res
   unit?: Resolver<ResolversTypes['Unit'], ParentType, ContextType>;
 }>;
 
+export type ProjectExpenseDayResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ProjectExpenseDay'] = ResolversParentTypes['ProjectExpenseDay']> = ResolversObject<{
+  bookingDate?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  spent?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  volunteerHours?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+}>;
+
 export type ProjectFinancesResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ProjectFinances'] = ResolversParentTypes['ProjectFinances']> = ResolversObject<{
   balance?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   budget?: Resolver<Maybe<ResolversTypes['Money']>, ParentType, ContextType>;
   budgetAgainstActuals?: Resolver<Array<ResolversTypes['BudgetVersusActual']>, ParentType, ContextType>;
   budgets?: Resolver<Array<ResolversTypes['ProjectBudget']>, ParentType, ContextType>;
   entries?: Resolver<ResolversTypes['LedgerEntryConnection'], ParentType, ContextType, RequireFields<ProjectFinancesEntriesArgs, 'first'>>;
+  expensesByBookingDate?: Resolver<Array<ResolversTypes['ProjectExpenseDay']>, ParentType, ContextType>;
   received?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   spent?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   volunteerHours?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
@@ -1725,6 +1753,7 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   PostEntrySuccess?: PostEntrySuccessResolvers<ContextType>;
   Project?: ProjectResolvers<ContextType>;
   ProjectBudget?: ProjectBudgetResolvers<ContextType>;
+  ProjectExpenseDay?: ProjectExpenseDayResolvers<ContextType>;
   ProjectFinances?: ProjectFinancesResolvers<ContextType>;
   ProjectInOtherNeighbourhood?: ProjectInOtherNeighbourhoodResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;

@@ -179,6 +179,29 @@ describe('project finances', () => {
     const none = await finances('no-such-project');
     expect(none).toMatchObject({ spent: { amount: '0.00' }, received: { amount: '0.00' }, budget: null, budgets: [], budgetAgainstActuals: [], entries: { totalCount: 0 } });
   });
+
+  it('adds up expenses per booking date, which sum to what was spent and the hours put in', async () => {
+    const days = async (key: string) =>
+      (
+        await books.ok(
+          `query ($id: ID!) { _entities(representations: [{ __typename: "Project", id: $id }]) { ... on Project { finances {
+            spent { minorUnits } volunteerHours { minorUnits } expensesByBookingDate { bookingDate spent { minorUnits unit } volunteerHours { minorUnits unit } }
+          } } } }`,
+          { id: demoProjectId(key) },
+        )
+      )._entities[0].finances;
+    const park = await days('park-greenery');
+    const dates = park.expensesByBookingDate.map((d: any) => d.bookingDate);
+    expect(dates.length).toBeGreaterThan(1);
+    expect([...dates].sort()).toEqual(dates);
+    expect(new Set(dates).size).toBe(dates.length);
+    const sum = (unit: 'spent' | 'volunteerHours') => park.expensesByBookingDate.reduce((total: bigint, d: any) => total + BigInt(d[unit].minorUnits), 0n);
+    expect(sum('spent').toString()).toBe(park.spent.minorUnits);
+    expect(sum('volunteerHours').toString()).toBe(park.volunteerHours.minorUnits);
+    expect(park.expensesByBookingDate.every((d: any) => d.spent.unit === 'EUR' && d.volunteerHours.unit === 'HOUR')).toBe(true);
+    expect(park.expensesByBookingDate.every((d: any) => d.spent.minorUnits !== '0' || d.volunteerHours.minorUnits !== '0')).toBe(true);
+    expect((await days('no-such-project')).expensesByBookingDate).toEqual([]);
+  });
 });
 
 describe('the neighbourhood economy and members', () => {

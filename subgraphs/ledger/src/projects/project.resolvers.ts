@@ -16,6 +16,12 @@ export const projectResolvers: Resolvers = {
       return { minor: totals.receivedEur - totals.spentEur, unit: 'EUR' };
     },
     volunteerHours: async (f, _args, { loaders }) => ({ minor: (await loaders.projectTotals.load(f.projectId)).hours, unit: 'HOUR' }),
+    expensesByBookingDate: async (f, _args, { loaders }) =>
+      (await loaders.projectExpenseDays.load(f.projectId)).map((d) => ({
+        bookingDate: d.bookingDate,
+        spent: { minor: d.spentEur, unit: 'EUR' as const },
+        volunteerHours: { minor: d.hours, unit: 'HOUR' as const },
+      })),
     async budget(f, _args, { loaders }) {
       const budgets = (await loaders.budgetsByProject.load(f.projectId)).filter((b) => b.unit === 'EUR');
       if (budgets.length === 0) return null;
