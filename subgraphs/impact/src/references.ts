@@ -1,8 +1,8 @@
-/** A project's expenses on one booking date, as the ledger gives them (ProjectFinances.expensesByBookingDate). */
-export interface ExpenseDayRef {
-  bookingDate: string;
-  spent: { minorUnits: string };
-  volunteerHours: { minorUnits: string };
+/** A project's expenses per booking date, as the ledger gives them (ProjectFinances.expensesByBookingDate): three lists of one length. */
+export interface ExpenseColumnsRef {
+  bookingDates: string[];
+  spentMinorUnits: string[];
+  volunteerHoursMinorUnits: string[];
 }
 
 /**
@@ -13,7 +13,7 @@ export interface ExpenseDayRef {
  */
 export interface ProjectWithFinances {
   id: string;
-  finances?: { expensesByBookingDate?: ExpenseDayRef[] | null } | null;
+  finances?: { expensesByBookingDate?: ExpenseColumnsRef | null } | null;
 }
 
 /**

@@ -86,23 +86,23 @@ export function createLoaders(db: DataSource) {
     }),
     /** Each project's expense lines per booking date, in euros and hours, oldest first; only dates with a total. */
     projectExpenseDays: new DataLoader<string, ProjectExpenseDay[]>(async (projectIds) => {
-      const rows: { project_id: string; day: string; unit: string; total: string }[] = await db.query(
-        `SELECT d.project_id, d.day::text AS day, a.unit, sum(d.net_minor)::text AS total
-           FROM ledger.project_day d JOIN ledger.account a ON a.id = d.account_id
-          WHERE d.project_id = ANY($1::uuid[]) AND a.type = 'EXPENSE'
-          GROUP BY d.project_id, d.day, a.unit
+      // One row per project and date, in the order of the primary key's index.
+      const rows: { project_id: string; day: string; eur: string; hours: string }[] = await db.query(
+        `SELECT d.project_id, d.day::text AS day,
+                coalesce(sum(d.net_minor) FILTER (WHERE a.unit = 'EUR'), 0)::text AS eur,
+                coalesce(sum(d.net_minor) FILTER (WHERE a.unit = 'HOUR'), 0)::text AS hours
+           FROM ledger.project_day d JOIN ledger.account a ON a.id = d.account_id AND a.type = 'EXPENSE'
+          WHERE d.project_id = ANY($1::uuid[])
+          GROUP BY d.project_id, d.day
           ORDER BY d.project_id, d.day`,
         [projectIds],
       );
       const days = new Map<string, ProjectExpenseDay[]>(projectIds.map((id) => [id, []]));
       for (const row of rows) {
-        const list = days.get(row.project_id)!;
-        let day = list[list.length - 1];
-        if (day?.bookingDate !== row.day) list.push((day = { bookingDate: row.day, spentEur: 0n, hours: 0n }));
-        if (row.unit === 'EUR') day.spentEur = BigInt(row.total);
-        if (row.unit === 'HOUR') day.hours = BigInt(row.total);
+        const day = { bookingDate: row.day, spentEur: BigInt(row.eur), hours: BigInt(row.hours) };
+        if (day.spentEur !== 0n || day.hours !== 0n) days.get(row.project_id)!.push(day);
       }
-      return projectIds.map((id) => days.get(id)!.filter((d) => d.spentEur !== 0n || d.hours !== 0n));
+      return projectIds.map((id) => days.get(id)!);
     }),
     budgetsByProject: listLoader(
       async (projectIds: readonly string[]): Promise<BudgetView[]> => {

@@ -10,9 +10,13 @@ export interface BookingDay {
 
 /** The project's expenses per booking date, as the gateway handed them over (@requires) or the ledger answered. */
 export function bookingDaysOf(project: ProjectWithFinances): BookingDay[] {
-  const days = project.finances?.expensesByBookingDate;
-  if (days == null) throw new Error(`the books of project ${project.id} were not provided`);
-  return days.map((d) => ({ bookingDate: d.bookingDate, spentMinor: BigInt(d.spent.minorUnits), hoursMinor: BigInt(d.volunteerHours.minorUnits) }));
+  const columns = project.finances?.expensesByBookingDate;
+  if (columns == null) throw new Error(`the books of project ${project.id} were not provided`);
+  const { bookingDates, spentMinorUnits, volunteerHoursMinorUnits } = columns;
+  if (spentMinorUnits.length !== bookingDates.length || volunteerHoursMinorUnits.length !== bookingDates.length) {
+    throw new Error(`the books of project ${project.id} came with columns of different lengths`);
+  }
+  return bookingDates.map((bookingDate, i) => ({ bookingDate, spentMinor: BigInt(spentMinorUnits[i]), hoursMinor: BigInt(volunteerHoursMinorUnits[i]) }));
 }
 
 export interface PeriodFigures {

@@ -13,7 +13,7 @@ const TIMEOUT_MS = 10_000;
 /** The same selection Project.sroi @requires, so that both paths read the same figures. */
 const BOOKS_QUERY = `query ProjectBooks($representations: [_Any!]!) {
   _entities(representations: $representations) {
-    ... on Project { id finances { expensesByBookingDate { bookingDate spent { minorUnits } volunteerHours { minorUnits } } } }
+    ... on Project { id finances { expensesByBookingDate { bookingDates spentMinorUnits volunteerHoursMinorUnits } } }
   }
 }`;
 

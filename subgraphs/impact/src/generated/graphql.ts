@@ -453,13 +453,6 @@ export type MissingSourceError = ImpactError & {
   message: Scalars['String']['output'];
 };
 
-/** An exact amount (owned by the ledger subgraph). */
-export type Money = {
-  __typename?: 'Money';
-  /** The amount as an integer of minor units. */
-  minorUnits: Scalars['Int64']['output'];
-};
-
 export type Mutation = {
   __typename?: 'Mutation';
   /** Adds an outcome to a draft. Stewards of the neighbourhood. */
@@ -783,22 +776,22 @@ export type ProjectEdge = {
   node: Project;
 };
 
-/** What a project's expense lines add up to on one booking date (owned by the ledger subgraph). */
-export type ProjectExpenseDay = {
-  __typename?: 'ProjectExpenseDay';
-  /** The booking date. */
-  bookingDate: Scalars['Date']['output'];
-  /** Euros spent that day. */
-  spent: Money;
-  /** Volunteer hours booked that day. */
-  volunteerHours: Money;
+/** A project's expenses per booking date, as columns (owned by the ledger subgraph). */
+export type ProjectExpenseColumns = {
+  __typename?: 'ProjectExpenseColumns';
+  /** The booking dates, oldest first. */
+  bookingDates: Array<Scalars['Date']['output']>;
+  /** Euros spent on each date, in cents. */
+  spentMinorUnits: Array<Scalars['Int64']['output']>;
+  /** Hours booked on each date, in hundredths of an hour. */
+  volunteerHoursMinorUnits: Array<Scalars['Int64']['output']>;
 };
 
 /** A project's money, derived from the books (owned by the ledger subgraph). */
 export type ProjectFinances = {
   __typename?: 'ProjectFinances';
   /** The project's expenses per booking date: what the analysis period bounds. */
-  expensesByBookingDate: Array<ProjectExpenseDay>;
+  expensesByBookingDate: ProjectExpenseColumns;
 };
 
 /** Where a project stands in its lifecycle (owned by the projects subgraph). */
@@ -1344,7 +1337,7 @@ export type FederationReferenceTypes = ResolversObject<{
     ( { __typename: 'Neighbourhood' }
     & GraphQLRecursivePick<FederationTypes['Neighbourhood'], {"id":true}>
     & ( Record<PropertyKey, never>
-        | GraphQLRecursivePick<FederationTypes['Neighbourhood'], {"projects":{"totalCount":true,"edges":{"node":{"id":true,"finances":{"expensesByBookingDate":{"bookingDate":true,"spent":{"minorUnits":true},"volunteerHours":{"minorUnits":true}}}}}}}> ) );
+        | GraphQLRecursivePick<FederationTypes['Neighbourhood'], {"projects":{"totalCount":true,"edges":{"node":{"id":true,"finances":{"expensesByBookingDate":{"bookingDates":true,"spentMinorUnits":true,"volunteerHoursMinorUnits":true}}}}}}> ) );
   Outcome:
     ( { __typename: 'Outcome' }
     & GraphQLRecursivePick<FederationTypes['Outcome'], {"id":true}> );
@@ -1352,14 +1345,14 @@ export type FederationReferenceTypes = ResolversObject<{
     ( { __typename: 'Project' }
     & GraphQLRecursivePick<FederationTypes['Project'], {"id":true}>
     & ( Record<PropertyKey, never>
-        | GraphQLRecursivePick<FederationTypes['Project'], {"finances":{"expensesByBookingDate":{"bookingDate":true,"spent":{"minorUnits":true},"volunteerHours":{"minorUnits":true}}}}>
-        | GraphQLRecursivePick<FederationTypes['Project'], {"finances":{"expensesByBookingDate":{"bookingDate":true,"spent":{"minorUnits":true},"volunteerHours":{"minorUnits":true}}}}>
-        | GraphQLRecursivePick<FederationTypes['Project'], {"finances":{"expensesByBookingDate":{"bookingDate":true,"spent":{"minorUnits":true},"volunteerHours":{"minorUnits":true}}}}> ) );
+        | GraphQLRecursivePick<FederationTypes['Project'], {"finances":{"expensesByBookingDate":{"bookingDates":true,"spentMinorUnits":true,"volunteerHoursMinorUnits":true}}}>
+        | GraphQLRecursivePick<FederationTypes['Project'], {"finances":{"expensesByBookingDate":{"bookingDates":true,"spentMinorUnits":true,"volunteerHoursMinorUnits":true}}}>
+        | GraphQLRecursivePick<FederationTypes['Project'], {"finances":{"expensesByBookingDate":{"bookingDates":true,"spentMinorUnits":true,"volunteerHoursMinorUnits":true}}}> ) );
   RightToChallengeBid:
     ( { __typename: 'RightToChallengeBid' }
     & GraphQLRecursivePick<FederationTypes['RightToChallengeBid'], {"id":true}>
     & ( Record<PropertyKey, never>
-        | GraphQLRecursivePick<FederationTypes['RightToChallengeBid'], {"executingProject":{"id":true,"finances":{"expensesByBookingDate":{"bookingDate":true,"spent":{"minorUnits":true},"volunteerHours":{"minorUnits":true}}}}}> ) );
+        | GraphQLRecursivePick<FederationTypes['RightToChallengeBid'], {"executingProject":{"id":true,"finances":{"expensesByBookingDate":{"bookingDates":true,"spentMinorUnits":true,"volunteerHoursMinorUnits":true}}}}> ) );
   SroiAnalysis:
     ( { __typename: 'SroiAnalysis' }
     & GraphQLRecursivePick<FederationTypes['SroiAnalysis'], {"id":true}> );
@@ -1476,7 +1469,6 @@ export type ResolversTypes = ResolversObject<{
   MeasurementInput: MeasurementInput;
   MissingRationaleError: ResolverTypeWrapper<MissingRationaleError>;
   MissingSourceError: ResolverTypeWrapper<MissingSourceError>;
-  Money: ResolverTypeWrapper<Money>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   NegativeAmountError: ResolverTypeWrapper<NegativeAmountError>;
   NegativeDiscountRateError: ResolverTypeWrapper<NegativeDiscountRateError>;
@@ -1493,7 +1485,7 @@ export type ResolversTypes = ResolversObject<{
   Project: ResolverTypeWrapper<ProjectWithFinances>;
   ProjectConnection: ResolverTypeWrapper<Omit<ProjectConnection, 'edges'> & { edges: Array<ResolversTypes['ProjectEdge']> }>;
   ProjectEdge: ResolverTypeWrapper<Omit<ProjectEdge, 'node'> & { node: ResolversTypes['Project'] }>;
-  ProjectExpenseDay: ResolverTypeWrapper<ProjectExpenseDay>;
+  ProjectExpenseColumns: ResolverTypeWrapper<ProjectExpenseColumns>;
   ProjectFinances: ResolverTypeWrapper<ProjectFinances>;
   ProjectStatus: ProjectStatus;
   QuantityBasis: QuantityBasis;
@@ -1566,7 +1558,6 @@ export type ResolversParentTypes = ResolversObject<{
   MeasurementInput: MeasurementInput;
   MissingRationaleError: MissingRationaleError;
   MissingSourceError: MissingSourceError;
-  Money: Money;
   Mutation: Record<PropertyKey, never>;
   NegativeAmountError: NegativeAmountError;
   NegativeDiscountRateError: NegativeDiscountRateError;
@@ -1583,7 +1574,7 @@ export type ResolversParentTypes = ResolversObject<{
   Project: ProjectWithFinances;
   ProjectConnection: Omit<ProjectConnection, 'edges'> & { edges: Array<ResolversParentTypes['ProjectEdge']> };
   ProjectEdge: Omit<ProjectEdge, 'node'> & { node: ResolversParentTypes['Project'] };
-  ProjectExpenseDay: ProjectExpenseDay;
+  ProjectExpenseColumns: ProjectExpenseColumns;
   ProjectFinances: ProjectFinances;
   Query: Record<PropertyKey, never>;
   RightToChallengeBid: BidRef;

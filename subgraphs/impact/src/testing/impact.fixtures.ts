@@ -36,5 +36,9 @@ export async function startImpact(): Promise<ImpactTest> {
  * expenses per booking date, each [date, cents, hundredths of an hour].
  */
 export const finances = (...days: [bookingDate: string, cents: string, hoursMinor?: string][]) => ({
-  expensesByBookingDate: days.map(([bookingDate, cents, hours = '0']) => ({ bookingDate, spent: { minorUnits: cents }, volunteerHours: { minorUnits: hours } })),
+  expensesByBookingDate: {
+    bookingDates: days.map(([date]) => date),
+    spentMinorUnits: days.map(([, cents]) => cents),
+    volunteerHoursMinorUnits: days.map(([, , hours = '0']) => hours),
+  },
 });

@@ -727,15 +727,18 @@ export type ProjectBudget = {
   unit: Unit;
 };
 
-/** What a project's expense lines add up to on one booking date. */
-export type ProjectExpenseDay = {
-  __typename?: 'ProjectExpenseDay';
-  /** The booking date. */
-  bookingDate: Scalars['Date']['output'];
-  /** Euros on the project's expense accounts booked on this date (net of reversals booked on it). */
-  spent: Money;
-  /** Hours on the project's expense accounts booked on this date (net of reversals booked on it). */
-  volunteerHours: Money;
+/**
+ * A project's expenses per booking date, as three lists of the same length:
+ * position i of each list belongs to the date bookingDates[i].
+ */
+export type ProjectExpenseColumns = {
+  __typename?: 'ProjectExpenseColumns';
+  /** The booking dates on which the project's expense lines add up to something other than zero, in either unit, oldest first. */
+  bookingDates: Array<Scalars['Date']['output']>;
+  /** Euros on the project's expense accounts booked on each date, in cents (net of reversals booked on it). */
+  spentMinorUnits: Array<Scalars['Int64']['output']>;
+  /** Hours on the project's expense accounts booked on each date, in hundredths of an hour (net of reversals booked on it). */
+  volunteerHoursMinorUnits: Array<Scalars['Int64']['output']>;
 };
 
 /** A project's money, derived from the books: the entries tagged with the project. */
@@ -753,12 +756,12 @@ export type ProjectFinances = {
   entries: LedgerEntryConnection;
   /**
    * The project's expense lines added up per booking date, oldest first, in
-   * euros and in hours: `spent` and `volunteerHours` day by day, reversals
+   * euros and in hours: `spent` and `volunteerHours` date by date, reversals
    * included. Only dates on which either total is not zero. A figure over a
    * period of your own (a quarter, an SROI analysis period) is the sum of the
-   * dates inside it.
+   * dates inside it. Given as columns, so that a long history stays small.
    */
-  expensesByBookingDate: Array<ProjectExpenseDay>;
+  expensesByBookingDate: ProjectExpenseColumns;
   /** Everything received for the project: the sum of its income lines in euros, as a positive amount. */
   received: Money;
   /** Everything spent on the project: the sum of its expense lines in euros. */
@@ -1203,7 +1206,7 @@ export type ResolversTypes = ResolversObject<{
   PostEntrySuccess: ResolverTypeWrapper<Omit<PostEntrySuccess, 'entry'> & { entry: ResolversTypes['LedgerEntry'] }>;
   Project: ResolverTypeWrapper<ProjectRef>;
   ProjectBudget: ResolverTypeWrapper<BudgetView>;
-  ProjectExpenseDay: ResolverTypeWrapper<Omit<ProjectExpenseDay, 'spent' | 'volunteerHours'> & { spent: ResolversTypes['Money'], volunteerHours: ResolversTypes['Money'] }>;
+  ProjectExpenseColumns: ResolverTypeWrapper<ProjectExpenseColumns>;
   ProjectFinances: ResolverTypeWrapper<ProjectFinancesValue>;
   ProjectInOtherNeighbourhood: ResolverTypeWrapper<Omit<ProjectInOtherNeighbourhood, 'project'> & { project?: Maybe<ResolversTypes['Project']> }>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
@@ -1274,7 +1277,7 @@ export type ResolversParentTypes = ResolversObject<{
   PostEntrySuccess: Omit<PostEntrySuccess, 'entry'> & { entry: ResolversParentTypes['LedgerEntry'] };
   Project: ProjectRef;
   ProjectBudget: BudgetView;
-  ProjectExpenseDay: Omit<ProjectExpenseDay, 'spent' | 'volunteerHours'> & { spent: ResolversParentTypes['Money'], volunteerHours: ResolversParentTypes['Money'] };
+  ProjectExpenseColumns: ProjectExpenseColumns;
   ProjectFinances: ProjectFinancesValue;
   ProjectInOtherNeighbourhood: Omit<ProjectInOtherNeighbourhood, 'project'> & { project?: Maybe<ResolversParentTypes['Project']> };
   Query: Record<PropertyKey, never>;
@@ -1595,10 +1598,10 @@ export type ProjectBudgetResolvers<ContextType = Context, ParentType extends Res
   unit?: Resolver<ResolversTypes['Unit'], ParentType, ContextType>;
 }>;
 
-export type ProjectExpenseDayResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ProjectExpenseDay'] = ResolversParentTypes['ProjectExpenseDay']> = ResolversObject<{
-  bookingDate?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
-  spent?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
-  volunteerHours?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+export type ProjectExpenseColumnsResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ProjectExpenseColumns'] = ResolversParentTypes['ProjectExpenseColumns']> = ResolversObject<{
+  bookingDates?: Resolver<Array<ResolversTypes['Date']>, ParentType, ContextType>;
+  spentMinorUnits?: Resolver<Array<ResolversTypes['Int64']>, ParentType, ContextType>;
+  volunteerHoursMinorUnits?: Resolver<Array<ResolversTypes['Int64']>, ParentType, ContextType>;
 }>;
 
 export type ProjectFinancesResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ProjectFinances'] = ResolversParentTypes['ProjectFinances']> = ResolversObject<{
@@ -1607,7 +1610,7 @@ export type ProjectFinancesResolvers<ContextType = Context, ParentType extends R
   budgetAgainstActuals?: Resolver<Array<ResolversTypes['BudgetVersusActual']>, ParentType, ContextType>;
   budgets?: Resolver<Array<ResolversTypes['ProjectBudget']>, ParentType, ContextType>;
   entries?: Resolver<ResolversTypes['LedgerEntryConnection'], ParentType, ContextType, RequireFields<ProjectFinancesEntriesArgs, 'first'>>;
-  expensesByBookingDate?: Resolver<Array<ResolversTypes['ProjectExpenseDay']>, ParentType, ContextType>;
+  expensesByBookingDate?: Resolver<ResolversTypes['ProjectExpenseColumns'], ParentType, ContextType>;
   received?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   spent?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   volunteerHours?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
@@ -1753,7 +1756,7 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   PostEntrySuccess?: PostEntrySuccessResolvers<ContextType>;
   Project?: ProjectResolvers<ContextType>;
   ProjectBudget?: ProjectBudgetResolvers<ContextType>;
-  ProjectExpenseDay?: ProjectExpenseDayResolvers<ContextType>;
+  ProjectExpenseColumns?: ProjectExpenseColumnsResolvers<ContextType>;
   ProjectFinances?: ProjectFinancesResolvers<ContextType>;
   ProjectInOtherNeighbourhood?: ProjectInOtherNeighbourhoodResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
