@@ -216,6 +216,12 @@ describe('one-way sensitivity', () => {
     expect([exact(v('DURATION').lowValue), exact(v('DURATION').highValue)]).toEqual(['1', '2']);
     // Raising a quantity by 20% stops at the largest quantity accepted.
     expect(exact(v('QUANTITY').highValue)).toBe('1000000000000000');
+    // A fraction of 40 significant digits plus 0.1 would have 60: the varied value is rounded to an exact form, which the API accepts.
+    const fine = `0.${'0'.repeat(20)}${'1234567890'.repeat(4)}`;
+    const [tiny] = sensitivity([toInput(ref({ deadweight: fine }), 0)], params(guide('100')));
+    const raised = tiny.variations.find((x) => x.assumption === 'DEADWEIGHT')!.highValue;
+    // 0.1, nineteen zeros, then the fine digits up to the 40th significant digit, a 0 (the next one, 1, rounds down).
+    expect(exact(raised)).toBe(`0.1${'0'.repeat(19)}1234567890123456789`);
   });
 
   it('reports no ratio for any variation when the inputs are zero', () => {

@@ -213,7 +213,8 @@ export function variedValues(o: OutcomeInput, assumption: Assumption): [Dec, Dec
     case 'DISPLACEMENT':
     case 'ATTRIBUTION':
     case 'DROP_OFF':
-      return [clamp(base.minus(FRACTION_STEP), range), clamp(base.plus(FRACTION_STEP), range)];
+      // 0.1 plus a fraction with many decimals can have more significant digits than an exact form: round it first.
+      return [clamp(exactDec(base.minus(FRACTION_STEP)), range), clamp(exactDec(base.plus(FRACTION_STEP)), range)];
     case 'FINANCIAL_PROXY':
     case 'QUANTITY':
       return [exactDec(base.times(ONE.minus(PROPORTIONAL_STEP))), clamp(exactDec(base.times(ONE.plus(PROPORTIONAL_STEP))), range)];
