@@ -69,6 +69,7 @@ const scalars = {
   DateTime: { input: 'string', output: 'Date | string' },
   Date: { input: 'string', output: 'string' },
   Int64: { input: 'string', output: 'bigint | string' },
+  Decimal: { input: 'string', output: 'string' },
 };
 
 /** The freshness test generates into a temporary folder and compares. */

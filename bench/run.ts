@@ -4,9 +4,9 @@
  * loopback with autocannon. Results go to bench/results/latest.{json,md}.
  *
  *   npm run bench -- [--duration 10] [--warmup 2] [--connections 16] [--soak 100000] [--soak-op balance-fresh]
- *                    [--only dashboard,project] [--targets ours,hive,floor,cached] [--scale 1] [--out bench/results]
+ *                    [--only dashboard,project] [--targets ours,hive,floor,cached] [--scale 1] [--database dbwe_bench] [--out bench/results]
  *
- * Database: `dbwe_bench` on DATABASE_URL's server (created, migrated and
+ * Database: `dbwe_bench` (or --database) on DATABASE_URL's server (created, migrated and
  * seeded with the city when it is not there yet), or an embedded PostgreSQL
  * in .data/bench-postgres when DATABASE_URL is not set.
  */
@@ -38,11 +38,12 @@ const UNLOADED_BLOCK = 100;
 const SOAK_SETTLE_MS = 10_000;
 
 /**
- * dbwe_bench, set up as an installation is: the platform's roles (with
- * passwords made for this run), each schema owned by its owner role, loaded
- * as the owners. The subgraphs run as their runtime roles.
+ * The bench database (dbwe_bench unless --database names another), set up as
+ * an installation is: the platform's roles (with passwords made for this
+ * run), each schema owned by its owner role, loaded as the owners. The
+ * subgraphs run as their runtime roles.
  */
-async function database(scale: number): Promise<{ urls: Record<SubgraphName, { runtime: string; owner: string }>; postgres: RunningPostgres | null; seeded: BenchResults['seed'] }> {
+async function database(scale: number, name: string): Promise<{ urls: Record<SubgraphName, { runtime: string; owner: string }>; postgres: RunningPostgres | null; seeded: BenchResults['seed'] }> {
   let postgres: RunningPostgres | null = null;
   let serverUrl = process.env.DATABASE_URL;
   if (!serverUrl) {
@@ -51,21 +52,21 @@ async function database(scale: number): Promise<{ urls: Record<SubgraphName, { r
     postgres = await startEmbeddedPostgres(join(root, '.data', 'bench-postgres'), port, say);
     serverUrl = postgres.url('postgres');
   }
-  await ensureDatabase(serverUrl, 'dbwe_bench');
+  await ensureDatabase(serverUrl, name);
   const url = new URL(serverUrl);
-  url.pathname = '/dbwe_bench';
+  url.pathname = `/${name}`;
   const urls = subgraphUrls(url.toString(), {});
   const passwords = Object.fromEntries(platformRoles().map((role) => [role.name, randomBytes(24).toString('base64url')]));
   await migrateAll(urls, passwords);
   let seeded: BenchResults['seed'] = null;
   const present = await cityLoaded(asOwners(urls));
   if (present.length === 0) {
-    say(`loading the city (scale ${scale}) into dbwe_bench…`);
+    say(`loading the city (scale ${scale}) into ${name}…`);
     const load = await loadCity(asOwners(urls), { scale, verify: false, log: say });
     say(`city loaded in ${load.loadSeconds.toFixed(1)} s`);
     seeded = { loadSeconds: load.loadSeconds, analyzeSeconds: load.analyzeSeconds, rows: load.rows };
   } else if (present.length < 4) {
-    throw new Error(`dbwe_bench holds the city only in ${present.join(', ')}; drop the database and run again`);
+    throw new Error(`${name} holds the city only in ${present.join(', ')}; drop the database and run again`);
   }
   const as = (role: string) => withCredentials(url.toString(), role, passwords[role]);
   const roles = Object.fromEntries(SUBGRAPH_NAMES.map((name) => [name, { runtime: as(runtimeRole(name)), owner: as(ownerRole(name)) }]));
@@ -83,6 +84,8 @@ async function main(): Promise<void> {
       only: { type: 'string' },
       targets: { type: 'string', default: TARGETS.join(',') },
       scale: { type: 'string', default: '1' },
+      // On a machine others share, a database of one's own: the city is seeded into it when it is not there.
+      database: { type: 'string', default: 'dbwe_bench' },
       out: { type: 'string', default: join(__dirname, 'results') },
     },
   });
@@ -94,7 +97,8 @@ async function main(): Promise<void> {
   const started = new Date();
   const run = started.getTime().toString(36);
 
-  const db = await database(Number(values.scale));
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(values.database!)) throw new Error('--database must be a plain PostgreSQL database name');
+  const db = await database(Number(values.scale), values.database!);
   const services: Service[] = [];
   try {
     const jwtSecret = randomBytes(32).toString('base64url');

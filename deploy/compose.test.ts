@@ -18,6 +18,7 @@ import { databaseSettings, pickDatabaseUrl, pickMigrationDatabaseUrl } from '../
 import { ownerRole, passwordVariable, platformRoles, roleProvisioningSettings, runtimeRole } from '../platform/src/database-roles';
 import { subgraphSettings } from '../platform/src/service';
 import { GATEWAY_NODE_FLAGS, gatewaySettings, SUBGRAPH_NAMES } from '../gateway/src/config';
+import { allSubgraphs } from '../test/subgraphs';
 
 const root = join(__dirname, '..');
 const SUBGRAPHS = [...SUBGRAPH_NAMES];
@@ -185,10 +186,19 @@ describe('docker-compose.yml', () => {
     }
   });
 
+  /** A subgraph's own settings besides everyone's (SubgraphModule.services: the ledger's signing key, impact's GRAPH_URL). */
+  const ownSettings = (name: string) => allSubgraphs.find((m) => m.name === name)?.services?.settings ?? {};
+
   test.each(SUBGRAPHS)('%s sets only environment variables the subgraph reads', (name) => {
-    const known = new Set(Object.keys(subgraphSettings(name)));
+    const known = new Set([...Object.keys(subgraphSettings(name)), ...Object.keys(ownSettings(name))]);
     const unknown = Object.keys(rawEnvironment(services[name])).filter((v) => !known.has(v));
     expect(unknown).toEqual([]);
+  });
+
+  test('impact reads the books through the gateway when it publishes', () => {
+    const env = containerEnvironment(services.impact);
+    expect(new URL(env.GRAPH_URL).hostname).toBe('gateway');
+    expect(new URL(env.GRAPH_URL).port).toBe(String(CONTAINER_PORT));
   });
 
   test('the gateway sets only environment variables the gateway reads', () => {
@@ -200,6 +210,7 @@ describe('docker-compose.yml', () => {
   test.each(SUBGRAPHS)("%s's environment passes the subgraph's own config parser", (name) => {
     const env = containerEnvironment(services[name]);
     const config = parseConfig(subgraphSettings(name), env);
+    parseConfig(ownSettings(name), env);
     expect(config.NODE_ENV).toBe('production');
     expect(config.HOST).toBe('0.0.0.0');
     expect(config.PORT).toBe(CONTAINER_PORT);

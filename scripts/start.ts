@@ -129,8 +129,11 @@ async function main(): Promise<void> {
     await provisionDatabaseRoles(adminUrl, { passwords: secrets.DATABASE_PASSWORDS });
   }
 
+  const subgraphUrls = Object.fromEntries(SUBGRAPHS.map(([name, port]) => [`${name.toUpperCase()}_URL`, `http://127.0.0.1:${port}/graphql`]));
   const common: Record<string, string> = {
     INTERNAL_ASSERTION_SECRET: secrets.INTERNAL_ASSERTION_SECRET,
+    // Impact reads the ledger's books itself when an analysis is published (LEDGER_URL).
+    LEDGER_URL: subgraphUrls.LEDGER_URL,
     SEED_DEMO: process.env.SEED_DEMO ?? 'true',
   };
   await Promise.all(
@@ -143,7 +146,7 @@ async function main(): Promise<void> {
   const gatewayPort = process.env.PORT ?? '4000';
   const gateway = launch('gateway', 'gateway/src/main.ts', {
     INTERNAL_ASSERTION_SECRET: secrets.INTERNAL_ASSERTION_SECRET,
-    ...Object.fromEntries(SUBGRAPHS.map(([name, port]) => [`${name.toUpperCase()}_URL`, `http://127.0.0.1:${port}/graphql`])),
+    ...subgraphUrls,
     ...(process.env.JWT_JWKS_URL ? {} : { JWT_SECRET: secrets.JWT_SECRET }),
     PORT: gatewayPort,
   }, GATEWAY_NODE_FLAGS);

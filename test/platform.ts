@@ -4,6 +4,7 @@ import { readGatewayConfig, type GatewayConfig } from '@dbwe/gateway/src/config'
 import { createGateway, type Gateway } from '@dbwe/gateway';
 import { issueLocalToken } from '@dbwe/gateway/src/identity';
 import { allSubgraphs } from './subgraphs';
+import { freePort } from './reliability/processes';
 
 export const TEST_JWT_SECRET = 'test-jwt-secret-0123456789abcdefghijkl';
 
@@ -27,6 +28,7 @@ export interface RunningPlatform {
 export async function startGatewayFor(
   subgraphs: Record<string, { url: string }>,
   env: Record<string, string> = {},
+  port = 0,
 ): Promise<{ gateway: Gateway; gatewayUrl: string }> {
   const config: GatewayConfig = readGatewayConfig({
     INTERNAL_ASSERTION_SECRET: TEST_ASSERTION_SECRET,
@@ -43,7 +45,7 @@ export async function startGatewayFor(
   });
   const gateway = createGateway(config, createLogger('gateway', process.env.TEST_LOG_LEVEL ?? 'silent'));
   await gateway.start();
-  const address = await gateway.http.listen(0, '127.0.0.1');
+  const address = await gateway.http.listen(port, '127.0.0.1');
   return { gateway, gatewayUrl: `http://127.0.0.1:${address.port}/` };
 }
 
@@ -51,21 +53,25 @@ export async function startGatewayFor(
  * The whole platform in-process: the four subgraphs listening on free ports
  * and the real gateway in front of them, on a fresh copy of the test database
  * with the demo data (dropped again by stop()), or on `databaseUrl` when the
- * test brings its own database (left as it is).
+ * test brings its own database (left as it is). `seed` may name the
+ * subgraphs whose demo data to load.
  */
 export async function startPlatform(
-  options: { seed?: boolean; env?: Record<string, string>; subgraphLogTo?: NodeJS.WritableStream; databaseUrl?: string } = {},
+  options: { seed?: boolean | string[]; env?: Record<string, string>; subgraphLogTo?: NodeJS.WritableStream; databaseUrl?: string } = {},
 ): Promise<RunningPlatform> {
   const database = options.databaseUrl ? { url: options.databaseUrl, drop: async () => undefined } : await cloneTestDatabase();
   const subgraphs: RunningPlatform['subgraphs'] = {};
+  // Impact reads the books through the public graph when it publishes: the gateway's address is settled first.
+  const gatewayPort = await freePort();
   for (const module of allSubgraphs as SubgraphModule<unknown, unknown>[]) {
     subgraphs[module.name] = await startTestSubgraph(module, database.url, {
       listen: true,
-      seed: options.seed ?? true,
+      seed: Array.isArray(options.seed) ? options.seed.includes(module.name) : (options.seed ?? true),
+      env: { GRAPH_URL: `http://127.0.0.1:${gatewayPort}/` },
       ...(options.subgraphLogTo ? { logTo: options.subgraphLogTo, logLevel: 'info' } : {}),
     });
   }
-  const { gateway, gatewayUrl } = await startGatewayFor(subgraphs, options.env);
+  const { gateway, gatewayUrl } = await startGatewayFor(subgraphs, options.env, gatewayPort);
 
   return {
     gatewayUrl,

@@ -1,4 +1,5 @@
 import { ApolloArmor } from '@escape.tech/graphql-armor';
+import { GraphQLError, type ValidationContext } from 'graphql';
 
 /**
  * Limits on the shape of a query, checked during validation at the gateway,
@@ -15,14 +16,30 @@ export const QUERY_LIMITS = {
   maxCost: 20_000,
 } as const;
 
+/**
+ * graphql-armor words every refusal as "Syntax Error: …", although the query
+ * parsed and only a limit was exceeded. Its errors are reported here instead,
+ * as validation errors that say which limit it was.
+ */
+const plainRefusal = {
+  propagateOnRejection: false,
+  onReject: [
+    (context: ValidationContext | null, error: GraphQLError) => {
+      const message = `${error.message.replace(/^Syntax Error: /, '')} The query is valid but exceeds a limit of this API; split it or ask for less.`;
+      if (context) context.reportError(new GraphQLError(message));
+      else throw new GraphQLError(message);
+    },
+  ],
+};
+
 export function queryArmor() {
   return new ApolloArmor({
-    maxDepth: { n: QUERY_LIMITS.maxDepth, ignoreIntrospection: true, flattenFragments: true, exposeLimits: true },
-    maxAliases: { n: QUERY_LIMITS.maxAliases, exposeLimits: true },
+    maxDepth: { n: QUERY_LIMITS.maxDepth, ignoreIntrospection: true, flattenFragments: true, exposeLimits: true, ...plainRefusal },
+    maxAliases: { n: QUERY_LIMITS.maxAliases, exposeLimits: true, ...plainRefusal },
     // Tokens are limited by graphql-js's own parser (parseOptions in gateway.ts), which answers 400, not 500.
     maxTokens: { enabled: false },
-    maxDirectives: { n: QUERY_LIMITS.maxDirectives, exposeLimits: true },
-    costLimit: { maxCost: QUERY_LIMITS.maxCost, ignoreIntrospection: true, exposeLimits: true },
+    maxDirectives: { n: QUERY_LIMITS.maxDirectives, exposeLimits: true, ...plainRefusal },
+    costLimit: { maxCost: QUERY_LIMITS.maxCost, ignoreIntrospection: true, exposeLimits: true, ...plainRefusal },
     // Suggestions leak nothing here (the schema is public) and help Sandbox users.
     blockFieldSuggestion: { enabled: false },
   }).protect();

@@ -12,5 +12,6 @@ export * from './paging';
 export * from './query-counter';
 export * from './service';
 export * from './subgraph';
+export * from './graph-client';
 export * from './text-guard';
 export * from './scalars';

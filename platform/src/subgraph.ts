@@ -14,6 +14,7 @@ import { databaseIsReachable } from './database';
 import type { DatabasePrivileges } from './database-privileges';
 import { QueryCounter } from './query-counter';
 import { refuseNulCharacters } from './text-guard';
+import type { Setting } from './config';
 
 /** What every resolver of every subgraph gets. */
 export interface SubgraphContext<TLoaders, TServices = undefined> {

@@ -31,8 +31,8 @@ export interface Column {
   required: boolean;
 }
 
-/** Scalars whose string form is an exact decimal number. */
-const DECIMAL_FIELDS = new Set(['Money.amount']);
+/** String fields whose value is an exact decimal number (the Decimal scalar always is). */
+const DECIMAL_FIELDS = new Set(['Money.amount', 'Outcome.quantity', 'FinancialProxy.value', 'Assumption.value', 'SroiAnalysis.discountRate']);
 
 function fieldType(parentType: string, fieldName: string, type: GraphQLOutputType): FieldType {
   if (isListType(getNullableType(type))) return 'array';
@@ -43,6 +43,7 @@ function fieldType(parentType: string, fieldName: string, type: GraphQLOutputTyp
     case 'Int64':
       return 'integer';
     case 'Float':
+    case 'Decimal':
       return 'number';
     case 'Boolean':
       return 'boolean';

@@ -286,8 +286,19 @@ describe('open data exports', () => {
 
     const analyses = await csv(`sroi_analyses.csv?since=${lastPull}`);
     expect(analyses.rows.map((a) => [a.analysisId, a.status])).toEqual([[analysisId, 'PUBLISHED']]);
+    // The exact figures, live and as published: the books of the repair café have not moved since.
+    const [published] = analyses.rows;
+    expect(published).toMatchObject({ result_inputsUsed_basis: 'LEDGER_SPENDING', publishedSnapshot_inputsUsed_basis: 'LEDGER_SPENDING' });
+    for (const figure of ['presentValueExact', 'inputsExact', 'netPresentValueExact', 'paybackMonthsExact']) {
+      expect([figure, published[`result_${figure}`]]).toEqual([figure, published[`publishedSnapshot_${figure}`]]);
+      expect(published[`result_${figure}`]).toMatch(/^-?\d+(\.\d*[1-9])?$/);
+    }
+    // 250 × €40 × 0.9 × 0.8 = €7 200 a year, discounted once at 3.5%: 7200 / 1.035.
+    expect(published.result_presentValueExact).toBe('6956.521739130434782608695652173913043478');
+    expect(published.result_presentValue).toBe('6956.52');
     const outcomes = await csv(`sroi_outcomes.csv?since=${lastPull}`);
     expect(outcomes.rows.map((o) => [o.analysisId, o.outcomeId])).toEqual([[analysisId, added.outcome.id]]);
+    expect(outcomes.rows[0]).toMatchObject({ quantity: '250', financialProxy_value: '40.00', deadweight_value: '0.1', attribution_value: '0.2' });
     // Without since, the earlier analyses are there too.
     expect((await csv('sroi_analyses.csv')).rows.length).toBeGreaterThan(1);
 

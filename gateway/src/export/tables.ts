@@ -203,10 +203,15 @@ export const EXPORT_TABLES: ExportTable[] = [
   {
     name: 'sroi_analyses',
     title: 'SROI analyses',
-    description: 'Published SROI analyses of the projects, with their results.',
+    description:
+      'Published SROI analyses of the projects, with their results: live (result_…, from the books as they are at the export) and as published (publishedSnapshot_…, kept from publication; empty for analyses published before snapshots were kept). …Exact columns give the exact figures, the others are rounded for display.',
     query: `query ($neighbourhood: ID!, $first: Int!, $after: String, $since: DateTime) { neighbourhood(id: $neighbourhood) { projects(first: $first, after: $after) {
       edges { node { projectId: id sroiAnalyses(updatedSince: $since) { analysisId: id title kind status periodStart periodEnd discountRate discountFirstYear publishedAt updatedAt
-        result { presentValue inputs netPresentValue ratio netRatio paybackMonths } } } }
+        result { presentValue inputs netPresentValue ratio netRatio paybackMonths
+          presentValueExact inputsExact netPresentValueExact ratioExact netRatioExact paybackMonthsExact
+          inputsUsed { basis monetaryExact spendingOutsidePeriodExact inKindExact } }
+        publishedSnapshot { asOf presentValueExact inputsExact netPresentValueExact ratioExact netRatioExact paybackMonthsExact
+          inputsUsed { basis monetaryExact spendingOutsidePeriodExact inKindExact } } } } }
       pageInfo { hasNextPage endCursor } } } }`,
     connection: ['neighbourhood', 'projects'],
     explode: ['sroiAnalyses'],
@@ -216,10 +221,11 @@ export const EXPORT_TABLES: ExportTable[] = [
   {
     name: 'sroi_outcomes',
     title: 'SROI outcomes',
-    description: 'The outcomes of every published SROI analysis: the impact map.',
+    description: 'The outcomes of every published SROI analysis: the impact map, every number exactly as accepted.',
     // A published analysis never changes, so its outcomes change only with it: "since" filters by the analysis.
     query: `query ($neighbourhood: ID!, $first: Int!, $after: String, $since: DateTime) { neighbourhood(id: $neighbourhood) { projects(first: $first, after: $after) {
-      edges { node { sroiAnalyses(updatedSince: $since) { analysisId: id outcomes { outcomeId: id stakeholder description indicator quantity durationYears negative updatedAt } } } }
+      edges { node { sroiAnalyses(updatedSince: $since) { analysisId: id outcomes { outcomeId: id stakeholder description indicator quantity durationYears negative updatedAt
+        financialProxy { value source } dropOff { value } deadweight { value } displacement { value } attribution { value } } } } }
       pageInfo { hasNextPage endCursor } } } }`,
     connection: ['neighbourhood', 'projects'],
     explode: ['sroiAnalyses', 'outcomes'],

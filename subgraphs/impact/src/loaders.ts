@@ -7,6 +7,7 @@ import { StakeholderEntity } from './analyses/stakeholder.entity';
 import { InKindInputEntity } from './analyses/in-kind-input.entity';
 import { MeasurementEntity } from './analyses/measurement.entity';
 import { BidForecastEntity } from './bids/bid-forecast.entity';
+import { PublishedSnapshotEntity } from './analyses/published-snapshot.entity';
 
 /** Per-request loaders: every list is fetched for all keys of a request in one query. */
 export function createLoaders(db: DataSource) {
@@ -53,9 +54,15 @@ export function createLoaders(db: DataSource) {
     ),
     measurementsByOutcome: listLoader(
       (ids: readonly string[]) =>
-        db.getRepository(MeasurementEntity).find({ where: { outcomeId: In([...ids]) }, order: { measuredOn: 'ASC', id: 'ASC' } }),
+        db.getRepository(MeasurementEntity).find({ where: { outcomeId: In([...ids]) }, order: { measuredOn: 'ASC', recordedAt: 'ASC', id: 'ASC' } }),
       (row) => row.outcomeId,
     ),
+    /** The result each published analysis kept from its publication. */
+    snapshot: rowLoader(
+      (ids: readonly string[]) => db.getRepository(PublishedSnapshotEntity).findBy({ analysisId: In([...ids]) }),
+      (row) => row.analysisId,
+    ),
+    /** Each project's books as the ledger has them now (publication reads them; reads get them through @requires). */
     forecastByBid: rowLoader(
       (ids: readonly string[]) => db.getRepository(BidForecastEntity).findBy({ bidId: In([...ids]) }),
       (row) => row.bidId,

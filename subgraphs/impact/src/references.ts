@@ -1,16 +1,25 @@
+/** A project's expenses per booking date, as the ledger gives them (ProjectFinances.expensesByBookingDate): three lists of one length. */
+export interface ExpenseColumnsRef {
+  bookingDates: string[];
+  spentMinorUnits: string[];
+  volunteerHoursMinorUnits: string[];
+}
+
 /**
  * A project as the gateway hands it to this subgraph: its id, plus the
- * ledger-owned spending that Project.sroi and Project.sroiAnalyses @require.
+ * ledger-owned expenses per booking date that Project.sroi and
+ * Project.sroiAnalyses @require (the ledger's own answer at publication has
+ * the same shape).
  */
 export interface ProjectWithFinances {
   id: string;
-  finances?: { spent?: { minorUnits?: string | null } | null } | null;
+  finances?: { expensesByBookingDate?: ExpenseColumnsRef | null } | null;
 }
 
 /**
  * A neighbourhood as the gateway hands it to this subgraph: its id, plus, for
  * Neighbourhood.impactSummary, its projects (projects subgraph) with their
- * spending (ledger subgraph).
+ * expenses (ledger subgraph).
  */
 export interface NeighbourhoodWithProjects {
   id: string;

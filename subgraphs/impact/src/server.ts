@@ -8,9 +8,13 @@ import { StakeholderEntity } from './analyses/stakeholder.entity';
 import { InKindInputEntity } from './analyses/in-kind-input.entity';
 import { MeasurementEntity } from './analyses/measurement.entity';
 import { BidForecastEntity } from './bids/bid-forecast.entity';
+import { PublishedSnapshotEntity } from './analyses/published-snapshot.entity';
+import { DecimalScalar } from './analyses/decimal.scalar';
+import { impactServices, type ImpactServices } from './books/ledger-books';
 import { analysisResolvers, typeResolvers } from './analyses/analysis.resolvers';
 import { summaryResolvers } from './summary/impact-summary.resolvers';
 import { Initial1764100000000 } from './migrations/1764100000000-initial';
+import { PublishedSnapshot1766000000000 } from './migrations/1766000000000-published-snapshot';
 import { seedDemo } from './demo/demo.seed';
 import { databasePrivileges } from './database-privileges';
 
@@ -18,20 +22,22 @@ const resolvers: Resolvers = {
   DateTime: scalarResolvers.DateTime,
   Date: scalarResolvers.Date,
   Int64: scalarResolvers.Int64,
+  Decimal: DecimalScalar,
   ...analysisResolvers,
   ...summaryResolvers,
   ...typeResolvers,
 };
 
 /** The impact subgraph: SROI analyses, their results, sensitivity and evidence. */
-export const impact: SubgraphModule<ReturnType<typeof createLoaders>> = {
+export const impact: SubgraphModule<ReturnType<typeof createLoaders>, ImpactServices> = {
   name: 'impact',
   defaultPort: 4104,
   typeDefs: loadTypeDefs(join(__dirname, '..', 'schema.graphql')),
-  resolvers: resolvers as SubgraphModule<ReturnType<typeof createLoaders>>['resolvers'],
-  entities: [AnalysisEntity, OutcomeEntity, StakeholderEntity, InKindInputEntity, MeasurementEntity, BidForecastEntity],
-  migrations: [Initial1764100000000],
+  resolvers: resolvers as SubgraphModule<ReturnType<typeof createLoaders>, ImpactServices>["resolvers"],
+  entities: [AnalysisEntity, OutcomeEntity, StakeholderEntity, InKindInputEntity, MeasurementEntity, BidForecastEntity, PublishedSnapshotEntity],
+  migrations: [Initial1764100000000, PublishedSnapshot1766000000000],
   databasePrivileges,
+  services: impactServices,
   createLoaders,
   seedDemo,
 };

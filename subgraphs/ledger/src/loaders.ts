@@ -18,6 +18,13 @@ export interface ProjectTotals {
   hours: bigint;
 }
 
+/** What a project's expense lines add up to on one booking date, in minor units. */
+export interface ProjectExpenseDay {
+  bookingDate: string;
+  spentEur: bigint;
+  hours: bigint;
+}
+
 interface DateRangeKey {
   id: string;
   from: string | null;
@@ -78,6 +85,26 @@ export function createLoaders(db: DataSource) {
         if (row.type === 'INCOME' && row.unit === 'EUR') t.receivedEur = -total;
       }
       return projectIds.map((id) => totals.get(id)!);
+    }),
+    /** Each project's expense lines per booking date, in euros and hours, oldest first; only dates with a total. */
+    projectExpenseDays: new DataLoader<string, ProjectExpenseDay[]>(async (projectIds) => {
+      // One row per project and date, in the order of the primary key's index.
+      const rows: { project_id: string; day: string; eur: string; hours: string }[] = await db.query(
+        `SELECT d.project_id, d.day::text AS day,
+                coalesce(sum(d.net_minor) FILTER (WHERE a.unit = 'EUR'), 0)::text AS eur,
+                coalesce(sum(d.net_minor) FILTER (WHERE a.unit = 'HOUR'), 0)::text AS hours
+           FROM ledger.project_day d JOIN ledger.account a ON a.id = d.account_id AND a.type = 'EXPENSE'
+          WHERE d.project_id = ANY($1::uuid[])
+          GROUP BY d.project_id, d.day
+          ORDER BY d.project_id, d.day`,
+        [projectIds],
+      );
+      const days = new Map<string, ProjectExpenseDay[]>(projectIds.map((id) => [id, []]));
+      for (const row of rows) {
+        const day = { bookingDate: row.day, spentEur: BigInt(row.eur), hours: BigInt(row.hours) };
+        if (day.spentEur !== 0n || day.hours !== 0n) days.get(row.project_id)!.push(day);
+      }
+      return projectIds.map((id) => days.get(id)!);
     }),
     budgetsByProject: listLoader(
       async (projectIds: readonly string[]): Promise<BudgetView[]> => {

@@ -1,6 +1,6 @@
 import { stableId, type Viewer } from '@dbwe/platform';
 import { demoAnalysisId } from '../demo/demo.seed';
-import { SPIJKERKWARTIER, startImpact, steward, type ImpactTest } from '../testing/impact.fixtures';
+import { SPIJKERKWARTIER, finances, startImpact, steward, type ImpactTest } from '../testing/impact.fixtures';
 
 /*
  * A nightly refresh asks a project only for the analyses that changed since
@@ -33,7 +33,7 @@ interface Changed {
 
 /** The analyses of each project changed after `since`, as the gateway would ask (with the spending the field requires). */
 async function changedSince(since: string | null, viewer?: Viewer, projects = [kitchenProject, greeneryProject]): Promise<Changed[][]> {
-  const reps = projects.map((id) => ({ __typename: 'Project', id, finances: { spent: { minorUnits: '0' } } }));
+  const reps = projects.map((id) => ({ __typename: 'Project', id, finances: finances() }));
   const { data, errors } = await subgraph.execute<any>(CHANGED, { reps, since }, viewer);
   expect(errors).toBeUndefined();
   // As a client gets it: times as ISO strings.
@@ -164,7 +164,7 @@ describe('analyses changed since', () => {
   });
 
   it('refuses a time that is not an ISO 8601 instant', async () => {
-    const { errors } = await subgraph.execute(CHANGED, { reps: [{ __typename: 'Project', id: kitchenProject, finances: { spent: { minorUnits: '0' } } }], since: 'soon' });
+    const { errors } = await subgraph.execute(CHANGED, { reps: [{ __typename: 'Project', id: kitchenProject, finances: finances() }], since: 'soon' });
     expect(errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
     expect(errors?.[0].message).toMatch(/\$since.*DateTime/s);
   });

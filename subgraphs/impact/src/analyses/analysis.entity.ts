@@ -40,6 +40,13 @@ export class AnalysisEntity {
   @Column({ name: 'planned_inputs', type: 'numeric', nullable: true })
   plannedInputs!: string | null;
 
+  /** Euros per volunteer hour booked on the project within the period, counted as in-kind inputs; null means booked hours are not counted. */
+  @Column({ name: 'volunteer_hour_rate', type: 'numeric', nullable: true })
+  volunteerHourRate!: string | null;
+
+  @Column({ name: 'volunteer_hour_rate_source', type: 'text', nullable: true })
+  volunteerHourRateSource!: string | null;
+
   @Column({ name: 'supersedes_id', type: 'uuid', nullable: true })
   supersedesId!: string | null;
 

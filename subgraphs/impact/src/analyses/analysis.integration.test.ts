@@ -1,6 +1,6 @@
 import { stableId, type Viewer } from '@dbwe/platform';
 import { demoAnalysisId, demoBidId, demoOutcomeId } from '../demo/demo.seed';
-import { SPIJKERKWARTIER, startImpact, steward, type ImpactTest } from '../testing/impact.fixtures';
+import { SPIJKERKWARTIER, finances, startImpact, steward, type ImpactTest } from '../testing/impact.fixtures';
 
 /*
  * The impact subgraph on real PostgreSQL through its real server: stewards
@@ -293,7 +293,7 @@ describe('published analyses are immutable', () => {
     expect((await subgraph.execute<any>(publish, { id: revision.id }, steward)).data!.publishSroiAnalysis.analysis.status).toBe('PUBLISHED');
     const current = await subgraph.execute<any>(
       `query($reps: [_Any!]!) { _entities(representations: $reps) { ... on Project { sroi { analysis { id supersedes { id status supersededBy { id } } } } sroiAnalyses { id } } } }`,
-      { reps: [{ __typename: 'Project', id: stableId('project:neighbourhood-kitchen'), finances: { spent: { minorUnits: '75130' } } }] },
+      { reps: [{ __typename: 'Project', id: stableId('project:neighbourhood-kitchen'), finances: finances(['2025-06-01', '75130']) }] },
     );
     const [kitchenProject] = current.data!._entities;
     expect(kitchenProject.sroi.analysis).toEqual({ id: revision.id, supersedes: { id: kitchen, status: 'PUBLISHED', supersededBy: { id: revision.id } } });
@@ -359,12 +359,12 @@ describe('reading', () => {
       }`,
       {
         reps: [
-          { __typename: 'Project', id: stableId('project:park-greenery'), finances: { spent: { minorUnits: '1356400' } } },
+          { __typename: 'Project', id: stableId('project:park-greenery'), finances: finances(['2025-06-01', '1356400']) },
           { __typename: 'RightToChallengeBid', id: demoBidId('lindenplein-greenery'), executingProject: null },
           {
             __typename: 'RightToChallengeBid',
             id: demoBidId('lindenplein-greenery'),
-            executingProject: { id: stableId('project:park-greenery'), finances: { spent: { minorUnits: '1356400' } } },
+            executingProject: { id: stableId('project:park-greenery'), finances: finances(['2025-06-01', '1356400']) },
           },
         ],
       },
@@ -391,22 +391,24 @@ describe('reading', () => {
         }
       }
     }`;
-    const rep = (key: string) => ({ __typename: 'Project', id: stableId(`project:${key}`), finances: { spent: { minorUnits: '100000' } } });
+    const rep = (key: string) => ({ __typename: 'Project', id: stableId(`project:${key}`), finances: finances(['2025-06-01', '100000']) });
     const count = async (reps: unknown[]) => {
       const before = subgraph.queries.count;
       const { errors } = await subgraph.execute(query, { reps });
       expect(errors).toBeUndefined();
       return subgraph.queries.count - before;
     };
-    const one = await count([rep('park-greenery')]);
+    // A forecast and an evaluation, then five projects.
+    const two = await count([rep('park-greenery'), rep('neighbourhood-kitchen')]);
     const many = await count(['park-greenery', 'neighbourhood-kitchen', 'repair-cafe', 'solar-roofs', 'play-street'].map(rep));
-    expect(many).toBe(one);
-    // analyses by project, outcomes, in-kind inputs, stakeholders, measurements: one query each.
-    expect(one).toBe(5);
+    expect(many).toBe(two);
+    // Analyses by project, outcomes, in-kind inputs, stakeholders: one query each. Measurements: one for the
+    // evaluations' results (the quantities they measured), one for the measurements field of the others' outcomes.
+    expect(two).toBe(6);
   });
 
   it("sums a neighbourhood's current analyses from the projects and spending the gateway hands over", async () => {
-    const project = (key: string, minorUnits: string) => ({ node: { id: stableId(`project:${key}`), finances: { spent: { minorUnits } } } });
+    const project = (key: string, minorUnits: string) => ({ node: { id: stableId(`project:${key}`), finances: finances(['2025-06-01', minorUnits]) } });
     const { data, errors } = await subgraph.execute<any>(
       `query($reps: [_Any!]!) { _entities(representations: $reps) { ... on Neighbourhood { impactSummary { projectsCounted presentValue inputs ratio ratioUndefinedReason complete results { inputs } } } } }`,
       {

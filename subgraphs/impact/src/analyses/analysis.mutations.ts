@@ -7,21 +7,26 @@ import { StakeholderEntity } from './stakeholder.entity';
 import { InKindInputEntity } from './in-kind-input.entity';
 import { MeasurementEntity } from './measurement.entity';
 import { BidForecastEntity } from '../bids/bid-forecast.entity';
+import { PublishedSnapshotEntity } from './published-snapshot.entity';
+import type { ProjectBooks } from '../books/ledger-books';
+import { exact, exactOrNull } from './numbers';
+import { buildResult, inputsFromBooks } from './sroi-result';
 import {
   checkPeriod,
   checkPlannedInputs,
   isViolation,
-  parseDecimal,
   parseDiscountRate,
-  requireText,
   validateInKindInputs,
+  validateMeasurement,
   validateOutcome,
   validateStakeholders,
+  validateVolunteerHourRate,
   violation,
   type InKindText,
   type OutcomeText,
   type StakeholderText,
   type Violation,
+  type VolunteerHourRateText,
 } from './rules';
 
 /**
@@ -64,6 +69,7 @@ export interface CreateAnalysisInput {
   stakeholders: StakeholderText[];
   inKindInputs?: InKindText[] | null;
   plannedInputs?: string | null;
+  volunteerHourRate?: VolunteerHourRateText | null;
 }
 
 export interface UpdateAnalysisInput {
@@ -76,6 +82,8 @@ export interface UpdateAnalysisInput {
   inKindInputs?: InKindText[] | null;
   plannedInputs?: string | null;
   clearPlannedInputs?: boolean | null;
+  volunteerHourRate?: VolunteerHourRateText | null;
+  clearVolunteerHourRate?: boolean | null;
 }
 
 /** Locks an analysis for a change and checks the viewer may change it. */
@@ -123,6 +131,8 @@ export async function createAnalysis(db: DataSource, viewer: Viewer, input: Crea
   if (isViolation(inKind)) return inKind;
   const planned = checkPlannedInputs(input.kind, input.plannedInputs);
   if (isViolation(planned)) return planned;
+  const hourRate = input.volunteerHourRate ? validateVolunteerHourRate(input.volunteerHourRate) : null;
+  if (isViolation(hourRate)) return hourRate;
 
   const now = new Date();
   const analysis: AnalysisEntity = {
@@ -137,6 +147,8 @@ export async function createAnalysis(db: DataSource, viewer: Viewer, input: Crea
     discountRate: rate.toString(),
     discountFirstYear: input.discountFirstYear ?? true,
     plannedInputs: planned?.toString() ?? null,
+    volunteerHourRate: hourRate?.rate ?? null,
+    volunteerHourRateSource: hourRate?.source ?? null,
     supersedesId: null,
     createdBy: viewer.memberId,
     publishedAt: null,
@@ -173,6 +185,15 @@ export async function updateAnalysis(db: DataSource, viewer: Viewer, id: string,
       const planned = checkPlannedInputs(analysis.kind, input.plannedInputs);
       if (isViolation(planned)) return planned;
       changes.plannedInputs = planned?.toString() ?? null;
+    }
+    if (input.clearVolunteerHourRate) {
+      changes.volunteerHourRate = null;
+      changes.volunteerHourRateSource = null;
+    } else if (input.volunteerHourRate) {
+      const hourRate = validateVolunteerHourRate(input.volunteerHourRate);
+      if (isViolation(hourRate)) return hourRate;
+      changes.volunteerHourRate = hourRate.rate;
+      changes.volunteerHourRateSource = hourRate.source;
     }
     let stakeholders: StakeholderText[] | null = null;
     if (input.stakeholders) {
@@ -270,6 +291,7 @@ export async function removeOutcome(db: DataSource, viewer: Viewer, outcomeId: s
 export interface MeasurementText {
   measuredOn: string;
   value: string;
+  measuresQuantity?: boolean | null;
   source: string;
   note?: string | null;
 }
@@ -281,16 +303,15 @@ export async function recordMeasurement(db: DataSource, viewer: Viewer, outcomeI
     if (analysis.kind !== 'EVALUATIVE') {
       return violation('NotAnEvaluationError', 'Measured indicator values belong to an evaluation; a forecast states its expected quantities.', 'outcomeId');
     }
-    const value = parseDecimal('value', input.value);
-    if (isViolation(value)) return value;
-    const missing = requireText('source', input.source, 'MissingSourceError');
-    if (missing) return missing;
+    const values = validateMeasurement(input);
+    if (isViolation(values)) return values;
     const now = new Date();
     const measurement: MeasurementEntity = {
       id: randomUUID(),
       outcomeId,
       measuredOn: input.measuredOn,
-      value: value.toString(),
+      value: values.value,
+      measuresQuantity: values.measuresQuantity,
       source: input.source.trim(),
       note: input.note?.trim() || null,
       recordedAt: now,
@@ -303,14 +324,58 @@ export async function recordMeasurement(db: DataSource, viewer: Viewer, outcomeI
   });
 }
 
-export async function publishAnalysis(db: DataSource, viewer: Viewer, id: string): Promise<AnalysisEntity | Violation> {
+/**
+ * Publishes a draft and keeps its result as of this moment: the books are
+ * read from the ledger now (readBooks), inside the transaction that holds the
+ * analysis locked, so the snapshot is of exactly the impact map published.
+ * When the ledger cannot be read, nothing is published.
+ */
+export async function publishAnalysis(
+  db: DataSource,
+  viewer: Viewer,
+  id: string,
+  readBooks: (projectId: string) => Promise<ProjectBooks>,
+): Promise<AnalysisEntity | Violation> {
   return db.transaction(async (tx) => {
     const analysis = await lockDraft(tx, viewer, id);
     if (isViolation(analysis)) return analysis;
-    if ((await tx.getRepository(OutcomeEntity).countBy({ analysisId: id })) === 0) {
+    const outcomes = await tx.getRepository(OutcomeEntity).find({ where: { analysisId: id }, order: { createdAt: 'ASC', id: 'ASC' } });
+    if (outcomes.length === 0) {
       return violation('NoOutcomesError', `"${analysis.title}" has no outcomes yet; add at least one before publishing.`);
     }
+    const inKind = await tx.getRepository(InKindInputEntity).find({ where: { analysisId: id }, order: { position: 'ASC' } });
+    const measurements = await tx.getRepository(MeasurementEntity).findBy({ outcomeId: In(outcomes.map((o) => o.id)) });
+    const read = analysis.plannedInputs === null ? await readBooks(analysis.projectId) : { days: [], checkpoint: null };
+    const books = read.days;
     const now = new Date();
+    const inputs = inputsFromBooks(analysis, books, now, 'AS_PUBLISHED')!;
+    const { calculation, declaredInKind, inKind: allInKind } = buildResult(
+      analysis,
+      { outcomes, inKind, measurements: outcomes.map((o) => measurements.filter((m) => m.outcomeId === o.id)) },
+      inputs,
+    );
+    const snapshot: PublishedSnapshotEntity = {
+      analysisId: id,
+      takenAt: now,
+      basis: inputs.basis,
+      monetary: exact(inputs.monetary),
+      spendingOutsidePeriod: exactOrNull(inputs.spendingOutsidePeriod),
+      volunteerHours: inputs.volunteerHours ? exact(inputs.volunteerHours.hours) : null,
+      declaredInKind: exact(declaredInKind),
+      inKind: exact(allInKind),
+      inputs: exact(calculation.inputs),
+      presentValue: exact(calculation.presentValue),
+      netPresentValue: exact(calculation.netPresentValue),
+      ratio: exactOrNull(calculation.ratio),
+      netRatio: exactOrNull(calculation.netRatio),
+      paybackMonths: exactOrNull(calculation.paybackMonths),
+      checkpointOrigin: read.checkpoint?.origin ?? null,
+      checkpointTreeSize: read.checkpoint ? String(read.checkpoint.size) : null,
+      checkpointRootHash: read.checkpoint?.rootHash ?? null,
+      checkpointNote: read.checkpoint?.note ?? null,
+    };
+    // While the analysis is still a draft: afterwards its parts, the snapshot among them, are immutable.
+    await tx.getRepository(PublishedSnapshotEntity).insert(snapshot);
     const changes = { status: 'PUBLISHED' as const, publishedAt: now, updatedAt: now };
     await tx.getRepository(AnalysisEntity).update({ id }, changes);
     return { ...analysis, ...changes };

@@ -1,13 +1,29 @@
+import { readProjectBooks } from '../books/ledger-books';
 import { hasRole, isUuid } from '@dbwe/platform';
 import type { Context } from '../context';
 import type { Resolvers } from '../generated/graphql';
 import type { ProjectWithFinances } from '../references';
+import { bookingDaysOf } from '../books/books';
 import type { AnalysisEntity } from './analysis.entity';
 import type { AnalysisView } from './analysis.view';
+import type { MeasurementEntity } from './measurement.entity';
+import type { OutcomeEntity } from './outcome.entity';
 import * as mutations from './analysis.mutations';
 import { isViolation, ruleCodes, type Violation } from './rules';
-import { buildResult, inKindTotal, inKindValue } from './sroi-result';
-import { dec, sensitivity, type BreakEvenProxy, type Dec } from './sroi';
+import {
+  buildResult,
+  buildSnapshotResult,
+  inKindTotal,
+  inKindValue,
+  inputsFromBooks,
+  quantityMeasurement,
+  toOutcomeInput,
+  type ImpactMap,
+  type SroiResultValue,
+} from './sroi-result';
+import { plausibilityWarnings, sensitivity, twoWaySensitivity, valueOf, type BreakEven, type OutcomeInput, type OutcomeSensitivity, type TwoWayTable, type WarningCode } from './sroi';
+import { amount, dec, displayOrNull, exact, exactOrNull, money, plain, type Dec } from './numbers';
+import { explainBreakEven, explainBreakEvenProxy, warningMessage } from './explanations';
 
 /** Drafts are visible to the neighbourhood's stewards only. */
 export function visible<T extends AnalysisEntity>(analysis: T | null | undefined, { viewer }: Context): T | null {
@@ -25,10 +41,6 @@ export function currentPublished(analyses: AnalysisEntity[]): AnalysisEntity | n
   return current;
 }
 
-const money = (value: Dec) => value.toFixed(2);
-const ratio = (value: Dec | null) => (value === null ? null : value.toFixed(2));
-const plain = (value: string | Dec) => dec(value).toString();
-
 /**
  * A domain rule violation as the GraphQL error type of the same name. Typed
  * `never` because each mutation's union lists only the rules its domain
@@ -37,13 +49,6 @@ const plain = (value: string | Dec) => dec(value).toString();
  */
 export const asError = (v: Violation): never => ({ __typename: v.error, message: v.message, code: ruleCodes[v.error], field: v.field }) as never;
 
-/** The project's spending in cents as the gateway handed it over (@requires). */
-function spentMinor(project: ProjectWithFinances): bigint {
-  const minor = project.finances?.spent?.minorUnits;
-  if (minor == null) throw new Error(`the gateway did not provide the spending of project ${project.id}`);
-  return BigInt(minor);
-}
-
 /** Why there is no ratio for these inputs, or null when there is one. */
 export function ratioUndefinedReason(inputs: Dec): string | null {
   if (inputs.isZero()) return 'The inputs are zero: the SROI ratio (present value ÷ inputs) is undefined, not infinite.';
@@ -51,17 +56,77 @@ export function ratioUndefinedReason(inputs: Dec): string | null {
   return null;
 }
 
-function breakEvenExplanation(b: BreakEvenProxy): string {
-  switch (b.kind) {
-    case 'PROXY':
-      return `With a proxy of ${money(b.proxy)} euros per unit per year, all else equal, the present value equals the inputs: the ratio is 1 : 1.`;
-    case 'NO_INPUTS':
-      return 'The inputs are not positive, so the ratio is undefined and has no break-even point.';
-    case 'PROXY_HAS_NO_EFFECT':
-      return "The outcome's value does not depend on its proxy (its quantity is 0, or a fraction removes all of it), so no proxy changes the ratio.";
-    case 'NOT_REACHABLE':
-      return `No proxy of 0 or more brings the ratio to 1 : 1 (the exact solution is ${money(b.proxy)}): the other outcomes alone keep the ratio on one side of 1 : 1.`;
-  }
+/** The rows a result is computed from; measurements only matter to evaluations. */
+async function impactMap(analysis: AnalysisEntity, { loaders }: Context): Promise<ImpactMap> {
+  const [outcomes, inKind] = await Promise.all([loaders.outcomesByAnalysis.load(analysis.id), loaders.inKindByAnalysis.load(analysis.id)]);
+  const measurements = analysis.kind === 'EVALUATIVE' ? await loaders.measurementsByOutcome.loadMany(outcomes.map((o) => o.id)) : [];
+  for (const m of measurements) if (m instanceof Error) throw m;
+  return { outcomes, inKind, measurements: measurements as MeasurementEntity[][] };
+}
+
+/** The live result: the books handed over with the analysis (or its planned inputs); null when neither is at hand. */
+export async function liveResult(analysis: AnalysisView, context: Context): Promise<SroiResultValue | null> {
+  const inputs = inputsFromBooks(analysis, analysis.books, new Date());
+  return inputs && buildResult(analysis, await impactMap(analysis, context), inputs);
+}
+
+/** The result kept at publication; null for drafts and for analyses published before snapshots were kept. */
+async function publishedResult(analysis: AnalysisView, context: Context): Promise<SroiResultValue | null> {
+  if (analysis.status !== 'PUBLISHED') return null;
+  const snapshot = await context.loaders.snapshot.load(analysis.id);
+  return snapshot && buildSnapshotResult(analysis, await impactMap(analysis, context), snapshot);
+}
+
+/** An analysis reached through its project, with the project's books as the gateway handed them over. */
+const withBooks = (analysis: AnalysisEntity, project: ProjectWithFinances): AnalysisView => ({ ...analysis, books: bookingDaysOf(project) });
+
+interface WarningValue {
+  code: WarningCode | 'QUANTITY_NOT_MEASURED';
+  message: string;
+  outcome: OutcomeEntity | null;
+}
+
+/** The plausibility warnings of an analysis over the quantities its result uses. */
+function warningsOf(analysis: AnalysisEntity, outcomes: OutcomeEntity[], outcomeInputs: OutcomeInput[], measured: (MeasurementEntity | null)[]): WarningValue[] {
+  const context = {
+    discountRate: dec(analysis.discountRate),
+    periodStart: analysis.periodStart,
+    periodEnd: analysis.periodEnd,
+    outcomes: outcomes.map((o) => ({ description: o.description, durationYears: o.durationYears, quantity: o.quantity })),
+  };
+  const warnings = [
+    ...plausibilityWarnings(outcomeInputs, { discountRate: context.discountRate, discountFirstYear: analysis.discountFirstYear }),
+    ...(analysis.kind === 'EVALUATIVE'
+      ? outcomes.flatMap((_, index) => (measured[index] ? [] : [{ code: 'QUANTITY_NOT_MEASURED' as const, index, share: null }]))
+      : []),
+  ];
+  return warnings.map((w) => ({ code: w.code, message: warningMessage(w, context), outcome: w.index === null ? null : outcomes[w.index] }));
+}
+
+/** Sensitivity is computed once per result, whichever of its fields are asked. */
+const sensitivities = new WeakMap<SroiResultValue, OutcomeSensitivity[]>();
+function sensitivityOf(r: SroiResultValue): OutcomeSensitivity[] {
+  let s = sensitivities.get(r);
+  if (!s) sensitivities.set(r, (s = sensitivity(r.outcomeInputs, r.parameters)));
+  return s;
+}
+
+function breakEvenValue(b: BreakEven, base: Dec) {
+  return {
+    assumption: b.assumption,
+    status: b.status,
+    value: exactOrNull(b.value),
+    lowerYears: b.lowerYears,
+    upperYears: b.upperYears,
+    ratioAtLowerYears: exactOrNull(b.ratioAtLowerYears),
+    ratioAtUpperYears: exactOrNull(b.ratioAtUpperYears),
+    valueOutsideRange: exactOrNull(b.valueOutsideRange),
+    minimum: exact(b.minimum),
+    maximum: exact(b.maximum),
+    ratioAtMinimum: exactOrNull(b.ratioAtMinimum),
+    ratioAtMaximum: exactOrNull(b.ratioAtMaximum),
+    explanation: explainBreakEven(b, base),
+  };
 }
 
 export const analysisResolvers: Resolvers = {
@@ -77,10 +142,15 @@ export const analysisResolvers: Resolvers = {
     outcomes: (a, _args, { loaders }) => loaders.outcomesByAnalysis.load(a.id),
     inKindInputs: (a, _args, { loaders }) => loaders.inKindByAnalysis.load(a.id),
     inKindTotal: async (a, _args, { loaders }) => money(inKindTotal(await loaders.inKindByAnalysis.load(a.id))),
-    plannedInputs: (a) => (a.plannedInputs === null ? null : money(dec(a.plannedInputs))),
-    async result(a, _args, { loaders }) {
-      const [outcomes, inKind] = await Promise.all([loaders.outcomesByAnalysis.load(a.id), loaders.inKindByAnalysis.load(a.id)]);
-      return buildResult(a, outcomes, inKind);
+    inKindTotalExact: async (a, _args, { loaders }) => exact(inKindTotal(await loaders.inKindByAnalysis.load(a.id))),
+    plannedInputs: (a) => (a.plannedInputs === null ? null : amount(dec(a.plannedInputs))),
+    volunteerHourRate: (a) => (a.volunteerHourRate === null ? null : { rate: amount(dec(a.volunteerHourRate)), source: a.volunteerHourRateSource! }),
+    result: (a, _args, context) => liveResult(a, context),
+    publishedSnapshot: (a, _args, context) => publishedResult(a, context),
+    async warnings(a, _args, context) {
+      const map = await impactMap(a, context);
+      const measured = map.outcomes.map((_, i) => quantityMeasurement(a, map.measurements[i] ?? []));
+      return warningsOf(a, map.outcomes, map.outcomes.map((o, i) => toOutcomeInput(o, measured[i])), measured);
     },
     supersedes: async (a, _args, context) => (a.supersedesId ? visible(await context.loaders.analysis.load(a.supersedesId), context) : null),
     supersededBy: async (a, _args, context) => visible(await context.loaders.revisionOf.load(a.id), context),
@@ -96,7 +166,7 @@ export const analysisResolvers: Resolvers = {
     },
     analysis: async (o, _args, { loaders }) => (await loaders.analysis.load(o.analysisId))!,
     quantity: (o) => plain(o.quantity),
-    financialProxy: (o) => ({ value: money(dec(o.proxyValue)), description: o.proxyDescription, source: o.proxySource }),
+    financialProxy: (o) => ({ value: amount(dec(o.proxyValue)), description: o.proxyDescription, source: o.proxySource }),
     dropOff: (o) => ({ value: plain(o.dropOff), rationale: o.dropOffRationale }),
     deadweight: (o) => ({ value: plain(o.deadweight), rationale: o.deadweightRationale }),
     displacement: (o) => ({ value: plain(o.displacement), rationale: o.displacementRationale }),
@@ -108,61 +178,110 @@ export const analysisResolvers: Resolvers = {
   },
   InKindInput: {
     quantity: (i) => plain(i.quantity),
-    rate: (i) => money(dec(i.rate)),
+    rate: (i) => amount(dec(i.rate)),
     value: (i) => money(inKindValue(i)),
+    valueExact: (i) => exact(inKindValue(i)),
   },
   Project: {
     /** The current analysis is the most recently published one. */
-    async sroi(project, _args, { loaders }) {
-      const current = currentPublished(await loaders.analysesByProject.load(project.id));
-      if (!current) return null;
-      const analysis: AnalysisView = { ...current, ledgerSpentMinor: spentMinor(project) };
-      const [outcomes, inKind] = await Promise.all([loaders.outcomesByAnalysis.load(current.id), loaders.inKindByAnalysis.load(current.id)]);
-      return buildResult(analysis, outcomes, inKind);
+    async sroi(project, _args, context) {
+      const current = currentPublished(await context.loaders.analysesByProject.load(project.id));
+      return current && liveResult(withBooks(current, project), context);
     },
     async sroiAnalyses(project, { updatedSince }, context) {
-      const spent = spentMinor(project);
       const analyses = updatedSince
         ? context.loaders.analysesChangedSince.load({ id: project.id, since: updatedSince })
         : context.loaders.analysesByProject.load(project.id);
-      return (await analyses)
-        .filter((a) => visible(a, context))
-        .map((a): AnalysisView => ({ ...a, ledgerSpentMinor: spent }));
+      return (await analyses).filter((a) => visible(a, context)).map((a) => withBooks(a, project));
     },
   },
   SroiResult: {
     analysis: (r) => r.analysis,
+    kind: (r) => r.inputs.kind,
+    asOf: (r) => r.inputs.asOf,
+    booksCheckpoint: (r) => r.inputs.checkpoint,
     presentValue: (r) => money(r.calculation.presentValue),
+    presentValueExact: (r) => exact(r.calculation.presentValue),
     inputs: (r) => money(r.calculation.inputs),
-    inputsUsed: (r) => ({ basis: r.basis, monetary: money(r.monetary), inKind: money(r.inKind), total: money(r.calculation.inputs) }),
+    inputsExact: (r) => exact(r.calculation.inputs),
+    inputsUsed: (r) => ({
+      basis: r.inputs.basis,
+      monetary: money(r.inputs.monetary),
+      monetaryExact: exact(r.inputs.monetary),
+      spendingOutsidePeriodExact: exactOrNull(r.inputs.spendingOutsidePeriod),
+      inKind: money(r.inKind),
+      inKindExact: exact(r.inKind),
+      declaredInKindExact: exact(r.declaredInKind),
+      volunteerHours: r.inputs.volunteerHours && {
+        hours: exact(r.inputs.volunteerHours.hours),
+        rate: exact(r.inputs.volunteerHours.rate),
+        source: r.inputs.volunteerHours.source,
+        value: money(r.inputs.volunteerHours.value),
+        valueExact: exact(r.inputs.volunteerHours.value),
+      },
+      total: money(r.calculation.inputs),
+      totalExact: exact(r.calculation.inputs),
+    }),
     netPresentValue: (r) => money(r.calculation.netPresentValue),
-    ratio: (r) => ratio(r.calculation.ratio),
-    netRatio: (r) => ratio(r.calculation.netRatio),
+    netPresentValueExact: (r) => exact(r.calculation.netPresentValue),
+    ratio: (r) => displayOrNull(r.calculation.ratio, 2),
+    ratioExact: (r) => exactOrNull(r.calculation.ratio),
+    netRatio: (r) => displayOrNull(r.calculation.netRatio, 2),
+    netRatioExact: (r) => exactOrNull(r.calculation.netRatio),
     ratioUndefinedReason: (r) => ratioUndefinedReason(r.calculation.inputs),
-    paybackMonths: (r) => (r.calculation.paybackMonths === null ? null : r.calculation.paybackMonths.toFixed(1)),
+    paybackMonths: (r) => displayOrNull(r.calculation.paybackMonths, 1),
+    paybackMonthsExact: (r) => exactOrNull(r.calculation.paybackMonths),
     byOutcome: (r) =>
       r.calculation.outcomes.map((o, i) => ({
         outcome: r.outcomes[i],
+        quantityUsed: exact(r.outcomeInputs[i].quantity),
+        quantityBasis: r.quantityMeasurements[i] ? ('MEASURED' as const) : ('STATED' as const),
+        quantityMeasurement: r.quantityMeasurements[i],
         impactYear1: money(o.impactYear1),
+        impactYear1Exact: exact(o.impactYear1),
         valuesByYear: o.values.map(money),
+        valuesByYearExact: o.values.map(exact),
         presentValue: money(o.presentValue),
+        presentValueExact: exact(o.presentValue),
       })),
-    byStakeholder: (r) => r.calculation.byStakeholder.map((s) => ({ stakeholder: s.stakeholder, presentValue: money(s.presentValue) })),
-    byYear: (r) => r.calculation.byYear.map((y) => ({ year: y.year, value: money(y.value), presentValue: money(y.presentValue) })),
+    byStakeholder: (r) =>
+      r.calculation.byStakeholder.map((s) => ({ stakeholder: s.stakeholder, presentValue: money(s.presentValue), presentValueExact: exact(s.presentValue) })),
+    byYear: (r) =>
+      r.calculation.byYear.map((y) => ({
+        year: y.year,
+        value: money(y.value),
+        valueExact: exact(y.value),
+        presentValue: money(y.presentValue),
+        presentValueExact: exact(y.presentValue),
+      })),
     sensitivity: (r) =>
-      sensitivity(r.outcomeInputs, r.parameters).map((s, i) => ({
-        outcome: r.outcomes[i],
-        variations: s.variations.map((v) => ({
-          assumption: v.assumption,
-          baseValue: v.base.toString(),
-          lowValue: v.lowValue.toString(),
-          lowRatio: ratio(v.lowRatio),
-          highValue: v.highValue.toString(),
-          highRatio: ratio(v.highRatio),
-        })),
-        breakEvenProxy: s.breakEven.kind === 'PROXY' ? money(s.breakEven.proxy) : null,
-        breakEvenExplanation: breakEvenExplanation(s.breakEven),
-      })),
+      sensitivityOf(r).map((s, i) => {
+        const proxy = s.breakEvens.find((b) => b.assumption === 'FINANCIAL_PROXY')!;
+        return {
+          outcome: r.outcomes[i],
+          variations: s.variations.map((v) => ({
+            assumption: v.assumption,
+            baseValue: exact(v.base),
+            lowValue: exact(v.lowValue),
+            lowRatio: displayOrNull(v.lowRatio, 2),
+            lowRatioExact: exactOrNull(v.lowRatio),
+            highValue: exact(v.highValue),
+            highRatio: displayOrNull(v.highRatio, 2),
+            highRatioExact: exactOrNull(v.highRatio),
+          })),
+          breakEvens: s.breakEvens.map((b) => breakEvenValue(b, valueOf(r.outcomeInputs[i], b.assumption))),
+          breakEvenProxy: proxy.status === 'REACHED' ? money(proxy.value!) : null,
+          breakEvenProxyExact: proxy.status === 'REACHED' ? exact(proxy.value!) : null,
+          breakEvenExplanation: explainBreakEvenProxy(proxy),
+        };
+      }),
+    twoWaySensitivity(r) {
+      const table = twoWaySensitivity(r.outcomeInputs, r.parameters, sensitivityOf(r));
+      if (!table) return null;
+      const axis = (a: TwoWayTable['rows']) => ({ outcome: r.outcomes[a.index], assumption: a.assumption, values: a.values.map(exact), swing: exact(a.swing) });
+      return { rows: axis(table.rows), columns: axis(table.columns), ratios: table.ratios.map((row) => row.map(exact)) };
+    },
+    warnings: (r) => warningsOf(r.analysis, r.outcomes, r.outcomeInputs, r.quantityMeasurements),
   },
   Mutation: {
     async createSroiAnalysis(_parent, { input }, { db, viewer }) {
@@ -189,8 +308,8 @@ export const analysisResolvers: Resolvers = {
       const result = await mutations.recordMeasurement(db, viewer, outcomeId, input);
       return isViolation(result) ? asError(result) : { __typename: 'SroiMeasurementPayload', ...result };
     },
-    async publishSroiAnalysis(_parent, { id }, { db, viewer }) {
-      const result = await mutations.publishAnalysis(db, viewer, id);
+    async publishSroiAnalysis(_parent, { id }, { db, viewer, services, requestId }) {
+      const result = await mutations.publishAnalysis(db, viewer, id, (projectId) => readProjectBooks(services.graph, projectId, requestId));
       return isViolation(result) ? asError(result) : { __typename: 'SroiAnalysisPayload', analysis: result };
     },
     async reviseSroiAnalysis(_parent, { id }, { db, viewer }) {
@@ -210,7 +329,7 @@ export const analysisResolvers: Resolvers = {
       const forecast = link ? visible(await context.loaders.analysis.load(link.analysisId), context) : null;
       const project = bid.executingProject;
       if (!forecast || !project || project.id !== forecast.projectId) return forecast;
-      return { ...forecast, ledgerSpentMinor: spentMinor(project) };
+      return withBooks(forecast, project);
     },
   },
 };

@@ -15,6 +15,10 @@ export class MeasurementEntity {
   @Column({ type: 'numeric' })
   value!: string;
 
+  /** The value counts the outcome's quantity: an evaluation uses the latest such value within its period. */
+  @Column({ name: 'measures_quantity', type: 'boolean' })
+  measuresQuantity!: boolean;
+
   @Column({ type: 'text' })
   source!: string;
 

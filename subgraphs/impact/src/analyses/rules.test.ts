@@ -1,4 +1,4 @@
-import { checkPeriod, checkPlannedInputs, isViolation, parseDiscountRate, validateInKindInputs, validateOutcome, validateStakeholders, type OutcomeText } from './rules';
+import { checkPeriod, checkPlannedInputs, isViolation, parseDecimal, parseDiscountRate, validateInKindInputs, validateMeasurement, validateOutcome, validateStakeholders, validateVolunteerHourRate, type OutcomeText } from './rules';
 
 const because = (value: string) => ({ value, rationale: 'because' });
 
@@ -72,5 +72,42 @@ describe('analysis rules', () => {
     const s = (name: string) => ({ name, description: '' });
     expect(errorOf(validateStakeholders([s('A'), s('A ')]))).toEqual(['DuplicateStakeholderError', 'stakeholders']);
     expect(errorOf(validateStakeholders([s('A')], ['B']))).toEqual(['StakeholderInUseError', 'stakeholders']);
+  });
+});
+
+describe('messages that say what is wrong', () => {
+  const messageOf = (value: unknown) => (isViolation(value) ? value.message : null);
+
+  it('tells an exponent, too many digits and a number too large apart', () => {
+    expect(messageOf(parseDecimal('quantity', '1e-7'))).toMatch(/decimal number written with a dot and no exponent/);
+    expect(messageOf(parseDecimal('quantity', '1234567890123456'))).toMatch(/larger than 10\^15/);
+    expect(messageOf(parseDecimal('quantity', `0.${'1'.repeat(61)}`))).toMatch(/more than 60 decimals/);
+    expect(messageOf(parseDecimal('quantity', `1.${'1'.repeat(40)}`))).toMatch(/more than 40 significant digits/);
+  });
+
+  it('accepts every exact form the API can give: up to 40 significant digits, 60 decimals, 10^15', () => {
+    for (const text of ['1000000000000000', '0.000000000000000000001234567890123456789012345678901234567890', '5.619028620128758708446750695849455714701', '-0']) {
+      expect([text, isViolation(parseDecimal('x', text))]).toEqual([text, false]);
+    }
+    expect(String(parseDecimal('x', '-0'))).toBe('0');
+  });
+
+  it('only suggests marking an outcome negative where that is the way to say it', () => {
+    expect(messageOf(validateOutcome({ ...valid, quantity: '-3' }, ['Omwonenden']))).toMatch(/outcome marked negative/);
+    const hours = { description: 'Vrijwilligersuren', quantity: '560', unit: 'uur', rate: '-1', source: 'CAO' };
+    expect(messageOf(validateInKindInputs([hours]))).toMatch(/^Inputs cannot be negative/);
+    expect(messageOf(validateInKindInputs([hours]))).not.toMatch(/outcome/);
+    expect(messageOf(checkPlannedInputs('FORECAST', '-1'))).not.toMatch(/outcome/);
+  });
+
+  it('takes a volunteer-hour rate with its source', () => {
+    expect(validateVolunteerHourRate({ rate: '15.125', source: 'Landelijk tarief' })).toEqual({ rate: '15.125', source: 'Landelijk tarief' });
+    expect(errorOf(validateVolunteerHourRate({ rate: '15', source: ' ' }))).toEqual(['MissingSourceError', 'volunteerHourRate.source']);
+    expect(errorOf(validateVolunteerHourRate({ rate: '-15', source: 'x' }))).toEqual(['NegativeAmountError', 'volunteerHourRate.rate']);
+  });
+
+  it('refuses a negative measured quantity, but not a negative score', () => {
+    expect(errorOf(validateMeasurement({ value: '-2', source: 'telling', measuresQuantity: true }))).toEqual(['NegativeQuantityError', 'value']);
+    expect(validateMeasurement({ value: '-2.5', source: 'verschil in score' })).toEqual({ value: '-2.5', measuresQuantity: false });
   });
 });

@@ -1,4 +1,5 @@
-import { dec, type Dec } from './sroi';
+import { isNumberProblem, MAX_DECIMALS, readDecimal, SIGNIFICANT_DIGITS, type Dec, type NumberProblem } from './numbers';
+import { MAX_DURATION_YEARS } from './sroi';
 
 /**
  * The rules an impact map must satisfy, as pure functions. Each broken rule
@@ -41,15 +42,18 @@ export const violation = (error: RuleError, message: string, field: string | nul
 export const isViolation = (value: unknown): value is Violation =>
   typeof value === 'object' && value !== null && 'error' in value && typeof (value as Violation).error === 'string' && (value as Violation).error in ruleCodes;
 
-/** Maximum duration of an outcome; longer claims are not credible in SROI practice. */
-export const MAX_DURATION_YEARS = 50;
+export { MAX_DURATION_YEARS };
 
-const DECIMAL = /^-?\d{1,15}(\.\d{1,12})?$/;
+const problemText: Record<NumberProblem['problem'], (field: string, text: string) => string> = {
+  NOT_A_NUMBER: (field, text) => `${field} must be a decimal number written with a dot and no exponent, e.g. "0.25"; got "${text}".`,
+  TOO_MANY_DECIMALS: (field, text) => `${field} has more than ${MAX_DECIMALS} decimals, more than any exact form the API gives; got "${text}".`,
+  TOO_MANY_DIGITS: (field, text) => `${field} has more than ${SIGNIFICANT_DIGITS} significant digits, more than any exact form the API gives; got "${text}".`,
+  TOO_LARGE: (field, text) => `${field} is larger than 10^15 (1000000000000000), the largest number accepted; got "${text}".`,
+};
 
 export function parseDecimal(field: string, text: string): Dec | Violation {
-  const trimmed = text.trim();
-  if (!DECIMAL.test(trimmed)) return violation('InvalidNumberError', `${field} must be a decimal number written with a dot, e.g. "0.25"; got "${text}".`, field);
-  return dec(trimmed);
+  const value = readDecimal(text);
+  return isNumberProblem(value) ? violation('InvalidNumberError', problemText[value.problem](field, text), field) : value;
 }
 
 export function parseFraction(field: string, text: string): Dec | Violation {
@@ -61,23 +65,31 @@ export function parseFraction(field: string, text: string): Dec | Violation {
   return value;
 }
 
-function parseNonNegative(field: string, text: string, error: 'NegativeQuantityError' | 'NegativeAmountError'): Dec | Violation {
+/** What a negative number is refused for: the message says what to do instead, which depends on what it is. */
+export type NonNegative = 'outcomeQuantity' | 'proxy' | 'input' | 'measuredQuantity';
+
+const negativeText: Record<NonNegative, (field: string, text: string) => string> = {
+  outcomeQuantity: (field, text) => `A quantity cannot be negative (${field} = ${text}); a change for the worse is an outcome marked negative, with a positive quantity.`,
+  proxy: (field, text) => `A financial proxy cannot be negative (${field} = ${text}); a change for the worse is an outcome marked negative, valued with a positive proxy.`,
+  input: (field, text) => `Inputs cannot be negative (${field} = ${text}): a contribution is valued at 0 or more.`,
+  measuredQuantity: (field, text) => `A measured quantity is a count and cannot be negative (${field} = ${text}); record it without measuresQuantity if it is a score or a change.`,
+};
+
+function parseNonNegative(field: string, text: string, error: 'NegativeQuantityError' | 'NegativeAmountError', what: NonNegative): Dec | Violation {
   const value = parseDecimal(field, text);
   if (isViolation(value)) return value;
-  if (value.isNegative() && !value.isZero()) {
-    const what = error === 'NegativeQuantityError' ? 'A quantity' : 'An amount';
-    return violation(error, `${what} cannot be negative (${field} = ${text}); mark the outcome as negative instead.`, field);
-  }
-  return value;
+  return value.isNegative() ? violation(error, negativeText[what](field, text), field) : value;
 }
 
-export const parseQuantity = (field: string, text: string) => parseNonNegative(field, text, 'NegativeQuantityError');
-export const parseAmount = (field: string, text: string) => parseNonNegative(field, text, 'NegativeAmountError');
+/** A quantity of 0 or more: of an outcome (the default), an in-kind input or a measurement. */
+export const parseQuantity = (field: string, text: string, what: NonNegative = 'outcomeQuantity') => parseNonNegative(field, text, 'NegativeQuantityError', what);
+/** An amount of 0 or more: a proxy, or an input (the default: a rate, planned inputs). */
+export const parseAmount = (field: string, text: string, what: NonNegative = 'input') => parseNonNegative(field, text, 'NegativeAmountError', what);
 
 export function parseDiscountRate(text: string): Dec | Violation {
   const value = parseDecimal('discountRate', text);
   if (isViolation(value)) return value;
-  if (value.isNegative() && !value.isZero()) {
+  if (value.isNegative()) {
     return violation('NegativeDiscountRateError', `The discount rate must be 0 or more (e.g. "0.035" for 3.5%); got ${text}.`, 'discountRate');
   }
   return value;
@@ -158,7 +170,7 @@ export function validateOutcome(input: OutcomeText, stakeholders: readonly strin
   }
   const quantity = parseQuantity('quantity', input.quantity);
   if (isViolation(quantity)) return quantity;
-  const proxy = parseAmount('financialProxy.value', input.financialProxy.value);
+  const proxy = parseAmount('financialProxy.value', input.financialProxy.value, 'proxy');
   if (isViolation(proxy)) return proxy;
   const missingSource = requireText('financialProxy.source', input.financialProxy.source, 'MissingSourceError');
   if (missingSource) return missingSource;
@@ -204,7 +216,7 @@ export interface InKindText {
 export function validateInKindInputs(inputs: readonly InKindText[]): InKindText[] | Violation {
   const result: InKindText[] = [];
   for (const [i, input] of inputs.entries()) {
-    const quantity = parseQuantity(`inKindInputs[${i}].quantity`, input.quantity);
+    const quantity = parseQuantity(`inKindInputs[${i}].quantity`, input.quantity, 'input');
     if (isViolation(quantity)) return quantity;
     const rate = parseAmount(`inKindInputs[${i}].rate`, input.rate);
     if (isViolation(rate)) return rate;
@@ -237,4 +249,33 @@ export function checkPlannedInputs(kind: 'FORECAST' | 'EVALUATIVE', planned: str
     return violation('PlannedInputsNotAllowedError', 'Only a forecast may state planned inputs; an evaluation uses the spending in the books.', 'plannedInputs');
   }
   return parseAmount('plannedInputs', planned);
+}
+
+export interface VolunteerHourRateText {
+  rate: string;
+  source: string;
+}
+
+/** The rate at which the volunteer hours booked on the project count as in-kind inputs, with where it comes from. */
+export function validateVolunteerHourRate(input: VolunteerHourRateText): VolunteerHourRateText | Violation {
+  const rate = parseAmount('volunteerHourRate.rate', input.rate);
+  if (isViolation(rate)) return rate;
+  const missing = requireText('volunteerHourRate.source', input.source, 'MissingSourceError');
+  if (missing) return missing;
+  return { rate: rate.toString(), source: input.source.trim() };
+}
+
+export interface MeasurementValues {
+  value: string;
+  measuresQuantity: boolean;
+}
+
+/** A measured value; one that measures the outcome's quantity is a count, never negative. */
+export function validateMeasurement(input: { value: string; source: string; measuresQuantity?: boolean | null }): MeasurementValues | Violation {
+  const measuresQuantity = input.measuresQuantity ?? false;
+  const value = measuresQuantity ? parseQuantity('value', input.value, 'measuredQuantity') : parseDecimal('value', input.value);
+  if (isViolation(value)) return value;
+  const missing = requireText('source', input.source, 'MissingSourceError');
+  if (missing) return missing;
+  return { value: value.toString(), measuresQuantity };
 }

@@ -1,6 +1,7 @@
 import { stableId } from '@dbwe/platform';
 import { startPlatform, type RunningPlatform } from '../../../../test/platform';
 import { defaultAccountId } from '../../../ledger/src/accounts/default-chart';
+import { Q, within } from '../testing/rational';
 
 /*
  * Through the real gateway, with all four subgraphs: a steward writes and
@@ -28,21 +29,22 @@ describe('SROI from the real books, through the gateway', () => {
   });
   afterAll(() => platform.stop());
 
-  /** Books spending on the project as a steward would: the ledger's postEntry mutation, through the gateway. */
+  /** Books spending (or, in HOUR, volunteer hours) on a project as a steward would: the ledger's postEntry mutation, through the gateway. */
   let entry = 0;
-  async function bookSpending(amount: string, description: string): Promise<void> {
+  async function bookSpending(amount: string, description: string, { bookingDate = '2026-05-01', projectId = playStreet, unit = 'EUR' } = {}): Promise<void> {
+    const [debit, credit] = unit === 'EUR' ? ['4000', '1000'] : ['9100', '9800'];
     const { body } = await platform.query<any>(
       `mutation($input: PostEntryInput!) { postEntry(input: $input) { __typename ... on LedgerError { code message } } }`,
       {
         input: {
           neighbourhoodId: spijkerkwartier,
           idempotencyKey: `impact-e2e-${++entry}`,
-          bookingDate: '2026-05-01',
+          bookingDate,
           description,
-          projectId: playStreet,
+          projectId,
           lines: [
-            { accountId: defaultAccountId(spijkerkwartier, '4000'), side: 'DEBIT', amount, unit: 'EUR' },
-            { accountId: defaultAccountId(spijkerkwartier, '1000'), side: 'CREDIT', amount, unit: 'EUR' },
+            { accountId: defaultAccountId(spijkerkwartier, debit), side: 'DEBIT', amount, unit },
+            { accountId: defaultAccountId(spijkerkwartier, credit), side: 'CREDIT', amount, unit },
           ],
         },
       },
@@ -145,6 +147,91 @@ describe('SROI from the real books, through the gateway', () => {
     expect(s.breakEvenProxy).toBe('77.28');
   });
 
+  /*
+   * The solar-roofs project, evaluated over the first half of 2027: 100 households × €30, one year, no discounting:
+   * PV €3 000. Its books: €175.00 of the demo (2025), then, booked here,
+   *   €500.00 on 2026-12-31 and €700.00 on 2027-07-01 (outside the period), €1 000.00 on 2027-03-01 and 10 hours
+   *   on 2027-02-01 (inside), the hours at €15.125: inputs 1000 + 151.25 = 1151.25, ratio 3000 / 1151.25 = 2.6058…
+   * Spending booked outside the period changes nothing. Published, the analysis keeps that result; €1 000.00 more
+   * inside the period afterwards moves the live ratio to 3000 / 2151.25 = 1.3945…, and the published one not at all.
+   */
+  it('counts only the books within the period, and keeps the published result while the books move', async () => {
+    const solarRoofs = stableId('project:solar-roofs');
+    const created = await gql(
+      `mutation($input: CreateSroiAnalysisInput!) { createSroiAnalysis(input: $input) { ... on SroiAnalysisPayload { analysis { id } } } }`,
+      {
+        input: {
+          projectId: solarRoofs,
+          neighbourhoodId: spijkerkwartier,
+          kind: 'EVALUATIVE',
+          title: 'Evaluatie collectieve zonnepanelen, eerste halfjaar 2027',
+          periodStart: '2027-01-01',
+          periodEnd: '2027-06-30',
+          discountRate: '0',
+          stakeholders: [{ name: 'Huishoudens', description: 'Deelnemers aan de collectieve inkoop' }],
+          volunteerHourRate: { rate: '15.125', source: 'Landelijk tarief vrijwilligersuur 2027' },
+        },
+      },
+      stewardToken,
+    );
+    const id = created.createSroiAnalysis.analysis.id;
+    const because = (value: string) => ({ value, rationale: 'Uit de deelnemersenquête.' });
+    await gql(
+      `mutation($id: ID!, $input: OutcomeInput!) { addSroiOutcome(analysisId: $id, input: $input) { __typename } }`,
+      {
+        id,
+        input: {
+          stakeholder: 'Huishoudens',
+          description: 'Lagere energierekening',
+          indicator: 'Huishoudens met panelen in bedrijf',
+          quantity: '100',
+          financialProxy: { value: '30', description: 'Besparing per huishouden in het halfjaar', source: 'Milieu Centraal 2027' },
+          durationYears: 1,
+          dropOff: because('0'),
+          deadweight: because('0'),
+          displacement: because('0'),
+          attribution: because('0'),
+        },
+      },
+      stewardToken,
+    );
+    const RESULT = `kind asOf ratioExact inputsExact inputsUsed { monetaryExact spendingOutsidePeriodExact volunteerHours { hours valueExact } }`;
+    const read = async () =>
+      (
+        await gql(`query($id: ID!) { project(id: $id) { sroiAnalyses { id publishedAt result { ${RESULT} } publishedSnapshot { ${RESULT} } } } }`, { id: solarRoofs }, stewardToken)
+      ).project.sroiAnalyses.find((a: any) => a.id === id);
+
+    await bookSpending('500.00', 'Zonnepanelen: aanbetaling 2026', { projectId: solarRoofs, bookingDate: '2026-12-31' });
+    await bookSpending('1000.00', 'Zonnepanelen: installatiekosten', { projectId: solarRoofs, bookingDate: '2027-03-01' });
+    await bookSpending('700.00', 'Zonnepanelen: nazorg', { projectId: solarRoofs, bookingDate: '2027-07-01' });
+    await bookSpending('10.00', 'Vrijwilligersuren energiecoaches', { projectId: solarRoofs, bookingDate: '2027-02-01', unit: 'HOUR' });
+    const draft = await read();
+    expect(draft.result.inputsUsed).toEqual({ monetaryExact: '1000', spendingOutsidePeriodExact: '1375', volunteerHours: { hours: '10', valueExact: '151.25' } });
+    expect(draft.result.inputsExact).toBe('1151.25');
+    expect(within(draft.result.ratioExact, Q.int(3000).div(Q.parse('1151.25')))).toBe(true);
+
+    await bookSpending('999.00', 'Zonnepanelen: uitbreiding, volgend jaar', { projectId: solarRoofs, bookingDate: '2028-01-15' });
+    await bookSpending('5.00', 'Vrijwilligersuren na afloop', { projectId: solarRoofs, bookingDate: '2027-07-02', unit: 'HOUR' });
+    const outside = await read();
+    expect(outside.result.ratioExact).toBe(draft.result.ratioExact);
+    expect(outside.result.inputsUsed).toEqual({ ...draft.result.inputsUsed, spendingOutsidePeriodExact: '2374' });
+
+    const published = await gql(`mutation($id: ID!) { publishSroiAnalysis(id: $id) { __typename } }`, { id }, stewardToken);
+    expect(published.publishSroiAnalysis.__typename).toBe('SroiAnalysisPayload');
+    const atPublication = await read();
+    expect(atPublication.publishedSnapshot).toMatchObject({ kind: 'AS_PUBLISHED', asOf: atPublication.publishedAt, ratioExact: draft.result.ratioExact, inputsExact: '1151.25' });
+    expect(atPublication.result.kind).toBe('LIVE');
+
+    await bookSpending('1000.00', 'Zonnepanelen: extra omvormers', { projectId: solarRoofs, bookingDate: '2027-04-01' });
+    const moved = await read();
+    expect(moved.result.inputsExact).toBe('2151.25');
+    expect(within(moved.result.ratioExact, Q.int(3000).div(Q.parse('2151.25')))).toBe(true);
+    expect(moved.publishedSnapshot).toEqual(atPublication.publishedSnapshot);
+    // The public sees both, labelled, through the project's current analysis too.
+    const current = await gql(`query($id: ID!) { project(id: $id) { sroi { kind ratio analysis { publishedSnapshot { kind ratio } } } } }`, { id: solarRoofs });
+    expect(current.project.sroi).toEqual({ kind: 'LIVE', ratio: '1.39', analysis: { publishedSnapshot: { kind: 'AS_PUBLISHED', ratio: '2.61' } } });
+  });
+
   it('shows the current published analysis to everyone and drafts to stewards only', async () => {
     const list = `query($id: ID!) { project(id: $id) { sroiAnalyses { status title result { inputs } } } }`;
     await gql(
@@ -174,15 +261,15 @@ describe('SROI from the real books, through the gateway', () => {
   it("adds up the neighbourhood's published analyses, with each project's inputs from the books", async () => {
     const data = await gql(`{
       neighbourhood(slug: "spijkerkwartier") {
-        impactSummary { projectsCounted presentValue inputs netPresentValue ratio complete results { analysis { title } } }
-        projects(first: 100) { edges { node { id finances { spent { minorUnits } } sroi { presentValue inputs } } } }
+        impactSummary { projectsCounted presentValue presentValueExact inputs inputsExact netPresentValue ratio ratioExact complete results { analysis { title } } }
+        projects(first: 100) { edges { node { id finances { spent { minorUnits } } sroi { presentValue presentValueExact inputs inputsExact } } } }
       }
     }`);
     const { impactSummary, projects } = data.neighbourhood;
-    // Park greenery (forecast), neighbourhood kitchen (evaluation) and the play street published above.
+    // Park greenery (forecast), neighbourhood kitchen (evaluation), and the play street and solar roofs published above.
     const withSroi = projects.edges.map((e: any) => e.node).filter((p: any) => p.sroi);
-    expect(withSroi).toHaveLength(3);
-    expect(impactSummary.projectsCounted).toBe(3);
+    expect(withSroi).toHaveLength(4);
+    expect(impactSummary.projectsCounted).toBe(4);
     expect(impactSummary.complete).toBe(true);
     // Inputs are exact cents: the sum of the projects' inputs, each its ledger spending plus in-kind.
     const cents = (amount: string) => Math.round(Number(amount) * 100);
@@ -190,9 +277,14 @@ describe('SROI from the real books, through the gateway', () => {
     const presentValue = withSroi.reduce((sum: number, p: any) => sum + cents(p.sroi.presentValue), 0);
     expect(cents(impactSummary.inputs)).toBe(inputs);
     // Each project's present value is rounded to cents on its own: the total may differ by a cent per project.
-    expect(Math.abs(cents(impactSummary.presentValue) - presentValue)).toBeLessThanOrEqual(3);
+    expect(Math.abs(cents(impactSummary.presentValue) - presentValue)).toBeLessThanOrEqual(4);
     expect(impactSummary.ratio).toBe((cents(impactSummary.presentValue) / cents(impactSummary.inputs)).toFixed(2));
     expect(cents(impactSummary.netPresentValue)).toBe(cents(impactSummary.presentValue) - cents(impactSummary.inputs));
+    // The exact forms add up exactly: the combined ratio is total PV over total inputs, not a mean of ratios.
+    const total = (field: string) => withSroi.reduce((sum: Q, p: any) => sum.plus(Q.parse(p.sroi[field])), Q.int(0));
+    expect(Q.parse(impactSummary.inputsExact).compare(total('inputsExact'))).toBe(0);
+    expect(within(impactSummary.presentValueExact, total('presentValueExact'))).toBe(true);
+    expect(within(impactSummary.ratioExact, total('presentValueExact').div(total('inputsExact')))).toBe(true);
   });
 
   it("extends the projects subgraph's Right to Challenge bid with the forecast a steward links to it", async () => {

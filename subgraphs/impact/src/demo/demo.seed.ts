@@ -29,8 +29,8 @@ interface DemoOutcome {
   displacement: Fraction;
   attribution: Fraction;
   negative?: boolean;
-  /** [date, value, source] */
-  measurements?: [string, string, string][];
+  /** [date, value, source, whether the value counts the outcome's quantity] */
+  measurements?: [string, string, string, boolean?][];
 }
 
 interface DemoAnalysis {
@@ -171,8 +171,8 @@ const analyses: DemoAnalysis[] = [
         displacement: ['0', 'Geen verdringing.'],
         attribution: ['0.20', 'Voedingsvoorlichting door de GGD in dezelfde periode.'],
         measurements: [
-          ['2025-02-05', '14', 'Enquête eerste buurtmaaltijd: deelnemers met voldoende groente'],
-          ['2025-12-17', '35', 'Eindmeting: deelnemers met voldoende groente'],
+          ['2025-02-05', '14', 'Enquête eerste buurtmaaltijd: deelnemers met voldoende groente', true],
+          ['2025-12-17', '35', 'Eindmeting: deelnemers met voldoende groente', true],
         ],
       },
       {
@@ -186,7 +186,7 @@ const analyses: DemoAnalysis[] = [
         deadweight: ['0.10', 'Enkelen hadden via ander vrijwilligerswerk ook ervaring opgedaan.'],
         displacement: ['0', 'Geen verdringing.'],
         attribution: ['0.25', 'Het Werkplein begeleidt een deel van deze vrijwilligers.'],
-        measurements: [['2025-12-10', '12', 'Interviews met 14 vrijwilligers']],
+        measurements: [['2025-12-10', '12', 'Interviews met 14 vrijwilligers', true]],
       },
       {
         stakeholder: 'Lokale ondernemers',
@@ -223,6 +223,8 @@ export async function seedDemo(db: DataSource): Promise<void> {
         discountRate: '0.035',
         discountFirstYear: true,
         plannedInputs: null,
+        volunteerHourRate: null,
+        volunteerHourRateSource: null,
         supersedesId: null,
         createdBy: member('Penningmeester Pieter'),
         publishedAt: null,
@@ -259,12 +261,13 @@ export async function seedDemo(db: DataSource): Promise<void> {
           createdAt: at,
           updatedAt: at,
         });
-        for (const [m, [measuredOn, value, source]] of (o.measurements ?? []).entries()) {
+        for (const [m, [measuredOn, value, source, measuresQuantity = false]] of (o.measurements ?? []).entries()) {
           await tx.getRepository(MeasurementEntity).insert({
             id: stableId(`measurement:${a.key}:${index}:${m}`),
             outcomeId,
             measuredOn,
             value,
+            measuresQuantity,
             source,
             note: null,
             recordedAt: new Date(`${measuredOn}T18:00:00Z`),

@@ -24,6 +24,16 @@ export type Scalars = {
   Date: { input: string; output: string; }
   /** An instant in time, ISO 8601 in UTC, e.g. 2026-03-01T09:30:00.000Z. */
   DateTime: { input: string; output: Date | string; }
+  /**
+   * An exact decimal number, sent as a string: an optional minus, digits, and
+   * optionally a dot and more digits; never an exponent, never a negative zero,
+   * no trailing zeros after the dot, e.g. "5.619028620128758708446750695849455714701".
+   * A computed figure is its exact value rounded (half away from zero) to 40
+   * significant digits and at most 60 decimal places; every figure that has fewer
+   * digits than that, such as any sum of amounts, is given exactly. A value that
+   * stands for an assumption can be sent back as input unchanged.
+   */
+  Decimal: { input: string; output: string; }
   /** A signed 64-bit integer, sent as a decimal string so no client loses precision, e.g. "-1250". */
   Int64: { input: string; output: bigint | string; }
   _FieldSet: { input: unknown; output: unknown; }
@@ -67,7 +77,7 @@ export type Assumption = {
   __typename?: 'Assumption';
   /** Why the fraction has this value (the SROI transparency principle). */
   rationale: Scalars['String']['output'];
-  /** Decimal fraction between 0 and 1, e.g. "0.25" for 25%. */
+  /** Decimal fraction between 0 and 1, exactly as accepted, e.g. "0.25" for 25%. */
   value: Scalars['String']['output'];
 };
 
@@ -75,7 +85,7 @@ export type Assumption = {
 export type AssumptionInput = {
   /** Why it has this value. */
   rationale: Scalars['String']['input'];
-  /** Decimal fraction between 0 and 1. */
+  /** Decimal fraction between 0 and 1 (at most 60 decimals and 40 significant digits). */
   value: Scalars['String']['input'];
 };
 
@@ -84,15 +94,19 @@ export type AssumptionVariation = {
   __typename?: 'AssumptionVariation';
   /** The assumption varied. */
   assumption: SroiAssumption;
-  /** Its value in the analysis. */
+  /** Its value in the analysis (the quantity the result uses), exact form. */
   baseValue: Scalars['String']['output'];
-  /** The SROI ratio with the raised value, two decimals; null when inputs are zero. */
+  /** The SROI ratio with the raised value, rounded to two decimals; null when inputs are zero. */
   highRatio: Maybe<Scalars['String']['output']>;
-  /** The raised value. */
+  /** The SROI ratio with the raised value, exactly; null when inputs are zero. */
+  highRatioExact: Maybe<Scalars['Decimal']['output']>;
+  /** The raised value, exact form. */
   highValue: Scalars['String']['output'];
-  /** The SROI ratio with the lowered value, two decimals; null when inputs are zero. */
+  /** The SROI ratio with the lowered value, rounded to two decimals; null when inputs are zero. */
   lowRatio: Maybe<Scalars['String']['output']>;
-  /** The lowered value. */
+  /** The SROI ratio with the lowered value, exactly; null when inputs are zero. */
+  lowRatioExact: Maybe<Scalars['Decimal']['output']>;
+  /** The lowered value, exact form; the ratios are those of exactly this value, which can be sent back as input. */
   lowValue: Scalars['String']['output'];
 };
 
@@ -107,6 +121,89 @@ export type BidForecastPayload = {
 
 /** Result of linking a forecast to a bid. */
 export type BidForecastResult = BidForecastPayload | NotAForecastError;
+
+/** The volunteer hours booked on the project within the analysis period, valued as in-kind inputs. */
+export type BookedVolunteerHours = {
+  __typename?: 'BookedVolunteerHours';
+  /** Hours on the project's expense accounts booked within the period, exactly. */
+  hours: Scalars['Decimal']['output'];
+  /** Euros per hour, the analysis's volunteerHourRate. */
+  rate: Scalars['Decimal']['output'];
+  /** Where the rate comes from. */
+  source: Scalars['String']['output'];
+  /** hours × rate in euros, rounded to cents for display. */
+  value: Scalars['String']['output'];
+  /** hours × rate in euros, exactly. */
+  valueExact: Scalars['Decimal']['output'];
+};
+
+/**
+ * A signed checkpoint of a neighbourhood's books (C2SP tlog-checkpoint, see
+ * docs/ledger-hash.md): which state of the books a published result was
+ * computed from.
+ */
+export type BooksCheckpoint = {
+  __typename?: 'BooksCheckpoint';
+  /** The signed note, as the ledger served it, with its signature lines. */
+  note: Scalars['String']['output'];
+  /** The log's origin line, naming the neighbourhood's books. */
+  origin: Scalars['String']['output'];
+  /** The Merkle tree's root hash at that size, base64. */
+  rootHash: Scalars['String']['output'];
+  /** How many leaves the log had. */
+  treeSize: Scalars['Int64']['output'];
+};
+
+/**
+ * The value of one assumption of one outcome at which the whole analysis's
+ * ratio is exactly 1 : 1 (present value = inputs), all else equal, among the
+ * values the API accepts for it (fractions 0 to 1, proxy and quantity 0 to
+ * 10^15, duration 1 to 50 whole years). Solved exactly, not searched, where the
+ * present value is linear in the assumption; for drop-off by Newton's method to
+ * 10^-75. Every number is an exact form (see README).
+ */
+export type BreakEven = {
+  __typename?: 'BreakEven';
+  /** The assumption. */
+  assumption: SroiAssumption;
+  /** What this means, in a sentence that states the figures. */
+  explanation: Scalars['String']['output'];
+  /** BETWEEN_WHOLE_YEARS: the whole duration just below 1 : 1 (or above it, for a negative outcome). */
+  lowerYears: Maybe<Scalars['Int']['output']>;
+  /** The largest value the assumption may take. */
+  maximum: Scalars['Decimal']['output'];
+  /** The smallest value the assumption may take. */
+  minimum: Scalars['Decimal']['output'];
+  /** BETWEEN_WHOLE_YEARS: the ratio with lowerYears. */
+  ratioAtLowerYears: Maybe<Scalars['Decimal']['output']>;
+  /** The ratio with the assumption at its maximum, all else equal; null without a ratio. */
+  ratioAtMaximum: Maybe<Scalars['Decimal']['output']>;
+  /** The ratio with the assumption at its minimum, all else equal; null without a ratio. */
+  ratioAtMinimum: Maybe<Scalars['Decimal']['output']>;
+  /** BETWEEN_WHOLE_YEARS: the ratio with upperYears. */
+  ratioAtUpperYears: Maybe<Scalars['Decimal']['output']>;
+  /** How it came out. */
+  status: BreakEvenStatus;
+  /** BETWEEN_WHOLE_YEARS: the next whole duration, on the other side of 1 : 1. */
+  upperYears: Maybe<Scalars['Int']['output']>;
+  /** REACHED: the value at which the ratio is 1 : 1, exact form (send it back as input and the ratio is 1 to 40 digits). */
+  value: Maybe<Scalars['Decimal']['output']>;
+  /** OUT_OF_RANGE, for proxy, quantity, deadweight, displacement and attribution: the value outside the allowed range that would give 1 : 1. */
+  valueOutsideRange: Maybe<Scalars['Decimal']['output']>;
+};
+
+/** How a break-even came out. */
+export type BreakEvenStatus =
+  /** Durations are whole years: the ratio passes 1 : 1 between `lowerYears` and `upperYears`. */
+  | 'BETWEEN_WHOLE_YEARS'
+  /** The assumption does not change the ratio (e.g. the quantity is 0, a fraction removes the whole outcome, or the outcome lasts one year for drop-off). */
+  | 'NO_EFFECT'
+  /** The inputs are not positive, so there is no ratio to bring to 1 : 1. */
+  | 'NO_RATIO'
+  /** No value within the allowed range gives 1 : 1: the ratio stays on one side of it from `minimum` to `maximum` (for proxy, quantity and the fractions, `valueOutsideRange` is the value that would). */
+  | 'OUT_OF_RANGE'
+  /** A value within the allowed range gives a ratio of exactly 1 : 1: `value`. */
+  | 'REACHED';
 
 /**
  * Who may cache an answer: everyone (PUBLIC) or only the asker (PRIVATE). Apollo's cache-control
@@ -142,6 +239,8 @@ export type CreateSroiAnalysisInput = {
   stakeholders: Array<StakeholderInput>;
   /** Short title. */
   title: Scalars['String']['input'];
+  /** Count the volunteer hours booked on the project within the period as in-kind inputs at this rate; omit to leave booked hours out. Declare no in-kind input for the same hours. */
+  volunteerHourRate?: InputMaybe<VolunteerHourRateInput>;
 };
 
 /** Two stakeholder groups have the same name. Code `DUPLICATE_STAKEHOLDER`. */
@@ -162,7 +261,7 @@ export type FinancialProxy = {
   description: Scalars['String']['output'];
   /** Where the value comes from (publication, database, year). */
   source: Scalars['String']['output'];
-  /** Euros per unit per year, decimal string. */
+  /** Euros per unit per year, exactly as accepted, with at least two decimals, e.g. "95.00" or "0.123456789012". */
   value: Scalars['String']['output'];
 };
 
@@ -172,7 +271,7 @@ export type FinancialProxyInput = {
   description: Scalars['String']['input'];
   /** Where the value comes from. */
   source: Scalars['String']['input'];
-  /** Euros per unit per year, decimal string, 0 or more. */
+  /** Euros per unit per year, a decimal from 0 to 10^15. */
   value: Scalars['String']['input'];
 };
 
@@ -202,16 +301,24 @@ export type ImpactSummary = {
   __typename?: 'ImpactSummary';
   /** False when the neighbourhood has more than 100 projects: only the 100 newest were counted. */
   complete: Scalars['Boolean']['output'];
-  /** Sum of their inputs (spending in the books or planned inputs, plus in-kind), euros. */
+  /** Sum of their inputs (spending in the books within each analysis period or planned inputs, plus in-kind), euros, rounded to cents. */
   inputs: Scalars['String']['output'];
-  /** presentValue − inputs, euros. */
+  /** Sum of their inputs, exactly. */
+  inputsExact: Scalars['Decimal']['output'];
+  /** presentValue − inputs, euros, rounded to cents. */
   netPresentValue: Scalars['String']['output'];
-  /** Sum of the present values of the current published analyses, euros. */
+  /** presentValue − inputs, exactly. */
+  netPresentValueExact: Scalars['Decimal']['output'];
+  /** Sum of the (live) present values of the current published analyses, euros, rounded to cents. */
   presentValue: Scalars['String']['output'];
+  /** Sum of the present values, exactly. */
+  presentValueExact: Scalars['Decimal']['output'];
   /** How many projects have a published analysis that is counted. */
   projectsCounted: Scalars['Int']['output'];
-  /** Combined SROI ratio: total present value ÷ total inputs, two decimals; null when the inputs are zero. */
+  /** Combined SROI ratio: total present value ÷ total inputs, rounded to two decimals; null when the inputs are zero. */
   ratio: Maybe<Scalars['String']['output']>;
+  /** Combined SROI ratio, exactly; null when the inputs are zero. */
+  ratioExact: Maybe<Scalars['Decimal']['output']>;
   /** Why the ratio is undefined, when it is. */
   ratioUndefinedReason: Maybe<Scalars['String']['output']>;
   /** The project-level results that add up to the totals. */
@@ -223,25 +330,27 @@ export type InKindInput = {
   __typename?: 'InKindInput';
   /** What was contributed, e.g. "volunteer hours for maintenance". */
   description: Scalars['String']['output'];
-  /** How much, in the unit, decimal string. */
+  /** How much, in the unit, exactly as accepted. */
   quantity: Scalars['String']['output'];
-  /** Euros per unit, decimal string. */
+  /** Euros per unit, exactly as accepted, with at least two decimals (e.g. "15.125"). */
   rate: Scalars['String']['output'];
   /** Where the rate comes from. */
   source: Scalars['String']['output'];
   /** The unit counted, e.g. "hour". */
   unit: Scalars['String']['output'];
-  /** quantity × rate in euros, two decimals. */
+  /** quantity × rate in euros, rounded to cents for display; exact: valueExact. */
   value: Scalars['String']['output'];
+  /** quantity × rate in euros, exactly. */
+  valueExact: Scalars['Decimal']['output'];
 };
 
 /** An in-kind input to declare. */
 export type InKindInputInput = {
   /** What was contributed. */
   description: Scalars['String']['input'];
-  /** How much, decimal string, 0 or more. */
+  /** How much, a decimal from 0 to 10^15 (at most 60 decimals and 40 significant digits). */
   quantity: Scalars['String']['input'];
-  /** Euros per unit, decimal string, 0 or more. */
+  /** Euros per unit, a decimal from 0 to 10^15. */
   rate: Scalars['String']['input'];
   /** Where the rate comes from. */
   source: Scalars['String']['input'];
@@ -267,7 +376,7 @@ export type InvalidDurationError = ImpactError & {
   message: Scalars['String']['output'];
 };
 
-/** A number is not a decimal written with a dot. Code `INVALID_NUMBER`. */
+/** A number is not a decimal written with a dot, has more than 60 decimals or 40 significant digits, or is larger than 10^15 (the message says which). Code `INVALID_NUMBER`. */
 export type InvalidNumberError = ImpactError & {
   __typename?: 'InvalidNumberError';
   /** Always INVALID_NUMBER. */
@@ -296,13 +405,15 @@ export type Measurement = {
   id: Scalars['ID']['output'];
   /** The day the value was measured. */
   measuredOn: Scalars['Date']['output'];
+  /** Whether the value is a count of the outcome's quantity (e.g. people who experienced the change): the latest such measurement within the period is the quantity an evaluation uses. False for scores, averages and other indicator values. */
+  measuresQuantity: Scalars['Boolean']['output'];
   /** Anything a reader needs to interpret the value. */
   note: Maybe<Scalars['String']['output']>;
   /** When it was recorded. */
   recordedAt: Scalars['DateTime']['output'];
   /** Where the value comes from (survey, register, count). */
   source: Scalars['String']['output'];
-  /** The measured value, decimal string. */
+  /** The measured value, exactly as accepted. */
   value: Scalars['String']['output'];
 };
 
@@ -310,11 +421,13 @@ export type Measurement = {
 export type MeasurementInput = {
   /** The day of measurement. */
   measuredOn: Scalars['Date']['input'];
+  /** Whether the value is a count of the outcome's quantity; an evaluation then uses the latest such value within its period as the quantity. Default false. */
+  measuresQuantity?: InputMaybe<Scalars['Boolean']['input']>;
   /** Anything a reader needs to interpret it. */
   note?: InputMaybe<Scalars['String']['input']>;
   /** Where it comes from. */
   source: Scalars['String']['input'];
-  /** The value, decimal string. */
+  /** The value, a decimal from −10^15 to 10^15 (0 or more when it measures the quantity). */
   value: Scalars['String']['input'];
 };
 
@@ -329,7 +442,7 @@ export type MissingRationaleError = ImpactError & {
   message: Scalars['String']['output'];
 };
 
-/** A valuation (proxy, in-kind rate, measurement) has no source. Code `MISSING_SOURCE`. */
+/** A valuation (proxy, in-kind or volunteer-hour rate, measurement) has no source. Code `MISSING_SOURCE`. */
 export type MissingSourceError = ImpactError & {
   __typename?: 'MissingSourceError';
   /** Always MISSING_SOURCE. */
@@ -340,13 +453,6 @@ export type MissingSourceError = ImpactError & {
   message: Scalars['String']['output'];
 };
 
-/** An exact amount (owned by the ledger subgraph). */
-export type Money = {
-  __typename?: 'Money';
-  /** The amount as an integer of minor units. */
-  minorUnits: Scalars['Int64']['output'];
-};
-
 export type Mutation = {
   __typename?: 'Mutation';
   /** Adds an outcome to a draft. Stewards of the neighbourhood. */
@@ -355,7 +461,7 @@ export type Mutation = {
   createSroiAnalysis: SroiAnalysisResult;
   /** Links the forecast that supports a Right to Challenge bid (replacing an earlier link). Stewards of the forecast's neighbourhood. */
   linkBidSroiForecast: BidForecastResult;
-  /** Publishes a draft: from then on it is public and immutable. Stewards of the neighbourhood. */
+  /** Publishes a draft: from then on it is public and immutable. Its result as of this moment, with the books as they are (read from the ledger now), is kept as its published snapshot. Stewards of the neighbourhood. */
   publishSroiAnalysis: SroiAnalysisResult;
   /** Records a measured indicator value for an outcome of a draft evaluation. Stewards of the neighbourhood. */
   recordSroiMeasurement: SroiMeasurementResult;
@@ -419,7 +525,7 @@ export type MutationUpdateSroiOutcomeArgs = {
   input: OutcomeInput;
 };
 
-/** An amount (proxy value, in-kind rate, planned inputs) is negative. Code `NEGATIVE_AMOUNT`. */
+/** An amount (proxy value, in-kind or volunteer-hour rate, planned inputs) is negative. Code `NEGATIVE_AMOUNT`. */
 export type NegativeAmountError = ImpactError & {
   __typename?: 'NegativeAmountError';
   /** Always NEGATIVE_AMOUNT. */
@@ -441,7 +547,7 @@ export type NegativeDiscountRateError = ImpactError & {
   message: Scalars['String']['output'];
 };
 
-/** A quantity is negative; negative change is an outcome marked negative. Code `NEGATIVE_QUANTITY`. */
+/** A quantity (of an outcome, an in-kind input or a measured quantity) is negative. Code `NEGATIVE_QUANTITY`. */
 export type NegativeQuantityError = ImpactError & {
   __typename?: 'NegativeQuantityError';
   /** Always NEGATIVE_QUANTITY. */
@@ -548,7 +654,7 @@ export type Outcome = {
   measurements: Array<Measurement>;
   /** Whether the outcome is a negative one (its value counts with a minus sign). */
   negative: Scalars['Boolean']['output'];
-  /** Quantity of the indicator (e.g. number of people), decimal string. */
+  /** Quantity of the indicator (e.g. number of people), exactly as accepted. An evaluation uses its latest measurement of the quantity within the period instead, when it has one (OutcomeResult.quantityUsed). */
   quantity: Scalars['String']['output'];
   /** Name of the stakeholder group that experiences the outcome. */
   stakeholder: Scalars['String']['output'];
@@ -576,7 +682,7 @@ export type OutcomeInput = {
   indicator: Scalars['String']['input'];
   /** Whether the outcome is negative; default false. */
   negative?: InputMaybe<Scalars['Boolean']['input']>;
-  /** Quantity, decimal string, 0 or more. */
+  /** Quantity, a decimal from 0 to 10^15. */
   quantity: Scalars['String']['input'];
   /** Name of a declared stakeholder group. */
   stakeholder: Scalars['String']['input'];
@@ -585,14 +691,26 @@ export type OutcomeInput = {
 /** One outcome's share of the result. */
 export type OutcomeResult = {
   __typename?: 'OutcomeResult';
-  /** Year-1 impact: quantity × proxy × (1 − deadweight)(1 − displacement)(1 − attribution), negative for a negative outcome; euros. */
+  /** Year-1 impact: quantity × proxy × (1 − deadweight)(1 − displacement)(1 − attribution), negative for a negative outcome; euros, rounded to cents. */
   impactYear1: Scalars['String']['output'];
+  /** Year-1 impact, exactly. */
+  impactYear1Exact: Scalars['Decimal']['output'];
   /** The outcome. */
   outcome: Outcome;
-  /** Present value of the outcome, euros. */
+  /** Present value of the outcome, euros, rounded to cents. */
   presentValue: Scalars['String']['output'];
-  /** Undiscounted value per year, year 1 first, euros. */
+  /** Present value of the outcome, exactly. */
+  presentValueExact: Scalars['Decimal']['output'];
+  /** Whether quantityUsed is stated or measured. */
+  quantityBasis: QuantityBasis;
+  /** The measurement quantityUsed comes from, when it is measured. */
+  quantityMeasurement: Maybe<Measurement>;
+  /** The quantity the result uses: the stated one, or an evaluation's measured one (exact). */
+  quantityUsed: Scalars['Decimal']['output'];
+  /** Undiscounted value per year, year 1 first, euros, rounded to cents. */
   valuesByYear: Array<Scalars['String']['output']>;
+  /** Undiscounted value per year, year 1 first, exactly. */
+  valuesByYearExact: Array<Scalars['Decimal']['output']>;
 };
 
 /** How sensitive the ratio is to one outcome's assumptions. */
@@ -600,8 +718,12 @@ export type OutcomeSensitivity = {
   __typename?: 'OutcomeSensitivity';
   /** What the break-even proxy means here, in a sentence. */
   breakEvenExplanation: Scalars['String']['output'];
-  /** The proxy value (euros per unit per year, two decimals) at which the whole ratio is exactly 1 : 1, all else equal; null when no proxy of 0 or more gets there (see breakEvenExplanation). */
+  /** The proxy value (euros per unit per year, rounded to two decimals) at which the whole ratio is exactly 1 : 1, all else equal; null when no proxy from 0 to 10^15 gets there (see breakEvenExplanation). Exact: breakEvenProxyExact. */
   breakEvenProxy: Maybe<Scalars['String']['output']>;
+  /** The break-even proxy, exactly; null when there is none. */
+  breakEvenProxyExact: Maybe<Scalars['Decimal']['output']>;
+  /** The break-even of every assumption of the outcome, in the order of SroiAssumption. */
+  breakEvens: Array<BreakEven>;
   /** The outcome. */
   outcome: Outcome;
   /** The ratio with each assumption varied. */
@@ -626,7 +748,7 @@ export type Project = {
   finances: Maybe<ProjectFinances>;
   /** The project's id. */
   id: Scalars['ID']['output'];
-  /** The result of the project's current analysis (its most recently published one), with inputs taken from the books; null when none is published. */
+  /** The live result of the project's current analysis (its most recently published one), with inputs taken from the books within the analysis period; null when none is published. As published: `sroi { analysis { publishedSnapshot { … } } }`. */
   sroi: Maybe<SroiResult>;
   /** Every SROI analysis of the project, newest first; drafts only for the neighbourhood's stewards. */
   sroiAnalyses: Maybe<Array<SroiAnalysis>>;
@@ -654,11 +776,22 @@ export type ProjectEdge = {
   node: Project;
 };
 
+/** A project's expenses per booking date, as columns (owned by the ledger subgraph). */
+export type ProjectExpenseColumns = {
+  __typename?: 'ProjectExpenseColumns';
+  /** The booking dates, oldest first. */
+  bookingDates: Array<Scalars['Date']['output']>;
+  /** Euros spent on each date, in cents. */
+  spentMinorUnits: Array<Scalars['Int64']['output']>;
+  /** Hours booked on each date, in hundredths of an hour. */
+  volunteerHoursMinorUnits: Array<Scalars['Int64']['output']>;
+};
+
 /** A project's money, derived from the books (owned by the ledger subgraph). */
 export type ProjectFinances = {
   __typename?: 'ProjectFinances';
-  /** Everything spent on the project. */
-  spent: Money;
+  /** The project's expenses per booking date: what the analysis period bounds. */
+  expensesByBookingDate: ProjectExpenseColumns;
 };
 
 /** Where a project stands in its lifecycle (owned by the projects subgraph). */
@@ -671,6 +804,13 @@ export type ProjectStatus =
   | 'COMPLETED'
   /** Proposed, not yet started. */
   | 'PROPOSED';
+
+/** Where the quantity an outcome's result uses comes from. */
+export type QuantityBasis =
+  /** An evaluation's latest measurement of the quantity within the analysis period. */
+  | 'MEASURED'
+  /** The quantity stated in the impact map (every forecast, and evaluations without a measured quantity within the period). */
+  | 'STATED';
 
 export type Query = {
   __typename?: 'Query';
@@ -699,6 +839,19 @@ export type RightToChallengeBid = {
   sroiForecast: Maybe<SroiAnalysis>;
 };
 
+/** One of the two assumptions of a two-way sensitivity table. */
+export type SensitivityAxis = {
+  __typename?: 'SensitivityAxis';
+  /** The assumption. */
+  assumption: SroiAssumption;
+  /** The outcome whose assumption is varied. */
+  outcome: Outcome;
+  /** How far its one-way variation moves the ratio: |high ratio − low ratio|, exactly. */
+  swing: Scalars['Decimal']['output'];
+  /** Its values along the axis: low, as in the analysis, high (each once). */
+  values: Array<Scalars['Decimal']['output']>;
+};
+
 /**
  * A Social Return on Investment analysis of one project over a period: its
  * stakeholders and their outcomes (the impact map), following the SROI Guide
@@ -711,14 +864,16 @@ export type SroiAnalysis = {
   createdAt: Scalars['DateTime']['output'];
   /** Whether year 1 values are discounted (the Guide's default). When false, year t is divided by (1 + r)^(t − 1). */
   discountFirstYear: Scalars['Boolean']['output'];
-  /** Discount rate as a decimal fraction, e.g. "0.035" for 3.5% (the Guide's rate); 0 means no discounting. */
+  /** Discount rate as a decimal fraction, exactly as accepted, e.g. "0.035" for 3.5% (the Guide's rate); 0 means no discounting. Above 0.2 the result carries a warning. */
   discountRate: Scalars['String']['output'];
   /** Stable identifier. */
   id: Scalars['ID']['output'];
   /** Declared in-kind inputs (e.g. volunteer hours at a stated rate), counted as inputs on top of the spending. */
   inKindInputs: Array<InKindInput>;
-  /** Sum of the in-kind inputs in euros, decimal string with two decimals. */
+  /** Sum of the declared in-kind inputs (inKindInputs) in euros, rounded to cents for display; exact: inKindTotalExact. Booked volunteer hours are not part of it (see volunteerHourRate). */
   inKindTotal: Scalars['String']['output'];
+  /** Sum of the declared in-kind inputs in euros, exactly. */
+  inKindTotalExact: Scalars['Decimal']['output'];
   /** Forecast or evaluation. */
   kind: SroiKind;
   /** The neighbourhood whose stewards wrote the analysis. */
@@ -729,19 +884,29 @@ export type SroiAnalysis = {
   periodEnd: Scalars['Date']['output'];
   /** First day of the period analysed. */
   periodStart: Scalars['Date']['output'];
-  /** A forecast's stated planned monetary inputs in euros, used instead of the ledger's spending; null means the spending in the books is used. */
+  /** A forecast's stated planned monetary inputs in euros, exactly as accepted with at least two decimals, used instead of the ledger's spending; null means the spending in the books is used. */
   plannedInputs: Maybe<Scalars['String']['output']>;
   /** The project analysed. */
   project: Maybe<Project>;
   /** When the analysis was published; null for a draft. */
   publishedAt: Maybe<Scalars['DateTime']['output']>;
   /**
-   * The result: present value, ratio, breakdowns and sensitivity. It needs the
-   * project's spending from the ledger, which arrives through the project: it is
-   * filled when the analysis is reached through `Project.sroi`,
+   * The result as published: computed when the analysis was published, from
+   * the books as they were at that moment, and kept unchanged since, however
+   * the books change (`kind` AS_PUBLISHED). Available on every path. Null for a
+   * draft, and for analyses published before snapshots were kept (December 2026).
+   */
+  publishedSnapshot: Maybe<SroiResult>;
+  /**
+   * The live result: present value, ratio, breakdowns and sensitivity, with the
+   * inputs from the books as they are now, booked within the analysis period. It
+   * needs the project's books from the ledger, which arrive through the project:
+   * it is filled when the analysis is reached through `Project.sroi`,
    * `Project.sroiAnalyses` or the bid its project executes
    * (`RightToChallengeBid.sroiForecast`), or when the analysis states planned
    * inputs; otherwise null (ask `project { sroiAnalyses { result { … } } }`).
+   * A published analysis also keeps the result as it was when it was published:
+   * `publishedSnapshot`.
    */
   result: Maybe<SroiResult>;
   /** The stakeholder groups of the impact map, in the order they were declared. */
@@ -756,6 +921,10 @@ export type SroiAnalysis = {
   title: Scalars['String']['output'];
   /** When the analysis or any of its parts last changed. */
   updatedAt: Scalars['DateTime']['output'];
+  /** The rate at which the volunteer hours booked on the project within the period count as in-kind inputs, with its source; null when booked hours are not counted. */
+  volunteerHourRate: Maybe<VolunteerHourRate>;
+  /** Plausibility warnings about the impact map (they block nothing): a discount rate above 0.2, a drop-off of 100%, durations over 10 years, one outcome worth more than 90% of the value, an evaluation's quantity that was not measured. */
+  warnings: Array<SroiWarning>;
 };
 
 /** The analysis after a successful change. */
@@ -778,24 +947,36 @@ export type SroiAssumption =
   | 'DISPLACEMENT'
   /** Drop-off, varied by ±10 percentage points (kept within 0..1). */
   | 'DROP_OFF'
-  /** Duration, varied by ±1 year (at least 1). */
+  /** Duration, varied by ±1 year (from 1 to 50). */
   | 'DURATION'
-  /** Financial proxy value, varied by ±20%. */
+  /** Financial proxy value, varied by ±20% (at most 10^15). */
   | 'FINANCIAL_PROXY'
-  /** Quantity, varied by ±20%. */
+  /** Quantity, varied by ±20% (at most 10^15). */
   | 'QUANTITY';
 
-/** The inputs a result divides by, and where they come from. */
+/** The inputs a result divides by, and where they come from. Display forms are rounded to cents; the exact forms are next to them. */
 export type SroiInputs = {
   __typename?: 'SroiInputs';
   /** Which monetary inputs were used. */
   basis: InputsBasis;
-  /** The declared in-kind inputs, euros. */
+  /** The declared in-kind inputs (SroiAnalysis.inKindInputs), exactly. */
+  declaredInKindExact: Scalars['Decimal']['output'];
+  /** The in-kind inputs, euros: the declared ones plus the booked volunteer hours valued at the analysis's rate. */
   inKind: Scalars['String']['output'];
-  /** The monetary part: the ledger's spending on the project or the forecast's planned inputs, euros. */
+  /** The in-kind inputs, exactly. */
+  inKindExact: Scalars['Decimal']['output'];
+  /** The monetary part, euros: the spending on the project booked within the analysis period (booking dates from periodStart to periodEnd), or the forecast's planned inputs. */
   monetary: Scalars['String']['output'];
+  /** The monetary part, exactly. */
+  monetaryExact: Scalars['Decimal']['output'];
+  /** Euros spent on the project with booking dates outside the analysis period, exactly: in the books, not counted. Null for planned inputs. */
+  spendingOutsidePeriodExact: Maybe<Scalars['Decimal']['output']>;
   /** monetary + inKind, euros. */
   total: Scalars['String']['output'];
+  /** monetary + inKind, exactly. */
+  totalExact: Scalars['Decimal']['output'];
+  /** The volunteer hours booked within the period, at the analysis's rate; null when the analysis states no rate or uses planned inputs. */
+  volunteerHours: Maybe<BookedVolunteerHours>;
 };
 
 /** Whether an analysis looks ahead or back. */
@@ -815,7 +996,7 @@ export type SroiMeasurementPayload = {
 };
 
 /** Result of recording a measurement. */
-export type SroiMeasurementResult = AnalysisPublishedError | InvalidNumberError | MissingSourceError | NotAnEvaluationError | SroiMeasurementPayload;
+export type SroiMeasurementResult = AnalysisPublishedError | InvalidNumberError | MissingSourceError | NegativeQuantityError | NotAnEvaluationError | SroiMeasurementPayload;
 
 /** The outcome after a successful change. */
 export type SroiOutcomePayload = {
@@ -841,36 +1022,70 @@ export type SroiOutcomeRemovedPayload = {
 /** Result of adding or changing an outcome. */
 export type SroiOutcomeResult = AnalysisPublishedError | FractionOutOfRangeError | InvalidDurationError | InvalidNumberError | MissingRationaleError | MissingSourceError | NegativeAmountError | NegativeQuantityError | SroiOutcomePayload | UnknownStakeholderError;
 
-/** The result of an analysis, computed at read time from its impact map and inputs. */
+/**
+ * The result of an analysis: live (computed at read time from the impact map
+ * and the books as they are now) or as published (kept from publication); see
+ * `kind`. Every figure has a display form, rounded half away from zero (money to
+ * cents, ratios to two decimals, payback to one), and an exact form (`…Exact`).
+ */
 export type SroiResult = {
   __typename?: 'SroiResult';
   /** The analysis the result is of. */
   analysis: SroiAnalysis;
+  /** When the inputs were read: now for a live result, the moment of publication for a published one. */
+  asOf: Scalars['DateTime']['output'];
+  /** The signed checkpoint of the books the inputs were read from; null when not recorded (every live result, and published ones until the ledger signs checkpoints). */
+  booksCheckpoint: Maybe<BooksCheckpoint>;
   /** Breakdown by outcome, in the analysis's order. */
   byOutcome: Array<OutcomeResult>;
   /** Breakdown by stakeholder group. */
   byStakeholder: Array<StakeholderResult>;
   /** Breakdown by year. */
   byYear: Array<YearResult>;
-  /** Total inputs the ratio divides by, euros: the monetary inputs plus in-kind inputs. */
+  /** Total inputs the ratio divides by, euros, rounded to cents: the monetary inputs plus in-kind inputs. */
   inputs: Scalars['String']['output'];
+  /** Total inputs, exactly. */
+  inputsExact: Scalars['Decimal']['output'];
   /** Which inputs were used, and their parts. */
   inputsUsed: SroiInputs;
-  /** Net present value: present value − inputs, euros. */
+  /** Live, or as published. */
+  kind: SroiResultKind;
+  /** Net present value: present value − inputs, euros, rounded to cents. */
   netPresentValue: Scalars['String']['output'];
-  /** Net present value per euro of input, two decimals; null when inputs are zero. */
+  /** Net present value, exactly. */
+  netPresentValueExact: Scalars['Decimal']['output'];
+  /** Net present value per euro of input, rounded to two decimals; null when inputs are zero or negative. */
   netRatio: Maybe<Scalars['String']['output']>;
-  /** Months until the yearly impact repays the inputs: inputs / (Σ year-1 impact / 12), one decimal; null when the yearly impact is not positive. */
+  /** Net present value per euro of input, exactly; null when inputs are zero or negative. */
+  netRatioExact: Maybe<Scalars['Decimal']['output']>;
+  /** Months until the yearly impact repays the inputs: inputs / (Σ year-1 impact / 12), rounded to one decimal; null when the yearly impact is not positive. */
   paybackMonths: Maybe<Scalars['String']['output']>;
-  /** Total present value of the outcomes, euros, two decimals. */
+  /** Months until the yearly impact repays the inputs, exactly; null when the yearly impact is not positive. */
+  paybackMonthsExact: Maybe<Scalars['Decimal']['output']>;
+  /** Total present value of the outcomes, euros, rounded to cents. */
   presentValue: Scalars['String']['output'];
-  /** Present value per euro of input, two decimals, e.g. "3.42"; null when inputs are zero or negative (see ratioUndefinedReason). */
+  /** Total present value of the outcomes, exactly. */
+  presentValueExact: Scalars['Decimal']['output'];
+  /** Present value per euro of input, rounded to two decimals, e.g. "3.42"; null when inputs are zero or negative (see ratioUndefinedReason). Exact: ratioExact. */
   ratio: Maybe<Scalars['String']['output']>;
+  /** Present value per euro of input, exactly (40 significant digits); null when inputs are zero or negative. */
+  ratioExact: Maybe<Scalars['Decimal']['output']>;
   /** Why the ratio is undefined, when it is; null when it is defined. */
   ratioUndefinedReason: Maybe<Scalars['String']['output']>;
-  /** The ratio with each assumption of each outcome varied, and each outcome's break-even proxy. */
+  /** The ratio with each assumption of each outcome varied, and the break-even of every assumption of every outcome. */
   sensitivity: Array<OutcomeSensitivity>;
+  /** The two assumptions that move the ratio most, varied together; null when the ratio is undefined or fewer than two assumptions move it. */
+  twoWaySensitivity: Maybe<TwoWaySensitivity>;
+  /** Plausibility warnings (they block nothing), as on the analysis. */
+  warnings: Array<SroiWarning>;
 };
+
+/** Which result this is: computed now, or kept from publication. */
+export type SroiResultKind =
+  /** Computed when the analysis was published, from the books as they were then, and kept. */
+  | 'AS_PUBLISHED'
+  /** Computed at read time from the impact map and the books as they are now. */
+  | 'LIVE';
 
 /** Whether an analysis may still change. */
 export type SroiStatus =
@@ -878,6 +1093,30 @@ export type SroiStatus =
   | 'DRAFT'
   /** Public and immutable; a change is a revision, a new analysis that supersedes this one. */
   | 'PUBLISHED';
+
+/** A fact about an analysis that an assurance reviewer would question first. It blocks nothing. */
+export type SroiWarning = {
+  __typename?: 'SroiWarning';
+  /** What it is about, stable for programs. */
+  code: SroiWarningCode;
+  /** Explanation for people, with the figures. */
+  message: Scalars['String']['output'];
+  /** The outcome it is about; null when it is about the analysis as a whole. */
+  outcome: Maybe<Outcome>;
+};
+
+/** What a plausibility warning is about. */
+export type SroiWarningCode =
+  /** The discount rate is above 0.2 (20% a year); the Guide's rate is 0.035. */
+  | 'DISCOUNT_RATE_ABOVE_20_PERCENT'
+  /** An outcome's drop-off is 1 (100%): nothing of it is left after the first year. */
+  | 'DROP_OFF_100_PERCENT'
+  /** An outcome lasts more than 10 years. */
+  | 'DURATION_OVER_10_YEARS'
+  /** One outcome's present value is more than 90% of the value of all outcomes together (negative ones counted by their size). */
+  | 'OUTCOME_OVER_90_PERCENT_OF_VALUE'
+  /** An evaluation's outcome has no measurement of its quantity within the period, so its stated quantity is used. */
+  | 'QUANTITY_NOT_MEASURED';
 
 /** A group of people or organisations who experience outcomes. */
 export type Stakeholder = {
@@ -912,10 +1151,27 @@ export type StakeholderInput = {
 /** One stakeholder group's share of the result. */
 export type StakeholderResult = {
   __typename?: 'StakeholderResult';
-  /** Present value of the group's outcomes, euros. */
+  /** Present value of the group's outcomes, euros, rounded to cents. */
   presentValue: Scalars['String']['output'];
+  /** Present value of the group's outcomes, exactly. */
+  presentValueExact: Scalars['Decimal']['output'];
   /** The stakeholder group's name. */
   stakeholder: Scalars['String']['output'];
+};
+
+/**
+ * The two assumptions whose one-way variation moves the ratio most (largest
+ * swing; ties in the order of the outcomes, then of SroiAssumption), varied
+ * together, all else equal.
+ */
+export type TwoWaySensitivity = {
+  __typename?: 'TwoWaySensitivity';
+  /** The assumption of the columns. */
+  columns: SensitivityAxis;
+  /** ratios[i][j]: the exact ratio with rows.values[i] and columns.values[j]. */
+  ratios: Array<Array<Scalars['Decimal']['output']>>;
+  /** The assumption of the rows. */
+  rows: SensitivityAxis;
 };
 
 /** An outcome names a stakeholder the analysis does not declare. Code `UNKNOWN_STAKEHOLDER`. */
@@ -933,6 +1189,8 @@ export type UnknownStakeholderError = ImpactError & {
 export type UpdateSroiAnalysisInput = {
   /** Use the ledger's spending again instead of planned inputs. */
   clearPlannedInputs?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Stop counting the booked volunteer hours. */
+  clearVolunteerHourRate?: InputMaybe<Scalars['Boolean']['input']>;
   /** Whether year 1 is discounted. */
   discountFirstYear?: InputMaybe<Scalars['Boolean']['input']>;
   /** Discount rate, decimal fraction ≥ 0. */
@@ -949,15 +1207,38 @@ export type UpdateSroiAnalysisInput = {
   stakeholders?: InputMaybe<Array<StakeholderInput>>;
   /** Short title. */
   title?: InputMaybe<Scalars['String']['input']>;
+  /** Count the booked volunteer hours at this rate (replaces the rate). */
+  volunteerHourRate?: InputMaybe<VolunteerHourRateInput>;
+};
+
+/** The rate at which booked volunteer hours count as in-kind inputs. */
+export type VolunteerHourRate = {
+  __typename?: 'VolunteerHourRate';
+  /** Euros per hour, exactly as accepted, with at least two decimals. */
+  rate: Scalars['String']['output'];
+  /** Where the rate comes from, e.g. a national replacement value of a volunteer hour. */
+  source: Scalars['String']['output'];
+};
+
+/** The rate at which the volunteer hours booked on the project count as in-kind inputs. */
+export type VolunteerHourRateInput = {
+  /** Euros per hour, a decimal from 0 to 10^15. */
+  rate: Scalars['String']['input'];
+  /** Where the rate comes from (e.g. a national replacement value of a volunteer hour, with its year). */
+  source: Scalars['String']['input'];
 };
 
 /** One year's share of the result. */
 export type YearResult = {
   __typename?: 'YearResult';
-  /** Discounted value of all outcomes in this year, euros. */
+  /** Discounted value of all outcomes in this year, euros, rounded to cents. */
   presentValue: Scalars['String']['output'];
-  /** Undiscounted value of all outcomes in this year, euros. */
+  /** Discounted value of all outcomes in this year, exactly. */
+  presentValueExact: Scalars['Decimal']['output'];
+  /** Undiscounted value of all outcomes in this year, euros, rounded to cents. */
   value: Scalars['String']['output'];
+  /** Undiscounted value of all outcomes in this year, exactly. */
+  valueExact: Scalars['Decimal']['output'];
   /** Year number, 1 is the first year of the outcomes. */
   year: Scalars['Int']['output'];
 };
@@ -1056,7 +1337,7 @@ export type FederationReferenceTypes = ResolversObject<{
     ( { __typename: 'Neighbourhood' }
     & GraphQLRecursivePick<FederationTypes['Neighbourhood'], {"id":true}>
     & ( Record<PropertyKey, never>
-        | GraphQLRecursivePick<FederationTypes['Neighbourhood'], {"projects":{"totalCount":true,"edges":{"node":{"id":true,"finances":{"spent":{"minorUnits":true}}}}}}> ) );
+        | GraphQLRecursivePick<FederationTypes['Neighbourhood'], {"projects":{"totalCount":true,"edges":{"node":{"id":true,"finances":{"expensesByBookingDate":{"bookingDates":true,"spentMinorUnits":true,"volunteerHoursMinorUnits":true}}}}}}> ) );
   Outcome:
     ( { __typename: 'Outcome' }
     & GraphQLRecursivePick<FederationTypes['Outcome'], {"id":true}> );
@@ -1064,14 +1345,14 @@ export type FederationReferenceTypes = ResolversObject<{
     ( { __typename: 'Project' }
     & GraphQLRecursivePick<FederationTypes['Project'], {"id":true}>
     & ( Record<PropertyKey, never>
-        | GraphQLRecursivePick<FederationTypes['Project'], {"finances":{"spent":{"minorUnits":true}}}>
-        | GraphQLRecursivePick<FederationTypes['Project'], {"finances":{"spent":{"minorUnits":true}}}>
-        | GraphQLRecursivePick<FederationTypes['Project'], {"finances":{"spent":{"minorUnits":true}}}> ) );
+        | GraphQLRecursivePick<FederationTypes['Project'], {"finances":{"expensesByBookingDate":{"bookingDates":true,"spentMinorUnits":true,"volunteerHoursMinorUnits":true}}}>
+        | GraphQLRecursivePick<FederationTypes['Project'], {"finances":{"expensesByBookingDate":{"bookingDates":true,"spentMinorUnits":true,"volunteerHoursMinorUnits":true}}}>
+        | GraphQLRecursivePick<FederationTypes['Project'], {"finances":{"expensesByBookingDate":{"bookingDates":true,"spentMinorUnits":true,"volunteerHoursMinorUnits":true}}}> ) );
   RightToChallengeBid:
     ( { __typename: 'RightToChallengeBid' }
     & GraphQLRecursivePick<FederationTypes['RightToChallengeBid'], {"id":true}>
     & ( Record<PropertyKey, never>
-        | GraphQLRecursivePick<FederationTypes['RightToChallengeBid'], {"executingProject":{"id":true,"finances":{"spent":{"minorUnits":true}}}}> ) );
+        | GraphQLRecursivePick<FederationTypes['RightToChallengeBid'], {"executingProject":{"id":true,"finances":{"expensesByBookingDate":{"bookingDates":true,"spentMinorUnits":true,"volunteerHoursMinorUnits":true}}}}> ) );
   SroiAnalysis:
     ( { __typename: 'SroiAnalysis' }
     & GraphQLRecursivePick<FederationTypes['SroiAnalysis'], {"id":true}> );
@@ -1103,6 +1384,7 @@ export type ResolversUnionTypes<_RefType extends Record<string, unknown>> = Reso
     | ( AnalysisPublishedError )
     | ( InvalidNumberError )
     | ( MissingSourceError )
+    | ( NegativeQuantityError )
     | ( NotAnEvaluationError )
     | ( Omit<SroiMeasurementPayload, 'measurement' | 'outcome'> & { measurement: _RefType['Measurement'], outcome: _RefType['Outcome'] } )
   ;
@@ -1160,11 +1442,16 @@ export type ResolversTypes = ResolversObject<{
   AssumptionVariation: ResolverTypeWrapper<AssumptionVariation>;
   BidForecastPayload: ResolverTypeWrapper<Omit<BidForecastPayload, 'bid' | 'forecast'> & { bid?: Maybe<ResolversTypes['RightToChallengeBid']>, forecast: ResolversTypes['SroiAnalysis'] }>;
   BidForecastResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['BidForecastResult']>;
+  BookedVolunteerHours: ResolverTypeWrapper<BookedVolunteerHours>;
+  BooksCheckpoint: ResolverTypeWrapper<BooksCheckpoint>;
+  BreakEven: ResolverTypeWrapper<BreakEven>;
+  BreakEvenStatus: BreakEvenStatus;
   CacheControlScope: CacheControlScope;
   CreateSroiAnalysisInput: CreateSroiAnalysisInput;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Date: ResolverTypeWrapper<Scalars['Date']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
+  Decimal: ResolverTypeWrapper<Scalars['Decimal']['output']>;
   DuplicateStakeholderError: ResolverTypeWrapper<DuplicateStakeholderError>;
   FinancialProxy: ResolverTypeWrapper<FinancialProxy>;
   FinancialProxyInput: FinancialProxyInput;
@@ -1182,7 +1469,6 @@ export type ResolversTypes = ResolversObject<{
   MeasurementInput: MeasurementInput;
   MissingRationaleError: ResolverTypeWrapper<MissingRationaleError>;
   MissingSourceError: ResolverTypeWrapper<MissingSourceError>;
-  Money: ResolverTypeWrapper<Money>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   NegativeAmountError: ResolverTypeWrapper<NegativeAmountError>;
   NegativeDiscountRateError: ResolverTypeWrapper<NegativeDiscountRateError>;
@@ -1193,16 +1479,19 @@ export type ResolversTypes = ResolversObject<{
   NotAnEvaluationError: ResolverTypeWrapper<NotAnEvaluationError>;
   Outcome: ResolverTypeWrapper<OutcomeEntity>;
   OutcomeInput: OutcomeInput;
-  OutcomeResult: ResolverTypeWrapper<Omit<OutcomeResult, 'outcome'> & { outcome: ResolversTypes['Outcome'] }>;
+  OutcomeResult: ResolverTypeWrapper<Omit<OutcomeResult, 'outcome' | 'quantityMeasurement'> & { outcome: ResolversTypes['Outcome'], quantityMeasurement?: Maybe<ResolversTypes['Measurement']> }>;
   OutcomeSensitivity: ResolverTypeWrapper<Omit<OutcomeSensitivity, 'outcome'> & { outcome: ResolversTypes['Outcome'] }>;
   PlannedInputsNotAllowedError: ResolverTypeWrapper<PlannedInputsNotAllowedError>;
   Project: ResolverTypeWrapper<ProjectWithFinances>;
   ProjectConnection: ResolverTypeWrapper<Omit<ProjectConnection, 'edges'> & { edges: Array<ResolversTypes['ProjectEdge']> }>;
   ProjectEdge: ResolverTypeWrapper<Omit<ProjectEdge, 'node'> & { node: ResolversTypes['Project'] }>;
+  ProjectExpenseColumns: ResolverTypeWrapper<ProjectExpenseColumns>;
   ProjectFinances: ResolverTypeWrapper<ProjectFinances>;
   ProjectStatus: ProjectStatus;
+  QuantityBasis: QuantityBasis;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   RightToChallengeBid: ResolverTypeWrapper<BidRef>;
+  SensitivityAxis: ResolverTypeWrapper<Omit<SensitivityAxis, 'outcome'> & { outcome: ResolversTypes['Outcome'] }>;
   SroiAnalysis: ResolverTypeWrapper<AnalysisView>;
   SroiAnalysisPayload: ResolverTypeWrapper<Omit<SroiAnalysisPayload, 'analysis'> & { analysis: ResolversTypes['SroiAnalysis'] }>;
   SroiAnalysisResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['SroiAnalysisResult']>;
@@ -1216,13 +1505,19 @@ export type ResolversTypes = ResolversObject<{
   SroiOutcomeRemovedPayload: ResolverTypeWrapper<Omit<SroiOutcomeRemovedPayload, 'analysis'> & { analysis: ResolversTypes['SroiAnalysis'] }>;
   SroiOutcomeResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['SroiOutcomeResult']>;
   SroiResult: ResolverTypeWrapper<SroiResultValue>;
+  SroiResultKind: SroiResultKind;
   SroiStatus: SroiStatus;
+  SroiWarning: ResolverTypeWrapper<Omit<SroiWarning, 'outcome'> & { outcome?: Maybe<ResolversTypes['Outcome']> }>;
+  SroiWarningCode: SroiWarningCode;
   Stakeholder: ResolverTypeWrapper<StakeholderEntity>;
   StakeholderInUseError: ResolverTypeWrapper<StakeholderInUseError>;
   StakeholderInput: StakeholderInput;
   StakeholderResult: ResolverTypeWrapper<StakeholderResult>;
+  TwoWaySensitivity: ResolverTypeWrapper<Omit<TwoWaySensitivity, 'columns' | 'rows'> & { columns: ResolversTypes['SensitivityAxis'], rows: ResolversTypes['SensitivityAxis'] }>;
   UnknownStakeholderError: ResolverTypeWrapper<UnknownStakeholderError>;
   UpdateSroiAnalysisInput: UpdateSroiAnalysisInput;
+  VolunteerHourRate: ResolverTypeWrapper<VolunteerHourRate>;
+  VolunteerHourRateInput: VolunteerHourRateInput;
   YearResult: ResolverTypeWrapper<YearResult>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
@@ -1239,10 +1534,14 @@ export type ResolversParentTypes = ResolversObject<{
   AssumptionVariation: AssumptionVariation;
   BidForecastPayload: Omit<BidForecastPayload, 'bid' | 'forecast'> & { bid?: Maybe<ResolversParentTypes['RightToChallengeBid']>, forecast: ResolversParentTypes['SroiAnalysis'] };
   BidForecastResult: ResolversUnionTypes<ResolversParentTypes>['BidForecastResult'];
+  BookedVolunteerHours: BookedVolunteerHours;
+  BooksCheckpoint: BooksCheckpoint;
+  BreakEven: BreakEven;
   CreateSroiAnalysisInput: CreateSroiAnalysisInput;
   ID: Scalars['ID']['output'];
   Date: Scalars['Date']['output'];
   DateTime: Scalars['DateTime']['output'];
+  Decimal: Scalars['Decimal']['output'];
   DuplicateStakeholderError: DuplicateStakeholderError;
   FinancialProxy: FinancialProxy;
   FinancialProxyInput: FinancialProxyInput;
@@ -1259,7 +1558,6 @@ export type ResolversParentTypes = ResolversObject<{
   MeasurementInput: MeasurementInput;
   MissingRationaleError: MissingRationaleError;
   MissingSourceError: MissingSourceError;
-  Money: Money;
   Mutation: Record<PropertyKey, never>;
   NegativeAmountError: NegativeAmountError;
   NegativeDiscountRateError: NegativeDiscountRateError;
@@ -1270,15 +1568,17 @@ export type ResolversParentTypes = ResolversObject<{
   NotAnEvaluationError: NotAnEvaluationError;
   Outcome: OutcomeEntity;
   OutcomeInput: OutcomeInput;
-  OutcomeResult: Omit<OutcomeResult, 'outcome'> & { outcome: ResolversParentTypes['Outcome'] };
+  OutcomeResult: Omit<OutcomeResult, 'outcome' | 'quantityMeasurement'> & { outcome: ResolversParentTypes['Outcome'], quantityMeasurement?: Maybe<ResolversParentTypes['Measurement']> };
   OutcomeSensitivity: Omit<OutcomeSensitivity, 'outcome'> & { outcome: ResolversParentTypes['Outcome'] };
   PlannedInputsNotAllowedError: PlannedInputsNotAllowedError;
   Project: ProjectWithFinances;
   ProjectConnection: Omit<ProjectConnection, 'edges'> & { edges: Array<ResolversParentTypes['ProjectEdge']> };
   ProjectEdge: Omit<ProjectEdge, 'node'> & { node: ResolversParentTypes['Project'] };
+  ProjectExpenseColumns: ProjectExpenseColumns;
   ProjectFinances: ProjectFinances;
   Query: Record<PropertyKey, never>;
   RightToChallengeBid: BidRef;
+  SensitivityAxis: Omit<SensitivityAxis, 'outcome'> & { outcome: ResolversParentTypes['Outcome'] };
   SroiAnalysis: AnalysisView;
   SroiAnalysisPayload: Omit<SroiAnalysisPayload, 'analysis'> & { analysis: ResolversParentTypes['SroiAnalysis'] };
   SroiAnalysisResult: ResolversUnionTypes<ResolversParentTypes>['SroiAnalysisResult'];
@@ -1290,12 +1590,16 @@ export type ResolversParentTypes = ResolversObject<{
   SroiOutcomeRemovedPayload: Omit<SroiOutcomeRemovedPayload, 'analysis'> & { analysis: ResolversParentTypes['SroiAnalysis'] };
   SroiOutcomeResult: ResolversUnionTypes<ResolversParentTypes>['SroiOutcomeResult'];
   SroiResult: SroiResultValue;
+  SroiWarning: Omit<SroiWarning, 'outcome'> & { outcome?: Maybe<ResolversParentTypes['Outcome']> };
   Stakeholder: StakeholderEntity;
   StakeholderInUseError: StakeholderInUseError;
   StakeholderInput: StakeholderInput;
   StakeholderResult: StakeholderResult;
+  TwoWaySensitivity: Omit<TwoWaySensitivity, 'columns' | 'rows'> & { columns: ResolversParentTypes['SensitivityAxis'], rows: ResolversParentTypes['SensitivityAxis'] };
   UnknownStakeholderError: UnknownStakeholderError;
   UpdateSroiAnalysisInput: UpdateSroiAnalysisInput;
+  VolunteerHourRate: VolunteerHourRate;
+  VolunteerHourRateInput: VolunteerHourRateInput;
   YearResult: YearResult;
   Boolean: Scalars['Boolean']['output'];
   Int: Scalars['Int']['output'];
@@ -1339,8 +1643,10 @@ export type AssumptionVariationResolvers<ContextType = Context, ParentType exten
   assumption?: Resolver<ResolversTypes['SroiAssumption'], ParentType, ContextType>;
   baseValue?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   highRatio?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  highRatioExact?: Resolver<Maybe<ResolversTypes['Decimal']>, ParentType, ContextType>;
   highValue?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   lowRatio?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  lowRatioExact?: Resolver<Maybe<ResolversTypes['Decimal']>, ParentType, ContextType>;
   lowValue?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
 
@@ -1354,12 +1660,47 @@ export type BidForecastResultResolvers<ContextType = Context, ParentType extends
   __resolveType: TypeResolveFn<'BidForecastPayload' | 'NotAForecastError', ParentType, ContextType>;
 }>;
 
+export type BookedVolunteerHoursResolvers<ContextType = Context, ParentType extends ResolversParentTypes['BookedVolunteerHours'] = ResolversParentTypes['BookedVolunteerHours']> = ResolversObject<{
+  hours?: Resolver<ResolversTypes['Decimal'], ParentType, ContextType>;
+  rate?: Resolver<ResolversTypes['Decimal'], ParentType, ContextType>;
+  source?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  value?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  valueExact?: Resolver<ResolversTypes['Decimal'], ParentType, ContextType>;
+}>;
+
+export type BooksCheckpointResolvers<ContextType = Context, ParentType extends ResolversParentTypes['BooksCheckpoint'] = ResolversParentTypes['BooksCheckpoint']> = ResolversObject<{
+  note?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  origin?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  rootHash?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  treeSize?: Resolver<ResolversTypes['Int64'], ParentType, ContextType>;
+}>;
+
+export type BreakEvenResolvers<ContextType = Context, ParentType extends ResolversParentTypes['BreakEven'] = ResolversParentTypes['BreakEven']> = ResolversObject<{
+  assumption?: Resolver<ResolversTypes['SroiAssumption'], ParentType, ContextType>;
+  explanation?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  lowerYears?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  maximum?: Resolver<ResolversTypes['Decimal'], ParentType, ContextType>;
+  minimum?: Resolver<ResolversTypes['Decimal'], ParentType, ContextType>;
+  ratioAtLowerYears?: Resolver<Maybe<ResolversTypes['Decimal']>, ParentType, ContextType>;
+  ratioAtMaximum?: Resolver<Maybe<ResolversTypes['Decimal']>, ParentType, ContextType>;
+  ratioAtMinimum?: Resolver<Maybe<ResolversTypes['Decimal']>, ParentType, ContextType>;
+  ratioAtUpperYears?: Resolver<Maybe<ResolversTypes['Decimal']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['BreakEvenStatus'], ParentType, ContextType>;
+  upperYears?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  value?: Resolver<Maybe<ResolversTypes['Decimal']>, ParentType, ContextType>;
+  valueOutsideRange?: Resolver<Maybe<ResolversTypes['Decimal']>, ParentType, ContextType>;
+}>;
+
 export interface DateScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['Date'], any> {
   name: 'Date';
 }
 
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
   name: 'DateTime';
+}
+
+export interface DecimalScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['Decimal'], any> {
+  name: 'Decimal';
 }
 
 export type DuplicateStakeholderErrorResolvers<ContextType = Context, ParentType extends ResolversParentTypes['DuplicateStakeholderError'] = ResolversParentTypes['DuplicateStakeholderError']> = ResolversObject<{
@@ -1389,10 +1730,14 @@ export type ImpactErrorResolvers<ContextType = Context, ParentType extends Resol
 export type ImpactSummaryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ImpactSummary'] = ResolversParentTypes['ImpactSummary']> = ResolversObject<{
   complete?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   inputs?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  inputsExact?: Resolver<ResolversTypes['Decimal'], ParentType, ContextType>;
   netPresentValue?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  netPresentValueExact?: Resolver<ResolversTypes['Decimal'], ParentType, ContextType>;
   presentValue?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  presentValueExact?: Resolver<ResolversTypes['Decimal'], ParentType, ContextType>;
   projectsCounted?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   ratio?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  ratioExact?: Resolver<Maybe<ResolversTypes['Decimal']>, ParentType, ContextType>;
   ratioUndefinedReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   results?: Resolver<Array<ResolversTypes['SroiResult']>, ParentType, ContextType>;
 }>;
@@ -1404,6 +1749,7 @@ export type InKindInputResolvers<ContextType = Context, ParentType extends Resol
   source?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   unit?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   value?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  valueExact?: Resolver<ResolversTypes['Decimal'], ParentType, ContextType>;
 }>;
 
 export interface Int64ScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['Int64'], any> {
@@ -1434,6 +1780,7 @@ export type InvalidPeriodErrorResolvers<ContextType = Context, ParentType extend
 export type MeasurementResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Measurement'] = ResolversParentTypes['Measurement']> = ResolversObject<{
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   measuredOn?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  measuresQuantity?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   note?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   recordedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   source?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -1536,14 +1883,22 @@ export type OutcomeResolvers<ContextType = Context, ParentType extends Resolvers
 
 export type OutcomeResultResolvers<ContextType = Context, ParentType extends ResolversParentTypes['OutcomeResult'] = ResolversParentTypes['OutcomeResult']> = ResolversObject<{
   impactYear1?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  impactYear1Exact?: Resolver<ResolversTypes['Decimal'], ParentType, ContextType>;
   outcome?: Resolver<ResolversTypes['Outcome'], ParentType, ContextType>;
   presentValue?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  presentValueExact?: Resolver<ResolversTypes['Decimal'], ParentType, ContextType>;
+  quantityBasis?: Resolver<ResolversTypes['QuantityBasis'], ParentType, ContextType>;
+  quantityMeasurement?: Resolver<Maybe<ResolversTypes['Measurement']>, ParentType, ContextType>;
+  quantityUsed?: Resolver<ResolversTypes['Decimal'], ParentType, ContextType>;
   valuesByYear?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  valuesByYearExact?: Resolver<Array<ResolversTypes['Decimal']>, ParentType, ContextType>;
 }>;
 
 export type OutcomeSensitivityResolvers<ContextType = Context, ParentType extends ResolversParentTypes['OutcomeSensitivity'] = ResolversParentTypes['OutcomeSensitivity']> = ResolversObject<{
   breakEvenExplanation?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   breakEvenProxy?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  breakEvenProxyExact?: Resolver<Maybe<ResolversTypes['Decimal']>, ParentType, ContextType>;
+  breakEvens?: Resolver<Array<ResolversTypes['BreakEven']>, ParentType, ContextType>;
   outcome?: Resolver<ResolversTypes['Outcome'], ParentType, ContextType>;
   variations?: Resolver<Array<ResolversTypes['AssumptionVariation']>, ParentType, ContextType>;
 }>;
@@ -1572,6 +1927,13 @@ export type RightToChallengeBidResolvers<ContextType = Context, ParentType exten
   sroiForecast?: Resolver<Maybe<ResolversTypes['SroiAnalysis']>, ParentType, ContextType>;
 }>;
 
+export type SensitivityAxisResolvers<ContextType = Context, ParentType extends ResolversParentTypes['SensitivityAxis'] = ResolversParentTypes['SensitivityAxis']> = ResolversObject<{
+  assumption?: Resolver<ResolversTypes['SroiAssumption'], ParentType, ContextType>;
+  outcome?: Resolver<ResolversTypes['Outcome'], ParentType, ContextType>;
+  swing?: Resolver<ResolversTypes['Decimal'], ParentType, ContextType>;
+  values?: Resolver<Array<ResolversTypes['Decimal']>, ParentType, ContextType>;
+}>;
+
 export type SroiAnalysisResolvers<ContextType = Context, ParentType extends ResolversParentTypes['SroiAnalysis'] = ResolversParentTypes['SroiAnalysis'], FederationReferenceType extends FederationReferenceTypes['SroiAnalysis'] = FederationReferenceTypes['SroiAnalysis']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['SroiAnalysis']> | FederationReferenceType, FederationReferenceType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
@@ -1580,6 +1942,7 @@ export type SroiAnalysisResolvers<ContextType = Context, ParentType extends Reso
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   inKindInputs?: Resolver<Array<ResolversTypes['InKindInput']>, ParentType, ContextType>;
   inKindTotal?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  inKindTotalExact?: Resolver<ResolversTypes['Decimal'], ParentType, ContextType>;
   kind?: Resolver<ResolversTypes['SroiKind'], ParentType, ContextType>;
   neighbourhood?: Resolver<Maybe<ResolversTypes['Neighbourhood']>, ParentType, ContextType>;
   outcomes?: Resolver<Array<ResolversTypes['Outcome']>, ParentType, ContextType>;
@@ -1588,6 +1951,7 @@ export type SroiAnalysisResolvers<ContextType = Context, ParentType extends Reso
   plannedInputs?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   project?: Resolver<Maybe<ResolversTypes['Project']>, ParentType, ContextType>;
   publishedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  publishedSnapshot?: Resolver<Maybe<ResolversTypes['SroiResult']>, ParentType, ContextType>;
   result?: Resolver<Maybe<ResolversTypes['SroiResult']>, ParentType, ContextType>;
   stakeholders?: Resolver<Array<ResolversTypes['Stakeholder']>, ParentType, ContextType>;
   status?: Resolver<ResolversTypes['SroiStatus'], ParentType, ContextType>;
@@ -1595,6 +1959,8 @@ export type SroiAnalysisResolvers<ContextType = Context, ParentType extends Reso
   supersedes?: Resolver<Maybe<ResolversTypes['SroiAnalysis']>, ParentType, ContextType>;
   title?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  volunteerHourRate?: Resolver<Maybe<ResolversTypes['VolunteerHourRate']>, ParentType, ContextType>;
+  warnings?: Resolver<Array<ResolversTypes['SroiWarning']>, ParentType, ContextType>;
 }>;
 
 export type SroiAnalysisPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['SroiAnalysisPayload'] = ResolversParentTypes['SroiAnalysisPayload']> = ResolversObject<{
@@ -1608,9 +1974,15 @@ export type SroiAnalysisResultResolvers<ContextType = Context, ParentType extend
 
 export type SroiInputsResolvers<ContextType = Context, ParentType extends ResolversParentTypes['SroiInputs'] = ResolversParentTypes['SroiInputs']> = ResolversObject<{
   basis?: Resolver<ResolversTypes['InputsBasis'], ParentType, ContextType>;
+  declaredInKindExact?: Resolver<ResolversTypes['Decimal'], ParentType, ContextType>;
   inKind?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  inKindExact?: Resolver<ResolversTypes['Decimal'], ParentType, ContextType>;
   monetary?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  monetaryExact?: Resolver<ResolversTypes['Decimal'], ParentType, ContextType>;
+  spendingOutsidePeriodExact?: Resolver<Maybe<ResolversTypes['Decimal']>, ParentType, ContextType>;
   total?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  totalExact?: Resolver<ResolversTypes['Decimal'], ParentType, ContextType>;
+  volunteerHours?: Resolver<Maybe<ResolversTypes['BookedVolunteerHours']>, ParentType, ContextType>;
 }>;
 
 export type SroiMeasurementPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['SroiMeasurementPayload'] = ResolversParentTypes['SroiMeasurementPayload']> = ResolversObject<{
@@ -1620,7 +1992,7 @@ export type SroiMeasurementPayloadResolvers<ContextType = Context, ParentType ex
 }>;
 
 export type SroiMeasurementResultResolvers<ContextType = Context, ParentType extends ResolversParentTypes['SroiMeasurementResult'] = ResolversParentTypes['SroiMeasurementResult']> = ResolversObject<{
-  __resolveType: TypeResolveFn<'AnalysisPublishedError' | 'InvalidNumberError' | 'MissingSourceError' | 'NotAnEvaluationError' | 'SroiMeasurementPayload', ParentType, ContextType>;
+  __resolveType: TypeResolveFn<'AnalysisPublishedError' | 'InvalidNumberError' | 'MissingSourceError' | 'NegativeQuantityError' | 'NotAnEvaluationError' | 'SroiMeasurementPayload', ParentType, ContextType>;
 }>;
 
 export type SroiOutcomePayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['SroiOutcomePayload'] = ResolversParentTypes['SroiOutcomePayload']> = ResolversObject<{
@@ -1645,18 +2017,35 @@ export type SroiOutcomeResultResolvers<ContextType = Context, ParentType extends
 
 export type SroiResultResolvers<ContextType = Context, ParentType extends ResolversParentTypes['SroiResult'] = ResolversParentTypes['SroiResult']> = ResolversObject<{
   analysis?: Resolver<ResolversTypes['SroiAnalysis'], ParentType, ContextType>;
+  asOf?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  booksCheckpoint?: Resolver<Maybe<ResolversTypes['BooksCheckpoint']>, ParentType, ContextType>;
   byOutcome?: Resolver<Array<ResolversTypes['OutcomeResult']>, ParentType, ContextType>;
   byStakeholder?: Resolver<Array<ResolversTypes['StakeholderResult']>, ParentType, ContextType>;
   byYear?: Resolver<Array<ResolversTypes['YearResult']>, ParentType, ContextType>;
   inputs?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  inputsExact?: Resolver<ResolversTypes['Decimal'], ParentType, ContextType>;
   inputsUsed?: Resolver<ResolversTypes['SroiInputs'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['SroiResultKind'], ParentType, ContextType>;
   netPresentValue?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  netPresentValueExact?: Resolver<ResolversTypes['Decimal'], ParentType, ContextType>;
   netRatio?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  netRatioExact?: Resolver<Maybe<ResolversTypes['Decimal']>, ParentType, ContextType>;
   paybackMonths?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  paybackMonthsExact?: Resolver<Maybe<ResolversTypes['Decimal']>, ParentType, ContextType>;
   presentValue?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  presentValueExact?: Resolver<ResolversTypes['Decimal'], ParentType, ContextType>;
   ratio?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  ratioExact?: Resolver<Maybe<ResolversTypes['Decimal']>, ParentType, ContextType>;
   ratioUndefinedReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   sensitivity?: Resolver<Array<ResolversTypes['OutcomeSensitivity']>, ParentType, ContextType>;
+  twoWaySensitivity?: Resolver<Maybe<ResolversTypes['TwoWaySensitivity']>, ParentType, ContextType>;
+  warnings?: Resolver<Array<ResolversTypes['SroiWarning']>, ParentType, ContextType>;
+}>;
+
+export type SroiWarningResolvers<ContextType = Context, ParentType extends ResolversParentTypes['SroiWarning'] = ResolversParentTypes['SroiWarning']> = ResolversObject<{
+  code?: Resolver<ResolversTypes['SroiWarningCode'], ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  outcome?: Resolver<Maybe<ResolversTypes['Outcome']>, ParentType, ContextType>;
 }>;
 
 export type StakeholderResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Stakeholder'] = ResolversParentTypes['Stakeholder']> = ResolversObject<{
@@ -1674,7 +2063,14 @@ export type StakeholderInUseErrorResolvers<ContextType = Context, ParentType ext
 
 export type StakeholderResultResolvers<ContextType = Context, ParentType extends ResolversParentTypes['StakeholderResult'] = ResolversParentTypes['StakeholderResult']> = ResolversObject<{
   presentValue?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  presentValueExact?: Resolver<ResolversTypes['Decimal'], ParentType, ContextType>;
   stakeholder?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type TwoWaySensitivityResolvers<ContextType = Context, ParentType extends ResolversParentTypes['TwoWaySensitivity'] = ResolversParentTypes['TwoWaySensitivity']> = ResolversObject<{
+  columns?: Resolver<ResolversTypes['SensitivityAxis'], ParentType, ContextType>;
+  ratios?: Resolver<Array<Array<ResolversTypes['Decimal']>>, ParentType, ContextType>;
+  rows?: Resolver<ResolversTypes['SensitivityAxis'], ParentType, ContextType>;
 }>;
 
 export type UnknownStakeholderErrorResolvers<ContextType = Context, ParentType extends ResolversParentTypes['UnknownStakeholderError'] = ResolversParentTypes['UnknownStakeholderError']> = ResolversObject<{
@@ -1684,9 +2080,16 @@ export type UnknownStakeholderErrorResolvers<ContextType = Context, ParentType e
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
+export type VolunteerHourRateResolvers<ContextType = Context, ParentType extends ResolversParentTypes['VolunteerHourRate'] = ResolversParentTypes['VolunteerHourRate']> = ResolversObject<{
+  rate?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  source?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
 export type YearResultResolvers<ContextType = Context, ParentType extends ResolversParentTypes['YearResult'] = ResolversParentTypes['YearResult']> = ResolversObject<{
   presentValue?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  presentValueExact?: Resolver<ResolversTypes['Decimal'], ParentType, ContextType>;
   value?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  valueExact?: Resolver<ResolversTypes['Decimal'], ParentType, ContextType>;
   year?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
 
@@ -1698,8 +2101,12 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   AssumptionVariation?: AssumptionVariationResolvers<ContextType>;
   BidForecastPayload?: BidForecastPayloadResolvers<ContextType>;
   BidForecastResult?: BidForecastResultResolvers<ContextType>;
+  BookedVolunteerHours?: BookedVolunteerHoursResolvers<ContextType>;
+  BooksCheckpoint?: BooksCheckpointResolvers<ContextType>;
+  BreakEven?: BreakEvenResolvers<ContextType>;
   Date?: GraphQLScalarType;
   DateTime?: GraphQLScalarType;
+  Decimal?: GraphQLScalarType;
   DuplicateStakeholderError?: DuplicateStakeholderErrorResolvers<ContextType>;
   FinancialProxy?: FinancialProxyResolvers<ContextType>;
   FractionOutOfRangeError?: FractionOutOfRangeErrorResolvers<ContextType>;
@@ -1728,6 +2135,7 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   Project?: ProjectResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   RightToChallengeBid?: RightToChallengeBidResolvers<ContextType>;
+  SensitivityAxis?: SensitivityAxisResolvers<ContextType>;
   SroiAnalysis?: SroiAnalysisResolvers<ContextType>;
   SroiAnalysisPayload?: SroiAnalysisPayloadResolvers<ContextType>;
   SroiAnalysisResult?: SroiAnalysisResultResolvers<ContextType>;
@@ -1739,10 +2147,13 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   SroiOutcomeRemovedPayload?: SroiOutcomeRemovedPayloadResolvers<ContextType>;
   SroiOutcomeResult?: SroiOutcomeResultResolvers<ContextType>;
   SroiResult?: SroiResultResolvers<ContextType>;
+  SroiWarning?: SroiWarningResolvers<ContextType>;
   Stakeholder?: StakeholderResolvers<ContextType>;
   StakeholderInUseError?: StakeholderInUseErrorResolvers<ContextType>;
   StakeholderResult?: StakeholderResultResolvers<ContextType>;
+  TwoWaySensitivity?: TwoWaySensitivityResolvers<ContextType>;
   UnknownStakeholderError?: UnknownStakeholderErrorResolvers<ContextType>;
+  VolunteerHourRate?: VolunteerHourRateResolvers<ContextType>;
   YearResult?: YearResultResolvers<ContextType>;
 }>;
 

@@ -1,4 +1,4 @@
-import { dec, type Dec } from '../analyses/sroi';
+import { dec, type Dec } from '../analyses/numbers';
 import type { SroiResultValue } from '../analyses/sroi-result';
 
 /** What ImpactSummary's resolvers receive. */

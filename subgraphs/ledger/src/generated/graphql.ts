@@ -986,6 +986,20 @@ export type ProjectBudget = {
   unit: Unit;
 };
 
+/**
+ * A project's expenses per booking date, as three lists of the same length:
+ * position i of each list belongs to the date bookingDates[i].
+ */
+export type ProjectExpenseColumns = {
+  __typename?: 'ProjectExpenseColumns';
+  /** The booking dates on which the project's expense lines add up to something other than zero, in either unit, oldest first. */
+  bookingDates: Array<Scalars['Date']['output']>;
+  /** Euros on the project's expense accounts booked on each date, in cents (net of reversals booked on it). */
+  spentMinorUnits: Array<Scalars['Int64']['output']>;
+  /** Hours on the project's expense accounts booked on each date, in hundredths of an hour (net of reversals booked on it). */
+  volunteerHoursMinorUnits: Array<Scalars['Int64']['output']>;
+};
+
 /** A project's money, derived from the books: the entries tagged with the project. */
 export type ProjectFinances = {
   __typename?: 'ProjectFinances';
@@ -999,6 +1013,14 @@ export type ProjectFinances = {
   budgets: Array<ProjectBudget>;
   /** The project's entries, in sequence order. */
   entries: LedgerEntryConnection;
+  /**
+   * The project's expense lines added up per booking date, oldest first, in
+   * euros and in hours: `spent` and `volunteerHours` date by date, reversals
+   * included. Only dates on which either total is not zero. A figure over a
+   * period of your own (a quarter, an SROI analysis period) is the sum of the
+   * dates inside it. Given as columns, so that a long history stays small.
+   */
+  expensesByBookingDate: ProjectExpenseColumns;
   /** Everything received for the project: the sum of its income lines in euros, as a positive amount. */
   received: Money;
   /** Everything spent on the project: the sum of its expense lines in euros. */
@@ -1682,6 +1704,7 @@ export type ResolversTypes = ResolversObject<{
   PostEntrySuccess: ResolverTypeWrapper<Omit<PostEntrySuccess, 'entry'> & { entry: ResolversTypes['LedgerEntry'] }>;
   Project: ResolverTypeWrapper<ProjectRef>;
   ProjectBudget: ResolverTypeWrapper<BudgetView>;
+  ProjectExpenseColumns: ResolverTypeWrapper<ProjectExpenseColumns>;
   ProjectFinances: ResolverTypeWrapper<ProjectFinancesValue>;
   ProjectInOtherNeighbourhood: ResolverTypeWrapper<Omit<ProjectInOtherNeighbourhood, 'project'> & { project?: Maybe<ResolversTypes['Project']> }>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
@@ -1776,6 +1799,7 @@ export type ResolversParentTypes = ResolversObject<{
   PostEntrySuccess: Omit<PostEntrySuccess, 'entry'> & { entry: ResolversParentTypes['LedgerEntry'] };
   Project: ProjectRef;
   ProjectBudget: BudgetView;
+  ProjectExpenseColumns: ProjectExpenseColumns;
   ProjectFinances: ProjectFinancesValue;
   ProjectInOtherNeighbourhood: Omit<ProjectInOtherNeighbourhood, 'project'> & { project?: Maybe<ResolversParentTypes['Project']> };
   Query: Record<PropertyKey, never>;
@@ -2211,12 +2235,19 @@ export type ProjectBudgetResolvers<ContextType = Context, ParentType extends Res
   unit?: Resolver<ResolversTypes['Unit'], ParentType, ContextType>;
 }>;
 
+export type ProjectExpenseColumnsResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ProjectExpenseColumns'] = ResolversParentTypes['ProjectExpenseColumns']> = ResolversObject<{
+  bookingDates?: Resolver<Array<ResolversTypes['Date']>, ParentType, ContextType>;
+  spentMinorUnits?: Resolver<Array<ResolversTypes['Int64']>, ParentType, ContextType>;
+  volunteerHoursMinorUnits?: Resolver<Array<ResolversTypes['Int64']>, ParentType, ContextType>;
+}>;
+
 export type ProjectFinancesResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ProjectFinances'] = ResolversParentTypes['ProjectFinances']> = ResolversObject<{
   balance?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   budget?: Resolver<Maybe<ResolversTypes['Money']>, ParentType, ContextType>;
   budgetAgainstActuals?: Resolver<Array<ResolversTypes['BudgetVersusActual']>, ParentType, ContextType>;
   budgets?: Resolver<Array<ResolversTypes['ProjectBudget']>, ParentType, ContextType>;
   entries?: Resolver<ResolversTypes['LedgerEntryConnection'], ParentType, ContextType, RequireFields<ProjectFinancesEntriesArgs, 'first'>>;
+  expensesByBookingDate?: Resolver<ResolversTypes['ProjectExpenseColumns'], ParentType, ContextType>;
   received?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   spent?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   volunteerHours?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
@@ -2441,6 +2472,7 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   PostEntrySuccess?: PostEntrySuccessResolvers<ContextType>;
   Project?: ProjectResolvers<ContextType>;
   ProjectBudget?: ProjectBudgetResolvers<ContextType>;
+  ProjectExpenseColumns?: ProjectExpenseColumnsResolvers<ContextType>;
   ProjectFinances?: ProjectFinancesResolvers<ContextType>;
   ProjectInOtherNeighbourhood?: ProjectInOtherNeighbourhoodResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;

@@ -179,6 +179,29 @@ describe('project finances', () => {
     const none = await finances('no-such-project');
     expect(none).toMatchObject({ spent: { amount: '0.00' }, received: { amount: '0.00' }, budget: null, budgets: [], budgetAgainstActuals: [], entries: { totalCount: 0 } });
   });
+
+  it('adds up expenses per booking date, which sum to what was spent and the hours put in', async () => {
+    const days = async (key: string) =>
+      (
+        await books.ok(
+          `query ($id: ID!) { _entities(representations: [{ __typename: "Project", id: $id }]) { ... on Project { finances {
+            spent { minorUnits } volunteerHours { minorUnits } expensesByBookingDate { bookingDates spentMinorUnits volunteerHoursMinorUnits }
+          } } } }`,
+          { id: demoProjectId(key) },
+        )
+      )._entities[0].finances;
+    const park = await days('park-greenery');
+    const { bookingDates, spentMinorUnits, volunteerHoursMinorUnits } = park.expensesByBookingDate;
+    expect(bookingDates.length).toBeGreaterThan(1);
+    expect([spentMinorUnits.length, volunteerHoursMinorUnits.length]).toEqual([bookingDates.length, bookingDates.length]);
+    expect([...bookingDates].sort()).toEqual(bookingDates);
+    expect(new Set(bookingDates).size).toBe(bookingDates.length);
+    const sum = (list: string[]) => list.reduce((total, minor) => total + BigInt(minor), 0n).toString();
+    expect(sum(spentMinorUnits)).toBe(park.spent.minorUnits);
+    expect(sum(volunteerHoursMinorUnits)).toBe(park.volunteerHours.minorUnits);
+    expect(bookingDates.every((_: string, i: number) => spentMinorUnits[i] !== '0' || volunteerHoursMinorUnits[i] !== '0')).toBe(true);
+    expect((await days('no-such-project')).expensesByBookingDate).toEqual({ bookingDates: [], spentMinorUnits: [], volunteerHoursMinorUnits: [] });
+  });
 });
 
 describe('the neighbourhood economy and members', () => {

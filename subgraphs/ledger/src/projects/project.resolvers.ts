@@ -16,6 +16,14 @@ export const projectResolvers: Resolvers = {
       return { minor: totals.receivedEur - totals.spentEur, unit: 'EUR' };
     },
     volunteerHours: async (f, _args, { loaders }) => ({ minor: (await loaders.projectTotals.load(f.projectId)).hours, unit: 'HOUR' }),
+    async expensesByBookingDate(f, _args, { loaders }) {
+      const days = await loaders.projectExpenseDays.load(f.projectId);
+      return {
+        bookingDates: days.map((d) => d.bookingDate),
+        spentMinorUnits: days.map((d) => d.spentEur),
+        volunteerHoursMinorUnits: days.map((d) => d.hours),
+      };
+    },
     async budget(f, _args, { loaders }) {
       const budgets = (await loaders.budgetsByProject.load(f.projectId)).filter((b) => b.unit === 'EUR');
       if (budgets.length === 0) return null;

@@ -849,7 +849,7 @@ export type ProjectsErrorCode =
   | 'ILLEGAL_BID_TRANSITION'
   /** The project cannot move to that status from its current one. */
   | 'ILLEGAL_PROJECT_TRANSITION'
-  /** An amount is not a decimal amount with at most two decimals. */
+  /** An amount is not a decimal amount in euros with at most two decimals and at most 13 digits before the point (the message says which). */
   | 'INVALID_AMOUNT'
   /** A count is not a whole number in range. */
   | 'INVALID_COUNT'

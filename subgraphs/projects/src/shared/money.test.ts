@@ -25,6 +25,13 @@ describe('euro amounts', () => {
     expect(parseEuros(text, 'The budget')).toMatchObject({ ok: false, code: 'INVALID_AMOUNT' });
   });
 
+  it('says what is wrong: the form, the decimals or the size', () => {
+    const message = (text: string) => (parseEuros(text, 'The budget') as { message: string }).message;
+    expect(message('1e3')).toBe('The budget must be a decimal amount in euros written with a dot, e.g. "48250.00"; got "1e3".');
+    expect(message('1.505')).toBe('The budget has more than two decimals: amounts are in whole cents; got "1.505".');
+    expect(message('10000000000000')).toBe('The budget is too large: at most 13 digits before the decimal point; got "10000000000000".');
+  });
+
   it('formats cents exactly, also beyond 2^53', () => {
     expect(formatCents(5n)).toBe('0.05');
     expect(formatCents(-1234n)).toBe('-12.34');

@@ -21,15 +21,13 @@ export type AmountParse =
  * most two decimals (floats like 1e3, commas, spaces, "NaN").
  */
 export function parseEuros(text: string, what: string): AmountParse {
-  const match = new RegExp(`^(-)?(\\d{1,${MAX_WHOLE_DIGITS}})(?:\\.(\\d{1,2}))?$`).exec(text);
-  if (!match) {
-    return {
-      ok: false,
-      code: 'INVALID_AMOUNT',
-      message: `${what} must be a decimal amount in euros with at most two decimals, e.g. "48250.00"; got "${text}".`,
-    };
-  }
+  const match = /^(-)?(\d+)(?:\.(\d+))?$/.exec(text);
+  // Each refusal says what is wrong with the amount: its form, its decimals or its size.
+  const invalid = (problem: string): AmountParse => ({ ok: false, code: 'INVALID_AMOUNT', message: `${what} ${problem}; got "${text}".` });
+  if (!match) return invalid('must be a decimal amount in euros written with a dot, e.g. "48250.00"');
   const [, sign, whole, fraction = ''] = match;
+  if (fraction.length > 2) return invalid('has more than two decimals: amounts are in whole cents');
+  if (whole.replace(/^0+(?=\d)/, '').length > MAX_WHOLE_DIGITS) return invalid(`is too large: at most ${MAX_WHOLE_DIGITS} digits before the decimal point`);
   const cents = BigInt(whole + fraction.padEnd(2, '0'));
   if (sign && cents !== 0n) return { ok: false, code: 'NEGATIVE_AMOUNT', message: `${what} cannot be negative; got "${text}".` };
   return { ok: true, cents };

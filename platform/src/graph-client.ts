@@ -1,0 +1,46 @@
+import { setting } from './config';
+import { REQUEST_ID_HEADER } from './identity';
+
+/** Where a subgraph reaches the public graph (the gateway), to read another subgraph's public data through it. */
+export const graphSettings = {
+  GRAPH_URL: setting.url('http://127.0.0.1:4000/'),
+};
+
+export class GraphUnavailable extends Error {
+  override name = 'GraphUnavailable';
+}
+
+/**
+ * Reads the public graph as the anonymous public, the way any client does:
+ * a subgraph that needs another subgraph's data at write time asks the
+ * graph, never the other subgraph's tables and never the other subgraph
+ * directly (it holds no credential another subgraph would accept). Any
+ * failure, an error in the answer included, is a GraphUnavailable: the
+ * caller refuses its write rather than act on half an answer.
+ */
+export class GraphClient {
+  constructor(
+    readonly url: string,
+    private readonly timeoutMs = 10_000,
+  ) {}
+
+  async query<T>(query: string, variables: Record<string, unknown>, requestId?: string): Promise<T> {
+    let body: { data?: T | null; errors?: { message: string }[] };
+    try {
+      const response = await fetch(this.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(requestId ? { [REQUEST_ID_HEADER]: requestId } : {}) },
+        body: JSON.stringify({ query, variables }),
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
+      body = (await response.json()) as typeof body;
+      if (!response.ok && !body.errors) throw new GraphUnavailable(`the graph answered HTTP ${response.status}`);
+    } catch (error) {
+      if (error instanceof GraphUnavailable) throw error;
+      throw new GraphUnavailable(`the graph at ${this.url} could not be read: ${(error as Error).message}`);
+    }
+    if (body.errors?.length) throw new GraphUnavailable(`the graph answered with errors: ${body.errors.map((e) => e.message).join('; ')}`);
+    if (!body.data) throw new GraphUnavailable('the graph answered without data');
+    return body.data;
+  }
+}
