@@ -56,6 +56,7 @@ const operatorEnv: Record<string, string> = {
   INTERNAL_ASSERTION_SECRET: 'i'.repeat(40),
   JWT_SECRET: 'j'.repeat(40),
   POSTGRES_PASSWORD: 'postgres-password-for-the-test',
+  LEDGER_SIGNING_KEY: Buffer.alloc(32, 7).toString('base64'),
   ...Object.fromEntries(platformRoles().map((role) => [role.passwordVariable, `${role.name.replace(/_/g, '-')}-password`])),
 };
 

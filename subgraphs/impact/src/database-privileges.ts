@@ -5,14 +5,19 @@ import type { DatabasePrivileges } from '@dbwe/platform';
  * freely (its project, neighbourhood, kind and author stay); its stakeholders,
  * outcomes and in-kind inputs may be replaced or removed, measurements only
  * added. The triggers refuse every change to a published analysis and its
- * rows, whoever asks.
+ * rows (its snapshot as published among them), whoever asks.
  */
 export const databasePrivileges: DatabasePrivileges = {
   tables: {
     analysis: [
       'SELECT',
       'INSERT',
-      { UPDATE: ['status', 'title', 'period_start', 'period_end', 'discount_rate', 'discount_first_year', 'planned_inputs', 'published_at', 'updated_at'] },
+      {
+        UPDATE: [
+          'status', 'title', 'period_start', 'period_end', 'discount_rate', 'discount_first_year', 'planned_inputs', 'volunteer_hour_rate',
+          'volunteer_hour_rate_source', 'published_at', 'updated_at',
+        ],
+      },
     ],
     stakeholder: ['SELECT', 'INSERT', 'DELETE', { UPDATE: ['description', 'position'] }],
     outcome: [
@@ -30,6 +35,8 @@ export const databasePrivileges: DatabasePrivileges = {
     in_kind_input: ['SELECT', 'INSERT', 'DELETE'],
     measurement: ['SELECT', 'INSERT'],
     bid_forecast: ['SELECT', 'INSERT', { UPDATE: ['analysis_id', 'linked_by', 'updated_at'] }],
+    // Written once, when its analysis is published; the database refuses any change afterwards.
+    published_snapshot: ['SELECT', 'INSERT'],
     migrations: [],
   },
 };

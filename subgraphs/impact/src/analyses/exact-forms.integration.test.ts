@@ -264,8 +264,10 @@ describe('a published analysis keeps its result as published', () => {
     expect(again.data!.sroiAnalysis.publishedSnapshot).toEqual(
       Object.fromEntries(Object.entries(publishedSnapshot).filter(([key]) => key !== 'booksCheckpoint')),
     );
-    await expect(subgraph.db.query(`UPDATE impact.published_snapshot SET ratio = 99 WHERE analysis_id = $1`, [id])).rejects.toThrow(/published SROI analysis .* is immutable/);
-    await expect(subgraph.db.query(`DELETE FROM impact.published_snapshot WHERE analysis_id = $1`, [id])).rejects.toThrow(/published SROI analysis .* is immutable/);
+    // The service may not even try; an operator at a psql prompt is refused by the triggers.
+    await expect(subgraph.db.query(`UPDATE impact.published_snapshot SET ratio = 99 WHERE analysis_id = $1`, [id])).rejects.toThrow(/permission denied/);
+    await expect(subgraph.admin.query(`UPDATE impact.published_snapshot SET ratio = 99 WHERE analysis_id = $1`, [id])).rejects.toThrow(/published SROI analysis .* is immutable/);
+    await expect(subgraph.admin.query(`DELETE FROM impact.published_snapshot WHERE analysis_id = $1`, [id])).rejects.toThrow(/published SROI analysis .* is immutable/);
   });
 
   it('has none for a draft, nor for analyses published before snapshots were kept', async () => {

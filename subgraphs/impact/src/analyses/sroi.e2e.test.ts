@@ -221,6 +221,18 @@ describe('SROI from the real books, through the gateway', () => {
     const atPublication = await read();
     expect(atPublication.publishedSnapshot).toMatchObject({ kind: 'AS_PUBLISHED', asOf: atPublication.publishedAt, ratioExact: draft.result.ratioExact, inputsExact: '1151.25' });
     expect(atPublication.result.kind).toBe('LIVE');
+    // The snapshot names the signed checkpoint of the books it was read from: the ledger keeps that very checkpoint,
+    // and it covers every entry booked before publication.
+    const { booksCheckpoint } = (
+      await gql(`query($id: ID!) { sroiAnalysis(id: $id) { publishedSnapshot { booksCheckpoint { origin treeSize rootHash note } } } }`, { id })
+    ).sroiAnalysis.publishedSnapshot;
+    expect(booksCheckpoint.origin).toBe(`dbwe.test/books/${spijkerkwartier}`);
+    const log = (
+      await gql(`query($id: ID!) { neighbourhood(id: $id) { transparencyLog { checkpointAt(size: ${booksCheckpoint.treeSize}) { rootHash note } } } }`, {
+        id: spijkerkwartier,
+      })
+    ).neighbourhood;
+    expect(log.transparencyLog.checkpointAt).toEqual({ rootHash: booksCheckpoint.rootHash, note: booksCheckpoint.note });
 
     await bookSpending('1000.00', 'Zonnepanelen: extra omvormers', { projectId: solarRoofs, bookingDate: '2027-04-01' });
     const moved = await read();
