@@ -43,7 +43,21 @@ function functionSignature(text: string): string {
 async function existingFunctions(query: Query, schema: string, privileges: DatabasePrivileges): Promise<string[]> {
   const declared = (privileges.functions ?? []).map(functionSignature);
   if (declared.length === 0) return [];
-  const rows = await query(`SELECT f FROM unnest($1::text[]) AS f WHERE to_regprocedure($2 || '.' || f) IS NOT NULL`, [declared, schema]);
+  // One at a time: to_regprocedure raises, rather than answering null, when an argument's type does not exist yet.
+  const types: { name: string }[] = (await query(
+    `SELECT t.typname AS name FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace WHERE n.nspname = $1`,
+    [schema],
+  )) as { name: string }[];
+  const known = new Set(types.map((t) => `${schema}.${t.name}`));
+  const argumentTypesExist = (signature: string) =>
+    signature
+      .slice(signature.indexOf('(') + 1, -1)
+      .split(',')
+      .map((t) => t.trim())
+      .every((t) => !t.startsWith(`${schema}.`) || known.has(t));
+  const candidates = declared.filter(argumentTypesExist);
+  if (candidates.length === 0) return [];
+  const rows = await query(`SELECT f FROM unnest($1::text[]) AS f WHERE to_regprocedure($2 || '.' || f) IS NOT NULL`, [candidates, schema]);
   return rows.map((r) => r.f as string);
 }
 
