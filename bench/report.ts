@@ -14,6 +14,8 @@ export interface TargetResult extends Omit<LoadResult, 'latencies'> {
   unloaded: { requests: number; p50: number; p95: number } | null;
 }
 
+import type { LogProofResults } from './log-proofs';
+
 export interface BenchResults {
   startedAt: string;
   finishedAt: string;
@@ -32,6 +34,8 @@ export interface BenchResults {
     targets: Partial<Record<TargetName, TargetResult>>;
   }[];
   scaleInvariance: { deep: string; fresh: string; p50Ratio: number | null }[];
+  /** The independent verifier on the deep neighbourhood's books (bench/log-proofs.ts); null when not measured. */
+  logProofs?: LogProofResults | null;
   memory: {
     operation: string;
     requests: number;
@@ -84,6 +88,17 @@ export function renderMarkdown(r: BenchResults): string {
         : '–';
       lines.push(`| ${op.title} | ${target} | ${f0(t.requestsPerSecond)} | ${f1(t.p50)} | ${f1(t.p95)} | ${f1(t.p99)} | ${t.errors} | ${f2(t.unloaded?.p50)} | ${t.machineCpuBusy === undefined ? '–' : `${Math.round(t.machineCpuBusy * 100)}%`} | ${cpu} | ${sql} | ${rss} |`);
     }
+  }
+  if (r.logProofs) {
+    const p = r.logProofs;
+    const sorted = [...p.verifierMs].sort((a, b) => a - b);
+    lines.push(
+      '',
+      '## Verifiable books',
+      '',
+      `\`dbwe-verify check --quick\` on ${p.neighbourhood} through our gateway, against the checkpoint kept after its first 1,000 entries (size ${p.keptSize.toLocaleString('en')}), to the newest (size ${p.newestSize.toLocaleString('en')}), with an inclusion proof of entry 1: ${sorted.map((ms) => ms.toFixed(0)).join(', ')} ms over ${sorted.length} runs (median ${sorted[Math.floor(sorted.length / 2)].toFixed(0)} ms).`,
+      `The proofs alone, one request at a time: consistency (${p.consistencyHashes} hashes) p50 ${p.consistencyP50Ms.toFixed(1)} ms, inclusion of the oldest entry (${p.inclusionHashes} hashes) p50 ${p.inclusionP50Ms.toFixed(1)} ms. Verdict: \`${p.verdict}\`.`,
+    );
   }
   lines.push('', '## Ratios', '');
   lines.push(

@@ -26,6 +26,7 @@ import { drive, percentile, type LoadResult } from './load';
 import { DEEP, SCALE_PAIRS, operations } from './operations';
 import { cpuMsOf, freePort, machineCpu, launch, memoryOf, postgresCpuMs, postgresCpuMsBetween, sampleMemory, sqlStatements, stop, waitReady, type Service } from './processes';
 import { planShape, recordFloorPlans } from './plans';
+import { measureLogProofs } from './log-proofs';
 import { renderMarkdown, type BenchResults, type TargetName } from './report';
 
 const root = join(__dirname, '..');
@@ -159,6 +160,13 @@ async function main(): Promise<void> {
     services.push(fronts.floor);
     await waitReady(fronts.floor, `${fronts.floor.url}${ops[0].name}`, '{}');
 
+    // The verifiable books first, on a quiet machine: the verifier's wait, which a resident would notice.
+    let logProofs: BenchResults['logProofs'] = null;
+    if (targets.includes('ours') && (!values.only || values.only.split(',').includes('log-proofs'))) {
+      logProofs = await measureLogProofs(fronts.ours.url, DEEP);
+      say(`log proofs: dbwe-verify --quick from size ${logProofs.keptSize} to ${logProofs.newestSize} in ${logProofs.verifierMs.map((ms) => ms.toFixed(0)).join(', ')} ms; consistency p50 ${logProofs.consistencyP50Ms.toFixed(1)} ms, inclusion p50 ${logProofs.inclusionP50Ms.toFixed(1)} ms`);
+    }
+
     const results: BenchResults['operations'] = [];
     for (const [index, op] of ops.entries()) {
       const token = op.viewer ? await issueLocalToken(jwtSecret, op.viewer) : null;
@@ -252,6 +260,7 @@ async function main(): Promise<void> {
         seed: db.seeded,
         cityLoad: existsSync(cityLoad) ? JSON.parse(readFileSync(cityLoad, 'utf8')) : null,
         operations: results,
+        logProofs,
         scaleInvariance: SCALE_PAIRS.filter(([d, f]) => results.some((r) => r.name === d) && results.some((r) => r.name === f)).map(([deep, fresh]) => {
           const d = results.find((r) => r.name === deep)!.targets.ours;
           const f = results.find((r) => r.name === fresh)!.targets.ours;
