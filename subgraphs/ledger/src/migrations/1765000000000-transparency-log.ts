@@ -28,7 +28,9 @@ export class TransparencyLog1765000000000 implements MigrationInterface {
 
     await q.query(`
       CREATE TABLE ledger.log_leaf (
-        neighbourhood_id uuid NOT NULL REFERENCES ledger.chain (neighbourhood_id),
+        -- No foreign key to the chain: only the owner-run append functions write leaves, after reading the chain row
+        -- they hold locked, and a key check per leaf would be a query per posting for nothing.
+        neighbourhood_id uuid NOT NULL,
         leaf_index bigint NOT NULL CHECK (leaf_index >= 0),
         kind text NOT NULL CONSTRAINT log_leaf_kind CHECK (kind IN ('ENTRY', 'ACCOUNT', 'BUDGET_REVISION')),
         record_id uuid NOT NULL,
@@ -54,32 +56,28 @@ export class TransparencyLog1765000000000 implements MigrationInterface {
         ADD COLUMN version_recorded_at timestamptz,
         ADD COLUMN version_recorded_by uuid`);
 
-    // The hex digits of a chain hash and a sequence number need no escaping; text does, exactly as JSON.stringify
-    // escapes it (PostgreSQL's to_json writes the same escapes: \" \\ \b \f \n \r \t and \u00xx in lower case).
+    // Text is escaped exactly as JSON.stringify escapes it (PostgreSQL's to_json writes the same escapes: \" \\ \b \f
+    // \n \r \t and \u00xx in lower case). These helpers are plain SQL without a SET clause, so the planner inlines
+    // them; they run with the privileges of whoever calls them and name only built-in functions.
     await q.query(`
       CREATE FUNCTION ledger.json_text(value text) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE
-        SET search_path = ledger, pg_temp
         RETURN coalesce(to_json(value)::text, 'null')`);
     await q.query(`
       CREATE FUNCTION ledger.json_time(value timestamptz) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE
-        SET search_path = ledger, pg_temp
         RETURN coalesce('"' || to_char(value AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') || '"', 'null')`);
 
     // The leaf data of each record (docs/ledger-hash.md, "Leaves"); also what verification compares stored leaves with.
     await q.query(`
       CREATE FUNCTION ledger.entry_leaf_data(sequence integer, hash text) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE
-        SET search_path = ledger, pg_temp
         RETURN '["dbwe-entry-leaf-v1",' || sequence || ',' || ledger.json_text(hash) || ']'`);
     await q.query(`
       CREATE FUNCTION ledger.account_leaf_data(a ledger.account) RETURNS text LANGUAGE sql STABLE PARALLEL SAFE
-        SET search_path = ledger, pg_temp
         RETURN '["dbwe-account-v1",' || ledger.json_text(a.id::text) || ',' || a.version || ',' || ledger.json_text(a.neighbourhood_id::text)
           || ',' || ledger.json_text(a.code) || ',' || ledger.json_text(a.name) || ',' || ledger.json_text(a.type) || ',' || ledger.json_text(a.unit)
           || ',' || ledger.json_text(a.project_id::text) || ',' || ledger.json_text(a.taakveld) || ',' || CASE WHEN a.no_overdraft THEN 'true' ELSE 'false' END
           || ',' || ledger.json_time(a.version_recorded_at) || ',' || ledger.json_text(a.version_recorded_by::text) || ']'`);
     await q.query(`
       CREATE FUNCTION ledger.budget_leaf_data(b ledger.budget, r ledger.budget_revision) RETURNS text LANGUAGE sql STABLE PARALLEL SAFE
-        SET search_path = ledger, pg_temp
         RETURN '["dbwe-budget-v1",' || ledger.json_text(b.id::text) || ',' || r.revision || ',' || ledger.json_text(b.neighbourhood_id::text)
           || ',' || ledger.json_text(b.project_id::text) || ',' || ledger.json_text(b.unit) || ',' || ledger.json_text(b.period_start::text)
           || ',' || ledger.json_text(b.period_end::text) || ',' || ledger.json_text(r.amount_minor::text) || ',' || ledger.json_text(r.reason)
@@ -90,18 +88,20 @@ export class TransparencyLog1765000000000 implements MigrationInterface {
      * new frontier; the caller stores it with size + 1 in the chain row it has
      * locked. A leaf at an odd index completes a subtree with the frontier's
      * last root, which may complete the next one up, and so on: the loop
-     * stores each completed subtree's hash.
+     * stores each completed subtree's hash. Only the owner-run functions below
+     * call it (the service may not), so it needs no SECURITY DEFINER or
+     * search_path of its own, which would cost every posting a switch of both.
      */
     await q.query(`
       CREATE FUNCTION ledger.log_grow(nb uuid, size bigint, frontier bytea, kind text, record_id uuid, record_version integer, data text)
-        RETURNS bytea LANGUAGE plpgsql SECURITY DEFINER SET search_path = ledger, pg_temp AS $$
+        RETURNS bytea LANGUAGE plpgsql AS $$
       DECLARE
         carry bytea := sha256(decode('00', 'hex') || convert_to(data, 'UTF8'));
         rest bytea := frontier;
         idx bigint := size;
         lvl smallint := 0;
       BEGIN
-        IF length(frontier) <> 32 * length(replace(size::bit(64)::text, '0', '')) THEN
+        IF length(frontier) <> 32 * bit_count(size::bit(64)) THEN
           RAISE EXCEPTION 'the tree frontier of neighbourhood % does not fit its size %', nb, size
             USING ERRCODE = 'data_corrupted', CONSTRAINT = 'log_frontier_fits_size';
         END IF;
@@ -143,20 +143,23 @@ export class TransparencyLog1765000000000 implements MigrationInterface {
     await q.query(`
       CREATE OR REPLACE FUNCTION ledger.link_entry() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = ledger, pg_temp AS $$
       DECLARE
-        head record;
+        leaf bigint;
         target record;
       BEGIN
-        SELECT last_sequence, last_hash, tree_size, tree_frontier INTO head FROM ledger.chain WHERE neighbourhood_id = NEW.neighbourhood_id FOR UPDATE;
-        IF NOT FOUND OR head.last_sequence <> NEW.sequence - 1 OR head.last_hash <> NEW.previous_hash THEN
+        -- One statement: the SET expressions see the row as it was, so log_grow appends to the old tree, and only when
+        -- the entry continues the chain (the WHERE clause) is anything appended at all.
+        UPDATE ledger.chain
+           SET last_sequence = NEW.sequence, last_hash = NEW.hash, tree_size = tree_size + 1,
+               -- ledger.entry_leaf_data, written out: the hash is 64 hex digits (entry_hash_check), nothing to escape.
+               tree_frontier = ledger.log_grow(NEW.neighbourhood_id, tree_size, tree_frontier, 'ENTRY', NEW.id, NEW.sequence,
+                                               '["dbwe-entry-leaf-v1",' || NEW.sequence || ',"' || NEW.hash || '"]')
+         WHERE neighbourhood_id = NEW.neighbourhood_id AND last_sequence = NEW.sequence - 1 AND last_hash = NEW.previous_hash
+        RETURNING tree_size - 1 INTO leaf;
+        IF NOT FOUND THEN
           RAISE EXCEPTION 'entry % does not continue the chain of neighbourhood %', NEW.sequence, NEW.neighbourhood_id
             USING ERRCODE = 'check_violation', CONSTRAINT = 'entry_continues_chain';
         END IF;
-        NEW.leaf_index := head.tree_size;
-        UPDATE ledger.chain
-           SET last_sequence = NEW.sequence, last_hash = NEW.hash, tree_size = head.tree_size + 1,
-               tree_frontier = ledger.log_grow(NEW.neighbourhood_id, head.tree_size, head.tree_frontier, 'ENTRY', NEW.id, NEW.sequence,
-                                               ledger.entry_leaf_data(NEW.sequence, NEW.hash))
-         WHERE neighbourhood_id = NEW.neighbourhood_id;
+        NEW.leaf_index := leaf;
         IF NEW.reverses_id IS NOT NULL THEN
           SELECT neighbourhood_id, reverses_id INTO target FROM ledger.entry WHERE id = NEW.reverses_id;
           IF FOUND AND target.neighbourhood_id <> NEW.neighbourhood_id THEN
