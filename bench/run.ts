@@ -158,7 +158,7 @@ async function main(): Promise<void> {
     const floorPort = await freePort();
     fronts.floor = launch('floor', 'bench/floor.ts', { ...production, ...subgraphEnv, FLOOR_PLANS: plansFile, PORT: String(floorPort) }, `http://127.0.0.1:${floorPort}/`, GATEWAY_NODE_FLAGS);
     services.push(fronts.floor);
-    await waitReady(fronts.floor, `${fronts.floor.url}${ops[0].name}`, '{}');
+    if (ops.length > 0) await waitReady(fronts.floor, `${fronts.floor.url}${ops[0].name}`, '{}');
 
     // The verifiable books first, on a quiet machine: the verifier's wait, which a resident would notice.
     let logProofs: BenchResults['logProofs'] = null;
