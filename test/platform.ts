@@ -4,7 +4,7 @@ import { readGatewayConfig, type GatewayConfig } from '@dbwe/gateway/src/config'
 import { createGateway, type Gateway } from '@dbwe/gateway';
 import { issueLocalToken } from '@dbwe/gateway/src/identity';
 import { allSubgraphs } from './subgraphs';
-import { freePort } from './reliability/processes';
+import { createServer, request, type Server } from 'node:http';
 
 export const TEST_JWT_SECRET = 'test-jwt-secret-0123456789abcdefghijkl';
 
@@ -28,7 +28,6 @@ export interface RunningPlatform {
 export async function startGatewayFor(
   subgraphs: Record<string, { url: string }>,
   env: Record<string, string> = {},
-  port = 0,
 ): Promise<{ gateway: Gateway; gatewayUrl: string }> {
   const config: GatewayConfig = readGatewayConfig({
     INTERNAL_ASSERTION_SECRET: TEST_ASSERTION_SECRET,
@@ -45,7 +44,7 @@ export async function startGatewayFor(
   });
   const gateway = createGateway(config, createLogger('gateway', process.env.TEST_LOG_LEVEL ?? 'silent'));
   await gateway.start();
-  const address = await gateway.http.listen(port, '127.0.0.1');
+  const address = await gateway.http.listen(0, '127.0.0.1');
   return { gateway, gatewayUrl: `http://127.0.0.1:${address.port}/` };
 }
 
@@ -61,17 +60,19 @@ export async function startPlatform(
 ): Promise<RunningPlatform> {
   const database = options.databaseUrl ? { url: options.databaseUrl, drop: async () => undefined } : await cloneTestDatabase();
   const subgraphs: RunningPlatform['subgraphs'] = {};
-  // Impact reads the books through the public graph when it publishes: the gateway's address is settled first.
-  const gatewayPort = await freePort();
+  // Impact reads the books through the public graph when it publishes, but the gateway starts after the subgraphs:
+  // they get the address of a forwarder that reaches the gateway once it listens.
+  const forwarder = await graphForwarder();
   for (const module of allSubgraphs as SubgraphModule<unknown, unknown>[]) {
     subgraphs[module.name] = await startTestSubgraph(module, database.url, {
       listen: true,
       seed: Array.isArray(options.seed) ? options.seed.includes(module.name) : (options.seed ?? true),
-      env: { GRAPH_URL: `http://127.0.0.1:${gatewayPort}/` },
+      env: { GRAPH_URL: forwarder.url },
       ...(options.subgraphLogTo ? { logTo: options.subgraphLogTo, logLevel: 'info' } : {}),
     });
   }
-  const { gateway, gatewayUrl } = await startGatewayFor(subgraphs, options.env, gatewayPort);
+  const { gateway, gatewayUrl } = await startGatewayFor(subgraphs, options.env);
+  forwarder.target = gatewayUrl;
 
   return {
     gatewayUrl,
@@ -96,9 +97,27 @@ export async function startPlatform(
     subgraphRequests: () => Object.values(subgraphs).reduce((sum, s) => sum + s.httpRequests(), 0),
     token: (memberId, roles) => issueLocalToken(TEST_JWT_SECRET, { memberId, roles }),
     async stop() {
+      await new Promise((resolve) => forwarder.server.close(resolve));
       await gateway.stop();
       for (const subgraph of Object.values(subgraphs)) await subgraph.stop();
       await database.drop();
     },
   };
+}
+
+/** Forwards every request to `target` (set once the gateway listens); a subgraph reaching it before then gets 503. */
+async function graphForwarder(): Promise<{ url: string; target: string | null; server: Server }> {
+  const forwarder: { url: string; target: string | null; server: Server } = { url: '', target: null, server: createServer() };
+  forwarder.server.on('request', (req, res) => {
+    if (!forwarder.target) return void res.writeHead(503).end();
+    const upstream = request(new URL(req.url ?? '/', forwarder.target), { method: req.method, headers: req.headers }, (answer) => {
+      res.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.pipe(res);
+    });
+    upstream.on('error', () => res.writeHead(502).end());
+    req.pipe(upstream);
+  });
+  await new Promise<void>((resolve) => forwarder.server.listen(0, '127.0.0.1', resolve));
+  forwarder.url = `http://127.0.0.1:${(forwarder.server.address() as { port: number }).port}/`;
+  return forwarder;
 }
