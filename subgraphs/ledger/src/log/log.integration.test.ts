@@ -305,6 +305,13 @@ describe('witnesses', () => {
     expect((await books.ok(REGISTER, { input }, admin)).registerWitness.code).toBe('WITNESS_ALREADY_REGISTERED');
     const noteKey = vkey.replace(/\+[^+]+$/, `+${b64(Buffer.concat([Buffer.of(1), witnessPublic]))}`);
     expect((await books.ok(REGISTER, { input: { ...input, verifierKey: noteKey } }, admin)).registerWitness.code).toBe('INVALID_WITNESS_KEY');
+    // A witness named as the log: its cosignature lines would read as the log's own signature lines.
+    const origin = (await log('origin')).origin;
+    const asTheLog = `${origin}+${createHash('sha256').update(`${origin}\n`).update(Buffer.of(4)).update(witnessPublic).digest().subarray(0, 4).toString('hex')}+${b64(Buffer.concat([Buffer.of(4), witnessPublic]))}`;
+    expect((await books.ok(REGISTER, { input: { ...input, verifierKey: asTheLog } }, admin)).registerWitness).toMatchObject({
+      code: 'INVALID_WITNESS_KEY',
+      message: "The witness key is not accepted: a witness is named as itself, not as the log's origin.",
+    });
     expect((await log('witnesses { name verifierKey retiredAt }')).witnesses).toEqual([{ name, verifierKey: vkey, retiredAt: null }]);
   });
 
