@@ -216,6 +216,20 @@ describe('the verifier, against a checkpoint kept before an operator rewrote the
       /^INVALID: .*project .*spent/,
     ],
     [
+      "moved a project's spending to another booking date (the same total, the same budget year; SROI inputs are read per date)",
+      async () => {
+        const kitchen = stableId('project:neighbourhood-kitchen');
+        await sql.query(
+          `INSERT INTO ledger.project_day (project_id, account_id, day, net_minor)
+           SELECT project_id, account_id, '2025-02-20', net_minor FROM ledger.project_day WHERE project_id = $1 AND day = '2025-11-28'
+           ON CONFLICT (project_id, day, account_id) DO UPDATE SET net_minor = ledger.project_day.net_minor + EXCLUDED.net_minor`,
+          [kitchen],
+        );
+        await sql.query(`DELETE FROM ledger.project_day WHERE project_id = $1 AND day = '2025-11-28'`, [kitchen]);
+      },
+      /^INVALID: project expenses by booking date: project [0-9a-f-]+: on 2025-02-20 served as 75130 spent and 0 hours, the lines give 48650 and 0$/,
+    ],
+    [
       'altered a budget',
       async () => {
         await sql.query(

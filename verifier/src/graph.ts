@@ -321,6 +321,7 @@ export class Graph {
         revisions: { revision: number; leafIndex: number; amount: Money; reason: string; recordedAt: string; recordedBy: { id: string } | null }[];
       }[];
       budgetAgainstActuals: { budget: { id: string }; actual: Money }[];
+      expensesByBookingDate: { bookingDates: string[]; spentMinorUnits: string[]; volunteerHoursMinorUnits: string[] };
     };
     for (let i = 0; i < ids.length; i += PROJECTS_PER_CALL) {
       const batch = ids.slice(i, i + PROJECTS_PER_CALL);
@@ -329,7 +330,8 @@ export class Graph {
         .map(
           (_, j) => `p${j}: project(id: $p${j}) { id finances { spent { minorUnits unit } received { minorUnits unit } volunteerHours { minorUnits unit }
             budgets { id project { id } unit periodStart periodEnd revisions { revision leafIndex amount { minorUnits unit } reason recordedAt recordedBy { id } } }
-            budgetAgainstActuals { budget { id } actual { minorUnits unit } } } }`,
+            budgetAgainstActuals { budget { id } actual { minorUnits unit } }
+            expensesByBookingDate { bookingDates spentMinorUnits volunteerHoursMinorUnits } } }`,
         )
         .join(' ');
       const data = await this.request<Record<string, { id: string; finances: Finances | null } | null>>(
@@ -345,6 +347,11 @@ export class Graph {
           received: f.received.minorUnits,
           volunteerHours: f.volunteerHours.minorUnits,
           actuals: new Map(f.budgetAgainstActuals.map((b) => [b.budget.id, b.actual.minorUnits])),
+          expenseDays: f.expensesByBookingDate.bookingDates.map((date, d) => ({
+            date,
+            spent: f.expensesByBookingDate.spentMinorUnits[d],
+            hours: f.expensesByBookingDate.volunteerHoursMinorUnits[d],
+          })),
         });
         for (const b of f.budgets) {
           for (const r of b.revisions) {

@@ -119,6 +119,15 @@ describe('dbwe-verify check', () => {
     }
   });
 
+  it("reports a project's spending moved to another booking date, which moves SROI inputs in and out of an analysis period", async () => {
+    // The €486.50 of 20 February served as spent on 5 March: the same total, the same budget year, another SROI period.
+    fake.served.expenseDays.set(`${project}/2025-02-20`, '0');
+    fake.served.expenseDays.set(`${project}/2025-03-05`, '60650');
+    const r = await cli('check', fake.url, 'testwijk');
+    expect(r.verdict).toBe(`INVALID: project expenses by booking date: project ${project}: served with booking date 2025-02-22 where the lines give 2025-02-20`);
+    expect(r.code).toBe(1);
+  });
+
   it('reports an account whose served type differs from its latest leaf, and an altered budget revision', async () => {
     fake.served.account.set(account('4100'), { type: 'ASSET' });
     let r = await cli('check', fake.url, 'testwijk');

@@ -66,6 +66,8 @@ export class FakeLedger {
     balance: new Map<string, string>(),
     datedBalance: new Map<string, string>(),
     spent: new Map<string, string>(),
+    /** project id / booking date → the euros served for that day in expensesByBookingDate. */
+    expenseDays: new Map<string, string>(),
     memberHours: new Map<string, string>(),
     account: new Map<string, Partial<FakeAccount>>(),
     revision: new Map<string, Partial<FakeRevision>>(),
@@ -221,6 +223,15 @@ export class FakeLedger {
     return forged ?? String(this.sum((e, a) => a === accountId && (!asOf || e.bookingDate <= asOf)));
   }
 
+  /** ProjectFinances.expensesByBookingDate: euros and hours on expense accounts per booking date, dates with either. */
+  private expenseColumns(projectId: string) {
+    const dates = [...new Set(this.entries.filter((e) => e.projectId === projectId).map((e) => e.bookingDate))].sort();
+    const on = (date: string, unit: string) => this.sum((e, a, u) => e.projectId === projectId && e.bookingDate === date && u === unit && this.type(a) === 'EXPENSE');
+    const days = dates.map((date) => ({ date, spent: this.served.expenseDays.get(`${projectId}/${date}`) ?? String(on(date, 'EUR')), hours: String(on(date, 'HOUR')) }));
+    const shown = days.filter((d) => d.spent !== '0' || d.hours !== '0');
+    return { bookingDates: shown.map((d) => d.date), spentMinorUnits: shown.map((d) => d.spent), volunteerHoursMinorUnits: shown.map((d) => d.hours) };
+  }
+
   private finances(projectId: string) {
     const of = (type: string, unit: string) => this.sum((e, a, u) => e.projectId === projectId && u === unit && this.type(a) === type);
     const revisions = this.revisions.filter((r) => r.projectId === projectId).map((r) => ({ ...r, ...this.served.revision.get(`${r.budgetId}/${r.revision}`) }));
@@ -240,6 +251,7 @@ export class FakeLedger {
           revisions: own.map((r) => ({ revision: r.revision, leafIndex: r.leafIndex, amount: { minorUnits: r.amount, unit: r.unit }, reason: r.reason, recordedAt: r.recordedAt, recordedBy: r.recordedById ? { id: r.recordedById } : null })),
         };
       }),
+      expensesByBookingDate: this.expenseColumns(projectId),
       budgetAgainstActuals: budgetIds.map((id) => {
         const b = revisions.find((r) => r.budgetId === id)!;
         const actual = this.sum((e, a, u) => e.projectId === projectId && u === b.unit && e.bookingDate >= b.periodStart && e.bookingDate <= b.periodEnd && this.type(a) === 'EXPENSE');
