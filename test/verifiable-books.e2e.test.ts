@@ -202,6 +202,16 @@ describe('the verifier, against a checkpoint kept before an operator rewrote the
       /^INVALID: account: account 4100: type is served as "ASSET", its latest leaf \(\d+\) says "EXPENSE"$/,
     ],
     [
+      "changed an account's type with only its fixed-identity guard off, so that the log records it as a new version and the ledger signs it",
+      async () => {
+        await sql.query('SET LOCAL session_replication_role = origin');
+        await sql.query(`ALTER TABLE ledger.account DISABLE TRIGGER account_check`);
+        await sql.query(`UPDATE ledger.account SET type = 'ASSET' WHERE id = $1`, [account('4100')]);
+        await sql.query(`ALTER TABLE ledger.account ENABLE TRIGGER account_check`);
+      },
+      /^INVALID: account leaf: leaf 45: version 2 of account 4100 changes its type from "EXPENSE" to "ASSET"; an account's type, unit and project are fixed$/,
+    ],
+    [
       'forged the bank balance (+€1,000,000)',
       async () => {
         await sql.query(`UPDATE ledger.account SET balance_minor = balance_minor + 100000000 WHERE id = $1`, [account('1000')]);

@@ -126,6 +126,13 @@ export class Books {
       const known = this.accounts.get(a.accountId);
       const expected = (known?.latest.version ?? 0) + 1;
       if (a.version !== expected) throw new Invalid('account leaf', where, `account ${a.code} has version ${a.version} where version ${expected} is due`);
+      // Fixed once an account exists (the ledger refuses to change them): a version that changes one rewrites every figure
+      // booked on the account before it, so it can only come from someone who switched the ledger's guard off.
+      for (const [name, before, after] of [['type', known?.latest.type, a.type], ['unit', known?.latest.unit, a.unit], ['project', known?.latest.projectId, a.projectId]] as const) {
+        if (known && before !== after) {
+          throw new Invalid('account leaf', where, `version ${a.version} of account ${a.code} changes its ${name} from ${JSON.stringify(before)} to ${JSON.stringify(after)}; an account's type, unit and project are fixed`);
+        }
+      }
       this.accounts.set(a.accountId, { latest: a, leafIndex: index, firstLeafIndex: known?.firstLeafIndex ?? index });
       if (a.projectId) this.projectIds.add(a.projectId);
     } else {

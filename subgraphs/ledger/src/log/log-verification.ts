@@ -74,6 +74,17 @@ export async function logProblem(tx: EntityManager, neighbourhoodId: string): Pr
     [neighbourhoodId],
   );
   if (strayAccountLeaf[0]) return `leaf ${strayAccountLeaf[0].leaf_index} records an account version the books do not hold`;
+  // An account's type, unit and project are fixed (account_identity_fixed): a version that changes one rewrites every figure
+  // booked on the account before it, and a log that holds such a version was written with that guard switched off.
+  const changedIdentity: { leaf_index: string; code: string }[] = await tx.query(
+    `SELECT l.leaf_index, l.data::json->>4 AS code FROM ledger.log_leaf l
+       JOIN ledger.log_leaf f ON f.neighbourhood_id = l.neighbourhood_id AND f.kind = 'ACCOUNT' AND f.record_id = l.record_id AND f.record_version = 1
+      WHERE l.neighbourhood_id = $1 AND l.kind = 'ACCOUNT' AND l.record_version > 1
+        AND (l.data::json->>6, l.data::json->>7, l.data::json->>8) IS DISTINCT FROM (f.data::json->>6, f.data::json->>7, f.data::json->>8)
+      ORDER BY l.leaf_index LIMIT 1`,
+    [neighbourhoodId],
+  );
+  if (changedIdentity[0]) return `leaf ${changedIdentity[0].leaf_index} changes the type, unit or project of account ${changedIdentity[0].code}, which are fixed`;
 
   const budget: { budget_id: string; revision: number }[] = await tx.query(
     `SELECT b.id AS budget_id, r.revision FROM ledger.budget b JOIN ledger.budget_revision r ON r.budget_id = b.id

@@ -384,6 +384,22 @@ describe('the server-side verification and the signer, after an operator rewrote
     }
   });
 
+  it("names an account whose type was changed with only its fixed-identity guard off: the change is in the log, and still not allowed", async () => {
+    const other = await startLedger();
+    try {
+      const raw = await other.sql();
+      await raw.query(`ALTER TABLE ledger.account DISABLE TRIGGER account_check`);
+      await raw.query(`UPDATE ledger.account SET type = 'ASSET' WHERE id = $1`, [account('4100')]);
+      await raw.query(`ALTER TABLE ledger.account ENABLE TRIGGER account_check`);
+      const [{ leaf }] = (await raw.query(`SELECT leaf_index AS leaf FROM ledger.account WHERE id = $1`, [account('4100')])).rows;
+      const found = (await other.ok(`{ _entities(representations: [{ __typename: "Neighbourhood", id: "${SPIJKERKWARTIER}" }]) { ... on Neighbourhood { ${VERIFY} } } }`))
+        ._entities[0].chainVerification;
+      expect(found).toMatchObject({ valid: false, logValid: false, logProblem: `leaf ${leaf} changes the type, unit or project of account 4100, which are fixed` });
+    } finally {
+      await other.teardown();
+    }
+  });
+
   it('refuses to sign over a tree whose stored hashes were rewritten, and says why', async () => {
     const other = await startLedger();
     try {
