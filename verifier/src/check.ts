@@ -59,6 +59,13 @@ export function verifiedCheckpoint(note: string, keys: Vkey[], origin: string, w
   return checkpoint;
 }
 
+/** A retired key may have leaked: the newest checkpoint counts only with a signature of a key still in use. */
+export async function refuseRetiredKey(graph: Graph, vkey: Vkey): Promise<void> {
+  if ((await graph.retiredKeys()).includes(vkey.publicKey.toString('base64'))) {
+    throw new Invalid('log key', 'checkpoint', `the key ${vkey.text} is retired; the ledger no longer signs with it, so a new checkpoint signed by it is not the ledger's`);
+  }
+}
+
 function readVkey(text: string, what: string): Vkey {
   try {
     return parseVkey(text);
@@ -143,10 +150,7 @@ export async function check(o: CheckOptions, say: (line: string) => void): Promi
 
   let newest = verifiedCheckpoint(log.checkpointNote, [vkey], log.origin, 'newest checkpoint');
   say(`newest checkpoint: size ${newest.size}, root ${newest.rootHash.toString('base64')}, signature verified`);
-  // A retired key may have leaked: the newest checkpoint counts only with a signature of a key still in use.
-  if ((await graph.retiredKeys()).includes(vkey.publicKey.toString('base64'))) {
-    throw new Invalid('log key', 'checkpoint', `the key ${vkey.text} is retired; the ledger no longer signs with it, so a new checkpoint signed by it is not the ledger's`);
-  }
+  await refuseRetiredKey(graph, vkey);
 
   if (o.keptCheckpoint !== undefined) {
     const keys = [vkey];

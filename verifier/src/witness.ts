@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { Books } from './books';
-import { verifiedCheckpoint } from './check';
+import { refuseRetiredKey, verifiedCheckpoint } from './check';
 import { Graph } from './graph';
 import { COSIGNATURE_V1, FormatError, cosignatureLine, formatVkey, keyId, parseCheckpoint, parseVkey, publicKeyOfSeed } from './note';
 import { decodeHash, verifyConsistency } from './tree';
@@ -84,6 +84,7 @@ export async function witness(o: WitnessOptions, say: (line: string) => void): P
   if (o.state && o.state.origin !== log.origin) throw new CannotCheck(`the state is of the log ${o.state.origin}, not of ${log.origin}`);
   if (!log.origin.endsWith(`/${log.id}`)) throw new Invalid('origin', 'checkpoint', `the origin ${log.origin} does not end in the neighbourhood's id ${log.id}`);
   const newest = verifiedCheckpoint(log.checkpointNote, [vkey], log.origin, 'newest checkpoint');
+  await refuseRetiredKey(graph, vkey);
 
   if (o.state) {
     const kept = verifiedCheckpoint(o.state.checkpoint, [vkey], log.origin, 'last cosigned checkpoint');

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../src/cli';
 import { canonical } from '../src/canonical';
+import { parseVkey } from '../src/note';
 import { demoLedger, uuid, type FakeLedger } from './fake-graph';
 
 let dir: string;
@@ -257,6 +258,20 @@ describe('dbwe-verify witness', () => {
     r = await cli(...args);
     expect(r.code).toBe(1);
     expect(r.verdict).toMatch(/^INVALID: rewritten: leaves below 12: /);
+    expect(readFileSync(file('state.json'), 'utf8')).toBe(state);
+  });
+
+  it('refuses a newest checkpoint signed only by a retired log key, which may have leaked, without touching its state', async () => {
+    fake.registerWitness((await cli('witness-key', '--name', 'witness.example/krant', '--out', file('witness.key'))).verdict);
+    const args = ['witness', fake.url, 'testwijk', '--key', file('witness.key'), '--name', 'witness.example/krant', '--state', file('state.json')];
+    expect((await cli(...args)).code).toBe(0);
+    const state = readFileSync(file('state.json'), 'utf8');
+    // The ledger rotated to a new key and retired this one; whoever holds the old key signs a checkpoint with it alone.
+    fake.retiredKeys.push(parseVkey(fake.vkey).publicKey.toString('base64'));
+    fake.post({ bookingDate: '2025-04-01', description: 'Na de sleutelwissel', lines: [[account('1000'), '1'], [account('8000'), '-1']] });
+    const r = await cli(...args);
+    expect(r.verdict).toMatch(/^INVALID: log key: checkpoint: the key .* is retired; /);
+    expect(r.code).toBe(1);
     expect(readFileSync(file('state.json'), 'utf8')).toBe(state);
   });
 

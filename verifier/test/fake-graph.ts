@@ -59,6 +59,8 @@ export class FakeLedger {
   readonly revisions: FakeRevision[] = [];
   readonly checkpoints = new Map<number, string>();
   readonly witnesses: Vkey[] = [];
+  /** Public keys (base64) the ledger lists as retired in ledgerSigningKeys. */
+  readonly retiredKeys: string[] = [];
   /** What an attacker changed in what is served (the log and its signed checkpoints stay as they were). */
   readonly served = {
     leaf: new Map<number, string>(),
@@ -325,7 +327,7 @@ export class FakeLedger {
     }
     if (query.includes('transparencyLog { size }')) return tlog({ size: this.leaves.length });
     if (query.startsWith('mutation Cosign(')) return { addCosignature: this.cosign(v.input) };
-    if (query.startsWith('query Keys')) return { ledgerSigningKeys: [] };
+    if (query.startsWith('query Keys')) return { ledgerSigningKeys: this.retiredKeys.map((publicKey) => ({ publicKey, retiredAt: '2025-06-01T00:00:00.000Z' })) };
     throw new Error(`the fake graph does not know this query: ${query.slice(0, 80)}`);
   }
 
