@@ -3,7 +3,8 @@ import type { Client } from 'pg';
 import { stableId } from '@dbwe/platform';
 import { KLARENDAL, SPIJKERKWARTIER, account, anonymous, demoProjectId, startLedger, steward, transfer, viewer, type LedgerTest } from '../testing/ledger.fixtures';
 import { ledgerServices } from './services';
-import { EMPTY_ROOT, appendLeaves, leafHash, nodeHash } from './merkle';
+import { EMPTY_ROOT, appendLeaves, leafHash, nodeHash, rootOfFrontier } from './merkle';
+import { keyId, signingKeyFromSeed } from './note';
 import { LogIsInconsistent } from './checkpoints';
 
 /*
@@ -395,6 +396,52 @@ describe('the server-side verification and the signer, after an operator rewrote
       const found = (await other.ok(`{ _entities(representations: [{ __typename: "Neighbourhood", id: "${SPIJKERKWARTIER}" }]) { ... on Neighbourhood { ${VERIFY} } } }`))
         ._entities[0].chainVerification;
       expect(found).toMatchObject({ valid: false, logValid: false, logProblem: `leaf ${leaf} changes the type, unit or project of account 4100, which are fixed` });
+    } finally {
+      await other.teardown();
+    }
+  });
+
+  it("names a cosignature and a checkpoint whose signatures do not verify, which the service's role could store and every verifier refuses", async () => {
+    const other = await startLedger();
+    try {
+      const { checkpointer } = other.server.contextFor(anonymous).services;
+      const found = async () =>
+        (await other.ok(`{ _entities(representations: [{ __typename: "Neighbourhood", id: "${SPIJKERKWARTIER}" }]) { ... on Neighbourhood { ${VERIFY} } } }`))._entities[0]
+          .chainVerification;
+      const name = 'witness.test/krant';
+      const witnessKey = Buffer.alloc(32, 9);
+      const witnessId = keyId(name, 0x04, witnessKey);
+      await other.ok(
+        `mutation ($input: RegisterWitnessInput!) { registerWitness(input: $input) { __typename } }`,
+        { input: { neighbourhoodId: SPIJKERKWARTIER, verifierKey: `${name}+${witnessId.toString('hex')}+${b64(Buffer.concat([Buffer.of(4), witnessKey]))}`, description: 'De Gelderlander' } },
+        admin,
+      );
+      const signed = await checkpointer.sign(SPIJKERKWARTIER);
+      const [{ id }] = await other.db.query(`SELECT id FROM ledger.witness WHERE name = $1`, [name]);
+      // As the service's role: a line of the witness's name and key ID with a signature of zeros.
+      await other.db.query(`INSERT INTO ledger.cosignature VALUES ($1, $2, $3, now(), $4, now())`, [
+        SPIJKERKWARTIER,
+        signed.size,
+        id,
+        `— ${name} ${b64(Buffer.concat([witnessId, Buffer.alloc(72)]))}\n`,
+      ]);
+      expect(await found()).toMatchObject({
+        valid: false,
+        logProblem: `the cosignature of ${name} on the checkpoint of size ${signed.size} does not verify: the signature does not verify with the witness's key over this checkpoint`,
+      });
+
+      // A checkpoint of the size the tree has now, stored before the signer got to it: the right text, a signature of zeros.
+      await other.post(transfer(account('1000'), account('4900'), '1.00'));
+      const [head] = await other.db.query(`SELECT log_origin, tree_size, tree_frontier FROM ledger.chain WHERE neighbourhood_id = $1`, [SPIJKERKWARTIER]);
+      const root = rootOfFrontier(head.tree_frontier);
+      const logKeyId = keyId(head.log_origin, 0x01, signingKeyFromSeed(ledgerServices.testEnv.LEDGER_SIGNING_KEY).publicKey);
+      await other.db.query(`INSERT INTO ledger.checkpoint VALUES ($1, $2, $3, $4, now())`, [
+        SPIJKERKWARTIER,
+        head.tree_size,
+        root,
+        `${head.log_origin}\n${head.tree_size}\n${b64(root)}\n\n— ${head.log_origin} ${b64(Buffer.concat([logKeyId, Buffer.alloc(64)]))}\n`,
+      ]);
+      expect(await found()).toMatchObject({ valid: false, logProblem: `the checkpoint of size ${head.tree_size} is not signed by the ledger: a signature line does not verify` });
     } finally {
       await other.teardown();
     }
