@@ -257,6 +257,44 @@ describe('the verifier, against a checkpoint kept before an operator rewrote the
     expect(after.code).toBe(1);
   });
 
+  // The verifier compares every member of the neighbourhood; the server's chainVerification still compares member_day only
+  // for the members these books name (member_day is not kept per books), so it does not see this.
+  test('reports volunteer hours served for a member whom no entry names (500 hours for a resident who never booked one)', async () => {
+    await keep();
+    const named = (await sql.query(`SELECT DISTINCT member_id FROM ledger.entry WHERE member_id IS NOT NULL`)).rows.map((r) => r.member_id);
+    const member = (await sql.query(`SELECT id FROM community.member WHERE neighbourhood_id = $1 AND NOT (id = ANY($2::uuid[])) ORDER BY id LIMIT 1`, [SPIJKERKWARTIER, named]))
+      .rows[0].id;
+    await asOperator(async () => {
+      await sql.query(`INSERT INTO ledger.member_day VALUES ($1, '2025-05-01', 50000)`, [member]);
+    });
+    const served = await platform.query<{ member: { volunteerHours: { amount: string } } }>(`{ member(id: "${member}") { volunteerHours { amount } } }`);
+    expect(served.body.data?.member.volunteerHours.amount).toBe('500.00');
+    const after = await verify('--checkpoint', kept());
+    expect(after.verdict).toMatch(/^INVALID: member hours: /);
+    expect(after.code).toBe(1);
+  });
+
+  /*
+   * A finding of the issue-15 review, not fixed here (it needs the API to publish more; see the review notes):
+   * figures the graph serves from stored per-day totals whose days it does not list, so that no independent
+   * verifier can compare all of them (the server's chainVerification finds this one). `test.failing` passes while
+   * the verifier still calls these books valid; when it is fixed, make it an ordinary test.
+   */
+  test.failing('reports that the operator forged a dated balance between two booking dates (+€1,000,000 on 2 January only)', async () => {
+    await keep();
+    await asOperator(async () => {
+      // 15 January is the first booking date: the pair nets out before it, so no date the verifier asks for shows it.
+      await sql.query(`INSERT INTO ledger.account_day VALUES ($1, '2025-01-02', 100000000), ($1, '2025-01-03', -100000000)`, [account('1000')]);
+    });
+    const served = await platform.query<{ neighbourhood: { trialBalance: { balanced: boolean } } }>(
+      `{ neighbourhood(slug: "spijkerkwartier") { trialBalance(asOf: "2025-01-02") { balanced } } }`,
+    );
+    expect(served.body.data?.neighbourhood.trialBalance.balanced).toBe(false);
+    const after = await verify('--checkpoint', kept());
+    expect(after.verdict).toMatch(/^INVALID: balance: account 1000: /);
+    expect(after.code).toBe(1);
+  });
+
   test('checks everything from the open-data exports too, and finds the same tamper there', async () => {
     await keep();
     const honest = await verify('--checkpoint', kept(), '--export', platform.gatewayUrl);

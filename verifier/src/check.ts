@@ -221,6 +221,8 @@ export async function check(o: CheckOptions, say: (line: string) => void): Promi
       const dated = await graph.balancesAsOf(id, [...books.bookingDates].sort());
       const projects = await graph.projects([...books.projectIds].sort());
       const members = await graph.memberHours([...books.memberIds].sort());
+      // A member whom no entry names has no hours in these books; the graph serves hours for every member.
+      for (const [member, hours] of await graph.neighbourhoodMembers(id)) if (!members.has(member)) members.set(member, hours);
       if ((await graph.size(id)) === checked.size) {
         books.compareAccounts(chart.accounts, { balances: true });
         const head = chart.chainHead ?? { sequence: 0, hash: GENESIS_HASH };

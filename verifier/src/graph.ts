@@ -12,6 +12,7 @@ const ENTRIES_PER_PAGE = 50;
 const DATES_PER_CALL = 10;
 const PROJECTS_PER_CALL = 5;
 const MEMBERS_PER_CALL = 20;
+const MEMBERS_PER_PAGE = 100;
 
 interface Money {
   minorUnits: string;
@@ -389,6 +390,28 @@ export class Graph {
       batch.forEach((memberId, j) => out.set(memberId, data[`m${j}`]?.volunteerHours?.minorUnits ?? null));
     }
     return out;
+  }
+
+  /**
+   * Every member of the neighbourhood with the volunteer hours the graph serves (null when it serves none), 100 a page:
+   * hours are also served for members whom no entry names, and those must be zero.
+   */
+  async neighbourhoodMembers(id: string): Promise<Map<string, string | null>> {
+    const out = new Map<string, string | null>();
+    let after: string | null = null;
+    for (;;) {
+      const data: { neighbourhood: { members: { edges: { node: { id: string; volunteerHours: Money | null } }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } } | null } =
+        await this.request(
+          `query NeighbourhoodMembers($id: ID!, $after: String) { neighbourhood(id: $id) { members(first: ${MEMBERS_PER_PAGE}, after: $after) {
+            edges { node { id volunteerHours { minorUnits unit } } } pageInfo { hasNextPage endCursor } } } }`,
+          { id, after },
+        );
+      const connection = data.neighbourhood?.members;
+      if (!connection) throw new CannotCheck('the graph serves no members for the neighbourhood');
+      for (const { node } of connection.edges) out.set(node.id, node.volunteerHours?.minorUnits ?? null);
+      if (!connection.pageInfo.hasNextPage || !connection.pageInfo.endCursor) return out;
+      after = connection.pageInfo.endCursor;
+    }
   }
 
   /** Submits a witness's cosignature; returns the ledger's refusal, or null when it was accepted. */

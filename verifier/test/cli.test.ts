@@ -109,6 +109,8 @@ describe('dbwe-verify check', () => {
       [() => fake.served.datedBalance.set(`${account('4100')}@2025-02-22`, '97300'), /^INVALID: balance: account 4100: as of 2025-02-22 served as 97300, the lines sum to 48650$/],
       [() => fake.served.spent.set(project, '121300'), new RegExp(`^INVALID: project spent: project ${project}: served as 121300, the lines give 60650$`)],
       [() => fake.served.memberHours.set(uuid('member:vrijwilliger'), '3500'), /^INVALID: member hours: member .*: served as 3500, the lines give 350$/],
+      // A member whom no entry names, served with hours all the same.
+      [() => fake.served.memberHours.set(uuid('member:buurvrouw'), '50000'), new RegExp(`^INVALID: member hours: member ${uuid('member:buurvrouw')}: served as 50000, the lines give 0$`)],
     ];
     for (const [forge, verdict] of cases) {
       const honest = demoLedger();

@@ -59,6 +59,8 @@ export class FakeLedger {
   readonly revisions: FakeRevision[] = [];
   readonly checkpoints = new Map<number, string>();
   readonly witnesses: Vkey[] = [];
+  /** The neighbourhood's members (community's Neighbourhood.members): those entries name and others. */
+  readonly members: string[] = [uuid('member:vrijwilliger'), uuid('member:buurvrouw')];
   /** Public keys (base64) the ledger lists as retired in ledgerSigningKeys. */
   readonly retiredKeys: string[] = [];
   /** What an attacker changed in what is served (the log and its signed checkpoints stay as they were). */
@@ -319,6 +321,11 @@ export class FakeLedger {
     }
     if (query.startsWith('query Projects(')) {
       return Object.fromEntries(Object.entries(v).map(([k, id]) => [k, { id, finances: this.finances(id) }]));
+    }
+    if (query.startsWith('query NeighbourhoodMembers(')) {
+      const hours = (id: string) => this.served.memberHours.get(id) ?? String(this.sum((e, a, u) => e.memberId === id && u === 'HOUR' && this.type(a) === 'EXPENSE'));
+      const members = this.members.map((id) => ({ node: { id, volunteerHours: { minorUnits: hours(id), unit: 'HOUR' } } }));
+      return { neighbourhood: { members: { edges: members, pageInfo: { hasNextPage: false, endCursor: null } } } };
     }
     if (query.startsWith('query Members(')) {
       return Object.fromEntries(
