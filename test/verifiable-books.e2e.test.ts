@@ -320,3 +320,50 @@ describe('the verifier, against a checkpoint kept before an operator rewrote the
     expect(after.code).toBe(1);
   });
 });
+
+describe('a witness (verifier/ witness) against the real ledger', () => {
+  const cli = async (...args: string[]) => {
+    const out: string[] = [];
+    const code = await dbweVerify(args, (l) => out.push(l), (l) => out.push(l));
+    return { code, verdict: out.at(-1) ?? '' };
+  };
+
+  test('cosigns, runs again when nothing was booked (its first cosignature is kept and served), and cosigns growth', async () => {
+    const name = 'witness.example/gemeente-arnhem';
+    const vkey = (await cli('witness-key', '--name', name, '--out', join(dir, 'witness.key'))).verdict;
+    const admin = await platform.token(stableId('member:Penningmeester Pieter'), [{ role: 'admin', neighbourhood: SPIJKERKWARTIER }]);
+    const registered = await platform.query<{ registerWitness: { __typename: string } }>(
+      `mutation ($input: RegisterWitnessInput!) { registerWitness(input: $input) { __typename } }`,
+      { input: { neighbourhoodId: SPIJKERKWARTIER, verifierKey: vkey, description: 'Gemeente Arnhem' } },
+      { token: admin },
+    );
+    expect(registered.body.data?.registerWitness.__typename).toBe('RegisterWitnessSuccess');
+    const args = ['witness', platform.gatewayUrl, 'spijkerkwartier', '--key', join(dir, 'witness.key'), '--name', name, '--state', join(dir, 'state.json')];
+    const first = await cli(...args);
+    expect(first).toMatchObject({ code: 0, verdict: expect.stringMatching(/^VALID: cosigned .* at size 45 as witness\.example\/gemeente-arnhem /) });
+
+    // A cron run a few seconds later, nothing booked: the ledger keeps the first cosignature of this checkpoint.
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    expect(await cli(...args)).toMatchObject({ code: 0, verdict: expect.stringMatching(/ at size 45 as /) });
+
+    const steward = await platform.token(stableId('member:Penningmeester Pieter'), [{ role: 'steward', neighbourhood: SPIJKERKWARTIER }]);
+    const posted = await platform.query<{ postEntry: { __typename: string } }>(
+      `mutation ($input: PostEntryInput!) { postEntry(input: $input) { __typename } }`,
+      {
+        input: {
+          neighbourhoodId: SPIJKERKWARTIER,
+          idempotencyKey: 'witness-growth',
+          bookingDate: '2026-01-15',
+          description: 'Kasopname',
+          lines: [
+            { accountId: account('1100'), side: 'DEBIT', amount: '1.00', unit: 'EUR' },
+            { accountId: account('1000'), side: 'CREDIT', amount: '1.00', unit: 'EUR' },
+          ],
+        },
+      },
+      { token: steward },
+    );
+    expect(posted.body.data?.postEntry.__typename).toBe('PostEntrySuccess');
+    expect(await cli(...args)).toMatchObject({ code: 0, verdict: expect.stringMatching(/ at size 46 as /) });
+  });
+});

@@ -254,6 +254,13 @@ describe('dbwe-verify witness', () => {
     expect(r.out).toContain('consistent with the checkpoint cosigned last (size 11)');
     expect(r.verdict).toMatch(/at size 12 as witness/);
 
+    // A run when nothing was booked since the last: the checkpoint it cosigned is still the newest and carries its
+    // cosignature; a second later its new line has another timestamp, and the ledger keeps the first.
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    r = await cli(...args);
+    expect(r.verdict).toMatch(/at size 12 as witness/);
+    expect(r.code).toBe(0);
+
     const state = readFileSync(file('state.json'), 'utf8');
     fake.rewriteLeaf(0, fake.leaves[0].replace('"Bank"', '"Bank (herschreven)"'));
     fake.post({ bookingDate: '2025-04-02', description: 'Na de herschrijving', lines: [[account('1000'), '1'], [account('8000'), '-1']] });

@@ -352,6 +352,8 @@ export class FakeLedger {
     if (!witness) return { __typename: 'UnknownWitness', code: 'UNKNOWN_WITNESS', message: 'not a registered witness' };
     const checked = checkCosignature({ text: parsed.text, signatures: [signature] }, witness);
     if (checked === 'bad' || checked === 'absent') return { __typename: 'InvalidCosignature', code: 'INVALID_COSIGNATURE', message: 'the cosignature does not verify' };
+    // As the ledger does: one cosignature per witness and checkpoint; sending another answers with the one kept.
+    if (parseNote(note).signatures.some((s) => s.name === signature.name && s.keyId.equals(signature.keyId))) return { __typename: 'AddCosignatureSuccess' };
     this.checkpoints.set(input.treeSize, note + line);
     return { __typename: 'AddCosignatureSuccess' };
   }
