@@ -6,6 +6,8 @@ import { ledgerServices } from './services';
 import { EMPTY_ROOT, appendLeaves, leafHash, nodeHash, rootOfFrontier } from './merkle';
 import { keyId, signingKeyFromSeed } from './note';
 import { LogIsInconsistent } from './checkpoints';
+import { entryHash } from '../entries/entry-hash';
+import { hashable } from '../entries/posting';
 
 /*
  * The demo books as a transparency log (docs/ledger-hash.md). Expected: per
@@ -442,6 +444,59 @@ describe('the server-side verification and the signer, after an operator rewrote
         `${head.log_origin}\n${head.tree_size}\n${b64(root)}\n\n— ${head.log_origin} ${b64(Buffer.concat([logKeyId, Buffer.alloc(64)]))}\n`,
       ]);
       expect(await found()).toMatchObject({ valid: false, logProblem: `the checkpoint of size ${head.tree_size} is not signed by the ledger: a signature line does not verify` });
+    } finally {
+      await other.teardown();
+    }
+  });
+
+  it('names an entry that does not balance, booked with the balance check off: hashed, logged and signed, still not books', async () => {
+    const other = await startLedger();
+    try {
+      const raw = await other.sql();
+      const [head] = (await raw.query(`SELECT last_sequence, last_hash FROM ledger.chain WHERE neighbourhood_id = $1`, [SPIJKERKWARTIER])).rows;
+      const entry = {
+        id: '00000000-0000-4000-8000-00000000abcd',
+        neighbourhoodId: SPIJKERKWARTIER,
+        sequence: head.last_sequence + 1,
+        bookingDate: '2026-01-20',
+        recordedAt: new Date('2026-01-20T10:00:00.000Z'),
+        description: 'Geld uit het niets',
+        projectId: null,
+        memberId: null,
+        evidenceUrl: null,
+        recordedBy: null,
+        reversesId: null,
+      };
+      // Two debits and no credit: a million euros in the bank and in purchases, out of nothing.
+      const lines = [account('1000'), account('4100')].map((accountId, position) => ({
+        entryId: entry.id,
+        position,
+        accountId,
+        unit: 'EUR',
+        amountMinor: '100000000',
+        counterpartyMemberId: null,
+        counterpartyDomain: null,
+        counterpartyName: null,
+      }));
+      const hash = entryHash(head.last_hash, hashable(entry as never, lines as never));
+      await raw.query('BEGIN');
+      await raw.query(`ALTER TABLE ledger.entry DISABLE TRIGGER entry_balanced`);
+      await raw.query(
+        `INSERT INTO ledger.entry (id, neighbourhood_id, sequence, booking_date, recorded_at, description, previous_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+        [entry.id, SPIJKERKWARTIER, entry.sequence, entry.bookingDate, entry.recordedAt, entry.description, head.last_hash, hash],
+      );
+      for (const l of lines) {
+        await raw.query(`INSERT INTO ledger.line (entry_id, position, account_id, amount_minor, unit) VALUES ($1, $2, $3, $4, $5)`, [l.entryId, l.position, l.accountId, l.amountMinor, l.unit]);
+      }
+      await raw.query(`ALTER TABLE ledger.entry ENABLE TRIGGER entry_balanced`);
+      await raw.query('COMMIT');
+      const found = (await other.ok(`{ _entities(representations: [{ __typename: "Neighbourhood", id: "${SPIJKERKWARTIER}" }]) { ... on Neighbourhood { ${VERIFY} } } }`))
+        ._entities[0].chainVerification;
+      expect(found).toMatchObject({ valid: false, logValid: true, derivedTotalsValid: true });
+      expect((await other.ok(`{ _entities(representations: [{ __typename: "Neighbourhood", id: "${SPIJKERKWARTIER}" }]) { ... on Neighbourhood { chainVerification { firstBadSequence problem } } } }`))._entities[0].chainVerification).toEqual({
+        firstBadSequence: entry.sequence,
+        problem: `entry ${entry.sequence} does not balance in EUR (off by 200000000)`,
+      });
     } finally {
       await other.teardown();
     }
