@@ -195,6 +195,15 @@ describe('the verifier, against a checkpoint kept before an operator rewrote the
       /^INVALID: rewritten: /,
     ],
     [
+      "changed an entry, recomputed everything, deleted the checkpoints and moved the log to another origin, for the ledger to sign under",
+      async () => {
+        await sql.query(`UPDATE ledger.entry SET description = 'Niets aan de hand' WHERE id = $1`, [await entryId(12)]);
+        await rebuildEverythingFrom(12);
+        await sql.query(`UPDATE ledger.chain SET log_origin = 'evil.example/books/' || neighbourhood_id WHERE neighbourhood_id = $1`, [SPIJKERKWARTIER]);
+      },
+      /^INVALID: origin: checkpoint: the kept checkpoint is of the origin dbwe\.test\/books\/[0-9a-f-]+; these books now say evil\.example\/books\/[0-9a-f-]+, and a log's origin never changes$/,
+    ],
+    [
       "changed an account's type (EXPENSE to ASSET), deciding what counts as spending",
       async () => {
         await sql.query(`UPDATE ledger.account SET type = 'ASSET' WHERE id = $1`, [account('4100')]);

@@ -154,7 +154,7 @@ export async function check(o: CheckOptions, say: (line: string) => void): Promi
 
   if (o.keptCheckpoint !== undefined) {
     const keys = [vkey];
-    const kept = parseKept(o.keptCheckpoint, log.origin);
+    const kept = parseKept(o.keptCheckpoint, log.origin, id);
     if (checkNoteSignature(kept.note, vkey) === 'absent') {
       // Signed before a key rotation: the log names every key it has signed with.
       for (const text of await graph.verifierKeys(id)) {
@@ -267,15 +267,25 @@ export async function check(o: CheckOptions, say: (line: string) => void): Promi
   };
 }
 
-function parseKept(text: string, origin: string): Checkpoint {
+function parseKept(text: string, origin: string, neighbourhoodId: string): Checkpoint {
   try {
     const kept = parseCheckpoint(text);
-    if (kept.origin !== origin) throw new CannotCheck(`the kept checkpoint is of the log ${kept.origin}, not of ${origin}`);
+    if (kept.origin !== origin) throw originProblem('kept checkpoint', kept.origin, origin, neighbourhoodId);
     return kept;
   } catch (error) {
     if (error instanceof FormatError) throw new CannotCheck(`the kept checkpoint cannot be read: ${error.message}`);
     throw error;
   }
+}
+
+/**
+ * A kept checkpoint (or a witness's state) of another log is the user's mistake; one of these same books under
+ * another origin means the log's identity changed, which the specification forbids: everything the log signs from
+ * then on is a new log, and whatever it rewrote would escape the check.
+ */
+export function originProblem(what: string, kept: string, now: string, neighbourhoodId: string): CannotCheck | Invalid {
+  if (!kept.endsWith(`/${neighbourhoodId}`)) return new CannotCheck(`the ${what} is of the log ${kept}, not of ${now}`);
+  return new Invalid('origin', 'checkpoint', `the ${what} is of the origin ${kept}; these books now say ${now}, and a log's origin never changes`);
 }
 
 export function noteText(checkpoint: Checkpoint): string {

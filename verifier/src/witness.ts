@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { Books } from './books';
-import { refuseRetiredKey, verifiedCheckpoint } from './check';
+import { originProblem, refuseRetiredKey, verifiedCheckpoint } from './check';
 import { Graph } from './graph';
 import { COSIGNATURE_V1, FormatError, checkCosignature, cosignatureLine, formatVkey, keyId, parseCheckpoint, parseVkey, publicKeyOfSeed } from './note';
 import { decodeHash, verifyConsistency } from './tree';
@@ -81,7 +81,7 @@ export async function witness(o: WitnessOptions, say: (line: string) => void): P
     throw error;
   }
   if (vkey.name !== log.origin) throw new Invalid('log key', 'checkpoint', `the key is named ${vkey.name}, the log's origin is ${log.origin}`);
-  if (o.state && o.state.origin !== log.origin) throw new CannotCheck(`the state is of the log ${o.state.origin}, not of ${log.origin}`);
+  if (o.state && o.state.origin !== log.origin) throw originProblem('state', o.state.origin, log.origin, log.id);
   if (!log.origin.endsWith(`/${log.id}`)) throw new Invalid('origin', 'checkpoint', `the origin ${log.origin} does not end in the neighbourhood's id ${log.id}`);
   const newest = verifiedCheckpoint(log.checkpointNote, [vkey], log.origin, 'newest checkpoint');
   await refuseRetiredKey(graph, vkey);
