@@ -190,6 +190,9 @@ export class Checkpointer {
     if (!head?.origin) throw new Error(`the books of ${neighbourhoodId} are not open or have no origin`);
     const previous = await this.latest(db, neighbourhoodId);
     if (previous) {
+      if (previous.origin !== head.origin) {
+        throw new LogIsInconsistent(`the books' log origin is now ${head.origin}; their checkpoints were signed as ${previous.origin}, and an origin never changes`);
+      }
       if (previous.size > head.size) {
         throw new LogIsInconsistent(`the newest checkpoint has ${previous.size} leaves, the stored tree only ${head.size}`);
       }

@@ -502,6 +502,22 @@ describe('the server-side verification and the signer, after an operator rewrote
     }
   });
 
+  it("refuses to sign under another origin than the one its checkpoints were signed as", async () => {
+    const other = await startLedger();
+    try {
+      const { checkpointer } = other.server.contextFor(anonymous).services;
+      const raw = await other.sql();
+      await checkpointer.sign(SPIJKERKWARTIER);
+      await raw.query(`UPDATE ledger.chain SET log_origin = 'evil.example/books/' || neighbourhood_id WHERE neighbourhood_id = $1`, [SPIJKERKWARTIER]);
+      await other.post(transfer(account('1000'), account('4900'), '1.00'));
+      await expect(checkpointer.sign(SPIJKERKWARTIER)).rejects.toThrow(
+        new LogIsInconsistent(`the books' log origin is now evil.example/books/${SPIJKERKWARTIER}; their checkpoints were signed as dbwe.test/books/${SPIJKERKWARTIER}, and an origin never changes`),
+      );
+    } finally {
+      await other.teardown();
+    }
+  });
+
   it('refuses to sign over a tree whose stored hashes were rewritten, and says why', async () => {
     const other = await startLedger();
     try {
