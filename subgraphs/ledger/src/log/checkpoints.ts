@@ -146,12 +146,16 @@ export class Checkpointer {
     );
     let signed = 0;
     for (const { neighbourhood_id } of due) {
+      // One log that cannot be signed (rewritten, or a books row without an origin) must not keep the others unsigned.
       try {
         await this.sign(neighbourhood_id);
         signed++;
       } catch (error) {
-        if (!(error instanceof LogIsInconsistent)) throw error;
-        this.logger.error({ neighbourhoodId: neighbourhood_id, problem: error.message }, 'refusing to sign a checkpoint: the stored log was rewritten');
+        if (error instanceof LogIsInconsistent) {
+          this.logger.error({ neighbourhoodId: neighbourhood_id, problem: error.message }, 'refusing to sign a checkpoint: the stored log was rewritten');
+        } else {
+          this.logger.error({ neighbourhoodId: neighbourhood_id, err: error }, 'signing a checkpoint failed');
+        }
       }
     }
     return signed;

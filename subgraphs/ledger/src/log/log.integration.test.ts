@@ -192,6 +192,26 @@ describe('checkpoints', () => {
     expect(due).toBeGreaterThanOrEqual(1);
     expect((await log('checkpoint { size }')).checkpoint.size).toBe(size);
   });
+
+  it("go on being signed for every log when one cannot be: books opened by the service's role without an origin", async () => {
+    const other = await startLedger();
+    try {
+      const { checkpointer: running } = other.server.contextFor(anonymous).services;
+      // Due at once (the test interval is 60 s): a signer like the running one, with an interval of 0.
+      const checkpointer = new (running.constructor as typeof import('./checkpoints').Checkpointer)(
+        other.db,
+        { originPrefix: 'dbwe.test/books', keys: [running.currentKey], intervalSeconds: 0 },
+        other.server.contextFor(anonymous).logger,
+      );
+      await other.db.query(`INSERT INTO ledger.chain (neighbourhood_id, last_sequence, last_hash) VALUES ('00000000-0000-4000-8000-000000000042', 0, repeat('0', 64))`);
+      await other.post(transfer(account('1000'), account('4900'), '1.00'));
+      await checkpointer.signDue();
+      const [head] = await other.db.query(`SELECT tree_size::int AS size FROM ledger.chain WHERE neighbourhood_id = $1`, [SPIJKERKWARTIER]);
+      expect((await checkpointer.latest(other.db.manager, SPIJKERKWARTIER))?.size).toBe(head.size);
+    } finally {
+      await other.teardown();
+    }
+  });
 });
 
 describe('proofs', () => {
