@@ -440,8 +440,8 @@ describe('the server-side verification and the signer, after an operator rewrote
       );
       const signed = await checkpointer.sign(SPIJKERKWARTIER);
       const [{ id }] = await other.db.query(`SELECT id FROM ledger.witness WHERE name = $1`, [name]);
-      // As the service's role: a line of the witness's name and key ID with a signature of zeros.
-      await other.db.query(`INSERT INTO ledger.cosignature VALUES ($1, $2, $3, now(), $4, now())`, [
+      // As the service's role: a line of the witness's name and key ID, time 0 and a signature of zeros.
+      await other.db.query(`INSERT INTO ledger.cosignature VALUES ($1, $2, $3, to_timestamp(0), $4, now())`, [
         SPIJKERKWARTIER,
         signed.size,
         id,

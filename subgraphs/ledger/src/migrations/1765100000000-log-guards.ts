@@ -123,7 +123,8 @@ export class LogGuards1765100000000 implements MigrationInterface {
       END $$`);
     await q.query(`CREATE TRIGGER witness_key_of_its_own BEFORE INSERT ON ledger.witness FOR EACH ROW EXECUTE FUNCTION ledger.check_witness()`);
 
-    // A cosignature line is its witness's: that witness's name and key ID, a timestamp and a signature, in its books.
+    // A cosignature line is its witness's: that witness's name and key ID, a timestamp and a signature, in its books;
+    // the time it is served with (Cosignature.cosignedAt) is the one it signed.
     await q.query(`
       CREATE FUNCTION ledger.check_cosignature() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = ledger, pg_temp AS $$
       DECLARE
@@ -133,7 +134,8 @@ export class LogGuards1765100000000 implements MigrationInterface {
         SELECT neighbourhood_id, name, key_id INTO w FROM ledger.witness WHERE id = NEW.witness_id;
         encoded := substring(NEW.signature_line FROM length('— ' || w.name || ' ') + 1);
         IF w.neighbourhood_id IS DISTINCT FROM NEW.neighbourhood_id OR NOT starts_with(NEW.signature_line, '— ' || w.name || ' ')
-           OR encoded !~ '^[A-Za-z0-9+/]{102}==\\n$' OR substring(decode(rtrim(encoded, E'\\n'), 'base64') FROM 1 FOR 4) <> w.key_id THEN
+           OR encoded !~ '^[A-Za-z0-9+/]{102}==\\n$' OR substring(decode(rtrim(encoded, E'\\n'), 'base64') FROM 1 FOR 4) <> w.key_id
+           OR NEW.cosigned_at <> to_timestamp(('x' || encode(substring(decode(rtrim(encoded, E'\\n'), 'base64') FROM 5 FOR 8), 'hex'))::bit(64)::bigint) THEN
           RAISE EXCEPTION 'a cosignature line carries its witness''s name and key ID, a timestamp and a signature'
             USING ERRCODE = 'check_violation', CONSTRAINT = 'cosignature_of_its_witness';
         END IF;
