@@ -195,11 +195,30 @@ describe('the verifier, against a checkpoint kept before an operator rewrote the
       /^INVALID: rewritten: /,
     ],
     [
+      "changed an entry, recomputed everything, deleted the checkpoints and moved the log to another origin, for the ledger to sign under",
+      async () => {
+        await sql.query(`UPDATE ledger.entry SET description = 'Niets aan de hand' WHERE id = $1`, [await entryId(12)]);
+        await rebuildEverythingFrom(12);
+        await sql.query(`UPDATE ledger.chain SET log_origin = 'evil.example/books/' || neighbourhood_id WHERE neighbourhood_id = $1`, [SPIJKERKWARTIER]);
+      },
+      /^INVALID: origin: checkpoint: the kept checkpoint is of the origin dbwe\.test\/books\/[0-9a-f-]+; these books now say evil\.example\/books\/[0-9a-f-]+, and a log's origin never changes$/,
+    ],
+    [
       "changed an account's type (EXPENSE to ASSET), deciding what counts as spending",
       async () => {
         await sql.query(`UPDATE ledger.account SET type = 'ASSET' WHERE id = $1`, [account('4100')]);
       },
       /^INVALID: account: account 4100: type is served as "ASSET", its latest leaf \(\d+\) says "EXPENSE"$/,
+    ],
+    [
+      "changed an account's type with only its fixed-identity guard off, so that the log records it as a new version and the ledger signs it",
+      async () => {
+        await sql.query('SET LOCAL session_replication_role = origin');
+        await sql.query(`ALTER TABLE ledger.account DISABLE TRIGGER account_check`);
+        await sql.query(`UPDATE ledger.account SET type = 'ASSET' WHERE id = $1`, [account('4100')]);
+        await sql.query(`ALTER TABLE ledger.account ENABLE TRIGGER account_check`);
+      },
+      /^INVALID: account leaf: leaf 45: version 2 of account 4100 changes its type from "EXPENSE" to "ASSET"; an account's type, unit and project are fixed$/,
     ],
     [
       'forged the bank balance (+€1,000,000)',
@@ -216,6 +235,20 @@ describe('the verifier, against a checkpoint kept before an operator rewrote the
       /^INVALID: .*project .*spent/,
     ],
     [
+      "moved a project's spending to another booking date (the same total, the same budget year; SROI inputs are read per date)",
+      async () => {
+        const kitchen = stableId('project:neighbourhood-kitchen');
+        await sql.query(
+          `INSERT INTO ledger.project_day (project_id, account_id, day, net_minor)
+           SELECT project_id, account_id, '2025-02-20', net_minor FROM ledger.project_day WHERE project_id = $1 AND day = '2025-11-28'
+           ON CONFLICT (project_id, day, account_id) DO UPDATE SET net_minor = ledger.project_day.net_minor + EXCLUDED.net_minor`,
+          [kitchen],
+        );
+        await sql.query(`DELETE FROM ledger.project_day WHERE project_id = $1 AND day = '2025-11-28'`, [kitchen]);
+      },
+      /^INVALID: project expenses by booking date: project [0-9a-f-]+: on 2025-02-20 served as 75130 spent and 0 hours, the lines give 48650 and 0$/,
+    ],
+    [
       'altered a budget',
       async () => {
         await sql.query(
@@ -230,6 +263,44 @@ describe('the verifier, against a checkpoint kept before an operator rewrote the
     await asOperator(tamper);
     const after = await verify('--checkpoint', kept());
     expect(after.verdict).toMatch(verdict);
+    expect(after.code).toBe(1);
+  });
+
+  // The verifier compares every member of the neighbourhood; the server's chainVerification still compares member_day only
+  // for the members these books name (member_day is not kept per books), so it does not see this.
+  test('reports volunteer hours served for a member whom no entry names (500 hours for a resident who never booked one)', async () => {
+    await keep();
+    const named = (await sql.query(`SELECT DISTINCT member_id FROM ledger.entry WHERE member_id IS NOT NULL`)).rows.map((r) => r.member_id);
+    const member = (await sql.query(`SELECT id FROM community.member WHERE neighbourhood_id = $1 AND NOT (id = ANY($2::uuid[])) ORDER BY id LIMIT 1`, [SPIJKERKWARTIER, named]))
+      .rows[0].id;
+    await asOperator(async () => {
+      await sql.query(`INSERT INTO ledger.member_day VALUES ($1, '2025-05-01', 50000)`, [member]);
+    });
+    const served = await platform.query<{ member: { volunteerHours: { amount: string } } }>(`{ member(id: "${member}") { volunteerHours { amount } } }`);
+    expect(served.body.data?.member.volunteerHours.amount).toBe('500.00');
+    const after = await verify('--checkpoint', kept());
+    expect(after.verdict).toMatch(/^INVALID: member hours: /);
+    expect(after.code).toBe(1);
+  });
+
+  /*
+   * A finding of the issue-15 review, not fixed here (it needs the API to publish more; see the review notes):
+   * figures the graph serves from stored per-day totals whose days it does not list, so that no independent
+   * verifier can compare all of them (the server's chainVerification finds this one). `test.failing` passes while
+   * the verifier still calls these books valid; when it is fixed, make it an ordinary test.
+   */
+  test.failing('reports that the operator forged a dated balance between two booking dates (+€1,000,000 on 2 January only)', async () => {
+    await keep();
+    await asOperator(async () => {
+      // 15 January is the first booking date: the pair nets out before it, so no date the verifier asks for shows it.
+      await sql.query(`INSERT INTO ledger.account_day VALUES ($1, '2025-01-02', 100000000), ($1, '2025-01-03', -100000000)`, [account('1000')]);
+    });
+    const served = await platform.query<{ neighbourhood: { trialBalance: { balanced: boolean } } }>(
+      `{ neighbourhood(slug: "spijkerkwartier") { trialBalance(asOf: "2025-01-02") { balanced } } }`,
+    );
+    expect(served.body.data?.neighbourhood.trialBalance.balanced).toBe(false);
+    const after = await verify('--checkpoint', kept());
+    expect(after.verdict).toMatch(/^INVALID: balance: account 1000: /);
     expect(after.code).toBe(1);
   });
 
@@ -256,5 +327,52 @@ describe('the verifier, against a checkpoint kept before an operator rewrote the
     const after = await verify('--quick', '--checkpoint', kept());
     expect(after.verdict).toMatch(/^INVALID: rewritten: /);
     expect(after.code).toBe(1);
+  });
+});
+
+describe('a witness (verifier/ witness) against the real ledger', () => {
+  const cli = async (...args: string[]) => {
+    const out: string[] = [];
+    const code = await dbweVerify(args, (l) => out.push(l), (l) => out.push(l));
+    return { code, verdict: out.at(-1) ?? '' };
+  };
+
+  test('cosigns, runs again when nothing was booked (its first cosignature is kept and served), and cosigns growth', async () => {
+    const name = 'witness.example/gemeente-arnhem';
+    const vkey = (await cli('witness-key', '--name', name, '--out', join(dir, 'witness.key'))).verdict;
+    const admin = await platform.token(stableId('member:Penningmeester Pieter'), [{ role: 'admin', neighbourhood: SPIJKERKWARTIER }]);
+    const registered = await platform.query<{ registerWitness: { __typename: string } }>(
+      `mutation ($input: RegisterWitnessInput!) { registerWitness(input: $input) { __typename } }`,
+      { input: { neighbourhoodId: SPIJKERKWARTIER, verifierKey: vkey, description: 'Gemeente Arnhem' } },
+      { token: admin },
+    );
+    expect(registered.body.data?.registerWitness.__typename).toBe('RegisterWitnessSuccess');
+    const args = ['witness', platform.gatewayUrl, 'spijkerkwartier', '--key', join(dir, 'witness.key'), '--name', name, '--state', join(dir, 'state.json')];
+    const first = await cli(...args);
+    expect(first).toMatchObject({ code: 0, verdict: expect.stringMatching(/^VALID: cosigned .* at size 45 as witness\.example\/gemeente-arnhem /) });
+
+    // A cron run a few seconds later, nothing booked: the ledger keeps the first cosignature of this checkpoint.
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    expect(await cli(...args)).toMatchObject({ code: 0, verdict: expect.stringMatching(/ at size 45 as /) });
+
+    const steward = await platform.token(stableId('member:Penningmeester Pieter'), [{ role: 'steward', neighbourhood: SPIJKERKWARTIER }]);
+    const posted = await platform.query<{ postEntry: { __typename: string } }>(
+      `mutation ($input: PostEntryInput!) { postEntry(input: $input) { __typename } }`,
+      {
+        input: {
+          neighbourhoodId: SPIJKERKWARTIER,
+          idempotencyKey: 'witness-growth',
+          bookingDate: '2026-01-15',
+          description: 'Kasopname',
+          lines: [
+            { accountId: account('1100'), side: 'DEBIT', amount: '1.00', unit: 'EUR' },
+            { accountId: account('1000'), side: 'CREDIT', amount: '1.00', unit: 'EUR' },
+          ],
+        },
+      },
+      { token: steward },
+    );
+    expect(posted.body.data?.postEntry.__typename).toBe('PostEntrySuccess');
+    expect(await cli(...args)).toMatchObject({ code: 0, verdict: expect.stringMatching(/ at size 46 as /) });
   });
 });

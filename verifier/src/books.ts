@@ -48,6 +48,8 @@ export interface ServedProject {
   volunteerHours: string;
   /** Budget id → the served `actual` of its budget against actuals. */
   actuals: Map<string, string>;
+  /** `expensesByBookingDate`, a row per date: what SROI inputs within an analysis period are read from. */
+  expenseDays: { date: string; spent: string; hours: string }[];
 }
 
 interface KnownAccount {
@@ -124,6 +126,13 @@ export class Books {
       const known = this.accounts.get(a.accountId);
       const expected = (known?.latest.version ?? 0) + 1;
       if (a.version !== expected) throw new Invalid('account leaf', where, `account ${a.code} has version ${a.version} where version ${expected} is due`);
+      // Fixed once an account exists (the ledger refuses to change them): a version that changes one rewrites every figure
+      // booked on the account before it, so it can only come from someone who switched the ledger's guard off.
+      for (const [name, before, after] of [['type', known?.latest.type, a.type], ['unit', known?.latest.unit, a.unit], ['project', known?.latest.projectId, a.projectId]] as const) {
+        if (known && before !== after) {
+          throw new Invalid('account leaf', where, `version ${a.version} of account ${a.code} changes its ${name} from ${JSON.stringify(before)} to ${JSON.stringify(after)}; an account's type, unit and project are fixed`);
+        }
+      }
       this.accounts.set(a.accountId, { latest: a, leafIndex: index, firstLeafIndex: known?.firstLeafIndex ?? index });
       if (a.projectId) this.projectIds.add(a.projectId);
     } else {
@@ -226,6 +235,20 @@ export class Books {
       if (type === 'EXPENSE' && unit === 'HOUR') sums.volunteerHours += amount;
     }
     return sums;
+  }
+
+  /** Euros and hours on expense accounts per booking date, oldest first; only dates where either is not zero. */
+  projectExpenseDays(projectId: string): { date: string; spent: bigint; hours: bigint }[] {
+    const days = new Map<string, { date: string; spent: bigint; hours: bigint }>();
+    for (const [key, amount] of this.projectDays) {
+      const [project, account, unit, date] = key.split('\u0000');
+      if (project !== projectId || this.typeOf(account) !== 'EXPENSE') continue;
+      const day = days.get(date) ?? { date, spent: 0n, hours: 0n };
+      if (unit === 'EUR') day.spent += amount;
+      if (unit === 'HOUR') day.hours += amount;
+      days.set(date, day);
+    }
+    return [...days.values()].filter((d) => d.spent !== 0n || d.hours !== 0n).sort((a, b) => (a.date < b.date ? -1 : 1));
   }
 
   budgetActual(budgetId: string): bigint {
@@ -340,6 +363,16 @@ export class Books {
       ['volunteerHours', s.volunteerHours, c.volunteerHours],
     ] as const) {
       if (BigInt(got) !== want) throw new Invalid(`project ${name}`, where, `served as ${got}, the lines give ${want}`);
+    }
+    const days = this.projectExpenseDays(s.id);
+    for (let d = 0; d < Math.max(days.length, s.expenseDays.length); d++) {
+      const [got, want] = [s.expenseDays[d], days[d]];
+      if (!got || !want || got.date !== want.date) {
+        throw new Invalid('project expenses by booking date', where, `served with booking date ${got?.date ?? '(none)'} where the lines give ${want?.date ?? '(none)'}`);
+      }
+      if (BigInt(got.spent) !== want.spent || BigInt(got.hours) !== want.hours) {
+        throw new Invalid('project expenses by booking date', where, `on ${want.date} served as ${got.spent} spent and ${got.hours} hours, the lines give ${want.spent} and ${want.hours}`);
+      }
     }
     for (const [budgetId, actual] of s.actuals) {
       if (!this.budgets.has(budgetId)) throw new Invalid('budget', `budget ${budgetId}`, 'served against actuals but no budget leaf holds it');

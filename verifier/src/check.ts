@@ -59,6 +59,13 @@ export function verifiedCheckpoint(note: string, keys: Vkey[], origin: string, w
   return checkpoint;
 }
 
+/** A retired key may have leaked: the newest checkpoint counts only with a signature of a key still in use. */
+export async function refuseRetiredKey(graph: Graph, vkey: Vkey): Promise<void> {
+  if ((await graph.retiredKeys()).includes(vkey.publicKey.toString('base64'))) {
+    throw new Invalid('log key', 'checkpoint', `the key ${vkey.text} is retired; the ledger no longer signs with it, so a new checkpoint signed by it is not the ledger's`);
+  }
+}
+
 function readVkey(text: string, what: string): Vkey {
   try {
     return parseVkey(text);
@@ -143,14 +150,11 @@ export async function check(o: CheckOptions, say: (line: string) => void): Promi
 
   let newest = verifiedCheckpoint(log.checkpointNote, [vkey], log.origin, 'newest checkpoint');
   say(`newest checkpoint: size ${newest.size}, root ${newest.rootHash.toString('base64')}, signature verified`);
-  // A retired key may have leaked: the newest checkpoint counts only with a signature of a key still in use.
-  if ((await graph.retiredKeys()).includes(vkey.publicKey.toString('base64'))) {
-    throw new Invalid('log key', 'checkpoint', `the key ${vkey.text} is retired; the ledger no longer signs with it, so a new checkpoint signed by it is not the ledger's`);
-  }
+  await refuseRetiredKey(graph, vkey);
 
   if (o.keptCheckpoint !== undefined) {
     const keys = [vkey];
-    const kept = parseKept(o.keptCheckpoint, log.origin);
+    const kept = parseKept(o.keptCheckpoint, log.origin, id);
     if (checkNoteSignature(kept.note, vkey) === 'absent') {
       // Signed before a key rotation: the log names every key it has signed with.
       for (const text of await graph.verifierKeys(id)) {
@@ -217,6 +221,8 @@ export async function check(o: CheckOptions, say: (line: string) => void): Promi
       const dated = await graph.balancesAsOf(id, [...books.bookingDates].sort());
       const projects = await graph.projects([...books.projectIds].sort());
       const members = await graph.memberHours([...books.memberIds].sort());
+      // A member whom no entry names has no hours in these books; the graph serves hours for every member.
+      for (const [member, hours] of await graph.neighbourhoodMembers(id)) if (!members.has(member)) members.set(member, hours);
       if ((await graph.size(id)) === checked.size) {
         books.compareAccounts(chart.accounts, { balances: true });
         const head = chart.chainHead ?? { sequence: 0, hash: GENESIS_HASH };
@@ -261,15 +267,25 @@ export async function check(o: CheckOptions, say: (line: string) => void): Promi
   };
 }
 
-function parseKept(text: string, origin: string): Checkpoint {
+function parseKept(text: string, origin: string, neighbourhoodId: string): Checkpoint {
   try {
     const kept = parseCheckpoint(text);
-    if (kept.origin !== origin) throw new CannotCheck(`the kept checkpoint is of the log ${kept.origin}, not of ${origin}`);
+    if (kept.origin !== origin) throw originProblem('kept checkpoint', kept.origin, origin, neighbourhoodId);
     return kept;
   } catch (error) {
     if (error instanceof FormatError) throw new CannotCheck(`the kept checkpoint cannot be read: ${error.message}`);
     throw error;
   }
+}
+
+/**
+ * A kept checkpoint (or a witness's state) of another log is the user's mistake; one of these same books under
+ * another origin means the log's identity changed, which the specification forbids: everything the log signs from
+ * then on is a new log, and whatever it rewrote would escape the check.
+ */
+export function originProblem(what: string, kept: string, now: string, neighbourhoodId: string): CannotCheck | Invalid {
+  if (!kept.endsWith(`/${neighbourhoodId}`)) return new CannotCheck(`the ${what} is of the log ${kept}, not of ${now}`);
+  return new Invalid('origin', 'checkpoint', `the ${what} is of the origin ${kept}; these books now say ${now}, and a log's origin never changes`);
 }
 
 export function noteText(checkpoint: Checkpoint): string {

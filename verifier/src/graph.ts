@@ -12,6 +12,7 @@ const ENTRIES_PER_PAGE = 50;
 const DATES_PER_CALL = 10;
 const PROJECTS_PER_CALL = 5;
 const MEMBERS_PER_CALL = 20;
+const MEMBERS_PER_PAGE = 100;
 
 interface Money {
   minorUnits: string;
@@ -321,6 +322,7 @@ export class Graph {
         revisions: { revision: number; leafIndex: number; amount: Money; reason: string; recordedAt: string; recordedBy: { id: string } | null }[];
       }[];
       budgetAgainstActuals: { budget: { id: string }; actual: Money }[];
+      expensesByBookingDate: { bookingDates: string[]; spentMinorUnits: string[]; volunteerHoursMinorUnits: string[] };
     };
     for (let i = 0; i < ids.length; i += PROJECTS_PER_CALL) {
       const batch = ids.slice(i, i + PROJECTS_PER_CALL);
@@ -329,7 +331,8 @@ export class Graph {
         .map(
           (_, j) => `p${j}: project(id: $p${j}) { id finances { spent { minorUnits unit } received { minorUnits unit } volunteerHours { minorUnits unit }
             budgets { id project { id } unit periodStart periodEnd revisions { revision leafIndex amount { minorUnits unit } reason recordedAt recordedBy { id } } }
-            budgetAgainstActuals { budget { id } actual { minorUnits unit } } } }`,
+            budgetAgainstActuals { budget { id } actual { minorUnits unit } }
+            expensesByBookingDate { bookingDates spentMinorUnits volunteerHoursMinorUnits } } }`,
         )
         .join(' ');
       const data = await this.request<Record<string, { id: string; finances: Finances | null } | null>>(
@@ -345,6 +348,11 @@ export class Graph {
           received: f.received.minorUnits,
           volunteerHours: f.volunteerHours.minorUnits,
           actuals: new Map(f.budgetAgainstActuals.map((b) => [b.budget.id, b.actual.minorUnits])),
+          expenseDays: f.expensesByBookingDate.bookingDates.map((date, d) => ({
+            date,
+            spent: f.expensesByBookingDate.spentMinorUnits[d],
+            hours: f.expensesByBookingDate.volunteerHoursMinorUnits[d],
+          })),
         });
         for (const b of f.budgets) {
           for (const r of b.revisions) {
@@ -382,6 +390,28 @@ export class Graph {
       batch.forEach((memberId, j) => out.set(memberId, data[`m${j}`]?.volunteerHours?.minorUnits ?? null));
     }
     return out;
+  }
+
+  /**
+   * Every member of the neighbourhood with the volunteer hours the graph serves (null when it serves none), 100 a page:
+   * hours are also served for members whom no entry names, and those must be zero.
+   */
+  async neighbourhoodMembers(id: string): Promise<Map<string, string | null>> {
+    const out = new Map<string, string | null>();
+    let after: string | null = null;
+    for (;;) {
+      const data: { neighbourhood: { members: { edges: { node: { id: string; volunteerHours: Money | null } }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } } | null } =
+        await this.request(
+          `query NeighbourhoodMembers($id: ID!, $after: String) { neighbourhood(id: $id) { members(first: ${MEMBERS_PER_PAGE}, after: $after) {
+            edges { node { id volunteerHours { minorUnits unit } } } pageInfo { hasNextPage endCursor } } } }`,
+          { id, after },
+        );
+      const connection = data.neighbourhood?.members;
+      if (!connection) throw new CannotCheck('the graph serves no members for the neighbourhood');
+      for (const { node } of connection.edges) out.set(node.id, node.volunteerHours?.minorUnits ?? null);
+      if (!connection.pageInfo.hasNextPage || !connection.pageInfo.endCursor) return out;
+      after = connection.pageInfo.endCursor;
+    }
   }
 
   /** Submits a witness's cosignature; returns the ledger's refusal, or null when it was accepted. */

@@ -5,9 +5,9 @@
  */
 import { randomBytes } from 'node:crypto';
 import { Books } from './books';
-import { verifiedCheckpoint } from './check';
+import { originProblem, refuseRetiredKey, verifiedCheckpoint } from './check';
 import { Graph } from './graph';
-import { COSIGNATURE_V1, FormatError, cosignatureLine, formatVkey, keyId, parseCheckpoint, parseVkey, publicKeyOfSeed } from './note';
+import { COSIGNATURE_V1, FormatError, checkCosignature, cosignatureLine, formatVkey, keyId, parseCheckpoint, parseVkey, publicKeyOfSeed } from './note';
 import { decodeHash, verifyConsistency } from './tree';
 import { CannotCheck, Invalid } from './verdict';
 
@@ -81,9 +81,10 @@ export async function witness(o: WitnessOptions, say: (line: string) => void): P
     throw error;
   }
   if (vkey.name !== log.origin) throw new Invalid('log key', 'checkpoint', `the key is named ${vkey.name}, the log's origin is ${log.origin}`);
-  if (o.state && o.state.origin !== log.origin) throw new CannotCheck(`the state is of the log ${o.state.origin}, not of ${log.origin}`);
+  if (o.state && o.state.origin !== log.origin) throw originProblem('state', o.state.origin, log.origin, log.id);
   if (!log.origin.endsWith(`/${log.id}`)) throw new Invalid('origin', 'checkpoint', `the origin ${log.origin} does not end in the neighbourhood's id ${log.id}`);
   const newest = verifiedCheckpoint(log.checkpointNote, [vkey], log.origin, 'newest checkpoint');
+  await refuseRetiredKey(graph, vkey);
 
   if (o.state) {
     const kept = verifiedCheckpoint(o.state.checkpoint, [vkey], log.origin, 'last cosigned checkpoint');
@@ -108,8 +109,11 @@ export async function witness(o: WitnessOptions, say: (line: string) => void): P
   const line = cosignatureLine(o.key.name, o.key.seed, time, newest.note.text);
   const refusal = await graph.addCosignature(log.id, newest.size, line.slice(0, -1));
   if (refusal) throw new CannotCheck(`the ledger refused the cosignature: ${refusal}`);
+  // The ledger keeps one cosignature per witness and checkpoint: when nothing was booked since the last run, it serves the
+  // one this witness made then, with an earlier timestamp. Either verifies.
   const served = await graph.checkpointAt(log.id, newest.size);
-  if (!served || !parseCheckpoint(served).note.signatures.some((s) => s.line === line)) {
+  const mine = served ? checkCosignature(parseCheckpoint(served).note, parseVkey(o.key.vkey)) : 'absent';
+  if (mine === 'absent' || mine === 'bad') {
     throw new CannotCheck(`the ledger accepted the cosignature but does not serve it with the checkpoint of size ${newest.size}`);
   }
   const logOnly = `${newest.note.text}\n${newest.note.signatures.filter((s) => s.name === vkey.name).map((s) => s.line).join('')}`;

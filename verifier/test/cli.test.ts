@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../src/cli';
 import { canonical } from '../src/canonical';
+import { parseVkey } from '../src/note';
 import { demoLedger, uuid, type FakeLedger } from './fake-graph';
 
 let dir: string;
@@ -108,6 +109,8 @@ describe('dbwe-verify check', () => {
       [() => fake.served.datedBalance.set(`${account('4100')}@2025-02-22`, '97300'), /^INVALID: balance: account 4100: as of 2025-02-22 served as 97300, the lines sum to 48650$/],
       [() => fake.served.spent.set(project, '121300'), new RegExp(`^INVALID: project spent: project ${project}: served as 121300, the lines give 60650$`)],
       [() => fake.served.memberHours.set(uuid('member:vrijwilliger'), '3500'), /^INVALID: member hours: member .*: served as 3500, the lines give 350$/],
+      // A member whom no entry names, served with hours all the same.
+      [() => fake.served.memberHours.set(uuid('member:buurvrouw'), '50000'), new RegExp(`^INVALID: member hours: member ${uuid('member:buurvrouw')}: served as 50000, the lines give 0$`)],
     ];
     for (const [forge, verdict] of cases) {
       const honest = demoLedger();
@@ -117,6 +120,15 @@ describe('dbwe-verify check', () => {
       expect(r.code).toBe(1);
       expect(r.verdict).toMatch(verdict);
     }
+  });
+
+  it("reports a project's spending moved to another booking date, which moves SROI inputs in and out of an analysis period", async () => {
+    // The €486.50 of 20 February served as spent on 5 March: the same total, the same budget year, another SROI period.
+    fake.served.expenseDays.set(`${project}/2025-02-20`, '0');
+    fake.served.expenseDays.set(`${project}/2025-03-05`, '60650');
+    const r = await cli('check', fake.url, 'testwijk');
+    expect(r.verdict).toBe(`INVALID: project expenses by booking date: project ${project}: served with booking date 2025-02-22 where the lines give 2025-02-20`);
+    expect(r.code).toBe(1);
   });
 
   it('reports an account whose served type differs from its latest leaf, and an altered budget revision', async () => {
@@ -242,6 +254,13 @@ describe('dbwe-verify witness', () => {
     expect(r.out).toContain('consistent with the checkpoint cosigned last (size 11)');
     expect(r.verdict).toMatch(/at size 12 as witness/);
 
+    // A run when nothing was booked since the last: the checkpoint it cosigned is still the newest and carries its
+    // cosignature; a second later its new line has another timestamp, and the ledger keeps the first.
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    r = await cli(...args);
+    expect(r.verdict).toMatch(/at size 12 as witness/);
+    expect(r.code).toBe(0);
+
     const state = readFileSync(file('state.json'), 'utf8');
     fake.rewriteLeaf(0, fake.leaves[0].replace('"Bank"', '"Bank (herschreven)"'));
     fake.post({ bookingDate: '2025-04-02', description: 'Na de herschrijving', lines: [[account('1000'), '1'], [account('8000'), '-1']] });
@@ -249,6 +268,40 @@ describe('dbwe-verify witness', () => {
     expect(r.code).toBe(1);
     expect(r.verdict).toMatch(/^INVALID: rewritten: leaves below 12: /);
     expect(readFileSync(file('state.json'), 'utf8')).toBe(state);
+  });
+
+  it('refuses a newest checkpoint signed only by a retired log key, which may have leaked, without touching its state', async () => {
+    fake.registerWitness((await cli('witness-key', '--name', 'witness.example/krant', '--out', file('witness.key'))).verdict);
+    const args = ['witness', fake.url, 'testwijk', '--key', file('witness.key'), '--name', 'witness.example/krant', '--state', file('state.json')];
+    expect((await cli(...args)).code).toBe(0);
+    const state = readFileSync(file('state.json'), 'utf8');
+    // The ledger rotated to a new key and retired this one; whoever holds the old key signs a checkpoint with it alone.
+    fake.retiredKeys.push(parseVkey(fake.vkey).publicKey.toString('base64'));
+    fake.post({ bookingDate: '2025-04-01', description: 'Na de sleutelwissel', lines: [[account('1000'), '1'], [account('8000'), '-1']] });
+    const r = await cli(...args);
+    expect(r.verdict).toMatch(/^INVALID: log key: checkpoint: the key .* is retired; /);
+    expect(r.code).toBe(1);
+    expect(readFileSync(file('state.json'), 'utf8')).toBe(state);
+  });
+
+  /*
+   * A finding of the issue-15 review, not fixed here (a design decision: which checkpoint must carry the cosignature,
+   * since a fresh one never does yet, and how old it may be): `check` cannot be told to trust a witness, so a resident
+   * cannot see that the operator deleted the witnesses' cosignatures, nor a split view that a witness would have
+   * refused. Expected: `check --witness <vkey>` finds the newest checkpoint that witness cosigned, verifies the
+   * cosignature and a consistency proof from it to the newest, and is invalid without one. `it.failing` passes while
+   * the option does not exist.
+   */
+  it.failing("check --witness refuses books whose checkpoints no longer carry a trusted witness's cosignature", async () => {
+    const vkey = (await cli('witness-key', '--name', 'witness.example/krant', '--out', file('witness.key'))).verdict;
+    fake.registerWitness(vkey);
+    expect((await cli('witness', fake.url, 'testwijk', '--key', file('witness.key'), '--name', 'witness.example/krant', '--state', file('state.json'))).code).toBe(0);
+    expect((await cli('check', fake.url, 'testwijk', '--witness', vkey)).code).toBe(0);
+    // The operator deletes the cosignature: the checkpoint is served as the log signed it, without the witness's line.
+    fake.checkpoints.set(11, fake.checkpoints.get(11)!.replace(/— witness\.example\/krant [^\n]+\n/, ''));
+    const r = await cli('check', fake.url, 'testwijk', '--witness', vkey);
+    expect(r.verdict).toMatch(/^INVALID: witness: /);
+    expect(r.code).toBe(1);
   });
 
   it('could not cosign when the ledger refuses the witness (not registered)', async () => {

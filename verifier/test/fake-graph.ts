@@ -59,6 +59,10 @@ export class FakeLedger {
   readonly revisions: FakeRevision[] = [];
   readonly checkpoints = new Map<number, string>();
   readonly witnesses: Vkey[] = [];
+  /** The neighbourhood's members (community's Neighbourhood.members): those entries name and others. */
+  readonly members: string[] = [uuid('member:vrijwilliger'), uuid('member:buurvrouw')];
+  /** Public keys (base64) the ledger lists as retired in ledgerSigningKeys. */
+  readonly retiredKeys: string[] = [];
   /** What an attacker changed in what is served (the log and its signed checkpoints stay as they were). */
   readonly served = {
     leaf: new Map<number, string>(),
@@ -66,6 +70,8 @@ export class FakeLedger {
     balance: new Map<string, string>(),
     datedBalance: new Map<string, string>(),
     spent: new Map<string, string>(),
+    /** project id / booking date → the euros served for that day in expensesByBookingDate. */
+    expenseDays: new Map<string, string>(),
     memberHours: new Map<string, string>(),
     account: new Map<string, Partial<FakeAccount>>(),
     revision: new Map<string, Partial<FakeRevision>>(),
@@ -221,6 +227,15 @@ export class FakeLedger {
     return forged ?? String(this.sum((e, a) => a === accountId && (!asOf || e.bookingDate <= asOf)));
   }
 
+  /** ProjectFinances.expensesByBookingDate: euros and hours on expense accounts per booking date, dates with either. */
+  private expenseColumns(projectId: string) {
+    const dates = [...new Set(this.entries.filter((e) => e.projectId === projectId).map((e) => e.bookingDate))].sort();
+    const on = (date: string, unit: string) => this.sum((e, a, u) => e.projectId === projectId && e.bookingDate === date && u === unit && this.type(a) === 'EXPENSE');
+    const days = dates.map((date) => ({ date, spent: this.served.expenseDays.get(`${projectId}/${date}`) ?? String(on(date, 'EUR')), hours: String(on(date, 'HOUR')) }));
+    const shown = days.filter((d) => d.spent !== '0' || d.hours !== '0');
+    return { bookingDates: shown.map((d) => d.date), spentMinorUnits: shown.map((d) => d.spent), volunteerHoursMinorUnits: shown.map((d) => d.hours) };
+  }
+
   private finances(projectId: string) {
     const of = (type: string, unit: string) => this.sum((e, a, u) => e.projectId === projectId && u === unit && this.type(a) === type);
     const revisions = this.revisions.filter((r) => r.projectId === projectId).map((r) => ({ ...r, ...this.served.revision.get(`${r.budgetId}/${r.revision}`) }));
@@ -240,6 +255,7 @@ export class FakeLedger {
           revisions: own.map((r) => ({ revision: r.revision, leafIndex: r.leafIndex, amount: { minorUnits: r.amount, unit: r.unit }, reason: r.reason, recordedAt: r.recordedAt, recordedBy: r.recordedById ? { id: r.recordedById } : null })),
         };
       }),
+      expensesByBookingDate: this.expenseColumns(projectId),
       budgetAgainstActuals: budgetIds.map((id) => {
         const b = revisions.find((r) => r.budgetId === id)!;
         const actual = this.sum((e, a, u) => e.projectId === projectId && u === b.unit && e.bookingDate >= b.periodStart && e.bookingDate <= b.periodEnd && this.type(a) === 'EXPENSE');
@@ -306,6 +322,11 @@ export class FakeLedger {
     if (query.startsWith('query Projects(')) {
       return Object.fromEntries(Object.entries(v).map(([k, id]) => [k, { id, finances: this.finances(id) }]));
     }
+    if (query.startsWith('query NeighbourhoodMembers(')) {
+      const hours = (id: string) => this.served.memberHours.get(id) ?? String(this.sum((e, a, u) => e.memberId === id && u === 'HOUR' && this.type(a) === 'EXPENSE'));
+      const members = this.members.map((id) => ({ node: { id, volunteerHours: { minorUnits: hours(id), unit: 'HOUR' } } }));
+      return { neighbourhood: { members: { edges: members, pageInfo: { hasNextPage: false, endCursor: null } } } };
+    }
     if (query.startsWith('query Members(')) {
       return Object.fromEntries(
         Object.entries(v).map(([k, id]) => [k, { id, volunteerHours: { minorUnits: this.served.memberHours.get(id) ?? String(this.sum((e, a, u) => e.memberId === id && u === 'HOUR' && this.type(a) === 'EXPENSE')), unit: 'HOUR' } }]),
@@ -313,7 +334,7 @@ export class FakeLedger {
     }
     if (query.includes('transparencyLog { size }')) return tlog({ size: this.leaves.length });
     if (query.startsWith('mutation Cosign(')) return { addCosignature: this.cosign(v.input) };
-    if (query.startsWith('query Keys')) return { ledgerSigningKeys: [] };
+    if (query.startsWith('query Keys')) return { ledgerSigningKeys: this.retiredKeys.map((publicKey) => ({ publicKey, retiredAt: '2025-06-01T00:00:00.000Z' })) };
     throw new Error(`the fake graph does not know this query: ${query.slice(0, 80)}`);
   }
 
@@ -331,6 +352,8 @@ export class FakeLedger {
     if (!witness) return { __typename: 'UnknownWitness', code: 'UNKNOWN_WITNESS', message: 'not a registered witness' };
     const checked = checkCosignature({ text: parsed.text, signatures: [signature] }, witness);
     if (checked === 'bad' || checked === 'absent') return { __typename: 'InvalidCosignature', code: 'INVALID_COSIGNATURE', message: 'the cosignature does not verify' };
+    // As the ledger does: one cosignature per witness and checkpoint; sending another answers with the one kept.
+    if (parseNote(note).signatures.some((s) => s.name === signature.name && s.keyId.equals(signature.keyId))) return { __typename: 'AddCosignatureSuccess' };
     this.checkpoints.set(input.treeSize, note + line);
     return { __typename: 'AddCosignatureSuccess' };
   }

@@ -20,6 +20,7 @@ import { AccountDayCovering1764400000000 } from './migrations/1764400000000-acco
 import { MemberHours1764500000000 } from './migrations/1764500000000-member-hours';
 import { ProjectDayCovering1764600000000 } from './migrations/1764600000000-project-day-covering';
 import { TransparencyLog1765000000000 } from './migrations/1765000000000-transparency-log';
+import { LogGuards1765100000000 } from './migrations/1765100000000-log-guards';
 import { LeastPrivilege1764900000000 } from './migrations/1764900000000-least-privilege';
 import { databasePrivileges } from './database-privileges';
 import { seedDemo } from './demo/demo.seed';
@@ -69,6 +70,7 @@ export const ledger: SubgraphModule<Loaders, LedgerServices> = {
     ProjectDayCovering1764600000000,
     LeastPrivilege1764900000000,
     TransparencyLog1765000000000,
+    LogGuards1765100000000,
   ],
   databasePrivileges,
   createLoaders,

@@ -6,6 +6,7 @@ import { EntryEntity } from './entry.entity';
 import { LineEntity } from './line.entity';
 import { GENESIS_HASH, checkChainLink } from './entry-hash';
 import { hashable } from './posting';
+import { differencesPerUnit } from './posting-rules';
 import { derivedTotalDifferences, logProblem, type DerivedTotalDifferenceValue } from '../log/log-verification';
 
 export interface ChainVerification {
@@ -50,6 +51,16 @@ export function verifyChain(db: DataSource, neighbourhoodId: string): Promise<Ch
   });
 }
 
+/**
+ * An entry whose hash checks out may still not be books: one booked with the database's balance check switched off
+ * is hashed, logged and signed like any other. The independent verifier refuses it; so does this walk.
+ */
+function shapeProblem(entry: EntryEntity, lines: LineEntity[]): { sequence: number; problem: string } | null {
+  if (lines.length < 2) return { sequence: entry.sequence, problem: `entry ${entry.sequence} has ${lines.length} line(s); an entry has at least two` };
+  const off = differencesPerUnit(lines.map((l) => ({ unit: l.unit, minor: BigInt(l.amountMinor) }))).find((d) => d.minor !== 0n);
+  return off ? { sequence: entry.sequence, problem: `entry ${entry.sequence} does not balance in ${off.unit} (off by ${off.minor})` } : null;
+}
+
 type ChainWalk = Pick<ChainVerification, 'valid' | 'entriesChecked' | 'headSequence' | 'headHash' | 'firstBadSequence' | 'problem'>;
 
 async function walkChain(tx: EntityManager, neighbourhoodId: string): Promise<ChainWalk | null> {
@@ -77,7 +88,7 @@ async function walkChain(tx: EntityManager, neighbourhoodId: string): Promise<Ch
     const linesOf = groupByKeys(entries.map((e) => e.id), lines, (l) => l.entryId);
     for (const [index, entry] of entries.entries()) {
       checked++;
-      const problem = checkChainLink(state, { ...hashable(entry, linesOf[index]), previousHash: entry.previousHash, hash: entry.hash });
+      const problem = checkChainLink(state, { ...hashable(entry, linesOf[index]), previousHash: entry.previousHash, hash: entry.hash }) ?? shapeProblem(entry, linesOf[index]);
       if (problem) return report(checked, problem);
     }
     if (entries.length < BATCH) break;

@@ -146,12 +146,16 @@ export class Checkpointer {
     );
     let signed = 0;
     for (const { neighbourhood_id } of due) {
+      // One log that cannot be signed (rewritten, or a books row without an origin) must not keep the others unsigned.
       try {
         await this.sign(neighbourhood_id);
         signed++;
       } catch (error) {
-        if (!(error instanceof LogIsInconsistent)) throw error;
-        this.logger.error({ neighbourhoodId: neighbourhood_id, problem: error.message }, 'refusing to sign a checkpoint: the stored log was rewritten');
+        if (error instanceof LogIsInconsistent) {
+          this.logger.error({ neighbourhoodId: neighbourhood_id, problem: error.message }, 'refusing to sign a checkpoint: the stored log was rewritten');
+        } else {
+          this.logger.error({ neighbourhoodId: neighbourhood_id, err: error }, 'signing a checkpoint failed');
+        }
       }
     }
     return signed;
@@ -190,6 +194,9 @@ export class Checkpointer {
     if (!head?.origin) throw new Error(`the books of ${neighbourhoodId} are not open or have no origin`);
     const previous = await this.latest(db, neighbourhoodId);
     if (previous) {
+      if (previous.origin !== head.origin) {
+        throw new LogIsInconsistent(`the books' log origin is now ${head.origin}; their checkpoints were signed as ${previous.origin}, and an origin never changes`);
+      }
       if (previous.size > head.size) {
         throw new LogIsInconsistent(`the newest checkpoint has ${previous.size} leaves, the stored tree only ${head.size}`);
       }

@@ -1,6 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import { rootAt } from './log-store';
 import { rootOfFrontier } from './merkle';
+import { checkpointSignatureProblem, keyId, readCosignature } from './note';
 
 /**
  * The server's own check of a neighbourhood's log and of the totals it
@@ -74,6 +75,17 @@ export async function logProblem(tx: EntityManager, neighbourhoodId: string): Pr
     [neighbourhoodId],
   );
   if (strayAccountLeaf[0]) return `leaf ${strayAccountLeaf[0].leaf_index} records an account version the books do not hold`;
+  // An account's type, unit and project are fixed (account_identity_fixed): a version that changes one rewrites every figure
+  // booked on the account before it, and a log that holds such a version was written with that guard switched off.
+  const changedIdentity: { leaf_index: string; code: string }[] = await tx.query(
+    `SELECT l.leaf_index, l.data::json->>4 AS code FROM ledger.log_leaf l
+       JOIN ledger.log_leaf f ON f.neighbourhood_id = l.neighbourhood_id AND f.kind = 'ACCOUNT' AND f.record_id = l.record_id AND f.record_version = 1
+      WHERE l.neighbourhood_id = $1 AND l.kind = 'ACCOUNT' AND l.record_version > 1
+        AND (l.data::json->>6, l.data::json->>7, l.data::json->>8) IS DISTINCT FROM (f.data::json->>6, f.data::json->>7, f.data::json->>8)
+      ORDER BY l.leaf_index LIMIT 1`,
+    [neighbourhoodId],
+  );
+  if (changedIdentity[0]) return `leaf ${changedIdentity[0].leaf_index} changes the type, unit or project of account ${changedIdentity[0].code}, which are fixed`;
 
   const budget: { budget_id: string; revision: number }[] = await tx.query(
     `SELECT b.id AS budget_id, r.revision FROM ledger.budget b JOIN ledger.budget_revision r ON r.budget_id = b.id
@@ -121,14 +133,30 @@ export async function logProblem(tx: EntityManager, neighbourhoodId: string): Pr
   }
 
   // Every checkpoint the ledger signed is a root of this tree: none was signed over a tree that was rewritten since.
-  const checkpoints: { tree_size: string; root_hash: Buffer }[] = await tx.query(
-    `SELECT tree_size, root_hash FROM ledger.checkpoint WHERE neighbourhood_id = $1 ORDER BY tree_size`,
+  // And it is signed: a stored note whose signature does not verify is served as it is, and every verifier refuses it.
+  const checkpoints: { tree_size: string; root_hash: Buffer; note: string; origin: string }[] = await tx.query(
+    `SELECT k.tree_size, k.root_hash, k.note, c.log_origin AS origin FROM ledger.checkpoint k JOIN ledger.chain c USING (neighbourhood_id)
+      WHERE k.neighbourhood_id = $1 ORDER BY k.tree_size`,
     [neighbourhoodId],
   );
+  const keys = ((await tx.query(`SELECT public_key FROM ledger.signing_key`)) as { public_key: Buffer }[]).map((k) => k.public_key);
   for (const checkpoint of checkpoints) {
     const at = Number(checkpoint.tree_size);
     if (at > size) return `a checkpoint of ${at} leaves was signed, but the tree has only ${size}`;
     if (!(await rootAt(tx, neighbourhoodId, at)).equals(checkpoint.root_hash)) return `the tree at size ${at} is not the one its checkpoint signed`;
+    const unsigned = checkpointSignatureProblem(checkpoint.note, checkpoint.origin, keys);
+    if (unsigned) return `the checkpoint of size ${at} is not signed by the ledger: ${unsigned}`;
+  }
+  const cosignatures: { tree_size: string; signature_line: string; name: string; public_key: Buffer; note: string }[] = await tx.query(
+    `SELECT s.tree_size, s.signature_line, w.name, w.public_key, k.note FROM ledger.cosignature s
+       JOIN ledger.witness w ON w.id = s.witness_id JOIN ledger.checkpoint k ON k.neighbourhood_id = s.neighbourhood_id AND k.tree_size = s.tree_size
+      WHERE s.neighbourhood_id = $1 ORDER BY s.tree_size, w.name`,
+    [neighbourhoodId],
+  );
+  for (const c of cosignatures) {
+    const text = c.note.slice(0, c.note.indexOf('\n\n') + 1);
+    const read = readCosignature(c.signature_line, text, { name: c.name, keyId: keyId(c.name, 0x04, c.public_key), publicKey: c.public_key });
+    if (typeof read === 'string') return `the cosignature of ${c.name} on the checkpoint of size ${c.tree_size} does not verify: ${read}`;
   }
   return null;
 }

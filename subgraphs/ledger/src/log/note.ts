@@ -71,6 +71,27 @@ export function signCheckpoint(c: CheckpointBody, keys: SigningKey[]): string {
   return `${text}\n${lines.join('')}`;
 }
 
+/**
+ * What is wrong with a stored checkpoint's signatures (null when nothing): after its text, each line must be a
+ * signature of the origin by one of the given public keys, and there must be one.
+ */
+export function checkpointSignatureProblem(note: string, origin: string, publicKeys: Buffer[]): string | null {
+  const split = note.indexOf('\n\n');
+  if (split < 0) return 'it has no signature lines';
+  const text = note.slice(0, split + 1);
+  const lines = note.slice(split + 2).split('\n').filter((l) => l !== '');
+  if (lines.length === 0) return 'it has no signature lines';
+  for (const line of lines) {
+    const match = /^— (\S+) ([A-Za-z0-9+/]+={0,2})$/.exec(line);
+    const bytes = match ? Buffer.from(match[2], 'base64') : null;
+    if (!match || match[1] !== origin || !bytes || bytes.length !== 4 + 64) return `a signature line is not the log's: ${line}`;
+    const key = publicKeys.find((k) => keyId(origin, ED25519, k).equals(bytes.subarray(0, 4)));
+    if (!key) return 'a signature line is by a key the ledger never signed with';
+    if (!verify(null, Buffer.from(text, 'utf8'), publicKeyObject(key), bytes.subarray(4))) return 'a signature line does not verify';
+  }
+  return null;
+}
+
 /** A witness's Ed25519 cosigner key, read from its vkey. */
 export interface CosignerKey {
   name: string;

@@ -79,8 +79,10 @@ export async function registerWitness(db: DataSource, args: RegisterWitnessArgs,
   const description = args.description.trim();
   const problem = textProblem(description, 1, 500);
   if (problem) return refuse(fail.invalid('description', `The description ${problem}.`));
-  const open: unknown[] = await db.query(`SELECT 1 FROM ledger.chain WHERE neighbourhood_id = $1`, [args.neighbourhoodId]);
+  const open: { log_origin: string | null }[] = await db.query(`SELECT log_origin FROM ledger.chain WHERE neighbourhood_id = $1`, [args.neighbourhoodId]);
   if (open.length === 0) return refuse(fail.booksNotOpen(args.neighbourhoodId));
+  // A cosignature line named as the log would read as one of the log's own signature lines (witness_key_of_its_own).
+  if (key.name === open[0].log_origin) return refuse(fail.invalidWitnessKey("a witness is named as itself, not as the log's origin"));
   const witness: WitnessRow = {
     id: randomUUID(),
     neighbourhoodId: args.neighbourhoodId,
