@@ -19,6 +19,7 @@ import { WishesThemesPolls1764300000000 } from './migrations/1764300000000-wishe
 import { SyncIndexes1764400000000 } from './migrations/1764400000000-sync-indexes';
 import { seedDemo } from './demo/demo.seed';
 import { databasePrivileges } from './database-privileges';
+import { erasedMemberSource } from './privacy/privacy.commands';
 
 /** Feature resolver maps merged per GraphQL type; a field defined twice is a programming error. */
 function mergeResolvers(...maps: Resolvers[]): Resolvers {
@@ -52,4 +53,6 @@ export const community: SubgraphModule<ReturnType<typeof createLoaders>> = {
   databasePrivileges,
   createLoaders,
   seedDemo,
+  // Community records erasure itself; an erased member may still export (nothing) and erase again (a no-op).
+  erasure: { localSource: erasedMemberSource, writableAfterErasure: ['exportMyData', 'eraseMe'] },
 };
