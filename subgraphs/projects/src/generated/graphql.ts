@@ -224,7 +224,7 @@ export type BidStepInput = {
 };
 
 /** The outcome of a step in the bid's lifecycle. */
-export type BidStepResult = BidPayload | IllegalBidTransition | InvalidInput;
+export type BidStepResult = BidPayload | ChallengerConflictOfInterest | IllegalBidTransition | InvalidInput;
 
 /**
  * Who may cache an answer: everyone (PUBLIC) or only the asker (PRIVATE). Apollo's cache-control
@@ -235,6 +235,24 @@ export type CacheControlScope =
   | 'PRIVATE'
   /** Any cache may keep the answer. */
   | 'PUBLIC';
+
+/**
+ * Nobody assesses or decides a bid they challenge: an official who is also one
+ * of the bid's challengers may not start its assessment, score a criterion,
+ * decide, sign the agreement or evaluate it, even with the official role.
+ * Another official of the municipality takes the step.
+ */
+export type ChallengerConflictOfInterest = ProjectsError & {
+  __typename?: 'ChallengerConflictOfInterest';
+  /** Always CONFLICT_OF_INTEREST. */
+  code: ProjectsErrorCode;
+  /** Always `bidId`. */
+  field: Maybe<Scalars['String']['output']>;
+  /** What went wrong, naming the rule. */
+  message: Scalars['String']['output'];
+  /** The bid's status, unchanged. */
+  status: BidStatus;
+};
 
 /** Move a project to another status, with the public reason. */
 export type ChangeProjectStatusInput = {
@@ -839,6 +857,8 @@ export type ProjectsErrorCode =
   | 'BID_NOT_IN_ASSESSMENT'
   /** Honouring with conditions needs the conditions in writing. */
   | 'CONDITIONS_REQUIRED'
+  /** An official who is also one of the bid's challengers may not assess or decide it. */
+  | 'CONFLICT_OF_INTEREST'
   /** The coordinator cannot leave; hand over coordination first. */
   | 'COORDINATOR_CANNOT_LEAVE'
   /** An end date lies before its start date. */
@@ -1055,7 +1075,7 @@ export type StartBidExecutionInput = {
 };
 
 /** The outcome of starting execution. */
-export type StartBidExecutionResult = BidPayload | ExecutingProjectMismatch | IllegalBidTransition;
+export type StartBidExecutionResult = BidPayload | ChallengerConflictOfInterest | ExecutingProjectMismatch | IllegalBidTransition;
 
 /** A neighbourhood theme (owned by the community subgraph). */
 export type Theme = {
@@ -1268,6 +1288,7 @@ export type ResolversUnionTypes<_RefType extends Record<string, unknown>> = Reso
   ;
   BidStepResult:
     | ( Omit<BidPayload, 'bid'> & { bid: _RefType['RightToChallengeBid'] } )
+    | ( ChallengerConflictOfInterest )
     | ( IllegalBidTransition )
     | ( InvalidInput )
   ;
@@ -1301,6 +1322,7 @@ export type ResolversUnionTypes<_RefType extends Record<string, unknown>> = Reso
   ;
   StartBidExecutionResult:
     | ( Omit<BidPayload, 'bid'> & { bid: _RefType['RightToChallengeBid'] } )
+    | ( ChallengerConflictOfInterest )
     | ( ExecutingProjectMismatch )
     | ( IllegalBidTransition )
   ;
@@ -1320,6 +1342,7 @@ export type ResolversUnionTypes<_RefType extends Record<string, unknown>> = Reso
 /** Mapping of interface types */
 export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = ResolversObject<{
   ProjectsError:
+    | ( ChallengerConflictOfInterest )
     | ( DatesOutOfOrder )
     | ( ExecutingProjectMismatch )
     | ( IllegalBidTransition )
@@ -1352,6 +1375,7 @@ export type ResolversTypes = ResolversObject<{
   BidStepInput: BidStepInput;
   BidStepResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['BidStepResult']>;
   CacheControlScope: CacheControlScope;
+  ChallengerConflictOfInterest: ResolverTypeWrapper<ChallengerConflictOfInterest>;
   ChangeProjectStatusInput: ChangeProjectStatusInput;
   ChangeProjectStatusResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['ChangeProjectStatusResult']>;
   Date: ResolverTypeWrapper<Scalars['Date']['output']>;
@@ -1432,6 +1456,7 @@ export type ResolversParentTypes = ResolversObject<{
   BidPayload: Omit<BidPayload, 'bid'> & { bid: ResolversParentTypes['RightToChallengeBid'] };
   BidStepInput: BidStepInput;
   BidStepResult: ResolversUnionTypes<ResolversParentTypes>['BidStepResult'];
+  ChallengerConflictOfInterest: ChallengerConflictOfInterest;
   ChangeProjectStatusInput: ChangeProjectStatusInput;
   ChangeProjectStatusResult: ResolversUnionTypes<ResolversParentTypes>['ChangeProjectStatusResult'];
   Date: Scalars['Date']['output'];
@@ -1540,7 +1565,15 @@ export type BidPayloadResolvers<ContextType = Context, ParentType extends Resolv
 }>;
 
 export type BidStepResultResolvers<ContextType = Context, ParentType extends ResolversParentTypes['BidStepResult'] = ResolversParentTypes['BidStepResult']> = ResolversObject<{
-  __resolveType: TypeResolveFn<'BidPayload' | 'IllegalBidTransition' | 'InvalidInput', ParentType, ContextType>;
+  __resolveType: TypeResolveFn<'BidPayload' | 'ChallengerConflictOfInterest' | 'IllegalBidTransition' | 'InvalidInput', ParentType, ContextType>;
+}>;
+
+export type ChallengerConflictOfInterestResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ChallengerConflictOfInterest'] = ResolversParentTypes['ChallengerConflictOfInterest']> = ResolversObject<{
+  code?: Resolver<ResolversTypes['ProjectsErrorCode'], ParentType, ContextType>;
+  field?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['BidStatus'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type ChangeProjectStatusResultResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ChangeProjectStatusResult'] = ResolversParentTypes['ChangeProjectStatusResult']> = ResolversObject<{
@@ -1760,7 +1793,7 @@ export type ProjectRuleViolationResolvers<ContextType = Context, ParentType exte
 }>;
 
 export type ProjectsErrorResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ProjectsError'] = ResolversParentTypes['ProjectsError']> = ResolversObject<{
-  __resolveType: TypeResolveFn<'DatesOutOfOrder' | 'ExecutingProjectMismatch' | 'IllegalBidTransition' | 'InvalidAmount' | 'InvalidInput' | 'ProjectRuleViolation' | 'WishInOtherNeighbourhood', ParentType, ContextType>;
+  __resolveType: TypeResolveFn<'ChallengerConflictOfInterest' | 'DatesOutOfOrder' | 'ExecutingProjectMismatch' | 'IllegalBidTransition' | 'InvalidAmount' | 'InvalidInput' | 'ProjectRuleViolation' | 'WishInOtherNeighbourhood', ParentType, ContextType>;
 }>;
 
 export type ProposeProjectResultResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ProposeProjectResult'] = ResolversParentTypes['ProposeProjectResult']> = ResolversObject<{
@@ -1821,7 +1854,7 @@ export type RightToChallengeBidEdgeResolvers<ContextType = Context, ParentType e
 }>;
 
 export type StartBidExecutionResultResolvers<ContextType = Context, ParentType extends ResolversParentTypes['StartBidExecutionResult'] = ResolversParentTypes['StartBidExecutionResult']> = ResolversObject<{
-  __resolveType: TypeResolveFn<'BidPayload' | 'ExecutingProjectMismatch' | 'IllegalBidTransition', ParentType, ContextType>;
+  __resolveType: TypeResolveFn<'BidPayload' | 'ChallengerConflictOfInterest' | 'ExecutingProjectMismatch' | 'IllegalBidTransition', ParentType, ContextType>;
 }>;
 
 export type ThemeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Theme'] = ResolversParentTypes['Theme']> = ResolversObject<{
@@ -1858,6 +1891,7 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   BidEvent?: BidEventResolvers<ContextType>;
   BidPayload?: BidPayloadResolvers<ContextType>;
   BidStepResult?: BidStepResultResolvers<ContextType>;
+  ChallengerConflictOfInterest?: ChallengerConflictOfInterestResolvers<ContextType>;
   ChangeProjectStatusResult?: ChangeProjectStatusResultResolvers<ContextType>;
   Date?: GraphQLScalarType;
   DateTime?: GraphQLScalarType;
