@@ -559,6 +559,8 @@ export type Poll = {
   description: Maybe<Scalars['String']['output']>;
   /** Stable identifier. */
   id: Scalars['ID']['output'];
+  /** The fewest participants a closed poll needs for its totals to be published (the installation's minimum group size). */
+  minimumParticipants: Scalars['Int']['output'];
   /**
    * The caller's own division of points; null when the caller has not taken
    * part. Nobody can read another member's division, not even an admin.
@@ -568,12 +570,22 @@ export type Poll = {
   neighbourhood: Neighbourhood;
   /** When the poll was opened. */
   openedAt: Scalars['DateTime']['output'];
-  /** How many residents have divided their points. */
+  /** How many residents have divided their points (public throughout, so anyone can see when the minimum is reached). */
   participantCount: Scalars['Int']['output'];
   /** The number of points each resident divides. */
   pointsBudget: Scalars['Int']['output'];
-  /** Points per theme: exactly the sums of all residents' divisions, in the order of `themes`. */
+  /**
+   * Points per theme: exactly the sums of all residents' divisions, in the order
+   * of `themes`. Empty until the totals are published: once the poll is closed
+   * and at least `minimumParticipants` residents took part (see `resultsHidden`).
+   * Totals over fewer people, or read while points still move, would tell what
+   * each resident gave.
+   */
   results: Array<PollThemeResult>;
+  /** Why the totals are not published yet; null once they are. */
+  resultsHidden: Maybe<PollResultsHidden>;
+  /** Whether `results` holds the totals; false while the poll is open or too few took part. */
+  resultsPublished: Scalars['Boolean']['output'];
   /** Open or closed. */
   status: PollStatus;
   /** The themes points can be given to. */
@@ -638,6 +650,13 @@ export type PollNotFound = CommunityError & {
   /** Explanation for people. */
   message: Scalars['String']['output'];
 };
+
+/** Why a poll's totals are not published yet. */
+export type PollResultsHidden =
+  /** The poll is open: totals are published only once it is closed. */
+  | 'POLL_OPEN'
+  /** The poll is closed, but fewer than `minimumParticipants` residents took part. */
+  | 'TOO_FEW_PARTICIPANTS';
 
 /** Whether residents can still divide points in a poll. */
 export type PollStatus =
@@ -900,10 +919,22 @@ export type Wish = {
    * else OPEN.
    */
   status: WishStatus;
-  /** How many members support the wish (supports of erased members still count). */
+  /**
+   * How many members support the wish (supports of erased members still count),
+   * or 0 while fewer than the installation's minimum group size do (5 unless
+   * set otherwise; privacy of small groups).
+   * @deprecated Reads 0 while fewer than the minimum group size support the wish, which cannot be told apart from no support; use `supporters`.
+   */
   supportCount: Scalars['Int']['output'];
   /** Whether the caller supports the wish; false for anonymous callers. */
   supportedByMe: Scalars['Boolean']['output'];
+  /**
+   * How many members support the wish (supports of erased members still count).
+   * Null while fewer than the installation's minimum group size (5 unless set
+   * otherwise) do, zero included: a count of a few people would tell, read
+   * before and after, what each of them chose.
+   */
+  supporters: Maybe<Scalars['Int']['output']>;
   /** The neighbourhood themes the wish touches. */
   themes: Array<Theme>;
   /** Short title (1 to 120 characters). */
@@ -1245,6 +1276,7 @@ export type ResolversTypes = ResolversObject<{
   PollConnection: ResolverTypeWrapper<Omit<PollConnection, 'edges'> & { edges: Array<ResolversTypes['PollEdge']> }>;
   PollEdge: ResolverTypeWrapper<Omit<PollEdge, 'node'> & { node: ResolversTypes['Poll'] }>;
   PollNotFound: ResolverTypeWrapper<PollNotFound>;
+  PollResultsHidden: PollResultsHidden;
   PollStatus: PollStatus;
   PollThemeResult: ResolverTypeWrapper<ThemePointsValue>;
   PostWishInput: PostWishInput;
@@ -1574,12 +1606,15 @@ export type PollResolvers<ContextType = Context, ParentType extends ResolversPar
   closedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  minimumParticipants?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   myAllocation?: Resolver<Maybe<ResolversTypes['PollAllocation']>, ParentType, ContextType>;
   neighbourhood?: Resolver<ResolversTypes['Neighbourhood'], ParentType, ContextType>;
   openedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   participantCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   pointsBudget?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   results?: Resolver<Array<ResolversTypes['PollThemeResult']>, ParentType, ContextType>;
+  resultsHidden?: Resolver<Maybe<ResolversTypes['PollResultsHidden']>, ParentType, ContextType>;
+  resultsPublished?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   status?: Resolver<ResolversTypes['PollStatus'], ParentType, ContextType>;
   themes?: Resolver<Array<ResolversTypes['Theme']>, ParentType, ContextType>;
   title?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -1730,6 +1765,7 @@ export type WishResolvers<ContextType = Context, ParentType extends ResolversPar
   status?: Resolver<ResolversTypes['WishStatus'], ParentType, ContextType>;
   supportCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   supportedByMe?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  supporters?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   themes?: Resolver<Array<ResolversTypes['Theme']>, ParentType, ContextType>;
   title?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
