@@ -14,5 +14,6 @@ export * from './service';
 export * from './subgraph';
 export * from './graph-client';
 export * from './member-standing';
+export * from './my-data';
 export * from './text-guard';
 export * from './scalars';

@@ -6,6 +6,7 @@ import type { ThemeEntity } from '../themes/theme.entity';
 import type { WishEntity } from '../wishes/wish.entity';
 import type { PollEntity } from '../polls/poll.entity';
 import type { AllocationView, ThemePointsValue } from '../polls/poll.rules';
+import type { MyDataExportValue } from '../privacy/privacy.rules';
 import type { Context } from '../context';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = T | null | undefined;
@@ -305,7 +306,7 @@ export type Mutation = {
    * Requires a registered member.
    */
   eraseMe: EraseMePayload;
-  /** Exports everything the platform holds about the caller, as JSON. Requires sign-in. */
+  /** Exports everything the platform holds about the caller, from every subgraph, as one document. Requires sign-in. */
   exportMyData: MyDataExport;
   /** Opens a priority poll. Requires the steward role in the neighbourhood. */
   openPoll: OpenPollResult;
@@ -375,17 +376,28 @@ export type MutationWithdrawSupportArgs = {
   wishId: Scalars['ID']['input'];
 };
 
-/** Everything the platform holds about the caller (AVG/GDPR right of access and data portability). */
+/**
+ * Everything the platform holds about the caller (AVG/GDPR right of access and
+ * data portability), as one document. Community starts it; each other subgraph
+ * adds what it holds about the member as a field of its own (`projects`,
+ * `ledger`, `impact`). Only the member themself can read any part of it, on
+ * every path. After erasure nothing is held about the member: every part is
+ * empty (`{}`).
+ */
 export type MyDataExport = {
   __typename?: 'MyDataExport';
   /**
-   * The data as one JSON document: the member record with personal data, the
-   * wishes posted, the wishes supported and the poll divisions. Empty (`{}`)
-   * when nothing is held, e.g. after erasure.
+   * What community holds, as one JSON document: the member record with personal
+   * data, the wishes posted, the wishes supported and the poll divisions. Empty
+   * (`{}`) when nothing is held, e.g. after erasure.
    */
   data: Scalars['JSONObject']['output'];
+  /** Whether the member used their right to erasure; then every part of the export is empty. */
+  erased: Scalars['Boolean']['output'];
   /** When the export was made. */
   exportedAt: Scalars['DateTime']['output'];
+  /** The member the export is about: the caller. */
+  memberId: Scalars['ID']['output'];
 };
 
 /**
@@ -1110,6 +1122,7 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 /** Mapping of federation types */
 export type FederationTypes = ResolversObject<{
   Member: Member;
+  MyDataExport: MyDataExport;
   Neighbourhood: Neighbourhood;
   Poll: Poll;
   Theme: Theme;
@@ -1121,6 +1134,9 @@ export type FederationReferenceTypes = ResolversObject<{
   Member:
     ( { __typename: 'Member' }
     & GraphQLRecursivePick<FederationTypes['Member'], {"id":true}> );
+  MyDataExport:
+    ( { __typename: 'MyDataExport' }
+    & GraphQLRecursivePick<FederationTypes['MyDataExport'], {"memberId":true}> );
   Neighbourhood:
     ( { __typename: 'Neighbourhood' }
     & GraphQLRecursivePick<FederationTypes['Neighbourhood'], {"id":true}> );
@@ -1260,7 +1276,7 @@ export type ResolversTypes = ResolversObject<{
   MemberRole: MemberRole;
   Municipality: ResolverTypeWrapper<Municipality>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
-  MyDataExport: ResolverTypeWrapper<MyDataExport>;
+  MyDataExport: ResolverTypeWrapper<MyDataExportValue>;
   Neighbourhood: ResolverTypeWrapper<NeighbourhoodEntity>;
   NeighbourhoodNotFound: ResolverTypeWrapper<NeighbourhoodNotFound>;
   NotSupported: ResolverTypeWrapper<Omit<NotSupported, 'wish'> & { wish: ResolversTypes['Wish'] }>;
@@ -1340,7 +1356,7 @@ export type ResolversParentTypes = ResolversObject<{
   MemberEdge: Omit<MemberEdge, 'node'> & { node: ResolversParentTypes['Member'] };
   Municipality: Municipality;
   Mutation: Record<PropertyKey, never>;
-  MyDataExport: MyDataExport;
+  MyDataExport: MyDataExportValue;
   Neighbourhood: NeighbourhoodEntity;
   NeighbourhoodNotFound: NeighbourhoodNotFound;
   NotSupported: Omit<NotSupported, 'wish'> & { wish: ResolversParentTypes['Wish'] };
@@ -1533,9 +1549,12 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
   withdrawSupport?: Resolver<ResolversTypes['WithdrawSupportResult'], ParentType, ContextType, RequireFields<MutationWithdrawSupportArgs, 'wishId'>>;
 }>;
 
-export type MyDataExportResolvers<ContextType = Context, ParentType extends ResolversParentTypes['MyDataExport'] = ResolversParentTypes['MyDataExport']> = ResolversObject<{
+export type MyDataExportResolvers<ContextType = Context, ParentType extends ResolversParentTypes['MyDataExport'] = ResolversParentTypes['MyDataExport'], FederationReferenceType extends FederationReferenceTypes['MyDataExport'] = FederationReferenceTypes['MyDataExport']> = ResolversObject<{
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['MyDataExport']> | FederationReferenceType, FederationReferenceType, ContextType>;
   data?: Resolver<ResolversTypes['JSONObject'], ParentType, ContextType>;
+  erased?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   exportedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  memberId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
 }>;
 
 export type NeighbourhoodResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Neighbourhood'] = ResolversParentTypes['Neighbourhood'], FederationReferenceType extends FederationReferenceTypes['Neighbourhood'] = FederationReferenceTypes['Neighbourhood']> = ResolversObject<{

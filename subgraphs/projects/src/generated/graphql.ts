@@ -7,6 +7,7 @@ import type { ProjectEventEntity } from '../projects/project-event.entity';
 import type { LessonEntity } from '../lessons/lesson.entity';
 import type { BidEntity, BidAssessmentEntity, BidEventEntity } from '../bids/bid.entity';
 import type { NeighbourhoodRef, MemberRef, WishRef, ThemeRef } from '../references';
+import type { MyDataExportRef } from '@dbwe/platform';
 import type { Context } from '../context';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = T | null | undefined;
@@ -25,6 +26,8 @@ export type Scalars = {
   DateTime: { input: string; output: Date | string; }
   /** A signed 64-bit integer, sent as a decimal string so no client loses precision, e.g. "-1250". */
   Int64: { input: string; output: bigint | string; }
+  /** A JSON object, e.g. a data export. */
+  JSONObject: { input: unknown; output: unknown; }
   _FieldSet: { input: unknown; output: unknown; }
 };
 
@@ -628,6 +631,29 @@ export type MutationUpdateRightToChallengeBidArgs = {
 
 export type MutationWithdrawRightToChallengeBidArgs = {
   input: BidStepInput;
+};
+
+/**
+ * A member's data export (owned by community, started with `exportMyData`).
+ * This subgraph adds what it holds about the member. Only the member themself
+ * can read it, on every path (`_entities` included).
+ */
+export type MyDataExport = {
+  __typename?: 'MyDataExport';
+  /** Whether community records the member as erased; then nothing is held about them. */
+  erased: Scalars['Boolean']['output'];
+  /** The member the export is about. */
+  memberId: Scalars['ID']['output'];
+  /**
+   * What the projects subgraph holds about the member, as one JSON document:
+   * `projects` (those they coordinate or take part in, with their role),
+   * `bids` (the Right to Challenge bids they challenge, drafts included),
+   * `assessments` and `decisions` (what they scored and decided as an official),
+   * `lessons` (lessons learned they recorded), `timelineActions` (every step on
+   * a project's or a bid's public timeline signed with their id) and
+   * `wishAdoptions` (wishes they linked to a project). Empty (`{}`) after erasure.
+   */
+  projects: Scalars['JSONObject']['output'];
 };
 
 /** A neighbourhood (owned by the community subgraph), with its projects and bids. */
@@ -1250,6 +1276,7 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 /** Mapping of federation types */
 export type FederationTypes = ResolversObject<{
   Member: Member;
+  MyDataExport: MyDataExport;
   Neighbourhood: Neighbourhood;
   Project: Project;
   RightToChallengeBid: RightToChallengeBid;
@@ -1261,6 +1288,11 @@ export type FederationReferenceTypes = ResolversObject<{
   Member:
     ( { __typename: 'Member' }
     & GraphQLRecursivePick<FederationTypes['Member'], {"id":true}> );
+  MyDataExport:
+    ( { __typename: 'MyDataExport' }
+    & GraphQLRecursivePick<FederationTypes['MyDataExport'], {"memberId":true}>
+    & ( Record<PropertyKey, never>
+        | GraphQLRecursivePick<FederationTypes['MyDataExport'], {"erased":true}> ) );
   Neighbourhood:
     ( { __typename: 'Neighbourhood' }
     & GraphQLRecursivePick<FederationTypes['Neighbourhood'], {"id":true}> );
@@ -1389,6 +1421,7 @@ export type ResolversTypes = ResolversObject<{
   Int64: ResolverTypeWrapper<Scalars['Int64']['output']>;
   InvalidAmount: ResolverTypeWrapper<InvalidAmount>;
   InvalidInput: ResolverTypeWrapper<InvalidInput>;
+  JSONObject: ResolverTypeWrapper<Scalars['JSONObject']['output']>;
   LessonLearned: ResolverTypeWrapper<LessonEntity>;
   LessonLearnedConnection: ResolverTypeWrapper<Omit<LessonLearnedConnection, 'edges'> & { edges: Array<ResolversTypes['LessonLearnedEdge']> }>;
   LessonLearnedEdge: ResolverTypeWrapper<Omit<LessonLearnedEdge, 'node'> & { node: ResolversTypes['LessonLearned'] }>;
@@ -1399,6 +1432,7 @@ export type ResolversTypes = ResolversObject<{
   MilestonePayload: ResolverTypeWrapper<Omit<MilestonePayload, 'milestone' | 'project'> & { milestone: ResolversTypes['Milestone'], project: ResolversTypes['Project'] }>;
   Money: ResolverTypeWrapper<Money>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  MyDataExport: ResolverTypeWrapper<MyDataExportRef>;
   Neighbourhood: ResolverTypeWrapper<NeighbourhoodRef>;
   OriginatingWishInput: OriginatingWishInput;
   PageInfo: ResolverTypeWrapper<PageInfo>;
@@ -1470,6 +1504,7 @@ export type ResolversParentTypes = ResolversObject<{
   Int64: Scalars['Int64']['output'];
   InvalidAmount: InvalidAmount;
   InvalidInput: InvalidInput;
+  JSONObject: Scalars['JSONObject']['output'];
   LessonLearned: LessonEntity;
   LessonLearnedConnection: Omit<LessonLearnedConnection, 'edges'> & { edges: Array<ResolversParentTypes['LessonLearnedEdge']> };
   LessonLearnedEdge: Omit<LessonLearnedEdge, 'node'> & { node: ResolversParentTypes['LessonLearned'] };
@@ -1480,6 +1515,7 @@ export type ResolversParentTypes = ResolversObject<{
   MilestonePayload: Omit<MilestonePayload, 'milestone' | 'project'> & { milestone: ResolversParentTypes['Milestone'], project: ResolversParentTypes['Project'] };
   Money: Money;
   Mutation: Record<PropertyKey, never>;
+  MyDataExport: MyDataExportRef;
   Neighbourhood: NeighbourhoodRef;
   OriginatingWishInput: OriginatingWishInput;
   PageInfo: PageInfo;
@@ -1633,6 +1669,10 @@ export type InvalidInputResolvers<ContextType = Context, ParentType extends Reso
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
+export interface JsonObjectScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['JSONObject'], any> {
+  name: 'JSONObject';
+}
+
 export type LessonLearnedResolvers<ContextType = Context, ParentType extends ResolversParentTypes['LessonLearned'] = ResolversParentTypes['LessonLearned']> = ResolversObject<{
   forWhom?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
@@ -1710,6 +1750,12 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
   updateProject?: Resolver<ResolversTypes['UpdateProjectResult'], ParentType, ContextType, RequireFields<MutationUpdateProjectArgs, 'input'>>;
   updateRightToChallengeBid?: Resolver<ResolversTypes['UpdateBidResult'], ParentType, ContextType, RequireFields<MutationUpdateRightToChallengeBidArgs, 'input'>>;
   withdrawRightToChallengeBid?: Resolver<ResolversTypes['BidStepResult'], ParentType, ContextType, RequireFields<MutationWithdrawRightToChallengeBidArgs, 'input'>>;
+}>;
+
+export type MyDataExportResolvers<ContextType = Context, ParentType extends ResolversParentTypes['MyDataExport'] = ResolversParentTypes['MyDataExport'], FederationReferenceType extends FederationReferenceTypes['MyDataExport'] = FederationReferenceTypes['MyDataExport']> = ResolversObject<{
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['MyDataExport']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  memberId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  projects?: Resolver<ResolversTypes['JSONObject'], ParentType, ContextType>;
 }>;
 
 export type NeighbourhoodResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Neighbourhood'] = ResolversParentTypes['Neighbourhood'], FederationReferenceType extends FederationReferenceTypes['Neighbourhood'] = FederationReferenceTypes['Neighbourhood']> = ResolversObject<{
@@ -1902,6 +1948,7 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   Int64?: GraphQLScalarType;
   InvalidAmount?: InvalidAmountResolvers<ContextType>;
   InvalidInput?: InvalidInputResolvers<ContextType>;
+  JSONObject?: GraphQLScalarType;
   LessonLearned?: LessonLearnedResolvers<ContextType>;
   LessonLearnedConnection?: LessonLearnedConnectionResolvers<ContextType>;
   LessonLearnedEdge?: LessonLearnedEdgeResolvers<ContextType>;
@@ -1911,6 +1958,7 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   MilestonePayload?: MilestonePayloadResolvers<ContextType>;
   Money?: MoneyResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
+  MyDataExport?: MyDataExportResolvers<ContextType>;
   Neighbourhood?: NeighbourhoodResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   ParticipantResult?: ParticipantResultResolvers<ContextType>;
