@@ -11,6 +11,7 @@ const mappers: Record<string, Record<string, string>> = {
     PollAllocation: '../polls/poll.rules#AllocationView',
     PollThemeResult: '../polls/poll.rules#ThemePointsValue',
     ThemePoints: '../polls/poll.rules#ThemePointsValue',
+    MyDataExport: '../privacy/privacy.rules#MyDataExportValue',
   },
   projects: {
     Project: '../projects/project.entity#ProjectEntity',
@@ -26,8 +27,10 @@ const mappers: Record<string, Record<string, string>> = {
     Member: '../references#MemberRef',
     Wish: '../references#WishRef',
     Theme: '../references#ThemeRef',
+    MyDataExport: '@dbwe/platform#MyDataExportRef',
   },
   ledger: {
+    MyDataExport: '@dbwe/platform#MyDataExportRef',
     Account: '../accounts/account.entity#AccountEntity',
     LedgerEntry: '../entries/entry.entity#EntryEntity',
     LedgerLine: '../entries/line.entity#LineEntity',
@@ -58,6 +61,7 @@ const mappers: Record<string, Record<string, string>> = {
     InKindInput: '../analyses/in-kind-input.entity#InKindInputEntity',
     Measurement: '../analyses/measurement.entity#MeasurementEntity',
     SroiResult: '../analyses/sroi-result#SroiResultValue',
+    MyDataExport: '@dbwe/platform#MyDataExportRef',
     Project: '../references#ProjectWithFinances',
     Neighbourhood: '../references#NeighbourhoodWithProjects',
     RightToChallengeBid: '../references#BidRef',

@@ -15,6 +15,7 @@ import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { commonSettings, parseConfig } from '../platform/src/config';
 import { databaseSettings, pickDatabaseUrl, pickMigrationDatabaseUrl } from '../platform/src/database';
+import { erasureSettings } from '../platform/src/member-standing';
 import { ownerRole, passwordVariable, platformRoles, roleProvisioningSettings, runtimeRole } from '../platform/src/database-roles';
 import { subgraphSettings } from '../platform/src/service';
 import { GATEWAY_NODE_FLAGS, gatewaySettings, SUBGRAPH_NAMES } from '../gateway/src/config';
@@ -182,6 +183,7 @@ describe('docker-compose.yml', () => {
         'MIGRATE_ON_START',
         'SEED_DEMO',
         'DATABASE_CONNECT_TIMEOUT_MS',
+        ...Object.keys(erasureSettings),
       ];
       expect(known.sort()).toEqual([...new Set(expected)].sort());
     }
@@ -194,6 +196,13 @@ describe('docker-compose.yml', () => {
     const known = new Set([...Object.keys(subgraphSettings(name)), ...Object.keys(ownSettings(name))]);
     const unknown = Object.keys(rawEnvironment(services[name])).filter((v) => !known.has(v));
     expect(unknown).toEqual([]);
+  });
+
+  test.each(['projects', 'ledger', 'impact'])('%s asks the gateway whether a member who writes was erased', (name) => {
+    const env = containerEnvironment(services[name]);
+    expect(new URL(env.GRAPH_URL).hostname).toBe('gateway');
+    expect(new URL(env.GRAPH_URL).port).toBe(String(CONTAINER_PORT));
+    expect(env.ERASED_MEMBER_CHECK ?? 'graph').toBe('graph');
   });
 
   test('impact reads the books through the gateway when it publishes', () => {

@@ -130,8 +130,11 @@ async function main(): Promise<void> {
   }
 
   const subgraphUrls = Object.fromEntries(SUBGRAPHS.map(([name, port]) => [`${name.toUpperCase()}_URL`, `http://127.0.0.1:${port}/graphql`]));
+  const gatewayPort = process.env.PORT ?? '4000';
   const common: Record<string, string> = {
     INTERNAL_ASSERTION_SECRET: secrets.INTERNAL_ASSERTION_SECRET,
+    // Every subgraph asks the graph whether a member who writes was erased; impact also reads the books there.
+    GRAPH_URL: `http://127.0.0.1:${gatewayPort}/`,
     // Impact reads the ledger's books itself when an analysis is published (LEDGER_URL).
     LEDGER_URL: subgraphUrls.LEDGER_URL,
     SEED_DEMO: process.env.SEED_DEMO ?? 'true',
@@ -143,7 +146,6 @@ async function main(): Promise<void> {
       await waitReady(name, `http://127.0.0.1:${port}/ready`, child);
     }),
   );
-  const gatewayPort = process.env.PORT ?? '4000';
   const gateway = launch('gateway', 'gateway/src/main.ts', {
     INTERNAL_ASSERTION_SECRET: secrets.INTERNAL_ASSERTION_SECRET,
     ...subgraphUrls,

@@ -3,7 +3,6 @@ import type { IncomingMessage } from 'node:http';
 import { ApolloServer, type GraphQLRequestContext } from '@apollo/server';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import responseCachePlugin from '@apollo/server-plugin-response-cache';
-import { InMemoryLRUCache } from '@apollo/utils.keyvaluecache';
 import {
   ApolloGateway,
   RemoteGraphQLDataSource,
@@ -12,6 +11,7 @@ import {
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import {
   ASSERTION_HEADER,
+  AssertionError,
   ErrorCode,
   REQUEST_ID_HEADER,
   createErrorFormatter,
@@ -19,6 +19,7 @@ import {
   refuseNulCharacters,
   sendJson,
   signAssertion,
+  verifyAssertion,
   type HttpApp,
   type Logger,
   type Viewer,
@@ -33,6 +34,7 @@ import { QUERY_LIMITS, queryArmor } from './armor';
 import { Exporter } from './export/exporter';
 import { Supergraph } from '@apollo/federation-internals';
 import { CHECKED_VERSIONS, installResultShaping } from './result-shaping';
+import { PublicAnswerCache } from './public-answer-cache';
 
 export interface GatewayContext {
   viewer: Viewer;
@@ -41,11 +43,18 @@ export interface GatewayContext {
   assertion: string;
   /** Set by the exporter: an export reads the books as they are, never from the response cache. */
   export?: true;
+  /**
+   * One of our own subgraphs reading the graph (GraphClient with the internal assertion): it is
+   * answered fresh, never from the response cache, and outside the anonymous rate limit.
+   */
+  internal?: true;
+  /** The response cache's generation when the request started (public-answer-cache.ts). */
+  cacheGeneration?: number;
 }
 
 /** Only anonymous answers are cached and served from the cache: everyone asking anonymously sees the same public data. */
 function sharesPublicAnswers(context: GatewayContext): boolean {
-  return !context.export && context.viewer.memberId === null && context.viewer.roles.length === 0;
+  return !context.export && !context.internal && context.viewer.memberId === null && context.viewer.roles.length === 0;
 }
 
 /**
@@ -120,6 +129,21 @@ export interface Gateway {
 
 /** The identity verified before GraphQL handling, kept for the context function. */
 const verifiedViewers = new WeakMap<IncomingMessage, Viewer>();
+/** Requests from our own subgraphs, recognised by a valid internal assertion. */
+const internalRequests = new WeakSet<IncomingMessage>();
+
+/** A request carrying an assertion signed with the internal secret comes from one of our own services. */
+async function fromOwnService(req: IncomingMessage, secret: string): Promise<boolean> {
+  const header = req.headers[ASSERTION_HEADER];
+  if (typeof header !== 'string') return false;
+  try {
+    await verifyAssertion(secret, header);
+    return true;
+  } catch (error) {
+    if (error instanceof AssertionError) return false;
+    throw error;
+  }
+}
 
 function clientAddress(req: IncomingMessage, trustProxy: boolean): string {
   const forwarded = req.headers['x-forwarded-for'];
@@ -137,6 +161,7 @@ export function createGateway(config: GatewayConfig, logger: Logger): Gateway {
   const metrics = new GatewayMetrics();
   const limiter = config.RATE_LIMIT_PER_MINUTE > 0 ? new RateLimiter(config.RATE_LIMIT_PER_MINUTE) : null;
   const armor = queryArmor();
+  const answers = config.RESPONSE_CACHE ? new PublicAnswerCache(config.RESPONSE_CACHE_MAX_MIB * 2 ** 20) : null;
   const supergraphSdl = readFileSync(config.SUPERGRAPH_PATH, 'utf8');
   if (!installResultShaping()) {
     logger.warn({ checked: CHECKED_VERSIONS }, "Apollo Gateway is not the version our compiled result shaping was checked against; Apollo's own (slower) shaping runs");
@@ -165,14 +190,16 @@ export function createGateway(config: GatewayConfig, logger: Logger): Gateway {
       metrics.plugin(),
       // Keyed by the query and its variables; kept as long as the shortest cache hint in the answer
       // (the subgraphs send theirs as Cache-Control); answers with errors are never kept.
-      ...(config.RESPONSE_CACHE
+      // An erasure drops every kept answer, so no anonymous reader is served the erased pseudonym.
+      ...(answers
         ? [
             responseCachePlugin<GatewayContext>({
-              cache: new InMemoryLRUCache({ maxSize: config.RESPONSE_CACHE_MAX_MIB * 2 ** 20 }),
+              cache: answers.store,
               sessionId: async () => null,
               shouldReadFromCache: async ({ contextValue }) => sharesPublicAnswers(contextValue),
-              shouldWriteToCache: async ({ contextValue }) => sharesPublicAnswers(contextValue),
+              shouldWriteToCache: async ({ contextValue }) => sharesPublicAnswers(contextValue) && answers.mayKeep(contextValue.cacheGeneration ?? -1),
             }),
+            answers.plugin<GatewayContext>(),
           ]
         : []),
       ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }),
@@ -209,7 +236,9 @@ export function createGateway(config: GatewayConfig, logger: Logger): Gateway {
         sendJson(res, 401, errorBody(ErrorCode.UNAUTHENTICATED, message), { 'www-authenticate': 'Bearer error="invalid_token"' });
         return true;
       }
-      if (limiter) {
+      const internal = await fromOwnService(req, config.INTERNAL_ASSERTION_SECRET);
+      if (internal) internalRequests.add(req);
+      if (limiter && !internal) {
         const key = viewer.memberId ? `member:${viewer.memberId}` : `address:${clientAddress(req, config.TRUST_PROXY)}`;
         const decision = limiter.take(key);
         res.setHeader('ratelimit-limit', String(decision.limit));
@@ -233,7 +262,13 @@ export function createGateway(config: GatewayConfig, logger: Logger): Gateway {
     },
     async context(req, requestId) {
       const viewer = verifiedViewers.get(req) ?? (await verifier.viewerFor(req.headers.authorization));
-      return { viewer, requestId, assertion: await sign(viewer, requestId) };
+      return {
+        viewer,
+        requestId,
+        assertion: await sign(viewer, requestId),
+        ...(internalRequests.has(req) ? { internal: true as const } : {}),
+        ...(answers ? { cacheGeneration: answers.currentGeneration } : {}),
+      };
     },
     routes: {
       'GET /health': (_req, res) => sendJson(res, 200, { status: 'ok', service: 'gateway' }),

@@ -13,5 +13,7 @@ export * from './query-counter';
 export * from './service';
 export * from './subgraph';
 export * from './graph-client';
+export * from './member-standing';
+export * from './my-data';
 export * from './text-guard';
 export * from './scalars';

@@ -16,6 +16,7 @@ import { runtimeRole } from './database-roles';
 import { createLogger, type Logger } from './logger';
 import { QueryCounter } from './query-counter';
 import { createSubgraphServer, type RunningServices, type SubgraphModule } from './subgraph';
+import { createMemberStanding, erasureSettings } from './member-standing';
 
 /** Prints one line and exits: start-up problems are not stack traces. */
 export function exitWith(service: string, message: string): never {
@@ -76,6 +77,7 @@ export function subgraphSettings(name: string, defaultPort = 4000, own: Spec = {
     DATABASE_CONNECT_TIMEOUT_MS: setting.integer(10_000, { min: 0 }),
     MIGRATE_ON_START: setting.boolean(true),
     SEED_DEMO: setting.boolean(false),
+    ...erasureSettings,
     ...own,
   };
 }
@@ -154,6 +156,7 @@ export async function runSubgraph<TLoaders, TServices>(module: SubgraphModule<TL
     assertionSecret: config.INTERNAL_ASSERTION_SECRET,
     queryCounter,
     services: running.services,
+    standing: createMemberStanding(module.erasure, db, config, logger),
   });
   await server.start();
   const address = await server.http.listen(config.PORT, config.HOST).catch((error: Error) =>

@@ -15,6 +15,7 @@ import type { DatabasePrivileges } from './database-privileges';
 import { QueryCounter } from './query-counter';
 import { refuseNulCharacters } from './text-guard';
 import type { Setting } from './config';
+import { guardMutations, type ErasurePolicy, type MemberStanding } from './member-standing';
 
 /** What every resolver of every subgraph gets. */
 export interface SubgraphContext<TLoaders, TServices = undefined> {
@@ -61,6 +62,8 @@ export interface SubgraphModule<TLoaders, TServices = undefined> {
   services?: SubgraphServices<TServices>;
   /** Loads the demo data once; a second call finds it there and does nothing. */
   seedDemo(db: DataSource): Promise<void>;
+  /** How this subgraph learns of erased members, whose writes every mutation refuses (member-standing.ts); default: through the graph. */
+  erasure?: ErasurePolicy;
 }
 
 export function loadTypeDefs(path: string): DocumentNode {
@@ -73,6 +76,8 @@ export interface SubgraphServerOptions<TServices> {
   assertionSecret: string;
   queryCounter?: QueryCounter;
   services: TServices;
+  /** Refuses every mutation by an erased member; null only where the check is switched off (member-standing.ts). */
+  standing: MemberStanding | null;
 }
 
 export interface SubgraphServer<TLoaders, TServices = undefined> {
@@ -89,10 +94,13 @@ export function createSubgraphServer<TLoaders, TServices>(
   module: SubgraphModule<TLoaders, TServices>,
   options: SubgraphServerOptions<TServices>,
 ): SubgraphServer<TLoaders, TServices> {
-  const { db, logger, assertionSecret, queryCounter, services } = options;
+  const { db, logger, assertionSecret, queryCounter, services, standing } = options;
+  const { Mutation: mutations, ...otherResolvers } = module.resolvers;
+  const resolvers =
+    standing && mutations ? { ...otherResolvers, Mutation: guardMutations(mutations as Record<string, unknown>, standing, module.erasure) } : module.resolvers;
   const apollo = new ApolloServer<SubgraphContext<TLoaders, TServices>>({
     // buildSubgraphSchema types resolver maps with an unknown context; ours is known to be SubgraphContext.
-    schema: buildSubgraphSchema({ typeDefs: module.typeDefs, resolvers: module.resolvers as GraphQLResolverMap<unknown> }),
+    schema: buildSubgraphSchema({ typeDefs: module.typeDefs, resolvers: resolvers as GraphQLResolverMap<unknown> }),
     formatError: createErrorFormatter(logger),
     includeStacktraceInErrorResponses: false,
     // Our process runner handles SIGTERM (finish requests, close the database, exit); Apollo must not race it.

@@ -8,6 +8,7 @@ import { QueryCounter } from '../src/query-counter';
 import { createSubgraphServer, type SubgraphModule, type SubgraphServer } from '../src/subgraph';
 import { parseConfig } from '../src/config';
 import { startServices } from '../src/service';
+import { createMemberStanding, erasureSettings } from '../src/member-standing';
 import { anonymous, type Viewer } from '../src/identity';
 
 export const TEST_ASSERTION_SECRET = 'test-assertion-secret-0123456789abcdef';
@@ -70,6 +71,13 @@ export async function startTestSubgraph<TLoaders, TServices>(
     assertionSecret: TEST_ASSERTION_SECRET,
     queryCounter: queries,
     services: running.services,
+    // A subgraph tested alone has no graph to ask about erased members; with a gateway (env GRAPH_URL) it asks as in production.
+    standing: createMemberStanding(
+      module.erasure,
+      db,
+      { ...parseConfig(erasureSettings, { ERASED_MEMBER_CHECK: options.env?.GRAPH_URL ? 'graph' : 'off', ...options.env }), INTERNAL_ASSERTION_SECRET: TEST_ASSERTION_SECRET },
+      logger,
+    ),
   });
   await server.start();
   let url = '';

@@ -66,6 +66,8 @@ export async function startSubgraphProcess(
       LOG_LEVEL: 'warn',
       MIGRATE_ON_START: 'false',
       DATABASE_POOL_SIZE: '8',
+      // These tests run a subgraph without a gateway: there is no graph to ask whether a member was erased.
+      ERASED_MEMBER_CHECK: 'off',
       // The subgraph's own settings at their test values (the ledger's checkpoint key).
       ...allSubgraphs.find((m) => m.name === name)?.services?.testEnv,
       ...env,

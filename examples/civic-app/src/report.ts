@@ -26,8 +26,8 @@ const NeighbourhoodReport = graphql(`
           }
         }
       }
-      wishes(first: 100) { edges { node { title supportCount status } } }
-      polls(first: 10) { edges { node { title status participantCount results { theme { name } points } } } }
+      wishes(first: 100) { edges { node { title supporters status } } }
+      polls(first: 10) { edges { node { title status participantCount resultsHidden results { theme { name } points } } } }
     }
   }
 `);
@@ -56,10 +56,13 @@ export async function report(url: string, slug: string): Promise<string> {
     lines.push(`- ${p.title} [${p.status}]: ${spent}${sroi}`);
   }
   lines.push('', 'Top wishes');
-  const wishes = neighbourhood.wishes.edges.map((e) => e.node).sort((a, b) => b.supportCount - a.supportCount || a.title.localeCompare(b.title));
-  for (const w of wishes.slice(0, 5)) lines.push(`- ${w.title} (${w.supportCount} supporters, ${w.status})`);
+  // A wish's support is published only from a minimum number of supporters (privacy of small groups).
+  const wishes = neighbourhood.wishes.edges.map((e) => e.node).sort((a, b) => (b.supporters ?? -1) - (a.supporters ?? -1) || a.title.localeCompare(b.title));
+  for (const w of wishes.slice(0, 5)) lines.push(`- ${w.title} (${w.supporters === null ? 'too few supporters to publish' : `${w.supporters} supporters`}, ${w.status})`);
   for (const { node: poll } of neighbourhood.polls.edges) {
     lines.push('', `Poll: ${poll.title} [${poll.status}], ${poll.participantCount} participants`);
+    if (poll.resultsHidden === 'POLL_OPEN') lines.push('- totals are published once the poll closes');
+    if (poll.resultsHidden === 'TOO_FEW_PARTICIPANTS') lines.push('- too few took part to publish the totals');
     for (const r of [...poll.results].sort((a, b) => b.points - a.points)) lines.push(`- ${r.theme.name}: ${r.points} points`);
   }
   return lines.join('\n');

@@ -52,9 +52,9 @@ export const EXPORT_TABLES: ExportTable[] = [
   {
     name: 'wishes',
     title: 'Wishes',
-    description: 'Shared challenges and wishes, with their public support.',
+    description: 'Shared challenges and wishes, with their public support (published from the minimum group size on).',
     query: `query ($neighbourhood: ID!, $first: Int!, $after: String, $since: DateTime) { neighbourhood(id: $neighbourhood) { wishes(first: $first, after: $after, filter: { updatedSince: $since }) {
-      edges { node { id title description status supportCount createdAt updatedAt author { authorId: id } } } pageInfo { hasNextPage endCursor } } } }`,
+      edges { node { id title description status supportCount supporters createdAt updatedAt author { authorId: id } } } pageInfo { hasNextPage endCursor } } } }`,
     connection: ['neighbourhood', 'wishes'],
     incremental: { parameter: 'since' },
     primaryKey: ['id'],
@@ -62,9 +62,9 @@ export const EXPORT_TABLES: ExportTable[] = [
   {
     name: 'poll_results',
     title: 'Poll results',
-    description: 'Aggregated points per theme of every priority poll (never who gave what).',
+    description: 'Aggregated points per theme of every closed priority poll with enough participants (never who gave what); a poll whose totals are not published has no rows.',
     query: `query ($neighbourhood: ID!, $first: Int!, $after: String, $since: DateTime) { neighbourhood(id: $neighbourhood) { polls(first: $first, after: $after, updatedSince: $since) {
-      edges { node { pollId: id title status pointsBudget participantCount updatedAt results { theme { themeId: id themeName: name } points } } }
+      edges { node { pollId: id title status pointsBudget participantCount resultsPublished updatedAt results { theme { themeId: id themeName: name } points } } }
       pageInfo { hasNextPage endCursor } } } }`,
     connection: ['neighbourhood', 'polls'],
     explode: ['results'],

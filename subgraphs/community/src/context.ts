@@ -1,4 +1,5 @@
 import type { SubgraphContext } from '@dbwe/platform';
 import type { createLoaders } from './loaders';
+import type { CommunityServices } from './privacy/small-groups';
 
-export type Context = SubgraphContext<ReturnType<typeof createLoaders>>;
+export type Context = SubgraphContext<ReturnType<typeof createLoaders>, CommunityServices>;

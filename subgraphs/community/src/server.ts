@@ -19,6 +19,8 @@ import { WishesThemesPolls1764300000000 } from './migrations/1764300000000-wishe
 import { SyncIndexes1764400000000 } from './migrations/1764400000000-sync-indexes';
 import { seedDemo } from './demo/demo.seed';
 import { databasePrivileges } from './database-privileges';
+import { erasedMemberSource } from './privacy/privacy.commands';
+import { communityServices, type CommunityServices } from './privacy/small-groups';
 
 /** Feature resolver maps merged per GraphQL type; a field defined twice is a programming error. */
 function mergeResolvers(...maps: Resolvers[]): Resolvers {
@@ -42,14 +44,17 @@ const resolvers: Resolvers = {
 };
 
 /** The community subgraph: neighbourhoods, members, wishes and polls. */
-export const community: SubgraphModule<ReturnType<typeof createLoaders>> = {
+export const community: SubgraphModule<ReturnType<typeof createLoaders>, CommunityServices> = {
   name: 'community',
   defaultPort: 4101,
   typeDefs: loadTypeDefs(join(__dirname, '..', 'schema.graphql')),
-  resolvers: resolvers as SubgraphModule<ReturnType<typeof createLoaders>>['resolvers'],
+  resolvers: resolvers as SubgraphModule<ReturnType<typeof createLoaders>, CommunityServices>['resolvers'],
   entities: [NeighbourhoodEntity, MemberEntity, ThemeEntity, WishEntity, PollEntity],
   migrations: [Initial1764100000000, WishesThemesPolls1764300000000, SyncIndexes1764400000000],
   databasePrivileges,
   createLoaders,
   seedDemo,
+  services: communityServices,
+  // Community records erasure itself; an erased member may still export (nothing) and erase again (a no-op).
+  erasure: { localSource: erasedMemberSource, writableAfterErasure: ['exportMyData', 'eraseMe'] },
 };

@@ -17,12 +17,16 @@ import { Initial1764100000000 } from './migrations/1764100000000-initial';
 import { PublishedSnapshot1766000000000 } from './migrations/1766000000000-published-snapshot';
 import { seedDemo } from './demo/demo.seed';
 import { databasePrivileges } from './database-privileges';
+import { myDataResolvers } from './my-data/my-data.resolvers';
+import { GraphQLJSONObject } from 'graphql-scalars';
 
 const resolvers: Resolvers = {
   DateTime: scalarResolvers.DateTime,
   Date: scalarResolvers.Date,
   Int64: scalarResolvers.Int64,
   Decimal: DecimalScalar,
+  JSONObject: GraphQLJSONObject,
+  ...myDataResolvers,
   ...analysisResolvers,
   ...summaryResolvers,
   ...typeResolvers,

@@ -26,6 +26,8 @@ import { databasePrivileges } from './database-privileges';
 import { seedDemo } from './demo/demo.seed';
 import { logResolvers } from './log/log.resolvers';
 import { ledgerServices, type LedgerServices } from './log/services';
+import { myDataResolvers } from './my-data/my-data.resolvers';
+import { GraphQLJSONObject } from 'graphql-scalars';
 
 const resolvers: Resolvers = {
   ...scalarResolvers,
@@ -40,6 +42,8 @@ const resolvers: Resolvers = {
   Neighbourhood: neighbourhoodResolvers.Neighbourhood,
   DerivedTotalDifference: neighbourhoodResolvers.DerivedTotalDifference,
   Member: memberResolvers.Member,
+  MyDataExport: myDataResolvers.MyDataExport,
+  JSONObject: GraphQLJSONObject,
   Project: projectResolvers.Project,
   ProjectFinances: projectResolvers.ProjectFinances,
   ProjectBudget: budgetResolvers.ProjectBudget,

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { GraphQLJSONObject } from 'graphql-scalars';
 import { loadTypeDefs, scalarResolvers, type SubgraphModule } from '@dbwe/platform';
 import type { Resolvers } from './generated/graphql';
 import { createLoaders, type Loaders } from './loaders';
@@ -12,6 +13,7 @@ import { projectResolvers } from './projects/project.resolvers';
 import { bidResolvers } from './bids/bid.resolvers';
 import { lessonResolvers } from './lessons/lesson.resolvers';
 import { neighbourhoodResolvers } from './neighbourhoods/neighbourhood.resolvers';
+import { myDataResolvers } from './my-data/my-data.resolvers';
 import { byTypename } from './shared/results';
 import { Initial1764100000000 } from './migrations/1764100000000-initial';
 import { LifecycleAndBids1764200000000 } from './migrations/1764200000000-lifecycle-and-bids';
@@ -34,6 +36,8 @@ const resolvers: Resolvers = {
   ...bidTypes,
   ...lessonTypes,
   ...neighbourhoodResolvers,
+  ...myDataResolvers,
+  JSONObject: GraphQLJSONObject,
   ProjectsError: byTypename,
 };
 

@@ -6,6 +6,7 @@ import type { ThemeEntity } from '../themes/theme.entity';
 import type { WishEntity } from '../wishes/wish.entity';
 import type { PollEntity } from '../polls/poll.entity';
 import type { AllocationView, ThemePointsValue } from '../polls/poll.rules';
+import type { MyDataExportValue } from '../privacy/privacy.rules';
 import type { Context } from '../context';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = T | null | undefined;
@@ -305,7 +306,7 @@ export type Mutation = {
    * Requires a registered member.
    */
   eraseMe: EraseMePayload;
-  /** Exports everything the platform holds about the caller, as JSON. Requires sign-in. */
+  /** Exports everything the platform holds about the caller, from every subgraph, as one document. Requires sign-in. */
   exportMyData: MyDataExport;
   /** Opens a priority poll. Requires the steward role in the neighbourhood. */
   openPoll: OpenPollResult;
@@ -375,17 +376,28 @@ export type MutationWithdrawSupportArgs = {
   wishId: Scalars['ID']['input'];
 };
 
-/** Everything the platform holds about the caller (AVG/GDPR right of access and data portability). */
+/**
+ * Everything the platform holds about the caller (AVG/GDPR right of access and
+ * data portability), as one document. Community starts it; each other subgraph
+ * adds what it holds about the member as a field of its own (`projects`,
+ * `ledger`, `impact`). Only the member themself can read any part of it, on
+ * every path. After erasure nothing is held about the member: every part is
+ * empty (`{}`).
+ */
 export type MyDataExport = {
   __typename?: 'MyDataExport';
   /**
-   * The data as one JSON document: the member record with personal data, the
-   * wishes posted, the wishes supported and the poll divisions. Empty (`{}`)
-   * when nothing is held, e.g. after erasure.
+   * What community holds, as one JSON document: the member record with personal
+   * data, the wishes posted, the wishes supported and the poll divisions. Empty
+   * (`{}`) when nothing is held, e.g. after erasure.
    */
   data: Scalars['JSONObject']['output'];
+  /** Whether the member used their right to erasure; then every part of the export is empty. */
+  erased: Scalars['Boolean']['output'];
   /** When the export was made. */
   exportedAt: Scalars['DateTime']['output'];
+  /** The member the export is about: the caller. */
+  memberId: Scalars['ID']['output'];
 };
 
 /**
@@ -559,6 +571,8 @@ export type Poll = {
   description: Maybe<Scalars['String']['output']>;
   /** Stable identifier. */
   id: Scalars['ID']['output'];
+  /** The fewest participants a closed poll needs for its totals to be published (the installation's minimum group size). */
+  minimumParticipants: Scalars['Int']['output'];
   /**
    * The caller's own division of points; null when the caller has not taken
    * part. Nobody can read another member's division, not even an admin.
@@ -568,12 +582,22 @@ export type Poll = {
   neighbourhood: Neighbourhood;
   /** When the poll was opened. */
   openedAt: Scalars['DateTime']['output'];
-  /** How many residents have divided their points. */
+  /** How many residents have divided their points (public throughout, so anyone can see when the minimum is reached). */
   participantCount: Scalars['Int']['output'];
   /** The number of points each resident divides. */
   pointsBudget: Scalars['Int']['output'];
-  /** Points per theme: exactly the sums of all residents' divisions, in the order of `themes`. */
+  /**
+   * Points per theme: exactly the sums of all residents' divisions, in the order
+   * of `themes`. Empty until the totals are published: once the poll is closed
+   * and at least `minimumParticipants` residents took part (see `resultsHidden`).
+   * Totals over fewer people, or read while points still move, would tell what
+   * each resident gave.
+   */
   results: Array<PollThemeResult>;
+  /** Why the totals are not published yet; null once they are. */
+  resultsHidden: Maybe<PollResultsHidden>;
+  /** Whether `results` holds the totals; false while the poll is open or too few took part. */
+  resultsPublished: Scalars['Boolean']['output'];
   /** Open or closed. */
   status: PollStatus;
   /** The themes points can be given to. */
@@ -638,6 +662,13 @@ export type PollNotFound = CommunityError & {
   /** Explanation for people. */
   message: Scalars['String']['output'];
 };
+
+/** Why a poll's totals are not published yet. */
+export type PollResultsHidden =
+  /** The poll is open: totals are published only once it is closed. */
+  | 'POLL_OPEN'
+  /** The poll is closed, but fewer than `minimumParticipants` residents took part. */
+  | 'TOO_FEW_PARTICIPANTS';
 
 /** Whether residents can still divide points in a poll. */
 export type PollStatus =
@@ -900,10 +931,22 @@ export type Wish = {
    * else OPEN.
    */
   status: WishStatus;
-  /** How many members support the wish (supports of erased members still count). */
+  /**
+   * How many members support the wish (supports of erased members still count),
+   * or 0 while fewer than the installation's minimum group size do (5 unless
+   * set otherwise; privacy of small groups).
+   * @deprecated Reads 0 while fewer than the minimum group size support the wish, which cannot be told apart from no support; use `supporters`.
+   */
   supportCount: Scalars['Int']['output'];
   /** Whether the caller supports the wish; false for anonymous callers. */
   supportedByMe: Scalars['Boolean']['output'];
+  /**
+   * How many members support the wish (supports of erased members still count).
+   * Null while fewer than the installation's minimum group size (5 unless set
+   * otherwise) do, zero included: a count of a few people would tell, read
+   * before and after, what each of them chose.
+   */
+  supporters: Maybe<Scalars['Int']['output']>;
   /** The neighbourhood themes the wish touches. */
   themes: Array<Theme>;
   /** Short title (1 to 120 characters). */
@@ -1079,6 +1122,7 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 /** Mapping of federation types */
 export type FederationTypes = ResolversObject<{
   Member: Member;
+  MyDataExport: MyDataExport;
   Neighbourhood: Neighbourhood;
   Poll: Poll;
   Theme: Theme;
@@ -1090,6 +1134,9 @@ export type FederationReferenceTypes = ResolversObject<{
   Member:
     ( { __typename: 'Member' }
     & GraphQLRecursivePick<FederationTypes['Member'], {"id":true}> );
+  MyDataExport:
+    ( { __typename: 'MyDataExport' }
+    & GraphQLRecursivePick<FederationTypes['MyDataExport'], {"memberId":true}> );
   Neighbourhood:
     ( { __typename: 'Neighbourhood' }
     & GraphQLRecursivePick<FederationTypes['Neighbourhood'], {"id":true}> );
@@ -1229,7 +1276,7 @@ export type ResolversTypes = ResolversObject<{
   MemberRole: MemberRole;
   Municipality: ResolverTypeWrapper<Municipality>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
-  MyDataExport: ResolverTypeWrapper<MyDataExport>;
+  MyDataExport: ResolverTypeWrapper<MyDataExportValue>;
   Neighbourhood: ResolverTypeWrapper<NeighbourhoodEntity>;
   NeighbourhoodNotFound: ResolverTypeWrapper<NeighbourhoodNotFound>;
   NotSupported: ResolverTypeWrapper<Omit<NotSupported, 'wish'> & { wish: ResolversTypes['Wish'] }>;
@@ -1245,6 +1292,7 @@ export type ResolversTypes = ResolversObject<{
   PollConnection: ResolverTypeWrapper<Omit<PollConnection, 'edges'> & { edges: Array<ResolversTypes['PollEdge']> }>;
   PollEdge: ResolverTypeWrapper<Omit<PollEdge, 'node'> & { node: ResolversTypes['Poll'] }>;
   PollNotFound: ResolverTypeWrapper<PollNotFound>;
+  PollResultsHidden: PollResultsHidden;
   PollStatus: PollStatus;
   PollThemeResult: ResolverTypeWrapper<ThemePointsValue>;
   PostWishInput: PostWishInput;
@@ -1308,7 +1356,7 @@ export type ResolversParentTypes = ResolversObject<{
   MemberEdge: Omit<MemberEdge, 'node'> & { node: ResolversParentTypes['Member'] };
   Municipality: Municipality;
   Mutation: Record<PropertyKey, never>;
-  MyDataExport: MyDataExport;
+  MyDataExport: MyDataExportValue;
   Neighbourhood: NeighbourhoodEntity;
   NeighbourhoodNotFound: NeighbourhoodNotFound;
   NotSupported: Omit<NotSupported, 'wish'> & { wish: ResolversParentTypes['Wish'] };
@@ -1501,9 +1549,12 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
   withdrawSupport?: Resolver<ResolversTypes['WithdrawSupportResult'], ParentType, ContextType, RequireFields<MutationWithdrawSupportArgs, 'wishId'>>;
 }>;
 
-export type MyDataExportResolvers<ContextType = Context, ParentType extends ResolversParentTypes['MyDataExport'] = ResolversParentTypes['MyDataExport']> = ResolversObject<{
+export type MyDataExportResolvers<ContextType = Context, ParentType extends ResolversParentTypes['MyDataExport'] = ResolversParentTypes['MyDataExport'], FederationReferenceType extends FederationReferenceTypes['MyDataExport'] = FederationReferenceTypes['MyDataExport']> = ResolversObject<{
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['MyDataExport']> | FederationReferenceType, FederationReferenceType, ContextType>;
   data?: Resolver<ResolversTypes['JSONObject'], ParentType, ContextType>;
+  erased?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   exportedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  memberId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
 }>;
 
 export type NeighbourhoodResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Neighbourhood'] = ResolversParentTypes['Neighbourhood'], FederationReferenceType extends FederationReferenceTypes['Neighbourhood'] = FederationReferenceTypes['Neighbourhood']> = ResolversObject<{
@@ -1574,12 +1625,15 @@ export type PollResolvers<ContextType = Context, ParentType extends ResolversPar
   closedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  minimumParticipants?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   myAllocation?: Resolver<Maybe<ResolversTypes['PollAllocation']>, ParentType, ContextType>;
   neighbourhood?: Resolver<ResolversTypes['Neighbourhood'], ParentType, ContextType>;
   openedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   participantCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   pointsBudget?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   results?: Resolver<Array<ResolversTypes['PollThemeResult']>, ParentType, ContextType>;
+  resultsHidden?: Resolver<Maybe<ResolversTypes['PollResultsHidden']>, ParentType, ContextType>;
+  resultsPublished?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   status?: Resolver<ResolversTypes['PollStatus'], ParentType, ContextType>;
   themes?: Resolver<Array<ResolversTypes['Theme']>, ParentType, ContextType>;
   title?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -1730,6 +1784,7 @@ export type WishResolvers<ContextType = Context, ParentType extends ResolversPar
   status?: Resolver<ResolversTypes['WishStatus'], ParentType, ContextType>;
   supportCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   supportedByMe?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  supporters?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   themes?: Resolver<Array<ResolversTypes['Theme']>, ParentType, ContextType>;
   title?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;

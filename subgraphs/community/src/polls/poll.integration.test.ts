@@ -101,7 +101,10 @@ describe('the demo Spijkerpeil', () => {
 });
 
 describe('a poll from opening to close', () => {
-  it('sums every resident’s points, replaces a changed division, and freezes when closed', async () => {
+  const HIDDEN_WHILE_OPEN = { results: [], resultsPublished: false, resultsHidden: 'POLL_OPEN' };
+  const PUBLIC_POLL = `query ($id: ID!) { poll(id: $id) { status participantCount minimumParticipants resultsPublished resultsHidden results { theme { slug } points } } }`;
+
+  it('keeps the totals hidden while open, counts each resident once, and publishes the exact sums once closed with five participants', async () => {
     const opened = await c.ok(
       OPEN,
       { input: { neighbourhoodId: SPIJKERKWARTIER, title: ' Spijkerpeil 2026 ', description: 'Verdeel 10 punten.', themeIds: [theme('groen'), theme('energie'), theme('zorg')], pointsBudget: 10 } },
@@ -116,11 +119,7 @@ describe('a poll from opening to close', () => {
       closedAt: null,
       themes: [{ slug: 'groen' }, { slug: 'energie' }, { slug: 'zorg' }],
       participantCount: 0,
-      results: [
-        { theme: { slug: 'groen' }, points: 0 },
-        { theme: { slug: 'energie' }, points: 0 },
-        { theme: { slug: 'zorg' }, points: 0 },
-      ],
+      results: [],
     });
 
     // Fenna 6/4/0, Bram 0/3/7, Kees 5/0/4 (9 of 10: using less than the budget is allowed).
@@ -133,40 +132,88 @@ describe('a poll from opening to close', () => {
         { theme: { slug: 'zorg' }, points: 0 },
       ],
     });
+    // With one participant the totals would be Fenna's division: nobody, Fenna included, reads them.
+    expect(first.allocatePoints.poll).toEqual({ participantCount: 1, results: [] });
+    expect((await c.ok(PUBLIC_POLL, { id: poll.id })).poll).toMatchObject({ participantCount: 1, minimumParticipants: 5, ...HIDDEN_WHILE_OPEN });
     await allocate(poll.id, { energie: 3, zorg: 7 }, bram);
     const third = await allocate(poll.id, { groen: 5, zorg: 4 }, kees);
-    expect(third.allocatePoints.poll).toEqual({
-      participantCount: 3,
-      results: [
-        { theme: { slug: 'groen' }, points: 11 },
-        { theme: { slug: 'energie' }, points: 7 },
-        { theme: { slug: 'zorg' }, points: 11 },
-      ],
-    });
+    expect(third.allocatePoints.poll).toEqual({ participantCount: 3, results: [] });
 
     // Fenna changes her mind: her new division replaces the old one, she still counts once.
     const changed = await allocate(poll.id, { zorg: 10 }, fenna);
-    expect(changed.allocatePoints.poll).toEqual({
-      participantCount: 3,
-      results: [
-        { theme: { slug: 'groen' }, points: 5 },
-        { theme: { slug: 'energie' }, points: 3 },
-        { theme: { slug: 'zorg' }, points: 21 },
-      ],
-    });
+    expect(changed.allocatePoints.poll).toEqual({ participantCount: 3, results: [] });
     expect((await c.ok(POLL, { id: poll.id }, fenna)).poll.myAllocation.total).toBe(10);
     expect((await c.ok(POLL, { id: poll.id }, bram)).poll.myAllocation.points.map((p: any) => p.points)).toEqual([0, 3, 7]);
+
+    // Gerda 10/0/0 and Ria 0/2/8 make five; still hidden, even to a steward and an admin, while open.
+    await allocate(poll.id, { groen: 10 }, memberViewer('Groene Gerda'));
+    await allocate(poll.id, { energie: 2, zorg: 8 }, memberViewer('Oma Ria'));
+    for (const viewer of [anonymous, steward, adminViewer(SPIJKERKWARTIER)]) {
+      expect((await c.ok(PUBLIC_POLL, { id: poll.id }, viewer)).poll).toMatchObject({ participantCount: 5, ...HIDDEN_WHILE_OPEN });
+    }
 
     const closed = await c.ok(CLOSE, { id: poll.id }, steward);
     expect(closed.closePoll).toMatchObject({ __typename: 'ClosePollSuccess', poll: { status: 'CLOSED', closedAt: expect.any(String) } });
 
-    const late = await allocate(poll.id, { groen: 10 }, memberViewer('Oma Ria'));
+    const late = await allocate(poll.id, { groen: 10 }, memberViewer('Yoga Yara'));
     expect(late.allocatePoints).toEqual({ __typename: 'PollClosed', code: 'POLL_CLOSED', field: 'pollId' });
     const again = await c.ok(CLOSE, { id: poll.id }, steward);
     expect(again.closePoll).toEqual({ __typename: 'PollClosed', code: 'POLL_CLOSED', field: 'pollId' });
-    const final = await c.ok(POLL, { id: poll.id });
-    expect(final.poll.results.map((r: any) => r.points)).toEqual([5, 3, 21]);
-    expect(final.poll.participantCount).toBe(3);
+    // Groen 5 + 10, energie 3 + 2, zorg 21 + 8: exactly the sums of the five divisions.
+    expect((await c.ok(PUBLIC_POLL, { id: poll.id })).poll).toEqual({
+      status: 'CLOSED',
+      participantCount: 5,
+      minimumParticipants: 5,
+      resultsPublished: true,
+      resultsHidden: null,
+      results: [
+        { theme: { slug: 'groen' }, points: 15 },
+        { theme: { slug: 'energie' }, points: 5 },
+        { theme: { slug: 'zorg' }, points: 29 },
+      ],
+    });
+  });
+
+  it('keeps the totals of a closed poll hidden for good when fewer than five took part', async () => {
+    const id = await openPoll();
+    await allocate(id, { groen: 10 }, fenna);
+    await allocate(id, { energie: 10 }, bram);
+    await c.ok(CLOSE, { id }, steward);
+    for (const viewer of [anonymous, fenna, steward, adminViewer(SPIJKERKWARTIER)]) {
+      expect((await c.ok(PUBLIC_POLL, { id }, viewer)).poll).toEqual({
+        status: 'CLOSED',
+        participantCount: 2,
+        minimumParticipants: 5,
+        resultsPublished: false,
+        resultsHidden: 'TOO_FEW_PARTICIPANTS',
+        results: [],
+      });
+    }
+    // Each participant still sees their own division.
+    expect((await c.ok(POLL, { id }, fenna)).poll.myAllocation.points.map((p: any) => p.points)).toEqual([10, 0, 0]);
+  });
+
+  it('takes the minimum group size from the setting PRIVACY_MIN_GROUP_SIZE', async () => {
+    const small = await startCommunity({ PRIVACY_MIN_GROUP_SIZE: '2' });
+    try {
+      const opened = await small.ok(OPEN, { input: { neighbourhoodId: SPIJKERKWARTIER, title: 'Twee stemmen', themeIds: [theme('groen'), theme('energie')], pointsBudget: 10 } }, steward);
+      const id = opened.openPoll.poll.id;
+      const divide = (points: number[], viewer: typeof fenna) =>
+        small.ok(ALLOCATE, { input: { pollId: id, allocations: [{ themeId: theme('groen'), points: points[0] }, { themeId: theme('energie'), points: points[1] }] } }, viewer);
+      await divide([7, 3], fenna);
+      await small.ok(CLOSE, { id }, steward);
+      expect((await small.ok(PUBLIC_POLL, { id })).poll).toMatchObject({ participantCount: 1, minimumParticipants: 2, resultsHidden: 'TOO_FEW_PARTICIPANTS', results: [] });
+
+      const other = await small.ok(OPEN, { input: { neighbourhoodId: SPIJKERKWARTIER, title: 'Twee stemmen, twee mensen', themeIds: [theme('groen'), theme('energie')], pointsBudget: 10 } }, steward);
+      const otherId = other.openPoll.poll.id;
+      for (const [viewer, points] of [[fenna, [7, 3]], [bram, [1, 9]]] as const) {
+        await small.ok(ALLOCATE, { input: { pollId: otherId, allocations: [{ themeId: theme('groen'), points: points[0] }, { themeId: theme('energie'), points: points[1] }] } }, viewer);
+      }
+      await small.ok(CLOSE, { id: otherId }, steward);
+      expect((await small.ok(PUBLIC_POLL, { id: otherId })).poll.results.map((r: any) => r.points)).toEqual([8, 12]);
+    } finally {
+      await small.teardown();
+    }
   });
 });
 

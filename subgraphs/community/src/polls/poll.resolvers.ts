@@ -6,6 +6,7 @@ import { loadTheme } from '../themes/theme.resolvers';
 import { allocatePoints, closePoll, openPoll } from './poll.commands';
 import { listPolls } from './poll.queries';
 import { allocationView, tally } from './poll.rules';
+import { pollResultsHidden } from '../privacy/small-groups';
 
 export const pollResolvers: Resolvers = {
   Query: {
@@ -53,10 +54,14 @@ export const pollResolvers: Resolvers = {
       return Promise.all(links.map((l) => loadTheme(loaders, l.themeId)));
     },
     status: (p) => (p.closedAt === null ? 'OPEN' : 'CLOSED'),
-    async results(p, _args, { loaders }) {
+    async results(p, _args, { loaders, services }) {
+      if (pollResultsHidden(p, await loaders.participantCount.load(p.id), services.smallGroups) !== null) return [];
       const [links, sums] = await Promise.all([loaders.themeIdsByPoll.load(p.id), loaders.pollSums.load(p.id)]);
       return tally(links.map((l) => l.themeId), sums);
     },
+    resultsPublished: async (p, _args, { loaders, services }) => pollResultsHidden(p, await loaders.participantCount.load(p.id), services.smallGroups) === null,
+    resultsHidden: async (p, _args, { loaders, services }) => pollResultsHidden(p, await loaders.participantCount.load(p.id), services.smallGroups),
+    minimumParticipants: (_p, _args, { services }) => services.smallGroups.minGroupSize,
     participantCount: (p, _args, { loaders }) => loaders.participantCount.load(p.id),
     // Keyed by the caller's own id: there is no argument that could name anyone else.
     async myAllocation(p, _args, { viewer, loaders }) {

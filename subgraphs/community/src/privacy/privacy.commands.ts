@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import { isUuid, type ErasedMemberSource } from '@dbwe/platform';
 import { MemberEntity } from '../members/member.entity';
 import { WishEntity } from '../wishes/wish.entity';
 import { anonymousLabel, toExport, type HeldData } from './privacy.rules';
@@ -72,4 +73,15 @@ export async function eraseMember(db: DataSource, memberId: string): Promise<Mem
     await tx.query(`UPDATE community.poll_ballot SET member_id = NULL WHERE member_id = $1`, [memberId]);
     return { ...member, ...erased };
   });
+}
+
+/** Community's own record of who was erased, for the kit's refusal of their writes (member-standing.ts). */
+export function erasedMemberSource(db: DataSource): ErasedMemberSource {
+  return {
+    async isErased(memberId) {
+      if (!isUuid(memberId)) return false;
+      const rows: { erased: boolean }[] = await db.query(`SELECT erased_at IS NOT NULL AS erased FROM community.member WHERE id = $1`, [memberId]);
+      return rows[0]?.erased === true;
+    },
+  };
 }

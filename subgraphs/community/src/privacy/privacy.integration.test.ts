@@ -74,6 +74,19 @@ describe('exportMyData', () => {
     });
   });
 
+  it('is a federated entity only the member themself can read, through _entities too', async () => {
+    const ENTITY = `query ($reps: [_Any!]!) { _entities(representations: $reps) { ... on MyDataExport { memberId erased data } } }`;
+    const reps = [{ __typename: 'MyDataExport', memberId: demoMemberId('Groene Gerda') }];
+    const own = await c.ok(ENTITY, { reps }, gerda);
+    expect(own._entities).toEqual([{ memberId: demoMemberId('Groene Gerda'), erased: false, data: expect.objectContaining({ member: expect.objectContaining({ fullName: 'Gerda van Dijk' }) }) }]);
+    for (const viewer of [ria, adminViewer(SPIJKERKWARTIER)]) {
+      const result = await c.execute<any>(ENTITY, { reps }, viewer);
+      expect(result.errors?.map((e) => e.extensions?.code)).toEqual(['FORBIDDEN']);
+      expect(JSON.stringify(result.data)).not.toContain('Gerda van Dijk');
+    }
+    expect(errorCodes(await c.execute(ENTITY, { reps }, anonymous))).toEqual([{ path: '_entities', code: 'UNAUTHENTICATED' }]);
+  });
+
   it('is empty for an identity that never registered, and needs sign-in', async () => {
     expect((await c.ok(EXPORT, {}, newcomerViewer('export'))).exportMyData.data).toEqual({});
     expect(errorCodes(await c.execute(EXPORT, {}, anonymous))).toEqual([{ path: 'exportMyData', code: 'UNAUTHENTICATED' }]);

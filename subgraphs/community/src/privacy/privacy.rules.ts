@@ -1,4 +1,10 @@
 import { randomBytes } from 'node:crypto';
+import type { MyDataExportRef } from '@dbwe/platform';
+
+/** A data export as community's resolvers hand it on; each part is read when its field is asked for. */
+export interface MyDataExportValue extends MyDataExportRef {
+  exportedAt: Date;
+}
 
 /**
  * The display name an erased member gets. Random, so it cannot be traced

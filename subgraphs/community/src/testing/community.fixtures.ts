@@ -3,6 +3,7 @@ import { cloneTestDatabase, startTestSubgraph, type TestSubgraph } from '@dbwe/p
 import { community } from '../server';
 import { demoMemberId, demoNeighbourhoodId, demoPollId, demoThemeId, demoWishId } from '../demo/demo.seed';
 import type { Loaders } from '../loaders';
+import type { CommunityServices } from '../privacy/small-groups';
 
 export { anonymous, demoMemberId, demoNeighbourhoodId, demoPollId, demoThemeId, demoWishId };
 
@@ -27,7 +28,7 @@ export function newcomerViewer(name: string): Viewer {
   return { memberId: stableId(`identity:${name}`), roles: [] };
 }
 
-export interface CommunityTest extends TestSubgraph<Loaders> {
+export interface CommunityTest extends TestSubgraph<Loaders, CommunityServices> {
   /** Runs an operation and fails the test on any GraphQL error; returns the data as JSON a client would get. */
   ok<T = any>(query: string, variables?: Record<string, unknown>, viewer?: Viewer): Promise<T>;
   /** Counts rows of a community table, to show that nothing was written. */
@@ -36,9 +37,9 @@ export interface CommunityTest extends TestSubgraph<Loaders> {
 }
 
 /** The community subgraph on a fresh copy of the test database, with the demo data. */
-export async function startCommunity(): Promise<CommunityTest> {
+export async function startCommunity(env: Record<string, string> = {}): Promise<CommunityTest> {
   const database = await cloneTestDatabase();
-  const subgraph = await startTestSubgraph(community, database.url, { seed: true });
+  const subgraph = await startTestSubgraph(community, database.url, { seed: true, env });
   return {
     ...subgraph,
     async ok(query, variables, viewer = anonymous) {

@@ -1,5 +1,6 @@
 import { forbidden, hasRole, isUuid } from '@dbwe/platform';
 import type { Resolvers } from '../generated/graphql';
+import { publishedCount } from '../privacy/small-groups';
 import { requireActiveMember, requireCallerId, requireMemberWithRole } from '../access';
 import { communityError } from '../community-errors';
 import { loadTheme } from '../themes/theme.resolvers';
@@ -72,7 +73,8 @@ export const wishResolvers: Resolvers = {
       return author;
     },
     status: (w) => wishStatus(w, w.projects),
-    supportCount: (w, _args, { loaders }) => loaders.supportCount.load(w.id),
+    supportCount: async (w, _args, { loaders, services }) => publishedCount(await loaders.supportCount.load(w.id), services.smallGroups) ?? 0,
+    supporters: async (w, _args, { loaders, services }) => publishedCount(await loaders.supportCount.load(w.id), services.smallGroups),
     supportedByMe: (w, _args, { viewer, loaders }) =>
       viewer.memberId !== null && isUuid(viewer.memberId) ? loaders.supports.load({ memberId: viewer.memberId, id: w.id }) : false,
   },

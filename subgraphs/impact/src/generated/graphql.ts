@@ -6,6 +6,7 @@ import type { StakeholderEntity } from '../analyses/stakeholder.entity';
 import type { InKindInputEntity } from '../analyses/in-kind-input.entity';
 import type { MeasurementEntity } from '../analyses/measurement.entity';
 import type { SroiResultValue } from '../analyses/sroi-result';
+import type { MyDataExportRef } from '@dbwe/platform';
 import type { ProjectWithFinances, NeighbourhoodWithProjects, BidRef } from '../references';
 import type { ImpactSummaryValue } from '../summary/impact-summary';
 import type { Context } from '../context';
@@ -36,6 +37,8 @@ export type Scalars = {
   Decimal: { input: string; output: string; }
   /** A signed 64-bit integer, sent as a decimal string so no client loses precision, e.g. "-1250". */
   Int64: { input: string; output: bigint | string; }
+  /** A JSON object, e.g. a data export. */
+  JSONObject: { input: unknown; output: unknown; }
   _FieldSet: { input: unknown; output: unknown; }
 };
 
@@ -523,6 +526,26 @@ export type MutationUpdateSroiAnalysisArgs = {
 export type MutationUpdateSroiOutcomeArgs = {
   id: Scalars['ID']['input'];
   input: OutcomeInput;
+};
+
+/**
+ * A member's data export (owned by community, started with `exportMyData`).
+ * This subgraph adds what it holds about the member. Only the member themself
+ * can read it, on every path (`_entities` included).
+ */
+export type MyDataExport = {
+  __typename?: 'MyDataExport';
+  /** Whether community records the member as erased; then nothing is held about them. */
+  erased: Scalars['Boolean']['output'];
+  /**
+   * What the impact subgraph holds about the member, as one JSON document:
+   * `analysesAuthored` (the SROI analyses they created, with status and
+   * period) and `bidForecastsLinked` (SROI forecasts they linked to a Right to
+   * Challenge bid). Empty (`{}`) after erasure.
+   */
+  impact: Scalars['JSONObject']['output'];
+  /** The member the export is about. */
+  memberId: Scalars['ID']['output'];
 };
 
 /** An amount (proxy value, in-kind or volunteer-hour rate, planned inputs) is negative. Code `NEGATIVE_AMOUNT`. */
@@ -1324,6 +1347,7 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 
 /** Mapping of federation types */
 export type FederationTypes = ResolversObject<{
+  MyDataExport: MyDataExport;
   Neighbourhood: Neighbourhood;
   Outcome: Outcome;
   Project: Project;
@@ -1333,6 +1357,11 @@ export type FederationTypes = ResolversObject<{
 
 /** Mapping of federation reference types */
 export type FederationReferenceTypes = ResolversObject<{
+  MyDataExport:
+    ( { __typename: 'MyDataExport' }
+    & GraphQLRecursivePick<FederationTypes['MyDataExport'], {"memberId":true}>
+    & ( Record<PropertyKey, never>
+        | GraphQLRecursivePick<FederationTypes['MyDataExport'], {"erased":true}> ) );
   Neighbourhood:
     ( { __typename: 'Neighbourhood' }
     & GraphQLRecursivePick<FederationTypes['Neighbourhood'], {"id":true}>
@@ -1465,11 +1494,13 @@ export type ResolversTypes = ResolversObject<{
   InvalidDurationError: ResolverTypeWrapper<InvalidDurationError>;
   InvalidNumberError: ResolverTypeWrapper<InvalidNumberError>;
   InvalidPeriodError: ResolverTypeWrapper<InvalidPeriodError>;
+  JSONObject: ResolverTypeWrapper<Scalars['JSONObject']['output']>;
   Measurement: ResolverTypeWrapper<MeasurementEntity>;
   MeasurementInput: MeasurementInput;
   MissingRationaleError: ResolverTypeWrapper<MissingRationaleError>;
   MissingSourceError: ResolverTypeWrapper<MissingSourceError>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  MyDataExport: ResolverTypeWrapper<MyDataExportRef>;
   NegativeAmountError: ResolverTypeWrapper<NegativeAmountError>;
   NegativeDiscountRateError: ResolverTypeWrapper<NegativeDiscountRateError>;
   NegativeQuantityError: ResolverTypeWrapper<NegativeQuantityError>;
@@ -1554,11 +1585,13 @@ export type ResolversParentTypes = ResolversObject<{
   InvalidDurationError: InvalidDurationError;
   InvalidNumberError: InvalidNumberError;
   InvalidPeriodError: InvalidPeriodError;
+  JSONObject: Scalars['JSONObject']['output'];
   Measurement: MeasurementEntity;
   MeasurementInput: MeasurementInput;
   MissingRationaleError: MissingRationaleError;
   MissingSourceError: MissingSourceError;
   Mutation: Record<PropertyKey, never>;
+  MyDataExport: MyDataExportRef;
   NegativeAmountError: NegativeAmountError;
   NegativeDiscountRateError: NegativeDiscountRateError;
   NegativeQuantityError: NegativeQuantityError;
@@ -1777,6 +1810,10 @@ export type InvalidPeriodErrorResolvers<ContextType = Context, ParentType extend
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
+export interface JsonObjectScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['JSONObject'], any> {
+  name: 'JSONObject';
+}
+
 export type MeasurementResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Measurement'] = ResolversParentTypes['Measurement']> = ResolversObject<{
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   measuredOn?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
@@ -1811,6 +1848,12 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
   reviseSroiAnalysis?: Resolver<ResolversTypes['SroiAnalysisResult'], ParentType, ContextType, RequireFields<MutationReviseSroiAnalysisArgs, 'id'>>;
   updateSroiAnalysis?: Resolver<ResolversTypes['SroiAnalysisResult'], ParentType, ContextType, RequireFields<MutationUpdateSroiAnalysisArgs, 'id' | 'input'>>;
   updateSroiOutcome?: Resolver<ResolversTypes['SroiOutcomeResult'], ParentType, ContextType, RequireFields<MutationUpdateSroiOutcomeArgs, 'id' | 'input'>>;
+}>;
+
+export type MyDataExportResolvers<ContextType = Context, ParentType extends ResolversParentTypes['MyDataExport'] = ResolversParentTypes['MyDataExport'], FederationReferenceType extends FederationReferenceTypes['MyDataExport'] = FederationReferenceTypes['MyDataExport']> = ResolversObject<{
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['MyDataExport']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  impact?: Resolver<ResolversTypes['JSONObject'], ParentType, ContextType>;
+  memberId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
 }>;
 
 export type NegativeAmountErrorResolvers<ContextType = Context, ParentType extends ResolversParentTypes['NegativeAmountError'] = ResolversParentTypes['NegativeAmountError']> = ResolversObject<{
@@ -2117,10 +2160,12 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   InvalidDurationError?: InvalidDurationErrorResolvers<ContextType>;
   InvalidNumberError?: InvalidNumberErrorResolvers<ContextType>;
   InvalidPeriodError?: InvalidPeriodErrorResolvers<ContextType>;
+  JSONObject?: GraphQLScalarType;
   Measurement?: MeasurementResolvers<ContextType>;
   MissingRationaleError?: MissingRationaleErrorResolvers<ContextType>;
   MissingSourceError?: MissingSourceErrorResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
+  MyDataExport?: MyDataExportResolvers<ContextType>;
   NegativeAmountError?: NegativeAmountErrorResolvers<ContextType>;
   NegativeDiscountRateError?: NegativeDiscountRateErrorResolvers<ContextType>;
   NegativeQuantityError?: NegativeQuantityErrorResolvers<ContextType>;

@@ -54,7 +54,8 @@ async function main(): Promise<void> {
   const logger = createLogger('ledger', 'silent');
   // The ledger's own settings at their test values (a fixed, public signing key): this is a benchmark, not books.
   const running = await startServices(ledger, db, parseConfig(ledgerServices.settings, ledgerServices.testEnv), logger);
-  const server = createSubgraphServer(ledger, { db, logger, assertionSecret: SECRET, services: running.services });
+  // The ledger alone measures its own posting: no graph to ask about erased members here.
+  const server = createSubgraphServer(ledger, { db, logger, assertionSecret: SECRET, services: running.services, standing: null });
   await server.start();
   const { port } = await server.http.listen(0, '127.0.0.1');
   const url = `http://127.0.0.1:${port}/graphql`;

@@ -110,8 +110,17 @@ describe('the Right to Challenge bid state machine', () => {
       expect(nextBidStatus(fullyAssessed('AGREEMENT_SIGNED'), completeStep('START_EXECUTION', ['CHALLENGER']))).toEqual({ ok: true, to: 'IN_EXECUTION' });
     });
 
-    it('lets a challenger who is also an official act in either capacity', () => {
+    it("lets a challenger who is also an official take the challengers' steps", () => {
       expect(nextBidStatus(fullyAssessed('DRAFT'), completeStep('SUBMIT', ['OFFICIAL', 'CHALLENGER'])).ok).toBe(true);
+      expect(nextBidStatus(fullyAssessed('AGREEMENT_SIGNED'), completeStep('START_EXECUTION', ['OFFICIAL', 'CHALLENGER'])).ok).toBe(true);
+    });
+
+    const officialsOnly = BID_ACTIONS.filter((action) => ACTOR[action] === 'OFFICIAL');
+    it.each(officialsOnly)('refuses %s to an official who is one of the challengers (conflict of interest)', (action) => {
+      const from = BID_STATUSES.find((status) => action in LEGAL[status])!;
+      const outcome = nextBidStatus(fullyAssessed(from), completeStep(action, ['OFFICIAL', 'CHALLENGER']));
+      expect(outcome).toMatchObject({ ok: false, refusal: { code: 'CONFLICT_OF_INTEREST' } });
+      if (!outcome.ok) expect(outcome.refusal.message).toMatch(/^You are one of this bid's challengers, so you may not .+, even as an official/);
     });
   });
 

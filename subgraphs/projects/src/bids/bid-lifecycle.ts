@@ -102,7 +102,8 @@ export type BidRefusal =
   | { code: 'ASSESSMENT_INCOMPLETE'; message: string; missing: AssessmentCriterion[] }
   | { code: 'CONDITIONS_REQUIRED'; message: string }
   | { code: 'RATIONALE_REQUIRED'; message: string }
-  | { code: 'EXECUTING_PROJECT_REQUIRED'; message: string };
+  | { code: 'EXECUTING_PROJECT_REQUIRED'; message: string }
+  | { code: 'CONFLICT_OF_INTEREST'; message: string };
 
 export type BidStepOutcome = { ok: true; to: BidStatus } | { ok: false; refusal: BidRefusal };
 
@@ -119,6 +120,8 @@ export function nextBidStatus(state: BidState, step: BidStep): BidStepOutcome {
     const who = rule.by.map((a) => (a === 'CHALLENGER' ? "the bid's challengers" : "officials of the neighbourhood's municipality")).join(' or ');
     return refuse({ code: 'NOT_ALLOWED_FOR_ROLE', message: `Only ${who} may ${describeAction(step.action)}.`, allowed: rule.by });
   }
+  const conflict = conflictOfInterest(describeAction(step.action), rule.by, step.actorAs);
+  if (conflict) return refuse(conflict);
   if (!rule.from.includes(state.status)) {
     return refuse({
       code: 'ILLEGAL_BID_TRANSITION',
@@ -147,6 +150,23 @@ export function nextBidStatus(state: BidState, step: BidStep): BidStepOutcome {
     return refuse({ code: 'EXECUTING_PROJECT_REQUIRED', message: 'Execution starts with the project that executes the bid.' });
   }
   return { ok: true, to: rule.to };
+}
+
+/**
+ * Nobody judges their own bid: a step only officials may take (assessing,
+ * deciding, signing, evaluating) is refused to an official who is also one of
+ * the bid's challengers. Steps challengers may take stay theirs.
+ */
+export function conflictOfInterest(
+  what: string,
+  allowed: readonly BidActor[],
+  actorAs: readonly BidActor[],
+): { code: 'CONFLICT_OF_INTEREST'; message: string } | null {
+  if (allowed.includes('CHALLENGER') || !actorAs.includes('CHALLENGER')) return null;
+  return {
+    code: 'CONFLICT_OF_INTEREST',
+    message: `You are one of this bid's challengers, so you may not ${what}, even as an official: another official of the municipality must.`,
+  };
 }
 
 function refuse(refusal: BidRefusal): BidStepOutcome {

@@ -8,7 +8,7 @@ import { invalidAmount, invalidInput, type InvalidInputResult } from '../shared/
 import { checkCount, checkTaakveld, checkText, firstViolation, type Violation } from '../shared/validation';
 import { ProjectEntity } from '../projects/project.entity';
 import { BidAssessmentEntity, BidChallengerEntity, BidEntity, BidEventEntity, type BidEventAction } from './bid.entity';
-import { canAssess, canEdit, MAX_SCORE, MIN_SCORE, nextBidStatus, type AssessmentCriterion, type BidAction, type BidRefusal, type BidStatus } from './bid-lifecycle';
+import { canAssess, canEdit, conflictOfInterest, MAX_SCORE, MIN_SCORE, nextBidStatus, type AssessmentCriterion, type BidAction, type BidRefusal, type BidStatus } from './bid-lifecycle';
 import { capacities, requireActor } from './bid.access';
 
 const MAX_COMMITMENTS = 20;
@@ -16,6 +16,10 @@ const payload = (bid: BidEntity) => ({ __typename: 'BidPayload' as const, bid })
 
 function illegal(status: BidStatus, code: ProjectsErrorCode, message: string, field: string | null = null, missingCriteria: AssessmentCriterion[] = []) {
   return { __typename: 'IllegalBidTransition' as const, code, message, field, status, missingCriteria };
+}
+
+function conflicted(status: BidStatus, message: string) {
+  return { __typename: 'ChallengerConflictOfInterest' as const, code: 'CONFLICT_OF_INTEREST' as const, message, field: 'bidId', status };
 }
 
 /** The lifecycle's refusals, in the schema's words; a refusal of the actor's capacity is an access failure instead. */
@@ -33,6 +37,8 @@ function refusalResult(status: BidStatus, refusal: BidRefusal) {
       return illegal(status, 'REASON_REQUIRED', refusal.message, 'rationale');
     case 'EXECUTING_PROJECT_REQUIRED':
       return illegal(status, refusal.code, refusal.message, 'projectId');
+    case 'CONFLICT_OF_INTEREST':
+      return conflicted(status, refusal.message);
   }
 }
 
@@ -250,9 +256,12 @@ export async function assessCriterion({ viewer, db }: Context, input: AssessCrit
   const actor = requireActor(viewer, 'assess a Right to Challenge bid');
   return db.transaction(async (tx) => {
     const { bid, challengerIds } = await lockBid(tx, input.bidId);
-    if (!capacities(viewer, bid, challengerIds).includes('OFFICIAL')) {
+    const actorAs = capacities(viewer, bid, challengerIds);
+    if (!actorAs.includes('OFFICIAL')) {
       throw forbidden("Only officials of the neighbourhood's municipality may assess a bid.");
     }
+    const conflict = conflictOfInterest('assess it', ['OFFICIAL'], actorAs);
+    if (conflict) return conflicted(bid.status, conflict.message);
     if (!canAssess(bid.status)) {
       return illegal(bid.status, 'BID_NOT_IN_ASSESSMENT', `Criteria are scored only while the bid is IN_ASSESSMENT; it is ${bid.status}.`, 'bidId');
     }

@@ -30,7 +30,8 @@ describe('Right to Challenge bids through the projects subgraph', () => {
     __typename
     ... on BidPayload { bid { id status updatedAt } }
     ... on ProjectsError { code message field }
-    ... on IllegalBidTransition { status missingCriteria }`;
+    ... on IllegalBidTransition { status missingCriteria }
+    ... on ChallengerConflictOfInterest { status }`;
   const step = (mutation: string, input: Record<string, unknown>, viewer: Viewer) =>
     run(`mutation ($input: BidStepInput!) { r: ${mutation}(input: $input) { ${OUTCOME} } }`, { input }, viewer);
   const assess = (input: Record<string, unknown>, viewer: Viewer) =>
@@ -336,6 +337,35 @@ describe('Right to Challenge bids through the projects subgraph', () => {
     expect(results.map((r) => r.data.r.__typename).sort()).toEqual(['BidPayload', 'IllegalBidTransition']);
     const events = await subgraph.db.query(`SELECT action FROM projects.bid_event WHERE bid_id = $1 ORDER BY at`, [id]);
     expect(events.map((e: { action: string }) => e.action)).toEqual(['DRAFT', 'SUBMIT']);
+  });
+
+  it('lets no official assess or decide a bid she challenges, even with the official role', async () => {
+    // Anouk is the neighbourhood's official and also a resident; she co-signs a bid of Lotte's.
+    const anouk: Viewer = { memberId: memberId('Wijkregisseur Anouk'), roles: [{ role: 'official', neighbourhood: SPIJKERKWARTIER }, { role: 'resident', neighbourhood: SPIJKERKWARTIER }] };
+    const joris: Viewer = { memberId: memberId('Beleidsadviseur Joris'), roles: [{ role: 'official', neighbourhood: SPIJKERKWARTIER }] };
+    const id = (await run(DRAFT, { input: draftInput({ task: 'Beheer hondenuitlaatplaats', coChallengerIds: [memberId('Wijkregisseur Anouk')] }) }, as.challenger)).data.r.bid.id;
+    expect((await readBid(id, anouk)).data.rightToChallengeBid.challengers.map((c: { id: string }) => c.id)).toContain(memberId('Wijkregisseur Anouk'));
+    await step('submitRightToChallengeBid', { bidId: id }, as.challenger);
+    const conflict = { __typename: 'ChallengerConflictOfInterest', code: 'CONFLICT_OF_INTEREST', field: 'bidId' };
+
+    expect((await step('startBidAssessment', { bidId: id }, anouk)).data.r).toMatchObject({ ...conflict, message: expect.stringContaining('start the assessment') });
+    expect((await step('startBidAssessment', { bidId: id }, joris)).data.r.bid.status).toBe('IN_ASSESSMENT');
+    for (const criterion of ['SOCIAL_ADDED_VALUE', 'SUPPORT', 'COST_NOT_ABOVE_CURRENT', 'EQUAL_OR_BETTER_QUALITY', 'FEASIBILITY', 'NO_PROFIT_MOTIVE', 'CONTINUITY']) {
+      expect((await assess({ bidId: id, criterion, score: 5, reason: 'Prima.' }, anouk)).data.r).toMatchObject(conflict);
+    }
+    expect(await subgraph.db.query(`SELECT criterion FROM projects.bid_assessment WHERE bid_id = $1`, [id])).toEqual([]);
+    for (const criterion of ['SOCIAL_ADDED_VALUE', 'SUPPORT', 'COST_NOT_ABOVE_CURRENT', 'EQUAL_OR_BETTER_QUALITY', 'FEASIBILITY', 'NO_PROFIT_MOTIVE', 'CONTINUITY']) {
+      await assess({ bidId: id, criterion, score: 3, reason: 'Redelijk.' }, joris);
+    }
+    const decided = await decide({ bidId: id, outcome: 'HONOURED', rationale: 'Mijn eigen bod is goed.' }, anouk);
+    expect(decided.data.r).toMatchObject({ ...conflict, status: 'IN_ASSESSMENT', message: expect.stringContaining('honour the bid') });
+
+    // Nothing she tried is on the record: every step was Joris's, and the bid waits for his decision.
+    const bid = (await readBid(id, as.anonymous)).data.rightToChallengeBid;
+    expect(bid.status).toBe('IN_ASSESSMENT');
+    expect(bid.decision).toBeNull();
+    expect(bid.timeline.filter((e: { actor: { id: string } }) => e.actor.id === memberId('Wijkregisseur Anouk'))).toEqual([]);
+    expect((await decide({ bidId: id, outcome: 'REJECTED', rationale: 'Niet goedkoper dan nu.' }, joris)).data.r.bid.status).toBe('REJECTED');
   });
 
   it('lets challengers withdraw before the decision, with a rationale', async () => {

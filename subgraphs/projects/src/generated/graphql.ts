@@ -7,6 +7,7 @@ import type { ProjectEventEntity } from '../projects/project-event.entity';
 import type { LessonEntity } from '../lessons/lesson.entity';
 import type { BidEntity, BidAssessmentEntity, BidEventEntity } from '../bids/bid.entity';
 import type { NeighbourhoodRef, MemberRef, WishRef, ThemeRef } from '../references';
+import type { MyDataExportRef } from '@dbwe/platform';
 import type { Context } from '../context';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = T | null | undefined;
@@ -25,6 +26,8 @@ export type Scalars = {
   DateTime: { input: string; output: Date | string; }
   /** A signed 64-bit integer, sent as a decimal string so no client loses precision, e.g. "-1250". */
   Int64: { input: string; output: bigint | string; }
+  /** A JSON object, e.g. a data export. */
+  JSONObject: { input: unknown; output: unknown; }
   _FieldSet: { input: unknown; output: unknown; }
 };
 
@@ -224,7 +227,7 @@ export type BidStepInput = {
 };
 
 /** The outcome of a step in the bid's lifecycle. */
-export type BidStepResult = BidPayload | IllegalBidTransition | InvalidInput;
+export type BidStepResult = BidPayload | ChallengerConflictOfInterest | IllegalBidTransition | InvalidInput;
 
 /**
  * Who may cache an answer: everyone (PUBLIC) or only the asker (PRIVATE). Apollo's cache-control
@@ -235,6 +238,24 @@ export type CacheControlScope =
   | 'PRIVATE'
   /** Any cache may keep the answer. */
   | 'PUBLIC';
+
+/**
+ * Nobody assesses or decides a bid they challenge: an official who is also one
+ * of the bid's challengers may not start its assessment, score a criterion,
+ * decide, sign the agreement or evaluate it, even with the official role.
+ * Another official of the municipality takes the step.
+ */
+export type ChallengerConflictOfInterest = ProjectsError & {
+  __typename?: 'ChallengerConflictOfInterest';
+  /** Always CONFLICT_OF_INTEREST. */
+  code: ProjectsErrorCode;
+  /** Always `bidId`. */
+  field: Maybe<Scalars['String']['output']>;
+  /** What went wrong, naming the rule. */
+  message: Scalars['String']['output'];
+  /** The bid's status, unchanged. */
+  status: BidStatus;
+};
 
 /** Move a project to another status, with the public reason. */
 export type ChangeProjectStatusInput = {
@@ -612,6 +633,29 @@ export type MutationWithdrawRightToChallengeBidArgs = {
   input: BidStepInput;
 };
 
+/**
+ * A member's data export (owned by community, started with `exportMyData`).
+ * This subgraph adds what it holds about the member. Only the member themself
+ * can read it, on every path (`_entities` included).
+ */
+export type MyDataExport = {
+  __typename?: 'MyDataExport';
+  /** Whether community records the member as erased; then nothing is held about them. */
+  erased: Scalars['Boolean']['output'];
+  /** The member the export is about. */
+  memberId: Scalars['ID']['output'];
+  /**
+   * What the projects subgraph holds about the member, as one JSON document:
+   * `projects` (those they coordinate or take part in, with their role),
+   * `bids` (the Right to Challenge bids they challenge, drafts included),
+   * `assessments` and `decisions` (what they scored and decided as an official),
+   * `lessons` (lessons learned they recorded), `timelineActions` (every step on
+   * a project's or a bid's public timeline signed with their id) and
+   * `wishAdoptions` (wishes they linked to a project). Empty (`{}`) after erasure.
+   */
+  projects: Scalars['JSONObject']['output'];
+};
+
 /** A neighbourhood (owned by the community subgraph), with its projects and bids. */
 export type Neighbourhood = {
   __typename?: 'Neighbourhood';
@@ -839,6 +883,8 @@ export type ProjectsErrorCode =
   | 'BID_NOT_IN_ASSESSMENT'
   /** Honouring with conditions needs the conditions in writing. */
   | 'CONDITIONS_REQUIRED'
+  /** An official who is also one of the bid's challengers may not assess or decide it. */
+  | 'CONFLICT_OF_INTEREST'
   /** The coordinator cannot leave; hand over coordination first. */
   | 'COORDINATOR_CANNOT_LEAVE'
   /** An end date lies before its start date. */
@@ -1055,7 +1101,7 @@ export type StartBidExecutionInput = {
 };
 
 /** The outcome of starting execution. */
-export type StartBidExecutionResult = BidPayload | ExecutingProjectMismatch | IllegalBidTransition;
+export type StartBidExecutionResult = BidPayload | ChallengerConflictOfInterest | ExecutingProjectMismatch | IllegalBidTransition;
 
 /** A neighbourhood theme (owned by the community subgraph). */
 export type Theme = {
@@ -1230,6 +1276,7 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 /** Mapping of federation types */
 export type FederationTypes = ResolversObject<{
   Member: Member;
+  MyDataExport: MyDataExport;
   Neighbourhood: Neighbourhood;
   Project: Project;
   RightToChallengeBid: RightToChallengeBid;
@@ -1241,6 +1288,11 @@ export type FederationReferenceTypes = ResolversObject<{
   Member:
     ( { __typename: 'Member' }
     & GraphQLRecursivePick<FederationTypes['Member'], {"id":true}> );
+  MyDataExport:
+    ( { __typename: 'MyDataExport' }
+    & GraphQLRecursivePick<FederationTypes['MyDataExport'], {"memberId":true}>
+    & ( Record<PropertyKey, never>
+        | GraphQLRecursivePick<FederationTypes['MyDataExport'], {"erased":true}> ) );
   Neighbourhood:
     ( { __typename: 'Neighbourhood' }
     & GraphQLRecursivePick<FederationTypes['Neighbourhood'], {"id":true}> );
@@ -1268,6 +1320,7 @@ export type ResolversUnionTypes<_RefType extends Record<string, unknown>> = Reso
   ;
   BidStepResult:
     | ( Omit<BidPayload, 'bid'> & { bid: _RefType['RightToChallengeBid'] } )
+    | ( ChallengerConflictOfInterest )
     | ( IllegalBidTransition )
     | ( InvalidInput )
   ;
@@ -1301,6 +1354,7 @@ export type ResolversUnionTypes<_RefType extends Record<string, unknown>> = Reso
   ;
   StartBidExecutionResult:
     | ( Omit<BidPayload, 'bid'> & { bid: _RefType['RightToChallengeBid'] } )
+    | ( ChallengerConflictOfInterest )
     | ( ExecutingProjectMismatch )
     | ( IllegalBidTransition )
   ;
@@ -1320,6 +1374,7 @@ export type ResolversUnionTypes<_RefType extends Record<string, unknown>> = Reso
 /** Mapping of interface types */
 export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = ResolversObject<{
   ProjectsError:
+    | ( ChallengerConflictOfInterest )
     | ( DatesOutOfOrder )
     | ( ExecutingProjectMismatch )
     | ( IllegalBidTransition )
@@ -1352,6 +1407,7 @@ export type ResolversTypes = ResolversObject<{
   BidStepInput: BidStepInput;
   BidStepResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['BidStepResult']>;
   CacheControlScope: CacheControlScope;
+  ChallengerConflictOfInterest: ResolverTypeWrapper<ChallengerConflictOfInterest>;
   ChangeProjectStatusInput: ChangeProjectStatusInput;
   ChangeProjectStatusResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['ChangeProjectStatusResult']>;
   Date: ResolverTypeWrapper<Scalars['Date']['output']>;
@@ -1365,6 +1421,7 @@ export type ResolversTypes = ResolversObject<{
   Int64: ResolverTypeWrapper<Scalars['Int64']['output']>;
   InvalidAmount: ResolverTypeWrapper<InvalidAmount>;
   InvalidInput: ResolverTypeWrapper<InvalidInput>;
+  JSONObject: ResolverTypeWrapper<Scalars['JSONObject']['output']>;
   LessonLearned: ResolverTypeWrapper<LessonEntity>;
   LessonLearnedConnection: ResolverTypeWrapper<Omit<LessonLearnedConnection, 'edges'> & { edges: Array<ResolversTypes['LessonLearnedEdge']> }>;
   LessonLearnedEdge: ResolverTypeWrapper<Omit<LessonLearnedEdge, 'node'> & { node: ResolversTypes['LessonLearned'] }>;
@@ -1375,6 +1432,7 @@ export type ResolversTypes = ResolversObject<{
   MilestonePayload: ResolverTypeWrapper<Omit<MilestonePayload, 'milestone' | 'project'> & { milestone: ResolversTypes['Milestone'], project: ResolversTypes['Project'] }>;
   Money: ResolverTypeWrapper<Money>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  MyDataExport: ResolverTypeWrapper<MyDataExportRef>;
   Neighbourhood: ResolverTypeWrapper<NeighbourhoodRef>;
   OriginatingWishInput: OriginatingWishInput;
   PageInfo: ResolverTypeWrapper<PageInfo>;
@@ -1432,6 +1490,7 @@ export type ResolversParentTypes = ResolversObject<{
   BidPayload: Omit<BidPayload, 'bid'> & { bid: ResolversParentTypes['RightToChallengeBid'] };
   BidStepInput: BidStepInput;
   BidStepResult: ResolversUnionTypes<ResolversParentTypes>['BidStepResult'];
+  ChallengerConflictOfInterest: ChallengerConflictOfInterest;
   ChangeProjectStatusInput: ChangeProjectStatusInput;
   ChangeProjectStatusResult: ResolversUnionTypes<ResolversParentTypes>['ChangeProjectStatusResult'];
   Date: Scalars['Date']['output'];
@@ -1445,6 +1504,7 @@ export type ResolversParentTypes = ResolversObject<{
   Int64: Scalars['Int64']['output'];
   InvalidAmount: InvalidAmount;
   InvalidInput: InvalidInput;
+  JSONObject: Scalars['JSONObject']['output'];
   LessonLearned: LessonEntity;
   LessonLearnedConnection: Omit<LessonLearnedConnection, 'edges'> & { edges: Array<ResolversParentTypes['LessonLearnedEdge']> };
   LessonLearnedEdge: Omit<LessonLearnedEdge, 'node'> & { node: ResolversParentTypes['LessonLearned'] };
@@ -1455,6 +1515,7 @@ export type ResolversParentTypes = ResolversObject<{
   MilestonePayload: Omit<MilestonePayload, 'milestone' | 'project'> & { milestone: ResolversParentTypes['Milestone'], project: ResolversParentTypes['Project'] };
   Money: Money;
   Mutation: Record<PropertyKey, never>;
+  MyDataExport: MyDataExportRef;
   Neighbourhood: NeighbourhoodRef;
   OriginatingWishInput: OriginatingWishInput;
   PageInfo: PageInfo;
@@ -1540,7 +1601,15 @@ export type BidPayloadResolvers<ContextType = Context, ParentType extends Resolv
 }>;
 
 export type BidStepResultResolvers<ContextType = Context, ParentType extends ResolversParentTypes['BidStepResult'] = ResolversParentTypes['BidStepResult']> = ResolversObject<{
-  __resolveType: TypeResolveFn<'BidPayload' | 'IllegalBidTransition' | 'InvalidInput', ParentType, ContextType>;
+  __resolveType: TypeResolveFn<'BidPayload' | 'ChallengerConflictOfInterest' | 'IllegalBidTransition' | 'InvalidInput', ParentType, ContextType>;
+}>;
+
+export type ChallengerConflictOfInterestResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ChallengerConflictOfInterest'] = ResolversParentTypes['ChallengerConflictOfInterest']> = ResolversObject<{
+  code?: Resolver<ResolversTypes['ProjectsErrorCode'], ParentType, ContextType>;
+  field?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['BidStatus'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type ChangeProjectStatusResultResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ChangeProjectStatusResult'] = ResolversParentTypes['ChangeProjectStatusResult']> = ResolversObject<{
@@ -1599,6 +1668,10 @@ export type InvalidInputResolvers<ContextType = Context, ParentType extends Reso
   message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
+
+export interface JsonObjectScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['JSONObject'], any> {
+  name: 'JSONObject';
+}
 
 export type LessonLearnedResolvers<ContextType = Context, ParentType extends ResolversParentTypes['LessonLearned'] = ResolversParentTypes['LessonLearned']> = ResolversObject<{
   forWhom?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -1677,6 +1750,12 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
   updateProject?: Resolver<ResolversTypes['UpdateProjectResult'], ParentType, ContextType, RequireFields<MutationUpdateProjectArgs, 'input'>>;
   updateRightToChallengeBid?: Resolver<ResolversTypes['UpdateBidResult'], ParentType, ContextType, RequireFields<MutationUpdateRightToChallengeBidArgs, 'input'>>;
   withdrawRightToChallengeBid?: Resolver<ResolversTypes['BidStepResult'], ParentType, ContextType, RequireFields<MutationWithdrawRightToChallengeBidArgs, 'input'>>;
+}>;
+
+export type MyDataExportResolvers<ContextType = Context, ParentType extends ResolversParentTypes['MyDataExport'] = ResolversParentTypes['MyDataExport'], FederationReferenceType extends FederationReferenceTypes['MyDataExport'] = FederationReferenceTypes['MyDataExport']> = ResolversObject<{
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['MyDataExport']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  memberId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  projects?: Resolver<ResolversTypes['JSONObject'], ParentType, ContextType>;
 }>;
 
 export type NeighbourhoodResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Neighbourhood'] = ResolversParentTypes['Neighbourhood'], FederationReferenceType extends FederationReferenceTypes['Neighbourhood'] = FederationReferenceTypes['Neighbourhood']> = ResolversObject<{
@@ -1760,7 +1839,7 @@ export type ProjectRuleViolationResolvers<ContextType = Context, ParentType exte
 }>;
 
 export type ProjectsErrorResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ProjectsError'] = ResolversParentTypes['ProjectsError']> = ResolversObject<{
-  __resolveType: TypeResolveFn<'DatesOutOfOrder' | 'ExecutingProjectMismatch' | 'IllegalBidTransition' | 'InvalidAmount' | 'InvalidInput' | 'ProjectRuleViolation' | 'WishInOtherNeighbourhood', ParentType, ContextType>;
+  __resolveType: TypeResolveFn<'ChallengerConflictOfInterest' | 'DatesOutOfOrder' | 'ExecutingProjectMismatch' | 'IllegalBidTransition' | 'InvalidAmount' | 'InvalidInput' | 'ProjectRuleViolation' | 'WishInOtherNeighbourhood', ParentType, ContextType>;
 }>;
 
 export type ProposeProjectResultResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ProposeProjectResult'] = ResolversParentTypes['ProposeProjectResult']> = ResolversObject<{
@@ -1821,7 +1900,7 @@ export type RightToChallengeBidEdgeResolvers<ContextType = Context, ParentType e
 }>;
 
 export type StartBidExecutionResultResolvers<ContextType = Context, ParentType extends ResolversParentTypes['StartBidExecutionResult'] = ResolversParentTypes['StartBidExecutionResult']> = ResolversObject<{
-  __resolveType: TypeResolveFn<'BidPayload' | 'ExecutingProjectMismatch' | 'IllegalBidTransition', ParentType, ContextType>;
+  __resolveType: TypeResolveFn<'BidPayload' | 'ChallengerConflictOfInterest' | 'ExecutingProjectMismatch' | 'IllegalBidTransition', ParentType, ContextType>;
 }>;
 
 export type ThemeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Theme'] = ResolversParentTypes['Theme']> = ResolversObject<{
@@ -1858,6 +1937,7 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   BidEvent?: BidEventResolvers<ContextType>;
   BidPayload?: BidPayloadResolvers<ContextType>;
   BidStepResult?: BidStepResultResolvers<ContextType>;
+  ChallengerConflictOfInterest?: ChallengerConflictOfInterestResolvers<ContextType>;
   ChangeProjectStatusResult?: ChangeProjectStatusResultResolvers<ContextType>;
   Date?: GraphQLScalarType;
   DateTime?: GraphQLScalarType;
@@ -1868,6 +1948,7 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   Int64?: GraphQLScalarType;
   InvalidAmount?: InvalidAmountResolvers<ContextType>;
   InvalidInput?: InvalidInputResolvers<ContextType>;
+  JSONObject?: GraphQLScalarType;
   LessonLearned?: LessonLearnedResolvers<ContextType>;
   LessonLearnedConnection?: LessonLearnedConnectionResolvers<ContextType>;
   LessonLearnedEdge?: LessonLearnedEdgeResolvers<ContextType>;
@@ -1877,6 +1958,7 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   MilestonePayload?: MilestonePayloadResolvers<ContextType>;
   Money?: MoneyResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
+  MyDataExport?: MyDataExportResolvers<ContextType>;
   Neighbourhood?: NeighbourhoodResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   ParticipantResult?: ParticipantResultResolvers<ContextType>;

@@ -1,0 +1,14 @@
+import { requireOwnExport } from '@dbwe/platform';
+import type { Resolvers } from '../generated/graphql';
+import { exportLedgerData } from './my-data.export';
+
+export const myDataResolvers: Resolvers = {
+  MyDataExport: {
+    __resolveReference: (ref) => ref,
+    // The check is on the field, so every path to it (the gateway's plan, `_entities`) is checked.
+    async ledger(e, _args, { viewer, db }) {
+      requireOwnExport(viewer, e);
+      return e.erased ? {} : exportLedgerData(db, e.memberId);
+    },
+  },
+};
