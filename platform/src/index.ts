@@ -15,3 +15,8 @@ export * from './subgraph';
 export * from './graph-client';
 export * from './text-guard';
 export * from './scalars';
+export * from './events/envelope';
+export * from './events/outbox';
+export * from './events/consumer';
+export * from './events/engine';
+export * from './events/runtime';

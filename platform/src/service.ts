@@ -16,6 +16,7 @@ import { runtimeRole } from './database-roles';
 import { createLogger, type Logger } from './logger';
 import { QueryCounter } from './query-counter';
 import { createSubgraphServer, type RunningServices, type SubgraphModule } from './subgraph';
+import { checkEventSettings, eventSettings, startEvents } from './events/runtime';
 
 /** Prints one line and exits: start-up problems are not stack traces. */
 export function exitWith(service: string, message: string): never {
@@ -76,6 +77,7 @@ export function subgraphSettings(name: string, defaultPort = 4000, own: Spec = {
     DATABASE_CONNECT_TIMEOUT_MS: setting.integer(10_000, { min: 0 }),
     MIGRATE_ON_START: setting.boolean(true),
     SEED_DEMO: setting.boolean(false),
+    ...eventSettings,
     ...own,
   };
 }
@@ -108,6 +110,7 @@ export async function runSubgraph<TLoaders, TServices>(module: SubgraphModule<TL
     config = parseConfig(subgraphSettings(module.name, module.defaultPort, module.services?.settings));
     url = pickDatabaseUrl(module.name, config);
     migrationUrl = pickMigrationDatabaseUrl(module.name, config);
+    checkEventSettings(config);
   } catch (error) {
     if (error instanceof ConfigError) exitWith(module.name, `configuration error: ${error.message}`);
     throw error;
@@ -147,6 +150,9 @@ export async function runSubgraph<TLoaders, TServices>(module: SubgraphModule<TL
     exitWith(module.name, error instanceof Error ? error.message : String(error));
   }
   const running = await startServices(module, db, config, logger).catch((error: Error) => exitWith(module.name, error.message));
+  const events = await startEvents({ subgraph: module.name, declaration: module.events, settings: config, ownUrl: url, logger }).catch((error: Error) =>
+    exitWith(module.name, error.message),
+  );
 
   const server = createSubgraphServer(module, {
     db,
@@ -154,6 +160,7 @@ export async function runSubgraph<TLoaders, TServices>(module: SubgraphModule<TL
     assertionSecret: config.INTERNAL_ASSERTION_SECRET,
     queryCounter,
     services: running.services,
+    events: events.recorder,
   });
   await server.start();
   const address = await server.http.listen(config.PORT, config.HOST).catch((error: Error) =>
@@ -162,6 +169,7 @@ export async function runSubgraph<TLoaders, TServices>(module: SubgraphModule<TL
   logger.info({ port: address.port }, `${module.name} subgraph ready`);
   onShutdown(logger, async () => {
     await server.stop();
+    await events.stop();
     await running.stop();
     await db.destroy();
   });

@@ -15,6 +15,8 @@ import type { DatabasePrivileges } from './database-privileges';
 import { QueryCounter } from './query-counter';
 import { refuseNulCharacters } from './text-guard';
 import type { Setting } from './config';
+import { notRecording, type EventRecorder } from './events/outbox';
+import type { EventsDeclaration } from './events/runtime';
 
 /** What every resolver of every subgraph gets. */
 export interface SubgraphContext<TLoaders, TServices = undefined> {
@@ -25,6 +27,8 @@ export interface SubgraphContext<TLoaders, TServices = undefined> {
   loaders: TLoaders;
   /** What the subgraph built at start-up from its own settings (see SubgraphServices). */
   services: TServices;
+  /** Records domain events in the transaction of a change (docs/events.md). */
+  events: EventRecorder;
 }
 
 /**
@@ -59,6 +63,8 @@ export interface SubgraphModule<TLoaders, TServices = undefined> {
   createLoaders(db: DataSource, services: TServices): TLoaders;
   /** Settings and long-lived parts of this subgraph alone, if it has any. */
   services?: SubgraphServices<TServices>;
+  /** The domain events it records and the ones it consumes (docs/events.md). */
+  events?: EventsDeclaration;
   /** Loads the demo data once; a second call finds it there and does nothing. */
   seedDemo(db: DataSource): Promise<void>;
 }
@@ -73,6 +79,8 @@ export interface SubgraphServerOptions<TServices> {
   assertionSecret: string;
   queryCounter?: QueryCounter;
   services: TServices;
+  /** Where resolvers record domain events; none are recorded without it. */
+  events?: EventRecorder;
 }
 
 export interface SubgraphServer<TLoaders, TServices = undefined> {
@@ -89,7 +97,7 @@ export function createSubgraphServer<TLoaders, TServices>(
   module: SubgraphModule<TLoaders, TServices>,
   options: SubgraphServerOptions<TServices>,
 ): SubgraphServer<TLoaders, TServices> {
-  const { db, logger, assertionSecret, queryCounter, services } = options;
+  const { db, logger, assertionSecret, queryCounter, services, events = notRecording } = options;
   const apollo = new ApolloServer<SubgraphContext<TLoaders, TServices>>({
     // buildSubgraphSchema types resolver maps with an unknown context; ours is known to be SubgraphContext.
     schema: buildSubgraphSchema({ typeDefs: module.typeDefs, resolvers: module.resolvers as GraphQLResolverMap<unknown> }),
@@ -108,6 +116,7 @@ export function createSubgraphServer<TLoaders, TServices>(
     db,
     loaders: module.createLoaders(db, services),
     services,
+    events,
   });
 
   const http = createHttpApp({

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { runtimeUrlFor, TEST_ASSERTION_SECRET } from '@dbwe/platform/testing';
+import { eventTestEnv } from '@dbwe/platform';
 import { allSubgraphs } from '../subgraphs';
 
 /*
@@ -66,6 +67,7 @@ export async function startSubgraphProcess(
       LOG_LEVEL: 'warn',
       MIGRATE_ON_START: 'false',
       DATABASE_POOL_SIZE: '8',
+      ...eventTestEnv,
       // The subgraph's own settings at their test values (the ledger's checkpoint key).
       ...allSubgraphs.find((m) => m.name === name)?.services?.testEnv,
       ...env,

@@ -22,6 +22,8 @@ import { ProjectDayCovering1764600000000 } from './migrations/1764600000000-proj
 import { TransparencyLog1765000000000 } from './migrations/1765000000000-transparency-log';
 import { LeastPrivilege1764900000000 } from './migrations/1764900000000-least-privilege';
 import { databasePrivileges } from './database-privileges';
+import { EventOutbox1767000000000 } from './migrations/1767000000000-event-outbox';
+import { ledgerEvents } from './events';
 import { seedDemo } from './demo/demo.seed';
 import { logResolvers } from './log/log.resolvers';
 import { ledgerServices, type LedgerServices } from './log/services';
@@ -69,8 +71,10 @@ export const ledger: SubgraphModule<Loaders, LedgerServices> = {
     ProjectDayCovering1764600000000,
     LeastPrivilege1764900000000,
     TransparencyLog1765000000000,
+    EventOutbox1767000000000,
   ],
   databasePrivileges,
+  events: ledgerEvents,
   createLoaders,
   services: ledgerServices,
   seedDemo,

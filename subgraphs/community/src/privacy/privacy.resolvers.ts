@@ -12,7 +12,7 @@ export const privacyResolvers: Resolvers = {
     async eraseMe(_parent, _args, context) {
       const id = requireCallerId(context, 'erase your data');
       if (!(await context.loaders.member.load(id))) throw forbidden('There is no member to erase: this identity never registered.');
-      return { member: await eraseMember(context.db, id) };
+      return { member: await eraseMember(context.db, id, context.events) };
     },
   },
 };
