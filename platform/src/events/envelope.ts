@@ -91,6 +91,8 @@ export function parseDelivered(structured: unknown): StoredEvent {
   } catch (error) {
     throw new InvalidEvent(error instanceof ValidationError ? `not a valid CloudEvent: ${JSON.stringify(error.errors ?? error.message)}` : String(error));
   }
+  // The package accepts the versions it knows (0.3 among them); ours are 1.0.
+  if (event.specversion !== '1.0') throw new InvalidEvent(`event ${event.id} is CloudEvents ${event.specversion}, not 1.0`);
   const neighbourhoodId = event[NEIGHBOURHOOD_EXTENSION];
   const sequence = event[SEQUENCE_EXTENSION];
   if (!UUID.test(event.id)) throw new InvalidEvent(`event id "${event.id}" is not a uuid`);
