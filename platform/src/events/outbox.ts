@@ -93,8 +93,8 @@ export function outboxRollbackStatements(subgraph: SubgraphSchema): string[] {
 export const outboxPrivileges = {
   tables: {
     event_outbox: ['SELECT', 'INSERT'],
-    // Kept by the trigger, as the owner.
-    event_sequence: [],
+    // Written by the trigger, as the owner; the service may read how far each neighbourhood got.
+    event_sequence: ['SELECT'],
   },
   functions: ['mark_events_published(uuid[])'],
 } as const satisfies DatabasePrivileges;
