@@ -23,9 +23,6 @@ export interface SqlRunner {
   query(text: string, params?: unknown[]): Promise<unknown>;
 }
 
-/** The NOTIFY channel the relay of a subgraph listens on. */
-export const outboxChannel = (subgraph: SubgraphSchema): string => `dbwe_events_${subgraph}`;
-
 /** The statements of the migration that adds the outbox to a subgraph's schema. */
 export function outboxMigrationStatements(subgraph: SubgraphSchema): string[] {
   const s = identifier(subgraph);
@@ -116,13 +113,12 @@ export function createRecorder(subgraph: SubgraphSchema, emits: readonly string[
   const declared = new Set(emits.map(checkEventName));
   const s = identifier(subgraph);
   const source = eventSource(subgraph);
-  const insert = `WITH recorded AS (
-      INSERT INTO ${s}.event_outbox (id, neighbourhood_id, sequence, type, subject, time, data)
+  // No NOTIFY for the relay: PostgreSQL serialises the commits of every notifying transaction of the
+  // cluster on one lock, which writers of different neighbourhoods would queue behind. The relay polls.
+  const insert = `INSERT INTO ${s}.event_outbox (id, neighbourhood_id, sequence, type, subject, time, data)
       SELECT id, neighbourhood_id, 0, type, subject, time, data
         FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::timestamptz[], $6::jsonb[])
-             AS e(id, neighbourhood_id, type, subject, time, data)
-      RETURNING 1)
-    SELECT pg_notify('${outboxChannel(subgraph)}', count(*)::text) FROM recorded`;
+             AS e(id, neighbourhood_id, type, subject, time, data)`;
   return {
     recording,
     async record(tx, ...events) {

@@ -2,7 +2,6 @@ import { Client, type Pool } from 'pg';
 import type { Logger } from 'pino';
 import { identifier, type SubgraphSchema } from '../database-roles';
 import { eventSource, type EventData, type StoredEvent } from './envelope';
-import { outboxChannel } from './outbox';
 import { sourceTopic, type EventEngine } from './engine';
 
 /*
@@ -13,8 +12,8 @@ import { sourceTopic, type EventEngine } from './engine';
  * over. The active relay publishes, then marks the rows published; if it
  * dies in between they are published again, and the engine keeps one job
  * per event id (engine.ts), so nothing is delivered twice beyond what
- * at-least-once allows. It wakes on NOTIFY from the recording transaction's
- * commit, and polls as a fallback.
+ * at-least-once allows. It polls (a NOTIFY on every recording commit would
+ * serialise writers, see outbox.ts), so a busy subgraph publishes in batches.
  */
 
 export interface RelayOptions {
@@ -50,21 +49,14 @@ export function startRelay(options: RelayOptions): Relay {
   const topic = sourceTopic(subgraph);
   let stopped = false;
   let wake: (() => void) | null = null;
-  // A commit that notified while the relay was busy publishing: it must not wait for the next poll.
-  let nudged = false;
-  let listener: Client | null = null;
+  let lockHolder: Client | null = null;
   const sleep = (ms: number) =>
     new Promise<void>((resolve) => {
-      if (nudged || stopped) {
-        nudged = false;
-        resolve();
-        return;
-      }
+      if (stopped) return resolve();
       const timer = setTimeout(done, ms);
       function done() {
         clearTimeout(timer);
         wake = null;
-        nudged = false;
         resolve();
       }
       wake = done;
@@ -74,7 +66,6 @@ export function startRelay(options: RelayOptions): Relay {
   async function drain(): Promise<number> {
     let total = 0;
     while (!stopped) {
-      nudged = false;
       const { rows } = await pool.query<OutboxRow>(
         `SELECT id, neighbourhood_id, sequence, type, subject, time, data FROM ${s}.event_outbox
           WHERE published_at IS NULL ORDER BY position LIMIT $1`,
@@ -99,23 +90,18 @@ export function startRelay(options: RelayOptions): Relay {
     return total;
   }
 
-  /** Connects, listens and tries for the relay lock; true when this replica is the active relay. */
+  /** Connects and tries for the relay lock; true when this replica is the active relay. */
   async function becomeActive(): Promise<boolean> {
-    if (!listener) {
+    if (!lockHolder) {
       const client = new Client({ connectionString: options.outboxUrl, application_name: `dbwe-${subgraph}-relay` });
       client.on('error', (error) => logger.warn({ err: error }, 'event relay connection lost'));
-      client.on('notification', () => {
-        nudged = true;
-        wake?.();
-      });
       client.on('end', () => {
-        if (listener === client) listener = null;
+        if (lockHolder === client) lockHolder = null;
       });
       await client.connect();
-      listener = client;
-      await client.query(`LISTEN ${outboxChannel(subgraph)}`);
+      lockHolder = client;
     }
-    const { rows } = await listener.query<{ locked: boolean }>(`SELECT pg_try_advisory_lock(hashtext($1)) AS locked`, [`dbwe:event-relay:${subgraph}`]);
+    const { rows } = await lockHolder.query<{ locked: boolean }>(`SELECT pg_try_advisory_lock(hashtext($1)) AS locked`, [`dbwe:event-relay:${subgraph}`]);
     return rows[0].locked;
   }
 
@@ -124,18 +110,18 @@ export function startRelay(options: RelayOptions): Relay {
     let failures = 0;
     while (!stopped) {
       try {
-        if (!active || !listener) active = await becomeActive();
+        if (!active || !lockHolder) active = await becomeActive();
         if (active) await drain();
         failures = 0;
-        // A standby asks for the lock again now and then; the active relay wakes on every commit that recorded events.
+        // A standby asks for the lock again now and then.
         await sleep(active ? options.intervalMs : Math.max(options.intervalMs, 1000));
       } catch (error) {
         if (stopped) break;
         failures++;
         logger.warn({ err: error, failures }, 'event relay failed; retrying');
         active = false;
-        const old = listener as Client | null;
-        listener = null;
+        const old = lockHolder as Client | null;
+        lockHolder = null;
         if (old) await old.end().catch(() => undefined);
         await sleep(Math.min(5000, 100 * 2 ** Math.min(failures, 6)));
       }
@@ -148,8 +134,8 @@ export function startRelay(options: RelayOptions): Relay {
       wake?.();
       await running;
       // The loop may have replaced or dropped the connection meanwhile; end whichever is there now.
-      const last = listener as Client | null;
-      listener = null;
+      const last = lockHolder as Client | null;
+      lockHolder = null;
       if (last) await last.end().catch(() => undefined);
     },
   };

@@ -21,7 +21,7 @@ export const eventSettings = {
   EVENTS_RECORDING_OFF_ALLOWED: setting.boolean(false),
   EVENTS_DELIVERY: setting.boolean(true),
   EVENTS_DATABASE_URL: setting.optionalUrl(),
-  EVENTS_RELAY_INTERVAL_MS: setting.integer(1000, { min: 10, max: 60_000 }),
+  EVENTS_RELAY_INTERVAL_MS: setting.integer(200, { min: 10, max: 60_000 }),
   EVENTS_RELAY_BATCH_SIZE: setting.integer(500, { min: 1, max: 10_000 }),
   EVENTS_CONSUMER_BATCH_SIZE: setting.integer(50, { min: 1, max: 1000 }),
   EVENTS_CONSUMER_POLL_MS: setting.integer(1000, { min: 500, max: 60_000 }),
@@ -48,7 +48,7 @@ export interface EventSettings {
 
 /** The values the test harness runs with: quick to deliver again after a kill, quick to retry. */
 export const eventTestEnv: Record<string, string> = {
-  EVENTS_RELAY_INTERVAL_MS: '200',
+  EVENTS_RELAY_INTERVAL_MS: '100',
   EVENTS_CONSUMER_POLL_MS: '500',
   EVENTS_RETRY_DELAY_SECONDS: '1',
   EVENTS_DELIVERY_TIMEOUT_SECONDS: '5',
@@ -105,7 +105,8 @@ export async function startEvents(options: StartEventsOptions): Promise<RunningE
 
   const pools: Pool[] = [];
   const pool = (url: string, name: string) => {
-    const created = new Pool({ connectionString: url, max: 3, idleTimeoutMillis: 30_000, application_name: `dbwe-${subgraph}-${name}` });
+    // Two: relay, consumer transactions and pg-boss's fetches and maintenance take turns; connections are the database's scarcest resource.
+    const created = new Pool({ connectionString: url, max: 2, idleTimeoutMillis: 10_000, application_name: `dbwe-${subgraph}-${name}` });
     created.on('error', (error) => logger.warn({ err: error }, 'event connection lost'));
     pools.push(created);
     return created;
