@@ -116,7 +116,7 @@ describe('restore drill: pg_dump and pg_restore of the four schemas', () => {
     // The commands of docs/backup-restore.md.
     const backup = join(work, 'dbwe.dump');
     const tool = (name: string, args: string[]) => execFileSync(join(server.bin, name), args, { stdio: 'pipe', encoding: 'utf8' });
-    tool('pg_dump', ['--format=custom', '--no-owner', '--no-privileges', '--schema=community', '--schema=projects', '--schema=ledger', '--schema=impact', `--file=${backup}`, sourceUrl]);
+    tool('pg_dump', ['--format=custom', '--no-owner', '--no-privileges', '--schema=community', '--schema=projects', '--schema=ledger', '--schema=impact', '--schema=events', `--file=${backup}`, sourceUrl]);
     tool('pg_restore', ['--list', backup]);
     tool('psql', [server.serverUrl, '-v', 'ON_ERROR_STOP=1', '-c', `CREATE DATABASE ${names.target}`]);
     const targetUrl = withDatabase(server.serverUrl, names.target);
