@@ -1,4 +1,4 @@
-import { stableId } from '@dbwe/platform';
+import { stableId, type SubgraphModule } from '@dbwe/platform';
 import { cloneTestDatabase, runtimeUrlFor, startTestSubgraph, type TestSubgraph } from '@dbwe/platform/testing';
 import { community } from '@dbwe/community';
 import { projects } from '@dbwe/projects';
@@ -21,8 +21,8 @@ describe('domain events between subgraphs on separate databases', () => {
   beforeAll(async () => {
     ownDatabase = await cloneTestDatabase();
     sharedDatabase = await cloneTestDatabase();
-    consumer = await startTestSubgraph(community, sharedDatabase.url, { seed: true });
-    producer = await startTestSubgraph(projects, ownDatabase.url, { env: { EVENTS_DATABASE_URL: runtimeUrlFor(sharedDatabase.url, 'projects') } });
+    consumer = await startTestSubgraph(community as SubgraphModule<unknown, unknown>, sharedDatabase.url, { seed: true });
+    producer = await startTestSubgraph(projects as SubgraphModule<unknown, unknown>, ownDatabase.url, { env: { EVENTS_DATABASE_URL: runtimeUrlFor(sharedDatabase.url, 'projects') } });
   });
   afterAll(async () => {
     await producer?.stop();
