@@ -15,6 +15,7 @@ import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { commonSettings, parseConfig } from '../platform/src/config';
 import { databaseSettings, pickDatabaseUrl, pickMigrationDatabaseUrl } from '../platform/src/database';
+import { eventSettings } from '../platform/src/events/runtime';
 import { ownerRole, passwordVariable, platformRoles, roleProvisioningSettings, runtimeRole } from '../platform/src/database-roles';
 import { subgraphSettings } from '../platform/src/service';
 import { GATEWAY_NODE_FLAGS, gatewaySettings, SUBGRAPH_NAMES } from '../gateway/src/config';
@@ -182,6 +183,7 @@ describe('docker-compose.yml', () => {
         'MIGRATE_ON_START',
         'SEED_DEMO',
         'DATABASE_CONNECT_TIMEOUT_MS',
+        ...Object.keys(eventSettings),
       ];
       expect(known.sort()).toEqual([...new Set(expected)].sort());
     }
