@@ -1,7 +1,7 @@
 import type { LoadResult } from './load';
 import { CITY } from './seed/plan';
 
-export type TargetName = 'ours' | 'hive' | 'floor' | 'cached';
+export type TargetName = 'ours' | 'hive' | 'floor' | 'cached' | 'no-events';
 
 export interface TargetResult extends Omit<LoadResult, 'latencies'> {
   sqlPerRequest: Record<string, number>;
@@ -69,7 +69,7 @@ export function renderMarkdown(r: BenchResults): string {
     `${r.settings.connections} connections (writes: 16), ${r.settings.warmupSeconds} s warm-up and ${r.settings.durationSeconds} s per operation and target.`,
     `City data: ${CITY.neighbourhoods} neighbourhoods, ${CITY.members.toLocaleString('en')} members, ${CITY.projects.toLocaleString('en')} projects, ${CITY.entries.toLocaleString('en')} ledger entries at load (${r.settings.deepHead.toLocaleString('en')} in the deepest chain now).`,
     '',
-    'Targets: **ours** = gateway/ (Apollo Gateway) with its response cache off, **hive** = Hive Gateway (`@graphql-hive/gateway-runtime`, same supergraph file, same identity assertion, in-flight deduplication off), **floor** = the query plan\'s subgraph fetches replayed straight to the subgraphs (bench/floor.ts), **cached** = our gateway as it runs by default, with its response cache for anonymous answers (reads only; the same query again and again, so nearly every answer comes from memory).',
+    'Targets: **ours** = gateway/ (Apollo Gateway) with its response cache off, **hive** = Hive Gateway (`@graphql-hive/gateway-runtime`, same supergraph file, same identity assertion, in-flight deduplication off), **floor** = the query plan\'s subgraph fetches replayed straight to the subgraphs (bench/floor.ts), **cached** = our gateway as it runs by default, with its response cache for anonymous answers (reads only; the same query again and again, so nearly every answer comes from memory), **no-events** = our gateway in front of a ledger with EVENTS_RECORDING=false (writes only; **ours** records each entry\'s domain event in its transaction and relays it).',
     '',
   );
   if (r.cityLoad) lines.push(`City load (\`npm run seed -- city\`, ${r.cityLoad.at}): ${r.cityLoad.loadSeconds.toFixed(0)} s, VACUUM ANALYZE ${r.cityLoad.analyzeSeconds.toFixed(0)} s${r.cityLoad.verifySeconds !== null ? `, every chain verified in ${r.cityLoad.verifySeconds.toFixed(0)} s` : ''}.`, '');
@@ -141,6 +141,21 @@ export function renderMarkdown(r: BenchResults): string {
       `- machine CPU busy: ${busy(one)} with one neighbourhood, ${busy(eight)} with eight. Eight neighbourhoods never wait for each other's`,
       `  chain lock; when the eight-neighbourhood run keeps every core busy, the machine's CPU, not the ledger, sets its rate.`,
     );
+  }
+  const compared = r.operations.filter((op) => op.kind === 'write' && op.targets.ours && op.targets['no-events']);
+  if (compared.length > 0) {
+    lines.push('', '## Writes with domain events on and off (our gateway, same run)', '');
+    lines.push('| operation | events | entries/s | p50 ms | p95 ms | p50 ms, 1 connection | ledger CPU ms/entry | PostgreSQL CPU ms/entry | SQL/entry (ledger) | events on / off, entries/s |');
+    lines.push('|---|---|--:|--:|--:|--:|--:|--:|--:|--:|');
+    for (const op of compared) {
+      const on = op.targets.ours!;
+      const off = op.targets['no-events']!;
+      for (const [label, t] of [['on', on], ['off', off]] as const) {
+        lines.push(
+          `| ${op.title} | ${label} | ${f0(t.requestsPerSecond)} | ${f1(t.p50)} | ${f1(t.p95)} | ${f2(t.unloaded?.p50)} | ${f2(t.cpuMsPerRequest?.ledger)} | ${f2(t.cpuMsPerRequest?.postgres)} | ${f1(t.sqlPerRequest.ledger)} | ${label === 'on' ? f2(on.requestsPerSecond / off.requestsPerSecond) : ''} |`,
+        );
+      }
+    }
   }
   if (r.memory) {
     lines.push('', '## Gateway memory', '');

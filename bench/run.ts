@@ -6,6 +6,11 @@
  *   npm run bench -- [--duration 10] [--warmup 2] [--connections 16] [--soak 100000] [--soak-op balance-fresh]
  *                    [--only dashboard,project] [--targets ours,hive,floor,cached] [--scale 1] [--database dbwe_bench] [--out bench/results]
  *
+ * Writes through our gateway are measured twice: as it runs (domain events
+ * recorded in each posting's transaction, the relay handing them on) and
+ * as **no-events**, the same gateway in front of a second ledger process
+ * with EVENTS_RECORDING=false, so the cost of recording is in the same run.
+ *
  * Database: `dbwe_bench` (or --database) on DATABASE_URL's server (created, migrated and
  * seeded with the city when it is not there yet), or an embedded PostgreSQL
  * in .data/bench-postgres when DATABASE_URL is not set.
@@ -32,6 +37,8 @@ import { renderMarkdown, type BenchResults, type TargetName } from './report';
 const root = join(__dirname, '..');
 const say = (line: string) => process.stdout.write(`[bench] ${line}\n`);
 const TARGETS: TargetName[] = ['ours', 'hive', 'floor', 'cached'];
+/** Our gateway in front of a ledger that records no domain events: writes only, next to `ours`. */
+const NO_EVENTS: TargetName = 'no-events';
 /** The one-connection pass: rounds of a block of requests per target, the targets taking turns. */
 const UNLOADED_ROUNDS = 10;
 const UNLOADED_BLOCK = 100;
@@ -121,6 +128,27 @@ async function main(): Promise<void> {
     const subgraphEnv = Object.fromEntries(SUBGRAPH_NAMES.map((name) => [`${name.toUpperCase()}_URL`, subgraphs[name].url]));
     const gatewayEnv = { ...production, ...subgraphEnv, JWT_SECRET: jwtSecret, RATE_LIMIT_PER_MINUTE: '0' };
 
+    // The same ledger, recording no events and relaying nothing, for the comparison of writes with events on and off.
+    let ledgerNoEvents: Service | null = null;
+    if (targets.includes('ours')) {
+      const port = await freePort();
+      const database = { DATABASE_URL: db.urls.ledger.runtime, MIGRATION_DATABASE_URL: db.urls.ledger.owner };
+      const off = { EVENTS_RECORDING: 'false', EVENTS_RECORDING_OFF_ALLOWED: 'true', EVENTS_DELIVERY: 'false' };
+      ledgerNoEvents = launch('ledger-no-events', 'subgraphs/ledger/src/main.ts', {
+        ...production,
+        ...database,
+        ...off,
+        LEDGER_SIGNING_KEY: BENCH_LEDGER_SIGNING_KEY,
+        LEDGER_LOG_ORIGIN: BENCH_LOG_ORIGIN,
+        PORT: String(port),
+        SEED_DEMO: 'false',
+      }, `http://127.0.0.1:${port}/graphql`);
+      services.push(ledgerNoEvents);
+      await waitReady(ledgerNoEvents, new URL('/ready', ledgerNoEvents.url).toString());
+    }
+    /** The subgraph processes a target's requests reach. */
+    const subgraphsOf = (target: TargetName): Record<SubgraphName, Service> => (target === NO_EVENTS && ledgerNoEvents ? { ...subgraphs, ledger: ledgerNoEvents } : subgraphs);
+
     const fronts = {} as Record<TargetName, Service>;
     // Every front runs with the Node.js flags our gateway runs with in production.
     // Ours without its response cache: the comparisons with Hive and the floor are of uncached work.
@@ -130,6 +158,12 @@ async function main(): Promise<void> {
       fronts.cached = launch('gateway-cached', 'gateway/src/main.ts', { ...gatewayEnv, RESPONSE_CACHE: 'true', PORT: String(cachedPort) }, `http://127.0.0.1:${cachedPort}/`, GATEWAY_NODE_FLAGS);
       services.push(fronts.cached);
       await waitReady(fronts.cached, new URL('/ready', fronts.cached.url).toString());
+    }
+    if (ledgerNoEvents) {
+      const port = await freePort();
+      fronts[NO_EVENTS] = launch('gateway-no-events', 'gateway/src/main.ts', { ...gatewayEnv, LEDGER_URL: ledgerNoEvents.url, RESPONSE_CACHE: 'false', PORT: String(port) }, `http://127.0.0.1:${port}/`, GATEWAY_NODE_FLAGS);
+      services.push(fronts[NO_EVENTS]);
+      await waitReady(fronts[NO_EVENTS], new URL('/ready', fronts[NO_EVENTS].url).toString());
     }
     const hivePort = await freePort();
     fronts.hive = launch('hive', 'bench/hive-gateway.ts', { ...gatewayEnv, PORT: String(hivePort) }, `http://127.0.0.1:${hivePort}/graphql`, GATEWAY_NODE_FLAGS);
@@ -176,7 +210,7 @@ async function main(): Promise<void> {
       const entry: BenchResults['operations'][number] = { name: op.name, title: op.title, kind: op.kind, plan: planShape(plan.root), targets: {} };
       // Each target's writes get their own idempotency keys.
       // Writes are never cached: the cached gateway only reads.
-      const opTargets = op.kind === 'write' ? targets.filter((t) => t !== 'cached') : targets;
+      const opTargets = op.kind === 'write' ? [...targets.filter((t) => t !== 'cached'), ...(fronts[NO_EVENTS] ? [NO_EVENTS] : [])] : targets;
       const counters = new Map(opTargets.map((target, i) => [target, i * 100_000_000]));
       const load = (target: TargetName, options: { durationSeconds?: number; amount?: number; connections?: number }) =>
         drive({
@@ -196,8 +230,9 @@ async function main(): Promise<void> {
       if (warmup > 0) for (const target of opTargets) await load(target, { durationSeconds: warmup });
       const order = opTargets.map((_, i) => opTargets[(i + index) % opTargets.length]);
       for (const target of order) {
-        const sqlBefore = await settled(() => Promise.all(SUBGRAPH_NAMES.map((s) => sqlStatements(subgraphs[s].url))));
-        const measured = [fronts[target], ...SUBGRAPH_NAMES.map((s) => subgraphs[s])];
+        const reached = subgraphsOf(target);
+        const sqlBefore = await settled(() => Promise.all(SUBGRAPH_NAMES.map((s) => sqlStatements(reached[s].url))));
+        const measured = [fronts[target], ...SUBGRAPH_NAMES.map((s) => reached[s])];
         const memory = sampleMemory(measured);
         // The fronts and subgraphs, then PostgreSQL (when it runs on this machine) and this process, the load client.
         const cpuNow = () => [...measured.map((s) => cpuMsOf(s.process.pid!)), cpuMsOf(process.pid)];
@@ -209,7 +244,7 @@ async function main(): Promise<void> {
         const cpuAfter = cpuNow();
         const postgresMs = postgresCpuMsBetween(postgresBefore, postgresCpuMs());
         const peaks = memory.stop();
-        const sqlAfter = await Promise.all(SUBGRAPH_NAMES.map((s) => sqlStatements(subgraphs[s].url)));
+        const sqlAfter = await Promise.all(SUBGRAPH_NAMES.map((s) => sqlStatements(reached[s].url)));
         const cpuMsPerRequest = Object.fromEntries(
           [
             ...['front', ...SUBGRAPH_NAMES, 'client'].map((name, i) => [name, (cpuAfter[i] - cpuBefore[i]) / Math.max(1, result.requests)]),
@@ -223,7 +258,7 @@ async function main(): Promise<void> {
           machineCpuBusy: (machineAfter.busy - machineBefore.busy) / Math.max(1, machineAfter.total - machineBefore.total),
           unloaded: null,
           sqlPerRequest: Object.fromEntries(SUBGRAPH_NAMES.map((s, i) => [s, (sqlAfter[i] - sqlBefore[i]) / Math.max(1, result.requests)])),
-          peakRssMiB: { front: peaks[fronts[target].name], ...Object.fromEntries(SUBGRAPH_NAMES.map((s) => [s, peaks[s]])) },
+          peakRssMiB: { front: peaks[fronts[target].name], ...Object.fromEntries(SUBGRAPH_NAMES.map((s) => [s, peaks[reached[s].name]])) },
         };
         say(`${op.name} via ${target}: ${describe(result)}; front ${cpuMsPerRequest.front.toFixed(2)} ms CPU/request`);
         if (result.errors > 0) say(`  first error: ${result.firstError}`);

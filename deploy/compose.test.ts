@@ -16,6 +16,7 @@ import { parse } from 'yaml';
 import { commonSettings, parseConfig } from '../platform/src/config';
 import { databaseSettings, pickDatabaseUrl, pickMigrationDatabaseUrl } from '../platform/src/database';
 import { erasureSettings } from '../platform/src/member-standing';
+import { eventSettings } from '../platform/src/events/runtime';
 import { ownerRole, passwordVariable, platformRoles, roleProvisioningSettings, runtimeRole } from '../platform/src/database-roles';
 import { subgraphSettings } from '../platform/src/service';
 import { GATEWAY_NODE_FLAGS, gatewaySettings, SUBGRAPH_NAMES } from '../gateway/src/config';
@@ -184,6 +185,7 @@ describe('docker-compose.yml', () => {
         'SEED_DEMO',
         'DATABASE_CONNECT_TIMEOUT_MS',
         ...Object.keys(erasureSettings),
+        ...Object.keys(eventSettings),
       ];
       expect(known.sort()).toEqual([...new Set(expected)].sort());
     }

@@ -96,6 +96,13 @@ DO $$ DECLARE granted regrole; BEGIN
     EXECUTE format('REVOKE %s FROM dbwe_impact_owner', granted);
   END LOOP;
 END $$;
+DO $$ BEGIN CREATE ROLE dbwe_events_owner; EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$;
+ALTER ROLE dbwe_events_owner WITH NOLOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS INHERIT;
+DO $$ DECLARE granted regrole; BEGIN
+  FOR granted IN SELECT m.roleid::regrole FROM pg_catalog.pg_auth_members m WHERE m.member = 'dbwe_events_owner'::regrole LOOP
+    EXECUTE format('REVOKE %s FROM dbwe_events_owner', granted);
+  END LOOP;
+END $$;
 SELECT format('CREATE DATABASE %I', :'database') WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = :'database') \gexec
 REVOKE ALL ON DATABASE :"database" FROM PUBLIC;
 GRANT CONNECT ON DATABASE :"database" TO dbwe_community, dbwe_community_owner, dbwe_projects, dbwe_projects_owner, dbwe_ledger, dbwe_ledger_owner, dbwe_impact, dbwe_impact_owner;
@@ -235,4 +242,281 @@ BEGIN
 END $$;
 REVOKE ALL ON SCHEMA impact FROM PUBLIC;
 ALTER DEFAULT PRIVILEGES FOR ROLE dbwe_impact_owner REVOKE EXECUTE ON FUNCTIONS FROM PUBLIC;
+DO $$
+DECLARE
+  object record;
+BEGIN
+  IF NOT EXISTS (SELECT FROM pg_catalog.pg_namespace WHERE nspname = 'events') THEN
+    CREATE SCHEMA events AUTHORIZATION dbwe_events_owner;
+  END IF;
+  ALTER SCHEMA events OWNER TO dbwe_events_owner;
+  FOR object IN
+    SELECT CASE c.relkind WHEN 'v' THEN 'VIEW' WHEN 'm' THEN 'MATERIALIZED VIEW' WHEN 'S' THEN 'SEQUENCE' WHEN 'f' THEN 'FOREIGN TABLE' ELSE 'TABLE' END AS kind,
+           format('%I.%I', n.nspname, c.relname) AS name
+      FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+     WHERE n.nspname = 'events' AND c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f') AND c.relowner <> 'dbwe_events_owner'::regrole
+       -- a sequence of an identity or serial column moves with its table
+       AND NOT (c.relkind = 'S' AND EXISTS (SELECT FROM pg_catalog.pg_depend d
+                 WHERE d.classid = 'pg_catalog.pg_class'::regclass AND d.objid = c.oid AND d.deptype IN ('a', 'i')))
+    UNION ALL
+    SELECT CASE p.prokind WHEN 'a' THEN 'AGGREGATE' WHEN 'p' THEN 'PROCEDURE' ELSE 'FUNCTION' END,
+           format('%I.%I(%s)', n.nspname, p.proname, pg_catalog.pg_get_function_identity_arguments(p.oid))
+      FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
+     WHERE n.nspname = 'events' AND p.proowner <> 'dbwe_events_owner'::regrole
+    UNION ALL
+    -- types of their own (enums, domains, ranges, composites); a table's row type and array types follow their owner
+    SELECT CASE t.typtype WHEN 'd' THEN 'DOMAIN' ELSE 'TYPE' END, format('%I.%I', n.nspname, t.typname)
+      FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace
+     WHERE n.nspname = 'events' AND t.typowner <> 'dbwe_events_owner'::regrole AND t.typtype IN ('c', 'd', 'e', 'r')
+       AND (t.typrelid = 0 OR (SELECT c.relkind FROM pg_catalog.pg_class c WHERE c.oid = t.typrelid) = 'c')
+  LOOP
+    EXECUTE format('ALTER %s %s OWNER TO dbwe_events_owner', object.kind, object.name);
+  END LOOP;
+END $$;
+REVOKE ALL ON SCHEMA events FROM PUBLIC;
+COMMIT;
+-- The event engine (pg-boss), installed once; `npm run db:roles` also upgrades it to a newer pg-boss.
+SELECT to_regclass('events.version') IS NULL AS dbwe_install_event_engine \gset
+\if :dbwe_install_event_engine
+BEGIN;
+    SET LOCAL lock_timeout = '30s';
+    SET LOCAL idle_in_transaction_session_timeout = '30s';
+    SELECT pg_advisory_xact_lock(
+      ('x' || encode(sha224((current_database() || '.pgboss.events')::bytea), 'hex'))::bit(64)::bigint
+  );
+    
+    CREATE SCHEMA IF NOT EXISTS events
+  ;
+
+    CREATE TYPE events.job_state AS ENUM (
+      'created',
+      'retry',
+      'active',
+      'completed',
+      'cancelled',
+      'failed'
+    )
+  ;
+
+    CREATE TABLE events.version (
+      version int primary key,
+      maintained_on timestamp with time zone,
+      cron_on timestamp with time zone,
+      monitored_on timestamp with time zone
+    )
+  ;
+
+    CREATE TABLE events.queue (
+      name text,
+      policy text,
+      retry_limit int,
+      retry_delay int,
+      retry_backoff bool,
+      expire_seconds int,
+      retention_minutes int,
+      dead_letter text REFERENCES events.queue (name),
+      partition_name text,
+      created_on timestamp with time zone not null default now(),
+      updated_on timestamp with time zone not null default now(),
+      PRIMARY KEY (name)
+    )
+  ;
+
+    CREATE TABLE events.schedule (
+      name text REFERENCES events.queue ON DELETE CASCADE,
+      cron text not null,
+      timezone text,
+      data jsonb,
+      options jsonb,
+      created_on timestamp with time zone not null default now(),
+      updated_on timestamp with time zone not null default now(),
+      PRIMARY KEY (name)
+    )
+  ;
+
+    CREATE TABLE events.subscription (
+      event text not null,
+      name text not null REFERENCES events.queue ON DELETE CASCADE,
+      created_on timestamp with time zone not null default now(),
+      updated_on timestamp with time zone not null default now(),
+      PRIMARY KEY(event, name)
+    )
+  ;
+
+    CREATE TABLE events.job (
+      id uuid not null default gen_random_uuid(),
+      name text not null,
+      priority integer not null default(0),
+      data jsonb,
+      state events.job_state not null default('created'),
+      retry_limit integer not null default(2),
+      retry_count integer not null default(0),
+      retry_delay integer not null default(0),
+      retry_backoff boolean not null default false,
+      start_after timestamp with time zone not null default now(),
+      started_on timestamp with time zone,
+      singleton_key text,
+      singleton_on timestamp without time zone,
+      expire_in interval not null default interval '15 minutes',
+      created_on timestamp with time zone not null default now(),
+      completed_on timestamp with time zone,
+      keep_until timestamp with time zone NOT NULL default now() + interval '14 days',
+      output jsonb,
+      dead_letter text,
+      policy text
+    ) PARTITION BY LIST (name)
+  ;
+ALTER TABLE events.job ADD PRIMARY KEY (name, id);
+CREATE TABLE events.archive (LIKE events.job);
+ALTER TABLE events.archive ADD PRIMARY KEY (name, id);
+ALTER TABLE events.archive ADD archived_on timestamptz NOT NULL DEFAULT now();
+CREATE INDEX archive_i1 ON events.archive(archived_on);
+
+    CREATE FUNCTION events.create_queue(queue_name text, options json)
+    RETURNS VOID AS
+    $$
+    DECLARE
+      table_name varchar := 'j' || encode(sha224(queue_name::bytea), 'hex');
+      queue_created_on timestamptz;
+    BEGIN
+
+      WITH q as (
+      INSERT INTO events.queue (
+        name,
+        policy,
+        retry_limit,
+        retry_delay,
+        retry_backoff,
+        expire_seconds,
+        retention_minutes,
+        dead_letter,
+        partition_name
+      )
+      VALUES (
+        queue_name,
+        options->>'policy',
+        (options->>'retryLimit')::int,
+        (options->>'retryDelay')::int,
+        (options->>'retryBackoff')::bool,
+        (options->>'expireInSeconds')::int,
+        (options->>'retentionMinutes')::int,
+        options->>'deadLetter',
+        table_name
+      )
+      ON CONFLICT DO NOTHING
+      RETURNING created_on
+      )
+      SELECT created_on into queue_created_on from q;
+
+      IF queue_created_on IS NULL THEN
+        RETURN;
+      END IF;
+
+      EXECUTE format('CREATE TABLE events.%I (LIKE events.job INCLUDING DEFAULTS)', table_name);
+
+      EXECUTE format('ALTER TABLE events.%1$I ADD PRIMARY KEY (name, id)', table_name);
+      EXECUTE format('ALTER TABLE events.%1$I ADD CONSTRAINT q_fkey FOREIGN KEY (name) REFERENCES events.queue (name) ON DELETE RESTRICT DEFERRABLE INITIALLY DEFERRED', table_name);
+      EXECUTE format('ALTER TABLE events.%1$I ADD CONSTRAINT dlq_fkey FOREIGN KEY (dead_letter) REFERENCES events.queue (name) ON DELETE RESTRICT DEFERRABLE INITIALLY DEFERRED', table_name);
+      EXECUTE format('CREATE UNIQUE INDEX %1$s_i1 ON events.%1$I (name, COALESCE(singleton_key, '''')) WHERE state = ''created'' AND policy = ''short''', table_name);
+      EXECUTE format('CREATE UNIQUE INDEX %1$s_i2 ON events.%1$I (name, COALESCE(singleton_key, '''')) WHERE state = ''active'' AND policy = ''singleton''', table_name);
+      EXECUTE format('CREATE UNIQUE INDEX %1$s_i3 ON events.%1$I (name, state, COALESCE(singleton_key, '''')) WHERE state <= ''active'' AND policy = ''stately''', table_name);
+      EXECUTE format('CREATE UNIQUE INDEX %1$s_i4 ON events.%1$I (name, singleton_on, COALESCE(singleton_key, '''')) WHERE state <> ''cancelled'' AND singleton_on IS NOT NULL', table_name);
+      EXECUTE format('CREATE INDEX %1$s_i5 ON events.%1$I (name, start_after) INCLUDE (priority, created_on, id) WHERE state < ''active''', table_name);
+
+      EXECUTE format('ALTER TABLE events.%I ADD CONSTRAINT cjc CHECK (name=%L)', table_name, queue_name);
+      EXECUTE format('ALTER TABLE events.job ATTACH PARTITION events.%I FOR VALUES IN (%L)', table_name, queue_name);
+    END;
+    $$
+    LANGUAGE plpgsql;
+  ;
+
+    CREATE FUNCTION events.delete_queue(queue_name text)
+    RETURNS VOID AS
+    $$
+    DECLARE
+      table_name varchar;
+    BEGIN
+      WITH deleted as (
+        DELETE FROM events.queue
+        WHERE name = queue_name
+        RETURNING partition_name
+      )
+      SELECT partition_name from deleted INTO table_name;
+
+      EXECUTE format('DROP TABLE IF EXISTS events.%I', table_name);
+    END;
+    $$
+    LANGUAGE plpgsql;
+  ;
+INSERT INTO events.version(version) VALUES ('24');
+    COMMIT;
+\endif
+BEGIN;
+CREATE OR REPLACE FUNCTION events.dbwe_check_queue_name(queue_name text) RETURNS void LANGUAGE plpgsql
+  SET search_path = events, pg_temp AS $$
+DECLARE
+  who text := session_user;
+BEGIN
+  -- A development superuser (DATABASE_ALLOW_PRIVILEGED_ROLE) may name any queue.
+  IF EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = who AND rolsuper) THEN RETURN; END IF;
+  IF who !~ '^dbwe_[a-z]+$' OR left(queue_name, length(who) - 4) <> substr(who, 6) || '.' THEN
+    RAISE EXCEPTION 'role % may only use queues named %.<name>', who, substr(who, 6) USING ERRCODE = '42501';
+  END IF;
+END $$;
+CREATE OR REPLACE FUNCTION events.dbwe_ensure_queue(queue_name text, options json) RETURNS void LANGUAGE plpgsql
+  SECURITY DEFINER SET search_path = events, pg_temp AS $$
+BEGIN
+  PERFORM events.dbwe_check_queue_name(queue_name);
+  PERFORM events.create_queue(queue_name, options);
+  UPDATE events.queue
+     SET retry_limit = (options->>'retryLimit')::int, retry_delay = (options->>'retryDelay')::int,
+         retry_backoff = (options->>'retryBackoff')::bool, expire_seconds = (options->>'expireInSeconds')::int,
+         retention_minutes = (options->>'retentionMinutes')::int, dead_letter = options->>'deadLetter', updated_on = now()
+   WHERE name = queue_name;
+END $$;
+CREATE OR REPLACE FUNCTION events.dbwe_subscribe(topic text, queue_name text) RETURNS void LANGUAGE plpgsql
+  SECURITY DEFINER SET search_path = events, pg_temp AS $$
+BEGIN
+  PERFORM events.dbwe_check_queue_name(queue_name);
+  INSERT INTO events.subscription (event, name) VALUES (topic, queue_name) ON CONFLICT DO NOTHING;
+END $$;
+DO $$
+DECLARE
+  object record;
+BEGIN
+  IF NOT EXISTS (SELECT FROM pg_catalog.pg_namespace WHERE nspname = 'events') THEN
+    CREATE SCHEMA events AUTHORIZATION dbwe_events_owner;
+  END IF;
+  ALTER SCHEMA events OWNER TO dbwe_events_owner;
+  FOR object IN
+    SELECT CASE c.relkind WHEN 'v' THEN 'VIEW' WHEN 'm' THEN 'MATERIALIZED VIEW' WHEN 'S' THEN 'SEQUENCE' WHEN 'f' THEN 'FOREIGN TABLE' ELSE 'TABLE' END AS kind,
+           format('%I.%I', n.nspname, c.relname) AS name
+      FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+     WHERE n.nspname = 'events' AND c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f') AND c.relowner <> 'dbwe_events_owner'::regrole
+       -- a sequence of an identity or serial column moves with its table
+       AND NOT (c.relkind = 'S' AND EXISTS (SELECT FROM pg_catalog.pg_depend d
+                 WHERE d.classid = 'pg_catalog.pg_class'::regclass AND d.objid = c.oid AND d.deptype IN ('a', 'i')))
+    UNION ALL
+    SELECT CASE p.prokind WHEN 'a' THEN 'AGGREGATE' WHEN 'p' THEN 'PROCEDURE' ELSE 'FUNCTION' END,
+           format('%I.%I(%s)', n.nspname, p.proname, pg_catalog.pg_get_function_identity_arguments(p.oid))
+      FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
+     WHERE n.nspname = 'events' AND p.proowner <> 'dbwe_events_owner'::regrole
+    UNION ALL
+    -- types of their own (enums, domains, ranges, composites); a table's row type and array types follow their owner
+    SELECT CASE t.typtype WHEN 'd' THEN 'DOMAIN' ELSE 'TYPE' END, format('%I.%I', n.nspname, t.typname)
+      FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace
+     WHERE n.nspname = 'events' AND t.typowner <> 'dbwe_events_owner'::regrole AND t.typtype IN ('c', 'd', 'e', 'r')
+       AND (t.typrelid = 0 OR (SELECT c.relkind FROM pg_catalog.pg_class c WHERE c.oid = t.typrelid) = 'c')
+  LOOP
+    EXECUTE format('ALTER %s %s OWNER TO dbwe_events_owner', object.kind, object.name);
+  END LOOP;
+END $$;
+REVOKE ALL ON ALL TABLES IN SCHEMA events FROM PUBLIC, dbwe_community, dbwe_projects, dbwe_ledger, dbwe_impact;
+REVOKE ALL ON ALL ROUTINES IN SCHEMA events FROM PUBLIC, dbwe_community, dbwe_projects, dbwe_ledger, dbwe_impact;
+ALTER DEFAULT PRIVILEGES FOR ROLE dbwe_events_owner REVOKE EXECUTE ON FUNCTIONS FROM PUBLIC;
+GRANT USAGE ON SCHEMA events TO dbwe_community, dbwe_projects, dbwe_ledger, dbwe_impact;
+GRANT SELECT, INSERT, UPDATE, DELETE ON events.job, events.archive TO dbwe_community, dbwe_projects, dbwe_ledger, dbwe_impact;
+GRANT SELECT ON events.queue, events.subscription TO dbwe_community, dbwe_projects, dbwe_ledger, dbwe_impact;
+GRANT SELECT, UPDATE (maintained_on, monitored_on, cron_on) ON events.version TO dbwe_community, dbwe_projects, dbwe_ledger, dbwe_impact;
+GRANT EXECUTE ON FUNCTION events.dbwe_ensure_queue(text, json), events.dbwe_subscribe(text, text) TO dbwe_community, dbwe_projects, dbwe_ledger, dbwe_impact;
 COMMIT;

@@ -56,7 +56,14 @@ export async function startGatewayFor(
  * subgraphs whose demo data to load.
  */
 export async function startPlatform(
-  options: { seed?: boolean | string[]; env?: Record<string, string>; subgraphLogTo?: NodeJS.WritableStream; databaseUrl?: string } = {},
+  options: {
+    seed?: boolean | string[];
+    env?: Record<string, string>;
+    /** Settings of every subgraph, over their test values (EVENTS_DELIVERY=false, say). */
+    subgraphEnv?: Record<string, string>;
+    subgraphLogTo?: NodeJS.WritableStream;
+    databaseUrl?: string;
+  } = {},
 ): Promise<RunningPlatform> {
   const database = options.databaseUrl ? { url: options.databaseUrl, drop: async () => undefined } : await cloneTestDatabase();
   const subgraphs: RunningPlatform['subgraphs'] = {};
@@ -67,7 +74,7 @@ export async function startPlatform(
     subgraphs[module.name] = await startTestSubgraph(module, database.url, {
       listen: true,
       seed: Array.isArray(options.seed) ? options.seed.includes(module.name) : (options.seed ?? true),
-      env: { GRAPH_URL: forwarder.url },
+      env: { GRAPH_URL: forwarder.url, ...options.subgraphEnv },
       ...(options.subgraphLogTo ? { logTo: options.subgraphLogTo, logLevel: 'info' } : {}),
     });
   }

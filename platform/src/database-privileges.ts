@@ -34,7 +34,7 @@ export async function tablesOf(query: Query, schema: string): Promise<string[]> 
 
 function functionSignature(text: string): string {
   // Argument types may be schema-qualified (a row type of the schema: account_leaf_data(ledger.account)).
-  const match = /^([a-z_][a-z0-9_]*)\(([a-z0-9_., ]*)\)$/.exec(text);
+  const match = /^([a-z_][a-z0-9_]*)\(([a-z0-9_., \[\]]*)\)$/.exec(text);
   if (!match) throw new Error(`"${text}" is not a function signature like lock_chain(uuid)`);
   return `${match[1]}(${match[2]})`;
 }

@@ -1,4 +1,5 @@
 import { Client } from 'pg';
+import PgBoss from 'pg-boss';
 import { setting } from './config';
 
 /**
@@ -25,6 +26,16 @@ export type SubgraphSchema = (typeof SUBGRAPH_SCHEMAS)[number];
 export const runtimeRole = (subgraph: SubgraphSchema): string => `dbwe_${subgraph}`;
 /** The role that owns a subgraph's schema; its migrations run as it. */
 export const ownerRole = (subgraph: SubgraphSchema): string => `dbwe_${subgraph}_owner`;
+
+/**
+ * The schema of the event engine (pg-boss, docs/events.md), in the database
+ * EVENTS_DATABASE_URL names (by default every subgraph's own), and the role
+ * that owns it. That role cannot log in: provisioning installs the engine,
+ * and its functions (running as the owner) are all a runtime role may use
+ * to create a queue, and only queues named after itself.
+ */
+export const EVENTS_ENGINE_SCHEMA = 'events';
+export const EVENTS_OWNER_ROLE = 'dbwe_events_owner';
 
 /** Where `npm run db:roles`, the compose init service and deploy/database-roles.sql take each role's password from. */
 export function passwordVariable(subgraph: SubgraphSchema, kind: 'runtime' | 'owner'): string {
@@ -107,15 +118,23 @@ function clusterStatements(roles: PlatformRole[], password: (role: PlatformRole)
     if (source.kind === 'value') statements.push(`ALTER ROLE ${name} PASSWORD ${literal(source.value)};`);
     if (source.kind === 'psql') statements.push(`\\if :{?${source.variable}}\nALTER ROLE ${name} PASSWORD :'${source.variable}';\n\\endif`);
     // A runtime role that is a member of an owner role would have the owner's powers; no role gets any membership.
-    statements.push(
-      `DO $$ DECLARE granted regrole; BEGIN
+    statements.push(revokeMemberships(name));
+  }
+  const events = identifier(EVENTS_OWNER_ROLE);
+  statements.push(
+    `DO $$ BEGIN CREATE ROLE ${events}; EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$;`,
+    `ALTER ROLE ${events} WITH ${ROLE_ATTRIBUTES.replace('LOGIN', 'NOLOGIN')};`,
+    revokeMemberships(events),
+  );
+  return statements;
+}
+
+function revokeMemberships(name: string): string {
+  return `DO $$ DECLARE granted regrole; BEGIN
   FOR granted IN SELECT m.roleid::regrole FROM pg_catalog.pg_auth_members m WHERE m.member = '${name}'::regrole LOOP
     EXECUTE format('REVOKE %s FROM ${name}', granted);
   END LOOP;
-END $$;`,
-    );
-  }
-  return statements;
+END $$;`;
 }
 
 /** Double-quoted SQL identifier, for names that are not ours (a database an operator chose). */
@@ -133,16 +152,15 @@ export function databaseAccessStatements(database: string, subgraphs: readonly S
   return [`REVOKE ALL ON DATABASE ${database} FROM PUBLIC;`, `GRANT CONNECT ON DATABASE ${database} TO ${all};`];
 }
 
-/** Statements run connected to the platform's database: its schemas, owned by the owner roles. */
-function databaseStatements(subgraphs: readonly SubgraphSchema[]): string[] {
-  // Nobody creates objects in public (PostgreSQL 15 and later do not let them anyway).
-  const statements = [`REVOKE CREATE ON SCHEMA public FROM PUBLIC;`];
-  for (const subgraph of subgraphs) {
-    const schema = identifier(subgraph);
-    const owner = identifier(ownerRole(subgraph));
-    statements.push(
-      // An existing installation (migrated by a superuser) is moved over: the schema and every object in it.
-      `DO $$
+/**
+ * The schema, created for its owner when missing, and every object in it
+ * moved to that owner: an existing installation (migrated by a superuser)
+ * is taken over, and so is whatever provisioning itself installed there.
+ */
+function ownedSchemaStatement(schemaName: string, ownerName: string): string {
+  const schema = identifier(schemaName);
+  const owner = identifier(ownerName);
+  return `DO $$
 DECLARE
   object record;
 BEGIN
@@ -172,14 +190,94 @@ BEGIN
   LOOP
     EXECUTE format('ALTER %s %s OWNER TO ${owner}', object.kind, object.name);
   END LOOP;
-END $$;`,
+END $$;`;
+}
+
+/** Statements run connected to the platform's database: its schemas, owned by the owner roles. */
+function databaseStatements(subgraphs: readonly SubgraphSchema[]): string[] {
+  // Nobody creates objects in public (PostgreSQL 15 and later do not let them anyway).
+  const statements = [`REVOKE CREATE ON SCHEMA public FROM PUBLIC;`];
+  for (const subgraph of subgraphs) {
+    const schema = identifier(subgraph);
+    const owner = identifier(ownerRole(subgraph));
+    statements.push(
+      ownedSchemaStatement(subgraph, ownerRole(subgraph)),
       `REVOKE ALL ON SCHEMA ${schema} FROM PUBLIC;`,
       // Functions a migration creates are not everyone's to call; the migration runner grants the declared ones.
       // (Per schema this could only add to the global default, which lets PUBLIC execute: it is revoked for the role.)
       `ALTER DEFAULT PRIVILEGES FOR ROLE ${owner} REVOKE EXECUTE ON FUNCTIONS FROM PUBLIC;`,
     );
   }
+  statements.push(ownedSchemaStatement(EVENTS_ENGINE_SCHEMA, EVENTS_OWNER_ROLE), `REVOKE ALL ON SCHEMA ${EVENTS_ENGINE_SCHEMA} FROM PUBLIC;`);
   return statements;
+}
+
+/**
+ * After pg-boss's own tables are installed in the schema (by the
+ * superuser): everything moved to the engine's owner, the functions through
+ * which a runtime role creates and subscribes its queues, and what the
+ * runtime roles may do to the engine's tables: move jobs (fetch, complete,
+ * fail, archive, as pg-boss does), read queues and subscriptions, and
+ * stamp pg-boss's maintenance times. Nothing else; not create_queue, which
+ * pg-boss lets anyone call.
+ */
+function eventEngineStatements(subgraphs: readonly SubgraphSchema[]): string[] {
+  const e = identifier(EVENTS_ENGINE_SCHEMA);
+  const roles = subgraphs.map((s) => identifier(runtimeRole(s))).join(', ');
+  return [
+    `CREATE OR REPLACE FUNCTION ${e}.dbwe_check_queue_name(queue_name text) RETURNS void LANGUAGE plpgsql
+  SET search_path = ${e}, pg_temp AS $$
+DECLARE
+  who text := session_user;
+BEGIN
+  -- A development superuser (DATABASE_ALLOW_PRIVILEGED_ROLE) may name any queue.
+  IF EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = who AND rolsuper) THEN RETURN; END IF;
+  IF who !~ '^dbwe_[a-z]+$' OR left(queue_name, length(who) - 4) <> substr(who, 6) || '.' THEN
+    RAISE EXCEPTION 'role % may only use queues named %.<name>', who, substr(who, 6) USING ERRCODE = '42501';
+  END IF;
+END $$;`,
+    `CREATE OR REPLACE FUNCTION ${e}.dbwe_ensure_queue(queue_name text, options json) RETURNS void LANGUAGE plpgsql
+  SECURITY DEFINER SET search_path = ${e}, pg_temp AS $$
+BEGIN
+  PERFORM ${e}.dbwe_check_queue_name(queue_name);
+  PERFORM ${e}.create_queue(queue_name, options);
+  UPDATE ${e}.queue
+     SET retry_limit = (options->>'retryLimit')::int, retry_delay = (options->>'retryDelay')::int,
+         retry_backoff = (options->>'retryBackoff')::bool, expire_seconds = (options->>'expireInSeconds')::int,
+         retention_minutes = (options->>'retentionMinutes')::int, dead_letter = options->>'deadLetter', updated_on = now()
+   WHERE name = queue_name;
+END $$;`,
+    `CREATE OR REPLACE FUNCTION ${e}.dbwe_subscribe(topic text, queue_name text) RETURNS void LANGUAGE plpgsql
+  SECURITY DEFINER SET search_path = ${e}, pg_temp AS $$
+BEGIN
+  PERFORM ${e}.dbwe_check_queue_name(queue_name);
+  INSERT INTO ${e}.subscription (event, name) VALUES (topic, queue_name) ON CONFLICT DO NOTHING;
+END $$;`,
+    ownedSchemaStatement(EVENTS_ENGINE_SCHEMA, EVENTS_OWNER_ROLE),
+    // Exactly the grants below, also after a change to them: everything revoked first.
+    `REVOKE ALL ON ALL TABLES IN SCHEMA ${e} FROM PUBLIC, ${roles};`,
+    `REVOKE ALL ON ALL ROUTINES IN SCHEMA ${e} FROM PUBLIC, ${roles};`,
+    `ALTER DEFAULT PRIVILEGES FOR ROLE ${identifier(EVENTS_OWNER_ROLE)} REVOKE EXECUTE ON FUNCTIONS FROM PUBLIC;`,
+    `GRANT USAGE ON SCHEMA ${e} TO ${roles};`,
+    `GRANT SELECT, INSERT, UPDATE, DELETE ON ${e}.job, ${e}.archive TO ${roles};`,
+    `GRANT SELECT ON ${e}.queue, ${e}.subscription TO ${roles};`,
+    `GRANT SELECT, UPDATE (maintained_on, monitored_on, cron_on) ON ${e}.version TO ${roles};`,
+    `GRANT EXECUTE ON FUNCTION ${e}.dbwe_ensure_queue(text, json), ${e}.dbwe_subscribe(text, text) TO ${roles};`,
+  ];
+}
+
+/**
+ * Installs pg-boss's tables in the engine's schema, or upgrades them to the
+ * version this code ships with. Run as the superuser, in the platform's
+ * database; eventEngineStatements then gives them to the engine's owner.
+ */
+async function installEventEngine(databaseUrl: string): Promise<void> {
+  const boss = new PgBoss({ connectionString: databaseUrl, schema: EVENTS_ENGINE_SCHEMA, migrate: true, supervise: false, schedule: false, max: 1, application_name: 'dbwe-roles' });
+  let failure: unknown = null;
+  boss.on('error', (error) => (failure ??= error));
+  await boss.start();
+  await boss.stop({ graceful: false });
+  if (failure) throw failure;
 }
 
 export interface ProvisionOptions {
@@ -237,16 +335,21 @@ export async function provisionDatabaseRoles(adminUrl: string, options: Provisio
   });
   const target = new URL(adminUrl);
   target.pathname = `/${encodeURIComponent(database)}`;
-  await connected(target.toString(), async (admin) => {
-    await admin.query(LOCK);
+  const inTransaction = async (admin: Client, statements: string[]) => {
     await admin.query('BEGIN');
     try {
-      for (const statement of databaseStatements(subgraphs)) await admin.query(statement);
+      for (const statement of statements) await admin.query(statement);
       await admin.query('COMMIT');
     } catch (error) {
       await admin.query('ROLLBACK').catch(() => undefined);
       throw error;
     }
+  };
+  await connected(target.toString(), async (admin) => {
+    await admin.query(LOCK);
+    await inTransaction(admin, databaseStatements(subgraphs));
+    await installEventEngine(target.toString());
+    await inTransaction(admin, eventEngineStatements(subgraphs));
   });
   return { database, createdDatabase, roles: roles.map((r) => r.name) };
 }
@@ -281,6 +384,14 @@ export function provisioningScript(): string {
     `${LOCK};`,
     'BEGIN;',
     ...databaseStatements(SUBGRAPH_SCHEMAS),
+    'COMMIT;',
+    '-- The event engine (pg-boss), installed once; `npm run db:roles` also upgrades it to a newer pg-boss.',
+    `SELECT to_regclass('${EVENTS_ENGINE_SCHEMA}.version') IS NULL AS dbwe_install_event_engine \\gset`,
+    '\\if :dbwe_install_event_engine',
+    PgBoss.getConstructionPlans(EVENTS_ENGINE_SCHEMA).trim(),
+    '\\endif',
+    'BEGIN;',
+    ...eventEngineStatements(SUBGRAPH_SCHEMAS),
     'COMMIT;',
     '',
   ].join('\n');

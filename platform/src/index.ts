@@ -17,3 +17,8 @@ export * from './member-standing';
 export * from './my-data';
 export * from './text-guard';
 export * from './scalars';
+export * from './events/envelope';
+export * from './events/outbox';
+export * from './events/consumer';
+export * from './events/engine';
+export * from './events/runtime';

@@ -53,6 +53,15 @@ describe('subgraph start-up errors', () => {
     expect(stderr).not.toMatch(/\n\s+at /);
   });
 
+  it('refuses to record no domain events in production, naming the setting that allows it', () => {
+    const { status, stderr } = startLedger({ DATABASE_URL: 'postgres://postgres@127.0.0.1:1/books', NODE_ENV: 'production', EVENTS_RECORDING: 'false' });
+    expect(status).toBe(1);
+    expect(stderr).toBe(
+      'ledger: configuration error: EVENTS_RECORDING=false records no domain events, so consumers, webhooks and the event feed miss every change made meanwhile; ' +
+        'it is for benchmark comparisons and refused with NODE_ENV=production unless EVENTS_RECORDING_OFF_ALLOWED=true',
+    );
+  });
+
   it('says when no database is configured at all', () => {
     const { status, stderr } = startLedger({});
     expect(status).toBe(1);

@@ -17,6 +17,7 @@ import { createLogger, type Logger } from './logger';
 import { QueryCounter } from './query-counter';
 import { createSubgraphServer, type RunningServices, type SubgraphModule } from './subgraph';
 import { createMemberStanding, erasureSettings } from './member-standing';
+import { checkEventSettings, eventSettings, startEvents } from './events/runtime';
 
 /** Prints one line and exits: start-up problems are not stack traces. */
 export function exitWith(service: string, message: string): never {
@@ -78,6 +79,7 @@ export function subgraphSettings(name: string, defaultPort = 4000, own: Spec = {
     MIGRATE_ON_START: setting.boolean(true),
     SEED_DEMO: setting.boolean(false),
     ...erasureSettings,
+    ...eventSettings,
     ...own,
   };
 }
@@ -110,6 +112,7 @@ export async function runSubgraph<TLoaders, TServices>(module: SubgraphModule<TL
     config = parseConfig(subgraphSettings(module.name, module.defaultPort, module.services?.settings));
     url = pickDatabaseUrl(module.name, config);
     migrationUrl = pickMigrationDatabaseUrl(module.name, config);
+    checkEventSettings(config);
   } catch (error) {
     if (error instanceof ConfigError) exitWith(module.name, `configuration error: ${error.message}`);
     throw error;
@@ -149,6 +152,9 @@ export async function runSubgraph<TLoaders, TServices>(module: SubgraphModule<TL
     exitWith(module.name, error instanceof Error ? error.message : String(error));
   }
   const running = await startServices(module, db, config, logger).catch((error: Error) => exitWith(module.name, error.message));
+  const events = await startEvents({ subgraph: module.name, declaration: module.events, settings: config, ownUrl: url, logger }).catch((error: Error) =>
+    exitWith(module.name, error.message),
+  );
 
   const server = createSubgraphServer(module, {
     db,
@@ -157,6 +163,7 @@ export async function runSubgraph<TLoaders, TServices>(module: SubgraphModule<TL
     queryCounter,
     services: running.services,
     standing: createMemberStanding(module.erasure, db, config, logger),
+    events: events.recorder,
   });
   await server.start();
   const address = await server.http.listen(config.PORT, config.HOST).catch((error: Error) =>
@@ -165,6 +172,7 @@ export async function runSubgraph<TLoaders, TServices>(module: SubgraphModule<TL
   logger.info({ port: address.port }, `${module.name} subgraph ready`);
   onShutdown(logger, async () => {
     await server.stop();
+    await events.stop();
     await running.stop();
     await db.destroy();
   });

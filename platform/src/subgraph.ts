@@ -16,6 +16,8 @@ import { QueryCounter } from './query-counter';
 import { refuseNulCharacters } from './text-guard';
 import type { Setting } from './config';
 import { guardMutations, type ErasurePolicy, type MemberStanding } from './member-standing';
+import { notRecording, type EventRecorder } from './events/outbox';
+import type { EventsDeclaration } from './events/runtime';
 
 /** What every resolver of every subgraph gets. */
 export interface SubgraphContext<TLoaders, TServices = undefined> {
@@ -26,6 +28,8 @@ export interface SubgraphContext<TLoaders, TServices = undefined> {
   loaders: TLoaders;
   /** What the subgraph built at start-up from its own settings (see SubgraphServices). */
   services: TServices;
+  /** Records domain events in the transaction of a change (docs/events.md). */
+  events: EventRecorder;
 }
 
 /**
@@ -60,6 +64,8 @@ export interface SubgraphModule<TLoaders, TServices = undefined> {
   createLoaders(db: DataSource, services: TServices): TLoaders;
   /** Settings and long-lived parts of this subgraph alone, if it has any. */
   services?: SubgraphServices<TServices>;
+  /** The domain events it records and the ones it consumes (docs/events.md). */
+  events?: EventsDeclaration;
   /** Loads the demo data once; a second call finds it there and does nothing. */
   seedDemo(db: DataSource): Promise<void>;
   /** How this subgraph learns of erased members, whose writes every mutation refuses (member-standing.ts); default: through the graph. */
@@ -78,6 +84,8 @@ export interface SubgraphServerOptions<TServices> {
   services: TServices;
   /** Refuses every mutation by an erased member; null only where the check is switched off (member-standing.ts). */
   standing: MemberStanding | null;
+  /** Where resolvers record domain events; none are recorded without it. */
+  events?: EventRecorder;
 }
 
 export interface SubgraphServer<TLoaders, TServices = undefined> {
@@ -94,7 +102,7 @@ export function createSubgraphServer<TLoaders, TServices>(
   module: SubgraphModule<TLoaders, TServices>,
   options: SubgraphServerOptions<TServices>,
 ): SubgraphServer<TLoaders, TServices> {
-  const { db, logger, assertionSecret, queryCounter, services, standing } = options;
+  const { db, logger, assertionSecret, queryCounter, services, standing, events = notRecording } = options;
   const { Mutation: mutations, ...otherResolvers } = module.resolvers;
   const resolvers =
     standing && mutations ? { ...otherResolvers, Mutation: guardMutations(mutations as Record<string, unknown>, standing, module.erasure) } : module.resolvers;
@@ -116,6 +124,7 @@ export function createSubgraphServer<TLoaders, TServices>(
     db,
     loaders: module.createLoaders(db, services),
     services,
+    events,
   });
 
   const http = createHttpApp({

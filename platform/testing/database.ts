@@ -134,7 +134,7 @@ export async function securitySnapshot(url: string): Promise<string[]> {
   await client.connect();
   try {
     const { rows } = await client.query<{ line: string }>(`
-      WITH schemas AS (SELECT oid, nspname FROM pg_namespace WHERE nspname IN ('community', 'projects', 'ledger', 'impact', 'public'))
+      WITH schemas AS (SELECT oid, nspname FROM pg_namespace WHERE nspname IN ('community', 'projects', 'ledger', 'impact', 'events', 'public'))
       SELECT 'schema ' || nspname || ' owner ' || pg_get_userbyid(n.nspowner) || ' acl ' || coalesce(n.nspacl::text, '-') AS line
         FROM pg_namespace n WHERE n.oid IN (SELECT oid FROM schemas) AND nspname <> 'public'
       UNION ALL SELECT 'schema public acl ' || coalesce(nspacl::text, '-') FROM pg_namespace WHERE nspname = 'public'

@@ -10,6 +10,7 @@ import { parseConfig } from '../src/config';
 import { startServices } from '../src/service';
 import { createMemberStanding, erasureSettings } from '../src/member-standing';
 import { anonymous, type Viewer } from '../src/identity';
+import { eventSettings, eventTestEnv, startEvents, type StartEventsOptions } from '../src/events/runtime';
 
 export const TEST_ASSERTION_SECRET = 'test-assertion-secret-0123456789abcdef';
 
@@ -48,7 +49,15 @@ export interface TestSubgraph<TLoaders, TServices = undefined> {
 export async function startTestSubgraph<TLoaders, TServices>(
   module: SubgraphModule<TLoaders, TServices>,
   databaseUrl: string,
-  options: { listen?: boolean; seed?: boolean; logTo?: NodeJS.WritableStream; logLevel?: string; env?: Record<string, string> } = {},
+  options: {
+    listen?: boolean;
+    seed?: boolean;
+    logTo?: NodeJS.WritableStream;
+    logLevel?: string;
+    env?: Record<string, string>;
+    /** Sees what became of each event this subgraph's consumers were delivered. */
+    onEventApplied?: StartEventsOptions['onApplied'];
+  } = {},
 ): Promise<TestSubgraph<TLoaders, TServices> & { url: string }> {
   const queries = new QueryCounter();
   const db = createDataSource({
@@ -65,6 +74,14 @@ export async function startTestSubgraph<TLoaders, TServices>(
   const logger = createLogger(module.name, options.logLevel ?? process.env.TEST_LOG_LEVEL ?? 'silent', options.logTo);
   const settings = module.services ? parseConfig(module.services.settings, { ...module.services.testEnv, ...options.env }) : {};
   const running = await startServices(module, db, settings, logger);
+  const events = await startEvents({
+    subgraph: module.name,
+    declaration: module.events,
+    settings: parseConfig(eventSettings, { ...eventTestEnv, ...options.env }),
+    ownUrl: runtimeUrlFor(databaseUrl, module.name),
+    logger,
+    onApplied: options.onEventApplied,
+  });
   const server = createSubgraphServer(module, {
     db,
     logger,
@@ -78,6 +95,7 @@ export async function startTestSubgraph<TLoaders, TServices>(
       { ...parseConfig(erasureSettings, { ERASED_MEMBER_CHECK: options.env?.GRAPH_URL ? 'graph' : 'off', ...options.env }), INTERNAL_ASSERTION_SECRET: TEST_ASSERTION_SECRET },
       logger,
     ),
+    events: events.recorder,
   });
   await server.start();
   let url = '';
@@ -117,6 +135,7 @@ export async function startTestSubgraph<TLoaders, TServices>(
     },
     async stop() {
       await server.stop();
+      await events.stop();
       await running.stop();
       await db.destroy();
       if (adminClient) await (await adminClient).end();

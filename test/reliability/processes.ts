@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { runtimeUrlFor, TEST_ASSERTION_SECRET } from '@dbwe/platform/testing';
+import { eventTestEnv } from '@dbwe/platform';
 import { allSubgraphs } from '../subgraphs';
 
 /*
@@ -68,6 +69,7 @@ export async function startSubgraphProcess(
       DATABASE_POOL_SIZE: '8',
       // These tests run a subgraph without a gateway: there is no graph to ask whether a member was erased.
       ERASED_MEMBER_CHECK: 'off',
+      ...eventTestEnv,
       // The subgraph's own settings at their test values (the ledger's checkpoint key).
       ...allSubgraphs.find((m) => m.name === name)?.services?.testEnv,
       ...env,

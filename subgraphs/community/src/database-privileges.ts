@@ -1,4 +1,4 @@
-import type { DatabasePrivileges } from '@dbwe/platform';
+import { inboxPrivileges, outboxPrivileges, type DatabasePrivileges } from '@dbwe/platform';
 
 /**
  * What the community service may do in its schema. A member's neighbourhood,
@@ -20,5 +20,10 @@ export const databasePrivileges: DatabasePrivileges = {
     poll_ballot: ['SELECT', 'INSERT', { UPDATE: ['member_id', 'updated_at'] }],
     poll_allocation: ['SELECT', 'INSERT', 'DELETE'],
     migrations: [],
+    ...outboxPrivileges.tables,
+    ...inboxPrivileges.tables,
+    // Kept from the projects subgraph's wish.adopted events, by the consumer.
+    wish_adoption: ['SELECT', 'INSERT'],
   },
+  functions: [...outboxPrivileges.functions],
 };

@@ -17,6 +17,9 @@ import { privacyResolvers } from './privacy/privacy.resolvers';
 import { Initial1764100000000 } from './migrations/1764100000000-initial';
 import { WishesThemesPolls1764300000000 } from './migrations/1764300000000-wishes-themes-polls';
 import { SyncIndexes1764400000000 } from './migrations/1764400000000-sync-indexes';
+import { EventOutbox1767000000000 } from './migrations/1767000000000-event-outbox';
+import { EventInbox1767000000001 } from './migrations/1767000000001-event-inbox';
+import { communityEvents } from './events';
 import { seedDemo } from './demo/demo.seed';
 import { databasePrivileges } from './database-privileges';
 import { erasedMemberSource } from './privacy/privacy.commands';
@@ -50,8 +53,9 @@ export const community: SubgraphModule<ReturnType<typeof createLoaders>, Communi
   typeDefs: loadTypeDefs(join(__dirname, '..', 'schema.graphql')),
   resolvers: resolvers as SubgraphModule<ReturnType<typeof createLoaders>, CommunityServices>['resolvers'],
   entities: [NeighbourhoodEntity, MemberEntity, ThemeEntity, WishEntity, PollEntity],
-  migrations: [Initial1764100000000, WishesThemesPolls1764300000000, SyncIndexes1764400000000],
+  migrations: [Initial1764100000000, WishesThemesPolls1764300000000, SyncIndexes1764400000000, EventOutbox1767000000000, EventInbox1767000000001],
   databasePrivileges,
+  events: communityEvents,
   createLoaders,
   seedDemo,
   services: communityServices,

@@ -1,4 +1,4 @@
-import type { DatabasePrivileges } from '@dbwe/platform';
+import { outboxPrivileges, type DatabasePrivileges } from '@dbwe/platform';
 
 /**
  * What the impact service may do in its schema. A draft analysis is edited
@@ -38,5 +38,7 @@ export const databasePrivileges: DatabasePrivileges = {
     // Written once, when its analysis is published; the database refuses any change afterwards.
     published_snapshot: ['SELECT', 'INSERT'],
     migrations: [],
+    ...outboxPrivileges.tables,
   },
+  functions: [...outboxPrivileges.functions],
 };

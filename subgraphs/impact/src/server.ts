@@ -15,6 +15,8 @@ import { analysisResolvers, typeResolvers } from './analyses/analysis.resolvers'
 import { summaryResolvers } from './summary/impact-summary.resolvers';
 import { Initial1764100000000 } from './migrations/1764100000000-initial';
 import { PublishedSnapshot1766000000000 } from './migrations/1766000000000-published-snapshot';
+import { EventOutbox1767000000000 } from './migrations/1767000000000-event-outbox';
+import { impactEvents } from './events';
 import { seedDemo } from './demo/demo.seed';
 import { databasePrivileges } from './database-privileges';
 import { myDataResolvers } from './my-data/my-data.resolvers';
@@ -39,8 +41,9 @@ export const impact: SubgraphModule<ReturnType<typeof createLoaders>, ImpactServ
   typeDefs: loadTypeDefs(join(__dirname, '..', 'schema.graphql')),
   resolvers: resolvers as SubgraphModule<ReturnType<typeof createLoaders>, ImpactServices>["resolvers"],
   entities: [AnalysisEntity, OutcomeEntity, StakeholderEntity, InKindInputEntity, MeasurementEntity, BidForecastEntity, PublishedSnapshotEntity],
-  migrations: [Initial1764100000000, PublishedSnapshot1766000000000],
+  migrations: [Initial1764100000000, PublishedSnapshot1766000000000, EventOutbox1767000000000],
   databasePrivileges,
+  events: impactEvents,
   services: impactServices,
   createLoaders,
   seedDemo,

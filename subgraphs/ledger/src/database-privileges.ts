@@ -1,4 +1,4 @@
-import type { DatabasePrivileges } from '@dbwe/platform';
+import { outboxPrivileges, type DatabasePrivileges } from '@dbwe/platform';
 
 /**
  * What the ledger service may do in its schema. It books by inserting and
@@ -28,6 +28,7 @@ export const databasePrivileges: DatabasePrivileges = {
     witness: ['SELECT', 'INSERT', { UPDATE: ['retired_at'] }],
     cosignature: ['SELECT', 'INSERT'],
     migrations: [],
+    ...outboxPrivileges.tables,
   },
   // SELECT … FOR UPDATE would need UPDATE privilege; these lock as the owner. assign_log_origins sets missing origins
   // only. The leaf-data functions (pure) let the verification compare the log with the records.
@@ -40,5 +41,6 @@ export const databasePrivileges: DatabasePrivileges = {
     'budget_leaf_data(ledger.budget, ledger.budget_revision)',
     'json_text(text)',
     'json_time(timestamp with time zone)',
+    ...outboxPrivileges.functions,
   ],
 };

@@ -23,6 +23,8 @@ import { TransparencyLog1765000000000 } from './migrations/1765000000000-transpa
 import { LogGuards1765100000000 } from './migrations/1765100000000-log-guards';
 import { LeastPrivilege1764900000000 } from './migrations/1764900000000-least-privilege';
 import { databasePrivileges } from './database-privileges';
+import { EventOutbox1767000000000 } from './migrations/1767000000000-event-outbox';
+import { ledgerEvents } from './events';
 import { seedDemo } from './demo/demo.seed';
 import { logResolvers } from './log/log.resolvers';
 import { ledgerServices, type LedgerServices } from './log/services';
@@ -75,8 +77,10 @@ export const ledger: SubgraphModule<Loaders, LedgerServices> = {
     LeastPrivilege1764900000000,
     TransparencyLog1765000000000,
     LogGuards1765100000000,
+    EventOutbox1767000000000,
   ],
   databasePrivileges,
+  events: ledgerEvents,
   createLoaders,
   services: ledgerServices,
   seedDemo,

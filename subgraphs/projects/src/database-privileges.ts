@@ -1,4 +1,4 @@
-import type { DatabasePrivileges } from '@dbwe/platform';
+import { outboxPrivileges, type DatabasePrivileges } from '@dbwe/platform';
 
 /**
  * What the projects service may do in its schema. The timelines
@@ -31,5 +31,7 @@ export const databasePrivileges: DatabasePrivileges = {
     bid_assessment: ['SELECT', 'INSERT', 'UPDATE'],
     bid_event: ['SELECT', 'INSERT'],
     migrations: [],
+    ...outboxPrivileges.tables,
   },
+  functions: [...outboxPrivileges.functions],
 };

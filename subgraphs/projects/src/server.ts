@@ -19,6 +19,8 @@ import { Initial1764100000000 } from './migrations/1764100000000-initial';
 import { LifecycleAndBids1764200000000 } from './migrations/1764200000000-lifecycle-and-bids';
 import { TimelineOrder1764400000000 } from './migrations/1764400000000-timeline-order';
 import { SyncIndexes1764500000000 } from './migrations/1764500000000-sync-indexes';
+import { EventOutbox1767000000000 } from './migrations/1767000000000-event-outbox';
+import { projectsEvents } from './events';
 import { seedDemo } from './demo/demo.seed';
 import { databasePrivileges } from './database-privileges';
 
@@ -48,8 +50,9 @@ export const projects: SubgraphModule<Loaders> = {
   typeDefs: loadTypeDefs(join(__dirname, '..', 'schema.graphql')),
   resolvers: resolvers as SubgraphModule<Loaders>['resolvers'],
   entities: [ProjectEntity, ProjectWishEntity, ParticipantEntity, MilestoneEntity, ProjectEventEntity, LessonEntity, BidEntity, BidChallengerEntity, BidAssessmentEntity, BidEventEntity],
-  migrations: [Initial1764100000000, LifecycleAndBids1764200000000, TimelineOrder1764400000000, SyncIndexes1764500000000],
+  migrations: [Initial1764100000000, LifecycleAndBids1764200000000, TimelineOrder1764400000000, SyncIndexes1764500000000, EventOutbox1767000000000],
   databasePrivileges,
+  events: projectsEvents,
   createLoaders,
   seedDemo,
 };

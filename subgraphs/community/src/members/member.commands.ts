@@ -1,4 +1,6 @@
 import type { DataSource } from 'typeorm';
+import type { EventRecorder } from '@dbwe/platform';
+import { communityEvent } from '../events';
 import type { MemberDomain, MemberKind } from './member.entity';
 import { MemberEntity } from './member.entity';
 import { communityError, type ErrorOf } from '../community-errors';
@@ -20,7 +22,7 @@ export interface Registration {
 }
 
 /** Registers an identity as a member; its id is the identity's subject. */
-export async function registerMember(db: DataSource, id: string, input: Registration): Promise<Outcome<ErrorOf<'NeighbourhoodNotFound' | 'AlreadyRegistered' | 'EmptyValue' | 'ValueTooLong'>>> {
+export async function registerMember(db: DataSource, id: string, input: Registration, events: EventRecorder): Promise<Outcome<ErrorOf<'NeighbourhoodNotFound' | 'AlreadyRegistered' | 'EmptyValue' | 'ValueTooLong'>>> {
   const displayName = checkText(input.displayName, { field: 'displayName', max: TEXT_LIMITS.displayName, required: true });
   if (!displayName.ok) return displayName;
   const fullName = checkText(input.fullName, { field: 'fullName', max: TEXT_LIMITS.fullName, required: true });
@@ -58,6 +60,7 @@ export async function registerMember(db: DataSource, id: string, input: Registra
       const existing = await tx.getRepository(MemberEntity).findOneByOrFail({ id });
       return { ok: false, error: communityError.alreadyRegistered(existing) };
     }
+    await events.record(tx, communityEvent.memberRegistered(member));
     return { ok: true, member };
   });
 }
@@ -71,7 +74,7 @@ export interface ProfileChange {
 }
 
 /** Applies a profile change; omitted fields stay, null clears the optional contact fields. */
-export async function updateProfile(db: DataSource, member: MemberEntity, input: ProfileChange): Promise<Outcome<ErrorOf<'EmptyValue' | 'ValueTooLong'>>> {
+export async function updateProfile(db: DataSource, member: MemberEntity, input: ProfileChange, events: EventRecorder): Promise<Outcome<ErrorOf<'EmptyValue' | 'ValueTooLong'>>> {
   const change: Partial<MemberEntity> = {};
   if (input.displayName !== undefined) {
     const checked = checkText(input.displayName ?? '', { field: 'displayName', max: TEXT_LIMITS.displayName, required: true });
@@ -89,8 +92,12 @@ export async function updateProfile(db: DataSource, member: MemberEntity, input:
     if (input[key] !== undefined) change[key] = personal.value[key];
   }
   change.updatedAt = new Date();
-  await db.getRepository(MemberEntity).update({ id: member.id }, change);
-  return { ok: true, member: { ...member, ...change } };
+  const updated = { ...member, ...change };
+  await db.transaction(async (tx) => {
+    await tx.getRepository(MemberEntity).update({ id: member.id }, change);
+    await events.record(tx, communityEvent.memberProfileUpdated(updated, change.displayName !== undefined ? ['displayName'] : []));
+  });
+  return { ok: true, member: updated };
 }
 
 function checkPersonalData(input: { email?: string | null; phone?: string | null; address?: string | null }) {

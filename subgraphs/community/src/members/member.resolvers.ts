@@ -12,12 +12,12 @@ export const memberResolvers: Resolvers = {
   Mutation: {
     async registerMember(_parent, { input }, context) {
       const id = requireCallerId(context, 'register as a member');
-      const outcome = await registerMember(context.db, id, input);
+      const outcome = await registerMember(context.db, id, input, context.events);
       return outcome.ok ? { __typename: 'RegisterMemberSuccess', member: outcome.member } : outcome.error;
     },
     async updateMyProfile(_parent, { input }, context) {
       const member = await requireActiveMember(context, 'update your profile');
-      const outcome = await updateProfile(context.db, member, input);
+      const outcome = await updateProfile(context.db, member, input, context.events);
       return outcome.ok ? { __typename: 'UpdateMyProfileSuccess', member: outcome.member } : outcome.error;
     },
   },

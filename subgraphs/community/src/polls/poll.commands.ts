@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
+import type { EventRecorder } from '@dbwe/platform';
+import { communityEvent } from '../events';
 import { communityError, type ErrorOf } from '../community-errors';
 import { ThemeEntity } from '../themes/theme.entity';
 import { PollEntity } from './poll.entity';
@@ -11,6 +13,7 @@ export async function openPoll(
   db: DataSource,
   neighbourhoodId: string,
   input: { title: string; description?: string | null; themeIds: string[]; pointsBudget: number },
+  events: EventRecorder,
 ): Promise<Outcome<PollEntity, ErrorOf<'EmptyValue' | 'ValueTooLong' | 'ValueOutOfRange' | 'UnknownTheme'>>> {
   return db.transaction(async (tx) => {
     const themes = await tx.getRepository(ThemeEntity).find({ where: { neighbourhoodId }, select: { id: true } });
@@ -33,18 +36,21 @@ export async function openPoll(
        SELECT $1, $2, theme_id, position FROM unnest($3::uuid[]) WITH ORDINALITY AS t(theme_id, position)`,
       [neighbourhoodId, poll.id, checked.value.themeIds],
     );
+    await events.record(tx, communityEvent.pollOpened(poll, checked.value.themeIds));
     return { ok: true, value: poll };
   });
 }
 
-export async function closePoll(db: DataSource, pollId: string): Promise<Outcome<PollEntity, ErrorOf<'PollNotFound' | 'PollClosed'>>> {
+export async function closePoll(db: DataSource, pollId: string, events: EventRecorder): Promise<Outcome<PollEntity, ErrorOf<'PollNotFound' | 'PollClosed'>>> {
   return db.transaction(async (tx) => {
     const poll = await tx.getRepository(PollEntity).findOne({ where: { id: pollId }, lock: { mode: 'pessimistic_write' } });
     if (!poll) return { ok: false, error: communityError.pollNotFound() };
     if (poll.closedAt !== null) return { ok: false, error: communityError.pollClosed(poll.closedAt) };
     const now = new Date();
     await tx.getRepository(PollEntity).update({ id: poll.id }, { closedAt: now, updatedAt: now });
-    return { ok: true, value: { ...poll, closedAt: now, updatedAt: now } };
+    const closed = { ...poll, closedAt: now, updatedAt: now };
+    await events.record(tx, communityEvent.pollClosed(closed));
+    return { ok: true, value: closed };
   });
 }
 

@@ -19,7 +19,7 @@ export const pollResolvers: Resolvers = {
         return communityError.neighbourhoodNotFound();
       }
       requireRole(context.viewer, ['steward'], input.neighbourhoodId, 'open a poll');
-      const outcome = await openPoll(context.db, input.neighbourhoodId, input);
+      const outcome = await openPoll(context.db, input.neighbourhoodId, input, context.events);
       return outcome.ok ? { __typename: 'OpenPollSuccess', poll: outcome.value } : outcome.error;
     },
     async closePoll(_parent, { pollId }, context) {
@@ -27,7 +27,7 @@ export const pollResolvers: Resolvers = {
       const poll = isUuid(pollId) ? await context.loaders.poll.load(pollId) : null;
       if (!poll) return communityError.pollNotFound();
       requireRole(context.viewer, ['steward'], poll.neighbourhoodId, 'close a poll');
-      const outcome = await closePoll(context.db, poll.id);
+      const outcome = await closePoll(context.db, poll.id, context.events);
       return outcome.ok ? { __typename: 'ClosePollSuccess', poll: outcome.value } : outcome.error;
     },
     async allocatePoints(_parent, { input }, context) {

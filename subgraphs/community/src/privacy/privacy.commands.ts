@@ -1,5 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { isUuid, type ErasedMemberSource } from '@dbwe/platform';
+import type { EventRecorder } from '@dbwe/platform';
+import { communityEvent } from '../events';
 import { MemberEntity } from '../members/member.entity';
 import { WishEntity } from '../wishes/wish.entity';
 import { anonymousLabel, toExport, type HeldData } from './privacy.rules';
@@ -51,7 +53,7 @@ export async function exportMemberData(db: DataSource, memberId: string): Promis
  * that wishes, projects and ledger facts that refer to it still resolve.
  * Erasing an erased member changes nothing.
  */
-export async function eraseMember(db: DataSource, memberId: string): Promise<MemberEntity> {
+export async function eraseMember(db: DataSource, memberId: string, events: EventRecorder): Promise<MemberEntity> {
   return db.transaction(async (tx) => {
     const repository = tx.getRepository(MemberEntity);
     const member = await repository.findOne({ where: { id: memberId }, lock: { mode: 'pessimistic_write' } });
@@ -71,6 +73,7 @@ export async function eraseMember(db: DataSource, memberId: string): Promise<Mem
     await repository.update({ id: memberId }, erased);
     await tx.query(`UPDATE community.wish_support SET member_id = NULL WHERE member_id = $1`, [memberId]);
     await tx.query(`UPDATE community.poll_ballot SET member_id = NULL WHERE member_id = $1`, [memberId]);
+    await events.record(tx, communityEvent.memberErased({ ...member, ...erased }));
     return { ...member, ...erased };
   });
 }

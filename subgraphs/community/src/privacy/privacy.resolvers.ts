@@ -11,7 +11,7 @@ export const privacyResolvers: Resolvers = {
     async eraseMe(_parent, _args, context) {
       const id = requireCallerId(context, 'erase your data');
       if (!(await context.loaders.member.load(id))) throw forbidden('There is no member to erase: this identity never registered.');
-      return { member: await eraseMember(context.db, id) };
+      return { member: await eraseMember(context.db, id, context.events) };
     },
   },
   // Every field checks the reader, so `_entities` with someone else's id gets nothing either.

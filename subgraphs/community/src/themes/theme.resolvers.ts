@@ -21,7 +21,7 @@ export const themeResolvers: Resolvers = {
         return communityError.neighbourhoodNotFound();
       }
       requireRole(context.viewer, ['steward'], input.neighbourhoodId, 'add a theme');
-      const outcome = await addTheme(context.db, input.neighbourhoodId, input);
+      const outcome = await addTheme(context.db, input.neighbourhoodId, input, context.events);
       return outcome.ok ? { __typename: 'AddThemeSuccess', theme: outcome.theme } : outcome.error;
     },
   },

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource, Repository } from 'typeorm';
+import type { EventRecorder } from '@dbwe/platform';
+import { communityEvent } from '../events';
 import { communityError, type ErrorOf } from '../community-errors';
 import { ThemeEntity } from '../themes/theme.entity';
 import type { MemberEntity } from '../members/member.entity';
@@ -9,7 +11,7 @@ import { checkWishDraft, type WishDraft } from './wish.rules';
 type Outcome<E> = { ok: true; wish: WishEntity } | { ok: false; error: E };
 
 /** Posts a wish by the author in their neighbourhood; the neighbourhood was checked by the caller. */
-export async function postWish(db: DataSource, author: MemberEntity, neighbourhoodId: string, input: WishDraft): Promise<Outcome<ErrorOf<'EmptyValue' | 'ValueTooLong' | 'ValueOutOfRange' | 'UnknownTheme'>>> {
+export async function postWish(db: DataSource, author: MemberEntity, neighbourhoodId: string, input: WishDraft, events: EventRecorder): Promise<Outcome<ErrorOf<'EmptyValue' | 'ValueTooLong' | 'ValueOutOfRange' | 'UnknownTheme'>>> {
   return db.transaction(async (tx) => {
     const themes = await tx.getRepository(ThemeEntity).find({ where: { neighbourhoodId }, select: { id: true } });
     const checked = checkWishDraft(input, new Set(themes.map((t) => t.id)));
@@ -32,6 +34,7 @@ export async function postWish(db: DataSource, author: MemberEntity, neighbourho
         [neighbourhoodId, wish.id, checked.value.themeIds],
       );
     }
+    await events.record(tx, communityEvent.wishPosted(wish, checked.value.themeIds));
     return { ok: true, wish };
   });
 }
@@ -40,7 +43,7 @@ export async function postWish(db: DataSource, author: MemberEntity, neighbourho
  * Adds a member's support. The unique constraint decides "once per member",
  * so two concurrent clicks still count once.
  */
-export async function supportWish(db: DataSource, member: MemberEntity, wish: WishEntity): Promise<Outcome<ErrorOf<'WishArchived' | 'AlreadySupported'>>> {
+export async function supportWish(db: DataSource, member: MemberEntity, wish: WishEntity, events: EventRecorder): Promise<Outcome<ErrorOf<'WishArchived' | 'AlreadySupported'>>> {
   if (wish.archivedAt !== null) return { ok: false, error: communityError.wishArchived() };
   return db.transaction(async (tx) => {
     const inserted: unknown[] = await tx.query(
@@ -49,11 +52,13 @@ export async function supportWish(db: DataSource, member: MemberEntity, wish: Wi
       [wish.id, member.id],
     );
     if (inserted.length === 0) return { ok: false, error: communityError.alreadySupported(wish) };
-    return { ok: true, wish: await touch(tx.getRepository(WishEntity), wish) };
+    const touched = await touch(tx.getRepository(WishEntity), wish);
+    await events.record(tx, communityEvent.wishSupportChanged(touched));
+    return { ok: true, wish: touched };
   });
 }
 
-export async function withdrawSupport(db: DataSource, member: MemberEntity, wish: WishEntity): Promise<Outcome<ErrorOf<'NotSupported'>>> {
+export async function withdrawSupport(db: DataSource, member: MemberEntity, wish: WishEntity, events: EventRecorder): Promise<Outcome<ErrorOf<'NotSupported'>>> {
   return db.transaction(async (tx) => {
     const deleted = await tx
       .createQueryBuilder()
@@ -62,21 +67,28 @@ export async function withdrawSupport(db: DataSource, member: MemberEntity, wish
       .where('wish_id = :wish AND member_id = :member', { wish: wish.id, member: member.id })
       .execute();
     if (!deleted.affected) return { ok: false, error: communityError.notSupported(wish) };
-    return { ok: true, wish: await touch(tx.getRepository(WishEntity), wish) };
+    const touched = await touch(tx.getRepository(WishEntity), wish);
+    await events.record(tx, communityEvent.wishSupportChanged(touched));
+    return { ok: true, wish: touched };
   });
 }
 
 /** Archives an open (or adopted) wish; the conditional update makes a concurrent second archive a WishArchived. */
-export async function archiveWish(db: DataSource, wish: WishEntity): Promise<Outcome<ErrorOf<'WishArchived'>>> {
+export async function archiveWish(db: DataSource, wish: WishEntity, events: EventRecorder): Promise<Outcome<ErrorOf<'WishArchived'>>> {
   const now = new Date();
-  const updated = await db
-    .createQueryBuilder()
-    .update(WishEntity)
-    .set({ archivedAt: now, updatedAt: now })
-    .where('id = :id AND archived_at IS NULL', { id: wish.id })
-    .execute();
+  const archived = { ...wish, archivedAt: now, updatedAt: now };
+  const updated = await db.transaction(async (tx) => {
+    const result = await tx
+      .createQueryBuilder()
+      .update(WishEntity)
+      .set({ archivedAt: now, updatedAt: now })
+      .where('id = :id AND archived_at IS NULL', { id: wish.id })
+      .execute();
+    if (result.affected) await events.record(tx, communityEvent.wishArchived(archived));
+    return result;
+  });
   if (!updated.affected) return { ok: false, error: communityError.wishArchived() };
-  return { ok: true, wish: { ...wish, archivedAt: now, updatedAt: now } };
+  return { ok: true, wish: archived };
 }
 
 /** A change of support count is a change of the wish, so "changed since" sync picks it up. */

@@ -19,7 +19,7 @@ export const wishResolvers: Resolvers = {
         return communityError.neighbourhoodNotFound();
       }
       const author = await requireMemberWithRole(context, input.neighbourhoodId, ['resident'], 'post a wish');
-      const outcome = await postWish(context.db, author, input.neighbourhoodId, input);
+      const outcome = await postWish(context.db, author, input.neighbourhoodId, input, context.events);
       return outcome.ok ? { __typename: 'PostWishSuccess', wish: outcome.wish } : outcome.error;
     },
     async supportWish(_parent, { wishId }, context) {
@@ -27,7 +27,7 @@ export const wishResolvers: Resolvers = {
       const wish = isUuid(wishId) ? await context.loaders.wish.load(wishId) : null;
       if (!wish) return communityError.wishNotFound();
       const member = await requireMemberWithRole(context, wish.neighbourhoodId, ['resident'], 'support a wish');
-      const outcome = await supportWish(context.db, member, wish);
+      const outcome = await supportWish(context.db, member, wish, context.events);
       return outcome.ok ? { __typename: 'SupportWishSuccess', wish: outcome.wish } : outcome.error;
     },
     async withdrawSupport(_parent, { wishId }, context) {
@@ -35,7 +35,7 @@ export const wishResolvers: Resolvers = {
       const member = await requireActiveMember(context, 'withdraw support');
       const wish = isUuid(wishId) ? await context.loaders.wish.load(wishId) : null;
       if (!wish) return communityError.wishNotFound();
-      const outcome = await withdrawSupport(context.db, member, wish);
+      const outcome = await withdrawSupport(context.db, member, wish, context.events);
       return outcome.ok ? { __typename: 'WithdrawSupportSuccess', wish: outcome.wish } : outcome.error;
     },
     async archiveWish(_parent, { wishId }, context) {
@@ -46,7 +46,7 @@ export const wishResolvers: Resolvers = {
         const member = await requireActiveMember(context, 'archive a wish');
         if (member.id !== wish.authorId) throw forbidden('Only the author of the wish or a steward of its neighbourhood may archive it.');
       }
-      const outcome = await archiveWish(context.db, wish);
+      const outcome = await archiveWish(context.db, wish, context.events);
       return outcome.ok ? { __typename: 'ArchiveWishSuccess', wish: outcome.wish } : outcome.error;
     },
   },

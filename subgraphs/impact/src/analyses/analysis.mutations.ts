@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { In, type DataSource, type EntityManager } from 'typeorm';
+import type { EventRecorder } from '@dbwe/platform';
+import { impactEvent } from '../events';
 import { badInput, notFound, requireRole, type Viewer } from '@dbwe/platform';
 import { AnalysisEntity, type SroiKind } from './analysis.entity';
 import { OutcomeEntity } from './outcome.entity';
@@ -335,6 +337,7 @@ export async function publishAnalysis(
   viewer: Viewer,
   id: string,
   readBooks: (projectId: string) => Promise<ProjectBooks>,
+  events: EventRecorder,
 ): Promise<AnalysisEntity | Violation> {
   return db.transaction(async (tx) => {
     const analysis = await lockDraft(tx, viewer, id);
@@ -378,7 +381,9 @@ export async function publishAnalysis(
     await tx.getRepository(PublishedSnapshotEntity).insert(snapshot);
     const changes = { status: 'PUBLISHED' as const, publishedAt: now, updatedAt: now };
     await tx.getRepository(AnalysisEntity).update({ id }, changes);
-    return { ...analysis, ...changes };
+    const published = { ...analysis, ...changes };
+    await events.record(tx, impactEvent.analysisPublished(published, snapshot));
+    return published;
   });
 }
 
@@ -421,7 +426,7 @@ export async function reviseAnalysis(db: DataSource, viewer: Viewer, id: string)
   });
 }
 
-export async function linkBidForecast(db: DataSource, viewer: Viewer, bidId: string, analysisId: string): Promise<AnalysisEntity | Violation> {
+export async function linkBidForecast(db: DataSource, viewer: Viewer, bidId: string, analysisId: string, events: EventRecorder): Promise<AnalysisEntity | Violation> {
   requireId(bidId, 'bidId');
   requireId(analysisId, 'analysisId');
   return db.transaction(async (tx) => {
@@ -431,13 +436,16 @@ export async function linkBidForecast(db: DataSource, viewer: Viewer, bidId: str
     if (analysis.kind !== 'FORECAST') {
       return violation('NotAForecastError', `"${analysis.title}" is an evaluation; a bid is supported by a forecast of the value it will create.`, 'analysisId');
     }
+    const now = new Date();
     await tx
       .createQueryBuilder()
       .insert()
       .into(BidForecastEntity)
-      .values({ bidId, analysisId, linkedBy: viewer.memberId, updatedAt: new Date() })
+      .values({ bidId, analysisId, linkedBy: viewer.memberId, updatedAt: now })
       .orUpdate(['analysis_id', 'linked_by', 'updated_at'], ['bid_id'])
       .execute();
+    // A draft forecast is shown to stewards only; the link travels once the public can see it.
+    if (analysis.status === 'PUBLISHED') await events.record(tx, impactEvent.bidForecastLinked(analysis, bidId, now));
     return analysis;
   });
 }

@@ -308,16 +308,16 @@ export const analysisResolvers: Resolvers = {
       const result = await mutations.recordMeasurement(db, viewer, outcomeId, input);
       return isViolation(result) ? asError(result) : { __typename: 'SroiMeasurementPayload', ...result };
     },
-    async publishSroiAnalysis(_parent, { id }, { db, viewer, services, requestId }) {
-      const result = await mutations.publishAnalysis(db, viewer, id, (projectId) => readProjectBooks(services.graph, projectId, requestId));
+    async publishSroiAnalysis(_parent, { id }, { db, viewer, services, requestId, events }) {
+      const result = await mutations.publishAnalysis(db, viewer, id, (projectId) => readProjectBooks(services.graph, projectId, requestId), events);
       return isViolation(result) ? asError(result) : { __typename: 'SroiAnalysisPayload', analysis: result };
     },
     async reviseSroiAnalysis(_parent, { id }, { db, viewer }) {
       const result = await mutations.reviseAnalysis(db, viewer, id);
       return isViolation(result) ? asError(result) : { __typename: 'SroiAnalysisPayload', analysis: result };
     },
-    async linkBidSroiForecast(_parent, { bidId, analysisId }, { db, viewer }) {
-      const result = await mutations.linkBidForecast(db, viewer, bidId, analysisId);
+    async linkBidSroiForecast(_parent, { bidId, analysisId }, { db, viewer, events }) {
+      const result = await mutations.linkBidForecast(db, viewer, bidId, analysisId, events);
       return isViolation(result) ? asError(result) : { __typename: 'BidForecastPayload', bid: { id: bidId }, forecast: result };
     },
   },

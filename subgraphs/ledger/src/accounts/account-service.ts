@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { fail, refuse, succeed, type Outcome } from '../ledger-errors';
 import type { Unit } from '../money/money';
-import { isUuid } from '@dbwe/platform';
+import { isUuid, type EventRecorder } from '@dbwe/platform';
+import { ledgerEvent } from '../events';
 import { textProblem } from '../entries/posting-rules';
 import { projectNeighbourhood } from '../entries/booking';
 import { violationOf } from '../transactions';
@@ -24,7 +25,7 @@ const CODE = /^[0-9A-Za-z.-]{1,20}$/;
 const TAAKVELD = /^[0-9]\.[0-9]{1,2}(\.[0-9])?$/;
 
 /** Adds an account to open books; its code is unique within them. */
-export async function createAccount(db: DataSource, args: CreateAccountArgs, recordedBy: string | null, now = new Date()): Promise<Outcome<AccountEntity>> {
+export async function createAccount(db: DataSource, args: CreateAccountArgs, recordedBy: string | null, events: EventRecorder, now = new Date()): Promise<Outcome<AccountEntity>> {
   const neighbourhoodId = args.neighbourhoodId.toLowerCase();
   const code = args.code.trim();
   if (!CODE.test(code)) return refuse(fail.invalid('code', 'An account code is 1 to 20 letters, digits, dots or dashes.'));
@@ -61,9 +62,13 @@ export async function createAccount(db: DataSource, args: CreateAccountArgs, rec
     versionRecordedBy: recordedBy,
   };
   try {
-    await db.getRepository(AccountEntity).insert(account);
-    // The database gave it its version and its leaf in the log.
-    return succeed(await db.getRepository(AccountEntity).findOneByOrFail({ id: account.id }));
+    return await db.transaction(async (tx) => {
+      await tx.getRepository(AccountEntity).insert(account);
+      // The database gave it its version and its leaf in the log.
+      const created = await tx.getRepository(AccountEntity).findOneByOrFail({ id: account.id });
+      await events.record(tx, ledgerEvent.accountCreated(created));
+      return succeed(created);
+    });
   } catch (error) {
     switch (violationOf(error)?.constraint) {
       case 'account_code_unique': {

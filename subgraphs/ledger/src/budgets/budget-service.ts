@@ -6,6 +6,8 @@ import { isUuid } from '@dbwe/platform';
 import { textProblem } from '../entries/posting-rules';
 import { projectNeighbourhood } from '../entries/booking';
 import { inTransaction, violationOf } from '../transactions';
+import type { EventRecorder } from '@dbwe/platform';
+import { ledgerEvent } from '../events';
 import { BudgetEntity, BudgetRevisionEntity, type BudgetView } from './budget.entity';
 
 export interface SetBudgetArgs {
@@ -25,7 +27,7 @@ const RACES = new Set(['budget_periods_do_not_overlap', 'budget_period_unique', 
  * Sets a project's budget for a period, or revises it: a budget for exactly
  * that period and unit gets a new revision; the earlier ones stay.
  */
-export async function setProjectBudget(db: DataSource, args: SetBudgetArgs, recordedBy: string | null, now = new Date()): Promise<Outcome<BudgetView>> {
+export async function setProjectBudget(db: DataSource, args: SetBudgetArgs, recordedBy: string | null, events: EventRecorder, now = new Date()): Promise<Outcome<BudgetView>> {
   if (!isUuid(args.projectId)) return refuse(fail.invalid('projectId', 'projectId is not an id this API handed out.'));
   const projectId = args.projectId.toLowerCase();
   const neighbourhoodId = args.neighbourhoodId.toLowerCase();
@@ -76,7 +78,9 @@ export async function setProjectBudget(db: DataSource, args: SetBudgetArgs, reco
         );
         const revision: BudgetRevisionEntity = { budgetId: budget.id, revision: next, amountMinor: minor.toString(), reason, recordedBy, recordedAt: now };
         await tx.getRepository(BudgetRevisionEntity).insert(revision);
-        return succeed({ ...budget, current: revision });
+        const view = { ...budget, current: revision };
+        await events.record(tx, ledgerEvent.budgetSet(view));
+        return succeed(view);
       });
     } catch (error) {
       const constraint = violationOf(error)?.constraint ?? '';

@@ -8,12 +8,13 @@ const SET_BUDGET_FAILURES = ['InvalidLedgerInput', 'MalformedAmount', 'BudgetPer
 
 export const budgetResolvers: Resolvers = {
   Mutation: {
-    async setProjectBudget(_parent, { input }, { viewer, db }) {
+    async setProjectBudget(_parent, { input }, { viewer, db, events }) {
       requireRole(viewer, ['steward'], input.neighbourhoodId, "set the budgets of this neighbourhood's projects");
       const outcome = await setProjectBudget(
         db,
         { ...input, neighbourhoodId: neighbourhoodIdOf(input.neighbourhoodId), unit: input.unit ?? 'EUR' },
         viewer.memberId,
+        events,
       );
       return outcome.ok ? { __typename: 'SetProjectBudgetSuccess', budget: outcome.value } : oneOf(outcome.failure, SET_BUDGET_FAILURES);
     },

@@ -1,4 +1,6 @@
 import type { DataSource, EntityManager } from 'typeorm';
+import type { EventRecorder } from '@dbwe/platform';
+import { ledgerEvent } from '../events';
 import { In } from 'typeorm';
 import { AccountEntity } from '../accounts/account.entity';
 import { fail, refuse, succeed, type LedgerFailure, type Outcome } from '../ledger-errors';
@@ -30,11 +32,13 @@ export interface Booking {
   recordedBy: string | null;
   /** The entry being reversed, for a reversal. */
   reverses: EntryEntity | null;
+  /** Where the posting records its entry.posted event, in the posting's transaction. */
+  events: EventRecorder;
 }
 
 /** Books a validated postEntry request (see readPostEntry). */
-export function postEntry(db: DataSource, request: EntryRequest, key: string, recordedBy: string | null): Promise<Outcome<Booked>> {
-  return book(db, { request, key, fingerprint: postEntryFingerprint(request), recordedBy, reverses: null });
+export function postEntry(db: DataSource, request: EntryRequest, key: string, recordedBy: string | null, events: EventRecorder): Promise<Outcome<Booked>> {
+  return book(db, { request, key, fingerprint: postEntryFingerprint(request), recordedBy, reverses: null, events });
 }
 
 export interface ReversalArgs {
@@ -45,7 +49,7 @@ export interface ReversalArgs {
 }
 
 /** Books the mirror image of `original`: same accounts and counterparties, opposite amounts. */
-export async function reverseEntry(db: DataSource, original: EntryEntity, args: ReversalArgs, recordedBy: string | null): Promise<Outcome<Booked>> {
+export async function reverseEntry(db: DataSource, original: EntryEntity, args: ReversalArgs, recordedBy: string | null, events: EventRecorder): Promise<Outcome<Booked>> {
   const keyProblem = idempotencyKeyProblem(args.idempotencyKey);
   if (keyProblem) return refuse(keyProblem);
   const reason = args.reason.trim();
@@ -70,7 +74,7 @@ export async function reverseEntry(db: DataSource, original: EntryEntity, args: 
   };
   // The request as sent, so a retry on another day still matches when the date was left to default.
   const print = fingerprint('reverseEntry', [original.id, reason, args.bookingDate]);
-  return book(db, { request, key: args.idempotencyKey, fingerprint: print, recordedBy, reverses: original });
+  return book(db, { request, key: args.idempotencyKey, fingerprint: print, recordedBy, reverses: original, events });
 }
 
 export function todayInTheNetherlands(now = new Date()): string {
@@ -125,6 +129,7 @@ async function attemptBooking(db: DataSource, booking: Booking, attempt = 1): Pr
         idempotencyKey: booking.key,
         requestFingerprint: booking.fingerprint,
       });
+      await booking.events.record(tx, ledgerEvent.entryPosted(entry, request.lines));
       return succeed({ entry, replayed: false });
     });
   } catch (error) {
@@ -143,7 +148,7 @@ async function attemptBooking(db: DataSource, booking: Booking, attempt = 1): Pr
  * (the fresh reads show no problem); null means the name is not a rule of
  * posting, so the error is a fault, not an outcome.
  */
-export async function explainViolation(db: DataSource, violation: DatabaseViolation, booking: Booking): Promise<Outcome<Booked> | 'retry' | null> {
+export async function explainViolation(db: DataSource, violation: DatabaseViolation, booking: Omit<Booking, 'events'>): Promise<Outcome<Booked> | 'retry' | null> {
   const { request } = booking;
   const orRetry = (failure: LedgerFailure | null) => (failure ? refuse(failure) : 'retry');
   switch (violation.constraint) {

@@ -30,14 +30,14 @@ export const entryResolvers: Resolvers = {
     ledgerEntry: (_parent, { id }, { loaders }) => (isUuid(id) ? loaders.entry.load(id.toLowerCase()) : null),
   },
   Mutation: {
-    async postEntry(_parent, { input }, { viewer, db }) {
+    async postEntry(_parent, { input }, { viewer, db, events }) {
       requireRole(viewer, ['steward'], input.neighbourhoodId, 'post entries in these books');
       const read = readPostEntry({ ...input, neighbourhoodId: neighbourhoodIdOf(input.neighbourhoodId) });
       if ('failure' in read) return oneOf(read.failure, POST_ENTRY_FAILURES);
-      const outcome = await postEntry(db, read.request, input.idempotencyKey, viewer.memberId);
+      const outcome = await postEntry(db, read.request, input.idempotencyKey, viewer.memberId, events);
       return outcome.ok ? { __typename: 'PostEntrySuccess', ...outcome.value } : oneOf(outcome.failure, POST_ENTRY_FAILURES);
     },
-    async reverseEntry(_parent, { input }, { viewer, db, loaders }) {
+    async reverseEntry(_parent, { input }, { viewer, db, loaders, events }) {
       if (viewer.memberId === null && viewer.roles.length === 0) throw unauthenticated('Sign in to reverse entries.');
       const original = isUuid(input.entryId) ? await loaders.entry.load(input.entryId.toLowerCase()) : null;
       if (!original) {
@@ -53,6 +53,7 @@ export const entryResolvers: Resolvers = {
         original,
         { reason: input.reason, idempotencyKey: input.idempotencyKey, bookingDate: input.bookingDate ?? null },
         viewer.memberId,
+        events,
       );
       return outcome.ok
         ? { __typename: 'ReverseEntrySuccess', reversal: outcome.value.entry, replayed: outcome.value.replayed }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { badInput, forbidden, isUuid, notFound, requireRole } from '@dbwe/platform';
 import type { Context } from '../context';
+import { bidEvent as bidEvents } from '../events';
 import type { AssessCriterionInput, DecideBidInput, DraftBidInput, ProjectsErrorCode, UpdateBidInput } from '../generated/graphql';
 import { parseEuros } from '../shared/money';
 import { invalidAmount, invalidInput, type InvalidInputResult } from '../shared/results';
@@ -94,7 +95,7 @@ function checkBidFields(f: BidFields): Checked {
 
 const textOrNull = (value: string | null | undefined) => (value == null || value.trim() === '' ? null : value.trim());
 
-export async function draftBid({ viewer, db }: Context, input: DraftBidInput) {
+export async function draftBid({ viewer, db, events }: Context, input: DraftBidInput) {
   if (!isUuid(input.neighbourhoodId)) throw badInput(`"${input.neighbourhoodId}" is not a neighbourhood id.`, 'neighbourhoodId');
   requireRole(viewer, ['resident', 'steward'], input.neighbourhoodId, 'draft a Right to Challenge bid');
   const drafter = requireActor(viewer, 'draft a Right to Challenge bid');
@@ -136,6 +137,7 @@ export async function draftBid({ viewer, db }: Context, input: DraftBidInput) {
     await tx.getRepository(BidEntity).insert(bid);
     await tx.getRepository(BidChallengerEntity).insert([drafter, ...coChallengers].map((memberId, position) => ({ bidId: bid.id, memberId, position })));
     await tx.getRepository(BidEventEntity).insert(bidEvent(bid.id, 'DRAFT', null, 'DRAFT', drafter, now));
+    await events.record(tx, bidEvents.drafted(bid, [drafter, ...coChallengers]));
   });
   return payload(bid);
 }
@@ -152,7 +154,7 @@ async function lockBid(tx: EntityManager, id: string) {
   return { bid, challengerIds: challengers.map((c) => c.memberId) };
 }
 
-export async function updateBid({ viewer, db }: Context, input: UpdateBidInput) {
+export async function updateBid({ viewer, db, events }: Context, input: UpdateBidInput) {
   const actor = requireActor(viewer, 'edit a Right to Challenge bid');
   return db.transaction(async (tx) => {
     const { bid, challengerIds } = await lockBid(tx, input.bidId);
@@ -176,7 +178,10 @@ export async function updateBid({ viewer, db }: Context, input: UpdateBidInput) 
     if (input.supporterCount != null) changes.supporterCount = input.supporterCount;
     if (input.supportEvidence !== undefined) changes.supportEvidence = textOrNull(input.supportEvidence);
     await tx.getRepository(BidEntity).update({ id: bid.id }, changes);
-    return payload(Object.assign(bid, changes));
+    const fields = Object.keys(changes).filter((k) => k !== 'updatedAt');
+    Object.assign(bid, changes);
+    await events.record(tx, bidEvents.updated(bid, fields));
+    return payload(bid);
   });
 }
 
@@ -197,7 +202,7 @@ export function startExecution(context: Context, input: StepInput & { projectId:
 
 /** Decided by nextBidStatus, written with its timeline event in one transaction, the bid row locked. */
 async function transition<E = never>(
-  { viewer, db }: Context,
+  { viewer, db, events }: Context,
   action: BidAction,
   input: StepInput,
   executingProjectId: string | null = null,
@@ -231,7 +236,10 @@ async function transition<E = never>(
     if (executingProjectId !== null) changes.executingProjectId = executingProjectId;
     await tx.getRepository(BidEntity).update({ id: bid.id }, changes);
     await tx.getRepository(BidEventEntity).insert(bidEvent(bid.id, action, bid.status, outcome.to, actor, now, { rationale }));
-    return payload(Object.assign(bid, changes));
+    const from = bid.status;
+    Object.assign(bid, changes);
+    await events.record(tx, bidEvents.stepped(bid, action, from, actor, now));
+    return payload(bid);
   });
 }
 
@@ -252,7 +260,7 @@ export function decideBid(context: Context, input: DecideBidInput) {
   return stepBid(context, action, input);
 }
 
-export async function assessCriterion({ viewer, db }: Context, input: AssessCriterionInput) {
+export async function assessCriterion({ viewer, db, events }: Context, input: AssessCriterionInput) {
   const actor = requireActor(viewer, 'assess a Right to Challenge bid');
   return db.transaction(async (tx) => {
     const { bid, challengerIds } = await lockBid(tx, input.bidId);
@@ -281,6 +289,8 @@ export async function assessCriterion({ viewer, db }: Context, input: AssessCrit
       bidEvent(bid.id, 'ASSESS_CRITERION', bid.status, bid.status, actor, now, { criterion: input.criterion, rationale: `${input.score}/${MAX_SCORE}: ${input.reason.trim()}` }),
     );
     await tx.getRepository(BidEntity).update({ id: bid.id }, { updatedAt: now });
-    return payload(Object.assign(bid, { updatedAt: now }));
+    Object.assign(bid, { updatedAt: now });
+    await events.record(tx, bidEvents.criterionAssessed(bid, input.criterion, input.score, actor, now));
+    return payload(bid);
   });
 }

@@ -6,8 +6,9 @@ import { invalidInput } from '../shared/results';
 import { checkText, firstViolation } from '../shared/validation';
 import { requireLessonAuthor } from '../projects/project.access';
 import { LessonEntity } from './lesson.entity';
+import { projectEvent } from '../events';
 
-export async function recordLesson({ viewer, db, loaders }: Context, input: RecordLessonInput) {
+export async function recordLesson({ viewer, db, loaders, events }: Context, input: RecordLessonInput) {
   const project = isUuid(input.projectId) ? await loaders.project.load(input.projectId) : null;
   if (!project) throw notFound(`There is no project ${input.projectId}.`);
   const participants = await loaders.participantsByProject.load(project.id);
@@ -32,6 +33,9 @@ export async function recordLesson({ viewer, db, loaders }: Context, input: Reco
     recordedAt: now,
     updatedAt: now,
   });
-  await db.getRepository(LessonEntity).insert(lesson);
+  await db.transaction(async (tx) => {
+    await tx.getRepository(LessonEntity).insert(lesson);
+    await events.record(tx, projectEvent.lessonRecorded(lesson));
+  });
   return { __typename: 'LessonPayload' as const, lesson };
 }

@@ -21,6 +21,7 @@ import { MilestoneEntity } from './milestone.entity';
 import { ProjectEventEntity, type ProjectEventKind } from './project-event.entity';
 import { canReachMilestones, checkProjectTransition } from './project-lifecycle';
 import { requireProjectManager, requireProposer, requireSelfOrManager } from './project.access';
+import { projectEvent } from '../events';
 
 const payload = (project: ProjectEntity) => ({ __typename: 'ProjectPayload' as const, project });
 
@@ -69,7 +70,7 @@ function checkWishes(wishes: readonly OriginatingWishInput[], projectNeighbourho
   return foreign ? wishInOtherNeighbourhood(foreign.wishId, foreign.neighbourhoodId, projectNeighbourhoodId) : null;
 }
 
-export async function proposeProject({ viewer, db }: Context, input: ProposeProjectInput) {
+export async function proposeProject({ viewer, db, events: recorder }: Context, input: ProposeProjectInput) {
   requireUuids('neighbourhoodId', [input.neighbourhoodId]);
   const memberId = requireProposer(viewer, input.neighbourhoodId);
   const themeIds = [...new Set(input.themeIds ?? [])];
@@ -116,6 +117,11 @@ export async function proposeProject({ viewer, db }: Context, input: ProposeProj
       events.push(...wishes.map((w) => event(project.id, 'WISH_ADOPTED', memberId, now, { wishId: w.wishId })));
     }
     await tx.getRepository(ProjectEventEntity).insert(events);
+    await recorder.record(
+      tx,
+      projectEvent.proposed(project, wishes.map((w) => w.wishId)),
+      ...wishes.map((w) => projectEvent.wishAdopted(project, w, memberId, now)),
+    );
   });
   return payload(project);
 }
@@ -126,7 +132,7 @@ function dedupeWishes(wishes: readonly OriginatingWishInput[]): OriginatingWishI
   return [...seen.values()];
 }
 
-export async function updateProject({ viewer, db }: Context, input: UpdateProjectInput) {
+export async function updateProject({ viewer, db, events }: Context, input: UpdateProjectInput) {
   return db.transaction(async (tx) => {
     const project = await lockProject(tx, input.projectId);
     requireProjectManager(viewer, project, 'change the project');
@@ -144,12 +150,14 @@ export async function updateProject({ viewer, db }: Context, input: UpdateProjec
       checkDateOrder(next.plannedStart, next.plannedEnd, input.plannedEnd === undefined ? 'plannedStart' : 'plannedEnd'),
     );
     if (violation) return invalidInput(violation);
+    const fields = (Object.keys(next) as (keyof typeof next)[]).filter((k) => input[k] !== undefined);
     await touch(tx, project, { ...next, updatedAt: new Date() });
+    await events.record(tx, projectEvent.updated(project, fields));
     return payload(project);
   });
 }
 
-export async function changeProjectStatus({ viewer, db }: Context, input: ChangeProjectStatusInput) {
+export async function changeProjectStatus({ viewer, db, events }: Context, input: ChangeProjectStatusInput) {
   return db.transaction(async (tx) => {
     const project = await lockProject(tx, input.projectId);
     const actor = requireProjectManager(viewer, project, 'change the project status');
@@ -159,12 +167,14 @@ export async function changeProjectStatus({ viewer, db }: Context, input: Change
     await tx.getRepository(ProjectEventEntity).insert(
       event(project.id, 'STATUS_CHANGED', actor, now, { fromStatus: project.status, toStatus: input.status, reason: input.reason.trim() }),
     );
+    const from = project.status;
     await touch(tx, project, { status: input.status, updatedAt: now });
+    await events.record(tx, projectEvent.statusChanged(project, from, actor, now));
     return payload(project);
   });
 }
 
-export async function adoptWish({ viewer, db }: Context, input: AdoptWishInput) {
+export async function adoptWish({ viewer, db, events }: Context, input: AdoptWishInput) {
   return db.transaction(async (tx) => {
     const project = await lockProject(tx, input.projectId);
     const actor = requireProjectManager(viewer, project, 'take up a wish');
@@ -182,11 +192,12 @@ export async function adoptWish({ viewer, db }: Context, input: AdoptWishInput) 
     });
     await tx.getRepository(ProjectEventEntity).insert(event(project.id, 'WISH_ADOPTED', actor, now, { wishId: input.wish.wishId }));
     await touch(tx, project, { updatedAt: now });
+    await events.record(tx, projectEvent.wishAdopted(project, input.wish, actor, now));
     return payload(project);
   });
 }
 
-export async function addParticipant({ viewer, db }: Context, input: AddParticipantInput) {
+export async function addParticipant({ viewer, db, events }: Context, input: AddParticipantInput) {
   requireUuids('memberId', [input.memberId]);
   if (input.role === 'COORDINATOR') throw badInput('A project has one coordinator, its proposer; add others in another role.', 'role');
   return db.transaction(async (tx) => {
@@ -197,11 +208,12 @@ export async function addParticipant({ viewer, db }: Context, input: AddParticip
     const now = new Date();
     await tx.getRepository(ParticipantEntity).insert({ projectId: project.id, memberId: input.memberId, role: input.role, joinedAt: now });
     await touch(tx, project, { updatedAt: now });
+    await events.record(tx, projectEvent.participantAdded(project, input.memberId, input.role, now));
     return payload(project);
   });
 }
 
-export async function removeParticipant({ viewer, db }: Context, input: RemoveParticipantInput) {
+export async function removeParticipant({ viewer, db, events }: Context, input: RemoveParticipantInput) {
   requireUuids('memberId', [input.memberId]);
   return db.transaction(async (tx) => {
     const project = await lockProject(tx, input.projectId);
@@ -213,11 +225,12 @@ export async function removeParticipant({ viewer, db }: Context, input: RemovePa
     }
     await tx.getRepository(ParticipantEntity).delete({ projectId: project.id, memberId: input.memberId });
     await touch(tx, project, { updatedAt: new Date() });
+    await events.record(tx, projectEvent.participantRemoved(project, input.memberId, project.updatedAt));
     return payload(project);
   });
 }
 
-export async function addMilestone({ viewer, db }: Context, input: AddMilestoneInput) {
+export async function addMilestone({ viewer, db, events }: Context, input: AddMilestoneInput) {
   return db.transaction(async (tx) => {
     const project = await lockProject(tx, input.projectId);
     requireProjectManager(viewer, project, 'plan a milestone');
@@ -236,11 +249,12 @@ export async function addMilestone({ viewer, db }: Context, input: AddMilestoneI
     });
     await tx.getRepository(MilestoneEntity).insert(milestone);
     await touch(tx, project, { updatedAt: now });
+    await events.record(tx, projectEvent.milestoneAdded(project, milestone));
     return { __typename: 'MilestonePayload' as const, milestone, project };
   });
 }
 
-export async function reachMilestone({ viewer, db }: Context, input: ReachMilestoneInput) {
+export async function reachMilestone({ viewer, db, events }: Context, input: ReachMilestoneInput) {
   const found = isUuid(input.milestoneId) ? await db.getRepository(MilestoneEntity).findOneBy({ id: input.milestoneId }) : null;
   if (!found) throw notFound(`There is no milestone ${input.milestoneId}.`);
   return db.transaction(async (tx) => {
@@ -262,6 +276,7 @@ export async function reachMilestone({ viewer, db }: Context, input: ReachMilest
       event(project.id, 'MILESTONE_REACHED', actor, now, { milestoneId: milestone.id, reason: milestone.reachedNote }),
     );
     await touch(tx, project, { updatedAt: now });
+    await events.record(tx, projectEvent.milestoneReached(project, milestone));
     return { __typename: 'MilestonePayload' as const, milestone, project };
   });
 }

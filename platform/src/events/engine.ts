@@ -1,0 +1,123 @@
+import PgBoss from 'pg-boss';
+import type { Pool } from 'pg';
+import type { Logger } from 'pino';
+import type { SubgraphSchema } from '../database-roles';
+import { toStructured, type StoredEvent } from './envelope';
+
+/*
+ * Delivery runs on pg-boss (docs/events.md says why): a queue per consumer,
+ * fed from the source it follows, with retries, back-off and a dead-letter
+ * queue. Its tables live in the schema `events` of one database every
+ * subgraph reaches (EVENTS_DATABASE_URL), installed and owned by
+ * provisioning (database-roles.ts); a runtime role may only move jobs and
+ * create the queues named after itself, through the owner's functions.
+ */
+
+export const EVENTS_SCHEMA = 'events';
+
+/** What the relay publishes a subgraph's events under; consumers subscribe their queue to it. */
+export const sourceTopic = (subgraph: SubgraphSchema): string => `dbwe.${subgraph}`;
+
+/** The queue a consumer of a subgraph reads, and the one its undeliverable events end in. */
+export const consumerQueue = (consumer: SubgraphSchema, name: string): string => `${consumer}.${name}`;
+export const deadLetterQueue = (queue: string): string => `${queue}.dead`;
+
+export interface DeliveryPolicy {
+  /** Deliveries after the first before an event goes to the dead-letter queue. */
+  retryLimit: number;
+  /** The first retry's delay; each next one doubles it (with jitter). */
+  retryDelaySeconds: number;
+  /** A delivery not completed within this long (its consumer died) is delivered again. */
+  expireInSeconds: number;
+}
+
+/** What a consumer does with a batch of delivered events; the ids it returns failed and are delivered again later. */
+export type BatchHandler = (jobs: { id: string; data: unknown }[]) => Promise<{ failed: { id: string; error: Error }[] }>;
+
+export class EventEngineNotInstalled extends Error {
+  override name = 'EventEngineNotInstalled';
+}
+
+/** pg-boss on one database, through a pool the caller owns. */
+export class EventEngine {
+  private constructor(
+    private readonly boss: PgBoss,
+    private readonly pool: Pool,
+  ) {}
+
+  static async start(pool: Pool, logger: Logger, options: { maintenanceIntervalSeconds: number; where: string }): Promise<EventEngine> {
+    const boss = new PgBoss({
+      db: { executeSql: (text: string, values: unknown[]) => pool.query(text, values) },
+      schema: EVENTS_SCHEMA,
+      // Provisioning installs and upgrades the engine's tables; a runtime role could not.
+      migrate: false,
+      // Expiry of deliveries whose consumer died, and archiving; pg-boss lets one process at a time do it.
+      supervise: true,
+      maintenanceIntervalSeconds: options.maintenanceIntervalSeconds,
+      schedule: false,
+    });
+    boss.on('error', (error: Error) => logger.warn({ err: error }, 'event engine error'));
+    try {
+      await boss.start();
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      if (/not installed|requires migrations|permission denied/.test(message)) {
+        throw new EventEngineNotInstalled(
+          `the event engine in ${options.where} is not set up (${message}): run \`npm run db:roles\` for that database (README, "Operations: database roles")`,
+        );
+      }
+      throw error;
+    }
+    return new EventEngine(boss, pool);
+  }
+
+  /** Creates (or keeps current) a consumer's queue and its dead-letter queue, and subscribes it to the topics. */
+  async ensureQueue(queue: string, policy: DeliveryPolicy, topics: readonly string[]): Promise<void> {
+    const dead = deadLetterQueue(queue);
+    const options = (deadLetter: string | null) => ({
+      policy: 'standard',
+      retryLimit: policy.retryLimit,
+      retryDelay: policy.retryDelaySeconds,
+      retryBackoff: true,
+      expireInSeconds: policy.expireInSeconds,
+      // Completed deliveries are archived by pg-boss after its archive interval; a queued one is kept for 14 days.
+      retentionMinutes: 14 * 24 * 60,
+      deadLetter,
+    });
+    await this.pool.query(`SELECT ${EVENTS_SCHEMA}.dbwe_ensure_queue($1, $2)`, [dead, JSON.stringify(options(null))]);
+    await this.pool.query(`SELECT ${EVENTS_SCHEMA}.dbwe_ensure_queue($1, $2)`, [queue, JSON.stringify(options(dead))]);
+    for (const topic of topics) await this.pool.query(`SELECT ${EVENTS_SCHEMA}.dbwe_subscribe($1, $2)`, [topic, queue]);
+  }
+
+  /**
+   * Hands events to every queue subscribed to their source, in one
+   * statement: all of them or, on error, none. A job's id is its event's id,
+   * so publishing an event again (a relay that died before it marked it
+   * published) adds nothing to a queue that still holds it. pg-boss's own
+   * publish() sends to each subscriber separately and drops failures
+   * (Promise.allSettled), which at-least-once cannot afford; this reads the
+   * same subscription table it reads.
+   */
+  async publish(events: readonly StoredEvent[], topicOf: (event: StoredEvent) => string): Promise<number> {
+    if (events.length === 0) return 0;
+    const topics = [...new Set(events.map(topicOf))];
+    const { rows } = await this.pool.query<{ event: string; name: string }>(`SELECT event, name FROM ${EVENTS_SCHEMA}.subscription WHERE event = ANY($1)`, [topics]);
+    const jobs = events.flatMap((event) => rows.filter((r) => r.event === topicOf(event)).map((r) => ({ id: event.id, name: r.name, data: toStructured(event) })));
+    if (jobs.length > 0) await this.boss.insert(jobs);
+    return jobs.length;
+  }
+
+  /** Delivers the queue's jobs to the handler, `batchSize` at a time; the ones it reports failed are retried with back-off. */
+  async work(queue: string, options: { batchSize: number; pollingIntervalSeconds: number }, handler: BatchHandler): Promise<void> {
+    await this.boss.work<unknown>(queue, { batchSize: options.batchSize, pollingIntervalSeconds: options.pollingIntervalSeconds }, async (jobs) => {
+      const { failed } = await handler(jobs.map((j) => ({ id: j.id, data: j.data })));
+      // pg-boss completes the batch after this returns; jobs failed first are no longer active and stay failed.
+      for (const { id, error } of failed) await this.boss.fail(queue, id, { message: error.message });
+    });
+  }
+
+  /** Stops fetching, lets deliveries in hand finish (up to the timeout), and stops maintenance. */
+  async stop(timeoutMs = 10_000): Promise<void> {
+    await this.boss.stop({ graceful: true, timeout: timeoutMs, close: false });
+  }
+}

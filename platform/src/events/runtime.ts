@@ -1,0 +1,149 @@
+import { Pool } from 'pg';
+import type { Logger } from 'pino';
+import { ConfigError, setting } from '../config';
+import type { SubgraphSchema } from '../database-roles';
+import { consumerBatchHandler, type Applied, type EventConsumer } from './consumer';
+import { consumerQueue, EventEngine, sourceTopic } from './engine';
+import type { StoredEvent } from './envelope';
+import { createRecorder, type EventRecorder } from './outbox';
+import { startRelay, type Relay } from './relay';
+
+/** What a subgraph module says about its events: the names it records, and what it consumes from whom. */
+export interface EventsDeclaration {
+  /** Event names (`wish.adopted`) it records; their CloudEvents type is `nl.dbwe.<subgraph>.<name>`. */
+  emits: readonly string[];
+  consumes?: readonly EventConsumer[];
+}
+
+/** The settings of a subgraph's events (README, "Configuration"). */
+export const eventSettings = {
+  EVENTS_RECORDING: setting.boolean(true),
+  EVENTS_RECORDING_OFF_ALLOWED: setting.boolean(false),
+  EVENTS_DELIVERY: setting.boolean(true),
+  EVENTS_DATABASE_URL: setting.optionalUrl(),
+  EVENTS_RELAY_INTERVAL_MS: setting.integer(200, { min: 10, max: 60_000 }),
+  EVENTS_RELAY_BATCH_SIZE: setting.integer(500, { min: 1, max: 10_000 }),
+  EVENTS_CONSUMER_BATCH_SIZE: setting.integer(50, { min: 1, max: 1000 }),
+  EVENTS_CONSUMER_POLL_MS: setting.integer(1000, { min: 500, max: 60_000 }),
+  EVENTS_RETRY_LIMIT: setting.integer(10, { min: 0, max: 100 }),
+  EVENTS_RETRY_DELAY_SECONDS: setting.integer(2, { min: 1, max: 3600 }),
+  EVENTS_DELIVERY_TIMEOUT_SECONDS: setting.integer(60, { min: 1, max: 3600 }),
+  EVENTS_MAINTENANCE_INTERVAL_SECONDS: setting.integer(30, { min: 1, max: 3600 }),
+} as const;
+
+export interface EventSettings {
+  EVENTS_RECORDING: boolean;
+  EVENTS_RECORDING_OFF_ALLOWED: boolean;
+  EVENTS_DELIVERY: boolean;
+  EVENTS_DATABASE_URL: string | undefined;
+  EVENTS_RELAY_INTERVAL_MS: number;
+  EVENTS_RELAY_BATCH_SIZE: number;
+  EVENTS_CONSUMER_BATCH_SIZE: number;
+  EVENTS_CONSUMER_POLL_MS: number;
+  EVENTS_RETRY_LIMIT: number;
+  EVENTS_RETRY_DELAY_SECONDS: number;
+  EVENTS_DELIVERY_TIMEOUT_SECONDS: number;
+  EVENTS_MAINTENANCE_INTERVAL_SECONDS: number;
+}
+
+/** The values the test harness runs with: quick to deliver again after a kill, quick to retry. */
+export const eventTestEnv: Record<string, string> = {
+  EVENTS_RELAY_INTERVAL_MS: '100',
+  EVENTS_CONSUMER_POLL_MS: '500',
+  EVENTS_RETRY_DELAY_SECONDS: '1',
+  EVENTS_DELIVERY_TIMEOUT_SECONDS: '5',
+  EVENTS_MAINTENANCE_INTERVAL_SECONDS: '2',
+};
+
+/**
+ * Recording off loses every change consumers, caches, webhooks and the BI
+ * feed rely on, for good: it exists to measure what recording costs, and
+ * production refuses it unless told otherwise.
+ */
+export function checkEventSettings(config: EventSettings & { NODE_ENV: string }): void {
+  if (!config.EVENTS_RECORDING && config.NODE_ENV === 'production' && !config.EVENTS_RECORDING_OFF_ALLOWED) {
+    throw new ConfigError(
+      'EVENTS_RECORDING=false records no domain events, so consumers, webhooks and the event feed miss every change made meanwhile; ' +
+        'it is for benchmark comparisons and refused with NODE_ENV=production unless EVENTS_RECORDING_OFF_ALLOWED=true',
+    );
+  }
+}
+
+export interface RunningEvents {
+  recorder: EventRecorder;
+  stop(): Promise<void>;
+}
+
+export interface StartEventsOptions {
+  subgraph: SubgraphSchema;
+  declaration: EventsDeclaration | undefined;
+  settings: EventSettings;
+  /** The subgraph's own database as its runtime role: its outbox and inbox. */
+  ownUrl: string;
+  logger: Logger;
+  /** Seen by tests: what became of each delivered event. */
+  onApplied?: (outcome: Applied, event: StoredEvent) => void;
+}
+
+function where(url: string): string {
+  const u = new URL(url);
+  return `${u.hostname}:${u.port || '5432'}${u.pathname}`;
+}
+
+/**
+ * A subgraph's events for as long as it runs: the recorder its resolvers
+ * use, and (unless EVENTS_DELIVERY=false) its consumers' queues and workers
+ * and its relay. Started after migrations, stopped before the database closes.
+ */
+export async function startEvents(options: StartEventsOptions): Promise<RunningEvents> {
+  const { subgraph, declaration, settings, logger } = options;
+  const recorder = createRecorder(subgraph, declaration?.emits ?? [], settings.EVENTS_RECORDING);
+  if (!settings.EVENTS_RECORDING) logger.warn('EVENTS_RECORDING=false: this subgraph records no domain events');
+  const emits = (declaration?.emits.length ?? 0) > 0;
+  const consumers = declaration?.consumes ?? [];
+  if (!settings.EVENTS_DELIVERY || (!emits && consumers.length === 0)) return { recorder, stop: async () => undefined };
+
+  const pools: Pool[] = [];
+  const pool = (url: string, name: string) => {
+    // Two: relay, consumer transactions and pg-boss's fetches and maintenance take turns; connections are the database's scarcest resource.
+    const created = new Pool({ connectionString: url, max: 2, idleTimeoutMillis: 10_000, application_name: `dbwe-${subgraph}-${name}` });
+    created.on('error', (error) => logger.warn({ err: error }, 'event connection lost'));
+    pools.push(created);
+    return created;
+  };
+  const own = pool(options.ownUrl, 'events');
+  const engineUrl = settings.EVENTS_DATABASE_URL ?? options.ownUrl;
+  const enginePool = settings.EVENTS_DATABASE_URL ? pool(engineUrl, 'event-engine') : own;
+  let engine: EventEngine;
+  try {
+    engine = await EventEngine.start(enginePool, logger, { maintenanceIntervalSeconds: settings.EVENTS_MAINTENANCE_INTERVAL_SECONDS, where: where(engineUrl) });
+    // Queues first: whatever this process relays finds its own consumers subscribed.
+    for (const consumer of consumers) {
+      const queue = consumerQueue(subgraph, consumer.name);
+      await engine.ensureQueue(
+        queue,
+        { retryLimit: settings.EVENTS_RETRY_LIMIT, retryDelaySeconds: settings.EVENTS_RETRY_DELAY_SECONDS, expireInSeconds: settings.EVENTS_DELIVERY_TIMEOUT_SECONDS },
+        [sourceTopic(consumer.source)],
+      );
+      await engine.work(
+        queue,
+        { batchSize: settings.EVENTS_CONSUMER_BATCH_SIZE, pollingIntervalSeconds: settings.EVENTS_CONSUMER_POLL_MS / 1000 },
+        consumerBatchHandler(own, subgraph, consumer, logger, options.onApplied),
+      );
+    }
+  } catch (error) {
+    await Promise.all(pools.map((p) => p.end().catch(() => undefined)));
+    throw error;
+  }
+  const relay: Relay | null = emits
+    ? startRelay({ subgraph, outboxUrl: options.ownUrl, pool: own, engine, logger, intervalMs: settings.EVENTS_RELAY_INTERVAL_MS, batchSize: settings.EVENTS_RELAY_BATCH_SIZE })
+    : null;
+  return {
+    recorder,
+    async stop() {
+      await relay?.stop();
+      await engine.stop(Math.min(10_000, settings.EVENTS_DELIVERY_TIMEOUT_SECONDS * 1000));
+      await Promise.all(pools.map((p) => p.end().catch(() => undefined)));
+    },
+  };
+}

@@ -1,0 +1,110 @@
+import { eventType, type DomainEvent, type EventsDeclaration, type SqlRunner, type StoredEvent } from '@dbwe/platform';
+import type { MemberEntity } from './members/member.entity';
+import type { WishEntity } from './wishes/wish.entity';
+import type { ThemeEntity } from './themes/theme.entity';
+import type { PollEntity } from './polls/poll.entity';
+
+/*
+ * The domain events the community subgraph records, and the one it consumes
+ * (docs/events.md). Data holds ids, kinds and times: no names, pseudonyms
+ * or texts, which erasure must be able to take back and events cannot.
+ * Support and poll divisions are recorded as "changed" without the member,
+ * and a division itself not at all: who supports or votes what is private.
+ */
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * A project took the wish up. Its status (ADOPTED) is still read from the
+ * projects subgraph through the graph; what changes here is that the wish
+ * changed, so `updatedAt` moves and "changed since" sync finds it, and the
+ * adoption is kept for the neighbourhood's own answers.
+ */
+async function wishAdopted(tx: SqlRunner, event: StoredEvent): Promise<void> {
+  const { wishId, projectId, adoptedAt } = event.data;
+  if (typeof wishId !== 'string' || !UUID.test(wishId) || typeof projectId !== 'string' || !UUID.test(projectId) || typeof adoptedAt !== 'string') {
+    throw new Error(`${event.type} ${event.id} lacks wishId, projectId or adoptedAt`);
+  }
+  // A wish this neighbourhood does not hold (an id the producer did not check) has nothing to move.
+  await tx.query(
+    `WITH wish AS (UPDATE community.wish SET updated_at = greatest(updated_at, now()) WHERE id = $1 RETURNING id)
+     INSERT INTO community.wish_adoption (wish_id, project_id, adopted_at, event_id)
+     SELECT id, $2, $3, $4 FROM wish ON CONFLICT ON CONSTRAINT wish_adoption_pkey DO NOTHING`,
+    [wishId, projectId, adoptedAt, event.id],
+  );
+}
+
+export const communityEvents: EventsDeclaration = {
+  emits: [
+    'member.registered',
+    'member.profile-updated',
+    'member.erased',
+    'theme.added',
+    'wish.posted',
+    'wish.support-changed',
+    'wish.archived',
+    'poll.opened',
+    'poll.closed',
+  ],
+  consumes: [{ name: 'from-projects', source: 'projects', handlers: { [eventType('projects', 'wish.adopted')]: wishAdopted } }],
+};
+
+const time = (at: Date) => at.toISOString();
+
+export const communityEvent = {
+  memberRegistered: (member: MemberEntity): DomainEvent => ({
+    name: 'member.registered',
+    subject: `members/${member.id}`,
+    neighbourhoodId: member.neighbourhoodId,
+    data: { memberId: member.id, kind: member.kind, domain: member.domain, joinedAt: time(member.joinedAt) },
+  }),
+  /** Which public fields changed (a display name), not their values; personal fields are not mentioned. */
+  memberProfileUpdated: (member: MemberEntity, publicFields: readonly string[]): DomainEvent => ({
+    name: 'member.profile-updated',
+    subject: `members/${member.id}`,
+    neighbourhoodId: member.neighbourhoodId,
+    data: { memberId: member.id, fields: publicFields, updatedAt: time(member.updatedAt) },
+  }),
+  memberErased: (member: MemberEntity): DomainEvent => ({
+    name: 'member.erased',
+    subject: `members/${member.id}`,
+    neighbourhoodId: member.neighbourhoodId,
+    data: { memberId: member.id, erasedAt: member.erasedAt ? time(member.erasedAt) : null },
+  }),
+  themeAdded: (theme: ThemeEntity): DomainEvent => ({
+    name: 'theme.added',
+    subject: `themes/${theme.id}`,
+    neighbourhoodId: theme.neighbourhoodId,
+    data: { themeId: theme.id, slug: theme.slug, addedAt: time(theme.createdAt) },
+  }),
+  wishPosted: (wish: WishEntity, themeIds: readonly string[]): DomainEvent => ({
+    name: 'wish.posted',
+    subject: `wishes/${wish.id}`,
+    neighbourhoodId: wish.neighbourhoodId,
+    data: { wishId: wish.id, authorId: wish.authorId, themeIds, postedAt: time(wish.createdAt) },
+  }),
+  wishSupportChanged: (wish: WishEntity): DomainEvent => ({
+    name: 'wish.support-changed',
+    subject: `wishes/${wish.id}`,
+    neighbourhoodId: wish.neighbourhoodId,
+    data: { wishId: wish.id, changedAt: time(wish.updatedAt) },
+  }),
+  wishArchived: (wish: WishEntity): DomainEvent => ({
+    name: 'wish.archived',
+    subject: `wishes/${wish.id}`,
+    neighbourhoodId: wish.neighbourhoodId,
+    data: { wishId: wish.id, archivedAt: wish.archivedAt ? time(wish.archivedAt) : null },
+  }),
+  pollOpened: (poll: PollEntity, themeIds: readonly string[]): DomainEvent => ({
+    name: 'poll.opened',
+    subject: `polls/${poll.id}`,
+    neighbourhoodId: poll.neighbourhoodId,
+    data: { pollId: poll.id, themeIds, pointsBudget: poll.pointsBudget, openedAt: time(poll.openedAt) },
+  }),
+  pollClosed: (poll: PollEntity): DomainEvent => ({
+    name: 'poll.closed',
+    subject: `polls/${poll.id}`,
+    neighbourhoodId: poll.neighbourhoodId,
+    data: { pollId: poll.id, closedAt: poll.closedAt ? time(poll.closedAt) : null },
+  }),
+};

@@ -1,0 +1,72 @@
+import type { DomainEvent, EventsDeclaration } from '@dbwe/platform';
+import type { AccountEntity } from './accounts/account.entity';
+import type { EntryEntity } from './entries/entry.entity';
+import type { EntryRequest } from './entries/posting-rules';
+import type { BudgetView } from './budgets/budget.entity';
+
+/*
+ * The domain events the ledger records (docs/events.md). The books are
+ * public, so an entry's event carries its amounts per line, with the
+ * opaque member ids the entry holds and nothing more: descriptions and
+ * counterparty names are read through the graph.
+ */
+export const ledgerEvents: EventsDeclaration = {
+  emits: ['books.opened', 'account.created', 'entry.posted', 'budget.set'],
+};
+
+const time = (at: Date) => at.toISOString();
+
+export const ledgerEvent = {
+  booksOpened: (neighbourhoodId: string, at: Date): DomainEvent => ({
+    name: 'books.opened',
+    subject: `neighbourhoods/${neighbourhoodId}/books`,
+    neighbourhoodId,
+    data: { neighbourhoodId, openedAt: time(at) },
+  }),
+  accountCreated: (account: AccountEntity): DomainEvent => ({
+    name: 'account.created',
+    subject: `accounts/${account.id}`,
+    neighbourhoodId: account.neighbourhoodId,
+    data: {
+      accountId: account.id,
+      code: account.code,
+      type: account.type,
+      unit: account.unit,
+      projectId: account.projectId,
+      taakveld: account.taakveld,
+      createdAt: time(account.createdAt),
+    },
+  }),
+  /** A reversal is an entry too: `reversesEntryId` names the entry it reverses. */
+  entryPosted: (entry: EntryEntity, lines: EntryRequest['lines']): DomainEvent => ({
+    name: 'entry.posted',
+    subject: `entries/${entry.id}`,
+    neighbourhoodId: entry.neighbourhoodId,
+    data: {
+      entryId: entry.id,
+      sequence: entry.sequence,
+      hash: entry.hash,
+      bookingDate: entry.bookingDate,
+      recordedAt: time(entry.recordedAt),
+      projectId: entry.projectId,
+      memberId: entry.memberId,
+      reversesEntryId: entry.reversesId,
+      lines: lines.map((line) => ({ accountId: line.accountId, unit: line.unit, minorUnits: line.minor.toString(), counterpartyMemberId: line.counterpartyMemberId ?? null })),
+    },
+  }),
+  budgetSet: (budget: BudgetView): DomainEvent => ({
+    name: 'budget.set',
+    subject: `budgets/${budget.id}`,
+    neighbourhoodId: budget.neighbourhoodId,
+    data: {
+      budgetId: budget.id,
+      projectId: budget.projectId,
+      unit: budget.unit,
+      periodStart: budget.periodStart,
+      periodEnd: budget.periodEnd,
+      revision: budget.current.revision,
+      minorUnits: budget.current.amountMinor,
+      recordedAt: time(budget.current.recordedAt),
+    },
+  }),
+};
