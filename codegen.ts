@@ -26,6 +26,9 @@ const mappers: Record<string, Record<string, string>> = {
     Member: '../references#MemberRef',
     Wish: '../references#WishRef',
     Theme: '../references#ThemeRef',
+    ProjectTheme: '../references#ThemeLink',
+    WishAdoption: '../projects/project.entity#ProjectWishEntity',
+    BidChallenger: '../bids/bid.entity#BidChallengerEntity',
   },
   ledger: {
     Account: '../accounts/account.entity#AccountEntity',

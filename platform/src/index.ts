@@ -13,5 +13,6 @@ export * from './query-counter';
 export * from './service';
 export * from './subgraph';
 export * from './graph-client';
+export * from './references';
 export * from './text-guard';
 export * from './scalars';

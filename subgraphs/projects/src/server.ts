@@ -19,6 +19,7 @@ import { TimelineOrder1764400000000 } from './migrations/1764400000000-timeline-
 import { SyncIndexes1764500000000 } from './migrations/1764500000000-sync-indexes';
 import { seedDemo } from './demo/demo.seed';
 import { databasePrivileges } from './database-privileges';
+import { projectsServices, type ProjectsServices } from './integrity/references.service';
 
 const { Query: projectQueries, Mutation: projectMutations, ...projectTypes } = projectResolvers;
 const { Query: bidQueries, Mutation: bidMutations, ...bidTypes } = bidResolvers;
@@ -38,14 +39,15 @@ const resolvers: Resolvers = {
 };
 
 /** The projects subgraph: projects, their lessons, and Right to Challenge bids. */
-export const projects: SubgraphModule<Loaders> = {
+export const projects: SubgraphModule<Loaders, ProjectsServices> = {
   name: 'projects',
   defaultPort: 4102,
   typeDefs: loadTypeDefs(join(__dirname, '..', 'schema.graphql')),
-  resolvers: resolvers as SubgraphModule<Loaders>['resolvers'],
+  resolvers: resolvers as SubgraphModule<Loaders, ProjectsServices>['resolvers'],
   entities: [ProjectEntity, ProjectWishEntity, ParticipantEntity, MilestoneEntity, ProjectEventEntity, LessonEntity, BidEntity, BidChallengerEntity, BidAssessmentEntity, BidEventEntity],
   migrations: [Initial1764100000000, LifecycleAndBids1764200000000, TimelineOrder1764400000000, SyncIndexes1764500000000],
   databasePrivileges,
+  services: projectsServices,
   createLoaders,
   seedDemo,
 };
