@@ -32,3 +32,16 @@ export async function erasedMember(platform: RunningPlatform, neighbourhoodId: s
   if (erased.body.data?.eraseMe?.member?.erased !== true) throw new Error(`erasure failed: ${JSON.stringify(erased.body)}`);
   return id;
 }
+
+/**
+ * A neighbourhood the installation starts to serve, added as an operator
+ * does (there is no mutation for it): from then on the graph knows it.
+ */
+export async function addNeighbourhood(platform: RunningPlatform, slug: string): Promise<string> {
+  const id = stableId(`neighbourhood:${slug}`);
+  await platform.subgraphs.community.admin.query(
+    `INSERT INTO community.neighbourhood (id, slug, name, municipality_name, municipality_code) VALUES ($1, $2, $3, 'Arnhem', 'GM0202')`,
+    [id, slug, slug],
+  );
+  return id;
+}

@@ -30,11 +30,23 @@ export interface Booking {
   recordedBy: string | null;
   /** The entry being reversed, for a reversal. */
   reverses: EntryEntity | null;
+  /**
+   * Checks that need more than these books (the ids the entry names, in the
+   * public graph). Run after a retry was recognised, so a retry gets its
+   * entry even when a member it names was erased since.
+   */
+  precheck?: () => Promise<LedgerFailure | null>;
 }
 
-/** Books a validated postEntry request (see readPostEntry). */
-export function postEntry(db: DataSource, request: EntryRequest, key: string, recordedBy: string | null): Promise<Outcome<Booked>> {
-  return book(db, { request, key, fingerprint: postEntryFingerprint(request), recordedBy, reverses: null });
+/** Books a validated postEntry request (see readPostEntry), once the ids it names hold (`checkReferences`). */
+export function postEntry(
+  db: DataSource,
+  request: EntryRequest,
+  key: string,
+  recordedBy: string | null,
+  checkReferences: (request: EntryRequest) => Promise<LedgerFailure | null>,
+): Promise<Outcome<Booked>> {
+  return book(db, { request, key, fingerprint: postEntryFingerprint(request), recordedBy, reverses: null, precheck: () => checkReferences(request) });
 }
 
 export interface ReversalArgs {
@@ -106,6 +118,10 @@ async function attemptBooking(db: DataSource, booking: Booking, attempt = 1): Pr
   const accounts = await accountsById(db.manager, request.lines.map((l) => l.accountId));
   const accountFailure = accountProblem(request, accounts);
   if (accountFailure) return refuse((await booksOpen(db.manager, neighbourhoodId)) ? accountFailure : fail.booksNotOpen(neighbourhoodId));
+  if (booking.precheck) {
+    const failure = await booking.precheck();
+    if (failure) return refuse(failure);
+  }
   if (request.projectId) {
     const pinned = await projectNeighbourhood(db.manager, request.projectId);
     if (pinned !== null && pinned !== neighbourhoodId) return refuse(fail.projectInOtherNeighbourhood(request.projectId));
