@@ -196,8 +196,8 @@ describe('docker-compose.yml', () => {
     expect(unknown).toEqual([]);
   });
 
-  test('impact reads the books through the gateway when it publishes', () => {
-    const env = containerEnvironment(services.impact);
+  test.each(['projects', 'ledger', 'impact'])('%s reads the public graph through the gateway (references, and impact the books when it publishes)', (name) => {
+    const env = containerEnvironment(services[name]);
     expect(new URL(env.GRAPH_URL).hostname).toBe('gateway');
     expect(new URL(env.GRAPH_URL).port).toBe(String(CONTAINER_PORT));
   });

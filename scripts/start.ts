@@ -130,7 +130,10 @@ async function main(): Promise<void> {
   }
 
   const subgraphUrls = Object.fromEntries(SUBGRAPHS.map(([name, port]) => [`${name.toUpperCase()}_URL`, `http://127.0.0.1:${port}/graphql`]));
+  const gatewayPort = process.env.PORT ?? '4000';
   const common: Record<string, string> = {
+    // Where the subgraphs read the public graph: the ids a write names are checked there, and impact reads the books.
+    GRAPH_URL: `http://127.0.0.1:${gatewayPort}/`,
     INTERNAL_ASSERTION_SECRET: secrets.INTERNAL_ASSERTION_SECRET,
     // Impact reads the ledger's books itself when an analysis is published (LEDGER_URL).
     LEDGER_URL: subgraphUrls.LEDGER_URL,
@@ -143,7 +146,6 @@ async function main(): Promise<void> {
       await waitReady(name, `http://127.0.0.1:${port}/ready`, child);
     }),
   );
-  const gatewayPort = process.env.PORT ?? '4000';
   const gateway = launch('gateway', 'gateway/src/main.ts', {
     INTERNAL_ASSERTION_SECRET: secrets.INTERNAL_ASSERTION_SECRET,
     ...subgraphUrls,
