@@ -135,8 +135,6 @@ async function main(): Promise<void> {
     // Where the subgraphs read the public graph: the ids a write names are checked there, and impact reads the books.
     GRAPH_URL: `http://127.0.0.1:${gatewayPort}/`,
     INTERNAL_ASSERTION_SECRET: secrets.INTERNAL_ASSERTION_SECRET,
-    // Impact reads the ledger's books itself when an analysis is published (LEDGER_URL).
-    LEDGER_URL: subgraphUrls.LEDGER_URL,
     SEED_DEMO: process.env.SEED_DEMO ?? 'true',
   };
   await Promise.all(
