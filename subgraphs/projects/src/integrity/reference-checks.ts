@@ -24,7 +24,7 @@ const memberMessages: Record<ReferenceProblem, (memberId: string) => string> = {
   ERASED: (id) => `Member ${id} used their right to erasure and can no longer be named here.`,
 };
 
-export type MemberRefusal<C extends MemberCapacity> = {
+type MemberRefusal<C extends MemberCapacity> = {
   [P in ReferenceProblem]: {
     __typename: (typeof memberRefusals)[C][P];
     code: (typeof memberCodes)[P];
@@ -36,7 +36,7 @@ export type MemberRefusal<C extends MemberCapacity> = {
 }[ReferenceProblem];
 
 /** Why this member may not be named in a write of this neighbourhood, or null when they may. */
-export function memberRefusal<C extends MemberCapacity>(
+function memberRefusal<C extends MemberCapacity>(
   capacity: C,
   memberId: string,
   facts: MemberFacts | null,
