@@ -28,6 +28,9 @@ const mappers: Record<string, Record<string, string>> = {
     Wish: '../references#WishRef',
     Theme: '../references#ThemeRef',
     MyDataExport: '@dbwe/platform#MyDataExportRef',
+    ProjectTheme: '../references#ThemeLink',
+    WishAdoption: '../projects/project.entity#ProjectWishEntity',
+    BidChallenger: '../bids/bid.entity#BidChallengerEntity',
   },
   ledger: {
     MyDataExport: '@dbwe/platform#MyDataExportRef',

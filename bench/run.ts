@@ -114,14 +114,15 @@ async function main(): Promise<void> {
     const production = { NODE_ENV: 'production', LOG_LEVEL: 'warn', INTERNAL_ASSERTION_SECRET: assertionSecret };
 
     const subgraphs = {} as Record<SubgraphName, Service>;
-    // The subgraphs ask our gateway whether a member who writes was erased, whichever front a write comes through.
+    // The subgraphs check the ids a write names in the public graph: through our gateway, whichever front is measured.
     const oursPort = await freePort();
+    const graph = { GRAPH_URL: `http://127.0.0.1:${oursPort}/` };
     for (const name of SUBGRAPH_NAMES) {
       const port = await freePort();
       const database = { DATABASE_URL: db.urls[name].runtime, MIGRATION_DATABASE_URL: db.urls[name].owner };
       // The ledger signs with the key the seed signed the city's checkpoints with.
       const own: Record<string, string> = name === 'ledger' ? { LEDGER_SIGNING_KEY: BENCH_LEDGER_SIGNING_KEY, LEDGER_LOG_ORIGIN: BENCH_LOG_ORIGIN } : {};
-      subgraphs[name] = launch(name, `subgraphs/${name}/src/main.ts`, { ...production, ...database, ...own, PORT: String(port), SEED_DEMO: 'false', GRAPH_URL: `http://127.0.0.1:${oursPort}/` }, `http://127.0.0.1:${port}/graphql`);
+      subgraphs[name] = launch(name, `subgraphs/${name}/src/main.ts`, { ...production, ...database, ...own, ...graph, PORT: String(port), SEED_DEMO: 'false' }, `http://127.0.0.1:${port}/graphql`);
       services.push(subgraphs[name]);
     }
     await Promise.all(SUBGRAPH_NAMES.map((name) => waitReady(subgraphs[name], new URL('/ready', subgraphs[name].url).toString())));

@@ -1,7 +1,10 @@
+import { randomUUID } from 'node:crypto';
+import { defaultAccountId } from '@dbwe/ledger/src/accounts/default-chart';
 import { startPlatform, type RunningPlatform } from '../test/platform';
 import { loadCity } from './seed/city';
 import { asOwners } from './seed/migrate';
-import { DASHBOARD, LEDGER_PAGE, MEMBERS_FAN_OUT } from './operations';
+import { cityPlan, memberDomain, memberId, projectId, STEWARD } from './seed/plan';
+import { DASHBOARD, LEDGER_PAGE, MEMBERS_FAN_OUT, POST_ENTRY } from './operations';
 
 /**
  * No N+1 anywhere on the benchmark's read paths: the SQL statements each
@@ -30,10 +33,11 @@ beforeAll(async () => {
 afterAll(() => platform?.stop());
 
 /** SQL statements per subgraph for one request. */
-async function statements(query: string, variables: Record<string, unknown>): Promise<Record<string, number>> {
+async function statements(query: string, variables: Record<string, unknown>, token?: string, expected?: unknown): Promise<Record<string, number>> {
   const before = Object.fromEntries(Object.entries(platform.subgraphs).map(([name, s]) => [name, s.queries.count]));
-  const { body } = await platform.query(query, variables);
+  const { body } = await platform.query(query, variables, { token });
   expect(body.errors).toBeUndefined();
+  if (expected !== undefined) expect(body.data).toMatchObject(expected as object);
   return Object.fromEntries(Object.entries(platform.subgraphs).map(([name, s]) => [name, s.queries.count - before[name]]));
 }
 
@@ -47,5 +51,37 @@ describe.each([
     const ten = await statements(query, variables(10));
     const hundred = await statements(query, variables(100));
     expect(hundred).toEqual(ten);
+  });
+});
+
+/*
+ * The hot write path: a posting that names a member and a project and has
+ * counterparties. The ledger checks those ids through the graph (community
+ * and projects answer), and keeps what it learned for a few seconds: the
+ * same references again ask the graph nothing.
+ */
+describe('5. postEntry with a member, a project and three counterparties', () => {
+  const nb = cityPlan(1, SMALL_CITY).neighbourhoods[0];
+  const counterparties = [3, 4, 5].map((j) => ({ memberId: memberId(nb, j), domain: memberDomain(j) }));
+  const input = () => ({
+    neighbourhoodId: nb.id,
+    bookingDate: '2025-11-26',
+    description: 'Onderhoud en materiaal',
+    idempotencyKey: randomUUID(),
+    memberId: memberId(nb, 7),
+    projectId: projectId(nb, 4),
+    lines: [
+      ...counterparties.map((counterparty) => ({ accountId: defaultAccountId(nb.id, '4100'), side: 'DEBIT', amount: '10.00', unit: 'EUR', counterparty })),
+      { accountId: defaultAccountId(nb.id, '1600'), side: 'CREDIT', amount: '30.00', unit: 'EUR' },
+    ],
+  });
+
+  test('a repeated posting asks community and projects nothing; the ledger sends as many statements for it as for the first', async () => {
+    const token = await platform.token(memberId(nb, STEWARD), [{ role: 'steward', neighbourhood: nb.id }]);
+    const booked = { postEntry: { __typename: 'PostEntrySuccess' } };
+    const first = await statements(POST_ENTRY, { input: input() }, token, booked);
+    const again = await statements(POST_ENTRY, { input: input() }, token, booked);
+    process.stdout.write(`SQL statements for one postEntry: first ${JSON.stringify(first)}, again ${JSON.stringify(again)}\n`);
+    expect(again).toEqual({ community: 0, projects: 0, ledger: first.ledger, impact: 0 });
   });
 });

@@ -132,11 +132,10 @@ async function main(): Promise<void> {
   const subgraphUrls = Object.fromEntries(SUBGRAPHS.map(([name, port]) => [`${name.toUpperCase()}_URL`, `http://127.0.0.1:${port}/graphql`]));
   const gatewayPort = process.env.PORT ?? '4000';
   const common: Record<string, string> = {
-    INTERNAL_ASSERTION_SECRET: secrets.INTERNAL_ASSERTION_SECRET,
-    // Every subgraph asks the graph whether a member who writes was erased; impact also reads the books there.
+    // Where the subgraphs read the public graph: the ids a write names and the standing of the member who writes are
+    // checked there, and impact reads the books.
     GRAPH_URL: `http://127.0.0.1:${gatewayPort}/`,
-    // Impact reads the ledger's books itself when an analysis is published (LEDGER_URL).
-    LEDGER_URL: subgraphUrls.LEDGER_URL,
+    INTERNAL_ASSERTION_SECRET: secrets.INTERNAL_ASSERTION_SECRET,
     SEED_DEMO: process.env.SEED_DEMO ?? 'true',
   };
   await Promise.all(

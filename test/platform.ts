@@ -3,6 +3,7 @@ import { createLogger, type RoleGrant, type SubgraphModule } from '@dbwe/platfor
 import { readGatewayConfig, type GatewayConfig } from '@dbwe/gateway/src/config';
 import { createGateway, type Gateway } from '@dbwe/gateway';
 import { issueLocalToken } from '@dbwe/gateway/src/identity';
+import { community } from '@dbwe/community';
 import { allSubgraphs } from './subgraphs';
 import { createServer, request, type Server } from 'node:http';
 
@@ -19,7 +20,10 @@ export interface RunningPlatform {
     query: string,
     variables?: Record<string, unknown>,
     options?: { token?: string; headers?: Record<string, string> },
-  ): Promise<{ status: number; body: { data?: T; errors?: { message: string; extensions?: Record<string, unknown>; path?: unknown[] }[] } }>;
+  ): Promise<{
+    status: number;
+    body: { data?: T; errors?: { message: string; extensions?: Record<string, unknown>; path?: unknown[] }[]; extensions?: Record<string, unknown> };
+  }>;
   token(memberId: string, roles: RoleGrant[]): Promise<string>;
   stop(): Promise<void>;
 }
@@ -127,4 +131,38 @@ async function graphForwarder(): Promise<{ url: string; target: string | null; s
   await new Promise<void>((resolve) => forwarder.server.listen(0, '127.0.0.1', resolve));
   forwarder.url = `http://127.0.0.1:${(forwarder.server.address() as { port: number }).port}/`;
   return forwarder;
+}
+
+export interface CommunityGraph {
+  gatewayUrl: string;
+  community: TestSubgraph<unknown, unknown> & { url: string };
+  /** Adds a neighbourhood to the community, as an operator does (there is no mutation for it): from then on the graph knows it. */
+  serve(neighbourhoodId: string): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * The community subgraph and the real gateway in front of it, on the given
+ * database: the public graph a subgraph tested on its own checks the
+ * neighbourhoods and members it is given in (its GRAPH_URL). The other
+ * subgraphs do not run; a query for their data fails.
+ */
+export async function startCommunityGraph(databaseUrl: string): Promise<CommunityGraph> {
+  const subgraph = await startTestSubgraph(community as SubgraphModule<unknown, unknown>, databaseUrl, { listen: true });
+  const absent = { url: 'http://127.0.0.1:9/graphql' };
+  const { gateway, gatewayUrl } = await startGatewayFor({ community: subgraph, projects: absent, ledger: absent, impact: absent });
+  return {
+    gatewayUrl,
+    community: subgraph,
+    async serve(neighbourhoodId) {
+      await subgraph.admin.query(
+        `INSERT INTO community.neighbourhood (id, slug, name, municipality_name, municipality_code) VALUES ($1, $2, 'Testwijk', 'Arnhem', 'GM0202') ON CONFLICT DO NOTHING`,
+        [neighbourhoodId, `test-${neighbourhoodId.toLowerCase()}`],
+      );
+    },
+    async stop() {
+      await gateway.stop();
+      await subgraph.stop();
+    },
+  };
 }

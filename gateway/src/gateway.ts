@@ -57,6 +57,11 @@ function sharesPublicAnswers(context: GatewayContext): boolean {
   return !context.export && !context.internal && context.viewer.memberId === null && context.viewer.roles.length === 0;
 }
 
+/** `Cache-Control: no-cache` (or `max-age=0`) on a request: answer from the subgraphs, as RFC 9111 §5.2.1 has a cache do. */
+function asksForFreshAnswer(cacheControl: string | undefined): boolean {
+  return cacheControl !== undefined && /(^|,)\s*(no-cache|max-age\s*=\s*0)\s*(,|$)/i.test(cacheControl);
+}
+
 /**
  * Sends the verified identity and the request id to a subgraph, bounds every
  * call with the timeout, and turns a subgraph that cannot be reached into an
@@ -196,7 +201,8 @@ export function createGateway(config: GatewayConfig, logger: Logger): Gateway {
             responseCachePlugin<GatewayContext>({
               cache: answers.store,
               sessionId: async () => null,
-              shouldReadFromCache: async ({ contextValue }) => sharesPublicAnswers(contextValue),
+              // A subgraph checking a reference before it writes asks for a fresh answer (GraphClient); so may anyone.
+              shouldReadFromCache: async ({ contextValue, request }) => sharesPublicAnswers(contextValue) && !asksForFreshAnswer(request.http?.headers.get('cache-control')),
               shouldWriteToCache: async ({ contextValue }) => sharesPublicAnswers(contextValue) && answers.mayKeep(contextValue.cacheGeneration ?? -1),
             }),
             answers.plugin<GatewayContext>(),

@@ -25,10 +25,10 @@ describe('the response cache for anonymous answers', () => {
   });
   afterAll(() => platform.stop());
 
-  const anonymous = async (query: string, variables?: Record<string, unknown>) => {
+  const anonymous = async (query: string, variables?: Record<string, unknown>, headers: Record<string, string> = {}) => {
     const response = await fetch(platform.gatewayUrl, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...headers },
       body: JSON.stringify({ query, variables }),
     });
     return { age: response.headers.get('age'), cacheControl: response.headers.get('cache-control'), body: (await response.json()) as any };
@@ -82,6 +82,15 @@ describe('the response cache for anonymous answers', () => {
     await new Promise((resolve) => setTimeout(resolve, 10_500));
     expect((await anonymous(BALANCE, { id: bank })).body.data.ledgerAccount.balance.minorUnits).toBe(expected);
   }, 30_000);
+
+  it('answers a request that asks for a fresh answer (Cache-Control: no-cache) from the subgraphs, as a subgraph checking a reference does', async () => {
+    const before = (await anonymous(BALANCE, { id: bank })).body.data.ledgerAccount.balance.minorUnits as string;
+    await receiveEuros(4321);
+    expect((await anonymous(BALANCE, { id: bank })).body.data.ledgerAccount.balance.minorUnits).toBe(before);
+    const fresh = await anonymous(BALANCE, { id: bank }, { 'cache-control': 'no-cache' });
+    expect(fresh.age).toBeNull();
+    expect(fresh.body.data.ledgerAccount.balance.minorUnits).toBe(String(BigInt(before) + 4321n));
+  });
 
   it('never serves an export from the cache: an export reads the books as they are', async () => {
     const entries = async () => (await (await fetch(new URL('/export/v1/neighbourhoods/spijkerkwartier/ledger_entries.csv', platform.gatewayUrl))).text()).trim().split('\n').length;

@@ -6,6 +6,13 @@ export const graphSettings = {
   GRAPH_URL: setting.url('http://127.0.0.1:4000/'),
 };
 
+/**
+ * GRAPH_URL of a subgraph tested on its own (SubgraphServices.testEnv): nothing listens on port 9
+ * (discard), so a write that needs the graph is refused at once, instead of asking whatever runs on
+ * port 4000 of a shared machine. The whole platform in tests points its subgraphs at its own gateway.
+ */
+export const TEST_GRAPH_URL = 'http://127.0.0.1:9/';
+
 export class GraphUnavailable extends Error {
   override name = 'GraphUnavailable';
 }
@@ -16,7 +23,9 @@ export class GraphUnavailable extends Error {
  * graph, never the other subgraph's tables and never the other subgraph
  * directly (it holds no credential another subgraph would accept). Any
  * failure, an error in the answer included, is a GraphUnavailable: the
- * caller refuses its write rather than act on half an answer.
+ * caller refuses its write rather than act on half an answer. It asks for a
+ * fresh answer (`Cache-Control: no-cache`): a write must not be judged on what
+ * the gateway's response cache kept from up to a minute ago (an erasure since).
  */
 export class GraphClient {
   /**
@@ -39,7 +48,7 @@ export class GraphClient {
         : {};
       const response = await fetch(this.url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', ...(requestId ? { [REQUEST_ID_HEADER]: requestId } : {}), ...service },
+        headers: { 'content-type': 'application/json', 'cache-control': 'no-cache', ...(requestId ? { [REQUEST_ID_HEADER]: requestId } : {}), ...service },
         body: JSON.stringify({ query, variables }),
         signal: AbortSignal.timeout(this.timeoutMs),
       });

@@ -15,6 +15,7 @@ export * from './subgraph';
 export * from './graph-client';
 export * from './member-standing';
 export * from './my-data';
+export * from './references';
 export * from './text-guard';
 export * from './scalars';
 export * from './events/envelope';

@@ -15,6 +15,7 @@ import {
   type Caller,
 } from './ledger-api';
 import { runsFor } from './settings';
+import { startCommunityGraph, type CommunityGraph } from '../platform';
 
 /*
  * The bank test, after Jepsen's (issue 10, item 2). Six asset accounts of one
@@ -46,15 +47,17 @@ const READ_TRIAL_BALANCE = `
 describe('ledger: bank test with concurrent writers and readers', () => {
   let database: { url: string; drop: () => Promise<void> };
   let subgraph: TestSubgraph<unknown, unknown>;
+  let graph: CommunityGraph;
   let call: Caller;
   const n = randomUUID();
   const vault: { id: string; code: string; protected: boolean }[] = [];
 
   beforeAll(async () => {
     database = await cloneTestDatabase();
-    subgraph = await startTestSubgraph(ledger as never, database.url);
+    graph = await startCommunityGraph(database.url);
+    subgraph = await startTestSubgraph(ledger as never, database.url, { env: { GRAPH_URL: graph.gatewayUrl } });
     call = inProcess(subgraph);
-    await openBooks(call, n);
+    await openBooks(call, n, graph);
     for (let i = 1; i <= 6; i++) {
       const input = { neighbourhoodId: n, code: `K${i}`, name: `Kluis ${i}`, type: 'ASSET', unit: 'EUR', noOverdraft: i <= 3 };
       const { createAccount } = dataOf(await call<{ createAccount: any }>(CREATE_ACCOUNT, { input }), 'createAccount');
@@ -75,6 +78,7 @@ describe('ledger: bank test with concurrent writers and readers', () => {
   });
   afterAll(async () => {
     await subgraph?.stop();
+    await graph?.stop();
     await database?.drop();
   });
 

@@ -4,6 +4,7 @@ import { openBooks, overHttp, postEntry, readBooks, transfer, verifyChain, type 
 import { auditBooks } from './audit';
 import { startSubgraphProcess, stopProcess, type ServiceProcess } from './processes';
 import { LONG } from './settings';
+import { startCommunityGraph, type CommunityGraph } from '../platform';
 
 /*
  * Crash mid-write (issue 10, item 3). The ledger subgraph runs as a real
@@ -21,12 +22,15 @@ const KILLS = LONG ? 10 : 3;
 describe('ledger: SIGKILL while posts are in flight', () => {
   let database: { url: string; drop: () => Promise<void> };
   let ledger: ServiceProcess | undefined;
+  let graph: CommunityGraph;
 
   beforeAll(async () => {
     database = await cloneTestDatabase();
+    graph = await startCommunityGraph(database.url);
   });
   afterAll(async () => {
     await stopProcess(ledger);
+    await graph?.stop();
     await database?.drop();
   });
 
@@ -37,8 +41,8 @@ describe('ledger: SIGKILL while posts are in flight', () => {
     let lostInFlight = 0;
     let committedButUnanswered = 0;
 
-    ledger = await startSubgraphProcess('ledger', database.url);
-    await openBooks(overHttp(ledger.url), n);
+    ledger = await startSubgraphProcess('ledger', database.url, { GRAPH_URL: graph.gatewayUrl });
+    await openBooks(overHttp(ledger.url), n, graph);
     const accounts = Object.fromEntries((await readBooks(overHttp(ledger.url), n)).accounts.map((a) => [a.code, a.id]));
 
     for (let round = 1; round <= KILLS; round++) {
@@ -82,7 +86,7 @@ describe('ledger: SIGKILL while posts are in flight', () => {
       expect(afterCrash.totals).toEqual({ EUR: '0' });
 
       // Restart and retry the unanswered posts with their keys.
-      ledger = await startSubgraphProcess('ledger', database.url);
+      ledger = await startSubgraphProcess('ledger', database.url, { GRAPH_URL: graph.gatewayUrl });
       const retry = overHttp(ledger.url);
       for (const key of unanswered) {
         const result = await postEntry(retry, inputs.get(key)!);

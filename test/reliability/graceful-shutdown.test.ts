@@ -5,6 +5,7 @@ import { cloneTestDatabase, startTestSubgraph } from '@dbwe/platform/testing';
 import { inProcess, openBooks, overHttp, postEntry, readBooks, transfer, verifyChain } from './ledger-api';
 import { auditBooks } from './audit';
 import { startSubgraphProcess, stopProcess, waitFor, type ServiceProcess } from './processes';
+import { startCommunityGraph, type CommunityGraph } from '../platform';
 
 /*
  * Graceful shutdown (issue 10, item 6). Posts are held in flight by a lock on
@@ -17,20 +18,23 @@ const IN_FLIGHT = 12;
 describe('ledger: SIGTERM with requests in flight', () => {
   let database: { url: string; drop: () => Promise<void> };
   let ledger: ServiceProcess | undefined;
+  let graph: CommunityGraph;
 
   beforeAll(async () => {
     database = await cloneTestDatabase();
+    graph = await startCommunityGraph(database.url);
   });
   afterAll(async () => {
     await stopProcess(ledger);
+    await graph?.stop();
     await database?.drop();
   });
 
   it('finishes the requests in flight, exits 0 and loses no acknowledged write', async () => {
-    ledger = await startSubgraphProcess('ledger', database.url);
+    ledger = await startSubgraphProcess('ledger', database.url, { GRAPH_URL: graph.gatewayUrl });
     const call = overHttp(ledger.url);
     const n = randomUUID();
-    await openBooks(call, n);
+    await openBooks(call, n, graph);
     const accounts = Object.fromEntries((await readBooks(call, n)).accounts.map((a) => [a.code, a.id]));
 
     const locker = new Client({ connectionString: database.url });

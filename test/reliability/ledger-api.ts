@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { signAssertion, type Viewer } from '@dbwe/platform';
 import { TEST_ASSERTION_SECRET, type TestSubgraph } from '@dbwe/platform/testing';
+import type { CommunityGraph } from '../platform';
 
 /*
  * The ledger's public API as the reliability tests use it: the operations,
@@ -175,7 +176,9 @@ export interface ChainVerification {
   problem: string | null;
 }
 
-export async function openBooks(call: Caller, neighbourhoodId: string): Promise<void> {
+/** Opens the books of a new neighbourhood, which the graph the ledger checks neighbourhoods in is made to serve first. */
+export async function openBooks(call: Caller, neighbourhoodId: string, graph: Pick<CommunityGraph, 'serve'>): Promise<void> {
+  await graph.serve(neighbourhoodId);
   dataOf(await call(OPEN_BOOKS, { n: neighbourhoodId }), 'openBooks');
 }
 

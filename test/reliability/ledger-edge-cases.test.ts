@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { ledger } from '@dbwe/ledger';
 import { cloneTestDatabase, startTestSubgraph, type TestSubgraph } from '@dbwe/platform/testing';
 import { inProcess, openBooks, postEntry, readBooks, type Caller } from './ledger-api';
+import { startCommunityGraph, type CommunityGraph } from '../platform';
 
 /*
  * Cases the model-based test found, pinned down as plain examples.
@@ -9,15 +10,18 @@ import { inProcess, openBooks, postEntry, readBooks, type Caller } from './ledge
 describe('ledger: an account on two lines of one entry', () => {
   let database: { url: string; drop: () => Promise<void> };
   let subgraph: TestSubgraph<unknown, unknown>;
+  let graph: CommunityGraph;
   let call: Caller;
 
   beforeAll(async () => {
     database = await cloneTestDatabase();
-    subgraph = await startTestSubgraph(ledger as never, database.url);
+    graph = await startCommunityGraph(database.url);
+    subgraph = await startTestSubgraph(ledger as never, database.url, { env: { GRAPH_URL: graph.gatewayUrl } });
     call = inProcess(subgraph);
   });
   afterAll(async () => {
     await subgraph?.stop();
+    await graph?.stop();
     await database?.drop();
   });
 
@@ -28,7 +32,7 @@ describe('ledger: an account on two lines of one entry', () => {
     // order of its lines. (Found by the model-based test: the ledger used to refuse it with an
     // Overdraft saying the balance "may not go below zero" and "would become 15.00".)
     const n = randomUUID();
-    await openBooks(call, n);
+    await openBooks(call, n, graph);
     const id = Object.fromEntries((await readBooks(call, n)).accounts.map((a) => [a.code, a.id]));
     const result = await postEntry(call, {
       neighbourhoodId: n,

@@ -22,6 +22,7 @@ import {
 } from './ledger-api';
 import { BooksModel, type ModelAccount, type ModelLine } from './ledger-model';
 import { runsFor } from './settings';
+import { startCommunityGraph, type CommunityGraph } from '../platform';
 
 /*
  * Model-based test of the ledger (issue 10, item 1). fast-check generates
@@ -453,19 +454,22 @@ const sequences = fc.commands(commandArbs, { size: 'max', maxCommands: runsFor.m
 describe('ledger: model-based test with fast-check', () => {
   let database: { url: string; drop: () => Promise<void> };
   let subgraph: TestSubgraph<unknown, unknown>;
+  let graph: CommunityGraph;
   let call: Caller;
   let foreignAccountId: string;
 
   beforeAll(async () => {
     database = await cloneTestDatabase();
-    subgraph = await startTestSubgraph(ledger as never, database.url);
+    graph = await startCommunityGraph(database.url);
+    subgraph = await startTestSubgraph(ledger as never, database.url, { env: { GRAPH_URL: graph.gatewayUrl } });
     call = inProcess(subgraph);
     const foreign = randomUUID();
-    await openBooks(call, foreign);
+    await openBooks(call, foreign, graph);
     foreignAccountId = (await readBooks(call, foreign)).accounts[0].id;
   });
   afterAll(async () => {
     await subgraph?.stop();
+    await graph?.stop();
     await database?.drop();
     process.stdout.write(`ledger model: ${stats.sequences} sequences, ${stats.commands} commands, ${stats.entries} entries booked\n`);
   });
@@ -473,7 +477,7 @@ describe('ledger: model-based test with fast-check', () => {
   it('agrees with the model after every step of every sequence, and the chain verifies', async () => {
     const property = fc.asyncProperty(sequences, async (commands) => {
       const neighbourhoodId = randomUUID();
-      await openBooks(call, neighbourhoodId);
+      await openBooks(call, neighbourhoodId, graph);
       const opened = await readBooks(call, neighbourhoodId);
       expect(opened.chainHead).toEqual({ sequence: 0, hash: '0'.repeat(64) });
       expect(opened.accounts.every((a) => a.balance.minorUnits === '0')).toBe(true);

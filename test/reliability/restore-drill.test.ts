@@ -10,7 +10,7 @@ import { allSubgraphs } from '../subgraphs';
 import { inProcess, openBooks, postEntry, readBooks, reverseEntry, transfer, verifyChain } from './ledger-api';
 import { withClient } from './audit';
 import { freePort } from './processes';
-import { startPlatform } from '../platform';
+import { startCommunityGraph, startPlatform } from '../platform';
 
 /*
  * Restore drill (issue 10, item 8): the backup and restore of
@@ -99,10 +99,11 @@ describe('restore drill: pg_dump and pg_restore of the four schemas', () => {
     const sourceUrl = await createTemplateDatabase(server.serverUrl, names.source, allSubgraphs);
     const platform = await startPlatform({ databaseUrl: sourceUrl });
     await platform.stop();
-    const source = await startTestSubgraph(ledger as never, sourceUrl);
+    const graph = await startCommunityGraph(sourceUrl);
+    const source = await startTestSubgraph(ledger as never, sourceUrl, { env: { GRAPH_URL: graph.gatewayUrl } });
     const call = inProcess(source);
     const extra = randomUUID();
-    await openBooks(call, extra);
+    await openBooks(call, extra, graph);
     const id = Object.fromEntries((await readBooks(call, extra)).accounts.map((a) => [a.code, a.id]));
     for (let i = 0; i < 20; i++) expect((await postEntry(call, transfer(extra, `drill-${i}`, id['8000'], id['1000'], BigInt(2_147_483_000 + i)))).__typename).toBe('PostEntrySuccess');
     const first = (await postEntry(call, transfer(extra, 'drill-0', id['8000'], id['1000'], 2_147_483_000n))) as { entry: { id: string } };
@@ -114,6 +115,7 @@ describe('restore drill: pg_dump and pg_restore of the four schemas', () => {
     await source.stop();
     // Once the ledger is stopped: its relay marks what it publishes, up to the moment it stops.
     before.tables = await snapshot(sourceUrl);
+    await graph.stop();
 
     // The commands of docs/backup-restore.md.
     const backup = join(work, 'dbwe.dump');

@@ -1,7 +1,8 @@
 import type { AccountEntity } from './accounts/account.entity';
 import type { EntryEntity } from './entries/entry.entity';
 import type { BudgetView } from './budgets/budget.entity';
-import type { ProjectRef } from './references';
+import type { MemberRef, ProjectRef } from './references';
+import type { MemberDomain } from './entries/line.entity';
 import type { WitnessRow } from './log/witnesses';
 import { formatMinor, type MoneyValue, type Unit } from './money/money';
 
@@ -39,7 +40,13 @@ export type LedgerFailure =
   | (Base<'WitnessAlreadyRegistered'> & { witness: WitnessRow })
   | Base<'UnknownWitness'>
   | (Base<'UnknownCheckpoint'> & { treeSize: number })
-  | Base<'InvalidCosignature'>;
+  | Base<'InvalidCosignature'>
+  | (Base<'UnknownNeighbourhood'> & { neighbourhoodId: string })
+  | (Base<'UnknownProject'> & { projectId: string })
+  | (Base<'UnknownMember'> & { memberId: string })
+  | (Base<'MemberInOtherNeighbourhood'> & { member: MemberRef })
+  | (Base<'MemberErased'> & { memberId: string })
+  | (Base<'CounterpartyDomainMismatch'> & { member: MemberRef; statedDomain: MemberDomain; memberDomain: MemberDomain });
 
 export type LedgerFailureType = LedgerFailure['__typename'];
 
@@ -70,6 +77,12 @@ export const FAILURE_CODES: Record<LedgerFailureType, string> = {
   UnknownWitness: 'UNKNOWN_WITNESS',
   UnknownCheckpoint: 'UNKNOWN_CHECKPOINT',
   InvalidCosignature: 'INVALID_COSIGNATURE',
+  UnknownNeighbourhood: 'UNKNOWN_NEIGHBOURHOOD',
+  UnknownProject: 'UNKNOWN_PROJECT',
+  UnknownMember: 'UNKNOWN_MEMBER',
+  MemberInOtherNeighbourhood: 'MEMBER_IN_OTHER_NEIGHBOURHOOD',
+  MemberErased: 'MEMBER_ERASED',
+  CounterpartyDomainMismatch: 'COUNTERPARTY_DOMAIN_MISMATCH',
 };
 
 type Extra<T extends LedgerFailureType> = Omit<Failure<T>, keyof Base<T>>;
@@ -141,6 +154,27 @@ export const fail = {
   unknownCheckpoint: (treeSize: number) =>
     make('UnknownCheckpoint', `The ledger signed no checkpoint of size ${treeSize} for this log.`, 'treeSize', { treeSize }),
   invalidCosignature: (why: string) => make('InvalidCosignature', `The cosignature is not accepted: ${why}.`, 'signatureLine', {}),
+  unknownNeighbourhood: (neighbourhoodId: string) =>
+    make('UnknownNeighbourhood', `No neighbourhood with id ${neighbourhoodId} is served by this installation.`, 'neighbourhoodId', { neighbourhoodId }),
+  unknownProject: (projectId: string) => make('UnknownProject', `No project has id ${projectId}.`, 'projectId', { projectId }),
+  unknownMember: (field: string, memberId: string) =>
+    make('UnknownMember', `No member has id ${memberId}: they never registered, or the id is made up.`, field, { memberId }),
+  memberInOtherNeighbourhood: (field: string, memberId: string) =>
+    make(
+      'MemberInOtherNeighbourhood',
+      `Member ${memberId} belongs to another neighbourhood; book someone from elsewhere as an outside party, by name.`,
+      field,
+      { member: { id: memberId } },
+    ),
+  memberErased: (field: string, memberId: string) =>
+    make('MemberErased', `Member ${memberId} used their right to erasure; new entries cannot name them.`, field, { memberId }),
+  counterpartyDomainMismatch: (field: string, memberId: string, statedDomain: MemberDomain, memberDomain: MemberDomain) =>
+    make(
+      'CounterpartyDomainMismatch',
+      `Member ${memberId} is in the ${memberDomain} domain, not ${statedDomain}; the domain decides whether the money stays in the neighbourhood.`,
+      field,
+      { member: { id: memberId }, statedDomain, memberDomain },
+    ),
 };
 
 /** What a domain operation returns: its value, or the rule it broke. */

@@ -14,3 +14,8 @@ export interface WishRef {
 export interface ThemeRef {
   id: string;
 }
+
+/** A project's link to one of its themes: the id it stores. */
+export interface ThemeLink {
+  themeId: string;
+}

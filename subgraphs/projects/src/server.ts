@@ -23,6 +23,7 @@ import { EventOutbox1767000000000 } from './migrations/1767000000000-event-outbo
 import { projectsEvents } from './events';
 import { seedDemo } from './demo/demo.seed';
 import { databasePrivileges } from './database-privileges';
+import { projectsServices, type ProjectsServices } from './integrity/references.service';
 
 const { Query: projectQueries, Mutation: projectMutations, ...projectTypes } = projectResolvers;
 const { Query: bidQueries, Mutation: bidMutations, ...bidTypes } = bidResolvers;
@@ -44,15 +45,16 @@ const resolvers: Resolvers = {
 };
 
 /** The projects subgraph: projects, their lessons, and Right to Challenge bids. */
-export const projects: SubgraphModule<Loaders> = {
+export const projects: SubgraphModule<Loaders, ProjectsServices> = {
   name: 'projects',
   defaultPort: 4102,
   typeDefs: loadTypeDefs(join(__dirname, '..', 'schema.graphql')),
-  resolvers: resolvers as SubgraphModule<Loaders>['resolvers'],
+  resolvers: resolvers as SubgraphModule<Loaders, ProjectsServices>['resolvers'],
   entities: [ProjectEntity, ProjectWishEntity, ParticipantEntity, MilestoneEntity, ProjectEventEntity, LessonEntity, BidEntity, BidChallengerEntity, BidAssessmentEntity, BidEventEntity],
   migrations: [Initial1764100000000, LifecycleAndBids1764200000000, TimelineOrder1764400000000, SyncIndexes1764500000000, EventOutbox1767000000000],
   databasePrivileges,
   events: projectsEvents,
+  services: projectsServices,
   createLoaders,
   seedDemo,
 };

@@ -444,7 +444,8 @@ describe('reading', () => {
 
 describe('linking a forecast to a bid', () => {
   const link = `mutation($bid: ID!, $a: ID!) { linkBidSroiForecast(bidId: $bid, analysisId: $a) { __typename ... on BidForecastPayload { bid { id } forecast { id } } ${ERROR_FIELDS} } }`;
-  const bid = stableId('bid:test');
+  // The community centre bid of the demo, in assessment: public, and of the forecast's neighbourhood.
+  const bid = stableId('bid:community-centre');
 
   it('links a forecast, refuses an evaluation, and only stewards may do it', async () => {
     const forecast = demoAnalysisId('park-greenery-forecast');

@@ -11,6 +11,8 @@ import { MeasurementEntity } from './measurement.entity';
 import { BidForecastEntity } from '../bids/bid-forecast.entity';
 import { PublishedSnapshotEntity } from './published-snapshot.entity';
 import type { ProjectBooks } from '../books/ledger-books';
+import type { ImpactReferences } from '../integrity/references.service';
+import { bidViolation, projectViolation } from '../integrity/reference-checks';
 import { exact, exactOrNull } from './numbers';
 import { buildResult, inputsFromBooks } from './sroi-result';
 import {
@@ -118,7 +120,7 @@ function inKindRows(analysisId: string, inputs: InKindText[]): InKindInputEntity
   return inputs.map((i, position) => ({ analysisId, position, ...i }));
 }
 
-export async function createAnalysis(db: DataSource, viewer: Viewer, input: CreateAnalysisInput): Promise<AnalysisEntity | Violation> {
+export async function createAnalysis(db: DataSource, viewer: Viewer, input: CreateAnalysisInput, references: ImpactReferences): Promise<AnalysisEntity | Violation> {
   requireId(input.projectId, 'projectId');
   requireId(input.neighbourhoodId, 'neighbourhoodId');
   requireRole(viewer, ['steward'], input.neighbourhoodId, ACTION);
@@ -135,6 +137,8 @@ export async function createAnalysis(db: DataSource, viewer: Viewer, input: Crea
   if (isViolation(planned)) return planned;
   const hourRate = input.volunteerHourRate ? validateVolunteerHourRate(input.volunteerHourRate) : null;
   if (isViolation(hourRate)) return hourRate;
+  const foreign = await projectViolation(references, input.projectId, input.neighbourhoodId);
+  if (foreign) return foreign;
 
   const now = new Date();
   const analysis: AnalysisEntity = {
@@ -426,16 +430,26 @@ export async function reviseAnalysis(db: DataSource, viewer: Viewer, id: string)
   });
 }
 
-export async function linkBidForecast(db: DataSource, viewer: Viewer, bidId: string, analysisId: string, events: EventRecorder): Promise<AnalysisEntity | Violation> {
+export async function linkBidForecast(
+  db: DataSource,
+  viewer: Viewer,
+  bidId: string,
+  analysisId: string,
+  references: ImpactReferences,
+  events: EventRecorder,
+): Promise<AnalysisEntity | Violation> {
   requireId(bidId, 'bidId');
   requireId(analysisId, 'analysisId');
+  const analysis = await db.getRepository(AnalysisEntity).findOneBy({ id: analysisId });
+  if (!analysis) throw notFound(`There is no SROI analysis ${analysisId}.`);
+  requireRole(viewer, ['steward'], analysis.neighbourhoodId, 'link an SROI forecast to a bid');
+  if (analysis.kind !== 'FORECAST') {
+    return violation('NotAForecastError', `"${analysis.title}" is an evaluation; a bid is supported by a forecast of the value it will create.`, 'analysisId');
+  }
+  // The bid's neighbourhood, not only the analysis's: a steward links forecasts to their own neighbourhood's bids.
+  const foreign = await bidViolation(references, bidId, analysis.neighbourhoodId);
+  if (foreign) return foreign;
   return db.transaction(async (tx) => {
-    const analysis = await tx.getRepository(AnalysisEntity).findOneBy({ id: analysisId });
-    if (!analysis) throw notFound(`There is no SROI analysis ${analysisId}.`);
-    requireRole(viewer, ['steward'], analysis.neighbourhoodId, 'link an SROI forecast to a bid');
-    if (analysis.kind !== 'FORECAST') {
-      return violation('NotAForecastError', `"${analysis.title}" is an evaluation; a bid is supported by a forecast of the value it will create.`, 'analysisId');
-    }
     const now = new Date();
     await tx
       .createQueryBuilder()

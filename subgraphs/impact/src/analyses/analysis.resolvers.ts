@@ -284,8 +284,8 @@ export const analysisResolvers: Resolvers = {
     warnings: (r) => warningsOf(r.analysis, r.outcomes, r.outcomeInputs, r.quantityMeasurements),
   },
   Mutation: {
-    async createSroiAnalysis(_parent, { input }, { db, viewer }) {
-      const result = await mutations.createAnalysis(db, viewer, input);
+    async createSroiAnalysis(_parent, { input }, { db, viewer, services }) {
+      const result = await mutations.createAnalysis(db, viewer, input, services.references);
       return isViolation(result) ? asError(result) : { __typename: 'SroiAnalysisPayload', analysis: result };
     },
     async updateSroiAnalysis(_parent, { id, input }, { db, viewer }) {
@@ -316,8 +316,8 @@ export const analysisResolvers: Resolvers = {
       const result = await mutations.reviseAnalysis(db, viewer, id);
       return isViolation(result) ? asError(result) : { __typename: 'SroiAnalysisPayload', analysis: result };
     },
-    async linkBidSroiForecast(_parent, { bidId, analysisId }, { db, viewer, events }) {
-      const result = await mutations.linkBidForecast(db, viewer, bidId, analysisId, events);
+    async linkBidSroiForecast(_parent, { bidId, analysisId }, { db, viewer, services, events }) {
+      const result = await mutations.linkBidForecast(db, viewer, bidId, analysisId, services.references, events);
       return isViolation(result) ? asError(result) : { __typename: 'BidForecastPayload', bid: { id: bidId }, forecast: result };
     },
   },

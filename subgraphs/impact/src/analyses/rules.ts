@@ -26,6 +26,10 @@ export const ruleCodes = {
   NoOutcomesError: 'NO_OUTCOMES',
   NotAForecastError: 'NOT_A_FORECAST',
   NotAnEvaluationError: 'MEASUREMENTS_ONLY_FOR_EVALUATIONS',
+  UnknownProjectError: 'UNKNOWN_PROJECT',
+  ProjectInOtherNeighbourhoodError: 'PROJECT_IN_OTHER_NEIGHBOURHOOD',
+  UnknownBidError: 'UNKNOWN_BID',
+  BidInOtherNeighbourhoodError: 'BID_IN_OTHER_NEIGHBOURHOOD',
 } as const;
 
 export type RuleError = keyof typeof ruleCodes;

@@ -1,17 +1,20 @@
-import { ErrorCode, GraphClient, GraphUnavailable, graphQLError, graphSettings, type SubgraphServices } from '@dbwe/platform';
+import { ErrorCode, GraphClient, GraphLookup, GraphUnavailable, graphQLError, graphSettings, TEST_GRAPH_URL, type SubgraphServices } from '@dbwe/platform';
+import { graphReferences, type ImpactReferences } from '../integrity/references.service';
 import type { ProjectWithFinances } from '../references';
 import { bookingDaysOf, type BookingDay } from './books';
 
-/** What impact keeps while it runs: the way to the public graph, where it reads the books when it publishes. */
+/** What impact keeps while it runs: the way to the public graph, where it reads the books when it publishes and checks the ids it is given. */
 export interface ImpactServices {
   graph: GraphClient;
+  references: ImpactReferences;
 }
 
 export const impactServices: SubgraphServices<ImpactServices> = {
   settings: graphSettings,
-  testEnv: {},
+  testEnv: { GRAPH_URL: TEST_GRAPH_URL },
   async start(_db, config) {
-    return { services: { graph: new GraphClient(config.GRAPH_URL as string) }, stop: async () => undefined };
+    const graph = new GraphClient(config.GRAPH_URL as string);
+    return { services: { graph, references: graphReferences(new GraphLookup(graph)) }, stop: async () => undefined };
   },
 };
 

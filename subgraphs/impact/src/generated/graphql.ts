@@ -123,7 +123,18 @@ export type BidForecastPayload = {
 };
 
 /** Result of linking a forecast to a bid. */
-export type BidForecastResult = BidForecastPayload | NotAForecastError;
+export type BidForecastResult = BidForecastPayload | BidInOtherNeighbourhoodError | NotAForecastError | UnknownBidError;
+
+/** The bid belongs to another neighbourhood than the forecast. Code `BID_IN_OTHER_NEIGHBOURHOOD`. Nothing was written. */
+export type BidInOtherNeighbourhoodError = ImpactError & {
+  __typename?: 'BidInOtherNeighbourhoodError';
+  /** Always BID_IN_OTHER_NEIGHBOURHOOD. */
+  code: Scalars['String']['output'];
+  /** The input field at fault. */
+  field: Maybe<Scalars['String']['output']>;
+  /** Explanation for people. */
+  message: Scalars['String']['output'];
+};
 
 /** The volunteer hours booked on the project within the analysis period, valued as in-kind inputs. */
 export type BookedVolunteerHours = {
@@ -236,7 +247,7 @@ export type CreateSroiAnalysisInput = {
   periodStart: Scalars['Date']['input'];
   /** Forecasts only: planned monetary inputs in euros, used instead of the ledger's spending. */
   plannedInputs?: InputMaybe<Scalars['String']['input']>;
-  /** The project analysed. */
+  /** The project analysed; a project of the neighbourhood, as the projects subgraph has it. */
   projectId: Scalars['ID']['input'];
   /** The stakeholder groups. */
   stakeholders: Array<StakeholderInput>;
@@ -462,7 +473,7 @@ export type Mutation = {
   addSroiOutcome: SroiOutcomeResult;
   /** Starts a draft analysis of a project. Stewards of the neighbourhood. */
   createSroiAnalysis: SroiAnalysisResult;
-  /** Links the forecast that supports a Right to Challenge bid (replacing an earlier link). Stewards of the forecast's neighbourhood. */
+  /** Links the forecast that supports a Right to Challenge bid (replacing an earlier link). Stewards of the forecast's neighbourhood, which must be the bid's. */
   linkBidSroiForecast: BidForecastResult;
   /** Publishes a draft: from then on it is public and immutable. Its result as of this moment, with the books as they are (read from the ledger now), is kept as its published snapshot. Stewards of the neighbourhood. */
   publishSroiAnalysis: SroiAnalysisResult;
@@ -817,6 +828,17 @@ export type ProjectFinances = {
   expensesByBookingDate: ProjectExpenseColumns;
 };
 
+/** The project belongs to another neighbourhood than the analysis. Code `PROJECT_IN_OTHER_NEIGHBOURHOOD`. Nothing was written. */
+export type ProjectInOtherNeighbourhoodError = ImpactError & {
+  __typename?: 'ProjectInOtherNeighbourhoodError';
+  /** Always PROJECT_IN_OTHER_NEIGHBOURHOOD. */
+  code: Scalars['String']['output'];
+  /** The input field at fault. */
+  field: Maybe<Scalars['String']['output']>;
+  /** Explanation for people. */
+  message: Scalars['String']['output'];
+};
+
 /** Where a project stands in its lifecycle (owned by the projects subgraph). */
 export type ProjectStatus =
   /** Under way. */
@@ -958,7 +980,7 @@ export type SroiAnalysisPayload = {
 };
 
 /** Result of creating or changing an analysis. */
-export type SroiAnalysisResult = AlreadyRevisedError | AnalysisNotPublishedError | AnalysisPublishedError | DuplicateStakeholderError | InvalidNumberError | InvalidPeriodError | MissingSourceError | NegativeAmountError | NegativeDiscountRateError | NegativeQuantityError | NoOutcomesError | PlannedInputsNotAllowedError | SroiAnalysisPayload | StakeholderInUseError;
+export type SroiAnalysisResult = AlreadyRevisedError | AnalysisNotPublishedError | AnalysisPublishedError | DuplicateStakeholderError | InvalidNumberError | InvalidPeriodError | MissingSourceError | NegativeAmountError | NegativeDiscountRateError | NegativeQuantityError | NoOutcomesError | PlannedInputsNotAllowedError | ProjectInOtherNeighbourhoodError | SroiAnalysisPayload | StakeholderInUseError | UnknownProjectError;
 
 /** The assumption varied in a sensitivity case. */
 export type SroiAssumption =
@@ -1197,6 +1219,28 @@ export type TwoWaySensitivity = {
   rows: SensitivityAxis;
 };
 
+/** No Right to Challenge bid has this id, or it is a draft, which only its challengers see. Code `UNKNOWN_BID`. Nothing was written. */
+export type UnknownBidError = ImpactError & {
+  __typename?: 'UnknownBidError';
+  /** Always UNKNOWN_BID. */
+  code: Scalars['String']['output'];
+  /** The input field at fault. */
+  field: Maybe<Scalars['String']['output']>;
+  /** Explanation for people. */
+  message: Scalars['String']['output'];
+};
+
+/** No project has this id. Code `UNKNOWN_PROJECT`. Nothing was written. */
+export type UnknownProjectError = ImpactError & {
+  __typename?: 'UnknownProjectError';
+  /** Always UNKNOWN_PROJECT. */
+  code: Scalars['String']['output'];
+  /** The input field at fault. */
+  field: Maybe<Scalars['String']['output']>;
+  /** Explanation for people. */
+  message: Scalars['String']['output'];
+};
+
 /** An outcome names a stakeholder the analysis does not declare. Code `UNKNOWN_STAKEHOLDER`. */
 export type UnknownStakeholderError = ImpactError & {
   __typename?: 'UnknownStakeholderError';
@@ -1391,7 +1435,9 @@ export type FederationReferenceTypes = ResolversObject<{
 export type ResolversUnionTypes<_RefType extends Record<string, unknown>> = ResolversObject<{
   BidForecastResult:
     | ( Omit<BidForecastPayload, 'bid' | 'forecast'> & { bid?: Maybe<_RefType['RightToChallengeBid']>, forecast: _RefType['SroiAnalysis'] } )
+    | ( BidInOtherNeighbourhoodError )
     | ( NotAForecastError )
+    | ( UnknownBidError )
   ;
   SroiAnalysisResult:
     | ( AlreadyRevisedError )
@@ -1406,8 +1452,10 @@ export type ResolversUnionTypes<_RefType extends Record<string, unknown>> = Reso
     | ( NegativeQuantityError )
     | ( NoOutcomesError )
     | ( PlannedInputsNotAllowedError )
+    | ( ProjectInOtherNeighbourhoodError )
     | ( Omit<SroiAnalysisPayload, 'analysis'> & { analysis: _RefType['SroiAnalysis'] } )
     | ( StakeholderInUseError )
+    | ( UnknownProjectError )
   ;
   SroiMeasurementResult:
     | ( AnalysisPublishedError )
@@ -1441,6 +1489,7 @@ export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = 
     | ( AlreadyRevisedError )
     | ( AnalysisNotPublishedError )
     | ( AnalysisPublishedError )
+    | ( BidInOtherNeighbourhoodError )
     | ( DuplicateStakeholderError )
     | ( FractionOutOfRangeError )
     | ( InvalidDurationError )
@@ -1455,7 +1504,10 @@ export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = 
     | ( NotAForecastError )
     | ( NotAnEvaluationError )
     | ( PlannedInputsNotAllowedError )
+    | ( ProjectInOtherNeighbourhoodError )
     | ( StakeholderInUseError )
+    | ( UnknownBidError )
+    | ( UnknownProjectError )
     | ( UnknownStakeholderError )
   ;
 }>;
@@ -1471,6 +1523,7 @@ export type ResolversTypes = ResolversObject<{
   AssumptionVariation: ResolverTypeWrapper<AssumptionVariation>;
   BidForecastPayload: ResolverTypeWrapper<Omit<BidForecastPayload, 'bid' | 'forecast'> & { bid?: Maybe<ResolversTypes['RightToChallengeBid']>, forecast: ResolversTypes['SroiAnalysis'] }>;
   BidForecastResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['BidForecastResult']>;
+  BidInOtherNeighbourhoodError: ResolverTypeWrapper<BidInOtherNeighbourhoodError>;
   BookedVolunteerHours: ResolverTypeWrapper<BookedVolunteerHours>;
   BooksCheckpoint: ResolverTypeWrapper<BooksCheckpoint>;
   BreakEven: ResolverTypeWrapper<BreakEven>;
@@ -1518,6 +1571,7 @@ export type ResolversTypes = ResolversObject<{
   ProjectEdge: ResolverTypeWrapper<Omit<ProjectEdge, 'node'> & { node: ResolversTypes['Project'] }>;
   ProjectExpenseColumns: ResolverTypeWrapper<ProjectExpenseColumns>;
   ProjectFinances: ResolverTypeWrapper<ProjectFinances>;
+  ProjectInOtherNeighbourhoodError: ResolverTypeWrapper<ProjectInOtherNeighbourhoodError>;
   ProjectStatus: ProjectStatus;
   QuantityBasis: QuantityBasis;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
@@ -1545,6 +1599,8 @@ export type ResolversTypes = ResolversObject<{
   StakeholderInput: StakeholderInput;
   StakeholderResult: ResolverTypeWrapper<StakeholderResult>;
   TwoWaySensitivity: ResolverTypeWrapper<Omit<TwoWaySensitivity, 'columns' | 'rows'> & { columns: ResolversTypes['SensitivityAxis'], rows: ResolversTypes['SensitivityAxis'] }>;
+  UnknownBidError: ResolverTypeWrapper<UnknownBidError>;
+  UnknownProjectError: ResolverTypeWrapper<UnknownProjectError>;
   UnknownStakeholderError: ResolverTypeWrapper<UnknownStakeholderError>;
   UpdateSroiAnalysisInput: UpdateSroiAnalysisInput;
   VolunteerHourRate: ResolverTypeWrapper<VolunteerHourRate>;
@@ -1565,6 +1621,7 @@ export type ResolversParentTypes = ResolversObject<{
   AssumptionVariation: AssumptionVariation;
   BidForecastPayload: Omit<BidForecastPayload, 'bid' | 'forecast'> & { bid?: Maybe<ResolversParentTypes['RightToChallengeBid']>, forecast: ResolversParentTypes['SroiAnalysis'] };
   BidForecastResult: ResolversUnionTypes<ResolversParentTypes>['BidForecastResult'];
+  BidInOtherNeighbourhoodError: BidInOtherNeighbourhoodError;
   BookedVolunteerHours: BookedVolunteerHours;
   BooksCheckpoint: BooksCheckpoint;
   BreakEven: BreakEven;
@@ -1609,6 +1666,7 @@ export type ResolversParentTypes = ResolversObject<{
   ProjectEdge: Omit<ProjectEdge, 'node'> & { node: ResolversParentTypes['Project'] };
   ProjectExpenseColumns: ProjectExpenseColumns;
   ProjectFinances: ProjectFinances;
+  ProjectInOtherNeighbourhoodError: ProjectInOtherNeighbourhoodError;
   Query: Record<PropertyKey, never>;
   RightToChallengeBid: BidRef;
   SensitivityAxis: Omit<SensitivityAxis, 'outcome'> & { outcome: ResolversParentTypes['Outcome'] };
@@ -1629,6 +1687,8 @@ export type ResolversParentTypes = ResolversObject<{
   StakeholderInput: StakeholderInput;
   StakeholderResult: StakeholderResult;
   TwoWaySensitivity: Omit<TwoWaySensitivity, 'columns' | 'rows'> & { columns: ResolversParentTypes['SensitivityAxis'], rows: ResolversParentTypes['SensitivityAxis'] };
+  UnknownBidError: UnknownBidError;
+  UnknownProjectError: UnknownProjectError;
   UnknownStakeholderError: UnknownStakeholderError;
   UpdateSroiAnalysisInput: UpdateSroiAnalysisInput;
   VolunteerHourRate: VolunteerHourRate;
@@ -1690,7 +1750,14 @@ export type BidForecastPayloadResolvers<ContextType = Context, ParentType extend
 }>;
 
 export type BidForecastResultResolvers<ContextType = Context, ParentType extends ResolversParentTypes['BidForecastResult'] = ResolversParentTypes['BidForecastResult']> = ResolversObject<{
-  __resolveType: TypeResolveFn<'BidForecastPayload' | 'NotAForecastError', ParentType, ContextType>;
+  __resolveType: TypeResolveFn<'BidForecastPayload' | 'BidInOtherNeighbourhoodError' | 'NotAForecastError' | 'UnknownBidError', ParentType, ContextType>;
+}>;
+
+export type BidInOtherNeighbourhoodErrorResolvers<ContextType = Context, ParentType extends ResolversParentTypes['BidInOtherNeighbourhoodError'] = ResolversParentTypes['BidInOtherNeighbourhoodError']> = ResolversObject<{
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  field?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type BookedVolunteerHoursResolvers<ContextType = Context, ParentType extends ResolversParentTypes['BookedVolunteerHours'] = ResolversParentTypes['BookedVolunteerHours']> = ResolversObject<{
@@ -1757,7 +1824,7 @@ export type FractionOutOfRangeErrorResolvers<ContextType = Context, ParentType e
 }>;
 
 export type ImpactErrorResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ImpactError'] = ResolversParentTypes['ImpactError']> = ResolversObject<{
-  __resolveType: TypeResolveFn<'AlreadyRevisedError' | 'AnalysisNotPublishedError' | 'AnalysisPublishedError' | 'DuplicateStakeholderError' | 'FractionOutOfRangeError' | 'InvalidDurationError' | 'InvalidNumberError' | 'InvalidPeriodError' | 'MissingRationaleError' | 'MissingSourceError' | 'NegativeAmountError' | 'NegativeDiscountRateError' | 'NegativeQuantityError' | 'NoOutcomesError' | 'NotAForecastError' | 'NotAnEvaluationError' | 'PlannedInputsNotAllowedError' | 'StakeholderInUseError' | 'UnknownStakeholderError', ParentType, ContextType>;
+  __resolveType: TypeResolveFn<'AlreadyRevisedError' | 'AnalysisNotPublishedError' | 'AnalysisPublishedError' | 'BidInOtherNeighbourhoodError' | 'DuplicateStakeholderError' | 'FractionOutOfRangeError' | 'InvalidDurationError' | 'InvalidNumberError' | 'InvalidPeriodError' | 'MissingRationaleError' | 'MissingSourceError' | 'NegativeAmountError' | 'NegativeDiscountRateError' | 'NegativeQuantityError' | 'NoOutcomesError' | 'NotAForecastError' | 'NotAnEvaluationError' | 'PlannedInputsNotAllowedError' | 'ProjectInOtherNeighbourhoodError' | 'StakeholderInUseError' | 'UnknownBidError' | 'UnknownProjectError' | 'UnknownStakeholderError', ParentType, ContextType>;
 }>;
 
 export type ImpactSummaryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ImpactSummary'] = ResolversParentTypes['ImpactSummary']> = ResolversObject<{
@@ -1960,6 +2027,13 @@ export type ProjectResolvers<ContextType = Context, ParentType extends Resolvers
   sroiAnalyses?: Resolver<Maybe<Array<ResolversTypes['SroiAnalysis']>>, ParentType, ContextType, Partial<ProjectSroiAnalysesArgs>>;
 }>;
 
+export type ProjectInOtherNeighbourhoodErrorResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ProjectInOtherNeighbourhoodError'] = ResolversParentTypes['ProjectInOtherNeighbourhoodError']> = ResolversObject<{
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  field?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
 export type QueryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
   sroiAnalysis?: Resolver<Maybe<ResolversTypes['SroiAnalysis']>, ParentType, ContextType, RequireFields<QuerySroiAnalysisArgs, 'id'>>;
 }>;
@@ -2012,7 +2086,7 @@ export type SroiAnalysisPayloadResolvers<ContextType = Context, ParentType exten
 }>;
 
 export type SroiAnalysisResultResolvers<ContextType = Context, ParentType extends ResolversParentTypes['SroiAnalysisResult'] = ResolversParentTypes['SroiAnalysisResult']> = ResolversObject<{
-  __resolveType: TypeResolveFn<'AlreadyRevisedError' | 'AnalysisNotPublishedError' | 'AnalysisPublishedError' | 'DuplicateStakeholderError' | 'InvalidNumberError' | 'InvalidPeriodError' | 'MissingSourceError' | 'NegativeAmountError' | 'NegativeDiscountRateError' | 'NegativeQuantityError' | 'NoOutcomesError' | 'PlannedInputsNotAllowedError' | 'SroiAnalysisPayload' | 'StakeholderInUseError', ParentType, ContextType>;
+  __resolveType: TypeResolveFn<'AlreadyRevisedError' | 'AnalysisNotPublishedError' | 'AnalysisPublishedError' | 'DuplicateStakeholderError' | 'InvalidNumberError' | 'InvalidPeriodError' | 'MissingSourceError' | 'NegativeAmountError' | 'NegativeDiscountRateError' | 'NegativeQuantityError' | 'NoOutcomesError' | 'PlannedInputsNotAllowedError' | 'ProjectInOtherNeighbourhoodError' | 'SroiAnalysisPayload' | 'StakeholderInUseError' | 'UnknownProjectError', ParentType, ContextType>;
 }>;
 
 export type SroiInputsResolvers<ContextType = Context, ParentType extends ResolversParentTypes['SroiInputs'] = ResolversParentTypes['SroiInputs']> = ResolversObject<{
@@ -2116,6 +2190,20 @@ export type TwoWaySensitivityResolvers<ContextType = Context, ParentType extends
   rows?: Resolver<ResolversTypes['SensitivityAxis'], ParentType, ContextType>;
 }>;
 
+export type UnknownBidErrorResolvers<ContextType = Context, ParentType extends ResolversParentTypes['UnknownBidError'] = ResolversParentTypes['UnknownBidError']> = ResolversObject<{
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  field?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type UnknownProjectErrorResolvers<ContextType = Context, ParentType extends ResolversParentTypes['UnknownProjectError'] = ResolversParentTypes['UnknownProjectError']> = ResolversObject<{
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  field?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
 export type UnknownStakeholderErrorResolvers<ContextType = Context, ParentType extends ResolversParentTypes['UnknownStakeholderError'] = ResolversParentTypes['UnknownStakeholderError']> = ResolversObject<{
   code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   field?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -2144,6 +2232,7 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   AssumptionVariation?: AssumptionVariationResolvers<ContextType>;
   BidForecastPayload?: BidForecastPayloadResolvers<ContextType>;
   BidForecastResult?: BidForecastResultResolvers<ContextType>;
+  BidInOtherNeighbourhoodError?: BidInOtherNeighbourhoodErrorResolvers<ContextType>;
   BookedVolunteerHours?: BookedVolunteerHoursResolvers<ContextType>;
   BooksCheckpoint?: BooksCheckpointResolvers<ContextType>;
   BreakEven?: BreakEvenResolvers<ContextType>;
@@ -2178,6 +2267,7 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   OutcomeSensitivity?: OutcomeSensitivityResolvers<ContextType>;
   PlannedInputsNotAllowedError?: PlannedInputsNotAllowedErrorResolvers<ContextType>;
   Project?: ProjectResolvers<ContextType>;
+  ProjectInOtherNeighbourhoodError?: ProjectInOtherNeighbourhoodErrorResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   RightToChallengeBid?: RightToChallengeBidResolvers<ContextType>;
   SensitivityAxis?: SensitivityAxisResolvers<ContextType>;
@@ -2197,6 +2287,8 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   StakeholderInUseError?: StakeholderInUseErrorResolvers<ContextType>;
   StakeholderResult?: StakeholderResultResolvers<ContextType>;
   TwoWaySensitivity?: TwoWaySensitivityResolvers<ContextType>;
+  UnknownBidError?: UnknownBidErrorResolvers<ContextType>;
+  UnknownProjectError?: UnknownProjectErrorResolvers<ContextType>;
   UnknownStakeholderError?: UnknownStakeholderErrorResolvers<ContextType>;
   VolunteerHourRate?: VolunteerHourRateResolvers<ContextType>;
   YearResult?: YearResultResolvers<ContextType>;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { fail, refuse, succeed, type Outcome } from '../ledger-errors';
+import { fail, refuse, succeed, type LedgerFailure, type Outcome } from '../ledger-errors';
 import type { Unit } from '../money/money';
 import { isUuid, type EventRecorder } from '@dbwe/platform';
 import { ledgerEvent } from '../events';
@@ -24,8 +24,15 @@ export interface CreateAccountArgs {
 const CODE = /^[0-9A-Za-z.-]{1,20}$/;
 const TAAKVELD = /^[0-9]\.[0-9]{1,2}(\.[0-9])?$/;
 
-/** Adds an account to open books; its code is unique within them. */
-export async function createAccount(db: DataSource, args: CreateAccountArgs, recordedBy: string | null, events: EventRecorder, now = new Date()): Promise<Outcome<AccountEntity>> {
+/** Adds an account to open books; its code is unique within them, and its project (`checkProject`) is one of the neighbourhood's. */
+export async function createAccount(
+  db: DataSource,
+  args: CreateAccountArgs,
+  recordedBy: string | null,
+  checkProject: (projectId: string, neighbourhoodId: string) => Promise<LedgerFailure | null>,
+  events: EventRecorder,
+  now = new Date(),
+): Promise<Outcome<AccountEntity>> {
   const neighbourhoodId = args.neighbourhoodId.toLowerCase();
   const code = args.code.trim();
   if (!CODE.test(code)) return refuse(fail.invalid('code', 'An account code is 1 to 20 letters, digits, dots or dashes.'));
@@ -42,6 +49,8 @@ export async function createAccount(db: DataSource, args: CreateAccountArgs, rec
   const open: unknown[] = await db.query(`SELECT 1 FROM ledger.chain WHERE neighbourhood_id = $1`, [neighbourhoodId]);
   if (open.length === 0) return refuse(fail.booksNotOpen(neighbourhoodId));
   if (projectId) {
+    const refused = await checkProject(projectId, neighbourhoodId);
+    if (refused) return refuse(refused);
     const pinned = await projectNeighbourhood(db.manager, projectId);
     if (pinned !== null && pinned !== neighbourhoodId) return refuse(fail.projectInOtherNeighbourhood(projectId));
   }

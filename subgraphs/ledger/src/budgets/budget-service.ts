@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
-import { fail, refuse, succeed, type Outcome } from '../ledger-errors';
+import { fail, refuse, succeed, type LedgerFailure, type Outcome } from '../ledger-errors';
 import { parseAmount, type Unit } from '../money/money';
 import { isUuid } from '@dbwe/platform';
 import { textProblem } from '../entries/posting-rules';
@@ -25,9 +25,17 @@ const RACES = new Set(['budget_periods_do_not_overlap', 'budget_period_unique', 
 
 /**
  * Sets a project's budget for a period, or revises it: a budget for exactly
- * that period and unit gets a new revision; the earlier ones stay.
+ * that period and unit gets a new revision; the earlier ones stay. The
+ * project must be one of the neighbourhood's (`checkProject`).
  */
-export async function setProjectBudget(db: DataSource, args: SetBudgetArgs, recordedBy: string | null, events: EventRecorder, now = new Date()): Promise<Outcome<BudgetView>> {
+export async function setProjectBudget(
+  db: DataSource,
+  args: SetBudgetArgs,
+  recordedBy: string | null,
+  checkProject: (projectId: string, neighbourhoodId: string) => Promise<LedgerFailure | null>,
+  events: EventRecorder,
+  now = new Date(),
+): Promise<Outcome<BudgetView>> {
   if (!isUuid(args.projectId)) return refuse(fail.invalid('projectId', 'projectId is not an id this API handed out.'));
   const projectId = args.projectId.toLowerCase();
   const neighbourhoodId = args.neighbourhoodId.toLowerCase();
@@ -38,6 +46,8 @@ export async function setProjectBudget(db: DataSource, args: SetBudgetArgs, reco
   const reason = args.reason.trim();
   const reasonProblem = textProblem(reason, 1, 500);
   if (reasonProblem) return refuse(fail.invalid('reason', `The reason ${reasonProblem}.`));
+  const refused = await checkProject(projectId, neighbourhoodId);
+  if (refused) return refuse(refused);
   const pinned = await projectNeighbourhood(db.manager, projectId);
   if (pinned !== null && pinned !== neighbourhoodId) return refuse(fail.projectInOtherNeighbourhood(projectId));
 

@@ -3,17 +3,19 @@ import type { Resolvers } from '../generated/graphql';
 import { neighbourhoodIdOf } from '../ids';
 import { oneOf } from '../ledger-errors';
 import { setProjectBudget } from './budget-service';
+import { projectProblem } from '../integrity/reference-checks';
 
-const SET_BUDGET_FAILURES = ['InvalidLedgerInput', 'MalformedAmount', 'BudgetPeriodOverlaps', 'ProjectInOtherNeighbourhood'] as const;
+const SET_BUDGET_FAILURES = ['InvalidLedgerInput', 'MalformedAmount', 'BudgetPeriodOverlaps', 'ProjectInOtherNeighbourhood', 'UnknownProject'] as const;
 
 export const budgetResolvers: Resolvers = {
   Mutation: {
-    async setProjectBudget(_parent, { input }, { viewer, db, events }) {
+    async setProjectBudget(_parent, { input }, { viewer, db, services, events }) {
       requireRole(viewer, ['steward'], input.neighbourhoodId, "set the budgets of this neighbourhood's projects");
       const outcome = await setProjectBudget(
         db,
         { ...input, neighbourhoodId: neighbourhoodIdOf(input.neighbourhoodId), unit: input.unit ?? 'EUR' },
         viewer.memberId,
+        (projectId, neighbourhoodId) => projectProblem(services.references, projectId, neighbourhoodId),
         events,
       );
       return outcome.ok ? { __typename: 'SetProjectBudgetSuccess', budget: outcome.value } : oneOf(outcome.failure, SET_BUDGET_FAILURES);

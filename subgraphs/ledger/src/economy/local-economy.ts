@@ -3,16 +3,17 @@ import type { MoneyValue } from '../money/money';
 import type { MemberDomain } from '../entries/line.entity';
 
 /*
- * Where the neighbourhood's spending goes. The ledger knows a counterparty
- * only by member id, so it cannot ask the community subgraph whether that
- * member is an entrepreneur or a resident (subgraphs never read each other's
- * data, and a mutation cannot @require fields). The steward states the
- * member's domain on the line when posting; it is stored with the line and
- * covered by the hash. That makes the report a fact of the books: it does not
- * change when a member later changes domain or is erased, and it costs one
- * aggregate query. The report also lists the totals per counterparty with
- * the member reference, so anyone can check the recorded domains against
- * the members' current ones through the graph.
+ * Where the neighbourhood's spending goes. The steward states a member
+ * counterparty's domain on the line when posting; it is stored with the line
+ * and covered by the hash. Posting checks it in the public graph first
+ * (integrity/reference-checks.ts): the counterparty is a member of this
+ * neighbourhood, not erased, and of the domain stated, so neither a member of
+ * another neighbourhood nor a made-up id counts as local. That makes the
+ * report a fact of the books: it does not change when a member is erased
+ * later, and it costs one aggregate query. The report also lists the totals
+ * per counterparty with the member reference, so anyone can check the
+ * recorded domains against the members' through the graph. (Lines booked
+ * before postings were checked keep what they were booked with.)
  */
 
 /** The domains whose members keep money in the neighbourhood. */

@@ -34,11 +34,24 @@ export interface Booking {
   reverses: EntryEntity | null;
   /** Where the posting records its entry.posted event, in the posting's transaction. */
   events: EventRecorder;
+  /**
+   * Checks that need more than these books (the ids the entry names, in the
+   * public graph). Run after a retry was recognised, so a retry gets its
+   * entry even when a member it names was erased since.
+   */
+  precheck?: () => Promise<LedgerFailure | null>;
 }
 
-/** Books a validated postEntry request (see readPostEntry). */
-export function postEntry(db: DataSource, request: EntryRequest, key: string, recordedBy: string | null, events: EventRecorder): Promise<Outcome<Booked>> {
-  return book(db, { request, key, fingerprint: postEntryFingerprint(request), recordedBy, reverses: null, events });
+/** Books a validated postEntry request (see readPostEntry), once the ids it names hold (`checkReferences`). */
+export function postEntry(
+  db: DataSource,
+  request: EntryRequest,
+  key: string,
+  recordedBy: string | null,
+  checkReferences: (request: EntryRequest) => Promise<LedgerFailure | null>,
+  events: EventRecorder,
+): Promise<Outcome<Booked>> {
+  return book(db, { request, key, fingerprint: postEntryFingerprint(request), recordedBy, reverses: null, precheck: () => checkReferences(request), events });
 }
 
 export interface ReversalArgs {
@@ -110,6 +123,10 @@ async function attemptBooking(db: DataSource, booking: Booking, attempt = 1): Pr
   const accounts = await accountsById(db.manager, request.lines.map((l) => l.accountId));
   const accountFailure = accountProblem(request, accounts);
   if (accountFailure) return refuse((await booksOpen(db.manager, neighbourhoodId)) ? accountFailure : fail.booksNotOpen(neighbourhoodId));
+  if (booking.precheck) {
+    const failure = await booking.precheck();
+    if (failure) return refuse(failure);
+  }
   if (request.projectId) {
     const pinned = await projectNeighbourhood(db.manager, request.projectId);
     if (pinned !== null && pinned !== neighbourhoodId) return refuse(fail.projectInOtherNeighbourhood(request.projectId));

@@ -13,7 +13,8 @@ import { POST_ENTRY, startLedger, viewer, type LedgerTest } from '../testing/led
  */
 jest.setTimeout(180_000);
 
-const NEIGHBOURHOOD = stableId('neighbourhood:concurrency');
+/** A neighbourhood of the community's demo whose books the test opens itself (the ledger's demo is not loaded). */
+const NEIGHBOURHOOD = stableId('neighbourhood:klarendal');
 const steward = viewer(['steward'], NEIGHBOURHOOD);
 let books: LedgerTest;
 const accounts: { id: string; code: string; protected: boolean }[] = [];
@@ -53,7 +54,7 @@ const transferInput = (key: string, from: string, to: string, amount: string) =>
 });
 
 beforeAll(async () => {
-  books = await startLedger({ seed: false, listen: true });
+  books = await startLedger({ seed: false, listen: true, platform: true });
   await overHttp(`mutation ($id: ID!) { openBooks(neighbourhoodId: $id) { openedNow } }`, { id: NEIGHBOURHOOD });
   for (const [index, code] of ['A', 'B', 'C', 'D', 'E', 'F', 'G', 'H'].entries()) {
     const data = await overHttp(

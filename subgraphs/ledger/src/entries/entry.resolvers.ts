@@ -6,6 +6,7 @@ import { neighbourhoodIdOf } from '../ids';
 import { postEntry, reverseEntry } from './booking';
 import { countEntries } from './entry-query';
 import { readPostEntry } from './posting-rules';
+import { entryReferenceProblem } from '../integrity/reference-checks';
 
 const POST_ENTRY_FAILURES = [
   'BooksNotOpen',
@@ -20,6 +21,11 @@ const POST_ENTRY_FAILURES = [
   'Overdraft',
   'IdempotencyKeyConflict',
   'ProjectInOtherNeighbourhood',
+  'UnknownProject',
+  'UnknownMember',
+  'MemberInOtherNeighbourhood',
+  'MemberErased',
+  'CounterpartyDomainMismatch',
 ] as const;
 
 /** A reversal's lines are a booked entry's, so account, unit and balance rules cannot fail for it. */
@@ -30,11 +36,11 @@ export const entryResolvers: Resolvers = {
     ledgerEntry: (_parent, { id }, { loaders }) => (isUuid(id) ? loaders.entry.load(id.toLowerCase()) : null),
   },
   Mutation: {
-    async postEntry(_parent, { input }, { viewer, db, events }) {
+    async postEntry(_parent, { input }, { viewer, db, services, events }) {
       requireRole(viewer, ['steward'], input.neighbourhoodId, 'post entries in these books');
       const read = readPostEntry({ ...input, neighbourhoodId: neighbourhoodIdOf(input.neighbourhoodId) });
       if ('failure' in read) return oneOf(read.failure, POST_ENTRY_FAILURES);
-      const outcome = await postEntry(db, read.request, input.idempotencyKey, viewer.memberId, events);
+      const outcome = await postEntry(db, read.request, input.idempotencyKey, viewer.memberId, (request) => entryReferenceProblem(services.references, request), events);
       return outcome.ok ? { __typename: 'PostEntrySuccess', ...outcome.value } : oneOf(outcome.failure, POST_ENTRY_FAILURES);
     },
     async reverseEntry(_parent, { input }, { viewer, db, loaders, events }) {

@@ -11,6 +11,7 @@ import {
   viewer,
   type LedgerTest,
 } from '../testing/ledger.fixtures';
+import { addNeighbourhood } from '../../../../test/people';
 import { explainViolation } from './booking';
 import { readPostEntry, type PostEntryArgs } from './posting-rules';
 
@@ -21,7 +22,7 @@ import { readPostEntry, type PostEntryArgs } from './posting-rules';
  */
 let books: LedgerTest;
 beforeAll(async () => {
-  books = await startLedger();
+  books = await startLedger({ platform: true });
 });
 afterAll(() => books.teardown());
 
@@ -319,7 +320,7 @@ describe('accounts and books', () => {
   });
 
   it('opens the books of a new neighbourhood with the default chart, once', async () => {
-    const malburgen = stableId('neighbourhood:malburgen');
+    const malburgen = await addNeighbourhood(books.platform!, 'malburgen');
     const OPEN = `mutation ($id: ID!) { openBooks(neighbourhoodId: $id) { openedNow neighbourhood { id chainHead { sequence hash } accounts { code } } } }`;
     const first = (await books.ok(OPEN, { id: malburgen }, viewer(['steward'], malburgen))).openBooks;
     expect(first.openedNow).toBe(true);

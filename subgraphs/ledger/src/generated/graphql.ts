@@ -351,11 +351,28 @@ export type Counterparty = {
   name: Maybe<Scalars['String']['output']>;
 };
 
+/** The domain stated for a counterparty is not the member's domain as the community has it. Nothing was written. */
+export type CounterpartyDomainMismatch = LedgerError & {
+  __typename?: 'CounterpartyDomainMismatch';
+  /** COUNTERPARTY_DOMAIN_MISMATCH. */
+  code: Scalars['String']['output'];
+  /** The line's counterparty.domain field. */
+  field: Maybe<Scalars['String']['output']>;
+  /** The member. */
+  member: Maybe<Member>;
+  /** The member's domain. */
+  memberDomain: MemberDomain;
+  /** What went wrong, for people. */
+  message: Scalars['String']['output'];
+  /** The domain the request stated. */
+  statedDomain: MemberDomain;
+};
+
 /** Who a line's amount was paid to or received from: a member with their domain, or an outside party by name. */
 export type CounterpartyInput = {
-  /** The member's domain (required with `memberId`); it decides whether spending stays in the neighbourhood. */
+  /** The member's domain (required with `memberId`), as the community has it; it decides whether spending stays in the neighbourhood. */
   domain?: InputMaybe<MemberDomain>;
-  /** A member of this neighbourhood. */
+  /** A member of this neighbourhood, not erased; anyone else is an outside party, named by `name`. */
   memberId?: InputMaybe<Scalars['ID']['input']>;
   /** An outside party's name (instead of `memberId`). */
   name?: InputMaybe<Scalars['String']['input']>;
@@ -395,7 +412,7 @@ export type CreateAccountInput = {
 };
 
 /** The outcome of createAccount. */
-export type CreateAccountResult = AccountCodeTaken | BooksNotOpen | CreateAccountSuccess | InvalidLedgerInput | ProjectInOtherNeighbourhood;
+export type CreateAccountResult = AccountCodeTaken | BooksNotOpen | CreateAccountSuccess | InvalidLedgerInput | ProjectInOtherNeighbourhood | UnknownProject;
 
 /** The account was created. */
 export type CreateAccountSuccess = {
@@ -729,6 +746,32 @@ export type MemberDomain =
   /** The municipality and other public bodies. */
   | 'GOVERNMENT';
 
+/** The member used their right to erasure; new entries cannot name them. Entries booked before stay as they are. Nothing was written. */
+export type MemberErased = LedgerError & {
+  __typename?: 'MemberErased';
+  /** MEMBER_ERASED. */
+  code: Scalars['String']['output'];
+  /** The input field at fault (memberId, or a line's counterparty.memberId). */
+  field: Maybe<Scalars['String']['output']>;
+  /** The id given. */
+  memberId: Scalars['ID']['output'];
+  /** What went wrong, for people. */
+  message: Scalars['String']['output'];
+};
+
+/** The member belongs to another neighbourhood than these books; book someone from elsewhere as an outside party, by name. Nothing was written. */
+export type MemberInOtherNeighbourhood = LedgerError & {
+  __typename?: 'MemberInOtherNeighbourhood';
+  /** MEMBER_IN_OTHER_NEIGHBOURHOOD. */
+  code: Scalars['String']['output'];
+  /** The input field at fault (memberId, or a line's counterparty.memberId). */
+  field: Maybe<Scalars['String']['output']>;
+  /** The member. */
+  member: Maybe<Member>;
+  /** What went wrong, for people. */
+  message: Scalars['String']['output'];
+};
+
 /** An entry in more than one unit must balance in each unit on its own; this unit does not. */
 export type MixedUnitsUnbalanced = LedgerError & {
   __typename?: 'MixedUnitsUnbalanced';
@@ -763,8 +806,13 @@ export type Mutation = {
   addCosignature: AddCosignatureResult;
   /** Adds an account to a neighbourhood's books. Stewards of the neighbourhood. */
   createAccount: CreateAccountResult;
-  /** Opens a neighbourhood's books: an empty hash chain and the default chart of accounts. Stewards and admins; idempotent. */
+  /**
+   * Opens a neighbourhood's books: an empty hash chain and the default chart of accounts. Stewards and admins; idempotent. A neighbourhood the installation does not serve is refused with NOT_FOUND.
+   * @deprecated Use openNeighbourhoodBooks, which names a refusal in its result (UnknownNeighbourhood).
+   */
   openBooks: OpenBooksPayload;
+  /** Opens a neighbourhood's books: an empty hash chain and the default chart of accounts. Stewards and admins; idempotent. */
+  openNeighbourhoodBooks: OpenBooksResult;
   /** Books an entry. Stewards of the neighbourhood. Idempotent by the client's key; nothing is written when an error is returned. */
   postEntry: PostEntryResult;
   /** Registers a witness for a neighbourhood's log. Admins of the neighbourhood. */
@@ -789,6 +837,11 @@ export type MutationCreateAccountArgs = {
 
 
 export type MutationOpenBooksArgs = {
+  neighbourhoodId: Scalars['ID']['input'];
+};
+
+
+export type MutationOpenNeighbourhoodBooksArgs = {
   neighbourhoodId: Scalars['ID']['input'];
 };
 
@@ -918,6 +971,9 @@ export type OpenBooksPayload = {
   openedNow: Scalars['Boolean']['output'];
 };
 
+/** The outcome of openNeighbourhoodBooks. */
+export type OpenBooksResult = OpenBooksPayload | UnknownNeighbourhood;
+
 /** The entry would take a no-overdraft account below zero. */
 export type Overdraft = LedgerError & {
   __typename?: 'Overdraft';
@@ -964,16 +1020,16 @@ export type PostEntryInput = {
   idempotencyKey: Scalars['String']['input'];
   /** Two or more lines that balance per unit. */
   lines: Array<LedgerLineInput>;
-  /** The member the entry is about (e.g. whose volunteer hours). */
+  /** The member the entry is about (e.g. whose volunteer hours): a member of this neighbourhood, not erased. */
   memberId?: InputMaybe<Scalars['ID']['input']>;
   /** The neighbourhood whose books get the entry. */
   neighbourhoodId: Scalars['ID']['input'];
-  /** The project the entry belongs to. */
+  /** The project the entry belongs to: a project of this neighbourhood. */
   projectId?: InputMaybe<Scalars['ID']['input']>;
 };
 
 /** The outcome of postEntry. */
-export type PostEntryResult = BooksNotOpen | ForeignAccount | IdempotencyKeyConflict | InvalidLedgerInput | MalformedAmount | MixedUnitsUnbalanced | Overdraft | PostEntrySuccess | ProjectInOtherNeighbourhood | TooFewLines | UnbalancedEntry | UnitMismatch | UnknownAccount;
+export type PostEntryResult = BooksNotOpen | CounterpartyDomainMismatch | ForeignAccount | IdempotencyKeyConflict | InvalidLedgerInput | MalformedAmount | MemberErased | MemberInOtherNeighbourhood | MixedUnitsUnbalanced | Overdraft | PostEntrySuccess | ProjectInOtherNeighbourhood | TooFewLines | UnbalancedEntry | UnitMismatch | UnknownAccount | UnknownMember | UnknownProject;
 
 /** The entry was booked (or had been, for a retried request). */
 export type PostEntrySuccess = {
@@ -1063,7 +1119,7 @@ export type ProjectFinancesEntriesArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
-/** The project's money is kept in another neighbourhood's books. */
+/** The project belongs to another neighbourhood (as the public graph shows it), or its money is kept in another neighbourhood's books. */
 export type ProjectInOtherNeighbourhood = LedgerError & {
   __typename?: 'ProjectInOtherNeighbourhood';
   /** The rule that refused the request, for programs. */
@@ -1182,7 +1238,7 @@ export type SetProjectBudgetInput = {
 };
 
 /** The outcome of setProjectBudget. */
-export type SetProjectBudgetResult = BudgetPeriodOverlaps | InvalidLedgerInput | MalformedAmount | ProjectInOtherNeighbourhood | SetProjectBudgetSuccess;
+export type SetProjectBudgetResult = BudgetPeriodOverlaps | InvalidLedgerInput | MalformedAmount | ProjectInOtherNeighbourhood | SetProjectBudgetSuccess | UnknownProject;
 
 /** The budget was set or revised. */
 export type SetProjectBudgetSuccess = {
@@ -1428,6 +1484,45 @@ export type UnknownEntry = LedgerError & {
   message: Scalars['String']['output'];
 };
 
+/** No member has this id: they never registered, or the id is made up. Nothing was written. */
+export type UnknownMember = LedgerError & {
+  __typename?: 'UnknownMember';
+  /** UNKNOWN_MEMBER. */
+  code: Scalars['String']['output'];
+  /** The input field at fault (memberId, or a line's counterparty.memberId). */
+  field: Maybe<Scalars['String']['output']>;
+  /** The id given. */
+  memberId: Scalars['ID']['output'];
+  /** What went wrong, for people. */
+  message: Scalars['String']['output'];
+};
+
+/** No neighbourhood with this id is served by this installation. Nothing was written. */
+export type UnknownNeighbourhood = LedgerError & {
+  __typename?: 'UnknownNeighbourhood';
+  /** UNKNOWN_NEIGHBOURHOOD. */
+  code: Scalars['String']['output'];
+  /** The input field at fault. */
+  field: Maybe<Scalars['String']['output']>;
+  /** What went wrong, for people. */
+  message: Scalars['String']['output'];
+  /** The id given. */
+  neighbourhoodId: Scalars['ID']['output'];
+};
+
+/** No project has this id. Nothing was written. */
+export type UnknownProject = LedgerError & {
+  __typename?: 'UnknownProject';
+  /** UNKNOWN_PROJECT. */
+  code: Scalars['String']['output'];
+  /** The input field at fault (projectId). */
+  field: Maybe<Scalars['String']['output']>;
+  /** What went wrong, for people. */
+  message: Scalars['String']['output'];
+  /** The id given. */
+  projectId: Scalars['ID']['output'];
+};
+
 /** No witness with this id is registered for the neighbourhood's log. */
 export type UnknownWitness = LedgerError & {
   __typename?: 'UnknownWitness';
@@ -1596,13 +1691,21 @@ export type ResolversUnionTypes<_RefType extends Record<string, unknown>> = Reso
     | ( Omit<CreateAccountSuccess, 'account'> & { account: _RefType['Account'] } )
     | ( InvalidLedgerInput )
     | ( Omit<ProjectInOtherNeighbourhood, 'project'> & { project?: Maybe<_RefType['Project']> } )
+    | ( UnknownProject )
+  ;
+  OpenBooksResult:
+    | ( Omit<OpenBooksPayload, 'neighbourhood'> & { neighbourhood?: Maybe<_RefType['Neighbourhood']> } )
+    | ( UnknownNeighbourhood )
   ;
   PostEntryResult:
     | ( BooksNotOpen )
+    | ( Omit<CounterpartyDomainMismatch, 'member'> & { member?: Maybe<_RefType['Member']> } )
     | ( Omit<ForeignAccount, 'account'> & { account: _RefType['Account'] } )
     | ( Omit<IdempotencyKeyConflict, 'entry'> & { entry: _RefType['LedgerEntry'] } )
     | ( InvalidLedgerInput )
     | ( MalformedAmount )
+    | ( MemberErased )
+    | ( Omit<MemberInOtherNeighbourhood, 'member'> & { member?: Maybe<_RefType['Member']> } )
     | ( Omit<MixedUnitsUnbalanced, 'difference'> & { difference: _RefType['Money'] } )
     | ( Omit<Overdraft, 'account' | 'balance' | 'wouldBecome'> & { account: _RefType['Account'], balance: _RefType['Money'], wouldBecome: _RefType['Money'] } )
     | ( Omit<PostEntrySuccess, 'entry'> & { entry: _RefType['LedgerEntry'] } )
@@ -1611,6 +1714,8 @@ export type ResolversUnionTypes<_RefType extends Record<string, unknown>> = Reso
     | ( Omit<UnbalancedEntry, 'difference'> & { difference: _RefType['Money'] } )
     | ( Omit<UnitMismatch, 'account'> & { account: _RefType['Account'] } )
     | ( UnknownAccount )
+    | ( UnknownMember )
+    | ( UnknownProject )
   ;
   RegisterWitnessResult:
     | ( BooksNotOpen )
@@ -1638,6 +1743,7 @@ export type ResolversUnionTypes<_RefType extends Record<string, unknown>> = Reso
     | ( MalformedAmount )
     | ( Omit<ProjectInOtherNeighbourhood, 'project'> & { project?: Maybe<_RefType['Project']> } )
     | ( Omit<SetProjectBudgetSuccess, 'budget'> & { budget: _RefType['ProjectBudget'] } )
+    | ( UnknownProject )
   ;
 }>;
 
@@ -1648,12 +1754,15 @@ export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = 
     | ( Omit<AlreadyReversed, 'entry' | 'reversedBy'> & { entry: _RefType['LedgerEntry'], reversedBy: _RefType['LedgerEntry'] } )
     | ( BooksNotOpen )
     | ( Omit<BudgetPeriodOverlaps, 'budget'> & { budget: _RefType['ProjectBudget'] } )
+    | ( Omit<CounterpartyDomainMismatch, 'member'> & { member?: Maybe<_RefType['Member']> } )
     | ( Omit<ForeignAccount, 'account'> & { account: _RefType['Account'] } )
     | ( Omit<IdempotencyKeyConflict, 'entry'> & { entry: _RefType['LedgerEntry'] } )
     | ( InvalidCosignature )
     | ( InvalidLedgerInput )
     | ( InvalidWitnessKey )
     | ( MalformedAmount )
+    | ( MemberErased )
+    | ( Omit<MemberInOtherNeighbourhood, 'member'> & { member?: Maybe<_RefType['Member']> } )
     | ( Omit<MixedUnitsUnbalanced, 'difference'> & { difference: _RefType['Money'] } )
     | ( Omit<Overdraft, 'account' | 'balance' | 'wouldBecome'> & { account: _RefType['Account'], balance: _RefType['Money'], wouldBecome: _RefType['Money'] } )
     | ( Omit<ProjectInOtherNeighbourhood, 'project'> & { project?: Maybe<_RefType['Project']> } )
@@ -1664,6 +1773,9 @@ export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = 
     | ( UnknownAccount )
     | ( UnknownCheckpoint )
     | ( UnknownEntry )
+    | ( UnknownMember )
+    | ( UnknownNeighbourhood )
+    | ( UnknownProject )
     | ( UnknownWitness )
     | ( Omit<WitnessAlreadyRegistered, 'witness'> & { witness: _RefType['Witness'] } )
   ;
@@ -1693,6 +1805,7 @@ export type ResolversTypes = ResolversObject<{
   ConsistencyProof: ResolverTypeWrapper<ConsistencyProofValue>;
   Cosignature: ResolverTypeWrapper<CosignatureRow>;
   Counterparty: ResolverTypeWrapper<LineEntity>;
+  CounterpartyDomainMismatch: ResolverTypeWrapper<Omit<CounterpartyDomainMismatch, 'member'> & { member?: Maybe<ResolversTypes['Member']> }>;
   CounterpartyInput: CounterpartyInput;
   CounterpartySpending: ResolverTypeWrapper<Omit<CounterpartySpending, 'amount' | 'member'> & { amount: ResolversTypes['Money'], member?: Maybe<ResolversTypes['Member']> }>;
   CreateAccountInput: CreateAccountInput;
@@ -1725,12 +1838,15 @@ export type ResolversTypes = ResolversObject<{
   MalformedAmount: ResolverTypeWrapper<MalformedAmount>;
   Member: ResolverTypeWrapper<MemberRef>;
   MemberDomain: MemberDomain;
+  MemberErased: ResolverTypeWrapper<MemberErased>;
+  MemberInOtherNeighbourhood: ResolverTypeWrapper<Omit<MemberInOtherNeighbourhood, 'member'> & { member?: Maybe<ResolversTypes['Member']> }>;
   MixedUnitsUnbalanced: ResolverTypeWrapper<Omit<MixedUnitsUnbalanced, 'difference'> & { difference: ResolversTypes['Money'] }>;
   Money: ResolverTypeWrapper<MoneyValue>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   MyDataExport: ResolverTypeWrapper<MyDataExportRef>;
   Neighbourhood: ResolverTypeWrapper<NeighbourhoodRef>;
   OpenBooksPayload: ResolverTypeWrapper<Omit<OpenBooksPayload, 'neighbourhood'> & { neighbourhood?: Maybe<ResolversTypes['Neighbourhood']> }>;
+  OpenBooksResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['OpenBooksResult']>;
   Overdraft: ResolverTypeWrapper<Omit<Overdraft, 'account' | 'balance' | 'wouldBecome'> & { account: ResolversTypes['Account'], balance: ResolversTypes['Money'], wouldBecome: ResolversTypes['Money'] }>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   PostEntryInput: PostEntryInput;
@@ -1765,6 +1881,9 @@ export type ResolversTypes = ResolversObject<{
   UnknownAccount: ResolverTypeWrapper<UnknownAccount>;
   UnknownCheckpoint: ResolverTypeWrapper<UnknownCheckpoint>;
   UnknownEntry: ResolverTypeWrapper<UnknownEntry>;
+  UnknownMember: ResolverTypeWrapper<UnknownMember>;
+  UnknownNeighbourhood: ResolverTypeWrapper<UnknownNeighbourhood>;
+  UnknownProject: ResolverTypeWrapper<UnknownProject>;
   UnknownWitness: ResolverTypeWrapper<UnknownWitness>;
   Witness: ResolverTypeWrapper<WitnessRow>;
   WitnessAlreadyRegistered: ResolverTypeWrapper<Omit<WitnessAlreadyRegistered, 'witness'> & { witness: ResolversTypes['Witness'] }>;
@@ -1794,6 +1913,7 @@ export type ResolversParentTypes = ResolversObject<{
   ConsistencyProof: ConsistencyProofValue;
   Cosignature: CosignatureRow;
   Counterparty: LineEntity;
+  CounterpartyDomainMismatch: Omit<CounterpartyDomainMismatch, 'member'> & { member?: Maybe<ResolversParentTypes['Member']> };
   CounterpartyInput: CounterpartyInput;
   CounterpartySpending: Omit<CounterpartySpending, 'amount' | 'member'> & { amount: ResolversParentTypes['Money'], member?: Maybe<ResolversParentTypes['Member']> };
   CreateAccountInput: CreateAccountInput;
@@ -1822,12 +1942,15 @@ export type ResolversParentTypes = ResolversObject<{
   LogLeaf: LogLeafRow;
   MalformedAmount: MalformedAmount;
   Member: MemberRef;
+  MemberErased: MemberErased;
+  MemberInOtherNeighbourhood: Omit<MemberInOtherNeighbourhood, 'member'> & { member?: Maybe<ResolversParentTypes['Member']> };
   MixedUnitsUnbalanced: Omit<MixedUnitsUnbalanced, 'difference'> & { difference: ResolversParentTypes['Money'] };
   Money: MoneyValue;
   Mutation: Record<PropertyKey, never>;
   MyDataExport: MyDataExportRef;
   Neighbourhood: NeighbourhoodRef;
   OpenBooksPayload: Omit<OpenBooksPayload, 'neighbourhood'> & { neighbourhood?: Maybe<ResolversParentTypes['Neighbourhood']> };
+  OpenBooksResult: ResolversUnionTypes<ResolversParentTypes>['OpenBooksResult'];
   Overdraft: Omit<Overdraft, 'account' | 'balance' | 'wouldBecome'> & { account: ResolversParentTypes['Account'], balance: ResolversParentTypes['Money'], wouldBecome: ResolversParentTypes['Money'] };
   PageInfo: PageInfo;
   PostEntryInput: PostEntryInput;
@@ -1861,6 +1984,9 @@ export type ResolversParentTypes = ResolversObject<{
   UnknownAccount: UnknownAccount;
   UnknownCheckpoint: UnknownCheckpoint;
   UnknownEntry: UnknownEntry;
+  UnknownMember: UnknownMember;
+  UnknownNeighbourhood: UnknownNeighbourhood;
+  UnknownProject: UnknownProject;
   UnknownWitness: UnknownWitness;
   Witness: WitnessRow;
   WitnessAlreadyRegistered: Omit<WitnessAlreadyRegistered, 'witness'> & { witness: ResolversParentTypes['Witness'] };
@@ -2014,6 +2140,16 @@ export type CounterpartyResolvers<ContextType = Context, ParentType extends Reso
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 }>;
 
+export type CounterpartyDomainMismatchResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CounterpartyDomainMismatch'] = ResolversParentTypes['CounterpartyDomainMismatch']> = ResolversObject<{
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  field?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  member?: Resolver<Maybe<ResolversTypes['Member']>, ParentType, ContextType>;
+  memberDomain?: Resolver<ResolversTypes['MemberDomain'], ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  statedDomain?: Resolver<ResolversTypes['MemberDomain'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
 export type CounterpartySpendingResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CounterpartySpending'] = ResolversParentTypes['CounterpartySpending']> = ResolversObject<{
   amount?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   domain?: Resolver<Maybe<ResolversTypes['MemberDomain']>, ParentType, ContextType>;
@@ -2022,7 +2158,7 @@ export type CounterpartySpendingResolvers<ContextType = Context, ParentType exte
 }>;
 
 export type CreateAccountResultResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CreateAccountResult'] = ResolversParentTypes['CreateAccountResult']> = ResolversObject<{
-  __resolveType: TypeResolveFn<'AccountCodeTaken' | 'BooksNotOpen' | 'CreateAccountSuccess' | 'InvalidLedgerInput' | 'ProjectInOtherNeighbourhood', ParentType, ContextType>;
+  __resolveType: TypeResolveFn<'AccountCodeTaken' | 'BooksNotOpen' | 'CreateAccountSuccess' | 'InvalidLedgerInput' | 'ProjectInOtherNeighbourhood' | 'UnknownProject', ParentType, ContextType>;
 }>;
 
 export type CreateAccountSuccessResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CreateAccountSuccess'] = ResolversParentTypes['CreateAccountSuccess']> = ResolversObject<{
@@ -2138,7 +2274,7 @@ export type LedgerEntryEdgeResolvers<ContextType = Context, ParentType extends R
 }>;
 
 export type LedgerErrorResolvers<ContextType = Context, ParentType extends ResolversParentTypes['LedgerError'] = ResolversParentTypes['LedgerError']> = ResolversObject<{
-  __resolveType: TypeResolveFn<'AccountCodeTaken' | 'AlreadyReversed' | 'BooksNotOpen' | 'BudgetPeriodOverlaps' | 'ForeignAccount' | 'IdempotencyKeyConflict' | 'InvalidCosignature' | 'InvalidLedgerInput' | 'InvalidWitnessKey' | 'MalformedAmount' | 'MixedUnitsUnbalanced' | 'Overdraft' | 'ProjectInOtherNeighbourhood' | 'ReversalOfReversal' | 'TooFewLines' | 'UnbalancedEntry' | 'UnitMismatch' | 'UnknownAccount' | 'UnknownCheckpoint' | 'UnknownEntry' | 'UnknownWitness' | 'WitnessAlreadyRegistered', ParentType, ContextType>;
+  __resolveType: TypeResolveFn<'AccountCodeTaken' | 'AlreadyReversed' | 'BooksNotOpen' | 'BudgetPeriodOverlaps' | 'CounterpartyDomainMismatch' | 'ForeignAccount' | 'IdempotencyKeyConflict' | 'InvalidCosignature' | 'InvalidLedgerInput' | 'InvalidWitnessKey' | 'MalformedAmount' | 'MemberErased' | 'MemberInOtherNeighbourhood' | 'MixedUnitsUnbalanced' | 'Overdraft' | 'ProjectInOtherNeighbourhood' | 'ReversalOfReversal' | 'TooFewLines' | 'UnbalancedEntry' | 'UnitMismatch' | 'UnknownAccount' | 'UnknownCheckpoint' | 'UnknownEntry' | 'UnknownMember' | 'UnknownNeighbourhood' | 'UnknownProject' | 'UnknownWitness' | 'WitnessAlreadyRegistered', ParentType, ContextType>;
 }>;
 
 export type LedgerLineResolvers<ContextType = Context, ParentType extends ResolversParentTypes['LedgerLine'] = ResolversParentTypes['LedgerLine']> = ResolversObject<{
@@ -2190,6 +2326,22 @@ export type MemberResolvers<ContextType = Context, ParentType extends ResolversP
   volunteerHours?: Resolver<Maybe<ResolversTypes['Money']>, ParentType, ContextType, Partial<MemberVolunteerHoursArgs>>;
 }>;
 
+export type MemberErasedResolvers<ContextType = Context, ParentType extends ResolversParentTypes['MemberErased'] = ResolversParentTypes['MemberErased']> = ResolversObject<{
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  field?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  memberId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type MemberInOtherNeighbourhoodResolvers<ContextType = Context, ParentType extends ResolversParentTypes['MemberInOtherNeighbourhood'] = ResolversParentTypes['MemberInOtherNeighbourhood']> = ResolversObject<{
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  field?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  member?: Resolver<Maybe<ResolversTypes['Member']>, ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
 export type MixedUnitsUnbalancedResolvers<ContextType = Context, ParentType extends ResolversParentTypes['MixedUnitsUnbalanced'] = ResolversParentTypes['MixedUnitsUnbalanced']> = ResolversObject<{
   code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   difference?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
@@ -2208,6 +2360,7 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
   addCosignature?: Resolver<ResolversTypes['AddCosignatureResult'], ParentType, ContextType, RequireFields<MutationAddCosignatureArgs, 'input'>>;
   createAccount?: Resolver<ResolversTypes['CreateAccountResult'], ParentType, ContextType, RequireFields<MutationCreateAccountArgs, 'input'>>;
   openBooks?: Resolver<ResolversTypes['OpenBooksPayload'], ParentType, ContextType, RequireFields<MutationOpenBooksArgs, 'neighbourhoodId'>>;
+  openNeighbourhoodBooks?: Resolver<ResolversTypes['OpenBooksResult'], ParentType, ContextType, RequireFields<MutationOpenNeighbourhoodBooksArgs, 'neighbourhoodId'>>;
   postEntry?: Resolver<ResolversTypes['PostEntryResult'], ParentType, ContextType, RequireFields<MutationPostEntryArgs, 'input'>>;
   registerWitness?: Resolver<ResolversTypes['RegisterWitnessResult'], ParentType, ContextType, RequireFields<MutationRegisterWitnessArgs, 'input'>>;
   retireWitness?: Resolver<ResolversTypes['RetireWitnessResult'], ParentType, ContextType, RequireFields<MutationRetireWitnessArgs, 'neighbourhoodId' | 'witnessId'>>;
@@ -2236,6 +2389,11 @@ export type NeighbourhoodResolvers<ContextType = Context, ParentType extends Res
 export type OpenBooksPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['OpenBooksPayload'] = ResolversParentTypes['OpenBooksPayload']> = ResolversObject<{
   neighbourhood?: Resolver<Maybe<ResolversTypes['Neighbourhood']>, ParentType, ContextType>;
   openedNow?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type OpenBooksResultResolvers<ContextType = Context, ParentType extends ResolversParentTypes['OpenBooksResult'] = ResolversParentTypes['OpenBooksResult']> = ResolversObject<{
+  __resolveType: TypeResolveFn<'OpenBooksPayload' | 'UnknownNeighbourhood', ParentType, ContextType>;
 }>;
 
 export type OverdraftResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Overdraft'] = ResolversParentTypes['Overdraft']> = ResolversObject<{
@@ -2256,7 +2414,7 @@ export type PageInfoResolvers<ContextType = Context, ParentType extends Resolver
 }>;
 
 export type PostEntryResultResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PostEntryResult'] = ResolversParentTypes['PostEntryResult']> = ResolversObject<{
-  __resolveType: TypeResolveFn<'BooksNotOpen' | 'ForeignAccount' | 'IdempotencyKeyConflict' | 'InvalidLedgerInput' | 'MalformedAmount' | 'MixedUnitsUnbalanced' | 'Overdraft' | 'PostEntrySuccess' | 'ProjectInOtherNeighbourhood' | 'TooFewLines' | 'UnbalancedEntry' | 'UnitMismatch' | 'UnknownAccount', ParentType, ContextType>;
+  __resolveType: TypeResolveFn<'BooksNotOpen' | 'CounterpartyDomainMismatch' | 'ForeignAccount' | 'IdempotencyKeyConflict' | 'InvalidLedgerInput' | 'MalformedAmount' | 'MemberErased' | 'MemberInOtherNeighbourhood' | 'MixedUnitsUnbalanced' | 'Overdraft' | 'PostEntrySuccess' | 'ProjectInOtherNeighbourhood' | 'TooFewLines' | 'UnbalancedEntry' | 'UnitMismatch' | 'UnknownAccount' | 'UnknownMember' | 'UnknownProject', ParentType, ContextType>;
 }>;
 
 export type PostEntrySuccessResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PostEntrySuccess'] = ResolversParentTypes['PostEntrySuccess']> = ResolversObject<{
@@ -2350,7 +2508,7 @@ export type ReverseEntrySuccessResolvers<ContextType = Context, ParentType exten
 }>;
 
 export type SetProjectBudgetResultResolvers<ContextType = Context, ParentType extends ResolversParentTypes['SetProjectBudgetResult'] = ResolversParentTypes['SetProjectBudgetResult']> = ResolversObject<{
-  __resolveType: TypeResolveFn<'BudgetPeriodOverlaps' | 'InvalidLedgerInput' | 'MalformedAmount' | 'ProjectInOtherNeighbourhood' | 'SetProjectBudgetSuccess', ParentType, ContextType>;
+  __resolveType: TypeResolveFn<'BudgetPeriodOverlaps' | 'InvalidLedgerInput' | 'MalformedAmount' | 'ProjectInOtherNeighbourhood' | 'SetProjectBudgetSuccess' | 'UnknownProject', ParentType, ContextType>;
 }>;
 
 export type SetProjectBudgetSuccessResolvers<ContextType = Context, ParentType extends ResolversParentTypes['SetProjectBudgetSuccess'] = ResolversParentTypes['SetProjectBudgetSuccess']> = ResolversObject<{
@@ -2441,6 +2599,30 @@ export type UnknownEntryResolvers<ContextType = Context, ParentType extends Reso
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
+export type UnknownMemberResolvers<ContextType = Context, ParentType extends ResolversParentTypes['UnknownMember'] = ResolversParentTypes['UnknownMember']> = ResolversObject<{
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  field?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  memberId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type UnknownNeighbourhoodResolvers<ContextType = Context, ParentType extends ResolversParentTypes['UnknownNeighbourhood'] = ResolversParentTypes['UnknownNeighbourhood']> = ResolversObject<{
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  field?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  neighbourhoodId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type UnknownProjectResolvers<ContextType = Context, ParentType extends ResolversParentTypes['UnknownProject'] = ResolversParentTypes['UnknownProject']> = ResolversObject<{
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  field?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  projectId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
 export type UnknownWitnessResolvers<ContextType = Context, ParentType extends ResolversParentTypes['UnknownWitness'] = ResolversParentTypes['UnknownWitness']> = ResolversObject<{
   code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   field?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -2483,6 +2665,7 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   ConsistencyProof?: ConsistencyProofResolvers<ContextType>;
   Cosignature?: CosignatureResolvers<ContextType>;
   Counterparty?: CounterpartyResolvers<ContextType>;
+  CounterpartyDomainMismatch?: CounterpartyDomainMismatchResolvers<ContextType>;
   CounterpartySpending?: CounterpartySpendingResolvers<ContextType>;
   CreateAccountResult?: CreateAccountResultResolvers<ContextType>;
   CreateAccountSuccess?: CreateAccountSuccessResolvers<ContextType>;
@@ -2508,12 +2691,15 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   LogLeaf?: LogLeafResolvers<ContextType>;
   MalformedAmount?: MalformedAmountResolvers<ContextType>;
   Member?: MemberResolvers<ContextType>;
+  MemberErased?: MemberErasedResolvers<ContextType>;
+  MemberInOtherNeighbourhood?: MemberInOtherNeighbourhoodResolvers<ContextType>;
   MixedUnitsUnbalanced?: MixedUnitsUnbalancedResolvers<ContextType>;
   Money?: MoneyResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   MyDataExport?: MyDataExportResolvers<ContextType>;
   Neighbourhood?: NeighbourhoodResolvers<ContextType>;
   OpenBooksPayload?: OpenBooksPayloadResolvers<ContextType>;
+  OpenBooksResult?: OpenBooksResultResolvers<ContextType>;
   Overdraft?: OverdraftResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   PostEntryResult?: PostEntryResultResolvers<ContextType>;
@@ -2543,6 +2729,9 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   UnknownAccount?: UnknownAccountResolvers<ContextType>;
   UnknownCheckpoint?: UnknownCheckpointResolvers<ContextType>;
   UnknownEntry?: UnknownEntryResolvers<ContextType>;
+  UnknownMember?: UnknownMemberResolvers<ContextType>;
+  UnknownNeighbourhood?: UnknownNeighbourhoodResolvers<ContextType>;
+  UnknownProject?: UnknownProjectResolvers<ContextType>;
   UnknownWitness?: UnknownWitnessResolvers<ContextType>;
   Witness?: WitnessResolvers<ContextType>;
   WitnessAlreadyRegistered?: WitnessAlreadyRegisteredResolvers<ContextType>;

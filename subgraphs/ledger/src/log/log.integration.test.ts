@@ -2,6 +2,7 @@ import { createHash, createPrivateKey, createPublicKey, sign, verify } from 'nod
 import type { Client } from 'pg';
 import { stableId } from '@dbwe/platform';
 import { KLARENDAL, SPIJKERKWARTIER, account, anonymous, demoProjectId, startLedger, steward, transfer, viewer, type LedgerTest } from '../testing/ledger.fixtures';
+import { addNeighbourhood } from '../../../../test/people';
 import { ledgerServices } from './services';
 import { EMPTY_ROOT, appendLeaves, leafHash, nodeHash, rootOfFrontier } from './merkle';
 import { keyId, signingKeyFromSeed } from './note';
@@ -21,7 +22,7 @@ import { hashable } from '../entries/posting';
 let books: LedgerTest;
 let sql: Client;
 beforeAll(async () => {
-  books = await startLedger();
+  books = await startLedger({ platform: true });
   sql = await books.sql();
 });
 afterAll(() => books.teardown());
@@ -612,7 +613,7 @@ describe('the signer, after an operator deleted the checkpoints it signed', () =
 
 describe('books opened after the ledger started', () => {
   it('get their origin and a first checkpoint, over the opening chart of accounts, at once', async () => {
-    const fresh = stableId('neighbourhood:log-fresh');
+    const fresh = await addNeighbourhood(books.platform!, 'log-fresh');
     await books.ok(`mutation { openBooks(neighbourhoodId: "${fresh}") { openedNow } }`, {}, viewer(['steward'], fresh));
     const opened = await log(`origin size rootHash checkpoint { size rootHash note }`, fresh);
     expect(opened).toMatchObject({ origin: `dbwe.test/books/${fresh}`, size: 15, checkpoint: { size: 15 } });

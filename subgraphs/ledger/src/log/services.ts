@@ -1,10 +1,12 @@
-import { ConfigError, setting, type Setting, type SubgraphServices } from '@dbwe/platform';
+import { ConfigError, GraphClient, GraphLookup, graphSettings, setting, TEST_GRAPH_URL, type Setting, type SubgraphServices } from '@dbwe/platform';
+import { cachedGraphReferences, type LedgerReferences } from '../integrity/references.service';
 import { Checkpointer } from './checkpoints';
 import { isKeyName, signingKeyFromSeed, type SigningKey } from './note';
 
-/** What the ledger keeps while it runs: the checkpoint signer. */
+/** What the ledger keeps while it runs: the checkpoint signer, and the way to check the ids its books name. */
 export interface LedgerServices {
   checkpointer: Checkpointer;
+  references: LedgerReferences;
 }
 
 function signingKey(required: boolean): Setting<SigningKey | undefined> {
@@ -39,6 +41,9 @@ const settings = {
   LEDGER_PREVIOUS_SIGNING_KEY: signingKey(false),
   LEDGER_LOG_ORIGIN: origin,
   LEDGER_CHECKPOINT_INTERVAL_SECONDS: setting.integer(60, { min: 1, max: 3600 }),
+  ...graphSettings,
+  // How long a member read from the graph counts as not erased; 0 asks the graph on every posting.
+  LEDGER_REFERENCE_CACHE_SECONDS: setting.integer(5, { min: 0, max: 300 }),
 };
 
 export const ledgerServices: SubgraphServices<LedgerServices> = {
@@ -47,6 +52,7 @@ export const ledgerServices: SubgraphServices<LedgerServices> = {
     // SHA-256 of "dbwe test ledger key": a key for tests, known to everyone, so never for real books.
     LEDGER_SIGNING_KEY: 'uJb100JZmGeZt2tuPxaX6wdqbSz+zu7vQnGFhORTaqQ=',
     LEDGER_LOG_ORIGIN: 'dbwe.test/books',
+    GRAPH_URL: TEST_GRAPH_URL,
   },
   async start(db, config, logger) {
     const keys = [config.LEDGER_SIGNING_KEY, config.LEDGER_PREVIOUS_SIGNING_KEY].filter((k): k is SigningKey => k !== undefined);
@@ -57,6 +63,7 @@ export const ledgerServices: SubgraphServices<LedgerServices> = {
     );
     await checkpointer.prepare();
     checkpointer.start();
-    return { services: { checkpointer }, stop: () => checkpointer.stop() };
+    const references = cachedGraphReferences(new GraphLookup(new GraphClient(config.GRAPH_URL as string)), config.LEDGER_REFERENCE_CACHE_SECONDS as number);
+    return { services: { checkpointer, references }, stop: () => checkpointer.stop() };
   },
 };

@@ -22,7 +22,7 @@ const KEPT = `SELECT member_id, day::text AS day, hours_minor::text AS hours FRO
 describe('volunteer hours per member and day', () => {
   let books: LedgerTest;
   beforeAll(async () => {
-    books = await startLedger();
+    books = await startLedger({ platform: true });
   });
   afterAll(() => books.teardown());
 

@@ -2,6 +2,7 @@ import { Client } from 'pg';
 import { anonymous, stableId, type Role, type Viewer } from '@dbwe/platform';
 import { cloneTestDatabase, startTestSubgraph, type TestSubgraph } from '@dbwe/platform/testing';
 import { ledger } from '../server';
+import { startPlatform, type RunningPlatform } from '../../../../test/platform';
 import { defaultAccountId } from '../accounts/default-chart';
 import type { Loaders } from '../loaders';
 import type { LedgerServices } from '../log/services';
@@ -62,6 +63,8 @@ export interface LedgerTest extends TestSubgraph<Loaders, LedgerServices> {
   ok<T = any>(query: string, variables?: Record<string, unknown>, viewer?: Viewer): Promise<T>;
   /** postEntry as the treasurer (or another viewer); the result union as JSON. */
   post(input: Record<string, unknown>, as?: Viewer): Promise<any>;
+  /** The whole platform around the ledger, when started with `platform: true`. */
+  platform: RunningPlatform | null;
   /** A plain PostgreSQL connection as the superuser, for raw SQL. */
   sql(): Promise<Client>;
   /** Rows in a ledger table, to show that nothing was written. */
@@ -69,13 +72,29 @@ export interface LedgerTest extends TestSubgraph<Loaders, LedgerServices> {
   teardown(): Promise<void>;
 }
 
-/** The ledger subgraph on a fresh copy of the test database, with the demo books unless told otherwise. */
-export async function startLedger(options: { seed?: boolean; listen?: boolean } = {}): Promise<LedgerTest> {
-  const database = await cloneTestDatabase();
-  const subgraph = await startTestSubgraph(ledger, database.url, { seed: options.seed ?? true, listen: options.listen ?? false });
+/**
+ * The ledger subgraph on a fresh copy of the test database, with the demo
+ * books unless told otherwise. With `platform`, inside the whole platform
+ * (with the community's and projects' demo data): postings that name members
+ * or projects have them checked through the graph.
+ */
+export async function startLedger(options: { seed?: boolean; listen?: boolean; platform?: boolean } = {}): Promise<LedgerTest> {
+  const seed = options.seed ?? true;
+  let platform: RunningPlatform | null = null;
+  let database: { url: string; drop(): Promise<void> };
+  let subgraph: TestSubgraph<Loaders, LedgerServices> & { url: string };
+  if (options.platform) {
+    platform = await startPlatform({ seed: seed ? ['community', 'projects', 'ledger'] : ['community', 'projects'] });
+    subgraph = platform.subgraphs.ledger as unknown as TestSubgraph<Loaders, LedgerServices> & { url: string };
+    database = { url: subgraph.adminUrl, drop: () => platform!.stop() };
+  } else {
+    database = await cloneTestDatabase();
+    subgraph = await startTestSubgraph(ledger, database.url, { seed, listen: options.listen ?? false });
+  }
   const clients: Client[] = [];
   const test: LedgerTest = {
     ...subgraph,
+    platform,
     databaseUrl: database.url,
     async ok(query, variables, as = anonymous) {
       const result = await subgraph.execute(query, variables, as);
@@ -97,7 +116,8 @@ export async function startLedger(options: { seed?: boolean; listen?: boolean } 
     },
     async teardown() {
       for (const client of clients) await client.end().catch(() => undefined);
-      await subgraph.stop();
+      // The platform stops its subgraphs itself.
+      if (!platform) await subgraph.stop();
       await database.drop();
     },
   };

@@ -11,6 +11,7 @@ import { ProjectEntity } from '../projects/project.entity';
 import { BidAssessmentEntity, BidChallengerEntity, BidEntity, BidEventEntity, type BidEventAction } from './bid.entity';
 import { canAssess, canEdit, conflictOfInterest, MAX_SCORE, MIN_SCORE, nextBidStatus, type AssessmentCriterion, type BidAction, type BidRefusal, type BidStatus } from './bid-lifecycle';
 import { capacities, requireActor } from './bid.access';
+import { firstMemberRefusal, neighbourhoodRefusal } from '../integrity/reference-checks';
 
 const MAX_COMMITMENTS = 20;
 const payload = (bid: BidEntity) => ({ __typename: 'BidPayload' as const, bid });
@@ -95,7 +96,7 @@ function checkBidFields(f: BidFields): Checked {
 
 const textOrNull = (value: string | null | undefined) => (value == null || value.trim() === '' ? null : value.trim());
 
-export async function draftBid({ viewer, db, events }: Context, input: DraftBidInput) {
+export async function draftBid({ viewer, db, services, events }: Context, input: DraftBidInput) {
   if (!isUuid(input.neighbourhoodId)) throw badInput(`"${input.neighbourhoodId}" is not a neighbourhood id.`, 'neighbourhoodId');
   requireRole(viewer, ['resident', 'steward'], input.neighbourhoodId, 'draft a Right to Challenge bid');
   const drafter = requireActor(viewer, 'draft a Right to Challenge bid');
@@ -104,6 +105,13 @@ export async function draftBid({ viewer, db, events }: Context, input: DraftBidI
   if (bad) throw badInput(`"${bad}" is not a member id.`, 'coChallengerIds');
   const checked = checkBidFields(input);
   if (!checked.ok) return checked.error;
+  // Everyone named becomes a public challenger with a challenger's powers: each must be a member of the neighbourhood.
+  const [unserved, refused] = await Promise.all([
+    neighbourhoodRefusal(services.references, input.neighbourhoodId),
+    firstMemberRefusal(services.references, 'coChallenger', coChallengers, input.neighbourhoodId, (i) => `coChallengerIds.${(input.coChallengerIds ?? []).indexOf(coChallengers[i])}`),
+  ]);
+  if (unserved) return unserved;
+  if (refused) return refused;
 
   const now = new Date();
   const bid = Object.assign(new BidEntity(), {

@@ -1,8 +1,5 @@
-import { cloneTestDatabase, startTestSubgraph, type TestSubgraph } from '@dbwe/platform/testing';
 import type { Viewer } from '@dbwe/platform';
-import { projects } from '../server';
-import type { Loaders } from '../loaders';
-import { as, bidId, memberId, projectId, SPIJKERKWARTIER } from '../testing/fixtures';
+import { as, bidId, memberId, projectId, SPIJKERKWARTIER, startProjects, type ProjectsTest } from '../testing/fixtures';
 
 /*
  * The Right to Challenge through the real subgraph server on real PostgreSQL,
@@ -11,17 +8,11 @@ import { as, bidId, memberId, projectId, SPIJKERKWARTIER } from '../testing/fixt
  * community centre, in assessment with two of seven criteria scored).
  */
 describe('Right to Challenge bids through the projects subgraph', () => {
-  let subgraph: TestSubgraph<Loaders>;
-  let drop: () => Promise<void>;
+  let subgraph: ProjectsTest;
   beforeAll(async () => {
-    const database = await cloneTestDatabase();
-    drop = database.drop;
-    subgraph = await startTestSubgraph(projects, database.url, { seed: true });
+    subgraph = await startProjects();
   });
-  afterAll(async () => {
-    await subgraph.stop();
-    await drop();
-  });
+  afterAll(() => subgraph?.teardown());
 
   const run = async (query: string, variables: Record<string, unknown>, viewer: Viewer) => subgraph.execute<any>(query, variables, viewer);
   const errorCode = (result: { errors?: readonly { extensions?: Record<string, unknown> }[] }) => result.errors?.[0]?.extensions?.code;

@@ -35,6 +35,7 @@ export const bidResolvers: Resolvers = {
     __resolveReference: (ref, context) => visibleBid(ref.id, context),
     neighbourhood: (b) => ({ id: b.neighbourhoodId }),
     challengers: async (b, _args, { loaders }) => (await loaders.challengersByBid.load(b.id)).map((c) => ({ id: c.memberId })),
+    bidChallengers: (b, _args, { loaders }) => loaders.challengersByBid.load(b.id),
     currentAnnualCost: (b) => euros(b.currentAnnualCostCents),
     proposedAnnualBudget: (b) => euros(b.proposedAnnualBudgetCents),
     expectedAnnualSavings: (b) => euros(b.currentAnnualCostCents - b.proposedAnnualBudgetCents),
@@ -42,6 +43,11 @@ export const bidResolvers: Resolvers = {
     decision: (b) => (b.decisionOutcome ? b : null),
     executingProject: (b, _args, { loaders }) => (b.executingProjectId ? loaders.project.load(b.executingProjectId) : null),
     timeline: (b, _args, { loaders }) => loaders.eventsByBid.load(b.id),
+  },
+  BidChallenger: {
+    member: (c) => ({ id: c.memberId }),
+    // The drafter is inserted first (draftBid); positions count from 0.
+    drafter: (c) => c.position === 0,
   },
   BidAssessment: {
     assessedBy: (a) => ({ id: a.assessedBy }),

@@ -1,8 +1,5 @@
-import { cloneTestDatabase, startTestSubgraph, type TestSubgraph } from '@dbwe/platform/testing';
 import type { Viewer } from '@dbwe/platform';
-import { projects } from '../server';
-import type { Loaders } from '../loaders';
-import { as, KLARENDAL, memberId, projectId, SPIJKERKWARTIER } from '../testing/fixtures';
+import { as, KLARENDAL, memberId, projectId, SPIJKERKWARTIER, startProjects, type ProjectsTest } from '../testing/fixtures';
 
 /*
  * Lessons learned, recorded by a project's participants and searchable by
@@ -11,13 +8,10 @@ import { as, KLARENDAL, memberId, projectId, SPIJKERKWARTIER } from '../testing/
  * one from a Klarendal project.
  */
 describe('lessons learned through the projects subgraph', () => {
-  let subgraph: TestSubgraph<Loaders>;
-  let drop: () => Promise<void>;
+  let subgraph: ProjectsTest;
   let klarendalProject: string;
   beforeAll(async () => {
-    const database = await cloneTestDatabase();
-    drop = database.drop;
-    subgraph = await startTestSubgraph(projects, database.url, { seed: true });
+    subgraph = await startProjects();
     const proposed = await subgraph.execute<any>(
       `mutation { proposeProject(input: { neighbourhoodId: "${KLARENDAL}", title: "Buurtmoestuin Klarendal", summary: "Een moestuin op een braakliggend veldje." }) { ... on ProjectPayload { project { id } } } }`,
       {},
@@ -25,10 +19,7 @@ describe('lessons learned through the projects subgraph', () => {
     );
     klarendalProject = proposed.data!.proposeProject.project.id;
   });
-  afterAll(async () => {
-    await subgraph.stop();
-    await drop();
-  });
+  afterAll(() => subgraph?.teardown());
 
   const run = (query: string, variables: Record<string, unknown>, viewer: Viewer) => subgraph.execute<any>(query, variables, viewer);
   const errorCode = (result: { errors?: readonly { extensions?: Record<string, unknown> }[] }) => result.errors?.[0]?.extensions?.code;

@@ -13,7 +13,7 @@ import type {
   RemoveParticipantInput,
   UpdateProjectInput,
 } from '../generated/graphql';
-import { invalidInput, ruleViolation, wishInOtherNeighbourhood } from '../shared/results';
+import { invalidInput, ruleViolation } from '../shared/results';
 import { checkDateOrder, checkText, firstViolation } from '../shared/validation';
 import { ProjectEntity, ProjectWishEntity } from './project.entity';
 import { ParticipantEntity } from './participant.entity';
@@ -22,6 +22,7 @@ import { ProjectEventEntity, type ProjectEventKind } from './project-event.entit
 import { canReachMilestones, checkProjectTransition } from './project-lifecycle';
 import { requireProjectManager, requireProposer, requireSelfOrManager } from './project.access';
 import { projectEvent } from '../events';
+import { checkWishes, firstMemberRefusal, themeRefusal } from '../integrity/reference-checks';
 
 const payload = (project: ProjectEntity) => ({ __typename: 'ProjectPayload' as const, project });
 
@@ -59,18 +60,14 @@ function event(projectId: string, kind: ProjectEventKind, actorId: string, at: D
   });
 }
 
-/**
- * The wish's neighbourhood is the one the client read from the graph: this
- * subgraph never reads community's tables. It is stored with the link, and a
- * composite foreign key makes PostgreSQL refuse a mismatch as well.
- */
-function checkWishes(wishes: readonly OriginatingWishInput[], projectNeighbourhoodId: string) {
-  requireUuids('wishes', wishes.flatMap((w) => [w.wishId, w.neighbourhoodId]));
-  const foreign = wishes.find((w) => w.neighbourhoodId !== projectNeighbourhoodId);
-  return foreign ? wishInOtherNeighbourhood(foreign.wishId, foreign.neighbourhoodId, projectNeighbourhoodId) : null;
+/** A project as it is now, unlocked: for the checks that need only what never changes (its neighbourhood, its coordinator). */
+async function readProject(db: Context['db'], id: string): Promise<ProjectEntity> {
+  const project = isUuid(id) ? await db.getRepository(ProjectEntity).findOneBy({ id }) : null;
+  if (!project) throw notFound(`There is no project ${id}.`);
+  return project;
 }
 
-export async function proposeProject({ viewer, db, events: recorder }: Context, input: ProposeProjectInput) {
+export async function proposeProject({ viewer, db, services, events: recorder }: Context, input: ProposeProjectInput) {
   requireUuids('neighbourhoodId', [input.neighbourhoodId]);
   const memberId = requireProposer(viewer, input.neighbourhoodId);
   const themeIds = [...new Set(input.themeIds ?? [])];
@@ -84,8 +81,14 @@ export async function proposeProject({ viewer, db, events: recorder }: Context, 
   );
   if (violation) return invalidInput(violation);
   const wishes = dedupeWishes(input.originatingWishes ?? []);
-  const foreignWish = checkWishes(wishes, input.neighbourhoodId);
-  if (foreignWish) return foreignWish;
+  requireUuids('originatingWishes', wishes.map((w) => w.wishId));
+  // The community says whether the neighbourhood, its themes and the wishes exist, and where each wish belongs: one graph query.
+  const [themeRefused, checked] = await Promise.all([
+    themeRefusal(services.references, input.neighbourhoodId, themeIds, true),
+    checkWishes(services.references, input.neighbourhoodId, wishes.map((w) => w.wishId), (i) => `originatingWishes.${i}.wishId`),
+  ]);
+  if (themeRefused) return themeRefused;
+  if ('refusal' in checked) return checked.refusal;
 
   const now = new Date();
   const project = Object.assign(new ProjectEntity(), {
@@ -110,17 +113,17 @@ export async function proposeProject({ viewer, db, events: recorder }: Context, 
       );
     }
     const events = [event(project.id, 'PROPOSED', memberId, now, { toStatus: 'PROPOSED' })];
-    if (wishes.length > 0) {
+    if (checked.wishes.length > 0) {
       await tx.getRepository(ProjectWishEntity).insert(
-        wishes.map((w) => ({ projectId: project.id, wishId: w.wishId, wishNeighbourhoodId: w.neighbourhoodId, adoptedBy: memberId, adoptedAt: now })),
+        checked.wishes.map((w) => ({ projectId: project.id, wishId: w.id, wishNeighbourhoodId: w.neighbourhoodId, adoptedBy: memberId, adoptedAt: now })),
       );
-      events.push(...wishes.map((w) => event(project.id, 'WISH_ADOPTED', memberId, now, { wishId: w.wishId })));
+      events.push(...checked.wishes.map((w) => event(project.id, 'WISH_ADOPTED', memberId, now, { wishId: w.id })));
     }
     await tx.getRepository(ProjectEventEntity).insert(events);
     await recorder.record(
       tx,
-      projectEvent.proposed(project, wishes.map((w) => w.wishId)),
-      ...wishes.map((w) => projectEvent.wishAdopted(project, w, memberId, now)),
+      projectEvent.proposed(project, checked.wishes.map((w) => w.id)),
+      ...checked.wishes.map((w) => projectEvent.wishAdopted(project, { wishId: w.id, neighbourhoodId: w.neighbourhoodId }, memberId, now)),
     );
   });
   return payload(project);
@@ -132,11 +135,17 @@ function dedupeWishes(wishes: readonly OriginatingWishInput[]): OriginatingWishI
   return [...seen.values()];
 }
 
-export async function updateProject({ viewer, db, events }: Context, input: UpdateProjectInput) {
+export async function updateProject({ viewer, db, services, events }: Context, input: UpdateProjectInput) {
+  if (input.themeIds) {
+    requireUuids('themeIds', input.themeIds);
+    const current = await readProject(db, input.projectId);
+    requireProjectManager(viewer, current, 'change the project');
+    const refused = await themeRefusal(services.references, current.neighbourhoodId, [...new Set(input.themeIds)]);
+    if (refused) return refused;
+  }
   return db.transaction(async (tx) => {
     const project = await lockProject(tx, input.projectId);
     requireProjectManager(viewer, project, 'change the project');
-    if (input.themeIds) requireUuids('themeIds', input.themeIds);
     const next = {
       title: input.title?.trim() ?? project.title,
       summary: input.summary?.trim() ?? project.summary,
@@ -174,32 +183,41 @@ export async function changeProjectStatus({ viewer, db, events }: Context, input
   });
 }
 
-export async function adoptWish({ viewer, db, events }: Context, input: AdoptWishInput) {
+export async function adoptWish({ viewer, db, services, events }: Context, input: AdoptWishInput) {
+  requireUuids('wish.wishId', [input.wish.wishId]);
+  const current = await readProject(db, input.projectId);
+  requireProjectManager(viewer, current, 'take up a wish');
+  // The wish's neighbourhood as the community gives it, not as the client sent it.
+  const checked = await checkWishes(services.references, current.neighbourhoodId, [input.wish.wishId], () => 'wish.wishId');
+  if ('refusal' in checked) return checked.refusal;
+  const [wish] = checked.wishes;
   return db.transaction(async (tx) => {
     const project = await lockProject(tx, input.projectId);
     const actor = requireProjectManager(viewer, project, 'take up a wish');
-    const foreignWish = checkWishes([input.wish], project.neighbourhoodId);
-    if (foreignWish) return foreignWish;
     // Adopting a wish the project already took up changes nothing and returns the project as it is.
-    if (await tx.getRepository(ProjectWishEntity).existsBy({ projectId: project.id, wishId: input.wish.wishId })) return payload(project);
+    if (await tx.getRepository(ProjectWishEntity).existsBy({ projectId: project.id, wishId: wish.id })) return payload(project);
     const now = new Date();
     await tx.getRepository(ProjectWishEntity).insert({
       projectId: project.id,
-      wishId: input.wish.wishId,
-      wishNeighbourhoodId: input.wish.neighbourhoodId,
+      wishId: wish.id,
+      wishNeighbourhoodId: wish.neighbourhoodId,
       adoptedBy: actor,
       adoptedAt: now,
     });
-    await tx.getRepository(ProjectEventEntity).insert(event(project.id, 'WISH_ADOPTED', actor, now, { wishId: input.wish.wishId }));
+    await tx.getRepository(ProjectEventEntity).insert(event(project.id, 'WISH_ADOPTED', actor, now, { wishId: wish.id }));
     await touch(tx, project, { updatedAt: now });
-    await events.record(tx, projectEvent.wishAdopted(project, input.wish, actor, now));
+    await events.record(tx, projectEvent.wishAdopted(project, { wishId: wish.id, neighbourhoodId: wish.neighbourhoodId }, actor, now));
     return payload(project);
   });
 }
 
-export async function addParticipant({ viewer, db, events }: Context, input: AddParticipantInput) {
+export async function addParticipant({ viewer, db, services, events }: Context, input: AddParticipantInput) {
   requireUuids('memberId', [input.memberId]);
   if (input.role === 'COORDINATOR') throw badInput('A project has one coordinator, its proposer; add others in another role.', 'role');
+  const current = await readProject(db, input.projectId);
+  requireSelfOrManager(viewer, current, input.memberId, 'add a participant');
+  const refused = await firstMemberRefusal(services.references, 'participant', [input.memberId], current.neighbourhoodId, () => 'memberId');
+  if (refused) return refused;
   return db.transaction(async (tx) => {
     const project = await lockProject(tx, input.projectId);
     requireSelfOrManager(viewer, project, input.memberId, 'add a participant');

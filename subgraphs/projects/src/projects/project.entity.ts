@@ -39,7 +39,7 @@ export class ProjectEntity {
   updatedAt!: Date;
 }
 
-/** A wish a project took up, with the wish's neighbourhood as the client read it from the graph. */
+/** A wish a project took up, with the wish's neighbourhood as the public graph gave it when it was taken up. */
 @Entity({ name: 'project_wish' })
 export class ProjectWishEntity {
   @PrimaryColumn({ name: 'project_id', type: 'uuid' })

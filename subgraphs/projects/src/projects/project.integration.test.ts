@@ -1,8 +1,5 @@
-import { cloneTestDatabase, startTestSubgraph, type TestSubgraph } from '@dbwe/platform/testing';
 import type { Viewer } from '@dbwe/platform';
-import { projects } from '../server';
-import type { Loaders } from '../loaders';
-import { as, KLARENDAL, memberId, projectId, SPIJKERKWARTIER, themeId, wishId } from '../testing/fixtures';
+import { as, KLARENDAL, memberId, projectId, SPIJKERKWARTIER, themeId, wishId, startProjects, type ProjectsTest } from '../testing/fixtures';
 
 /*
  * Projects through the real subgraph server on real PostgreSQL, with the demo
@@ -11,17 +8,11 @@ import { as, KLARENDAL, memberId, projectId, SPIJKERKWARTIER, themeId, wishId } 
  * with milestones, participants, adopted wishes and lessons.
  */
 describe('projects through the projects subgraph', () => {
-  let subgraph: TestSubgraph<Loaders>;
-  let drop: () => Promise<void>;
+  let subgraph: ProjectsTest;
   beforeAll(async () => {
-    const database = await cloneTestDatabase();
-    drop = database.drop;
-    subgraph = await startTestSubgraph(projects, database.url, { seed: true });
+    subgraph = await startProjects();
   });
-  afterAll(async () => {
-    await subgraph.stop();
-    await drop();
-  });
+  afterAll(() => subgraph?.teardown());
 
   const run = (query: string, variables: Record<string, unknown>, viewer: Viewer) => subgraph.execute<any>(query, variables, viewer);
   const errorCode = (result: { errors?: readonly { extensions?: Record<string, unknown> }[] }) => result.errors?.[0]?.extensions?.code;

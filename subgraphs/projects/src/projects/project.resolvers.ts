@@ -22,7 +22,9 @@ export const projectResolvers: Resolvers = {
     __resolveReference: (ref, { loaders }) => (isUuid(ref.id) ? loaders.project.load(ref.id) : null),
     neighbourhood: (p) => ({ id: p.neighbourhoodId }),
     themes: (p) => p.themeIds.map((id) => ({ id })),
+    projectThemes: (p) => p.themeIds.map((themeId) => ({ themeId })),
     originatingWishes: async (p, _args, { loaders }) => (await loaders.wishesByProject.load(p.id)).map((w) => ({ id: w.wishId })),
+    wishAdoptions: (p, _args, { loaders }) => loaders.wishesByProject.load(p.id),
     coordinator: (p) => (p.coordinatorId ? { id: p.coordinatorId } : null),
     participants: (p, _args, { loaders }) => loaders.participantsByProject.load(p.id),
     milestones: (p, _args, { loaders }) => loaders.milestonesByProject.load(p.id),
@@ -32,6 +34,13 @@ export const projectResolvers: Resolvers = {
   },
   ProjectParticipant: {
     member: (pp) => ({ id: pp.memberId }),
+  },
+  ProjectTheme: {
+    theme: (t) => ({ id: t.themeId }),
+  },
+  WishAdoption: {
+    wish: (w) => ({ id: w.wishId }),
+    adoptedBy: (w) => ({ id: w.adoptedBy }),
   },
   Milestone: {
     reached: (m) => m.reachedOn !== null,

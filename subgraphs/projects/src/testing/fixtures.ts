@@ -1,4 +1,8 @@
 import { stableId, type RoleGrant, type Viewer } from '@dbwe/platform';
+import type { TestSubgraph } from '@dbwe/platform/testing';
+import { startPlatform, type RunningPlatform } from '../../../../test/platform';
+import type { Loaders } from '../loaders';
+import type { ProjectsServices } from '../integrity/references.service';
 
 /** The demo's people and places, and viewers in each role the tests need. */
 export const SPIJKERKWARTIER = stableId('neighbourhood:spijkerkwartier');
@@ -31,3 +35,19 @@ export const as = {
   admin: viewer('Beheerder', ['admin', '*']),
   residentOfKlarendal: viewer('Buurvrouw Bep', ['resident', KLARENDAL]),
 };
+
+export interface ProjectsTest extends TestSubgraph<Loaders, ProjectsServices> {
+  /** The whole platform around it, for what a client does through the gateway. */
+  platform: RunningPlatform;
+  teardown(): Promise<void>;
+}
+
+/**
+ * The projects subgraph with its demo data, in the whole platform (with the
+ * community's demo data): the ids a write names are checked through the graph.
+ */
+export async function startProjects(): Promise<ProjectsTest> {
+  const platform = await startPlatform({ seed: ['community', 'projects'] });
+  const subgraph = platform.subgraphs.projects as unknown as TestSubgraph<Loaders, ProjectsServices>;
+  return { ...subgraph, platform, teardown: () => platform.stop() };
+}
