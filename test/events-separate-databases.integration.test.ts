@@ -3,6 +3,8 @@ import { cloneTestDatabase, runtimeUrlFor, startTestSubgraph, type TestSubgraph 
 import { community } from '@dbwe/community';
 import { projects } from '@dbwe/projects';
 import { waitFor } from './reliability/processes';
+import { startGatewayFor } from './platform';
+import type { Gateway } from '@dbwe/gateway';
 
 /*
  * Each subgraph may have a database of its own (README, "Configuration");
@@ -10,22 +12,30 @@ import { waitFor } from './reliability/processes';
  * EVENTS_DATABASE_URL. Here projects runs on a database of its own and
  * community on another, which also holds the engine: a proposal recorded in
  * the first reaches community through the second. The engine of projects'
- * own database stays empty.
+ * own database stays empty. Projects checks the wish and member a proposal
+ * names in the public graph: the real gateway in front of community.
  */
 describe('domain events between subgraphs on separate databases', () => {
   let ownDatabase: { url: string; drop: () => Promise<void> };
   let sharedDatabase: { url: string; drop: () => Promise<void> };
   let producer: TestSubgraph<unknown, unknown>;
-  let consumer: TestSubgraph<unknown, unknown>;
+  let consumer: TestSubgraph<unknown, unknown> & { url: string };
+  let gateway: Gateway;
 
   beforeAll(async () => {
     ownDatabase = await cloneTestDatabase();
     sharedDatabase = await cloneTestDatabase();
-    consumer = await startTestSubgraph(community as SubgraphModule<unknown, unknown>, sharedDatabase.url, { seed: true });
-    producer = await startTestSubgraph(projects as SubgraphModule<unknown, unknown>, ownDatabase.url, { env: { EVENTS_DATABASE_URL: runtimeUrlFor(sharedDatabase.url, 'projects') } });
+    consumer = await startTestSubgraph(community as SubgraphModule<unknown, unknown>, sharedDatabase.url, { seed: true, listen: true });
+    const absent = { url: 'http://127.0.0.1:9/graphql' };
+    const graph = await startGatewayFor({ community: consumer, projects: absent, ledger: absent, impact: absent });
+    gateway = graph.gateway;
+    producer = await startTestSubgraph(projects as SubgraphModule<unknown, unknown>, ownDatabase.url, {
+      env: { EVENTS_DATABASE_URL: runtimeUrlFor(sharedDatabase.url, 'projects'), GRAPH_URL: graph.gatewayUrl },
+    });
   });
   afterAll(async () => {
     await producer?.stop();
+    await gateway?.stop();
     await consumer?.stop();
     await ownDatabase?.drop();
     await sharedDatabase?.drop();
