@@ -33,10 +33,10 @@ const NEIGHBOURHOOD_SWEEPS = [
   `query Members($slug: String!) { neighbourhood(slug: $slug) { members(first: 100) { edges { node { ${M} } } } } }`,
   `query Wishes($slug: String!) { neighbourhood(slug: $slug) { wishes(first: 100) { edges { node { id title author { ${M} } } } } } }`,
   `query Projects($slug: String!) { neighbourhood(slug: $slug) { projects(first: 30) { totalCount edges { node { id title coordinator { ${M} }
-    participants { member { ${M} } } } } } } }`,
+    participants { member { ${M} } } wishAdoptions { adoptedBy { ${M} } } } } } } }`,
   `query Timelines($slug: String!) { neighbourhood(slug: $slug) { projects(first: 30) { edges { node { id timeline { actor { ${M} } } lessons { title recordedBy { ${M} } } } } } } }`,
   `query Budgets($slug: String!) { neighbourhood(slug: $slug) { projects(first: 30) { edges { node { id finances { budgets { revisions { recordedBy { ${M} } } } } } } } } }`,
-  `query Bids($slug: String!) { neighbourhood(slug: $slug) { rightToChallengeBids(first: 30) { totalCount edges { node { id task challengers { ${M} }
+  `query Bids($slug: String!) { neighbourhood(slug: $slug) { rightToChallengeBids(first: 30) { totalCount edges { node { id task challengers { ${M} } bidChallengers { member { ${M} } }
     timeline { actor { ${M} } } decision { decidedBy { ${M} } } assessments { assessedBy { ${M} } } } } } } }`,
   `query Books($slug: String!) { neighbourhood(slug: $slug) { accounts { id versionRecordedBy { ${M} } } localEconomy { counterparties { name member { ${M} } } }
     chainVerification { valid logValid derivedTotalsValid derivedTotalDifferences { member { ${M} } } } } }`,

@@ -147,8 +147,8 @@ export interface CommunityGraph {
  * neighbourhoods and members it is given in (its GRAPH_URL). The other
  * subgraphs do not run; a query for their data fails.
  */
-export async function startCommunityGraph(databaseUrl: string): Promise<CommunityGraph> {
-  const subgraph = await startTestSubgraph(community as SubgraphModule<unknown, unknown>, databaseUrl, { listen: true });
+export async function startCommunityGraph(databaseUrl: string, env: Record<string, string> = {}): Promise<CommunityGraph> {
+  const subgraph = await startTestSubgraph(community as SubgraphModule<unknown, unknown>, databaseUrl, { listen: true, env });
   const absent = { url: 'http://127.0.0.1:9/graphql' };
   const { gateway, gatewayUrl } = await startGatewayFor({ community: subgraph, projects: absent, ledger: absent, impact: absent });
   return {

@@ -50,6 +50,15 @@ describe('refusing the writes of erased members', () => {
     expect(asked).toEqual([ACTIVE, ACTIVE, ACTIVE, ERASED]);
   });
 
+  it('asks once for the writes of one member that arrive while a question about them is open', async () => {
+    const asked: string[] = [];
+    const standing = new MemberStanding(recordsOf(new Set([ERASED]), asked), logger);
+    await Promise.all(Array.from({ length: 16 }, () => standing.requireActive(as(ACTIVE).viewer, 'test')));
+    await expect(Promise.all([standing.requireActive(as(ERASED).viewer, 'test'), standing.requireActive(as(ERASED).viewer, 'test')])).rejects.toThrow(/erased/);
+    await standing.requireActive(as(ACTIVE).viewer, 'test');
+    expect(asked).toEqual([ACTIVE, ERASED, ACTIVE]);
+  });
+
   it('lets the public and identities without a member id through without asking', async () => {
     const asked: string[] = [];
     await new MemberStanding(recordsOf(new Set(), asked), logger).requireActive(as(null).viewer, 'test');

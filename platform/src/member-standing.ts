@@ -66,10 +66,15 @@ export const memberErased = (action = 'do this') =>
  * Whether a viewer may still write. Erasure is irreversible, so a member once
  * found erased is remembered for as long as the process runs and never asked
  * about again; everyone else is asked about on every write, so an erasure
- * takes effect with the next write in every subgraph.
+ * takes effect with the next write in every subgraph. Writes of one member
+ * that arrive while a question about them is open share its answer rather
+ * than each ask again (16 writers of one steward ask once): the answer may be
+ * from a few milliseconds before the write arrived, which is no weaker than
+ * an erasure committed just after any check.
  */
 export class MemberStanding {
   private readonly erased = new Set<string>();
+  private readonly asking = new Map<string, Promise<boolean>>();
 
   constructor(
     private readonly source: ErasedMemberSource,
@@ -82,7 +87,7 @@ export class MemberStanding {
     if (this.erased.has(memberId)) throw memberErased(action);
     let erased: boolean;
     try {
-      erased = await this.source.isErased(memberId, requestId);
+      erased = await this.ask(memberId, requestId);
     } catch (error) {
       if (!(error instanceof GraphUnavailable)) throw error;
       this.logger.warn({ err: error, requestId }, 'member standing could not be read; write refused');
@@ -95,6 +100,14 @@ export class MemberStanding {
       this.erased.add(memberId);
       throw memberErased(action);
     }
+  }
+
+  private ask(memberId: string, requestId: string): Promise<boolean> {
+    const open = this.asking.get(memberId);
+    if (open) return open;
+    const question = this.source.isErased(memberId, requestId).finally(() => this.asking.delete(memberId));
+    this.asking.set(memberId, question);
+    return question;
   }
 }
 

@@ -3,6 +3,7 @@ import { stableId, type Viewer } from '@dbwe/platform';
 import { cloneTestDatabase } from '@dbwe/platform/testing';
 import { overHttp, type Caller } from './ledger-api';
 import { startSubgraphProcess, stopProcess, waitFor, type ServiceProcess } from './processes';
+import { startCommunityGraph, type CommunityGraph } from '../platform';
 
 /*
  * Domain events survive crashes (issue 16). The projects subgraph (the
@@ -17,6 +18,9 @@ import { startSubgraphProcess, stopProcess, waitFor, type ServiceProcess } from 
  * delivered and applied exactly once in effect (the inbox holds each once,
  * each adoption is kept once, redeliveries were counted and dropped), and
  * each neighbourhood's events were applied in the order they were recorded.
+ * Projects checks the wishes it is given in the public graph, served by a
+ * second community instance on the same database that consumes nothing, so
+ * killing the consumer does not stop the proposals.
  */
 const CLIENTS = 6;
 
@@ -32,15 +36,18 @@ describe('domain events: SIGKILL of the producer and the consumer mid-stream', (
   let producer: ServiceProcess | undefined;
   let consumer: ServiceProcess | undefined;
   let admin: Client;
+  let graph: CommunityGraph;
 
   beforeAll(async () => {
     database = await cloneTestDatabase();
     admin = new Client({ connectionString: database.url });
     await admin.connect();
+    graph = await startCommunityGraph(database.url, { EVENTS_DELIVERY: 'false' });
   });
   afterAll(async () => {
     await stopProcess(producer);
     await stopProcess(consumer);
+    await graph?.stop();
     await admin?.end();
     await database?.drop();
   });
@@ -51,8 +58,9 @@ describe('domain events: SIGKILL of the producer and the consumer mid-stream', (
 
   it('delivers and applies every event exactly once in effect, in order per neighbourhood', async () => {
     const env = { SEED_DEMO: 'true' };
+    const producerEnv = { ...env, GRAPH_URL: graph.gatewayUrl };
     consumer = await startSubgraphProcess('community', database.url, env);
-    producer = await startSubgraphProcess('projects', database.url, env);
+    producer = await startSubgraphProcess('projects', database.url, producerEnv);
     const wishes = Object.fromEntries(
       await Promise.all(
         Object.entries(neighbourhoods).map(async ([slug, n]) => [
@@ -112,7 +120,7 @@ describe('domain events: SIGKILL of the producer and the consumer mid-stream', (
     await consumer.exited;
     consumer = await startSubgraphProcess('community', database.url, env);
     // The producer's relay publishes what it recorded but had not handed over.
-    producer = await startSubgraphProcess('projects', database.url, env);
+    producer = await startSubgraphProcess('projects', database.url, producerEnv);
 
     const total = await produced();
     await waitFor(`all ${total} events to be applied`, async () => (await applied()) === total, 120_000, 200);
