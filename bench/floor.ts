@@ -1,21 +1,21 @@
 /**
  * The direct-fetch floor as a server: POST /<operation> replays that
- * operation's recorded subgraph fetches in its query plan's order, with one
- * identity assertion per request, and answers with the subgraphs' raw
+ * operation's recorded subgraph fetches in its query plan's order, each with
+ * its own identity assertion (as our gateway signs them), and answers with the subgraphs' raw
  * responses. No parsing, validation, planning or merging: what is left is
  * the cost of the subgraph round trips themselves, which no gateway can beat.
- * Environment: FLOOR_PLANS (JSON file), PORT, INTERNAL_ASSERTION_SECRET,
+ * Environment: FLOOR_PLANS (JSON file), PORT, GATEWAY_ASSERTION_PRIVATE_KEY,
  * COMMUNITY_URL, PROJECTS_URL, LEDGER_URL, IMPACT_URL.
  */
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { randomUUID } from 'node:crypto';
-import { ASSERTION_HEADER, REQUEST_ID_HEADER, anonymous, signAssertion } from '@dbwe/platform';
+import { ASSERTION_HEADER, REQUEST_ID_HEADER, anonymous, signAssertion, signingKeyFromSeed, type SubgraphName, type Viewer } from '@dbwe/platform';
 import { createSubgraphFetcher } from '@dbwe/gateway/src/subgraph-fetcher';
 import type { FloorNode, FloorPlan } from './plans';
 
 const plans = new Map((JSON.parse(readFileSync(process.env.FLOOR_PLANS!, 'utf8')) as FloorPlan[]).map((p) => [p.name, p]));
-const secret = process.env.INTERNAL_ASSERTION_SECRET!;
+const assertionKey = signingKeyFromSeed(process.env.GATEWAY_ASSERTION_PRIVATE_KEY!).privateKey;
 const urls: Record<string, string> = {
   community: process.env.COMMUNITY_URL!,
   projects: process.env.PROJECTS_URL!,
@@ -50,7 +50,12 @@ function writeBody(body: string, call: number, clientVariables: Record<string, u
 
 type Variables = Record<string, unknown> | null;
 
-async function run(node: FloorNode, headers: Record<string, string>, write: boolean, call: number, out: string[], variables: Variables): Promise<void> {
+interface Caller {
+  viewer: Viewer;
+  requestId: string;
+}
+
+async function run(node: FloorNode, headers: Caller, write: boolean, call: number, out: string[], variables: Variables): Promise<void> {
   if (node.kind === 'sequence') {
     for (const child of node.nodes) await run(child, headers, write, call, out, variables);
     return;
@@ -60,7 +65,13 @@ async function run(node: FloorNode, headers: Record<string, string>, write: bool
     return;
   }
   for (const body of node.bodies) {
-    const response = await fetchSubgraph(urls[node.service], { method: 'POST', headers, body: write ? writeBody(body, call, variables) : body });
+    const sent = write ? writeBody(body, call, variables) : body;
+    const assertion = await signAssertion(assertionKey, node.service as SubgraphName, headers, sent);
+    const response = await fetchSubgraph(urls[node.service], {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', [ASSERTION_HEADER]: assertion, [REQUEST_ID_HEADER]: headers.requestId },
+      body: sent,
+    });
     const text = await response.text();
     if (!response.ok || text.includes('"errors"')) throw new Error(`${node.service}: ${text.slice(0, 300)}`);
     out.push(text);
@@ -78,8 +89,7 @@ const server = createServer((req, res) => {
     }
     try {
       const requestId = randomUUID();
-      const assertion = await signAssertion(secret, { viewer: plan.viewer ?? anonymous, requestId });
-      const headers = { 'content-type': 'application/json', [ASSERTION_HEADER]: assertion, [REQUEST_ID_HEADER]: requestId };
+      const headers: Caller = { viewer: plan.viewer ?? anonymous, requestId };
       const out: string[] = [];
       let variables: Variables = null;
       if (plan.write && chunks.length > 0) variables = (JSON.parse(Buffer.concat(chunks).toString('utf8')) as { variables?: Variables }).variables ?? null;

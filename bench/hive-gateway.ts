@@ -1,8 +1,8 @@
 /**
  * Hive Gateway serving the same supergraph file and subgraphs as our
  * gateway, for the side-by-side benchmark. It does the same identity work
- * per request: verifies the caller's token with the same verifier and signs
- * one identity assertion, sent with every subgraph fetch of that request.
+ * per request: verifies the caller's token with the same verifier once, and
+ * signs an identity assertion for every subgraph fetch, for that subgraph and body.
  * In-flight request deduplication is off on both sides (incoming requests
  * and subgraph fetches), so both gateways do every fetch.
  * Reads the same environment as gateway/src/main.ts.
@@ -10,26 +10,28 @@
 import { createServer } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { createGatewayRuntime } from '@graphql-hive/gateway-runtime';
-import { ASSERTION_HEADER, REQUEST_ID_HEADER, signAssertion } from '@dbwe/platform';
+import { ASSERTION_HEADER, REQUEST_ID_HEADER, signAssertion, type SubgraphName, type Viewer } from '@dbwe/platform';
 import { readGatewayConfig, subgraphUrls } from '@dbwe/gateway/src/config';
 import { createTokenVerifier } from '@dbwe/gateway/src/identity';
 
 const config = readGatewayConfig();
 const verifier = createTokenVerifier(config);
-const identities = new WeakMap<Request, Promise<Record<string, string>>>();
+const identities = new WeakMap<Request, Promise<{ viewer: Viewer; requestId: string }>>();
+const subgraphAt = new Map(Object.entries(subgraphUrls(config)).map(([name, url]) => [url, name as SubgraphName]));
 
-/** Once per incoming request, however many subgraph fetches it makes. */
-function identityHeaders(request: Request): Promise<Record<string, string>> {
-  let headers = identities.get(request);
-  if (!headers) {
-    headers = (async () => {
-      const viewer = await verifier.viewerFor(request.headers.get('authorization') ?? undefined);
-      const requestId = request.headers.get(REQUEST_ID_HEADER) ?? randomUUID();
-      return { [ASSERTION_HEADER]: await signAssertion(config.INTERNAL_ASSERTION_SECRET, { viewer, requestId }), [REQUEST_ID_HEADER]: requestId };
-    })();
-    identities.set(request, headers);
+/** The token verified once per incoming request; an assertion signed per subgraph fetch, for its subgraph and body. */
+async function identityHeaders(request: Request, url: string, body: string): Promise<Record<string, string>> {
+  let identity = identities.get(request);
+  if (!identity) {
+    identity = (async () => ({
+      viewer: await verifier.viewerFor(request.headers.get('authorization') ?? undefined),
+      requestId: request.headers.get(REQUEST_ID_HEADER) ?? randomUUID(),
+    }))();
+    identities.set(request, identity);
   }
-  return headers;
+  const caller = await identity;
+  const assertion = await signAssertion(config.GATEWAY_ASSERTION_PRIVATE_KEY.privateKey, subgraphAt.get(url)!, caller, body);
+  return { [ASSERTION_HEADER]: assertion, [REQUEST_ID_HEADER]: caller.requestId };
 }
 
 const gateway = createGatewayRuntime({
@@ -40,8 +42,9 @@ const gateway = createGatewayRuntime({
   inboundInflightRequestDeduplication: false,
   plugins: () => [
     {
-      async onFetch({ context, options, setOptions }) {
-        setOptions({ ...options, headers: { ...(options.headers as Record<string, string>), ...(await identityHeaders((context as { request: Request }).request)) } });
+      async onFetch({ context, url, options, setOptions }) {
+        const identity = await identityHeaders((context as { request: Request }).request, url, String(options.body ?? ''));
+        setOptions({ ...options, headers: { ...(options.headers as Record<string, string>), ...identity } });
       },
     },
   ],

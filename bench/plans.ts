@@ -63,7 +63,7 @@ function toFloor(node: PlanNode, pool: Recorded[]): FloorNode {
  */
 export async function recordFloorPlans(
   operations: Operation[],
-  env: { supergraphPath: string; jwtSecret: string; assertionSecret: string; subgraphs: Record<SubgraphName, string> },
+  env: { supergraphPath: string; jwtSecret: string; gatewayIdentity: Record<string, string>; subgraphs: Record<SubgraphName, string> },
 ): Promise<FloorPlan[]> {
   const supergraph = Supergraph.build(readFileSync(env.supergraphPath, 'utf8'));
   const planner = new QueryPlanner(supergraph);
@@ -89,7 +89,7 @@ export async function recordFloorPlans(
   const config = readGatewayConfig({
     SUPERGRAPH_PATH: env.supergraphPath,
     JWT_SECRET: env.jwtSecret,
-    INTERNAL_ASSERTION_SECRET: env.assertionSecret,
+    ...env.gatewayIdentity,
     RATE_LIMIT_PER_MINUTE: '0',
     COMMUNITY_URL: `${proxyUrl}/community/graphql`,
     PROJECTS_URL: `${proxyUrl}/projects/graphql`,

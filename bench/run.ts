@@ -26,7 +26,7 @@ import { ensureDatabase, startEmbeddedPostgres, type RunningPostgres } from '../
 import { loadCity, cityLoaded } from './seed/city';
 import { BENCH_LEDGER_SIGNING_KEY, BENCH_LOG_ORIGIN } from './seed/plan';
 import { asOwners, migrateAll, subgraphUrls } from './seed/migrate';
-import { ownerRole, platformRoles, runtimeRole, withCredentials } from '@dbwe/platform';
+import { newEd25519KeyPair, ownerRole, platformRoles, runtimeRole, withCredentials } from '@dbwe/platform';
 import { drive, percentile, type LoadResult } from './load';
 import { DEEP, SCALE_PAIRS, operations } from './operations';
 import { cpuMsOf, freePort, machineCpu, launch, memoryOf, postgresCpuMs, postgresCpuMsBetween, sampleMemory, sqlStatements, stop, waitReady, type Service } from './processes';
@@ -110,8 +110,15 @@ async function main(): Promise<void> {
   const services: Service[] = [];
   try {
     const jwtSecret = randomBytes(32).toString('base64url');
-    const assertionSecret = randomBytes(32).toString('base64url');
-    const production = { NODE_ENV: 'production', LOG_LEVEL: 'warn', INTERNAL_ASSERTION_SECRET: assertionSecret };
+    // As deployed: the gateway alone holds its assertion key; each subgraph has its own key for its reads of the graph.
+    const gatewayKey = newEd25519KeyPair();
+    const serviceKeys = Object.fromEntries(SUBGRAPH_NAMES.map((name) => [name, newEd25519KeyPair()])) as Record<SubgraphName, { seed: string; publicKey: string }>;
+    const production = { NODE_ENV: 'production', LOG_LEVEL: 'warn' };
+    const gatewayIdentity = {
+      GATEWAY_ASSERTION_PRIVATE_KEY: gatewayKey.seed,
+      ...Object.fromEntries(SUBGRAPH_NAMES.map((name) => [`${name.toUpperCase()}_SERVICE_PUBLIC_KEY`, serviceKeys[name].publicKey])),
+    };
+    const subgraphIdentity = (name: SubgraphName) => ({ GATEWAY_ASSERTION_PUBLIC_KEY: gatewayKey.publicKey, SERVICE_ASSERTION_PRIVATE_KEY: serviceKeys[name].seed });
 
     const subgraphs = {} as Record<SubgraphName, Service>;
     // The subgraphs check the ids a write names in the public graph: through our gateway, whichever front is measured.
@@ -122,12 +129,12 @@ async function main(): Promise<void> {
       const database = { DATABASE_URL: db.urls[name].runtime, MIGRATION_DATABASE_URL: db.urls[name].owner };
       // The ledger signs with the key the seed signed the city's checkpoints with.
       const own: Record<string, string> = name === 'ledger' ? { LEDGER_SIGNING_KEY: BENCH_LEDGER_SIGNING_KEY, LEDGER_LOG_ORIGIN: BENCH_LOG_ORIGIN } : {};
-      subgraphs[name] = launch(name, `subgraphs/${name}/src/main.ts`, { ...production, ...database, ...own, ...graph, PORT: String(port), SEED_DEMO: 'false' }, `http://127.0.0.1:${port}/graphql`);
+      subgraphs[name] = launch(name, `subgraphs/${name}/src/main.ts`, { ...production, ...subgraphIdentity(name), ...database, ...own, ...graph, PORT: String(port), SEED_DEMO: 'false' }, `http://127.0.0.1:${port}/graphql`);
       services.push(subgraphs[name]);
     }
     await Promise.all(SUBGRAPH_NAMES.map((name) => waitReady(subgraphs[name], new URL('/ready', subgraphs[name].url).toString())));
     const subgraphEnv = Object.fromEntries(SUBGRAPH_NAMES.map((name) => [`${name.toUpperCase()}_URL`, subgraphs[name].url]));
-    const gatewayEnv = { ...production, ...subgraphEnv, JWT_SECRET: jwtSecret, RATE_LIMIT_PER_MINUTE: '0' };
+    const gatewayEnv = { ...production, ...gatewayIdentity, ...subgraphEnv, JWT_SECRET: jwtSecret, RATE_LIMIT_PER_MINUTE: '0' };
 
     // The same ledger, recording no events and relaying nothing, for the comparison of writes with events on and off.
     let ledgerNoEvents: Service | null = null;
@@ -137,6 +144,7 @@ async function main(): Promise<void> {
       const off = { EVENTS_RECORDING: 'false', EVENTS_RECORDING_OFF_ALLOWED: 'true', EVENTS_DELIVERY: 'false' };
       ledgerNoEvents = launch('ledger-no-events', 'subgraphs/ledger/src/main.ts', {
         ...production,
+        ...subgraphIdentity('ledger'),
         ...database,
         ...off,
         LEDGER_SIGNING_KEY: BENCH_LEDGER_SIGNING_KEY,
@@ -186,13 +194,13 @@ async function main(): Promise<void> {
     const plans = await recordFloorPlans(ops, {
       supergraphPath,
       jwtSecret,
-      assertionSecret,
+      gatewayIdentity,
       subgraphs: Object.fromEntries(SUBGRAPH_NAMES.map((n) => [n, subgraphs[n].url])) as Record<SubgraphName, string>,
     });
     const plansFile = join(tmpdir(), `dbwe-bench-plans-${process.pid}.json`);
     writeFileSync(plansFile, JSON.stringify(plans));
     const floorPort = await freePort();
-    fronts.floor = launch('floor', 'bench/floor.ts', { ...production, ...subgraphEnv, FLOOR_PLANS: plansFile, PORT: String(floorPort) }, `http://127.0.0.1:${floorPort}/`, GATEWAY_NODE_FLAGS);
+    fronts.floor = launch('floor', 'bench/floor.ts', { ...production, GATEWAY_ASSERTION_PRIVATE_KEY: gatewayKey.seed, ...subgraphEnv, FLOOR_PLANS: plansFile, PORT: String(floorPort) }, `http://127.0.0.1:${floorPort}/`, GATEWAY_NODE_FLAGS);
     services.push(fronts.floor);
     if (ops.length > 0) await waitReady(fronts.floor, `${fronts.floor.url}${ops[0].name}`, '{}');
 

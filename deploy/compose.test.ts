@@ -18,7 +18,8 @@ import { databaseSettings, pickDatabaseUrl, pickMigrationDatabaseUrl } from '../
 import { erasureSettings } from '../platform/src/member-standing';
 import { eventSettings } from '../platform/src/events/runtime';
 import { ownerRole, passwordVariable, platformRoles, roleProvisioningSettings, runtimeRole } from '../platform/src/database-roles';
-import { subgraphSettings } from '../platform/src/service';
+import { subgraphIdentitySettings, subgraphSettings } from '../platform/src/service';
+import { newEd25519KeyPair, publicKeyOfSeed } from '../platform/src/ed25519';
 import { GATEWAY_NODE_FLAGS, gatewaySettings, SUBGRAPH_NAMES } from '../gateway/src/config';
 import { allSubgraphs } from '../test/subgraphs';
 
@@ -54,8 +55,17 @@ const compose = parse(composeText, { merge: true }) as ComposeFile;
 const services = compose.services;
 
 /** What the operator exports before `docker compose up`: the secrets only. */
+/** The key pairs `npm run keys` prints: the gateway's, and one per subgraph. */
+const keyPairs = Object.fromEntries(['GATEWAY_ASSERTION', ...SUBGRAPH_NAMES.map((n) => `${n.toUpperCase()}_SERVICE`)].map((prefix) => [prefix, newEd25519KeyPair()]));
 const operatorEnv: Record<string, string> = {
-  INTERNAL_ASSERTION_SECRET: 'i'.repeat(40),
+  GATEWAY_ASSERTION_PRIVATE_KEY: keyPairs.GATEWAY_ASSERTION.seed,
+  GATEWAY_ASSERTION_PUBLIC_KEY: keyPairs.GATEWAY_ASSERTION.publicKey,
+  ...Object.fromEntries(
+    SUBGRAPH_NAMES.flatMap((n) => {
+      const pair = keyPairs[`${n.toUpperCase()}_SERVICE`];
+      return [[`${n.toUpperCase()}_SERVICE_PRIVATE_KEY`, pair.seed], [`${n.toUpperCase()}_SERVICE_PUBLIC_KEY`, pair.publicKey]];
+    }),
+  ),
   JWT_SECRET: 'j'.repeat(40),
   POSTGRES_PASSWORD: 'postgres-password-for-the-test',
   LEDGER_SIGNING_KEY: Buffer.alloc(32, 7).toString('base64'),
@@ -186,6 +196,7 @@ describe('docker-compose.yml', () => {
         'DATABASE_CONNECT_TIMEOUT_MS',
         ...Object.keys(erasureSettings),
         ...Object.keys(eventSettings),
+        ...Object.keys(subgraphIdentitySettings),
       ];
       expect(known.sort()).toEqual([...new Set(expected)].sort());
     }
@@ -295,14 +306,19 @@ describe('docker-compose.yml', () => {
 
   test('secrets come from the operator and are required, never written in the file', () => {
     const required = (name: string) => new RegExp(`^\\$\\{${name}:\\?[^}]+\\}$`);
-    for (const name of APP_SERVICES) {
-      expect(rawEnvironment(services[name]).INTERNAL_ASSERTION_SECRET).toMatch(required('INTERNAL_ASSERTION_SECRET'));
+    expect(rawEnvironment(services.gateway).GATEWAY_ASSERTION_PRIVATE_KEY).toMatch(required('GATEWAY_ASSERTION_PRIVATE_KEY'));
+    for (const name of SUBGRAPHS) {
+      expect(rawEnvironment(services[name]).GATEWAY_ASSERTION_PUBLIC_KEY).toMatch(required('GATEWAY_ASSERTION_PUBLIC_KEY'));
+      expect(rawEnvironment(services[name]).SERVICE_ASSERTION_PRIVATE_KEY).toMatch(required(`${name.toUpperCase()}_SERVICE_PRIVATE_KEY`));
+      expect(rawEnvironment(services.gateway)[`${name.toUpperCase()}_SERVICE_PUBLIC_KEY`]).toMatch(required(`${name.toUpperCase()}_SERVICE_PUBLIC_KEY`));
     }
     expect(rawEnvironment(services.postgres).POSTGRES_PASSWORD).toMatch(required('POSTGRES_PASSWORD'));
     for (const role of platformRoles()) expect(rawEnvironment(services[ROLES_SERVICE])[role.passwordVariable]).toMatch(required(role.passwordVariable));
     // Without them, compose refuses to start rather than running with a blank secret.
     const needing: [string, ComposeService][] = [
-      ['INTERNAL_ASSERTION_SECRET', services.gateway],
+      ['GATEWAY_ASSERTION_PRIVATE_KEY', services.gateway],
+      ...SUBGRAPHS.map((name): [string, ComposeService] => ['GATEWAY_ASSERTION_PUBLIC_KEY', services[name]]),
+      ...SUBGRAPHS.map((name): [string, ComposeService] => [`${name.toUpperCase()}_SERVICE_PRIVATE_KEY`, services[name]]),
       ['POSTGRES_PASSWORD', services.postgres],
       ...SUBGRAPHS.flatMap((name) => (['runtime', 'owner'] as const).map((kind): [string, ComposeService] => [passwordVariable(name, kind), services[name]])),
     ];
@@ -310,6 +326,23 @@ describe('docker-compose.yml', () => {
       const vars = { ...operatorEnv };
       delete vars[missing];
       expect(() => containerEnvironment(service, vars)).toThrow(new RegExp(`required variable ${missing}`));
+    }
+  });
+
+  test('each private key reaches one service only, and each service gets the public half of the keys it checks', () => {
+    const privateKeys = Object.fromEntries(Object.entries(keyPairs).map(([prefix, pair]) => [pair.seed, prefix]));
+    const held = Object.fromEntries(
+      APP_SERVICES.map((name) => [name, Object.values(containerEnvironment(services[name], operatorEnv)).filter((v) => v in privateKeys).map((v) => privateKeys[v])]),
+    );
+    expect(held).toEqual({
+      gateway: ['GATEWAY_ASSERTION'],
+      ...Object.fromEntries(SUBGRAPHS.map((name) => [name, [`${name.toUpperCase()}_SERVICE`]])),
+    });
+    const gateway = containerEnvironment(services.gateway, operatorEnv);
+    for (const name of SUBGRAPHS) {
+      const subgraph = containerEnvironment(services[name], operatorEnv);
+      expect(subgraph.GATEWAY_ASSERTION_PUBLIC_KEY).toBe(publicKeyOfSeed(gateway.GATEWAY_ASSERTION_PRIVATE_KEY));
+      expect(gateway[`${name.toUpperCase()}_SERVICE_PUBLIC_KEY`]).toBe(publicKeyOfSeed(subgraph.SERVICE_ASSERTION_PRIVATE_KEY));
     }
   });
 

@@ -13,6 +13,7 @@ import { Client } from 'pg';
 import { DATA_DIR, localSecrets } from './local-env';
 import { ensureDatabase, startEmbeddedPostgres, type RunningPostgres } from './embedded-postgres';
 import { GATEWAY_NODE_FLAGS } from '../gateway/src/config';
+import { publicKeyOfSeed } from '../platform/src/ed25519';
 import { ownerRole, provisionDatabaseRoles, runtimeRole, withCredentials, type SubgraphSchema } from '../platform/src/database-roles';
 
 const root = join(__dirname, '..');
@@ -100,7 +101,11 @@ async function main(): Promise<void> {
   process.stdout.on('error', () => void shutdown(1));
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
-  const secrets = { ...localSecrets(), ...pickDefined(['JWT_SECRET', 'INTERNAL_ASSERTION_SECRET', 'LEDGER_SIGNING_KEY']) };
+  if (process.env.INTERNAL_ASSERTION_SECRET) {
+    say('INTERNAL_ASSERTION_SECRET is no longer read: unset it. npm start keeps the key pairs that replace it in .data/secrets.json (README, "Configuration")');
+    return void shutdown(1);
+  }
+  const secrets = { ...localSecrets(), ...pickDefined(['JWT_SECRET', 'GATEWAY_ASSERTION_PRIVATE_KEY', 'LEDGER_SIGNING_KEY']) };
 
   const databaseUrl = process.env.DATABASE_URL;
   const perSubgraph = SUBGRAPHS.every(([name]) => process.env[`${name.toUpperCase()}_DATABASE_URL`]);
@@ -135,18 +140,23 @@ async function main(): Promise<void> {
     // Where the subgraphs read the public graph: the ids a write names and the standing of the member who writes are
     // checked there, and impact reads the books.
     GRAPH_URL: `http://127.0.0.1:${gatewayPort}/`,
-    INTERNAL_ASSERTION_SECRET: secrets.INTERNAL_ASSERTION_SECRET,
+    // Subgraphs get only the public half of the gateway's key: none of them can speak for a member.
+    GATEWAY_ASSERTION_PUBLIC_KEY: publicKeyOfSeed(secrets.GATEWAY_ASSERTION_PRIVATE_KEY),
     SEED_DEMO: process.env.SEED_DEMO ?? 'true',
   };
   await Promise.all(
     SUBGRAPHS.map(async ([name, port]) => {
-      const own: Record<string, string> = name === 'ledger' ? { LEDGER_SIGNING_KEY: secrets.LEDGER_SIGNING_KEY } : {};
+      const own: Record<string, string> = {
+        SERVICE_ASSERTION_PRIVATE_KEY: secrets.SERVICE_ASSERTION_KEYS[name],
+        ...(name === 'ledger' ? { LEDGER_SIGNING_KEY: secrets.LEDGER_SIGNING_KEY } : {}),
+      };
       const child = launch(name, `subgraphs/${name}/src/main.ts`, { ...common, ...databaseEnv(name), ...own, PORT: String(port) });
       await waitReady(name, `http://127.0.0.1:${port}/ready`, child);
     }),
   );
   const gateway = launch('gateway', 'gateway/src/main.ts', {
-    INTERNAL_ASSERTION_SECRET: secrets.INTERNAL_ASSERTION_SECRET,
+    GATEWAY_ASSERTION_PRIVATE_KEY: secrets.GATEWAY_ASSERTION_PRIVATE_KEY,
+    ...Object.fromEntries(SUBGRAPHS.map(([name]) => [`${name.toUpperCase()}_SERVICE_PUBLIC_KEY`, publicKeyOfSeed(secrets.SERVICE_ASSERTION_KEYS[name])])),
     ...subgraphUrls,
     ...(process.env.JWT_JWKS_URL ? {} : { JWT_SECRET: secrets.JWT_SECRET }),
     PORT: gatewayPort,

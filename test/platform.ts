@@ -1,4 +1,4 @@
-import { cloneTestDatabase, startTestSubgraph, TEST_ASSERTION_SECRET, type TestSubgraph } from '@dbwe/platform/testing';
+import { cloneTestDatabase, startTestSubgraph, testGatewayIdentityEnv, type TestSubgraph } from '@dbwe/platform/testing';
 import { createLogger, type RoleGrant, type SubgraphModule } from '@dbwe/platform';
 import { readGatewayConfig, type GatewayConfig } from '@dbwe/gateway/src/config';
 import { createGateway, type Gateway } from '@dbwe/gateway';
@@ -34,7 +34,7 @@ export async function startGatewayFor(
   env: Record<string, string> = {},
 ): Promise<{ gateway: Gateway; gatewayUrl: string }> {
   const config: GatewayConfig = readGatewayConfig({
-    INTERNAL_ASSERTION_SECRET: TEST_ASSERTION_SECRET,
+    ...testGatewayIdentityEnv(),
     JWT_SECRET: TEST_JWT_SECRET,
     RATE_LIMIT_PER_MINUTE: '0',
     // Most tests write and then read anonymously within seconds; the response cache has its own

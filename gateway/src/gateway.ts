@@ -14,18 +14,22 @@ import {
   AssertionError,
   ErrorCode,
   REQUEST_ID_HEADER,
+  SERVICE_ASSERTION_HEADER,
   createErrorFormatter,
   createHttpApp,
+  httpError,
   refuseNulCharacters,
   sendJson,
   signAssertion,
-  verifyAssertion,
+  verifyServiceAssertion,
   type HttpApp,
+  type ServiceAssertion,
+  type SubgraphName as ServiceName,
   type Logger,
   type Viewer,
 } from '@dbwe/platform';
 import { GraphQLError, type ValidationRule } from 'graphql';
-import { subgraphUrls, type GatewayConfig, type SubgraphName } from './config';
+import { servicePublicKeys, subgraphUrls, type GatewayConfig, type SubgraphName } from './config';
 import { createTokenVerifier } from './identity';
 import { RateLimiter } from './rate-limit';
 import { GatewayMetrics } from './metrics';
@@ -37,14 +41,13 @@ import { CHECKED_VERSIONS, installResultShaping } from './result-shaping';
 import { PublicAnswerCache } from './public-answer-cache';
 
 export interface GatewayContext {
+  /** Who asks; every subgraph fetch carries an assertion of it signed for that subgraph and that fetch's body. */
   viewer: Viewer;
   requestId: string;
-  /** Signed once per request, sent with every subgraph fetch of that request (an export signs one per page instead). */
-  assertion: string;
   /** Set by the exporter: an export reads the books as they are, never from the response cache. */
   export?: true;
   /**
-   * One of our own subgraphs reading the graph (GraphClient with the internal assertion): it is
+   * One of our own subgraphs reading the graph (GraphClient with its own key): it is
    * answered fresh, never from the response cache, and outside the anonymous rate limit.
    */
   internal?: true;
@@ -63,6 +66,25 @@ function asksForFreshAnswer(cacheControl: string | undefined): boolean {
 }
 
 /**
+ * Who a fetch is for, from willSendRequest to the fetcher, which signs the assertion: only the
+ * fetcher sees the body exactly as it is sent, and the assertion is bound to that body. The
+ * header never leaves the process (the fetcher takes it out).
+ */
+const IDENTITY_TO_SIGN = 'x-dbwe-identity-to-sign';
+
+type SignAssertion = (audience: ServiceName, assertion: { viewer: Viewer; requestId: string }, body: string) => Promise<string>;
+
+/** The subgraph fetcher with each request's assertion signed over its own body (and for this one subgraph). */
+function signingFetcher(name: ServiceName, timeoutMs: number, sign: SignAssertion) {
+  const fetchSubgraph = createSubgraphFetcher(timeoutMs);
+  return async (url: string, init: { method?: string; headers?: Record<string, string>; body?: string } = {}) => {
+    const { [IDENTITY_TO_SIGN]: identity, ...headers } = init.headers ?? {};
+    if (identity !== undefined) headers[ASSERTION_HEADER] = await sign(name, JSON.parse(identity), init.body ?? '');
+    return fetchSubgraph(url, { ...init, headers });
+  };
+}
+
+/**
  * Sends the verified identity and the request id to a subgraph, bounds every
  * call with the timeout, and turns a subgraph that cannot be reached into an
  * error that names it (the gateway then answers with the other subgraphs' data).
@@ -74,14 +96,15 @@ class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
     private readonly timeoutMs: number,
     private readonly metrics: GatewayMetrics,
     private readonly logger: Logger,
+    sign: SignAssertion,
   ) {
     // Keep-alive connections over node:http, every call bounded by the timeout (subgraph-fetcher.ts).
-    super({ url, fetcher: createSubgraphFetcher(timeoutMs) as never });
+    super({ url, fetcher: signingFetcher(name as ServiceName, timeoutMs, sign) as never });
   }
 
   override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {
-    if (!('assertion' in context)) return;
-    request.http?.headers.set(ASSERTION_HEADER, context.assertion);
+    if (!('viewer' in context)) return;
+    request.http?.headers.set(IDENTITY_TO_SIGN, JSON.stringify({ viewer: context.viewer, requestId: context.requestId }));
     request.http?.headers.set(REQUEST_ID_HEADER, context.requestId);
   }
 
@@ -134,18 +157,17 @@ export interface Gateway {
 
 /** The identity verified before GraphQL handling, kept for the context function. */
 const verifiedViewers = new WeakMap<IncomingMessage, Viewer>();
-/** Requests from our own subgraphs, recognised by a valid internal assertion. */
-const internalRequests = new WeakSet<IncomingMessage>();
+/** Requests from our own subgraphs, recognised by a valid service assertion; its body binding is checked once the body is read. */
+const internalRequests = new WeakMap<IncomingMessage, ServiceAssertion>();
 
-/** A request carrying an assertion signed with the internal secret comes from one of our own services. */
-async function fromOwnService(req: IncomingMessage, secret: string): Promise<boolean> {
-  const header = req.headers[ASSERTION_HEADER];
-  if (typeof header !== 'string') return false;
+/** A request with a service assertion signed by one of our subgraphs' own keys comes from that service. */
+async function fromOwnService(req: IncomingMessage, keys: ReturnType<typeof servicePublicKeys>): Promise<ServiceAssertion | null> {
+  const header = req.headers[SERVICE_ASSERTION_HEADER];
+  if (typeof header !== 'string') return null;
   try {
-    await verifyAssertion(secret, header);
-    return true;
+    return await verifyServiceAssertion(keys, header);
   } catch (error) {
-    if (error instanceof AssertionError) return false;
+    if (error instanceof AssertionError) return null;
     throw error;
   }
 }
@@ -171,10 +193,13 @@ export function createGateway(config: GatewayConfig, logger: Logger): Gateway {
   if (!installResultShaping()) {
     logger.warn({ checked: CHECKED_VERSIONS }, "Apollo Gateway is not the version our compiled result shaping was checked against; Apollo's own (slower) shaping runs");
   }
+  const assertionKey = config.GATEWAY_ASSERTION_PRIVATE_KEY.privateKey;
+  const serviceKeys = servicePublicKeys(config);
+  const sign: SignAssertion = (audience, assertion, body) => signAssertion(assertionKey, audience, assertion, body, config.INTERNAL_ASSERTION_TTL_SECONDS);
   const gateway = new ApolloGateway({
     supergraphSdl,
     buildService: ({ name }) =>
-      new SubgraphDataSource(name, urls[name as SubgraphName], config.SUBGRAPH_TIMEOUT_MS, metrics, logger),
+      new SubgraphDataSource(name, urls[name as SubgraphName], config.SUBGRAPH_TIMEOUT_MS, metrics, logger, sign),
     logger,
   });
   const apollo = new ApolloServer<GatewayContext>({
@@ -222,10 +247,7 @@ export function createGateway(config: GatewayConfig, logger: Logger): Gateway {
     ],
   });
 
-  const sign = (viewer: Viewer, requestId: string) =>
-    signAssertion(config.INTERNAL_ASSERTION_SECRET, { viewer, requestId }, config.INTERNAL_ASSERTION_TTL_SECONDS);
-  const renewExportAssertion = async (req: IncomingMessage, requestId: string) => sign(await verifier.viewerFor(req.headers.authorization), requestId);
-  const exporter = new Exporter(apollo, Supergraph.build(supergraphSdl).apiSchema().toGraphQLJSSchema(), logger, renewExportAssertion);
+  const exporter = new Exporter(apollo, Supergraph.build(supergraphSdl).apiSchema().toGraphQLJSSchema(), logger, (req) => verifier.viewerFor(req.headers.authorization));
 
   const http = createHttpApp<GatewayContext>({
     apollo,
@@ -242,8 +264,8 @@ export function createGateway(config: GatewayConfig, logger: Logger): Gateway {
         sendJson(res, 401, errorBody(ErrorCode.UNAUTHENTICATED, message), { 'www-authenticate': 'Bearer error="invalid_token"' });
         return true;
       }
-      const internal = await fromOwnService(req, config.INTERNAL_ASSERTION_SECRET);
-      if (internal) internalRequests.add(req);
+      const internal = await fromOwnService(req, serviceKeys);
+      if (internal) internalRequests.set(req, internal);
       if (limiter && !internal) {
         const key = viewer.memberId ? `member:${viewer.memberId}` : `address:${clientAddress(req, config.TRUST_PROXY)}`;
         const decision = limiter.take(key);
@@ -266,13 +288,19 @@ export function createGateway(config: GatewayConfig, logger: Logger): Gateway {
       }
       return false;
     },
-    async context(req, requestId) {
+    async context(req, requestId, body) {
       const viewer = verifiedViewers.get(req) ?? (await verifier.viewerFor(req.headers.authorization));
+      const internal = internalRequests.get(req);
+      try {
+        internal?.checkBody(body);
+      } catch (error) {
+        if (error instanceof AssertionError) throw httpError(ErrorCode.UNAUTHENTICATED, error.message);
+        throw error;
+      }
       return {
         viewer,
         requestId,
-        assertion: await sign(viewer, requestId),
-        ...(internalRequests.has(req) ? { internal: true as const } : {}),
+        ...(internal ? { internal: true as const } : {}),
         ...(answers ? { cacheGeneration: answers.currentGeneration } : {}),
       };
     },

@@ -1,11 +1,11 @@
-import { ASSERTION_HEADER, anonymous, GraphClient, signAssertion } from '@dbwe/platform';
-import { TEST_ASSERTION_SECRET } from '@dbwe/platform/testing';
+import { GraphClient, newEd25519KeyPair, SERVICE_ASSERTION_HEADER, signingKeyFromSeed, signServiceAssertion } from '@dbwe/platform';
+import { TEST_SERVICE_KEYS } from '@dbwe/platform/testing';
 import { startPlatform, type RunningPlatform } from '../../test/platform';
 
 /*
  * Our own subgraphs read the public graph through the gateway (a member's standing before every
- * write, the books when an analysis is published). Such a read carries an assertion signed with
- * the internal secret. Expected: it is never throttled by the anonymous rate limit (which would
+ * write, the books when an analysis is published). Such a read carries a service assertion signed
+ * with the subgraph's own key, bound to the request's body. Expected: it is never throttled by the anonymous rate limit (which would
  * cap every member's writes together), and always answered fresh, never from the response cache;
  * the same request without a valid assertion is an anonymous client like any other.
  */
@@ -31,13 +31,31 @@ describe('reads by our own services', () => {
     expect(anonymousAnswers.map((a) => a.status)).toEqual([200, 200, 200, 429]);
     expect(anonymousAnswers[1].age).not.toBeNull();
 
-    const internal = async () => post({ [ASSERTION_HEADER]: await signAssertion(TEST_ASSERTION_SECRET, { viewer: anonymous, requestId: 'own-service' }) });
+    const ledgerKey = signingKeyFromSeed(TEST_SERVICE_KEYS.ledger).privateKey;
+    const body = JSON.stringify({ query: QUERY });
+    const internal = async () => post({ [SERVICE_ASSERTION_HEADER]: await signServiceAssertion(ledgerKey, 'ledger', body) });
     const ours = [await internal(), await internal(), await internal(), await internal(), await internal()];
     expect(ours).toEqual(Array(5).fill({ status: 200, age: null }));
-    const client = new GraphClient(platform.gatewayUrl, 5000, TEST_ASSERTION_SECRET);
+    const client = new GraphClient(platform.gatewayUrl, 5000, { service: 'ledger', key: ledgerKey });
     expect(await client.query<{ neighbourhoods: unknown[] }>(QUERY, {})).toEqual({ neighbourhoods: expect.arrayContaining([{ slug: 'spijkerkwartier' }]) });
 
-    const forged = await signAssertion('not-the-internal-secret-0123456789abcdef', { viewer: anonymous, requestId: 'forged' });
-    expect((await post({ [ASSERTION_HEADER]: forged })).status).toBe(429);
+    // Signed with a key the gateway does not know for that service: an anonymous client, throttled.
+    const forged = await signServiceAssertion(signingKeyFromSeed(newEd25519KeyPair().seed).privateKey, 'ledger', body);
+    expect((await post({ [SERVICE_ASSERTION_HEADER]: forged })).status).toBe(429);
+    // Another subgraph's own key, claiming to be the ledger: the same.
+    const impostor = await signServiceAssertion(signingKeyFromSeed(TEST_SERVICE_KEYS.impact).privateKey, 'ledger', body);
+    expect((await post({ [SERVICE_ASSERTION_HEADER]: impostor })).status).toBe(429);
+  });
+
+  it('are bound to the body they were signed for', async () => {
+    const ledgerKey = signingKeyFromSeed(TEST_SERVICE_KEYS.ledger).privateKey;
+    const assertion = await signServiceAssertion(ledgerKey, 'ledger', JSON.stringify({ query: '{ neighbourhoods { id } }' }));
+    const response = await fetch(platform.gatewayUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', [SERVICE_ASSERTION_HEADER]: assertion },
+      body: JSON.stringify({ query: QUERY }),
+    });
+    expect(response.status).toBe(401);
+    expect(await response.json()).toMatchObject({ errors: [{ message: 'The assertion was made for another request.', extensions: { code: 'UNAUTHENTICATED' } }] });
   });
 });

@@ -1,6 +1,6 @@
 import { SignJWT, UnsecuredJWT } from 'jose';
-import { stableId, signAssertion } from '@dbwe/platform';
-import { TEST_ASSERTION_SECRET } from '@dbwe/platform/testing';
+import { newEd25519KeyPair, signAssertion, signingKeyFromSeed, stableId } from '@dbwe/platform';
+import { testAssertion } from '@dbwe/platform/testing';
 import { startPlatform, TEST_JWT_SECRET, type RunningPlatform } from '../../test/platform';
 
 /*
@@ -74,10 +74,12 @@ describe('gateway: identity', () => {
   it('refuses a malformed Authorization header', async () => refused('Basic Zm9vOmJhcg=='));
 
   it('ignores identity and assertion headers sent by a client', async () => {
-    const forged = await signAssertion('not-the-gateway-secret-but-long-enough-0123', {
-      viewer: { memberId: fenna, roles: [{ role: 'admin', neighbourhood: '*' }] },
-      requestId: 'x',
-    });
+    const forged = await signAssertion(
+      signingKeyFromSeed(newEd25519KeyPair().seed).privateKey,
+      'community',
+      { viewer: { memberId: fenna, roles: [{ role: 'admin', neighbourhood: '*' }] }, requestId: 'x' },
+      JSON.stringify({ query: personalData, variables: { id: fenna } }),
+    );
     const { body } = await platform.query<any>(personalData, { id: fenna }, {
       headers: { 'x-dbwe-assertion': forged, 'x-member-id': fenna, 'x-roles': 'admin' },
     });
@@ -104,11 +106,11 @@ describe('gateway: identity', () => {
       }
     }
     // With a valid assertion the same request is answered, which shows the refusal above is the assertion's doing.
-    const assertion = await signAssertion(TEST_ASSERTION_SECRET, { viewer: { memberId: null, roles: [] }, requestId: 't' });
+    const body = JSON.stringify({ query: '{ _service { sdl } }' });
     const ok = await fetch(platform.subgraphs.community.url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-dbwe-assertion': assertion },
-      body: JSON.stringify({ query: '{ _service { sdl } }' }),
+      headers: { 'content-type': 'application/json', 'x-dbwe-assertion': await testAssertion('community', { memberId: null, roles: [] }, body) },
+      body,
     });
     expect(ok.status).toBe(200);
   });

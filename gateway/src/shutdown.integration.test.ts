@@ -3,7 +3,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { stableId } from '@dbwe/platform';
-import { TEST_ASSERTION_SECRET } from '@dbwe/platform/testing';
+import { testGatewayIdentityEnv } from '@dbwe/platform/testing';
 import { startPlatform, TEST_JWT_SECRET, type RunningPlatform } from '../../test/platform';
 
 /*
@@ -38,7 +38,7 @@ describe('gateway graceful shutdown', () => {
         // As deployed: outside NODE_ENV=test Apollo would install signal handlers of its own.
         NODE_ENV: 'production',
         LOG_LEVEL: 'warn',
-        INTERNAL_ASSERTION_SECRET: TEST_ASSERTION_SECRET,
+        ...testGatewayIdentityEnv(),
         JWT_SECRET: TEST_JWT_SECRET,
         COMMUNITY_URL: platform.subgraphs.community.url,
         PROJECTS_URL: platform.subgraphs.projects.url,

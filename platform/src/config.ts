@@ -82,6 +82,15 @@ export const setting = {
       },
     };
   },
+  /** A setting that was replaced: set, it stops the process with a line naming what to set instead. */
+  retired(replacement: string): Setting<undefined> {
+    return {
+      read(env, name) {
+        if (raw(env, name) !== undefined) throw new ConfigError(`${name} is no longer read and must be removed: ${replacement}`);
+        return undefined;
+      },
+    };
+  },
   secret(minLength = 32): Setting<string> {
     return {
       read(env, name) {
@@ -125,5 +134,9 @@ export const commonSettings = {
   NODE_ENV: setting.oneOf(['development', 'production', 'test'] as const, 'development'),
   LOG_LEVEL: setting.oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
   HOST: setting.string('127.0.0.1'),
-  INTERNAL_ASSERTION_SECRET: setting.secret(32),
+  // One secret shared by the gateway and every subgraph could mint any member (issue 17); refused, so none is left behind.
+  INTERNAL_ASSERTION_SECRET: setting.retired(
+    'the gateway signs identity assertions with GATEWAY_ASSERTION_PRIVATE_KEY, subgraphs check them with GATEWAY_ASSERTION_PUBLIC_KEY, ' +
+      'and each subgraph has a SERVICE_ASSERTION_PRIVATE_KEY of its own (README, "Configuration")',
+  ),
 };

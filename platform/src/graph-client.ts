@@ -1,10 +1,27 @@
+import type { KeyObject } from 'node:crypto';
 import { setting } from './config';
-import { ASSERTION_HEADER, REQUEST_ID_HEADER, anonymous, signAssertion } from './identity';
+import { ed25519Setting } from './ed25519';
+import { REQUEST_ID_HEADER, SERVICE_ASSERTION_HEADER, signServiceAssertion, type SubgraphName } from './identity';
 
 /** Where a subgraph reaches the public graph (the gateway), to read another subgraph's public data through it. */
 export const graphSettings = {
   GRAPH_URL: setting.url('http://127.0.0.1:4000/'),
 };
+
+/**
+ * The key a subgraph signs its own requests to the graph with (its own, no other service has it;
+ * the gateway holds the public half as <NAME>_SERVICE_PUBLIC_KEY). Without it the subgraph reads
+ * the graph as any anonymous client does, inside the anonymous rate limit.
+ */
+export const ownServiceSettings = {
+  SERVICE_ASSERTION_PRIVATE_KEY: ed25519Setting.optionalSeed('npm start makes one per subgraph'),
+};
+
+/** Who a GraphClient says it is: one of our services, with its own key. */
+export interface OwnService {
+  service: SubgraphName;
+  key: KeyObject;
+}
 
 /**
  * GRAPH_URL of a subgraph tested on its own (SubgraphServices.testEnv): nothing listens on port 9
@@ -29,27 +46,29 @@ export class GraphUnavailable extends Error {
  */
 export class GraphClient {
   /**
-   * With the internal assertion secret, the client says it is one of our own
-   * services (still reading as the anonymous public): the gateway then
-   * answers fresh, never from its response cache, and outside the anonymous
-   * rate limit, which would otherwise throttle every member's writes at once.
+   * With its own key, the client says it is one of our own services (still
+   * reading as the anonymous public): the gateway then answers fresh, never
+   * from its response cache, and outside the anonymous rate limit, which
+   * would otherwise throttle every member's writes at once. The key lets it
+   * say nothing else: the gateway never passes it on, and no subgraph accepts it.
    */
   constructor(
     readonly url: string,
     private readonly timeoutMs = 10_000,
-    private readonly assertionSecret?: string,
+    private readonly as?: OwnService,
   ) {}
 
   async query<T>(query: string, variables: Record<string, unknown>, requestId?: string): Promise<T> {
     let body: { data?: T | null; errors?: { message: string }[] };
     try {
-      const service: Record<string, string> = this.assertionSecret
-        ? { [ASSERTION_HEADER]: await signAssertion(this.assertionSecret, { viewer: anonymous, requestId: requestId ?? '' }) }
+      const requestBody = JSON.stringify({ query, variables });
+      const service: Record<string, string> = this.as
+        ? { [SERVICE_ASSERTION_HEADER]: await signServiceAssertion(this.as.key, this.as.service, requestBody) }
         : {};
       const response = await fetch(this.url, {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'cache-control': 'no-cache', ...(requestId ? { [REQUEST_ID_HEADER]: requestId } : {}), ...service },
-        body: JSON.stringify({ query, variables }),
+        body: requestBody,
         signal: AbortSignal.timeout(this.timeoutMs),
       });
       body = (await response.json()) as typeof body;

@@ -9,8 +9,11 @@ export type RouteHandler = (req: IncomingMessage, res: ServerResponse) => void |
 
 export interface HttpAppOptions<TContext extends BaseContext> {
   apollo: ApolloServer<TContext>;
-  /** Builds the GraphQL context; may throw a GraphQLError with extensions.http.status. */
-  context: (req: IncomingMessage, requestId: string) => Promise<TContext>;
+  /**
+   * Builds the GraphQL context; may throw a GraphQLError with extensions.http.status. `body` is
+   * the request body exactly as received (undefined for GET), which identity assertions are bound to.
+   */
+  context: (req: IncomingMessage, requestId: string, body: string | undefined) => Promise<TContext>;
   logger: Logger;
   /** Extra routes by "METHOD path", e.g. "GET /health". */
   routes?: Record<string, RouteHandler>;
@@ -141,8 +144,8 @@ export function createHttpApp<TContext extends BaseContext>(options: HttpAppOpti
     }
 
     let body: unknown;
+    let text: string | undefined;
     if (req.method === 'POST') {
-      let text: string;
       try {
         text = await readBody(req, maxBodyBytes);
       } catch (error) {
@@ -167,7 +170,7 @@ export function createHttpApp<TContext extends BaseContext>(options: HttpAppOpti
     }
     const response = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
-      context: () => options.context(req, requestId),
+      context: () => options.context(req, requestId, text),
     });
     await writeApolloResponse(req, res, response, options.getCaching);
   };

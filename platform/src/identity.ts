@@ -1,4 +1,6 @@
-import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
+import { createHash, type KeyObject } from 'node:crypto';
+import { SignJWT, decodeJwt, jwtVerify, errors as joseErrors, type JWTPayload } from 'jose';
+import { isUuid } from './ids';
 import { forbidden, unauthenticated } from './errors';
 
 export const ROLES = ['resident', 'steward', 'official', 'admin'] as const;
@@ -26,7 +28,7 @@ export function isRole(value: unknown): value is Role {
 export function hasRole(viewer: Viewer, roles: readonly Role[], neighbourhoodId: string): boolean {
   return viewer.roles.some(
     (grant) =>
-      (grant.neighbourhood === neighbourhoodId || grant.neighbourhood === '*') &&
+      (grant.neighbourhood === '*' || canonicalId(grant.neighbourhood) === canonicalId(neighbourhoodId)) &&
       (grant.role === 'admin' || roles.includes(grant.role)),
   );
 }
@@ -49,60 +51,148 @@ export function requireMember(viewer: Viewer, action: string): string {
   return viewer.memberId;
 }
 
+/** The services behind the gateway; each is the audience of the assertions made for it. */
+export const SUBGRAPH_NAMES = ['community', 'projects', 'ledger', 'impact'] as const;
+export type SubgraphName = (typeof SUBGRAPH_NAMES)[number];
+
 /**
- * The gateway tells subgraphs who is asking with a short-lived HS256 token
- * signed with a secret only they share. Clients cannot forge it, and a
- * subgraph reached directly, without it, answers nothing.
+ * The gateway tells a subgraph who is asking with an assertion: a JWT signed
+ * (EdDSA) with a key only the gateway holds, for that one subgraph (`aud`),
+ * for that one request body (`bh`, its SHA-256), living at most
+ * ASSERTION_TTL_SECONDS. Subgraphs hold only the public key, so none of them
+ * (nor anyone who reads a subgraph's environment) can speak for a member to
+ * another, and an assertion captured on its way to one subgraph is refused
+ * by the others and for any other operation. A subgraph reached directly,
+ * without one, answers nothing.
  */
 export const ASSERTION_HEADER = 'x-dbwe-assertion';
+/**
+ * A subgraph reading the graph for its own checks says which service it is
+ * with this header: a JWT signed with that subgraph's own key, which the
+ * gateway knows the public half of. It only ever reads as the anonymous
+ * public; no subgraph accepts it.
+ */
+export const SERVICE_ASSERTION_HEADER = 'x-dbwe-service-assertion';
 export const REQUEST_ID_HEADER = 'x-request-id';
-const ASSERTION_ISSUER = 'dbwe-gateway';
-const ASSERTION_AUDIENCE = 'dbwe-subgraphs';
+const GATEWAY_ISSUER = 'dbwe-gateway';
+const SERVICE_ISSUER_PREFIX = 'dbwe-service:';
 /** The longest an assertion lives; subgraphs refuse older ones (with a few seconds of clock slack). */
-export const ASSERTION_TTL_SECONDS = 60;
+export const ASSERTION_TTL_SECONDS = 30;
+const CLOCK_SLACK_SECONDS = 5;
 
 export interface Assertion {
   viewer: Viewer;
   requestId: string;
 }
 
-const secretKey = (secret: string) => new TextEncoder().encode(secret);
+/** What binds an assertion to its request: the SHA-256 of the exact body, base64url. */
+export function requestBodyHash(body: string): string {
+  return createHash('sha256').update(body, 'utf8').digest('base64url');
+}
 
-export async function signAssertion(secret: string, assertion: Assertion, ttlSeconds = ASSERTION_TTL_SECONDS): Promise<string> {
+/** Ids compare in one form on both sides: lower case, as PostgreSQL prints a uuid. */
+export function canonicalId(id: string): string {
+  return id.toLowerCase();
+}
+
+export async function signAssertion(
+  key: KeyObject,
+  audience: SubgraphName,
+  assertion: Assertion,
+  body: string,
+  ttlSeconds = ASSERTION_TTL_SECONDS,
+): Promise<string> {
   if (!Number.isInteger(ttlSeconds) || ttlSeconds < 1 || ttlSeconds > ASSERTION_TTL_SECONDS) {
     throw new RangeError(`An assertion lives between 1 and ${ASSERTION_TTL_SECONDS} seconds, not ${ttlSeconds}.`);
   }
-  return new SignJWT({ roles: assertion.viewer.roles, rid: assertion.requestId })
-    .setProtectedHeader({ alg: 'HS256' })
-    .setSubject(assertion.viewer.memberId ?? 'anonymous')
-    .setIssuer(ASSERTION_ISSUER)
-    .setAudience(ASSERTION_AUDIENCE)
+  const jwt = new SignJWT({ roles: assertion.viewer.roles, rid: assertion.requestId, bh: requestBodyHash(body) })
+    .setProtectedHeader({ alg: 'EdDSA' })
+    .setIssuer(GATEWAY_ISSUER)
+    .setAudience(audience)
     .setIssuedAt()
-    .setExpirationTime(`${ttlSeconds}s`)
-    .sign(secretKey(secret));
+    .setExpirationTime(`${ttlSeconds}s`);
+  if (assertion.viewer.memberId !== null) jwt.setSubject(assertion.viewer.memberId);
+  return jwt.sign(key);
 }
 
 export class AssertionError extends Error {
   override name = 'AssertionError';
 }
 
-export async function verifyAssertion(secret: string, token: string | undefined): Promise<Assertion> {
+function refusal(error: unknown, fallback: string): never {
+  if (error instanceof AssertionError) throw error;
+  if (error instanceof joseErrors.JWTClaimValidationFailed && error.claim === 'aud') {
+    throw new AssertionError('The assertion was made for another service.');
+  }
+  if (error instanceof joseErrors.JOSEError) throw new AssertionError(fallback);
+  throw error;
+}
+
+function checkBinding(payload: JWTPayload, body: string | undefined): void {
+  if (body === undefined) throw new AssertionError('An assertion is bound to a request body: send the operation with POST.');
+  if (payload.bh !== requestBodyHash(body)) throw new AssertionError('The assertion was made for another request.');
+}
+
+/** Verifies an assertion for this subgraph (`audience`) and this request body. */
+export async function verifyAssertion(key: KeyObject, audience: SubgraphName, token: string | undefined, body: string | undefined): Promise<Assertion> {
   if (!token) throw new AssertionError('This service answers only requests that come through the gateway.');
   try {
-    const { payload } = await jwtVerify(token, secretKey(secret), {
-      algorithms: ['HS256'],
-      issuer: ASSERTION_ISSUER,
-      audience: ASSERTION_AUDIENCE,
-      maxTokenAge: ASSERTION_TTL_SECONDS + 5,
+    const { payload } = await jwtVerify(token, key, {
+      algorithms: ['EdDSA'],
+      issuer: GATEWAY_ISSUER,
+      audience,
+      requiredClaims: ['exp', 'iat', 'bh'],
+      maxTokenAge: ASSERTION_TTL_SECONDS,
+      clockTolerance: CLOCK_SLACK_SECONDS,
     });
+    checkBinding(payload, body);
     const roles = parseRoleGrants(payload.roles);
-    const memberId = payload.sub && payload.sub !== 'anonymous' ? payload.sub : null;
+    if (payload.sub !== undefined && !isUuid(payload.sub)) throw new AssertionError('The assertion names no member.');
+    if (payload.sub === undefined && roles.length > 0) throw new AssertionError('The assertion gives roles to nobody.');
+    const memberId = payload.sub === undefined ? null : canonicalId(payload.sub);
     return { viewer: { memberId, roles }, requestId: typeof payload.rid === 'string' ? payload.rid : '' };
   } catch (error) {
-    if (error instanceof joseErrors.JOSEError || error instanceof AssertionError) {
-      throw new AssertionError('The gateway assertion is invalid or expired.');
-    }
-    throw error;
+    refusal(error, 'The gateway assertion is invalid or expired.');
+  }
+}
+
+/** A subgraph's own request to the graph (GraphClient), bound to its body like the gateway's. */
+export async function signServiceAssertion(key: KeyObject, service: SubgraphName, body: string): Promise<string> {
+  return new SignJWT({ bh: requestBodyHash(body) })
+    .setProtectedHeader({ alg: 'EdDSA' })
+    .setIssuer(`${SERVICE_ISSUER_PREFIX}${service}`)
+    .setSubject(service)
+    .setAudience(GATEWAY_ISSUER)
+    .setIssuedAt()
+    .setExpirationTime(`${ASSERTION_TTL_SECONDS}s`)
+    .sign(key);
+}
+
+/** A verified service assertion: who sent it, and the body it was made for (checked once the body is read). */
+export interface ServiceAssertion {
+  service: SubgraphName;
+  checkBody(body: string | undefined): void;
+}
+
+/** Verifies a service assertion against the public key of the service it names. */
+export async function verifyServiceAssertion(keys: Partial<Record<SubgraphName, KeyObject>>, token: string): Promise<ServiceAssertion> {
+  try {
+    const claimed = decodeJwt(token).iss;
+    const service = SUBGRAPH_NAMES.find((name) => claimed === `${SERVICE_ISSUER_PREFIX}${name}`);
+    const key = service && keys[service];
+    if (!service || !key) throw new AssertionError('The service assertion names no service this gateway knows.');
+    const { payload } = await jwtVerify(token, key, {
+      algorithms: ['EdDSA'],
+      issuer: `${SERVICE_ISSUER_PREFIX}${service}`,
+      subject: service,
+      audience: GATEWAY_ISSUER,
+      requiredClaims: ['exp', 'iat', 'bh'],
+      maxTokenAge: ASSERTION_TTL_SECONDS,
+      clockTolerance: CLOCK_SLACK_SECONDS,
+    });
+    return { service, checkBody: (body) => checkBinding(payload, body) };
+  } catch (error) {
+    refusal(error, 'The service assertion is invalid or expired.');
   }
 }
 
@@ -114,6 +204,6 @@ export function parseRoleGrants(value: unknown): RoleGrant[] {
     const { role, neighbourhood } = grant as Record<string, unknown>;
     if (!isRole(role)) throw new AssertionError(`unknown role ${String(role)}`);
     if (typeof neighbourhood !== 'string' || neighbourhood === '') throw new AssertionError('a role grant needs a neighbourhood');
-    return { role, neighbourhood };
+    return { role, neighbourhood: canonicalId(neighbourhood) };
   });
 }

@@ -3,7 +3,7 @@ import type { DataSource } from 'typeorm';
 import type { Logger } from 'pino';
 import { setting } from './config';
 import { ErrorCode, graphQLError } from './errors';
-import { GraphClient, GraphUnavailable } from './graph-client';
+import { GraphClient, GraphUnavailable, type OwnService } from './graph-client';
 import type { Viewer } from './identity';
 
 /**
@@ -143,10 +143,11 @@ export function guardMutations<T extends Record<string, unknown>>(mutations: T, 
 export function createMemberStanding(
   policy: ErasurePolicy | undefined,
   db: DataSource,
-  settings: { GRAPH_URL: string; ERASED_MEMBER_CHECK: 'graph' | 'off'; INTERNAL_ASSERTION_SECRET: string },
+  settings: { GRAPH_URL: string; ERASED_MEMBER_CHECK: 'graph' | 'off' },
+  ownService: OwnService | undefined,
   logger: Logger,
 ): MemberStanding | null {
   if (policy?.localSource) return new MemberStanding(policy.localSource(db), logger);
   if (settings.ERASED_MEMBER_CHECK === 'off') return null;
-  return new MemberStanding(graphErasedMemberSource(new GraphClient(settings.GRAPH_URL, 10_000, settings.INTERNAL_ASSERTION_SECRET)), logger);
+  return new MemberStanding(graphErasedMemberSource(new GraphClient(settings.GRAPH_URL, 10_000, ownService)), logger);
 }

@@ -1,15 +1,15 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { cloneTestDatabase, ownerUrlFor, runtimeUrlFor } from '../testing';
+import { cloneTestDatabase, ownerUrlFor, runtimeUrlFor, testIdentityEnv } from '../testing';
 
 /*
  * A subgraph that cannot start says why in one line naming the problem and
  * exits 1; it never prints a stack trace.
  */
 const root = join(__dirname, '..', '..');
-/** What the ledger needs besides a database: the gateway's shared secret and its checkpoint key (the tests' key). */
-const LEDGER_SETTINGS = { INTERNAL_ASSERTION_SECRET: 'a-secret-of-at-least-thirty-two-characters', LEDGER_SIGNING_KEY: 'uJb100JZmGeZt2tuPxaX6wdqbSz+zu7vQnGFhORTaqQ=' };
+/** What the ledger needs besides a database: the gateway's public key, its own key and its checkpoint key (the tests' keys). */
+const LEDGER_SETTINGS = { ...testIdentityEnv('ledger'), LEDGER_SIGNING_KEY: 'uJb100JZmGeZt2tuPxaX6wdqbSz+zu7vQnGFhORTaqQ=' };
 
 function startLedger(env: Record<string, string>) {
   const { DATABASE_URL: _unset, ...inherited } = process.env;
@@ -45,12 +45,25 @@ describe('subgraph start-up errors', () => {
   });
 
   it('names every missing or malformed setting at once', () => {
-    const { status, stderr } = startLedger({ DATABASE_URL: 'not a url', INTERNAL_ASSERTION_SECRET: 'short' });
+    const { status, stderr } = startLedger({ DATABASE_URL: 'not a url', GATEWAY_ASSERTION_PUBLIC_KEY: 'short' });
     expect(status).toBe(1);
     expect(stderr).toBe(
-      'ledger: configuration error: INTERNAL_ASSERTION_SECRET must be at least 32 characters long; DATABASE_URL is not a valid URL: "not a url"',
+      'ledger: configuration error: DATABASE_URL is not a valid URL: "not a url"; GATEWAY_ASSERTION_PUBLIC_KEY must be the base64 of a 32-byte Ed25519 public key',
     );
     expect(stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it("refuses the retired shared secret, naming what replaces it, and wants the gateway's public key", () => {
+    const retired = startLedger({ DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/x', INTERNAL_ASSERTION_SECRET: 'a-secret-of-at-least-thirty-two-characters' });
+    expect(retired.status).toBe(1);
+    expect(retired.stderr).toBe(
+      'ledger: configuration error: INTERNAL_ASSERTION_SECRET is no longer read and must be removed: the gateway signs identity assertions with ' +
+        'GATEWAY_ASSERTION_PRIVATE_KEY, subgraphs check them with GATEWAY_ASSERTION_PUBLIC_KEY, and each subgraph has a SERVICE_ASSERTION_PRIVATE_KEY of its own (README, "Configuration")',
+    );
+    const missing = startLedger({ DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/x', GATEWAY_ASSERTION_PUBLIC_KEY: '' });
+    expect(missing.stderr).toBe(
+      "ledger: configuration error: GATEWAY_ASSERTION_PUBLIC_KEY is required but not set (the base64 of a 32-byte Ed25519 public key; the public half of the gateway's GATEWAY_ASSERTION_PRIVATE_KEY; npm start makes the pair)",
+    );
   });
 
   it('refuses to record no domain events in production, naming the setting that allows it', () => {

@@ -18,6 +18,9 @@ import { QueryCounter } from './query-counter';
 import { createSubgraphServer, type RunningServices, type SubgraphModule } from './subgraph';
 import { createMemberStanding, erasureSettings } from './member-standing';
 import { checkEventSettings, eventSettings, startEvents } from './events/runtime';
+import { ed25519Setting, type SigningKey } from './ed25519';
+import { ownServiceSettings, type OwnService } from './graph-client';
+import type { SubgraphName } from './identity';
 
 /** Prints one line and exits: start-up problems are not stack traces. */
 export function exitWith(service: string, message: string): never {
@@ -69,6 +72,12 @@ export function onShutdown(logger: Logger, stop: () => Promise<void>, graceMs = 
   }
 }
 
+/** Whose assertions a subgraph accepts, and the key it speaks to the graph with as itself. */
+export const subgraphIdentitySettings = {
+  GATEWAY_ASSERTION_PUBLIC_KEY: ed25519Setting.publicKey("the public half of the gateway's GATEWAY_ASSERTION_PRIVATE_KEY; npm start makes the pair"),
+  ...ownServiceSettings,
+};
+
 /** Every environment variable a subgraph reads (deployment files are checked against this). */
 export function subgraphSettings(name: string, defaultPort = 4000, own: Spec = {}) {
   return {
@@ -80,6 +89,7 @@ export function subgraphSettings(name: string, defaultPort = 4000, own: Spec = {
     SEED_DEMO: setting.boolean(false),
     ...erasureSettings,
     ...eventSettings,
+    ...subgraphIdentitySettings,
     ...own,
   };
 }
@@ -159,10 +169,10 @@ export async function runSubgraph<TLoaders, TServices>(module: SubgraphModule<TL
   const server = createSubgraphServer(module, {
     db,
     logger,
-    assertionSecret: config.INTERNAL_ASSERTION_SECRET,
+    gatewayKey: config.GATEWAY_ASSERTION_PUBLIC_KEY,
     queryCounter,
     services: running.services,
-    standing: createMemberStanding(module.erasure, db, config, logger),
+    standing: createMemberStanding(module.erasure, db, config, ownServiceOf(module.name, config), logger),
     events: events.recorder,
   });
   await server.start();
@@ -176,6 +186,11 @@ export async function runSubgraph<TLoaders, TServices>(module: SubgraphModule<TL
     await running.stop();
     await db.destroy();
   });
+}
+
+/** The identity a subgraph reads the graph with: its own key, if it has one. */
+export function ownServiceOf(service: SubgraphName, settings: { SERVICE_ASSERTION_PRIVATE_KEY?: SigningKey }): OwnService | undefined {
+  return settings.SERVICE_ASSERTION_PRIVATE_KEY ? { service, key: settings.SERVICE_ASSERTION_PRIVATE_KEY.privateKey } : undefined;
 }
 
 /** A module's services, or none: `undefined` is what a module without services gets in its context. */

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import type { KeyObject } from 'node:crypto';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
@@ -9,7 +10,7 @@ import type { Logger } from 'pino';
 import type { Spec } from './config';
 import { createErrorFormatter, ErrorCode, httpError } from './errors';
 import { createHttpApp, sendJson, type HttpApp } from './http';
-import { ASSERTION_HEADER, AssertionError, verifyAssertion, type Viewer } from './identity';
+import { ASSERTION_HEADER, AssertionError, verifyAssertion, type SubgraphName, type Viewer } from './identity';
 import { databaseIsReachable } from './database';
 import type { DatabasePrivileges } from './database-privileges';
 import { QueryCounter } from './query-counter';
@@ -52,7 +53,7 @@ export interface RunningServices<TServices> {
 /** Everything that makes a subgraph a subgraph; each one exports one of these. */
 export interface SubgraphModule<TLoaders, TServices = undefined> {
   /** Service name, also the name of the PostgreSQL schema it owns. */
-  name: 'community' | 'projects' | 'ledger' | 'impact';
+  name: SubgraphName;
   defaultPort: number;
   typeDefs: DocumentNode;
   // The resolver map is typed per subgraph by codegen; here only its shape matters.
@@ -79,7 +80,8 @@ export function loadTypeDefs(path: string): DocumentNode {
 export interface SubgraphServerOptions<TServices> {
   db: DataSource;
   logger: Logger;
-  assertionSecret: string;
+  /** The gateway's public key: the only key whose assertions this subgraph accepts. */
+  gatewayKey: KeyObject;
   queryCounter?: QueryCounter;
   services: TServices;
   /** Refuses every mutation by an erased member; null only where the check is switched off (member-standing.ts). */
@@ -102,7 +104,7 @@ export function createSubgraphServer<TLoaders, TServices>(
   module: SubgraphModule<TLoaders, TServices>,
   options: SubgraphServerOptions<TServices>,
 ): SubgraphServer<TLoaders, TServices> {
-  const { db, logger, assertionSecret, queryCounter, services, standing, events = notRecording } = options;
+  const { db, logger, gatewayKey, queryCounter, services, standing, events = notRecording } = options;
   const { Mutation: mutations, ...otherResolvers } = module.resolvers;
   const resolvers =
     standing && mutations ? { ...otherResolvers, Mutation: guardMutations(mutations as Record<string, unknown>, standing, module.erasure) } : module.resolvers;
@@ -131,10 +133,10 @@ export function createSubgraphServer<TLoaders, TServices>(
     apollo,
     logger,
     maxBodyBytes: 2_000_000,
-    async context(req, requestId) {
+    async context(req, requestId, body) {
       const header = req.headers[ASSERTION_HEADER];
       try {
-        const assertion = await verifyAssertion(assertionSecret, typeof header === 'string' ? header : undefined);
+        const assertion = await verifyAssertion(gatewayKey, module.name, typeof header === 'string' ? header : undefined, body);
         const context = contextFor(assertion.viewer, requestId);
         return context;
       } catch (error) {

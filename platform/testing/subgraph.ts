@@ -7,12 +7,40 @@ import { createLogger } from '../src/logger';
 import { QueryCounter } from '../src/query-counter';
 import { createSubgraphServer, type SubgraphModule, type SubgraphServer } from '../src/subgraph';
 import { parseConfig } from '../src/config';
-import { startServices } from '../src/service';
 import { createMemberStanding, erasureSettings } from '../src/member-standing';
-import { anonymous, type Viewer } from '../src/identity';
+import { createHash } from 'node:crypto';
+import { anonymous, signAssertion, SUBGRAPH_NAMES, type SubgraphName, type Viewer } from '../src/identity';
+import { publicKeyOfSeed, signingKeyFromSeed } from '../src/ed25519';
+import { ownServiceOf, startServices, subgraphIdentitySettings } from '../src/service';
 import { eventSettings, eventTestEnv, startEvents, type StartEventsOptions } from '../src/events/runtime';
 
-export const TEST_ASSERTION_SECRET = 'test-assertion-secret-0123456789abcdef';
+const testSeed = (name: string) => createHash('sha256').update(`dbwe test key: ${name}`).digest('base64');
+
+/** The gateway's assertion key in tests (the seed, as GATEWAY_ASSERTION_PRIVATE_KEY takes it), and its public half. */
+export const TEST_GATEWAY_ASSERTION_KEY = testSeed('gateway assertions');
+export const TEST_GATEWAY_ASSERTION_PUBLIC_KEY = publicKeyOfSeed(TEST_GATEWAY_ASSERTION_KEY);
+/** Each subgraph's own key in tests (SERVICE_ASSERTION_PRIVATE_KEY), a different one per subgraph. */
+export const TEST_SERVICE_KEYS: Record<SubgraphName, string> = Object.fromEntries(
+  SUBGRAPH_NAMES.map((name) => [name, testSeed(`${name} service assertions`)]),
+) as Record<SubgraphName, string>;
+
+/** Everything a subgraph is started with in tests to know the gateway and itself. */
+export function testIdentityEnv(name: SubgraphName): Record<string, string> {
+  return { GATEWAY_ASSERTION_PUBLIC_KEY: TEST_GATEWAY_ASSERTION_PUBLIC_KEY, SERVICE_ASSERTION_PRIVATE_KEY: TEST_SERVICE_KEYS[name] };
+}
+
+/** What the gateway is started with in tests: its assertion key and the public key of every subgraph. */
+export function testGatewayIdentityEnv(): Record<string, string> {
+  return {
+    GATEWAY_ASSERTION_PRIVATE_KEY: TEST_GATEWAY_ASSERTION_KEY,
+    ...Object.fromEntries(SUBGRAPH_NAMES.map((name) => [`${name.toUpperCase()}_SERVICE_PUBLIC_KEY`, publicKeyOfSeed(TEST_SERVICE_KEYS[name])])),
+  };
+}
+
+/** The assertion the test gateway would send to `subgraph` with this body: for tests that post to a subgraph directly. */
+export function testAssertion(subgraph: SubgraphName, viewer: Viewer, body: string, requestId = 'test'): Promise<string> {
+  return signAssertion(signingKeyFromSeed(TEST_GATEWAY_ASSERTION_KEY).privateKey, subgraph, { viewer, requestId }, body);
+}
 
 /** Raw SQL on the test database; rows as TypeORM's query returns them. */
 export interface SqlConnection {
@@ -82,17 +110,19 @@ export async function startTestSubgraph<TLoaders, TServices>(
     logger,
     onApplied: options.onEventApplied,
   });
+  const identity = parseConfig(subgraphIdentitySettings, { ...testIdentityEnv(module.name), ...options.env });
   const server = createSubgraphServer(module, {
     db,
     logger,
-    assertionSecret: TEST_ASSERTION_SECRET,
+    gatewayKey: identity.GATEWAY_ASSERTION_PUBLIC_KEY,
     queryCounter: queries,
     services: running.services,
     // A subgraph tested alone has no graph to ask about erased members; with a gateway (env GRAPH_URL) it asks as in production.
     standing: createMemberStanding(
       module.erasure,
       db,
-      { ...parseConfig(erasureSettings, { ERASED_MEMBER_CHECK: options.env?.GRAPH_URL ? 'graph' : 'off', ...options.env }), INTERNAL_ASSERTION_SECRET: TEST_ASSERTION_SECRET },
+      parseConfig(erasureSettings, { ERASED_MEMBER_CHECK: options.env?.GRAPH_URL ? 'graph' : 'off', ...options.env }),
+      ownServiceOf(module.name, identity),
       logger,
     ),
     events: events.recorder,

@@ -76,7 +76,7 @@ describe('domain events: SIGKILL of the producer and the consumer mid-stream', (
     let calls = 0;
     const callerFor = (n: (typeof neighbourhoods)[keyof typeof neighbourhoods]): (() => Caller) => {
       const viewer: Viewer = { memberId: n.resident, roles: [{ role: 'resident', neighbourhood: n.id }] };
-      return () => overHttp(producer!.url, viewer);
+      return () => overHttp(producer!.url, viewer, { subgraph: 'projects' });
     };
     const client = async (c: number) => {
       const slug = c % 2 === 0 ? 'spijkerkwartier' : 'klarendal';

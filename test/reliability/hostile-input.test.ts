@@ -15,8 +15,8 @@ import {
   type GraphQLInputType,
   type GraphQLSchema,
 } from 'graphql';
-import { signAssertion, stableId } from '@dbwe/platform';
-import { TEST_ASSERTION_SECRET } from '@dbwe/platform/testing';
+import { stableId } from '@dbwe/platform';
+import { testAssertion } from '@dbwe/platform/testing';
 import { startPlatform, type RunningPlatform } from '../platform';
 import { withClient } from './audit';
 import { runsFor } from './settings';
@@ -297,11 +297,12 @@ describe('gateway: hostile input against every mutation', () => {
     expect(body.errors![0].extensions!.code).toBe('BAD_USER_INPUT');
     expect(body.errors![0].message).toMatch(/NUL characters.*\$variables\.input\.milestone\.title/);
     // A subgraph reached without the gateway refuses it as well.
-    const assertion = await signAssertion(TEST_ASSERTION_SECRET, { viewer: { memberId: stableId('member:Fietsende Fenna'), roles: [{ role: 'admin', neighbourhood: '*' }] }, requestId: 'nul' });
+    const directBody = JSON.stringify({ query: inline });
+    const assertion = await testAssertion('projects', { memberId: stableId('member:Fietsende Fenna'), roles: [{ role: 'admin', neighbourhood: '*' }] }, directBody, 'nul');
     const direct = await fetch(platform.subgraphs.projects.url, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-dbwe-assertion': assertion },
-      body: JSON.stringify({ query: inline }),
+      body: directBody,
     });
     expect(direct.status).toBe(400);
     expect(((await direct.json()) as any).errors[0].extensions.code).toBe('BAD_USER_INPUT');

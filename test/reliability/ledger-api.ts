@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { signAssertion, type Viewer } from '@dbwe/platform';
-import { TEST_ASSERTION_SECRET, type TestSubgraph } from '@dbwe/platform/testing';
+import type { SubgraphName, Viewer } from '@dbwe/platform';
+import { testAssertion, type TestSubgraph } from '@dbwe/platform/testing';
 import type { CommunityGraph } from '../platform';
 
 /*
@@ -35,18 +35,19 @@ export function inProcess(subgraph: TestSubgraph<unknown, unknown>, viewer: View
 }
 
 /** A caller that posts to a subgraph over HTTP with a freshly signed gateway assertion, as the gateway would. */
-export function overHttp(url: string, viewer: Viewer = treasurer, options: { signal?: AbortSignal } = {}): Caller {
+export function overHttp(url: string, viewer: Viewer = treasurer, options: { signal?: AbortSignal; subgraph?: SubgraphName } = {}): Caller {
   return async (query, variables) => {
-    const assertion = await signAssertion(TEST_ASSERTION_SECRET, { viewer, requestId: `reliability-${randomUUID()}` });
+    const body = JSON.stringify({ query, variables });
+    const assertion = await testAssertion(options.subgraph ?? 'ledger', viewer, body, `reliability-${randomUUID()}`);
     const response = await fetch(url, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-dbwe-assertion': assertion },
-      body: JSON.stringify({ query, variables }),
+      body,
       signal: options.signal,
     });
-    const body = (await response.json()) as GraphQLAnswer<never>;
-    if (response.status >= 500 && !body.errors) throw new Error(`HTTP ${response.status} from ${url}`);
-    return body;
+    const answer = (await response.json()) as GraphQLAnswer<never>;
+    if (response.status >= 500 && !answer.errors) throw new Error(`HTTP ${response.status} from ${url}`);
+    return answer;
   };
 }
 

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { runtimeUrlFor, TEST_ASSERTION_SECRET } from '@dbwe/platform/testing';
+import { runtimeUrlFor, testIdentityEnv } from '@dbwe/platform/testing';
 import { eventTestEnv } from '@dbwe/platform';
 import { allSubgraphs } from '../subgraphs';
 
@@ -63,7 +63,7 @@ export async function startSubgraphProcess(
       DATABASE_URL: runtimeUrlFor(databaseUrl, name),
       PORT: String(port),
       HOST: '127.0.0.1',
-      INTERNAL_ASSERTION_SECRET: TEST_ASSERTION_SECRET,
+      ...testIdentityEnv(name),
       LOG_LEVEL: 'warn',
       MIGRATE_ON_START: 'false',
       DATABASE_POOL_SIZE: '8',

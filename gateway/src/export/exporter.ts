@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ApolloServer } from '@apollo/server';
 import type { GraphQLSchema } from 'graphql';
-import type { Logger } from '@dbwe/platform';
+import type { Logger, Viewer } from '@dbwe/platform';
 import type { GatewayContext } from '../gateway';
 import { columnsOf, rowsOf, type Column } from './columns';
 import { CONTENT_TYPES, headerLine, rowLine, type ExportFormat } from './formats';
@@ -98,8 +98,8 @@ async function* nodesOf(execute: Execute, table: ExportTable, variables: Record<
   }
 }
 
-/** Who asks for an export; each page of it gets its own identity assertion. */
-type ExportRequest = Omit<GatewayContext, 'assertion'>;
+/** Who asks for an export; every subgraph fetch of each page gets its own identity assertion. */
+type ExportRequest = GatewayContext;
 
 /**
  * The open-data REST endpoints under /export/v1. Every table is read from the
@@ -113,10 +113,10 @@ export class Exporter {
     private readonly schema: GraphQLSchema,
     private readonly logger: Logger,
     /**
-     * A fresh identity assertion for the request, its bearer token verified again: an export can
-     * outlive the assertion it started with, and must not outlive the token (it then stops).
+     * The request's bearer token verified again, for each page: an export can outlive the token
+     * it started with, and must not (it then stops).
      */
-    private readonly renewAssertion: (req: IncomingMessage, requestId: string) => Promise<string>,
+    private readonly reverifyViewer: (req: IncomingMessage) => Promise<Viewer>,
   ) {
     this.columns = new Map(EXPORT_TABLES.map((t) => [t.name, columnsOf(t, schema)]));
     for (const table of EXPORT_TABLES) {
@@ -145,13 +145,13 @@ export class Exporter {
     const execute: Execute = async (query, variables) => {
       // Reads are safe to repeat: a page that met a passing subgraph failure is asked for once more.
       for (let attempt = 1; ; attempt++) {
-        let assertion: string;
+        let viewer: Viewer;
         try {
-          assertion = await this.renewAssertion(req, context.requestId);
+          viewer = await this.reverifyViewer(req);
         } catch (error) {
           throw new ExportError(401, 'Unauthorized', `The token is no longer valid: ${error instanceof Error ? error.message : String(error)}`);
         }
-        const response = await this.apollo.executeOperation({ query, variables }, { contextValue: { ...context, assertion, export: true } });
+        const response = await this.apollo.executeOperation({ query, variables }, { contextValue: { ...context, viewer, export: true } });
         if (response.body.kind !== 'single') throw new Error('unexpected incremental response');
         const { data, errors } = response.body.singleResult;
         if (!errors?.length) return data as Record<string, unknown>;

@@ -1,6 +1,6 @@
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { TEST_ASSERTION_SECRET } from '@dbwe/platform/testing';
+import { testGatewayIdentityEnv } from '@dbwe/platform/testing';
 import { stableId } from '@dbwe/platform';
 import { startGatewayFor, startPlatform, TEST_JWT_SECRET, type RunningPlatform } from '../../../test/platform';
 import { issueLocalToken } from '../identity';
@@ -89,7 +89,7 @@ describe('an export that outlives an identity assertion', () => {
   });
 
   it('refuses a lifetime the subgraphs would not accept', () => {
-    expect(() => readGatewayConfig({ INTERNAL_ASSERTION_SECRET: TEST_ASSERTION_SECRET, INTERNAL_ASSERTION_TTL_SECONDS: '600' })).toThrow(
+    expect(() => readGatewayConfig({ ...testGatewayIdentityEnv(), INTERNAL_ASSERTION_TTL_SECONDS: '600' })).toThrow(
       /INTERNAL_ASSERTION_TTL_SECONDS/,
     );
   });

@@ -19,13 +19,15 @@ import {
   createLogger,
   createSubgraphServer,
   parseConfig,
+  publicKeyObject,
   signAssertion,
+  signingKeyFromSeed,
   stableId,
   startServices,
   type SubgraphModule,
   type Viewer,
 } from '@dbwe/platform';
-import { cloneTestDatabase, runtimeUrlFor } from '@dbwe/platform/testing';
+import { cloneTestDatabase, runtimeUrlFor, TEST_GATEWAY_ASSERTION_KEY } from '@dbwe/platform/testing';
 import { setupTestDatabase } from '@dbwe/platform/testing/global-setup';
 import { ledger } from '../server';
 import { ledgerServices } from '../log/services';
@@ -40,7 +42,7 @@ const { values } = parseArgs({
 const WRITERS = Number(values.writers);
 const POSTS = Number(values.posts);
 const POOL = Number(values.pool);
-const SECRET = 'bench-assertion-secret-0123456789abcdef';
+const GATEWAY_KEY = signingKeyFromSeed(TEST_GATEWAY_ASSERTION_KEY);
 const NEIGHBOURHOOD = stableId('neighbourhood:bench');
 const steward: Viewer = { memberId: stableId('member:bench'), roles: [{ role: 'steward', neighbourhood: NEIGHBOURHOOD }] };
 
@@ -55,20 +57,21 @@ async function main(): Promise<void> {
   // The ledger's own settings at their test values (a fixed, public signing key): this is a benchmark, not books.
   const running = await startServices(ledger, db, parseConfig(ledgerServices.settings, ledgerServices.testEnv), logger);
   // The ledger alone measures its own posting: no graph to ask about erased members here.
-  const server = createSubgraphServer(ledger, { db, logger, assertionSecret: SECRET, services: running.services, standing: null });
+  const server = createSubgraphServer(ledger, { db, logger, gatewayKey: publicKeyObject(GATEWAY_KEY.publicKey), services: running.services, standing: null });
   await server.start();
   const { port } = await server.http.listen(0, '127.0.0.1');
   const url = `http://127.0.0.1:${port}/graphql`;
 
   const call = async (query: string, variables: Record<string, unknown>) => {
+    const body = JSON.stringify({ query, variables });
     const response = await fetch(url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', [ASSERTION_HEADER]: await signAssertion(SECRET, { viewer: steward, requestId: randomUUID() }) },
-      body: JSON.stringify({ query, variables }),
+      headers: { 'content-type': 'application/json', [ASSERTION_HEADER]: await signAssertion(GATEWAY_KEY.privateKey, 'ledger', { viewer: steward, requestId: randomUUID() }, body) },
+      body,
     });
-    const body = await response.json();
-    if (body.errors) throw new Error(JSON.stringify(body.errors));
-    return body.data;
+    const answer = await response.json();
+    if (answer.errors) throw new Error(JSON.stringify(answer.errors));
+    return answer.data;
   };
 
   try {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { ASSERTION_HEADER, signAssertion, stableId, type Viewer } from '@dbwe/platform';
-import { TEST_ASSERTION_SECRET } from '@dbwe/platform/testing';
+import { ASSERTION_HEADER, stableId, type Viewer } from '@dbwe/platform';
+import { testAssertion } from '@dbwe/platform/testing';
 import { POST_ENTRY, startLedger, viewer, type LedgerTest } from '../testing/ledger.fixtures';
 
 /*
@@ -21,14 +21,15 @@ const accounts: { id: string; code: string; protected: boolean }[] = [];
 
 /** One GraphQL request over HTTP, as the gateway would send it. */
 async function overHttp(query: string, variables: Record<string, unknown>, as: Viewer = steward): Promise<any> {
+  const body = JSON.stringify({ query, variables });
   const response = await fetch(books.url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', [ASSERTION_HEADER]: await signAssertion(TEST_ASSERTION_SECRET, { viewer: as, requestId: randomUUID() }) },
-    body: JSON.stringify({ query, variables }),
+    headers: { 'content-type': 'application/json', [ASSERTION_HEADER]: await testAssertion('ledger', as, body, randomUUID()) },
+    body,
   });
-  const body = await response.json();
-  if (body.errors) throw new Error(JSON.stringify(body.errors));
-  return body.data;
+  const answer = await response.json();
+  if (answer.errors) throw new Error(JSON.stringify(answer.errors));
+  return answer.data;
 }
 
 const post = async (input: Record<string, unknown>) => (await overHttp(POST_ENTRY, { input })).postEntry;

@@ -1,4 +1,7 @@
-import { createHash, createPrivateKey, createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
+import { createHash, sign, verify, type KeyObject } from 'node:crypto';
+import { publicKeyObject, signingKeyFromSeed, type SigningKey } from '@dbwe/platform';
+
+export { publicKeyObject, signingKeyFromSeed, type SigningKey };
 
 /**
  * Checkpoints and cosignatures as C2SP signed notes (docs/ledger-hash.md,
@@ -8,32 +11,6 @@ import { createHash, createPrivateKey, createPublicKey, sign, verify, type KeyOb
 /** Signature type bytes of C2SP signed-note: an Ed25519 note signature, an Ed25519 cosignature/v1. */
 const ED25519 = 0x01;
 const COSIGNATURE_V1 = 0x04;
-
-/** PKCS #8 DER prefix of an Ed25519 private key; the 32-byte seed follows. */
-const PKCS8_ED25519_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
-/** SPKI DER prefix of an Ed25519 public key; the 32-byte key follows. */
-const SPKI_ED25519_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
-
-export interface SigningKey {
-  privateKey: KeyObject;
-  /** The raw 32-byte public key. */
-  publicKey: Buffer;
-}
-
-/** An Ed25519 key from its 32-byte seed, given in base64 (the form of LEDGER_SIGNING_KEY). */
-export function signingKeyFromSeed(seedBase64: string): SigningKey {
-  const seed = Buffer.from(seedBase64, 'base64');
-  if (seed.length !== 32 || seed.toString('base64') !== seedBase64.replace(/\s/g, '')) {
-    throw new RangeError('an Ed25519 signing key is the base64 of 32 bytes');
-  }
-  const privateKey = createPrivateKey({ key: Buffer.concat([PKCS8_ED25519_PREFIX, seed]), format: 'der', type: 'pkcs8' });
-  const publicKey = createPublicKey(privateKey).export({ format: 'der', type: 'spki' }).subarray(SPKI_ED25519_PREFIX.length);
-  return { privateKey, publicKey: Buffer.from(publicKey) };
-}
-
-export function publicKeyObject(publicKey: Buffer): KeyObject {
-  return createPublicKey({ key: Buffer.concat([SPKI_ED25519_PREFIX, publicKey]), format: 'der', type: 'spki' });
-}
 
 /** SHA-256(name || 0x0A || type || public key)[:4]. */
 export function keyId(name: string, type: number, publicKey: Buffer): Buffer {

@@ -1,29 +1,12 @@
-import { ConfigError, GraphClient, GraphLookup, graphSettings, setting, TEST_GRAPH_URL, type Setting, type SubgraphServices } from '@dbwe/platform';
+import { ConfigError, ed25519Setting, GraphClient, GraphLookup, graphSettings, setting, TEST_GRAPH_URL, type Setting, type SubgraphServices } from '@dbwe/platform';
 import { cachedGraphReferences, type LedgerReferences } from '../integrity/references.service';
 import { Checkpointer } from './checkpoints';
-import { isKeyName, signingKeyFromSeed, type SigningKey } from './note';
+import { isKeyName, type SigningKey } from './note';
 
 /** What the ledger keeps while it runs: the checkpoint signer, and the way to check the ids its books name. */
 export interface LedgerServices {
   checkpointer: Checkpointer;
   references: LedgerReferences;
-}
-
-function signingKey(required: boolean): Setting<SigningKey | undefined> {
-  return {
-    read(env, name) {
-      const value = env[name]?.trim();
-      if (!value) {
-        if (required) throw new ConfigError(`${name} is required but not set (the base64 of a 32-byte Ed25519 seed; npm start makes one)`);
-        return undefined;
-      }
-      try {
-        return signingKeyFromSeed(value);
-      } catch {
-        throw new ConfigError(`${name} must be the base64 of a 32-byte Ed25519 seed`);
-      }
-    },
-  };
 }
 
 const origin: Setting<string> = {
@@ -37,8 +20,8 @@ const origin: Setting<string> = {
 };
 
 const settings = {
-  LEDGER_SIGNING_KEY: signingKey(true),
-  LEDGER_PREVIOUS_SIGNING_KEY: signingKey(false),
+  LEDGER_SIGNING_KEY: ed25519Setting.seed('npm start makes one'),
+  LEDGER_PREVIOUS_SIGNING_KEY: ed25519Setting.optionalSeed(),
   LEDGER_LOG_ORIGIN: origin,
   LEDGER_CHECKPOINT_INTERVAL_SECONDS: setting.integer(60, { min: 1, max: 3600 }),
   ...graphSettings,
