@@ -54,6 +54,32 @@ const toRow = (r: StoredCheckpoint): CheckpointRow => ({
   signedAt: r.signed_at,
 });
 
+function retiredKey(setting: string, retiredAt: Date): ConfigError {
+  return new ConfigError(`${setting} is a key retired on ${retiredAt.toISOString()}; a retired key never signs again, make a new one`);
+}
+
+/**
+ * The owner step of the ledger's start-up (SubgraphServices.prepareAsOwner):
+ * records the configured keys as in use and every other key as retired from
+ * now. A retired key never signs again: verifiers are told not to trust what
+ * it signs after its retirement.
+ */
+export async function registerSigningKeys(owner: DataSource, keys: SigningKey[]): Promise<void> {
+  await owner.transaction(async (tx) => {
+    const inUse = keys.map((k) => k.publicKey);
+    const retired: { public_key: Buffer; retired_at: Date }[] = await tx.query(
+      `SELECT public_key, retired_at FROM ledger.signing_key WHERE public_key = ANY($1::bytea[]) AND retired_at IS NOT NULL`,
+      [inUse],
+    );
+    if (retired.length > 0) {
+      const index = inUse.findIndex((k) => k.equals(retired[0].public_key));
+      throw retiredKey(index === 0 ? 'LEDGER_SIGNING_KEY' : 'LEDGER_PREVIOUS_SIGNING_KEY', retired[0].retired_at);
+    }
+    await tx.query(`INSERT INTO ledger.signing_key (public_key, first_used_at) SELECT k, now() FROM unnest($1::bytea[]) k ON CONFLICT (public_key) DO NOTHING`, [inUse]);
+    await tx.query(`UPDATE ledger.signing_key SET retired_at = now() WHERE NOT (public_key = ANY($1::bytea[])) AND retired_at IS NULL`, [inUse]);
+  });
+}
+
 export class LogIsInconsistent extends Error {
   override name = 'LogIsInconsistent';
 }
@@ -88,30 +114,29 @@ export class Checkpointer {
   }
 
   /**
-   * Records the signing keys (those configured as in use, every other as
-   * retired from now) and gives books opened before the log their origin. A
-   * retired key never signs again: verifiers are told not to trust what it
-   * signs after its retirement.
+   * Checks that the keys configured are the ones recorded as in use (the
+   * owner step, registerSigningKeys, records them) and gives books opened
+   * before the log their origin. The runtime role cannot record or retire a
+   * key itself: whoever holds its credentials must not be able to make the
+   * honest books look signed by a retired key.
    */
   async prepare(): Promise<void> {
-    await this.db.transaction(async (tx) => {
-      const inUse = this.settings.keys.map((k) => k.publicKey);
-      const retired: { public_key: Buffer; retired_at: Date }[] = await tx.query(
-        `SELECT public_key, retired_at FROM ledger.signing_key WHERE public_key = ANY($1::bytea[]) AND retired_at IS NOT NULL`,
-        [inUse],
-      );
-      if (retired.length > 0) {
+    const rows: { public_key: Buffer; retired_at: Date | null }[] = await this.db.query(
+      `SELECT public_key, retired_at FROM ledger.signing_key WHERE public_key = ANY($1::bytea[])`,
+      [this.settings.keys.map((k) => k.publicKey)],
+    );
+    for (const [index, key] of this.settings.keys.entries()) {
+      const setting = index === 0 ? 'LEDGER_SIGNING_KEY' : 'LEDGER_PREVIOUS_SIGNING_KEY';
+      const row = rows.find((r) => r.public_key.equals(key.publicKey));
+      if (!row) {
         throw new ConfigError(
-          `LEDGER_SIGNING_KEY or LEDGER_PREVIOUS_SIGNING_KEY is a key retired on ${retired[0].retired_at.toISOString()}; a retired key never signs again, make a new one`,
+          `${setting} is not recorded as a key of the ledger: keys are recorded by the start-up step that runs as the schema's owner; ` +
+            `start the ledger once with LEDGER_MIGRATION_DATABASE_URL (or MIGRATION_DATABASE_URL) and this key`,
         );
       }
-      await tx.query(
-        `INSERT INTO ledger.signing_key (public_key, first_used_at) SELECT k, now() FROM unnest($1::bytea[]) k ON CONFLICT (public_key) DO NOTHING`,
-        [inUse],
-      );
-      await tx.query(`UPDATE ledger.signing_key SET retired_at = now() WHERE NOT (public_key = ANY($1::bytea[])) AND retired_at IS NULL`, [inUse]);
-      await tx.query(`SELECT ledger.assign_log_origins($1)`, [this.settings.originPrefix]);
-    });
+      if (row.retired_at) throw retiredKey(setting, row.retired_at);
+    }
+    await this.db.query(`SELECT ledger.assign_log_origins($1)`, [this.settings.originPrefix]);
   }
 
   /** Signs every log that grew and whose newest checkpoint is older than the interval, and keeps doing so. */

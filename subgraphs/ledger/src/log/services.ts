@@ -1,6 +1,6 @@
 import { ConfigError, GraphClient, GraphLookup, graphSettings, setting, TEST_GRAPH_URL, type Setting, type SubgraphServices } from '@dbwe/platform';
 import { cachedGraphReferences, type LedgerReferences } from '../integrity/references.service';
-import { Checkpointer } from './checkpoints';
+import { Checkpointer, registerSigningKeys } from './checkpoints';
 import { isKeyName, signingKeyFromSeed, type SigningKey } from './note';
 
 /** What the ledger keeps while it runs: the checkpoint signer, and the way to check the ids its books name. */
@@ -46,6 +46,10 @@ const settings = {
   LEDGER_REFERENCE_CACHE_SECONDS: setting.integer(5, { min: 0, max: 300 }),
 };
 
+/** The key that signs now, then the previous one during a rotation. */
+const configuredKeys = (config: Record<string, unknown>): SigningKey[] =>
+  [config.LEDGER_SIGNING_KEY, config.LEDGER_PREVIOUS_SIGNING_KEY].filter((k): k is SigningKey => k !== undefined);
+
 export const ledgerServices: SubgraphServices<LedgerServices> = {
   settings,
   testEnv: {
@@ -54,8 +58,11 @@ export const ledgerServices: SubgraphServices<LedgerServices> = {
     LEDGER_LOG_ORIGIN: 'dbwe.test/books',
     GRAPH_URL: TEST_GRAPH_URL,
   },
+  async prepareAsOwner(owner, config) {
+    await registerSigningKeys(owner, configuredKeys(config));
+  },
   async start(db, config, logger) {
-    const keys = [config.LEDGER_SIGNING_KEY, config.LEDGER_PREVIOUS_SIGNING_KEY].filter((k): k is SigningKey => k !== undefined);
+    const keys = configuredKeys(config);
     const checkpointer = new Checkpointer(
       db,
       { originPrefix: config.LEDGER_LOG_ORIGIN as string, keys, intervalSeconds: config.LEDGER_CHECKPOINT_INTERVAL_SECONDS as number },
