@@ -1,8 +1,10 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Logger } from 'pino';
 import { ConfigError, type Connection } from '@dbwe/platform';
-import { logHead, rootAt } from './log-store';
-import { signCheckpoint, verifierKey, type SigningKey } from './note';
+import { consistencyProof, logHead, rootAt } from './log-store';
+import { verifyConsistency } from './merkle';
+import type { SignerState } from './signer-state';
+import { checkpointSignatureProblem, signCheckpoint, verifierKey, type SigningKey } from './note';
 
 /** A signed checkpoint as stored (docs/ledger-hash.md, "Checkpoints"). */
 export interface CheckpointRow {
@@ -32,6 +34,8 @@ export interface CheckpointSettings {
   keys: SigningKey[];
   /** Sign a growing log at least this often. */
   intervalSeconds: number;
+  /** What this signer signed last per log, kept outside the database. */
+  state: SignerState;
 }
 
 /** A fresh checkpoint is signed at most this often per neighbourhood, however often one is asked for. */
@@ -94,6 +98,8 @@ export class LogIsInconsistent extends Error {
 export class Checkpointer {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
+  /** Signing is one at a time, so that each signature is checked against the tree remembered last. */
+  private signing: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly db: DataSource,
@@ -103,6 +109,10 @@ export class Checkpointer {
 
   get currentKey(): SigningKey {
     return this.settings.keys[0];
+  }
+
+  get state(): SignerState {
+    return this.settings.state;
   }
 
   originFor(neighbourhoodId: string): string {
@@ -213,10 +223,29 @@ export class Checkpointer {
   }
 
   /** Signs the tree head as it is now; two signers racing store one checkpoint per size. */
-  async sign(neighbourhoodId: string): Promise<CheckpointRow> {
+  sign(neighbourhoodId: string): Promise<CheckpointRow> {
+    const signed = this.signing.then(() => this.signNow(neighbourhoodId));
+    this.signing = signed.catch(() => undefined);
+    return signed;
+  }
+
+  private async signNow(neighbourhoodId: string): Promise<CheckpointRow> {
     const db = this.db.manager;
     const head = await logHead(db, neighbourhoodId);
     if (!head?.origin) throw new Error(`the books of ${neighbourhoodId} are not open or have no origin`);
+    // First what this signer remembers having signed: the rows of the database may have been rewritten, checkpoints too.
+    const remembered = this.settings.state.get(head.origin);
+    if (remembered) {
+      if (remembered.size > head.size) {
+        throw new LogIsInconsistent(`this ledger signed a tree of ${remembered.size} leaves; the stored tree has only ${head.size}`);
+      }
+      // The proof's hashes come from the database, the roots from the signer's memory and the tree's head: a rewritten
+      // tree cannot make them agree.
+      const proof = await consistencyProof(db, neighbourhoodId, remembered.size, head.size);
+      if (!verifyConsistency(remembered.size, head.size, remembered.rootHash, head.root, proof.hashes)) {
+        throw new LogIsInconsistent(`the stored tree of ${head.size} leaves does not extend the tree of ${remembered.size} leaves this ledger signed`);
+      }
+    }
     const previous = await this.latest(db, neighbourhoodId);
     if (previous) {
       if (previous.origin !== head.origin) {
@@ -229,11 +258,21 @@ export class Checkpointer {
       if (!recomputed.equals(previous.rootHash)) {
         throw new LogIsInconsistent(`the stored tree's root at size ${previous.size} is not the one that was signed then`);
       }
-      if (previous.size === head.size) return previous;
+      if (previous.size === head.size) {
+        // A checkpoint signed before this signer kept its state (or by another signer of this key): adopted once its signature checks.
+        const signedByUs = checkpointSignatureProblem(previous.note, head.origin, this.settings.keys.map((k) => k.publicKey)) === null;
+        if (signedByUs && (!remembered || remembered.size < previous.size)) {
+          await this.settings.state.remember(head.origin, { size: previous.size, rootHash: previous.rootHash });
+        }
+        return previous;
+      }
     }
     const stored = await rootAt(db, neighbourhoodId, head.size);
     if (!stored.equals(head.root)) throw new LogIsInconsistent(`the tree's frontier and its stored subtrees disagree at size ${head.size}`);
     const note = signCheckpoint({ origin: head.origin, size: head.size, rootHash: head.root }, this.settings.keys);
+    // Remembered before the signature is released (stored, where everyone can read it): a crash in between leaves a
+    // memory of a tree nobody saw signed, which is harmless, never a signature the signer does not remember.
+    await this.settings.state.remember(head.origin, { size: head.size, rootHash: head.root });
     await db.query(
       `INSERT INTO ledger.checkpoint (neighbourhood_id, tree_size, root_hash, note, signed_at) VALUES ($1, $2, $3, $4, now())
        ON CONFLICT (neighbourhood_id, tree_size) DO NOTHING`,

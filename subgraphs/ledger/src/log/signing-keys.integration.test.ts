@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { cloneTestDatabase, startTestSubgraph } from '@dbwe/platform/testing';
 import { ledger } from '../server';
+import type { Loaders } from '../loaders';
 import { SPIJKERKWARTIER, anonymous } from '../testing/ledger.fixtures';
 import { ledgerServices, type LedgerServices } from './services';
 import { signingKeyFromSeed } from './note';
@@ -22,7 +23,9 @@ const OLD = ledgerServices.testEnv.LEDGER_SIGNING_KEY;
 const NEW = randomBytes(32).toString('base64');
 const publicKey = (seed: string) => signingKeyFromSeed(seed).publicKey.toString('base64');
 
-async function withLedger<T>(env: Record<string, string>, work: (l: Awaited<ReturnType<typeof startTestSubgraph>>) => Promise<T>, ownerStep = true): Promise<T> {
+type Ledger = Awaited<ReturnType<typeof startTestSubgraph<Loaders, LedgerServices>>>;
+
+async function withLedger<T>(env: Record<string, string>, work: (l: Ledger) => Promise<T>, ownerStep = true): Promise<T> {
   const subgraph = await startTestSubgraph(ledger, database.url, { seed: true, env, ownerStep });
   try {
     return await work(subgraph);
@@ -31,13 +34,13 @@ async function withLedger<T>(env: Record<string, string>, work: (l: Awaited<Retu
   }
 }
 
-const keys = async (l: Awaited<ReturnType<typeof startTestSubgraph>>) =>
+const keys = async (l: Ledger) =>
   ((await l.execute(`{ ledgerSigningKeys { publicKey retiredAt } }`)).data as { ledgerSigningKeys: { publicKey: string; retiredAt: string | null }[] }).ledgerSigningKeys;
 
 it('rotates: both keys sign during the transition, then the old one is retired for good', async () => {
   await withLedger({ LEDGER_SIGNING_KEY: NEW, LEDGER_PREVIOUS_SIGNING_KEY: OLD }, async (l) => {
     expect(await keys(l)).toEqual(expect.arrayContaining([{ publicKey: publicKey(OLD), retiredAt: null }, { publicKey: publicKey(NEW), retiredAt: null }]));
-    const { checkpointer } = l.server.contextFor(anonymous).services as LedgerServices;
+    const { checkpointer } = l.server.contextFor(anonymous).services;
     const signed = await checkpointer.sign(SPIJKERKWARTIER);
     const origin = `dbwe.test/books/${SPIJKERKWARTIER}`;
     expect(signed.note.split('\n\n')[1].split('\n').filter((line) => line.startsWith(`— ${origin} `))).toHaveLength(2);
