@@ -140,7 +140,11 @@ async function main(): Promise<void> {
   };
   await Promise.all(
     SUBGRAPHS.map(async ([name, port]) => {
-      const own: Record<string, string> = name === 'ledger' ? { LEDGER_SIGNING_KEY: secrets.LEDGER_SIGNING_KEY } : {};
+      // The ledger's signer keeps what it signed next to its key, in the data folder.
+      const own: Record<string, string> =
+        name === 'ledger'
+          ? { LEDGER_SIGNING_KEY: secrets.LEDGER_SIGNING_KEY, LEDGER_SIGNER_STATE_FILE: process.env.LEDGER_SIGNER_STATE_FILE ?? join(DATA_DIR, 'ledger-signer-state.json') }
+          : {};
       const child = launch(name, `subgraphs/${name}/src/main.ts`, { ...common, ...databaseEnv(name), ...own, PORT: String(port) });
       await waitReady(name, `http://127.0.0.1:${port}/ready`, child);
     }),

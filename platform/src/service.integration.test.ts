@@ -1,4 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { cloneTestDatabase, ownerUrlFor, runtimeUrlFor } from '../testing';
@@ -9,7 +11,12 @@ import { cloneTestDatabase, ownerUrlFor, runtimeUrlFor } from '../testing';
  */
 const root = join(__dirname, '..', '..');
 /** What the ledger needs besides a database: the gateway's shared secret and its checkpoint key (the tests' key). */
-const LEDGER_SETTINGS = { INTERNAL_ASSERTION_SECRET: 'a-secret-of-at-least-thirty-two-characters', LEDGER_SIGNING_KEY: 'uJb100JZmGeZt2tuPxaX6wdqbSz+zu7vQnGFhORTaqQ=' };
+const LEDGER_SETTINGS = {
+  INTERNAL_ASSERTION_SECRET: 'a-secret-of-at-least-thirty-two-characters',
+  LEDGER_SIGNING_KEY: 'uJb100JZmGeZt2tuPxaX6wdqbSz+zu7vQnGFhORTaqQ=',
+  // Not the default in the working folder's .data, which npm start uses.
+  LEDGER_SIGNER_STATE_FILE: join(mkdtempSync(join(tmpdir(), 'dbwe-service-test-')), 'signer-state.json'),
+};
 
 function startLedger(env: Record<string, string>) {
   const { DATABASE_URL: _unset, ...inherited } = process.env;

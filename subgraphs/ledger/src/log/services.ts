@@ -82,7 +82,12 @@ export const ledgerServices: SubgraphServices<LedgerServices> = {
   async start(db, config, logger) {
     const keys = configuredKeys(config);
     const state = await SignerState.open(config.LEDGER_SIGNER_STATE_FILE as string);
-    if (!state.existed) logger.warn({ file: state.path }, 'no signer state yet: the checkpoints stored in the database are trusted as signed by this ledger until it signs anew');
+    if (!state.existed) {
+      const [{ signed }]: { signed: boolean }[] = await db.query(`SELECT EXISTS (SELECT FROM ledger.checkpoint) AS signed`);
+      // Books signed before, and no memory of it: restored without the file, or an installation from before it.
+      if (signed) logger.warn({ file: state.path }, 'no signer state: the newest checkpoints stored in the database are taken as what this ledger signed last');
+      else logger.info({ file: state.path }, 'the signer keeps its state from the first checkpoint on');
+    }
     const checkpointer = new Checkpointer(
       db,
       { originPrefix: config.LEDGER_LOG_ORIGIN as string, keys, intervalSeconds: config.LEDGER_CHECKPOINT_INTERVAL_SECONDS as number, state },
