@@ -274,6 +274,12 @@ export class FakeLedger {
     const tlog = (value: object) => ({ neighbourhood: { transparencyLog: value } });
     if (query.includes('consistencyProof(')) return tlog({ consistencyProof: { fromSize: v.from, toSize: v.to, hashes: reference.proof(v.from, this.hashes(v.to)).map(b64) } });
     if (query.includes('inclusionProof(')) return tlog({ inclusionProof: { hashes: reference.path(v.index, this.hashes(v.size)).map(b64) } });
+    if (query.includes('checkpoints(first:')) {
+      // Newest first, as the ledger lists them; the cursor is the size.
+      const sizes = [...this.checkpoints.keys()].sort((a, b) => b - a).filter((size) => v.after == null || size < Number(v.after));
+      const page = sizes.slice(0, v.first);
+      return tlog({ checkpoints: { edges: page.map((size) => ({ node: { note: this.checkpoints.get(size) }, cursor: String(size) })), pageInfo: { hasNextPage: sizes.length > page.length } } });
+    }
     if (query.includes('checkpointAt(')) return tlog({ checkpointAt: this.checkpoints.has(v.size) ? { note: this.checkpoints.get(v.size) } : null });
     if (query.includes('verifierKeys')) return tlog({ verifierKeys: [this.vkey] });
     if (query.includes('leaves(fromIndex')) {
