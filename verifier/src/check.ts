@@ -160,6 +160,21 @@ async function checkWitness(graph: Graph, id: string, origin: string, vkey: Vkey
   );
 }
 
+/**
+ * The tree the graph serves, read after the newest checkpoint (a tree only grows): never smaller than that
+ * checkpoint, nor another tree of its size. The ledger refuses to sign a rewritten tree and serves the checkpoint
+ * it signed last instead, so this is where a rewrite after it shows, with --quick too.
+ */
+async function checkServedTree(graph: Graph, id: string, newest: Checkpoint): Promise<void> {
+  const served = await graph.head(id);
+  if (served.size < newest.size) {
+    throw new Invalid('truncated', `leaf ${served.size}`, `the newest checkpoint has ${newest.size} leaves, the graph serves a tree of only ${served.size}`);
+  }
+  if (served.size === newest.size && !decodeHash(served.rootHash)?.equals(newest.rootHash)) {
+    throw new Invalid('rewritten', `leaves below ${newest.size}`, `the graph serves a tree of ${newest.size} leaves with another root than the newest checkpoint's: the books were changed after it was signed`);
+  }
+}
+
 /** Step 7 for one entry: its leaf is in the checkpoint's tree, by an inclusion proof. */
 async function checkInclusion(graph: Graph, id: string, sequence: number, checkpoint: Checkpoint): Promise<void> {
   const where = `entry ${sequence}`;
@@ -192,6 +207,7 @@ export async function check(o: CheckOptions, say: (line: string) => void): Promi
   let newest = verifiedCheckpoint(log.checkpointNote, [vkey], log.origin, 'newest checkpoint');
   say(`newest checkpoint: size ${newest.size}, root ${newest.rootHash.toString('base64')}, signature verified`);
   await refuseRetiredKey(graph, vkey);
+  await checkServedTree(graph, id, newest);
 
   if (o.keptCheckpoint !== undefined) {
     const keys = [vkey];

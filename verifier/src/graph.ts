@@ -205,6 +205,11 @@ export class Graph {
     return data.ledgerSigningKeys.filter((k) => k.retiredAt !== null).map((k) => k.publicKey);
   }
 
+  /** The tree the graph serves now: its size and root (base64), read together. */
+  async head(id: string): Promise<{ size: number; rootHash: string }> {
+    return this.transparencyLog<{ size: number; rootHash: string }>(id, 'size rootHash', {}, '');
+  }
+
   async size(id: string): Promise<number> {
     return (await this.transparencyLog<{ size: number }>(id, 'size', {}, '')).size;
   }

@@ -338,6 +338,7 @@ export class FakeLedger {
         Object.entries(v).map(([k, id]) => [k, { id, volunteerHours: { minorUnits: this.served.memberHours.get(id) ?? String(this.sum((e, a, u) => e.memberId === id && u === 'HOUR' && this.type(a) === 'EXPENSE')), unit: 'HOUR' } }]),
       );
     }
+    if (query.includes('transparencyLog { size rootHash }')) return tlog({ size: this.leaves.length, rootHash: b64(reference.mth(this.hashes(this.leaves.length))) });
     if (query.includes('transparencyLog { size }')) return tlog({ size: this.leaves.length });
     if (query.startsWith('mutation Cosign(')) return { addCosignature: this.cosign(v.input) };
     if (query.startsWith('query Keys')) return { ledgerSigningKeys: this.retiredKeys.map((publicKey) => ({ publicKey, retiredAt: '2025-06-01T00:00:00.000Z' })) };

@@ -1,7 +1,7 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Logger } from 'pino';
 import { ConfigError, type Connection } from '@dbwe/platform';
-import { consistencyProof, logHead, rootAt } from './log-store';
+import { consistencyProof, logHead, rootAt, type LogHead } from './log-store';
 import { verifyConsistency } from './merkle';
 import type { SignerState } from './signer-state';
 import { checkpointSignatureProblem, signCheckpoint, verifierKey, type SigningKey } from './note';
@@ -219,7 +219,23 @@ export class Checkpointer {
     const head = await logHead(this.db.manager, neighbourhoodId);
     if (!head) return null;
     if (latest && (latest.size >= head.size || Date.now() - latest.signedAt.getTime() < FRESH_AT_MOST_EVERY_MS)) return latest;
-    return this.sign(neighbourhoodId);
+    try {
+      return await this.sign(neighbourhoodId);
+    } catch (error) {
+      if (!(error instanceof LogIsInconsistent)) throw error;
+      this.logger.error({ neighbourhoodId, problem: error.message }, 'refusing to sign a checkpoint: the stored log was rewritten');
+      return this.lastSigned(neighbourhoodId, head, latest);
+    }
+  }
+
+  /**
+   * What to serve as the newest checkpoint when the stored log cannot be signed: the one this signer remembers
+   * signing last, when its row was deleted; a verifier then finds that the tree served does not match it.
+   */
+  private lastSigned(neighbourhoodId: string, head: LogHead, latest: CheckpointRow | null): CheckpointRow | null {
+    const remembered = head.origin ? this.settings.state.get(head.origin) : null;
+    if (!remembered || (latest && latest.size >= remembered.size)) return latest;
+    return { neighbourhoodId, origin: head.origin!, size: remembered.size, rootHash: remembered.rootHash, note: remembered.note, signedAt: remembered.signedAt };
   }
 
   /** Signs the tree head as it is now; two signers racing store one checkpoint per size. */
@@ -262,7 +278,7 @@ export class Checkpointer {
         // A checkpoint signed before this signer kept its state (or by another signer of this key): adopted once its signature checks.
         const signedByUs = checkpointSignatureProblem(previous.note, head.origin, this.settings.keys.map((k) => k.publicKey)) === null;
         if (signedByUs && (!remembered || remembered.size < previous.size)) {
-          await this.settings.state.remember(head.origin, { size: previous.size, rootHash: previous.rootHash });
+          await this.settings.state.remember(head.origin, { size: previous.size, rootHash: previous.rootHash, note: previous.note, signedAt: previous.signedAt });
         }
         return previous;
       }
@@ -272,7 +288,7 @@ export class Checkpointer {
     const note = signCheckpoint({ origin: head.origin, size: head.size, rootHash: head.root }, this.settings.keys);
     // Remembered before the signature is released (stored, where everyone can read it): a crash in between leaves a
     // memory of a tree nobody saw signed, which is harmless, never a signature the signer does not remember.
-    await this.settings.state.remember(head.origin, { size: head.size, rootHash: head.root });
+    await this.settings.state.remember(head.origin, { size: head.size, rootHash: head.root, note, signedAt: new Date() });
     await db.query(
       `INSERT INTO ledger.checkpoint (neighbourhood_id, tree_size, root_hash, note, signed_at) VALUES ($1, $2, $3, $4, now())
        ON CONFLICT (neighbourhood_id, tree_size) DO NOTHING`,

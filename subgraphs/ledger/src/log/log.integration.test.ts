@@ -613,11 +613,15 @@ describe('the signer, after an operator deleted the checkpoints it signed', () =
       expect((await checkpointer.latest(other.db.manager, SPIJKERKWARTIER))?.size).toBe(before.size);
       // The remembered tree is on disk: what the ledger signed last.
       const file = JSON.parse(readFileSync(checkpointer.state.path, 'utf8'));
-      expect(file.logs[`dbwe.test/books/${SPIJKERKWARTIER}`]).toEqual({ size: signed.size, rootHash: signed.rootHash.toString('base64') });
+      expect(file.logs[`dbwe.test/books/${SPIJKERKWARTIER}`]).toEqual({ size: signed.size, rootHash: signed.rootHash.toString('base64'), note: signed.note, signedAt: expect.any(String) });
       // The ledger keeps serving: the log as it is, with the newest checkpoint the operator left.
       const served = (await other.ok(`{ _entities(representations: [{ __typename: "Neighbourhood", id: "${SPIJKERKWARTIER}" }]) { ... on Neighbourhood { transparencyLog { size checkpoint { size } } } } }`))
         ._entities[0].transparencyLog;
       expect(served).toEqual({ size: before.size + 2, checkpoint: { size: before.size } });
+      // Asked for a fresh one, it serves the checkpoint it signed last, whose row the operator deleted: whoever kept
+      // an earlier one finds that the stored tree does not extend it.
+      await new Promise((resolve) => setTimeout(resolve, 1_100));
+      expect(await checkpointer.fresh(SPIJKERKWARTIER).catch((error: Error) => error)).toMatchObject({ size: signed.size, note: signed.note });
       // A signer started anew on the same state file, as after a restart, refuses as well.
       const restarted = new Checkpointer(
         other.db,

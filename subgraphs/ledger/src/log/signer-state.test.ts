@@ -49,26 +49,28 @@ describe('verifyConsistency, the check the signer makes before it signs (RFC 916
 describe('the signer state file (LEDGER_SIGNER_STATE_FILE)', () => {
   const folder = () => mkdtempSync(join(tmpdir(), 'dbwe-signer-state-test-'));
   const root = leafHash('["root"]');
+  const signedAt = new Date('2026-01-20T10:00:00.000Z');
+  const note = 'dbwe.test/books/x\n7\n' + root.toString('base64') + '\n\n— dbwe.test/books/x AAAA\n';
 
   it('starts empty where there is none, creating its folder, and keeps what it remembers across a restart', async () => {
     const path = join(folder(), 'nested', 'state.json');
     const state = await SignerState.open(path);
     expect(state.existed).toBe(false);
     expect(state.get('dbwe.test/books/x')).toBeNull();
-    await state.remember('dbwe.test/books/x', { size: 7, rootHash: root });
-    expect(JSON.parse(readFileSync(path, 'utf8'))).toEqual({ format: 'dbwe-ledger-signer-state-v1', logs: { 'dbwe.test/books/x': { size: 7, rootHash: root.toString('base64') } } });
+    await state.remember('dbwe.test/books/x', { size: 7, rootHash: root, note, signedAt });
+    expect(JSON.parse(readFileSync(path, 'utf8'))).toEqual({ format: 'dbwe-ledger-signer-state-v1', logs: { 'dbwe.test/books/x': { size: 7, rootHash: root.toString('base64'), note, signedAt: '2026-01-20T10:00:00.000Z' } } });
     // Written through a temporary file that is renamed: nothing else is left in the folder.
     expect(readdirSync(join(path, '..'))).toEqual(['state.json']);
     const reopened = await SignerState.open(path);
     expect(reopened.existed).toBe(true);
-    expect(reopened.get('dbwe.test/books/x')).toEqual({ size: 7, rootHash: root });
+    expect(reopened.get('dbwe.test/books/x')).toEqual({ size: 7, rootHash: root, note, signedAt });
   });
 
   it('never goes back to a smaller tree', async () => {
     const path = join(folder(), 'state.json');
     const state = await SignerState.open(path);
-    await state.remember('o', { size: 9, rootHash: root });
-    await expect(state.remember('o', { size: 8, rootHash: root })).rejects.toThrow('the signer state of o would go back from size 9 to 8');
+    await state.remember('o', { size: 9, rootHash: root, note, signedAt });
+    await expect(state.remember('o', { size: 8, rootHash: root, note, signedAt })).rejects.toThrow('the signer state of o would go back from size 9 to 8');
     expect((await SignerState.open(path)).get('o')?.size).toBe(9);
   });
 

@@ -15,13 +15,16 @@ import type { Hash } from './merkle';
 export interface SignedTree {
   size: number;
   rootHash: Hash;
+  /** The checkpoint as signed (text and the ledger's signature lines), served when its row was deleted. */
+  note: string;
+  signedAt: Date;
 }
 
 const FORMAT = 'dbwe-ledger-signer-state-v1';
 
 interface StoredState {
   format: typeof FORMAT;
-  logs: Record<string, { size: number; rootHash: string }>;
+  logs: Record<string, { size: number; rootHash: string; note: string; signedAt: string }>;
 }
 
 export class SignerState {
@@ -57,8 +60,11 @@ export class SignerState {
     const logs = new Map<string, SignedTree>();
     for (const [origin, tree] of Object.entries(stored.logs)) {
       const rootHash = Buffer.from(String(tree?.rootHash), 'base64');
-      if (!Number.isSafeInteger(tree?.size) || tree.size < 1 || rootHash.length !== 32) throw new ConfigError(problem);
-      logs.set(origin, { size: tree.size, rootHash });
+      const signedAt = new Date(String(tree?.signedAt));
+      if (!Number.isSafeInteger(tree?.size) || tree.size < 1 || rootHash.length !== 32 || typeof tree.note !== 'string' || Number.isNaN(signedAt.getTime())) {
+        throw new ConfigError(problem);
+      }
+      logs.set(origin, { size: tree.size, rootHash, note: tree.note, signedAt });
     }
     return new SignerState(path, logs, true);
   }
@@ -78,7 +84,7 @@ export class SignerState {
     const next = new Map(this.logs).set(origin, tree);
     const stored: StoredState = {
       format: FORMAT,
-      logs: Object.fromEntries([...next].map(([o, t]) => [o, { size: t.size, rootHash: t.rootHash.toString('base64') }])),
+      logs: Object.fromEntries([...next].map(([o, t]) => [o, { size: t.size, rootHash: t.rootHash.toString('base64'), note: t.note, signedAt: t.signedAt.toISOString() }])),
     };
     const temporary = join(dirname(this.path), `.${basename(this.path)}.${process.pid}.tmp`);
     const file = await open(temporary, 'w', 0o600);
