@@ -26,6 +26,9 @@ RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 # The sources (see .dockerignore for what stays out).
 COPY . .
 
+# The ledger's signer state (LEDGER_SIGNER_STATE_FILE in docker-compose.yml): a fresh named volume takes this folder's owner.
+RUN mkdir -p /var/lib/dbwe-ledger && chown node:node /var/lib/dbwe-ledger
+
 ENV NODE_ENV=production \
     HOST=0.0.0.0 \
     PORT=4000

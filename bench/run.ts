@@ -128,7 +128,10 @@ async function main(): Promise<void> {
       const port = await freePort();
       const database = { DATABASE_URL: db.urls[name].runtime, MIGRATION_DATABASE_URL: db.urls[name].owner };
       // The ledger signs with the key the seed signed the city's checkpoints with.
-      const own: Record<string, string> = name === 'ledger' ? { LEDGER_SIGNING_KEY: BENCH_LEDGER_SIGNING_KEY, LEDGER_LOG_ORIGIN: BENCH_LOG_ORIGIN } : {};
+      const own: Record<string, string> =
+        name === 'ledger'
+          ? { LEDGER_SIGNING_KEY: BENCH_LEDGER_SIGNING_KEY, LEDGER_LOG_ORIGIN: BENCH_LOG_ORIGIN, LEDGER_SIGNER_STATE_FILE: join(tmpdir(), `dbwe-bench-${process.pid}`, 'ledger-signer-state.json') }
+          : {};
       subgraphs[name] = launch(name, `subgraphs/${name}/src/main.ts`, { ...production, ...subgraphIdentity(name), ...database, ...own, ...graph, PORT: String(port), SEED_DEMO: 'false' }, `http://127.0.0.1:${port}/graphql`);
       services.push(subgraphs[name]);
     }
@@ -149,6 +152,7 @@ async function main(): Promise<void> {
         ...off,
         LEDGER_SIGNING_KEY: BENCH_LEDGER_SIGNING_KEY,
         LEDGER_LOG_ORIGIN: BENCH_LOG_ORIGIN,
+        LEDGER_SIGNER_STATE_FILE: join(tmpdir(), `dbwe-bench-${process.pid}`, 'ledger-no-events-signer-state.json'),
         PORT: String(port),
         SEED_DEMO: 'false',
       }, `http://127.0.0.1:${port}/graphql`);

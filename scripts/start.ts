@@ -146,9 +146,12 @@ async function main(): Promise<void> {
   };
   await Promise.all(
     SUBGRAPHS.map(async ([name, port]) => {
+      // The ledger's signer keeps what it signed next to its key, in the data folder.
       const own: Record<string, string> = {
         SERVICE_ASSERTION_PRIVATE_KEY: secrets.SERVICE_ASSERTION_KEYS[name],
-        ...(name === 'ledger' ? { LEDGER_SIGNING_KEY: secrets.LEDGER_SIGNING_KEY } : {}),
+        ...(name === 'ledger'
+          ? { LEDGER_SIGNING_KEY: secrets.LEDGER_SIGNING_KEY, LEDGER_SIGNER_STATE_FILE: process.env.LEDGER_SIGNER_STATE_FILE ?? join(DATA_DIR, 'ledger-signer-state.json') }
+          : {}),
       };
       const child = launch(name, `subgraphs/${name}/src/main.ts`, { ...common, ...databaseEnv(name), ...own, PORT: String(port) });
       await waitReady(name, `http://127.0.0.1:${port}/ready`, child);

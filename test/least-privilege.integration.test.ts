@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { Client } from 'pg';
 import { stableId } from '@dbwe/platform';
 import { ownerRole, runtimeRole, SUBGRAPH_SCHEMAS, type SubgraphSchema } from '@dbwe/platform';
-import { cloneTestDatabase, runtimeUrlFor, startTestSubgraph } from '@dbwe/platform/testing';
+import { cloneTestDatabase, ownerUrlFor, runtimeUrlFor, startTestSubgraph } from '@dbwe/platform/testing';
 import { ledger } from '@dbwe/ledger';
 import { rootOfFrontier } from '@dbwe/ledger/src/log/merkle';
 import { keyId, signingKeyFromSeed } from '@dbwe/ledger/src/log/note';
@@ -252,29 +252,35 @@ describe("the log's own tables, as an attacker with the service's credentials", 
   });
 
   /*
-   * A finding of the issue-15 review, not fixed here (a design decision): the service may retire keys, because it
-   * retires the ones no longer configured when it starts, and the database cannot tell which key is configured. With
-   * its credentials the key in use can be retired: every verifier then calls the honest books invalid ("the key is
-   * retired") and the ledger refuses to start with it until a new key is made. Expected: the keys in use come from
-   * the ledger's environment, not from a row its own role can change (for instance, retirement recorded only by a
-   * start-up step that runs as the owner). `it.failing` passes while the service's role can still do it.
+   * Were the service's role allowed to retire keys, its credentials could retire the key in use: every verifier
+   * would then call the honest books invalid ("the key is retired") and the ledger would refuse to start with it.
+   * Keys are recorded and retired only by the ledger's start-up step that runs as the owner (registerSigningKeys);
+   * the service reads them.
    */
-  it.failing('cannot retire the signing key the ledger signs with', async () => {
-    await as.ledger.query('BEGIN');
-    try {
-      const key = signingKeyFromSeed(ledgerServices.testEnv!.LEDGER_SIGNING_KEY).publicKey;
-      expect(await refused(as.ledger.query(`UPDATE ledger.signing_key SET retired_at = now() WHERE public_key = $1`, [key]))).toMatch(/retire/);
-    } finally {
-      await as.ledger.query('ROLLBACK');
-    }
+  it('cannot record, retire or remove a signing key, not even the one the ledger signs with', async () => {
+    const key = signingKeyFromSeed(ledgerServices.testEnv!.LEDGER_SIGNING_KEY).publicKey;
+    const [{ n }] = (await admin.query(`SELECT count(*)::int AS n FROM ledger.signing_key WHERE public_key = $1 AND retired_at IS NULL`, [key])).rows;
+    expect(n).toBe(1);
+    const denied = 'permission denied for table signing_key';
+    expect(await refused(as.ledger.query(`UPDATE ledger.signing_key SET retired_at = now() WHERE public_key = $1`, [key]))).toBe(denied);
+    expect(await refused(as.ledger.query(`DELETE FROM ledger.signing_key WHERE public_key = $1`, [key]))).toBe(denied);
+    expect(await refused(as.ledger.query(`INSERT INTO ledger.signing_key (public_key, first_used_at) VALUES (decode(repeat('33', 32), 'hex'), now())`))).toBe(denied);
+    expect((await as.ledger.query(`SELECT retired_at FROM ledger.signing_key WHERE public_key = $1`, [key])).rows).toEqual([{ retired_at: null }]);
   });
 
   it('cannot bring back a retired signing key or witness', async () => {
     await admin.query(`INSERT INTO ledger.signing_key VALUES (decode(repeat('44', 32), 'hex'), now() - interval '1 year', now() - interval '1 day')`);
-    expect(await refused(as.ledger.query(`UPDATE ledger.signing_key SET retired_at = NULL WHERE retired_at IS NOT NULL`))).toMatch(/^a retired signing_key stays retired as of /);
-    expect(await refused(as.ledger.query(`UPDATE ledger.signing_key SET retired_at = now() + interval '10 years' WHERE retired_at IS NOT NULL`))).toMatch(
-      /^a retired signing_key stays retired as of /,
-    );
+    // Keys are retired by the owner's start-up step; not even that brings one back.
+    const owner = new Client({ connectionString: ownerUrlFor(database.url, 'ledger') });
+    await owner.connect();
+    try {
+      expect(await refused(owner.query(`UPDATE ledger.signing_key SET retired_at = NULL WHERE retired_at IS NOT NULL`))).toMatch(/^a retired signing_key stays retired as of /);
+      expect(await refused(owner.query(`UPDATE ledger.signing_key SET retired_at = now() + interval '10 years' WHERE retired_at IS NOT NULL`))).toMatch(
+        /^a retired signing_key stays retired as of /,
+      );
+    } finally {
+      await owner.end();
+    }
     const name = 'witness.example/oud';
     const witnessKeyId = createHash('sha256').update(Buffer.concat([Buffer.from(name), Buffer.from([0x0a, 0x04]), Buffer.alloc(32, 0x55)])).digest().subarray(0, 4);
     await admin.query(

@@ -1,4 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { cloneTestDatabase, ownerUrlFor, runtimeUrlFor, testIdentityEnv } from '../testing';
@@ -9,7 +11,12 @@ import { cloneTestDatabase, ownerUrlFor, runtimeUrlFor, testIdentityEnv } from '
  */
 const root = join(__dirname, '..', '..');
 /** What the ledger needs besides a database: the gateway's public key, its own key and its checkpoint key (the tests' keys). */
-const LEDGER_SETTINGS = { ...testIdentityEnv('ledger'), LEDGER_SIGNING_KEY: 'uJb100JZmGeZt2tuPxaX6wdqbSz+zu7vQnGFhORTaqQ=' };
+const LEDGER_SETTINGS = {
+  ...testIdentityEnv('ledger'),
+  LEDGER_SIGNING_KEY: 'uJb100JZmGeZt2tuPxaX6wdqbSz+zu7vQnGFhORTaqQ=',
+  // Not the default in the working folder's .data, which npm start uses.
+  LEDGER_SIGNER_STATE_FILE: join(mkdtempSync(join(tmpdir(), 'dbwe-service-test-')), 'signer-state.json'),
+};
 
 function startLedger(env: Record<string, string>) {
   const { DATABASE_URL: _unset, ...inherited } = process.env;

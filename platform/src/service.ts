@@ -142,21 +142,24 @@ export async function runSubgraph<TLoaders, TServices>(module: SubgraphModule<TL
     await connectWithRetry(db, url, config.DATABASE_CONNECT_TIMEOUT_MS, logger);
     guardPoolClients(db, (error) => logger.warn({ err: error }, 'database connection lost'));
     const privileged = await checkRuntimeRole(db, module.name, databaseUrlSetting(module.name, config), config.DATABASE_ALLOW_PRIVILEGED_ROLE, logger);
+    // Only the migrations and the services' owner steps use the owner's connection, and only for as long as they run.
+    const owner = migrationUrl
+      ? createDataSource({ url: migrationUrl, schema: module.name, entities: module.entities, migrations: module.migrations, poolSize: 1, applicationName: `dbwe-${module.name}-migrate` })
+      : privileged
+        ? db
+        : null;
     if (config.MIGRATE_ON_START) {
-      if (!migrationUrl && !privileged) {
+      if (!owner) {
         const prefix = module.name.toUpperCase();
         exitWith(module.name, `migrations run as the schema's owner: set ${prefix}_MIGRATION_DATABASE_URL or MIGRATION_DATABASE_URL, or MIGRATE_ON_START=false`);
       }
-      // Only the migrations use the owner's connection, and only for as long as they run.
-      const owner = migrationUrl
-        ? createDataSource({ url: migrationUrl, schema: module.name, entities: module.entities, migrations: module.migrations, poolSize: 1, applicationName: `dbwe-${module.name}-migrate` })
-        : db;
       const report = await migrate(owner, module.name, module.databasePrivileges);
       if (report.migrations.length > 0) logger.info({ migrations: report.migrations }, 'migrated');
       if (report.privileges?.undeclared.length) {
         logger.warn({ tables: report.privileges.undeclared }, 'tables without a privilege declaration: the runtime role cannot use them');
       }
     }
+    if (owner) await prepareServicesAsOwner(module, owner, config, logger);
     if (config.SEED_DEMO) await module.seedDemo(db);
   } catch (error) {
     exitWith(module.name, error instanceof Error ? error.message : String(error));
@@ -191,6 +194,23 @@ export async function runSubgraph<TLoaders, TServices>(module: SubgraphModule<TL
 /** The identity a subgraph reads the graph with: its own key, if it has one. */
 export function ownServiceOf(service: SubgraphName, settings: { SERVICE_ASSERTION_PRIVATE_KEY?: SigningKey }): OwnService | undefined {
   return settings.SERVICE_ASSERTION_PRIVATE_KEY ? { service, key: settings.SERVICE_ASSERTION_PRIVATE_KEY.privateKey } : undefined;
+}
+
+/** Runs a module's owner step (SubgraphServices.prepareAsOwner), if it has one, on the owner's connection. */
+export async function prepareServicesAsOwner<TLoaders, TServices>(
+  module: SubgraphModule<TLoaders, TServices>,
+  owner: DataSource,
+  settings: Record<string, unknown>,
+  logger: Logger,
+): Promise<void> {
+  if (!module.services?.prepareAsOwner) return;
+  const initialisedHere = !owner.isInitialized;
+  if (initialisedHere) await owner.initialize();
+  try {
+    await module.services.prepareAsOwner(owner, settings, logger);
+  } finally {
+    if (initialisedHere) await owner.destroy();
+  }
 }
 
 /** A module's services, or none: `undefined` is what a module without services gets in its context. */

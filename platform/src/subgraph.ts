@@ -42,6 +42,12 @@ export interface SubgraphServices<TServices> {
   settings: Spec;
   /** The values tests run with (fixed test keys); never used outside the test harness. */
   testEnv: Record<string, string>;
+  /**
+   * Start-up work that the runtime role is not allowed to do (the ledger records the keys it signs with): run
+   * with the schema owner's connection right after the migrations, with the same settings, before start. A
+   * subgraph that starts without an owner's connection (MIGRATE_ON_START=false) finds what the last such run did.
+   */
+  prepareAsOwner?(owner: DataSource, settings: Record<string, unknown>, logger: Logger): Promise<void>;
   start(db: DataSource, settings: Record<string, unknown>, logger: Logger): Promise<RunningServices<TServices>>;
 }
 

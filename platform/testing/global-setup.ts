@@ -3,7 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer } from 'node:net';
 import type { SubgraphModule } from '../src/subgraph';
-import { createTemplateDatabase, dropDatabase } from './database';
+import { createTemplateDatabase, dropDatabase, ownerUrlFor } from './database';
+import { createDataSource } from '../src/database';
+import { parseConfig } from '../src/config';
+import { createLogger } from '../src/logger';
+import { prepareServicesAsOwner } from '../src/service';
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -52,7 +56,15 @@ export async function setupTestDatabase(modules: SubgraphModule<unknown, unknown
     serverUrl = `postgres://postgres:postgres@127.0.0.1:${port}/postgres`;
   }
   const template = `dbwe_test_${process.pid}`;
-  await createTemplateDatabase(serverUrl, template, modules);
+  const templateUrl = await createTemplateDatabase(serverUrl, template, modules);
+  // As the first start of each subgraph leaves an installation (the ledger's test key recorded), so that a
+  // subgraph started on a copy without its owner's connection (MIGRATE_ON_START=false) finds it.
+  const logger = createLogger('test-setup', 'silent');
+  for (const module of modules) {
+    if (!module.services) continue;
+    const owner = createDataSource({ url: ownerUrlFor(templateUrl, module.name), schema: module.name, entities: module.entities, migrations: module.migrations, poolSize: 1 });
+    await prepareServicesAsOwner(module, owner, parseConfig(module.services.settings, module.services.testEnv), logger);
+  }
   process.env.DBWE_TEST_SERVER_URL = serverUrl;
   process.env.DBWE_TEST_TEMPLATE = template;
 

@@ -2,7 +2,7 @@ import type { DataSource } from 'typeorm';
 import type { ExecutionResult } from 'graphql';
 import { Client } from 'pg';
 import { createDataSource, guardPoolClients } from '../src/database';
-import { runtimeUrlFor } from './database';
+import { ownerUrlFor, runtimeUrlFor } from './database';
 import { createLogger } from '../src/logger';
 import { QueryCounter } from '../src/query-counter';
 import { createSubgraphServer, type SubgraphModule, type SubgraphServer } from '../src/subgraph';
@@ -11,7 +11,7 @@ import { createMemberStanding, erasureSettings } from '../src/member-standing';
 import { createHash } from 'node:crypto';
 import { anonymous, signAssertion, SUBGRAPH_NAMES, type SubgraphName, type Viewer } from '../src/identity';
 import { publicKeyOfSeed, signingKeyFromSeed } from '../src/ed25519';
-import { ownServiceOf, startServices, subgraphIdentitySettings } from '../src/service';
+import { ownServiceOf, prepareServicesAsOwner, startServices, subgraphIdentitySettings } from '../src/service';
 import { eventSettings, eventTestEnv, startEvents, type StartEventsOptions } from '../src/events/runtime';
 
 const testSeed = (name: string) => createHash('sha256').update(`dbwe test key: ${name}`).digest('base64');
@@ -85,6 +85,8 @@ export async function startTestSubgraph<TLoaders, TServices>(
     env?: Record<string, string>;
     /** Sees what became of each event this subgraph's consumers were delivered. */
     onEventApplied?: StartEventsOptions['onApplied'];
+    /** Run the services' owner step first, as a subgraph that migrates at start-up does (default); false: as one started with MIGRATE_ON_START=false. */
+    ownerStep?: boolean;
   } = {},
 ): Promise<TestSubgraph<TLoaders, TServices> & { url: string }> {
   const queries = new QueryCounter();
@@ -101,6 +103,10 @@ export async function startTestSubgraph<TLoaders, TServices>(
   if (options.seed) await module.seedDemo(db);
   const logger = createLogger(module.name, options.logLevel ?? process.env.TEST_LOG_LEVEL ?? 'silent', options.logTo);
   const settings = module.services ? parseConfig(module.services.settings, { ...module.services.testEnv, ...options.env }) : {};
+  if (options.ownerStep ?? true) {
+    const owner = createDataSource({ url: ownerUrlFor(databaseUrl, module.name), schema: module.name, entities: module.entities, migrations: module.migrations, poolSize: 1 });
+    await prepareServicesAsOwner(module, owner, settings, logger);
+  }
   const running = await startServices(module, db, settings, logger);
   const events = await startEvents({
     subgraph: module.name,

@@ -6,7 +6,7 @@
 import { Books } from './books';
 import { ExportSource } from './exports';
 import { Graph, entryFromApi } from './graph';
-import { checkNoteSignature, parseCheckpoint, parseVkey, FormatError, type Checkpoint, type Vkey } from './note';
+import { COSIGNATURE_V1, checkCosignature, checkNoteSignature, parseCheckpoint, parseVkey, FormatError, type Checkpoint, type Vkey } from './note';
 import { GENESIS_HASH, entryHash, entryLeafData } from './records';
 import { EMPTY_ROOT, decodeHash, leafHash, verifyConsistency, verifyInclusion, type Hash } from './tree';
 import { CannotCheck, Invalid } from './verdict';
@@ -22,7 +22,12 @@ export interface CheckOptions {
   /** Sequences of entries to prove included. */
   entries: number[];
   exportLocation?: string;
+  /** Cosigner keys (C2SP vkeys, type 0x04) of witnesses the user trusts. */
+  witnesses?: string[];
 }
+
+/** How far back `--witness` looks for a checkpoint the witness cosigned. */
+export const WITNESS_LOOKBACK = 1000;
 
 export interface CheckResult {
   verdict: string;
@@ -119,6 +124,57 @@ async function checkRoot(graph: Graph, id: string, books: Books, checkpoint: Che
   throw new Invalid('leaves', `leaf ${leaf}`, `the root recomputed from the ${checkpoint.size} leaves is not the checkpoint's; leaf ${leaf} is the first that does not belong to the signed tree`);
 }
 
+/**
+ * A witness the user trusts has seen these books: the newest checkpoint carries its valid cosignature, or one of
+ * the newest checkpoints does (a fresh one never does yet) and the newest is consistent with it. Without either the
+ * user cannot tell these books from a view the witness never saw (its cosignatures deleted, or a split view).
+ */
+async function checkWitness(graph: Graph, id: string, origin: string, vkey: Vkey, newest: Checkpoint, witness: Vkey): Promise<void> {
+  if (witness.type !== COSIGNATURE_V1) throw new CannotCheck(`--witness ${witness.text} is not a witness's cosigner key (type 0x04)`);
+  const what = 'witness';
+  const cosigned = (checkpoint: Checkpoint, where: string): boolean => {
+    const found = checkCosignature(checkpoint.note, witness);
+    if (found === 'bad') throw new Invalid(what, where, `a cosignature line of ${witness.name} does not verify`);
+    return found !== 'absent';
+  };
+  if (cosigned(newest, `checkpoint ${newest.size}`)) return;
+  for await (const note of graph.checkpointsNewestFirst(id, WITNESS_LOOKBACK)) {
+    let candidate: Checkpoint;
+    try {
+      candidate = parseCheckpoint(note);
+    } catch (error) {
+      if (error instanceof FormatError) throw new Invalid(what, 'checkpoint', `a checkpoint the graph lists cannot be read: ${error.message}`);
+      throw error;
+    }
+    if (!cosigned(candidate, `checkpoint ${candidate.size}`)) continue;
+    // The log's own signature too; perhaps by a key from before a rotation: the log names every key it has signed with.
+    const keys = [vkey, ...(await graph.verifierKeys(id)).map((t) => readVkey(t, 'a verifier key the graph serves')).filter((k) => k.name === origin && k.text !== vkey.text)];
+    const checkpoint = verifiedCheckpoint(note, keys, origin, `checkpoint cosigned by ${witness.name}`);
+    await checkConsistency(graph, id, checkpoint, newest, `checkpoint cosigned by ${witness.name}`);
+    return;
+  }
+  throw new Invalid(
+    what,
+    `checkpoint ${newest.size}`,
+    `neither the newest checkpoint nor any of the ${WITNESS_LOOKBACK} before it carries a valid cosignature of ${witness.name}: no sign that this witness saw these books`,
+  );
+}
+
+/**
+ * The tree the graph serves, read after the newest checkpoint (a tree only grows): never smaller than that
+ * checkpoint, nor another tree of its size. The ledger refuses to sign a rewritten tree and serves the checkpoint
+ * it signed last instead, so this is where a rewrite after it shows, with --quick too.
+ */
+async function checkServedTree(graph: Graph, id: string, newest: Checkpoint): Promise<void> {
+  const served = await graph.head(id);
+  if (served.size < newest.size) {
+    throw new Invalid('truncated', `leaf ${served.size}`, `the newest checkpoint has ${newest.size} leaves, the graph serves a tree of only ${served.size}`);
+  }
+  if (served.size === newest.size && !decodeHash(served.rootHash)?.equals(newest.rootHash)) {
+    throw new Invalid('rewritten', `leaves below ${newest.size}`, `the graph serves a tree of ${newest.size} leaves with another root than the newest checkpoint's: the books were changed after it was signed`);
+  }
+}
+
 /** Step 7 for one entry: its leaf is in the checkpoint's tree, by an inclusion proof. */
 async function checkInclusion(graph: Graph, id: string, sequence: number, checkpoint: Checkpoint): Promise<void> {
   const where = `entry ${sequence}`;
@@ -151,6 +207,7 @@ export async function check(o: CheckOptions, say: (line: string) => void): Promi
   let newest = verifiedCheckpoint(log.checkpointNote, [vkey], log.origin, 'newest checkpoint');
   say(`newest checkpoint: size ${newest.size}, root ${newest.rootHash.toString('base64')}, signature verified`);
   await refuseRetiredKey(graph, vkey);
+  await checkServedTree(graph, id, newest);
 
   if (o.keptCheckpoint !== undefined) {
     const keys = [vkey];
@@ -166,6 +223,8 @@ export async function check(o: CheckOptions, say: (line: string) => void): Promi
     await checkConsistency(graph, id, keptCheckpoint, newest, 'kept checkpoint');
     say(`kept checkpoint: size ${keptCheckpoint.size}, signature verified, consistent with the newest`);
   }
+
+  for (const text of o.witnesses ?? []) await checkWitness(graph, id, log.origin, vkey, newest, readVkey(text, '--witness'));
 
   if (o.quick) {
     for (const sequence of o.entries) await checkInclusion(graph, id, sequence, newest);

@@ -11,6 +11,7 @@ import { newWitnessKey, parseKeyFile, witness, type WitnessState } from './witne
 const USAGE = `usage:
   dbwe-verify check <graph-url> <neighbourhood slug or id> [--checkpoint <file>] [--save-checkpoint <file>]
       [--vkey <log verifier key>] [--quick] [--entry <sequence>]... [--export <export URL or folder>]
+      [--witness <witness verifier key>]...
   dbwe-verify witness <graph-url> <neighbourhood slug or id> --key <file> --name <witness name> --state <file>
       [--vkey <log verifier key>]
   dbwe-verify witness-key --name <witness name> --out <file>
@@ -21,7 +22,7 @@ interface Parsed {
   flags: Map<string, string[]>;
 }
 
-const VALUE_FLAGS = new Set(['checkpoint', 'save-checkpoint', 'vkey', 'entry', 'export', 'key', 'name', 'state', 'out']);
+const VALUE_FLAGS = new Set(['checkpoint', 'save-checkpoint', 'vkey', 'entry', 'export', 'key', 'name', 'state', 'out', 'witness']);
 const BOOLEAN_FLAGS = new Set(['quick', 'help']);
 
 function parseArgs(argv: string[]): Parsed {
@@ -103,6 +104,7 @@ async function run(argv: string[], say: (line: string) => void): Promise<number>
           quick: p.flags.has('quick'),
           entries,
           exportLocation: one(p, 'export'),
+          witnesses: p.flags.get('witness') ?? [],
         },
         say,
       );

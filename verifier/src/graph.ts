@@ -170,6 +170,27 @@ export class Graph {
   }
 
   /** Every verifier key the log has had (for a kept checkpoint signed before a key rotation). */
+  /** The signed notes of the log's checkpoints, newest first, `pageSize` at a time, at most `limit`. */
+  async *checkpointsNewestFirst(id: string, limit: number, pageSize = 100): AsyncGenerator<string> {
+    let after: string | null = null;
+    let seen = 0;
+    while (seen < limit) {
+      const t: { checkpoints: { edges: { node: { note: string }; cursor: string }[]; pageInfo: { hasNextPage: boolean } } } = await this.transparencyLog(
+        id,
+        'checkpoints(first: $first, after: $after) { edges { node { note } cursor } pageInfo { hasNextPage } }',
+        { first: Math.min(pageSize, limit - seen), after },
+        ', $first: Int!, $after: String',
+      );
+      for (const edge of t.checkpoints.edges) {
+        seen++;
+        yield edge.node.note;
+      }
+      const last = t.checkpoints.edges[t.checkpoints.edges.length - 1];
+      if (!t.checkpoints.pageInfo.hasNextPage || !last) return;
+      after = last.cursor;
+    }
+  }
+
   async verifierKeys(id: string): Promise<string[]> {
     const t = await this.transparencyLog<{ verifierKeys: string[] }>(id, 'verifierKeys', {}, '');
     return t.verifierKeys;
@@ -182,6 +203,11 @@ export class Graph {
       {},
     );
     return data.ledgerSigningKeys.filter((k) => k.retiredAt !== null).map((k) => k.publicKey);
+  }
+
+  /** The tree the graph serves now: its size and root (base64), read together. */
+  async head(id: string): Promise<{ size: number; rootHash: string }> {
+    return this.transparencyLog<{ size: number; rootHash: string }>(id, 'size rootHash', {}, '');
   }
 
   async size(id: string): Promise<number> {

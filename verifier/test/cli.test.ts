@@ -285,23 +285,55 @@ describe('dbwe-verify witness', () => {
   });
 
   /*
-   * A finding of the issue-15 review, not fixed here (a design decision: which checkpoint must carry the cosignature,
-   * since a fresh one never does yet, and how old it may be): `check` cannot be told to trust a witness, so a resident
-   * cannot see that the operator deleted the witnesses' cosignatures, nor a split view that a witness would have
-   * refused. Expected: `check --witness <vkey>` finds the newest checkpoint that witness cosigned, verifies the
-   * cosignature and a consistency proof from it to the newest, and is invalid without one. `it.failing` passes while
-   * the option does not exist.
+   * `check --witness <vkey>`: the user trusts a witness. Expected: valid when the newest checkpoint carries its
+   * cosignature, or when an earlier one does and the newest is consistent with it (a fresh checkpoint is never
+   * cosigned yet); invalid, naming the witness, when the operator deleted its cosignatures (or serves a view the
+   * witness never saw), and when a cosignature line of it does not verify.
    */
-  it.failing("check --witness refuses books whose checkpoints no longer carry a trusted witness's cosignature", async () => {
+  it("check --witness refuses books whose checkpoints no longer carry a trusted witness's cosignature", async () => {
     const vkey = (await cli('witness-key', '--name', 'witness.example/krant', '--out', file('witness.key'))).verdict;
     fake.registerWitness(vkey);
     expect((await cli('witness', fake.url, 'testwijk', '--key', file('witness.key'), '--name', 'witness.example/krant', '--state', file('state.json'))).code).toBe(0);
-    expect((await cli('check', fake.url, 'testwijk', '--witness', vkey)).code).toBe(0);
+    let r = await cli('check', fake.url, 'testwijk', '--witness', vkey);
+    expect(r.verdict).toMatch(/^VALID: /);
+    expect(r.code).toBe(0);
+
+    // Booked since: the newest checkpoint is not cosigned yet, the one before is, and the newest extends it.
+    fake.post({ bookingDate: '2025-04-01', description: 'Na de medeondertekening', lines: [[account('1000'), '1'], [account('8000'), '-1']] });
+    r = await cli('check', fake.url, 'testwijk', '--quick', '--witness', vkey);
+    expect(r.verdict).toMatch(/^VALID: .* at size 12: /);
+    expect(r.code).toBe(0);
+
     // The operator deletes the cosignature: the checkpoint is served as the log signed it, without the witness's line.
     fake.checkpoints.set(11, fake.checkpoints.get(11)!.replace(/— witness\.example\/krant [^\n]+\n/, ''));
-    const r = await cli('check', fake.url, 'testwijk', '--witness', vkey);
-    expect(r.verdict).toMatch(/^INVALID: witness: /);
+    r = await cli('check', fake.url, 'testwijk', '--witness', vkey);
+    expect(r.verdict).toBe(
+      'INVALID: witness: checkpoint 12: neither the newest checkpoint nor any of the 1000 before it carries a valid cosignature of witness.example/krant: no sign that this witness saw these books',
+    );
     expect(r.code).toBe(1);
+    // Without --witness the same books are valid: only the witness's word is missing.
+    expect((await cli('check', fake.url, 'testwijk', '--quick')).code).toBe(0);
+  });
+
+  it('check --witness refuses a cosignature line of the witness that does not verify, and a key that is not a cosigner key', async () => {
+    const vkey = (await cli('witness-key', '--name', 'witness.example/krant', '--out', file('witness.key'))).verdict;
+    fake.registerWitness(vkey);
+    expect((await cli('witness', fake.url, 'testwijk', '--key', file('witness.key'), '--name', 'witness.example/krant', '--state', file('state.json'))).code).toBe(0);
+    // The last byte of the signature flipped.
+    fake.checkpoints.set(
+      11,
+      fake.checkpoints.get(11)!.replace(/(— witness\.example\/krant )([^\n]+)\n/, (_, head: string, body: string) => {
+        const bytes = Buffer.from(body, 'base64');
+        bytes[bytes.length - 1] ^= 1;
+        return `${head}${bytes.toString('base64')}\n`;
+      }),
+    );
+    let r = await cli('check', fake.url, 'testwijk', '--quick', '--witness', vkey);
+    expect(r.verdict).toBe('INVALID: witness: checkpoint 11: a cosignature line of witness.example/krant does not verify');
+    expect(r.code).toBe(1);
+    r = await cli('check', fake.url, 'testwijk', '--quick', '--witness', fake.vkey);
+    expect(r.err[0]).toMatch(/^CANNOT CHECK: --witness .* is not a witness's cosigner key \(type 0x04\)$/);
+    expect(r.code).toBe(2);
   });
 
   it('could not cosign when the ledger refuses the witness (not registered)', async () => {

@@ -274,6 +274,12 @@ export class FakeLedger {
     const tlog = (value: object) => ({ neighbourhood: { transparencyLog: value } });
     if (query.includes('consistencyProof(')) return tlog({ consistencyProof: { fromSize: v.from, toSize: v.to, hashes: reference.proof(v.from, this.hashes(v.to)).map(b64) } });
     if (query.includes('inclusionProof(')) return tlog({ inclusionProof: { hashes: reference.path(v.index, this.hashes(v.size)).map(b64) } });
+    if (query.includes('checkpoints(first:')) {
+      // Newest first, as the ledger lists them; the cursor is the size.
+      const sizes = [...this.checkpoints.keys()].sort((a, b) => b - a).filter((size) => v.after == null || size < Number(v.after));
+      const page = sizes.slice(0, v.first);
+      return tlog({ checkpoints: { edges: page.map((size) => ({ node: { note: this.checkpoints.get(size) }, cursor: String(size) })), pageInfo: { hasNextPage: sizes.length > page.length } } });
+    }
     if (query.includes('checkpointAt(')) return tlog({ checkpointAt: this.checkpoints.has(v.size) ? { note: this.checkpoints.get(v.size) } : null });
     if (query.includes('verifierKeys')) return tlog({ verifierKeys: [this.vkey] });
     if (query.includes('leaves(fromIndex')) {
@@ -332,6 +338,7 @@ export class FakeLedger {
         Object.entries(v).map(([k, id]) => [k, { id, volunteerHours: { minorUnits: this.served.memberHours.get(id) ?? String(this.sum((e, a, u) => e.memberId === id && u === 'HOUR' && this.type(a) === 'EXPENSE')), unit: 'HOUR' } }]),
       );
     }
+    if (query.includes('transparencyLog { size rootHash }')) return tlog({ size: this.leaves.length, rootHash: b64(reference.mth(this.hashes(this.leaves.length))) });
     if (query.includes('transparencyLog { size }')) return tlog({ size: this.leaves.length });
     if (query.startsWith('mutation Cosign(')) return { addCosignature: this.cosign(v.input) };
     if (query.startsWith('query Keys')) return { ledgerSigningKeys: this.retiredKeys.map((publicKey) => ({ publicKey, retiredAt: '2025-06-01T00:00:00.000Z' })) };

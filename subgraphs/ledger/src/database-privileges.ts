@@ -24,7 +24,8 @@ export const databasePrivileges: DatabasePrivileges = {
     log_leaf: ['SELECT'],
     log_node: ['SELECT'],
     checkpoint: ['SELECT', 'INSERT'],
-    signing_key: ['SELECT', 'INSERT', { UPDATE: ['retired_at'] }],
+    // Recorded and retired by the start-up step that runs as the owner (registerSigningKeys), never by the service.
+    signing_key: ['SELECT'],
     witness: ['SELECT', 'INSERT', { UPDATE: ['retired_at'] }],
     cosignature: ['SELECT', 'INSERT'],
     migrations: [],

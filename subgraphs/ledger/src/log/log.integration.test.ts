@@ -1,4 +1,5 @@
 import { createHash, createPrivateKey, createPublicKey, sign, verify } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import type { Client } from 'pg';
 import { stableId } from '@dbwe/platform';
 import { KLARENDAL, SPIJKERKWARTIER, account, anonymous, demoProjectId, startLedger, steward, transfer, viewer, type LedgerTest } from '../testing/ledger.fixtures';
@@ -6,7 +7,8 @@ import { addNeighbourhood } from '../../../../test/people';
 import { ledgerServices } from './services';
 import { EMPTY_ROOT, appendLeaves, leafHash, nodeHash, rootOfFrontier } from './merkle';
 import { keyId, signingKeyFromSeed } from './note';
-import { LogIsInconsistent } from './checkpoints';
+import { Checkpointer, LogIsInconsistent } from './checkpoints';
+import { SignerState } from './signer-state';
 import { entryHash } from '../entries/entry-hash';
 import { hashable } from '../entries/posting';
 
@@ -187,7 +189,7 @@ describe('checkpoints', () => {
     // Due means: grown, and the newest checkpoint older than the interval; the test interval is 60 s, so ask with 0.
     const due = await new (checkpointer.constructor as typeof import('./checkpoints').Checkpointer)(
       books.db,
-      { originPrefix: 'dbwe.test/books', keys: [checkpointer.currentKey], intervalSeconds: 0 },
+      { originPrefix: 'dbwe.test/books', keys: [checkpointer.currentKey], intervalSeconds: 0, state: checkpointer.state },
       books.server.contextFor(anonymous).logger,
     ).signDue();
     expect(due).toBeGreaterThanOrEqual(1);
@@ -201,7 +203,7 @@ describe('checkpoints', () => {
       // Due at once (the test interval is 60 s): a signer like the running one, with an interval of 0.
       const checkpointer = new (running.constructor as typeof import('./checkpoints').Checkpointer)(
         other.db,
-        { originPrefix: 'dbwe.test/books', keys: [running.currentKey], intervalSeconds: 0 },
+        { originPrefix: 'dbwe.test/books', keys: [running.currentKey], intervalSeconds: 0, state: running.state },
         other.server.contextFor(anonymous).logger,
       );
       await other.db.query(`INSERT INTO ledger.chain (neighbourhood_id, last_sequence, last_hash) VALUES ('00000000-0000-4000-8000-000000000042', 0, repeat('0', 64))`);
@@ -563,14 +565,12 @@ describe('the server-side verification and the signer, after an operator rewrote
 
 describe('the signer, after an operator deleted the checkpoints it signed', () => {
   /*
-   * Finding of the issue-15 review, not fixed here (a design decision): the signer compares the tree only with the
-   * newest checkpoint stored in the database, which the operator who rewrites the tree can delete first. Then the
-   * ledger signs, with its key, a checkpoint that contradicts one it signed before: a fork, which witnesses catch
-   * but a resident who kept an older checkpoint does not. Expected: the signer remembers what it signed outside the
-   * database (at least while it runs; better also in its data folder, as a witness keeps its state) and refuses.
-   * `it.failing` passes while the ledger still signs the fork; when it is fixed, make this an ordinary `it`.
+   * An operator who rewrites the tree and first deletes the newest checkpoints leaves the database nothing to
+   * compare with. Expected: the signer remembers what it signed in its state file (LEDGER_SIGNER_STATE_FILE), outside
+   * the tables the operator can write, and refuses to sign a tree that does not extend it, with an error in the log;
+   * the ledger keeps serving, and a restart on the same state file refuses too.
    */
-  it.failing('never signs a tree that contradicts a checkpoint it signed, even when the rows of that checkpoint were deleted', async () => {
+  it('never signs a tree that contradicts a checkpoint it signed, even when the rows of that checkpoint were deleted', async () => {
     const other = await startLedger();
     try {
       const { checkpointer } = other.server.contextFor(anonymous).services;
@@ -604,7 +604,31 @@ describe('the signer, after an operator deleted the checkpoints it signed', () =
       await raw.query('COMMIT');
       // Another entry where the cut one was: the tree of the same size now has another root.
       await other.post(transfer(account('1000'), account('4900'), '2.00'));
+      await expect(checkpointer.sign(SPIJKERKWARTIER)).rejects.toThrow(
+        new LogIsInconsistent(`the stored tree of ${signed.size} leaves does not extend the tree of ${signed.size} leaves this ledger signed`),
+      );
+      // And the fork grows: still no signature, and the newest checkpoint stays the one the operator left.
+      await other.post(transfer(account('1000'), account('4900'), '3.00'));
       await expect(checkpointer.sign(SPIJKERKWARTIER)).rejects.toBeInstanceOf(LogIsInconsistent);
+      expect((await checkpointer.latest(other.db.manager, SPIJKERKWARTIER))?.size).toBe(before.size);
+      // The remembered tree is on disk: what the ledger signed last.
+      const file = JSON.parse(readFileSync(checkpointer.state.path, 'utf8'));
+      expect(file.logs[`dbwe.test/books/${SPIJKERKWARTIER}`]).toEqual({ size: signed.size, rootHash: signed.rootHash.toString('base64'), note: signed.note, signedAt: expect.any(String) });
+      // The ledger keeps serving: the log as it is, with the newest checkpoint the operator left.
+      const served = (await other.ok(`{ _entities(representations: [{ __typename: "Neighbourhood", id: "${SPIJKERKWARTIER}" }]) { ... on Neighbourhood { transparencyLog { size checkpoint { size } } } } }`))
+        ._entities[0].transparencyLog;
+      expect(served).toEqual({ size: before.size + 2, checkpoint: { size: before.size } });
+      // Asked for a fresh one, it serves the checkpoint it signed last, whose row the operator deleted: whoever kept
+      // an earlier one finds that the stored tree does not extend it.
+      await new Promise((resolve) => setTimeout(resolve, 1_100));
+      expect(await checkpointer.fresh(SPIJKERKWARTIER).catch((error: Error) => error)).toMatchObject({ size: signed.size, note: signed.note });
+      // A signer started anew on the same state file, as after a restart, refuses as well.
+      const restarted = new Checkpointer(
+        other.db,
+        { originPrefix: 'dbwe.test/books', keys: [checkpointer.currentKey], intervalSeconds: 60, state: await SignerState.open(checkpointer.state.path) },
+        other.server.contextFor(anonymous).logger,
+      );
+      await expect(restarted.sign(SPIJKERKWARTIER)).rejects.toBeInstanceOf(LogIsInconsistent);
     } finally {
       await other.teardown();
     }

@@ -152,3 +152,41 @@ export function appendLeaves(size: number, frontier: Buffer, leafHashes: Hash[])
   }
   return { frontier: Buffer.concat(stack), nodes };
 }
+
+/**
+ * RFC 9162 §2.1.4.2: whether `proof` shows that the tree of size m with root
+ * `first` is a prefix of the tree of size n with root `second` (0 < m ≤ n).
+ * The signer checks what the database gives it with this before it signs.
+ */
+export function verifyConsistency(m: number, n: number, first: Hash, second: Hash, proof: Hash[]): boolean {
+  if (m < 1 || m > n) return false;
+  if (m === n) return proof.length === 0 && first.equals(second);
+  const path = (m & (m - 1)) === 0 ? [first, ...proof] : proof;
+  if (path.length === 0) return false;
+  let fn = m - 1;
+  let sn = n - 1;
+  while (fn % 2 === 1) {
+    fn >>= 1;
+    sn >>= 1;
+  }
+  let fr = path[0];
+  let sr = path[0];
+  for (const c of path.slice(1)) {
+    if (sn === 0) return false;
+    if (fn % 2 === 1 || fn === sn) {
+      fr = nodeHash(c, fr);
+      sr = nodeHash(c, sr);
+      if (fn % 2 === 0) {
+        while (fn % 2 === 0 && fn !== 0) {
+          fn >>= 1;
+          sn >>= 1;
+        }
+      }
+    } else {
+      sr = nodeHash(sr, c);
+    }
+    fn >>= 1;
+    sn >>= 1;
+  }
+  return sn === 0 && fr.equals(first) && sr.equals(second);
+}
