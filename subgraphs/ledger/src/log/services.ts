@@ -5,7 +5,7 @@ import { ConfigError, ed25519Setting, GraphClient, GraphLookup, graphSettings, s
 import { cachedGraphReferences, type LedgerReferences } from '../integrity/references.service';
 import { Checkpointer, registerSigningKeys } from './checkpoints';
 import { SignerState } from './signer-state';
-import { isKeyName, signingKeyFromSeed, type SigningKey } from './note';
+import { isKeyName, type SigningKey } from './note';
 
 /** What the ledger keeps while it runs: the checkpoint signer, and the way to check the ids its books name. */
 export interface LedgerServices {
