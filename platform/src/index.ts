@@ -23,3 +23,4 @@ export * from './events/outbox';
 export * from './events/consumer';
 export * from './events/engine';
 export * from './events/runtime';
+export * from './events/catalogue';
