@@ -12,6 +12,9 @@ const mappers: Record<string, Record<string, string>> = {
     PollThemeResult: '../polls/poll.rules#ThemePointsValue',
     ThemePoints: '../polls/poll.rules#ThemePointsValue',
     MyDataExport: '../privacy/privacy.rules#MyDataExportValue',
+    WebhookSubscription: '../webhooks/webhook.commands#WebhookSubscriptionRow',
+    WebhookDelivery: '../webhooks/webhook.commands#WebhookDeliveryRow',
+    NeighbourhoodEventPage: '../feed/event-feed#EventPage',
   },
   projects: {
     Project: '../projects/project.entity#ProjectEntity',

@@ -47,6 +47,8 @@ export const gatewaySettings = {
   RESPONSE_CACHE: setting.boolean(true),
   /** Memory the response cache may use (its own store, apart from Apollo's persisted queries); least recently used answers go first. */
   RESPONSE_CACHE_MAX_MIB: setting.integer(64, { min: 1, max: 4096 }),
+  /** How often the response cache reads the public event feed's head; it drops every kept answer when the feed grew. */
+  RESPONSE_CACHE_EVENTS_POLL_MS: setting.integer(250, { min: 50, max: 10_000 }),
   /** How long shared caches may keep anonymous GET answers and exports. */
   PUBLIC_MAX_AGE_SECONDS: setting.integer(30, { min: 0, max: 3600 }),
   /** Lifetime of the identity assertions the gateway signs for the subgraphs (a long export signs a fresh one per page). */

@@ -247,6 +247,16 @@ export function createGateway(config: GatewayConfig, logger: Logger): Gateway {
     ],
   });
 
+  // The response cache follows the platform's changes through the public event feed's head (community's).
+  const readFeedHead = async () => {
+    const viewer: Viewer = { memberId: null, roles: [] };
+    const response = await apollo.executeOperation({ query: '{ eventFeedHead { position } }' }, { contextValue: { viewer, requestId: 'response-cache', internal: true } });
+    if (response.body.kind !== 'single') throw new Error('unexpected incremental response');
+    const { data, errors } = response.body.singleResult;
+    if (errors?.length) throw new Error(`the event feed's head could not be read: ${errors[0].message}`);
+    return (data as { eventFeedHead: { position: string } }).eventFeedHead.position;
+  };
+  let feedWatch: { stop(): Promise<void> } | null = null;
   const exporter = new Exporter(apollo, Supergraph.build(supergraphSdl).apiSchema().toGraphQLJSSchema(), logger, (req) => verifier.viewerFor(req.headers.authorization));
 
   const http = createHttpApp<GatewayContext>({
@@ -330,8 +340,16 @@ export function createGateway(config: GatewayConfig, logger: Logger): Gateway {
     apollo,
     http,
     metrics,
-    start: () => apollo.start(),
+    async start() {
+      await apollo.start();
+      if (answers) {
+        feedWatch = answers.watchFeed(readFeedHead, config.RESPONSE_CACHE_EVENTS_POLL_MS, (error) =>
+          logger.warn({ err: error }, 'the response cache cannot see changes; it keeps no answers until it can'),
+        );
+      }
+    },
     async stop() {
+      await feedWatch?.stop();
       await http.close();
       await apollo.stop();
     },

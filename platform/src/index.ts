@@ -24,3 +24,4 @@ export * from './events/consumer';
 export * from './events/engine';
 export * from './events/runtime';
 export * from './ed25519';
+export * from './events/catalogue';

@@ -165,7 +165,7 @@ export async function runSubgraph<TLoaders, TServices>(module: SubgraphModule<TL
     exitWith(module.name, error instanceof Error ? error.message : String(error));
   }
   const running = await startServices(module, db, config, logger).catch((error: Error) => exitWith(module.name, error.message));
-  const events = await startEvents({ subgraph: module.name, declaration: module.events, settings: config, ownUrl: url, logger }).catch((error: Error) =>
+  const events = await startEvents({ subgraph: module.name, declaration: module.events, services: running.services, settings: config, ownUrl: url, logger }).catch((error: Error) =>
     exitWith(module.name, error.message),
   );
 

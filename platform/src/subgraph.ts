@@ -72,7 +72,7 @@ export interface SubgraphModule<TLoaders, TServices = undefined> {
   /** Settings and long-lived parts of this subgraph alone, if it has any. */
   services?: SubgraphServices<TServices>;
   /** The domain events it records and the ones it consumes (docs/events.md). */
-  events?: EventsDeclaration;
+  events?: EventsDeclaration<TServices>;
   /** Loads the demo data once; a second call finds it there and does nothing. */
   seedDemo(db: DataSource): Promise<void>;
   /** How this subgraph learns of erased members, whose writes every mutation refuses (member-standing.ts); default: through the graph. */

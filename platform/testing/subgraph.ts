@@ -111,6 +111,7 @@ export async function startTestSubgraph<TLoaders, TServices>(
   const events = await startEvents({
     subgraph: module.name,
     declaration: module.events,
+    services: running.services,
     settings: parseConfig(eventSettings, { ...eventTestEnv, ...options.env }),
     ownUrl: runtimeUrlFor(databaseUrl, module.name),
     logger,

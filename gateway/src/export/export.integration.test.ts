@@ -355,6 +355,7 @@ describe('open data exports', () => {
     expect(Object.keys(doc.paths)).toEqual([
       '/neighbourhoods',
       '/neighbourhoods/{slug}/datapackage.json',
+      '/neighbourhoods/{slug}/events.jsonl',
       '/neighbourhoods/{slug}/checkpoint.txt',
       '/neighbourhoods/{slug}/{table}.{format}',
       '/.well-known/dbwe-ledger-keys',

@@ -17,6 +17,8 @@ import { LEDGER_KEYS_PATH, LEDGER_KEYS_QUERY, ledgerKeysDocument } from './ledge
 const PAGE_SIZE = 100;
 /** Nodes per page of an index-paged list: `TransparencyLog.leaves` gives up to 1,000 at once. */
 const INDEX_PAGE_SIZE = 1_000;
+/** Events per response of events.jsonl: the most the graph gives at once. */
+const EVENTS_PAGE_SIZE = 1_000;
 
 class ExportError extends Error {
   constructor(
@@ -132,6 +134,15 @@ export class Exporter {
     return pathname.startsWith('/export/') || pathname === LEDGER_KEYS_PATH;
   }
 
+  /** The request's token verified again: an export that outlives its token stops with 401. */
+  private async viewerAgain(req: IncomingMessage): Promise<Viewer> {
+    try {
+      return await this.reverifyViewer(req);
+    } catch (error) {
+      throw new ExportError(401, 'Unauthorized', `The token is no longer valid: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
   /** Answers a request under /export/ or for the ledger's keys; returns false for other paths. */
   async handle(req: IncomingMessage, res: ServerResponse, context: ExportRequest): Promise<boolean> {
     const url = new URL(req.url ?? '/', 'http://localhost');
@@ -145,12 +156,7 @@ export class Exporter {
     const execute: Execute = async (query, variables) => {
       // Reads are safe to repeat: a page that met a passing subgraph failure is asked for once more.
       for (let attempt = 1; ; attempt++) {
-        let viewer: Viewer;
-        try {
-          viewer = await this.reverifyViewer(req);
-        } catch (error) {
-          throw new ExportError(401, 'Unauthorized', `The token is no longer valid: ${error instanceof Error ? error.message : String(error)}`);
-        }
+        const viewer = await this.viewerAgain(req);
         const response = await this.apollo.executeOperation({ query, variables }, { contextValue: { ...context, viewer, export: true } });
         if (response.body.kind !== 'single') throw new Error('unexpected incremental response');
         const { data, errors } = response.body.singleResult;
@@ -201,6 +207,7 @@ export class Exporter {
       return this.sendJson(req, res, context, dataPackage(neighbourhood, EXPORT_TABLES, this.columns));
     }
     if (parts[4] === 'checkpoint.txt') return this.sendCheckpoint(req, res, context, execute, neighbourhood, url.searchParams);
+    if (parts[4] === 'events.jsonl') return this.sendEvents(req, res, context, execute, neighbourhood, url.searchParams);
     const match = /^([a-z_]+)\.([a-z]+)$/.exec(parts[4]);
     const table = match && EXPORT_TABLES.find((t) => t.name === match[1]);
     if (!match || !table) {
@@ -325,6 +332,48 @@ export class Exporter {
     res.setHeader('content-length', Buffer.byteLength(body));
     res.statusCode = 200;
     res.end(req.method === 'HEAD' ? undefined : body);
+  }
+
+  /** events.jsonl: a page of the neighbourhood's public domain events after `after`, one CloudEvent a line (community's feed). */
+  private async sendEvents(
+    req: IncomingMessage,
+    res: ServerResponse,
+    context: ExportRequest,
+    execute: Execute,
+    neighbourhood: { id: string; slug: string },
+    params: URLSearchParams,
+  ): Promise<void> {
+    for (const key of params.keys()) if (key !== 'after' && key !== 'limit') throw new ExportError(400, 'Bad Request', `Unknown parameter "${key}".`);
+    if (params.getAll('after').length > 1 || params.getAll('limit').length > 1) throw new ExportError(400, 'Bad Request', 'Give after and limit at most once.');
+    const after = params.get('after');
+    const limitText = params.get('limit') ?? String(EVENTS_PAGE_SIZE);
+    if (!/^\d{1,4}$/.test(limitText) || Number(limitText) < 1 || Number(limitText) > EVENTS_PAGE_SIZE) {
+      throw new ExportError(400, 'Bad Request', `limit must be a whole number from 1 to ${EVENTS_PAGE_SIZE}, got "${limitText}".`);
+    }
+    if (after !== null && !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(after)) {
+      throw new ExportError(400, 'Bad Request', `after must be the id of an event (a uuid), got "${after}".`);
+    }
+    const response = await this.apollo.executeOperation(
+      {
+        query: 'query ($id: ID!, $after: ID, $first: Int) { neighbourhood(id: $id) { events(after: $after, first: $first) { events hasMore lastEventId } } }',
+        variables: { id: neighbourhood.id, after, first: Number(limitText) },
+      },
+      { contextValue: { ...context, viewer: await this.viewerAgain(req), export: true } },
+    );
+    if (response.body.kind !== 'single') throw new Error('unexpected incremental response');
+    const { data, errors } = response.body.singleResult;
+    if (errors?.length) {
+      if (errors[0].extensions?.code === 'BAD_USER_INPUT') throw new ExportError(404, 'Not Found', `No event ${after} in the feed of "${neighbourhood.slug}".`);
+      const unavailable = errors.every((e) => e.extensions?.code === 'SERVICE_UNAVAILABLE');
+      throw new ExportError(unavailable ? 503 : 502, unavailable ? 'Service Unavailable' : 'Bad Gateway', `The graph answered with an error: ${errors[0].message}`);
+    }
+    const page = (data as { neighbourhood: { events: { events: unknown[]; hasMore: boolean; lastEventId: string | null } } }).neighbourhood.events;
+    if (page.lastEventId) res.setHeader('events-last-id', page.lastEventId);
+    if (page.hasMore && page.lastEventId) {
+      res.setHeader('link', `</export/v1/neighbourhoods/${neighbourhood.slug}/events.jsonl?after=${page.lastEventId}${params.has('limit') ? `&limit=${limitText}` : ''}>; rel="next"`);
+    }
+    res.setHeader('content-disposition', `attachment; filename="${neighbourhood.slug}-events.jsonl"`);
+    this.send(req, res, context, CONTENT_TYPES.jsonl, page.events.map((event) => `${JSON.stringify(event)}\n`).join(''), 10);
   }
 
   /** Has the ledger sign the tree as it is now (or hand out one signed at most a second ago); null when the books are not open. */

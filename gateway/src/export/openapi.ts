@@ -38,6 +38,34 @@ export function openApiDocument() {
           responses: { 200: { description: 'The data package descriptor' }, 404: problem },
         },
       },
+      '/neighbourhoods/{slug}/events.jsonl': {
+        get: {
+          summary: "The neighbourhood's public domain events, as JSON Lines of CloudEvents",
+          description:
+            "One CloudEvent 1.0 (structured JSON: id, source, type, subject, time, data, neighbourhoodid, neighbourhoodseq) per line, in the order the platform applied them: each subgraph's events of the neighbourhood in the order it recorded them. Public events only, holding ids, states, amounts and times, never names or texts (so nothing of erased members but their opaque id). At most `limit` events per response; continue with after=<the last line's id> (the Link header with rel=next says so while more follow). An empty body when nothing followed.",
+          parameters: [
+            { $ref: '#/components/parameters/Slug' },
+            { name: 'after', in: 'query', required: false, description: 'The id of the last event you have; omit to start at the first.', schema: { type: 'string', format: 'uuid' } },
+            { name: 'limit', in: 'query', required: false, description: 'The most events to return (1–1000, default 1000).', schema: { type: 'integer', minimum: 1, maximum: 1000 } },
+            { name: 'If-None-Match', in: 'header', required: false, schema: { type: 'string' } },
+          ],
+          responses: {
+            200: {
+              description: 'The events',
+              headers: {
+                'API-Version': { $ref: '#/components/headers/ApiVersion' },
+                ETag: { schema: { type: 'string' } },
+                Link: { description: 'rel="next": the URL of the next page, while more events follow.', schema: { type: 'string' } },
+                'Events-Last-Id': { description: 'The id to pass as after= next time (the given after when the page is empty).', schema: { type: 'string' } },
+              },
+              content: { 'application/jsonl': { schema: { type: 'string' } } },
+            },
+            304: { description: 'Not modified since the ETag given in If-None-Match' },
+            400: problem,
+            404: problem,
+          },
+        },
+      },
       '/neighbourhoods/{slug}/checkpoint.txt': {
         get: {
           summary: "A signed checkpoint of the neighbourhood's books (C2SP tlog-checkpoint, with witnesses' cosignatures)",

@@ -33,6 +33,8 @@ export interface EventConsumer {
   source: SubgraphSchema;
   /** Handlers by full CloudEvents type, e.g. `nl.dbwe.projects.wish.adopted`. */
   handlers: Readonly<Record<string, EventHandler>>;
+  /** Applied to every event of the source, after the type's handler (a replica of the whole stream, say). */
+  everyEvent?: EventHandler;
 }
 
 /** The statements of the migration that gives a consuming subgraph its inbox. */
@@ -142,6 +144,7 @@ export async function receiveEvent(pool: Pool, subgraph: SubgraphSchema, consume
     while (next) {
       const handler = consumer.handlers[next.type];
       if (handler) await handler(tx, next);
+      if (consumer.everyEvent) await consumer.everyEvent(tx, next);
       await tx.query(
         `INSERT INTO ${s}.event_inbox (consumer, event_id, source, neighbourhood_id, sequence, type, duplicates) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
         [consumer.name, next.id, next.source, next.neighbourhoodId, next.sequence, next.type, duplicates],

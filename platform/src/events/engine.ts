@@ -107,12 +107,29 @@ export class EventEngine {
     return jobs.length;
   }
 
-  /** Delivers the queue's jobs to the handler, `batchSize` at a time; the ones it reports failed are retried with back-off. */
-  async work(queue: string, options: { batchSize: number; pollingIntervalSeconds: number }, handler: BatchHandler): Promise<void> {
+  /**
+   * Delivers the queue's jobs to the handler, `batchSize` at a time; the ones
+   * it reports failed are retried with back-off. `afterFailing` learns, for
+   * each, when pg-boss will deliver it again (null: it gave up, and the job
+   * went to the dead-letter queue).
+   */
+  async work(
+    queue: string,
+    options: { batchSize: number; pollingIntervalSeconds: number },
+    handler: BatchHandler,
+    afterFailing?: (retries: { id: string; nextAttemptAt: Date | null }[]) => Promise<void>,
+  ): Promise<void> {
     await this.boss.work<unknown>(queue, { batchSize: options.batchSize, pollingIntervalSeconds: options.pollingIntervalSeconds }, async (jobs) => {
       const { failed } = await handler(jobs.map((j) => ({ id: j.id, data: j.data })));
       // pg-boss completes the batch after this returns; jobs failed first are no longer active and stay failed.
       for (const { id, error } of failed) await this.boss.fail(queue, id, { message: error.message });
+      if (afterFailing && failed.length > 0) {
+        const { rows } = await this.pool.query<{ id: string; state: string; start_after: Date }>(
+          `SELECT id, state, start_after FROM ${EVENTS_SCHEMA}.job WHERE name = $1 AND id = ANY($2::uuid[])`,
+          [queue, failed.map((f) => f.id)],
+        );
+        await afterFailing(rows.map((r) => ({ id: r.id, nextAttemptAt: r.state === 'retry' ? r.start_after : null })));
+      }
     });
   }
 

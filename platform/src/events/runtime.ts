@@ -3,16 +3,37 @@ import type { Logger } from 'pino';
 import { ConfigError, setting } from '../config';
 import type { SubgraphSchema } from '../database-roles';
 import { consumerBatchHandler, type Applied, type EventConsumer } from './consumer';
-import { consumerQueue, EventEngine, sourceTopic } from './engine';
+import { consumerQueue, EventEngine, sourceTopic, type BatchHandler, type DeliveryPolicy } from './engine';
 import type { StoredEvent } from './envelope';
 import { createRecorder, type EventRecorder } from './outbox';
 import { startRelay, type Relay } from './relay';
 
+/**
+ * Work done for every event of some sources, at least once and in no
+ * particular order, with pg-boss's retries (webhook deliveries): a queue of
+ * its own (`<subgraph>.<name>`) subscribed to the sources. Unlike a consumer
+ * it keeps no inbox and applies nothing in order; the handler makes a
+ * second delivery harmless itself.
+ */
+export interface EventWorker<TServices = unknown> {
+  name: string;
+  sources: readonly SubgraphSchema[];
+  /** Its retries, from the subgraph's own settings; what it does not say comes from the EVENTS_* settings. */
+  policy?(services: TServices): Partial<DeliveryPolicy>;
+  /** Builds the handler, once the subgraph's services run; `pool` is the subgraph's own database as its runtime role. */
+  start(context: { pool: Pool; services: TServices; logger: Logger }): {
+    handler: BatchHandler;
+    /** Learns when pg-boss will try the failed events again (null: never). */
+    afterFailing?(retries: { id: string; nextAttemptAt: Date | null }[]): Promise<void>;
+  };
+}
+
 /** What a subgraph module says about its events: the names it records, and what it consumes from whom. */
-export interface EventsDeclaration {
+export interface EventsDeclaration<TServices = unknown> {
   /** Event names (`wish.adopted`) it records; their CloudEvents type is `nl.dbwe.<subgraph>.<name>`. */
   emits: readonly string[];
   consumes?: readonly EventConsumer[];
+  workers?: readonly EventWorker<TServices>[];
 }
 
 /** The settings of a subgraph's events (README, "Configuration"). */
@@ -74,9 +95,11 @@ export interface RunningEvents {
   stop(): Promise<void>;
 }
 
-export interface StartEventsOptions {
+export interface StartEventsOptions<TServices = unknown> {
   subgraph: SubgraphSchema;
-  declaration: EventsDeclaration | undefined;
+  declaration: EventsDeclaration<TServices> | undefined;
+  /** The subgraph's running services, for its workers. */
+  services?: TServices;
   settings: EventSettings;
   /** The subgraph's own database as its runtime role: its outbox and inbox. */
   ownUrl: string;
@@ -95,13 +118,14 @@ function where(url: string): string {
  * use, and (unless EVENTS_DELIVERY=false) its consumers' queues and workers
  * and its relay. Started after migrations, stopped before the database closes.
  */
-export async function startEvents(options: StartEventsOptions): Promise<RunningEvents> {
+export async function startEvents<TServices>(options: StartEventsOptions<TServices>): Promise<RunningEvents> {
   const { subgraph, declaration, settings, logger } = options;
   const recorder = createRecorder(subgraph, declaration?.emits ?? [], settings.EVENTS_RECORDING);
   if (!settings.EVENTS_RECORDING) logger.warn('EVENTS_RECORDING=false: this subgraph records no domain events');
   const emits = (declaration?.emits.length ?? 0) > 0;
   const consumers = declaration?.consumes ?? [];
-  if (!settings.EVENTS_DELIVERY || (!emits && consumers.length === 0)) return { recorder, stop: async () => undefined };
+  const workers = declaration?.workers ?? [];
+  if (!settings.EVENTS_DELIVERY || (!emits && consumers.length === 0 && workers.length === 0)) return { recorder, stop: async () => undefined };
 
   const pools: Pool[] = [];
   const pool = (url: string, name: string) => {
@@ -129,6 +153,18 @@ export async function startEvents(options: StartEventsOptions): Promise<RunningE
         queue,
         { batchSize: settings.EVENTS_CONSUMER_BATCH_SIZE, pollingIntervalSeconds: settings.EVENTS_CONSUMER_POLL_MS / 1000 },
         consumerBatchHandler(own, subgraph, consumer, logger, options.onApplied),
+      );
+    }
+    for (const worker of workers) {
+      const queue = consumerQueue(subgraph, worker.name);
+      const policy = { retryLimit: settings.EVENTS_RETRY_LIMIT, retryDelaySeconds: settings.EVENTS_RETRY_DELAY_SECONDS, expireInSeconds: settings.EVENTS_DELIVERY_TIMEOUT_SECONDS };
+      await engine.ensureQueue(queue, { ...policy, ...worker.policy?.(options.services as TServices) }, worker.sources.map(sourceTopic));
+      const started = worker.start({ pool: own, services: options.services as TServices, logger });
+      await engine.work(
+        queue,
+        { batchSize: settings.EVENTS_CONSUMER_BATCH_SIZE, pollingIntervalSeconds: settings.EVENTS_CONSUMER_POLL_MS / 1000 },
+        started.handler,
+        started.afterFailing?.bind(started),
       );
     }
   } catch (error) {

@@ -23,7 +23,11 @@ export type CommunityError =
   | { __typename: 'PollNotFound'; code: 'POLL_NOT_FOUND'; message: string; field: string }
   | { __typename: 'PollClosed'; code: 'POLL_CLOSED'; message: string; field: string; closedAt: Date }
   | { __typename: 'OverBudget'; code: 'OVER_BUDGET'; message: string; field: string; budget: number; allocated: number }
-  | { __typename: 'InvalidAllocation'; code: 'INVALID_ALLOCATION'; message: string; field: string };
+  | { __typename: 'InvalidAllocation'; code: 'INVALID_ALLOCATION'; message: string; field: string }
+  | { __typename: 'WebhookUrlRefused'; code: 'WEBHOOK_URL_REFUSED'; message: string; field: string; reason: string }
+  | { __typename: 'UnknownEventType'; code: 'UNKNOWN_EVENT_TYPE'; message: string; field: string; eventType: string }
+  | { __typename: 'WebhookLimitReached'; code: 'WEBHOOK_LIMIT_REACHED'; message: string; field: null; limit: number }
+  | { __typename: 'WebhookSubscriptionNotFound'; code: 'WEBHOOK_SUBSCRIPTION_NOT_FOUND'; message: string; field: string };
 
 export type ErrorOf<T extends CommunityError['__typename']> = Extract<CommunityError, { __typename: T }>;
 
@@ -134,6 +138,33 @@ export const communityError = {
     code: 'INVALID_ALLOCATION',
     message,
     field: 'allocations',
+  }),
+  webhookUrlRefused: (reason: string, message: string): ErrorOf<'WebhookUrlRefused'> => ({
+    __typename: 'WebhookUrlRefused',
+    code: 'WEBHOOK_URL_REFUSED',
+    message,
+    field: 'url',
+    reason,
+  }),
+  unknownEventType: (eventType: string): ErrorOf<'UnknownEventType'> => ({
+    __typename: 'UnknownEventType',
+    code: 'UNKNOWN_EVENT_TYPE',
+    message: `${eventType} is not one of the platform's public event types (docs/events.md lists them).`,
+    field: 'eventTypes',
+    eventType,
+  }),
+  webhookLimitReached: (limit: number): ErrorOf<'WebhookLimitReached'> => ({
+    __typename: 'WebhookLimitReached',
+    code: 'WEBHOOK_LIMIT_REACHED',
+    message: `A member may hold at most ${limit} webhook subscriptions; delete one first.`,
+    field: null,
+    limit,
+  }),
+  webhookSubscriptionNotFound: (): ErrorOf<'WebhookSubscriptionNotFound'> => ({
+    __typename: 'WebhookSubscriptionNotFound',
+    code: 'WEBHOOK_SUBSCRIPTION_NOT_FOUND',
+    message: 'You hold no webhook subscription with this id.',
+    field: 'id',
   }),
 };
 

@@ -24,6 +24,17 @@ export const databasePrivileges: DatabasePrivileges = {
     ...inboxPrivileges.tables,
     // Kept from the projects subgraph's wish.adopted events, by the consumer.
     wish_adoption: ['SELECT', 'INSERT'],
+    // Civic apps' webhooks: a member deletes their own subscriptions; deliveries go with them.
+    webhook_subscription: ['SELECT', 'INSERT', 'DELETE', { UPDATE: ['active', 'consecutive_failures', 'disabled_at', 'updated_at'] }],
+    webhook_delivery: [
+      'SELECT',
+      'INSERT',
+      'DELETE',
+      { UPDATE: ['state', 'attempts', 'last_status_code', 'last_error', 'last_attempt_at', 'next_attempt_at', 'delivered_at'] },
+    ],
+    // The BI event feed, written by the consumers in the transaction that applies each event.
+    event_feed_head: ['SELECT', 'INSERT', { UPDATE: ['last_position'] }],
+    event_feed: ['SELECT', 'INSERT'],
   },
   functions: [...outboxPrivileges.functions],
 };

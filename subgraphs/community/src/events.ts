@@ -1,4 +1,7 @@
 import { eventType, type DomainEvent, type EventsDeclaration, type SqlRunner, type StoredEvent } from '@dbwe/platform';
+import { feedConsumers } from './feed/event-feed';
+import { webhookWorker } from './webhooks/webhook.delivery';
+import type { CommunityServices } from './services';
 import type { MemberEntity } from './members/member.entity';
 import type { WishEntity } from './wishes/wish.entity';
 import type { ThemeEntity } from './themes/theme.entity';
@@ -34,7 +37,7 @@ async function wishAdopted(tx: SqlRunner, event: StoredEvent): Promise<void> {
   );
 }
 
-export const communityEvents: EventsDeclaration = {
+export const communityEvents: EventsDeclaration<CommunityServices> = {
   emits: [
     'member.registered',
     'member.profile-updated',
@@ -46,7 +49,9 @@ export const communityEvents: EventsDeclaration = {
     'poll.opened',
     'poll.closed',
   ],
-  consumes: [{ name: 'from-projects', source: 'projects', handlers: { [eventType('projects', 'wish.adopted')]: wishAdopted } }],
+  // Every source's events into the BI feed, in order; projects' wish.adopted also moves the wish.
+  consumes: feedConsumers({ projects: { [eventType('projects', 'wish.adopted')]: wishAdopted } }),
+  workers: [webhookWorker],
 };
 
 const time = (at: Date) => at.toISOString();

@@ -14,6 +14,9 @@ import { themeResolvers } from './themes/theme.resolvers';
 import { wishResolvers } from './wishes/wish.resolvers';
 import { pollResolvers } from './polls/poll.resolvers';
 import { privacyResolvers } from './privacy/privacy.resolvers';
+import { webhookResolvers } from './webhooks/webhook.resolvers';
+import { feedResolvers } from './feed/event-feed.resolvers';
+import { WebhooksAndFeed1768000000000 } from './migrations/1768000000000-webhooks-and-feed';
 import { Initial1764100000000 } from './migrations/1764100000000-initial';
 import { WishesThemesPolls1764300000000 } from './migrations/1764300000000-wishes-themes-polls';
 import { SyncIndexes1764400000000 } from './migrations/1764400000000-sync-indexes';
@@ -23,7 +26,7 @@ import { communityEvents } from './events';
 import { seedDemo } from './demo/demo.seed';
 import { databasePrivileges } from './database-privileges';
 import { erasedMemberSource } from './privacy/privacy.commands';
-import { communityServices, type CommunityServices } from './privacy/small-groups';
+import { communityServices, type CommunityServices } from './services';
 
 /** Feature resolver maps merged per GraphQL type; a field defined twice is a programming error. */
 function mergeResolvers(...maps: Resolvers[]): Resolvers {
@@ -43,7 +46,7 @@ function mergeResolvers(...maps: Resolvers[]): Resolvers {
 const resolvers: Resolvers = {
   DateTime: scalarResolvers.DateTime,
   JSONObject: GraphQLJSONObject,
-  ...mergeResolvers(neighbourhoodResolvers, memberResolvers, themeResolvers, wishResolvers, pollResolvers, privacyResolvers),
+  ...mergeResolvers(neighbourhoodResolvers, memberResolvers, themeResolvers, wishResolvers, pollResolvers, privacyResolvers, webhookResolvers, feedResolvers),
 };
 
 /** The community subgraph: neighbourhoods, members, wishes and polls. */
@@ -53,7 +56,7 @@ export const community: SubgraphModule<ReturnType<typeof createLoaders>, Communi
   typeDefs: loadTypeDefs(join(__dirname, '..', 'schema.graphql')),
   resolvers: resolvers as SubgraphModule<ReturnType<typeof createLoaders>, CommunityServices>['resolvers'],
   entities: [NeighbourhoodEntity, MemberEntity, ThemeEntity, WishEntity, PollEntity],
-  migrations: [Initial1764100000000, WishesThemesPolls1764300000000, SyncIndexes1764400000000, EventOutbox1767000000000, EventInbox1767000000001],
+  migrations: [Initial1764100000000, WishesThemesPolls1764300000000, SyncIndexes1764400000000, EventOutbox1767000000000, EventInbox1767000000001, WebhooksAndFeed1768000000000],
   databasePrivileges,
   events: communityEvents,
   createLoaders,

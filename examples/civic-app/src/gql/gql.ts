@@ -14,9 +14,17 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
  */
 type Documents = {
+    "\n  query WebhookNeighbourhood($slug: String!) {\n    neighbourhood(slug: $slug) { id name }\n  }\n": typeof types.WebhookNeighbourhoodDocument,
+    "\n  mutation SubscribeToEntries($input: CreateWebhookSubscriptionInput!) {\n    createWebhookSubscription(input: $input) {\n      __typename\n      ... on CreateWebhookSubscriptionSuccess { secret subscription { id } }\n      ... on CommunityError { code message }\n    }\n  }\n": typeof types.SubscribeToEntriesDocument,
+    "\n  mutation Unsubscribe($id: ID!) {\n    deleteWebhookSubscription(id: $id) { __typename }\n  }\n": typeof types.UnsubscribeDocument,
+    "\n  query PostedEntry($id: ID!) {\n    ledgerEntry(id: $id) {\n      sequence\n      bookingDate\n      description\n      lines { side account { code name } amount { amount unit } }\n    }\n  }\n": typeof types.PostedEntryDocument,
     "\n  query NeighbourhoodReport($slug: String!) {\n    neighbourhood(slug: $slug) {\n      name\n      municipality { name }\n      projects(first: 50) {\n        edges {\n          node {\n            title\n            status\n            finances {\n              spent { amount }\n              budget { amount }\n            }\n            sroi { ratio }\n          }\n        }\n      }\n      wishes(first: 100) { edges { node { title supporters status } } }\n      polls(first: 10) { edges { node { title status participantCount resultsHidden results { theme { name } points } } } }\n    }\n  }\n": typeof types.NeighbourhoodReportDocument,
 };
 const documents: Documents = {
+    "\n  query WebhookNeighbourhood($slug: String!) {\n    neighbourhood(slug: $slug) { id name }\n  }\n": types.WebhookNeighbourhoodDocument,
+    "\n  mutation SubscribeToEntries($input: CreateWebhookSubscriptionInput!) {\n    createWebhookSubscription(input: $input) {\n      __typename\n      ... on CreateWebhookSubscriptionSuccess { secret subscription { id } }\n      ... on CommunityError { code message }\n    }\n  }\n": types.SubscribeToEntriesDocument,
+    "\n  mutation Unsubscribe($id: ID!) {\n    deleteWebhookSubscription(id: $id) { __typename }\n  }\n": types.UnsubscribeDocument,
+    "\n  query PostedEntry($id: ID!) {\n    ledgerEntry(id: $id) {\n      sequence\n      bookingDate\n      description\n      lines { side account { code name } amount { amount unit } }\n    }\n  }\n": types.PostedEntryDocument,
     "\n  query NeighbourhoodReport($slug: String!) {\n    neighbourhood(slug: $slug) {\n      name\n      municipality { name }\n      projects(first: 50) {\n        edges {\n          node {\n            title\n            status\n            finances {\n              spent { amount }\n              budget { amount }\n            }\n            sroi { ratio }\n          }\n        }\n      }\n      wishes(first: 100) { edges { node { title supporters status } } }\n      polls(first: 10) { edges { node { title status participantCount resultsHidden results { theme { name } points } } } }\n    }\n  }\n": types.NeighbourhoodReportDocument,
 };
 
@@ -34,6 +42,22 @@ const documents: Documents = {
  */
 export function graphql(source: string): unknown;
 
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query WebhookNeighbourhood($slug: String!) {\n    neighbourhood(slug: $slug) { id name }\n  }\n"): (typeof documents)["\n  query WebhookNeighbourhood($slug: String!) {\n    neighbourhood(slug: $slug) { id name }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SubscribeToEntries($input: CreateWebhookSubscriptionInput!) {\n    createWebhookSubscription(input: $input) {\n      __typename\n      ... on CreateWebhookSubscriptionSuccess { secret subscription { id } }\n      ... on CommunityError { code message }\n    }\n  }\n"): (typeof documents)["\n  mutation SubscribeToEntries($input: CreateWebhookSubscriptionInput!) {\n    createWebhookSubscription(input: $input) {\n      __typename\n      ... on CreateWebhookSubscriptionSuccess { secret subscription { id } }\n      ... on CommunityError { code message }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation Unsubscribe($id: ID!) {\n    deleteWebhookSubscription(id: $id) { __typename }\n  }\n"): (typeof documents)["\n  mutation Unsubscribe($id: ID!) {\n    deleteWebhookSubscription(id: $id) { __typename }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query PostedEntry($id: ID!) {\n    ledgerEntry(id: $id) {\n      sequence\n      bookingDate\n      description\n      lines { side account { code name } amount { amount unit } }\n    }\n  }\n"): (typeof documents)["\n  query PostedEntry($id: ID!) {\n    ledgerEntry(id: $id) {\n      sequence\n      bookingDate\n      description\n      lines { side account { code name } amount { amount unit } }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

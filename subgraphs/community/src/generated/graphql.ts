@@ -7,6 +7,8 @@ import type { WishEntity } from '../wishes/wish.entity';
 import type { PollEntity } from '../polls/poll.entity';
 import type { AllocationView, ThemePointsValue } from '../polls/poll.rules';
 import type { MyDataExportValue } from '../privacy/privacy.rules';
+import type { WebhookSubscriptionRow, WebhookDeliveryRow } from '../webhooks/webhook.commands';
+import type { EventPage } from '../feed/event-feed';
 import type { Context } from '../context';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = T | null | undefined;
@@ -134,6 +136,43 @@ export type CommunityError = {
   message: Scalars['String']['output'];
 };
 
+/** A new webhook subscription. */
+export type CreateWebhookSubscriptionInput = {
+  /** The CloudEvents types to deliver (at least one), e.g. `nl.dbwe.ledger.entry.posted`. */
+  eventTypes: Array<Scalars['String']['input']>;
+  /** The neighbourhood whose events to deliver. */
+  neighbourhoodId: Scalars['ID']['input'];
+  /** Where to post them: an http(s) URL on a public address. */
+  url: Scalars['String']['input'];
+};
+
+/** The outcome of `createWebhookSubscription`. */
+export type CreateWebhookSubscriptionResult = CreateWebhookSubscriptionSuccess | NeighbourhoodNotFound | UnknownEventType | ValueOutOfRange | WebhookLimitReached | WebhookUrlRefused;
+
+/** The subscription was created. */
+export type CreateWebhookSubscriptionSuccess = {
+  __typename?: 'CreateWebhookSubscriptionSuccess';
+  /**
+   * The signing secret (`whsec_…`), shown this once: verify each delivery's
+   * `webhook-signature` with it, per the Standard Webhooks specification (its
+   * libraries' `verify`). Lost, it cannot be read again: delete the
+   * subscription and create another.
+   */
+  secret: Scalars['String']['output'];
+  /** The subscription. */
+  subscription: WebhookSubscription;
+};
+
+/** The outcome of `deleteWebhookSubscription`. */
+export type DeleteWebhookSubscriptionResult = DeleteWebhookSubscriptionSuccess | WebhookSubscriptionNotFound;
+
+/** The subscription was deleted; no further deliveries are made. */
+export type DeleteWebhookSubscriptionSuccess = {
+  __typename?: 'DeleteWebhookSubscriptionSuccess';
+  /** The deleted subscription's id. */
+  id: Scalars['ID']['output'];
+};
+
 /** A required text is empty or only whitespace. Code `EMPTY_VALUE`. */
 export type EmptyValue = CommunityError & {
   __typename?: 'EmptyValue';
@@ -145,11 +184,28 @@ export type EmptyValue = CommunityError & {
   message: Scalars['String']['output'];
 };
 
+/** The outcome of `enableWebhookSubscription`. */
+export type EnableWebhookSubscriptionResult = EnableWebhookSubscriptionSuccess | WebhookSubscriptionNotFound;
+
+/** The subscription delivers again. */
+export type EnableWebhookSubscriptionSuccess = {
+  __typename?: 'EnableWebhookSubscriptionSuccess';
+  /** The subscription, active, its failures counted from zero. */
+  subscription: WebhookSubscription;
+};
+
 /** The outcome of `eraseMe`. */
 export type EraseMePayload = {
   __typename?: 'EraseMePayload';
   /** The member as everyone now sees it: an anonymous label, no personal data. The id stays valid. */
   member: Member;
+};
+
+/** How far the platform's public event feed has grown, over all neighbourhoods. */
+export type EventFeedHead = {
+  __typename?: 'EventFeedHead';
+  /** The number of public events applied so far, as a decimal string: it grows with every change anyone may see. Caches compare it to know when to read again. */
+  position: Scalars['String']['output'];
 };
 
 /** A division of points names a theme twice or gives a negative number of points. Code `INVALID_ALLOCATION`. */
@@ -299,6 +355,19 @@ export type Mutation = {
   /** Closes a poll; its results become final. Requires the steward role in the poll's neighbourhood. */
   closePoll: ClosePollResult;
   /**
+   * Subscribes a URL to a neighbourhood's public domain events of the given
+   * types. Deliveries are signed per the Standard Webhooks specification, with
+   * the secret returned here once, retried with exponential back-off, and the
+   * subscription is disabled after repeated failures. The URL must reach a
+   * public address (checked now and at every delivery). Requires a registered,
+   * not erased member.
+   */
+  createWebhookSubscription: CreateWebhookSubscriptionResult;
+  /** Deletes one of the caller's webhook subscriptions and its delivery history. */
+  deleteWebhookSubscription: DeleteWebhookSubscriptionResult;
+  /** Makes a disabled subscription of the caller's deliver again, for events from now on. */
+  enableWebhookSubscription: EnableWebhookSubscriptionResult;
+  /**
    * Erases the caller (AVG/GDPR right to erasure): personal data is deleted, the
    * pseudonym is replaced by an anonymous label, supports and poll divisions
    * are kept only as anonymous counts. The member id stays valid, so wishes,
@@ -344,6 +413,21 @@ export type MutationArchiveWishArgs = {
 
 export type MutationClosePollArgs = {
   pollId: Scalars['ID']['input'];
+};
+
+
+export type MutationCreateWebhookSubscriptionArgs = {
+  input: CreateWebhookSubscriptionInput;
+};
+
+
+export type MutationDeleteWebhookSubscriptionArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationEnableWebhookSubscriptionArgs = {
+  id: Scalars['ID']['input'];
 };
 
 
@@ -412,6 +496,14 @@ export type Neighbourhood = {
   cbsWijkCode: Maybe<Scalars['String']['output']>;
   /** What the neighbourhood is and what its economy is about. */
   description: Maybe<Scalars['String']['output']>;
+  /**
+   * The neighbourhood's public domain events, from all four subgraphs, as
+   * CloudEvents (structured JSON), in the order the platform applied them:
+   * each subgraph's events of the neighbourhood in the order it recorded them.
+   * The BI feed `/export/v1/neighbourhoods/{slug}/events.jsonl` serves the same.
+   * Events hold ids, states, amounts and times, never names or texts.
+   */
+  events: NeighbourhoodEventPage;
   /** Stable identifier; other subgraphs refer to the neighbourhood by it. */
   id: Scalars['ID']['output'];
   /** Members of the neighbourhood, oldest first (ties by id). */
@@ -430,6 +522,16 @@ export type Neighbourhood = {
   updatedAt: Scalars['DateTime']['output'];
   /** Wishes and shared challenges in this neighbourhood, newest first (ties by id). */
   wishes: WishConnection;
+};
+
+
+/**
+ * A neighbourhood that runs its own neighbourhood economy. One installation
+ * serves many neighbourhoods; every other piece of data belongs to one.
+ */
+export type NeighbourhoodEventsArgs = {
+  after?: InputMaybe<Scalars['ID']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -467,6 +569,17 @@ export type NeighbourhoodWishesArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<WishFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/** A page of a neighbourhood's public domain events. */
+export type NeighbourhoodEventPage = {
+  __typename?: 'NeighbourhoodEventPage';
+  /** The events as CloudEvents 1.0 in structured JSON form (`id`, `source`, `type`, `subject`, `time`, `data`, `neighbourhoodid`, `neighbourhoodseq`). */
+  events: Array<Scalars['JSONObject']['output']>;
+  /** Whether more events follow this page now; ask again with `after` set to the last event's id. */
+  hasMore: Scalars['Boolean']['output'];
+  /** The id of the last event on the page (pass as `after`); the `after` given when the page is empty. */
+  lastEventId: Maybe<Scalars['ID']['output']>;
 };
 
 /** The neighbourhood does not exist. Code `NEIGHBOURHOOD_NOT_FOUND`. */
@@ -717,10 +830,14 @@ export type Project = {
 
 export type Query = {
   __typename?: 'Query';
+  /** How far the public event feed has grown: changes whenever anything anyone may see changed. */
+  eventFeedHead: EventFeedHead;
   /** The caller's own member record; null for anonymous callers and identities not registered as a member. */
   me: Maybe<Member>;
   /** One member by id. */
   member: Maybe<Member>;
+  /** The caller's own webhook subscriptions, newest first. Requires sign-in as a member. */
+  myWebhookSubscriptions: Array<WebhookSubscription>;
   /** One neighbourhood by id or by slug (give exactly one). */
   neighbourhood: Maybe<Neighbourhood>;
   /** All neighbourhoods served by this installation, by name. */
@@ -839,6 +956,19 @@ export type ThemeSlugTaken = CommunityError & {
   theme: Theme;
 };
 
+/** An event type that is not one of the platform's public event types. Code `UNKNOWN_EVENT_TYPE`. */
+export type UnknownEventType = CommunityError & {
+  __typename?: 'UnknownEventType';
+  /** Always UNKNOWN_EVENT_TYPE. */
+  code: Scalars['String']['output'];
+  /** The type that is not known. */
+  eventType: Scalars['String']['output'];
+  /** Always `eventTypes`. */
+  field: Maybe<Scalars['String']['output']>;
+  /** Explanation for people. */
+  message: Scalars['String']['output'];
+};
+
 /** A theme id is not a theme of the neighbourhood (or of the poll). Code `UNKNOWN_THEME`. */
 export type UnknownTheme = CommunityError & {
   __typename?: 'UnknownTheme';
@@ -905,6 +1035,106 @@ export type ValueTooLong = CommunityError & {
   maxLength: Scalars['Int']['output'];
   /** Explanation for people. */
   message: Scalars['String']['output'];
+};
+
+/** One event's delivery to one subscription, with its retries. */
+export type WebhookDelivery = {
+  __typename?: 'WebhookDelivery';
+  /** Attempts made so far. */
+  attempts: Scalars['Int']['output'];
+  /** When the receiver accepted it. */
+  deliveredAt: Maybe<Scalars['DateTime']['output']>;
+  /** The event's CloudEvents id, sent as the `webhook-id` header (the same on every retry: use it to drop duplicates). */
+  eventId: Scalars['ID']['output'];
+  /** The event's CloudEvents type. */
+  eventType: Scalars['String']['output'];
+  /** When the last attempt was made. */
+  lastAttemptAt: Maybe<Scalars['DateTime']['output']>;
+  /** Why the last attempt failed, when it did: a status, a timeout, a refused address. */
+  lastError: Maybe<Scalars['String']['output']>;
+  /** The HTTP status of the last attempt; null when the receiver could not be reached (see `lastError`). */
+  lastStatusCode: Maybe<Scalars['Int']['output']>;
+  /** When the next attempt is due, while the delivery is PENDING after a failure. */
+  nextAttemptAt: Maybe<Scalars['DateTime']['output']>;
+  /** Where the delivery stands. */
+  state: WebhookDeliveryState;
+};
+
+/** What became of a delivery. */
+export type WebhookDeliveryState =
+  /** The subscription was disabled before the event could be delivered. */
+  | 'CANCELLED'
+  /** The receiver answered with a 2xx status. */
+  | 'DELIVERED'
+  /** Every retry failed; no further attempt is made. */
+  | 'FAILED'
+  /** Not delivered yet; another attempt follows at `nextAttemptAt`. */
+  | 'PENDING';
+
+/** The member holds as many subscriptions as an installation allows. Code `WEBHOOK_LIMIT_REACHED`. */
+export type WebhookLimitReached = CommunityError & {
+  __typename?: 'WebhookLimitReached';
+  /** Always WEBHOOK_LIMIT_REACHED. */
+  code: Scalars['String']['output'];
+  /** Always null. */
+  field: Maybe<Scalars['String']['output']>;
+  /** The most a member may hold. */
+  limit: Scalars['Int']['output'];
+  /** Explanation for people. */
+  message: Scalars['String']['output'];
+};
+
+/** A member's subscription to a neighbourhood's domain events, delivered to a URL (Standard Webhooks). */
+export type WebhookSubscription = {
+  __typename?: 'WebhookSubscription';
+  /** Whether deliveries are made; false once the subscription was disabled after repeated failures. */
+  active: Scalars['Boolean']['output'];
+  /** Failed delivery attempts since the last success; the subscription is disabled when this reaches the installation's limit. */
+  consecutiveFailures: Scalars['Int']['output'];
+  /** When it was created. */
+  createdAt: Scalars['DateTime']['output'];
+  /** The most recent deliveries, newest first. */
+  deliveries: Array<WebhookDelivery>;
+  /** When the subscription was disabled after repeated failures, if it was. */
+  disabledAt: Maybe<Scalars['DateTime']['output']>;
+  /** The CloudEvents types delivered, e.g. `nl.dbwe.ledger.entry.posted`. */
+  eventTypes: Array<Scalars['String']['output']>;
+  /** Stable identifier. */
+  id: Scalars['ID']['output'];
+  /** The neighbourhood whose events are delivered. */
+  neighbourhood: Neighbourhood;
+  /** Where deliveries are posted. */
+  url: Scalars['String']['output'];
+};
+
+
+/** A member's subscription to a neighbourhood's domain events, delivered to a URL (Standard Webhooks). */
+export type WebhookSubscriptionDeliveriesArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/** The caller holds no subscription with this id. Code `WEBHOOK_SUBSCRIPTION_NOT_FOUND`. */
+export type WebhookSubscriptionNotFound = CommunityError & {
+  __typename?: 'WebhookSubscriptionNotFound';
+  /** Always WEBHOOK_SUBSCRIPTION_NOT_FOUND. */
+  code: Scalars['String']['output'];
+  /** Always `id`. */
+  field: Maybe<Scalars['String']['output']>;
+  /** Explanation for people. */
+  message: Scalars['String']['output'];
+};
+
+/** The delivery URL is refused. Code `WEBHOOK_URL_REFUSED`. */
+export type WebhookUrlRefused = CommunityError & {
+  __typename?: 'WebhookUrlRefused';
+  /** Always WEBHOOK_URL_REFUSED. */
+  code: Scalars['String']['output'];
+  /** Always `url`. */
+  field: Maybe<Scalars['String']['output']>;
+  /** Explanation for people. */
+  message: Scalars['String']['output'];
+  /** Which rule refuses it: LOOPBACK, PRIVATE, LINK_LOCAL, CARRIER_GRADE_NAT, UNIQUE_LOCAL, MULTICAST, UNSPECIFIED, RESERVED, PLATFORM_ADDRESS, DENIED_BY_SETTING, UNRESOLVABLE, or INVALID_URL. */
+  reason: Scalars['String']['output'];
 };
 
 /** A shared challenge or wish of residents, open for support. */
@@ -1181,6 +1411,22 @@ export type ResolversUnionTypes<_RefType extends Record<string, unknown>> = Reso
     | ( PollClosed )
     | ( PollNotFound )
   ;
+  CreateWebhookSubscriptionResult:
+    | ( Omit<CreateWebhookSubscriptionSuccess, 'subscription'> & { subscription: _RefType['WebhookSubscription'] } )
+    | ( NeighbourhoodNotFound )
+    | ( UnknownEventType )
+    | ( ValueOutOfRange )
+    | ( WebhookLimitReached )
+    | ( WebhookUrlRefused )
+  ;
+  DeleteWebhookSubscriptionResult:
+    | ( DeleteWebhookSubscriptionSuccess )
+    | ( WebhookSubscriptionNotFound )
+  ;
+  EnableWebhookSubscriptionResult:
+    | ( Omit<EnableWebhookSubscriptionSuccess, 'subscription'> & { subscription: _RefType['WebhookSubscription'] } )
+    | ( WebhookSubscriptionNotFound )
+  ;
   OpenPollResult:
     | ( EmptyValue )
     | ( NeighbourhoodNotFound )
@@ -1236,9 +1482,13 @@ export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = 
     | ( PollClosed )
     | ( PollNotFound )
     | ( Omit<ThemeSlugTaken, 'theme'> & { theme: _RefType['Theme'] } )
+    | ( UnknownEventType )
     | ( UnknownTheme )
     | ( ValueOutOfRange )
     | ( ValueTooLong )
+    | ( WebhookLimitReached )
+    | ( WebhookSubscriptionNotFound )
+    | ( WebhookUrlRefused )
     | ( WishArchived )
     | ( WishNotFound )
   ;
@@ -1262,9 +1512,17 @@ export type ResolversTypes = ResolversObject<{
   ClosePollResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['ClosePollResult']>;
   ClosePollSuccess: ResolverTypeWrapper<Omit<ClosePollSuccess, 'poll'> & { poll: ResolversTypes['Poll'] }>;
   CommunityError: ResolverTypeWrapper<ResolversInterfaceTypes<ResolversTypes>['CommunityError']>;
+  CreateWebhookSubscriptionInput: CreateWebhookSubscriptionInput;
+  CreateWebhookSubscriptionResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['CreateWebhookSubscriptionResult']>;
+  CreateWebhookSubscriptionSuccess: ResolverTypeWrapper<Omit<CreateWebhookSubscriptionSuccess, 'subscription'> & { subscription: ResolversTypes['WebhookSubscription'] }>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
+  DeleteWebhookSubscriptionResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['DeleteWebhookSubscriptionResult']>;
+  DeleteWebhookSubscriptionSuccess: ResolverTypeWrapper<DeleteWebhookSubscriptionSuccess>;
   EmptyValue: ResolverTypeWrapper<EmptyValue>;
+  EnableWebhookSubscriptionResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['EnableWebhookSubscriptionResult']>;
+  EnableWebhookSubscriptionSuccess: ResolverTypeWrapper<Omit<EnableWebhookSubscriptionSuccess, 'subscription'> & { subscription: ResolversTypes['WebhookSubscription'] }>;
   EraseMePayload: ResolverTypeWrapper<Omit<EraseMePayload, 'member'> & { member: ResolversTypes['Member'] }>;
+  EventFeedHead: ResolverTypeWrapper<EventFeedHead>;
   InvalidAllocation: ResolverTypeWrapper<InvalidAllocation>;
   InvalidSlug: ResolverTypeWrapper<InvalidSlug>;
   JSONObject: ResolverTypeWrapper<Scalars['JSONObject']['output']>;
@@ -1278,6 +1536,7 @@ export type ResolversTypes = ResolversObject<{
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   MyDataExport: ResolverTypeWrapper<MyDataExportValue>;
   Neighbourhood: ResolverTypeWrapper<NeighbourhoodEntity>;
+  NeighbourhoodEventPage: ResolverTypeWrapper<EventPage>;
   NeighbourhoodNotFound: ResolverTypeWrapper<NeighbourhoodNotFound>;
   NotSupported: ResolverTypeWrapper<Omit<NotSupported, 'wish'> & { wish: ResolversTypes['Wish'] }>;
   OpenPollInput: OpenPollInput;
@@ -1309,12 +1568,19 @@ export type ResolversTypes = ResolversObject<{
   ThemePoints: ResolverTypeWrapper<ThemePointsValue>;
   ThemePointsInput: ThemePointsInput;
   ThemeSlugTaken: ResolverTypeWrapper<Omit<ThemeSlugTaken, 'theme'> & { theme: ResolversTypes['Theme'] }>;
+  UnknownEventType: ResolverTypeWrapper<UnknownEventType>;
   UnknownTheme: ResolverTypeWrapper<UnknownTheme>;
   UpdateMyProfileInput: UpdateMyProfileInput;
   UpdateMyProfileResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['UpdateMyProfileResult']>;
   UpdateMyProfileSuccess: ResolverTypeWrapper<Omit<UpdateMyProfileSuccess, 'member'> & { member: ResolversTypes['Member'] }>;
   ValueOutOfRange: ResolverTypeWrapper<ValueOutOfRange>;
   ValueTooLong: ResolverTypeWrapper<ValueTooLong>;
+  WebhookDelivery: ResolverTypeWrapper<WebhookDeliveryRow>;
+  WebhookDeliveryState: WebhookDeliveryState;
+  WebhookLimitReached: ResolverTypeWrapper<WebhookLimitReached>;
+  WebhookSubscription: ResolverTypeWrapper<WebhookSubscriptionRow>;
+  WebhookSubscriptionNotFound: ResolverTypeWrapper<WebhookSubscriptionNotFound>;
+  WebhookUrlRefused: ResolverTypeWrapper<WebhookUrlRefused>;
   Wish: ResolverTypeWrapper<WishEntity>;
   WishArchived: ResolverTypeWrapper<WishArchived>;
   WishConnection: ResolverTypeWrapper<Omit<WishConnection, 'edges'> & { edges: Array<ResolversTypes['WishEdge']> }>;
@@ -1345,9 +1611,17 @@ export type ResolversParentTypes = ResolversObject<{
   ClosePollResult: ResolversUnionTypes<ResolversParentTypes>['ClosePollResult'];
   ClosePollSuccess: Omit<ClosePollSuccess, 'poll'> & { poll: ResolversParentTypes['Poll'] };
   CommunityError: ResolversInterfaceTypes<ResolversParentTypes>['CommunityError'];
+  CreateWebhookSubscriptionInput: CreateWebhookSubscriptionInput;
+  CreateWebhookSubscriptionResult: ResolversUnionTypes<ResolversParentTypes>['CreateWebhookSubscriptionResult'];
+  CreateWebhookSubscriptionSuccess: Omit<CreateWebhookSubscriptionSuccess, 'subscription'> & { subscription: ResolversParentTypes['WebhookSubscription'] };
   DateTime: Scalars['DateTime']['output'];
+  DeleteWebhookSubscriptionResult: ResolversUnionTypes<ResolversParentTypes>['DeleteWebhookSubscriptionResult'];
+  DeleteWebhookSubscriptionSuccess: DeleteWebhookSubscriptionSuccess;
   EmptyValue: EmptyValue;
+  EnableWebhookSubscriptionResult: ResolversUnionTypes<ResolversParentTypes>['EnableWebhookSubscriptionResult'];
+  EnableWebhookSubscriptionSuccess: Omit<EnableWebhookSubscriptionSuccess, 'subscription'> & { subscription: ResolversParentTypes['WebhookSubscription'] };
   EraseMePayload: Omit<EraseMePayload, 'member'> & { member: ResolversParentTypes['Member'] };
+  EventFeedHead: EventFeedHead;
   InvalidAllocation: InvalidAllocation;
   InvalidSlug: InvalidSlug;
   JSONObject: Scalars['JSONObject']['output'];
@@ -1358,6 +1632,7 @@ export type ResolversParentTypes = ResolversObject<{
   Mutation: Record<PropertyKey, never>;
   MyDataExport: MyDataExportValue;
   Neighbourhood: NeighbourhoodEntity;
+  NeighbourhoodEventPage: EventPage;
   NeighbourhoodNotFound: NeighbourhoodNotFound;
   NotSupported: Omit<NotSupported, 'wish'> & { wish: ResolversParentTypes['Wish'] };
   OpenPollInput: OpenPollInput;
@@ -1387,12 +1662,18 @@ export type ResolversParentTypes = ResolversObject<{
   ThemePoints: ThemePointsValue;
   ThemePointsInput: ThemePointsInput;
   ThemeSlugTaken: Omit<ThemeSlugTaken, 'theme'> & { theme: ResolversParentTypes['Theme'] };
+  UnknownEventType: UnknownEventType;
   UnknownTheme: UnknownTheme;
   UpdateMyProfileInput: UpdateMyProfileInput;
   UpdateMyProfileResult: ResolversUnionTypes<ResolversParentTypes>['UpdateMyProfileResult'];
   UpdateMyProfileSuccess: Omit<UpdateMyProfileSuccess, 'member'> & { member: ResolversParentTypes['Member'] };
   ValueOutOfRange: ValueOutOfRange;
   ValueTooLong: ValueTooLong;
+  WebhookDelivery: WebhookDeliveryRow;
+  WebhookLimitReached: WebhookLimitReached;
+  WebhookSubscription: WebhookSubscriptionRow;
+  WebhookSubscriptionNotFound: WebhookSubscriptionNotFound;
+  WebhookUrlRefused: WebhookUrlRefused;
   Wish: WishEntity;
   WishArchived: WishArchived;
   WishConnection: Omit<WishConnection, 'edges'> & { edges: Array<ResolversParentTypes['WishEdge']> };
@@ -1467,12 +1748,31 @@ export type ClosePollSuccessResolvers<ContextType = Context, ParentType extends 
 }>;
 
 export type CommunityErrorResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CommunityError'] = ResolversParentTypes['CommunityError']> = ResolversObject<{
-  __resolveType: TypeResolveFn<'AlreadyRegistered' | 'AlreadySupported' | 'EmptyValue' | 'InvalidAllocation' | 'InvalidSlug' | 'NeighbourhoodNotFound' | 'NotSupported' | 'OverBudget' | 'PollClosed' | 'PollNotFound' | 'ThemeSlugTaken' | 'UnknownTheme' | 'ValueOutOfRange' | 'ValueTooLong' | 'WishArchived' | 'WishNotFound', ParentType, ContextType>;
+  __resolveType: TypeResolveFn<'AlreadyRegistered' | 'AlreadySupported' | 'EmptyValue' | 'InvalidAllocation' | 'InvalidSlug' | 'NeighbourhoodNotFound' | 'NotSupported' | 'OverBudget' | 'PollClosed' | 'PollNotFound' | 'ThemeSlugTaken' | 'UnknownEventType' | 'UnknownTheme' | 'ValueOutOfRange' | 'ValueTooLong' | 'WebhookLimitReached' | 'WebhookSubscriptionNotFound' | 'WebhookUrlRefused' | 'WishArchived' | 'WishNotFound', ParentType, ContextType>;
+}>;
+
+export type CreateWebhookSubscriptionResultResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CreateWebhookSubscriptionResult'] = ResolversParentTypes['CreateWebhookSubscriptionResult']> = ResolversObject<{
+  __resolveType: TypeResolveFn<'CreateWebhookSubscriptionSuccess' | 'NeighbourhoodNotFound' | 'UnknownEventType' | 'ValueOutOfRange' | 'WebhookLimitReached' | 'WebhookUrlRefused', ParentType, ContextType>;
+}>;
+
+export type CreateWebhookSubscriptionSuccessResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CreateWebhookSubscriptionSuccess'] = ResolversParentTypes['CreateWebhookSubscriptionSuccess']> = ResolversObject<{
+  secret?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  subscription?: Resolver<ResolversTypes['WebhookSubscription'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
   name: 'DateTime';
 }
+
+export type DeleteWebhookSubscriptionResultResolvers<ContextType = Context, ParentType extends ResolversParentTypes['DeleteWebhookSubscriptionResult'] = ResolversParentTypes['DeleteWebhookSubscriptionResult']> = ResolversObject<{
+  __resolveType: TypeResolveFn<'DeleteWebhookSubscriptionSuccess' | 'WebhookSubscriptionNotFound', ParentType, ContextType>;
+}>;
+
+export type DeleteWebhookSubscriptionSuccessResolvers<ContextType = Context, ParentType extends ResolversParentTypes['DeleteWebhookSubscriptionSuccess'] = ResolversParentTypes['DeleteWebhookSubscriptionSuccess']> = ResolversObject<{
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
 
 export type EmptyValueResolvers<ContextType = Context, ParentType extends ResolversParentTypes['EmptyValue'] = ResolversParentTypes['EmptyValue']> = ResolversObject<{
   code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -1481,8 +1781,21 @@ export type EmptyValueResolvers<ContextType = Context, ParentType extends Resolv
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
+export type EnableWebhookSubscriptionResultResolvers<ContextType = Context, ParentType extends ResolversParentTypes['EnableWebhookSubscriptionResult'] = ResolversParentTypes['EnableWebhookSubscriptionResult']> = ResolversObject<{
+  __resolveType: TypeResolveFn<'EnableWebhookSubscriptionSuccess' | 'WebhookSubscriptionNotFound', ParentType, ContextType>;
+}>;
+
+export type EnableWebhookSubscriptionSuccessResolvers<ContextType = Context, ParentType extends ResolversParentTypes['EnableWebhookSubscriptionSuccess'] = ResolversParentTypes['EnableWebhookSubscriptionSuccess']> = ResolversObject<{
+  subscription?: Resolver<ResolversTypes['WebhookSubscription'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
 export type EraseMePayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['EraseMePayload'] = ResolversParentTypes['EraseMePayload']> = ResolversObject<{
   member?: Resolver<ResolversTypes['Member'], ParentType, ContextType>;
+}>;
+
+export type EventFeedHeadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['EventFeedHead'] = ResolversParentTypes['EventFeedHead']> = ResolversObject<{
+  position?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
 
 export type InvalidAllocationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['InvalidAllocation'] = ResolversParentTypes['InvalidAllocation']> = ResolversObject<{
@@ -1539,6 +1852,9 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
   allocatePoints?: Resolver<ResolversTypes['AllocatePointsResult'], ParentType, ContextType, RequireFields<MutationAllocatePointsArgs, 'input'>>;
   archiveWish?: Resolver<ResolversTypes['ArchiveWishResult'], ParentType, ContextType, RequireFields<MutationArchiveWishArgs, 'wishId'>>;
   closePoll?: Resolver<ResolversTypes['ClosePollResult'], ParentType, ContextType, RequireFields<MutationClosePollArgs, 'pollId'>>;
+  createWebhookSubscription?: Resolver<ResolversTypes['CreateWebhookSubscriptionResult'], ParentType, ContextType, RequireFields<MutationCreateWebhookSubscriptionArgs, 'input'>>;
+  deleteWebhookSubscription?: Resolver<ResolversTypes['DeleteWebhookSubscriptionResult'], ParentType, ContextType, RequireFields<MutationDeleteWebhookSubscriptionArgs, 'id'>>;
+  enableWebhookSubscription?: Resolver<ResolversTypes['EnableWebhookSubscriptionResult'], ParentType, ContextType, RequireFields<MutationEnableWebhookSubscriptionArgs, 'id'>>;
   eraseMe?: Resolver<ResolversTypes['EraseMePayload'], ParentType, ContextType>;
   exportMyData?: Resolver<ResolversTypes['MyDataExport'], ParentType, ContextType>;
   openPoll?: Resolver<ResolversTypes['OpenPollResult'], ParentType, ContextType, RequireFields<MutationOpenPollArgs, 'input'>>;
@@ -1562,6 +1878,7 @@ export type NeighbourhoodResolvers<ContextType = Context, ParentType extends Res
   cbsBuurtCodes?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   cbsWijkCode?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  events?: Resolver<ResolversTypes['NeighbourhoodEventPage'], ParentType, ContextType, RequireFields<NeighbourhoodEventsArgs, 'first'>>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   members?: Resolver<ResolversTypes['MemberConnection'], ParentType, ContextType, RequireFields<NeighbourhoodMembersArgs, 'first'>>;
   municipality?: Resolver<ResolversTypes['Municipality'], ParentType, ContextType>;
@@ -1571,6 +1888,12 @@ export type NeighbourhoodResolvers<ContextType = Context, ParentType extends Res
   themes?: Resolver<Array<ResolversTypes['Theme']>, ParentType, ContextType>;
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   wishes?: Resolver<ResolversTypes['WishConnection'], ParentType, ContextType, RequireFields<NeighbourhoodWishesArgs, 'first'>>;
+}>;
+
+export type NeighbourhoodEventPageResolvers<ContextType = Context, ParentType extends ResolversParentTypes['NeighbourhoodEventPage'] = ResolversParentTypes['NeighbourhoodEventPage']> = ResolversObject<{
+  events?: Resolver<Array<ResolversTypes['JSONObject']>, ParentType, ContextType>;
+  hasMore?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  lastEventId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
 }>;
 
 export type NeighbourhoodNotFoundResolvers<ContextType = Context, ParentType extends ResolversParentTypes['NeighbourhoodNotFound'] = ResolversParentTypes['NeighbourhoodNotFound']> = ResolversObject<{
@@ -1691,8 +2014,10 @@ export type ProjectResolvers<ContextType = Context, ParentType extends Resolvers
 }>;
 
 export type QueryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
+  eventFeedHead?: Resolver<ResolversTypes['EventFeedHead'], ParentType, ContextType>;
   me?: Resolver<Maybe<ResolversTypes['Member']>, ParentType, ContextType>;
   member?: Resolver<Maybe<ResolversTypes['Member']>, ParentType, ContextType, RequireFields<QueryMemberArgs, 'id'>>;
+  myWebhookSubscriptions?: Resolver<Array<ResolversTypes['WebhookSubscription']>, ParentType, ContextType>;
   neighbourhood?: Resolver<Maybe<ResolversTypes['Neighbourhood']>, ParentType, ContextType, Partial<QueryNeighbourhoodArgs>>;
   neighbourhoods?: Resolver<Array<ResolversTypes['Neighbourhood']>, ParentType, ContextType>;
   poll?: Resolver<Maybe<ResolversTypes['Poll']>, ParentType, ContextType, RequireFields<QueryPollArgs, 'id'>>;
@@ -1740,6 +2065,14 @@ export type ThemeSlugTakenResolvers<ContextType = Context, ParentType extends Re
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
+export type UnknownEventTypeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['UnknownEventType'] = ResolversParentTypes['UnknownEventType']> = ResolversObject<{
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  eventType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  field?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
 export type UnknownThemeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['UnknownTheme'] = ResolversParentTypes['UnknownTheme']> = ResolversObject<{
   code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   field?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -1771,6 +2104,53 @@ export type ValueTooLongResolvers<ContextType = Context, ParentType extends Reso
   field?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   maxLength?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type WebhookDeliveryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['WebhookDelivery'] = ResolversParentTypes['WebhookDelivery']> = ResolversObject<{
+  attempts?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  deliveredAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  eventId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  eventType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  lastAttemptAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  lastError?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  lastStatusCode?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  nextAttemptAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  state?: Resolver<ResolversTypes['WebhookDeliveryState'], ParentType, ContextType>;
+}>;
+
+export type WebhookLimitReachedResolvers<ContextType = Context, ParentType extends ResolversParentTypes['WebhookLimitReached'] = ResolversParentTypes['WebhookLimitReached']> = ResolversObject<{
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  field?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  limit?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type WebhookSubscriptionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['WebhookSubscription'] = ResolversParentTypes['WebhookSubscription']> = ResolversObject<{
+  active?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  consecutiveFailures?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  deliveries?: Resolver<Array<ResolversTypes['WebhookDelivery']>, ParentType, ContextType, RequireFields<WebhookSubscriptionDeliveriesArgs, 'first'>>;
+  disabledAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  eventTypes?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  neighbourhood?: Resolver<ResolversTypes['Neighbourhood'], ParentType, ContextType>;
+  url?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type WebhookSubscriptionNotFoundResolvers<ContextType = Context, ParentType extends ResolversParentTypes['WebhookSubscriptionNotFound'] = ResolversParentTypes['WebhookSubscriptionNotFound']> = ResolversObject<{
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  field?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type WebhookUrlRefusedResolvers<ContextType = Context, ParentType extends ResolversParentTypes['WebhookUrlRefused'] = ResolversParentTypes['WebhookUrlRefused']> = ResolversObject<{
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  field?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  reason?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
@@ -1836,9 +2216,16 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   ClosePollResult?: ClosePollResultResolvers<ContextType>;
   ClosePollSuccess?: ClosePollSuccessResolvers<ContextType>;
   CommunityError?: CommunityErrorResolvers<ContextType>;
+  CreateWebhookSubscriptionResult?: CreateWebhookSubscriptionResultResolvers<ContextType>;
+  CreateWebhookSubscriptionSuccess?: CreateWebhookSubscriptionSuccessResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
+  DeleteWebhookSubscriptionResult?: DeleteWebhookSubscriptionResultResolvers<ContextType>;
+  DeleteWebhookSubscriptionSuccess?: DeleteWebhookSubscriptionSuccessResolvers<ContextType>;
   EmptyValue?: EmptyValueResolvers<ContextType>;
+  EnableWebhookSubscriptionResult?: EnableWebhookSubscriptionResultResolvers<ContextType>;
+  EnableWebhookSubscriptionSuccess?: EnableWebhookSubscriptionSuccessResolvers<ContextType>;
   EraseMePayload?: EraseMePayloadResolvers<ContextType>;
+  EventFeedHead?: EventFeedHeadResolvers<ContextType>;
   InvalidAllocation?: InvalidAllocationResolvers<ContextType>;
   InvalidSlug?: InvalidSlugResolvers<ContextType>;
   JSONObject?: GraphQLScalarType;
@@ -1849,6 +2236,7 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   Mutation?: MutationResolvers<ContextType>;
   MyDataExport?: MyDataExportResolvers<ContextType>;
   Neighbourhood?: NeighbourhoodResolvers<ContextType>;
+  NeighbourhoodEventPage?: NeighbourhoodEventPageResolvers<ContextType>;
   NeighbourhoodNotFound?: NeighbourhoodNotFoundResolvers<ContextType>;
   NotSupported?: NotSupportedResolvers<ContextType>;
   OpenPollResult?: OpenPollResultResolvers<ContextType>;
@@ -1874,11 +2262,17 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   Theme?: ThemeResolvers<ContextType>;
   ThemePoints?: ThemePointsResolvers<ContextType>;
   ThemeSlugTaken?: ThemeSlugTakenResolvers<ContextType>;
+  UnknownEventType?: UnknownEventTypeResolvers<ContextType>;
   UnknownTheme?: UnknownThemeResolvers<ContextType>;
   UpdateMyProfileResult?: UpdateMyProfileResultResolvers<ContextType>;
   UpdateMyProfileSuccess?: UpdateMyProfileSuccessResolvers<ContextType>;
   ValueOutOfRange?: ValueOutOfRangeResolvers<ContextType>;
   ValueTooLong?: ValueTooLongResolvers<ContextType>;
+  WebhookDelivery?: WebhookDeliveryResolvers<ContextType>;
+  WebhookLimitReached?: WebhookLimitReachedResolvers<ContextType>;
+  WebhookSubscription?: WebhookSubscriptionResolvers<ContextType>;
+  WebhookSubscriptionNotFound?: WebhookSubscriptionNotFoundResolvers<ContextType>;
+  WebhookUrlRefused?: WebhookUrlRefusedResolvers<ContextType>;
   Wish?: WishResolvers<ContextType>;
   WishArchived?: WishArchivedResolvers<ContextType>;
   WishConnection?: WishConnectionResolvers<ContextType>;

@@ -73,6 +73,8 @@ export async function eraseMember(db: DataSource, memberId: string, events: Even
     await repository.update({ id: memberId }, erased);
     await tx.query(`UPDATE community.wish_support SET member_id = NULL WHERE member_id = $1`, [memberId]);
     await tx.query(`UPDATE community.poll_ballot SET member_id = NULL WHERE member_id = $1`, [memberId]);
+    // An erased member's webhooks stop: their URLs and secrets are theirs, and nobody may manage them any more.
+    await tx.query(`DELETE FROM community.webhook_subscription WHERE member_id = $1`, [memberId]);
     await events.record(tx, communityEvent.memberErased({ ...member, ...erased }));
     return { ...member, ...erased };
   });

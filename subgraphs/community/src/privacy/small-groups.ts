@@ -1,5 +1,3 @@
-import { setting, type SubgraphServices } from '@dbwe/platform';
-
 /**
  * Privacy of small groups: an aggregate over a few people gives away what
  * each of them chose (a poll total with one participant is that resident's
@@ -12,21 +10,6 @@ import { setting, type SubgraphServices } from '@dbwe/platform';
 export interface SmallGroupPolicy {
   minGroupSize: number;
 }
-
-export interface CommunityServices {
-  smallGroups: SmallGroupPolicy;
-}
-
-export const communityServices: SubgraphServices<CommunityServices> = {
-  settings: {
-    /** The fewest people an aggregate may be published over (poll totals, support counts); default 5. */
-    PRIVACY_MIN_GROUP_SIZE: setting.integer(5, { min: 1, max: 1000 }),
-  },
-  testEnv: {},
-  async start(_db, config) {
-    return { services: { smallGroups: { minGroupSize: config.PRIVACY_MIN_GROUP_SIZE as number } }, stop: async () => undefined };
-  },
-};
 
 /** Why a poll's totals are not shown yet, or null when they are. */
 export type PollResultsHidden = 'POLL_OPEN' | 'TOO_FEW_PARTICIPANTS';

@@ -3,7 +3,7 @@ import { cloneTestDatabase, startTestSubgraph, type TestSubgraph } from '@dbwe/p
 import { community } from '../server';
 import { demoMemberId, demoNeighbourhoodId, demoPollId, demoThemeId, demoWishId } from '../demo/demo.seed';
 import type { Loaders } from '../loaders';
-import type { CommunityServices } from '../privacy/small-groups';
+import type { CommunityServices } from '../services';
 
 export { anonymous, demoMemberId, demoNeighbourhoodId, demoPollId, demoThemeId, demoWishId };
 
