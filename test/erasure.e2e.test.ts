@@ -231,13 +231,7 @@ describe('erasure reaches every subgraph, export and cache', () => {
 
     // Before: the searches do find him, and the anonymous answers are served from the cache (once the
     // events of the acts above have travelled: each one that arrives drops the kept answers).
-    const head = async () => (await platform.query<any>('{ eventFeedHead { position } }')).body.data.eventFeedHead.position as string;
-    for (let previous = await head(), settled = false; !settled; ) {
-      await new Promise((resolve) => setTimeout(resolve, 1500));
-      const now = await head();
-      settled = now === previous;
-      previous = now;
-    }
+    await platform.eventsSettled();
     expect(leaks(await sweep())).toContain(PSEUDONYM);
     const cached = await fetch(platform.gatewayUrl, {
       method: 'POST',

@@ -25,6 +25,11 @@ export interface RunningPlatform {
     body: { data?: T; errors?: { message: string; extensions?: Record<string, unknown>; path?: unknown[] }[]; extensions?: Record<string, unknown> };
   }>;
   token(memberId: string, roles: RoleGrant[]): Promise<string>;
+  /**
+   * Waits until the public event feed's head stays put for `quietMs`: every event of what was done
+   * so far has travelled (each one that arrives drops the gateway's kept answers). Fails after `timeoutMs`.
+   */
+  eventsSettled(quietMs?: number, timeoutMs?: number): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -107,6 +112,20 @@ export async function startPlatform(
     },
     subgraphRequests: () => Object.values(subgraphs).reduce((sum, s) => sum + s.httpRequests(), 0),
     token: (memberId, roles) => issueLocalToken(TEST_JWT_SECRET, { memberId, roles }),
+    async eventsSettled(quietMs = 1500, timeoutMs = 60_000) {
+      const head = async () => {
+        const response = await fetch(gatewayUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ eventFeedHead { position } }' }) });
+        return ((await response.json()) as { data?: { eventFeedHead: { position: string } } }).data?.eventFeedHead.position ?? null;
+      };
+      const until = Date.now() + timeoutMs;
+      for (let previous = await head(); Date.now() < until; ) {
+        await new Promise((resolve) => setTimeout(resolve, quietMs));
+        const now = await head();
+        if (now !== null && now === previous) return;
+        previous = now;
+      }
+      throw new Error(`the event feed was still moving after ${timeoutMs} ms`);
+    },
     async stop() {
       await new Promise((resolve) => forwarder.server.close(resolve));
       await gateway.stop();
