@@ -123,9 +123,13 @@ describe('privacy rules', () => {
       phone: null,
       address: null,
     };
-    expect(toExport({ member, wishes: [], supports: [], ballots: [] })).toEqual({});
-    expect(toExport({ member: null, wishes: [], supports: [], ballots: [] })).toEqual({});
-    expect(toExport({ member: { ...member, erasedAt: null }, wishes: [], supports: [], ballots: [] })).toMatchObject({ member: { id: 'm', joinedAt: '1970-01-01T00:00:00.000Z' } });
+    expect(toExport({ member, wishes: [], supports: [], ballots: [], webhooks: [] })).toEqual({});
+    expect(toExport({ member: null, wishes: [], supports: [], ballots: [], webhooks: [] })).toEqual({});
+    expect(toExport({ member: { ...member, erasedAt: null }, wishes: [], supports: [], ballots: [], webhooks: [] })).toMatchObject({ member: { id: 'm', joinedAt: '1970-01-01T00:00:00.000Z' } });
+    const webhook = { id: 'w', neighbourhoodId: 'n', url: 'https://app.example/hook', eventTypes: ['nl.dbwe.ledger.entry.posted'], active: true, createdAt: new Date(0) };
+    expect(toExport({ member: { ...member, erasedAt: null }, wishes: [], supports: [], ballots: [], webhooks: [webhook] })).toMatchObject({
+      webhookSubscriptions: [{ ...webhook, createdAt: '1970-01-01T00:00:00.000Z' }],
+    });
   });
 });
 

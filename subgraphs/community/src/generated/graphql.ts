@@ -472,7 +472,8 @@ export type MyDataExport = {
   __typename?: 'MyDataExport';
   /**
    * What community holds, as one JSON document: the member record with personal
-   * data, the wishes posted, the wishes supported and the poll divisions. Empty
+   * data, the wishes posted, the wishes supported, the poll divisions and the
+   * webhook subscriptions (without their signing secrets). Empty
    * (`{}`) when nothing is held, e.g. after erasure.
    */
   data: Scalars['JSONObject']['output'];

@@ -10,7 +10,7 @@ import { anonymousLabel, toExport, type HeldData } from './privacy.rules';
 export async function exportMemberData(db: DataSource, memberId: string): Promise<Record<string, unknown>> {
   return db.transaction('REPEATABLE READ', async (tx) => {
     const member = await tx.getRepository(MemberEntity).findOneBy({ id: memberId });
-    if (!member || member.erasedAt !== null) return toExport({ member: null, wishes: [], supports: [], ballots: [] });
+    if (!member || member.erasedAt !== null) return toExport({ member: null, wishes: [], supports: [], ballots: [], webhooks: [] });
     const wishes = await tx.getRepository(WishEntity).find({ where: { authorId: memberId }, order: { createdAt: 'ASC', id: 'ASC' } });
     const supports: HeldData['supports'] = await tx.query(
       `SELECT s.wish_id AS "wishId", w.title, s.created_at AS "supportedAt"
@@ -31,8 +31,14 @@ export async function exportMemberData(db: DataSource, memberId: string): Promis
         GROUP BY b.id, p.title ORDER BY b.updated_at, b.id`,
       [memberId],
     );
+    const webhooks: HeldData['webhooks'] = await tx.query(
+      `SELECT id, neighbourhood_id AS "neighbourhoodId", url, event_types AS "eventTypes", active, created_at AS "createdAt"
+         FROM community.webhook_subscription WHERE member_id = $1 ORDER BY created_at, id`,
+      [memberId],
+    );
     return toExport({
       member,
+      webhooks,
       wishes: wishes.map(({ id, neighbourhoodId, title, description, createdAt, archivedAt }) => ({
         id,
         neighbourhoodId,

@@ -71,6 +71,7 @@ describe('exportMyData', () => {
           ],
         },
       ],
+      webhookSubscriptions: [],
     });
   });
 

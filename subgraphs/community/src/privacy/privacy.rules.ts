@@ -33,6 +33,8 @@ export interface HeldData {
   wishes: { id: string; neighbourhoodId: string; title: string; description: string; createdAt: Date; archivedAt: Date | null }[];
   supports: { wishId: string; title: string; supportedAt: Date }[];
   ballots: { pollId: string; title: string; updatedAt: Date; allocations: { themeId: string; theme: string; points: number }[] }[];
+  /** The member's webhook subscriptions; their signing secrets are not data about the member and stay out. */
+  webhooks: { id: string; neighbourhoodId: string; url: string; eventTypes: string[]; active: boolean; createdAt: Date }[];
 }
 
 /**
@@ -48,5 +50,6 @@ export function toExport(held: HeldData): Record<string, unknown> {
     wishes: held.wishes.map((w) => ({ ...w, createdAt: w.createdAt.toISOString(), archivedAt: w.archivedAt?.toISOString() ?? null })),
     supports: held.supports.map((s) => ({ ...s, supportedAt: s.supportedAt.toISOString() })),
     pollAllocations: held.ballots.map((b) => ({ ...b, updatedAt: b.updatedAt.toISOString() })),
+    webhookSubscriptions: held.webhooks.map((w) => ({ ...w, createdAt: w.createdAt.toISOString() })),
   };
 }
