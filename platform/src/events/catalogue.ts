@@ -61,5 +61,7 @@ export function isPublicEvent(event: Pick<StoredEvent, 'type' | 'data'>): boolea
   if (NOT_PUBLIC.has(event.type)) return false;
   // A draft withdrawn before it was ever submitted stays as private as the draft was.
   if (event.type === eventType('projects', 'bid.withdrawn') && event.data.from === 'DRAFT') return false;
+  // A change of a wish's support below the minimum group size, which the public count does not show (docs/privacy.md).
+  if (event.type === eventType('community', 'wish.support-changed') && event.data.visible === false) return false;
   return true;
 }

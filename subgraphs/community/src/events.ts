@@ -88,11 +88,17 @@ export const communityEvent = {
     neighbourhoodId: wish.neighbourhoodId,
     data: { wishId: wish.id, authorId: wish.authorId, themeIds, postedAt: time(wish.createdAt) },
   }),
-  wishSupportChanged: (wish: WishEntity): DomainEvent => ({
+  /**
+   * `supporters` is the count as published after the change (null below the
+   * minimum group size); `visible` says whether the public can see the change
+   * at all. One it cannot (0 → 1 below the minimum) stays inside the platform
+   * (isPublicEvent), or the feed would tell that one person just acted.
+   */
+  wishSupportChanged: (wish: WishEntity, step: { supporters: number | null; visible: boolean }): DomainEvent => ({
     name: 'wish.support-changed',
     subject: `wishes/${wish.id}`,
     neighbourhoodId: wish.neighbourhoodId,
-    data: { wishId: wish.id, changedAt: time(wish.updatedAt) },
+    data: { wishId: wish.id, changedAt: time(wish.updatedAt), supporters: step.supporters, visible: step.visible },
   }),
   wishArchived: (wish: WishEntity): DomainEvent => ({
     name: 'wish.archived',

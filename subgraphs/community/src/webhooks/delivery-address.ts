@@ -164,7 +164,11 @@ export async function checkedAddresses(url: URL, policy: AddressPolicy, resolve:
     throw new WebhookAddressRefused('UNRESOLVABLE', `The delivery host ${host} does not resolve (${(error as NodeJS.ErrnoException).code ?? 'error'}).`);
   }
   if (addresses.length === 0) throw new WebhookAddressRefused('UNRESOLVABLE', `The delivery host ${host} has no address.`);
-  for (const { address } of addresses) checkAddress(address, port, policy);
+  for (const { address } of addresses) {
+    // The refusal names the rule, not the address: this installation's resolver may know internal names, and their addresses are not the subscriber's to learn.
+    const reason = refusalOf(address, port, policy);
+    if (reason) throw new WebhookAddressRefused(reason, describe(reason, `${host} (as this installation resolves it)`));
+  }
   return addresses;
 }
 

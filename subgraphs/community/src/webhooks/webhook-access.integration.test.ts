@@ -67,6 +67,14 @@ describe('webhook subscriptions: refused addresses and whose they are', () => {
     expect(await c.count('webhook_subscription')).toBe(before);
   });
 
+  it("names the rule, not the address, when a host name is refused: the installation's resolver may know internal names", async () => {
+    // `localhost` stands for an internal name (db.internal, a compose service): its address is the installation's to know.
+    const refused = (await create('http://localhost:8080/hook')).createWebhookSubscription;
+    expect(refused).toMatchObject({ __typename: 'WebhookUrlRefused', reason: 'LOOPBACK' });
+    expect(refused.message).toContain('localhost');
+    expect(refused.message).not.toMatch(/127\.0\.0\.1|::1/);
+  });
+
   it('refuses unknown and private event types by name, and anonymous callers', async () => {
     expect((await create('https://example.org/hook', bram, ['nl.dbwe.ledger.entry.postd'])).createWebhookSubscription).toEqual({
       __typename: 'UnknownEventType',

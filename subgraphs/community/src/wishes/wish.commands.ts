@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import type { DataSource, Repository } from 'typeorm';
+import type { DataSource, EntityManager, Repository } from 'typeorm';
 import type { EventRecorder } from '@dbwe/platform';
 import { communityEvent } from '../events';
 import { communityError, type ErrorOf } from '../community-errors';
 import { ThemeEntity } from '../themes/theme.entity';
+import { publishedCount, type SmallGroupPolicy } from '../privacy/small-groups';
 import type { MemberEntity } from '../members/member.entity';
 import { WishEntity } from './wish.entity';
 import { checkWishDraft, type WishDraft } from './wish.rules';
@@ -43,7 +44,13 @@ export async function postWish(db: DataSource, author: MemberEntity, neighbourho
  * Adds a member's support. The unique constraint decides "once per member",
  * so two concurrent clicks still count once.
  */
-export async function supportWish(db: DataSource, member: MemberEntity, wish: WishEntity, events: EventRecorder): Promise<Outcome<ErrorOf<'WishArchived' | 'AlreadySupported'>>> {
+export async function supportWish(
+  db: DataSource,
+  member: MemberEntity,
+  wish: WishEntity,
+  events: EventRecorder,
+  smallGroups: SmallGroupPolicy,
+): Promise<Outcome<ErrorOf<'WishArchived' | 'AlreadySupported'>>> {
   if (wish.archivedAt !== null) return { ok: false, error: communityError.wishArchived() };
   return db.transaction(async (tx) => {
     const inserted: unknown[] = await tx.query(
@@ -53,12 +60,18 @@ export async function supportWish(db: DataSource, member: MemberEntity, wish: Wi
     );
     if (inserted.length === 0) return { ok: false, error: communityError.alreadySupported(wish) };
     const touched = await touch(tx.getRepository(WishEntity), wish);
-    await events.record(tx, communityEvent.wishSupportChanged(touched));
+    await events.record(tx, communityEvent.wishSupportChanged(touched, await publicStep(tx, wish.id, -1, smallGroups)));
     return { ok: true, wish: touched };
   });
 }
 
-export async function withdrawSupport(db: DataSource, member: MemberEntity, wish: WishEntity, events: EventRecorder): Promise<Outcome<ErrorOf<'NotSupported'>>> {
+export async function withdrawSupport(
+  db: DataSource,
+  member: MemberEntity,
+  wish: WishEntity,
+  events: EventRecorder,
+  smallGroups: SmallGroupPolicy,
+): Promise<Outcome<ErrorOf<'NotSupported'>>> {
   return db.transaction(async (tx) => {
     const deleted = await tx
       .createQueryBuilder()
@@ -68,7 +81,7 @@ export async function withdrawSupport(db: DataSource, member: MemberEntity, wish
       .execute();
     if (!deleted.affected) return { ok: false, error: communityError.notSupported(wish) };
     const touched = await touch(tx.getRepository(WishEntity), wish);
-    await events.record(tx, communityEvent.wishSupportChanged(touched));
+    await events.record(tx, communityEvent.wishSupportChanged(touched, await publicStep(tx, wish.id, +1, smallGroups)));
     return { ok: true, wish: touched };
   });
 }
@@ -96,4 +109,16 @@ async function touch(repository: Repository<WishEntity>, wish: WishEntity): Prom
   const updatedAt = new Date();
   await repository.update({ id: wish.id }, { updatedAt });
   return { ...wish, updatedAt };
+}
+
+/**
+ * What the public sees of a change of support: the published count after it
+ * (null below the minimum group size) and whether the change shows at all
+ * (the count before or after it is published). Counted after `touch`, whose
+ * row lock makes concurrent changes of one wish count one after the other.
+ */
+async function publicStep(tx: EntityManager, wishId: string, beforeOffset: number, smallGroups: SmallGroupPolicy): Promise<{ supporters: number | null; visible: boolean }> {
+  const [{ count }]: { count: number }[] = await tx.query(`SELECT count(*)::int AS count FROM community.wish_support WHERE wish_id = $1`, [wishId]);
+  const before = count + beforeOffset;
+  return { supporters: publishedCount(count, smallGroups), visible: publishedCount(count, smallGroups) !== null || publishedCount(before, smallGroups) !== null };
 }

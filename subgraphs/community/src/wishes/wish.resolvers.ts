@@ -27,7 +27,7 @@ export const wishResolvers: Resolvers = {
       const wish = isUuid(wishId) ? await context.loaders.wish.load(wishId) : null;
       if (!wish) return communityError.wishNotFound();
       const member = await requireMemberWithRole(context, wish.neighbourhoodId, ['resident'], 'support a wish');
-      const outcome = await supportWish(context.db, member, wish, context.events);
+      const outcome = await supportWish(context.db, member, wish, context.events, context.services.smallGroups);
       return outcome.ok ? { __typename: 'SupportWishSuccess', wish: outcome.wish } : outcome.error;
     },
     async withdrawSupport(_parent, { wishId }, context) {
@@ -35,7 +35,7 @@ export const wishResolvers: Resolvers = {
       const member = await requireActiveMember(context, 'withdraw support');
       const wish = isUuid(wishId) ? await context.loaders.wish.load(wishId) : null;
       if (!wish) return communityError.wishNotFound();
-      const outcome = await withdrawSupport(context.db, member, wish, context.events);
+      const outcome = await withdrawSupport(context.db, member, wish, context.events, context.services.smallGroups);
       return outcome.ok ? { __typename: 'WithdrawSupportSuccess', wish: outcome.wish } : outcome.error;
     },
     async archiveWish(_parent, { wishId }, context) {
