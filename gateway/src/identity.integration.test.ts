@@ -22,10 +22,10 @@ const admin: Viewer = { memberId: bram, roles: [{ role: 'admin', neighbourhood: 
 const personalData = `query ($id: ID!) { member(id: $id) { displayName personalData { email } } }`;
 const MAX_AGE = 3600;
 
-function token(claims: { sub?: string; iat?: number; roles?: unknown } = {}) {
-  return new SignJWT({ roles: claims.roles ?? [{ role: 'admin', neighbourhood: spijkerkwartier }] })
+function token(claims: { sub?: unknown; iat?: number; roles?: unknown } = {}) {
+  // A subject that is not a string goes in as it is (setSubject takes strings only).
+  return new SignJWT({ roles: claims.roles ?? [{ role: 'admin', neighbourhood: spijkerkwartier }], sub: (claims.sub ?? fenna) as string })
     .setProtectedHeader({ alg: 'HS256' })
-    .setSubject(claims.sub ?? fenna)
     .setIssuer('dbwe-local')
     .setAudience('dbwe-graph')
     .setIssuedAt(claims.iat)
@@ -54,6 +54,9 @@ describe('tokens', () => {
     await refusedWith(await token({ sub: 'anonymous' }), /subject \(sub\) must be a member id/);
     await refusedWith(await token({ sub: 'fenna' }), /subject \(sub\) must be a member id/);
     await refusedWith(await token({ sub: `${fenna}x` }), /subject \(sub\) must be a member id/);
+    // Not a string at all: a list holding a member id, or a number.
+    await refusedWith(await token({ sub: [fenna] }), /subject \(sub\) must be a member id/);
+    await refusedWith(await token({ sub: 12 }), /subject \(sub\) must be a member id/);
   });
 
   it('refuses a token issued longer ago than JWT_MAX_AGE_SECONDS, whatever its exp says', async () => {
