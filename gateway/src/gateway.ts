@@ -160,10 +160,14 @@ const verifiedViewers = new WeakMap<IncomingMessage, Viewer>();
 /** Requests from our own subgraphs, recognised by a valid service assertion; its body binding is checked once the body is read. */
 const internalRequests = new WeakMap<IncomingMessage, ServiceAssertion>();
 
-/** A request with a service assertion signed by one of our subgraphs' own keys comes from that service. */
+/**
+ * A request with a service assertion signed by one of our subgraphs' own keys comes from that service.
+ * Only a GraphQL POST can be one: the assertion is bound to a body, and a GET (an export, say) has
+ * none, so one captured assertion would otherwise take any number of them out of the rate limit.
+ */
 async function fromOwnService(req: IncomingMessage, keys: ReturnType<typeof servicePublicKeys>): Promise<ServiceAssertion | null> {
   const header = req.headers[SERVICE_ASSERTION_HEADER];
-  if (typeof header !== 'string') return null;
+  if (typeof header !== 'string' || req.method !== 'POST' || Exporter.serves(req.url)) return null;
   try {
     return await verifyServiceAssertion(keys, header);
   } catch (error) {

@@ -47,6 +47,20 @@ describe('reads by our own services', () => {
     expect((await post({ [SERVICE_ASSERTION_HEADER]: impostor })).status).toBe(429);
   });
 
+  it('do not take exports or GET requests, which have no body to bind, out of the rate limit', async () => {
+    // A service assertion binds a POST body; an export (GET) has none, so one captured assertion, made for
+    // any read, would otherwise let its holder download exports outside the limit for its whole lifetime.
+    const ledgerKey = signingKeyFromSeed(TEST_SERVICE_KEYS.ledger).privateKey;
+    const captured = await signServiceAssertion(ledgerKey, 'ledger', JSON.stringify({ query: QUERY }));
+    while ((await post()).status !== 429);
+    const feed = await fetch(new URL('/export/v1/neighbourhoods/spijkerkwartier/events.jsonl', platform.gatewayUrl), { headers: { [SERVICE_ASSERTION_HEADER]: captured } });
+    expect(feed.status).toBe(429);
+    const get = await fetch(new URL(`/graphql?query=${encodeURIComponent(QUERY)}`, platform.gatewayUrl), {
+      headers: { [SERVICE_ASSERTION_HEADER]: captured, 'apollo-require-preflight': 'true' },
+    });
+    expect(get.status).toBe(429);
+  });
+
   it('are bound to the body they were signed for', async () => {
     const ledgerKey = signingKeyFromSeed(TEST_SERVICE_KEYS.ledger).privateKey;
     const assertion = await signServiceAssertion(ledgerKey, 'ledger', JSON.stringify({ query: '{ neighbourhoods { id } }' }));

@@ -1,4 +1,4 @@
-import { createHash, type KeyObject } from 'node:crypto';
+import { createHash, randomUUID, type KeyObject } from 'node:crypto';
 import { SignJWT, decodeJwt, jwtVerify, errors as joseErrors, type JWTPayload } from 'jose';
 import { isUuid } from './ids';
 import { forbidden, unauthenticated } from './errors';
@@ -85,6 +85,44 @@ export interface Assertion {
   requestId: string;
 }
 
+/** A verified assertion, with its id (`jti`): a subgraph takes each id once (UsedAssertions). */
+export interface VerifiedAssertion extends Assertion {
+  id: string;
+}
+
+/**
+ * The ids of the assertions a subgraph accepted, kept for as long as any of them could be accepted
+ * again (its lifetime and the clock slack on both ends), so that an assertion is taken once: the very
+ * request captured on its way and sent again is refused, a mutation without an idempotency key
+ * included. Two generations, each as long as that window: an id stays at least the window, at most
+ * twice it, and memory is the ids of at most two windows of requests. Per process: behind a load
+ * balancer, another instance of the same subgraph has its own.
+ */
+export class UsedAssertions {
+  static readonly WINDOW_MS = (ASSERTION_TTL_SECONDS + 2 * CLOCK_SLACK_SECONDS) * 1000;
+  private current = new Set<string>();
+  private previous = new Set<string>();
+  private startedAt: number;
+
+  constructor(private readonly now: () => number = Date.now) {
+    this.startedAt = now();
+  }
+
+  /** True the first time an id is offered, false every time after, within the window. */
+  firstUse(id: string): boolean {
+    const now = this.now();
+    const elapsed = now - this.startedAt;
+    if (elapsed >= UsedAssertions.WINDOW_MS) {
+      this.previous = elapsed >= 2 * UsedAssertions.WINDOW_MS ? new Set() : this.current;
+      this.current = new Set();
+      this.startedAt = now;
+    }
+    if (this.current.has(id) || this.previous.has(id)) return false;
+    this.current.add(id);
+    return true;
+  }
+}
+
 /** What binds an assertion to its request: the SHA-256 of the exact body, base64url. */
 export function requestBodyHash(body: string): string {
   return createHash('sha256').update(body, 'utf8').digest('base64url');
@@ -107,6 +145,8 @@ export async function signAssertion(
   }
   const jwt = new SignJWT({ roles: assertion.viewer.roles, rid: assertion.requestId, bh: requestBodyHash(body) })
     .setProtectedHeader({ alg: 'EdDSA' })
+    // Each one its own id, also two fetches with the same body in the same second (EdDSA signatures are deterministic).
+    .setJti(randomUUID())
     .setIssuer(GATEWAY_ISSUER)
     .setAudience(audience)
     .setIssuedAt()
@@ -134,23 +174,24 @@ function checkBinding(payload: JWTPayload, body: string | undefined): void {
 }
 
 /** Verifies an assertion for this subgraph (`audience`) and this request body. */
-export async function verifyAssertion(key: KeyObject, audience: SubgraphName, token: string | undefined, body: string | undefined): Promise<Assertion> {
+export async function verifyAssertion(key: KeyObject, audience: SubgraphName, token: string | undefined, body: string | undefined): Promise<VerifiedAssertion> {
   if (!token) throw new AssertionError('This service answers only requests that come through the gateway.');
   try {
     const { payload } = await jwtVerify(token, key, {
       algorithms: ['EdDSA'],
       issuer: GATEWAY_ISSUER,
       audience,
-      requiredClaims: ['exp', 'iat', 'bh'],
+      requiredClaims: ['exp', 'iat', 'bh', 'jti'],
       maxTokenAge: ASSERTION_TTL_SECONDS,
       clockTolerance: CLOCK_SLACK_SECONDS,
     });
     checkBinding(payload, body);
+    if (typeof payload.jti !== 'string' || payload.jti === '') throw new AssertionError('The gateway assertion is invalid or expired.');
     const roles = parseRoleGrants(payload.roles);
     if (payload.sub !== undefined && !isUuid(payload.sub)) throw new AssertionError('The assertion names no member.');
     if (payload.sub === undefined && roles.length > 0) throw new AssertionError('The assertion gives roles to nobody.');
     const memberId = payload.sub === undefined ? null : canonicalId(payload.sub);
-    return { viewer: { memberId, roles }, requestId: typeof payload.rid === 'string' ? payload.rid : '' };
+    return { viewer: { memberId, roles }, requestId: typeof payload.rid === 'string' ? payload.rid : '', id: payload.jti };
   } catch (error) {
     refusal(error, 'The gateway assertion is invalid or expired.');
   }

@@ -2,8 +2,11 @@ import { createHash } from 'node:crypto';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** Every id in the graph is a UUID; anything else cannot name a row, so lookups answer without asking PostgreSQL. */
-export const isUuid = (value: string): boolean => UUID.test(value);
+/**
+ * Every id in the graph is a UUID; anything else cannot name a row, so lookups answer without asking PostgreSQL.
+ * Only a string is one: RegExp#test would turn `["<uuid>"]` (a token's `sub`, say) into a matching string.
+ */
+export const isUuid = (value: unknown): value is string => typeof value === 'string' && UUID.test(value);
 
 /**
  * A UUID derived from a name (RFC 4122 version 5 layout over SHA-1). Demo and

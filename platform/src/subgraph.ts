@@ -10,7 +10,7 @@ import type { Logger } from 'pino';
 import type { Spec } from './config';
 import { createErrorFormatter, ErrorCode, httpError } from './errors';
 import { createHttpApp, sendJson, type HttpApp } from './http';
-import { ASSERTION_HEADER, AssertionError, verifyAssertion, type SubgraphName, type Viewer } from './identity';
+import { ASSERTION_HEADER, AssertionError, UsedAssertions, verifyAssertion, type SubgraphName, type Viewer } from './identity';
 import { databaseIsReachable } from './database';
 import type { DatabasePrivileges } from './database-privileges';
 import { QueryCounter } from './query-counter';
@@ -135,6 +135,7 @@ export function createSubgraphServer<TLoaders, TServices>(
     events,
   });
 
+  const used = new UsedAssertions();
   const http = createHttpApp({
     apollo,
     logger,
@@ -143,6 +144,8 @@ export function createSubgraphServer<TLoaders, TServices>(
       const header = req.headers[ASSERTION_HEADER];
       try {
         const assertion = await verifyAssertion(gatewayKey, module.name, typeof header === 'string' ? header : undefined, body);
+        // The same assertion twice is the same request sent again by someone who captured it: the gateway signs one per fetch.
+        if (!used.firstUse(assertion.id)) throw new AssertionError('The assertion was used before.');
         const context = contextFor(assertion.viewer, requestId);
         return context;
       } catch (error) {
