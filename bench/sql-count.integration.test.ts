@@ -25,7 +25,8 @@ const SMALL_CITY = {
 let platform: RunningPlatform;
 
 beforeAll(async () => {
-  platform = await startPlatform({ seed: false });
+  // Only the request's own statements count: no event relay and no checkpoint signing in the background.
+  platform = await startPlatform({ seed: false, subgraphEnv: { EVENTS_DELIVERY: 'false', LEDGER_CHECKPOINT_INTERVAL_SECONDS: '3600' } });
   const url = platform.subgraphs.community.adminUrl;
   await loadCity(asOwners({ community: url, projects: url, ledger: url, impact: url }), { shape: SMALL_CITY, verify: false });
 }, 180_000);

@@ -41,6 +41,8 @@ describe('gateway with an identity provider (JWKS)', () => {
       .setSubject(fenna)
       .setIssuer('https://login.arnhem.example')
       .setAudience('dbwe-graph')
+      // Required since tokens have a maximum age (RFC 9068 access tokens always carry it).
+      .setIssuedAt()
       .setExpirationTime('5m')
       .sign(key);
   const me = (t: string) =>
@@ -67,6 +69,8 @@ describe('gateway with an identity provider (JWKS)', () => {
       .setSubject(fenna)
       .setIssuer('https://login.arnhem.example')
       .setAudience('dbwe-graph')
+      // Required since tokens have a maximum age (RFC 9068 access tokens always carry it).
+      .setIssuedAt()
       .setExpirationTime('5m')
       .sign(new TextEncoder().encode(JSON.stringify(jwk)));
     expect((await me(forged)).status).toBe(401);

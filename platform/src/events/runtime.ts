@@ -132,6 +132,9 @@ export async function startEvents<TServices>(options: StartEventsOptions<TServic
     // Two: relay, consumer transactions and pg-boss's fetches and maintenance take turns; connections are the database's scarcest resource.
     const created = new Pool({ connectionString: url, max: 2, idleTimeoutMillis: 10_000, application_name: `dbwe-${subgraph}-${name}` });
     created.on('error', (error) => logger.warn({ err: error }, 'event connection lost'));
+    // A connection checked out but idle between a transaction's statements has no error listener in pg: a database
+    // restart would crash the process (database.ts, guardPoolClients). The pool drops the broken connection itself.
+    created.on('connect', (client) => client.on('error', (error) => logger.warn({ err: error }, 'event connection lost')));
     pools.push(created);
     return created;
   };
