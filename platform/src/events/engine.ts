@@ -43,11 +43,15 @@ export class EventEngine {
   private constructor(
     private readonly boss: PgBoss,
     private readonly pool: Pool,
+    private readonly lifecycle: { stopped: boolean },
   ) {}
 
   static async start(pool: Pool, logger: Logger, options: { maintenanceIntervalSeconds: number; where: string }): Promise<EventEngine> {
+    // A handler still running when stop() gave up waiting reports its job done or failed later, after the caller
+    // ended the pool: that statement is dropped. The job stays active, expires and is delivered again (at least once).
+    const lifecycle = { stopped: false };
     const boss = new PgBoss({
-      db: { executeSql: (text: string, values: unknown[]) => pool.query(text, values) },
+      db: { executeSql: (text: string, values: unknown[]) => (lifecycle.stopped ? Promise.resolve({ rows: [], rowCount: 0 }) : pool.query(text, values)) },
       schema: EVENTS_SCHEMA,
       // Provisioning installs and upgrades the engine's tables; a runtime role could not.
       migrate: false,
@@ -68,7 +72,7 @@ export class EventEngine {
       }
       throw error;
     }
-    return new EventEngine(boss, pool);
+    return new EventEngine(boss, pool, lifecycle);
   }
 
   /** Creates (or keeps current) a consumer's queue and its dead-letter queue, and subscribes it to the topics. */
@@ -136,5 +140,6 @@ export class EventEngine {
   /** Stops fetching, lets deliveries in hand finish (up to the timeout), and stops maintenance. */
   async stop(timeoutMs = 10_000): Promise<void> {
     await this.boss.stop({ graceful: true, timeout: timeoutMs, close: false });
+    this.lifecycle.stopped = true;
   }
 }
