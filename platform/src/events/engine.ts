@@ -40,6 +40,9 @@ export class EventEngineNotInstalled extends Error {
 
 /** pg-boss on one database, through a pool the caller owns. */
 export class EventEngine {
+  /** This process's pg-boss workers, by queue. */
+  private readonly workers = new Map<string, string[]>();
+
   private constructor(
     private readonly boss: PgBoss,
     private readonly pool: Pool,
@@ -115,26 +118,45 @@ export class EventEngine {
    * Delivers the queue's jobs to the handler, `batchSize` at a time; the ones
    * it reports failed are retried with back-off. `afterFailing` learns, for
    * each, when pg-boss will deliver it again (null: it gave up, and the job
-   * went to the dead-letter queue).
+   * went to the dead-letter queue). `concurrency` workers of this process
+   * fetch and run batches side by side, each waiting only for its own.
    */
   async work(
     queue: string,
-    options: { batchSize: number; pollingIntervalSeconds: number },
+    options: { batchSize: number; pollingIntervalSeconds: number; concurrency?: number },
     handler: BatchHandler,
     afterFailing?: (retries: { id: string; nextAttemptAt: Date | null }[]) => Promise<void>,
   ): Promise<void> {
-    await this.boss.work<unknown>(queue, { batchSize: options.batchSize, pollingIntervalSeconds: options.pollingIntervalSeconds }, async (jobs) => {
-      const { failed } = await handler(jobs.map((j) => ({ id: j.id, data: j.data })));
-      // pg-boss completes the batch after this returns; jobs failed first are no longer active and stay failed.
-      for (const { id, error } of failed) await this.boss.fail(queue, id, { message: error.message });
-      if (afterFailing && failed.length > 0) {
-        const { rows } = await this.pool.query<{ id: string; state: string; start_after: Date }>(
-          `SELECT id, state, start_after FROM ${EVENTS_SCHEMA}.job WHERE name = $1 AND id = ANY($2::uuid[])`,
-          [queue, failed.map((f) => f.id)],
-        );
-        await afterFailing(rows.map((r) => ({ id: r.id, nextAttemptAt: r.state === 'retry' ? r.start_after : null })));
-      }
-    });
+    const ids: string[] = [];
+    for (let i = 0; i < (options.concurrency ?? 1); i++) {
+      ids.push(
+        await this.boss.work<unknown>(queue, { batchSize: options.batchSize, pollingIntervalSeconds: options.pollingIntervalSeconds }, async (jobs) => {
+          const { failed } = await handler(jobs.map((j) => ({ id: j.id, data: j.data })));
+          // pg-boss completes the batch after this returns; jobs failed first are no longer active and stay failed.
+          for (const { id, error } of failed) await this.boss.fail(queue, id, { message: error.message });
+          if (afterFailing && failed.length > 0) {
+            const { rows } = await this.pool.query<{ id: string; state: string; start_after: Date }>(
+              `SELECT id, state, start_after FROM ${EVENTS_SCHEMA}.job WHERE name = $1 AND id = ANY($2::uuid[])`,
+              [queue, failed.map((f) => f.id)],
+            );
+            await afterFailing(rows.map((r) => ({ id: r.id, nextAttemptAt: r.state === 'retry' ? r.start_after : null })));
+          }
+        }),
+      );
+    }
+    this.workers.set(queue, [...(this.workers.get(queue) ?? []), ...ids]);
+  }
+
+  /**
+   * Adds jobs to one of this subgraph's own queues (work a worker hands on).
+   * A job's id is the caller's: sending one again while the queue holds it
+   * adds nothing. This process's workers of the queue are woken, so the
+   * jobs do not wait for their next poll.
+   */
+  async send(queue: string, jobs: readonly { id: string; data: unknown }[]): Promise<void> {
+    if (jobs.length === 0) return;
+    await this.boss.insert(jobs.map((j) => ({ id: j.id, name: queue, data: j.data as object })));
+    for (const id of this.workers.get(queue) ?? []) this.boss.notifyWorker(id);
   }
 
   /** Stops fetching, lets deliveries in hand finish (up to the timeout), and stops maintenance. */

@@ -14,19 +14,33 @@ import { startRelay, type Relay } from './relay';
  * its own (`<subgraph>.<name>`) subscribed to the sources. Unlike a consumer
  * it keeps no inbox and applies nothing in order; the handler makes a
  * second delivery harmless itself.
+ *
+ * A worker with no sources works only what the subgraph's other workers
+ * `send` it: one job per piece of work an event fans out into (a webhook
+ * delivery per subscription), each with its own retries and back-off.
  */
 export interface EventWorker<TServices = unknown> {
   name: string;
+  /** The sources whose events it is given; none for a queue that only the subgraph's workers fill, through `send`. */
   sources: readonly SubgraphSchema[];
   /** Its retries, from the subgraph's own settings; what it does not say comes from the EVENTS_* settings. */
   policy?(services: TServices): Partial<DeliveryPolicy>;
+  /**
+   * How many jobs this process works at once, each fetched alone by a worker
+   * of its own, so one slow job holds up one slot only. Without it, one
+   * worker fetches EVENTS_CONSUMER_BATCH_SIZE jobs at a time.
+   */
+  concurrency?(services: TServices): number;
   /** Builds the handler, once the subgraph's services run; `pool` is the subgraph's own database as its runtime role. */
-  start(context: { pool: Pool; services: TServices; logger: Logger }): {
+  start(context: { pool: Pool; services: TServices; logger: Logger; send: WorkerSend }): {
     handler: BatchHandler;
     /** Learns when pg-boss will try the failed events again (null: never). */
     afterFailing?(retries: { id: string; nextAttemptAt: Date | null }[]): Promise<void>;
   };
 }
+
+/** Adds jobs to the queue of one of the subgraph's workers (by its name); a job sent again while the queue holds it is not added twice. */
+export type WorkerSend = (worker: string, jobs: readonly { id: string; data: unknown }[]) => Promise<void>;
 
 /** What a subgraph module says about its events: the names it records, and what it consumes from whom. */
 export interface EventsDeclaration<TServices = unknown> {
@@ -158,14 +172,26 @@ export async function startEvents<TServices>(options: StartEventsOptions<TServic
         consumerBatchHandler(own, subgraph, consumer, logger, options.onApplied),
       );
     }
+    // Every worker's queue before any worker runs: a worker may send to another's.
+    const queueOf = new Map(workers.map((w) => [w.name, consumerQueue(subgraph, w.name)]));
     for (const worker of workers) {
-      const queue = consumerQueue(subgraph, worker.name);
       const policy = { retryLimit: settings.EVENTS_RETRY_LIMIT, retryDelaySeconds: settings.EVENTS_RETRY_DELAY_SECONDS, expireInSeconds: settings.EVENTS_DELIVERY_TIMEOUT_SECONDS };
-      await engine.ensureQueue(queue, { ...policy, ...worker.policy?.(options.services as TServices) }, worker.sources.map(sourceTopic));
-      const started = worker.start({ pool: own, services: options.services as TServices, logger });
+      await engine.ensureQueue(queueOf.get(worker.name)!, { ...policy, ...worker.policy?.(options.services as TServices) }, worker.sources.map(sourceTopic));
+    }
+    const running = engine;
+    const send: WorkerSend = async (name, jobs) => {
+      const queue = queueOf.get(name);
+      if (!queue) throw new Error(`${subgraph} has no event worker named ${name}`);
+      await running.send(queue, jobs);
+    };
+    for (const worker of workers) {
+      const started = worker.start({ pool: own, services: options.services as TServices, logger, send });
+      const concurrency = worker.concurrency?.(options.services as TServices);
       await engine.work(
-        queue,
-        { batchSize: settings.EVENTS_CONSUMER_BATCH_SIZE, pollingIntervalSeconds: settings.EVENTS_CONSUMER_POLL_MS / 1000 },
+        queueOf.get(worker.name)!,
+        concurrency === undefined
+          ? { batchSize: settings.EVENTS_CONSUMER_BATCH_SIZE, pollingIntervalSeconds: settings.EVENTS_CONSUMER_POLL_MS / 1000 }
+          : { batchSize: 1, pollingIntervalSeconds: settings.EVENTS_CONSUMER_POLL_MS / 1000, concurrency },
         started.handler,
         started.afterFailing?.bind(started),
       );

@@ -30,8 +30,10 @@ export const databasePrivileges: DatabasePrivileges = {
       'SELECT',
       'INSERT',
       'DELETE',
-      { UPDATE: ['state', 'attempts', 'last_status_code', 'last_error', 'last_attempt_at', 'next_attempt_at', 'delivered_at'] },
+      { UPDATE: ['state', 'attempts', 'last_status_code', 'last_error', 'last_attempt_at', 'next_attempt_at', 'delivered_at', 'job_id'] },
     ],
+    // The payload of each event fanned out to webhook subscriptions, as delivered.
+    webhook_event: ['SELECT', 'INSERT'],
     // The BI event feed, written by the consumers in the transaction that applies each event.
     event_feed_head: ['SELECT', 'INSERT', { UPDATE: ['last_position'] }],
     event_feed: ['SELECT', 'INSERT'],

@@ -1,6 +1,6 @@
 import { eventType, type DomainEvent, type EventsDeclaration, type SqlRunner, type StoredEvent } from '@dbwe/platform';
 import { feedConsumers } from './feed/event-feed';
-import { webhookWorker } from './webhooks/webhook.delivery';
+import { webhookDeliveries, webhookFanOut } from './webhooks/webhook.delivery';
 import type { CommunityServices } from './services';
 import type { MemberEntity } from './members/member.entity';
 import type { WishEntity } from './wishes/wish.entity';
@@ -51,7 +51,8 @@ export const communityEvents: EventsDeclaration<CommunityServices> = {
   ],
   // Every source's events into the BI feed, in order; projects' wish.adopted also moves the wish.
   consumes: feedConsumers({ projects: { [eventType('projects', 'wish.adopted')]: wishAdopted } }),
-  workers: [webhookWorker],
+  // Webhooks: each event fanned out into one delivery job per subscription.
+  workers: [webhookFanOut, webhookDeliveries],
 };
 
 const time = (at: Date) => at.toISOString();

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { waitFor } from '../../../../test/reliability/processes';
 import { errorCodes, memberViewer, newcomerViewer, startCommunity, anonymous, SPIJKERKWARTIER, type CommunityTest } from '../testing/community.fixtures';
-import { checkedAddresses, guardedLookup, refusalOf, type AddressPolicy } from './delivery-address';
+import { checkedAddresses, guardedLookup, refusalOf, type AddressPolicy, type Resolver } from './delivery-address';
+import { postSigned } from './webhook.delivery';
 
 /*
  * Delivery URLs are chosen by whoever subscribes, so they are checked: at
@@ -163,5 +164,19 @@ describe('the delivery address guard', () => {
     expect(outcome.error).toMatchObject({ name: 'WebhookAddressRefused', reason: 'LOOPBACK' });
     answers = [[{ address: '93.184.216.34', family: 4 }, { address: '10.0.0.1', family: 4 }]];
     await expect(checkedAddresses(new URL('https://mixed.example/hook'), strict, rebinding)).rejects.toMatchObject({ reason: 'PRIVATE' });
+  });
+
+  it('gives up within the delivery timeout on a resolver that stalls, before connecting or while connecting', async () => {
+    const never: Resolver = () => new Promise(() => undefined);
+    let asked = 0;
+    // The check before the request is answered at once; the connection's own lookup then stalls.
+    const stallsSecond: Resolver = async () => (asked++ === 0 ? [{ address: '127.0.0.1', family: 4 }] : new Promise(() => undefined));
+    for (const resolver of [never, stallsSecond]) {
+      const started = Date.now();
+      const attempt = await postSigned('http://stalling.example:9/hook', '{}', {}, relaxed, 300, resolver);
+      expect(attempt).toEqual({ ok: false, statusCode: null, error: 'no answer within 300 ms' });
+      expect(Date.now() - started).toBeLessThan(1000);
+    }
+    expect(asked).toBe(2);
   });
 });

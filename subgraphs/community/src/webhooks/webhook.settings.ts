@@ -12,8 +12,10 @@ export const webhookSettings = {
   /** Retries of a failed delivery, and the first retry's delay (each next one doubles, with jitter). */
   WEBHOOKS_RETRY_LIMIT: setting.integer(10, { min: 0, max: 50 }),
   WEBHOOKS_RETRY_DELAY_SECONDS: setting.integer(30, { min: 1, max: 3600 }),
-  /** How long a receiver may take to answer. */
+  /** How long a delivery attempt may take, from resolving the receiver's host to the end of its answer. */
   WEBHOOKS_TIMEOUT_MS: setting.integer(5000, { min: 100, max: 60_000 }),
+  /** Deliveries one process makes at once; a subscription's take turns, so a slow receiver holds one of them at most. */
+  WEBHOOKS_CONCURRENCY: setting.integer(8, { min: 1, max: 100 }),
   /** Subscriptions a member may hold. */
   WEBHOOKS_MAX_PER_MEMBER: setting.integer(20, { min: 1, max: 1000 }),
   /** The public graph: the platform's own endpoint, never a delivery address. */
@@ -26,6 +28,7 @@ export interface WebhookPolicy {
   retryLimit: number;
   retryDelaySeconds: number;
   timeoutMs: number;
+  concurrency: number;
   maxPerMember: number;
 }
 
@@ -40,6 +43,7 @@ export async function webhookPolicy(config: Record<string, unknown>): Promise<We
     retryLimit: config.WEBHOOKS_RETRY_LIMIT as number,
     retryDelaySeconds: config.WEBHOOKS_RETRY_DELAY_SECONDS as number,
     timeoutMs: config.WEBHOOKS_TIMEOUT_MS as number,
+    concurrency: config.WEBHOOKS_CONCURRENCY as number,
     maxPerMember: config.WEBHOOKS_MAX_PER_MEMBER as number,
   };
 }
