@@ -32,6 +32,7 @@ export interface RunningPlatform {
 export async function startGatewayFor(
   subgraphs: Record<string, { url: string }>,
   env: Record<string, string> = {},
+  logTo?: NodeJS.WritableStream,
 ): Promise<{ gateway: Gateway; gatewayUrl: string }> {
   const config: GatewayConfig = readGatewayConfig({
     INTERNAL_ASSERTION_SECRET: TEST_ASSERTION_SECRET,
@@ -46,7 +47,7 @@ export async function startGatewayFor(
     IMPACT_URL: subgraphs.impact.url,
     ...env,
   });
-  const gateway = createGateway(config, createLogger('gateway', process.env.TEST_LOG_LEVEL ?? 'silent'));
+  const gateway = createGateway(config, logTo ? createLogger('gateway', 'info', logTo) : createLogger('gateway', process.env.TEST_LOG_LEVEL ?? 'silent'));
   await gateway.start();
   const address = await gateway.http.listen(0, '127.0.0.1');
   return { gateway, gatewayUrl: `http://127.0.0.1:${address.port}/` };
@@ -66,6 +67,8 @@ export async function startPlatform(
     /** Settings of every subgraph, over their test values (EVENTS_DELIVERY=false, say). */
     subgraphEnv?: Record<string, string>;
     subgraphLogTo?: NodeJS.WritableStream;
+    /** Where the gateway logs (at level info) instead of nowhere. */
+    gatewayLogTo?: NodeJS.WritableStream;
     databaseUrl?: string;
   } = {},
 ): Promise<RunningPlatform> {
@@ -82,7 +85,7 @@ export async function startPlatform(
       ...(options.subgraphLogTo ? { logTo: options.subgraphLogTo, logLevel: 'info' } : {}),
     });
   }
-  const { gateway, gatewayUrl } = await startGatewayFor(subgraphs, options.env);
+  const { gateway, gatewayUrl } = await startGatewayFor(subgraphs, options.env, options.gatewayLogTo);
   forwarder.target = gatewayUrl;
 
   return {

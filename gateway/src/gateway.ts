@@ -16,7 +16,9 @@ import {
   REQUEST_ID_HEADER,
   createErrorFormatter,
   createHttpApp,
+  capErrorList,
   refuseNulCharacters,
+  refuseUnresolvedOperation,
   sendJson,
   signAssertion,
   verifyAssertion,
@@ -192,6 +194,8 @@ export function createGateway(config: GatewayConfig, logger: Logger): Gateway {
       ...armor.plugins,
       // Refused here with a 400 before any subgraph is asked; each subgraph refuses it too.
       refuseNulCharacters(),
+      refuseUnresolvedOperation(),
+      capErrorList(),
       metrics.plugin(),
       // Keyed by the query and its variables; kept as long as the shortest cache hint in the answer
       // (the subgraphs send theirs as Cache-Control); answers with errors are never kept.

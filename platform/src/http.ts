@@ -4,6 +4,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { HeaderMap, type ApolloServer, type BaseContext, type HTTPGraphQLResponse } from '@apollo/server';
 import type { Logger } from 'pino';
 import { REQUEST_ID_HEADER } from './identity';
+import { MAX_BODY_NESTING, nestingDepth } from './client-mistakes';
 
 export type RouteHandler = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
 
@@ -155,6 +156,10 @@ export function createHttpApp<TContext extends BaseContext>(options: HttpAppOpti
           body = JSON.parse(text);
         } catch {
           return graphQLErrorResponse(res, 400, 'BAD_REQUEST', 'The request body is not valid JSON.');
+        }
+        // GraphQL's variable coercion, and whatever else walks the variables, recurses.
+        if (nestingDepth(body) > MAX_BODY_NESTING) {
+          return graphQLErrorResponse(res, 400, 'BAD_REQUEST', `The request body is nested more than ${MAX_BODY_NESTING} levels deep.`);
         }
       } else {
         body = text;
