@@ -1,5 +1,22 @@
 import { join } from 'node:path';
-import { ASSERTION_TTL_SECONDS, commonSettings, parseConfig, setting } from '@dbwe/platform';
+import proxyaddr from 'proxy-addr';
+import type { ProxyTrust } from './client-address';
+import { ASSERTION_TTL_SECONDS, ConfigError, commonSettings, parseConfig, setting, type Setting } from '@dbwe/platform';
+
+/** A comma-separated list of proxy addresses or subnets, each checked as proxy-addr reads it. */
+function proxyList(): Setting<string[]> {
+  return {
+    read(env, name) {
+      const entries = (env[name] ?? '').split(',').map((e) => e.trim()).filter(Boolean);
+      try {
+        proxyaddr.compile(entries.length > 0 ? entries : ['loopback']);
+      } catch (error) {
+        throw new ConfigError(`${name} must list addresses or subnets (e.g. 10.0.0.0/8, loopback): ${(error as Error).message}`);
+      }
+      return entries;
+    },
+  };
+}
 
 export const SUBGRAPH_NAMES = ['community', 'projects', 'ledger', 'impact'] as const;
 
@@ -42,7 +59,14 @@ export const gatewaySettings = {
   PUBLIC_MAX_AGE_SECONDS: setting.integer(30, { min: 0, max: 3600 }),
   /** Lifetime of the identity assertions the gateway signs for the subgraphs (a long export signs a fresh one per page). */
   INTERNAL_ASSERTION_TTL_SECONDS: setting.integer(ASSERTION_TTL_SECONDS, { min: 1, max: ASSERTION_TTL_SECONDS }),
-  /** Behind a reverse proxy: take the client address from X-Forwarded-For. */
+  /**
+   * Behind reverse proxies: how many of them, counted from the gateway, append to X-Forwarded-For.
+   * The client address is read from the right, past that many entries; the client's own entries never count.
+   */
+  TRUST_PROXY_HOPS: setting.integer(0, { min: 0, max: 10 }),
+  /** Proxies trusted wherever they stand in X-Forwarded-For, as addresses or subnets (`10.0.0.0/8, loopback`). */
+  TRUSTED_PROXIES: proxyList(),
+  /** Deprecated for TRUST_PROXY_HOPS: `true` means one hop (with a warning at start-up). */
   TRUST_PROXY: setting.boolean(false),
 };
 
@@ -50,6 +74,20 @@ export type GatewayConfig = ReturnType<typeof parseConfig<typeof gatewaySettings
 
 export function readGatewayConfig(env: Record<string, string | undefined> = process.env): GatewayConfig {
   return parseConfig(gatewaySettings, env);
+}
+
+/**
+ * The proxies in front of the gateway, TRUST_PROXY's old meaning mapped onto hops. TRUST_PROXY=true
+ * took the leftmost X-Forwarded-For entry, which the client writes; read as one hop, it takes the entry
+ * the proxy appended.
+ */
+export function proxyTrust(config: GatewayConfig, warn: (message: string) => void): ProxyTrust {
+  let hops = config.TRUST_PROXY_HOPS;
+  if (config.TRUST_PROXY) {
+    warn('TRUST_PROXY is deprecated: set TRUST_PROXY_HOPS to the number of proxies in front of the gateway. TRUST_PROXY=true is read as TRUST_PROXY_HOPS=1.');
+    hops = Math.max(hops, 1);
+  }
+  return { hops, proxies: config.TRUSTED_PROXIES };
 }
 
 export function subgraphUrls(config: GatewayConfig): Record<SubgraphName, string> {

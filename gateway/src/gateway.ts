@@ -27,7 +27,8 @@ import {
   type Viewer,
 } from '@dbwe/platform';
 import { GraphQLError, type ValidationRule } from 'graphql';
-import { subgraphUrls, type GatewayConfig, type SubgraphName } from './config';
+import { proxyTrust, subgraphUrls, type GatewayConfig, type SubgraphName } from './config';
+import { clientAddresses } from './client-address';
 import { createTokenVerifier } from './identity';
 import { RateLimiter } from './rate-limit';
 import { GatewayMetrics } from './metrics';
@@ -152,11 +153,9 @@ async function fromOwnService(req: IncomingMessage, secret: string): Promise<boo
   }
 }
 
-function clientAddress(req: IncomingMessage, trustProxy: boolean): string {
-  const forwarded = req.headers['x-forwarded-for'];
-  if (trustProxy && typeof forwarded === 'string' && forwarded.length > 0) return forwarded.split(',')[0].trim();
-  return req.socket.remoteAddress ?? 'unknown';
-}
+/** Who a request says it is: the viewer its token names, or why the token was refused. */
+type Identity = { viewer: Viewer } | { refused: string };
+const identities = new WeakMap<IncomingMessage, Identity>();
 
 function errorBody(code: ErrorCode, message: string) {
   return { errors: [{ message, extensions: { code } }] };
@@ -166,6 +165,7 @@ export function createGateway(config: GatewayConfig, logger: Logger): Gateway {
   const urls = subgraphUrls(config);
   const verifier = createTokenVerifier(config);
   const metrics = new GatewayMetrics();
+  const addresses = clientAddresses(proxyTrust(config, (message) => logger.warn(message)));
   const limiter = config.RATE_LIMIT_PER_MINUTE > 0 ? new RateLimiter(config.RATE_LIMIT_PER_MINUTE) : null;
   const armor = queryArmor();
   const answers = config.RESPONSE_CACHE ? new PublicAnswerCache(config.RESPONSE_CACHE_MAX_MIB * 2 ** 20) : null;
@@ -236,33 +236,40 @@ export function createGateway(config: GatewayConfig, logger: Logger): Gateway {
     logger,
     maxBodyBytes: config.MAX_BODY_BYTES,
     getCaching: { maxAgeSeconds: config.PUBLIC_MAX_AGE_SECONDS },
-    // Identity and rate limit are settled before any GraphQL work: a refused request costs nothing downstream.
-    async intercept(req, res, requestId) {
-      let viewer: Viewer;
-      try {
-        viewer = await verifier.viewerFor(req.headers.authorization);
-      } catch (error) {
-        const message = error instanceof GraphQLError ? error.message : 'The token was refused.';
-        sendJson(res, 401, errorBody(ErrorCode.UNAUTHENTICATED, message), { 'www-authenticate': 'Bearer error="invalid_token"' });
-        return true;
-      }
+    // Every request is counted before anything else is done for it, a refused token's included (by
+    // the client's address, as it names no member we can believe): a refusal costs nothing downstream.
+    async admit(req, res) {
       const internal = await fromOwnService(req, config.INTERNAL_ASSERTION_SECRET);
       if (internal) internalRequests.add(req);
-      if (limiter && !internal) {
-        const key = viewer.memberId ? `member:${viewer.memberId}` : `address:${clientAddress(req, config.TRUST_PROXY)}`;
-        const decision = limiter.take(key);
-        res.setHeader('ratelimit-limit', String(decision.limit));
-        res.setHeader('ratelimit-remaining', String(decision.remaining));
-        res.setHeader('ratelimit-reset', String(decision.resetSeconds));
-        res.setHeader('ratelimit-policy', `${decision.limit};w=60`);
-        if (!decision.allowed) {
-          metrics.rateLimited.inc();
-          sendJson(res, 429, errorBody(ErrorCode.RATE_LIMITED, `Too many requests: at most ${decision.limit} a minute.`), {
-            'retry-after': String(decision.resetSeconds),
-          });
-          return true;
-        }
+      let identity: Identity;
+      try {
+        identity = { viewer: await verifier.viewerFor(req.headers.authorization) };
+      } catch (error) {
+        identity = { refused: error instanceof GraphQLError ? error.message : 'The token was refused.' };
       }
+      identities.set(req, identity);
+      if (!limiter || internal) return false;
+      const memberId = 'viewer' in identity ? identity.viewer.memberId : null;
+      const decision = limiter.take(memberId ? `member:${memberId}` : `address:${addresses.of(req)}`);
+      res.setHeader('ratelimit-limit', String(decision.limit));
+      res.setHeader('ratelimit-remaining', String(decision.remaining));
+      res.setHeader('ratelimit-reset', String(decision.resetSeconds));
+      res.setHeader('ratelimit-policy', `${decision.limit};w=60`);
+      if (decision.allowed) return false;
+      metrics.rateLimited.inc();
+      sendJson(res, 429, errorBody(ErrorCode.RATE_LIMITED, `Too many requests: at most ${decision.limit} a minute.`), {
+        'retry-after': String(decision.resetSeconds),
+      });
+      return true;
+    },
+    // Identity is settled before any GraphQL work.
+    async intercept(req, res, requestId) {
+      const identity = identities.get(req)!;
+      if ('refused' in identity) {
+        sendJson(res, 401, errorBody(ErrorCode.UNAUTHENTICATED, identity.refused), { 'www-authenticate': 'Bearer error="invalid_token"' });
+        return true;
+      }
+      const { viewer } = identity;
       verifiedViewers.set(req, viewer);
       // The open-data exports and the ledger's keys (/.well-known/dbwe-ledger-keys): read from the graph like any client.
       if (Exporter.serves(req.url)) {

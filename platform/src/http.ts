@@ -22,6 +22,11 @@ export interface HttpAppOptions<TContext extends BaseContext> {
    * answers to signed-in callers are never stored by shared caches.
    */
   getCaching?: { maxAgeSeconds: number };
+  /**
+   * Runs first, before the routes (health included) and everything else: where every request is
+   * counted. Returning true means it has answered the request.
+   */
+  admit?: (req: IncomingMessage, res: ServerResponse, requestId: string) => boolean | Promise<boolean>;
   /** Runs before GraphQL handling; returning true means it has answered the request. */
   intercept?: (req: IncomingMessage, res: ServerResponse, requestId: string) => boolean | Promise<boolean>;
 }
@@ -134,6 +139,7 @@ export function createHttpApp<TContext extends BaseContext>(options: HttpAppOpti
     });
     if (closing) res.setHeader('connection', 'close');
 
+    if (options.admit && (await options.admit(req, res, requestId))) return;
     const route = routes[`${req.method} ${url.pathname}`];
     if (route) return route(req, res);
     if (options.intercept && (await options.intercept(req, res, requestId))) return;
