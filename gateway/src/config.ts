@@ -66,6 +66,10 @@ export const gatewaySettings = {
   TRUST_PROXY_HOPS: setting.integer(0, { min: 0, max: 10 }),
   /** Proxies trusted wherever they stand in X-Forwarded-For, as addresses or subnets (`10.0.0.0/8, loopback`). */
   TRUSTED_PROXIES: proxyList(),
+  /** Strict-Transport-Security max-age, sent when the client reached a trusted proxy over HTTPS (X-Forwarded-Proto); 0 sends none. */
+  HSTS_MAX_AGE_SECONDS: setting.integer(31_536_000, { min: 0 }),
+  /** Send HSTS on every answer: TLS ends in front of the gateway at a proxy that does not send X-Forwarded-Proto. */
+  HSTS_ALWAYS: setting.boolean(false),
   /** Deprecated for TRUST_PROXY_HOPS: `true` means one hop (with a warning at start-up). */
   TRUST_PROXY: setting.boolean(false),
 };

@@ -29,6 +29,7 @@ import {
 import { GraphQLError, type ValidationRule } from 'graphql';
 import { proxyTrust, subgraphUrls, type GatewayConfig, type SubgraphName } from './config';
 import { clientAddresses } from './client-address';
+import { securityHeaders } from './security-headers';
 import { createTokenVerifier } from './identity';
 import { RateLimiter } from './rate-limit';
 import { GatewayMetrics } from './metrics';
@@ -236,6 +237,7 @@ export function createGateway(config: GatewayConfig, logger: Logger): Gateway {
     logger,
     maxBodyBytes: config.MAX_BODY_BYTES,
     getCaching: { maxAgeSeconds: config.PUBLIC_MAX_AGE_SECONDS },
+    responseHeaders: securityHeaders({ addresses, hstsMaxAgeSeconds: config.HSTS_MAX_AGE_SECONDS, hstsAlways: config.HSTS_ALWAYS }),
     // Every request is counted before anything else is done for it, a refused token's included (by
     // the client's address, as it names no member we can believe): a refusal costs nothing downstream.
     async admit(req, res) {

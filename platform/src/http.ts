@@ -22,6 +22,8 @@ export interface HttpAppOptions<TContext extends BaseContext> {
    * answers to signed-in callers are never stored by shared caches.
    */
   getCaching?: { maxAgeSeconds: number };
+  /** Sets the headers every response carries (security headers), first thing for every request. */
+  responseHeaders?: (req: IncomingMessage, res: ServerResponse) => void;
   /**
    * Runs first, before the routes (health included) and everything else: where every request is
    * counted. Returning true means it has answered the request.
@@ -130,6 +132,7 @@ export function createHttpApp<TContext extends BaseContext>(options: HttpAppOpti
     const incomingId = req.headers[REQUEST_ID_HEADER];
     const requestId = typeof incomingId === 'string' && /^[\w.:-]{1,128}$/.test(incomingId) ? incomingId : randomUUID();
     res.setHeader(REQUEST_ID_HEADER, requestId);
+    options.responseHeaders?.(req, res);
     const url = new URL(req.url ?? '/', 'http://localhost');
     active++;
     res.on('close', () => {
@@ -140,7 +143,8 @@ export function createHttpApp<TContext extends BaseContext>(options: HttpAppOpti
     if (closing) res.setHeader('connection', 'close');
 
     if (options.admit && (await options.admit(req, res, requestId))) return;
-    const route = routes[`${req.method} ${url.pathname}`];
+    // HEAD is GET without the body (node:http leaves the body out of a HEAD answer by itself).
+    const route = routes[`${req.method} ${url.pathname}`] ?? (req.method === 'HEAD' ? routes[`GET ${url.pathname}`] : undefined);
     if (route) return route(req, res);
     if (options.intercept && (await options.intercept(req, res, requestId))) return;
     if (url.pathname !== '/' && url.pathname !== '/graphql') {
@@ -176,8 +180,11 @@ export function createHttpApp<TContext extends BaseContext>(options: HttpAppOpti
     for (const [key, value] of Object.entries(req.headers)) {
       if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
     }
+    // Apollo Server knows no HEAD: it is asked the GET, and a HEAD without a query asks whether the page (Sandbox) is there.
+    const head = req.method === 'HEAD';
+    if (head && !url.searchParams.has('query')) headers.set('accept', 'text/html');
     const response = await apollo.executeHTTPGraphQLRequest({
-      httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
+      httpGraphQLRequest: { method: head ? 'GET' : (req.method ?? 'GET'), headers, search: url.search, body },
       context: () => options.context(req, requestId),
     });
     await writeApolloResponse(req, res, response, options.getCaching);
