@@ -38,6 +38,8 @@ export async function startGatewayFor(
     INTERNAL_ASSERTION_SECRET: TEST_ASSERTION_SECRET,
     JWT_SECRET: TEST_JWT_SECRET,
     RATE_LIMIT_PER_MINUTE: '0',
+    // Every test client, subgraph and forwarder connects from 127.0.0.1; the cap has its own tests.
+    MAX_CONNECTIONS_PER_ADDRESS: '0',
     // Most tests write and then read anonymously within seconds; the response cache has its own
     // tests (gateway/src/response-cache.integration.test.ts), which turn it on.
     RESPONSE_CACHE: 'false',

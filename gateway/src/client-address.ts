@@ -12,6 +12,8 @@ export interface ProxyTrust {
 export interface ClientAddresses {
   /** The client's address: the socket's, or the X-Forwarded-For entry the nearest untrusted hop was seen from. */
   of(req: IncomingMessage): string;
+  /** Whether a connection from this address is one of our proxies': then it carries many clients. */
+  isProxy(address: string): boolean;
   /** Whether the request reached the first trusted proxy over HTTPS, as that proxy says in X-Forwarded-Proto. */
   overHttps(req: IncomingMessage): boolean;
 }
@@ -31,6 +33,7 @@ export function clientAddresses(trust: ProxyTrust): ClientAddresses {
       if (!anyTrusted) return req.socket.remoteAddress ?? 'unknown';
       return proxyaddr(req, trusted) ?? 'unknown';
     },
+    isProxy: (address) => anyTrusted && trusted(address, 0),
     overHttps(req) {
       const peer = req.socket.remoteAddress;
       if (!anyTrusted || !peer || !trusted(peer, 0)) return false;

@@ -46,6 +46,14 @@ export const gatewaySettings = {
   JWT_ISSUER: setting.string('dbwe-local'),
   JWT_AUDIENCE: setting.string('dbwe-graph'),
   MAX_BODY_BYTES: setting.integer(100_000, { min: 1_000 }),
+  /** The longest a client may take to send a whole request (a slow body is cut off with 408). */
+  HTTP_REQUEST_TIMEOUT_MS: setting.integer(30_000, { min: 1_000, max: 600_000 }),
+  /** The longest a client may take to send a request's headers. */
+  HTTP_HEADERS_TIMEOUT_MS: setting.integer(10_000, { min: 500, max: 600_000 }),
+  /** How long an idle keep-alive connection stays open (above a load balancer's idle timeout). */
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: setting.integer(65_000, { min: 0, max: 600_000 }),
+  /** Connections one client address may hold open at once (trusted proxies are not capped); 0 for no cap. */
+  MAX_CONNECTIONS_PER_ADDRESS: setting.integer(64, { min: 0 }),
   /** Requests a minute per member (signed in) or per client address (anonymous); 0 turns the limit off. */
   RATE_LIMIT_PER_MINUTE: setting.integer(240, { min: 0 }),
   /**

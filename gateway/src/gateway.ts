@@ -237,6 +237,13 @@ export function createGateway(config: GatewayConfig, logger: Logger): Gateway {
     logger,
     maxBodyBytes: config.MAX_BODY_BYTES,
     getCaching: { maxAgeSeconds: config.PUBLIC_MAX_AGE_SECONDS },
+    connections: {
+      requestTimeoutMs: config.HTTP_REQUEST_TIMEOUT_MS,
+      headersTimeoutMs: config.HTTP_HEADERS_TIMEOUT_MS,
+      keepAliveTimeoutMs: config.HTTP_KEEP_ALIVE_TIMEOUT_MS,
+      maxPerAddress: config.MAX_CONNECTIONS_PER_ADDRESS,
+      uncapped: (address) => addresses.isProxy(address),
+    },
     responseHeaders: securityHeaders({ addresses, hstsMaxAgeSeconds: config.HSTS_MAX_AGE_SECONDS, hstsAlways: config.HSTS_ALWAYS }),
     // Every request is counted before anything else is done for it, a refused token's included (by
     // the client's address, as it names no member we can believe): a refusal costs nothing downstream.

@@ -1,3 +1,4 @@
+import { connect, type Socket } from 'node:net';
 import { startGatewayFor, startPlatform, type RunningPlatform } from '../../test/platform';
 import type { Gateway } from './gateway';
 
@@ -83,5 +84,86 @@ describe('gateway: a rate limit without holes', () => {
     const { statuses, last } = await send(new URL('/health', url).href, 300, () => ({ method: 'GET' }));
     limitedAt240(statuses, 200);
     expect(Number(last.headers.get('retry-after'))).toBeGreaterThan(0);
+  });
+});
+
+describe('gateway: connections a client cannot hold on to', () => {
+  let platform: RunningPlatform;
+  const extra: Gateway[] = [];
+  const sockets: Socket[] = [];
+  beforeAll(async () => {
+    platform = await startPlatform({ seed: false });
+  });
+  afterAll(async () => {
+    for (const socket of sockets) socket.destroy();
+    for (const gateway of extra) await gateway.stop();
+    await platform.stop();
+  });
+
+  async function gatewayWith(env: Record<string, string>): Promise<URL> {
+    const { gateway, gatewayUrl } = await startGatewayFor(platform.subgraphs, env);
+    extra.push(gateway);
+    return new URL(gatewayUrl);
+  }
+
+  /** A raw connection: what it was sent back, and when the gateway closed it (ms after opening). */
+  function open(url: URL) {
+    const started = Date.now();
+    const socket = connect(Number(url.port), url.hostname);
+    sockets.push(socket);
+    const seen = { text: '', closedAfterMs: null as number | null };
+    socket.on('data', (chunk) => (seen.text += chunk.toString()));
+    socket.on('error', () => undefined);
+    const closed = new Promise<void>((resolve) => socket.on('close', () => ((seen.closedAfterMs = Date.now() - started), resolve())));
+    const connected = new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+    return { socket, seen, closed, connected };
+  }
+
+  it('cuts off a client that sends its headers slowly (headersTimeout)', async () => {
+    const url = await gatewayWith({ HTTP_HEADERS_TIMEOUT_MS: '1000' });
+    const slow = open(url);
+    await slow.connected;
+    slow.socket.write(`POST / HTTP/1.1\r\nhost: ${url.host}\r\n`);
+    await slow.closed;
+    expect(slow.seen.text).toMatch(/^HTTP\/1\.1 408/);
+    expect(slow.seen.closedAfterMs).toBeLessThan(3_000);
+  });
+
+  it('cuts off a client that sends its body slowly (requestTimeout)', async () => {
+    const url = await gatewayWith({ HTTP_REQUEST_TIMEOUT_MS: '2000' });
+    const slow = open(url);
+    await slow.connected;
+    slow.socket.write(`POST / HTTP/1.1\r\nhost: ${url.host}\r\ncontent-type: application/json\r\ncontent-length: 1000\r\n\r\n`);
+    const drip = setInterval(() => slow.socket.writable && slow.socket.write(' '), 200);
+    await slow.closed;
+    clearInterval(drip);
+    expect(slow.seen.text).toMatch(/^HTTP\/1\.1 408/);
+    expect(slow.seen.closedAfterMs).toBeLessThan(5_000);
+  });
+
+  it('refuses connections beyond the cap from one address, and takes them again once some close', async () => {
+    const url = await gatewayWith({ MAX_CONNECTIONS_PER_ADDRESS: '10' });
+    const held = Array.from({ length: 10 }, () => open(url));
+    await Promise.all(held.map((c) => c.connected));
+    // Give the server the moment to count them all before the next ones arrive.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const extraOnes = Array.from({ length: 5 }, () => open(url));
+    await Promise.all(extraOnes.map((c) => c.closed));
+    for (const refused of extraOnes) expect(refused.seen.text).toMatch(/^HTTP\/1\.1 429/);
+    for (const kept of held) expect(kept.seen.closedAfterMs).toBeNull();
+    expect((await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ __typename }"}' }).catch(() => null))?.status ?? 'refused').not.toBe(200);
+    for (const kept of held) kept.socket.destroy();
+    await Promise.all(held.map((c) => c.closed));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const again = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', connection: 'close' }, body: '{"query":"{ __typename }"}' });
+    expect(again.status).toBe(200);
+  });
+
+  it('does not cap a trusted proxy, whose connections carry many clients', async () => {
+    const url = await gatewayWith({ MAX_CONNECTIONS_PER_ADDRESS: '10', TRUST_PROXY_HOPS: '1' });
+    const many = Array.from({ length: 15 }, () => open(url));
+    await Promise.all(many.map((c) => c.connected));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    for (const connection of many) expect(connection.seen.closedAfterMs).toBeNull();
   });
 });

@@ -1,5 +1,5 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { createHash, randomUUID } from 'node:crypto';
 import { HeaderMap, type ApolloServer, type BaseContext, type HTTPGraphQLResponse } from '@apollo/server';
 import type { Logger } from 'pino';
@@ -22,6 +22,8 @@ export interface HttpAppOptions<TContext extends BaseContext> {
    * answers to signed-in callers are never stored by shared caches.
    */
   getCaching?: { maxAgeSeconds: number };
+  /** Limits on the connections clients open; defaults in CONNECTION_DEFAULTS, no per-address cap. */
+  connections?: Partial<ConnectionLimits>;
   /** Sets the headers every response carries (security headers), first thing for every request. */
   responseHeaders?: (req: IncomingMessage, res: ServerResponse) => void;
   /**
@@ -39,6 +41,48 @@ export interface HttpApp {
   /** Stops accepting, lets in-flight requests finish, then closes. */
   close(): Promise<void>;
   inFlight(): number;
+}
+
+export interface ConnectionLimits {
+  /** The longest a client may take to send a whole request, headers and body (slow bodies). */
+  requestTimeoutMs: number;
+  /** The longest a client may take to send a request's headers (slow headers); at most requestTimeoutMs. */
+  headersTimeoutMs: number;
+  /** How long an idle keep-alive connection stays open. */
+  keepAliveTimeoutMs: number;
+  /** Connections one address may hold open at once; 0 for no cap. */
+  maxPerAddress: number;
+  /** Addresses the cap does not apply to: proxies, whose connections carry many clients. */
+  uncapped?: (address: string) => boolean;
+}
+
+/** Node's own defaults (5 minutes for a request, a minute for headers) let one client hold a connection for minutes. */
+export const CONNECTION_DEFAULTS: ConnectionLimits = { requestTimeoutMs: 30_000, headersTimeoutMs: 10_000, keepAliveTimeoutMs: 65_000, maxPerAddress: 0 };
+
+/**
+ * Refuses a connection beyond `max` from one address, with a 429 written straight on the socket:
+ * it is turned away before a byte of its request is read.
+ */
+function capConnectionsPerAddress(server: http.Server, limits: ConnectionLimits, logger: Logger): void {
+  if (limits.maxPerAddress <= 0) return;
+  const open = new Map<string, number>();
+  server.on('connection', (socket: Socket) => {
+    const address = socket.remoteAddress ?? 'unknown';
+    if (limits.uncapped?.(address)) return;
+    const count = (open.get(address) ?? 0) + 1;
+    if (count > limits.maxPerAddress) {
+      logger.warn({ address, open: count - 1 }, 'connection refused: too many from one address');
+      socket.end(`HTTP/1.1 429 Too Many Requests\r\nconnection: close\r\nretry-after: 1\r\ncontent-length: 0\r\n\r\n`);
+      socket.destroySoon();
+      return;
+    }
+    open.set(address, count);
+    socket.once('close', () => {
+      const left = (open.get(address) ?? 1) - 1;
+      if (left > 0) open.set(address, left);
+      else open.delete(address);
+    });
+  });
 }
 
 class BodyTooLarge extends Error {}
@@ -190,14 +234,24 @@ export function createHttpApp<TContext extends BaseContext>(options: HttpAppOpti
     await writeApolloResponse(req, res, response, options.getCaching);
   };
 
-  const server = http.createServer((req, res) => {
-    handle(req, res).catch((error) => {
-      logger.error({ err: error }, 'request failed');
-      if (!res.headersSent) graphQLErrorResponse(res, 500, 'INTERNAL_SERVER_ERROR', 'Internal server error');
-      else res.end();
-    });
-  });
-  server.keepAliveTimeout = 65_000;
+  const limits: ConnectionLimits = { ...CONNECTION_DEFAULTS, ...options.connections };
+  const server = http.createServer(
+    {
+      requestTimeout: limits.requestTimeoutMs,
+      headersTimeout: Math.min(limits.headersTimeoutMs, limits.requestTimeoutMs),
+      keepAliveTimeout: limits.keepAliveTimeoutMs,
+      // How often the timeouts above are checked (Node's default, 30 s, would let a slow client overstay them).
+      connectionsCheckingInterval: Math.max(100, Math.min(1_000, Math.floor(limits.headersTimeoutMs / 2))),
+    },
+    (req, res) => {
+      handle(req, res).catch((error) => {
+        logger.error({ err: error }, 'request failed');
+        if (!res.headersSent) graphQLErrorResponse(res, 500, 'INTERNAL_SERVER_ERROR', 'Internal server error');
+        else res.end();
+      });
+    },
+  );
+  capConnectionsPerAddress(server, limits, logger);
 
   return {
     server,
