@@ -54,6 +54,15 @@ export const gatewaySettings = {
   HTTP_KEEP_ALIVE_TIMEOUT_MS: setting.integer(65_000, { min: 0, max: 600_000 }),
   /** Connections one client address may hold open at once (trusted proxies are not capped); 0 for no cap. */
   MAX_CONNECTIONS_PER_ADDRESS: setting.integer(64, { min: 0 }),
+  /** Prometheus metrics are served here only, never on the public port; 0 picks a free port. */
+  METRICS_PORT: setting.integer(9464, { min: 0, max: 65535 }),
+  /** Where the metrics listener binds: keep it off the public network. */
+  METRICS_HOST: setting.string('127.0.0.1'),
+  /**
+   * Operation names the metrics count by name (a client's own names are its choice and unbounded);
+   * every other named operation counts as `other`. Our own subgraphs' operations are always named.
+   */
+  METRICS_OPERATION_NAMES: setting.list(),
   /** Requests a minute per member (signed in) or per client address (anonymous); 0 turns the limit off. */
   RATE_LIMIT_PER_MINUTE: setting.integer(240, { min: 0 }),
   /**

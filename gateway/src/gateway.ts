@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import type { IncomingMessage } from 'node:http';
+import { createServer, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { ApolloServer, type GraphQLRequestContext } from '@apollo/server';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import responseCachePlugin from '@apollo/server-plugin-response-cache';
@@ -132,6 +133,8 @@ export interface Gateway {
   apollo: ApolloServer<GatewayContext>;
   http: HttpApp;
   metrics: GatewayMetrics;
+  /** Serves GET /metrics on a listener of its own, apart from the public one (METRICS_PORT, METRICS_HOST). */
+  listenMetrics(port: number, host: string): Promise<AddressInfo>;
   start(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -165,7 +168,7 @@ function errorBody(code: ErrorCode, message: string) {
 export function createGateway(config: GatewayConfig, logger: Logger): Gateway {
   const urls = subgraphUrls(config);
   const verifier = createTokenVerifier(config);
-  const metrics = new GatewayMetrics();
+  const metrics = new GatewayMetrics(config.METRICS_OPERATION_NAMES);
   const addresses = clientAddresses(proxyTrust(config, (message) => logger.warn(message)));
   const limiter = config.RATE_LIMIT_PER_MINUTE > 0 ? new RateLimiter(config.RATE_LIMIT_PER_MINUTE) : null;
   const armor = queryArmor();
@@ -197,7 +200,7 @@ export function createGateway(config: GatewayConfig, logger: Logger): Gateway {
       refuseNulCharacters(),
       refuseUnresolvedOperation(),
       capErrorList(),
-      metrics.plugin(),
+      metrics.plugin<GatewayContext>(),
       // Keyed by the query and its variables; kept as long as the shortest cache hint in the answer
       // (the subgraphs send theirs as Cache-Control); answers with errors are never kept.
       // An erasure drops every kept answer, so no anonymous reader is served the erased pseudonym.
@@ -311,19 +314,41 @@ export function createGateway(config: GatewayConfig, logger: Logger): Gateway {
         const allReady = checks.every(([, ready]) => ready);
         sendJson(res, allReady ? 200 : 503, { status: allReady ? 'ready' : 'degraded', subgraphs: Object.fromEntries(checks) });
       },
-      'GET /metrics': async (_req, res) => {
-        res.writeHead(200, { 'content-type': metrics.registry.contentType });
-        res.end(await metrics.registry.metrics());
-      },
     },
+  });
+
+  // Metrics tell who asks what how often, and their labels must stay few: never on the public listener.
+  const metricsServer = createServer((req, res) => {
+    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    if ((req.method !== 'GET' && req.method !== 'HEAD') || path !== '/metrics') return sendJson(res, 404, { error: 'not found' });
+    metrics.registry.metrics().then(
+      (text) => {
+        res.writeHead(200, { 'content-type': metrics.registry.contentType });
+        res.end(text);
+      },
+      (error: unknown) => {
+        logger.error({ err: error }, 'metrics failed');
+        sendJson(res, 500, { error: 'metrics failed' });
+      },
+    );
   });
 
   return {
     apollo,
     http,
     metrics,
+    listenMetrics: (port, host) =>
+      new Promise((resolve, reject) => {
+        metricsServer.once('error', reject);
+        metricsServer.listen(port, host, () => resolve(metricsServer.address() as AddressInfo));
+      }),
     start: () => apollo.start(),
     async stop() {
+      if (metricsServer.listening) {
+        const closed = new Promise((resolve) => metricsServer.close(resolve));
+        metricsServer.closeIdleConnections();
+        await closed;
+      }
       await http.close();
       await apollo.stop();
     },
