@@ -54,6 +54,10 @@ export const gatewaySettings = {
   HTTP_KEEP_ALIVE_TIMEOUT_MS: setting.integer(65_000, { min: 0, max: 600_000 }),
   /** Connections one client address may hold open at once (trusted proxies are not capped); 0 for no cap. */
   MAX_CONNECTIONS_PER_ADDRESS: setting.integer(64, { min: 0 }),
+  /** Table downloads (CSV, JSON Lines) one client (member or address) may run at once; more get 429. */
+  EXPORT_CONCURRENCY_PER_CLIENT: setting.integer(2, { min: 1, max: 100 }),
+  /** Table downloads the gateway runs at once, from all clients together. */
+  EXPORT_CONCURRENCY_TOTAL: setting.integer(8, { min: 1, max: 1000 }),
   /** Prometheus metrics are served here only, never on the public port; 0 picks a free port. */
   METRICS_PORT: setting.integer(9464, { min: 0, max: 65535 }),
   /** Where the metrics listener binds: keep it off the public network. */

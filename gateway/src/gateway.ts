@@ -37,6 +37,8 @@ import { GatewayMetrics } from './metrics';
 import { createSubgraphFetcher } from './subgraph-fetcher';
 import { QUERY_LIMITS, queryArmor } from './armor';
 import { Exporter } from './export/exporter';
+import { ExportSlots } from './export/export-slots';
+import { sendProblem } from './export/problem';
 import { Supergraph } from '@apollo/federation-internals';
 import { CHECKED_VERSIONS, installResultShaping } from './result-shaping';
 import { PublicAnswerCache } from './public-answer-cache';
@@ -157,6 +159,9 @@ async function fromOwnService(req: IncomingMessage, secret: string): Promise<boo
   }
 }
 
+/** A table download takes seconds: when the client may ask again after a refusal. */
+const EXPORT_RETRY_AFTER_SECONDS = 5;
+
 /** Who a request says it is: the viewer its token names, or why the token was refused. */
 type Identity = { viewer: Viewer } | { refused: string };
 const identities = new WeakMap<IncomingMessage, Identity>();
@@ -170,6 +175,9 @@ export function createGateway(config: GatewayConfig, logger: Logger): Gateway {
   const verifier = createTokenVerifier(config);
   const metrics = new GatewayMetrics(config.METRICS_OPERATION_NAMES);
   const addresses = clientAddresses(proxyTrust(config, (message) => logger.warn(message)));
+  /** Who counts as one client for the limits: a signed-in member, else the client's address. */
+  const clientKey = (req: IncomingMessage, viewer: Viewer | null) => (viewer?.memberId ? `member:${viewer.memberId}` : `address:${addresses.of(req)}`);
+  const exportSlots = new ExportSlots(config.EXPORT_CONCURRENCY_PER_CLIENT, config.EXPORT_CONCURRENCY_TOTAL);
   const limiter = config.RATE_LIMIT_PER_MINUTE > 0 ? new RateLimiter(config.RATE_LIMIT_PER_MINUTE) : null;
   const armor = queryArmor();
   const answers = config.RESPONSE_CACHE ? new PublicAnswerCache(config.RESPONSE_CACHE_MAX_MIB * 2 ** 20) : null;
@@ -261,8 +269,7 @@ export function createGateway(config: GatewayConfig, logger: Logger): Gateway {
       }
       identities.set(req, identity);
       if (!limiter || internal) return false;
-      const memberId = 'viewer' in identity ? identity.viewer.memberId : null;
-      const decision = limiter.take(memberId ? `member:${memberId}` : `address:${addresses.of(req)}`);
+      const decision = limiter.take(clientKey(req, 'viewer' in identity ? identity.viewer : null));
       res.setHeader('ratelimit-limit', String(decision.limit));
       res.setHeader('ratelimit-remaining', String(decision.remaining));
       res.setHeader('ratelimit-reset', String(decision.resetSeconds));
@@ -285,6 +292,15 @@ export function createGateway(config: GatewayConfig, logger: Logger): Gateway {
       verifiedViewers.set(req, viewer);
       // The open-data exports and the ledger's keys (/.well-known/dbwe-ledger-keys): read from the graph like any client.
       if (Exporter.serves(req.url)) {
+        if (Exporter.downloadsTable(req.url)) {
+          const release = exportSlots.take(clientKey(req, viewer));
+          if (!release) {
+            res.setHeader('retry-after', String(EXPORT_RETRY_AFTER_SECONDS));
+            sendProblem(res, 429, 'Too Many Requests', `At most ${exportSlots.perClient} table downloads at once per client (${exportSlots.overall} in all) are served; try again when one has finished.`, req.url);
+            return true;
+          }
+          res.once('close', release);
+        }
         return exporter.handle(req, res, { viewer, requestId });
       }
       return false;
