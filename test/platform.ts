@@ -34,7 +34,16 @@ export async function startGatewayFor(
   env: Record<string, string> = {},
   logTo?: NodeJS.WritableStream,
 ): Promise<{ gateway: Gateway; gatewayUrl: string }> {
-  const config: GatewayConfig = readGatewayConfig({
+  const config: GatewayConfig = readGatewayConfig(gatewayEnvFor(subgraphs, env));
+  const gateway = createGateway(config, logTo ? createLogger('gateway', 'info', logTo) : createLogger('gateway', process.env.TEST_LOG_LEVEL ?? 'silent'));
+  await gateway.start();
+  const address = await gateway.http.listen(0, '127.0.0.1');
+  return { gateway, gatewayUrl: `http://127.0.0.1:${address.port}/` };
+}
+
+/** The settings a test gateway runs with in front of the given subgraphs, a test's own over them (also for a gateway process). */
+export function gatewayEnvFor(subgraphs: Record<string, { url: string }>, env: Record<string, string> = {}): Record<string, string> {
+  return {
     INTERNAL_ASSERTION_SECRET: TEST_ASSERTION_SECRET,
     JWT_SECRET: TEST_JWT_SECRET,
     RATE_LIMIT_PER_MINUTE: '0',
@@ -47,12 +56,10 @@ export async function startGatewayFor(
     PROJECTS_URL: subgraphs.projects.url,
     LEDGER_URL: subgraphs.ledger.url,
     IMPACT_URL: subgraphs.impact.url,
+    // Test gateways run side by side: their metrics listeners take any free port.
+    METRICS_PORT: '0',
     ...env,
-  });
-  const gateway = createGateway(config, logTo ? createLogger('gateway', 'info', logTo) : createLogger('gateway', process.env.TEST_LOG_LEVEL ?? 'silent'));
-  await gateway.start();
-  const address = await gateway.http.listen(0, '127.0.0.1');
-  return { gateway, gatewayUrl: `http://127.0.0.1:${address.port}/` };
+  };
 }
 
 /**
