@@ -76,6 +76,16 @@ describe('gateway: client mistakes are 4xx with a clear message', () => {
     expect(body.errors![0].message).toMatch(/nested|deep/i);
   });
 
+  it('variables nested 500 deep in a GET (as deep as a URL can carry): 400', async () => {
+    const deep = '{"a":'.repeat(500) + '1' + '}'.repeat(500);
+    const search = `?query=${encodeURIComponent('query ($v: String) { neighbourhood(slug: $v) { id } }')}&variables=${encodeURIComponent(`{"v":${deep}}`)}`;
+    const response = await fetch(platform.gatewayUrl + search, { headers: { 'apollo-require-preflight': 'true' } });
+    const body = (await response.json()) as { errors: { message: string }[] };
+    logsStayQuiet();
+    expect(response.status).toBe(400);
+    expect(body.errors[0].message).toMatch(/nested/);
+  });
+
   it('150 repeated directives: a short error list, capped with a final "too many errors"', async () => {
     const { status, text, body } = await post({ query: `{ neighbourhoods ${'@skip(if: false) '.repeat(150)}{ id } }` });
     expect(status).toBe(400);

@@ -111,6 +111,16 @@ function readBody(req: IncomingMessage, limit: number): Promise<string> {
   });
 }
 
+/** Whether a JSON text nests deeper than MAX_BODY_NESTING; text that is not JSON is left to Apollo Server to refuse. */
+function tooDeep(json: string | null): boolean {
+  if (json === null) return false;
+  try {
+    return nestingDepth(JSON.parse(json)) > MAX_BODY_NESTING;
+  } catch {
+    return false;
+  }
+}
+
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), ...headers });
@@ -218,6 +228,8 @@ export function createHttpApp<TContext extends BaseContext>(options: HttpAppOpti
       } else {
         body = text;
       }
+    } else if (['variables', 'extensions'].some((name) => tooDeep(url.searchParams.get(name)))) {
+      return graphQLErrorResponse(res, 400, 'BAD_REQUEST', `The request's variables or extensions are nested more than ${MAX_BODY_NESTING} levels deep.`);
     }
 
     const headers = new HeaderMap();
