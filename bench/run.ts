@@ -137,7 +137,8 @@ async function main(): Promise<void> {
     }
     await Promise.all(SUBGRAPH_NAMES.map((name) => waitReady(subgraphs[name], new URL('/ready', subgraphs[name].url).toString())));
     const subgraphEnv = Object.fromEntries(SUBGRAPH_NAMES.map((name) => [`${name.toUpperCase()}_URL`, subgraphs[name].url]));
-    const gatewayEnv = { ...production, ...gatewayIdentity, ...subgraphEnv, JWT_SECRET: jwtSecret, RATE_LIMIT_PER_MINUTE: '0' };
+    // Several gateways run side by side (their metrics listeners take any free port), loaded from this one address.
+    const gatewayEnv = { ...production, ...gatewayIdentity, ...subgraphEnv, JWT_SECRET: jwtSecret, RATE_LIMIT_PER_MINUTE: '0', METRICS_PORT: '0', MAX_CONNECTIONS_PER_ADDRESS: '0' };
 
     // The same ledger, recording no events and relaying nothing, for the comparison of writes with events on and off.
     let ledgerNoEvents: Service | null = null;

@@ -37,11 +37,23 @@ export interface RunningPlatform {
 export async function startGatewayFor(
   subgraphs: Record<string, { url: string }>,
   env: Record<string, string> = {},
+  logTo?: NodeJS.WritableStream,
 ): Promise<{ gateway: Gateway; gatewayUrl: string }> {
-  const config: GatewayConfig = readGatewayConfig({
+  const config: GatewayConfig = readGatewayConfig(gatewayEnvFor(subgraphs, env));
+  const gateway = createGateway(config, logTo ? createLogger('gateway', 'info', logTo) : createLogger('gateway', process.env.TEST_LOG_LEVEL ?? 'silent'));
+  await gateway.start();
+  const address = await gateway.http.listen(0, '127.0.0.1');
+  return { gateway, gatewayUrl: `http://127.0.0.1:${address.port}/` };
+}
+
+/** The settings a test gateway runs with in front of the given subgraphs, a test's own over them (also for a gateway process). */
+export function gatewayEnvFor(subgraphs: Record<string, { url: string }>, env: Record<string, string> = {}): Record<string, string> {
+  return {
     ...testGatewayIdentityEnv(),
     JWT_SECRET: TEST_JWT_SECRET,
     RATE_LIMIT_PER_MINUTE: '0',
+    // Every test client, subgraph and forwarder connects from 127.0.0.1; the cap has its own tests.
+    MAX_CONNECTIONS_PER_ADDRESS: '0',
     // Most tests write and then read anonymously within seconds; the response cache has its own
     // tests (gateway/src/response-cache.integration.test.ts), which turn it on.
     RESPONSE_CACHE: 'false',
@@ -49,12 +61,10 @@ export async function startGatewayFor(
     PROJECTS_URL: subgraphs.projects.url,
     LEDGER_URL: subgraphs.ledger.url,
     IMPACT_URL: subgraphs.impact.url,
+    // Test gateways run side by side: their metrics listeners take any free port.
+    METRICS_PORT: '0',
     ...env,
-  });
-  const gateway = createGateway(config, createLogger('gateway', process.env.TEST_LOG_LEVEL ?? 'silent'));
-  await gateway.start();
-  const address = await gateway.http.listen(0, '127.0.0.1');
-  return { gateway, gatewayUrl: `http://127.0.0.1:${address.port}/` };
+  };
 }
 
 /**
@@ -71,6 +81,8 @@ export async function startPlatform(
     /** Settings of every subgraph, over their test values (EVENTS_DELIVERY=false, say). */
     subgraphEnv?: Record<string, string>;
     subgraphLogTo?: NodeJS.WritableStream;
+    /** Where the gateway logs (at level info) instead of nowhere. */
+    gatewayLogTo?: NodeJS.WritableStream;
     databaseUrl?: string;
   } = {},
 ): Promise<RunningPlatform> {
@@ -87,7 +99,7 @@ export async function startPlatform(
       ...(options.subgraphLogTo ? { logTo: options.subgraphLogTo, logLevel: 'info' } : {}),
     });
   }
-  const { gateway, gatewayUrl } = await startGatewayFor(subgraphs, options.env);
+  const { gateway, gatewayUrl } = await startGatewayFor(subgraphs, options.env, options.gatewayLogTo);
   forwarder.target = gatewayUrl;
 
   return {

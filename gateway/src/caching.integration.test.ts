@@ -56,8 +56,11 @@ describe('HTTP caching of GET queries', () => {
 
 describe('gateway metrics', () => {
   let platform: RunningPlatform;
+  let metricsUrl: string;
   beforeAll(async () => {
-    platform = await startPlatform();
+    platform = await startPlatform({ env: { METRICS_OPERATION_NAMES: 'Neighbourhoods, Secret, Ratio' } });
+    const { port } = await platform.gateway.listenMetrics(0, '127.0.0.1');
+    metricsUrl = `http://127.0.0.1:${port}/metrics`;
   });
   afterAll(() => platform.stop());
 
@@ -68,7 +71,7 @@ describe('gateway metrics', () => {
     await platform.subgraphs.impact.server.http.close();
     await platform.query(`query Ratio { project(id: "${stableId('project:park-greenery')}") { sroi { ratio } } }`);
 
-    const response = await fetch(new URL('/metrics', platform.gatewayUrl));
+    const response = await fetch(metricsUrl);
     expect(response.headers.get('content-type')).toMatch(/^text\/plain/);
     const text = await response.text();
     expect(text).toContain('dbwe_gateway_requests_total{operation="Neighbourhoods",outcome="ok"} 2');
@@ -77,5 +80,25 @@ describe('gateway metrics', () => {
     expect(text).toContain('dbwe_gateway_subgraph_errors_total{subgraph="impact"} 1');
     expect(text).toMatch(/dbwe_gateway_request_duration_seconds_count\{operation="Neighbourhoods"\} 2/);
     expect(text).toMatch(/dbwe_gateway_subgraph_fetch_duration_seconds_count\{subgraph="community"\} \d+/);
+  });
+
+  it('are not served on the public port', async () => {
+    for (const method of ['GET', 'HEAD']) {
+      const response = await fetch(new URL('/metrics', platform.gatewayUrl), { method });
+      expect(response.status).toBe(404);
+      expect(await response.text()).not.toContain('dbwe_gateway_requests_total');
+    }
+  });
+
+  it("do not list a client's operation names, however many it sends: they count as other", async () => {
+    for (let i = 0; i < 300; i++) await platform.query(`query Probe${i}Of${'x'.repeat(20)} { __typename }`);
+    await platform.query('query Neighbourhoods { neighbourhoods { slug } }');
+    const text = await (await fetch(metricsUrl)).text();
+    expect(text).not.toMatch(/Probe\d+Of/);
+    expect(text).toMatch(/dbwe_gateway_requests_total\{operation="other",outcome="ok"\} 300/);
+    // A listed name still counts by its name after the flood.
+    expect(text).toMatch(/dbwe_gateway_requests_total\{operation="Neighbourhoods",outcome="ok"\} 3/);
+    const labels = new Set([...text.matchAll(/operation="([^"]+)"/g)].map((m) => m[1]));
+    expect(labels.size).toBeLessThanOrEqual(10);
   });
 });

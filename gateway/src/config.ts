@@ -1,6 +1,23 @@
 import type { KeyObject } from 'node:crypto';
 import { join } from 'node:path';
-import { ASSERTION_TTL_SECONDS, commonSettings, ed25519Setting, parseConfig, setting, SUBGRAPH_NAMES, type SubgraphName } from '@dbwe/platform';
+import proxyaddr from 'proxy-addr';
+import type { ProxyTrust } from './client-address';
+import { ASSERTION_TTL_SECONDS, ConfigError, commonSettings, ed25519Setting, parseConfig, setting, SUBGRAPH_NAMES, type Setting, type SubgraphName } from '@dbwe/platform';
+
+/** A comma-separated list of proxy addresses or subnets, each checked as proxy-addr reads it. */
+function proxyList(): Setting<string[]> {
+  return {
+    read(env, name) {
+      const entries = (env[name] ?? '').split(',').map((e) => e.trim()).filter(Boolean);
+      try {
+        proxyaddr.compile(entries.length > 0 ? entries : ['loopback']);
+      } catch (error) {
+        throw new ConfigError(`${name} must list addresses or subnets (e.g. 10.0.0.0/8, loopback): ${(error as Error).message}`);
+      }
+      return entries;
+    },
+  };
+}
 
 export { SUBGRAPH_NAMES, type SubgraphName };
 
@@ -38,6 +55,27 @@ export const gatewaySettings = {
   LEDGER_SERVICE_PUBLIC_KEY: ed25519Setting.optionalPublicKey(),
   IMPACT_SERVICE_PUBLIC_KEY: ed25519Setting.optionalPublicKey(),
   MAX_BODY_BYTES: setting.integer(100_000, { min: 1_000 }),
+  /** The longest a client may take to send a whole request (a slow body is cut off with 408). */
+  HTTP_REQUEST_TIMEOUT_MS: setting.integer(30_000, { min: 1_000, max: 600_000 }),
+  /** The longest a client may take to send a request's headers. */
+  HTTP_HEADERS_TIMEOUT_MS: setting.integer(10_000, { min: 500, max: 600_000 }),
+  /** How long an idle keep-alive connection stays open (above a load balancer's idle timeout). */
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: setting.integer(65_000, { min: 0, max: 600_000 }),
+  /** Connections one client address may hold open at once (trusted proxies are not capped); 0 for no cap. */
+  MAX_CONNECTIONS_PER_ADDRESS: setting.integer(64, { min: 0 }),
+  /** Table downloads (CSV, JSON Lines) one client (member or address) may run at once; more get 429. */
+  EXPORT_CONCURRENCY_PER_CLIENT: setting.integer(2, { min: 1, max: 100 }),
+  /** Table downloads the gateway runs at once, from all clients together. */
+  EXPORT_CONCURRENCY_TOTAL: setting.integer(8, { min: 1, max: 1000 }),
+  /** Prometheus metrics are served here only, never on the public port; 0 picks a free port. */
+  METRICS_PORT: setting.integer(9464, { min: 0, max: 65535 }),
+  /** Where the metrics listener binds: keep it off the public network. */
+  METRICS_HOST: setting.string('127.0.0.1'),
+  /**
+   * Operation names the metrics count by name (a client's own names are its choice and unbounded);
+   * every other named operation counts as `other`. Our own subgraphs' operations are always named.
+   */
+  METRICS_OPERATION_NAMES: setting.list(),
   /** Requests a minute per member (signed in) or per client address (anonymous); 0 turns the limit off. */
   RATE_LIMIT_PER_MINUTE: setting.integer(240, { min: 0 }),
   /**
@@ -53,7 +91,18 @@ export const gatewaySettings = {
   PUBLIC_MAX_AGE_SECONDS: setting.integer(30, { min: 0, max: 3600 }),
   /** Lifetime of the identity assertions the gateway signs for the subgraphs (a long export signs a fresh one per page). */
   INTERNAL_ASSERTION_TTL_SECONDS: setting.integer(ASSERTION_TTL_SECONDS, { min: 1, max: ASSERTION_TTL_SECONDS }),
-  /** Behind a reverse proxy: take the client address from X-Forwarded-For. */
+  /**
+   * Behind reverse proxies: how many of them, counted from the gateway, append to X-Forwarded-For.
+   * The client address is read from the right, past that many entries; the client's own entries never count.
+   */
+  TRUST_PROXY_HOPS: setting.integer(0, { min: 0, max: 10 }),
+  /** Proxies trusted wherever they stand in X-Forwarded-For, as addresses or subnets (`10.0.0.0/8, loopback`). */
+  TRUSTED_PROXIES: proxyList(),
+  /** Strict-Transport-Security max-age, sent when the client reached a trusted proxy over HTTPS (X-Forwarded-Proto); 0 sends none. */
+  HSTS_MAX_AGE_SECONDS: setting.integer(31_536_000, { min: 0 }),
+  /** Send HSTS on every answer: TLS ends in front of the gateway at a proxy that does not send X-Forwarded-Proto. */
+  HSTS_ALWAYS: setting.boolean(false),
+  /** Deprecated for TRUST_PROXY_HOPS: `true` means one hop (with a warning at start-up). */
   TRUST_PROXY: setting.boolean(false),
 };
 
@@ -67,6 +116,20 @@ export function readGatewayConfig(env: Record<string, string | undefined> = proc
 export function servicePublicKeys(config: GatewayConfig): Partial<Record<SubgraphName, KeyObject>> {
   const keys = { community: config.COMMUNITY_SERVICE_PUBLIC_KEY, projects: config.PROJECTS_SERVICE_PUBLIC_KEY, ledger: config.LEDGER_SERVICE_PUBLIC_KEY, impact: config.IMPACT_SERVICE_PUBLIC_KEY };
   return Object.fromEntries(Object.entries(keys).filter(([, key]) => key !== undefined));
+}
+
+/**
+ * The proxies in front of the gateway, TRUST_PROXY's old meaning mapped onto hops. TRUST_PROXY=true
+ * took the leftmost X-Forwarded-For entry, which the client writes; read as one hop, it takes the entry
+ * the proxy appended.
+ */
+export function proxyTrust(config: GatewayConfig, warn: (message: string) => void): ProxyTrust {
+  let hops = config.TRUST_PROXY_HOPS;
+  if (config.TRUST_PROXY) {
+    warn('TRUST_PROXY is deprecated: set TRUST_PROXY_HOPS to the number of proxies in front of the gateway. TRUST_PROXY=true is read as TRUST_PROXY_HOPS=1.');
+    hops = Math.max(hops, 1);
+  }
+  return { hops, proxies: config.TRUSTED_PROXIES };
 }
 
 export function subgraphUrls(config: GatewayConfig): Record<SubgraphName, string> {

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import type { IncomingMessage } from 'node:http';
+import { createServer, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { ApolloServer, type GraphQLRequestContext } from '@apollo/server';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import responseCachePlugin from '@apollo/server-plugin-response-cache';
@@ -18,7 +19,9 @@ import {
   createErrorFormatter,
   createHttpApp,
   httpError,
+  capErrorList,
   refuseNulCharacters,
+  refuseUnresolvedOperation,
   sendJson,
   signAssertion,
   verifyServiceAssertion,
@@ -29,13 +32,17 @@ import {
   type Viewer,
 } from '@dbwe/platform';
 import { GraphQLError, type ValidationRule } from 'graphql';
-import { servicePublicKeys, subgraphUrls, type GatewayConfig, type SubgraphName } from './config';
+import { proxyTrust, servicePublicKeys, subgraphUrls, type GatewayConfig, type SubgraphName } from './config';
+import { clientAddresses } from './client-address';
+import { securityHeaders } from './security-headers';
 import { createTokenVerifier } from './identity';
 import { RateLimiter } from './rate-limit';
 import { GatewayMetrics } from './metrics';
 import { createSubgraphFetcher } from './subgraph-fetcher';
 import { QUERY_LIMITS, queryArmor } from './armor';
 import { Exporter } from './export/exporter';
+import { ExportSlots } from './export/export-slots';
+import { sendProblem } from './export/problem';
 import { Supergraph } from '@apollo/federation-internals';
 import { CHECKED_VERSIONS, installResultShaping } from './result-shaping';
 import { PublicAnswerCache } from './public-answer-cache';
@@ -151,6 +158,8 @@ export interface Gateway {
   apollo: ApolloServer<GatewayContext>;
   http: HttpApp;
   metrics: GatewayMetrics;
+  /** Serves GET /metrics on a listener of its own, apart from the public one (METRICS_PORT, METRICS_HOST). */
+  listenMetrics(port: number, host: string): Promise<AddressInfo>;
   start(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -176,11 +185,12 @@ async function fromOwnService(req: IncomingMessage, keys: ReturnType<typeof serv
   }
 }
 
-function clientAddress(req: IncomingMessage, trustProxy: boolean): string {
-  const forwarded = req.headers['x-forwarded-for'];
-  if (trustProxy && typeof forwarded === 'string' && forwarded.length > 0) return forwarded.split(',')[0].trim();
-  return req.socket.remoteAddress ?? 'unknown';
-}
+/** A table download takes seconds: when the client may ask again after a refusal. */
+const EXPORT_RETRY_AFTER_SECONDS = 5;
+
+/** Who a request says it is: the viewer its token names, or why the token was refused. */
+type Identity = { viewer: Viewer } | { refused: string };
+const identities = new WeakMap<IncomingMessage, Identity>();
 
 function errorBody(code: ErrorCode, message: string) {
   return { errors: [{ message, extensions: { code } }] };
@@ -189,7 +199,11 @@ function errorBody(code: ErrorCode, message: string) {
 export function createGateway(config: GatewayConfig, logger: Logger): Gateway {
   const urls = subgraphUrls(config);
   const verifier = createTokenVerifier(config);
-  const metrics = new GatewayMetrics();
+  const metrics = new GatewayMetrics(config.METRICS_OPERATION_NAMES);
+  const addresses = clientAddresses(proxyTrust(config, (message) => logger.warn(message)));
+  /** Who counts as one client for the limits: a signed-in member, else the client's address. */
+  const clientKey = (req: IncomingMessage, viewer: Viewer | null) => (viewer?.memberId ? `member:${viewer.memberId}` : `address:${addresses.of(req)}`);
+  const exportSlots = new ExportSlots(config.EXPORT_CONCURRENCY_PER_CLIENT, config.EXPORT_CONCURRENCY_TOTAL);
   const limiter = config.RATE_LIMIT_PER_MINUTE > 0 ? new RateLimiter(config.RATE_LIMIT_PER_MINUTE) : null;
   const armor = queryArmor();
   const answers = config.RESPONSE_CACHE ? new PublicAnswerCache(config.RESPONSE_CACHE_MAX_MIB * 2 ** 20) : null;
@@ -221,7 +235,9 @@ export function createGateway(config: GatewayConfig, logger: Logger): Gateway {
       ...armor.plugins,
       // Refused here with a 400 before any subgraph is asked; each subgraph refuses it too.
       refuseNulCharacters(),
-      metrics.plugin(),
+      refuseUnresolvedOperation(),
+      capErrorList(),
+      metrics.plugin<GatewayContext>(),
       // Keyed by the query and its variables; kept as long as the shortest cache hint in the answer
       // (the subgraphs send theirs as Cache-Control); answers with errors are never kept.
       // An erasure drops every kept answer, so no anonymous reader is served the erased pseudonym.
@@ -268,36 +284,59 @@ export function createGateway(config: GatewayConfig, logger: Logger): Gateway {
     logger,
     maxBodyBytes: config.MAX_BODY_BYTES,
     getCaching: { maxAgeSeconds: config.PUBLIC_MAX_AGE_SECONDS },
-    // Identity and rate limit are settled before any GraphQL work: a refused request costs nothing downstream.
-    async intercept(req, res, requestId) {
-      let viewer: Viewer;
-      try {
-        viewer = await verifier.viewerFor(req.headers.authorization);
-      } catch (error) {
-        const message = error instanceof GraphQLError ? error.message : 'The token was refused.';
-        sendJson(res, 401, errorBody(ErrorCode.UNAUTHENTICATED, message), { 'www-authenticate': 'Bearer error="invalid_token"' });
-        return true;
-      }
+    connections: {
+      requestTimeoutMs: config.HTTP_REQUEST_TIMEOUT_MS,
+      headersTimeoutMs: config.HTTP_HEADERS_TIMEOUT_MS,
+      keepAliveTimeoutMs: config.HTTP_KEEP_ALIVE_TIMEOUT_MS,
+      maxPerAddress: config.MAX_CONNECTIONS_PER_ADDRESS,
+      uncapped: (address) => addresses.isProxy(address),
+    },
+    responseHeaders: securityHeaders({ addresses, hstsMaxAgeSeconds: config.HSTS_MAX_AGE_SECONDS, hstsAlways: config.HSTS_ALWAYS }),
+    // Every request is counted before anything else is done for it, a refused token's included (by
+    // the client's address, as it names no member we can believe): a refusal costs nothing downstream.
+    async admit(req, res) {
       const internal = await fromOwnService(req, serviceKeys);
       if (internal) internalRequests.set(req, internal);
-      if (limiter && !internal) {
-        const key = viewer.memberId ? `member:${viewer.memberId}` : `address:${clientAddress(req, config.TRUST_PROXY)}`;
-        const decision = limiter.take(key);
-        res.setHeader('ratelimit-limit', String(decision.limit));
-        res.setHeader('ratelimit-remaining', String(decision.remaining));
-        res.setHeader('ratelimit-reset', String(decision.resetSeconds));
-        res.setHeader('ratelimit-policy', `${decision.limit};w=60`);
-        if (!decision.allowed) {
-          metrics.rateLimited.inc();
-          sendJson(res, 429, errorBody(ErrorCode.RATE_LIMITED, `Too many requests: at most ${decision.limit} a minute.`), {
-            'retry-after': String(decision.resetSeconds),
-          });
-          return true;
-        }
+      let identity: Identity;
+      try {
+        identity = { viewer: await verifier.viewerFor(req.headers.authorization) };
+      } catch (error) {
+        identity = { refused: error instanceof GraphQLError ? error.message : 'The token was refused.' };
       }
+      identities.set(req, identity);
+      if (!limiter || internal) return false;
+      const decision = limiter.take(clientKey(req, 'viewer' in identity ? identity.viewer : null));
+      res.setHeader('ratelimit-limit', String(decision.limit));
+      res.setHeader('ratelimit-remaining', String(decision.remaining));
+      res.setHeader('ratelimit-reset', String(decision.resetSeconds));
+      res.setHeader('ratelimit-policy', `${decision.limit};w=60`);
+      if (decision.allowed) return false;
+      metrics.rateLimited.inc();
+      sendJson(res, 429, errorBody(ErrorCode.RATE_LIMITED, `Too many requests: at most ${decision.limit} a minute.`), {
+        'retry-after': String(decision.resetSeconds),
+      });
+      return true;
+    },
+    // Identity is settled before any GraphQL work.
+    async intercept(req, res, requestId) {
+      const identity = identities.get(req)!;
+      if ('refused' in identity) {
+        sendJson(res, 401, errorBody(ErrorCode.UNAUTHENTICATED, identity.refused), { 'www-authenticate': 'Bearer error="invalid_token"' });
+        return true;
+      }
+      const { viewer } = identity;
       verifiedViewers.set(req, viewer);
       // The open-data exports and the ledger's keys (/.well-known/dbwe-ledger-keys): read from the graph like any client.
       if (Exporter.serves(req.url)) {
+        if (Exporter.downloadsTable(req.url)) {
+          const release = exportSlots.take(clientKey(req, viewer));
+          if (!release) {
+            res.setHeader('retry-after', String(EXPORT_RETRY_AFTER_SECONDS));
+            sendProblem(res, 429, 'Too Many Requests', `At most ${exportSlots.perClient} table downloads at once per client (${exportSlots.overall} in all) are served; try again when one has finished.`, req.url);
+            return true;
+          }
+          res.once('close', release);
+        }
         return exporter.handle(req, res, { viewer, requestId });
       }
       return false;
@@ -333,17 +372,34 @@ export function createGateway(config: GatewayConfig, logger: Logger): Gateway {
         const allReady = checks.every(([, ready]) => ready);
         sendJson(res, allReady ? 200 : 503, { status: allReady ? 'ready' : 'degraded', subgraphs: Object.fromEntries(checks) });
       },
-      'GET /metrics': async (_req, res) => {
-        res.writeHead(200, { 'content-type': metrics.registry.contentType });
-        res.end(await metrics.registry.metrics());
-      },
     },
+  });
+
+  // Metrics tell who asks what how often, and their labels must stay few: never on the public listener.
+  const metricsServer = createServer((req, res) => {
+    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    if ((req.method !== 'GET' && req.method !== 'HEAD') || path !== '/metrics') return sendJson(res, 404, { error: 'not found' });
+    metrics.registry.metrics().then(
+      (text) => {
+        res.writeHead(200, { 'content-type': metrics.registry.contentType });
+        res.end(text);
+      },
+      (error: unknown) => {
+        logger.error({ err: error }, 'metrics failed');
+        sendJson(res, 500, { error: 'metrics failed' });
+      },
+    );
   });
 
   return {
     apollo,
     http,
     metrics,
+    listenMetrics: (port, host) =>
+      new Promise((resolve, reject) => {
+        metricsServer.once('error', reject);
+        metricsServer.listen(port, host, () => resolve(metricsServer.address() as AddressInfo));
+      }),
     async start() {
       await apollo.start();
       if (answers) {
@@ -354,6 +410,11 @@ export function createGateway(config: GatewayConfig, logger: Logger): Gateway {
     },
     async stop() {
       await feedWatch?.stop();
+      if (metricsServer.listening) {
+        const closed = new Promise((resolve) => metricsServer.close(resolve));
+        metricsServer.closeIdleConnections();
+        await closed;
+      }
       await http.close();
       await apollo.stop();
     },

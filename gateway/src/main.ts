@@ -11,7 +11,8 @@ async function main() {
     gateway = createGateway(config, logger);
     await gateway.start();
     const address = await gateway.http.listen(config.PORT, config.HOST);
-    logger.info({ port: address.port }, `gateway ready at http://${config.HOST}:${address.port}/`);
+    const metrics = await gateway.listenMetrics(config.METRICS_PORT, config.METRICS_HOST);
+    logger.info({ port: address.port, metricsPort: metrics.port }, `gateway ready at http://${config.HOST}:${address.port}/ (metrics at http://${config.METRICS_HOST}:${metrics.port}/metrics)`);
     onShutdown(logger, () => gateway!.stop());
   } catch (error) {
     if (error instanceof ConfigError) exitWith('gateway', `configuration error: ${error.message}`);

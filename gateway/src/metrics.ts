@@ -1,10 +1,13 @@
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { ApolloServerPlugin } from '@apollo/server';
+import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
+
+/** A ceiling on operation labels, even for names only our own code sends. */
+const MAX_OPERATION_LABELS = 200;
 
 /** Prometheus metrics of the gateway: requests, latency and errors per operation and per subgraph. */
 export class GatewayMetrics {
   readonly registry = new Registry();
-  private readonly knownOperations = new Set<string>();
+  private readonly knownOperations: Set<string>;
 
   readonly requests = new Counter({
     name: 'dbwe_gateway_requests_total',
@@ -44,26 +47,33 @@ export class GatewayMetrics {
     registers: [this.registry],
   });
 
-  constructor() {
+  constructor(operationNames: readonly string[] = []) {
+    this.knownOperations = new Set(operationNames);
     collectDefaultMetrics({ register: this.registry, prefix: 'dbwe_gateway_' });
   }
 
-  /** Operation names come from clients: keep the label set bounded. */
-  operationLabel(name: string | null | undefined): string {
-    if (!name || !/^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(name)) return 'anonymous';
+  /**
+   * Operation names come from clients, who could fill any set we kept of them: only the names an
+   * operator listed and those our own subgraphs send (internal requests) are labels; any other
+   * named operation is `other`, an unnamed one `anonymous`.
+   */
+  operationLabel(name: string | null | undefined, internal = false): string {
+    if (!name) return 'anonymous';
     if (this.knownOperations.has(name)) return name;
-    if (this.knownOperations.size >= 200) return 'other';
-    this.knownOperations.add(name);
-    return name;
+    if (internal && /^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(name) && this.knownOperations.size < MAX_OPERATION_LABELS) {
+      this.knownOperations.add(name);
+      return name;
+    }
+    return 'other';
   }
 
-  plugin(): ApolloServerPlugin {
+  plugin<TContext extends BaseContext & { internal?: true }>(): ApolloServerPlugin<TContext> {
     return {
-      requestDidStart: async () => {
+      requestDidStart: async ({ contextValue }) => {
         const started = process.hrtime.bigint();
         return {
           willSendResponse: async ({ operationName, errors, response }) => {
-            const operation = this.operationLabel(operationName);
+            const operation = this.operationLabel(operationName, contextValue.internal === true);
             const bodyErrors = response.body.kind === 'single' ? response.body.singleResult.errors ?? [] : [];
             const all = errors ?? bodyErrors;
             this.requests.inc({ operation, outcome: all.length > 0 ? 'error' : 'ok' });

@@ -44,6 +44,7 @@ describe('gateway graceful shutdown', () => {
         PROJECTS_URL: platform.subgraphs.projects.url,
         LEDGER_URL: platform.subgraphs.ledger.url,
         IMPACT_URL: platform.subgraphs.impact.url,
+        METRICS_PORT: '0',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -91,6 +91,15 @@ export const setting = {
       },
     };
   },
+  /** A comma-separated list; blanks around entries and empty entries are dropped. */
+  list(fallback: string[] = []): Setting<string[]> {
+    return {
+      read(env, name) {
+        const text = raw(env, name);
+        return text === undefined ? fallback : text.split(',').map((e) => e.trim()).filter(Boolean);
+      },
+    };
+  },
   secret(minLength = 32): Setting<string> {
     return {
       read(env, name) {

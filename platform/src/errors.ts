@@ -66,6 +66,14 @@ export function createErrorFormatter(logger: Logger) {
       const { stacktrace: _omitted, ...extensions } = formatted.extensions ?? {};
       return { ...formatted, extensions };
     }
+    // Apollo Server words some protocol refusals without a code, but with a 4xx status (an APQ hash
+    // that does not match its query): the client's mistake, said as it is.
+    if (code === undefined || code === ErrorCode.INTERNAL_SERVER_ERROR) {
+      const status = error instanceof GraphQLError ? (error.extensions.http as { status?: unknown } | undefined)?.status : undefined;
+      if (typeof status === 'number' && status >= 400 && status < 500) {
+        return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions: { code: 'BAD_REQUEST' } };
+      }
+    }
     // At the gateway an error may come from a subgraph: keep its name, never its details.
     const serviceName = formatted.extensions?.serviceName;
     logger.error({ err: unwrapResolverError(error), path: formatted.path, serviceName }, 'unexpected error');

@@ -1,9 +1,10 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { createHash, randomUUID } from 'node:crypto';
 import { HeaderMap, type ApolloServer, type BaseContext, type HTTPGraphQLResponse } from '@apollo/server';
 import type { Logger } from 'pino';
 import { REQUEST_ID_HEADER } from './identity';
+import { MAX_BODY_NESTING, nestingDepth } from './client-mistakes';
 
 export type RouteHandler = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
 
@@ -24,6 +25,15 @@ export interface HttpAppOptions<TContext extends BaseContext> {
    * answers to signed-in callers are never stored by shared caches.
    */
   getCaching?: { maxAgeSeconds: number };
+  /** Limits on the connections clients open; defaults in CONNECTION_DEFAULTS, no per-address cap. */
+  connections?: Partial<ConnectionLimits>;
+  /** Sets the headers every response carries (security headers), first thing for every request. */
+  responseHeaders?: (req: IncomingMessage, res: ServerResponse) => void;
+  /**
+   * Runs first, before the routes (health included) and everything else: where every request is
+   * counted. Returning true means it has answered the request.
+   */
+  admit?: (req: IncomingMessage, res: ServerResponse, requestId: string) => boolean | Promise<boolean>;
   /** Runs before GraphQL handling; returning true means it has answered the request. */
   intercept?: (req: IncomingMessage, res: ServerResponse, requestId: string) => boolean | Promise<boolean>;
 }
@@ -34,6 +44,48 @@ export interface HttpApp {
   /** Stops accepting, lets in-flight requests finish, then closes. */
   close(): Promise<void>;
   inFlight(): number;
+}
+
+export interface ConnectionLimits {
+  /** The longest a client may take to send a whole request, headers and body (slow bodies). */
+  requestTimeoutMs: number;
+  /** The longest a client may take to send a request's headers (slow headers); at most requestTimeoutMs. */
+  headersTimeoutMs: number;
+  /** How long an idle keep-alive connection stays open. */
+  keepAliveTimeoutMs: number;
+  /** Connections one address may hold open at once; 0 for no cap. */
+  maxPerAddress: number;
+  /** Addresses the cap does not apply to: proxies, whose connections carry many clients. */
+  uncapped?: (address: string) => boolean;
+}
+
+/** Node's own defaults (5 minutes for a request, a minute for headers) let one client hold a connection for minutes. */
+export const CONNECTION_DEFAULTS: ConnectionLimits = { requestTimeoutMs: 30_000, headersTimeoutMs: 10_000, keepAliveTimeoutMs: 65_000, maxPerAddress: 0 };
+
+/**
+ * Refuses a connection beyond `max` from one address, with a 429 written straight on the socket:
+ * it is turned away before a byte of its request is read.
+ */
+function capConnectionsPerAddress(server: http.Server, limits: ConnectionLimits, logger: Logger): void {
+  if (limits.maxPerAddress <= 0) return;
+  const open = new Map<string, number>();
+  server.on('connection', (socket: Socket) => {
+    const address = socket.remoteAddress ?? 'unknown';
+    if (limits.uncapped?.(address)) return;
+    const count = (open.get(address) ?? 0) + 1;
+    if (count > limits.maxPerAddress) {
+      logger.warn({ address, open: count - 1 }, 'connection refused: too many from one address');
+      socket.end(`HTTP/1.1 429 Too Many Requests\r\nconnection: close\r\nretry-after: 1\r\ncontent-length: 0\r\n\r\n`);
+      socket.destroySoon();
+      return;
+    }
+    open.set(address, count);
+    socket.once('close', () => {
+      const left = (open.get(address) ?? 1) - 1;
+      if (left > 0) open.set(address, left);
+      else open.delete(address);
+    });
+  });
 }
 
 class BodyTooLarge extends Error {}
@@ -60,6 +112,16 @@ function readBody(req: IncomingMessage, limit: number): Promise<string> {
     req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
     req.on('error', reject);
   });
+}
+
+/** Whether a JSON text nests deeper than MAX_BODY_NESTING; text that is not JSON is left to Apollo Server to refuse. */
+function tooDeep(json: string | null): boolean {
+  if (json === null) return false;
+  try {
+    return nestingDepth(JSON.parse(json)) > MAX_BODY_NESTING;
+  } catch {
+    return false;
+  }
 }
 
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
@@ -127,6 +189,7 @@ export function createHttpApp<TContext extends BaseContext>(options: HttpAppOpti
     const incomingId = req.headers[REQUEST_ID_HEADER];
     const requestId = typeof incomingId === 'string' && /^[\w.:-]{1,128}$/.test(incomingId) ? incomingId : randomUUID();
     res.setHeader(REQUEST_ID_HEADER, requestId);
+    options.responseHeaders?.(req, res);
     const url = new URL(req.url ?? '/', 'http://localhost');
     active++;
     res.on('close', () => {
@@ -136,7 +199,9 @@ export function createHttpApp<TContext extends BaseContext>(options: HttpAppOpti
     });
     if (closing) res.setHeader('connection', 'close');
 
-    const route = routes[`${req.method} ${url.pathname}`];
+    if (options.admit && (await options.admit(req, res, requestId))) return;
+    // HEAD is GET without the body (node:http leaves the body out of a HEAD answer by itself).
+    const route = routes[`${req.method} ${url.pathname}`] ?? (req.method === 'HEAD' ? routes[`GET ${url.pathname}`] : undefined);
     if (route) return route(req, res);
     if (options.intercept && (await options.intercept(req, res, requestId))) return;
     if (url.pathname !== '/' && url.pathname !== '/graphql') {
@@ -159,30 +224,49 @@ export function createHttpApp<TContext extends BaseContext>(options: HttpAppOpti
         } catch {
           return graphQLErrorResponse(res, 400, 'BAD_REQUEST', 'The request body is not valid JSON.');
         }
+        // GraphQL's variable coercion, and whatever else walks the variables, recurses.
+        if (nestingDepth(body) > MAX_BODY_NESTING) {
+          return graphQLErrorResponse(res, 400, 'BAD_REQUEST', `The request body is nested more than ${MAX_BODY_NESTING} levels deep.`);
+        }
       } else {
         body = text;
       }
+    } else if (['variables', 'extensions'].some((name) => tooDeep(url.searchParams.get(name)))) {
+      return graphQLErrorResponse(res, 400, 'BAD_REQUEST', `The request's variables or extensions are nested more than ${MAX_BODY_NESTING} levels deep.`);
     }
 
     const headers = new HeaderMap();
     for (const [key, value] of Object.entries(req.headers)) {
       if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
     }
+    // Apollo Server knows no HEAD: it is asked the GET, and a HEAD without a query asks whether the page (Sandbox) is there.
+    const head = req.method === 'HEAD';
+    if (head && !url.searchParams.has('query')) headers.set('accept', 'text/html');
     const response = await apollo.executeHTTPGraphQLRequest({
-      httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
+      httpGraphQLRequest: { method: head ? 'GET' : (req.method ?? 'GET'), headers, search: url.search, body },
       context: () => options.context(req, requestId, text),
     });
     await writeApolloResponse(req, res, response, options.getCaching);
   };
 
-  const server = http.createServer((req, res) => {
-    handle(req, res).catch((error) => {
-      logger.error({ err: error }, 'request failed');
-      if (!res.headersSent) graphQLErrorResponse(res, 500, 'INTERNAL_SERVER_ERROR', 'Internal server error');
-      else res.end();
-    });
-  });
-  server.keepAliveTimeout = 65_000;
+  const limits: ConnectionLimits = { ...CONNECTION_DEFAULTS, ...options.connections };
+  const server = http.createServer(
+    {
+      requestTimeout: limits.requestTimeoutMs,
+      headersTimeout: Math.min(limits.headersTimeoutMs, limits.requestTimeoutMs),
+      keepAliveTimeout: limits.keepAliveTimeoutMs,
+      // How often the timeouts above are checked (Node's default, 30 s, would let a slow client overstay them).
+      connectionsCheckingInterval: Math.max(100, Math.min(1_000, Math.floor(limits.headersTimeoutMs / 2))),
+    },
+    (req, res) => {
+      handle(req, res).catch((error) => {
+        logger.error({ err: error }, 'request failed');
+        if (!res.headersSent) graphQLErrorResponse(res, 500, 'INTERNAL_SERVER_ERROR', 'Internal server error');
+        else res.end();
+      });
+    },
+  );
+  capConnectionsPerAddress(server, limits, logger);
 
   return {
     server,

@@ -17,6 +17,7 @@ export * from './member-standing';
 export * from './my-data';
 export * from './references';
 export * from './text-guard';
+export * from './client-mistakes';
 export * from './scalars';
 export * from './events/envelope';
 export * from './events/outbox';

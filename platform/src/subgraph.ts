@@ -15,6 +15,7 @@ import { databaseIsReachable } from './database';
 import type { DatabasePrivileges } from './database-privileges';
 import { QueryCounter } from './query-counter';
 import { refuseNulCharacters } from './text-guard';
+import { capErrorList, refuseUnresolvedOperation } from './client-mistakes';
 import type { Setting } from './config';
 import { guardMutations, type ErasurePolicy, type MemberStanding } from './member-standing';
 import { notRecording, type EventRecorder } from './events/outbox';
@@ -122,7 +123,7 @@ export function createSubgraphServer<TLoaders, TServices>(
     // Our process runner handles SIGTERM (finish requests, close the database, exit); Apollo must not race it.
     stopOnTerminationSignals: false,
     // Subgraphs are reached only by the gateway: no landing page, no inline traces.
-    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled(), refuseNulCharacters()],
+    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled(), refuseNulCharacters(), refuseUnresolvedOperation(), capErrorList()],
   });
 
   const contextFor = (viewer: Viewer, requestId = ''): SubgraphContext<TLoaders, TServices> => ({

@@ -128,6 +128,11 @@ export class Exporter {
     }
   }
 
+  /** Whether a request downloads a table (`….csv`, `….jsonl`): the exports that hold memory while they stream. */
+  static downloadsTable(path: string | undefined): boolean {
+    return /^\/export\/v1\/neighbourhoods\/[^/]+\/[a-z_]+\.[a-z]+$/.test((path ?? '').split('?')[0]);
+  }
+
   /** Whether a request path is one of the exporter's: the export endpoints and the ledger's keys. */
   static serves(path: string | undefined): boolean {
     const pathname = (path ?? '').split('?')[0];
@@ -311,8 +316,11 @@ export class Exporter {
       }
       res.statusCode = 200;
       if (req.method === 'HEAD') return void res.end();
+      // A client that went away stops the export (and gives its slot back): no more pages are asked for.
+      const gone = once(res, 'close');
       for await (const line of lines(checkpoint?.size ?? 0)) {
-        if (!res.write(line)) await once(res, 'drain');
+        if (res.destroyed) return;
+        if (!res.write(line)) await Promise.race([once(res, 'drain'), gone]);
       }
       res.end();
       return;

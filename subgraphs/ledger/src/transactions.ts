@@ -9,6 +9,9 @@ export interface DatabaseViolation {
   detail: string | null;
 }
 
+/** SQLSTATE of a value past its column's range, e.g. a balance past bigint. */
+export const NUMERIC_VALUE_OUT_OF_RANGE = '22003';
+
 /** The violation behind a TypeORM or pg error, or null for anything else. */
 export function violationOf(error: unknown): DatabaseViolation | null {
   if (typeof error !== 'object' || error === null) return null;

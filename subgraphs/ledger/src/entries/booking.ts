@@ -4,7 +4,8 @@ import { ledgerEvent } from '../events';
 import { In } from 'typeorm';
 import { AccountEntity } from '../accounts/account.entity';
 import { fail, refuse, succeed, type LedgerFailure, type Outcome } from '../ledger-errors';
-import { inTransaction, violationOf, type DatabaseViolation } from '../transactions';
+import { NUMERIC_VALUE_OUT_OF_RANGE, inTransaction, violationOf, type DatabaseViolation } from '../transactions';
+import { BALANCE_LIMIT, formatMinor } from '../money/money';
 import { EntryEntity } from './entry.entity';
 import { LineEntity } from './line.entity';
 import { appendEntry, lockChain } from './posting';
@@ -151,6 +152,10 @@ async function attemptBooking(db: DataSource, booking: Booking, attempt = 1): Pr
     });
   } catch (error) {
     const violation = violationOf(error);
+    // The line trigger moves the balances in bigint: an entry that would take one past it is refused, not a fault.
+    if (violation?.sqlState === NUMERIC_VALUE_OUT_OF_RANGE) {
+      return refuse(fail.invalid('lines', `The entry would take an account's balance beyond what the books can hold (${formatMinor(BALANCE_LIMIT, request.lines[0]?.unit ?? 'EUR')} either way).`));
+    }
     if (!violation?.constraint) throw error;
     const explained = await explainViolation(db, violation, booking);
     if (explained === 'retry' && attempt < MAX_ATTEMPTS) return attemptBooking(db, booking, attempt + 1);

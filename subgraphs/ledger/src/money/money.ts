@@ -11,6 +11,9 @@ export interface MoneyValue {
   unit: Unit;
 }
 
+/** The largest balance, in minor units, an account can hold either way: the database keeps balances as bigint. */
+export const BALANCE_LIMIT = 2n ** 63n - 1n;
+
 export function formatMinor(minor: bigint, unit: Unit): string {
   const decimals = UNIT_DECIMALS[unit];
   const negative = minor < 0n;
