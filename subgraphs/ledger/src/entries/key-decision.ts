@@ -49,15 +49,16 @@ export async function lockKey(tx: EntityManager, neighbourhoodId: string, key: s
  * Null: nothing, this request is judged on its own.
  */
 export async function decidedSince(tx: EntityManager, neighbourhoodId: string, key: string, fingerprint: string, arrivedAt: string): Promise<Outcome<{ entry: EntryEntity; replayed: true }> | null> {
-  const earlier = await tx.getRepository(EntryEntity).findOneBy({ neighbourhoodId, idempotencyKey: key });
-  if (earlier) return replayOrConflict(earlier, fingerprint);
-  const [refused]: { refusal: string }[] = await tx.query(
-    `SELECT refusal::text AS refusal FROM ledger.key_refusal
-      WHERE neighbourhood_id = $1 AND idempotency_key = $2 AND request_fingerprint = $3 AND decided_at > $4::timestamptz
-      ORDER BY decided_at DESC LIMIT 1`,
+  // One statement after the lock: it reads what the key's earlier holders committed while this request waited.
+  const [row]: { entry_id: string | null; refusal: string | null }[] = await tx.query(
+    `SELECT (SELECT id FROM ledger.entry WHERE neighbourhood_id = $1 AND idempotency_key = $2) AS entry_id,
+            (SELECT refusal::text FROM ledger.key_refusal
+              WHERE neighbourhood_id = $1 AND idempotency_key = $2 AND request_fingerprint = $3 AND decided_at > $4::timestamptz
+              ORDER BY decided_at DESC LIMIT 1) AS refusal`,
     [neighbourhoodId, key, fingerprint, arrivedAt],
   );
-  return refused ? refuse(decodeRefusal(refused.refusal)) : null;
+  if (row.entry_id) return replayOrConflict(await tx.getRepository(EntryEntity).findOneByOrFail({ id: row.entry_id }), fingerprint);
+  return row.refusal ? refuse(decodeRefusal(row.refusal)) : null;
 }
 
 /** Records a refusal for the duplicates in flight; the caller holds the key's lock and found nothing decided. */
