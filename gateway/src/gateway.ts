@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApolloServer, type GraphQLRequestContext } from '@apollo/server';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import responseCachePlugin from '@apollo/server-plugin-response-cache';
@@ -14,7 +14,9 @@ import {
   AssertionError,
   ErrorCode,
   REQUEST_ID_HEADER,
+  RETRY_AFTER_SECONDS,
   createErrorFormatter,
+  retryAfterPlugin,
   createHttpApp,
   refuseNulCharacters,
   sendJson,
@@ -35,6 +37,11 @@ import { Exporter } from './export/exporter';
 import { Supergraph } from '@apollo/federation-internals';
 import { CHECKED_VERSIONS, installResultShaping } from './result-shaping';
 import { PublicAnswerCache } from './public-answer-cache';
+import { Readiness } from './readiness';
+import { emptiedPaths } from './emptied-paths';
+
+/** Errors with a path per failed fetch; beyond them one more error says how many fields it left out. */
+const MAX_PATHED_ERRORS = 100;
 
 export interface GatewayContext {
   viewer: Viewer;
@@ -101,12 +108,20 @@ class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
       this.logger.warn({ err: error, subgraph: this.name, requestId }, 'subgraph fetch failed');
       // The fetch error is wrapped by the data source; the clock tells a timeout apart reliably.
       const timedOut = Number(process.hrtime.bigint() - started) / 1e6 >= this.timeoutMs - 10;
+      const unavailable = {
+        message: `The ${this.name} service ${timedOut ? 'did not answer in time' : 'could not be reached'}; its fields are missing from this response.`,
+        extensions: { code: ErrorCode.SERVICE_UNAVAILABLE, retryAfter: RETRY_AFTER_SECONDS },
+      };
+      // One error per field this fetch would have filled, each with its path, so a client can tell missing data from a real null.
+      const document = 'document' in options ? options.document : undefined;
+      const paths = emptiedPaths(document ?? options.request.query ?? '{ _service { sdl } }', options.request.variables);
+      if (paths.length === 0) return { errors: [unavailable] };
+      const shown = paths.slice(0, MAX_PATHED_ERRORS);
+      const beyond = paths.length - shown.length;
       return {
         errors: [
-          {
-            message: `The ${this.name} service ${timedOut ? 'did not answer in time' : 'could not be reached'}; its fields are missing from this response.`,
-            extensions: { code: ErrorCode.SERVICE_UNAVAILABLE },
-          },
+          ...shown.map((path) => ({ ...unavailable, path })),
+          ...(beyond > 0 ? [{ ...unavailable, message: `${unavailable.message} ${beyond} more of its fields are missing than the errors above name.` }] : []),
         ],
       };
     } finally {
@@ -193,6 +208,7 @@ export function createGateway(config: GatewayConfig, logger: Logger): Gateway {
       // Refused here with a 400 before any subgraph is asked; each subgraph refuses it too.
       refuseNulCharacters(),
       metrics.plugin(),
+      retryAfterPlugin(),
       // Keyed by the query and its variables; kept as long as the shortest cache hint in the answer
       // (the subgraphs send theirs as Cache-Control); answers with errors are never kept.
       // An erasure drops every kept answer, so no anonymous reader is served the erased pseudonym.
@@ -222,6 +238,24 @@ export function createGateway(config: GatewayConfig, logger: Logger): Gateway {
     ],
   });
 
+  const readiness = new Readiness(urls, { maxAgeMs: config.READY_CACHE_MS, timeoutMs: 2000 });
+
+  /** Takes one request from the key's allowance; when none is left, answers 429 and returns true. */
+  const refusedByLimit = (res: ServerResponse, key: string): boolean => {
+    if (!limiter) return false;
+    const decision = limiter.take(key);
+    res.setHeader('ratelimit-limit', String(decision.limit));
+    res.setHeader('ratelimit-remaining', String(decision.remaining));
+    res.setHeader('ratelimit-reset', String(decision.resetSeconds));
+    res.setHeader('ratelimit-policy', `${decision.limit};w=60`);
+    if (decision.allowed) return false;
+    metrics.rateLimited.inc();
+    sendJson(res, 429, errorBody(ErrorCode.RATE_LIMITED, `Too many requests: at most ${decision.limit} a minute.`), {
+      'retry-after': String(decision.resetSeconds),
+    });
+    return true;
+  };
+
   const sign = (viewer: Viewer, requestId: string) =>
     signAssertion(config.INTERNAL_ASSERTION_SECRET, { viewer, requestId }, config.INTERNAL_ASSERTION_TTL_SECONDS);
   const renewExportAssertion = async (req: IncomingMessage, requestId: string) => sign(await verifier.viewerFor(req.headers.authorization), requestId);
@@ -244,21 +278,7 @@ export function createGateway(config: GatewayConfig, logger: Logger): Gateway {
       }
       const internal = await fromOwnService(req, config.INTERNAL_ASSERTION_SECRET);
       if (internal) internalRequests.add(req);
-      if (limiter && !internal) {
-        const key = viewer.memberId ? `member:${viewer.memberId}` : `address:${clientAddress(req, config.TRUST_PROXY)}`;
-        const decision = limiter.take(key);
-        res.setHeader('ratelimit-limit', String(decision.limit));
-        res.setHeader('ratelimit-remaining', String(decision.remaining));
-        res.setHeader('ratelimit-reset', String(decision.resetSeconds));
-        res.setHeader('ratelimit-policy', `${decision.limit};w=60`);
-        if (!decision.allowed) {
-          metrics.rateLimited.inc();
-          sendJson(res, 429, errorBody(ErrorCode.RATE_LIMITED, `Too many requests: at most ${decision.limit} a minute.`), {
-            'retry-after': String(decision.resetSeconds),
-          });
-          return true;
-        }
-      }
+      if (!internal && refusedByLimit(res, viewer.memberId ? `member:${viewer.memberId}` : `address:${clientAddress(req, config.TRUST_PROXY)}`)) return true;
       verifiedViewers.set(req, viewer);
       // The open-data exports and the ledger's keys (/.well-known/dbwe-ledger-keys): read from the graph like any client.
       if (Exporter.serves(req.url)) {
@@ -278,18 +298,11 @@ export function createGateway(config: GatewayConfig, logger: Logger): Gateway {
     },
     routes: {
       'GET /health': (_req, res) => sendJson(res, 200, { status: 'ok', service: 'gateway' }),
-      'GET /ready': async (_req, res) => {
-        const checks = await Promise.all(
-          Object.entries(urls).map(async ([name, url]) => {
-            const ready = await fetch(new URL('/ready', url), { signal: AbortSignal.timeout(2000) }).then(
-              (r) => r.ok,
-              () => false,
-            );
-            return [name, ready] as const;
-          }),
-        );
-        const allReady = checks.every(([, ready]) => ready);
-        sendJson(res, allReady ? 200 : 503, { status: allReady ? 'ready' : 'degraded', subgraphs: Object.fromEntries(checks) });
+      // Counted like any request: a probe that asks too often is told to wait, and the subgraphs are asked once per READY_CACHE_MS anyway.
+      'GET /ready': async (req, res) => {
+        if (refusedByLimit(res, `address:${clientAddress(req, config.TRUST_PROXY)}`)) return;
+        const report = await readiness.report();
+        sendJson(res, report.ready ? 200 : 503, report, { 'cache-control': 'no-store' });
       },
       'GET /metrics': async (_req, res) => {
         res.writeHead(200, { 'content-type': metrics.registry.contentType });
