@@ -5,7 +5,8 @@
  * passwords kept in .data/secrets.json) and starts each subgraph as its
  * runtime role, migrating as its schema's owner; it starts the four
  * subgraphs (each migrates its own schema and loads the demo data once) and
- * then the gateway. Ctrl-C or SIGTERM stops everything.
+ * then the gateway. A process that dies is started again with back-off while
+ * the others keep serving. Ctrl-C or SIGTERM stops everything.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
@@ -21,7 +22,7 @@ const portBase = Number(process.env.SUBGRAPH_PORT_BASE ?? 4101);
 const SUBGRAPHS = (['community', 'projects', 'ledger', 'impact'] as const).map((name, i) => [name, portBase + i] as const);
 
 const say = (line: string) => process.stdout.write(`[dbwe] ${line}\n`);
-const children: { name: string; process: ChildProcess }[] = [];
+const children: { name: string; process: ChildProcess; restarts: number }[] = [];
 let postgres: RunningPostgres | null = null;
 let stopping = false;
 
@@ -39,21 +40,44 @@ async function waitReady(name: string, url: string, child: ChildProcess, timeout
   throw new Error(`${name} was not ready within ${timeoutMs / 1000} s`);
 }
 
+/** Back-off before restarting a process that died: doubling from the first to the last, reset after a steady run. */
+const RESTART_BACKOFF_MS = { first: 500, max: 30_000, steadyAfter: 60_000 };
+
+/**
+ * Starts a process and keeps it running: one that dies (a crash, kill -9, the
+ * OOM killer) is started again after a back-off, while the others go on
+ * serving and PostgreSQL stays up, so the gateway answers with the other
+ * subgraphs' data meanwhile.
+ */
 function launch(name: string, entry: string, env: Record<string, string>, nodeFlags: string[] = []): ChildProcess {
-  const child = spawn(process.execPath, [...nodeFlags, '--import', 'tsx', entry], {
-    cwd: root,
-    env: { ...process.env, ...env, DBWE_EXIT_WITH_PARENT: 'true' },
-    // The pipe closes when this launcher dies, however it dies; the child then shuts down too.
-    stdio: ['pipe', 'inherit', 'inherit'],
-  });
-  child.on('exit', (code, signal) => {
-    if (!stopping) {
-      say(`${name} stopped unexpectedly (${signal ?? `exit code ${code}`}); shutting down`);
-      void shutdown(1);
-    }
-  });
-  children.push({ name, process: child });
-  return child;
+  const supervised = { name, process: null as unknown as ChildProcess, restarts: 0 };
+  let backoffMs = RESTART_BACKOFF_MS.first;
+  const spawnIt = () => {
+    const child = spawn(process.execPath, [...nodeFlags, '--import', 'tsx', entry], {
+      cwd: root,
+      env: { ...process.env, ...env, DBWE_EXIT_WITH_PARENT: 'true' },
+      // The pipe closes when this launcher dies, however it dies; the child then shuts down too.
+      stdio: ['pipe', 'inherit', 'inherit'],
+    });
+    const startedAt = Date.now();
+    child.on('exit', (code, signal) => {
+      if (stopping) return;
+      if (Date.now() - startedAt > RESTART_BACKOFF_MS.steadyAfter) backoffMs = RESTART_BACKOFF_MS.first;
+      say(`${name} stopped unexpectedly (${signal ?? `exit code ${code}`}); starting it again in ${backoffMs} ms, the rest keep serving`);
+      const delay = backoffMs;
+      backoffMs = Math.min(backoffMs * 2, RESTART_BACKOFF_MS.max);
+      setTimeout(() => {
+        if (stopping) return;
+        supervised.restarts++;
+        supervised.process = spawnIt();
+        say(`${name} started again (restart ${supervised.restarts}, pid ${supervised.process.pid})`);
+      }, delay).unref();
+    });
+    return child;
+  };
+  supervised.process = spawnIt();
+  children.push(supervised);
+  return supervised.process;
 }
 
 async function shutdown(code: number): Promise<never> {

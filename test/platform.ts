@@ -22,6 +22,7 @@ export interface RunningPlatform {
     options?: { token?: string; headers?: Record<string, string> },
   ): Promise<{
     status: number;
+    headers: Headers;
     body: { data?: T; errors?: { message: string; extensions?: Record<string, unknown>; path?: unknown[] }[]; extensions?: Record<string, unknown> };
   }>;
   token(memberId: string, roles: RoleGrant[]): Promise<string>;
@@ -120,7 +121,7 @@ export async function startPlatform(
       } catch {
         body = { unparsable: text };
       }
-      return { status: response.status, body: body as never };
+      return { status: response.status, headers: response.headers, body: body as never };
     },
     subgraphRequests: () => Object.values(subgraphs).reduce((sum, s) => sum + s.httpRequests(), 0),
     token: (memberId, roles) => issueLocalToken(TEST_JWT_SECRET, { memberId, roles }),

@@ -91,6 +91,8 @@ export const gatewaySettings = {
   PUBLIC_MAX_AGE_SECONDS: setting.integer(30, { min: 0, max: 3600 }),
   /** Lifetime of the identity assertions the gateway signs for the subgraphs (a long export signs a fresh one per page). */
   INTERNAL_ASSERTION_TTL_SECONDS: setting.integer(ASSERTION_TTL_SECONDS, { min: 1, max: ASSERTION_TTL_SECONDS }),
+  /** How long the gateway's /ready answers from its last check of the subgraphs, so probes cannot load them. */
+  READY_CACHE_MS: setting.integer(2_000, { min: 0, max: 60_000 }),
   /**
    * Behind reverse proxies: how many of them, counted from the gateway, append to X-Forwarded-For.
    * The client address is read from the right, past that many entries; the client's own entries never count.

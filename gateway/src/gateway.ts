@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { createServer, type IncomingMessage } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer, type GraphQLRequestContext } from '@apollo/server';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
@@ -16,7 +16,9 @@ import {
   ErrorCode,
   REQUEST_ID_HEADER,
   SERVICE_ASSERTION_HEADER,
+  RETRY_AFTER_SECONDS,
   createErrorFormatter,
+  retryAfterPlugin,
   createHttpApp,
   httpError,
   capErrorList,
@@ -46,6 +48,11 @@ import { sendProblem } from './export/problem';
 import { Supergraph } from '@apollo/federation-internals';
 import { CHECKED_VERSIONS, installResultShaping } from './result-shaping';
 import { PublicAnswerCache } from './public-answer-cache';
+import { Readiness } from './readiness';
+import { emptiedPaths } from './emptied-paths';
+
+/** Errors with a path per failed fetch; beyond them one more error says how many fields it left out. */
+const MAX_PATHED_ERRORS = 100;
 
 export interface GatewayContext {
   /** Who asks; every subgraph fetch carries an assertion of it signed for that subgraph and that fetch's body. */
@@ -131,12 +138,20 @@ class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
       this.logger.warn({ err: error, subgraph: this.name, requestId }, 'subgraph fetch failed');
       // The fetch error is wrapped by the data source; the clock tells a timeout apart reliably.
       const timedOut = Number(process.hrtime.bigint() - started) / 1e6 >= this.timeoutMs - 10;
+      const unavailable = {
+        message: `The ${this.name} service ${timedOut ? 'did not answer in time' : 'could not be reached'}; its fields are missing from this response.`,
+        extensions: { code: ErrorCode.SERVICE_UNAVAILABLE, retryAfter: RETRY_AFTER_SECONDS },
+      };
+      // One error per field this fetch would have filled, each with its path, so a client can tell missing data from a real null.
+      const document = 'document' in options ? options.document : undefined;
+      const paths = emptiedPaths(document ?? options.request.query ?? '{ _service { sdl } }', options.request.variables);
+      if (paths.length === 0) return { errors: [unavailable] };
+      const shown = paths.slice(0, MAX_PATHED_ERRORS);
+      const beyond = paths.length - shown.length;
       return {
         errors: [
-          {
-            message: `The ${this.name} service ${timedOut ? 'did not answer in time' : 'could not be reached'}; its fields are missing from this response.`,
-            extensions: { code: ErrorCode.SERVICE_UNAVAILABLE },
-          },
+          ...shown.map((path) => ({ ...unavailable, path })),
+          ...(beyond > 0 ? [{ ...unavailable, message: `${unavailable.message} ${beyond} more of its fields are missing than the errors above name.` }] : []),
         ],
       };
     } finally {
@@ -238,6 +253,7 @@ export function createGateway(config: GatewayConfig, logger: Logger): Gateway {
       refuseUnresolvedOperation(),
       capErrorList(),
       metrics.plugin<GatewayContext>(),
+      retryAfterPlugin(),
       // Keyed by the query and its variables; kept as long as the shortest cache hint in the answer
       // (the subgraphs send theirs as Cache-Control); answers with errors are never kept.
       // An erasure drops every kept answer, so no anonymous reader is served the erased pseudonym.
@@ -279,6 +295,24 @@ export function createGateway(config: GatewayConfig, logger: Logger): Gateway {
   let feedWatch: { stop(): Promise<void> } | null = null;
   const exporter = new Exporter(apollo, Supergraph.build(supergraphSdl).apiSchema().toGraphQLJSSchema(), logger, (req) => verifier.viewerFor(req.headers.authorization));
 
+  const readiness = new Readiness(urls, { maxAgeMs: config.READY_CACHE_MS, timeoutMs: 2000 });
+
+  /** Takes one request from the key's allowance; when none is left, answers 429 and returns true. */
+  const refusedByLimit = (res: ServerResponse, key: string): boolean => {
+    if (!limiter) return false;
+    const decision = limiter.take(key);
+    res.setHeader('ratelimit-limit', String(decision.limit));
+    res.setHeader('ratelimit-remaining', String(decision.remaining));
+    res.setHeader('ratelimit-reset', String(decision.resetSeconds));
+    res.setHeader('ratelimit-policy', `${decision.limit};w=60`);
+    if (decision.allowed) return false;
+    metrics.rateLimited.inc();
+    sendJson(res, 429, errorBody(ErrorCode.RATE_LIMITED, `Too many requests: at most ${decision.limit} a minute.`), {
+      'retry-after': String(decision.resetSeconds),
+    });
+    return true;
+  };
+
   const http = createHttpApp<GatewayContext>({
     apollo,
     logger,
@@ -304,18 +338,8 @@ export function createGateway(config: GatewayConfig, logger: Logger): Gateway {
         identity = { refused: error instanceof GraphQLError ? error.message : 'The token was refused.' };
       }
       identities.set(req, identity);
-      if (!limiter || internal) return false;
-      const decision = limiter.take(clientKey(req, 'viewer' in identity ? identity.viewer : null));
-      res.setHeader('ratelimit-limit', String(decision.limit));
-      res.setHeader('ratelimit-remaining', String(decision.remaining));
-      res.setHeader('ratelimit-reset', String(decision.resetSeconds));
-      res.setHeader('ratelimit-policy', `${decision.limit};w=60`);
-      if (decision.allowed) return false;
-      metrics.rateLimited.inc();
-      sendJson(res, 429, errorBody(ErrorCode.RATE_LIMITED, `Too many requests: at most ${decision.limit} a minute.`), {
-        'retry-after': String(decision.resetSeconds),
-      });
-      return true;
+      if (internal) return false;
+      return refusedByLimit(res, clientKey(req, 'viewer' in identity ? identity.viewer : null));
     },
     // Identity is settled before any GraphQL work.
     async intercept(req, res, requestId) {
@@ -359,18 +383,11 @@ export function createGateway(config: GatewayConfig, logger: Logger): Gateway {
     },
     routes: {
       'GET /health': (_req, res) => sendJson(res, 200, { status: 'ok', service: 'gateway' }),
+      // Counted like any request: a probe that asks too often is told to wait, and the subgraphs are asked once per READY_CACHE_MS anyway.
+      // Counted in the rate limit like every request (admit).
       'GET /ready': async (_req, res) => {
-        const checks = await Promise.all(
-          Object.entries(urls).map(async ([name, url]) => {
-            const ready = await fetch(new URL('/ready', url), { signal: AbortSignal.timeout(2000) }).then(
-              (r) => r.ok,
-              () => false,
-            );
-            return [name, ready] as const;
-          }),
-        );
-        const allReady = checks.every(([, ready]) => ready);
-        sendJson(res, allReady ? 200 : 503, { status: allReady ? 'ready' : 'degraded', subgraphs: Object.fromEntries(checks) });
+        const report = await readiness.report();
+        sendJson(res, report.ready ? 200 : 503, report, { 'cache-control': 'no-store' });
       },
     },
   });

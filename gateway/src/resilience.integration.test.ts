@@ -14,17 +14,53 @@ describe('gateway: a subgraph that is down', () => {
   let platform: RunningPlatform;
   beforeAll(async () => {
     platform = await startPlatform();
+    await platform.subgraphs.community.server.http.close();
   });
   afterAll(() => platform.stop());
 
   it('answers with the other subgraphs data and an error naming the stopped one', async () => {
-    await platform.subgraphs.community.server.http.close();
     const { status, body } = await platform.query<any>(`{ project(id: "${repairCafe}") { title status coordinator { displayName } } }`);
     expect(status).toBe(200);
     expect(body.data.project).toEqual({ title: 'Repair Café Spijkerkwartier', status: 'ACTIVE', coordinator: null });
-    expect(body.errors).toHaveLength(1);
-    expect(body.errors![0].extensions).toEqual({ code: 'SERVICE_UNAVAILABLE', serviceName: 'community' });
+    // The error names the field it emptied, so a client can tell the missing coordinator from one that is not set.
+    expect(body.errors).toEqual([
+      expect.objectContaining({ path: ['project', 'coordinator', 'displayName'], extensions: { code: 'SERVICE_UNAVAILABLE', retryAfter: 5, serviceName: 'community' } }),
+    ]);
     expect(body.errors![0].message).toContain('community');
+    expect(status).toBe(200);
+  });
+
+  it('carries the path of every field it emptied, one error each, and Retry-After when nothing could be answered', async () => {
+    const { body } = await platform.query<any>(`{ project(id: "${repairCafe}") { title participants { role member { displayName } } } }`);
+    const participants = body.data.project.participants;
+    expect(participants.length).toBeGreaterThan(1);
+    expect(participants.every((p: any) => p.member === null && typeof p.role === 'string')).toBe(true);
+    expect(body.errors!.map((e: any) => e.path)).toEqual(participants.map((_: unknown, i: number) => ['project', 'participants', i, 'member', 'displayName']));
+
+    const response = await fetch(platform.gatewayUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: `{ neighbourhood(slug: "spijkerkwartier") { name } }` }),
+    });
+    const whole = await response.json();
+    expect(whole.data).toEqual({ neighbourhood: null });
+    expect(whole.errors).toEqual([expect.objectContaining({ path: ['neighbourhood'], extensions: expect.objectContaining({ code: 'SERVICE_UNAVAILABLE' }) })]);
+    expect(response.headers.get('retry-after')).toBe('5');
+  });
+
+  it('stays ready while it can answer partially, with each subgraph in the body, from a check at most READY_CACHE_MS old', async () => {
+    const first = await fetch(new URL('/ready', platform.gatewayUrl));
+    expect(first.status).toBe(200);
+    const report = await first.json();
+    expect(report).toMatchObject({
+      status: 'degraded',
+      ready: true,
+      subgraphs: { community: { ready: false, status: 'unreachable' }, projects: { ready: true, status: 'ready' }, ledger: { ready: true }, impact: { ready: true } },
+    });
+    // Asked again at once: the same check, not four more subgraph calls.
+    const again = await (await fetch(new URL('/ready', platform.gatewayUrl))).json();
+    expect(again.checkedAt).toBe(report.checkedAt);
+    expect((await fetch(new URL('/health', platform.gatewayUrl))).status).toBe(200);
   });
 });
 
@@ -48,7 +84,7 @@ describe('gateway: a subgraph that hangs', () => {
       expect(status).toBe(200);
       expect(elapsed).toBeLessThan(4000);
       expect(body.data.project).toEqual({ title: 'Groenonderhoud Lindenplein', sroi: null });
-      expect(body.errors![0].extensions).toEqual({ code: 'SERVICE_UNAVAILABLE', serviceName: 'impact' });
+      expect(body.errors![0]).toMatchObject({ path: ['project', 'sroi'], extensions: { code: 'SERVICE_UNAVAILABLE', retryAfter: 5, serviceName: 'impact' } });
       expect(body.errors![0].message).toMatch(/did not answer in time/);
     } finally {
       await locker.query('ROLLBACK');
@@ -94,5 +130,26 @@ describe('gateway: request ids and masking', () => {
       await admin.query('ALTER TABLE projects.project RENAME COLUMN summary_gone TO summary');
       await admin.end();
     }
+  });
+});
+
+describe('gateway: /ready under the rate limit', () => {
+  let platform: RunningPlatform;
+  beforeAll(async () => {
+    platform = await startPlatform({ env: { RATE_LIMIT_PER_MINUTE: '3' } });
+  });
+  afterAll(() => platform.stop());
+
+  it('counts /ready like any request: past the limit a probe gets 429 with Retry-After', async () => {
+    const statuses: number[] = [];
+    let retryAfter: string | null = null;
+    for (let i = 0; i < 5; i++) {
+      const response = await fetch(new URL('/ready', platform.gatewayUrl));
+      statuses.push(response.status);
+      if (response.status === 429) retryAfter = response.headers.get('retry-after');
+      await response.arrayBuffer();
+    }
+    expect(statuses).toEqual([200, 200, 200, 429, 429]);
+    expect(Number(retryAfter)).toBeGreaterThan(0);
   });
 });

@@ -1,5 +1,6 @@
 export * from './config';
 export * from './database';
+export * from './database-outage';
 export * from './database-privileges';
 export * from './database-roles';
 export * from './errors';

@@ -2,7 +2,7 @@ import type { GraphQLFieldResolver } from 'graphql';
 import type { DataSource } from 'typeorm';
 import type { Logger } from 'pino';
 import { setting } from './config';
-import { ErrorCode, graphQLError } from './errors';
+import { ErrorCode, graphQLError, serviceUnavailable } from './errors';
 import { GraphClient, GraphUnavailable, type OwnService } from './graph-client';
 import type { Viewer } from './identity';
 
@@ -92,7 +92,7 @@ export class MemberStanding {
       if (!(error instanceof GraphUnavailable)) throw error;
       this.logger.warn({ err: error, requestId }, 'member standing could not be read; write refused');
       // Refused rather than let a possibly erased member act (GraphClient: never act on half an answer).
-      throw graphQLError(ErrorCode.SERVICE_UNAVAILABLE, 'Whether you may still write (your membership was not erased) could not be checked just now; nothing was written. Try again.', {
+      throw serviceUnavailable('Whether you may still write (your membership was not erased) could not be checked just now; nothing was written. Try again.', {
         serviceName: 'community',
       });
     }

@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
 import type { GraphQLError } from 'graphql';
-import { ErrorCode, graphQLError } from './errors';
+import { serviceUnavailable } from './errors';
 import { GraphUnavailable, type GraphClient } from './graph-client';
 
 /**
@@ -164,7 +164,7 @@ export class FactCache<V> {
  * graph did not answer. Nothing is written; the client may try again.
  */
 export function referencesUnavailable(what: string, cause: GraphUnavailable): GraphQLError {
-  return graphQLError(ErrorCode.SERVICE_UNAVAILABLE, `${what} could not be checked in the graph (${cause.message}); nothing was written. Try again.`);
+  return serviceUnavailable(`${what} could not be checked in the graph (${cause.message}); nothing was written. Try again.`);
 }
 
 /** Runs the lookups of a write, turning a graph that cannot be read into the thrown refusal above. */

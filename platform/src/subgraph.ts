@@ -8,7 +8,7 @@ import { parse, type DocumentNode } from 'graphql';
 import type { DataSource, MixedList, EntitySchema } from 'typeorm';
 import type { Logger } from 'pino';
 import type { Spec } from './config';
-import { createErrorFormatter, ErrorCode, httpError } from './errors';
+import { createErrorFormatter, ErrorCode, httpError, retryAfterPlugin } from './errors';
 import { createHttpApp, sendJson, type HttpApp } from './http';
 import { ASSERTION_HEADER, AssertionError, UsedAssertions, verifyAssertion, type SubgraphName, type Viewer } from './identity';
 import { databaseIsReachable } from './database';
@@ -123,7 +123,7 @@ export function createSubgraphServer<TLoaders, TServices>(
     // Our process runner handles SIGTERM (finish requests, close the database, exit); Apollo must not race it.
     stopOnTerminationSignals: false,
     // Subgraphs are reached only by the gateway: no landing page, no inline traces.
-    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled(), refuseNulCharacters(), refuseUnresolvedOperation(), capErrorList()],
+    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled(), refuseNulCharacters(), refuseUnresolvedOperation(), capErrorList(), retryAfterPlugin()],
   });
 
   const contextFor = (viewer: Viewer, requestId = ''): SubgraphContext<TLoaders, TServices> => ({

@@ -54,12 +54,25 @@ describe('platform: PostgreSQL restarted under load', () => {
     const writes: Sample[] = [];
     const acknowledged: string[] = [];
     const statuses = new Set<number>();
+    // What clients were told while the database was away: the error codes, and whether an answer without data said when to come back.
+    const codes = new Set<string>();
+    let wholeFailures = 0;
+    let wholeFailuresWithRetryAfter = 0;
+    const note = (status: number, headers: Headers, body: { data?: unknown; errors?: { extensions?: Record<string, unknown> }[] }) => {
+      for (const error of body.errors ?? []) codes.add(`${error.extensions?.code}${typeof error.extensions?.retryAfter === 'number' ? ' with retryAfter' : ''}`);
+      const data = body.data as Record<string, unknown> | null | undefined;
+      if (body.errors?.length && (!data || Object.values(data).every((v) => v === null))) {
+        wholeFailures++;
+        if (Number(headers.get('retry-after')) > 0) wholeFailuresWithRetryAfter++;
+      }
+    };
     let running = true;
     let key = 0;
     const reader = async () => {
       while (running) {
-        const { status, body } = await platform.query<any>(READ);
+        const { status, headers, body } = await platform.query<any>(READ);
         statuses.add(status);
+        note(status, headers, body);
         reads.push({ at: Date.now(), ok: status === 200 && !body.errors, status });
         await new Promise((r) => setTimeout(r, 20));
       }
@@ -67,8 +80,9 @@ describe('platform: PostgreSQL restarted under load', () => {
     const writer = async () => {
       while (running) {
         const input = transfer(spijkerkwartier, `restart-${key++}`, id['8000'], id['1000'], 500n);
-        const { status, body } = await platform.query<any>(POST, { input }, { token: steward });
+        const { status, headers, body } = await platform.query<any>(POST, { input }, { token: steward });
         statuses.add(status);
+        note(status, headers, body);
         const ok = body.data?.postEntry?.__typename === 'PostEntrySuccess';
         if (ok) acknowledged.push(input.idempotencyKey);
         writes.push({ at: Date.now(), ok, status });
@@ -114,6 +128,10 @@ describe('platform: PostgreSQL restarted under load', () => {
       await Promise.all(load);
     }
 
+    // An outage is SERVICE_UNAVAILABLE with a time to come back, never an internal error; an answer without data says so in Retry-After.
+    process.stdout.write(`database restart: error codes ${[...codes].sort().join(', ')}; ${wholeFailuresWithRetryAfter} of ${wholeFailures} answers without data had Retry-After\n`);
+    expect([...codes].filter((c) => c !== 'SERVICE_UNAVAILABLE with retryAfter')).toEqual([]);
+    expect(wholeFailuresWithRetryAfter).toBe(wholeFailures);
     // No status above 499 reached a client, and no process ended.
     expect([...statuses].filter((s) => s >= 500)).toEqual([]);
     expect(ledgerProcess!.child.exitCode).toBeNull();

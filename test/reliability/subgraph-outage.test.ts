@@ -2,6 +2,7 @@ import { Client } from 'pg';
 import { stableId } from '@dbwe/platform';
 import { startPlatform, type RunningPlatform } from '../platform';
 import { transfer } from './ledger-api';
+import { waitFor } from './processes';
 
 /*
  * Subgraph outage and slowness (issue 10, item 5), through the real gateway.
@@ -62,7 +63,7 @@ describe('gateway: any one subgraph stopped or slow', () => {
 
   const ready = async () => {
     const response = await fetch(new URL('/ready', platform.gatewayUrl));
-    return { status: response.status, body: (await response.json()) as { subgraphs: Record<string, boolean> } };
+    return { status: response.status, body: (await response.json()) as { status: string; subgraphs: Record<string, { ready: boolean }> } };
   };
 
   it.each(SUBGRAPHS)('answers with the others data and an error naming %s when it is stopped', async (name) => {
@@ -75,17 +76,21 @@ describe('gateway: any one subgraph stopped or slow', () => {
       expect(body.data).toEqual(without(baseline, OWNED[name]));
       expect(body.errors!.length).toBeGreaterThan(0);
       for (const error of body.errors!) {
-        expect(error.extensions).toEqual({ code: 'SERVICE_UNAVAILABLE', serviceName: name });
+        expect(error.extensions).toEqual({ code: 'SERVICE_UNAVAILABLE', retryAfter: 5, serviceName: name });
         expect(error.message).toContain(name);
+        expect(error.path).toEqual(expect.any(Array));
       }
+      // Still ready: the gateway answers with the other three's data, and says which one is missing (once its cached check is older than READY_CACHE_MS).
+      await waitFor('the gateway to see it missing', async () => (await ready()).body.status === 'degraded', 10_000);
       const readiness = await ready();
-      expect(readiness.status).toBe(503);
-      expect(readiness.body.subgraphs).toEqual(Object.fromEntries(SUBGRAPHS.map((s) => [s, s !== name])));
+      expect(readiness.status).toBe(200);
+      expect(readiness.body.status).toBe('degraded');
+      expect(Object.fromEntries(Object.entries(readiness.body.subgraphs).map(([s, v]) => [s, v.ready]))).toEqual(Object.fromEntries(SUBGRAPHS.map((s) => [s, s !== name])));
     } finally {
       await subgraph.server.http.listen(port, '127.0.0.1');
     }
-    // Back without restarting the gateway.
-    expect((await ready()).status).toBe(200);
+    // Back without restarting the gateway (once the cached check is older than READY_CACHE_MS).
+    await waitFor('the gateway to see it back', async () => (await ready()).body.status === 'ready', 10_000);
     const again = await platform.query<any>(EVERYTHING, variables);
     expect(again.body).toEqual({ data: baseline });
   });
@@ -116,7 +121,9 @@ describe('gateway: any one subgraph stopped or slow', () => {
     }
     expect(first.status).toBe(200);
     expect(first.body.data).toBeNull();
-    expect(first.body.errors![0].extensions).toEqual({ code: 'SERVICE_UNAVAILABLE', serviceName: 'ledger' });
+    expect(first.body.errors![0].extensions).toEqual({ code: 'SERVICE_UNAVAILABLE', retryAfter: 5, serviceName: 'ledger' });
+    expect(first.body.errors![0].path).toEqual(['postEntry']);
+    expect(first.headers.get('retry-after')).toBe('5');
     expect(first.body.errors![0].message).toMatch(/did not answer in time/);
     expect(platform.subgraphs.ledger.httpRequests() - ledgerRequests).toBe(1);
 

@@ -28,6 +28,8 @@ export const databasePrivileges: DatabasePrivileges = {
     signing_key: ['SELECT'],
     witness: ['SELECT', 'INSERT', { UPDATE: ['retired_at'] }],
     cosignature: ['SELECT', 'INSERT'],
+    // Refusals kept for duplicates in flight (entries/key-decision.ts); not facts of the books, so the service prunes them.
+    key_refusal: ['SELECT', 'INSERT', 'DELETE'],
     migrations: [],
     ...outboxPrivileges.tables,
   },

@@ -24,6 +24,7 @@ import { LogGuards1765100000000 } from './migrations/1765100000000-log-guards';
 import { LeastPrivilege1764900000000 } from './migrations/1764900000000-least-privilege';
 import { databasePrivileges } from './database-privileges';
 import { EventOutbox1767000000000 } from './migrations/1767000000000-event-outbox';
+import { KeyRefusals1767100000000 } from './migrations/1767100000000-key-refusals';
 import { ledgerEvents } from './events';
 import { seedDemo } from './demo/demo.seed';
 import { logResolvers } from './log/log.resolvers';
@@ -78,6 +79,7 @@ export const ledger: SubgraphModule<Loaders, LedgerServices> = {
     TransparencyLog1765000000000,
     LogGuards1765100000000,
     EventOutbox1767000000000,
+    KeyRefusals1767100000000,
   ],
   databasePrivileges,
   events: ledgerEvents,

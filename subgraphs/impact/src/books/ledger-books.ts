@@ -1,4 +1,4 @@
-import { ErrorCode, GraphClient, GraphLookup, GraphUnavailable, graphQLError, graphSettings, TEST_GRAPH_URL, type SubgraphServices } from '@dbwe/platform';
+import { GraphClient, GraphLookup, GraphUnavailable, graphSettings, serviceUnavailable, TEST_GRAPH_URL, type SubgraphServices } from '@dbwe/platform';
 import { graphReferences, type ImpactReferences } from '../integrity/references.service';
 import type { ProjectWithFinances } from '../references';
 import { bookingDaysOf, type BookingDay } from './books';
@@ -44,7 +44,7 @@ const BOOKS_QUERY = `query ProjectBooks($id: ID!) {
 }`;
 
 const unavailable = (why: string) =>
-  graphQLError(ErrorCode.SERVICE_UNAVAILABLE, `The books could not be read (${why}), so the result as published cannot be kept; nothing was published. Try again.`, {
+  serviceUnavailable(`The books could not be read (${why}), so the result as published cannot be kept; nothing was published. Try again.`, {
     serviceName: 'ledger',
   });
 

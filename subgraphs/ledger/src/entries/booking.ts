@@ -9,6 +9,7 @@ import { BALANCE_LIMIT, formatMinor } from '../money/money';
 import { EntryEntity } from './entry.entity';
 import { LineEntity } from './line.entity';
 import { appendEntry, lockChain } from './posting';
+import { arrive, decidedSince, lockKey, recordRefusal, replayOrConflict } from './key-decision';
 import {
   accountProblem,
   balanceProblem,
@@ -98,26 +99,35 @@ export function todayInTheNetherlands(now = new Date()): string {
 const MAX_ATTEMPTS = 3;
 
 async function book(db: DataSource, booking: Booking): Promise<Outcome<Booked>> {
-  const outcome = await attemptBooking(db, booking);
-  if (outcome.ok || outcome.failure.__typename === 'IdempotencyKeyConflict') return outcome;
-  // A refusal can be the effect of a request with this very key that committed meanwhile: a retry sent
-  // while the first attempt was still under way finds the money gone or the entry reversed. The answer
-  // to a retry is the first attempt's entry, so look for the key once more before refusing.
-  const earlier = await entryByKey(db.manager, booking.request.neighbourhoodId, booking.key);
-  return earlier ? replayOrConflict(earlier, booking.fingerprint) : outcome;
+  const { neighbourhoodId } = booking.request;
+  const arrival = await arrive(db.manager, neighbourhoodId, booking.key);
+  if (arrival.earlier) return replayOrConflict(arrival.earlier, booking.fingerprint);
+  const outcome = await attemptBooking(db, booking, arrival.arrivedAt);
+  if (outcome.ok || outcome.decided) return outcome;
+  // Refused before the key's lock was taken (by the checks that need no lock, or by the database at commit): the
+  // refusal is this key's answer only if nothing was decided for it meanwhile, by a duplicate that was in flight too.
+  return inTransaction(db, async (tx) => {
+    await lockKey(tx, neighbourhoodId, booking.key);
+    const decided = await decidedSince(tx, neighbourhoodId, booking.key, booking.fingerprint, arrival.arrivedAt);
+    if (decided) return decided;
+    await recordRefusal(tx, neighbourhoodId, booking.key, booking.fingerprint, outcome.failure);
+    return refuse(outcome.failure);
+  });
 }
 
+/** An outcome, and whether it was decided under the key's lock (see key-decision.ts). */
+type Attempt = Outcome<Booked> & { decided?: true };
+
 /**
- * Checks what can be checked without locks, then appends the entry under the
- * chain lock. A constraint violation from the database (the second line of
+ * Checks what can be checked without locks, then, under the key's lock and
+ * the chain lock, looks for what a duplicate decided meanwhile and judges the
+ * balances. A constraint violation from the database (the second line of
  * defence, and the only one for races between writers) is mapped to the
  * rule it names, with details read afresh.
  */
-async function attemptBooking(db: DataSource, booking: Booking, attempt = 1): Promise<Outcome<Booked>> {
+async function attemptBooking(db: DataSource, booking: Booking, arrivedAt: string, attempt = 1): Promise<Attempt> {
   const { request } = booking;
   const neighbourhoodId = request.neighbourhoodId;
-  const earlier = await entryByKey(db.manager, neighbourhoodId, booking.key);
-  if (earlier) return replayOrConflict(earlier, booking.fingerprint);
   const reversal = await reversalProblem(db.manager, booking.reverses);
   if (reversal) return refuse(reversal);
 
@@ -134,12 +144,19 @@ async function attemptBooking(db: DataSource, booking: Booking, attempt = 1): Pr
   }
 
   try {
-    return await inTransaction(db, async (tx): Promise<Outcome<Booked>> => {
+    return await inTransaction(db, async (tx): Promise<Attempt> => {
+      // The key first: a duplicate in flight waits here, and finds the entry or the refusal this request decides.
+      await lockKey(tx, neighbourhoodId, booking.key);
+      const decided = await decidedSince(tx, neighbourhoodId, booking.key, booking.fingerprint, arrivedAt);
+      if (decided) return { ...decided, decided: true };
       const chain = await lockChain(tx, neighbourhoodId);
       if (!chain) return refuse(fail.booksNotOpen(neighbourhoodId));
       // Under the chain lock no other posting moves these balances, so this check is exact.
       const overdraft = overdraftProblem(request.lines, await protectedAccounts(tx, request.lines, accounts));
-      if (overdraft) return refuse(overdraft);
+      if (overdraft) {
+        await recordRefusal(tx, neighbourhoodId, booking.key, booking.fingerprint, overdraft);
+        return { ...refuse(overdraft), decided: true };
+      }
       const entry = await appendEntry(tx, chain, {
         ...request,
         recordedBy: booking.recordedBy,
@@ -158,7 +175,7 @@ async function attemptBooking(db: DataSource, booking: Booking, attempt = 1): Pr
     }
     if (!violation?.constraint) throw error;
     const explained = await explainViolation(db, violation, booking);
-    if (explained === 'retry' && attempt < MAX_ATTEMPTS) return attemptBooking(db, booking, attempt + 1);
+    if (explained === 'retry' && attempt < MAX_ATTEMPTS) return attemptBooking(db, booking, arrivedAt, attempt + 1);
     if (explained === 'retry' || explained === null) throw error;
     return explained;
   }
@@ -198,10 +215,6 @@ export async function explainViolation(db: DataSource, violation: DatabaseViolat
     default:
       return null;
   }
-}
-
-function replayOrConflict(earlier: EntryEntity, print: string): Outcome<Booked> {
-  return earlier.requestFingerprint === print ? succeed({ entry: earlier, replayed: true }) : refuse(fail.keyConflict(earlier));
 }
 
 async function reversalProblem(tx: EntityManager, target: EntryEntity | null): Promise<LedgerFailure | null> {

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { Client } from 'pg';
 import { ASSERTION_HEADER, stableId, type Viewer } from '@dbwe/platform';
 import { testAssertion } from '@dbwe/platform/testing';
 import { POST_ENTRY, startLedger, viewer, type LedgerTest } from '../testing/ledger.fixtures';
@@ -33,6 +34,30 @@ async function overHttp(query: string, variables: Record<string, unknown>, as: V
 }
 
 const post = async (input: Record<string, unknown>) => (await overHttp(POST_ENTRY, { input })).postEntry;
+
+/** Waits until `count` sessions of this database wait for a lock (pg_locks: the service's sessions run as another role). */
+async function waitersOnLocks(sql: Client, count: number): Promise<void> {
+  for (let i = 0; i < 500; i++) {
+    // Inside a transaction the activity view is read once and kept; this reads it afresh.
+    await sql.query('SELECT pg_stat_clear_snapshot()');
+    const { rows } = await sql.query(
+      `SELECT count(DISTINCT l.pid)::int AS n FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid WHERE NOT l.granted AND a.datname = current_database()`,
+    );
+    if (rows[0].n >= count) return;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  throw new Error(`fewer than ${count} sessions came to wait for a lock`);
+}
+
+async function sqlQuery(text: string, values: unknown[] = []) {
+  const sql = new Client({ connectionString: books.databaseUrl });
+  await sql.connect();
+  try {
+    return await sql.query(text, values);
+  } finally {
+    await sql.end();
+  }
+}
 
 /** A small deterministic generator, so a failure can be replayed. */
 function random(seed: number) {
@@ -179,6 +204,43 @@ describe('one idempotency key sent 50 times at once', () => {
     const results = await Promise.all(Array.from({ length: 20 }, () => post(input)));
     expect(results.map((r) => r.__typename)).toEqual(Array(20).fill('PostEntrySuccess'));
     expect(new Set(results.map((r) => r.entry.id)).size).toBe(1);
+  });
+
+  it('answers a duplicate with the first one\'s refusal, though money arrived before the duplicate was judged', async () => {
+    // A protected pot holds 10.00 and the request takes 50.00: refused. A deposit of 100.00 is queued behind the first
+    // copy and before the second, so the second, judged on its own, would be booked. It was in flight when the first
+    // was refused, so it is the same request: both get the Overdraft, nothing is booked with the key, and the key stays
+    // free for a request sent afterwards (issue 17).
+    const created = await overHttp(
+      `mutation ($input: CreateAccountInput!) { createAccount(input: $input) { ... on CreateAccountSuccess { account { id } } } }`,
+      { input: { neighbourhoodId: NEIGHBOURHOOD, code: '2910', name: 'Spaarpot', type: 'ASSET', unit: 'EUR', noOverdraft: true } },
+    );
+    const pot = created.createAccount.account.id;
+    expect((await post(transferInput('fill-spaarpot', accounts[4].id, pot, '10.00'))).__typename).toBe('PostEntrySuccess');
+    const input = transferInput('raid-spaarpot', pot, accounts[5].id, '50.00');
+
+    const holder = new Client({ connectionString: books.databaseUrl });
+    await holder.connect();
+    try {
+      await holder.query('BEGIN');
+      await holder.query('SELECT * FROM ledger.lock_chain($1)', [NEIGHBOURHOOD]);
+      const first = post(input);
+      await waitersOnLocks(holder, 1);
+      const deposit = post(transferInput('deposit-spaarpot', accounts[4].id, pot, '100.00'));
+      await waitersOnLocks(holder, 2);
+      const second = post(input);
+      await waitersOnLocks(holder, 3);
+      await holder.query('COMMIT');
+      const [a, b, c] = await Promise.all([first, second, deposit]);
+      expect([a.__typename, b.__typename, c.__typename]).toEqual(['Overdraft', 'Overdraft', 'PostEntrySuccess']);
+      expect(b).toEqual(a);
+    } finally {
+      await holder.end();
+    }
+    const { rows } = await sqlQuery(`SELECT count(*)::int AS n FROM ledger.entry WHERE idempotency_key = 'raid-spaarpot'`);
+    expect(rows[0].n).toBe(0);
+    const later = await post(input);
+    expect(later).toMatchObject({ __typename: 'PostEntrySuccess', replayed: false });
   });
 
   it('books one entry and refuses the others when the content differs', async () => {
