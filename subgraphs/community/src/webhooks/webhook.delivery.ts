@@ -2,7 +2,7 @@ import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { Pool } from 'pg';
 import { Webhook } from 'standardwebhooks';
-import { isPublicEvent, parseDelivered, toStructured, type EventWorker, type Logger, type StoredEvent } from '@dbwe/platform';
+import { isPublicEvent, toStructured, type EventWorker, type Logger, type StoredEvent } from '@dbwe/platform';
 import type { CommunityServices } from '../services';
 import { checkedAddresses, guardedLookup, parseDeliveryUrl, portOf, WebhookAddressRefused, type AddressPolicy, type Resolver } from './delivery-address';
 import type { WebhookPolicy } from './webhook.settings';
@@ -156,14 +156,13 @@ export const webhookWorker: EventWorker<CommunityServices> = {
     return {
       async handler(jobs) {
         const failed: { id: string; error: Error }[] = [];
-        for (const job of jobs) {
+        for (const { id, event } of jobs) {
           try {
-            const event = parseDelivered(job.data);
             const waiting = await deliverEvent(pool, services.webhooks, event, logger);
-            if (waiting > 0) failed.push({ id: job.id, error: new Error(`${waiting} webhook deliveries of ${event.id} failed; retried later`) });
+            if (waiting > 0) failed.push({ id, error: new Error(`${waiting} webhook deliveries of ${event.id} failed; retried later`) });
           } catch (error) {
-            logger.warn({ err: error, jobId: job.id }, 'webhook deliveries not made; retried later');
-            failed.push({ id: job.id, error: error as Error });
+            logger.warn({ err: error, jobId: id }, 'webhook deliveries not made; retried later');
+            failed.push({ id, error: error as Error });
           }
         }
         return { failed };
