@@ -116,7 +116,8 @@ describe('a consumer of events delivered out of order, twice', () => {
       expect(inOrder(a)).toEqual([]);
       await engine.publish([...streamA.slice(0, 10)].reverse(), () => topic);
       await engine.publish(streamB.filter((e) => e.sequence % 2 === 1), () => topic);
-      for (let i = 0; i < 1200 && inOrder(a).length + inOrder(b).length < 30; i++) await new Promise((r) => setTimeout(r, 50));
+      // Handlers run inside the applying transaction: wait for its commit (the parked rows gone) too.
+      for (let i = 0; i < 1200 && (inOrder(a).length + inOrder(b).length < 30 || (await parked()) > 0); i++) await new Promise((r) => setTimeout(r, 50));
       expect(inOrder(a)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
       expect(inOrder(b)).toEqual(Array.from({ length: 10 }, (_, i) => i + 1));
       expect(await parked()).toBe(0);
@@ -162,7 +163,8 @@ describe('a consumer of events delivered out of order, twice', () => {
       });
       for (let i = 0; i < 600 && refused.length < 3; i++) await new Promise((r) => setTimeout(r, 50));
       await engine.publish(real, () => topic);
-      for (let i = 0; i < 600 && inOrder(n).length < 3; i++) await new Promise((r) => setTimeout(r, 50));
+      // Outcomes are reported after each applying transaction commits.
+      for (let i = 0; i < 600 && outcomes.length < 3; i++) await new Promise((r) => setTimeout(r, 50));
       expect(refused).toEqual(['EventSignatureRefused', 'EventSignatureRefused', 'EventSignatureRefused']);
       expect(inOrder(n)).toEqual([1, 2, 3]);
       expect(outcomes).toEqual(['applied', 'applied', 'applied']);
@@ -171,8 +173,9 @@ describe('a consumer of events delivered out of order, twice', () => {
       const pending = await pool.query(`SELECT count(*)::int AS n FROM community.event_pending WHERE neighbourhood_id = $1`, [n]);
       expect(pending.rows[0].n).toBe(0);
       // With no retries left, each forged job went to the dead letters, not anywhere it could be applied from.
-      const dead = await pool.query(`SELECT data->>'id' AS id FROM events.job WHERE name = $1`, [`${queue}.dead`]);
-      expect(dead.rows.map((r) => r.id).sort()).toEqual(forged.map((e) => e.id).sort());
+      const dead = async () => (await pool.query<{ id: string }>(`SELECT data->>'id' AS id FROM events.job WHERE name = $1`, [`${queue}.dead`])).rows.map((r) => r.id).sort();
+      for (let i = 0; i < 600 && (await dead()).length < forged.length; i++) await new Promise((r) => setTimeout(r, 50));
+      expect(await dead()).toEqual(forged.map((e) => e.id).sort());
     } finally {
       await engine.stop(1000);
     }
