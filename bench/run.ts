@@ -114,11 +114,14 @@ async function main(): Promise<void> {
     const gatewayKey = newEd25519KeyPair();
     const serviceKeys = Object.fromEntries(SUBGRAPH_NAMES.map((name) => [name, newEd25519KeyPair()])) as Record<SubgraphName, { seed: string; publicKey: string }>;
     const production = { NODE_ENV: 'production', LOG_LEVEL: 'warn' };
-    const gatewayIdentity = {
-      GATEWAY_ASSERTION_PRIVATE_KEY: gatewayKey.seed,
-      ...Object.fromEntries(SUBGRAPH_NAMES.map((name) => [`${name.toUpperCase()}_SERVICE_PUBLIC_KEY`, serviceKeys[name].publicKey])),
-    };
-    const subgraphIdentity = (name: SubgraphName) => ({ GATEWAY_ASSERTION_PUBLIC_KEY: gatewayKey.publicKey, SERVICE_ASSERTION_PRIVATE_KEY: serviceKeys[name].seed });
+    const servicePublicKeys = Object.fromEntries(SUBGRAPH_NAMES.map((name) => [`${name.toUpperCase()}_SERVICE_PUBLIC_KEY`, serviceKeys[name].publicKey]));
+    const gatewayIdentity = { GATEWAY_ASSERTION_PRIVATE_KEY: gatewayKey.seed, ...servicePublicKeys };
+    // Community applies only the events their source signed: it checks them with the sources' public keys.
+    const subgraphIdentity = (name: SubgraphName) => ({
+      GATEWAY_ASSERTION_PUBLIC_KEY: gatewayKey.publicKey,
+      SERVICE_ASSERTION_PRIVATE_KEY: serviceKeys[name].seed,
+      ...(name === 'community' ? servicePublicKeys : {}),
+    });
 
     const subgraphs = {} as Record<SubgraphName, Service>;
     // The subgraphs check the ids a write names in the public graph: through our gateway, whichever front is measured.

@@ -16,9 +16,9 @@ import { parse } from 'yaml';
 import { commonSettings, parseConfig } from '../platform/src/config';
 import { databaseSettings, pickDatabaseUrl, pickMigrationDatabaseUrl } from '../platform/src/database';
 import { erasureSettings } from '../platform/src/member-standing';
-import { eventSettings } from '../platform/src/events/runtime';
+import { checkEventKeys, eventSettings } from '../platform/src/events/runtime';
 import { ownerRole, passwordVariable, platformRoles, roleProvisioningSettings, runtimeRole } from '../platform/src/database-roles';
-import { subgraphIdentitySettings, subgraphSettings } from '../platform/src/service';
+import { eventKeysOf, subgraphIdentitySettings, subgraphSettings } from '../platform/src/service';
 import { newEd25519KeyPair, publicKeyOfSeed } from '../platform/src/ed25519';
 import { GATEWAY_NODE_FLAGS, gatewaySettings, SUBGRAPH_NAMES } from '../gateway/src/config';
 import { allSubgraphs } from '../test/subgraphs';
@@ -311,6 +311,8 @@ describe('docker-compose.yml', () => {
       expect(rawEnvironment(services[name]).GATEWAY_ASSERTION_PUBLIC_KEY).toMatch(required('GATEWAY_ASSERTION_PUBLIC_KEY'));
       expect(rawEnvironment(services[name]).SERVICE_ASSERTION_PRIVATE_KEY).toMatch(required(`${name.toUpperCase()}_SERVICE_PRIVATE_KEY`));
       expect(rawEnvironment(services.gateway)[`${name.toUpperCase()}_SERVICE_PUBLIC_KEY`]).toMatch(required(`${name.toUpperCase()}_SERVICE_PUBLIC_KEY`));
+      // Community follows every subgraph's events and applies only those their source signed.
+      expect(rawEnvironment(services.community)[`${name.toUpperCase()}_SERVICE_PUBLIC_KEY`]).toMatch(required(`${name.toUpperCase()}_SERVICE_PUBLIC_KEY`));
     }
     expect(rawEnvironment(services.postgres).POSTGRES_PASSWORD).toMatch(required('POSTGRES_PASSWORD'));
     for (const role of platformRoles()) expect(rawEnvironment(services[ROLES_SERVICE])[role.passwordVariable]).toMatch(required(role.passwordVariable));
@@ -343,6 +345,22 @@ describe('docker-compose.yml', () => {
       const subgraph = containerEnvironment(services[name], operatorEnv);
       expect(subgraph.GATEWAY_ASSERTION_PUBLIC_KEY).toBe(publicKeyOfSeed(gateway.GATEWAY_ASSERTION_PRIVATE_KEY));
       expect(gateway[`${name.toUpperCase()}_SERVICE_PUBLIC_KEY`]).toBe(publicKeyOfSeed(subgraph.SERVICE_ASSERTION_PRIVATE_KEY));
+    }
+  });
+
+  test('every subgraph starts with the keys its events need: its own to sign, and the public key of each source it follows', () => {
+    for (const module of allSubgraphs) {
+      const env = containerEnvironment(services[module.name], operatorEnv);
+      const config = parseConfig(subgraphSettings(module.name), env);
+      expect(() => checkEventKeys(module.name, module.events, config, eventKeysOf(config))).not.toThrow();
+      const sources = new Set([...(module.events?.consumes ?? []).map((c) => c.source), ...(module.events?.workers ?? []).flatMap((w) => w.sources)]);
+      for (const source of sources) {
+        const key = `${source.toUpperCase()}_SERVICE_PUBLIC_KEY`;
+        expect(env[key]).toBe(publicKeyOfSeed(containerEnvironment(services[source], operatorEnv).SERVICE_ASSERTION_PRIVATE_KEY));
+        const { [key]: _dropped, ...without } = env;
+        const partial = parseConfig(subgraphSettings(module.name), without);
+        expect(() => checkEventKeys(module.name, module.events, partial, eventKeysOf(partial))).toThrow(new RegExp(`${key} is required`));
+      }
     }
   });
 

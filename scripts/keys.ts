@@ -1,6 +1,6 @@
 /**
  * `npm run keys`: a new Ed25519 key pair for the gateway's identity assertions
- * and one for each subgraph's own reads of the graph, as shell exports for
+ * and one for each subgraph's own reads of the graph and events, as shell exports for
  * docker compose (`eval "$(npm run --silent keys)"`). Private keys go to one
  * service each; README, "Configuration", says which variable goes where.
  */

@@ -168,11 +168,16 @@ async function main(): Promise<void> {
     GATEWAY_ASSERTION_PUBLIC_KEY: publicKeyOfSeed(secrets.GATEWAY_ASSERTION_PRIVATE_KEY),
     SEED_DEMO: process.env.SEED_DEMO ?? 'true',
   };
+  // The public halves of the subgraphs' own keys: the gateway knows their reads of the graph by them, and community the
+  // events each one signed (the only events it applies).
+  const servicePublicKeys = Object.fromEntries(SUBGRAPHS.map(([name]) => [`${name.toUpperCase()}_SERVICE_PUBLIC_KEY`, publicKeyOfSeed(secrets.SERVICE_ASSERTION_KEYS[name])]));
   await Promise.all(
     SUBGRAPHS.map(async ([name, port]) => {
       // The ledger's signer keeps what it signed next to its key, in the data folder.
       const own: Record<string, string> = {
+        // Signs its reads of the graph and the events it records.
         SERVICE_ASSERTION_PRIVATE_KEY: secrets.SERVICE_ASSERTION_KEYS[name],
+        ...(name === 'community' ? servicePublicKeys : {}),
         ...(name === 'ledger'
           ? { LEDGER_SIGNING_KEY: secrets.LEDGER_SIGNING_KEY, LEDGER_SIGNER_STATE_FILE: process.env.LEDGER_SIGNER_STATE_FILE ?? join(DATA_DIR, 'ledger-signer-state.json') }
           : {}),
@@ -183,7 +188,7 @@ async function main(): Promise<void> {
   );
   const gateway = launch('gateway', 'gateway/src/main.ts', {
     GATEWAY_ASSERTION_PRIVATE_KEY: secrets.GATEWAY_ASSERTION_PRIVATE_KEY,
-    ...Object.fromEntries(SUBGRAPHS.map(([name]) => [`${name.toUpperCase()}_SERVICE_PUBLIC_KEY`, publicKeyOfSeed(secrets.SERVICE_ASSERTION_KEYS[name])])),
+    ...servicePublicKeys,
     ...subgraphUrls,
     ...(process.env.JWT_JWKS_URL ? {} : { JWT_SECRET: secrets.JWT_SECRET }),
     PORT: gatewayPort,

@@ -1,8 +1,7 @@
-import type { KeyObject } from 'node:crypto';
 import { join } from 'node:path';
 import proxyaddr from 'proxy-addr';
 import type { ProxyTrust } from './client-address';
-import { ASSERTION_TTL_SECONDS, ConfigError, commonSettings, ed25519Setting, parseConfig, setting, SUBGRAPH_NAMES, type Setting, type SubgraphName } from '@dbwe/platform';
+import { ASSERTION_TTL_SECONDS, ConfigError, commonSettings, ed25519Setting, parseConfig, servicePublicKeys, servicePublicKeySettings, setting, SUBGRAPH_NAMES, type Setting, type SubgraphName } from '@dbwe/platform';
 
 /** A comma-separated list of proxy addresses or subnets, each checked as proxy-addr reads it. */
 function proxyList(): Setting<string[]> {
@@ -19,7 +18,8 @@ function proxyList(): Setting<string[]> {
   };
 }
 
-export { SUBGRAPH_NAMES, type SubgraphName };
+// servicePublicKeys: the public keys of the subgraphs whose own requests the gateway recognises.
+export { servicePublicKeys, SUBGRAPH_NAMES, type SubgraphName };
 
 /**
  * Node.js flags the gateway runs with (npm start, docker-compose.yml, Dockerfile, the benchmark).
@@ -50,10 +50,7 @@ export const gatewaySettings = {
   /** The key only the gateway holds: it signs the identity assertions every subgraph checks with the public half. */
   GATEWAY_ASSERTION_PRIVATE_KEY: ed25519Setting.seed('npm start makes one; the subgraphs get its public half as GATEWAY_ASSERTION_PUBLIC_KEY'),
   /** Each subgraph's own public key: a request signed with it comes from that service (reading as the public). */
-  COMMUNITY_SERVICE_PUBLIC_KEY: ed25519Setting.optionalPublicKey(),
-  PROJECTS_SERVICE_PUBLIC_KEY: ed25519Setting.optionalPublicKey(),
-  LEDGER_SERVICE_PUBLIC_KEY: ed25519Setting.optionalPublicKey(),
-  IMPACT_SERVICE_PUBLIC_KEY: ed25519Setting.optionalPublicKey(),
+  ...servicePublicKeySettings,
   MAX_BODY_BYTES: setting.integer(100_000, { min: 1_000 }),
   /** The longest a client may take to send a whole request (a slow body is cut off with 408). */
   HTTP_REQUEST_TIMEOUT_MS: setting.integer(30_000, { min: 1_000, max: 600_000 }),
@@ -112,12 +109,6 @@ export type GatewayConfig = ReturnType<typeof parseConfig<typeof gatewaySettings
 
 export function readGatewayConfig(env: Record<string, string | undefined> = process.env): GatewayConfig {
   return parseConfig(gatewaySettings, env);
-}
-
-/** The public keys of the subgraphs whose own requests the gateway recognises. */
-export function servicePublicKeys(config: GatewayConfig): Partial<Record<SubgraphName, KeyObject>> {
-  const keys = { community: config.COMMUNITY_SERVICE_PUBLIC_KEY, projects: config.PROJECTS_SERVICE_PUBLIC_KEY, ledger: config.LEDGER_SERVICE_PUBLIC_KEY, impact: config.IMPACT_SERVICE_PUBLIC_KEY };
-  return Object.fromEntries(Object.entries(keys).filter(([, key]) => key !== undefined));
 }
 
 /**

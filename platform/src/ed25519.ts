@@ -5,7 +5,7 @@ import { ConfigError, type Setting } from './config';
  * Ed25519 keys in the one form every setting gives them: the base64 of the
  * 32-byte seed (a private key) or of the raw 32-byte public key. The ledger
  * signs its checkpoints with such a key, the gateway its identity
- * assertions, and each subgraph its own-service requests to the graph.
+ * assertions, and each subgraph its own-service requests to the graph and its events.
  */
 
 /** PKCS #8 DER prefix of an Ed25519 private key; the 32-byte seed follows. */

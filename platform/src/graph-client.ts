@@ -17,6 +17,25 @@ export const ownServiceSettings = {
   SERVICE_ASSERTION_PRIVATE_KEY: ed25519Setting.optionalSeed('npm start makes one per subgraph'),
 };
 
+/**
+ * The public halves of every subgraph's own key. The gateway knows a
+ * service's reads of the graph by them; a consuming subgraph the events each
+ * source signed (events/signature.ts). Unset, that service's reads count as
+ * anonymous, and a subgraph that follows its events does not start.
+ */
+export const servicePublicKeySettings = {
+  COMMUNITY_SERVICE_PUBLIC_KEY: ed25519Setting.optionalPublicKey(),
+  PROJECTS_SERVICE_PUBLIC_KEY: ed25519Setting.optionalPublicKey(),
+  LEDGER_SERVICE_PUBLIC_KEY: ed25519Setting.optionalPublicKey(),
+  IMPACT_SERVICE_PUBLIC_KEY: ed25519Setting.optionalPublicKey(),
+};
+
+/** The services whose public keys the settings hold, by name. */
+export function servicePublicKeys(config: { [K in keyof typeof servicePublicKeySettings]?: KeyObject }): Partial<Record<SubgraphName, KeyObject>> {
+  const keys = { community: config.COMMUNITY_SERVICE_PUBLIC_KEY, projects: config.PROJECTS_SERVICE_PUBLIC_KEY, ledger: config.LEDGER_SERVICE_PUBLIC_KEY, impact: config.IMPACT_SERVICE_PUBLIC_KEY };
+  return Object.fromEntries(Object.entries(keys).filter(([, key]) => key !== undefined));
+}
+
 /** Who a GraphClient says it is: one of our services, with its own key. */
 export interface OwnService {
   service: SubgraphName;

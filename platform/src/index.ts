@@ -24,6 +24,7 @@ export * from './events/envelope';
 export * from './events/outbox';
 export * from './events/consumer';
 export * from './events/engine';
+export * from './events/signature';
 export * from './events/runtime';
 export * from './ed25519';
 export * from './events/catalogue';

@@ -82,6 +82,17 @@ describe('subgraph start-up errors', () => {
     );
   });
 
+  it('refuses to relay events it cannot sign: without its own key, consumers would refuse every one', () => {
+    const { status, stderr } = startLedger({ DATABASE_URL: 'postgres://postgres@127.0.0.1:1/books', SERVICE_ASSERTION_PRIVATE_KEY: '' });
+    expect(status).toBe(1);
+    expect(stderr).toBe(
+      'ledger: configuration error: SERVICE_ASSERTION_PRIVATE_KEY is required: ledger signs the events it relays with it, and consumers refuse unsigned ones (npm start makes one per subgraph)',
+    );
+    // A process that relays nothing (EVENTS_DELIVERY=false) records events for another to relay, and needs no key for them.
+    const recordingOnly = startLedger({ DATABASE_URL: 'postgres://postgres@127.0.0.1:1/books', DATABASE_CONNECT_TIMEOUT_MS: '0', SERVICE_ASSERTION_PRIVATE_KEY: '', EVENTS_DELIVERY: 'false' });
+    expect(recordingOnly.stderr).toBe('ledger: cannot reach PostgreSQL at 127.0.0.1:1/books: ECONNREFUSED');
+  });
+
   it('says when no database is configured at all', () => {
     const { status, stderr } = startLedger({});
     expect(status).toBe(1);

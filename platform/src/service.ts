@@ -17,9 +17,9 @@ import { createLogger, type Logger } from './logger';
 import { QueryCounter } from './query-counter';
 import { createSubgraphServer, type RunningServices, type SubgraphModule } from './subgraph';
 import { createMemberStanding, erasureSettings } from './member-standing';
-import { checkEventSettings, eventSettings, startEvents } from './events/runtime';
+import { checkEventKeys, checkEventSettings, eventSettings, startEvents, type EventKeys } from './events/runtime';
 import { ed25519Setting, type SigningKey } from './ed25519';
-import { ownServiceSettings, type OwnService } from './graph-client';
+import { ownServiceSettings, servicePublicKeys, servicePublicKeySettings, type OwnService } from './graph-client';
 import type { SubgraphName } from './identity';
 
 /** Prints one line and exits: start-up problems are not stack traces. */
@@ -72,10 +72,11 @@ export function onShutdown(logger: Logger, stop: () => Promise<void>, graceMs = 
   }
 }
 
-/** Whose assertions a subgraph accepts, and the key it speaks to the graph with as itself. */
+/** Whose assertions a subgraph accepts, the key it speaks to the graph and signs its events with, and whose events it accepts. */
 export const subgraphIdentitySettings = {
   GATEWAY_ASSERTION_PUBLIC_KEY: ed25519Setting.publicKey("the public half of the gateway's GATEWAY_ASSERTION_PRIVATE_KEY; npm start makes the pair"),
   ...ownServiceSettings,
+  ...servicePublicKeySettings,
 };
 
 /** Every environment variable a subgraph reads (deployment files are checked against this). */
@@ -123,6 +124,7 @@ export async function runSubgraph<TLoaders, TServices>(module: SubgraphModule<TL
     url = pickDatabaseUrl(module.name, config);
     migrationUrl = pickMigrationDatabaseUrl(module.name, config);
     checkEventSettings(config);
+    checkEventKeys(module.name, module.events, config, eventKeysOf(config));
   } catch (error) {
     if (error instanceof ConfigError) exitWith(module.name, `configuration error: ${error.message}`);
     throw error;
@@ -165,9 +167,15 @@ export async function runSubgraph<TLoaders, TServices>(module: SubgraphModule<TL
     exitWith(module.name, error instanceof Error ? error.message : String(error));
   }
   const running = await startServices(module, db, config, logger).catch((error: Error) => exitWith(module.name, error.message));
-  const events = await startEvents({ subgraph: module.name, declaration: module.events, services: running.services, settings: config, ownUrl: url, logger }).catch((error: Error) =>
-    exitWith(module.name, error.message),
-  );
+  const events = await startEvents({
+    subgraph: module.name,
+    declaration: module.events,
+    services: running.services,
+    settings: config,
+    ownUrl: url,
+    keys: eventKeysOf(config),
+    logger,
+  }).catch((error: Error) => exitWith(module.name, error.message));
 
   const server = createSubgraphServer(module, {
     db,
@@ -189,6 +197,11 @@ export async function runSubgraph<TLoaders, TServices>(module: SubgraphModule<TL
     await running.stop();
     await db.destroy();
   });
+}
+
+/** The keys a subgraph's events are signed and checked with, from its identity settings. */
+export function eventKeysOf(settings: ReturnType<typeof parseConfig<typeof subgraphIdentitySettings>>): EventKeys {
+  return { own: settings.SERVICE_ASSERTION_PRIVATE_KEY, sources: servicePublicKeys(settings) };
 }
 
 /** The identity a subgraph reads the graph with: its own key, if it has one. */

@@ -11,7 +11,7 @@ import { createMemberStanding, erasureSettings } from '../src/member-standing';
 import { createHash } from 'node:crypto';
 import { anonymous, signAssertion, SUBGRAPH_NAMES, type SubgraphName, type Viewer } from '../src/identity';
 import { publicKeyOfSeed, signingKeyFromSeed } from '../src/ed25519';
-import { ownServiceOf, prepareServicesAsOwner, startServices, subgraphIdentitySettings } from '../src/service';
+import { eventKeysOf, ownServiceOf, prepareServicesAsOwner, startServices, subgraphIdentitySettings } from '../src/service';
 import { eventSettings, eventTestEnv, startEvents, type StartEventsOptions } from '../src/events/runtime';
 
 const testSeed = (name: string) => createHash('sha256').update(`dbwe test key: ${name}`).digest('base64');
@@ -24,17 +24,19 @@ export const TEST_SERVICE_KEYS: Record<SubgraphName, string> = Object.fromEntrie
   SUBGRAPH_NAMES.map((name) => [name, testSeed(`${name} service assertions`)]),
 ) as Record<SubgraphName, string>;
 
-/** Everything a subgraph is started with in tests to know the gateway and itself. */
+/** The public key of every subgraph's own key in tests (<NAME>_SERVICE_PUBLIC_KEY), as the gateway and the consumers of events get them. */
+export function testServicePublicKeysEnv(): Record<string, string> {
+  return Object.fromEntries(SUBGRAPH_NAMES.map((name) => [`${name.toUpperCase()}_SERVICE_PUBLIC_KEY`, publicKeyOfSeed(TEST_SERVICE_KEYS[name])]));
+}
+
+/** Everything a subgraph is started with in tests to know the gateway, itself, and whose events it applies. */
 export function testIdentityEnv(name: SubgraphName): Record<string, string> {
-  return { GATEWAY_ASSERTION_PUBLIC_KEY: TEST_GATEWAY_ASSERTION_PUBLIC_KEY, SERVICE_ASSERTION_PRIVATE_KEY: TEST_SERVICE_KEYS[name] };
+  return { GATEWAY_ASSERTION_PUBLIC_KEY: TEST_GATEWAY_ASSERTION_PUBLIC_KEY, SERVICE_ASSERTION_PRIVATE_KEY: TEST_SERVICE_KEYS[name], ...testServicePublicKeysEnv() };
 }
 
 /** What the gateway is started with in tests: its assertion key and the public key of every subgraph. */
 export function testGatewayIdentityEnv(): Record<string, string> {
-  return {
-    GATEWAY_ASSERTION_PRIVATE_KEY: TEST_GATEWAY_ASSERTION_KEY,
-    ...Object.fromEntries(SUBGRAPH_NAMES.map((name) => [`${name.toUpperCase()}_SERVICE_PUBLIC_KEY`, publicKeyOfSeed(TEST_SERVICE_KEYS[name])])),
-  };
+  return { GATEWAY_ASSERTION_PRIVATE_KEY: TEST_GATEWAY_ASSERTION_KEY, ...testServicePublicKeysEnv() };
 }
 
 /** The assertion the test gateway would send to `subgraph` with this body: for tests that post to a subgraph directly. */
@@ -108,16 +110,17 @@ export async function startTestSubgraph<TLoaders, TServices>(
     await prepareServicesAsOwner(module, owner, settings, logger);
   }
   const running = await startServices(module, db, settings, logger);
+  const identity = parseConfig(subgraphIdentitySettings, { ...testIdentityEnv(module.name), ...options.env });
   const events = await startEvents({
     subgraph: module.name,
     declaration: module.events,
     services: running.services,
     settings: parseConfig(eventSettings, { ...eventTestEnv, ...options.env }),
     ownUrl: runtimeUrlFor(databaseUrl, module.name),
+    keys: eventKeysOf(identity),
     logger,
     onApplied: options.onEventApplied,
   });
-  const identity = parseConfig(subgraphIdentitySettings, { ...testIdentityEnv(module.name), ...options.env });
   const server = createSubgraphServer(module, {
     db,
     logger,

@@ -2,9 +2,10 @@ import type { Pool, PoolClient } from 'pg';
 import type { Logger } from 'pino';
 import type { DatabasePrivileges } from '../database-privileges';
 import { identifier, type SubgraphSchema } from '../database-roles';
-import { eventSource, InvalidEvent, parseDelivered, type StoredEvent } from './envelope';
+import { eventSource, InvalidEvent, type StoredEvent } from './envelope';
 import type { SqlRunner } from './outbox';
 import type { BatchHandler } from './engine';
+import { EventSignatureRefused, parseSigned, type SourceKeys } from './signature';
 
 /*
  * The consuming side. Delivery is at least once and in no particular order
@@ -20,6 +21,11 @@ import type { BatchHandler } from './engine';
  * So each event takes effect once, and a neighbourhood's events take effect
  * in the order they were recorded, whatever order they arrive in. A consumer
  * that was down finds its queue where it left it and catches up.
+ *
+ * Only events their source signed get that far (signature.ts): the batch
+ * handler checks each delivery's signature before it looks at the cursor, so
+ * a job anyone else wrote into the engine is refused without being applied,
+ * parked or counted, and cannot take a real event's place in the stream.
  */
 
 /** Applies one event's effect through `tx`, inside the transaction that records it as applied. */
@@ -162,19 +168,34 @@ export async function receiveEvent(pool: Pool, subgraph: SubgraphSchema, consume
   });
 }
 
+/** Logs why deliveries were refused; the refused events themselves are retried, then dead-lettered, never applied. */
+export function logRefused(logger: Logger, failed: readonly { id: string; error: Error }[], queue: string): void {
+  for (const { id, error } of failed) {
+    if (error instanceof EventSignatureRefused) logger.error({ err: error, jobId: id, queue }, 'event refused: its source did not sign it');
+    else if (error instanceof InvalidEvent) logger.error({ err: error, jobId: id, queue }, 'undeliverable event');
+  }
+}
+
 /**
  * The batch handler a consumer's queue runs: events in neighbourhood and
  * sequence order (fewer parked), each in its own transaction; an event that
- * is not one of ours, or whose effect failed, is reported failed and comes
- * back later, then goes to the dead-letter queue.
+ * is not one of ours, not signed by its source, or whose effect failed, is
+ * reported failed and comes back later, then goes to the dead-letter queue.
  */
-export function consumerBatchHandler(pool: Pool, subgraph: SubgraphSchema, consumer: EventConsumer, logger: Logger, onApplied?: (outcome: Applied, event: StoredEvent) => void): BatchHandler {
+export function consumerBatchHandler(
+  pool: Pool,
+  subgraph: SubgraphSchema,
+  consumer: EventConsumer,
+  keys: SourceKeys,
+  logger: Logger,
+  onApplied?: (outcome: Applied, event: StoredEvent) => void,
+): BatchHandler {
   return async (jobs) => {
     const failed: { id: string; error: Error }[] = [];
     const parsed: { id: string; event: StoredEvent }[] = [];
     for (const job of jobs) {
       try {
-        parsed.push({ id: job.id, event: parseDelivered(job.data) });
+        parsed.push({ id: job.id, event: parseSigned(job.data, keys) });
       } catch (error) {
         failed.push({ id: job.id, error: error as Error });
       }
@@ -189,7 +210,7 @@ export function consumerBatchHandler(pool: Pool, subgraph: SubgraphSchema, consu
         failed.push({ id, error: error as Error });
       }
     }
-    for (const { id, error } of failed) if (error instanceof InvalidEvent) logger.error({ err: error, jobId: id, consumer: consumer.name }, 'undeliverable event');
+    logRefused(logger, failed, consumer.name);
     return { failed };
   };
 }

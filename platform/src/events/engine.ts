@@ -2,7 +2,8 @@ import PgBoss from 'pg-boss';
 import type { Pool } from 'pg';
 import type { Logger } from 'pino';
 import type { SubgraphSchema } from '../database-roles';
-import { toStructured, type StoredEvent } from './envelope';
+import { toStructured } from './envelope';
+import type { SignedEvent } from './signature';
 
 /*
  * Delivery runs on pg-boss (docs/events.md says why): a queue per consumer,
@@ -103,9 +104,10 @@ export class EventEngine {
    * published) adds nothing to a queue that still holds it. pg-boss's own
    * publish() sends to each subscriber separately and drops failures
    * (Promise.allSettled), which at-least-once cannot afford; this reads the
-   * same subscription table it reads.
+   * same subscription table it reads. Only signed events: consumers refuse
+   * any other (signature.ts).
    */
-  async publish(events: readonly StoredEvent[], topicOf: (event: StoredEvent) => string): Promise<number> {
+  async publish(events: readonly SignedEvent[], topicOf: (event: SignedEvent) => string): Promise<number> {
     if (events.length === 0) return 0;
     const topics = [...new Set(events.map(topicOf))];
     const { rows } = await this.pool.query<{ event: string; name: string }>(`SELECT event, name FROM ${EVENTS_SCHEMA}.subscription WHERE event = ANY($1)`, [topics]);

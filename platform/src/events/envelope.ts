@@ -9,10 +9,12 @@ import type { SubgraphSchema } from '../database-roles';
  * (1, 2, 3, … per source and neighbourhood, without gaps). The documented
  * `sequence` extension orders a whole source as a string; ours orders one
  * neighbourhood's stream of one source, as a number (docs/events.md).
+ * A third, `dbwesig`, is the source's signature of all of it (signature.ts).
  */
 
 export const NEIGHBOURHOOD_EXTENSION = 'neighbourhoodid';
 export const SEQUENCE_EXTENSION = 'neighbourhoodseq';
+export const SIGNATURE_EXTENSION = 'dbwesig';
 
 /** `/dbwe/<subgraph>`: the CloudEvents `source` of everything a subgraph records. */
 export const eventSource = (subgraph: SubgraphSchema): string => `/dbwe/${subgraph}`;
@@ -49,6 +51,8 @@ export interface StoredEvent {
   neighbourhoodId: string;
   sequence: number;
   data: EventData;
+  /** Its source's Ed25519 signature (base64url), set by the relay; consumers apply only events it verifies (signature.ts). */
+  signature?: string;
 }
 
 /** Builds the CloudEvent, or throws the package's ValidationError naming what is wrong. */
@@ -64,6 +68,7 @@ export function toCloudEvent(event: StoredEvent): CloudEvent<EventData> {
     data: event.data,
     [NEIGHBOURHOOD_EXTENSION]: event.neighbourhoodId,
     [SEQUENCE_EXTENSION]: event.sequence,
+    ...(event.signature === undefined ? {} : { [SIGNATURE_EXTENSION]: event.signature }),
   });
 }
 
@@ -100,6 +105,8 @@ export function parseDelivered(structured: unknown): StoredEvent {
   if (typeof neighbourhoodId !== 'string' || !UUID.test(neighbourhoodId)) throw new InvalidEvent(`event ${event.id} has no ${NEIGHBOURHOOD_EXTENSION}`);
   if (typeof sequence !== 'number' || !Number.isSafeInteger(sequence) || sequence < 1) throw new InvalidEvent(`event ${event.id} has no ${SEQUENCE_EXTENSION}`);
   if (typeof event.data !== 'object' || event.data === null) throw new InvalidEvent(`event ${event.id} has no JSON data`);
+  const signature = event[SIGNATURE_EXTENSION];
+  if (signature !== undefined && typeof signature !== 'string') throw new InvalidEvent(`event ${event.id} has a ${SIGNATURE_EXTENSION} that is not a string`);
   return {
     id: event.id,
     source: event.source,
@@ -109,5 +116,6 @@ export function parseDelivered(structured: unknown): StoredEvent {
     neighbourhoodId,
     sequence,
     data: event.data,
+    ...(signature === undefined ? {} : { signature }),
   };
 }

@@ -1,8 +1,10 @@
 import { Client, type Pool } from 'pg';
 import type { Logger } from 'pino';
 import { identifier, type SubgraphSchema } from '../database-roles';
-import { eventSource, type EventData, type StoredEvent } from './envelope';
+import type { SigningKey } from '../ed25519';
+import { eventSource, type EventData } from './envelope';
 import { sourceTopic, type EventEngine } from './engine';
+import { signEvent, type SignedEvent } from './signature';
 
 /*
  * The relay moves committed outbox rows to the engine. Of several replicas
@@ -14,6 +16,8 @@ import { sourceTopic, type EventEngine } from './engine';
  * per event id (engine.ts), so nothing is delivered twice beyond what
  * at-least-once allows. It polls (a NOTIFY on every recording commit would
  * serialise writers, see outbox.ts), so a busy subgraph publishes in batches.
+ * It signs every event with the subgraph's own key as it hands it over
+ * (signature.ts): consumers apply nothing their source did not sign.
  */
 
 export interface RelayOptions {
@@ -23,6 +27,8 @@ export interface RelayOptions {
   /** Connections for reading the outbox. */
   pool: Pool;
   engine: EventEngine;
+  /** The subgraph's own key (SERVICE_ASSERTION_PRIVATE_KEY): its events are signed with it. */
+  signingKey: SigningKey;
   logger: Logger;
   intervalMs: number;
   batchSize: number;
@@ -72,16 +78,21 @@ export function startRelay(options: RelayOptions): Relay {
         [options.batchSize],
       );
       if (rows.length === 0) return total;
-      const events: StoredEvent[] = rows.map((r) => ({
-        id: r.id,
-        source,
-        type: r.type,
-        subject: r.subject,
-        time: r.time.toISOString(),
-        neighbourhoodId: r.neighbourhood_id,
-        sequence: Number(r.sequence),
-        data: r.data,
-      }));
+      const events: SignedEvent[] = rows.map((r) =>
+        signEvent(
+          {
+            id: r.id,
+            source,
+            type: r.type,
+            subject: r.subject,
+            time: r.time.toISOString(),
+            neighbourhoodId: r.neighbourhood_id,
+            sequence: Number(r.sequence),
+            data: r.data,
+          },
+          options.signingKey,
+        ),
+      );
       await engine.publish(events, () => topic);
       await pool.query(`SELECT ${s}.mark_events_published($1::uuid[])`, [events.map((e) => e.id)]);
       total += events.length;

@@ -2,18 +2,21 @@ import { Pool } from 'pg';
 import type { Logger } from 'pino';
 import { ConfigError, setting } from '../config';
 import type { SubgraphSchema } from '../database-roles';
-import { consumerBatchHandler, type Applied, type EventConsumer } from './consumer';
+import type { SigningKey } from '../ed25519';
+import { consumerBatchHandler, logRefused, type Applied, type EventConsumer } from './consumer';
 import { consumerQueue, EventEngine, sourceTopic, type BatchHandler, type DeliveryPolicy } from './engine';
 import type { StoredEvent } from './envelope';
 import { createRecorder, type EventRecorder } from './outbox';
 import { startRelay, type Relay } from './relay';
+import { parseSigned, type SignedEvent, type SourceKeys } from './signature';
 
 /**
  * Work done for every event of some sources, at least once and in no
  * particular order, with pg-boss's retries (webhook deliveries): a queue of
  * its own (`<subgraph>.<name>`) subscribed to the sources. Unlike a consumer
  * it keeps no inbox and applies nothing in order; the handler makes a
- * second delivery harmless itself.
+ * second delivery harmless itself. It sees only events their source signed:
+ * the runtime refuses the others before the handler is called.
  *
  * A worker with no sources works only what the subgraph's other workers
  * `send` it: one job per piece of work an event fans out into (a webhook
@@ -33,10 +36,22 @@ export interface EventWorker<TServices = unknown> {
   concurrency?(services: TServices): number;
   /** Builds the handler, once the subgraph's services run; `pool` is the subgraph's own database as its runtime role. */
   start(context: { pool: Pool; services: TServices; logger: Logger; send: WorkerSend }): {
-    handler: BatchHandler;
+    /**
+     * Receives a batch; the ids it returns failed and are delivered again later. For a worker with
+     * sources each job's `event` is the event its source signed (the others never reach it); for one
+     * without, `event` is null and `data` is what a worker of the subgraph sent.
+     */
+    handler(jobs: WorkerJob[]): Promise<{ failed: { id: string; error: Error }[] }>;
     /** Learns when pg-boss will try the failed events again (null: never). */
     afterFailing?(retries: { id: string; nextAttemptAt: Date | null }[]): Promise<void>;
   };
+}
+
+/** A job as a worker's handler gets it (EventWorker.start). */
+export interface WorkerJob {
+  id: string;
+  data: unknown;
+  event: SignedEvent | null;
 }
 
 /** Adds jobs to the queue of one of the subgraph's workers (by its name); a job sent again while the queue holds it is not added twice. */
@@ -109,6 +124,31 @@ export interface RunningEvents {
   stop(): Promise<void>;
 }
 
+/** The keys of a subgraph's events: its own, which its relay signs with, and its sources' public ones, which its consumers check. */
+export interface EventKeys {
+  /** SERVICE_ASSERTION_PRIVATE_KEY. */
+  own: SigningKey | undefined;
+  /** <SOURCE>_SERVICE_PUBLIC_KEY of each source. */
+  sources: SourceKeys;
+}
+
+/**
+ * A subgraph that relays events must sign them, and one that follows a
+ * source must be able to check that source's signatures: without the key,
+ * it would refuse every event, so it does not start.
+ */
+export function checkEventKeys<TServices>(subgraph: SubgraphSchema, declaration: EventsDeclaration<TServices> | undefined, settings: Pick<EventSettings, 'EVENTS_DELIVERY'>, keys: EventKeys): void {
+  if (!settings.EVENTS_DELIVERY || !declaration) return;
+  if (declaration.emits.length > 0 && !keys.own) {
+    throw new ConfigError(`SERVICE_ASSERTION_PRIVATE_KEY is required: ${subgraph} signs the events it relays with it, and consumers refuse unsigned ones (npm start makes one per subgraph)`);
+  }
+  const followed = new Set([...(declaration.consumes ?? []).map((c) => c.source), ...(declaration.workers ?? []).flatMap((w) => w.sources)]);
+  const missing = [...followed].filter((source) => !keys.sources[source]).map((source) => `${source.toUpperCase()}_SERVICE_PUBLIC_KEY`);
+  if (missing.length > 0) {
+    throw new ConfigError(`${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} required: ${subgraph} follows that source's events and applies only those it signed (npm start passes them)`);
+  }
+}
+
 export interface StartEventsOptions<TServices = unknown> {
   subgraph: SubgraphSchema;
   declaration: EventsDeclaration<TServices> | undefined;
@@ -117,9 +157,28 @@ export interface StartEventsOptions<TServices = unknown> {
   settings: EventSettings;
   /** The subgraph's own database as its runtime role: its outbox and inbox. */
   ownUrl: string;
+  keys: EventKeys;
   logger: Logger;
   /** Seen by tests: what became of each delivered event. */
   onApplied?: (outcome: Applied, event: StoredEvent) => void;
+}
+
+/** A worker's handler behind the signature check: the jobs whose source did not sign them fail without reaching it. */
+function signedOnly(handler: ReturnType<EventWorker['start']>['handler'], keys: SourceKeys, logger: Logger, queue: string): BatchHandler {
+  return async (jobs) => {
+    const refused: { id: string; error: Error }[] = [];
+    const signed: WorkerJob[] = [];
+    for (const job of jobs) {
+      try {
+        signed.push({ ...job, event: parseSigned(job.data, keys) });
+      } catch (error) {
+        refused.push({ id: job.id, error: error as Error });
+      }
+    }
+    logRefused(logger, refused, queue);
+    const { failed } = signed.length > 0 ? await handler(signed) : { failed: [] };
+    return { failed: [...refused, ...failed] };
+  };
 }
 
 function where(url: string): string {
@@ -133,7 +192,8 @@ function where(url: string): string {
  * and its relay. Started after migrations, stopped before the database closes.
  */
 export async function startEvents<TServices>(options: StartEventsOptions<TServices>): Promise<RunningEvents> {
-  const { subgraph, declaration, settings, logger } = options;
+  const { subgraph, declaration, settings, logger, keys } = options;
+  checkEventKeys(subgraph, declaration, settings, keys);
   const recorder = createRecorder(subgraph, declaration?.emits ?? [], settings.EVENTS_RECORDING);
   if (!settings.EVENTS_RECORDING) logger.warn('EVENTS_RECORDING=false: this subgraph records no domain events');
   const emits = (declaration?.emits.length ?? 0) > 0;
@@ -169,7 +229,7 @@ export async function startEvents<TServices>(options: StartEventsOptions<TServic
       await engine.work(
         queue,
         { batchSize: settings.EVENTS_CONSUMER_BATCH_SIZE, pollingIntervalSeconds: settings.EVENTS_CONSUMER_POLL_MS / 1000 },
-        consumerBatchHandler(own, subgraph, consumer, logger, options.onApplied),
+        consumerBatchHandler(own, subgraph, consumer, keys.sources, logger, options.onApplied),
       );
     }
     // Every worker's queue before any worker runs: a worker may send to another's.
@@ -192,7 +252,9 @@ export async function startEvents<TServices>(options: StartEventsOptions<TServic
         concurrency === undefined
           ? { batchSize: settings.EVENTS_CONSUMER_BATCH_SIZE, pollingIntervalSeconds: settings.EVENTS_CONSUMER_POLL_MS / 1000 }
           : { batchSize: 1, pollingIntervalSeconds: settings.EVENTS_CONSUMER_POLL_MS / 1000, concurrency },
-        started.handler,
+        worker.sources.length > 0
+          ? signedOnly(started.handler.bind(started), keys.sources, logger, queueOf.get(worker.name)!)
+          : (jobs) => started.handler(jobs.map((job) => ({ ...job, event: null }))),
         started.afterFailing?.bind(started),
       );
     }
@@ -201,7 +263,17 @@ export async function startEvents<TServices>(options: StartEventsOptions<TServic
     throw error;
   }
   const relay: Relay | null = emits
-    ? startRelay({ subgraph, outboxUrl: options.ownUrl, pool: own, engine, logger, intervalMs: settings.EVENTS_RELAY_INTERVAL_MS, batchSize: settings.EVENTS_RELAY_BATCH_SIZE })
+    ? startRelay({
+        subgraph,
+        outboxUrl: options.ownUrl,
+        pool: own,
+        engine,
+        // checkEventKeys made sure an emitting subgraph has its key.
+        signingKey: keys.own!,
+        logger,
+        intervalMs: settings.EVENTS_RELAY_INTERVAL_MS,
+        batchSize: settings.EVENTS_RELAY_BATCH_SIZE,
+      })
     : null;
   return {
     recorder,

@@ -3,7 +3,7 @@ import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { Pool, PoolClient } from 'pg';
 import { Webhook } from 'standardwebhooks';
-import { isPublicEvent, parseDelivered, toStructured, type EventWorker, type Logger, type StoredEvent, type WorkerSend } from '@dbwe/platform';
+import { isPublicEvent, toStructured, type EventWorker, type Logger, type StoredEvent, type WorkerSend } from '@dbwe/platform';
 import type { CommunityServices } from '../services';
 import { checkedAddresses, guardedLookup, parseDeliveryUrl, portOf, WebhookAddressRefused, type AddressPolicy, type Resolver } from './delivery-address';
 import type { WebhookPolicy } from './webhook.settings';
@@ -290,12 +290,13 @@ export const webhookFanOut: EventWorker<CommunityServices> = {
     return {
       async handler(jobs) {
         const failed: { id: string; error: Error }[] = [];
-        for (const job of jobs) {
+        for (const { id, event } of jobs) {
           try {
-            await send(DELIVERIES, await fanOut(pool, parseDelivered(job.data)));
+            if (!event) throw new Error('a webhook fan-out job without its signed event');
+            await send(DELIVERIES, await fanOut(pool, event));
           } catch (error) {
-            logger.warn({ err: error, jobId: job.id }, 'webhook deliveries not written down; retried later');
-            failed.push({ id: job.id, error: error as Error });
+            logger.warn({ err: error, jobId: id }, 'webhook deliveries not written down; retried later');
+            failed.push({ id, error: error as Error });
           }
         }
         return { failed };
