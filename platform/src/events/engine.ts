@@ -47,15 +47,26 @@ export class EventEngine {
   private constructor(
     private readonly boss: PgBoss,
     private readonly pool: Pool,
-    private readonly lifecycle: { stopped: boolean },
+    /** `busy`: statements and handlers under way; stop() lets them end, so nothing of pg-boss outlives it. */
+    private readonly lifecycle: { stopped: boolean; busy: number },
   ) {}
 
   static async start(pool: Pool, logger: Logger, options: { maintenanceIntervalSeconds: number; where: string }): Promise<EventEngine> {
     // A handler still running when stop() gave up waiting reports its job done or failed later, after the caller
     // ended the pool: that statement is dropped. The job stays active, expires and is delivered again (at least once).
-    const lifecycle = { stopped: false };
+    const lifecycle = { stopped: false, busy: 0 };
     const boss = new PgBoss({
-      db: { executeSql: (text: string, values: unknown[]) => (lifecycle.stopped ? Promise.resolve({ rows: [], rowCount: 0 }) : pool.query(text, values)) },
+      db: {
+        executeSql: async (text: string, values: unknown[]) => {
+          if (lifecycle.stopped) return { rows: [], rowCount: 0 };
+          lifecycle.busy++;
+          try {
+            return await pool.query(text, values);
+          } finally {
+            lifecycle.busy--;
+          }
+        },
+      },
       schema: EVENTS_SCHEMA,
       // Provisioning installs and upgrades the engine's tables; a runtime role could not.
       migrate: false,
@@ -133,20 +144,34 @@ export class EventEngine {
     for (let i = 0; i < (options.concurrency ?? 1); i++) {
       ids.push(
         await this.boss.work<unknown>(queue, { batchSize: options.batchSize, pollingIntervalSeconds: options.pollingIntervalSeconds }, async (jobs) => {
-          const { failed } = await handler(jobs.map((j) => ({ id: j.id, data: j.data })));
-          // pg-boss completes the batch after this returns; jobs failed first are no longer active and stay failed.
-          for (const { id, error } of failed) await this.boss.fail(queue, id, { message: error.message });
-          if (afterFailing && failed.length > 0) {
-            const { rows } = await this.pool.query<{ id: string; state: string; start_after: Date }>(
-              `SELECT id, state, start_after FROM ${EVENTS_SCHEMA}.job WHERE name = $1 AND id = ANY($2::uuid[])`,
-              [queue, failed.map((f) => f.id)],
-            );
-            await afterFailing(rows.map((r) => ({ id: r.id, nextAttemptAt: r.state === 'retry' ? r.start_after : null })));
+          this.lifecycle.busy++;
+          try {
+            await this.handle(queue, jobs, handler, afterFailing);
+          } finally {
+            this.lifecycle.busy--;
           }
         }),
       );
     }
     this.workers.set(queue, [...(this.workers.get(queue) ?? []), ...ids]);
+  }
+
+  private async handle(
+    queue: string,
+    jobs: { id: string; data: unknown }[],
+    handler: BatchHandler,
+    afterFailing?: (retries: { id: string; nextAttemptAt: Date | null }[]) => Promise<void>,
+  ): Promise<void> {
+    const { failed } = await handler(jobs.map((j) => ({ id: j.id, data: j.data })));
+    // pg-boss completes the batch after this returns; jobs failed first are no longer active and stay failed.
+    for (const { id, error } of failed) await this.boss.fail(queue, id, { message: error.message });
+    if (afterFailing && failed.length > 0) {
+      const { rows } = await this.pool.query<{ id: string; state: string; start_after: Date }>(
+        `SELECT id, state, start_after FROM ${EVENTS_SCHEMA}.job WHERE name = $1 AND id = ANY($2::uuid[])`,
+        [queue, failed.map((f) => f.id)],
+      );
+      await afterFailing(rows.map((r) => ({ id: r.id, nextAttemptAt: r.state === 'retry' ? r.start_after : null })));
+    }
   }
 
   /**
@@ -164,6 +189,10 @@ export class EventEngine {
   /** Stops fetching, lets deliveries in hand finish (up to the timeout), and stops maintenance. */
   async stop(timeoutMs = 10_000): Promise<void> {
     await this.boss.stop({ graceful: true, timeout: timeoutMs, close: false });
+    // pg-boss's workers end their loops once what they were doing ends; its own clean-up looks once a second
+    // whether they have. Waiting for them here (bounded) keeps that from outliving the process's use of it.
+    for (const until = Date.now() + timeoutMs; this.lifecycle.busy > 0 && Date.now() < until; ) await new Promise((r) => setTimeout(r, 20));
+    await new Promise((r) => setImmediate(r));
     this.lifecycle.stopped = true;
   }
 }
