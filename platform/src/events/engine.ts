@@ -48,17 +48,14 @@ export class EventEngine {
     private readonly boss: PgBoss,
     private readonly pool: Pool,
     /** `busy`: statements and handlers under way; stop() lets them end, so nothing of pg-boss outlives it. */
-    private readonly lifecycle: { stopped: boolean; busy: number },
+    private readonly lifecycle: { busy: number },
   ) {}
 
   static async start(pool: Pool, logger: Logger, options: { maintenanceIntervalSeconds: number; where: string }): Promise<EventEngine> {
-    // A handler still running when stop() gave up waiting reports its job done or failed later, after the caller
-    // ended the pool: that statement is dropped. The job stays active, expires and is delivered again (at least once).
-    const lifecycle = { stopped: false, busy: 0 };
+    const lifecycle = { busy: 0 };
     const boss = new PgBoss({
       db: {
         executeSql: async (text: string, values: unknown[]) => {
-          if (lifecycle.stopped) return { rows: [], rowCount: 0 };
           lifecycle.busy++;
           try {
             return await pool.query(text, values);
@@ -191,8 +188,8 @@ export class EventEngine {
     await this.boss.stop({ graceful: true, timeout: timeoutMs, close: false });
     // pg-boss's workers end their loops once what they were doing ends; its own clean-up looks once a second
     // whether they have. Waiting for them here (bounded) keeps that from outliving the process's use of it.
+    // The caller ends the pool next: a handler that reported its job after that would fail on an ended pool.
     for (const until = Date.now() + timeoutMs; this.lifecycle.busy > 0 && Date.now() < until; ) await new Promise((r) => setTimeout(r, 20));
     await new Promise((r) => setImmediate(r));
-    this.lifecycle.stopped = true;
   }
 }
