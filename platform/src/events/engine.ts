@@ -1,4 +1,6 @@
 import PgBoss from 'pg-boss';
+// pg-boss's own statements, to recognise the two it sends without waiting for them (below).
+import { completeJobs, failJobsById } from 'pg-boss/src/plans';
 import type { Pool } from 'pg';
 import type { Logger } from 'pino';
 import type { SubgraphSchema } from '../database-roles';
@@ -53,12 +55,21 @@ export class EventEngine {
 
   static async start(pool: Pool, logger: Logger, options: { maintenanceIntervalSeconds: number; where: string }): Promise<EventEngine> {
     const lifecycle = { busy: 0 };
+    // pg-boss 10 marks a worked job completed or failed without awaiting the statement: while the database is away
+    // that rejection would be unhandled and end the process. Such a job stays active, expires and is delivered
+    // again (at least once, which every consumer and worker is built for).
+    const unawaited = new Set([completeJobs(EVENTS_SCHEMA), failJobsById(EVENTS_SCHEMA)]);
     const boss = new PgBoss({
       db: {
         executeSql: async (text: string, values: unknown[]) => {
           lifecycle.busy++;
           try {
             return await pool.query(text, values);
+          } catch (error) {
+            if (!unawaited.has(text)) throw error;
+            logger.warn({ err: error }, 'a job could not be marked done; it is delivered again once it expires');
+            // What pg-boss reads of its answer: no job was changed.
+            return { rows: [{ count: '0' }] };
           } finally {
             lifecycle.busy--;
           }
