@@ -91,6 +91,8 @@ export async function recordFloorPlans(
     JWT_SECRET: env.jwtSecret,
     ...env.gatewayIdentity,
     RATE_LIMIT_PER_MINUTE: '0',
+    // Every fetch recorded is the operation's own: no cached answers, and no watching of the event feed.
+    RESPONSE_CACHE: 'false',
     COMMUNITY_URL: `${proxyUrl}/community/graphql`,
     PROJECTS_URL: `${proxyUrl}/projects/graphql`,
     LEDGER_URL: `${proxyUrl}/ledger/graphql`,

@@ -154,6 +154,8 @@ async function main(): Promise<void> {
         ...subgraphIdentity('ledger'),
         ...database,
         ...off,
+        // It asks the same public graph as the other ledger whether a writer was erased.
+        ...graph,
         LEDGER_SIGNING_KEY: BENCH_LEDGER_SIGNING_KEY,
         LEDGER_LOG_ORIGIN: BENCH_LOG_ORIGIN,
         LEDGER_SIGNER_STATE_FILE: join(tmpdir(), `dbwe-bench-${process.pid}`, 'ledger-no-events-signer-state.json'),
