@@ -5,9 +5,10 @@ import { ASSERTION_TTL_SECONDS, ConfigError, commonSettings, ed25519Setting, par
 
 /** A comma-separated list of proxy addresses or subnets, each checked as proxy-addr reads it. */
 function proxyList(): Setting<string[]> {
+  const list = setting.list();
   return {
     read(env, name) {
-      const entries = (env[name] ?? '').split(',').map((e) => e.trim()).filter(Boolean);
+      const entries = list.read(env, name);
       try {
         proxyaddr.compile(entries.length > 0 ? entries : ['loopback']);
       } catch (error) {
