@@ -113,9 +113,10 @@ describe('restore drill: pg_dump and pg_restore of the four schemas', () => {
     const before = { tables: {} as Record<string, string>, books: {} as Record<string, unknown> };
     for (const n of neighbourhoods) before.books[n] = { verification: await verifyChain(call, n), balances: (await readBooks(call, n)).accounts };
     await source.stop();
-    // Once the ledger is stopped: its relay marks what it publishes, up to the moment it stops.
-    before.tables = await snapshot(sourceUrl);
+    // Once every service is stopped: the ledger's relay marks what it publishes up to the moment it stops,
+    // and the community graph consumes events until it stops, so a snapshot taken earlier races both.
     await graph.stop();
+    before.tables = await snapshot(sourceUrl);
 
     // The commands of docs/backup-restore.md.
     const backup = join(work, 'dbwe.dump');
