@@ -392,7 +392,7 @@ export function createGateway(config: GatewayConfig, logger: Logger): Gateway {
         sendJson(res, report.ready ? 200 : 503, report, { 'cache-control': 'no-store' });
       },
       // For client developers' tools: the schema, its possibleTypes map, the spec of our scalars.
-      ...schemaRoutes(apiSchema),
+      ...schemaRoutes(apiSchema, config.SUPERGRAPH_PATH),
     },
   });
 
