@@ -18,12 +18,21 @@ function scalarsDocFor(supergraphPath: string): string {
   return existsSync(beside) ? beside : join(__dirname, '..', '..', 'schema', 'scalars.md');
 }
 
+/** If-None-Match compares weakly (RFC 9110 §13.1.2): a list, `W/` tags (a proxy's gzip makes them), `*`. */
+function matchesETag(header: string | undefined, etag: string): boolean {
+  if (!header) return false;
+  return header.split(',').some((tag) => {
+    const trimmed = tag.trim();
+    return trimmed === '*' || trimmed.replace(/^W\//, '') === etag;
+  });
+}
+
 function staticFile(contentType: string, text: string): RouteHandler {
   const body = Buffer.from(text, 'utf8');
   const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
   return (req: IncomingMessage, res: ServerResponse) => {
     const headers = { 'content-type': contentType, 'cache-control': `public, max-age=${MAX_AGE_SECONDS}`, etag };
-    if (req.headers['if-none-match'] === etag) {
+    if (matchesETag(req.headers['if-none-match'], etag)) {
       res.writeHead(304, headers);
       res.end();
       return;
