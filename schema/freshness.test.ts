@@ -2,7 +2,7 @@ import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { API_PATH, SUPERGRAPH_PATH, compose, SUBGRAPHS } from './compose';
+import { API_PATH, POSSIBLE_TYPES_PATH, SUPERGRAPH_PATH, compose, SUBGRAPHS } from './compose';
 
 /*
  * The committed supergraph, API schema and generated resolver types must be
@@ -10,10 +10,27 @@ import { API_PATH, SUPERGRAPH_PATH, compose, SUBGRAPHS } from './compose';
  * `npm run generate` fails here.
  */
 describe('generated files are fresh', () => {
-  it('schema/supergraph.graphql and schema/api.graphql match the subgraph SDL', () => {
-    const { supergraph, api } = compose();
+  it('schema/supergraph.graphql, schema/api.graphql and schema/possible-types.json match the subgraph SDL', () => {
+    const { supergraph, api, possibleTypes } = compose();
     expect(readFileSync(SUPERGRAPH_PATH, 'utf8')).toBe(supergraph);
     expect(readFileSync(API_PATH, 'utf8')).toBe(api);
+    expect(readFileSync(POSSIBLE_TYPES_PATH, 'utf8')).toBe(possibleTypes);
+  });
+
+  it('possible-types.json names a new member of a result union', () => {
+    // What a stale map would miss: a union member added in a subgraph.
+    const { possibleTypes } = compose((name, sdl) =>
+      name === 'ledger'
+        ? sdl.replace(
+            'union PostEntryResult @cacheControl(maxAge: 10) =',
+            'type FreshlyAddedError implements LedgerError { message: String! code: String! field: String }\nunion PostEntryResult @cacheControl(maxAge: 10) = FreshlyAddedError',
+          )
+        : sdl,
+    );
+    const map = JSON.parse(possibleTypes) as Record<string, string[]>;
+    expect(map.PostEntryResult).toContain('FreshlyAddedError');
+    expect(map.LedgerError).toContain('FreshlyAddedError');
+    expect(JSON.parse(readFileSync(POSSIBLE_TYPES_PATH, 'utf8')).PostEntryResult).not.toContain('FreshlyAddedError');
   });
 
   it('the generated resolver types match the subgraph SDL', () => {

@@ -50,6 +50,7 @@ import { CHECKED_VERSIONS, installResultShaping } from './result-shaping';
 import { PublicAnswerCache } from './public-answer-cache';
 import { Readiness } from './readiness';
 import { emptiedPaths } from './emptied-paths';
+import { schemaRoutes } from './schema-files';
 
 /** Errors with a path per failed fetch; beyond them one more error says how many fields it left out. */
 const MAX_PATHED_ERRORS = 100;
@@ -293,7 +294,8 @@ export function createGateway(config: GatewayConfig, logger: Logger): Gateway {
     return (data as { eventFeedHead: { position: string } }).eventFeedHead.position;
   };
   let feedWatch: { stop(): Promise<void> } | null = null;
-  const exporter = new Exporter(apollo, Supergraph.build(supergraphSdl).apiSchema().toGraphQLJSSchema(), logger, (req) => verifier.viewerFor(req.headers.authorization));
+  const apiSchema = Supergraph.build(supergraphSdl).apiSchema().toGraphQLJSSchema();
+  const exporter = new Exporter(apollo, apiSchema, logger, (req) => verifier.viewerFor(req.headers.authorization));
 
   const readiness = new Readiness(urls, { maxAgeMs: config.READY_CACHE_MS, timeoutMs: 2000 });
 
@@ -389,6 +391,8 @@ export function createGateway(config: GatewayConfig, logger: Logger): Gateway {
         const report = await readiness.report();
         sendJson(res, report.ready ? 200 : 503, report, { 'cache-control': 'no-store' });
       },
+      // For client developers' tools: the schema, its possibleTypes map, the spec of our scalars.
+      ...schemaRoutes(apiSchema, config.SUPERGRAPH_PATH),
     },
   });
 

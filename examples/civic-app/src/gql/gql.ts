@@ -14,6 +14,7 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
  */
 type Documents = {
+    "\n  mutation SupportWish($wishId: ID!) {\n    supportWish(wishId: $wishId) {\n      __typename\n      ... on SupportWishSuccess {\n        wish { id title supporters }\n      }\n      ... on CommunityError {\n        code\n        message\n      }\n    }\n  }\n": typeof types.SupportWishDocument,
     "\n  query WebhookNeighbourhood($slug: String!) {\n    neighbourhood(slug: $slug) { id name }\n  }\n": typeof types.WebhookNeighbourhoodDocument,
     "\n  mutation SubscribeToEntries($input: CreateWebhookSubscriptionInput!) {\n    createWebhookSubscription(input: $input) {\n      __typename\n      ... on CreateWebhookSubscriptionSuccess { secret subscription { id } }\n      ... on CommunityError { code message }\n    }\n  }\n": typeof types.SubscribeToEntriesDocument,
     "\n  mutation Unsubscribe($id: ID!) {\n    deleteWebhookSubscription(id: $id) { __typename }\n  }\n": typeof types.UnsubscribeDocument,
@@ -21,6 +22,7 @@ type Documents = {
     "\n  query NeighbourhoodReport($slug: String!) {\n    neighbourhood(slug: $slug) {\n      name\n      municipality { name }\n      projects(first: 50) {\n        edges {\n          node {\n            title\n            status\n            finances {\n              spent { amount }\n              budget { amount }\n            }\n            sroi { ratio }\n          }\n        }\n      }\n      wishes(first: 100) { edges { node { title supporters status } } }\n      polls(first: 10) { edges { node { title status participantCount resultsHidden results { theme { name } points } } } }\n    }\n  }\n": typeof types.NeighbourhoodReportDocument,
 };
 const documents: Documents = {
+    "\n  mutation SupportWish($wishId: ID!) {\n    supportWish(wishId: $wishId) {\n      __typename\n      ... on SupportWishSuccess {\n        wish { id title supporters }\n      }\n      ... on CommunityError {\n        code\n        message\n      }\n    }\n  }\n": types.SupportWishDocument,
     "\n  query WebhookNeighbourhood($slug: String!) {\n    neighbourhood(slug: $slug) { id name }\n  }\n": types.WebhookNeighbourhoodDocument,
     "\n  mutation SubscribeToEntries($input: CreateWebhookSubscriptionInput!) {\n    createWebhookSubscription(input: $input) {\n      __typename\n      ... on CreateWebhookSubscriptionSuccess { secret subscription { id } }\n      ... on CommunityError { code message }\n    }\n  }\n": types.SubscribeToEntriesDocument,
     "\n  mutation Unsubscribe($id: ID!) {\n    deleteWebhookSubscription(id: $id) { __typename }\n  }\n": types.UnsubscribeDocument,
@@ -42,6 +44,10 @@ const documents: Documents = {
  */
 export function graphql(source: string): unknown;
 
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SupportWish($wishId: ID!) {\n    supportWish(wishId: $wishId) {\n      __typename\n      ... on SupportWishSuccess {\n        wish { id title supporters }\n      }\n      ... on CommunityError {\n        code\n        message\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation SupportWish($wishId: ID!) {\n    supportWish(wishId: $wishId) {\n      __typename\n      ... on SupportWishSuccess {\n        wish { id title supporters }\n      }\n      ... on CommunityError {\n        code\n        message\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
