@@ -252,6 +252,15 @@ describe('gateway: CORS', () => {
       expect(outcomes).toEqual({ token: 'blocked: TypeError', cookies: 'blocked: TypeError' });
       // Neither request left the browser: their preflights were answered without what they needed.
       expect(await logged('POST')).toBe(postsBefore);
+
+      // A simple request needs no preflight (a form post, text/plain): Apollo's CSRF prevention refuses to run it.
+      const before = gatewayLog.length;
+      await page.evaluate(
+        (gateway) => fetch(gateway, { method: 'POST', mode: 'no-cors', credentials: 'include', headers: { 'content-type': 'text/plain' }, body: '{"query":"mutation { __typename }"}' }),
+        platform.gatewayUrl,
+      );
+      await logged('POST');
+      expect(gatewayLog.slice(before)).toEqual([{ method: 'POST', path: '/', status: 400 }]);
       await page.context().close();
     });
 

@@ -227,6 +227,7 @@ export function createGateway(config: GatewayConfig, logger: Logger): Gateway {
   const clientKey = (req: IncomingMessage, viewer: Viewer | null) => (viewer?.memberId ? `member:${viewer.memberId}` : `address:${addresses.of(req)}`);
   const exportSlots = new ExportSlots(config.EXPORT_CONCURRENCY_PER_CLIENT, config.EXPORT_CONCURRENCY_TOTAL);
   const limiter = config.RATE_LIMIT_PER_MINUTE > 0 ? new RateLimiter(config.RATE_LIMIT_PER_MINUTE) : null;
+  const secure = securityHeaders({ addresses, hstsMaxAgeSeconds: config.HSTS_MAX_AGE_SECONDS, hstsAlways: config.HSTS_ALWAYS });
   const cors = createCors(config.CORS_CREDENTIALED_ORIGINS);
   const armor = queryArmor();
   const answers = config.RESPONSE_CACHE ? new PublicAnswerCache(config.RESPONSE_CACHE_MAX_MIB * 2 ** 20) : null;
@@ -332,13 +333,10 @@ export function createGateway(config: GatewayConfig, logger: Logger): Gateway {
       maxPerAddress: config.MAX_CONNECTIONS_PER_ADDRESS,
       uncapped: (address) => addresses.isProxy(address),
     },
-    responseHeaders: (() => {
-      const secure = securityHeaders({ addresses, hstsMaxAgeSeconds: config.HSTS_MAX_AGE_SECONDS, hstsAlways: config.HSTS_ALWAYS });
-      return (req: IncomingMessage, res: ServerResponse) => {
-        secure(req, res);
-        cors.headers(req, res);
-      };
-    })(),
+    responseHeaders: (req, res) => {
+      secure(req, res);
+      cors.headers(req, res);
+    },
     // Every request is counted before anything else is done for it, a refused token's included (by
     // the client's address, as it names no member we can believe): a refusal costs nothing downstream.
     async admit(req, res) {
