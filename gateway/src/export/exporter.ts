@@ -155,7 +155,7 @@ export class Exporter {
     if (!Exporter.serves(url.pathname)) return false;
     res.setHeader('api-version', EXPORT_API_VERSION);
     if (req.method !== 'GET' && req.method !== 'HEAD') {
-      res.setHeader('allow', 'GET, HEAD');
+      res.setHeader('allow', 'GET, HEAD, OPTIONS');
       sendProblem(res, 405, 'Method Not Allowed', 'These endpoints are read-only: use GET.', url.pathname);
       return true;
     }
