@@ -143,16 +143,22 @@ describe('the BI event feed (events.jsonl)', () => {
     ['an after that is not an id', '?after=42', 400],
     ['a limit out of range', '?limit=0', 400],
     ['a limit too large', '?limit=1001', 400],
-    ['an unknown parameter', '?since=2026-01-01T00:00:00Z', 400],
   ])('answers %s with a problem', async (_what, query, status) => {
     const { response } = await get(query);
     expect(response.status).toBe(status);
     expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
   });
 
+  it('ignores a parameter it does not know (a cache-buster, or a since it does not take)', async () => {
+    const plain = await get('');
+    const ignored = await get('?since=2026-01-01T00:00:00Z&_=1');
+    expect(ignored.response.status).toBe(200);
+    expect(ignored.text).toBe(plain.text);
+  });
+
   it('is in the OpenAPI description of the exports', async () => {
     const openapi = (await (await fetch(new URL('/export/v1/openapi.json', platform.gatewayUrl))).json()) as any;
     expect(Object.keys(openapi.paths)).toContain('/neighbourhoods/{slug}/events.jsonl');
-    expect(openapi.paths['/neighbourhoods/{slug}/events.jsonl'].get.parameters.map((p: any) => p.name ?? p.$ref)).toEqual(['#/components/parameters/Slug', 'after', 'limit', 'If-None-Match']);
+    expect(openapi.paths['/neighbourhoods/{slug}/events.jsonl'].get.parameters.map((p: any) => p.name ?? p.$ref)).toEqual(['#/components/parameters/Slug', 'after', 'limit', '#/components/parameters/IfNoneMatch']);
   });
 });

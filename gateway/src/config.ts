@@ -19,6 +19,32 @@ function proxyList(): Setting<string[]> {
   };
 }
 
+/**
+ * A comma-separated list of origins (`https://app.example.org`, `http://localhost:5173`): a scheme,
+ * a host and an optional port, nothing after them. `*` and `null` are refused: either would let any
+ * site act for a signed-in member.
+ */
+function originList(): Setting<string[]> {
+  const list = setting.list();
+  return {
+    read(env, name) {
+      return list.read(env, name).map((entry) => {
+        let url: URL | null = null;
+        try {
+          url = new URL(entry);
+        } catch {
+          // refused below, with the entry named
+        }
+        const bare = url !== null && ['http:', 'https:'].includes(url.protocol) && url.pathname === '/' && !entry.includes('?') && !entry.includes('#') && !url.username && !url.password;
+        if (!url || !bare) {
+          throw new ConfigError(`${name} must list origins such as https://app.example.org (scheme, host, optional port; no path, no "*"), got "${entry}"`);
+        }
+        return url.origin;
+      });
+    },
+  };
+}
+
 // servicePublicKeys: the public keys of the subgraphs whose own requests the gateway recognises.
 export { servicePublicKeys, SUBGRAPH_NAMES, type SubgraphName };
 
@@ -102,6 +128,11 @@ export const gatewaySettings = {
   HSTS_MAX_AGE_SECONDS: setting.integer(31_536_000, { min: 0 }),
   /** Send HSTS on every answer: TLS ends in front of the gateway at a proxy that does not send X-Forwarded-Proto. */
   HSTS_ALWAYS: setting.boolean(false),
+  /**
+   * Origins whose pages may send a signed-in member's token (CORS with credentials), e.g. a civic
+   * app's `https://app.example.org`. Every other origin may read the graph and the exports anonymously.
+   */
+  CORS_CREDENTIALED_ORIGINS: originList(),
   /** Deprecated for TRUST_PROXY_HOPS: `true` means one hop (with a warning at start-up). */
   TRUST_PROXY: setting.boolean(false),
 };

@@ -37,6 +37,7 @@ import { GraphQLError, type ValidationRule } from 'graphql';
 import { proxyTrust, servicePublicKeys, subgraphUrls, type GatewayConfig, type SubgraphName } from './config';
 import { clientAddresses } from './client-address';
 import { securityHeaders } from './security-headers';
+import { createCors } from './cors';
 import { createTokenVerifier } from './identity';
 import { RateLimiter } from './rate-limit';
 import { GatewayMetrics } from './metrics';
@@ -212,6 +213,12 @@ function errorBody(code: ErrorCode, message: string) {
   return { errors: [{ message, extensions: { code } }] };
 }
 
+/** A refusal before any work: problem details under the exports, a GraphQL error body elsewhere. */
+function refuse(req: IncomingMessage, res: ServerResponse, status: 401 | 429, code: ErrorCode, message: string): void {
+  if (Exporter.serves(req.url)) sendProblem(res, status, status === 401 ? 'Unauthorized' : 'Too Many Requests', message, req.url?.split('?')[0]);
+  else sendJson(res, status, errorBody(code, message));
+}
+
 export function createGateway(config: GatewayConfig, logger: Logger): Gateway {
   const urls = subgraphUrls(config);
   const verifier = createTokenVerifier(config);
@@ -221,6 +228,8 @@ export function createGateway(config: GatewayConfig, logger: Logger): Gateway {
   const clientKey = (req: IncomingMessage, viewer: Viewer | null) => (viewer?.memberId ? `member:${viewer.memberId}` : `address:${addresses.of(req)}`);
   const exportSlots = new ExportSlots(config.EXPORT_CONCURRENCY_PER_CLIENT, config.EXPORT_CONCURRENCY_TOTAL);
   const limiter = config.RATE_LIMIT_PER_MINUTE > 0 ? new RateLimiter(config.RATE_LIMIT_PER_MINUTE) : null;
+  const secure = securityHeaders({ addresses, hstsMaxAgeSeconds: config.HSTS_MAX_AGE_SECONDS, hstsAlways: config.HSTS_ALWAYS });
+  const cors = createCors(config.CORS_CREDENTIALED_ORIGINS);
   const armor = queryArmor();
   const answers = config.RESPONSE_CACHE ? new PublicAnswerCache(config.RESPONSE_CACHE_MAX_MIB * 2 ** 20) : null;
   const supergraphSdl = readFileSync(config.SUPERGRAPH_PATH, 'utf8');
@@ -300,7 +309,7 @@ export function createGateway(config: GatewayConfig, logger: Logger): Gateway {
   const readiness = new Readiness(urls, { maxAgeMs: config.READY_CACHE_MS, timeoutMs: 2000 });
 
   /** Takes one request from the key's allowance; when none is left, answers 429 and returns true. */
-  const refusedByLimit = (res: ServerResponse, key: string): boolean => {
+  const refusedByLimit = (req: IncomingMessage, res: ServerResponse, key: string): boolean => {
     if (!limiter) return false;
     const decision = limiter.take(key);
     res.setHeader('ratelimit-limit', String(decision.limit));
@@ -309,9 +318,8 @@ export function createGateway(config: GatewayConfig, logger: Logger): Gateway {
     res.setHeader('ratelimit-policy', `${decision.limit};w=60`);
     if (decision.allowed) return false;
     metrics.rateLimited.inc();
-    sendJson(res, 429, errorBody(ErrorCode.RATE_LIMITED, `Too many requests: at most ${decision.limit} a minute.`), {
-      'retry-after': String(decision.resetSeconds),
-    });
+    res.setHeader('retry-after', String(decision.resetSeconds));
+    refuse(req, res, 429, ErrorCode.RATE_LIMITED, `Too many requests: at most ${decision.limit} a minute.`);
     return true;
   };
 
@@ -327,7 +335,10 @@ export function createGateway(config: GatewayConfig, logger: Logger): Gateway {
       maxPerAddress: config.MAX_CONNECTIONS_PER_ADDRESS,
       uncapped: (address) => addresses.isProxy(address),
     },
-    responseHeaders: securityHeaders({ addresses, hstsMaxAgeSeconds: config.HSTS_MAX_AGE_SECONDS, hstsAlways: config.HSTS_ALWAYS }),
+    responseHeaders: (req, res) => {
+      secure(req, res);
+      cors.headers(req, res);
+    },
     // Every request is counted before anything else is done for it, a refused token's included (by
     // the client's address, as it names no member we can believe): a refusal costs nothing downstream.
     async admit(req, res) {
@@ -341,13 +352,16 @@ export function createGateway(config: GatewayConfig, logger: Logger): Gateway {
       }
       identities.set(req, identity);
       if (internal) return false;
-      return refusedByLimit(res, clientKey(req, 'viewer' in identity ? identity.viewer : null));
+      return refusedByLimit(req, res, clientKey(req, 'viewer' in identity ? identity.viewer : null));
     },
     // Identity is settled before any GraphQL work.
     async intercept(req, res, requestId) {
+      // A preflight carries no token (browsers never send one), and was counted in admit.
+      if (cors.preflight(req, res)) return true;
       const identity = identities.get(req)!;
       if ('refused' in identity) {
-        sendJson(res, 401, errorBody(ErrorCode.UNAUTHENTICATED, identity.refused), { 'www-authenticate': 'Bearer error="invalid_token"' });
+        res.setHeader('www-authenticate', 'Bearer error="invalid_token"');
+        refuse(req, res, 401, ErrorCode.UNAUTHENTICATED, identity.refused);
         return true;
       }
       const { viewer } = identity;

@@ -130,6 +130,28 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
   res.end(text);
 }
 
+/**
+ * Whether If-None-Match names the current representation, by RFC 9110 §13.1.2's weak comparison:
+ * `*`, or a list of entity tags (`"a", W/"b"`) one of which has the same opaque tag as `etag`,
+ * weak or not. A proxy that compresses (nginx's gzip) turns our `"x"` into `W/"x"`, and the
+ * client's next request must still get its 304.
+ */
+export function ifNoneMatchHits(header: string | string[] | undefined, etag: string): boolean {
+  const text = Array.isArray(header) ? header.join(', ') : header;
+  if (text === undefined) return false;
+  if (text.trim() === '*') return true;
+  const opaque = (tag: string) => tag.replace(/^W\//, '');
+  const wanted = opaque(etag);
+  return [...text.matchAll(/(?:W\/)?"[\x21\x23-\x7e\x80-\xff]*"/g)].some((m) => opaque(m[0]) === wanted);
+}
+
+/** Adds a field name to an answer's Vary, keeping those set before (CORS sets Origin first thing). */
+export function addVary(res: ServerResponse, field: string): void {
+  const present = String(res.getHeader('vary') ?? '');
+  if (present.split(',').some((f) => f.trim().toLowerCase() === field.toLowerCase())) return;
+  res.setHeader('vary', present ? `${present}, ${field}` : field);
+}
+
 function graphQLErrorResponse(res: ServerResponse, status: number, code: string, message: string): void {
   sendJson(res, status, { errors: [{ message, extensions: { code } }] });
 }
@@ -159,9 +181,9 @@ async function writeApolloResponse(
     if (getCaching && req.method === 'GET' && res.statusCode === 200) {
       const etag = `"${createHash('sha256').update(response.body.string).digest('base64url').slice(0, 27)}"`;
       res.setHeader('etag', etag);
-      res.setHeader('vary', 'Authorization');
+      addVary(res, 'Authorization');
       res.setHeader('cache-control', req.headers.authorization ? 'private, no-store' : publicCacheControl(response.headers.get('cache-control'), getCaching.maxAgeSeconds));
-      if (req.headers['if-none-match'] === etag) {
+      if (ifNoneMatchHits(req.headers['if-none-match'], etag)) {
         res.statusCode = 304;
         res.removeHeader('content-length');
         res.end();

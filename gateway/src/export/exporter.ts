@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ApolloServer } from '@apollo/server';
 import type { GraphQLSchema } from 'graphql';
-import type { Logger, Viewer } from '@dbwe/platform';
+import { addVary, ifNoneMatchHits, type Logger, type Viewer } from '@dbwe/platform';
 import type { GatewayContext } from '../gateway';
 import { columnsOf, rowsOf, type Column } from './columns';
 import { CONTENT_TYPES, headerLine, rowLine, type ExportFormat } from './formats';
@@ -12,6 +12,7 @@ import { EXPORT_TABLES, type ExportTable } from './tables';
 import { dataPackage } from './datapackage';
 import { openApiDocument } from './openapi';
 import { LEDGER_KEYS_PATH, LEDGER_KEYS_QUERY, ledgerKeysDocument } from './ledger-keys';
+import { RFC3339_SHAPE, parseRfc3339 } from './rfc3339';
 
 /** Nodes per page of a connection: the most the graph gives at once. */
 const PAGE_SIZE = 100;
@@ -154,7 +155,7 @@ export class Exporter {
     if (!Exporter.serves(url.pathname)) return false;
     res.setHeader('api-version', EXPORT_API_VERSION);
     if (req.method !== 'GET' && req.method !== 'HEAD') {
-      res.setHeader('allow', 'GET, HEAD');
+      res.setHeader('allow', 'GET, HEAD, OPTIONS');
       sendProblem(res, 405, 'Method Not Allowed', 'These endpoints are read-only: use GET.', url.pathname);
       return true;
     }
@@ -181,7 +182,8 @@ export class Exporter {
       } else if (error instanceof ExportError) {
         sendProblem(res, error.status, error.title, error.message, url.pathname);
       } else {
-        throw error;
+        this.logger.error({ err: error, requestId: context.requestId, path: url.pathname }, 'export failed');
+        sendProblem(res, 500, 'Internal Server Error', `The export failed; the gateway's log has the details under request id ${context.requestId}.`, url.pathname);
       }
     }
     return true;
@@ -189,7 +191,6 @@ export class Exporter {
 
   private async route(url: URL, req: IncomingMessage, res: ServerResponse, execute: Execute, context: ExportRequest): Promise<void> {
     if (url.pathname === LEDGER_KEYS_PATH) {
-      if ([...url.searchParams.keys()].length > 0) throw new ExportError(400, 'Bad Request', `${LEDGER_KEYS_PATH} takes no parameters.`);
       return this.sendJson(req, res, context, ledgerKeysDocument(await execute(LEDGER_KEYS_QUERY, {})));
     }
     const parts = url.pathname.split('/').filter(Boolean);
@@ -242,8 +243,6 @@ export class Exporter {
   }
 
   private incrementalVariables(table: ExportTable, params: URLSearchParams): { variables: Record<string, unknown> } {
-    const known = new Set(['since', 'afterSequence', 'size']);
-    for (const key of params.keys()) if (!known.has(key)) throw new ExportError(400, 'Bad Request', `Unknown parameter "${key}".`);
     if (params.has('size') && !table.checkpointed) {
       const cut = EXPORT_TABLES.filter((t) => t.checkpointed).map((t) => t.name);
       throw new ExportError(400, 'Bad Request', `Table ${table.name} is not cut at a checkpoint; size applies to ${cut.join(', ')}.`);
@@ -259,10 +258,8 @@ export class Exporter {
     }
     if (since !== null) {
       if (table.incremental?.parameter !== 'since') throw new ExportError(400, 'Bad Request', `Table ${table.name} cannot be pulled incrementally by time${table.incremental ? '; use afterSequence=' : ''}.`);
-      const parsed = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z$/.test(since) ? new Date(since) : null;
-      if (!parsed || Number.isNaN(parsed.getTime())) {
-        throw new ExportError(400, 'Bad Request', `since must be an ISO 8601 UTC time such as 2026-01-31T00:00:00Z, got "${since}".`);
-      }
+      const parsed = parseRfc3339(since);
+      if (!parsed) throw new ExportError(400, 'Bad Request', `since must be ${RFC3339_SHAPE}; got "${since}".`);
       return { variables: { since: parsed.toISOString() } };
     }
     return { variables: {} };
@@ -292,7 +289,7 @@ export class Exporter {
     res.setHeader('content-type', CONTENT_TYPES[format]);
     res.setHeader('content-disposition', `attachment; filename="${neighbourhood.slug}-${table.name}.${format}"`);
     res.setHeader('cache-control', anonymous ? 'public, max-age=60' : 'private, no-store');
-    res.setHeader('vary', 'Authorization');
+    addVary(res, 'Authorization');
 
     const lines = async function* (treeSize: number | null): AsyncGenerator<string> {
       yield headerLine(format, columns);
@@ -309,7 +306,7 @@ export class Exporter {
       if (checkpoint) res.setHeader('ledger-checkpoint-size', String(checkpoint.size));
       const etag = `"${table.name}-${format}-${checkpoint?.size ?? 0}-${digest(`${checkpoint?.rootHash ?? ''}\n${params.toString()}`)}"`;
       res.setHeader('etag', etag);
-      if (req.headers['if-none-match'] === etag) {
+      if (ifNoneMatchHits(req.headers['if-none-match'], etag)) {
         res.statusCode = 304;
         res.end();
         return;
@@ -332,7 +329,7 @@ export class Exporter {
     const body = chunks.join('');
     const etag = `"${digest(body)}"`;
     res.setHeader('etag', etag);
-    if (req.headers['if-none-match'] === etag) {
+    if (ifNoneMatchHits(req.headers['if-none-match'], etag)) {
       res.statusCode = 304;
       res.end();
       return;
@@ -351,7 +348,6 @@ export class Exporter {
     neighbourhood: { id: string; slug: string },
     params: URLSearchParams,
   ): Promise<void> {
-    for (const key of params.keys()) if (key !== 'after' && key !== 'limit') throw new ExportError(400, 'Bad Request', `Unknown parameter "${key}".`);
     if (params.getAll('after').length > 1 || params.getAll('limit').length > 1) throw new ExportError(400, 'Bad Request', 'Give after and limit at most once.');
     const after = params.get('after');
     const limitText = params.get('limit') ?? String(EVENTS_PAGE_SIZE);
@@ -400,7 +396,6 @@ export class Exporter {
     neighbourhood: { id: string; slug: string },
     params: URLSearchParams,
   ): Promise<void> {
-    for (const key of params.keys()) if (key !== 'size') throw new ExportError(400, 'Bad Request', `Unknown parameter "${key}".`);
     const checkpoint = await this.signedCheckpoint(execute, neighbourhood, treeSizeParameter(params));
     // Witnesses may cosign any checkpoint later, and a newer one comes with every export and every minute the books grow.
     this.send(req, res, context, 'text/plain; charset=utf-8', checkpoint.note, 60);
@@ -431,7 +426,7 @@ export class Exporter {
     const etag = `"${digest(body)}"`;
     res.setHeader('etag', etag);
     res.setHeader('cache-control', context.viewer.memberId === null ? `public, max-age=${maxAgeSeconds}` : 'private, no-store');
-    if (req.headers['if-none-match'] === etag) {
+    if (ifNoneMatchHits(req.headers['if-none-match'], etag)) {
       res.writeHead(304);
       res.end();
       return;

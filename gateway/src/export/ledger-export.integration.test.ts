@@ -431,7 +431,6 @@ describe('exports of the verifiable books', () => {
       ['checkpoint.txt?size=abc', 400, /size must be a tree size/],
       ['checkpoint.txt?size=99999999999', 400, /size must be a tree size/],
       ['checkpoint.txt?size=1&size=2', 400, /Give size once/],
-      ['checkpoint.txt?at=3', 400, /Unknown parameter "at"/],
       ['log_leaves.csv?afterSequence=3', 400, /has no sequence/],
       ['ledger_entries.csv?size=999999', 404, /No checkpoint of tree size 999999 was signed/],
       ['ledger_lines.jsonl?size=many', 400, /size must be a tree size/],

@@ -3,6 +3,16 @@ import { EXPORT_API_VERSION } from './problem';
 import { LEDGER_KEYS_PATH } from './ledger-keys';
 
 const problem = { $ref: '#/components/responses/Problem' };
+/** What every operation may answer besides its own: a refused token, the rate limit, an outage of the graph. */
+const refusals = {
+  401: { $ref: '#/components/responses/Unauthorized' },
+  429: { $ref: '#/components/responses/TooManyRequests' },
+  503: { $ref: '#/components/responses/ServiceUnavailable' },
+};
+const notModified = { $ref: '#/components/responses/NotModified' };
+const ifNoneMatch = { $ref: '#/components/parameters/IfNoneMatch' };
+const versioned = { 'API-Version': { $ref: '#/components/headers/ApiVersion' } };
+const validated = { ...versioned, ETag: { $ref: '#/components/headers/ETag' } };
 
 const tablesTaking = (parameter: 'since' | 'afterSequence') =>
   EXPORT_TABLES.filter((t) => t.incremental?.parameter === parameter)
@@ -20,26 +30,66 @@ export function openApiDocument() {
     info: {
       title: 'dBWE open data exports',
       version: EXPORT_API_VERSION,
-      description: `Tables of every neighbourhood, produced from the public GraphQL graph with the same data and access rules. CSV is UTF-8 with a header row, comma-delimited, "." as decimal mark, ISO 8601 times in UTC. JSON Lines has one object per row with the same keys as the CSV header. The books are a transparency log (docs/ledger-hash.md in the repository): the ledger tables (${checkpointedTables}) are cut at a checkpoint signed for the export, named by the Ledger-Checkpoint-Size header and served by checkpoint.txt; ${LEDGER_KEYS_PATH} names the keys that sign them.`,
-      license: { name: 'EUPL-1.2' },
+      description: `Tables of every neighbourhood, produced from the public GraphQL graph with the same data and access rules. CSV is UTF-8 with a header row, comma-delimited, "." as decimal mark, ISO 8601 times in UTC. JSON Lines has one object per row with the same keys as the CSV header. Every GET is also answered to HEAD (the same status and headers, no body). Every answer has an ETag; If-None-Match is compared weakly (RFC 9110 §13.1.2), so W/"…" (as a compressing proxy sends it), a list of tags and * all give 304. Query parameters an endpoint does not know are ignored (a cache-buster such as _=123 works), so a misspelt one is not an error: check the spelling of since, afterSequence, size, after and limit. Errors are problem details (RFC 9457, application/problem+json) with API-Version, the gateway's own 401 and 429 included. Anyone may read without a token; a member's bearer token shows what the graph shows that member. The books are a transparency log (docs/ledger-hash.md in the repository): the ledger tables (${checkpointedTables}) are cut at a checkpoint signed for the export, named by the Ledger-Checkpoint-Size header and served by checkpoint.txt; ${LEDGER_KEYS_PATH} names the keys that sign them.`,
+      license: { name: 'EUPL-1.2', url: 'https://interoperable-europe.ec.europa.eu/collection/eupl/eupl-text-eupl-12' },
     },
-    servers: [{ url: '/export/v1' }],
+    servers: [{ url: '/export/v1', description: 'This gateway' }],
+    // Anonymous (the empty requirement) or a member's token.
+    security: [{}, { bearerAuth: [] }],
     paths: {
       '/neighbourhoods': {
         get: {
+          operationId: 'listNeighbourhoods',
           summary: 'The neighbourhoods with exports',
-          responses: { 200: { description: 'List of neighbourhoods', headers: { 'API-Version': { $ref: '#/components/headers/ApiVersion' } } } },
+          parameters: [ifNoneMatch],
+          responses: {
+            200: {
+              description: 'List of neighbourhoods',
+              headers: validated,
+              content: {
+                'application/json': {
+                  schema: {
+                    type: 'array',
+                    items: {
+                      type: 'object',
+                      required: ['id', 'slug', 'name', 'datapackage', 'checkpoint'],
+                      properties: {
+                        id: { type: 'string', format: 'uuid' },
+                        slug: { type: 'string', example: 'spijkerkwartier' },
+                        name: { type: 'string', example: 'Spijkerkwartier' },
+                        datapackage: { type: 'string', description: 'Where its data package is.' },
+                        checkpoint: { type: 'string', description: 'Where the newest checkpoint of its books is.' },
+                      },
+                    },
+                  },
+                },
+              },
+            },
+            304: notModified,
+            ...refusals,
+          },
         },
       },
       '/neighbourhoods/{slug}/datapackage.json': {
         get: {
+          operationId: 'getDataPackage',
           summary: 'Frictionless Data Package describing every table of a neighbourhood',
-          parameters: [{ $ref: '#/components/parameters/Slug' }],
-          responses: { 200: { description: 'The data package descriptor' }, 404: problem },
+          parameters: [{ $ref: '#/components/parameters/Slug' }, ifNoneMatch],
+          responses: {
+            200: {
+              description: 'The data package descriptor',
+              headers: validated,
+              content: { 'application/json': { schema: { type: 'object', description: 'A Frictionless tabular data package (https://specs.frictionlessdata.io/data-package/).' } } },
+            },
+            304: notModified,
+            404: problem,
+            ...refusals,
+          },
         },
       },
       '/neighbourhoods/{slug}/events.jsonl': {
         get: {
+          operationId: 'getEvents',
           summary: "The neighbourhood's public domain events, as JSON Lines of CloudEvents",
           description:
             "One CloudEvent 1.0 (structured JSON: id, source, type, subject, time, data, neighbourhoodid, neighbourhoodseq) per line, in the order the platform applied them: each subgraph's events of the neighbourhood in the order it recorded them. Public events only, holding ids, states, amounts and times, never names or texts (so nothing of erased members but their opaque id). At most `limit` events per response; continue with after=<the last line's id> (the Link header with rel=next says so while more follow). An empty body when nothing followed.",
@@ -47,55 +97,58 @@ export function openApiDocument() {
             { $ref: '#/components/parameters/Slug' },
             { name: 'after', in: 'query', required: false, description: 'The id of the last event you have; omit to start at the first.', schema: { type: 'string', format: 'uuid' } },
             { name: 'limit', in: 'query', required: false, description: 'The most events to return (1–1000, default 1000).', schema: { type: 'integer', minimum: 1, maximum: 1000 } },
-            { name: 'If-None-Match', in: 'header', required: false, schema: { type: 'string' } },
+            ifNoneMatch,
           ],
           responses: {
             200: {
               description: 'The events',
               headers: {
-                'API-Version': { $ref: '#/components/headers/ApiVersion' },
-                ETag: { schema: { type: 'string' } },
+                ...validated,
                 Link: { description: 'rel="next": the URL of the next page, while more events follow.', schema: { type: 'string' } },
                 'Events-Last-Id': { description: 'The id to pass as after= next time (the given after when the page is empty).', schema: { type: 'string' } },
               },
               content: { 'application/jsonl': { schema: { type: 'string' } } },
             },
-            304: { description: 'Not modified since the ETag given in If-None-Match' },
+            304: notModified,
             400: problem,
             404: problem,
+            ...refusals,
           },
         },
       },
       '/neighbourhoods/{slug}/checkpoint.txt': {
         get: {
+          operationId: 'getCheckpoint',
           summary: "A signed checkpoint of the neighbourhood's books (C2SP tlog-checkpoint, with witnesses' cosignatures)",
           description:
             "The checkpoint as a signed note: origin, tree size and root hash (base64), a blank line, the ledger's signature lines and then every witness's cosignature line. Without size, the newest checkpoint; with size, the one of exactly that tree size (a ledger export's Ledger-Checkpoint-Size).",
           parameters: [
             { $ref: '#/components/parameters/Slug' },
             { name: 'size', in: 'query', required: false, description: 'The tree size of the checkpoint; omit for the newest.', schema: { type: 'integer', minimum: 0, maximum: 2147483647 } },
-            { name: 'If-None-Match', in: 'header', required: false, schema: { type: 'string' } },
+            ifNoneMatch,
           ],
           responses: {
             200: {
               description: 'The signed note',
-              headers: { 'API-Version': { $ref: '#/components/headers/ApiVersion' }, ETag: { schema: { type: 'string' } } },
+              headers: validated,
               content: { 'text/plain': { schema: { type: 'string' } } },
             },
-            304: { description: 'Not modified since the ETag given in If-None-Match' },
+            304: notModified,
             400: problem,
             404: problem,
+            ...refusals,
           },
         },
       },
       '/neighbourhoods/{slug}/{table}.{format}': {
         get: {
+          operationId: 'getTable',
           summary: 'One table of a neighbourhood, streamed',
           parameters: [
             { $ref: '#/components/parameters/Slug' },
             { name: 'table', in: 'path', required: true, schema: { type: 'string', enum: EXPORT_TABLES.map((t) => t.name) } },
             { name: 'format', in: 'path', required: true, schema: { type: 'string', enum: ['csv', 'jsonl'] } },
-            { name: 'since', in: 'query', required: false, description: `Only rows changed after this time; tables ${tablesTaking('since')}. sroi_outcomes follows its analysis: the outcomes of analyses changed after it. Start a few minutes before the previous pull began: a row carries the time its transaction began.`, schema: { type: 'string', format: 'date-time' } },
+            { name: 'since', in: 'query', required: false, description: `Only rows changed after this time, an RFC 3339 date-time with an offset (Z or ±hh:mm) and 0–9 fraction digits: 2026-01-31T00:00:00Z, Python's isoformat() of an aware datetime, PowerShell's Get-Date -Format o (fractions beyond milliseconds are cut off, which can only add rows); tables ${tablesTaking('since')}. sroi_outcomes follows its analysis: the outcomes of analyses changed after it. Start a few minutes before the previous pull began: a row carries the time its transaction began.`, schema: { type: 'string', format: 'date-time' } },
             { name: 'afterSequence', in: 'query', required: false, description: 'Only ledger entries (or their lines) after this sequence number.', schema: { type: 'integer', minimum: 0 } },
             {
               name: 'size',
@@ -104,14 +157,13 @@ export function openApiDocument() {
               description: `Tables ${checkpointedTables}: cut at the checkpoint of exactly this tree size, signed before (to download every ledger table at one size), instead of a fresh one. 404 when none was signed at that size.`,
               schema: { type: 'integer', minimum: 0, maximum: 2147483647 },
             },
-            { name: 'If-None-Match', in: 'header', required: false, schema: { type: 'string' } },
+            ifNoneMatch,
           ],
           responses: {
             200: {
               description: 'The table',
               headers: {
-                'API-Version': { $ref: '#/components/headers/ApiVersion' },
-                ETag: { schema: { type: 'string' } },
+                ...validated,
                 'Ledger-Checkpoint-Size': {
                   description: `Tables ${checkpointedTables}: the tree size of the checkpoint the export was cut at. It holds exactly the rows of that tree (leafIndex below the size); checkpoint.txt?size=<it> returns the checkpoint. Absent when the books are not open.`,
                   schema: { type: 'integer', minimum: 0 },
@@ -119,10 +171,11 @@ export function openApiDocument() {
               },
               content: { 'text/csv': { schema: { type: 'string' } }, 'application/jsonl': { schema: { type: 'string' } } },
             },
-            304: { description: 'Not modified since the ETag given in If-None-Match' },
+            304: notModified,
             400: problem,
             404: problem,
             406: problem,
+            ...refusals,
           },
         },
       },
@@ -130,15 +183,17 @@ export function openApiDocument() {
         // At the root of the gateway, not under /export/v1.
         servers: [{ url: '/' }],
         get: {
+          operationId: 'getLedgerKeys',
           summary: "Every key the ledger signs checkpoints with, and each log's origin and verifier keys",
-          parameters: [{ name: 'If-None-Match', in: 'header', required: false, schema: { type: 'string' } }],
+          parameters: [ifNoneMatch],
           responses: {
             200: {
               description: 'The keys',
-              headers: { 'API-Version': { $ref: '#/components/headers/ApiVersion' }, ETag: { schema: { type: 'string' } } },
+              headers: validated,
               content: { 'application/json': { schema: { $ref: '#/components/schemas/LedgerKeys' } } },
             },
-            304: { description: 'Not modified since the ETag given in If-None-Match' },
+            304: notModified,
+            ...refusals,
           },
         },
       },
@@ -180,20 +235,64 @@ export function openApiDocument() {
             },
           },
         },
+        Problem: {
+          type: 'object',
+          description: 'Problem details (RFC 9457). type is about:blank: the title is the HTTP status phrase, the detail says what went wrong.',
+          required: ['type', 'title', 'status', 'detail'],
+          properties: {
+            type: { type: 'string', example: 'about:blank' },
+            title: { type: 'string', example: 'Bad Request' },
+            status: { type: 'integer', example: 400 },
+            detail: { type: 'string' },
+            instance: { type: 'string', description: 'The path asked for.' },
+          },
+        },
       },
-      parameters: { Slug: { name: 'slug', in: 'path', required: true, schema: { type: 'string', example: 'spijkerkwartier' } } },
-      headers: { ApiVersion: { description: 'The version of this API', schema: { type: 'string', example: EXPORT_API_VERSION } } },
+      securitySchemes: {
+        bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: "A member's token, as for the graph. Without one the exports hold what the graph shows anyone." },
+      },
+      parameters: {
+        Slug: { name: 'slug', in: 'path', required: true, description: "The neighbourhood's slug.", schema: { type: 'string', example: 'spijkerkwartier' } },
+        IfNoneMatch: {
+          name: 'If-None-Match',
+          in: 'header',
+          required: false,
+          description: 'An ETag you have (or several, comma-separated, weak ones included, or *): 304 when the answer would be the same.',
+          schema: { type: 'string' },
+        },
+      },
+      headers: {
+        ApiVersion: { description: 'The version of this API', schema: { type: 'string', example: EXPORT_API_VERSION } },
+        ETag: { description: 'The validator of this answer, to send back as If-None-Match.', schema: { type: 'string' } },
+        RetryAfter: { description: 'Seconds to wait before asking again.', schema: { type: 'integer', minimum: 0 } },
+      },
       responses: {
         Problem: {
           description: 'Problem details (RFC 9457)',
-          content: {
-            'application/problem+json': {
-              schema: {
-                type: 'object',
-                properties: { type: { type: 'string' }, title: { type: 'string' }, status: { type: 'integer' }, detail: { type: 'string' }, instance: { type: 'string' } },
-              },
-            },
+          headers: versioned,
+          content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
+        },
+        NotModified: { description: 'Not modified: the If-None-Match named the current answer.', headers: validated },
+        Unauthorized: {
+          description: 'The bearer token was refused (expired, badly signed, or for another audience). Ask without one for the public data.',
+          headers: { ...versioned, 'WWW-Authenticate': { description: 'Bearer error="invalid_token"', schema: { type: 'string' } } },
+          content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
+        },
+        TooManyRequests: {
+          description: 'Too many requests a minute from this client (member or address), or too many table downloads at once.',
+          headers: {
+            ...versioned,
+            'Retry-After': { $ref: '#/components/headers/RetryAfter' },
+            'RateLimit-Limit': { description: 'Requests allowed a minute.', schema: { type: 'integer' } },
+            'RateLimit-Remaining': { description: 'Requests left in this minute.', schema: { type: 'integer' } },
+            'RateLimit-Reset': { description: 'Seconds until the allowance is whole again.', schema: { type: 'integer' } },
           },
+          content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
+        },
+        ServiceUnavailable: {
+          description: 'A service behind the graph did not answer; nothing partial was sent.',
+          headers: versioned,
+          content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
         },
       },
     },
