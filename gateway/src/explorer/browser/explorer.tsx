@@ -1,0 +1,36 @@
+import { createRoot } from 'react-dom/client';
+import { GraphiQL } from 'graphiql';
+import 'graphiql/style.css';
+import './explorer.css';
+
+/** What the gateway renders into the page (explorer/page.ts, ExplorerConfig): read, never executed. */
+interface ExplorerConfig {
+  endpoint: string;
+  tabs: { query: string; variables: string; headers: string }[];
+}
+
+type Fetcher = NonNullable<Parameters<typeof GraphiQL>[0]['fetcher']>;
+
+const config = JSON.parse(document.getElementById('explorer-config')!.textContent!) as ExplorerConfig;
+
+/**
+ * Posts to the graph on this page's own origin. A header left empty in the header editor (the
+ * examples leave `Authorization` empty) is not sent: an empty bearer token would be refused.
+ */
+const fetcher: Fetcher = async (params, options) => {
+  const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json' };
+  for (const [name, value] of Object.entries(options?.headers ?? {})) {
+    if (typeof value === 'string' && value.trim() !== '') headers[name] = value;
+  }
+  const response = await fetch(config.endpoint, { method: 'POST', headers, body: JSON.stringify(params) });
+  return response.json();
+};
+
+createRoot(document.getElementById('graphiql')!).render(
+  <GraphiQL
+    fetcher={fetcher}
+    defaultTabs={config.tabs}
+    defaultEditorToolsVisibility="headers"
+    shouldPersistHeaders={false}
+  />,
+);
