@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import helmet from 'helmet';
 import type { ClientAddresses } from './client-address';
-import { SANDBOX_ORIGINS, pageRequested } from './explorer/pages';
+import { SANDBOX_ORIGINS, pageRequested, styleNonce } from './explorer/pages';
 
 type Middleware = (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => void;
 
@@ -25,26 +25,34 @@ const forData = helmet({
 }) as Middleware;
 
 /**
- * The landing page and the explorer load only the gateway's own files: no inline script or style,
- * nothing from another origin, no frames. GraphiQL's stylesheet carries its fonts and icons as
- * data: URLs. The explorer talks to the graph on the same origin.
+ * The landing page and the explorer load only the gateway's own files: no inline script, no inline
+ * style (but the explorer's nonced `<style>`, below), nothing from another origin, no frames.
+ * GraphiQL's stylesheet carries its fonts and icons as data: URLs; the explorer talks to the graph
+ * on the same origin.
  */
-const forPage = helmet({
+const pageDirectives = {
+  defaultSrc: ["'self'"],
+  scriptSrc: ["'self'"],
+  styleSrc: ["'self'"],
+  imgSrc: ["'self'", 'data:'],
+  fontSrc: ["'self'", 'data:'],
+  connectSrc: ["'self'"],
+  frameSrc: ["'none'"],
+  objectSrc: ["'none'"],
+  baseUri: ["'none'"],
+  formAction: ["'self'"],
+  frameAncestors: ["'none'"],
+};
+const forPage = helmet({ ...common, contentSecurityPolicy: { useDefaults: false, directives: pageDirectives } }) as Middleware;
+
+/** The explorer (GraphiQL): as the landing page, and `<style>` elements carrying this response's nonce (explorer/pages.ts, styleNonce). */
+const forExplorer = helmet({
   ...common,
   contentSecurityPolicy: {
     useDefaults: false,
     directives: {
-      defaultSrc: ["'self'"],
-      scriptSrc: ["'self'"],
-      styleSrc: ["'self'"],
-      imgSrc: ["'self'", 'data:'],
-      fontSrc: ["'self'", 'data:'],
-      connectSrc: ["'self'"],
-      frameSrc: ["'none'"],
-      objectSrc: ["'none'"],
-      baseUri: ["'none'"],
-      formAction: ["'self'"],
-      frameAncestors: ["'none'"],
+      ...pageDirectives,
+      styleSrc: ["'self'", (_req: IncomingMessage, res: ServerResponse) => `'nonce-${styleNonce(res)}'`],
     },
   },
 }) as Middleware;
@@ -71,7 +79,8 @@ const forSandbox = helmet({
 /** The policy for what a request asks for: a page of ours, the Sandbox page, or data (an asset file loads nothing either). */
 function policyFor(req: IncomingMessage): Middleware {
   const page = pageRequested(req);
-  if (page === 'landing' || page === 'explorer') return forPage;
+  if (page === 'landing') return forPage;
+  if (page === 'explorer') return forExplorer;
   if (page === 'sandbox') return forSandbox;
   return forData;
 }

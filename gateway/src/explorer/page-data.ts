@@ -46,12 +46,15 @@ interface Answer {
 /**
  * Reads what the landing page and the explorer's examples show, from the graph as the anonymous
  * public does (so the response cache may answer it). A partial answer still names what it has.
+ * `preferredSlug` picks the neighbourhood the examples act in.
  */
-export async function readPageData(apollo: ApolloServer<GatewayContext>, requestId: string, now = new Date()): Promise<PageData> {
+export async function readPageData(apollo: ApolloServer<GatewayContext>, requestId: string, preferredSlug: string | null, now = new Date()): Promise<PageData> {
   const response = await apollo.executeOperation<Answer>({ query: PAGE_QUERY }, { contextValue: { viewer: { memberId: null, roles: [] }, requestId } });
   if (response.body.kind !== 'single') throw new Error('unexpected incremental response');
   const listed = response.body.singleResult.data?.neighbourhoods ?? null;
-  const first = listed?.[0];
+  // The examples act in the neighbourhood asked for (?neighbourhood=<slug>), else in the first with open books and an open wish.
+  const first =
+    listed?.find((n) => n.slug === preferredSlug) ?? listed?.find((n) => (n.accounts?.length ?? 0) > 0 && (n.wishes?.edges.length ?? 0) > 0) ?? listed?.[0];
   const euroAccount = (type: string) => first?.accounts?.filter((a) => a.type === type && a.unit === 'EUR').sort((a, b) => a.code.localeCompare(b.code))[0]?.id ?? null;
   return {
     neighbourhoods: listed?.map((n) => ({ id: n.id, slug: n.slug, name: n.name, municipality: n.municipality.name })) ?? null,

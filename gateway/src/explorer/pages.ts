@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ApolloServer } from '@apollo/server';
 import type { Logger } from '@dbwe/platform';
@@ -31,6 +32,20 @@ export function pageRequested(req: IncomingMessage): PageRequest | null {
   return path === PAGE_PATHS.landing ? 'landing' : 'to-explorer';
 }
 
+const styleNonces = new WeakMap<ServerResponse, string>();
+
+/**
+ * The explorer page's nonce for `<style>` elements, one per response: the policy header
+ * (security-headers.ts) and the page both ask for it. GraphiQL's dialogs (Radix, through
+ * react-style-singleton) insert a `<style>` to lock scrolling and take the nonce from get-nonce.
+ * Scripts get no nonce: they come only from the gateway's own files.
+ */
+export function styleNonce(res: ServerResponse): string {
+  let nonce = styleNonces.get(res);
+  if (!nonce) styleNonces.set(res, (nonce = randomBytes(18).toString('base64')));
+  return nonce;
+}
+
 /** The landing page, the self-hosted explorer (GraphiQL), the hosted Sandbox as an option, and their files. */
 export class Pages {
   constructor(
@@ -48,11 +63,12 @@ export class Pages {
     const assets = await explorerAssets();
     if (typeof asked === 'object') return this.asset(res, assets, asked.asset);
     if (asked === 'sandbox') return this.page(res, sandboxPage(assets));
-    const data = await readPageData(this.apollo, requestId).catch((error: unknown): PageData => {
+    const preferred = new URL(req.url ?? '/', 'http://localhost').searchParams.get('neighbourhood');
+    const data = await readPageData(this.apollo, requestId, preferred).catch((error: unknown): PageData => {
       this.logger.warn({ err: error, requestId }, 'the pages could not read the neighbourhoods');
       return { neighbourhoods: null, setting: { slug: 'spijkerkwartier', neighbourhoodId: null, openWishId: null, bidId: null, debitAccountId: null, creditAccountId: null, today: new Date().toISOString().slice(0, 10) } };
     });
-    return this.page(res, asked === 'landing' ? landingPage(assets, data) : explorerPage(assets, data));
+    return this.page(res, asked === 'landing' ? landingPage(assets, data) : explorerPage(assets, data, styleNonce(res)));
   }
 
   private page(res: ServerResponse, page: Html): void {
@@ -77,11 +93,12 @@ export class Pages {
 
 const asset = (name: string) => `${ASSET_PATH}${name}`;
 
-function explorerPage(assets: Assets, data: PageData): Html {
-  const config = { endpoint: PAGE_PATHS.endpoint, tabs: EXAMPLES.map((example) => exampleTab(example, data.setting)) };
+function explorerPage(assets: Assets, data: PageData, nonce: string): Html {
+  const config = { endpoint: PAGE_PATHS.endpoint, styleNonce: nonce, tabs: EXAMPLES.map((example) => exampleTab(example, data.setting)) };
   return html`<html lang="en">
 <head>
 <meta charset="utf-8">
+<link rel="icon" href="data:,">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Explorer · dBWE public graph</title>
 <link rel="stylesheet" href="${asset(assets.explorer.style)}">
@@ -99,6 +116,7 @@ function sandboxPage(assets: Assets): Html {
   return html`<html lang="en">
 <head>
 <meta charset="utf-8">
+<link rel="icon" href="data:,">
 <title>Apollo Sandbox · dBWE public graph</title>
 <link rel="stylesheet" href="${asset(assets.sandbox.style)}">
 </head>
@@ -116,7 +134,7 @@ export const SANDBOX_ORIGINS = { script: 'https://embeddable-sandbox.cdn.apollog
 const SANDBOX_SCRIPT = `${SANDBOX_ORIGINS.script}/v2/embeddable-sandbox.umd.production.min.js`;
 
 function landingPage(assets: Assets, data: PageData): Html {
-  const exports = (slug: string) => `/export/v1/neighbourhoods/${encodeURIComponent(slug)}`;
+  const tablesOf = (slug: string) => `/export/v1/neighbourhoods/${encodeURIComponent(slug)}`;
   const neighbourhoods =
     data.neighbourhoods === null
       ? html`<p>The neighbourhoods cannot be listed right now; the graph did not answer. Try again in a moment.</p>`
@@ -125,15 +143,17 @@ function landingPage(assets: Assets, data: PageData): Html {
         : html`<ul class="neighbourhoods">${data.neighbourhoods.map(
             (n) => html`
 <li><strong>${n.name}</strong> <span class="muted">(${n.municipality}, <code>${n.slug}</code>)</span><br>
-<a href="${exports(n.slug)}/datapackage.json">data package</a> ·
-<a href="${exports(n.slug)}/projects.csv">projects.csv</a> ·
-<a href="${exports(n.slug)}/ledger_entries.csv">ledger_entries.csv</a> ·
-<a href="${exports(n.slug)}/checkpoint.txt">signed checkpoint</a></li>`,
+<a href="${PAGE_PATHS.explorer}?neighbourhood=${encodeURIComponent(n.slug)}">explore</a> ·
+<a href="${tablesOf(n.slug)}/datapackage.json">data package</a> ·
+<a href="${tablesOf(n.slug)}/projects.csv">projects.csv</a> ·
+<a href="${tablesOf(n.slug)}/ledger_entries.csv">ledger_entries.csv</a> ·
+<a href="${tablesOf(n.slug)}/checkpoint.txt">signed checkpoint</a></li>`,
           )}
 </ul>`;
   return html`<html lang="en">
 <head>
 <meta charset="utf-8">
+<link rel="icon" href="data:,">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>dBWE public graph</title>
 <link rel="stylesheet" href="${asset(assets.landing.style)}">

@@ -1,11 +1,14 @@
 import { createRoot } from 'react-dom/client';
 import { GraphiQL } from 'graphiql';
+import { setNonce } from 'get-nonce';
 import 'graphiql/style.css';
 import './explorer.css';
 
 /** What the gateway renders into the page (explorer/page.ts, ExplorerConfig): read, never executed. */
 interface ExplorerConfig {
   endpoint: string;
+  /** The nonce this page's policy admits `<style>` elements with: GraphiQL's dialogs add one to lock scrolling. */
+  styleNonce: string;
   tabs: { query: string; variables: string; headers: string }[];
 }
 
@@ -26,10 +29,21 @@ const fetcher: Fetcher = async (params, options) => {
   return response.json();
 };
 
+setNonce(config.styleNonce);
+
+/*
+ * GraphiQL starts its editors from the first tab's query but from its own stored variables and from
+ * defaultHeaders: on a first visit (no tabs stored yet) give it the first example's, so the first
+ * tab runs as it stands.
+ */
+const STORAGE = 'graphiql:';
+if (localStorage.getItem(`${STORAGE}tabState`) === null) localStorage.setItem(`${STORAGE}variables`, config.tabs[0].variables);
+
 createRoot(document.getElementById('graphiql')!).render(
   <GraphiQL
     fetcher={fetcher}
     defaultTabs={config.tabs}
+    defaultHeaders={config.tabs[0].headers}
     defaultEditorToolsVisibility="headers"
     shouldPersistHeaders={false}
   />,
