@@ -70,7 +70,7 @@ mutation SupportWish($wishId: ID!) {
   }
 }`,
     variables: (s) => ({ slug: s.slug, wishId: s.openWishId }),
-    writes: { operationName: 'SupportWish', role: 'resident', demoMember: 'Fietsende Fenna' },
+    writes: { operationName: 'SupportWish', role: 'resident', demoMember: 'Spelende Sem' },
   },
   {
     group: 'A civic developer',
