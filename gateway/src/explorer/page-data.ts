@@ -69,3 +69,13 @@ export async function readPageData(apollo: ApolloServer<GatewayContext>, request
     },
   };
 }
+
+/** The examples' setting while the graph tells nothing: the demo's slug, no ids. */
+function noSetting(now: Date): ExampleSetting {
+  return { slug: DEMO_SLUG, neighbourhoodId: null, openWishId: null, bidId: null, debitAccountId: null, creditAccountId: null, today: now.toISOString().slice(0, 10) };
+}
+
+/** What the pages show when the graph could not be read at all. */
+export function unreadPageData(now = new Date()): PageData {
+  return { neighbourhoods: null, setting: noSetting(now) };
+}

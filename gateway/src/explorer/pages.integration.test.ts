@@ -1,4 +1,4 @@
-import { startPlatform, type RunningPlatform } from '../../../test/platform';
+import { startGatewayFor, startPlatform, type RunningPlatform } from '../../../test/platform';
 import { addNeighbourhood } from '../../../test/people';
 import { jsonForScriptBlock } from './html';
 
@@ -99,6 +99,19 @@ describe('pages: landing page, explorer and Sandbox beside the graph', () => {
     expect(policy).toMatch(/script-src 'self' https:\/\/embeddable-sandbox\.cdn\.apollographql\.com(;|$)/);
     expect(policy).toContain('frame-src https://sandbox.embed.apollographql.com');
     expect(policy).toContain("frame-ancestors 'none'");
+  });
+
+  it('with the community down, the landing page still comes, saying the neighbourhoods cannot be listed now', async () => {
+    const { gateway, gatewayUrl } = await startGatewayFor({ ...platform.subgraphs, community: { url: 'http://127.0.0.1:9/graphql' } });
+    try {
+      const response = await fetch(gatewayUrl, { headers: { accept: 'text/html' } });
+      expect(response.status).toBe(200);
+      const html = await response.text();
+      expect(html).toContain('The neighbourhoods cannot be listed right now');
+      expect(html).toContain('href="/export/v1/openapi.json"');
+    } finally {
+      await gateway.stop();
+    }
   });
 
   it('answers an unknown file with 404 and HEAD on the pages with 200 and no body', async () => {

@@ -6,7 +6,7 @@ import type { GatewayContext } from '../gateway';
 import { ASSET_PATH, explorerAssets, type Assets } from './assets';
 import { EXAMPLES, exampleTab } from './examples';
 import { Html, html, jsonForScriptBlock } from './html';
-import { readPageData, type PageData } from './page-data';
+import { readPageData, unreadPageData, type PageData } from './page-data';
 
 /** Where the pages are. The graph stays at `/` and `/graphql` for every GraphQL client. */
 export const PAGE_PATHS = { landing: '/', explorer: '/explorer', sandbox: '/sandbox', endpoint: '/graphql' } as const;
@@ -66,7 +66,7 @@ export class Pages {
     const preferred = new URL(req.url ?? '/', 'http://localhost').searchParams.get('neighbourhood');
     const data = await readPageData(this.apollo, requestId, preferred).catch((error: unknown): PageData => {
       this.logger.warn({ err: error, requestId }, 'the pages could not read the neighbourhoods');
-      return { neighbourhoods: null, setting: { slug: 'spijkerkwartier', neighbourhoodId: null, openWishId: null, bidId: null, debitAccountId: null, creditAccountId: null, today: new Date().toISOString().slice(0, 10) } };
+      return unreadPageData();
     });
     return this.page(res, asked === 'landing' ? landingPage(assets, data) : explorerPage(assets, data, styleNonce(res)));
   }
