@@ -194,7 +194,7 @@ async function main(): Promise<void> {
     PORT: gatewayPort,
   }, GATEWAY_NODE_FLAGS);
   await waitReady('gateway', `http://127.0.0.1:${gatewayPort}/ready`, gateway);
-  say(`ready: open http://localhost:${gatewayPort}/ for Apollo Sandbox; npm run token -- --help prints tokens`);
+  say(`ready: open http://localhost:${gatewayPort}/explorer to explore the graph (http://localhost:${gatewayPort}/ for the landing page); npm run token -- --help prints tokens`);
 }
 
 async function isSuperuser(url: string): Promise<boolean> {

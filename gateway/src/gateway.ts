@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer, type GraphQLRequestContext } from '@apollo/server';
-import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import responseCachePlugin from '@apollo/server-plugin-response-cache';
 import {
   ApolloGateway,
@@ -52,6 +52,7 @@ import { PublicAnswerCache } from './public-answer-cache';
 import { Readiness } from './readiness';
 import { emptiedPaths } from './emptied-paths';
 import { schemaRoutes } from './schema-files';
+import { Pages, pageRequested } from './explorer/pages';
 
 /** Errors with a path per failed fetch; beyond them one more error says how many fields it left out. */
 const MAX_PATHED_ERRORS = 100;
@@ -279,7 +280,8 @@ export function createGateway(config: GatewayConfig, logger: Logger): Gateway {
             answers.plugin<GatewayContext>(),
           ]
         : []),
-      ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }),
+      // The pages (landing, explorer, Sandbox) are the gateway's own: explorer/pages.ts.
+      ApolloServerPluginLandingPageDisabled(),
       {
         // Mutations are not retried or deduplicated anywhere; log the operation for the request id.
         async requestDidStart({ contextValue }: GraphQLRequestContext<GatewayContext>) {
@@ -305,6 +307,8 @@ export function createGateway(config: GatewayConfig, logger: Logger): Gateway {
   let feedWatch: { stop(): Promise<void> } | null = null;
   const apiSchema = Supergraph.build(supergraphSdl).apiSchema().toGraphQLJSSchema();
   const exporter = new Exporter(apollo, apiSchema, logger, (req) => verifier.viewerFor(req.headers.authorization));
+
+  const pages = new Pages(apollo, logger);
 
   const readiness = new Readiness(urls, { maxAgeMs: config.READY_CACHE_MS, timeoutMs: 2000 });
 
@@ -366,6 +370,11 @@ export function createGateway(config: GatewayConfig, logger: Logger): Gateway {
       }
       const { viewer } = identity;
       verifiedViewers.set(req, viewer);
+      const page = pageRequested(req);
+      if (page) {
+        await pages.handle(req, res, page, requestId);
+        return true;
+      }
       // The open-data exports and the ledger's keys (/.well-known/dbwe-ledger-keys): read from the graph like any client.
       if (Exporter.serves(req.url)) {
         if (Exporter.downloadsTable(req.url)) {

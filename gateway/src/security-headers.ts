@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import helmet from 'helmet';
 import type { ClientAddresses } from './client-address';
+import { SANDBOX_ORIGINS, pageRequested, styleNonce } from './explorer/pages';
 
 type Middleware = (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => void;
 
@@ -24,25 +25,64 @@ const forData = helmet({
 }) as Middleware;
 
 /**
- * The landing page (Apollo Sandbox) carries its own policy in a meta tag, with a nonce made per page
- * for its scripts and styles and Apollo's CDN and frames allowed. Both policies apply; this one adds
- * what a meta tag cannot say (frame-ancestors) and must not narrow the scripts, whose nonce it cannot know.
+ * The landing page and the explorer load only the gateway's own files: no inline script, no inline
+ * style (but the explorer's nonced `<style>`, below), nothing from another origin, no frames.
+ * GraphiQL's stylesheet carries its fonts and icons as data: URLs; the explorer talks to the graph
+ * on the same origin.
  */
-const forPage = helmet({
+const pageDirectives = {
+  defaultSrc: ["'self'"],
+  scriptSrc: ["'self'"],
+  styleSrc: ["'self'"],
+  imgSrc: ["'self'", 'data:'],
+  fontSrc: ["'self'", 'data:'],
+  connectSrc: ["'self'"],
+  frameSrc: ["'none'"],
+  objectSrc: ["'none'"],
+  baseUri: ["'none'"],
+  formAction: ["'self'"],
+  frameAncestors: ["'none'"],
+};
+const forPage = helmet({ ...common, contentSecurityPolicy: { useDefaults: false, directives: pageDirectives } }) as Middleware;
+
+/** The explorer (GraphiQL): as the landing page, and `<style>` elements carrying this response's nonce (explorer/pages.ts, styleNonce). */
+const forExplorer = helmet({
   ...common,
   contentSecurityPolicy: {
     useDefaults: false,
-    // A default-src here would narrow the page's inline scripts, which only its own nonce admits.
-    directives: { defaultSrc: helmet.contentSecurityPolicy.dangerouslyDisableDefaultSrc, frameAncestors: ["'none'"], baseUri: ["'self'"], objectSrc: ["'none'"], formAction: ["'self'"] },
+    directives: {
+      ...pageDirectives,
+      styleSrc: ["'self'", (_req: IncomingMessage, res: ServerResponse) => `'nonce-${styleNonce(res)}'`],
+    },
   },
 }) as Middleware;
 
-/** A browser asking for a page rather than for data, as Apollo Server decides to show its landing page. */
-function asksForPage(req: IncomingMessage): boolean {
-  if (req.method !== 'GET' && req.method !== 'HEAD') return false;
-  const url = new URL(req.url ?? '/', 'http://localhost');
-  if (url.pathname !== '/' && url.pathname !== '/graphql') return false;
-  return !url.searchParams.has('query') && (req.headers.accept ?? '').includes('text/html');
+/** The hosted Apollo Sandbox (/sandbox, an option for those with internet): Apollo's script and its frame. */
+const forSandbox = helmet({
+  ...common,
+  contentSecurityPolicy: {
+    useDefaults: false,
+    directives: {
+      defaultSrc: ["'self'"],
+      scriptSrc: ["'self'", SANDBOX_ORIGINS.script],
+      styleSrc: ["'self'"],
+      frameSrc: [SANDBOX_ORIGINS.frame],
+      connectSrc: ["'self'"],
+      objectSrc: ["'none'"],
+      baseUri: ["'none'"],
+      formAction: ["'self'"],
+      frameAncestors: ["'none'"],
+    },
+  },
+}) as Middleware;
+
+/** The policy for what a request asks for: a page of ours, the Sandbox page, or data (an asset file loads nothing either). */
+function policyFor(req: IncomingMessage): Middleware {
+  const page = pageRequested(req);
+  if (page === 'landing') return forPage;
+  if (page === 'explorer') return forExplorer;
+  if (page === 'sandbox') return forSandbox;
+  return forData;
 }
 
 export interface SecurityHeaderOptions {
@@ -60,7 +100,7 @@ export function securityHeaders(options: SecurityHeaderOptions): (req: IncomingM
     if (error) throw error;
   };
   return (req, res) => {
-    (asksForPage(req) ? forPage : forData)(req, res, done);
+    policyFor(req)(req, res, done);
     if (options.hstsMaxAgeSeconds > 0 && (options.hstsAlways || options.addresses.overHttps(req))) hsts(req, res, done);
   };
 }

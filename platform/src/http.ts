@@ -261,7 +261,7 @@ export function createHttpApp<TContext extends BaseContext>(options: HttpAppOpti
     for (const [key, value] of Object.entries(req.headers)) {
       if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
     }
-    // Apollo Server knows no HEAD: it is asked the GET, and a HEAD without a query asks whether the page (Sandbox) is there.
+    // Apollo Server knows no HEAD: it is asked the GET, and a HEAD without a query asks whether the page is there (the gateway answers its pages itself, before this).
     const head = req.method === 'HEAD';
     if (head && !url.searchParams.has('query')) headers.set('accept', 'text/html');
     const response = await apollo.executeHTTPGraphQLRequest({

@@ -1,0 +1,50 @@
+import { createRoot } from 'react-dom/client';
+import { GraphiQL } from 'graphiql';
+import { setNonce } from 'get-nonce';
+import 'graphiql/style.css';
+import './explorer.css';
+
+/** What the gateway renders into the page (explorer/page.ts, ExplorerConfig): read, never executed. */
+interface ExplorerConfig {
+  endpoint: string;
+  /** The nonce this page's policy admits `<style>` elements with: GraphiQL's dialogs add one to lock scrolling. */
+  styleNonce: string;
+  tabs: { query: string; variables: string; headers: string }[];
+}
+
+type Fetcher = NonNullable<Parameters<typeof GraphiQL>[0]['fetcher']>;
+
+const config = JSON.parse(document.getElementById('explorer-config')!.textContent!) as ExplorerConfig;
+
+/**
+ * Posts to the graph on this page's own origin. A header left empty in the header editor (the
+ * examples leave `Authorization` empty) is not sent: an empty bearer token would be refused.
+ */
+const fetcher: Fetcher = async (params, options) => {
+  const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json' };
+  for (const [name, value] of Object.entries(options?.headers ?? {})) {
+    if (typeof value === 'string' && value.trim() !== '') headers[name] = value;
+  }
+  const response = await fetch(config.endpoint, { method: 'POST', headers, body: JSON.stringify(params) });
+  return response.json();
+};
+
+setNonce(config.styleNonce);
+
+/*
+ * GraphiQL starts its editors from the first tab's query but from its own stored variables and from
+ * defaultHeaders: on a first visit (no tabs stored yet) give it the first example's, so the first
+ * tab runs as it stands.
+ */
+const STORAGE = 'graphiql:';
+if (localStorage.getItem(`${STORAGE}tabState`) === null) localStorage.setItem(`${STORAGE}variables`, config.tabs[0].variables);
+
+createRoot(document.getElementById('graphiql')!).render(
+  <GraphiQL
+    fetcher={fetcher}
+    defaultTabs={config.tabs}
+    defaultHeaders={config.tabs[0].headers}
+    defaultEditorToolsVisibility="headers"
+    shouldPersistHeaders={false}
+  />,
+);
