@@ -21,6 +21,7 @@ import { checkEventKeys, checkEventSettings, eventSettings, startEvents, type Ev
 import { ed25519Setting, type SigningKey } from './ed25519';
 import { ownServiceSettings, servicePublicKeys, servicePublicKeySettings, type OwnService } from './graph-client';
 import type { SubgraphName } from './identity';
+import { stopTracing, telemetrySettings } from './telemetry';
 
 /** Prints one line and exits: start-up problems are not stack traces. */
 export function exitWith(service: string, message: string): never {
@@ -54,13 +55,16 @@ export function onShutdown(logger: Logger, stop: () => Promise<void>, graceMs = 
       process.exit(1);
     }, graceMs);
     force.unref();
-    stop().then(
-      () => process.exit(0),
-      (error) => {
-        logger.error({ err: error }, 'error during shutdown');
-        process.exit(1);
-      },
-    );
+    // The spans still buffered go out before the process does.
+    stop()
+      .then(() => stopTracing())
+      .then(
+        () => process.exit(0),
+        (error) => {
+          logger.error({ err: error }, 'error during shutdown');
+          process.exit(1);
+        },
+      );
   };
   process.on('SIGTERM', handler);
   process.on('SIGINT', handler);
@@ -91,6 +95,7 @@ export function subgraphSettings(name: string, defaultPort = 4000, own: Spec = {
     ...erasureSettings,
     ...eventSettings,
     ...subgraphIdentitySettings,
+    ...telemetrySettings,
     ...own,
   };
 }
