@@ -29,3 +29,4 @@ export * from './events/runtime';
 export * from './ed25519';
 export * from './events/catalogue';
 export * from './telemetry';
+export * from './metrics';
