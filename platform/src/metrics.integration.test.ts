@@ -1,6 +1,7 @@
 import { cloneTestDatabase, startTestSubgraph, type TestSubgraph } from '@dbwe/platform/testing';
 import { community } from '@dbwe/community';
 import { stableId } from './ids';
+import type { SubgraphModule } from './subgraph';
 import { SubgraphMetrics } from './metrics';
 
 /*
@@ -15,7 +16,7 @@ describe('subgraph metrics', () => {
 
   beforeAll(async () => {
     database = await cloneTestDatabase();
-    subgraph = await startTestSubgraph(community, database.url, { listen: true, seed: true });
+    subgraph = await startTestSubgraph(community as SubgraphModule<unknown, unknown>, database.url, { listen: true, seed: true });
     const { port } = await subgraph.server.listenMetrics(0, '127.0.0.1');
     metricsUrl = `http://127.0.0.1:${port}/metrics`;
   });
