@@ -9,6 +9,8 @@ export interface Service {
   name: string;
   url: string;
   process: ChildProcess;
+  /** A subgraph's metrics listener (METRICS_PORT), apart from its url. */
+  metricsUrl?: string;
 }
 
 /** A port nobody listens on right now. */
@@ -154,10 +156,11 @@ export function sampleMemory(services: Service[], intervalMs = 200): { stop(): R
   };
 }
 
-/** The subgraph's SQL statement counter (GET /metrics, dbwe_sql_statements_total). */
-export async function sqlStatements(subgraphUrl: string): Promise<number> {
-  const text = await (await fetch(new URL('/metrics', subgraphUrl))).text();
+/** The subgraph's SQL statement counter (GET /metrics on its metrics listener, dbwe_sql_statements_total). */
+export async function sqlStatements(subgraph: Service): Promise<number> {
+  if (!subgraph.metricsUrl) throw new Error(`${subgraph.name} was started without a metrics listener`);
+  const text = await (await fetch(subgraph.metricsUrl)).text();
   const match = /^dbwe_sql_statements_total\{[^}]*\}\s+(\d+)/m.exec(text);
-  if (!match) throw new Error(`no dbwe_sql_statements_total at ${subgraphUrl}`);
+  if (!match) throw new Error(`no dbwe_sql_statements_total at ${subgraph.metricsUrl}`);
   return Number(match[1]);
 }

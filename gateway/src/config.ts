@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import proxyaddr from 'proxy-addr';
 import type { ProxyTrust } from './client-address';
-import { ASSERTION_TTL_SECONDS, ConfigError, commonSettings, ed25519Setting, parseConfig, servicePublicKeys, servicePublicKeySettings, setting, SUBGRAPH_NAMES, type Setting, type SubgraphName } from '@dbwe/platform';
+import { ASSERTION_TTL_SECONDS, ConfigError, commonSettings, ed25519Setting, parseConfig, servicePublicKeys, servicePublicKeySettings, setting, SUBGRAPH_NAMES, telemetrySettings, type Setting, type SubgraphName } from '@dbwe/platform';
 
 /** A comma-separated list of proxy addresses or subnets, each checked as proxy-addr reads it. */
 function proxyList(): Setting<string[]> {
@@ -135,6 +135,8 @@ export const gatewaySettings = {
   CORS_CREDENTIALED_ORIGINS: originList(),
   /** Deprecated for TRUST_PROXY_HOPS: `true` means one hop (with a warning at start-up). */
   TRUST_PROXY: setting.boolean(false),
+  /** OpenTelemetry tracing, off unless set (platform/src/telemetry.ts; the SDK reads the other OTEL_* itself). */
+  ...telemetrySettings,
 };
 
 export type GatewayConfig = ReturnType<typeof parseConfig<typeof gatewaySettings>>;

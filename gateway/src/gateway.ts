@@ -377,6 +377,7 @@ export function createGateway(config: GatewayConfig, logger: Logger): Gateway {
       }
       // The open-data exports and the ledger's keys (/.well-known/dbwe-ledger-keys): read from the graph like any client.
       if (Exporter.serves(req.url)) {
+        metrics.trackExport(req, res, requestId);
         if (Exporter.downloadsTable(req.url)) {
           const release = exportSlots.take(clientKey(req, viewer));
           if (!release) {

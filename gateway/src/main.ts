@@ -1,3 +1,5 @@
+// First of all: tracing (when OTEL_* asks for it) must patch node:http before anything loads it.
+import './tracing';
 import { ConfigError, createLogger, exitWith, onShutdown } from '@dbwe/platform';
 import { readGatewayConfig } from './config';
 import { createGateway } from './gateway';

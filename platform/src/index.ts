@@ -28,3 +28,5 @@ export * from './events/signature';
 export * from './events/runtime';
 export * from './ed25519';
 export * from './events/catalogue';
+export * from './telemetry';
+export * from './metrics';

@@ -15,13 +15,4 @@ export class QueryCounter implements OrmLogger {
   logSchemaBuild(): void {}
   logMigration(): void {}
   log(): void {}
-
-  prometheus(service: string): string {
-    return [
-      '# HELP dbwe_sql_statements_total SQL statements sent to PostgreSQL.',
-      '# TYPE dbwe_sql_statements_total counter',
-      `dbwe_sql_statements_total{service="${service}"} ${this.count}`,
-      '',
-    ].join('\n');
-  }
 }

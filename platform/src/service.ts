@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { ConfigError, commonSettings, parseConfig, setting, type Spec } from './config';
+import { ConfigError, commonSettings, parseConfig, setting, type Setting, type Spec } from './config';
 import {
   createDataSource,
   databaseSettings,
@@ -21,6 +21,7 @@ import { checkEventKeys, checkEventSettings, eventSettings, startEvents, type Ev
 import { ed25519Setting, type SigningKey } from './ed25519';
 import { ownServiceSettings, servicePublicKeys, servicePublicKeySettings, type OwnService } from './graph-client';
 import type { SubgraphName } from './identity';
+import { stopTracing, telemetrySettings } from './telemetry';
 
 /** Prints one line and exits: start-up problems are not stack traces. */
 export function exitWith(service: string, message: string): never {
@@ -54,13 +55,16 @@ export function onShutdown(logger: Logger, stop: () => Promise<void>, graceMs = 
       process.exit(1);
     }, graceMs);
     force.unref();
-    stop().then(
-      () => process.exit(0),
-      (error) => {
-        logger.error({ err: error }, 'error during shutdown');
-        process.exit(1);
-      },
-    );
+    // The spans still buffered go out before the process does.
+    stop()
+      .then(() => stopTracing())
+      .then(
+        () => process.exit(0),
+        (error) => {
+          logger.error({ err: error }, 'error during shutdown');
+          process.exit(1);
+        },
+      );
   };
   process.on('SIGTERM', handler);
   process.on('SIGINT', handler);
@@ -79,18 +83,45 @@ export const subgraphIdentitySettings = {
   ...servicePublicKeySettings,
 };
 
+/**
+ * Prometheus metrics are served here, never on PORT. Unset, it is the service's port plus 1000
+ * (5101–5104 for npm start's four), or a free port when PORT is 0, so that services side by side
+ * on one machine never take each other's.
+ */
+function metricsPort(defaultPort: number): Setting<number> {
+  const explicit = setting.integer(-1, { min: 0, max: 65535 });
+  const port = setting.integer(defaultPort, { min: 0, max: 65535 });
+  return {
+    read(env, name) {
+      const set = explicit.read(env, name);
+      if (set >= 0) return set;
+      let own = 0;
+      try {
+        own = port.read(env, 'PORT');
+      } catch {
+        // PORT's own problem is reported under its name.
+      }
+      return own === 0 || own + 1000 > 65535 ? 0 : own + 1000;
+    },
+  };
+}
+
 /** Every environment variable a subgraph reads (deployment files are checked against this). */
 export function subgraphSettings(name: string, defaultPort = 4000, own: Spec = {}) {
   return {
     ...commonSettings,
     ...databaseSettings(name),
     PORT: setting.integer(defaultPort, { min: 0, max: 65535 }),
+    METRICS_PORT: metricsPort(defaultPort),
+    /** Where the metrics listener binds: a Prometheus on the same network, not the public. */
+    METRICS_HOST: setting.string('127.0.0.1'),
     DATABASE_CONNECT_TIMEOUT_MS: setting.integer(10_000, { min: 0 }),
     MIGRATE_ON_START: setting.boolean(true),
     SEED_DEMO: setting.boolean(false),
     ...erasureSettings,
     ...eventSettings,
     ...subgraphIdentitySettings,
+    ...telemetrySettings,
     ...own,
   };
 }
@@ -190,7 +221,10 @@ export async function runSubgraph<TLoaders, TServices>(module: SubgraphModule<TL
   const address = await server.http.listen(config.PORT, config.HOST).catch((error: Error) =>
     exitWith(module.name, `cannot listen on ${config.HOST}:${config.PORT}: ${error.message}`),
   );
-  logger.info({ port: address.port }, `${module.name} subgraph ready`);
+  const metrics = await server.listenMetrics(config.METRICS_PORT, config.METRICS_HOST).catch((error: Error) =>
+    exitWith(module.name, `cannot listen for metrics on ${config.METRICS_HOST}:${config.METRICS_PORT}: ${error.message}`),
+  );
+  logger.info({ port: address.port, metricsPort: metrics.port }, `${module.name} subgraph ready`);
   onShutdown(logger, async () => {
     await server.stop();
     await events.stop();

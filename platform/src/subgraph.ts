@@ -20,6 +20,8 @@ import type { Setting } from './config';
 import { guardMutations, type ErasurePolicy, type MemberStanding } from './member-standing';
 import { notRecording, type EventRecorder } from './events/outbox';
 import type { EventsDeclaration } from './events/runtime';
+import { createMetricsServer, SubgraphMetrics } from './metrics';
+import type { AddressInfo } from 'node:net';
 
 /** What every resolver of every subgraph gets. */
 export interface SubgraphContext<TLoaders, TServices = undefined> {
@@ -100,6 +102,9 @@ export interface SubgraphServerOptions<TServices> {
 export interface SubgraphServer<TLoaders, TServices = undefined> {
   apollo: ApolloServer<SubgraphContext<TLoaders, TServices>>;
   http: HttpApp;
+  metrics: SubgraphMetrics;
+  /** Serves GET /metrics on a listener of its own, apart from the service's port (METRICS_PORT, METRICS_HOST). */
+  listenMetrics(port: number, host: string): Promise<AddressInfo>;
   /** The context a request by this viewer would get; tests use it with apollo.executeOperation. */
   contextFor(viewer: Viewer, requestId?: string): SubgraphContext<TLoaders, TServices>;
   start(): Promise<void>;
@@ -115,6 +120,7 @@ export function createSubgraphServer<TLoaders, TServices>(
   const { Mutation: mutations, ...otherResolvers } = module.resolvers;
   const resolvers =
     standing && mutations ? { ...otherResolvers, Mutation: guardMutations(mutations as Record<string, unknown>, standing, module.erasure) } : module.resolvers;
+  const metrics = new SubgraphMetrics(module.name, db, queryCounter);
   const apollo = new ApolloServer<SubgraphContext<TLoaders, TServices>>({
     // buildSubgraphSchema types resolver maps with an unknown context; ours is known to be SubgraphContext.
     schema: buildSubgraphSchema({ typeDefs: module.typeDefs, resolvers: resolvers as GraphQLResolverMap<unknown> }),
@@ -123,7 +129,15 @@ export function createSubgraphServer<TLoaders, TServices>(
     // Our process runner handles SIGTERM (finish requests, close the database, exit); Apollo must not race it.
     stopOnTerminationSignals: false,
     // Subgraphs are reached only by the gateway: no landing page, no inline traces.
-    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled(), refuseNulCharacters(), refuseUnresolvedOperation(), capErrorList(), retryAfterPlugin()],
+    plugins: [
+      ApolloServerPluginLandingPageDisabled(),
+      ApolloServerPluginInlineTraceDisabled(),
+      refuseNulCharacters(),
+      refuseUnresolvedOperation(),
+      capErrorList(),
+      retryAfterPlugin(),
+      metrics.plugin(),
+    ],
   });
 
   const contextFor = (viewer: Viewer, requestId = ''): SubgraphContext<TLoaders, TServices> => ({
@@ -160,19 +174,20 @@ export function createSubgraphServer<TLoaders, TServices>(
         const ready = await databaseIsReachable(db);
         sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'database unreachable', service: module.name });
       },
-      'GET /metrics': (_req, res) => {
-        res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
-        res.end(queryCounter ? queryCounter.prometheus(module.name) : '');
-      },
     },
   });
+
+  const metricsServer = createMetricsServer(metrics.registry, logger);
 
   return {
     apollo,
     http,
+    metrics,
+    listenMetrics: (port, host) => metricsServer.listen(port, host),
     contextFor,
     start: () => apollo.start(),
     async stop() {
+      await metricsServer.close();
       await http.close();
       await apollo.stop();
     },

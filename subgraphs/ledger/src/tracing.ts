@@ -1,0 +1,3 @@
+import { startTracing } from '@dbwe/platform/src/telemetry';
+
+startTracing('ledger');
