@@ -42,8 +42,9 @@ const MANIFEST = 'assets.json';
  */
 export async function bundle(): Promise<Assets> {
   const outdir = join(BROWSER_SOURCES, 'out');
-  // A development dependency: the production image serves the prebuilt bundle instead.
-  const { build } = await import('esbuild');
+  // A development dependency, loaded only here: the production image serves the prebuilt bundle instead.
+  // require, not import(): jest's module sandbox refuses dynamic imports.
+  const { build } = require('esbuild') as typeof import('esbuild');
   const result = await build({
     absWorkingDir: BROWSER_SOURCES,
     entryPoints: { explorer: 'explorer.tsx', landing: 'landing.css', sandbox: 'sandbox.ts', 'sandbox-page': 'sandbox.css' },
