@@ -40,7 +40,7 @@ export interface Column {
 
 /**
  * String fields whose value is a decimal number (the Decimal scalar always is). SroiResult's rounded
- * figures are decimal strings too: typed as numbers since API 1.2.0, the values themselves unchanged.
+ * figures are decimal strings too: typed as numbers (they were strings), the values themselves unchanged.
  */
 const DECIMAL_FIELDS = new Set([
   'Money.amount',

@@ -77,7 +77,7 @@ function flatOdsSheets(xml: string): Map<string, OdsCell[][]> {
       const cells: OdsCell[] = [];
       for (const cell of (row[1] ?? '').matchAll(/<table:table-cell([^>]*?)(?:\/>|>([\s\S]*?)<\/table:table-cell>)/g)) {
         const a = attributes(cell[1]);
-        const one: OdsCell = { type: a.get('office:value-type') ?? null, value: a.get('office:value') ?? a.get('office:date-value') ?? a.get('office:boolean-value') ?? null, text: unescape((cell[2] ?? '').replace(/<\/text:p><text:p>/g, '\n')), formula: a.get('table:formula') ?? null };
+        const one: OdsCell = { type: a.get('office:value-type') ?? null, value: a.get('office:value') ?? a.get('office:date-value') ?? a.get('office:boolean-value') ?? null, text: [...(cell[2] ?? '').matchAll(/<text:p[^>]*>([\s\S]*?)<\/text:p>/g)].map((p) => unescape(p[1])).join('\n'), formula: a.get('table:formula') ?? null };
         for (let n = Number(a.get('table:number-columns-repeated') ?? 1); n > 0; n--) cells.push(one);
       }
       if (cells.some((c) => c.type !== null)) rows.push(cells);
