@@ -86,7 +86,7 @@ export const EXPORT_TABLES: ExportTable[] = [
     query: `query ($neighbourhood: ID!, $first: Int!, $after: String, $since: DateTime) { neighbourhood(id: $neighbourhood) { projects(first: $first, after: $after, updatedSince: $since) {
       edges { node { id title status plannedStart plannedEnd createdAt updatedAt coordinator { coordinatorId: id }
         finances { ${money('spent')} ${money('received')} ${money('balance')} }
-        sroi { presentValue inputs ratio presentValueExact inputsExact ratioExact } } }
+        sroi { presentValue inputs ratio presentValueExact inputsExact ratioExact unit } } }
       pageInfo { hasNextPage endCursor } } } }`,
     connection: ['neighbourhood', 'projects'],
     incremental: { parameter: 'since' },
@@ -225,9 +225,9 @@ export const EXPORT_TABLES: ExportTable[] = [
     query: `query ($neighbourhood: ID!, $first: Int!, $after: String, $since: DateTime) { neighbourhood(id: $neighbourhood) { projects(first: $first, after: $after) {
       edges { node { projectId: id sroiAnalyses(updatedSince: $since) { analysisId: id title kind status periodStart periodEnd discountRate discountFirstYear publishedAt updatedAt
         result { presentValue inputs netPresentValue ratio netRatio paybackMonths
-          presentValueExact inputsExact netPresentValueExact ratioExact netRatioExact paybackMonthsExact
+          presentValueExact inputsExact netPresentValueExact ratioExact netRatioExact paybackMonthsExact unit
           inputsUsed { basis monetaryExact spendingOutsidePeriodExact inKindExact } }
-        publishedSnapshot { asOf presentValueExact inputsExact netPresentValueExact ratioExact netRatioExact paybackMonthsExact
+        publishedSnapshot { asOf presentValueExact inputsExact netPresentValueExact ratioExact netRatioExact paybackMonthsExact unit
           inputsUsed { basis monetaryExact spendingOutsidePeriodExact inKindExact } } } } }
       pageInfo { hasNextPage endCursor } } } }`,
     connection: ['neighbourhood', 'projects'],
