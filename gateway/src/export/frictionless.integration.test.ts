@@ -38,6 +38,31 @@ describe('the data package under the Frictionless validators', () => {
     expect(pkg.resources.flatMap((r) => r.descriptor.schema.foreignKeys ?? [])).toHaveLength(17);
   });
 
+  it('types the SROI amounts as numbers beside a unit column, and every time with its milliseconds', async () => {
+    const types = (name: string) => new Map(pkg.getResource(name)!.descriptor.schema.fields.map((f) => [f.name, f.type]));
+    expect(Object.fromEntries([...types('projects')].filter(([n]) => n.startsWith('sroi_')))).toEqual({
+      sroi_presentValue: 'number',
+      sroi_inputs: 'number',
+      sroi_ratio: 'number',
+      sroi_presentValueExact: 'number',
+      sroi_inputsExact: 'number',
+      sroi_ratioExact: 'number',
+      sroi_unit: 'string',
+    });
+    const analyses = types('sroi_analyses');
+    for (const name of ['result_presentValue', 'result_inputs', 'result_netPresentValue', 'result_ratio', 'result_netRatio', 'result_paybackMonths']) expect([name, analyses.get(name)]).toEqual([name, 'number']);
+    expect(analyses.get('result_unit')).toBe('string');
+    const rows = (await pkg.getResource('sroi_analyses')!.read({ keyed: true })) as Record<string, unknown>[];
+    expect(rows.length).toBeGreaterThan(0);
+    for (const row of rows) expect(row.result_unit ?? 'EUR').toBe('EUR');
+    expect(rows.some((row) => row.result_unit === 'EUR')).toBe(true);
+    for (const resource of pkg.resources) {
+      for (const field of resource.descriptor.schema.fields as { name: string; type: string; format?: string }[]) {
+        if (field.type === 'datetime') expect([resource.name, field.name, field.format]).toEqual([resource.name, field.name, '%Y-%m-%dT%H:%M:%S.%fZ']);
+      }
+    }
+  });
+
   it.each(EXPORT_TABLES.map((t) => t.name))('%s: every row casts to its schema and every foreign key resolves', async (name) => {
     const resource = pkg.getResource(name)!;
     // forceCast: a row that fails to cast comes back as the error, so the test names every one.
