@@ -346,7 +346,8 @@ export class Exporter {
       return;
     }
 
-    // The other tables are a neighbourhood's worth of rows: hash the whole body for a strong validator.
+    // The other tables are a neighbourhood's worth of rows: hash the whole body for a strong validator (an
+    // xlsx: its rows, for a weak one).
     const chunks: Buffer[] = [];
     const body = new Writable({
       write(chunk: Buffer | string, _encoding, done) {
