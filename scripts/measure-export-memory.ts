@@ -91,7 +91,10 @@ async function measure() {
       const before = bytes;
       bytes += chunk.byteLength;
       if (format === 'xlsx') {
-        if (Math.floor(bytes / 10e6) > Math.floor(before / 10e6)) progress.push({ rows: Math.floor(bytes / 10e6) * 10, rssMiB: Math.round(rssKiB(pid) / 1024) });
+        if (Math.floor(bytes / 10e6) > Math.floor(before / 10e6)) {
+          progress.push({ rows: Math.floor(bytes / 10e6) * 10, rssMiB: Math.round(rssKiB(pid) / 1024) });
+          console.log(`… ${Math.round(bytes / 1e6)} MB, gateway RSS ${(rssKiB(pid) / 1024).toFixed(0)} MiB`);
+        }
         continue;
       }
       for (const byte of chunk) {
