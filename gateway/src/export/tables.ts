@@ -225,10 +225,12 @@ export const EXPORT_TABLES: ExportTable[] = [
     query: `query ($neighbourhood: ID!, $first: Int!, $after: String, $since: DateTime) { neighbourhood(id: $neighbourhood) { projects(first: $first, after: $after) {
       edges { node { projectId: id sroiAnalyses(updatedSince: $since) { analysisId: id title kind status periodStart periodEnd discountRate discountFirstYear publishedAt updatedAt
         result { presentValue inputs netPresentValue ratio netRatio paybackMonths
-          presentValueExact inputsExact netPresentValueExact ratioExact netRatioExact paybackMonthsExact unit
+          presentValueExact inputsExact netPresentValueExact ratioExact netRatioExact paybackMonthsExact
           inputsUsed { basis monetaryExact spendingOutsidePeriodExact inKindExact } }
-        publishedSnapshot { asOf presentValueExact inputsExact netPresentValueExact ratioExact netRatioExact paybackMonthsExact unit
-          inputsUsed { basis monetaryExact spendingOutsidePeriodExact inKindExact } } } } }
+        publishedSnapshot { asOf presentValueExact inputsExact netPresentValueExact ratioExact netRatioExact paybackMonthsExact
+          inputsUsed { basis monetaryExact spendingOutsidePeriodExact inKindExact } }
+        # Columns added later come last, so a client that reads the CSV by position keeps reading the same ones.
+        result { unit } publishedSnapshot { unit } } } }
       pageInfo { hasNextPage endCursor } } } }`,
     connection: ['neighbourhood', 'projects'],
     explode: ['sroiAnalyses'],
