@@ -53,7 +53,11 @@ async function* jsonLines(text: AsyncIterable<string>, table: string): AsyncGene
   if (buffer.trim() !== '') yield parse(buffer);
 }
 
-/** RFC 4180 CSV with a header row; an empty cell is null (the exports write null as nothing). */
+/**
+ * RFC 4180 CSV with a header row; an empty cell is null (the exports write null as nothing). A cell that starts
+ * with `'` loses that one character: the exports put it before a text that a spreadsheet would take for a
+ * formula (`=`, `+`, `-`, `@`, …) or that starts with `'` itself, and a number never starts with one.
+ */
 async function* csvRows(text: AsyncIterable<string>, table: string): AsyncGenerator<Row> {
   let header: string[] | null = null;
   let record: string[] = [];
@@ -63,7 +67,7 @@ async function* csvRows(text: AsyncIterable<string>, table: string): AsyncGenera
   let wasQuoted = false;
   const cells: (string | null)[] = [];
   const endCell = () => {
-    cells.push(cell === '' && !wasQuoted ? null : cell);
+    cells.push(cell === '' && !wasQuoted ? null : cell.startsWith("'") ? cell.slice(1) : cell);
     cell = '';
     wasQuoted = false;
     afterQuote = false;

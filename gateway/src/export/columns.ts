@@ -29,10 +29,65 @@ export interface Column {
   /** The GraphQL type and field the column comes from, e.g. Money.amount. */
   source: string;
   required: boolean;
+  /**
+   * Text the platform computed from a fixed alphabet (hashes, base64), written exactly as it is, never
+   * prefixed against formulas: a verifier recomputes it byte for byte, and nobody can choose its first character.
+   */
+  verbatim: boolean;
+  /** What a value counts in (the xlsx "fields" sheet says it): EUR, a sibling unit column, UTC, a fraction. */
+  unit: string;
 }
 
-/** String fields whose value is an exact decimal number (the Decimal scalar always is). */
-const DECIMAL_FIELDS = new Set(['Money.amount', 'Outcome.quantity', 'FinancialProxy.value', 'Assumption.value', 'SroiAnalysis.discountRate']);
+/**
+ * String fields whose value is a decimal number (the Decimal scalar always is). SroiResult's rounded
+ * figures are decimal strings too: typed as numbers (they were strings), the values themselves unchanged.
+ */
+const DECIMAL_FIELDS = new Set([
+  'Money.amount',
+  'Outcome.quantity',
+  'FinancialProxy.value',
+  'Assumption.value',
+  'SroiAnalysis.discountRate',
+  'SroiResult.presentValue',
+  'SroiResult.inputs',
+  'SroiResult.netPresentValue',
+  'SroiResult.ratio',
+  'SroiResult.netRatio',
+  'SroiResult.paybackMonths',
+]);
+
+/** Fields whose text is computed by the platform from a fixed alphabet (see Column.verbatim). */
+const VERBATIM_FIELDS = new Set(['LedgerEntry.hash', 'LedgerEntry.previousHash', 'LogLeaf.hash']);
+
+/** Units of the fields whose unit is fixed; amounts of Money name theirs in the sibling `…_unit` column. */
+const FIXED_UNITS: Record<string, string> = {
+  'SroiAnalysis.discountRate': 'fraction per year (0.035 = 3.5%)',
+  'Assumption.value': 'fraction (0.25 = 25%)',
+  'SroiResult.ratio': 'euros of value per euro of input',
+  'SroiResult.ratioExact': 'euros of value per euro of input',
+  'SroiResult.netRatio': 'euros of net value per euro of input',
+  'SroiResult.netRatioExact': 'euros of net value per euro of input',
+  'SroiResult.paybackMonths': 'months',
+  'SroiResult.paybackMonthsExact': 'months',
+  'Outcome.durationYears': 'years',
+  'FinancialProxy.value': 'EUR per unit of the indicator per year',
+};
+
+/** SroiResult and SroiInputs amounts are euros (the impact subgraph computes in euros only). */
+const EURO_TYPES = new Set(['SroiResult', 'SroiInputs']);
+
+function unitOf(source: string, name: string, type: FieldType, names: Set<string>): string {
+  if (FIXED_UNITS[source]) return FIXED_UNITS[source];
+  const [parent, field] = source.split('.');
+  // An amount's unit sits beside it (balance_unit), or for a budget's revisions in the budget's own unit column.
+  const sibling = `${name.replace(/_?(amount|minorUnits)$/, '')}_unit`;
+  const unitColumn = names.has(sibling) ? sibling : 'unit';
+  if (source === 'Money.amount') return `the row's ${unitColumn} (EUR, or HOUR for volunteer hours)`;
+  if (source === 'Money.minorUnits') return `hundredths of the row's ${unitColumn} (cents, or hundredths of an hour)`;
+  if (EURO_TYPES.has(parent) && type === 'number' && field !== 'basis') return 'EUR';
+  if (type === 'datetime') return 'UTC';
+  return '';
+}
 
 function fieldType(parentType: string, fieldName: string, type: GraphQLOutputType): FieldType {
   if (isListType(getNullableType(type))) return 'array';
@@ -87,10 +142,14 @@ export function columnsOf(table: ExportTable, schema: GraphQLSchema): Column[] {
           if (nodeDepth > 0 && stack.length > nodeDepth && type && parent && def && isLeafType(getNamedType(type))) {
             const path = stack.slice(nodeDepth);
             const { rest, level } = stripExploded(path, table.explode ?? []);
+            const name = rest.join('_');
+            const columnType = fieldType(parent.name, def.name, type);
             columns.push({
-              name: rest.join('_'),
+              name,
               path,
-              type: fieldType(parent.name, def.name, type),
+              type: columnType,
+              unit: '',
+              verbatim: VERBATIM_FIELDS.has(`${parent.name}.${def.name}`),
               description: (def.description ?? '').replace(/\s+/g, ' ').trim(),
               source: `${parent.name}.${def.name}`,
               // Required only when no field between the node and the value can be null.
@@ -106,7 +165,8 @@ export function columnsOf(table: ExportTable, schema: GraphQLSchema): Column[] {
     }),
   );
   if (nodeDepth < 0) throw new Error(`export ${table.name}: the query does not select the nodes of ${table.connection.join('.')}`);
-  return columns;
+  const names = new Set(columns.map((c) => c.name));
+  return columns.map((c) => ({ ...c, unit: unitOf(c.source, c.name, c.type, names) }));
 }
 
 /** Whether the table's path leads to a plain list of nodes (read whole or by index) rather than to a connection. */

@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
-import { once } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Writable } from 'node:stream';
 import type { ApolloServer } from '@apollo/server';
 import type { GraphQLSchema } from 'graphql';
 import { addVary, ifNoneMatchHits, type Logger, type Viewer } from '@dbwe/platform';
 import type { GatewayContext } from '../gateway';
 import { columnsOf, rowsOf, type Column } from './columns';
-import { CONTENT_TYPES, headerLine, rowLine, type ExportFormat } from './formats';
+import { CONTENT_TYPES, EXPORT_FORMATS, isCsvDialect, tableWriter, type CsvDialectName, type ExportFormat } from './formats';
 import { EXPORT_API_VERSION, sendProblem } from './problem';
 import { EXPORT_TABLES, type ExportTable } from './tables';
 import { dataPackage } from './datapackage';
@@ -52,7 +52,7 @@ function treeSizeParameter(params: URLSearchParams): number | null {
   return Number(sizes[0]);
 }
 
-const digest = (text: string) => createHash('sha256').update(text).digest('base64url').slice(0, 27);
+const digest = (content: string | Buffer) => createHash('sha256').update(content).digest('base64url').slice(0, 27);
 
 /**
  * A table's nodes, page by page as the graph answers. With `treeSize`, only those whose `leafIndex` is below
@@ -126,10 +126,15 @@ export class Exporter {
       if (table.checkpointed && !this.columns.get(table.name)!.some((c) => c.path.length === 1 && c.path[0] === 'leafIndex')) {
         throw new Error(`export ${table.name}: a checkpointed table must select leafIndex on its nodes`);
       }
+      for (const [field, target] of Object.entries(table.references ?? {})) {
+        const [other, column] = target.split('.');
+        const has = (name: string, c: string) => this.columns.get(name)?.some((x) => x.name === c) ?? false;
+        if (!has(table.name, field) || !has(other, column)) throw new Error(`export ${table.name}: reference ${field} → ${target} names a column no table has`);
+      }
     }
   }
 
-  /** Whether a request downloads a table (`….csv`, `….jsonl`): the exports that hold memory while they stream. */
+  /** Whether a request downloads a table (`….csv`, `….jsonl`, `….xlsx`): the exports that hold memory while they stream. */
   static downloadsTable(path: string | undefined): boolean {
     return /^\/export\/v1\/neighbourhoods\/[^/]+\/[a-z_]+\.[a-z]+$/.test((path ?? '').split('?')[0]);
   }
@@ -217,10 +222,10 @@ export class Exporter {
     const match = /^([a-z_]+)\.([a-z]+)$/.exec(parts[4]);
     const table = match && EXPORT_TABLES.find((t) => t.name === match[1]);
     if (!match || !table) {
-      throw new ExportError(404, 'Not Found', `No table "${parts[4]}". Tables: ${EXPORT_TABLES.map((t) => t.name).join(', ')}; formats: csv, jsonl.`);
+      throw new ExportError(404, 'Not Found', `No table "${parts[4]}". Tables: ${EXPORT_TABLES.map((t) => t.name).join(', ')}; formats: ${EXPORT_FORMATS.join(', ')}.`);
     }
-    const format = match[2];
-    if (format !== 'csv' && format !== 'jsonl') throw new ExportError(406, 'Not Acceptable', `Unsupported format "${format}"; use csv or jsonl.`);
+    const format = match[2] as ExportFormat;
+    if (!EXPORT_FORMATS.includes(format)) throw new ExportError(406, 'Not Acceptable', `Unsupported format "${format}"; use ${EXPORT_FORMATS.join(', ')}.`);
     await this.exportTable(req, res, context, execute, table, format, neighbourhood, url.searchParams);
   }
 
@@ -265,6 +270,16 @@ export class Exporter {
     return { variables: {} };
   }
 
+  /** The `dialect` of a CSV download: `rfc4180` (the default) or `excel`. */
+  private dialectParameter(format: ExportFormat, params: URLSearchParams): CsvDialectName {
+    const given = params.getAll('dialect');
+    if (given.length === 0) return 'rfc4180';
+    if (given.length > 1) throw new ExportError(400, 'Bad Request', 'Give dialect once.');
+    if (format !== 'csv') throw new ExportError(400, 'Bad Request', `dialect applies to csv downloads only, not to ${format}.`);
+    if (!isCsvDialect(given[0])) throw new ExportError(400, 'Bad Request', `dialect must be rfc4180 or excel, got "${given[0]}".`);
+    return given[0];
+  }
+
   private async exportTable(
     req: IncomingMessage,
     res: ServerResponse,
@@ -277,6 +292,7 @@ export class Exporter {
   ): Promise<void> {
     const columns = this.columns.get(table.name)!;
     const { variables } = this.incrementalVariables(table, params);
+    const dialect = this.dialectParameter(format, params);
     const anonymous = context.viewer.memberId === null;
     // A ledger table is cut at a checkpoint: a fresh one, or with `size` one signed before (to download every
     // ledger table at the same size). Null when the books were never opened: no checkpoint, and no rows.
@@ -287,24 +303,33 @@ export class Exporter {
     }
 
     res.setHeader('content-type', CONTENT_TYPES[format]);
-    res.setHeader('content-disposition', `attachment; filename="${neighbourhood.slug}-${table.name}.${format}"`);
+    res.setHeader('content-disposition', `attachment; filename="${neighbourhood.slug}-${table.name}${dialect === 'excel' ? '-excel' : ''}.${format}"`);
     res.setHeader('cache-control', anonymous ? 'public, max-age=60' : 'private, no-store');
     addVary(res, 'Authorization');
 
-    const lines = async function* (treeSize: number | null): AsyncGenerator<string> {
-      yield headerLine(format, columns);
+    /** Writes the table into `out` and ends it; stops asking for pages when `out` went away. */
+    const writeTable = async (out: Writable, treeSize: number | null, eachRow?: (row: unknown[]) => void): Promise<void> => {
+      const writer = tableWriter(format, dialect, columns, out, { name: table.name, title: table.title });
       for await (const nodes of nodesOf(execute, table, { neighbourhood: neighbourhood.id, ...variables }, treeSize)) {
         for (const node of nodes) {
-          for (const row of rowsOf(node, table, columns)) yield rowLine(format, columns, row);
+          for (const row of rowsOf(node, table, columns)) {
+            if (out.destroyed) return;
+            eachRow?.(row);
+            await writer.write(row);
+          }
         }
       }
+      await writer.end();
     };
+    // An xlsx file is a zip whose entries carry the time it was written: its validator is weak (the same
+    // rows), where a CSV or JSON Lines validator is strong (the same bytes).
+    const weak = format === 'xlsx' ? 'W/' : '';
 
     if (table.checkpointed) {
       // The ledger tables can be huge: stream them. Their checkpoint is their validator (the rows of a tree
       // size never change).
       if (checkpoint) res.setHeader('ledger-checkpoint-size', String(checkpoint.size));
-      const etag = `"${table.name}-${format}-${checkpoint?.size ?? 0}-${digest(`${checkpoint?.rootHash ?? ''}\n${params.toString()}`)}"`;
+      const etag = `${weak}"${table.name}-${format}-${checkpoint?.size ?? 0}-${digest(`${checkpoint?.rootHash ?? ''}\n${params.toString()}`)}"`;
       res.setHeader('etag', etag);
       if (ifNoneMatchHits(req.headers['if-none-match'], etag)) {
         res.statusCode = 304;
@@ -314,29 +339,32 @@ export class Exporter {
       res.statusCode = 200;
       if (req.method === 'HEAD') return void res.end();
       // A client that went away stops the export (and gives its slot back): no more pages are asked for.
-      const gone = once(res, 'close');
-      for await (const line of lines(checkpoint?.size ?? 0)) {
-        if (res.destroyed) return;
-        if (!res.write(line)) await Promise.race([once(res, 'drain'), gone]);
-      }
-      res.end();
+      await writeTable(res, checkpoint?.size ?? 0);
       return;
     }
 
-    // The other tables are a neighbourhood's worth of rows: hash the whole body for a strong validator.
-    const chunks: string[] = [];
-    for await (const line of lines(null)) chunks.push(line);
-    const body = chunks.join('');
-    const etag = `"${digest(body)}"`;
+    // The other tables are a neighbourhood's worth of rows: hash the whole body for a strong validator (an
+    // xlsx: its rows, for a weak one).
+    const chunks: Buffer[] = [];
+    const body = new Writable({
+      write(chunk: Buffer | string, _encoding, done) {
+        chunks.push(Buffer.from(chunk));
+        done();
+      },
+    });
+    const rows = createHash('sha256').update(`${format}\n${columns.map((c) => c.name).join(',')}\n`);
+    await writeTable(body, null, (row) => rows.update(`${JSON.stringify(row)}\n`));
+    const content = Buffer.concat(chunks);
+    const etag = weak ? `${weak}"${rows.digest('base64url').slice(0, 27)}"` : `"${digest(content)}"`;
     res.setHeader('etag', etag);
     if (ifNoneMatchHits(req.headers['if-none-match'], etag)) {
       res.statusCode = 304;
       res.end();
       return;
     }
-    res.setHeader('content-length', Buffer.byteLength(body));
+    res.setHeader('content-length', content.byteLength);
     res.statusCode = 200;
-    res.end(req.method === 'HEAD' ? undefined : body);
+    res.end(req.method === 'HEAD' ? undefined : content);
   }
 
   /** events.jsonl: a page of the neighbourhood's public domain events after `after`, one CloudEvent a line (community's feed). */

@@ -1,6 +1,7 @@
 import { EXPORT_TABLES } from './tables';
 import { EXPORT_API_VERSION } from './problem';
 import { LEDGER_KEYS_PATH } from './ledger-keys';
+import { CONTENT_TYPES, EXPORT_FORMATS } from './formats';
 
 const problem = { $ref: '#/components/responses/Problem' };
 /** What every operation may answer besides its own: a refused token, the rate limit, an outage of the graph. */
@@ -30,7 +31,7 @@ export function openApiDocument() {
     info: {
       title: 'dBWE open data exports',
       version: EXPORT_API_VERSION,
-      description: `Tables of every neighbourhood, produced from the public GraphQL graph with the same data and access rules. CSV is UTF-8 with a header row, comma-delimited, "." as decimal mark, ISO 8601 times in UTC. JSON Lines has one object per row with the same keys as the CSV header. Every GET is also answered to HEAD (the same status and headers, no body). Every answer has an ETag; If-None-Match is compared weakly (RFC 9110 §13.1.2), so W/"…" (as a compressing proxy sends it), a list of tags and * all give 304. Query parameters an endpoint does not know are ignored (a cache-buster such as _=123 works), so a misspelt one is not an error: check the spelling of since, afterSequence, size, after and limit. Errors are problem details (RFC 9457, application/problem+json) with API-Version, the gateway's own 401 and 429 included. Anyone may read without a token; a member's bearer token shows what the graph shows that member. The books are a transparency log (docs/ledger-hash.md in the repository): the ledger tables (${checkpointedTables}) are cut at a checkpoint signed for the export, named by the Ledger-Checkpoint-Size header and served by checkpoint.txt; ${LEDGER_KEYS_PATH} names the keys that sign them.`,
+      description: `Tables of every neighbourhood, produced from the public GraphQL graph with the same data and access rules. CSV is UTF-8 with a header row, comma-delimited, "." as decimal mark, ISO 8601 times in UTC. JSON Lines has one object per row with the same keys as the CSV header. With dialect=excel the CSV is for spreadsheets in a decimal-comma locale (Dutch Excel, LibreOffice): ";" between fields, a UTF-8 byte order mark, "," as decimal mark, every text cell quoted. Every table is also an .xlsx workbook with typed cells (numbers, dates and times in UTC, booleans, text), the table on a sheet named after it and a sheet "fields" with each column's name, type, unit and description. Against formula injection (OWASP), a text cell starting with =, +, -, @, tab, carriage return, their full-width forms, or ', gets one leading ' in the CSV (both dialects) and the xlsx, never in JSON Lines and never in a number: drop one leading ' from a text cell to read the text back. Hashes are written as they are. Every GET is also answered to HEAD (the same status and headers, no body). Every answer has an ETag; If-None-Match is compared weakly (RFC 9110 §13.1.2), so W/"…" (as a compressing proxy sends it), a list of tags and * all give 304. Query parameters an endpoint does not know are ignored (a cache-buster such as _=123 works), so a misspelt one is not an error: check the spelling of since, afterSequence, size, dialect, after and limit. Errors are problem details (RFC 9457, application/problem+json) with API-Version, the gateway's own 401 and 429 included. Anyone may read without a token; a member's bearer token shows what the graph shows that member. The books are a transparency log (docs/ledger-hash.md in the repository): the ledger tables (${checkpointedTables}) are cut at a checkpoint signed for the export, named by the Ledger-Checkpoint-Size header and served by checkpoint.txt; ${LEDGER_KEYS_PATH} names the keys that sign them.`,
       license: { name: 'EUPL-1.2', url: 'https://interoperable-europe.ec.europa.eu/collection/eupl/eupl-text-eupl-12' },
     },
     servers: [{ url: '/export/v1', description: 'This gateway' }],
@@ -144,10 +145,20 @@ export function openApiDocument() {
         get: {
           operationId: 'getTable',
           summary: 'One table of a neighbourhood, streamed',
+          description:
+            'csv: RFC 4180 (the default dialect) or, with dialect=excel, for spreadsheets in a decimal-comma locale. jsonl: the same rows as JSON Lines. xlsx: a workbook with typed cells and a sheet describing the fields; its ETag is weak (the same rows give the same validator, the zip bytes carry the time they were written).',
           parameters: [
             { $ref: '#/components/parameters/Slug' },
             { name: 'table', in: 'path', required: true, schema: { type: 'string', enum: EXPORT_TABLES.map((t) => t.name) } },
-            { name: 'format', in: 'path', required: true, schema: { type: 'string', enum: ['csv', 'jsonl'] } },
+            { name: 'format', in: 'path', required: true, schema: { type: 'string', enum: EXPORT_FORMATS } },
+            {
+              name: 'dialect',
+              in: 'query',
+              required: false,
+              description:
+                'csv only. rfc4180 (default): "," between fields, "." as decimal mark, fields quoted only when they must be, no byte order mark. excel: ";" between fields, a UTF-8 byte order mark, "," as decimal mark, every text cell quoted (an import that takes quoted fields as text keeps a taakveld such as 0500 or 5.7 as text), CRLF line ends in both.',
+              schema: { type: 'string', enum: ['rfc4180', 'excel'], default: 'rfc4180' },
+            },
             { name: 'since', in: 'query', required: false, description: `Only rows changed after this time, an RFC 3339 date-time with an offset (Z or ±hh:mm) and 0–9 fraction digits: 2026-01-31T00:00:00Z, Python's isoformat() of an aware datetime, PowerShell's Get-Date -Format o (fractions beyond milliseconds are cut off, which can only add rows); tables ${tablesTaking('since')}. sroi_outcomes follows its analysis: the outcomes of analyses changed after it. Start a few minutes before the previous pull began: a row carries the time its transaction began.`, schema: { type: 'string', format: 'date-time' } },
             { name: 'afterSequence', in: 'query', required: false, description: 'Only ledger entries (or their lines) after this sequence number.', schema: { type: 'integer', minimum: 0 } },
             {
@@ -169,7 +180,11 @@ export function openApiDocument() {
                   schema: { type: 'integer', minimum: 0 },
                 },
               },
-              content: { 'text/csv': { schema: { type: 'string' } }, 'application/jsonl': { schema: { type: 'string' } } },
+              content: {
+                'text/csv': { schema: { type: 'string' } },
+                'application/jsonl': { schema: { type: 'string' } },
+                [CONTENT_TYPES.xlsx]: { schema: { type: 'string', format: 'binary' } },
+              },
             },
             304: notModified,
             400: problem,

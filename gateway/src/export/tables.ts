@@ -34,6 +34,13 @@ export interface ExportTable {
   incremental?: { parameter: 'afterSequence' | 'since' };
   /** Columns that identify a row. */
   primaryKey: string[];
+  /**
+   * Foreign keys, column → `table.column`, declared in the data package. Only references the tenancy rules
+   * guarantee: everything a write touches belongs to its neighbourhood, so each id resolves within the same
+   * neighbourhood's export (cut at the same checkpoint, for the ledger tables). Who did something (actor,
+   * recordedBy) is not among them: an admin of every neighbourhood is a member of only one.
+   */
+  references?: Record<string, string>;
 }
 
 const money = (field: string) => `${field} { amount unit }`;
@@ -58,6 +65,7 @@ export const EXPORT_TABLES: ExportTable[] = [
     connection: ['neighbourhood', 'wishes'],
     incremental: { parameter: 'since' },
     primaryKey: ['id'],
+    references: { author_authorId: 'members.id' },
   },
   {
     name: 'poll_results',
@@ -78,11 +86,12 @@ export const EXPORT_TABLES: ExportTable[] = [
     query: `query ($neighbourhood: ID!, $first: Int!, $after: String, $since: DateTime) { neighbourhood(id: $neighbourhood) { projects(first: $first, after: $after, updatedSince: $since) {
       edges { node { id title status plannedStart plannedEnd createdAt updatedAt coordinator { coordinatorId: id }
         finances { ${money('spent')} ${money('received')} ${money('balance')} }
-        sroi { presentValue inputs ratio } } }
+        sroi { presentValue inputs ratio presentValueExact inputsExact ratioExact unit } } }
       pageInfo { hasNextPage endCursor } } } }`,
     connection: ['neighbourhood', 'projects'],
     incremental: { parameter: 'since' },
     primaryKey: ['id'],
+    references: { coordinator_coordinatorId: 'members.id' },
   },
   {
     name: 'project_timeline',
@@ -94,6 +103,7 @@ export const EXPORT_TABLES: ExportTable[] = [
     connection: ['neighbourhood', 'projects'],
     explode: ['timeline'],
     primaryKey: ['eventId'],
+    references: { projectId: 'projects.id' },
   },
   {
     name: 'bids',
@@ -107,6 +117,7 @@ export const EXPORT_TABLES: ExportTable[] = [
     connection: ['neighbourhood', 'rightToChallengeBids'],
     incremental: { parameter: 'since' },
     primaryKey: ['id'],
+    references: { executingProject_executingProjectId: 'projects.id' },
   },
   {
     name: 'bid_events',
@@ -118,6 +129,7 @@ export const EXPORT_TABLES: ExportTable[] = [
     connection: ['neighbourhood', 'rightToChallengeBids'],
     explode: ['timeline'],
     primaryKey: ['eventId'],
+    references: { bidId: 'bids.id' },
   },
   {
     name: 'accounts',
@@ -131,6 +143,7 @@ export const EXPORT_TABLES: ExportTable[] = [
     paging: 'list',
     incremental: { parameter: 'since' },
     primaryKey: ['id'],
+    references: { project_projectId: 'projects.id' },
   },
   {
     name: 'ledger_entries',
@@ -147,6 +160,7 @@ export const EXPORT_TABLES: ExportTable[] = [
     incremental: { parameter: 'afterSequence' },
     checkpointed: true,
     primaryKey: ['id'],
+    references: { project_projectId: 'projects.id', member_memberId: 'members.id', reverses_reversesId: 'ledger_entries.id' },
   },
   {
     name: 'ledger_lines',
@@ -163,6 +177,7 @@ export const EXPORT_TABLES: ExportTable[] = [
     incremental: { parameter: 'afterSequence' },
     checkpointed: true,
     primaryKey: ['entryId', 'position'],
+    references: { entryId: 'ledger_entries.id', account_accountId: 'accounts.id', counterparty_member_id: 'members.id' },
   },
   {
     name: 'log_leaves',
@@ -187,6 +202,7 @@ export const EXPORT_TABLES: ExportTable[] = [
     connection: ['neighbourhood', 'projects'],
     explode: ['finances.budgets', 'revisions'],
     primaryKey: ['budgetId', 'revision'],
+    references: { projectId: 'projects.id' },
   },
   {
     name: 'budgets_vs_actuals',
@@ -199,6 +215,7 @@ export const EXPORT_TABLES: ExportTable[] = [
     connection: ['neighbourhood', 'projects'],
     explode: ['finances.budgetAgainstActuals'],
     primaryKey: ['budget_budgetId'],
+    references: { projectId: 'projects.id', budget_budgetId: 'budget_revisions.budgetId' },
   },
   {
     name: 'sroi_analyses',
@@ -211,12 +228,15 @@ export const EXPORT_TABLES: ExportTable[] = [
           presentValueExact inputsExact netPresentValueExact ratioExact netRatioExact paybackMonthsExact
           inputsUsed { basis monetaryExact spendingOutsidePeriodExact inKindExact } }
         publishedSnapshot { asOf presentValueExact inputsExact netPresentValueExact ratioExact netRatioExact paybackMonthsExact
-          inputsUsed { basis monetaryExact spendingOutsidePeriodExact inKindExact } } } } }
+          inputsUsed { basis monetaryExact spendingOutsidePeriodExact inKindExact } }
+        # Columns added later come last, so a client that reads the CSV by position keeps reading the same ones.
+        result { unit } publishedSnapshot { unit } } } }
       pageInfo { hasNextPage endCursor } } } }`,
     connection: ['neighbourhood', 'projects'],
     explode: ['sroiAnalyses'],
     incremental: { parameter: 'since' },
     primaryKey: ['analysisId'],
+    references: { projectId: 'projects.id' },
   },
   {
     name: 'sroi_outcomes',
@@ -231,5 +251,6 @@ export const EXPORT_TABLES: ExportTable[] = [
     explode: ['sroiAnalyses', 'outcomes'],
     incremental: { parameter: 'since' },
     primaryKey: ['outcomeId'],
+    references: { analysisId: 'sroi_analyses.analysisId' },
   },
 ];

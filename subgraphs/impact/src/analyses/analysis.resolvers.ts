@@ -202,6 +202,7 @@ export const analysisResolvers: Resolvers = {
     booksCheckpoint: (r) => r.inputs.checkpoint,
     presentValue: (r) => money(r.calculation.presentValue),
     presentValueExact: (r) => exact(r.calculation.presentValue),
+    unit: () => 'EUR' as const,
     inputs: (r) => money(r.calculation.inputs),
     inputsExact: (r) => exact(r.calculation.inputs),
     inputsUsed: (r) => ({

@@ -1121,6 +1121,8 @@ export type SroiResult = {
   sensitivity: Array<OutcomeSensitivity>;
   /** The two assumptions that move the ratio most, varied together; null when the ratio is undefined or fewer than two assumptions move it. */
   twoWaySensitivity: Maybe<TwoWaySensitivity>;
+  /** The unit of the result's amounts (presentValue, inputs, netPresentValue and their exact forms): always EUR, as an analysis values everything in euros. Ratios are euros per euro of input; payback is in months. */
+  unit: Unit;
   /** Plausibility warnings (they block nothing), as on the analysis. */
   warnings: Array<SroiWarning>;
 };
@@ -1218,6 +1220,13 @@ export type TwoWaySensitivity = {
   /** The assumption of the rows. */
   rows: SensitivityAxis;
 };
+
+/** The unit an amount counts in. */
+export type Unit =
+  /** Euros; minor unit is the cent. */
+  | 'EUR'
+  /** Volunteer hours; minor unit is a hundredth of an hour. */
+  | 'HOUR';
 
 /** No Right to Challenge bid has this id, or it is a draft, which only its challengers see. Code `UNKNOWN_BID`. Nothing was written. */
 export type UnknownBidError = ImpactError & {
@@ -1599,6 +1608,7 @@ export type ResolversTypes = ResolversObject<{
   StakeholderInput: StakeholderInput;
   StakeholderResult: ResolverTypeWrapper<StakeholderResult>;
   TwoWaySensitivity: ResolverTypeWrapper<Omit<TwoWaySensitivity, 'columns' | 'rows'> & { columns: ResolversTypes['SensitivityAxis'], rows: ResolversTypes['SensitivityAxis'] }>;
+  Unit: Unit;
   UnknownBidError: ResolverTypeWrapper<UnknownBidError>;
   UnknownProjectError: ResolverTypeWrapper<UnknownProjectError>;
   UnknownStakeholderError: ResolverTypeWrapper<UnknownStakeholderError>;
@@ -2156,6 +2166,7 @@ export type SroiResultResolvers<ContextType = Context, ParentType extends Resolv
   ratioUndefinedReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   sensitivity?: Resolver<Array<ResolversTypes['OutcomeSensitivity']>, ParentType, ContextType>;
   twoWaySensitivity?: Resolver<Maybe<ResolversTypes['TwoWaySensitivity']>, ParentType, ContextType>;
+  unit?: Resolver<ResolversTypes['Unit'], ParentType, ContextType>;
   warnings?: Resolver<Array<ResolversTypes['SroiWarning']>, ParentType, ContextType>;
 }>;
 
