@@ -69,6 +69,20 @@ describe('the response cache for anonymous answers', () => {
     expect(again.cacheControl).toBe('no-store');
   });
 
+  it("never hands a signed-in member's answer to the anonymous public, nor the public's kept answer to a member", async () => {
+    const token = await stewardToken();
+    const who = (answer: { body: { data?: { me: { id: string } | null } } }) => answer.body.data?.me?.id ?? null;
+    // Signed in first: were it kept, the anonymous reader after would be answered as Pieter.
+    const first = '{ me { id displayName } neighbourhoods { slug } }';
+    expect(who(await platform.query(first, {}, { token }))).toBe(steward);
+    expect(who(await anonymous(first))).toBeNull();
+    // Anonymous first, kept: the member after still gets their own answer.
+    const second = '{ me { id } neighbourhoods { name } }';
+    expect(who(await anonymous(second))).toBeNull();
+    expect((await anonymous(second)).age).toMatch(/^\d+$/);
+    expect(who(await platform.query(second, {}, { token }))).toBe(steward);
+  });
+
   it('keeps an answer no longer than its shortest hint (the ledger: 10 s)', async () => {
     await new Promise((resolve) => setTimeout(resolve, 1500));
     await anonymous(BALANCE, { id: bank });

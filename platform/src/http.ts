@@ -182,6 +182,9 @@ async function writeApolloResponse(
       const etag = `"${createHash('sha256').update(response.body.string).digest('base64url').slice(0, 27)}"`;
       res.setHeader('etag', etag);
       addVary(res, 'Authorization');
+      // The same answer comes as application/json or application/graphql-response+json, as Accept asks:
+      // a shared cache must not hand one client's type to a client that asked for the other.
+      addVary(res, 'Accept');
       res.setHeader('cache-control', req.headers.authorization ? 'private, no-store' : publicCacheControl(response.headers.get('cache-control'), getCaching.maxAgeSeconds));
       if (ifNoneMatchHits(req.headers['if-none-match'], etag)) {
         res.statusCode = 304;

@@ -98,6 +98,41 @@ describe('pages in headless Chromium, with no network beyond the gateway', () =>
     await context.close();
   });
 
+  it('a token typed into the header editor stays in the tab: nothing the next person at this browser can read keeps it', async () => {
+    const { context, page, problems } = await closedNetwork();
+    const token = `dbwe-review-token-${Date.now()}`;
+    await page.goto(new URL('/explorer', platform.gatewayUrl).href);
+    await page.locator('.graphiql-container').waitFor();
+    await page.locator('.graphiql-editor-tool .CodeMirror-line', { hasText: '"Authorization": ""' }).first().waitFor();
+    await page.evaluate((value) => {
+      type Editor = { CodeMirror: { getValue(): string; setValue(text: string): void } };
+      const editors = [...document.querySelectorAll('.graphiql-editor-tool .CodeMirror')] as unknown as Editor[];
+      editors.find((e) => e.CodeMirror.getValue().includes('"Authorization"'))!.CodeMirror.setValue(JSON.stringify({ Authorization: `Bearer ${value}` }));
+    }, token);
+    const sent = page.waitForRequest((request) => request.method() === 'POST' && (request.headers().authorization ?? '').includes(token));
+    await page.locator('.graphiql-execute-button').click();
+    await page.getByRole('menuitem', { name: 'MyNeighbourhood' }).click();
+    await sent;
+    // Open a second tab and switch back, as a person does, so GraphiQL writes its tab state.
+    await page.locator('.graphiql-tab').nth(1).click();
+    await page.locator('.graphiql-tab').nth(0).click();
+    await page.waitForTimeout(500);
+    const stored = await page.evaluate(() => JSON.stringify({ ...localStorage, ...sessionStorage }));
+    expect(stored).not.toContain(token);
+    // The history is still kept, without the headers.
+    expect(JSON.parse(stored)).toHaveProperty(['graphiql:queries'], expect.stringContaining('MyNeighbourhood'));
+    await page.reload();
+    await page.locator('.graphiql-container').waitFor();
+    await page.locator('.graphiql-editor-tool .CodeMirror-line', { hasText: '"Authorization"' }).first().waitFor({ state: 'attached' });
+    const editors = await page.evaluate(() =>
+      [...document.querySelectorAll('.CodeMirror')].map((e) => (e as unknown as { CodeMirror: { getValue(): string } }).CodeMirror.getValue()).join('\n'),
+    );
+    expect(editors).toContain('"Authorization"');
+    expect(editors).not.toContain(token);
+    expect(problems.filter((p) => !/401|Unauthorized|Failed to load resource/i.test(p))).toEqual([]);
+    await context.close();
+  });
+
   it('the landing page names the neighbourhoods, one named in HTML as plain text, and links the data', async () => {
     const { context, page, outside, problems } = await closedNetwork();
     await page.goto(platform.gatewayUrl);

@@ -1,3 +1,4 @@
+import { get as httpGet } from 'node:http';
 import { startGatewayFor, startPlatform, type RunningPlatform } from '../../../test/platform';
 import { addNeighbourhood } from '../../../test/people';
 import { jsonForScriptBlock } from './html';
@@ -111,6 +112,25 @@ describe('pages: landing page, explorer and Sandbox beside the graph', () => {
       expect(html).toContain('href="/export/v1/openapi.json"');
     } finally {
       await gateway.stop();
+    }
+  });
+
+  it('serves no file outside the bundle: dot segments, encoded or not, under /explorer/assets/ are 404', async () => {
+    // node:http sends the path as written (fetch would resolve the dot segments before sending).
+    const raw = (path: string) =>
+      new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const url = new URL(platform.gatewayUrl);
+        httpGet({ host: url.hostname, port: url.port, path }, (res) => {
+          let body = '';
+          res.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
+          res.on('end', () => resolve({ status: res.statusCode!, body }));
+        }).on('error', reject);
+      });
+    await (await browse('/explorer')).text();
+    for (const path of ['../../package.json', '..%2f..%2fpackage.json', '%2e%2e/%2e%2e/package.json', '..%5c..%5cpackage.json', 'explorer.tsx', '../browser/explorer.tsx', '']) {
+      const answer = await raw(`/explorer/assets/${path}`);
+      expect({ path, status: answer.status }).toEqual({ path, status: 404 });
+      expect(answer.body).not.toMatch(/workspaces|createRoot/);
     }
   });
 

@@ -52,6 +52,22 @@ function treeSizeParameter(params: URLSearchParams): number | null {
   return Number(sizes[0]);
 }
 
+/** A path segment percent-decoded; a malformed escape (`%ZZ`) names no neighbourhood, so it is kept as typed and found by none. */
+function decodedSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
+/**
+ * The instants the graph's DateTime carries: years 0000 to 9999, all RFC 3339 can write. A `since`
+ * whose offset takes it past either end (`0000-01-01T00:00:00+01:00`) is moved to that end, which
+ * selects the same rows: none was changed outside them.
+ */
+const DATE_TIME_RANGE = { earliest: Date.parse('0000-01-01T00:00:00.000Z'), latest: Date.parse('9999-12-31T23:59:59.999Z') };
+
 const digest = (content: string | Buffer) => createHash('sha256').update(content).digest('base64url').slice(0, 27);
 
 /**
@@ -212,7 +228,7 @@ export class Exporter {
       return this.sendJson(req, res, context, list);
     }
     if (parts[2] !== 'neighbourhoods' || parts.length !== 5) throw new ExportError(404, 'Not Found', `No export at ${url.pathname}.`);
-    const slug = decodeURIComponent(parts[3]);
+    const slug = decodedSegment(parts[3]);
     const neighbourhood = await this.neighbourhood(slug, execute);
     if (parts[4] === 'datapackage.json') {
       return this.sendJson(req, res, context, dataPackage(neighbourhood, EXPORT_TABLES, this.columns));
@@ -265,7 +281,8 @@ export class Exporter {
       if (table.incremental?.parameter !== 'since') throw new ExportError(400, 'Bad Request', `Table ${table.name} cannot be pulled incrementally by time${table.incremental ? '; use afterSequence=' : ''}.`);
       const parsed = parseRfc3339(since);
       if (!parsed) throw new ExportError(400, 'Bad Request', `since must be ${RFC3339_SHAPE}; got "${since}".`);
-      return { variables: { since: parsed.toISOString() } };
+      const instant = Math.min(Math.max(parsed.getTime(), DATE_TIME_RANGE.earliest), DATE_TIME_RANGE.latest);
+      return { variables: { since: new Date(instant).toISOString() } };
     }
     return { variables: {} };
   }
@@ -329,7 +346,10 @@ export class Exporter {
       // The ledger tables can be huge: stream them. Their checkpoint is their validator (the rows of a tree
       // size never change).
       if (checkpoint) res.setHeader('ledger-checkpoint-size', String(checkpoint.size));
-      const etag = `${weak}"${table.name}-${format}-${checkpoint?.size ?? 0}-${digest(`${checkpoint?.rootHash ?? ''}\n${params.toString()}`)}"`;
+      // Of the parameters, only what selects rows (as read: `since` in any of its shapes is one instant) and the
+      // dialect make another body; a cache-buster or the parameters' order must not make another ETag, or a pull
+      // never sees 304.
+      const etag = `${weak}"${table.name}-${format}-${checkpoint?.size ?? 0}-${digest(`${checkpoint?.rootHash ?? ''}\n${JSON.stringify(variables)}\n${dialect ?? ''}`)}"`;
       res.setHeader('etag', etag);
       if (ifNoneMatchHits(req.headers['if-none-match'], etag)) {
         res.statusCode = 304;

@@ -60,6 +60,17 @@ describe('exports: HTTP conventions', () => {
     expect((await get(url, { ...headers, 'if-none-match': `W/${etag}` })).status).toBe(304);
   });
 
+  it("a GraphQL GET's answer varies by Accept, so a shared cache never hands one client's content type to another", async () => {
+    const url = `${platform.gatewayUrl}?query=${encodeURIComponent('{ neighbourhoods { slug } }')}`;
+    for (const accept of ['application/json', 'application/graphql-response+json']) {
+      const response = await get(url, { 'apollo-require-preflight': 'true', accept });
+      await response.arrayBuffer();
+      expect(response.headers.get('content-type')).toBe(`${accept}; charset=utf-8`);
+      expect(response.headers.get('cache-control')).toMatch(/^public, max-age=\d+$/);
+      expect((response.headers.get('vary') ?? '').split(',').map((f) => f.trim().toLowerCase())).toEqual(expect.arrayContaining(['accept', 'authorization']));
+    }
+  });
+
   it('reads since in every RFC 3339 shape: offsets, 0–9 fraction digits, Python and PowerShell', async () => {
     const body = async (query: string) => {
       const response = await get(`${EXPORTS}/members.csv${query}`);
@@ -120,6 +131,44 @@ describe('exports: HTTP conventions', () => {
     const busted = await get(`${path}?_=${Date.now()}&utm_source=dashboard`);
     expect(busted.status).toBe(200);
     expect(await busted.text()).toBe(plainBody);
+  });
+
+  it('reads a since at the ends of the calendar whose offset takes it past year 0000 or 9999: every row, or none; never a 5xx', async () => {
+    const rows = async (table: string, since: string) => {
+      const response = await get(`${EXPORTS}/${table}?since=${encodeURIComponent(since)}`);
+      expect({ table, since, status: response.status }).toEqual({ table, since, status: 200 });
+      return (await response.text()).split('\r\n').filter(Boolean).length - 1;
+    };
+    for (const table of ['members.csv', 'wishes.csv', 'accounts.csv']) {
+      const all = await rows(table, '0000-01-01T00:00:00Z');
+      expect(all).toBeGreaterThan(0);
+      expect([table, await rows(table, '0000-01-01T00:00:00+01:00')]).toEqual([table, all]);
+      expect([table, await rows(table, '9999-12-31T23:59:59-01:00')]).toEqual([table, 0]);
+    }
+  });
+
+  it('a ledger table keeps its ETag under a cache-buster, another order of parameters and another shape of the same pull', async () => {
+    const path = `${EXPORTS}/ledger_entries.csv`;
+    const plain = await get(path);
+    await plain.arrayBuffer();
+    const size = plain.headers.get('ledger-checkpoint-size')!;
+    for (const query of ['', `?_=${Date.now()}`, `?utm_source=dashboard&_=1`, `?size=${size}`]) {
+      const again = await get(`${path}${query}`, { 'if-none-match': plain.headers.get('etag')! });
+      expect({ query, status: again.status, bodyLength: (await again.text()).length }).toEqual({ query, status: 304, bodyLength: 0 });
+    }
+    const pull = await get(`${path}?afterSequence=1&size=${size}`);
+    await pull.arrayBuffer();
+    const reordered = await get(`${path}?_=2&size=${size}&afterSequence=1`, { 'if-none-match': pull.headers.get('etag')! });
+    expect(reordered.status).toBe(304);
+    expect(pull.headers.get('etag')).not.toBe(plain.headers.get('etag'));
+  });
+
+  it('a slug with a malformed percent-escape is a 404 problem, not a 500', async () => {
+    for (const slug of ['%ZZ', '%E0%A4%A', '%']) {
+      const response = await get(`/export/v1/neighbourhoods/${slug}/members.csv`);
+      expect({ slug, status: response.status, type: response.headers.get('content-type') }).toEqual({ slug, status: 404, type: 'application/problem+json; charset=utf-8' });
+      expect(((await response.json()) as { detail: string }).detail).toBe(`No neighbourhood "${slug}".`);
+    }
   });
 
   it('answers a refused token under /export with problem details, API-Version and WWW-Authenticate', async () => {
