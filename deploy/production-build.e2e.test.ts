@@ -46,7 +46,7 @@ describe('the production build', () => {
     for (const entry of ['gateway/src/main.js', ...['community', 'projects', 'ledger', 'impact'].map((n) => `subgraphs/${n}/src/main.js`), 'scripts/db-roles.js']) {
       expect(files).toContain(entry);
     }
-    for (const file of ['schema/supergraph.graphql', 'schema/scalars.md', 'schema/possible-types.js', 'gateway/src/explorer/prebuilt/assets.json', ...['community', 'projects', 'ledger', 'impact'].map((n) => `subgraphs/${n}/schema.graphql`)]) expect(files).toContain(file);
+    for (const file of ['schema/supergraph.graphql', 'schema/scalars.md', 'schema/abstract-types.js', 'gateway/src/explorer/prebuilt/assets.json', ...['community', 'projects', 'ledger', 'impact'].map((n) => `subgraphs/${n}/schema.graphql`)]) expect(files).toContain(file);
     expect(files.filter((f) => /\.test\.js$|(^|\/)(testing|bench)\/|\.ts$/.test(f) && !f.endsWith('.d.ts'))).toEqual([]);
   });
 

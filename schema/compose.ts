@@ -8,7 +8,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, printSchema, lexicographicSortSchema } from 'graphql';
 import { composeServices } from '@apollo/composition';
-import { possibleTypesOf, printPossibleTypes } from './possible-types';
+import { possibleTypesOf, printPossibleTypes } from './abstract-types';
 
 export const SUBGRAPHS = ['community', 'projects', 'ledger', 'impact'] as const;
 const root = join(__dirname, '..');

@@ -6,7 +6,7 @@
  *   scalars' page the gateway serves beside it.
  * - The explorer's bundle (GraphiQL, React and our page code), made here by esbuild, so the image
  *   needs neither among its dependencies (gateway/src/explorer/assets.ts).
- * - The schema package's possibleTypes module, which the gateway serves from its supergraph.
+ * - The schema package's possibleTypes module (abstract-types.ts), which the gateway serves from its supergraph.
  * - For each workspace package, a package.json whose `main` is the built .js, and
  *   dist/node_modules/@dbwe/<name> pointing at it: `require('@dbwe/platform')` from dist/ finds
  *   the built package before the repository's node_modules, whose @dbwe links lead to the
@@ -23,7 +23,7 @@ const WORKSPACES = ['platform', 'gateway', 'subgraphs/community', 'subgraphs/pro
 const RUNTIME_FILES = ['schema/supergraph.graphql', 'schema/scalars.md', ...WORKSPACES.filter((w) => w.startsWith('subgraphs/')).map((w) => `${w}/schema.graphql`)];
 
 /** Built from the schema folder: only what the gateway imports at run time (tsconfig.build.json). */
-const SCHEMA_PACKAGE = { name: '@dbwe/schema', folder: 'schema', main: 'possible-types.js' };
+const SCHEMA_PACKAGE = { name: '@dbwe/schema', folder: 'schema', main: 'abstract-types.js' };
 
 async function main(): Promise<void> {
   if (!existsSync(join(dist, 'gateway', 'src', 'main.js'))) throw new Error('dist/ has no built gateway: run tsc -p tsconfig.build.json first');

@@ -4,7 +4,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { dirname, join } from 'node:path';
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
 import type { RouteHandler } from '@dbwe/platform';
-import { possibleTypesOf, printPossibleTypes } from '@dbwe/schema/possible-types';
+import { possibleTypesOf, printPossibleTypes } from '@dbwe/schema/abstract-types';
 
 /** The schema changes only with a deployment; a client build or an editor may keep it a while. */
 const MAX_AGE_SECONDS = 300;

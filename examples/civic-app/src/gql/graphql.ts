@@ -46,7 +46,7 @@ export type ProjectStatus =
   /** Proposed, not yet started. */
   | 'PROPOSED';
 
-/** The unit an account counts in. */
+/** The unit an amount counts in. */
 export type Unit =
   /** Euros; minor unit is the cent. */
   | 'EUR'

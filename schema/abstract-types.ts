@@ -4,7 +4,8 @@
  * (`... on LedgerError`, a mutation result union's members) without asking the server; without it a
  * normalised cache cannot tell which members such a fragment covers. Written as
  * schema/possible-types.json by `npm run compose` and served by the gateway at
- * /schema/possible-types.json.
+ * /schema/possible-types.json. (Not named possible-types.ts: Node's resolver would find the .json of
+ * that name before tsx's .ts.)
  */
 import { isAbstractType, type GraphQLSchema } from 'graphql';
 
