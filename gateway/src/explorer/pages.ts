@@ -170,7 +170,7 @@ municipal analysts and treasurers, and a header editor for your token.</p>
 ${neighbourhoods}
 <h2>Open data</h2>
 <ul>
-<li><a href="/export/v1/neighbourhoods">All neighbourhoods and their tables</a> (CSV and JSON Lines per table, a Frictionless data package each)</li>
+<li><a href="/export/v1/neighbourhoods">All neighbourhoods and their tables</a> (CSV, a CSV for Excel in a decimal-comma locale, JSON Lines and xlsx per table; a Frictionless data package each)</li>
 <li><a href="/export/v1/openapi.json">OpenAPI description of the exports</a></li>
 <li><a href="/.well-known/dbwe-ledger-keys">The keys the books' checkpoints are signed with</a></li>
 </ul>
