@@ -18,4 +18,5 @@ export function sendProblem(res: ServerResponse, status: number, title: string, 
   res.end(body);
 }
 
-export const EXPORT_API_VERSION = '1.1.0';
+/** Semantic: 1.2.0 added the excel dialect, the xlsx workbooks and the SROI unit and exact columns (all additive). */
+export const EXPORT_API_VERSION = '1.2.0';
