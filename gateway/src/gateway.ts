@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer, type GraphQLRequestContext } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
@@ -20,6 +20,7 @@ import {
   createErrorFormatter,
   retryAfterPlugin,
   createHttpApp,
+  createMetricsServer,
   httpError,
   capErrorList,
   refuseNulCharacters,
@@ -421,30 +422,13 @@ export function createGateway(config: GatewayConfig, logger: Logger): Gateway {
   });
 
   // Metrics tell who asks what how often, and their labels must stay few: never on the public listener.
-  const metricsServer = createServer((req, res) => {
-    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
-    if ((req.method !== 'GET' && req.method !== 'HEAD') || path !== '/metrics') return sendJson(res, 404, { error: 'not found' });
-    metrics.registry.metrics().then(
-      (text) => {
-        res.writeHead(200, { 'content-type': metrics.registry.contentType });
-        res.end(text);
-      },
-      (error: unknown) => {
-        logger.error({ err: error }, 'metrics failed');
-        sendJson(res, 500, { error: 'metrics failed' });
-      },
-    );
-  });
+  const metricsServer = createMetricsServer(metrics.registry, logger);
 
   return {
     apollo,
     http,
     metrics,
-    listenMetrics: (port, host) =>
-      new Promise((resolve, reject) => {
-        metricsServer.once('error', reject);
-        metricsServer.listen(port, host, () => resolve(metricsServer.address() as AddressInfo));
-      }),
+    listenMetrics: (port, host) => metricsServer.listen(port, host),
     async start() {
       await apollo.start();
       if (answers) {
@@ -455,11 +439,7 @@ export function createGateway(config: GatewayConfig, logger: Logger): Gateway {
     },
     async stop() {
       await feedWatch?.stop();
-      if (metricsServer.listening) {
-        const closed = new Promise((resolve) => metricsServer.close(resolve));
-        metricsServer.closeIdleConnections();
-        await closed;
-      }
+      await metricsServer.close();
       await http.close();
       await apollo.stop();
     },
