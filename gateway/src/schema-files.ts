@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { dirname, join } from 'node:path';
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
-import type { RouteHandler } from '@dbwe/platform';
+import { ifNoneMatchHits, type RouteHandler } from '@dbwe/platform';
 import { possibleTypesOf, printPossibleTypes } from '@dbwe/schema/abstract-types';
 
 /** The schema changes only with a deployment; a client build or an editor may keep it a while. */
@@ -18,21 +18,12 @@ function scalarsDocFor(supergraphPath: string): string {
   return existsSync(beside) ? beside : join(__dirname, '..', '..', 'schema', 'scalars.md');
 }
 
-/** If-None-Match compares weakly (RFC 9110 §13.1.2): a list, `W/` tags (a proxy's gzip makes them), `*`. */
-function matchesETag(header: string | undefined, etag: string): boolean {
-  if (!header) return false;
-  return header.split(',').some((tag) => {
-    const trimmed = tag.trim();
-    return trimmed === '*' || trimmed.replace(/^W\//, '') === etag;
-  });
-}
-
 function staticFile(contentType: string, text: string): RouteHandler {
   const body = Buffer.from(text, 'utf8');
   const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
   return (req: IncomingMessage, res: ServerResponse) => {
     const headers = { 'content-type': contentType, 'cache-control': `public, max-age=${MAX_AGE_SECONDS}`, etag };
-    if (matchesETag(req.headers['if-none-match'], etag)) {
+    if (ifNoneMatchHits(req.headers['if-none-match'], etag)) {
       res.writeHead(304, headers);
       res.end();
       return;
