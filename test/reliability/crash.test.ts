@@ -51,6 +51,7 @@ describe('ledger: SIGKILL while posts are in flight', () => {
       let stop = false;
       let counter = 0;
       const ackedBefore = acknowledged.size;
+      let lastFailure = '';
       const client = async (c: number) => {
         while (!stop) {
           const key = `r${round}-c${c}-${counter++}`;
@@ -60,14 +61,24 @@ describe('ledger: SIGKILL while posts are in flight', () => {
             const result = await postEntry(call, input);
             if (result.__typename !== 'PostEntrySuccess') throw new Error(`refused: ${JSON.stringify(result)}`);
             acknowledged.set(key, (result as { entry: { id: string } }).entry.id);
-          } catch {
+          } catch (error) {
+            lastFailure = error instanceof Error ? error.message : String(error);
             unanswered.add(key);
           }
         }
       };
       const clients = Array.from({ length: CLIENTS }, (_, c) => client(c));
       // Kill once writes are flowing: at least 20 more acknowledged in this round.
-      while (acknowledged.size < ackedBefore + 20) await new Promise((r) => setTimeout(r, 5));
+      // Bounded: if posts never succeed, the test fails naming why instead of hanging.
+      const flowingBy = Date.now() + 60_000;
+      while (acknowledged.size < ackedBefore + 20) {
+        if (Date.now() > flowingBy) {
+          stop = true;
+          await Promise.all(clients);
+          throw new Error(`round ${round}: writes never flowed (${acknowledged.size - ackedBefore} acknowledged in 60 s; last failure: ${lastFailure || 'none'})`);
+        }
+        await new Promise((r) => setTimeout(r, 5));
+      }
       // Each client finishes the post it has in flight (which the kill cuts off) and sends no more.
       stop = true;
       ledger.kill('SIGKILL');
