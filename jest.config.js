@@ -1,13 +1,47 @@
-/** One jest run for the whole repository: unit tests and integration tests against real PostgreSQL. */
-module.exports = {
+/**
+ * Three lanes, told apart by the test file's suffix (docs/CONVENTIONS.md, "Tests"):
+ * - unit: `*.test.ts`, no database and no services, seconds;
+ * - integration: `*.integration.test.ts` (real PostgreSQL through the real server),
+ *   `*.e2e.test.ts` (the whole platform through the gateway), `*.browser.test.ts` (a real browser);
+ * - reliability: `test/reliability/*.test.ts` (processes killed, databases restarted, load).
+ * `npm test` runs them one after the other; `npm run test:unit` only the first.
+ */
+const shared = {
   testEnvironment: 'node',
   roots: ['<rootDir>/platform', '<rootDir>/subgraphs', '<rootDir>/gateway', '<rootDir>/schema', '<rootDir>/test', '<rootDir>/deploy', '<rootDir>/scripts', '<rootDir>/bench', '<rootDir>/examples', '<rootDir>/verifier'],
-  testMatch: ['**/*.test.ts'],
   transform: { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] },
-  globalSetup: '<rootDir>/test/global-setup.ts',
-  globalTeardown: '<rootDir>/test/global-teardown.ts',
   setupFiles: ['reflect-metadata'],
-  // Bounds hangs only: on a loaded 2-core machine real-process tests take minutes.
-  testTimeout: 300_000,
+};
+const serviceSuffixes = ['integration', 'e2e', 'browser'];
+const withDatabase = { globalSetup: '<rootDir>/test/global-setup.ts', globalTeardown: '<rootDir>/test/global-teardown.ts' };
+
+module.exports = {
   maxWorkers: process.env.CI ? 2 : '50%',
+  projects: [
+    {
+      ...shared,
+      displayName: 'unit',
+      testMatch: ['**/*.test.ts'],
+      testPathIgnorePatterns: ['/node_modules/', '/test/reliability/', ...serviceSuffixes.map((suffix) => `\\.${suffix}\\.test\\.ts$`)],
+      // A unit test that waits this long is waiting on something it should not need.
+      testTimeout: 30_000,
+    },
+    {
+      ...shared,
+      ...withDatabase,
+      displayName: 'integration',
+      testMatch: serviceSuffixes.map((suffix) => `**/*.${suffix}.test.ts`),
+      testPathIgnorePatterns: ['/node_modules/', '/test/reliability/'],
+      // Starting the whole platform on a loaded 2-core machine takes up to a minute; a test is given three.
+      testTimeout: 180_000,
+    },
+    {
+      ...shared,
+      ...withDatabase,
+      displayName: 'reliability',
+      testMatch: ['<rootDir>/test/reliability/**/*.test.ts'],
+      // Real processes killed and restarted, databases dumped and restored: minutes on a loaded machine.
+      testTimeout: 300_000,
+    },
+  ],
 };
