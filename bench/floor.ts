@@ -103,3 +103,9 @@ const server = createServer((req, res) => {
 server.keepAliveTimeout = 60_000;
 server.listen(Number(process.env.PORT), '127.0.0.1');
 for (const signal of ['SIGTERM', 'SIGINT'] as const) process.on(signal, () => server.close(() => process.exit(0)));
+// Launched by the bench (bench/processes.ts): stdin is a pipe from it and closes when it dies, however it died.
+if (process.env.DBWE_EXIT_WITH_PARENT === 'true') {
+  process.stdin.on('end', () => process.exit(0));
+  process.stdin.on('error', () => process.exit(0));
+  process.stdin.resume();
+}

@@ -5,16 +5,20 @@
  * signs an identity assertion for every subgraph fetch, for that subgraph and body.
  * In-flight request deduplication is off on both sides (incoming requests
  * and subgraph fetches), so both gateways do every fetch.
- * Reads the same environment as gateway/src/main.ts.
+ * Reads the same environment as gateway/src/main.ts, and HIVE_PLANNER: `js` (the default,
+ * Hive's JavaScript query planner) or `rust` (`@graphql-hive/router-runtime`, the Rust planner).
  */
 import { createServer } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { createGatewayRuntime } from '@graphql-hive/gateway-runtime';
+import { unifiedGraphHandler } from '@graphql-hive/router-runtime';
 import { ASSERTION_HEADER, REQUEST_ID_HEADER, signAssertion, type SubgraphName, type Viewer } from '@dbwe/platform';
 import { readGatewayConfig, subgraphUrls } from '@dbwe/gateway/src/config';
 import { createTokenVerifier } from '@dbwe/gateway/src/identity';
 
 const config = readGatewayConfig();
+const planner = process.env.HIVE_PLANNER ?? 'js';
+if (planner !== 'js' && planner !== 'rust') throw new Error(`HIVE_PLANNER must be js or rust, not ${planner}`);
 const verifier = createTokenVerifier(config);
 const identities = new WeakMap<Request, Promise<{ viewer: Viewer; requestId: string }>>();
 const subgraphAt = new Map(Object.entries(subgraphUrls(config)).map(([name, url]) => [url, name as SubgraphName]));
@@ -40,6 +44,7 @@ const gateway = createGatewayRuntime({
     Object.entries(subgraphUrls(config)).map(([name, url]) => [name, { location: url, options: { deduplicateInflightRequests: false } }]),
   ),
   inboundInflightRequestDeduplication: false,
+  ...(planner === 'rust' ? { unifiedGraphHandler } : {}),
   plugins: () => [
     {
       async onFetch({ context, url, options, setOptions }) {
@@ -53,5 +58,11 @@ const gateway = createGatewayRuntime({
   logging: config.LOG_LEVEL === 'silent' ? false : config.LOG_LEVEL === 'fatal' ? 'error' : config.LOG_LEVEL === 'trace' ? 'debug' : config.LOG_LEVEL,
 });
 
-createServer(gateway).listen(config.PORT, config.HOST, () => process.stdout.write(`hive gateway on ${config.HOST}:${config.PORT}\n`));
+createServer(gateway).listen(config.PORT, config.HOST, () => process.stdout.write(`hive gateway (${planner} planner) on ${config.HOST}:${config.PORT}\n`));
 for (const signal of ['SIGTERM', 'SIGINT'] as const) process.on(signal, () => void Promise.resolve(gateway.dispose()).finally(() => process.exit(0)));
+// Launched by the bench (bench/processes.ts): stdin is a pipe from it and closes when it dies, however it died.
+if (process.env.DBWE_EXIT_WITH_PARENT === 'true') {
+  process.stdin.on('end', () => process.exit(0));
+  process.stdin.on('error', () => process.exit(0));
+  process.stdin.resume();
+}

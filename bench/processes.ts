@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { Client } from 'pg';
 
 const root = join(__dirname, '..');
 
@@ -95,23 +96,40 @@ export function cpuMsOf(pid: number): number {
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND;
 }
 /**
- * CPU time so far of each PostgreSQL process on this machine (postmaster, backends, background
- * workers), in ms by pid: `postgresCpuMsBetween` turns two readings into the time spent between them.
+ * CPU time so far of the PostgreSQL processes that serve the benchmark, in ms by pid:
+ * `postgresCpuMsBetween` turns two readings into the time spent between them. Only the pids
+ * given count (the backends connected to the benchmark's database: `benchBackends`), so other
+ * databases on a shared server, and other servers on the machine, are not counted.
  */
-export function postgresCpuMs(): Map<number, number> {
+export function postgresCpuMs(pids: ReadonlySet<number>): Map<number, number> {
   const byPid = new Map<number, number>();
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
+  for (const pid of pids) {
     try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
       if (stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')) !== 'postgres') continue;
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      byPid.set(Number(entry), ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND);
+      byPid.set(pid, ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND);
     } catch {
       // The process ended while we looked.
     }
   }
   return byPid;
+}
+
+/**
+ * The server processes working for one database: its client backends (the subgraphs' pools) and
+ * the autovacuum workers on it, from pg_stat_activity. Shared background processes (checkpointer,
+ * WAL writer) are left out: on a shared server they work for every database.
+ */
+export async function benchBackends(serverUrl: string, database: string): Promise<Set<number>> {
+  const client = new Client({ connectionString: serverUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [database]);
+    return new Set(rows.map((r) => r.pid));
+  } finally {
+    await client.end();
+  }
 }
 
 /**
@@ -156,11 +174,13 @@ export function sampleMemory(services: Service[], intervalMs = 200): { stop(): R
   };
 }
 
-/** The subgraph's SQL statement counter (GET /metrics on its metrics listener, dbwe_sql_statements_total). */
-export async function sqlStatements(subgraph: Service): Promise<number> {
+/** A subgraph's counters so far, from its metrics listener: SQL statements sent and GraphQL requests answered (fetches). */
+export async function subgraphCounters(subgraph: Service): Promise<{ sql: number; fetches: number }> {
   if (!subgraph.metricsUrl) throw new Error(`${subgraph.name} was started without a metrics listener`);
   const text = await (await fetch(subgraph.metricsUrl)).text();
   const match = /^dbwe_sql_statements_total\{[^}]*\}\s+(\d+)/m.exec(text);
   if (!match) throw new Error(`no dbwe_sql_statements_total at ${subgraph.metricsUrl}`);
-  return Number(match[1]);
+  let fetches = 0;
+  for (const line of text.matchAll(/^dbwe_subgraph_requests_total\{[^}]*\}\s+(\d+)/gm)) fetches += Number(line[1]);
+  return { sql: Number(match[1]), fetches };
 }

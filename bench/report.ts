@@ -1,10 +1,14 @@
 import type { LoadResult } from './load';
 import { CITY } from './seed/plan';
 
-export type TargetName = 'ours' | 'hive' | 'floor' | 'cached' | 'no-events';
+export type TargetName = 'ours' | 'hive' | 'hive-rust' | 'floor' | 'cached' | 'no-events';
 
 export interface TargetResult extends Omit<LoadResult, 'latencies'> {
   sqlPerRequest: Record<string, number>;
+  /** GraphQL requests each subgraph answered per request to the front: the plan's fetches. */
+  fetchesPerRequest: Record<string, number>;
+  /** Every measured round's throughput and p50, in the order measured; the figures above are the median round's. */
+  rounds: { requestsPerSecond: number[]; p50: number[] } | null;
   peakRssMiB: Record<string, number>;
   /** CPU time per request of the front (gateway or floor server) and of each subgraph, in ms. */
   cpuMsPerRequest: Record<string, number>;
@@ -21,7 +25,7 @@ export interface BenchResults {
   finishedAt: string;
   command: string;
   machine: { cpus: number; cpuModel: string; memoryGiB: number; node: string };
-  settings: { durationSeconds: number; warmupSeconds: number; connections: number; deepHead: number; targets: TargetName[] };
+  settings: { durationSeconds: number; warmupSeconds: number; rounds?: number; seed?: number; connections: number; deepHead: number; targets: TargetName[] };
   /** Set when this run loaded the city itself. */
   seed: { loadSeconds: number; analyzeSeconds: number; rows: Record<string, Record<string, number>> } | null;
   /** The last full `npm run seed -- city`, from bench/results/city-load.json. */
@@ -31,6 +35,8 @@ export interface BenchResults {
     title: string;
     kind: 'read' | 'write';
     plan: { fetches: number; rounds: number };
+    /** Whether every gateway gave ours's answer to the read (null for writes). */
+    sameAnswers?: boolean | null;
     targets: Partial<Record<TargetName, TargetResult>>;
   }[];
   scaleInvariance: { deep: string; fresh: string; p50Ratio: number | null }[];
@@ -66,18 +72,18 @@ export function renderMarkdown(r: BenchResults): string {
   lines.push(
     `\`${r.command}\` — ${r.startedAt} to ${r.finishedAt}; ${r.machine.cpus} × ${r.machine.cpuModel}, ${r.machine.memoryGiB} GiB, Node ${r.machine.node}.`,
     `Production mode (NODE_ENV=production, LOG_LEVEL=warn, no rate limit), one process per gateway and per subgraph, PostgreSQL on the same machine;`,
-    `${r.settings.connections} connections (writes: 16), ${r.settings.warmupSeconds} s warm-up and ${r.settings.durationSeconds} s per operation and target.`,
+    `${r.settings.connections} connections (writes: 16), ${r.settings.warmupSeconds} s warm-up of every target before any is measured, then ${r.settings.rounds ?? 1} round(s) of ${r.settings.durationSeconds} s per operation and target, interleaved, the order turning from a random offset (seed ${r.settings.seed ?? '–'}); figures are the median round's, the spread is every round's throughput.`,
     `City data: ${CITY.neighbourhoods} neighbourhoods, ${CITY.members.toLocaleString('en')} members, ${CITY.projects.toLocaleString('en')} projects, ${CITY.entries.toLocaleString('en')} ledger entries at load (${r.settings.deepHead.toLocaleString('en')} in the deepest chain now).`,
     '',
-    'Targets: **ours** = gateway/ (Apollo Gateway) with its response cache off, **hive** = Hive Gateway (`@graphql-hive/gateway-runtime`, same supergraph file, same identity assertion, in-flight deduplication off), **floor** = the query plan\'s subgraph fetches replayed straight to the subgraphs (bench/floor.ts), **cached** = our gateway as it runs by default, with its response cache for anonymous answers (reads only; the same query again and again, so nearly every answer comes from memory), **no-events** = our gateway in front of a ledger with EVENTS_RECORDING=false (writes only; **ours** records each entry\'s domain event in its transaction and relays it).',
+    'Targets: **ours** = gateway/ (Apollo Gateway) with its response cache off, **hive** = Hive Gateway (`@graphql-hive/gateway-runtime`, same supergraph file, same identity assertion, in-flight deduplication off), **hive-rust** = the same Hive Gateway with the Rust query planner (`@graphql-hive/router-runtime` as its `unifiedGraphHandler`), **floor** = the query plan\'s subgraph fetches replayed straight to the subgraphs (bench/floor.ts), **cached** = our gateway as it runs by default, with its response cache for anonymous answers (reads only; the same query again and again, so nearly every answer comes from memory), **no-events** = our gateway in front of a ledger with EVENTS_RECORDING=false (writes only; **ours** records each entry\'s domain event in its transaction and relays it).',
     '',
   );
   if (r.cityLoad) lines.push(`City load (\`npm run seed -- city\`, ${r.cityLoad.at}): ${r.cityLoad.loadSeconds.toFixed(0)} s, VACUUM ANALYZE ${r.cityLoad.analyzeSeconds.toFixed(0)} s${r.cityLoad.verifySeconds !== null ? `, every chain verified in ${r.cityLoad.verifySeconds.toFixed(0)} s` : ''}.`, '');
   if (r.seed) lines.push(`This run loaded the city itself in ${r.seed.loadSeconds.toFixed(0)} s.`, '');
 
   lines.push('## Throughput and latency', '');
-  lines.push('| operation | target | req/s | p50 ms | p95 ms | p99 ms | errors | p50 ms, 1 connection | machine CPU busy | CPU ms/request (front; community / projects / ledger / impact; PostgreSQL; load client) | SQL/request (community, projects, ledger, impact) | peak RSS MiB (front; subgraphs) |');
-  lines.push('|---|---|--:|--:|--:|--:|--:|--:|--:|---|---|---|');
+  lines.push('| operation | target | req/s | req/s of each round | p50 ms | p95 ms | p99 ms | errors | p50 ms, 1 connection | machine CPU busy | CPU ms/request (front; community / projects / ledger / impact; PostgreSQL of the bench database; load client) | subgraph fetches/request (community, projects, ledger, impact) | SQL/request (community, projects, ledger, impact) | peak RSS MiB (front; subgraphs) |');
+  lines.push('|---|---|--:|---|--:|--:|--:|--:|--:|--:|---|---|---|---|');
   for (const op of r.operations) {
     for (const [target, t] of Object.entries(op.targets)) {
       if (!t) continue;
@@ -86,7 +92,9 @@ export function renderMarkdown(r: BenchResults): string {
       const cpu = t.cpuMsPerRequest
         ? `${f1(t.cpuMsPerRequest.front)}; ${['community', 'projects', 'ledger', 'impact'].map((s) => f1(t.cpuMsPerRequest[s])).join(' / ')}; ${f1(t.cpuMsPerRequest.postgres)}; ${f1(t.cpuMsPerRequest.client)}`
         : '–';
-      lines.push(`| ${op.title} | ${target} | ${f0(t.requestsPerSecond)} | ${f1(t.p50)} | ${f1(t.p95)} | ${f1(t.p99)} | ${t.errors} | ${f2(t.unloaded?.p50)} | ${t.machineCpuBusy === undefined ? '–' : `${Math.round(t.machineCpuBusy * 100)}%`} | ${cpu} | ${sql} | ${rss} |`);
+      const fetches = t.fetchesPerRequest ? ['community', 'projects', 'ledger', 'impact'].map((s) => f1(t.fetchesPerRequest[s])).join(' / ') : '–';
+      const spread = t.rounds ? t.rounds.requestsPerSecond.map(f0).join(', ') : '–';
+      lines.push(`| ${op.title} | ${target} | ${f0(t.requestsPerSecond)} | ${spread} | ${f1(t.p50)} | ${f1(t.p95)} | ${f1(t.p99)} | ${t.errors} | ${f2(t.unloaded?.p50)} | ${t.machineCpuBusy === undefined ? '–' : `${Math.round(t.machineCpuBusy * 100)}%`} | ${cpu} | ${fetches} | ${sql} | ${rss} |`);
     }
   }
   if (r.logProofs) {
@@ -106,13 +114,15 @@ export function renderMarkdown(r: BenchResults): string {
     'every process shares the same cores, so the ratio of p50s is mostly the ratio of throughputs (the front\'s CPU time per request is in the table above).',
     '',
   );
-  lines.push('| operation | plan: fetches (rounds) | ours/Hive throughput | Hive p50 / ours p50 | ours p50 / floor p50, 1 connection (target ≤ 1.25) | ours p50 / floor p50, full load |');
-  lines.push('|---|--:|--:|--:|--:|--:|');
+  lines.push('| operation | plan: fetches (rounds) | same answers | ours/Hive throughput | ours/Hive Rust throughput (target ≥ 1.2 on reads) | Hive p50 / ours p50 | Hive Rust p50 / ours p50 | ours p50 / floor p50, 1 connection (target ≤ 1.25) | ours p50 / floor p50, full load |');
+  lines.push('|---|--:|---|--:|--:|--:|--:|--:|--:|');
   for (const op of r.operations) {
     const { ours, hive, floor } = op.targets;
+    const rust = op.targets['hive-rust'];
+    const same = op.sameAnswers === undefined || op.sameAnswers === null ? '–' : op.sameAnswers ? 'yes' : '**no**';
     const unloaded = ours?.unloaded && floor?.unloaded ? f2(ours.unloaded.p50 / floor.unloaded.p50) : '–';
     lines.push(
-      `| ${op.title} | ${op.plan.fetches} (${op.plan.rounds}) | ${ours && hive ? f2(ours.requestsPerSecond / hive.requestsPerSecond) : '–'} | ${ours && hive ? f2(hive.p50 / ours.p50) : '–'} | ${unloaded} | ${ours && floor ? f2(ours.p50 / floor.p50) : '–'} |`,
+      `| ${op.title} | ${op.plan.fetches} (${op.plan.rounds}) | ${same} | ${ours && hive ? f2(ours.requestsPerSecond / hive.requestsPerSecond) : '–'} | ${ours && rust ? f2(ours.requestsPerSecond / rust.requestsPerSecond) : '–'} | ${ours && hive ? f2(hive.p50 / ours.p50) : '–'} | ${ours && rust ? f2(rust.p50 / ours.p50) : '–'} | ${unloaded} | ${ours && floor ? f2(ours.p50 / floor.p50) : '–'} |`,
     );
   }
   const cachedOps = r.operations.filter((op) => op.targets.cached && op.targets.ours);

@@ -3,8 +3,14 @@
  * side by side with Hive Gateway and the direct-fetch floor, driven on
  * loopback with autocannon. Results go to bench/results/latest.{json,md}.
  *
- *   npm run bench -- [--duration 10] [--warmup 2] [--connections 16] [--soak 100000] [--soak-op balance-fresh]
- *                    [--only dashboard,project] [--targets ours,hive,floor,cached] [--scale 1] [--database dbwe_bench] [--out bench/results]
+ *   npm run bench -- [--duration 10] [--warmup 2] [--rounds 3] [--seed N] [--connections 16] [--soak 100000] [--soak-op balance-fresh]
+ *                    [--only dashboard,project] [--targets ours,hive,hive-rust,floor,cached] [--scale 1] [--database dbwe_bench] [--out bench/results]
+ *
+ * Fairness: every target is warmed on an operation before any is measured; then each target is
+ * measured `--rounds` times, the rounds interleaved and the order of the targets turning from an
+ * offset drawn from `--seed` (printed, so a run can be repeated); a target's figures are those of
+ * its median round, with every round's throughput and p50 kept as the spread. Before any load,
+ * every gateway's answer to each read is compared with ours.
  *
  * Writes through our gateway are measured twice: as it runs (domain events
  * recorded in each posting's transaction, the relay handing them on) and
@@ -15,7 +21,7 @@
  * seeded with the city when it is not there yet), or an embedded PostgreSQL
  * in .data/bench-postgres when DATABASE_URL is not set.
  */
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomInt } from 'node:crypto';
 import { mkdirSync, writeFileSync, readFileSync, existsSync } from 'node:fs';
 import { tmpdir, cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -28,15 +34,17 @@ import { BENCH_LEDGER_SIGNING_KEY, BENCH_LOG_ORIGIN } from './seed/plan';
 import { asOwners, migrateAll, subgraphUrls } from './seed/migrate';
 import { newEd25519KeyPair, ownerRole, platformRoles, runtimeRole, withCredentials } from '@dbwe/platform';
 import { drive, percentile, type LoadResult } from './load';
-import { DEEP, SCALE_PAIRS, operations } from './operations';
-import { cpuMsOf, freePort, machineCpu, launch, memoryOf, postgresCpuMs, postgresCpuMsBetween, sampleMemory, sqlStatements, stop, waitReady, type Service } from './processes';
+import { DEEP, SCALE_PAIRS, operations, type Operation } from './operations';
+import { benchBackends, cpuMsOf, freePort, machineCpu, launch, memoryOf, postgresCpuMs, postgresCpuMsBetween, sampleMemory, stop, subgraphCounters, waitReady, type Service } from './processes';
 import { planShape, recordFloorPlans } from './plans';
 import { measureLogProofs } from './log-proofs';
-import { renderMarkdown, type BenchResults, type TargetName } from './report';
+import { renderMarkdown, type BenchResults, type TargetName, type TargetResult } from './report';
 
 const root = join(__dirname, '..');
 const say = (line: string) => process.stdout.write(`[bench] ${line}\n`);
-const TARGETS: TargetName[] = ['ours', 'hive', 'floor', 'cached'];
+const TARGETS: TargetName[] = ['ours', 'hive', 'hive-rust', 'floor', 'cached'];
+/** The fronts that are gateways: their answers must be the same, byte for byte after parsing. */
+const GATEWAYS: TargetName[] = ['ours', 'hive', 'hive-rust', 'cached'];
 /** Our gateway in front of a ledger that records no domain events: writes only, next to `ours`. */
 const NO_EVENTS: TargetName = 'no-events';
 /** The one-connection pass: rounds of a block of requests per target, the targets taking turns. */
@@ -44,6 +52,9 @@ const UNLOADED_ROUNDS = 10;
 const UNLOADED_BLOCK = 100;
 /** The memory soak reads RSS this long after each step of 10,000 requests, once V8 has settled. */
 const SOAK_SETTLE_MS = 10_000;
+/** Background work in 300 ms that counts as quiet: no request of a run is still being answered. */
+const QUIET_SQL = 12;
+const QUIET_FETCHES = 6;
 
 /**
  * The bench database (dbwe_bench unless --database names another), set up as
@@ -51,7 +62,7 @@ const SOAK_SETTLE_MS = 10_000;
  * run), each schema owned by its owner role, loaded as the owners. The
  * subgraphs run as their runtime roles.
  */
-async function database(scale: number, name: string): Promise<{ urls: Record<SubgraphName, { runtime: string; owner: string }>; postgres: RunningPostgres | null; seeded: BenchResults['seed'] }> {
+async function database(scale: number, name: string): Promise<{ urls: Record<SubgraphName, { runtime: string; owner: string }>; serverUrl: string; postgres: RunningPostgres | null; seeded: BenchResults['seed'] }> {
   let postgres: RunningPostgres | null = null;
   let serverUrl = process.env.DATABASE_URL;
   if (!serverUrl) {
@@ -78,7 +89,7 @@ async function database(scale: number, name: string): Promise<{ urls: Record<Sub
   }
   const as = (role: string) => withCredentials(url.toString(), role, passwords[role]);
   const roles = Object.fromEntries(SUBGRAPH_NAMES.map((name) => [name, { runtime: as(runtimeRole(name)), owner: as(ownerRole(name)) }]));
-  return { urls: roles as Record<SubgraphName, { runtime: string; owner: string }>, postgres, seeded };
+  return { urls: roles as Record<SubgraphName, { runtime: string; owner: string }>, serverUrl, postgres, seeded };
 }
 
 async function main(): Promise<void> {
@@ -86,6 +97,8 @@ async function main(): Promise<void> {
     options: {
       duration: { type: 'string', default: '10' },
       warmup: { type: 'string', default: '2' },
+      rounds: { type: 'string', default: '3' },
+      seed: { type: 'string' },
       connections: { type: 'string', default: '16' },
       soak: { type: 'string', default: '100000' },
       'soak-op': { type: 'string', default: 'balance-fresh' },
@@ -101,6 +114,12 @@ async function main(): Promise<void> {
   const warmup = Number(values.warmup);
   const connections = Number(values.connections);
   const soak = Number(values.soak);
+  const rounds = Number(values.rounds);
+  if (!Number.isInteger(rounds) || rounds < 1) throw new Error('--rounds must be a whole number of at least 1');
+  const seed = values.seed === undefined ? randomInt(2 ** 31) : Number(values.seed);
+  if (!Number.isInteger(seed) || seed < 0) throw new Error('--seed must be a whole number');
+  say(`order seed ${seed} (--seed ${seed} repeats this run's order of targets)`);
+  const nextRandom = mulberry32(seed);
   const targets = values.targets!.split(',') as TargetName[];
   const started = new Date();
   const run = started.getTime().toString(36);
@@ -189,11 +208,15 @@ async function main(): Promise<void> {
       services.push(fronts[NO_EVENTS]);
       await waitReady(fronts[NO_EVENTS], new URL('/ready', fronts[NO_EVENTS].url).toString());
     }
-    const hivePort = await freePort();
-    fronts.hive = launch('hive', 'bench/hive-gateway.ts', { ...gatewayEnv, PORT: String(hivePort) }, `http://127.0.0.1:${hivePort}/graphql`, GATEWAY_NODE_FLAGS);
-    services.push(fronts.ours, fronts.hive);
+    services.push(fronts.ours);
+    for (const [target, planner] of [['hive', 'js'], ['hive-rust', 'rust']] as const) {
+      if (!targets.includes(target)) continue;
+      const port = await freePort();
+      fronts[target] = launch(target, 'bench/hive-gateway.ts', { ...gatewayEnv, HIVE_PLANNER: planner, PORT: String(port) }, `http://127.0.0.1:${port}/graphql`, GATEWAY_NODE_FLAGS);
+      services.push(fronts[target]);
+    }
     await waitReady(fronts.ours, new URL('/ready', fronts.ours.url).toString());
-    await waitReady(fronts.hive, fronts.hive.url, JSON.stringify({ query: '{ __typename }' }));
+    for (const target of ['hive', 'hive-rust'] as const) if (fronts[target]) await waitReady(fronts[target], fronts[target].url, JSON.stringify({ query: '{ __typename }' }));
 
     const head = await fetch(fronts.ours.url, {
       method: 'POST',
@@ -249,48 +272,63 @@ async function main(): Promise<void> {
           succeeded: op.kind === 'write' ? (body) => body.includes('PostEntrySuccess') : (body) => !body.includes('"errors"'),
           ...options,
         });
-      // Every target warms up before any is measured, and the order turns with each operation,
-      // so no target always meets the coldest caches or follows the same neighbour.
-      if (warmup > 0) for (const target of opTargets) await load(target, { durationSeconds: warmup });
-      const order = opTargets.map((_, i) => opTargets[(i + index) % opTargets.length]);
-      for (const target of order) {
+      /** One measured run of a target on this operation, with the CPU, SQL, fetches and memory it cost. */
+      const measure = async (target: TargetName): Promise<TargetResult> => {
         const reached = subgraphsOf(target);
-        const sqlBefore = await settled(() => Promise.all(SUBGRAPH_NAMES.map((s) => sqlStatements(reached[s]))));
+        const countersBefore = await settled(() => Promise.all(SUBGRAPH_NAMES.map((s) => subgraphCounters(reached[s]))));
         const measured = [fronts[target], ...SUBGRAPH_NAMES.map((s) => reached[s])];
         const memory = sampleMemory(measured);
-        // The fronts and subgraphs, then PostgreSQL (when it runs on this machine) and this process, the load client.
+        // The fronts and subgraphs, then the benchmark database's PostgreSQL backends and this process, the load client.
+        const backends = await benchBackends(db.serverUrl, values.database!);
         const cpuNow = () => [...measured.map((s) => cpuMsOf(s.process.pid!)), cpuMsOf(process.pid)];
         const cpuBefore = cpuNow();
-        const postgresBefore = postgresCpuMs();
+        const postgresBefore = postgresCpuMs(backends);
         const machineBefore = machineCpu();
         const result = await load(target, { durationSeconds: duration });
         const machineAfter = machineCpu();
         const cpuAfter = cpuNow();
-        const postgresMs = postgresCpuMsBetween(postgresBefore, postgresCpuMs());
+        const postgresMs = postgresCpuMsBetween(postgresBefore, postgresCpuMs(new Set([...backends, ...(await benchBackends(db.serverUrl, values.database!))])));
         const peaks = memory.stop();
-        const sqlAfter = await Promise.all(SUBGRAPH_NAMES.map((s) => sqlStatements(reached[s])));
-        const cpuMsPerRequest = Object.fromEntries(
-          [
-            ...['front', ...SUBGRAPH_NAMES, 'client'].map((name, i) => [name, (cpuAfter[i] - cpuBefore[i]) / Math.max(1, result.requests)]),
-            ['postgres', postgresMs / Math.max(1, result.requests)],
-          ],
-        );
+        const countersAfter = await Promise.all(SUBGRAPH_NAMES.map((s) => subgraphCounters(reached[s])));
+        const perRequest = (n: number) => n / Math.max(1, result.requests);
+        const cpuMsPerRequest = Object.fromEntries([
+          ...['front', ...SUBGRAPH_NAMES, 'client'].map((name, i) => [name, perRequest(cpuAfter[i] - cpuBefore[i])]),
+          ['postgres', perRequest(postgresMs)],
+        ]);
         const { latencies: _latencies, ...figures } = result;
-        entry.targets[target] = {
+        return {
           ...figures,
           cpuMsPerRequest,
           machineCpuBusy: (machineAfter.busy - machineBefore.busy) / Math.max(1, machineAfter.total - machineBefore.total),
           unloaded: null,
-          sqlPerRequest: Object.fromEntries(SUBGRAPH_NAMES.map((s, i) => [s, (sqlAfter[i] - sqlBefore[i]) / Math.max(1, result.requests)])),
+          sqlPerRequest: Object.fromEntries(SUBGRAPH_NAMES.map((s, i) => [s, perRequest(countersAfter[i].sql - countersBefore[i].sql)])),
+          fetchesPerRequest: Object.fromEntries(SUBGRAPH_NAMES.map((s, i) => [s, perRequest(countersAfter[i].fetches - countersBefore[i].fetches)])),
           peakRssMiB: { front: peaks[fronts[target].name], ...Object.fromEntries(SUBGRAPH_NAMES.map((s) => [s, peaks[reached[s].name]])) },
+          rounds: null,
         };
-        say(`${op.name} via ${target}: ${describe(result)}; front ${cpuMsPerRequest.front.toFixed(2)} ms CPU/request`);
-        if (result.errors > 0) say(`  first error: ${result.firstError}`);
+      };
+      // The same answer from every gateway, before any load (reads: writes answer with new ids).
+      if (op.kind === 'read') entry.sameAnswers = await compareAnswers(op, headers, opTargets.filter((t) => GATEWAYS.includes(t)).map((t) => [t, fronts[t].url] as const));
+      // Every target warms up before any is measured, so no target meets the coldest caches.
+      if (warmup > 0) for (const target of opTargets) await load(target, { durationSeconds: warmup });
+      // Rounds interleaved, the order turning from a random offset: no target always goes first or follows the same neighbour.
+      const offset = Math.floor(nextRandom() * opTargets.length);
+      const measuredRounds = new Map(opTargets.map((target) => [target, [] as TargetResult[]]));
+      for (let round = 0; round < rounds; round++) {
+        const order = opTargets.map((_, i) => opTargets[(i + offset + round) % opTargets.length]);
+        for (const target of order) {
+          const figures = await measure(target);
+          measuredRounds.get(target)!.push(figures);
+          say(`${op.name} via ${target}, round ${round + 1}/${rounds}: ${figures.requestsPerSecond.toFixed(0)} req/s, p50 ${figures.p50.toFixed(1)} ms, ${figures.errors} errors; front ${figures.cpuMsPerRequest.front.toFixed(2)} ms CPU/request`);
+          if (figures.errors > 0) say(`  first error: ${figures.firstError}`);
+        }
       }
+      for (const [target, all] of measuredRounds) entry.targets[target] = medianRound(all);
+
       // One request at a time: what a front adds to a request's latency, without queueing behind others.
       // The targets take turns in blocks, so a slow spell of the machine (a checkpoint, autovacuum,
       // another process) falls on all of them rather than on whichever ran at that moment.
-      await settled(() => Promise.all(SUBGRAPH_NAMES.map((s) => sqlStatements(subgraphs[s]))));
+      await settled(() => Promise.all(SUBGRAPH_NAMES.map((s) => subgraphCounters(subgraphs[s]))));
       const singles = new Map(opTargets.map((target) => [target, [] as number[]]));
       for (let round = 0; round < UNLOADED_ROUNDS; round++) {
         for (const [i] of opTargets.entries()) {
@@ -316,7 +354,7 @@ async function main(): Promise<void> {
         finishedAt: new Date().toISOString(),
         command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim(),
         machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version },
-        settings: { durationSeconds: duration, warmupSeconds: warmup, connections, deepHead, targets },
+        settings: { durationSeconds: duration, warmupSeconds: warmup, rounds, seed, connections, deepHead, targets },
         seed: db.seeded,
         cityLoad: existsSync(cityLoad) ? JSON.parse(readFileSync(cityLoad, 'utf8')) : null,
         operations: results,
@@ -408,21 +446,71 @@ async function main(): Promise<void> {
 
 /**
  * Requests cut off when a run ends keep the subgraphs and PostgreSQL busy
- * for a while; the next run starts when their SQL counters stand still.
+ * for a while; the next run starts when the subgraphs are back to their
+ * background work: at most a few statements and fetches in 300 ms (the event
+ * relays and every gateway's look at the event feed's head never stop).
  */
-async function settled(read: () => Promise<number[]>, timeoutMs = 30_000): Promise<number[]> {
+async function settled(read: () => Promise<{ sql: number; fetches: number }[]>, timeoutMs = 30_000): Promise<{ sql: number; fetches: number }[]> {
   const until = Date.now() + timeoutMs;
-  let last = await read();
+  const total = (counters: { sql: number; fetches: number }[]) => counters.reduce((sum, c) => ({ sql: sum.sql + c.sql, fetches: sum.fetches + c.fetches }), { sql: 0, fetches: 0 });
+  let last = total(await read());
   for (;;) {
     await new Promise((r) => setTimeout(r, 300));
-    const now = await read();
-    if (now.every((n, i) => n === last[i]) || Date.now() > until) return now;
+    const counters = await read();
+    const now = total(counters);
+    if ((now.sql - last.sql <= QUIET_SQL && now.fetches - last.fetches <= QUIET_FETCHES) || Date.now() > until) return counters;
     last = now;
   }
 }
 
-function describe(r: LoadResult): string {
-  return `${r.requestsPerSecond.toFixed(0)} req/s, p50 ${r.p50.toFixed(1)} ms, p95 ${r.p95.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms, ${r.errors} errors`;
+/** A small seeded generator (mulberry32): the same seed gives the same order of targets. */
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
+  };
+}
+
+/** The round with the median throughput stands for the target; every round's throughput and p50 are kept as the spread. */
+function medianRound(all: TargetResult[]): TargetResult {
+  const sorted = [...all].sort((a, b) => a.requestsPerSecond - b.requestsPerSecond);
+  const median = sorted[Math.floor((sorted.length - 1) / 2)];
+  return { ...median, rounds: { requestsPerSecond: all.map((r) => r.requestsPerSecond), p50: all.map((r) => r.p50) } };
+}
+
+/**
+ * Sends one read to every gateway and compares the answers with ours, parsed (key order and
+ * white space aside). A difference is named in the output and in the results; it does not stop the run.
+ */
+async function compareAnswers(op: Operation, headers: Record<string, string>, gateways: (readonly [TargetName, string])[]): Promise<boolean> {
+  const body = JSON.stringify({ query: op.query, variables: op.variables(0) });
+  const answers = await Promise.all(
+    gateways.map(async ([target, url]) => [target, canonicalJson(await (await fetch(url, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body })).json())] as const),
+  );
+  const [reference, expected] = answers[0];
+  let same = true;
+  for (const [target, answer] of answers.slice(1)) {
+    if (answer === expected) continue;
+    same = false;
+    const at = [...answer].findIndex((c, i) => c !== expected[i]);
+    say(`${op.name}: ${target} answers differently from ${reference} at character ${at}: …${answer.slice(Math.max(0, at - 60), at + 60)}… vs …${expected.slice(Math.max(0, at - 60), at + 60)}…`);
+  }
+  if (same) say(`${op.name}: the same answer from ${answers.map(([t]) => t).join(', ')}`);
+  return same;
+}
+
+/** JSON with object keys sorted at every level, so answers compare by content. */
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const object = value as Record<string, unknown>;
+    return `{${Object.keys(object).sort().map((k) => `${JSON.stringify(k)}:${canonicalJson(object[k])}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
 }
 
 main().then(
