@@ -207,6 +207,7 @@ describe('docker-compose.yml', () => {
         ...Object.keys(databaseSettings(name)),
         'PORT',
         'MIGRATE_ON_START',
+        'EXIT_AFTER_MIGRATION',
         'SEED_DEMO',
         'DATABASE_CONNECT_TIMEOUT_MS',
         ...Object.keys(erasureSettings),

@@ -169,6 +169,19 @@ describe('subgraph start-up on a database role that could switch its guards off'
     expect(stderr).toMatch(/^ledger: configuration error: MIGRATION_DATABASE_URL points at .*\/somewhere_else, not at the database of DATABASE_URL \(/);
   });
 
+  it('migrates and exits with EXIT_AFTER_MIGRATION=true (the Kubernetes migration Job), and refuses it without MIGRATE_ON_START', async () => {
+    const runtime = runtimeUrlFor(database.url, 'ledger');
+    const done = startLedger({ DATABASE_URL: runtime, MIGRATION_DATABASE_URL: ownerUrlFor(database.url, 'ledger'), EXIT_AFTER_MIGRATION: 'true' });
+    expect(done).toEqual({ status: 0, stderr: '' });
+    const admin = new Client({ connectionString: database.url });
+    await admin.connect();
+    const { rows } = await admin.query<{ n: number }>('SELECT count(*)::int AS n FROM ledger.migrations');
+    await admin.end();
+    expect(rows[0].n).toBeGreaterThan(0);
+    const refused = startLedger({ DATABASE_URL: runtime, MIGRATE_ON_START: 'false', EXIT_AFTER_MIGRATION: 'true' });
+    expect(refused).toEqual({ status: 1, stderr: 'ledger: EXIT_AFTER_MIGRATION=true migrates and exits: it needs MIGRATE_ON_START=true' });
+  });
+
   // Last: it leaves a table of the runtime role's own behind.
   it('refuses a runtime role that owns a table in its schema', async () => {
     const admin = new Client({ connectionString: database.url });

@@ -117,6 +117,11 @@ export function subgraphSettings(name: string, defaultPort = 4000, own: Spec = {
     METRICS_HOST: setting.string('127.0.0.1'),
     DATABASE_CONNECT_TIMEOUT_MS: setting.integer(10_000, { min: 0 }),
     MIGRATE_ON_START: setting.boolean(true),
+    /**
+     * Migrate (and run the owner steps), then exit without serving: the migration Job of a
+     * Kubernetes rollout, so the serving pods need no owner credentials (deploy/k8s).
+     */
+    EXIT_AFTER_MIGRATION: setting.boolean(false),
     SEED_DEMO: setting.boolean(false),
     ...erasureSettings,
     ...eventSettings,
@@ -193,6 +198,13 @@ export async function runSubgraph<TLoaders, TServices>(module: SubgraphModule<TL
       }
     }
     if (owner) await prepareServicesAsOwner(module, owner, config, logger);
+    if (config.EXIT_AFTER_MIGRATION) {
+      if (!config.MIGRATE_ON_START) exitWith(module.name, 'EXIT_AFTER_MIGRATION=true migrates and exits: it needs MIGRATE_ON_START=true');
+      if (owner && owner !== db && owner.isInitialized) await owner.destroy();
+      await db.destroy();
+      logger.info('migrated; exiting (EXIT_AFTER_MIGRATION)');
+      process.exit(0);
+    }
     if (config.SEED_DEMO) await module.seedDemo(db);
   } catch (error) {
     exitWith(module.name, error instanceof Error ? error.message : String(error));
