@@ -13,6 +13,8 @@ const shared = {
   setupFiles: ['reflect-metadata'],
 };
 const serviceSuffixes = ['integration', 'e2e', 'browser'];
+/** Jest reads testTimeout for the whole run only; each lane sets its own through `globals` and test/lane-timeout.ts. */
+const timeout = (ms) => ({ globals: { laneTimeoutMs: ms }, setupFilesAfterEnv: ['<rootDir>/test/lane-timeout.ts'] });
 const withDatabase = { globalSetup: '<rootDir>/test/global-setup.ts', globalTeardown: '<rootDir>/test/global-teardown.ts' };
 
 module.exports = {
@@ -24,7 +26,7 @@ module.exports = {
       testMatch: ['**/*.test.ts'],
       testPathIgnorePatterns: ['/node_modules/', '/test/reliability/', ...serviceSuffixes.map((suffix) => `\\.${suffix}\\.test\\.ts$`)],
       // A unit test that waits this long is waiting on something it should not need.
-      testTimeout: 30_000,
+      ...timeout(30_000),
     },
     {
       ...shared,
@@ -33,7 +35,7 @@ module.exports = {
       testMatch: serviceSuffixes.map((suffix) => `**/*.${suffix}.test.ts`),
       testPathIgnorePatterns: ['/node_modules/', '/test/reliability/'],
       // Starting the whole platform on a loaded 2-core machine takes up to a minute; a test is given three.
-      testTimeout: 180_000,
+      ...timeout(180_000),
     },
     {
       ...shared,
@@ -41,7 +43,7 @@ module.exports = {
       displayName: 'reliability',
       testMatch: ['<rootDir>/test/reliability/**/*.test.ts'],
       // Real processes killed and restarted, databases dumped and restored: minutes on a loaded machine.
-      testTimeout: 300_000,
+      ...timeout(300_000),
     },
   ],
 };

@@ -103,6 +103,11 @@ export const gatewaySettings = {
   /** Requests a minute per member (signed in) or per client address (anonymous); 0 turns the limit off. */
   RATE_LIMIT_PER_MINUTE: setting.integer(240, { min: 0 }),
   /**
+   * A Redis server (redis://host:6379/0) every gateway replica shares: the rate limit counts there,
+   * so several gateways behind a load balancer allow a client what one would. Unset: in memory.
+   */
+  REDIS_URL: setting.optionalUrl(),
+  /**
    * Serve a repeated anonymous query from memory for as long as the subgraphs' cache hints allow
    * (the shortest @cacheControl maxAge in the answer). Signed-in callers and exports always reach the subgraphs.
    */

@@ -40,7 +40,8 @@ import { clientAddresses } from './client-address';
 import { securityHeaders } from './security-headers';
 import { createCors } from './cors';
 import { createTokenVerifier } from './identity';
-import { RateLimiter } from './rate-limit';
+import { Redis } from 'ioredis';
+import { RateLimiter, SharedRateLimiter, type ClientRateLimit } from './rate-limit';
 import { GatewayMetrics } from './metrics';
 import { createSubgraphFetcher } from './subgraph-fetcher';
 import { QUERY_LIMITS, queryArmor } from './armor';
@@ -183,6 +184,8 @@ export interface Gateway {
   stop(): Promise<void>;
 }
 
+/** How long start() waits for REDIS_URL's server before serving without it. */
+const REDIS_READY_WAIT_MS = 5000;
 /** The identity verified before GraphQL handling, kept for the context function. */
 const verifiedViewers = new WeakMap<IncomingMessage, Viewer>();
 /** Requests from our own subgraphs, recognised by a valid service assertion; its body binding is checked once the body is read. */
@@ -229,7 +232,11 @@ export function createGateway(config: GatewayConfig, logger: Logger): Gateway {
   /** Who counts as one client for the limits: a signed-in member, else the client's address. */
   const clientKey = (req: IncomingMessage, viewer: Viewer | null) => (viewer?.memberId ? `member:${viewer.memberId}` : `address:${addresses.of(req)}`);
   const exportSlots = new ExportSlots(config.EXPORT_CONCURRENCY_PER_CLIENT, config.EXPORT_CONCURRENCY_TOTAL);
-  const limiter = config.RATE_LIMIT_PER_MINUTE > 0 ? new RateLimiter(config.RATE_LIMIT_PER_MINUTE) : null;
+  // With REDIS_URL every gateway replica counts in the same place; without it, this process's memory.
+  const redis = config.REDIS_URL ? new Redis(config.REDIS_URL, { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: false }) : null;
+  redis?.on('error', (error) => logger.warn({ err: error }, 'Redis is unreachable: limits are counted in this gateway alone until it answers'));
+  const limiter: ClientRateLimit | null =
+    config.RATE_LIMIT_PER_MINUTE <= 0 ? null : redis ? new SharedRateLimiter(redis, config.RATE_LIMIT_PER_MINUTE) : new RateLimiter(config.RATE_LIMIT_PER_MINUTE);
   const secure = securityHeaders({ addresses, hstsMaxAgeSeconds: config.HSTS_MAX_AGE_SECONDS, hstsAlways: config.HSTS_ALWAYS });
   const cors = createCors(config.CORS_CREDENTIALED_ORIGINS);
   const armor = queryArmor();
@@ -314,9 +321,9 @@ export function createGateway(config: GatewayConfig, logger: Logger): Gateway {
   const readiness = new Readiness(urls, { maxAgeMs: config.READY_CACHE_MS, timeoutMs: 2000 });
 
   /** Takes one request from the key's allowance; when none is left, answers 429 and returns true. */
-  const refusedByLimit = (req: IncomingMessage, res: ServerResponse, key: string): boolean => {
+  const refusedByLimit = async (req: IncomingMessage, res: ServerResponse, key: string): Promise<boolean> => {
     if (!limiter) return false;
-    const decision = limiter.take(key);
+    const decision = await limiter.take(key);
     res.setHeader('ratelimit-limit', String(decision.limit));
     res.setHeader('ratelimit-remaining', String(decision.remaining));
     res.setHeader('ratelimit-reset', String(decision.resetSeconds));
@@ -431,6 +438,12 @@ export function createGateway(config: GatewayConfig, logger: Logger): Gateway {
     listenMetrics: (port, host) => metricsServer.listen(port, host),
     async start() {
       await apollo.start();
+      // Serve once Redis answers, so the first requests count where every replica counts; a Redis
+      // that does not answer within a few seconds is logged, and the gateway limits on its own meanwhile.
+      if (redis && redis.status !== 'ready') {
+        const ready = await Promise.race([new Promise<boolean>((resolve) => redis.once('ready', () => resolve(true))), new Promise<boolean>((resolve) => setTimeout(() => resolve(false), REDIS_READY_WAIT_MS).unref())]);
+        if (!ready) logger.warn({ waitedMs: REDIS_READY_WAIT_MS }, 'Redis did not answer: limits are counted in this gateway alone until it does');
+      }
       if (answers) {
         feedWatch = answers.watchFeed(readFeedHead, config.RESPONSE_CACHE_EVENTS_POLL_MS, (error) =>
           logger.warn({ err: error }, 'the response cache cannot see changes; it keeps no answers until it can'),
@@ -442,6 +455,7 @@ export function createGateway(config: GatewayConfig, logger: Logger): Gateway {
       await metricsServer.close();
       await http.close();
       await apollo.stop();
+      redis?.disconnect();
     },
   };
 }
