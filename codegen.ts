@@ -59,6 +59,7 @@ const mappers: Record<string, Record<string, string>> = {
     ConsistencyProof: '../log/log-store#ConsistencyProofValue',
     LedgerSigningKey: '../log/checkpoints#SigningKeyRow',
     DerivedTotalDifference: '../entries/chain-verification#DerivedTotalDifferenceValue',
+    FinancialYear: '../periods/period-store#FinancialYearRow',
   },
   impact: {
     SroiAnalysis: '../analyses/analysis.view#AnalysisView',

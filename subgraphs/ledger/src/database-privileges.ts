@@ -30,6 +30,9 @@ export const databasePrivileges: DatabasePrivileges = {
     cosignature: ['SELECT', 'INSERT'],
     // Refusals kept for duplicates in flight (entries/key-decision.ts); not facts of the books, so the service prunes them.
     key_refusal: ['SELECT', 'INSERT', 'DELETE'],
+    // Closed years are inserted with their closing entries and never changed (an open year has no row).
+    financial_years: ['SELECT', 'INSERT'],
+    opening_balance: ['SELECT', 'INSERT'],
     migrations: [],
     ...outboxPrivileges.tables,
   },

@@ -3,6 +3,8 @@ import type { AccountEntity } from './accounts/account.entity';
 import type { EntryEntity } from './entries/entry.entity';
 import type { EntryRequest } from './entries/posting-rules';
 import type { BudgetView } from './budgets/budget.entity';
+import type { FinancialYearRow } from './periods/period-store';
+import type { ClosingEntryPlan } from './periods/period-rules';
 
 /*
  * The domain events the ledger records (docs/events.md). The books are
@@ -11,7 +13,18 @@ import type { BudgetView } from './budgets/budget.entity';
  * counterparty names are read through the graph.
  */
 export const ledgerEvents: EventsDeclaration = {
-  emits: ['books.opened', 'account.created', 'entry.posted', 'budget.set'],
+  emits: ['books.opened', 'account.created', 'entry.posted', 'budget.set', 'financial-year.closed', 'opening-balances.posted'],
+};
+
+/**
+ * Who did an admin's or steward's action, in the data of its event, for the
+ * audit trail community builds (the contract shared by every subgraph).
+ */
+export type Audit = {
+  actorId: string | null;
+  role: 'admin' | 'steward' | 'official';
+  reason: string | null;
+  public: boolean;
 };
 
 const time = (at: Date) => at.toISOString();
@@ -68,5 +81,25 @@ export const ledgerEvent = {
       minorUnits: budget.current.amountMinor,
       recordedAt: time(budget.current.recordedAt),
     },
+  }),
+  /** A year closed: its closing entries (each also an entry.posted) and the result per unit moved to equity. */
+  financialYearClosed: (year: FinancialYearRow, plans: ClosingEntryPlan[], audit: Audit): DomainEvent => ({
+    name: 'financial-year.closed',
+    subject: `neighbourhoods/${year.neighbourhoodId}/financial-years/${year.year}`,
+    neighbourhoodId: year.neighbourhoodId,
+    data: {
+      neighbourhoodId: year.neighbourhoodId,
+      year: year.year,
+      closedAt: time(year.closedAt ?? new Date()),
+      closingEntryIds: year.closingEntryIds,
+      results: plans.map((p) => ({ unit: p.unit, minorUnits: p.result.toString() })),
+      audit,
+    },
+  }),
+  openingBalancesPosted: (entry: EntryEntity, audit: Audit): DomainEvent => ({
+    name: 'opening-balances.posted',
+    subject: `entries/${entry.id}`,
+    neighbourhoodId: entry.neighbourhoodId,
+    data: { neighbourhoodId: entry.neighbourhoodId, entryId: entry.id, bookingDate: entry.bookingDate, audit },
   }),
 };

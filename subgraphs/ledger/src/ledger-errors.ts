@@ -46,7 +46,18 @@ export type LedgerFailure =
   | (Base<'UnknownMember'> & { memberId: string })
   | (Base<'MemberInOtherNeighbourhood'> & { member: MemberRef })
   | (Base<'MemberErased'> & { memberId: string })
-  | (Base<'CounterpartyDomainMismatch'> & { member: MemberRef; statedDomain: MemberDomain; memberDomain: MemberDomain });
+  | (Base<'CounterpartyDomainMismatch'> & { member: MemberRef; statedDomain: MemberDomain; memberDomain: MemberDomain })
+  | (Base<'PeriodClosed'> & { year: number })
+  | (Base<'BookingDateBeforeBooks'> & { bookingDate: string; earliest: string })
+  | (Base<'BookingDateTooFarAhead'> & { bookingDate: string; latest: string })
+  | (Base<'YearNotOver'> & { year: number })
+  | (Base<'YearOutsideBooks'> & { year: number; firstYear: number | null })
+  | (Base<'YearAlreadyClosed'> & { year: number })
+  | (Base<'PreviousYearOpen'> & { year: number })
+  | (Base<'YearUnbalanced'> & { year: number; difference: MoneyValue })
+  | (Base<'NoEquityAccount'> & { unit: Unit })
+  | (Base<'OpeningBalancesPosted'> & { entry: EntryEntity })
+  | (Base<'OpeningBalancesNotFirst'> & { earliestBookingDate: string });
 
 export type LedgerFailureType = LedgerFailure['__typename'];
 
@@ -83,6 +94,17 @@ export const FAILURE_CODES: Record<LedgerFailureType, string> = {
   MemberInOtherNeighbourhood: 'MEMBER_IN_OTHER_NEIGHBOURHOOD',
   MemberErased: 'MEMBER_ERASED',
   CounterpartyDomainMismatch: 'COUNTERPARTY_DOMAIN_MISMATCH',
+  PeriodClosed: 'PERIOD_CLOSED',
+  BookingDateBeforeBooks: 'BOOKING_DATE_BEFORE_BOOKS',
+  BookingDateTooFarAhead: 'BOOKING_DATE_TOO_FAR_AHEAD',
+  YearNotOver: 'YEAR_NOT_OVER',
+  YearOutsideBooks: 'YEAR_OUTSIDE_BOOKS',
+  YearAlreadyClosed: 'YEAR_ALREADY_CLOSED',
+  PreviousYearOpen: 'PREVIOUS_YEAR_OPEN',
+  YearUnbalanced: 'YEAR_UNBALANCED',
+  NoEquityAccount: 'NO_EQUITY_ACCOUNT',
+  OpeningBalancesPosted: 'OPENING_BALANCES_POSTED',
+  OpeningBalancesNotFirst: 'OPENING_BALANCES_NOT_FIRST',
 };
 
 type Extra<T extends LedgerFailureType> = Omit<Failure<T>, keyof Base<T>>;
@@ -175,6 +197,40 @@ export const fail = {
       field,
       { member: { id: memberId }, statedDomain, memberDomain },
     ),
+  periodClosed: (field: string | null, year: number) =>
+    make('PeriodClosed', `Financial year ${year} is closed; book the correction in an open year, referencing the entry it corrects.`, field, { year }),
+  bookingDateBeforeBooks: (field: string, bookingDate: string, earliest: string) =>
+    make('BookingDateBeforeBooks', `Booking date ${bookingDate} lies before these books began; the earliest date they accept is ${earliest}.`, field, {
+      bookingDate,
+      earliest,
+    }),
+  bookingDateTooFarAhead: (field: string, bookingDate: string, latest: string) =>
+    make('BookingDateTooFarAhead', `Booking date ${bookingDate} lies too far ahead; the latest date the books accept today is ${latest}.`, field, {
+      bookingDate,
+      latest,
+    }),
+  yearNotOver: (year: number) => make('YearNotOver', `Financial year ${year} is not over yet; it can be closed from 1 January ${year + 1}.`, 'year', { year }),
+  yearOutsideBooks: (year: number, firstYear: number | null) =>
+    make(
+      'YearOutsideBooks',
+      firstYear === null ? `These books hold no entries yet, so there is no year ${year} to close.` : `These books begin in ${firstYear}; there is no year ${year} to close.`,
+      'year',
+      { year, firstYear },
+    ),
+  yearAlreadyClosed: (year: number) => make('YearAlreadyClosed', `Financial year ${year} was closed already.`, 'year', { year }),
+  previousYearOpen: (year: number) => make('PreviousYearOpen', `Financial year ${year} is still open; close the years in order.`, 'year', { year }),
+  yearUnbalanced: (year: number, difference: MoneyValue) =>
+    make('YearUnbalanced', `The entries of ${year} do not balance: in ${difference.unit} debits exceed credits by ${money(difference)}.`, 'year', { year, difference }),
+  noEquityAccount: (unit: Unit) =>
+    make('NoEquityAccount', `The chart has no equity account in ${unit} to take the year's result or the opening balances; add one first (type EQUITY, unit ${unit}).`, null, {
+      unit,
+    }),
+  openingBalancesPosted: (entry: EntryEntity) =>
+    make('OpeningBalancesPosted', `The opening balances of these books were posted already, as entry ${entry.sequence}.`, null, { entry }),
+  openingBalancesNotFirst: (earliestBookingDate: string) =>
+    make('OpeningBalancesNotFirst', `The books hold an entry dated ${earliestBookingDate}; opening balances are dated on or before the first entry.`, 'date', {
+      earliestBookingDate,
+    }),
 };
 
 /** What a domain operation returns: its value, or the rule it broke. */

@@ -58,6 +58,22 @@ export function createLoaders(db: DataSource) {
         db.getRepository(AccountEntity).find({ where: { neighbourhoodId: In(ids), updatedAt: MoreThan(since) }, order: { code: 'ASC' } }),
       (row) => row.neighbourhoodId,
     ),
+    /** The year each year-end closing entry closes. */
+    closingYearOf: rowLoader(
+      async (ids: readonly string[]) =>
+        (await db.query(
+          `SELECT c.entry_id, f.year FROM ledger.financial_years f CROSS JOIN LATERAL unnest(f.closing_entry_ids) AS c(entry_id)
+            WHERE f.closing_entry_ids && $1::uuid[] AND c.entry_id = ANY($1::uuid[])`,
+          [[...ids]],
+        )) as { entry_id: string; year: number }[],
+      (row) => row.entry_id,
+    ),
+    /** The opening-balance entry among these, if any. */
+    openingBalanceOf: rowLoader(
+      async (ids: readonly string[]) =>
+        (await db.query(`SELECT entry_id FROM ledger.opening_balance WHERE entry_id = ANY($1::uuid[])`, [[...ids]])) as { entry_id: string }[],
+      (row) => row.entry_id,
+    ),
     linesByEntry: listLoader(
       (ids: readonly string[]) =>
         db.getRepository(LineEntity).find({ where: { entryId: In([...ids]) }, order: { position: 'ASC' } }),

@@ -25,6 +25,8 @@ import { LeastPrivilege1764900000000 } from './migrations/1764900000000-least-pr
 import { databasePrivileges } from './database-privileges';
 import { EventOutbox1767000000000 } from './migrations/1767000000000-event-outbox';
 import { KeyRefusals1767100000000 } from './migrations/1767100000000-key-refusals';
+import { FinancialYears1770500000000 } from './migrations/1770500000000-financial-years';
+import { periodResolvers } from './periods/period.resolvers';
 import { ledgerEvents } from './events';
 import { seedDemo } from './demo/demo.seed';
 import { logResolvers } from './log/log.resolvers';
@@ -35,14 +37,15 @@ import { GraphQLJSONObject } from 'graphql-scalars';
 const resolvers: Resolvers = {
   ...scalarResolvers,
   Query: { ...entryResolvers.Query, ...accountResolvers.Query, ...logResolvers.Query },
-  Mutation: { ...accountResolvers.Mutation, ...entryResolvers.Mutation, ...budgetResolvers.Mutation, ...logResolvers.Mutation },
+  Mutation: { ...accountResolvers.Mutation, ...entryResolvers.Mutation, ...budgetResolvers.Mutation, ...logResolvers.Mutation, ...periodResolvers.Mutation },
   Account: accountResolvers.Account,
-  LedgerEntry: entryResolvers.LedgerEntry,
+  LedgerEntry: { ...entryResolvers.LedgerEntry, ...periodResolvers.LedgerEntry },
+  FinancialYear: periodResolvers.FinancialYear,
   LedgerEntryConnection: entryResolvers.LedgerEntryConnection,
   LedgerLine: entryResolvers.LedgerLine,
   Counterparty: entryResolvers.Counterparty,
   Money: entryResolvers.Money,
-  Neighbourhood: neighbourhoodResolvers.Neighbourhood,
+  Neighbourhood: { ...neighbourhoodResolvers.Neighbourhood, ...periodResolvers.Neighbourhood },
   DerivedTotalDifference: neighbourhoodResolvers.DerivedTotalDifference,
   Member: memberResolvers.Member,
   MyDataExport: myDataResolvers.MyDataExport,
@@ -80,6 +83,7 @@ export const ledger: SubgraphModule<Loaders, LedgerServices> = {
     LogGuards1765100000000,
     EventOutbox1767000000000,
     KeyRefusals1767100000000,
+    FinancialYears1770500000000,
   ],
   databasePrivileges,
   events: ledgerEvents,

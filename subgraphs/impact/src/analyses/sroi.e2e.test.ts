@@ -148,10 +148,10 @@ describe('SROI from the real books, through the gateway', () => {
   });
 
   /*
-   * The solar-roofs project, evaluated over the first half of 2027: 100 households × €30, one year, no discounting:
+   * The solar-roofs project, evaluated over the first half of 2026: 100 households × €30, one year, no discounting:
    * PV €3 000. Its books: €175.00 of the demo (2025), then, booked here,
-   *   €500.00 on 2026-12-31 and €700.00 on 2027-07-01 (outside the period), €1 000.00 on 2027-03-01 and 10 hours
-   *   on 2027-02-01 (inside), the hours at €15.125: inputs 1000 + 151.25 = 1151.25, ratio 3000 / 1151.25 = 2.6058…
+   *   €500.00 on 2025-12-31 and €700.00 on 2026-07-01 (outside the period), €1 000.00 on 2026-03-01 and 10 hours
+   *   on 2026-02-01 (inside), the hours at €15.125: inputs 1000 + 151.25 = 1151.25, ratio 3000 / 1151.25 = 2.6058…
    * Spending booked outside the period changes nothing. Published, the analysis keeps that result; €1 000.00 more
    * inside the period afterwards moves the live ratio to 3000 / 2151.25 = 1.3945…, and the published one not at all.
    */
@@ -164,12 +164,12 @@ describe('SROI from the real books, through the gateway', () => {
           projectId: solarRoofs,
           neighbourhoodId: spijkerkwartier,
           kind: 'EVALUATIVE',
-          title: 'Evaluatie collectieve zonnepanelen, eerste halfjaar 2027',
-          periodStart: '2027-01-01',
-          periodEnd: '2027-06-30',
+          title: 'Evaluatie collectieve zonnepanelen, eerste halfjaar 2026',
+          periodStart: '2026-01-01',
+          periodEnd: '2026-06-30',
           discountRate: '0',
           stakeholders: [{ name: 'Huishoudens', description: 'Deelnemers aan de collectieve inkoop' }],
-          volunteerHourRate: { rate: '15.125', source: 'Landelijk tarief vrijwilligersuur 2027' },
+          volunteerHourRate: { rate: '15.125', source: 'Landelijk tarief vrijwilligersuur 2026' },
         },
       },
       stewardToken,
@@ -185,7 +185,7 @@ describe('SROI from the real books, through the gateway', () => {
           description: 'Lagere energierekening',
           indicator: 'Huishoudens met panelen in bedrijf',
           quantity: '100',
-          financialProxy: { value: '30', description: 'Besparing per huishouden in het halfjaar', source: 'Milieu Centraal 2027' },
+          financialProxy: { value: '30', description: 'Besparing per huishouden in het halfjaar', source: 'Milieu Centraal 2026' },
           durationYears: 1,
           dropOff: because('0'),
           deadweight: because('0'),
@@ -201,17 +201,17 @@ describe('SROI from the real books, through the gateway', () => {
         await gql(`query($id: ID!) { project(id: $id) { sroiAnalyses { id publishedAt result { ${RESULT} } publishedSnapshot { ${RESULT} } } } }`, { id: solarRoofs }, stewardToken)
       ).project.sroiAnalyses.find((a: any) => a.id === id);
 
-    await bookSpending('500.00', 'Zonnepanelen: aanbetaling 2026', { projectId: solarRoofs, bookingDate: '2026-12-31' });
-    await bookSpending('1000.00', 'Zonnepanelen: installatiekosten', { projectId: solarRoofs, bookingDate: '2027-03-01' });
-    await bookSpending('700.00', 'Zonnepanelen: nazorg', { projectId: solarRoofs, bookingDate: '2027-07-01' });
-    await bookSpending('10.00', 'Vrijwilligersuren energiecoaches', { projectId: solarRoofs, bookingDate: '2027-02-01', unit: 'HOUR' });
+    await bookSpending('500.00', 'Zonnepanelen: aanbetaling 2025', { projectId: solarRoofs, bookingDate: '2025-12-31' });
+    await bookSpending('1000.00', 'Zonnepanelen: installatiekosten', { projectId: solarRoofs, bookingDate: '2026-03-01' });
+    await bookSpending('700.00', 'Zonnepanelen: nazorg', { projectId: solarRoofs, bookingDate: '2026-07-01' });
+    await bookSpending('10.00', 'Vrijwilligersuren energiecoaches', { projectId: solarRoofs, bookingDate: '2026-02-01', unit: 'HOUR' });
     const draft = await read();
     expect(draft.result.inputsUsed).toEqual({ monetaryExact: '1000', spendingOutsidePeriodExact: '1375', volunteerHours: { hours: '10', valueExact: '151.25' } });
     expect(draft.result.inputsExact).toBe('1151.25');
     expect(within(draft.result.ratioExact, Q.int(3000).div(Q.parse('1151.25')))).toBe(true);
 
-    await bookSpending('999.00', 'Zonnepanelen: uitbreiding, volgend jaar', { projectId: solarRoofs, bookingDate: '2028-01-15' });
-    await bookSpending('5.00', 'Vrijwilligersuren na afloop', { projectId: solarRoofs, bookingDate: '2027-07-02', unit: 'HOUR' });
+    await bookSpending('999.00', 'Zonnepanelen: uitbreiding, na het halfjaar', { projectId: solarRoofs, bookingDate: '2026-11-15' });
+    await bookSpending('5.00', 'Vrijwilligersuren na afloop', { projectId: solarRoofs, bookingDate: '2026-07-02', unit: 'HOUR' });
     const outside = await read();
     expect(outside.result.ratioExact).toBe(draft.result.ratioExact);
     expect(outside.result.inputsUsed).toEqual({ ...draft.result.inputsUsed, spendingOutsidePeriodExact: '2374' });
@@ -234,7 +234,7 @@ describe('SROI from the real books, through the gateway', () => {
     ).neighbourhood;
     expect(log.transparencyLog.checkpointAt).toEqual({ rootHash: booksCheckpoint.rootHash, note: booksCheckpoint.note });
 
-    await bookSpending('1000.00', 'Zonnepanelen: extra omvormers', { projectId: solarRoofs, bookingDate: '2027-04-01' });
+    await bookSpending('1000.00', 'Zonnepanelen: extra omvormers', { projectId: solarRoofs, bookingDate: '2026-04-01' });
     const moved = await read();
     expect(moved.result.inputsExact).toBe('2151.25');
     expect(within(moved.result.ratioExact, Q.int(3000).div(Q.parse('2151.25')))).toBe(true);

@@ -9,6 +9,8 @@ import { BALANCE_LIMIT, formatMinor } from '../money/money';
 import { EntryEntity } from './entry.entity';
 import { LineEntity } from './line.entity';
 import { appendEntry, lockChain } from './posting';
+import { bookingDateProblem, yearOf } from '../periods/period-rules';
+import { periodFacts } from '../periods/period-store';
 import { arrive, decidedSince, lockKey, recordRefusal, replayOrConflict } from './key-decision';
 import {
   accountProblem,
@@ -134,6 +136,11 @@ async function attemptBooking(db: DataSource, booking: Booking, arrivedAt: strin
   const accounts = await accountsById(db.manager, request.lines.map((l) => l.accountId));
   const accountFailure = accountProblem(request, accounts);
   if (accountFailure) return refuse((await booksOpen(db.manager, neighbourhoodId)) ? accountFailure : fail.booksNotOpen(neighbourhoodId));
+  // A closed year takes nothing more, a reversal of its entries included: that is booked in an open year and references
+  // the entry it corrects. The trigger entry_period_open refuses the same for whoever writes, and catches a year closed
+  // between this check and the insert.
+  const dateProblem = bookingDateProblem(request.bookingDate, await periodFacts(db.manager, neighbourhoodId), todayInTheNetherlands());
+  if (dateProblem) return refuse(dateProblem);
   if (booking.precheck) {
     const failure = await booking.precheck();
     if (failure) return refuse(failure);
@@ -208,6 +215,8 @@ export async function explainViolation(db: DataSource, violation: DatabaseViolat
       return orRetry(balanceProblem(request.lines));
     case 'project_in_one_neighbourhood':
       return refuse(fail.projectInOtherNeighbourhood(request.projectId ?? ''));
+    case 'entry_period_open':
+      return refuse(fail.periodClosed('bookingDate', yearOf(request.bookingDate)));
     case 'entry_reversed_once':
     case 'entry_no_reversal_of_reversal':
     case 'entry_reversal_mirrors':

@@ -26,10 +26,23 @@ const POST_ENTRY_FAILURES = [
   'MemberInOtherNeighbourhood',
   'MemberErased',
   'CounterpartyDomainMismatch',
+  'PeriodClosed',
+  'BookingDateBeforeBooks',
+  'BookingDateTooFarAhead',
 ] as const;
 
 /** A reversal's lines are a booked entry's, so account, unit and balance rules cannot fail for it. */
-const REVERSE_ENTRY_FAILURES = ['InvalidLedgerInput', 'UnknownEntry', 'AlreadyReversed', 'ReversalOfReversal', 'Overdraft', 'IdempotencyKeyConflict'] as const;
+const REVERSE_ENTRY_FAILURES = [
+  'InvalidLedgerInput',
+  'UnknownEntry',
+  'AlreadyReversed',
+  'ReversalOfReversal',
+  'Overdraft',
+  'IdempotencyKeyConflict',
+  'PeriodClosed',
+  'BookingDateBeforeBooks',
+  'BookingDateTooFarAhead',
+] as const;
 
 export const entryResolvers: Resolvers = {
   Query: {

@@ -14,6 +14,7 @@ import type { LogLeafRow, InclusionProofValue, ConsistencyProofValue } from '../
 import type { CheckpointRow, CheckpointConnectionValue, SigningKeyRow } from '../log/checkpoints';
 import type { CosignatureRow, WitnessRow } from '../log/witnesses';
 import type { DerivedTotalDifferenceValue } from '../entries/chain-verification';
+import type { FinancialYearRow } from '../periods/period-store';
 import type { Context } from '../context';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = T | null | undefined;
@@ -159,6 +160,36 @@ export type AlreadyReversed = LedgerError & {
   message: Scalars['String']['output'];
   /** The reversal booked earlier. */
   reversedBy: LedgerEntry;
+};
+
+/** The booking date lies before the books began (the year of their earliest entry, or last year for empty books). Nothing was written. */
+export type BookingDateBeforeBooks = LedgerError & {
+  __typename?: 'BookingDateBeforeBooks';
+  /** The date given. */
+  bookingDate: Scalars['Date']['output'];
+  /** BOOKING_DATE_BEFORE_BOOKS. */
+  code: Scalars['String']['output'];
+  /** The earliest date the books accept. */
+  earliest: Scalars['Date']['output'];
+  /** The input field at fault (bookingDate). */
+  field: Maybe<Scalars['String']['output']>;
+  /** What went wrong, for people. */
+  message: Scalars['String']['output'];
+};
+
+/** The booking date lies more than 31 days after today (in the Netherlands). Nothing was written. */
+export type BookingDateTooFarAhead = LedgerError & {
+  __typename?: 'BookingDateTooFarAhead';
+  /** The date given. */
+  bookingDate: Scalars['Date']['output'];
+  /** BOOKING_DATE_TOO_FAR_AHEAD. */
+  code: Scalars['String']['output'];
+  /** The input field at fault (bookingDate). */
+  field: Maybe<Scalars['String']['output']>;
+  /** The latest date the books accept today. */
+  latest: Scalars['Date']['output'];
+  /** What went wrong, for people. */
+  message: Scalars['String']['output'];
 };
 
 /** The books of this neighbourhood have not been opened (see `openBooks`). */
@@ -308,6 +339,30 @@ export type CheckpointEdge = {
   cursor: Scalars['String']['output'];
   /** The checkpoint. */
   node: Checkpoint;
+};
+
+/** Close a financial year. */
+export type CloseFinancialYearInput = {
+  /** A key of the client's choosing; a retry with the same key returns the closed year. */
+  idempotencyKey: Scalars['String']['input'];
+  /** The neighbourhood whose books to close the year of. */
+  neighbourhoodId: Scalars['ID']['input'];
+  /** Why it is closed, e.g. the members' meeting that approved the annual accounts (1 to 500 characters). */
+  reason: Scalars['String']['input'];
+  /** The calendar year; it must be over, and the year before it closed (unless it is the books' first). */
+  year: Scalars['Int']['input'];
+};
+
+/** The outcome of closeFinancialYear. */
+export type CloseFinancialYearResult = BooksNotOpen | CloseFinancialYearSuccess | InvalidLedgerInput | NoEquityAccount | PreviousYearOpen | YearAlreadyClosed | YearNotOver | YearOutsideBooks | YearUnbalanced;
+
+/** The year is closed (or was, for a retried request). */
+export type CloseFinancialYearSuccess = {
+  __typename?: 'CloseFinancialYearSuccess';
+  /** The closed year, with its closing entries. */
+  financialYear: FinancialYear;
+  /** True when the idempotency key had closed this year before and nothing new was written. */
+  replayed: Scalars['Boolean']['output'];
 };
 
 /** That the tree of one size is a prefix of the tree of a larger one (RFC 9162 §2.1.4). */
@@ -460,6 +515,30 @@ export type DomainSpending = {
   domain: MemberDomain;
 };
 
+/** A financial year of a neighbourhood's books: a calendar year, 1 January to 31 December. */
+export type FinancialYear = {
+  __typename?: 'FinancialYear';
+  /** When it was closed; null while open. */
+  closedAt: Maybe<Scalars['DateTime']['output']>;
+  /** Who closed it; null while open. */
+  closedBy: Maybe<Member>;
+  /** The year-end closing entries the system booked when it closed (one per unit with results), in sequence order. */
+  closingEntries: Array<LedgerEntry>;
+  /** Why it was closed (e.g. the members' meeting that approved the accounts); null while open. */
+  reason: Maybe<Scalars['String']['output']>;
+  /** Open or closed. */
+  status: FinancialYearStatus;
+  /** The calendar year. */
+  year: Scalars['Int']['output'];
+};
+
+/** Whether a financial year still takes entries. */
+export type FinancialYearStatus =
+  /** Closed: its closing entries are booked and it refuses any entry dated in it. */
+  | 'CLOSED'
+  /** Entries may be booked in it (every year is open until it is closed). */
+  | 'OPEN';
+
 /** The account belongs to another neighbourhood's books. */
 export type ForeignAccount = LedgerError & {
   __typename?: 'ForeignAccount';
@@ -539,6 +618,8 @@ export type LedgerEntry = {
   __typename?: 'LedgerEntry';
   /** The date the entry is booked on. */
   bookingDate: Scalars['Date']['output'];
+  /** For a year-end closing entry (booked by the system when the year was closed): the year it closes; else null. */
+  closesYear: Maybe<Scalars['Int']['output']>;
   /** What happened. For a reversal: the reason it was reversed. */
   description: Scalars['String']['output'];
   /** Where the evidence is, e.g. the URL of a receipt. */
@@ -555,6 +636,8 @@ export type LedgerEntry = {
   member: Maybe<Member>;
   /** The neighbourhood whose books hold the entry. */
   neighbourhood: Maybe<Neighbourhood>;
+  /** True for the entry that brought in the balances the books started with (`postOpeningBalances`). */
+  openingBalances: Scalars['Boolean']['output'];
   /** Hash of the previous entry in the chain (64 zeros for the first). */
   previousHash: Scalars['String']['output'];
   /** The project the entry belongs to, if any. */
@@ -804,6 +887,14 @@ export type Mutation = {
    * witness can make one.
    */
   addCosignature: AddCosignatureResult;
+  /**
+   * Closes a financial year: books the year-end closing entries (per unit, every
+   * income and expense account's result of the year moved to the unit's equity
+   * account, dated 31 December, booked by the system) and marks the year closed,
+   * in one transaction. A closed year refuses every entry dated in it. Stewards
+   * and admins of the neighbourhood.
+   */
+  closeFinancialYear: CloseFinancialYearResult;
   /** Adds an account to a neighbourhood's books. Stewards of the neighbourhood. */
   createAccount: CreateAccountResult;
   /**
@@ -815,6 +906,8 @@ export type Mutation = {
   openNeighbourhoodBooks: OpenBooksResult;
   /** Books an entry. Stewards of the neighbourhood. Idempotent by the client's key; nothing is written when an error is returned. */
   postEntry: PostEntryResult;
+  /** Books the balances a neighbourhood starts with, against its equity account: once, dated on or before the first entry. Stewards of the neighbourhood. */
+  postOpeningBalances: PostOpeningBalancesResult;
   /** Registers a witness for a neighbourhood's log. Admins of the neighbourhood. */
   registerWitness: RegisterWitnessResult;
   /** Retires a witness: it can no longer cosign; its cosignatures stay. Admins of the neighbourhood. */
@@ -828,6 +921,11 @@ export type Mutation = {
 
 export type MutationAddCosignatureArgs = {
   input: AddCosignatureInput;
+};
+
+
+export type MutationCloseFinancialYearArgs = {
+  input: CloseFinancialYearInput;
 };
 
 
@@ -848,6 +946,11 @@ export type MutationOpenNeighbourhoodBooksArgs = {
 
 export type MutationPostEntryArgs = {
   input: PostEntryInput;
+};
+
+
+export type MutationPostOpeningBalancesArgs = {
+  input: PostOpeningBalancesInput;
 };
 
 
@@ -909,6 +1012,10 @@ export type Neighbourhood = {
    * the answer is a RATE_LIMITED error.
    */
   chainVerification: Maybe<ChainVerification>;
+  /** One financial year; null before the books' first year or when the books are not open. */
+  financialYear: Maybe<FinancialYear>;
+  /** Every financial year from the books' first to the current one, oldest first (empty when the books hold no entries). */
+  financialYears: Maybe<Array<FinancialYear>>;
   /** The neighbourhood's id. */
   id: Scalars['ID']['output'];
   /**
@@ -933,6 +1040,12 @@ export type Neighbourhood = {
 /** A neighbourhood (owned by the community subgraph), with its books. */
 export type NeighbourhoodAccountsArgs = {
   updatedSince?: InputMaybe<Scalars['DateTime']['input']>;
+};
+
+
+/** A neighbourhood (owned by the community subgraph), with its books. */
+export type NeighbourhoodFinancialYearArgs = {
+  year: Scalars['Int']['input'];
 };
 
 
@@ -962,6 +1075,19 @@ export type NeighbourhoodTrialBalanceArgs = {
   asOf?: InputMaybe<Scalars['Date']['input']>;
 };
 
+/** The chart has no equity account (not a project's) in a unit that needs one, for a year's result or opening balances. Add one (type EQUITY) first. Nothing was written. */
+export type NoEquityAccount = LedgerError & {
+  __typename?: 'NoEquityAccount';
+  /** NO_EQUITY_ACCOUNT. */
+  code: Scalars['String']['output'];
+  /** The input field at fault, when one is. */
+  field: Maybe<Scalars['String']['output']>;
+  /** What went wrong, for people. */
+  message: Scalars['String']['output'];
+  /** The unit without an equity account. */
+  unit: Unit;
+};
+
 /** The books are open. */
 export type OpenBooksPayload = {
   __typename?: 'OpenBooksPayload';
@@ -973,6 +1099,40 @@ export type OpenBooksPayload = {
 
 /** The outcome of openNeighbourhoodBooks. */
 export type OpenBooksResult = OpenBooksPayload | UnknownNeighbourhood;
+
+/** One opening balance. */
+export type OpeningBalanceLineInput = {
+  /** An asset or liability account of the neighbourhood. */
+  accountId: Scalars['ID']['input'];
+  /** The balance in the account's unit as a signed decimal: positive a debit (money in the bank), negative a credit (a debt), e.g. "1250.00" or "-80.00". */
+  amount: Scalars['String']['input'];
+};
+
+/** The books hold an entry dated before the opening balances; they open the books, so they are dated on or before it. Nothing was written. */
+export type OpeningBalancesNotFirst = LedgerError & {
+  __typename?: 'OpeningBalancesNotFirst';
+  /** OPENING_BALANCES_NOT_FIRST. */
+  code: Scalars['String']['output'];
+  /** The earliest booking date in the books. */
+  earliestBookingDate: Scalars['Date']['output'];
+  /** The input field at fault (date). */
+  field: Maybe<Scalars['String']['output']>;
+  /** What went wrong, for people. */
+  message: Scalars['String']['output'];
+};
+
+/** The books' opening balances were posted already; they are posted once. Nothing was written. */
+export type OpeningBalancesPosted = LedgerError & {
+  __typename?: 'OpeningBalancesPosted';
+  /** OPENING_BALANCES_POSTED. */
+  code: Scalars['String']['output'];
+  /** The opening-balance entry. */
+  entry: LedgerEntry;
+  /** The input field at fault, when one is. */
+  field: Maybe<Scalars['String']['output']>;
+  /** What went wrong, for people. */
+  message: Scalars['String']['output'];
+};
 
 /** The entry would take a no-overdraft account below zero. */
 export type Overdraft = LedgerError & {
@@ -1004,6 +1164,19 @@ export type PageInfo = {
   startCursor: Maybe<Scalars['String']['output']>;
 };
 
+/** The booking date lies in a financial year that is closed. Book the correction in an open year, referencing what it corrects (a reversal's `reverses`). Nothing was written. */
+export type PeriodClosed = LedgerError & {
+  __typename?: 'PeriodClosed';
+  /** PERIOD_CLOSED. */
+  code: Scalars['String']['output'];
+  /** The input field at fault (bookingDate). */
+  field: Maybe<Scalars['String']['output']>;
+  /** What went wrong, for people. */
+  message: Scalars['String']['output'];
+  /** The closed year. */
+  year: Scalars['Int']['output'];
+};
+
 /** A new entry for a neighbourhood's books. */
 export type PostEntryInput = {
   /** The booking date. */
@@ -1029,7 +1202,7 @@ export type PostEntryInput = {
 };
 
 /** The outcome of postEntry. */
-export type PostEntryResult = BooksNotOpen | CounterpartyDomainMismatch | ForeignAccount | IdempotencyKeyConflict | InvalidLedgerInput | MalformedAmount | MemberErased | MemberInOtherNeighbourhood | MixedUnitsUnbalanced | Overdraft | PostEntrySuccess | ProjectInOtherNeighbourhood | TooFewLines | UnbalancedEntry | UnitMismatch | UnknownAccount | UnknownMember | UnknownProject;
+export type PostEntryResult = BookingDateBeforeBooks | BookingDateTooFarAhead | BooksNotOpen | CounterpartyDomainMismatch | ForeignAccount | IdempotencyKeyConflict | InvalidLedgerInput | MalformedAmount | MemberErased | MemberInOtherNeighbourhood | MixedUnitsUnbalanced | Overdraft | PeriodClosed | PostEntrySuccess | ProjectInOtherNeighbourhood | TooFewLines | UnbalancedEntry | UnitMismatch | UnknownAccount | UnknownMember | UnknownProject;
 
 /** The entry was booked (or had been, for a retried request). */
 export type PostEntrySuccess = {
@@ -1038,6 +1211,45 @@ export type PostEntrySuccess = {
   entry: LedgerEntry;
   /** True when the idempotency key had booked this entry before and nothing new was written. */
   replayed: Scalars['Boolean']['output'];
+};
+
+/** The balances a neighbourhood's books start with. */
+export type PostOpeningBalancesInput = {
+  /** The date of the balances, on or before the first entry of the books. */
+  date: Scalars['Date']['input'];
+  /** A key of the client's choosing; a retry with the same key returns the same entry. */
+  idempotencyKey: Scalars['String']['input'];
+  /** The balances; per unit, their sum is booked against the unit's equity account. */
+  lines: Array<OpeningBalanceLineInput>;
+  /** The neighbourhood. */
+  neighbourhoodId: Scalars['ID']['input'];
+  /** Where the balances come from, e.g. the bank statement of that date (1 to 500 characters). */
+  reason: Scalars['String']['input'];
+};
+
+/** The outcome of postOpeningBalances. */
+export type PostOpeningBalancesResult = BookingDateTooFarAhead | BooksNotOpen | ForeignAccount | IdempotencyKeyConflict | InvalidLedgerInput | MalformedAmount | NoEquityAccount | OpeningBalancesNotFirst | OpeningBalancesPosted | PeriodClosed | PostOpeningBalancesSuccess | TooFewLines | UnknownAccount;
+
+/** The opening balances are booked (or were, for a retried request). */
+export type PostOpeningBalancesSuccess = {
+  __typename?: 'PostOpeningBalancesSuccess';
+  /** The opening-balance entry. */
+  entry: LedgerEntry;
+  /** True when the idempotency key had booked this entry before and nothing new was written. */
+  replayed: Scalars['Boolean']['output'];
+};
+
+/** The year before is still open; years close in order. Nothing was written. */
+export type PreviousYearOpen = LedgerError & {
+  __typename?: 'PreviousYearOpen';
+  /** PREVIOUS_YEAR_OPEN. */
+  code: Scalars['String']['output'];
+  /** The input field at fault (year). */
+  field: Maybe<Scalars['String']['output']>;
+  /** What went wrong, for people. */
+  message: Scalars['String']['output'];
+  /** The open year to close first. */
+  year: Scalars['Int']['output'];
 };
 
 /** A project (owned by the projects subgraph), with its finances. */
@@ -1208,7 +1420,7 @@ export type ReverseEntryInput = {
 };
 
 /** The outcome of reverseEntry. */
-export type ReverseEntryResult = AlreadyReversed | IdempotencyKeyConflict | InvalidLedgerInput | Overdraft | ReversalOfReversal | ReverseEntrySuccess | UnknownEntry;
+export type ReverseEntryResult = AlreadyReversed | BookingDateBeforeBooks | BookingDateTooFarAhead | IdempotencyKeyConflict | InvalidLedgerInput | Overdraft | PeriodClosed | ReversalOfReversal | ReverseEntrySuccess | UnknownEntry;
 
 /** The reversal was booked (or had been, for a retried request). */
 export type ReverseEntrySuccess = {
@@ -1564,6 +1776,62 @@ export type WitnessAlreadyRegistered = LedgerError & {
   witness: Witness;
 };
 
+/** The year was closed already (with another idempotency key). Nothing was written. */
+export type YearAlreadyClosed = LedgerError & {
+  __typename?: 'YearAlreadyClosed';
+  /** YEAR_ALREADY_CLOSED. */
+  code: Scalars['String']['output'];
+  /** The input field at fault (year). */
+  field: Maybe<Scalars['String']['output']>;
+  /** What went wrong, for people. */
+  message: Scalars['String']['output'];
+  /** The year given. */
+  year: Scalars['Int']['output'];
+};
+
+/** The year is not over; it can be closed from 1 January of the next. Nothing was written. */
+export type YearNotOver = LedgerError & {
+  __typename?: 'YearNotOver';
+  /** YEAR_NOT_OVER. */
+  code: Scalars['String']['output'];
+  /** The input field at fault (year). */
+  field: Maybe<Scalars['String']['output']>;
+  /** What went wrong, for people. */
+  message: Scalars['String']['output'];
+  /** The year given. */
+  year: Scalars['Int']['output'];
+};
+
+/** The year lies before the books' first year, or the books hold no entries. Nothing was written. */
+export type YearOutsideBooks = LedgerError & {
+  __typename?: 'YearOutsideBooks';
+  /** YEAR_OUTSIDE_BOOKS. */
+  code: Scalars['String']['output'];
+  /** The input field at fault (year). */
+  field: Maybe<Scalars['String']['output']>;
+  /** The books' first year; null when they hold no entries. */
+  firstYear: Maybe<Scalars['Int']['output']>;
+  /** What went wrong, for people. */
+  message: Scalars['String']['output'];
+  /** The year given. */
+  year: Scalars['Int']['output'];
+};
+
+/** The year's entries do not balance in a unit, so the books need repair before the year can close. Nothing was written. */
+export type YearUnbalanced = LedgerError & {
+  __typename?: 'YearUnbalanced';
+  /** YEAR_UNBALANCED. */
+  code: Scalars['String']['output'];
+  /** Debits minus credits of the year in the unit. */
+  difference: Money;
+  /** The input field at fault (year). */
+  field: Maybe<Scalars['String']['output']>;
+  /** What went wrong, for people. */
+  message: Scalars['String']['output'];
+  /** The year. */
+  year: Scalars['Int']['output'];
+};
+
 export type WithIndex<TObject> = TObject & Record<string, any>;
 export type ResolversObject<TObject> = WithIndex<TObject>;
 
@@ -1685,6 +1953,17 @@ export type ResolversUnionTypes<_RefType extends Record<string, unknown>> = Reso
     | ( InvalidCosignature )
     | ( UnknownCheckpoint )
   ;
+  CloseFinancialYearResult:
+    | ( BooksNotOpen )
+    | ( Omit<CloseFinancialYearSuccess, 'financialYear'> & { financialYear: _RefType['FinancialYear'] } )
+    | ( InvalidLedgerInput )
+    | ( NoEquityAccount )
+    | ( PreviousYearOpen )
+    | ( YearAlreadyClosed )
+    | ( YearNotOver )
+    | ( YearOutsideBooks )
+    | ( Omit<YearUnbalanced, 'difference'> & { difference: _RefType['Money'] } )
+  ;
   CreateAccountResult:
     | ( Omit<AccountCodeTaken, 'account'> & { account: _RefType['Account'] } )
     | ( BooksNotOpen )
@@ -1698,6 +1977,8 @@ export type ResolversUnionTypes<_RefType extends Record<string, unknown>> = Reso
     | ( UnknownNeighbourhood )
   ;
   PostEntryResult:
+    | ( BookingDateBeforeBooks )
+    | ( BookingDateTooFarAhead )
     | ( BooksNotOpen )
     | ( Omit<CounterpartyDomainMismatch, 'member'> & { member?: Maybe<_RefType['Member']> } )
     | ( Omit<ForeignAccount, 'account'> & { account: _RefType['Account'] } )
@@ -1708,6 +1989,7 @@ export type ResolversUnionTypes<_RefType extends Record<string, unknown>> = Reso
     | ( Omit<MemberInOtherNeighbourhood, 'member'> & { member?: Maybe<_RefType['Member']> } )
     | ( Omit<MixedUnitsUnbalanced, 'difference'> & { difference: _RefType['Money'] } )
     | ( Omit<Overdraft, 'account' | 'balance' | 'wouldBecome'> & { account: _RefType['Account'], balance: _RefType['Money'], wouldBecome: _RefType['Money'] } )
+    | ( PeriodClosed )
     | ( Omit<PostEntrySuccess, 'entry'> & { entry: _RefType['LedgerEntry'] } )
     | ( Omit<ProjectInOtherNeighbourhood, 'project'> & { project?: Maybe<_RefType['Project']> } )
     | ( TooFewLines )
@@ -1716,6 +1998,21 @@ export type ResolversUnionTypes<_RefType extends Record<string, unknown>> = Reso
     | ( UnknownAccount )
     | ( UnknownMember )
     | ( UnknownProject )
+  ;
+  PostOpeningBalancesResult:
+    | ( BookingDateTooFarAhead )
+    | ( BooksNotOpen )
+    | ( Omit<ForeignAccount, 'account'> & { account: _RefType['Account'] } )
+    | ( Omit<IdempotencyKeyConflict, 'entry'> & { entry: _RefType['LedgerEntry'] } )
+    | ( InvalidLedgerInput )
+    | ( MalformedAmount )
+    | ( NoEquityAccount )
+    | ( OpeningBalancesNotFirst )
+    | ( Omit<OpeningBalancesPosted, 'entry'> & { entry: _RefType['LedgerEntry'] } )
+    | ( PeriodClosed )
+    | ( Omit<PostOpeningBalancesSuccess, 'entry'> & { entry: _RefType['LedgerEntry'] } )
+    | ( TooFewLines )
+    | ( UnknownAccount )
   ;
   RegisterWitnessResult:
     | ( BooksNotOpen )
@@ -1730,9 +2027,12 @@ export type ResolversUnionTypes<_RefType extends Record<string, unknown>> = Reso
   ;
   ReverseEntryResult:
     | ( Omit<AlreadyReversed, 'entry' | 'reversedBy'> & { entry: _RefType['LedgerEntry'], reversedBy: _RefType['LedgerEntry'] } )
+    | ( BookingDateBeforeBooks )
+    | ( BookingDateTooFarAhead )
     | ( Omit<IdempotencyKeyConflict, 'entry'> & { entry: _RefType['LedgerEntry'] } )
     | ( InvalidLedgerInput )
     | ( Omit<Overdraft, 'account' | 'balance' | 'wouldBecome'> & { account: _RefType['Account'], balance: _RefType['Money'], wouldBecome: _RefType['Money'] } )
+    | ( PeriodClosed )
     | ( Omit<ReversalOfReversal, 'entry'> & { entry: _RefType['LedgerEntry'] } )
     | ( Omit<ReverseEntrySuccess, 'reversal'> & { reversal: _RefType['LedgerEntry'] } )
     | ( UnknownEntry )
@@ -1752,6 +2052,8 @@ export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = 
   LedgerError:
     | ( Omit<AccountCodeTaken, 'account'> & { account: _RefType['Account'] } )
     | ( Omit<AlreadyReversed, 'entry' | 'reversedBy'> & { entry: _RefType['LedgerEntry'], reversedBy: _RefType['LedgerEntry'] } )
+    | ( BookingDateBeforeBooks )
+    | ( BookingDateTooFarAhead )
     | ( BooksNotOpen )
     | ( Omit<BudgetPeriodOverlaps, 'budget'> & { budget: _RefType['ProjectBudget'] } )
     | ( Omit<CounterpartyDomainMismatch, 'member'> & { member?: Maybe<_RefType['Member']> } )
@@ -1764,7 +2066,12 @@ export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = 
     | ( MemberErased )
     | ( Omit<MemberInOtherNeighbourhood, 'member'> & { member?: Maybe<_RefType['Member']> } )
     | ( Omit<MixedUnitsUnbalanced, 'difference'> & { difference: _RefType['Money'] } )
+    | ( NoEquityAccount )
+    | ( OpeningBalancesNotFirst )
+    | ( Omit<OpeningBalancesPosted, 'entry'> & { entry: _RefType['LedgerEntry'] } )
     | ( Omit<Overdraft, 'account' | 'balance' | 'wouldBecome'> & { account: _RefType['Account'], balance: _RefType['Money'], wouldBecome: _RefType['Money'] } )
+    | ( PeriodClosed )
+    | ( PreviousYearOpen )
     | ( Omit<ProjectInOtherNeighbourhood, 'project'> & { project?: Maybe<_RefType['Project']> } )
     | ( Omit<ReversalOfReversal, 'entry'> & { entry: _RefType['LedgerEntry'] } )
     | ( TooFewLines )
@@ -1778,6 +2085,10 @@ export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = 
     | ( UnknownProject )
     | ( UnknownWitness )
     | ( Omit<WitnessAlreadyRegistered, 'witness'> & { witness: _RefType['Witness'] } )
+    | ( YearAlreadyClosed )
+    | ( YearNotOver )
+    | ( YearOutsideBooks )
+    | ( Omit<YearUnbalanced, 'difference'> & { difference: _RefType['Money'] } )
   ;
 }>;
 
@@ -1792,6 +2103,8 @@ export type ResolversTypes = ResolversObject<{
   AddCosignatureResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['AddCosignatureResult']>;
   AddCosignatureSuccess: ResolverTypeWrapper<Omit<AddCosignatureSuccess, 'checkpoint' | 'cosignature'> & { checkpoint: ResolversTypes['Checkpoint'], cosignature: ResolversTypes['Cosignature'] }>;
   AlreadyReversed: ResolverTypeWrapper<Omit<AlreadyReversed, 'entry' | 'reversedBy'> & { entry: ResolversTypes['LedgerEntry'], reversedBy: ResolversTypes['LedgerEntry'] }>;
+  BookingDateBeforeBooks: ResolverTypeWrapper<BookingDateBeforeBooks>;
+  BookingDateTooFarAhead: ResolverTypeWrapper<BookingDateTooFarAhead>;
   BooksNotOpen: ResolverTypeWrapper<BooksNotOpen>;
   BudgetPeriodOverlaps: ResolverTypeWrapper<Omit<BudgetPeriodOverlaps, 'budget'> & { budget: ResolversTypes['ProjectBudget'] }>;
   BudgetRevision: ResolverTypeWrapper<BudgetRevisionView>;
@@ -1802,6 +2115,9 @@ export type ResolversTypes = ResolversObject<{
   Checkpoint: ResolverTypeWrapper<CheckpointRow>;
   CheckpointConnection: ResolverTypeWrapper<CheckpointConnectionValue>;
   CheckpointEdge: ResolverTypeWrapper<Omit<CheckpointEdge, 'node'> & { node: ResolversTypes['Checkpoint'] }>;
+  CloseFinancialYearInput: CloseFinancialYearInput;
+  CloseFinancialYearResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['CloseFinancialYearResult']>;
+  CloseFinancialYearSuccess: ResolverTypeWrapper<Omit<CloseFinancialYearSuccess, 'financialYear'> & { financialYear: ResolversTypes['FinancialYear'] }>;
   ConsistencyProof: ResolverTypeWrapper<ConsistencyProofValue>;
   Cosignature: ResolverTypeWrapper<CosignatureRow>;
   Counterparty: ResolverTypeWrapper<LineEntity>;
@@ -1816,6 +2132,8 @@ export type ResolversTypes = ResolversObject<{
   DerivedFigure: DerivedFigure;
   DerivedTotalDifference: ResolverTypeWrapper<DerivedTotalDifferenceValue>;
   DomainSpending: ResolverTypeWrapper<Omit<DomainSpending, 'amount'> & { amount: ResolversTypes['Money'] }>;
+  FinancialYear: ResolverTypeWrapper<FinancialYearRow>;
+  FinancialYearStatus: FinancialYearStatus;
   ForeignAccount: ResolverTypeWrapper<Omit<ForeignAccount, 'account'> & { account: ResolversTypes['Account'] }>;
   IdempotencyKeyConflict: ResolverTypeWrapper<Omit<IdempotencyKeyConflict, 'entry'> & { entry: ResolversTypes['LedgerEntry'] }>;
   InclusionProof: ResolverTypeWrapper<InclusionProofValue>;
@@ -1845,13 +2163,22 @@ export type ResolversTypes = ResolversObject<{
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   MyDataExport: ResolverTypeWrapper<MyDataExportRef>;
   Neighbourhood: ResolverTypeWrapper<NeighbourhoodRef>;
+  NoEquityAccount: ResolverTypeWrapper<NoEquityAccount>;
   OpenBooksPayload: ResolverTypeWrapper<Omit<OpenBooksPayload, 'neighbourhood'> & { neighbourhood?: Maybe<ResolversTypes['Neighbourhood']> }>;
   OpenBooksResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['OpenBooksResult']>;
+  OpeningBalanceLineInput: OpeningBalanceLineInput;
+  OpeningBalancesNotFirst: ResolverTypeWrapper<OpeningBalancesNotFirst>;
+  OpeningBalancesPosted: ResolverTypeWrapper<Omit<OpeningBalancesPosted, 'entry'> & { entry: ResolversTypes['LedgerEntry'] }>;
   Overdraft: ResolverTypeWrapper<Omit<Overdraft, 'account' | 'balance' | 'wouldBecome'> & { account: ResolversTypes['Account'], balance: ResolversTypes['Money'], wouldBecome: ResolversTypes['Money'] }>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
+  PeriodClosed: ResolverTypeWrapper<PeriodClosed>;
   PostEntryInput: PostEntryInput;
   PostEntryResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['PostEntryResult']>;
   PostEntrySuccess: ResolverTypeWrapper<Omit<PostEntrySuccess, 'entry'> & { entry: ResolversTypes['LedgerEntry'] }>;
+  PostOpeningBalancesInput: PostOpeningBalancesInput;
+  PostOpeningBalancesResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['PostOpeningBalancesResult']>;
+  PostOpeningBalancesSuccess: ResolverTypeWrapper<Omit<PostOpeningBalancesSuccess, 'entry'> & { entry: ResolversTypes['LedgerEntry'] }>;
+  PreviousYearOpen: ResolverTypeWrapper<PreviousYearOpen>;
   Project: ResolverTypeWrapper<ProjectRef>;
   ProjectBudget: ResolverTypeWrapper<BudgetView>;
   ProjectExpenseColumns: ResolverTypeWrapper<ProjectExpenseColumns>;
@@ -1887,6 +2214,10 @@ export type ResolversTypes = ResolversObject<{
   UnknownWitness: ResolverTypeWrapper<UnknownWitness>;
   Witness: ResolverTypeWrapper<WitnessRow>;
   WitnessAlreadyRegistered: ResolverTypeWrapper<Omit<WitnessAlreadyRegistered, 'witness'> & { witness: ResolversTypes['Witness'] }>;
+  YearAlreadyClosed: ResolverTypeWrapper<YearAlreadyClosed>;
+  YearNotOver: ResolverTypeWrapper<YearNotOver>;
+  YearOutsideBooks: ResolverTypeWrapper<YearOutsideBooks>;
+  YearUnbalanced: ResolverTypeWrapper<Omit<YearUnbalanced, 'difference'> & { difference: ResolversTypes['Money'] }>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
 }>;
@@ -1901,6 +2232,8 @@ export type ResolversParentTypes = ResolversObject<{
   AddCosignatureResult: ResolversUnionTypes<ResolversParentTypes>['AddCosignatureResult'];
   AddCosignatureSuccess: Omit<AddCosignatureSuccess, 'checkpoint' | 'cosignature'> & { checkpoint: ResolversParentTypes['Checkpoint'], cosignature: ResolversParentTypes['Cosignature'] };
   AlreadyReversed: Omit<AlreadyReversed, 'entry' | 'reversedBy'> & { entry: ResolversParentTypes['LedgerEntry'], reversedBy: ResolversParentTypes['LedgerEntry'] };
+  BookingDateBeforeBooks: BookingDateBeforeBooks;
+  BookingDateTooFarAhead: BookingDateTooFarAhead;
   BooksNotOpen: BooksNotOpen;
   BudgetPeriodOverlaps: Omit<BudgetPeriodOverlaps, 'budget'> & { budget: ResolversParentTypes['ProjectBudget'] };
   BudgetRevision: BudgetRevisionView;
@@ -1910,6 +2243,9 @@ export type ResolversParentTypes = ResolversObject<{
   Checkpoint: CheckpointRow;
   CheckpointConnection: CheckpointConnectionValue;
   CheckpointEdge: Omit<CheckpointEdge, 'node'> & { node: ResolversParentTypes['Checkpoint'] };
+  CloseFinancialYearInput: CloseFinancialYearInput;
+  CloseFinancialYearResult: ResolversUnionTypes<ResolversParentTypes>['CloseFinancialYearResult'];
+  CloseFinancialYearSuccess: Omit<CloseFinancialYearSuccess, 'financialYear'> & { financialYear: ResolversParentTypes['FinancialYear'] };
   ConsistencyProof: ConsistencyProofValue;
   Cosignature: CosignatureRow;
   Counterparty: LineEntity;
@@ -1923,6 +2259,7 @@ export type ResolversParentTypes = ResolversObject<{
   DateTime: Scalars['DateTime']['output'];
   DerivedTotalDifference: DerivedTotalDifferenceValue;
   DomainSpending: Omit<DomainSpending, 'amount'> & { amount: ResolversParentTypes['Money'] };
+  FinancialYear: FinancialYearRow;
   ForeignAccount: Omit<ForeignAccount, 'account'> & { account: ResolversParentTypes['Account'] };
   IdempotencyKeyConflict: Omit<IdempotencyKeyConflict, 'entry'> & { entry: ResolversParentTypes['LedgerEntry'] };
   InclusionProof: InclusionProofValue;
@@ -1949,13 +2286,22 @@ export type ResolversParentTypes = ResolversObject<{
   Mutation: Record<PropertyKey, never>;
   MyDataExport: MyDataExportRef;
   Neighbourhood: NeighbourhoodRef;
+  NoEquityAccount: NoEquityAccount;
   OpenBooksPayload: Omit<OpenBooksPayload, 'neighbourhood'> & { neighbourhood?: Maybe<ResolversParentTypes['Neighbourhood']> };
   OpenBooksResult: ResolversUnionTypes<ResolversParentTypes>['OpenBooksResult'];
+  OpeningBalanceLineInput: OpeningBalanceLineInput;
+  OpeningBalancesNotFirst: OpeningBalancesNotFirst;
+  OpeningBalancesPosted: Omit<OpeningBalancesPosted, 'entry'> & { entry: ResolversParentTypes['LedgerEntry'] };
   Overdraft: Omit<Overdraft, 'account' | 'balance' | 'wouldBecome'> & { account: ResolversParentTypes['Account'], balance: ResolversParentTypes['Money'], wouldBecome: ResolversParentTypes['Money'] };
   PageInfo: PageInfo;
+  PeriodClosed: PeriodClosed;
   PostEntryInput: PostEntryInput;
   PostEntryResult: ResolversUnionTypes<ResolversParentTypes>['PostEntryResult'];
   PostEntrySuccess: Omit<PostEntrySuccess, 'entry'> & { entry: ResolversParentTypes['LedgerEntry'] };
+  PostOpeningBalancesInput: PostOpeningBalancesInput;
+  PostOpeningBalancesResult: ResolversUnionTypes<ResolversParentTypes>['PostOpeningBalancesResult'];
+  PostOpeningBalancesSuccess: Omit<PostOpeningBalancesSuccess, 'entry'> & { entry: ResolversParentTypes['LedgerEntry'] };
+  PreviousYearOpen: PreviousYearOpen;
   Project: ProjectRef;
   ProjectBudget: BudgetView;
   ProjectExpenseColumns: ProjectExpenseColumns;
@@ -1990,6 +2336,10 @@ export type ResolversParentTypes = ResolversObject<{
   UnknownWitness: UnknownWitness;
   Witness: WitnessRow;
   WitnessAlreadyRegistered: Omit<WitnessAlreadyRegistered, 'witness'> & { witness: ResolversParentTypes['Witness'] };
+  YearAlreadyClosed: YearAlreadyClosed;
+  YearNotOver: YearNotOver;
+  YearOutsideBooks: YearOutsideBooks;
+  YearUnbalanced: Omit<YearUnbalanced, 'difference'> & { difference: ResolversParentTypes['Money'] };
   Boolean: Scalars['Boolean']['output'];
   Int: Scalars['Int']['output'];
 }>;
@@ -2047,6 +2397,24 @@ export type AlreadyReversedResolvers<ContextType = Context, ParentType extends R
   field?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   reversedBy?: Resolver<ResolversTypes['LedgerEntry'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type BookingDateBeforeBooksResolvers<ContextType = Context, ParentType extends ResolversParentTypes['BookingDateBeforeBooks'] = ResolversParentTypes['BookingDateBeforeBooks']> = ResolversObject<{
+  bookingDate?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  earliest?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  field?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type BookingDateTooFarAheadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['BookingDateTooFarAhead'] = ResolversParentTypes['BookingDateTooFarAhead']> = ResolversObject<{
+  bookingDate?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  field?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  latest?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
@@ -2120,6 +2488,16 @@ export type CheckpointEdgeResolvers<ContextType = Context, ParentType extends Re
   node?: Resolver<ResolversTypes['Checkpoint'], ParentType, ContextType>;
 }>;
 
+export type CloseFinancialYearResultResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CloseFinancialYearResult'] = ResolversParentTypes['CloseFinancialYearResult']> = ResolversObject<{
+  __resolveType: TypeResolveFn<'BooksNotOpen' | 'CloseFinancialYearSuccess' | 'InvalidLedgerInput' | 'NoEquityAccount' | 'PreviousYearOpen' | 'YearAlreadyClosed' | 'YearNotOver' | 'YearOutsideBooks' | 'YearUnbalanced', ParentType, ContextType>;
+}>;
+
+export type CloseFinancialYearSuccessResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CloseFinancialYearSuccess'] = ResolversParentTypes['CloseFinancialYearSuccess']> = ResolversObject<{
+  financialYear?: Resolver<ResolversTypes['FinancialYear'], ParentType, ContextType>;
+  replayed?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
 export type ConsistencyProofResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ConsistencyProof'] = ResolversParentTypes['ConsistencyProof']> = ResolversObject<{
   fromRootHash?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   fromSize?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
@@ -2189,6 +2567,15 @@ export type DomainSpendingResolvers<ContextType = Context, ParentType extends Re
   domain?: Resolver<ResolversTypes['MemberDomain'], ParentType, ContextType>;
 }>;
 
+export type FinancialYearResolvers<ContextType = Context, ParentType extends ResolversParentTypes['FinancialYear'] = ResolversParentTypes['FinancialYear']> = ResolversObject<{
+  closedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  closedBy?: Resolver<Maybe<ResolversTypes['Member']>, ParentType, ContextType>;
+  closingEntries?: Resolver<Array<ResolversTypes['LedgerEntry']>, ParentType, ContextType>;
+  reason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['FinancialYearStatus'], ParentType, ContextType>;
+  year?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
 export type ForeignAccountResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ForeignAccount'] = ResolversParentTypes['ForeignAccount']> = ResolversObject<{
   account?: Resolver<ResolversTypes['Account'], ParentType, ContextType>;
   code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -2245,6 +2632,7 @@ export interface JsonObjectScalarConfig extends GraphQLScalarTypeConfig<Resolver
 export type LedgerEntryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['LedgerEntry'] = ResolversParentTypes['LedgerEntry'], FederationReferenceType extends FederationReferenceTypes['LedgerEntry'] = FederationReferenceTypes['LedgerEntry']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['LedgerEntry']> | FederationReferenceType, FederationReferenceType, ContextType>;
   bookingDate?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  closesYear?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   description?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   evidenceUrl?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   hash?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -2253,6 +2641,7 @@ export type LedgerEntryResolvers<ContextType = Context, ParentType extends Resol
   lines?: Resolver<Array<ResolversTypes['LedgerLine']>, ParentType, ContextType>;
   member?: Resolver<Maybe<ResolversTypes['Member']>, ParentType, ContextType>;
   neighbourhood?: Resolver<Maybe<ResolversTypes['Neighbourhood']>, ParentType, ContextType>;
+  openingBalances?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   previousHash?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   project?: Resolver<Maybe<ResolversTypes['Project']>, ParentType, ContextType>;
   recordedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
@@ -2274,7 +2663,7 @@ export type LedgerEntryEdgeResolvers<ContextType = Context, ParentType extends R
 }>;
 
 export type LedgerErrorResolvers<ContextType = Context, ParentType extends ResolversParentTypes['LedgerError'] = ResolversParentTypes['LedgerError']> = ResolversObject<{
-  __resolveType: TypeResolveFn<'AccountCodeTaken' | 'AlreadyReversed' | 'BooksNotOpen' | 'BudgetPeriodOverlaps' | 'CounterpartyDomainMismatch' | 'ForeignAccount' | 'IdempotencyKeyConflict' | 'InvalidCosignature' | 'InvalidLedgerInput' | 'InvalidWitnessKey' | 'MalformedAmount' | 'MemberErased' | 'MemberInOtherNeighbourhood' | 'MixedUnitsUnbalanced' | 'Overdraft' | 'ProjectInOtherNeighbourhood' | 'ReversalOfReversal' | 'TooFewLines' | 'UnbalancedEntry' | 'UnitMismatch' | 'UnknownAccount' | 'UnknownCheckpoint' | 'UnknownEntry' | 'UnknownMember' | 'UnknownNeighbourhood' | 'UnknownProject' | 'UnknownWitness' | 'WitnessAlreadyRegistered', ParentType, ContextType>;
+  __resolveType: TypeResolveFn<'AccountCodeTaken' | 'AlreadyReversed' | 'BookingDateBeforeBooks' | 'BookingDateTooFarAhead' | 'BooksNotOpen' | 'BudgetPeriodOverlaps' | 'CounterpartyDomainMismatch' | 'ForeignAccount' | 'IdempotencyKeyConflict' | 'InvalidCosignature' | 'InvalidLedgerInput' | 'InvalidWitnessKey' | 'MalformedAmount' | 'MemberErased' | 'MemberInOtherNeighbourhood' | 'MixedUnitsUnbalanced' | 'NoEquityAccount' | 'OpeningBalancesNotFirst' | 'OpeningBalancesPosted' | 'Overdraft' | 'PeriodClosed' | 'PreviousYearOpen' | 'ProjectInOtherNeighbourhood' | 'ReversalOfReversal' | 'TooFewLines' | 'UnbalancedEntry' | 'UnitMismatch' | 'UnknownAccount' | 'UnknownCheckpoint' | 'UnknownEntry' | 'UnknownMember' | 'UnknownNeighbourhood' | 'UnknownProject' | 'UnknownWitness' | 'WitnessAlreadyRegistered' | 'YearAlreadyClosed' | 'YearNotOver' | 'YearOutsideBooks' | 'YearUnbalanced', ParentType, ContextType>;
 }>;
 
 export type LedgerLineResolvers<ContextType = Context, ParentType extends ResolversParentTypes['LedgerLine'] = ResolversParentTypes['LedgerLine']> = ResolversObject<{
@@ -2358,10 +2747,12 @@ export type MoneyResolvers<ContextType = Context, ParentType extends ResolversPa
 
 export type MutationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
   addCosignature?: Resolver<ResolversTypes['AddCosignatureResult'], ParentType, ContextType, RequireFields<MutationAddCosignatureArgs, 'input'>>;
+  closeFinancialYear?: Resolver<ResolversTypes['CloseFinancialYearResult'], ParentType, ContextType, RequireFields<MutationCloseFinancialYearArgs, 'input'>>;
   createAccount?: Resolver<ResolversTypes['CreateAccountResult'], ParentType, ContextType, RequireFields<MutationCreateAccountArgs, 'input'>>;
   openBooks?: Resolver<ResolversTypes['OpenBooksPayload'], ParentType, ContextType, RequireFields<MutationOpenBooksArgs, 'neighbourhoodId'>>;
   openNeighbourhoodBooks?: Resolver<ResolversTypes['OpenBooksResult'], ParentType, ContextType, RequireFields<MutationOpenNeighbourhoodBooksArgs, 'neighbourhoodId'>>;
   postEntry?: Resolver<ResolversTypes['PostEntryResult'], ParentType, ContextType, RequireFields<MutationPostEntryArgs, 'input'>>;
+  postOpeningBalances?: Resolver<ResolversTypes['PostOpeningBalancesResult'], ParentType, ContextType, RequireFields<MutationPostOpeningBalancesArgs, 'input'>>;
   registerWitness?: Resolver<ResolversTypes['RegisterWitnessResult'], ParentType, ContextType, RequireFields<MutationRegisterWitnessArgs, 'input'>>;
   retireWitness?: Resolver<ResolversTypes['RetireWitnessResult'], ParentType, ContextType, RequireFields<MutationRetireWitnessArgs, 'neighbourhoodId' | 'witnessId'>>;
   reverseEntry?: Resolver<ResolversTypes['ReverseEntryResult'], ParentType, ContextType, RequireFields<MutationReverseEntryArgs, 'input'>>;
@@ -2379,11 +2770,21 @@ export type NeighbourhoodResolvers<ContextType = Context, ParentType extends Res
   accounts?: Resolver<Maybe<Array<ResolversTypes['Account']>>, ParentType, ContextType, Partial<NeighbourhoodAccountsArgs>>;
   chainHead?: Resolver<Maybe<ResolversTypes['ChainHead']>, ParentType, ContextType>;
   chainVerification?: Resolver<Maybe<ResolversTypes['ChainVerification']>, ParentType, ContextType>;
+  financialYear?: Resolver<Maybe<ResolversTypes['FinancialYear']>, ParentType, ContextType, RequireFields<NeighbourhoodFinancialYearArgs, 'year'>>;
+  financialYears?: Resolver<Maybe<Array<ResolversTypes['FinancialYear']>>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   ledgerEntries?: Resolver<Maybe<ResolversTypes['LedgerEntryConnection']>, ParentType, ContextType, RequireFields<NeighbourhoodLedgerEntriesArgs, 'first'>>;
   localEconomy?: Resolver<Maybe<ResolversTypes['LocalEconomyReport']>, ParentType, ContextType, Partial<NeighbourhoodLocalEconomyArgs>>;
   transparencyLog?: Resolver<Maybe<ResolversTypes['TransparencyLog']>, ParentType, ContextType>;
   trialBalance?: Resolver<Maybe<ResolversTypes['TrialBalance']>, ParentType, ContextType, Partial<NeighbourhoodTrialBalanceArgs>>;
+}>;
+
+export type NoEquityAccountResolvers<ContextType = Context, ParentType extends ResolversParentTypes['NoEquityAccount'] = ResolversParentTypes['NoEquityAccount']> = ResolversObject<{
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  field?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  unit?: Resolver<ResolversTypes['Unit'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type OpenBooksPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['OpenBooksPayload'] = ResolversParentTypes['OpenBooksPayload']> = ResolversObject<{
@@ -2394,6 +2795,22 @@ export type OpenBooksPayloadResolvers<ContextType = Context, ParentType extends 
 
 export type OpenBooksResultResolvers<ContextType = Context, ParentType extends ResolversParentTypes['OpenBooksResult'] = ResolversParentTypes['OpenBooksResult']> = ResolversObject<{
   __resolveType: TypeResolveFn<'OpenBooksPayload' | 'UnknownNeighbourhood', ParentType, ContextType>;
+}>;
+
+export type OpeningBalancesNotFirstResolvers<ContextType = Context, ParentType extends ResolversParentTypes['OpeningBalancesNotFirst'] = ResolversParentTypes['OpeningBalancesNotFirst']> = ResolversObject<{
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  earliestBookingDate?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  field?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type OpeningBalancesPostedResolvers<ContextType = Context, ParentType extends ResolversParentTypes['OpeningBalancesPosted'] = ResolversParentTypes['OpeningBalancesPosted']> = ResolversObject<{
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  entry?: Resolver<ResolversTypes['LedgerEntry'], ParentType, ContextType>;
+  field?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type OverdraftResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Overdraft'] = ResolversParentTypes['Overdraft']> = ResolversObject<{
@@ -2413,13 +2830,39 @@ export type PageInfoResolvers<ContextType = Context, ParentType extends Resolver
   startCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 }>;
 
+export type PeriodClosedResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PeriodClosed'] = ResolversParentTypes['PeriodClosed']> = ResolversObject<{
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  field?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  year?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
 export type PostEntryResultResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PostEntryResult'] = ResolversParentTypes['PostEntryResult']> = ResolversObject<{
-  __resolveType: TypeResolveFn<'BooksNotOpen' | 'CounterpartyDomainMismatch' | 'ForeignAccount' | 'IdempotencyKeyConflict' | 'InvalidLedgerInput' | 'MalformedAmount' | 'MemberErased' | 'MemberInOtherNeighbourhood' | 'MixedUnitsUnbalanced' | 'Overdraft' | 'PostEntrySuccess' | 'ProjectInOtherNeighbourhood' | 'TooFewLines' | 'UnbalancedEntry' | 'UnitMismatch' | 'UnknownAccount' | 'UnknownMember' | 'UnknownProject', ParentType, ContextType>;
+  __resolveType: TypeResolveFn<'BookingDateBeforeBooks' | 'BookingDateTooFarAhead' | 'BooksNotOpen' | 'CounterpartyDomainMismatch' | 'ForeignAccount' | 'IdempotencyKeyConflict' | 'InvalidLedgerInput' | 'MalformedAmount' | 'MemberErased' | 'MemberInOtherNeighbourhood' | 'MixedUnitsUnbalanced' | 'Overdraft' | 'PeriodClosed' | 'PostEntrySuccess' | 'ProjectInOtherNeighbourhood' | 'TooFewLines' | 'UnbalancedEntry' | 'UnitMismatch' | 'UnknownAccount' | 'UnknownMember' | 'UnknownProject', ParentType, ContextType>;
 }>;
 
 export type PostEntrySuccessResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PostEntrySuccess'] = ResolversParentTypes['PostEntrySuccess']> = ResolversObject<{
   entry?: Resolver<ResolversTypes['LedgerEntry'], ParentType, ContextType>;
   replayed?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type PostOpeningBalancesResultResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PostOpeningBalancesResult'] = ResolversParentTypes['PostOpeningBalancesResult']> = ResolversObject<{
+  __resolveType: TypeResolveFn<'BookingDateTooFarAhead' | 'BooksNotOpen' | 'ForeignAccount' | 'IdempotencyKeyConflict' | 'InvalidLedgerInput' | 'MalformedAmount' | 'NoEquityAccount' | 'OpeningBalancesNotFirst' | 'OpeningBalancesPosted' | 'PeriodClosed' | 'PostOpeningBalancesSuccess' | 'TooFewLines' | 'UnknownAccount', ParentType, ContextType>;
+}>;
+
+export type PostOpeningBalancesSuccessResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PostOpeningBalancesSuccess'] = ResolversParentTypes['PostOpeningBalancesSuccess']> = ResolversObject<{
+  entry?: Resolver<ResolversTypes['LedgerEntry'], ParentType, ContextType>;
+  replayed?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type PreviousYearOpenResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PreviousYearOpen'] = ResolversParentTypes['PreviousYearOpen']> = ResolversObject<{
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  field?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  year?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
@@ -2498,7 +2941,7 @@ export type ReversalOfReversalResolvers<ContextType = Context, ParentType extend
 }>;
 
 export type ReverseEntryResultResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ReverseEntryResult'] = ResolversParentTypes['ReverseEntryResult']> = ResolversObject<{
-  __resolveType: TypeResolveFn<'AlreadyReversed' | 'IdempotencyKeyConflict' | 'InvalidLedgerInput' | 'Overdraft' | 'ReversalOfReversal' | 'ReverseEntrySuccess' | 'UnknownEntry', ParentType, ContextType>;
+  __resolveType: TypeResolveFn<'AlreadyReversed' | 'BookingDateBeforeBooks' | 'BookingDateTooFarAhead' | 'IdempotencyKeyConflict' | 'InvalidLedgerInput' | 'Overdraft' | 'PeriodClosed' | 'ReversalOfReversal' | 'ReverseEntrySuccess' | 'UnknownEntry', ParentType, ContextType>;
 }>;
 
 export type ReverseEntrySuccessResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ReverseEntrySuccess'] = ResolversParentTypes['ReverseEntrySuccess']> = ResolversObject<{
@@ -2647,12 +3090,48 @@ export type WitnessAlreadyRegisteredResolvers<ContextType = Context, ParentType 
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
+export type YearAlreadyClosedResolvers<ContextType = Context, ParentType extends ResolversParentTypes['YearAlreadyClosed'] = ResolversParentTypes['YearAlreadyClosed']> = ResolversObject<{
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  field?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  year?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type YearNotOverResolvers<ContextType = Context, ParentType extends ResolversParentTypes['YearNotOver'] = ResolversParentTypes['YearNotOver']> = ResolversObject<{
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  field?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  year?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type YearOutsideBooksResolvers<ContextType = Context, ParentType extends ResolversParentTypes['YearOutsideBooks'] = ResolversParentTypes['YearOutsideBooks']> = ResolversObject<{
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  field?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  firstYear?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  year?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type YearUnbalancedResolvers<ContextType = Context, ParentType extends ResolversParentTypes['YearUnbalanced'] = ResolversParentTypes['YearUnbalanced']> = ResolversObject<{
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  difference?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  field?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  year?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
 export type Resolvers<ContextType = Context> = ResolversObject<{
   Account?: AccountResolvers<ContextType>;
   AccountCodeTaken?: AccountCodeTakenResolvers<ContextType>;
   AddCosignatureResult?: AddCosignatureResultResolvers<ContextType>;
   AddCosignatureSuccess?: AddCosignatureSuccessResolvers<ContextType>;
   AlreadyReversed?: AlreadyReversedResolvers<ContextType>;
+  BookingDateBeforeBooks?: BookingDateBeforeBooksResolvers<ContextType>;
+  BookingDateTooFarAhead?: BookingDateTooFarAheadResolvers<ContextType>;
   BooksNotOpen?: BooksNotOpenResolvers<ContextType>;
   BudgetPeriodOverlaps?: BudgetPeriodOverlapsResolvers<ContextType>;
   BudgetRevision?: BudgetRevisionResolvers<ContextType>;
@@ -2662,6 +3141,8 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   Checkpoint?: CheckpointResolvers<ContextType>;
   CheckpointConnection?: CheckpointConnectionResolvers<ContextType>;
   CheckpointEdge?: CheckpointEdgeResolvers<ContextType>;
+  CloseFinancialYearResult?: CloseFinancialYearResultResolvers<ContextType>;
+  CloseFinancialYearSuccess?: CloseFinancialYearSuccessResolvers<ContextType>;
   ConsistencyProof?: ConsistencyProofResolvers<ContextType>;
   Cosignature?: CosignatureResolvers<ContextType>;
   Counterparty?: CounterpartyResolvers<ContextType>;
@@ -2673,6 +3154,7 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   DateTime?: GraphQLScalarType;
   DerivedTotalDifference?: DerivedTotalDifferenceResolvers<ContextType>;
   DomainSpending?: DomainSpendingResolvers<ContextType>;
+  FinancialYear?: FinancialYearResolvers<ContextType>;
   ForeignAccount?: ForeignAccountResolvers<ContextType>;
   IdempotencyKeyConflict?: IdempotencyKeyConflictResolvers<ContextType>;
   InclusionProof?: InclusionProofResolvers<ContextType>;
@@ -2698,12 +3180,19 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   Mutation?: MutationResolvers<ContextType>;
   MyDataExport?: MyDataExportResolvers<ContextType>;
   Neighbourhood?: NeighbourhoodResolvers<ContextType>;
+  NoEquityAccount?: NoEquityAccountResolvers<ContextType>;
   OpenBooksPayload?: OpenBooksPayloadResolvers<ContextType>;
   OpenBooksResult?: OpenBooksResultResolvers<ContextType>;
+  OpeningBalancesNotFirst?: OpeningBalancesNotFirstResolvers<ContextType>;
+  OpeningBalancesPosted?: OpeningBalancesPostedResolvers<ContextType>;
   Overdraft?: OverdraftResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
+  PeriodClosed?: PeriodClosedResolvers<ContextType>;
   PostEntryResult?: PostEntryResultResolvers<ContextType>;
   PostEntrySuccess?: PostEntrySuccessResolvers<ContextType>;
+  PostOpeningBalancesResult?: PostOpeningBalancesResultResolvers<ContextType>;
+  PostOpeningBalancesSuccess?: PostOpeningBalancesSuccessResolvers<ContextType>;
+  PreviousYearOpen?: PreviousYearOpenResolvers<ContextType>;
   Project?: ProjectResolvers<ContextType>;
   ProjectBudget?: ProjectBudgetResolvers<ContextType>;
   ProjectExpenseColumns?: ProjectExpenseColumnsResolvers<ContextType>;
@@ -2735,6 +3224,10 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   UnknownWitness?: UnknownWitnessResolvers<ContextType>;
   Witness?: WitnessResolvers<ContextType>;
   WitnessAlreadyRegistered?: WitnessAlreadyRegisteredResolvers<ContextType>;
+  YearAlreadyClosed?: YearAlreadyClosedResolvers<ContextType>;
+  YearNotOver?: YearNotOverResolvers<ContextType>;
+  YearOutsideBooks?: YearOutsideBooksResolvers<ContextType>;
+  YearUnbalanced?: YearUnbalancedResolvers<ContextType>;
 }>;
 
 export type DirectiveResolvers<ContextType = Context> = ResolversObject<{
