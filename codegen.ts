@@ -59,6 +59,12 @@ const mappers: Record<string, Record<string, string>> = {
     ConsistencyProof: '../log/log-store#ConsistencyProofValue',
     LedgerSigningKey: '../log/checkpoints#SigningKeyRow',
     DerivedTotalDifference: '../entries/chain-verification#DerivedTotalDifferenceValue',
+    BankStatement: '../bank/bank.store#BankStatementRow',
+    BankStatementLine: '../bank/bank.store#BankLineRow',
+    BankStatementReconciliation: '../bank/bank.store#ReconciliationValue',
+    CounterAccountProposal: '../bank/bank.resolvers#ProposalValue',
+    BankStatementLineConnection: '../bank/bank.resolvers#LineConnectionValue',
+    BankStatementConnection: '../bank/bank.resolvers#StatementConnectionValue',
   },
   impact: {
     SroiAnalysis: '../analyses/analysis.view#AnalysisView',

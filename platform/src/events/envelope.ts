@@ -28,8 +28,14 @@ export function checkEventName(name: string): string {
   return name;
 }
 
-/** Event data: public facts and ids only, as JSON (docs/events.md says what each event carries). */
-export type EventData = Record<string, string | number | boolean | null | readonly string[] | readonly Record<string, string | number | null>[]>;
+/**
+ * Event data: public facts and ids only, as JSON (docs/events.md says what each event carries). One level of object
+ * is allowed for the `audit` fact an admin's, steward's or official's action carries (docs/events.md, "Audit").
+ */
+export type EventData = Record<
+  string,
+  string | number | boolean | null | readonly string[] | readonly Record<string, string | number | null>[] | Readonly<Record<string, string | number | boolean | null>>
+>;
 
 /** What a subgraph records about one change. */
 export interface DomainEvent {

@@ -11,7 +11,7 @@ import type { BudgetView } from './budgets/budget.entity';
  * counterparty names are read through the graph.
  */
 export const ledgerEvents: EventsDeclaration = {
-  emits: ['books.opened', 'account.created', 'entry.posted', 'budget.set'],
+  emits: ['books.opened', 'account.created', 'entry.posted', 'budget.set', 'bank-account.linked', 'bank-statement.imported', 'bank-line.confirmed', 'bank-line.ignored'],
 };
 
 const time = (at: Date) => at.toISOString();

@@ -25,24 +25,32 @@ import { LeastPrivilege1764900000000 } from './migrations/1764900000000-least-pr
 import { databasePrivileges } from './database-privileges';
 import { EventOutbox1767000000000 } from './migrations/1767000000000-event-outbox';
 import { KeyRefusals1767100000000 } from './migrations/1767100000000-key-refusals';
+import { BankStatements1770400000000 } from './migrations/1770400000000-bank-statements';
 import { ledgerEvents } from './events';
 import { seedDemo } from './demo/demo.seed';
 import { logResolvers } from './log/log.resolvers';
 import { ledgerServices, type LedgerServices } from './log/services';
+import { bankResolvers } from './bank/bank.resolvers';
 import { myDataResolvers } from './my-data/my-data.resolvers';
 import { GraphQLJSONObject } from 'graphql-scalars';
 
 const resolvers: Resolvers = {
   ...scalarResolvers,
-  Query: { ...entryResolvers.Query, ...accountResolvers.Query, ...logResolvers.Query },
-  Mutation: { ...accountResolvers.Mutation, ...entryResolvers.Mutation, ...budgetResolvers.Mutation, ...logResolvers.Mutation },
-  Account: accountResolvers.Account,
+  Query: { ...entryResolvers.Query, ...accountResolvers.Query, ...logResolvers.Query, ...bankResolvers.Query },
+  Mutation: { ...accountResolvers.Mutation, ...entryResolvers.Mutation, ...budgetResolvers.Mutation, ...logResolvers.Mutation, ...bankResolvers.Mutation },
+  Account: { ...accountResolvers.Account, ...bankResolvers.Account },
   LedgerEntry: entryResolvers.LedgerEntry,
   LedgerEntryConnection: entryResolvers.LedgerEntryConnection,
   LedgerLine: entryResolvers.LedgerLine,
   Counterparty: entryResolvers.Counterparty,
   Money: entryResolvers.Money,
-  Neighbourhood: neighbourhoodResolvers.Neighbourhood,
+  Neighbourhood: { ...neighbourhoodResolvers.Neighbourhood, ...bankResolvers.Neighbourhood },
+  BankStatement: bankResolvers.BankStatement,
+  BankStatementLine: bankResolvers.BankStatementLine,
+  BankStatementLineConnection: bankResolvers.BankStatementLineConnection,
+  BankStatementConnection: bankResolvers.BankStatementConnection,
+  BankStatementReconciliation: bankResolvers.BankStatementReconciliation,
+  CounterAccountProposal: bankResolvers.CounterAccountProposal,
   DerivedTotalDifference: neighbourhoodResolvers.DerivedTotalDifference,
   Member: memberResolvers.Member,
   MyDataExport: myDataResolvers.MyDataExport,
@@ -80,6 +88,7 @@ export const ledger: SubgraphModule<Loaders, LedgerServices> = {
     LogGuards1765100000000,
     EventOutbox1767000000000,
     KeyRefusals1767100000000,
+    BankStatements1770400000000,
   ],
   databasePrivileges,
   events: ledgerEvents,
