@@ -9,7 +9,8 @@ type Node = Record<string, unknown>;
 /*
  * fast-xml-parser never fetches external entities; on top of that any DOCTYPE
  * is refused before parsing (a bank file has none, and DTDs are where XXE and
- * billion-laughs live), entity processing is off, and depth and size are bounded.
+ * billion-laughs live), so the only entities left to expand are XML's five
+ * predefined ones (&amp; in a description); depth and size are bounded.
  */
 const parser = new XMLParser({
   ignoreAttributes: false,
@@ -17,7 +18,7 @@ const parser = new XMLParser({
   removeNSPrefix: true,
   parseTagValue: false,
   parseAttributeValue: false,
-  processEntities: false,
+  processEntities: true,
   htmlEntities: false,
   trimValues: true,
   isArray: (name) => ['Stmt', 'Bal', 'Ntry', 'TxDtls', 'Ustrd'].includes(name),
@@ -33,7 +34,8 @@ export function parseCamt053(xml: string): ParseResult {
     if (depthOf(xml) > MAX_DEPTH) throw new StatementError(`the XML is nested deeper than ${MAX_DEPTH} levels`);
     const doc = parser.parse(xml) as Node;
     const root = doc.Document as Node | undefined;
-    const namespace = typeof root?.['@xmlns'] === 'string' ? root['@xmlns'] : '';
+    // removeNSPrefix drops the xmlns attributes too: the namespace is read from the root element as written.
+    const namespace = /<(?:[A-Za-z_][\w.-]*:)?Document\b[^>]*?\sxmlns(?::[A-Za-z_][\w.-]*)?="([^"]*)"/.exec(xml)?.[1] ?? '';
     if (!root || !NAMESPACES.includes(namespace)) throw new StatementError(`not a camt.053 document (namespace ${JSON.stringify(namespace)}; expected camt.053.001.02, .04 or .08)`);
     const statements = ((root.BkToCstmrStmt as Node | undefined)?.Stmt as Node[] | undefined) ?? [];
     if (statements.length !== 1) throw new StatementError(`the file holds ${statements.length} statements; import one statement (one Stmt) at a time`);
