@@ -27,7 +27,7 @@ beforeAll(async () => {
 });
 afterAll(() => platform.stop());
 
-async function gql<T = any>(query: string, variables: Record<string, unknown> = {}, token: string | undefined = steward): Promise<T> {
+async function gql<T = any>(query: string, variables: Record<string, unknown> = {}, token: string | null = steward): Promise<T> {
   const response = await platform.query<T>(query, variables, token ? { token } : {});
   if (response.body.errors) throw new Error(JSON.stringify(response.body.errors));
   return response.body.data!;
@@ -61,7 +61,7 @@ const RECONCILE = `query ($id: ID!) { bankStatement(id: $id) { reconciliation {
   openingBalance { amount } closingBalance { amount } linesTotal { amount } internallyConsistent booksBalance { amount } difference { amount } reconciled unconfirmedLines unconfirmedTotal { amount } } } }`;
 const entryCount = async () => (await gql(`{ neighbourhood(id: "${SPIJKERKWARTIER}") { ledgerEntries(first: 1) { totalCount } } }`)).neighbourhood.ledgerEntries.totalCount as number;
 
-async function allLines(id: string, token: string | undefined = steward) {
+async function allLines(id: string, token: string | null = steward) {
   const lines: any[] = [];
   let after: string | null = null;
   do {
@@ -141,9 +141,9 @@ describe('bank statements in', () => {
   });
 
   it('keeps counterparty IBANs and names out of public answers and exports', async () => {
-    const publicLines = await allLines(statementId, undefined);
+    const publicLines = await allLines(statementId, null);
     expect(publicLines.every((l) => l.counterpartyIban === null && l.counterpartyName === null && l.description === null)).toBe(true);
-    const text = JSON.stringify(await gql(`{ neighbourhood(id: "${SPIJKERKWARTIER}") { bankStatements { edges { node { lines(first: 100) { edges { node { counterpartyIban counterpartyName description } } } } } } accounts { iban } } }`, {}, undefined));
+    const text = JSON.stringify(await gql(`{ neighbourhood(id: "${SPIJKERKWARTIER}") { bankStatements { edges { node { lines(first: 100) { edges { node { counterpartyIban counterpartyName description } } } } } } accounts { iban } } }`, {}, null));
     for (const t of statement.transactions) expect(text).not.toContain(t.counterpartyIban);
     expect(text).not.toContain(BANK_IBAN);
     for (const table of ['ledger_entries', 'ledger_lines']) {

@@ -57,6 +57,12 @@ export const LINE_COLUMNS = `l.id, l.neighbourhood_id, l.account_id, l.first_sta
 
 type Raw = Record<string, unknown>;
 
+/** The rows of an UPDATE … RETURNING: TypeORM's query() answers an UPDATE with [rows, affected count]. */
+async function returnedRows(result: Promise<unknown>): Promise<Raw[]> {
+  const value = (await result) as unknown[];
+  return Array.isArray(value[0]) ? (value[0] as Raw[]) : (value as Raw[]);
+}
+
 export function statementOf(r: Raw): BankStatementRow {
   return {
     id: r.id as string,
@@ -366,11 +372,11 @@ export async function confirmLine(
   }
   if (line.status === 'CONFIRMED') return succeed({ line, booked: { entry: outcome.value.entry, replayed: true } });
   const updated = await inTransaction(db, async (tx) => {
-    const rows: Raw[] = await tx.query(
+    const rows = await returnedRows(tx.query(
       `UPDATE ledger.bank_statement_line l SET status = 'CONFIRMED', entry_id = $2, counter_account_id = $3, settled_by = $4, settled_at = now()
        WHERE l.id = $1 AND l.status = 'OPEN' RETURNING ${LINE_COLUMNS}`,
       [line.id, outcome.value.entry.id, args.counterAccountId.toLowerCase(), viewer.memberId],
-    );
+    ));
     if (rows[0]) await events.record(tx, bankEvent.lineConfirmed(lineOf(rows[0]), auditOf(viewer, line.neighbourhoodId)));
     return rows[0] ? lineOf(rows[0]) : null;
   });
@@ -383,10 +389,10 @@ export async function ignoreLine(db: DataSource, line: BankLineRow, reason: stri
   if (problem) return refuse(fail.invalid('reason', `The reason ${problem}.`));
   if (line.status !== 'OPEN') return refuse(fail.statementLineSettled(line));
   return inTransaction(db, async (tx) => {
-    const rows: Raw[] = await tx.query(
+    const rows = await returnedRows(tx.query(
       `UPDATE ledger.bank_statement_line l SET status = 'IGNORED', settled_by = $2, settled_at = now() WHERE l.id = $1 AND l.status = 'OPEN' RETURNING ${LINE_COLUMNS}`,
       [line.id, viewer.memberId],
-    );
+    ));
     if (!rows[0]) return refuse(fail.statementLineSettled((await lineById(tx, line.id))!));
     const ignored = lineOf(rows[0]);
     await events.record(tx, bankEvent.lineIgnored(ignored, auditOf(viewer, line.neighbourhoodId, text)));
@@ -395,7 +401,7 @@ export async function ignoreLine(db: DataSource, line: BankLineRow, reason: stri
 }
 
 export async function describeCounterparty(db: DataSource, line: BankLineRow, isOrganisation: boolean): Promise<BankLineRow> {
-  const rows: Raw[] = await db.query(`UPDATE ledger.bank_statement_line l SET counterparty_is_organisation = $2 WHERE l.id = $1 RETURNING ${LINE_COLUMNS}`, [line.id, isOrganisation]);
+  const rows = await returnedRows(db.query(`UPDATE ledger.bank_statement_line l SET counterparty_is_organisation = $2 WHERE l.id = $1 RETURNING ${LINE_COLUMNS}`, [line.id, isOrganisation]));
   return lineOf(rows[0]!);
 }
 
