@@ -488,7 +488,7 @@ export type ConfirmBankStatementLineInput = {
 };
 
 /** The outcome of confirmBankStatementLine. */
-export type ConfirmBankStatementLineResult = BooksNotOpen | ConfirmBankStatementLineSuccess | ForeignAccount | InvalidLedgerInput | Overdraft | StatementLineSettled | UnitMismatch | UnknownAccount | UnknownStatementLine;
+export type ConfirmBankStatementLineResult = BooksNotOpen | ConfirmBankStatementLineSuccess | ForeignAccount | IdempotencyKeyConflict | InvalidLedgerInput | Overdraft | StatementLineSettled | UnitMismatch | UnknownAccount | UnknownStatementLine;
 
 /** The line is booked (or had been, for a retried request). */
 export type ConfirmBankStatementLineSuccess = {
@@ -2140,6 +2140,7 @@ export type ResolversUnionTypes<_RefType extends Record<string, unknown>> = Reso
     | ( BooksNotOpen )
     | ( Omit<ConfirmBankStatementLineSuccess, 'entry' | 'line'> & { entry: _RefType['LedgerEntry'], line: _RefType['BankStatementLine'] } )
     | ( Omit<ForeignAccount, 'account'> & { account: _RefType['Account'] } )
+    | ( Omit<IdempotencyKeyConflict, 'entry'> & { entry: _RefType['LedgerEntry'] } )
     | ( InvalidLedgerInput )
     | ( Omit<Overdraft, 'account' | 'balance' | 'wouldBecome'> & { account: _RefType['Account'], balance: _RefType['Money'], wouldBecome: _RefType['Money'] } )
     | ( Omit<StatementLineSettled, 'line'> & { line: _RefType['BankStatementLine'] } )
@@ -2754,7 +2755,7 @@ export type CheckpointEdgeResolvers<ContextType = Context, ParentType extends Re
 }>;
 
 export type ConfirmBankStatementLineResultResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ConfirmBankStatementLineResult'] = ResolversParentTypes['ConfirmBankStatementLineResult']> = ResolversObject<{
-  __resolveType: TypeResolveFn<'BooksNotOpen' | 'ConfirmBankStatementLineSuccess' | 'ForeignAccount' | 'InvalidLedgerInput' | 'Overdraft' | 'StatementLineSettled' | 'UnitMismatch' | 'UnknownAccount' | 'UnknownStatementLine', ParentType, ContextType>;
+  __resolveType: TypeResolveFn<'BooksNotOpen' | 'ConfirmBankStatementLineSuccess' | 'ForeignAccount' | 'IdempotencyKeyConflict' | 'InvalidLedgerInput' | 'Overdraft' | 'StatementLineSettled' | 'UnitMismatch' | 'UnknownAccount' | 'UnknownStatementLine', ParentType, ContextType>;
 }>;
 
 export type ConfirmBankStatementLineSuccessResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ConfirmBankStatementLineSuccess'] = ResolversParentTypes['ConfirmBankStatementLineSuccess']> = ResolversObject<{
