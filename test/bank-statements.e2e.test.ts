@@ -154,6 +154,30 @@ describe('bank statements in', () => {
     }
   });
 
+  it('ignores a line booked otherwise, refuses to settle it twice, and refuses a steward of another neighbourhood', async () => {
+    const next: FileStatement = {
+      iban: BANK_IBAN,
+      statementId: 'STMT-20261202-0001',
+      sequence: '336',
+      openingMinor: closingOf(statement),
+      date: '2026-12-02',
+      transactions: transactions(2).map((t) => ({ ...t, bankRef: `N${t.bankRef}`, date: '2026-12-02' })),
+    };
+    const imported = (await gql(IMPORT, { input: { neighbourhoodId: SPIJKERKWARTIER, format: 'CAMT053', content: camt053(next), idempotencyKey: 'stmt-2' } })).importBankStatement;
+    expect(imported).toMatchObject({ newLines: 2, repeatedLines: 0 });
+    const [first, second] = await allLines(imported.statement.id);
+    const IGNORE = `mutation ($input: IgnoreBankStatementLineInput!) { ignoreBankStatementLine(input: $input) { __typename ... on LedgerError { code } ... on IgnoreBankStatementLineSuccess { line { status } } } }`;
+    expect((await gql(IGNORE, { input: { lineId: first.id, reason: 'Booked by hand as entry 12' } })).ignoreBankStatementLine).toEqual({ __typename: 'IgnoreBankStatementLineSuccess', line: { status: 'IGNORED' } });
+    const confirmIgnored = (await gql(`mutation { confirmBankStatementLine(input: { lineId: "${first.id}", counterAccountId: "${account('8200')}" }) { __typename ... on LedgerError { code } } }`)).confirmBankStatementLine;
+    expect(confirmIgnored).toEqual({ __typename: 'StatementLineSettled', code: 'STATEMENT_LINE_SETTLED' });
+    const elsewhere = await platform.token(stableId('member:Penningmeester Pieter'), [{ role: 'steward', neighbourhood: stableId('neighbourhood:elders') }]);
+    const foreign = await platform.query<any>(`mutation { confirmBankStatementLine(input: { lineId: "${second.id}", counterAccountId: "${account('8200')}" }) { __typename } }`, {}, { token: elsewhere });
+    expect(foreign.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    const reconciliation = (await gql(RECONCILE, { id: imported.statement.id })).bankStatement.reconciliation;
+    // An ignored line is not open (the treasurer booked it otherwise): only the second counts as unconfirmed.
+    expect(reconciliation).toMatchObject({ unconfirmedLines: 1, internallyConsistent: true, reconciled: false });
+  });
+
   describe('hostile input: a clear error and nothing written', () => {
     const base = (over: Partial<FileStatement> = {}): FileStatement => ({ iban: BANK_IBAN, statementId: 'STMT-H', sequence: '1', openingMinor: 0n, date: '2026-12-02', transactions: transactions(2).map((t) => ({ ...t, bankRef: `H${t.bankRef}` })), ...over });
     const refused = async (content: string, token = steward, format = 'CAMT053') => {
