@@ -60,6 +60,12 @@ const mappers: Record<string, Record<string, string>> = {
     LedgerSigningKey: '../log/checkpoints#SigningKeyRow',
     DerivedTotalDifference: '../entries/chain-verification#DerivedTotalDifferenceValue',
     FinancialYear: '../periods/period-store#FinancialYearRow',
+    BankStatement: '../bank/bank.store#BankStatementRow',
+    BankStatementLine: '../bank/bank.store#BankLineRow',
+    BankStatementReconciliation: '../bank/bank.store#ReconciliationValue',
+    CounterAccountProposal: '../bank/bank.resolvers#ProposalValue',
+    BankStatementLineConnection: '../bank/bank.resolvers#LineConnectionValue',
+    BankStatementConnection: '../bank/bank.resolvers#StatementConnectionValue',
   },
   impact: {
     SroiAnalysis: '../analyses/analysis.view#AnalysisView',

@@ -29,8 +29,8 @@ export function checkEventName(name: string): string {
 }
 
 /**
- * Event data: public facts and ids only, as JSON (docs/events.md says what each event carries). A flat object is
- * allowed for the `audit` field that admin, steward and official actions carry (actorId, role, reason, public).
+ * Event data: public facts and ids only, as JSON (docs/events.md says what each event carries). One level of object
+ * is allowed for the `audit` fact an admin's, steward's or official's action carries (docs/events.md, "Audit").
  */
 export type EventData = Record<
   string,

@@ -33,6 +33,16 @@ export const databasePrivileges: DatabasePrivileges = {
     // Closed years are inserted with their closing entries and never changed (an open year has no row).
     financial_years: ['SELECT', 'INSERT'],
     opening_balance: ['SELECT', 'INSERT'],
+    // Bank statements (migrations/1770400000000-bank-statements.ts): a steward links and relinks an IBAN; lines change
+    // only by being settled, by a steward's note on their counterparty, and by erasure of that counterparty's data.
+    bank_account: ['SELECT', 'INSERT', { UPDATE: ['iban', 'linked_by', 'linked_at'] }],
+    bank_statement: ['SELECT', 'INSERT'],
+    bank_statement_line: [
+      'SELECT',
+      'INSERT',
+      { UPDATE: ['status', 'entry_id', 'counter_account_id', 'settled_by', 'settled_at', 'counterparty_iban', 'counterparty_name', 'counterparty_is_organisation', 'counterparty_member_id'] },
+    ],
+    bank_statement_item: ['SELECT', 'INSERT'],
     migrations: [],
     ...outboxPrivileges.tables,
   },

@@ -13,7 +13,18 @@ import type { ClosingEntryPlan } from './periods/period-rules';
  * counterparty names are read through the graph.
  */
 export const ledgerEvents: EventsDeclaration = {
-  emits: ['books.opened', 'account.created', 'entry.posted', 'budget.set', 'financial-year.closed', 'opening-balances.posted'],
+  emits: [
+    'books.opened',
+    'account.created',
+    'entry.posted',
+    'budget.set',
+    'financial-year.closed',
+    'opening-balances.posted',
+    'bank-account.linked',
+    'bank-statement.imported',
+    'bank-line.confirmed',
+    'bank-line.ignored',
+  ],
 };
 
 /**

@@ -5,6 +5,7 @@ import type { MemberRef, ProjectRef } from './references';
 import type { MemberDomain } from './entries/line.entity';
 import type { WitnessRow } from './log/witnesses';
 import { formatMinor, type MoneyValue, type Unit } from './money/money';
+import type { BankLineRow, BankStatementRow } from './bank/bank.store';
 
 /**
  * The expected refusals of ledger mutations, one per rule. Each is a value of
@@ -57,7 +58,14 @@ export type LedgerFailure =
   | (Base<'YearUnbalanced'> & { year: number; difference: MoneyValue })
   | (Base<'NoEquityAccount'> & { unit: Unit })
   | (Base<'OpeningBalancesPosted'> & { entry: EntryEntity })
-  | (Base<'OpeningBalancesNotFirst'> & { earliestBookingDate: string });
+  | (Base<'OpeningBalancesNotFirst'> & { earliestBookingDate: string })
+  | Base<'MalformedStatement'>
+  | Base<'InvalidIban'>
+  | Base<'NotABankAccount'>
+  | (Base<'IbanTaken'> & { account: AccountEntity })
+  | (Base<'StatementKeyConflict'> & { statement: BankStatementRow })
+  | Base<'UnknownStatementLine'>
+  | (Base<'StatementLineSettled'> & { line: BankLineRow });
 
 export type LedgerFailureType = LedgerFailure['__typename'];
 
@@ -105,6 +113,13 @@ export const FAILURE_CODES: Record<LedgerFailureType, string> = {
   NoEquityAccount: 'NO_EQUITY_ACCOUNT',
   OpeningBalancesPosted: 'OPENING_BALANCES_POSTED',
   OpeningBalancesNotFirst: 'OPENING_BALANCES_NOT_FIRST',
+  MalformedStatement: 'MALFORMED_STATEMENT',
+  InvalidIban: 'INVALID_IBAN',
+  NotABankAccount: 'NOT_A_BANK_ACCOUNT',
+  IbanTaken: 'IBAN_TAKEN',
+  StatementKeyConflict: 'IDEMPOTENCY_KEY_CONFLICT',
+  UnknownStatementLine: 'UNKNOWN_STATEMENT_LINE',
+  StatementLineSettled: 'STATEMENT_LINE_SETTLED',
 };
 
 type Extra<T extends LedgerFailureType> = Omit<Failure<T>, keyof Base<T>>;
@@ -231,6 +246,16 @@ export const fail = {
     make('OpeningBalancesNotFirst', `The books hold an entry dated ${earliestBookingDate}; opening balances are dated on or before the first entry.`, 'date', {
       earliestBookingDate,
     }),
+  malformedStatement: (why: string, field = 'content') => make('MalformedStatement', `The statement file is refused: ${why}.`, field, {}),
+  invalidIban: (field: string, given: string) =>
+    make('InvalidIban', `${JSON.stringify(given.slice(0, 40))} is not a valid IBAN (country, length or check digits).`, field, {}),
+  notABankAccount: (field: string, why: string) => make('NotABankAccount', why, field, {}),
+  ibanTaken: (account: AccountEntity) => make('IbanTaken', `Account ${account.code} (${account.name}) has this IBAN linked already.`, 'iban', { account }),
+  statementKeyConflict: (statement: BankStatementRow) =>
+    make('StatementKeyConflict', `Idempotency key ${JSON.stringify(statement.idempotencyKey)} imported a different file (statement ${statement.statementRef}); nothing was written.`, 'idempotencyKey', { statement }),
+  unknownStatementLine: (lineId: string) => make('UnknownStatementLine', `No bank statement line has id ${lineId}.`, 'lineId', {}),
+  statementLineSettled: (line: BankLineRow) =>
+    make('StatementLineSettled', `Line ${line.bankRef} is ${line.status.toLowerCase()} already; nothing was written.`, 'lineId', { line }),
 };
 
 /** What a domain operation returns: its value, or the rule it broke. */

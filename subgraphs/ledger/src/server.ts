@@ -27,25 +27,40 @@ import { EventOutbox1767000000000 } from './migrations/1767000000000-event-outbo
 import { KeyRefusals1767100000000 } from './migrations/1767100000000-key-refusals';
 import { FinancialYears1770500000000 } from './migrations/1770500000000-financial-years';
 import { periodResolvers } from './periods/period.resolvers';
+import { BankStatements1770400000000 } from './migrations/1770400000000-bank-statements';
 import { ledgerEvents } from './events';
 import { seedDemo } from './demo/demo.seed';
 import { logResolvers } from './log/log.resolvers';
 import { ledgerServices, type LedgerServices } from './log/services';
+import { bankResolvers } from './bank/bank.resolvers';
 import { myDataResolvers } from './my-data/my-data.resolvers';
 import { GraphQLJSONObject } from 'graphql-scalars';
 
 const resolvers: Resolvers = {
   ...scalarResolvers,
-  Query: { ...entryResolvers.Query, ...accountResolvers.Query, ...logResolvers.Query },
-  Mutation: { ...accountResolvers.Mutation, ...entryResolvers.Mutation, ...budgetResolvers.Mutation, ...logResolvers.Mutation, ...periodResolvers.Mutation },
-  Account: accountResolvers.Account,
+  Query: { ...entryResolvers.Query, ...accountResolvers.Query, ...logResolvers.Query, ...bankResolvers.Query },
+  Mutation: {
+    ...accountResolvers.Mutation,
+    ...entryResolvers.Mutation,
+    ...budgetResolvers.Mutation,
+    ...logResolvers.Mutation,
+    ...periodResolvers.Mutation,
+    ...bankResolvers.Mutation,
+  },
+  Account: { ...accountResolvers.Account, ...bankResolvers.Account },
   LedgerEntry: { ...entryResolvers.LedgerEntry, ...periodResolvers.LedgerEntry },
   FinancialYear: periodResolvers.FinancialYear,
   LedgerEntryConnection: entryResolvers.LedgerEntryConnection,
   LedgerLine: entryResolvers.LedgerLine,
   Counterparty: entryResolvers.Counterparty,
   Money: entryResolvers.Money,
-  Neighbourhood: { ...neighbourhoodResolvers.Neighbourhood, ...periodResolvers.Neighbourhood },
+  Neighbourhood: { ...neighbourhoodResolvers.Neighbourhood, ...periodResolvers.Neighbourhood, ...bankResolvers.Neighbourhood },
+  BankStatement: bankResolvers.BankStatement,
+  BankStatementLine: bankResolvers.BankStatementLine,
+  BankStatementLineConnection: bankResolvers.BankStatementLineConnection,
+  BankStatementConnection: bankResolvers.BankStatementConnection,
+  BankStatementReconciliation: bankResolvers.BankStatementReconciliation,
+  CounterAccountProposal: bankResolvers.CounterAccountProposal,
   DerivedTotalDifference: neighbourhoodResolvers.DerivedTotalDifference,
   Member: memberResolvers.Member,
   MyDataExport: myDataResolvers.MyDataExport,
@@ -83,6 +98,7 @@ export const ledger: SubgraphModule<Loaders, LedgerServices> = {
     LogGuards1765100000000,
     EventOutbox1767000000000,
     KeyRefusals1767100000000,
+    BankStatements1770400000000,
     FinancialYears1770500000000,
   ],
   databasePrivileges,

@@ -15,6 +15,8 @@ import type { CheckpointRow, CheckpointConnectionValue, SigningKeyRow } from '..
 import type { CosignatureRow, WitnessRow } from '../log/witnesses';
 import type { DerivedTotalDifferenceValue } from '../entries/chain-verification';
 import type { FinancialYearRow } from '../periods/period-store';
+import type { BankStatementRow, BankLineRow, ReconciliationValue } from '../bank/bank.store';
+import type { ProposalValue, LineConnectionValue, StatementConnectionValue } from '../bank/bank.resolvers';
 import type { Context } from '../context';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = T | null | undefined;
@@ -53,8 +55,12 @@ export type Account = {
   createdAt: Scalars['DateTime']['output'];
   /** The entries with a line on this account, in sequence order. */
   entries: LedgerEntryConnection;
+  /** The linked IBAN. Stewards of the neighbourhood only. */
+  iban: Maybe<Scalars['String']['output']>;
   /** Stable identifier. */
   id: Scalars['ID']['output'];
+  /** Whether the account is a bank account (has an IBAN linked; see `linkBankAccount`). */
+  isBankAccount: Scalars['Boolean']['output'];
   /** Where the current version sits in the neighbourhood's transparency log (its leaf index; see `TransparencyLog`). */
   leafIndex: Scalars['Int']['output'];
   /** Account name. */
@@ -160,6 +166,167 @@ export type AlreadyReversed = LedgerError & {
   message: Scalars['String']['output'];
   /** The reversal booked earlier. */
   reversedBy: LedgerEntry;
+};
+
+/** A bank statement imported into the books. */
+export type BankStatement = {
+  __typename?: 'BankStatement';
+  /** The bank account (an asset account linked to the statement's IBAN). */
+  account: Account;
+  /** The balance at the end, from the file (CAMT CLBD; MT940 :62F:). */
+  closingBalance: Money;
+  /** The date of the closing balance. */
+  closingDate: Scalars['Date']['output'];
+  /** The bank's electronic sequence number (CAMT ElctrncSeqNb) or statement number, when given. */
+  electronicSequence: Maybe<Scalars['String']['output']>;
+  /** The file's format. */
+  format: BankStatementFormat;
+  /** Stable identifier. */
+  id: Scalars['ID']['output'];
+  /** When it was imported. */
+  importedAt: Scalars['DateTime']['output'];
+  /** The statement's lines in file order; a line repeated from an earlier statement is the same line. */
+  lines: BankStatementLineConnection;
+  /** The neighbourhood whose books keep the bank account. */
+  neighbourhood: Neighbourhood;
+  /** The balance at the start, from the file (CAMT OPBD; MT940 :60F:). */
+  openingBalance: Money;
+  /** The date of the opening balance. */
+  openingDate: Scalars['Date']['output'];
+  /** The file's balances against the books. */
+  reconciliation: BankStatementReconciliation;
+  /** The bank's identification of the statement (CAMT Stmt/Id; MT940 :20:/:28C:). */
+  statementReference: Scalars['String']['output'];
+};
+
+
+/** A bank statement imported into the books. */
+export type BankStatementLinesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/** A page of bank statements. */
+export type BankStatementConnection = {
+  __typename?: 'BankStatementConnection';
+  /** The statements on this page with their cursors. */
+  edges: Array<BankStatementEdge>;
+  /** Where this page sits in the whole list. */
+  pageInfo: PageInfo;
+  /** How many statements the books have. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A bank statement with its cursor. */
+export type BankStatementEdge = {
+  __typename?: 'BankStatementEdge';
+  /** Pass as `after` to continue after this statement. */
+  cursor: Scalars['String']['output'];
+  /** The statement. */
+  node: BankStatement;
+};
+
+/** How the statement file is put in `content`. */
+export type BankStatementEncoding =
+  /** The file gzip-compressed, then base64: a statement of a few hundred transactions stays under the gateway's request size limit. */
+  | 'GZIP_BASE64'
+  /** The file's text as it is. */
+  | 'PLAIN';
+
+/** The file format of a bank statement. */
+export type BankStatementFormat =
+  /** ISO 20022 camt.053 (versions 001.02, 001.04 and 001.08), as Dutch banks send it. */
+  | 'CAMT053'
+  /** SWIFT MT940 with SEPA-structured :86: descriptions (ING, Rabobank). */
+  | 'MT940';
+
+/** One transaction of a bank statement. */
+export type BankStatementLine = {
+  __typename?: 'BankStatementLine';
+  /** The amount: positive for money in, negative for money out. */
+  amount: Money;
+  /** The bank's reference (CAMT AcctSvcrRef; MT940 bank reference), unique per bank account. */
+  bankReference: Scalars['String']['output'];
+  /** The booking date at the bank. */
+  bookingDate: Scalars['Date']['output'];
+  /** The account on the other side, once confirmed. */
+  counterAccount: Maybe<Account>;
+  /** The counterparty's IBAN. Stewards of the neighbourhood only (null for everyone else): it is personal data. */
+  counterpartyIban: Maybe<Scalars['String']['output']>;
+  /** Whether a steward marked the counterparty as an organisation. */
+  counterpartyIsOrganisation: Scalars['Boolean']['output'];
+  /** The counterparty's name. Stewards of the neighbourhood; others only when it is marked an organisation. */
+  counterpartyName: Maybe<Scalars['String']['output']>;
+  /** The bank's description (remittance information). Stewards of the neighbourhood only: people write names in it. */
+  description: Maybe<Scalars['String']['output']>;
+  /** The end-to-end reference the payer gave. Stewards of the neighbourhood only. */
+  endToEndId: Maybe<Scalars['String']['output']>;
+  /** The entry it was booked as, once confirmed. */
+  entry: Maybe<LedgerEntry>;
+  /** Stable identifier. */
+  id: Scalars['ID']['output'];
+  /** For an open line: the counter account proposed, and why; null when no rule proposes one. */
+  proposal: Maybe<CounterAccountProposal>;
+  /** The statement that first brought the line in. */
+  statement: BankStatement;
+  /** Where the line stands. */
+  status: BankStatementLineStatus;
+  /** The value date at the bank. */
+  valueDate: Maybe<Scalars['Date']['output']>;
+};
+
+/** A page of statement lines. */
+export type BankStatementLineConnection = {
+  __typename?: 'BankStatementLineConnection';
+  /** The lines on this page with their cursors. */
+  edges: Array<BankStatementLineEdge>;
+  /** Where this page sits in the whole list. */
+  pageInfo: PageInfo;
+  /** How many lines the statement has. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A statement line with its cursor. */
+export type BankStatementLineEdge = {
+  __typename?: 'BankStatementLineEdge';
+  /** Pass as `after` to continue after this line. */
+  cursor: Scalars['String']['output'];
+  /** The line. */
+  node: BankStatementLine;
+};
+
+/** Where a statement line stands. */
+export type BankStatementLineStatus =
+  /** Booked as one entry (see `entry`). */
+  | 'CONFIRMED'
+  /** Not booked from the statement: the treasurer booked it otherwise. */
+  | 'IGNORED'
+  /** Not booked yet: confirm or ignore it. */
+  | 'OPEN';
+
+/** A statement's balances against the books, exact in EUR. */
+export type BankStatementReconciliation = {
+  __typename?: 'BankStatementReconciliation';
+  /** The bank account's balance in the books at the end of the closing date: confirmed lines and everything else booked on it. */
+  booksBalance: Money;
+  /** The file's closing balance. */
+  closingBalance: Money;
+  /** Closing balance − books balance: what the books still lack (0.00 when reconciled). */
+  difference: Money;
+  /** Closing balance − (opening balance + lines total): 0.00 for a consistent file. */
+  internalDifference: Money;
+  /** Whether opening balance + lines total = closing balance, as a bank's file must. */
+  internallyConsistent: Scalars['Boolean']['output'];
+  /** The sum of the file's lines (money in positive). */
+  linesTotal: Money;
+  /** The file's opening balance. */
+  openingBalance: Money;
+  /** Whether the difference is 0.00. */
+  reconciled: Scalars['Boolean']['output'];
+  /** How many of the statement's lines are still open. */
+  unconfirmedLines: Scalars['Int']['output'];
+  /** The sum of the open lines (money in positive). */
+  unconfirmedTotal: Money;
 };
 
 /** The booking date lies before the books began (the year of their earliest entry, or last year for empty books). Nothing was written. */
@@ -365,6 +532,30 @@ export type CloseFinancialYearSuccess = {
   replayed: Scalars['Boolean']['output'];
 };
 
+/** Books an open statement line. */
+export type ConfirmBankStatementLineInput = {
+  /** The account on the other side of the bank account (the proposal's, or another of the same books, in EUR). */
+  counterAccountId: Scalars['ID']['input'];
+  /** The entry's description; defaults to a text with the statement and the bank's reference, never the counterparty's IBAN or name. */
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** The line. */
+  lineId: Scalars['ID']['input'];
+};
+
+/** The outcome of confirmBankStatementLine. */
+export type ConfirmBankStatementLineResult = BookingDateBeforeBooks | BookingDateTooFarAhead | BooksNotOpen | ConfirmBankStatementLineSuccess | ForeignAccount | IdempotencyKeyConflict | InvalidLedgerInput | Overdraft | PeriodClosed | StatementLineSettled | UnitMismatch | UnknownAccount | UnknownStatementLine;
+
+/** The line is booked (or had been, for a retried request). */
+export type ConfirmBankStatementLineSuccess = {
+  __typename?: 'ConfirmBankStatementLineSuccess';
+  /** The entry booked for it. */
+  entry: LedgerEntry;
+  /** The line, now CONFIRMED. */
+  line: BankStatementLine;
+  /** True when the line had been confirmed with this counter account before and nothing new was written. */
+  replayed: Scalars['Boolean']['output'];
+};
+
 /** That the tree of one size is a prefix of the tree of a larger one (RFC 9162 §2.1.4). */
 export type ConsistencyProof = {
   __typename?: 'ConsistencyProof';
@@ -389,6 +580,26 @@ export type Cosignature = {
   signatureLine: Scalars['String']['output'];
   /** The witness. */
   witness: Witness;
+};
+
+/** Why a counter account is proposed for a line. */
+export type CounterAccountBasis =
+  /** The most recent confirmed line with the same counterparty IBAN was booked on it. */
+  | 'SAME_IBAN'
+  /** The confirmed line whose description shares the most words with this one (at least half) was booked on it. */
+  | 'SIMILAR_DESCRIPTION';
+
+/** A counter account proposed for an open line. */
+export type CounterAccountProposal = {
+  __typename?: 'CounterAccountProposal';
+  /** The account. */
+  account: Account;
+  /** The rule that proposed it. */
+  basis: CounterAccountBasis;
+  /** The rule in words, e.g. "Same counterparty IBAN as the line of 2026-11-03 booked on 8000". */
+  explanation: Scalars['String']['output'];
+  /** The confirmed line the proposal follows. */
+  followsLine: Maybe<BankStatementLine>;
 };
 
 /** Who a line's amount was paid to or received from. */
@@ -506,6 +717,24 @@ export type DerivedTotalDifference = {
   stored: Scalars['Int64']['output'];
 };
 
+/** What a steward records about a line's counterparty. */
+export type DescribeBankStatementCounterpartyInput = {
+  /** Whether the counterparty is an organisation; only then does the public see its name. */
+  isOrganisation: Scalars['Boolean']['input'];
+  /** The line. */
+  lineId: Scalars['ID']['input'];
+};
+
+/** The outcome of describeBankStatementCounterparty. */
+export type DescribeBankStatementCounterpartyResult = DescribeBankStatementCounterpartySuccess | UnknownStatementLine;
+
+/** The counterparty is described. */
+export type DescribeBankStatementCounterpartySuccess = {
+  __typename?: 'DescribeBankStatementCounterpartySuccess';
+  /** The line. */
+  line: BankStatementLine;
+};
+
 /** Spending per counterparty domain. */
 export type DomainSpending = {
   __typename?: 'DomainSpending';
@@ -552,6 +781,19 @@ export type ForeignAccount = LedgerError & {
   message: Scalars['String']['output'];
 };
 
+/** Another account of these books has this IBAN linked. Nothing was written. */
+export type IbanTaken = LedgerError & {
+  __typename?: 'IbanTaken';
+  /** The account that has it. */
+  account: Account;
+  /** IBAN_TAKEN. */
+  code: Scalars['String']['output'];
+  /** The input field at fault. */
+  field: Maybe<Scalars['String']['output']>;
+  /** What went wrong, for people. */
+  message: Scalars['String']['output'];
+};
+
 /** The idempotency key was used before for a different request; the entry booked then is unchanged. */
 export type IdempotencyKeyConflict = LedgerError & {
   __typename?: 'IdempotencyKeyConflict';
@@ -563,6 +805,56 @@ export type IdempotencyKeyConflict = LedgerError & {
   field: Maybe<Scalars['String']['output']>;
   /** What went wrong, for people. */
   message: Scalars['String']['output'];
+};
+
+/** Marks an open statement line as booked otherwise. */
+export type IgnoreBankStatementLineInput = {
+  /** The line. */
+  lineId: Scalars['ID']['input'];
+  /** Why (1 to 500 characters), e.g. the entry it was booked in. */
+  reason: Scalars['String']['input'];
+};
+
+/** The outcome of ignoreBankStatementLine. */
+export type IgnoreBankStatementLineResult = IgnoreBankStatementLineSuccess | InvalidLedgerInput | StatementLineSettled | UnknownStatementLine;
+
+/** The line is marked as booked otherwise. */
+export type IgnoreBankStatementLineSuccess = {
+  __typename?: 'IgnoreBankStatementLineSuccess';
+  /** The line, now IGNORED. */
+  line: BankStatementLine;
+};
+
+/** A bank statement file to import. */
+export type ImportBankStatementInput = {
+  /** The bank account; omit to use the account linked to the statement's IBAN. When given, its IBAN must be the statement's. */
+  accountId?: InputMaybe<Scalars['ID']['input']>;
+  /** The file (at most 5 MB once decoded). */
+  content: Scalars['String']['input'];
+  /** How `content` is encoded. */
+  encoding?: InputMaybe<BankStatementEncoding>;
+  /** The file's format. */
+  format: BankStatementFormat;
+  /** Makes a retried import return the statement imported the first time (1 to 200 characters). */
+  idempotencyKey: Scalars['String']['input'];
+  /** The neighbourhood whose books keep the bank account. */
+  neighbourhoodId: Scalars['ID']['input'];
+};
+
+/** The outcome of importBankStatement. */
+export type ImportBankStatementResult = BooksNotOpen | ForeignAccount | ImportBankStatementSuccess | InvalidLedgerInput | MalformedStatement | NotABankAccount | StatementKeyConflict | UnknownAccount;
+
+/** The statement is imported (or had been, for the same file or key). */
+export type ImportBankStatementSuccess = {
+  __typename?: 'ImportBankStatementSuccess';
+  /** How many lines the import added. */
+  newLines: Scalars['Int']['output'];
+  /** How many of the file's lines an earlier statement had brought in already. */
+  repeatedLines: Scalars['Int']['output'];
+  /** True when this file (or key) was imported before and nothing new was written. */
+  replayed: Scalars['Boolean']['output'];
+  /** The statement, with its lines. */
+  statement: BankStatement;
 };
 
 /** That a leaf is in the tree of a given size (RFC 9162 §2.1.3). */
@@ -586,6 +878,17 @@ export type InvalidCosignature = LedgerError & {
   /** The rule that refused the request, for programs. */
   code: Scalars['String']['output'];
   /** The input field at fault, when one is. */
+  field: Maybe<Scalars['String']['output']>;
+  /** What went wrong, for people. */
+  message: Scalars['String']['output'];
+};
+
+/** The text is not a valid IBAN (country, length or check digits). Nothing was written. */
+export type InvalidIban = LedgerError & {
+  __typename?: 'InvalidIban';
+  /** INVALID_IBAN. */
+  code: Scalars['String']['output'];
+  /** The input field at fault. */
   field: Maybe<Scalars['String']['output']>;
   /** What went wrong, for people. */
   message: Scalars['String']['output'];
@@ -731,6 +1034,24 @@ export type LineSide =
   /** Debit: the amount is added to the account (positive in `amount`). */
   | 'DEBIT';
 
+/** Links a bank IBAN to an asset account in EUR, making it the bank account statements for that IBAN are imported into. */
+export type LinkBankAccountInput = {
+  /** The account: an ASSET account in EUR. */
+  accountId: Scalars['ID']['input'];
+  /** The IBAN of the neighbourhood's bank account, with or without spaces. */
+  iban: Scalars['String']['input'];
+};
+
+/** The outcome of linkBankAccount. */
+export type LinkBankAccountResult = IbanTaken | InvalidIban | LinkBankAccountSuccess | NotABankAccount | UnknownAccount;
+
+/** The IBAN is linked. */
+export type LinkBankAccountSuccess = {
+  __typename?: 'LinkBankAccountSuccess';
+  /** The bank account. */
+  account: Account;
+};
+
 /**
  * Where a neighbourhood's spending went in a period: how much stayed in the
  * neighbourhood and how much left it. Spending is the net euro amount on expense
@@ -799,6 +1120,17 @@ export type MalformedAmount = LedgerError & {
   /** The amount as given. */
   given: Scalars['String']['output'];
   /** What went wrong, for people. */
+  message: Scalars['String']['output'];
+};
+
+/** The file is not a statement this import reads (not well-formed, a DOCTYPE, a wrong namespace, a bad amount or date, an invalid IBAN, no transactions). Nothing was written. */
+export type MalformedStatement = LedgerError & {
+  __typename?: 'MalformedStatement';
+  /** MALFORMED_STATEMENT. */
+  code: Scalars['String']['output'];
+  /** The input field at fault. */
+  field: Maybe<Scalars['String']['output']>;
+  /** What went wrong, for people: names the element or line. */
   message: Scalars['String']['output'];
 };
 
@@ -895,8 +1227,23 @@ export type Mutation = {
    * and admins of the neighbourhood.
    */
   closeFinancialYear: CloseFinancialYearResult;
+  /** Books an open statement line as one entry (bank account against the counter account). Stewards of the neighbourhood; idempotent per line. */
+  confirmBankStatementLine: ConfirmBankStatementLineResult;
   /** Adds an account to a neighbourhood's books. Stewards of the neighbourhood. */
   createAccount: CreateAccountResult;
+  /** Records whether a line's counterparty is an organisation (whose name the public may see). Stewards of the neighbourhood. */
+  describeBankStatementCounterparty: DescribeBankStatementCounterpartyResult;
+  /** Marks an open statement line as booked otherwise. Stewards of the neighbourhood. */
+  ignoreBankStatementLine: IgnoreBankStatementLineResult;
+  /**
+   * Imports a CAMT.053 or MT940 statement for a bank account of the
+   * neighbourhood. Stewards of the neighbourhood. The same file again returns the
+   * statement imported before; lines already brought in by an earlier statement
+   * (same bank reference) are not added twice. Nothing is booked until a line is confirmed.
+   */
+  importBankStatement: ImportBankStatementResult;
+  /** Links an IBAN to an asset account in EUR, or changes it. Stewards of the neighbourhood. */
+  linkBankAccount: LinkBankAccountResult;
   /**
    * Opens a neighbourhood's books: an empty hash chain and the default chart of accounts. Stewards and admins; idempotent. A neighbourhood the installation does not serve is refused with NOT_FOUND.
    * @deprecated Use openNeighbourhoodBooks, which names a refusal in its result (UnknownNeighbourhood).
@@ -929,8 +1276,33 @@ export type MutationCloseFinancialYearArgs = {
 };
 
 
+export type MutationConfirmBankStatementLineArgs = {
+  input: ConfirmBankStatementLineInput;
+};
+
+
 export type MutationCreateAccountArgs = {
   input: CreateAccountInput;
+};
+
+
+export type MutationDescribeBankStatementCounterpartyArgs = {
+  input: DescribeBankStatementCounterpartyInput;
+};
+
+
+export type MutationIgnoreBankStatementLineArgs = {
+  input: IgnoreBankStatementLineInput;
+};
+
+
+export type MutationImportBankStatementArgs = {
+  input: ImportBankStatementInput;
+};
+
+
+export type MutationLinkBankAccountArgs = {
+  input: LinkBankAccountInput;
 };
 
 
@@ -1002,6 +1374,8 @@ export type Neighbourhood = {
   __typename?: 'Neighbourhood';
   /** The chart of accounts, by code (empty when the books are not open). */
   accounts: Maybe<Array<Account>>;
+  /** The bank statements imported into the books, newest closing date first. */
+  bankStatements: BankStatementConnection;
   /** The newest entry of the hash chain; null when the books are not open. */
   chainHead: Maybe<ChainHead>;
   /**
@@ -1040,6 +1414,13 @@ export type Neighbourhood = {
 /** A neighbourhood (owned by the community subgraph), with its books. */
 export type NeighbourhoodAccountsArgs = {
   updatedSince?: InputMaybe<Scalars['DateTime']['input']>;
+};
+
+
+/** A neighbourhood (owned by the community subgraph), with its books. */
+export type NeighbourhoodBankStatementsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -1086,6 +1467,17 @@ export type NoEquityAccount = LedgerError & {
   message: Scalars['String']['output'];
   /** The unit without an equity account. */
   unit: Unit;
+};
+
+/** The account cannot be a bank account (not an ASSET in EUR), or the statement's IBAN is not the one linked to it, or no account of these books is linked to the statement's IBAN. Nothing was written. */
+export type NotABankAccount = LedgerError & {
+  __typename?: 'NotABankAccount';
+  /** NOT_A_BANK_ACCOUNT. */
+  code: Scalars['String']['output'];
+  /** The input field at fault. */
+  field: Maybe<Scalars['String']['output']>;
+  /** What went wrong, for people. */
+  message: Scalars['String']['output'];
 };
 
 /** The books are open. */
@@ -1346,12 +1738,26 @@ export type ProjectInOtherNeighbourhood = LedgerError & {
 
 export type Query = {
   __typename?: 'Query';
+  /** One imported bank statement by id. */
+  bankStatement: Maybe<BankStatement>;
+  /** One bank statement line by id. */
+  bankStatementLine: Maybe<BankStatementLine>;
   /** One account by id. */
   ledgerAccount: Maybe<Account>;
   /** One ledger entry by id. */
   ledgerEntry: Maybe<LedgerEntry>;
   /** Every Ed25519 key the ledger has signed checkpoints with, newest first (also at /.well-known/dbwe-ledger-keys). */
   ledgerSigningKeys: Array<LedgerSigningKey>;
+};
+
+
+export type QueryBankStatementArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryBankStatementLineArgs = {
+  id: Scalars['ID']['input'];
 };
 
 
@@ -1457,6 +1863,32 @@ export type SetProjectBudgetSuccess = {
   __typename?: 'SetProjectBudgetSuccess';
   /** The budget, with the new revision last. */
   budget: ProjectBudget;
+};
+
+/** The idempotency key imported a different file. Nothing was written. */
+export type StatementKeyConflict = LedgerError & {
+  __typename?: 'StatementKeyConflict';
+  /** IDEMPOTENCY_KEY_CONFLICT. */
+  code: Scalars['String']['output'];
+  /** The input field at fault. */
+  field: Maybe<Scalars['String']['output']>;
+  /** What went wrong, for people. */
+  message: Scalars['String']['output'];
+  /** The statement the key imported. */
+  statement: BankStatement;
+};
+
+/** The line is confirmed or ignored already (with another counter account, for a confirmation). Nothing was written. */
+export type StatementLineSettled = LedgerError & {
+  __typename?: 'StatementLineSettled';
+  /** STATEMENT_LINE_SETTLED. */
+  code: Scalars['String']['output'];
+  /** The input field at fault. */
+  field: Maybe<Scalars['String']['output']>;
+  /** The line as it stands. */
+  line: BankStatementLine;
+  /** What went wrong, for people. */
+  message: Scalars['String']['output'];
 };
 
 /** An entry needs at least two lines. */
@@ -1735,6 +2167,17 @@ export type UnknownProject = LedgerError & {
   projectId: Scalars['ID']['output'];
 };
 
+/** No statement line has this id. Nothing was written. */
+export type UnknownStatementLine = LedgerError & {
+  __typename?: 'UnknownStatementLine';
+  /** UNKNOWN_STATEMENT_LINE. */
+  code: Scalars['String']['output'];
+  /** The input field at fault. */
+  field: Maybe<Scalars['String']['output']>;
+  /** What went wrong, for people. */
+  message: Scalars['String']['output'];
+};
+
 /** No witness with this id is registered for the neighbourhood's log. */
 export type UnknownWitness = LedgerError & {
   __typename?: 'UnknownWitness';
@@ -1914,6 +2357,8 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 /** Mapping of federation types */
 export type FederationTypes = ResolversObject<{
   Account: Account;
+  BankStatement: BankStatement;
+  BankStatementLine: BankStatementLine;
   LedgerEntry: LedgerEntry;
   Member: Member;
   MyDataExport: MyDataExport;
@@ -1926,6 +2371,12 @@ export type FederationReferenceTypes = ResolversObject<{
   Account:
     ( { __typename: 'Account' }
     & GraphQLRecursivePick<FederationTypes['Account'], {"id":true}> );
+  BankStatement:
+    ( { __typename: 'BankStatement' }
+    & GraphQLRecursivePick<FederationTypes['BankStatement'], {"id":true}> );
+  BankStatementLine:
+    ( { __typename: 'BankStatementLine' }
+    & GraphQLRecursivePick<FederationTypes['BankStatementLine'], {"id":true}> );
   LedgerEntry:
     ( { __typename: 'LedgerEntry' }
     & GraphQLRecursivePick<FederationTypes['LedgerEntry'], {"id":true}> );
@@ -1964,6 +2415,21 @@ export type ResolversUnionTypes<_RefType extends Record<string, unknown>> = Reso
     | ( YearOutsideBooks )
     | ( Omit<YearUnbalanced, 'difference'> & { difference: _RefType['Money'] } )
   ;
+  ConfirmBankStatementLineResult:
+    | ( BookingDateBeforeBooks )
+    | ( BookingDateTooFarAhead )
+    | ( BooksNotOpen )
+    | ( Omit<ConfirmBankStatementLineSuccess, 'entry' | 'line'> & { entry: _RefType['LedgerEntry'], line: _RefType['BankStatementLine'] } )
+    | ( Omit<ForeignAccount, 'account'> & { account: _RefType['Account'] } )
+    | ( Omit<IdempotencyKeyConflict, 'entry'> & { entry: _RefType['LedgerEntry'] } )
+    | ( InvalidLedgerInput )
+    | ( Omit<Overdraft, 'account' | 'balance' | 'wouldBecome'> & { account: _RefType['Account'], balance: _RefType['Money'], wouldBecome: _RefType['Money'] } )
+    | ( PeriodClosed )
+    | ( Omit<StatementLineSettled, 'line'> & { line: _RefType['BankStatementLine'] } )
+    | ( Omit<UnitMismatch, 'account'> & { account: _RefType['Account'] } )
+    | ( UnknownAccount )
+    | ( UnknownStatementLine )
+  ;
   CreateAccountResult:
     | ( Omit<AccountCodeTaken, 'account'> & { account: _RefType['Account'] } )
     | ( BooksNotOpen )
@@ -1971,6 +2437,33 @@ export type ResolversUnionTypes<_RefType extends Record<string, unknown>> = Reso
     | ( InvalidLedgerInput )
     | ( Omit<ProjectInOtherNeighbourhood, 'project'> & { project?: Maybe<_RefType['Project']> } )
     | ( UnknownProject )
+  ;
+  DescribeBankStatementCounterpartyResult:
+    | ( Omit<DescribeBankStatementCounterpartySuccess, 'line'> & { line: _RefType['BankStatementLine'] } )
+    | ( UnknownStatementLine )
+  ;
+  IgnoreBankStatementLineResult:
+    | ( Omit<IgnoreBankStatementLineSuccess, 'line'> & { line: _RefType['BankStatementLine'] } )
+    | ( InvalidLedgerInput )
+    | ( Omit<StatementLineSettled, 'line'> & { line: _RefType['BankStatementLine'] } )
+    | ( UnknownStatementLine )
+  ;
+  ImportBankStatementResult:
+    | ( BooksNotOpen )
+    | ( Omit<ForeignAccount, 'account'> & { account: _RefType['Account'] } )
+    | ( Omit<ImportBankStatementSuccess, 'statement'> & { statement: _RefType['BankStatement'] } )
+    | ( InvalidLedgerInput )
+    | ( MalformedStatement )
+    | ( NotABankAccount )
+    | ( Omit<StatementKeyConflict, 'statement'> & { statement: _RefType['BankStatement'] } )
+    | ( UnknownAccount )
+  ;
+  LinkBankAccountResult:
+    | ( Omit<IbanTaken, 'account'> & { account: _RefType['Account'] } )
+    | ( InvalidIban )
+    | ( Omit<LinkBankAccountSuccess, 'account'> & { account: _RefType['Account'] } )
+    | ( NotABankAccount )
+    | ( UnknownAccount )
   ;
   OpenBooksResult:
     | ( Omit<OpenBooksPayload, 'neighbourhood'> & { neighbourhood?: Maybe<_RefType['Neighbourhood']> } )
@@ -2058,15 +2551,19 @@ export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = 
     | ( Omit<BudgetPeriodOverlaps, 'budget'> & { budget: _RefType['ProjectBudget'] } )
     | ( Omit<CounterpartyDomainMismatch, 'member'> & { member?: Maybe<_RefType['Member']> } )
     | ( Omit<ForeignAccount, 'account'> & { account: _RefType['Account'] } )
+    | ( Omit<IbanTaken, 'account'> & { account: _RefType['Account'] } )
     | ( Omit<IdempotencyKeyConflict, 'entry'> & { entry: _RefType['LedgerEntry'] } )
     | ( InvalidCosignature )
+    | ( InvalidIban )
     | ( InvalidLedgerInput )
     | ( InvalidWitnessKey )
     | ( MalformedAmount )
+    | ( MalformedStatement )
     | ( MemberErased )
     | ( Omit<MemberInOtherNeighbourhood, 'member'> & { member?: Maybe<_RefType['Member']> } )
     | ( Omit<MixedUnitsUnbalanced, 'difference'> & { difference: _RefType['Money'] } )
     | ( NoEquityAccount )
+    | ( NotABankAccount )
     | ( OpeningBalancesNotFirst )
     | ( Omit<OpeningBalancesPosted, 'entry'> & { entry: _RefType['LedgerEntry'] } )
     | ( Omit<Overdraft, 'account' | 'balance' | 'wouldBecome'> & { account: _RefType['Account'], balance: _RefType['Money'], wouldBecome: _RefType['Money'] } )
@@ -2074,6 +2571,8 @@ export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = 
     | ( PreviousYearOpen )
     | ( Omit<ProjectInOtherNeighbourhood, 'project'> & { project?: Maybe<_RefType['Project']> } )
     | ( Omit<ReversalOfReversal, 'entry'> & { entry: _RefType['LedgerEntry'] } )
+    | ( Omit<StatementKeyConflict, 'statement'> & { statement: _RefType['BankStatement'] } )
+    | ( Omit<StatementLineSettled, 'line'> & { line: _RefType['BankStatementLine'] } )
     | ( TooFewLines )
     | ( Omit<UnbalancedEntry, 'difference'> & { difference: _RefType['Money'] } )
     | ( Omit<UnitMismatch, 'account'> & { account: _RefType['Account'] } )
@@ -2083,6 +2582,7 @@ export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = 
     | ( UnknownMember )
     | ( UnknownNeighbourhood )
     | ( UnknownProject )
+    | ( UnknownStatementLine )
     | ( UnknownWitness )
     | ( Omit<WitnessAlreadyRegistered, 'witness'> & { witness: _RefType['Witness'] } )
     | ( YearAlreadyClosed )
@@ -2103,6 +2603,16 @@ export type ResolversTypes = ResolversObject<{
   AddCosignatureResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['AddCosignatureResult']>;
   AddCosignatureSuccess: ResolverTypeWrapper<Omit<AddCosignatureSuccess, 'checkpoint' | 'cosignature'> & { checkpoint: ResolversTypes['Checkpoint'], cosignature: ResolversTypes['Cosignature'] }>;
   AlreadyReversed: ResolverTypeWrapper<Omit<AlreadyReversed, 'entry' | 'reversedBy'> & { entry: ResolversTypes['LedgerEntry'], reversedBy: ResolversTypes['LedgerEntry'] }>;
+  BankStatement: ResolverTypeWrapper<BankStatementRow>;
+  BankStatementConnection: ResolverTypeWrapper<StatementConnectionValue>;
+  BankStatementEdge: ResolverTypeWrapper<Omit<BankStatementEdge, 'node'> & { node: ResolversTypes['BankStatement'] }>;
+  BankStatementEncoding: BankStatementEncoding;
+  BankStatementFormat: BankStatementFormat;
+  BankStatementLine: ResolverTypeWrapper<BankLineRow>;
+  BankStatementLineConnection: ResolverTypeWrapper<LineConnectionValue>;
+  BankStatementLineEdge: ResolverTypeWrapper<Omit<BankStatementLineEdge, 'node'> & { node: ResolversTypes['BankStatementLine'] }>;
+  BankStatementLineStatus: BankStatementLineStatus;
+  BankStatementReconciliation: ResolverTypeWrapper<ReconciliationValue>;
   BookingDateBeforeBooks: ResolverTypeWrapper<BookingDateBeforeBooks>;
   BookingDateTooFarAhead: ResolverTypeWrapper<BookingDateTooFarAhead>;
   BooksNotOpen: ResolverTypeWrapper<BooksNotOpen>;
@@ -2118,8 +2628,13 @@ export type ResolversTypes = ResolversObject<{
   CloseFinancialYearInput: CloseFinancialYearInput;
   CloseFinancialYearResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['CloseFinancialYearResult']>;
   CloseFinancialYearSuccess: ResolverTypeWrapper<Omit<CloseFinancialYearSuccess, 'financialYear'> & { financialYear: ResolversTypes['FinancialYear'] }>;
+  ConfirmBankStatementLineInput: ConfirmBankStatementLineInput;
+  ConfirmBankStatementLineResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['ConfirmBankStatementLineResult']>;
+  ConfirmBankStatementLineSuccess: ResolverTypeWrapper<Omit<ConfirmBankStatementLineSuccess, 'entry' | 'line'> & { entry: ResolversTypes['LedgerEntry'], line: ResolversTypes['BankStatementLine'] }>;
   ConsistencyProof: ResolverTypeWrapper<ConsistencyProofValue>;
   Cosignature: ResolverTypeWrapper<CosignatureRow>;
+  CounterAccountBasis: CounterAccountBasis;
+  CounterAccountProposal: ResolverTypeWrapper<ProposalValue>;
   Counterparty: ResolverTypeWrapper<LineEntity>;
   CounterpartyDomainMismatch: ResolverTypeWrapper<Omit<CounterpartyDomainMismatch, 'member'> & { member?: Maybe<ResolversTypes['Member']> }>;
   CounterpartyInput: CounterpartyInput;
@@ -2131,14 +2646,25 @@ export type ResolversTypes = ResolversObject<{
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   DerivedFigure: DerivedFigure;
   DerivedTotalDifference: ResolverTypeWrapper<DerivedTotalDifferenceValue>;
+  DescribeBankStatementCounterpartyInput: DescribeBankStatementCounterpartyInput;
+  DescribeBankStatementCounterpartyResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['DescribeBankStatementCounterpartyResult']>;
+  DescribeBankStatementCounterpartySuccess: ResolverTypeWrapper<Omit<DescribeBankStatementCounterpartySuccess, 'line'> & { line: ResolversTypes['BankStatementLine'] }>;
   DomainSpending: ResolverTypeWrapper<Omit<DomainSpending, 'amount'> & { amount: ResolversTypes['Money'] }>;
   FinancialYear: ResolverTypeWrapper<FinancialYearRow>;
   FinancialYearStatus: FinancialYearStatus;
   ForeignAccount: ResolverTypeWrapper<Omit<ForeignAccount, 'account'> & { account: ResolversTypes['Account'] }>;
+  IbanTaken: ResolverTypeWrapper<Omit<IbanTaken, 'account'> & { account: ResolversTypes['Account'] }>;
   IdempotencyKeyConflict: ResolverTypeWrapper<Omit<IdempotencyKeyConflict, 'entry'> & { entry: ResolversTypes['LedgerEntry'] }>;
+  IgnoreBankStatementLineInput: IgnoreBankStatementLineInput;
+  IgnoreBankStatementLineResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['IgnoreBankStatementLineResult']>;
+  IgnoreBankStatementLineSuccess: ResolverTypeWrapper<Omit<IgnoreBankStatementLineSuccess, 'line'> & { line: ResolversTypes['BankStatementLine'] }>;
+  ImportBankStatementInput: ImportBankStatementInput;
+  ImportBankStatementResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['ImportBankStatementResult']>;
+  ImportBankStatementSuccess: ResolverTypeWrapper<Omit<ImportBankStatementSuccess, 'statement'> & { statement: ResolversTypes['BankStatement'] }>;
   InclusionProof: ResolverTypeWrapper<InclusionProofValue>;
   Int64: ResolverTypeWrapper<Scalars['Int64']['output']>;
   InvalidCosignature: ResolverTypeWrapper<InvalidCosignature>;
+  InvalidIban: ResolverTypeWrapper<InvalidIban>;
   InvalidLedgerInput: ResolverTypeWrapper<InvalidLedgerInput>;
   InvalidWitnessKey: ResolverTypeWrapper<InvalidWitnessKey>;
   JSONObject: ResolverTypeWrapper<Scalars['JSONObject']['output']>;
@@ -2150,10 +2676,14 @@ export type ResolversTypes = ResolversObject<{
   LedgerLineInput: LedgerLineInput;
   LedgerSigningKey: ResolverTypeWrapper<SigningKeyRow>;
   LineSide: LineSide;
+  LinkBankAccountInput: LinkBankAccountInput;
+  LinkBankAccountResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['LinkBankAccountResult']>;
+  LinkBankAccountSuccess: ResolverTypeWrapper<Omit<LinkBankAccountSuccess, 'account'> & { account: ResolversTypes['Account'] }>;
   LocalEconomyReport: ResolverTypeWrapper<Omit<LocalEconomyReport, 'byDomain' | 'counterparties' | 'leaves' | 'spending' | 'stays' | 'unattributed'> & { byDomain: Array<ResolversTypes['DomainSpending']>, counterparties: Array<ResolversTypes['CounterpartySpending']>, leaves: ResolversTypes['Money'], spending: ResolversTypes['Money'], stays: ResolversTypes['Money'], unattributed: ResolversTypes['Money'] }>;
   LogLeaf: ResolverTypeWrapper<LogLeafRow>;
   LogLeafKind: LogLeafKind;
   MalformedAmount: ResolverTypeWrapper<MalformedAmount>;
+  MalformedStatement: ResolverTypeWrapper<MalformedStatement>;
   Member: ResolverTypeWrapper<MemberRef>;
   MemberDomain: MemberDomain;
   MemberErased: ResolverTypeWrapper<MemberErased>;
@@ -2164,6 +2694,7 @@ export type ResolversTypes = ResolversObject<{
   MyDataExport: ResolverTypeWrapper<MyDataExportRef>;
   Neighbourhood: ResolverTypeWrapper<NeighbourhoodRef>;
   NoEquityAccount: ResolverTypeWrapper<NoEquityAccount>;
+  NotABankAccount: ResolverTypeWrapper<NotABankAccount>;
   OpenBooksPayload: ResolverTypeWrapper<Omit<OpenBooksPayload, 'neighbourhood'> & { neighbourhood?: Maybe<ResolversTypes['Neighbourhood']> }>;
   OpenBooksResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['OpenBooksResult']>;
   OpeningBalanceLineInput: OpeningBalanceLineInput;
@@ -2197,6 +2728,8 @@ export type ResolversTypes = ResolversObject<{
   SetProjectBudgetInput: SetProjectBudgetInput;
   SetProjectBudgetResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['SetProjectBudgetResult']>;
   SetProjectBudgetSuccess: ResolverTypeWrapper<Omit<SetProjectBudgetSuccess, 'budget'> & { budget: ResolversTypes['ProjectBudget'] }>;
+  StatementKeyConflict: ResolverTypeWrapper<Omit<StatementKeyConflict, 'statement'> & { statement: ResolversTypes['BankStatement'] }>;
+  StatementLineSettled: ResolverTypeWrapper<Omit<StatementLineSettled, 'line'> & { line: ResolversTypes['BankStatementLine'] }>;
   TooFewLines: ResolverTypeWrapper<TooFewLines>;
   TransparencyLog: ResolverTypeWrapper<TransparencyLogValue>;
   TrialBalance: ResolverTypeWrapper<Omit<TrialBalance, 'lines' | 'totals'> & { lines: Array<ResolversTypes['TrialBalanceLine']>, totals: Array<ResolversTypes['TrialBalanceTotal']> }>;
@@ -2211,6 +2744,7 @@ export type ResolversTypes = ResolversObject<{
   UnknownMember: ResolverTypeWrapper<UnknownMember>;
   UnknownNeighbourhood: ResolverTypeWrapper<UnknownNeighbourhood>;
   UnknownProject: ResolverTypeWrapper<UnknownProject>;
+  UnknownStatementLine: ResolverTypeWrapper<UnknownStatementLine>;
   UnknownWitness: ResolverTypeWrapper<UnknownWitness>;
   Witness: ResolverTypeWrapper<WitnessRow>;
   WitnessAlreadyRegistered: ResolverTypeWrapper<Omit<WitnessAlreadyRegistered, 'witness'> & { witness: ResolversTypes['Witness'] }>;
@@ -2232,6 +2766,13 @@ export type ResolversParentTypes = ResolversObject<{
   AddCosignatureResult: ResolversUnionTypes<ResolversParentTypes>['AddCosignatureResult'];
   AddCosignatureSuccess: Omit<AddCosignatureSuccess, 'checkpoint' | 'cosignature'> & { checkpoint: ResolversParentTypes['Checkpoint'], cosignature: ResolversParentTypes['Cosignature'] };
   AlreadyReversed: Omit<AlreadyReversed, 'entry' | 'reversedBy'> & { entry: ResolversParentTypes['LedgerEntry'], reversedBy: ResolversParentTypes['LedgerEntry'] };
+  BankStatement: BankStatementRow;
+  BankStatementConnection: StatementConnectionValue;
+  BankStatementEdge: Omit<BankStatementEdge, 'node'> & { node: ResolversParentTypes['BankStatement'] };
+  BankStatementLine: BankLineRow;
+  BankStatementLineConnection: LineConnectionValue;
+  BankStatementLineEdge: Omit<BankStatementLineEdge, 'node'> & { node: ResolversParentTypes['BankStatementLine'] };
+  BankStatementReconciliation: ReconciliationValue;
   BookingDateBeforeBooks: BookingDateBeforeBooks;
   BookingDateTooFarAhead: BookingDateTooFarAhead;
   BooksNotOpen: BooksNotOpen;
@@ -2246,8 +2787,12 @@ export type ResolversParentTypes = ResolversObject<{
   CloseFinancialYearInput: CloseFinancialYearInput;
   CloseFinancialYearResult: ResolversUnionTypes<ResolversParentTypes>['CloseFinancialYearResult'];
   CloseFinancialYearSuccess: Omit<CloseFinancialYearSuccess, 'financialYear'> & { financialYear: ResolversParentTypes['FinancialYear'] };
+  ConfirmBankStatementLineInput: ConfirmBankStatementLineInput;
+  ConfirmBankStatementLineResult: ResolversUnionTypes<ResolversParentTypes>['ConfirmBankStatementLineResult'];
+  ConfirmBankStatementLineSuccess: Omit<ConfirmBankStatementLineSuccess, 'entry' | 'line'> & { entry: ResolversParentTypes['LedgerEntry'], line: ResolversParentTypes['BankStatementLine'] };
   ConsistencyProof: ConsistencyProofValue;
   Cosignature: CosignatureRow;
+  CounterAccountProposal: ProposalValue;
   Counterparty: LineEntity;
   CounterpartyDomainMismatch: Omit<CounterpartyDomainMismatch, 'member'> & { member?: Maybe<ResolversParentTypes['Member']> };
   CounterpartyInput: CounterpartyInput;
@@ -2258,13 +2803,24 @@ export type ResolversParentTypes = ResolversObject<{
   Date: Scalars['Date']['output'];
   DateTime: Scalars['DateTime']['output'];
   DerivedTotalDifference: DerivedTotalDifferenceValue;
+  DescribeBankStatementCounterpartyInput: DescribeBankStatementCounterpartyInput;
+  DescribeBankStatementCounterpartyResult: ResolversUnionTypes<ResolversParentTypes>['DescribeBankStatementCounterpartyResult'];
+  DescribeBankStatementCounterpartySuccess: Omit<DescribeBankStatementCounterpartySuccess, 'line'> & { line: ResolversParentTypes['BankStatementLine'] };
   DomainSpending: Omit<DomainSpending, 'amount'> & { amount: ResolversParentTypes['Money'] };
   FinancialYear: FinancialYearRow;
   ForeignAccount: Omit<ForeignAccount, 'account'> & { account: ResolversParentTypes['Account'] };
+  IbanTaken: Omit<IbanTaken, 'account'> & { account: ResolversParentTypes['Account'] };
   IdempotencyKeyConflict: Omit<IdempotencyKeyConflict, 'entry'> & { entry: ResolversParentTypes['LedgerEntry'] };
+  IgnoreBankStatementLineInput: IgnoreBankStatementLineInput;
+  IgnoreBankStatementLineResult: ResolversUnionTypes<ResolversParentTypes>['IgnoreBankStatementLineResult'];
+  IgnoreBankStatementLineSuccess: Omit<IgnoreBankStatementLineSuccess, 'line'> & { line: ResolversParentTypes['BankStatementLine'] };
+  ImportBankStatementInput: ImportBankStatementInput;
+  ImportBankStatementResult: ResolversUnionTypes<ResolversParentTypes>['ImportBankStatementResult'];
+  ImportBankStatementSuccess: Omit<ImportBankStatementSuccess, 'statement'> & { statement: ResolversParentTypes['BankStatement'] };
   InclusionProof: InclusionProofValue;
   Int64: Scalars['Int64']['output'];
   InvalidCosignature: InvalidCosignature;
+  InvalidIban: InvalidIban;
   InvalidLedgerInput: InvalidLedgerInput;
   InvalidWitnessKey: InvalidWitnessKey;
   JSONObject: Scalars['JSONObject']['output'];
@@ -2275,9 +2831,13 @@ export type ResolversParentTypes = ResolversObject<{
   LedgerLine: LineEntity;
   LedgerLineInput: LedgerLineInput;
   LedgerSigningKey: SigningKeyRow;
+  LinkBankAccountInput: LinkBankAccountInput;
+  LinkBankAccountResult: ResolversUnionTypes<ResolversParentTypes>['LinkBankAccountResult'];
+  LinkBankAccountSuccess: Omit<LinkBankAccountSuccess, 'account'> & { account: ResolversParentTypes['Account'] };
   LocalEconomyReport: Omit<LocalEconomyReport, 'byDomain' | 'counterparties' | 'leaves' | 'spending' | 'stays' | 'unattributed'> & { byDomain: Array<ResolversParentTypes['DomainSpending']>, counterparties: Array<ResolversParentTypes['CounterpartySpending']>, leaves: ResolversParentTypes['Money'], spending: ResolversParentTypes['Money'], stays: ResolversParentTypes['Money'], unattributed: ResolversParentTypes['Money'] };
   LogLeaf: LogLeafRow;
   MalformedAmount: MalformedAmount;
+  MalformedStatement: MalformedStatement;
   Member: MemberRef;
   MemberErased: MemberErased;
   MemberInOtherNeighbourhood: Omit<MemberInOtherNeighbourhood, 'member'> & { member?: Maybe<ResolversParentTypes['Member']> };
@@ -2287,6 +2847,7 @@ export type ResolversParentTypes = ResolversObject<{
   MyDataExport: MyDataExportRef;
   Neighbourhood: NeighbourhoodRef;
   NoEquityAccount: NoEquityAccount;
+  NotABankAccount: NotABankAccount;
   OpenBooksPayload: Omit<OpenBooksPayload, 'neighbourhood'> & { neighbourhood?: Maybe<ResolversParentTypes['Neighbourhood']> };
   OpenBooksResult: ResolversUnionTypes<ResolversParentTypes>['OpenBooksResult'];
   OpeningBalanceLineInput: OpeningBalanceLineInput;
@@ -2320,6 +2881,8 @@ export type ResolversParentTypes = ResolversObject<{
   SetProjectBudgetInput: SetProjectBudgetInput;
   SetProjectBudgetResult: ResolversUnionTypes<ResolversParentTypes>['SetProjectBudgetResult'];
   SetProjectBudgetSuccess: Omit<SetProjectBudgetSuccess, 'budget'> & { budget: ResolversParentTypes['ProjectBudget'] };
+  StatementKeyConflict: Omit<StatementKeyConflict, 'statement'> & { statement: ResolversParentTypes['BankStatement'] };
+  StatementLineSettled: Omit<StatementLineSettled, 'line'> & { line: ResolversParentTypes['BankStatementLine'] };
   TooFewLines: TooFewLines;
   TransparencyLog: TransparencyLogValue;
   TrialBalance: Omit<TrialBalance, 'lines' | 'totals'> & { lines: Array<ResolversParentTypes['TrialBalanceLine']>, totals: Array<ResolversParentTypes['TrialBalanceTotal']> };
@@ -2333,6 +2896,7 @@ export type ResolversParentTypes = ResolversObject<{
   UnknownMember: UnknownMember;
   UnknownNeighbourhood: UnknownNeighbourhood;
   UnknownProject: UnknownProject;
+  UnknownStatementLine: UnknownStatementLine;
   UnknownWitness: UnknownWitness;
   Witness: WitnessRow;
   WitnessAlreadyRegistered: Omit<WitnessAlreadyRegistered, 'witness'> & { witness: ResolversParentTypes['Witness'] };
@@ -2358,7 +2922,9 @@ export type AccountResolvers<ContextType = Context, ParentType extends Resolvers
   code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   entries?: Resolver<ResolversTypes['LedgerEntryConnection'], ParentType, ContextType, RequireFields<AccountEntriesArgs, 'first'>>;
+  iban?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  isBankAccount?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   leafIndex?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   neighbourhood?: Resolver<Maybe<ResolversTypes['Neighbourhood']>, ParentType, ContextType>;
@@ -2398,6 +2964,77 @@ export type AlreadyReversedResolvers<ContextType = Context, ParentType extends R
   message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   reversedBy?: Resolver<ResolversTypes['LedgerEntry'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type BankStatementResolvers<ContextType = Context, ParentType extends ResolversParentTypes['BankStatement'] = ResolversParentTypes['BankStatement'], FederationReferenceType extends FederationReferenceTypes['BankStatement'] = FederationReferenceTypes['BankStatement']> = ResolversObject<{
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['BankStatement']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  account?: Resolver<ResolversTypes['Account'], ParentType, ContextType>;
+  closingBalance?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  closingDate?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  electronicSequence?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  format?: Resolver<ResolversTypes['BankStatementFormat'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  importedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  lines?: Resolver<ResolversTypes['BankStatementLineConnection'], ParentType, ContextType, RequireFields<BankStatementLinesArgs, 'first'>>;
+  neighbourhood?: Resolver<ResolversTypes['Neighbourhood'], ParentType, ContextType>;
+  openingBalance?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  openingDate?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  reconciliation?: Resolver<ResolversTypes['BankStatementReconciliation'], ParentType, ContextType>;
+  statementReference?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type BankStatementConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['BankStatementConnection'] = ResolversParentTypes['BankStatementConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['BankStatementEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type BankStatementEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['BankStatementEdge'] = ResolversParentTypes['BankStatementEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['BankStatement'], ParentType, ContextType>;
+}>;
+
+export type BankStatementLineResolvers<ContextType = Context, ParentType extends ResolversParentTypes['BankStatementLine'] = ResolversParentTypes['BankStatementLine'], FederationReferenceType extends FederationReferenceTypes['BankStatementLine'] = FederationReferenceTypes['BankStatementLine']> = ResolversObject<{
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['BankStatementLine']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  amount?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  bankReference?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  bookingDate?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  counterAccount?: Resolver<Maybe<ResolversTypes['Account']>, ParentType, ContextType>;
+  counterpartyIban?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  counterpartyIsOrganisation?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  counterpartyName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  endToEndId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  entry?: Resolver<Maybe<ResolversTypes['LedgerEntry']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  proposal?: Resolver<Maybe<ResolversTypes['CounterAccountProposal']>, ParentType, ContextType>;
+  statement?: Resolver<ResolversTypes['BankStatement'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['BankStatementLineStatus'], ParentType, ContextType>;
+  valueDate?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
+}>;
+
+export type BankStatementLineConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['BankStatementLineConnection'] = ResolversParentTypes['BankStatementLineConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['BankStatementLineEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type BankStatementLineEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['BankStatementLineEdge'] = ResolversParentTypes['BankStatementLineEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['BankStatementLine'], ParentType, ContextType>;
+}>;
+
+export type BankStatementReconciliationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['BankStatementReconciliation'] = ResolversParentTypes['BankStatementReconciliation']> = ResolversObject<{
+  booksBalance?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  closingBalance?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  difference?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  internalDifference?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  internallyConsistent?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  linesTotal?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  openingBalance?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  reconciled?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  unconfirmedLines?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  unconfirmedTotal?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
 }>;
 
 export type BookingDateBeforeBooksResolvers<ContextType = Context, ParentType extends ResolversParentTypes['BookingDateBeforeBooks'] = ResolversParentTypes['BookingDateBeforeBooks']> = ResolversObject<{
@@ -2498,6 +3135,17 @@ export type CloseFinancialYearSuccessResolvers<ContextType = Context, ParentType
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
+export type ConfirmBankStatementLineResultResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ConfirmBankStatementLineResult'] = ResolversParentTypes['ConfirmBankStatementLineResult']> = ResolversObject<{
+  __resolveType: TypeResolveFn<'BookingDateBeforeBooks' | 'BookingDateTooFarAhead' | 'BooksNotOpen' | 'ConfirmBankStatementLineSuccess' | 'ForeignAccount' | 'IdempotencyKeyConflict' | 'InvalidLedgerInput' | 'Overdraft' | 'PeriodClosed' | 'StatementLineSettled' | 'UnitMismatch' | 'UnknownAccount' | 'UnknownStatementLine', ParentType, ContextType>;
+}>;
+
+export type ConfirmBankStatementLineSuccessResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ConfirmBankStatementLineSuccess'] = ResolversParentTypes['ConfirmBankStatementLineSuccess']> = ResolversObject<{
+  entry?: Resolver<ResolversTypes['LedgerEntry'], ParentType, ContextType>;
+  line?: Resolver<ResolversTypes['BankStatementLine'], ParentType, ContextType>;
+  replayed?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
 export type ConsistencyProofResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ConsistencyProof'] = ResolversParentTypes['ConsistencyProof']> = ResolversObject<{
   fromRootHash?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   fromSize?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
@@ -2510,6 +3158,13 @@ export type CosignatureResolvers<ContextType = Context, ParentType extends Resol
   cosignedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   signatureLine?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   witness?: Resolver<ResolversTypes['Witness'], ParentType, ContextType>;
+}>;
+
+export type CounterAccountProposalResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CounterAccountProposal'] = ResolversParentTypes['CounterAccountProposal']> = ResolversObject<{
+  account?: Resolver<ResolversTypes['Account'], ParentType, ContextType>;
+  basis?: Resolver<ResolversTypes['CounterAccountBasis'], ParentType, ContextType>;
+  explanation?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  followsLine?: Resolver<Maybe<ResolversTypes['BankStatementLine']>, ParentType, ContextType>;
 }>;
 
 export type CounterpartyResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Counterparty'] = ResolversParentTypes['Counterparty']> = ResolversObject<{
@@ -2562,6 +3217,15 @@ export type DerivedTotalDifferenceResolvers<ContextType = Context, ParentType ex
   stored?: Resolver<ResolversTypes['Int64'], ParentType, ContextType>;
 }>;
 
+export type DescribeBankStatementCounterpartyResultResolvers<ContextType = Context, ParentType extends ResolversParentTypes['DescribeBankStatementCounterpartyResult'] = ResolversParentTypes['DescribeBankStatementCounterpartyResult']> = ResolversObject<{
+  __resolveType: TypeResolveFn<'DescribeBankStatementCounterpartySuccess' | 'UnknownStatementLine', ParentType, ContextType>;
+}>;
+
+export type DescribeBankStatementCounterpartySuccessResolvers<ContextType = Context, ParentType extends ResolversParentTypes['DescribeBankStatementCounterpartySuccess'] = ResolversParentTypes['DescribeBankStatementCounterpartySuccess']> = ResolversObject<{
+  line?: Resolver<ResolversTypes['BankStatementLine'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
 export type DomainSpendingResolvers<ContextType = Context, ParentType extends ResolversParentTypes['DomainSpending'] = ResolversParentTypes['DomainSpending']> = ResolversObject<{
   amount?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   domain?: Resolver<ResolversTypes['MemberDomain'], ParentType, ContextType>;
@@ -2584,11 +3248,40 @@ export type ForeignAccountResolvers<ContextType = Context, ParentType extends Re
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
+export type IbanTakenResolvers<ContextType = Context, ParentType extends ResolversParentTypes['IbanTaken'] = ResolversParentTypes['IbanTaken']> = ResolversObject<{
+  account?: Resolver<ResolversTypes['Account'], ParentType, ContextType>;
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  field?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
 export type IdempotencyKeyConflictResolvers<ContextType = Context, ParentType extends ResolversParentTypes['IdempotencyKeyConflict'] = ResolversParentTypes['IdempotencyKeyConflict']> = ResolversObject<{
   code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   entry?: Resolver<ResolversTypes['LedgerEntry'], ParentType, ContextType>;
   field?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type IgnoreBankStatementLineResultResolvers<ContextType = Context, ParentType extends ResolversParentTypes['IgnoreBankStatementLineResult'] = ResolversParentTypes['IgnoreBankStatementLineResult']> = ResolversObject<{
+  __resolveType: TypeResolveFn<'IgnoreBankStatementLineSuccess' | 'InvalidLedgerInput' | 'StatementLineSettled' | 'UnknownStatementLine', ParentType, ContextType>;
+}>;
+
+export type IgnoreBankStatementLineSuccessResolvers<ContextType = Context, ParentType extends ResolversParentTypes['IgnoreBankStatementLineSuccess'] = ResolversParentTypes['IgnoreBankStatementLineSuccess']> = ResolversObject<{
+  line?: Resolver<ResolversTypes['BankStatementLine'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type ImportBankStatementResultResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ImportBankStatementResult'] = ResolversParentTypes['ImportBankStatementResult']> = ResolversObject<{
+  __resolveType: TypeResolveFn<'BooksNotOpen' | 'ForeignAccount' | 'ImportBankStatementSuccess' | 'InvalidLedgerInput' | 'MalformedStatement' | 'NotABankAccount' | 'StatementKeyConflict' | 'UnknownAccount', ParentType, ContextType>;
+}>;
+
+export type ImportBankStatementSuccessResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ImportBankStatementSuccess'] = ResolversParentTypes['ImportBankStatementSuccess']> = ResolversObject<{
+  newLines?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  repeatedLines?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  replayed?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  statement?: Resolver<ResolversTypes['BankStatement'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
@@ -2605,6 +3298,13 @@ export interface Int64ScalarConfig extends GraphQLScalarTypeConfig<ResolversType
 }
 
 export type InvalidCosignatureResolvers<ContextType = Context, ParentType extends ResolversParentTypes['InvalidCosignature'] = ResolversParentTypes['InvalidCosignature']> = ResolversObject<{
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  field?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type InvalidIbanResolvers<ContextType = Context, ParentType extends ResolversParentTypes['InvalidIban'] = ResolversParentTypes['InvalidIban']> = ResolversObject<{
   code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   field?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -2663,7 +3363,7 @@ export type LedgerEntryEdgeResolvers<ContextType = Context, ParentType extends R
 }>;
 
 export type LedgerErrorResolvers<ContextType = Context, ParentType extends ResolversParentTypes['LedgerError'] = ResolversParentTypes['LedgerError']> = ResolversObject<{
-  __resolveType: TypeResolveFn<'AccountCodeTaken' | 'AlreadyReversed' | 'BookingDateBeforeBooks' | 'BookingDateTooFarAhead' | 'BooksNotOpen' | 'BudgetPeriodOverlaps' | 'CounterpartyDomainMismatch' | 'ForeignAccount' | 'IdempotencyKeyConflict' | 'InvalidCosignature' | 'InvalidLedgerInput' | 'InvalidWitnessKey' | 'MalformedAmount' | 'MemberErased' | 'MemberInOtherNeighbourhood' | 'MixedUnitsUnbalanced' | 'NoEquityAccount' | 'OpeningBalancesNotFirst' | 'OpeningBalancesPosted' | 'Overdraft' | 'PeriodClosed' | 'PreviousYearOpen' | 'ProjectInOtherNeighbourhood' | 'ReversalOfReversal' | 'TooFewLines' | 'UnbalancedEntry' | 'UnitMismatch' | 'UnknownAccount' | 'UnknownCheckpoint' | 'UnknownEntry' | 'UnknownMember' | 'UnknownNeighbourhood' | 'UnknownProject' | 'UnknownWitness' | 'WitnessAlreadyRegistered' | 'YearAlreadyClosed' | 'YearNotOver' | 'YearOutsideBooks' | 'YearUnbalanced', ParentType, ContextType>;
+  __resolveType: TypeResolveFn<'AccountCodeTaken' | 'AlreadyReversed' | 'BookingDateBeforeBooks' | 'BookingDateTooFarAhead' | 'BooksNotOpen' | 'BudgetPeriodOverlaps' | 'CounterpartyDomainMismatch' | 'ForeignAccount' | 'IbanTaken' | 'IdempotencyKeyConflict' | 'InvalidCosignature' | 'InvalidIban' | 'InvalidLedgerInput' | 'InvalidWitnessKey' | 'MalformedAmount' | 'MalformedStatement' | 'MemberErased' | 'MemberInOtherNeighbourhood' | 'MixedUnitsUnbalanced' | 'NoEquityAccount' | 'NotABankAccount' | 'OpeningBalancesNotFirst' | 'OpeningBalancesPosted' | 'Overdraft' | 'PeriodClosed' | 'PreviousYearOpen' | 'ProjectInOtherNeighbourhood' | 'ReversalOfReversal' | 'StatementKeyConflict' | 'StatementLineSettled' | 'TooFewLines' | 'UnbalancedEntry' | 'UnitMismatch' | 'UnknownAccount' | 'UnknownCheckpoint' | 'UnknownEntry' | 'UnknownMember' | 'UnknownNeighbourhood' | 'UnknownProject' | 'UnknownStatementLine' | 'UnknownWitness' | 'WitnessAlreadyRegistered' | 'YearAlreadyClosed' | 'YearNotOver' | 'YearOutsideBooks' | 'YearUnbalanced', ParentType, ContextType>;
 }>;
 
 export type LedgerLineResolvers<ContextType = Context, ParentType extends ResolversParentTypes['LedgerLine'] = ResolversParentTypes['LedgerLine']> = ResolversObject<{
@@ -2678,6 +3378,15 @@ export type LedgerSigningKeyResolvers<ContextType = Context, ParentType extends 
   firstUsedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   publicKey?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   retiredAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+}>;
+
+export type LinkBankAccountResultResolvers<ContextType = Context, ParentType extends ResolversParentTypes['LinkBankAccountResult'] = ResolversParentTypes['LinkBankAccountResult']> = ResolversObject<{
+  __resolveType: TypeResolveFn<'IbanTaken' | 'InvalidIban' | 'LinkBankAccountSuccess' | 'NotABankAccount' | 'UnknownAccount', ParentType, ContextType>;
+}>;
+
+export type LinkBankAccountSuccessResolvers<ContextType = Context, ParentType extends ResolversParentTypes['LinkBankAccountSuccess'] = ResolversParentTypes['LinkBankAccountSuccess']> = ResolversObject<{
+  account?: Resolver<ResolversTypes['Account'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type LocalEconomyReportResolvers<ContextType = Context, ParentType extends ResolversParentTypes['LocalEconomyReport'] = ResolversParentTypes['LocalEconomyReport']> = ResolversObject<{
@@ -2705,6 +3414,13 @@ export type MalformedAmountResolvers<ContextType = Context, ParentType extends R
   code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   field?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   given?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type MalformedStatementResolvers<ContextType = Context, ParentType extends ResolversParentTypes['MalformedStatement'] = ResolversParentTypes['MalformedStatement']> = ResolversObject<{
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  field?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
@@ -2748,7 +3464,12 @@ export type MoneyResolvers<ContextType = Context, ParentType extends ResolversPa
 export type MutationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
   addCosignature?: Resolver<ResolversTypes['AddCosignatureResult'], ParentType, ContextType, RequireFields<MutationAddCosignatureArgs, 'input'>>;
   closeFinancialYear?: Resolver<ResolversTypes['CloseFinancialYearResult'], ParentType, ContextType, RequireFields<MutationCloseFinancialYearArgs, 'input'>>;
+  confirmBankStatementLine?: Resolver<ResolversTypes['ConfirmBankStatementLineResult'], ParentType, ContextType, RequireFields<MutationConfirmBankStatementLineArgs, 'input'>>;
   createAccount?: Resolver<ResolversTypes['CreateAccountResult'], ParentType, ContextType, RequireFields<MutationCreateAccountArgs, 'input'>>;
+  describeBankStatementCounterparty?: Resolver<ResolversTypes['DescribeBankStatementCounterpartyResult'], ParentType, ContextType, RequireFields<MutationDescribeBankStatementCounterpartyArgs, 'input'>>;
+  ignoreBankStatementLine?: Resolver<ResolversTypes['IgnoreBankStatementLineResult'], ParentType, ContextType, RequireFields<MutationIgnoreBankStatementLineArgs, 'input'>>;
+  importBankStatement?: Resolver<ResolversTypes['ImportBankStatementResult'], ParentType, ContextType, RequireFields<MutationImportBankStatementArgs, 'input'>>;
+  linkBankAccount?: Resolver<ResolversTypes['LinkBankAccountResult'], ParentType, ContextType, RequireFields<MutationLinkBankAccountArgs, 'input'>>;
   openBooks?: Resolver<ResolversTypes['OpenBooksPayload'], ParentType, ContextType, RequireFields<MutationOpenBooksArgs, 'neighbourhoodId'>>;
   openNeighbourhoodBooks?: Resolver<ResolversTypes['OpenBooksResult'], ParentType, ContextType, RequireFields<MutationOpenNeighbourhoodBooksArgs, 'neighbourhoodId'>>;
   postEntry?: Resolver<ResolversTypes['PostEntryResult'], ParentType, ContextType, RequireFields<MutationPostEntryArgs, 'input'>>;
@@ -2768,6 +3489,7 @@ export type MyDataExportResolvers<ContextType = Context, ParentType extends Reso
 export type NeighbourhoodResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Neighbourhood'] = ResolversParentTypes['Neighbourhood'], FederationReferenceType extends FederationReferenceTypes['Neighbourhood'] = FederationReferenceTypes['Neighbourhood']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Neighbourhood']> | FederationReferenceType, FederationReferenceType, ContextType>;
   accounts?: Resolver<Maybe<Array<ResolversTypes['Account']>>, ParentType, ContextType, Partial<NeighbourhoodAccountsArgs>>;
+  bankStatements?: Resolver<ResolversTypes['BankStatementConnection'], ParentType, ContextType, RequireFields<NeighbourhoodBankStatementsArgs, 'first'>>;
   chainHead?: Resolver<Maybe<ResolversTypes['ChainHead']>, ParentType, ContextType>;
   chainVerification?: Resolver<Maybe<ResolversTypes['ChainVerification']>, ParentType, ContextType>;
   financialYear?: Resolver<Maybe<ResolversTypes['FinancialYear']>, ParentType, ContextType, RequireFields<NeighbourhoodFinancialYearArgs, 'year'>>;
@@ -2784,6 +3506,13 @@ export type NoEquityAccountResolvers<ContextType = Context, ParentType extends R
   field?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   unit?: Resolver<ResolversTypes['Unit'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type NotABankAccountResolvers<ContextType = Context, ParentType extends ResolversParentTypes['NotABankAccount'] = ResolversParentTypes['NotABankAccount']> = ResolversObject<{
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  field?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
@@ -2909,6 +3638,8 @@ export type ProjectInOtherNeighbourhoodResolvers<ContextType = Context, ParentTy
 }>;
 
 export type QueryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
+  bankStatement?: Resolver<Maybe<ResolversTypes['BankStatement']>, ParentType, ContextType, RequireFields<QueryBankStatementArgs, 'id'>>;
+  bankStatementLine?: Resolver<Maybe<ResolversTypes['BankStatementLine']>, ParentType, ContextType, RequireFields<QueryBankStatementLineArgs, 'id'>>;
   ledgerAccount?: Resolver<Maybe<ResolversTypes['Account']>, ParentType, ContextType, RequireFields<QueryLedgerAccountArgs, 'id'>>;
   ledgerEntry?: Resolver<Maybe<ResolversTypes['LedgerEntry']>, ParentType, ContextType, RequireFields<QueryLedgerEntryArgs, 'id'>>;
   ledgerSigningKeys?: Resolver<Array<ResolversTypes['LedgerSigningKey']>, ParentType, ContextType>;
@@ -2956,6 +3687,22 @@ export type SetProjectBudgetResultResolvers<ContextType = Context, ParentType ex
 
 export type SetProjectBudgetSuccessResolvers<ContextType = Context, ParentType extends ResolversParentTypes['SetProjectBudgetSuccess'] = ResolversParentTypes['SetProjectBudgetSuccess']> = ResolversObject<{
   budget?: Resolver<ResolversTypes['ProjectBudget'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type StatementKeyConflictResolvers<ContextType = Context, ParentType extends ResolversParentTypes['StatementKeyConflict'] = ResolversParentTypes['StatementKeyConflict']> = ResolversObject<{
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  field?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  statement?: Resolver<ResolversTypes['BankStatement'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type StatementLineSettledResolvers<ContextType = Context, ParentType extends ResolversParentTypes['StatementLineSettled'] = ResolversParentTypes['StatementLineSettled']> = ResolversObject<{
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  field?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  line?: Resolver<ResolversTypes['BankStatementLine'], ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
@@ -3066,6 +3813,13 @@ export type UnknownProjectResolvers<ContextType = Context, ParentType extends Re
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
+export type UnknownStatementLineResolvers<ContextType = Context, ParentType extends ResolversParentTypes['UnknownStatementLine'] = ResolversParentTypes['UnknownStatementLine']> = ResolversObject<{
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  field?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
 export type UnknownWitnessResolvers<ContextType = Context, ParentType extends ResolversParentTypes['UnknownWitness'] = ResolversParentTypes['UnknownWitness']> = ResolversObject<{
   code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   field?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -3130,6 +3884,13 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   AddCosignatureResult?: AddCosignatureResultResolvers<ContextType>;
   AddCosignatureSuccess?: AddCosignatureSuccessResolvers<ContextType>;
   AlreadyReversed?: AlreadyReversedResolvers<ContextType>;
+  BankStatement?: BankStatementResolvers<ContextType>;
+  BankStatementConnection?: BankStatementConnectionResolvers<ContextType>;
+  BankStatementEdge?: BankStatementEdgeResolvers<ContextType>;
+  BankStatementLine?: BankStatementLineResolvers<ContextType>;
+  BankStatementLineConnection?: BankStatementLineConnectionResolvers<ContextType>;
+  BankStatementLineEdge?: BankStatementLineEdgeResolvers<ContextType>;
+  BankStatementReconciliation?: BankStatementReconciliationResolvers<ContextType>;
   BookingDateBeforeBooks?: BookingDateBeforeBooksResolvers<ContextType>;
   BookingDateTooFarAhead?: BookingDateTooFarAheadResolvers<ContextType>;
   BooksNotOpen?: BooksNotOpenResolvers<ContextType>;
@@ -3143,8 +3904,11 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   CheckpointEdge?: CheckpointEdgeResolvers<ContextType>;
   CloseFinancialYearResult?: CloseFinancialYearResultResolvers<ContextType>;
   CloseFinancialYearSuccess?: CloseFinancialYearSuccessResolvers<ContextType>;
+  ConfirmBankStatementLineResult?: ConfirmBankStatementLineResultResolvers<ContextType>;
+  ConfirmBankStatementLineSuccess?: ConfirmBankStatementLineSuccessResolvers<ContextType>;
   ConsistencyProof?: ConsistencyProofResolvers<ContextType>;
   Cosignature?: CosignatureResolvers<ContextType>;
+  CounterAccountProposal?: CounterAccountProposalResolvers<ContextType>;
   Counterparty?: CounterpartyResolvers<ContextType>;
   CounterpartyDomainMismatch?: CounterpartyDomainMismatchResolvers<ContextType>;
   CounterpartySpending?: CounterpartySpendingResolvers<ContextType>;
@@ -3153,13 +3917,21 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   Date?: GraphQLScalarType;
   DateTime?: GraphQLScalarType;
   DerivedTotalDifference?: DerivedTotalDifferenceResolvers<ContextType>;
+  DescribeBankStatementCounterpartyResult?: DescribeBankStatementCounterpartyResultResolvers<ContextType>;
+  DescribeBankStatementCounterpartySuccess?: DescribeBankStatementCounterpartySuccessResolvers<ContextType>;
   DomainSpending?: DomainSpendingResolvers<ContextType>;
   FinancialYear?: FinancialYearResolvers<ContextType>;
   ForeignAccount?: ForeignAccountResolvers<ContextType>;
+  IbanTaken?: IbanTakenResolvers<ContextType>;
   IdempotencyKeyConflict?: IdempotencyKeyConflictResolvers<ContextType>;
+  IgnoreBankStatementLineResult?: IgnoreBankStatementLineResultResolvers<ContextType>;
+  IgnoreBankStatementLineSuccess?: IgnoreBankStatementLineSuccessResolvers<ContextType>;
+  ImportBankStatementResult?: ImportBankStatementResultResolvers<ContextType>;
+  ImportBankStatementSuccess?: ImportBankStatementSuccessResolvers<ContextType>;
   InclusionProof?: InclusionProofResolvers<ContextType>;
   Int64?: GraphQLScalarType;
   InvalidCosignature?: InvalidCosignatureResolvers<ContextType>;
+  InvalidIban?: InvalidIbanResolvers<ContextType>;
   InvalidLedgerInput?: InvalidLedgerInputResolvers<ContextType>;
   InvalidWitnessKey?: InvalidWitnessKeyResolvers<ContextType>;
   JSONObject?: GraphQLScalarType;
@@ -3169,9 +3941,12 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   LedgerError?: LedgerErrorResolvers<ContextType>;
   LedgerLine?: LedgerLineResolvers<ContextType>;
   LedgerSigningKey?: LedgerSigningKeyResolvers<ContextType>;
+  LinkBankAccountResult?: LinkBankAccountResultResolvers<ContextType>;
+  LinkBankAccountSuccess?: LinkBankAccountSuccessResolvers<ContextType>;
   LocalEconomyReport?: LocalEconomyReportResolvers<ContextType>;
   LogLeaf?: LogLeafResolvers<ContextType>;
   MalformedAmount?: MalformedAmountResolvers<ContextType>;
+  MalformedStatement?: MalformedStatementResolvers<ContextType>;
   Member?: MemberResolvers<ContextType>;
   MemberErased?: MemberErasedResolvers<ContextType>;
   MemberInOtherNeighbourhood?: MemberInOtherNeighbourhoodResolvers<ContextType>;
@@ -3181,6 +3956,7 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   MyDataExport?: MyDataExportResolvers<ContextType>;
   Neighbourhood?: NeighbourhoodResolvers<ContextType>;
   NoEquityAccount?: NoEquityAccountResolvers<ContextType>;
+  NotABankAccount?: NotABankAccountResolvers<ContextType>;
   OpenBooksPayload?: OpenBooksPayloadResolvers<ContextType>;
   OpenBooksResult?: OpenBooksResultResolvers<ContextType>;
   OpeningBalancesNotFirst?: OpeningBalancesNotFirstResolvers<ContextType>;
@@ -3208,6 +3984,8 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   ReverseEntrySuccess?: ReverseEntrySuccessResolvers<ContextType>;
   SetProjectBudgetResult?: SetProjectBudgetResultResolvers<ContextType>;
   SetProjectBudgetSuccess?: SetProjectBudgetSuccessResolvers<ContextType>;
+  StatementKeyConflict?: StatementKeyConflictResolvers<ContextType>;
+  StatementLineSettled?: StatementLineSettledResolvers<ContextType>;
   TooFewLines?: TooFewLinesResolvers<ContextType>;
   TransparencyLog?: TransparencyLogResolvers<ContextType>;
   TrialBalance?: TrialBalanceResolvers<ContextType>;
@@ -3221,6 +3999,7 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   UnknownMember?: UnknownMemberResolvers<ContextType>;
   UnknownNeighbourhood?: UnknownNeighbourhoodResolvers<ContextType>;
   UnknownProject?: UnknownProjectResolvers<ContextType>;
+  UnknownStatementLine?: UnknownStatementLineResolvers<ContextType>;
   UnknownWitness?: UnknownWitnessResolvers<ContextType>;
   Witness?: WitnessResolvers<ContextType>;
   WitnessAlreadyRegistered?: WitnessAlreadyRegisteredResolvers<ContextType>;
