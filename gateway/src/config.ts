@@ -74,6 +74,18 @@ export const gatewaySettings = {
   JWT_AUDIENCE: setting.string('dbwe-graph'),
   /** The longest a token is accepted after it was issued (its iat), whatever its exp says. */
   JWT_MAX_AGE_SECONDS: setting.integer(24 * 3600, { min: 60, max: 30 * 24 * 3600 }),
+  /**
+   * What a token's subject is. `member-id`: the member's id itself, a UUID (local tokens).
+   * `derived`: an identity provider's own subject (never a member id, perhaps personal, such as a
+   * BSN behind DigiD); the member id is derived from issuer and subject with IDENTITY_SUBJECT_KEY
+   * (docs/identity.md), the same on every gateway replica and not reversible without the key.
+   */
+  JWT_SUBJECTS: setting.oneOf(['member-id', 'derived'] as const, 'member-id'),
+  /** The secret (32+ characters) that derives member ids from an identity provider's subjects (JWT_SUBJECTS=derived). Keep it: a new one gives everyone a new member id. */
+  IDENTITY_SUBJECT_KEY: setting.optionalString(),
+  /** How long the identity provider's key set is kept before it is fetched again (a token with an unknown key id fetches it at once, at most every JWT_JWKS_COOLDOWN_SECONDS). */
+  JWT_JWKS_MAX_AGE_SECONDS: setting.integer(600, { min: 1, max: 24 * 3600 }),
+  JWT_JWKS_COOLDOWN_SECONDS: setting.integer(30, { min: 0, max: 3600 }),
   /** The key only the gateway holds: it signs the identity assertions every subgraph checks with the public half. */
   GATEWAY_ASSERTION_PRIVATE_KEY: ed25519Setting.seed('npm start makes one; the subgraphs get its public half as GATEWAY_ASSERTION_PUBLIC_KEY'),
   /** Each subgraph's own public key: a request signed with it comes from that service (reading as the public). */
