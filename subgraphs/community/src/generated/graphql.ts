@@ -173,6 +173,17 @@ export type DeleteWebhookSubscriptionSuccess = {
   id: Scalars['ID']['output'];
 };
 
+/** Another member of the neighbourhood already goes by this display name, compared without regard to case or accents ("Penningmeester Pieter" and "penningmeester piëter" are the same name). Code `DISPLAY_NAME_TAKEN`. */
+export type DisplayNameTaken = CommunityError & {
+  __typename?: 'DisplayNameTaken';
+  /** Always DISPLAY_NAME_TAKEN. */
+  code: Scalars['String']['output'];
+  /** Always `displayName`. */
+  field: Maybe<Scalars['String']['output']>;
+  /** Explanation for people. */
+  message: Scalars['String']['output'];
+};
+
 /** A required text is empty or only whitespace. Code `EMPTY_VALUE`. */
 export type EmptyValue = CommunityError & {
   __typename?: 'EmptyValue';
@@ -891,7 +902,7 @@ export type RegisterMemberInput = {
 };
 
 /** The outcome of `registerMember`. */
-export type RegisterMemberResult = AlreadyRegistered | EmptyValue | NeighbourhoodNotFound | RegisterMemberSuccess | ValueTooLong;
+export type RegisterMemberResult = AlreadyRegistered | DisplayNameTaken | EmptyValue | NeighbourhoodNotFound | RegisterMemberSuccess | ValueTooLong;
 
 /** The new member. */
 export type RegisterMemberSuccess = {
@@ -1001,7 +1012,7 @@ export type UpdateMyProfileInput = {
 };
 
 /** The outcome of `updateMyProfile`. */
-export type UpdateMyProfileResult = EmptyValue | UpdateMyProfileSuccess | ValueTooLong;
+export type UpdateMyProfileResult = DisplayNameTaken | EmptyValue | UpdateMyProfileSuccess | ValueTooLong;
 
 /** The updated member. */
 export type UpdateMyProfileSuccess = {
@@ -1446,6 +1457,7 @@ export type ResolversUnionTypes<_RefType extends Record<string, unknown>> = Reso
   ;
   RegisterMemberResult:
     | ( Omit<AlreadyRegistered, 'member'> & { member: _RefType['Member'] } )
+    | ( DisplayNameTaken )
     | ( EmptyValue )
     | ( NeighbourhoodNotFound )
     | ( Omit<RegisterMemberSuccess, 'member'> & { member: _RefType['Member'] } )
@@ -1458,6 +1470,7 @@ export type ResolversUnionTypes<_RefType extends Record<string, unknown>> = Reso
     | ( WishNotFound )
   ;
   UpdateMyProfileResult:
+    | ( DisplayNameTaken )
     | ( EmptyValue )
     | ( Omit<UpdateMyProfileSuccess, 'member'> & { member: _RefType['Member'] } )
     | ( ValueTooLong )
@@ -1474,6 +1487,7 @@ export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = 
   CommunityError:
     | ( Omit<AlreadyRegistered, 'member'> & { member: _RefType['Member'] } )
     | ( Omit<AlreadySupported, 'wish'> & { wish: _RefType['Wish'] } )
+    | ( DisplayNameTaken )
     | ( EmptyValue )
     | ( InvalidAllocation )
     | ( InvalidSlug )
@@ -1519,6 +1533,7 @@ export type ResolversTypes = ResolversObject<{
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   DeleteWebhookSubscriptionResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['DeleteWebhookSubscriptionResult']>;
   DeleteWebhookSubscriptionSuccess: ResolverTypeWrapper<DeleteWebhookSubscriptionSuccess>;
+  DisplayNameTaken: ResolverTypeWrapper<DisplayNameTaken>;
   EmptyValue: ResolverTypeWrapper<EmptyValue>;
   EnableWebhookSubscriptionResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['EnableWebhookSubscriptionResult']>;
   EnableWebhookSubscriptionSuccess: ResolverTypeWrapper<Omit<EnableWebhookSubscriptionSuccess, 'subscription'> & { subscription: ResolversTypes['WebhookSubscription'] }>;
@@ -1618,6 +1633,7 @@ export type ResolversParentTypes = ResolversObject<{
   DateTime: Scalars['DateTime']['output'];
   DeleteWebhookSubscriptionResult: ResolversUnionTypes<ResolversParentTypes>['DeleteWebhookSubscriptionResult'];
   DeleteWebhookSubscriptionSuccess: DeleteWebhookSubscriptionSuccess;
+  DisplayNameTaken: DisplayNameTaken;
   EmptyValue: EmptyValue;
   EnableWebhookSubscriptionResult: ResolversUnionTypes<ResolversParentTypes>['EnableWebhookSubscriptionResult'];
   EnableWebhookSubscriptionSuccess: Omit<EnableWebhookSubscriptionSuccess, 'subscription'> & { subscription: ResolversParentTypes['WebhookSubscription'] };
@@ -1749,7 +1765,7 @@ export type ClosePollSuccessResolvers<ContextType = Context, ParentType extends 
 }>;
 
 export type CommunityErrorResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CommunityError'] = ResolversParentTypes['CommunityError']> = ResolversObject<{
-  __resolveType: TypeResolveFn<'AlreadyRegistered' | 'AlreadySupported' | 'EmptyValue' | 'InvalidAllocation' | 'InvalidSlug' | 'NeighbourhoodNotFound' | 'NotSupported' | 'OverBudget' | 'PollClosed' | 'PollNotFound' | 'ThemeSlugTaken' | 'UnknownEventType' | 'UnknownTheme' | 'ValueOutOfRange' | 'ValueTooLong' | 'WebhookLimitReached' | 'WebhookSubscriptionNotFound' | 'WebhookUrlRefused' | 'WishArchived' | 'WishNotFound', ParentType, ContextType>;
+  __resolveType: TypeResolveFn<'AlreadyRegistered' | 'AlreadySupported' | 'DisplayNameTaken' | 'EmptyValue' | 'InvalidAllocation' | 'InvalidSlug' | 'NeighbourhoodNotFound' | 'NotSupported' | 'OverBudget' | 'PollClosed' | 'PollNotFound' | 'ThemeSlugTaken' | 'UnknownEventType' | 'UnknownTheme' | 'ValueOutOfRange' | 'ValueTooLong' | 'WebhookLimitReached' | 'WebhookSubscriptionNotFound' | 'WebhookUrlRefused' | 'WishArchived' | 'WishNotFound', ParentType, ContextType>;
 }>;
 
 export type CreateWebhookSubscriptionResultResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CreateWebhookSubscriptionResult'] = ResolversParentTypes['CreateWebhookSubscriptionResult']> = ResolversObject<{
@@ -1772,6 +1788,13 @@ export type DeleteWebhookSubscriptionResultResolvers<ContextType = Context, Pare
 
 export type DeleteWebhookSubscriptionSuccessResolvers<ContextType = Context, ParentType extends ResolversParentTypes['DeleteWebhookSubscriptionSuccess'] = ResolversParentTypes['DeleteWebhookSubscriptionSuccess']> = ResolversObject<{
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type DisplayNameTakenResolvers<ContextType = Context, ParentType extends ResolversParentTypes['DisplayNameTaken'] = ResolversParentTypes['DisplayNameTaken']> = ResolversObject<{
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  field?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
@@ -2026,7 +2049,7 @@ export type QueryResolvers<ContextType = Context, ParentType extends ResolversPa
 }>;
 
 export type RegisterMemberResultResolvers<ContextType = Context, ParentType extends ResolversParentTypes['RegisterMemberResult'] = ResolversParentTypes['RegisterMemberResult']> = ResolversObject<{
-  __resolveType: TypeResolveFn<'AlreadyRegistered' | 'EmptyValue' | 'NeighbourhoodNotFound' | 'RegisterMemberSuccess' | 'ValueTooLong', ParentType, ContextType>;
+  __resolveType: TypeResolveFn<'AlreadyRegistered' | 'DisplayNameTaken' | 'EmptyValue' | 'NeighbourhoodNotFound' | 'RegisterMemberSuccess' | 'ValueTooLong', ParentType, ContextType>;
 }>;
 
 export type RegisterMemberSuccessResolvers<ContextType = Context, ParentType extends ResolversParentTypes['RegisterMemberSuccess'] = ResolversParentTypes['RegisterMemberSuccess']> = ResolversObject<{
@@ -2083,7 +2106,7 @@ export type UnknownThemeResolvers<ContextType = Context, ParentType extends Reso
 }>;
 
 export type UpdateMyProfileResultResolvers<ContextType = Context, ParentType extends ResolversParentTypes['UpdateMyProfileResult'] = ResolversParentTypes['UpdateMyProfileResult']> = ResolversObject<{
-  __resolveType: TypeResolveFn<'EmptyValue' | 'UpdateMyProfileSuccess' | 'ValueTooLong', ParentType, ContextType>;
+  __resolveType: TypeResolveFn<'DisplayNameTaken' | 'EmptyValue' | 'UpdateMyProfileSuccess' | 'ValueTooLong', ParentType, ContextType>;
 }>;
 
 export type UpdateMyProfileSuccessResolvers<ContextType = Context, ParentType extends ResolversParentTypes['UpdateMyProfileSuccess'] = ResolversParentTypes['UpdateMyProfileSuccess']> = ResolversObject<{
@@ -2222,6 +2245,7 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   DateTime?: GraphQLScalarType;
   DeleteWebhookSubscriptionResult?: DeleteWebhookSubscriptionResultResolvers<ContextType>;
   DeleteWebhookSubscriptionSuccess?: DeleteWebhookSubscriptionSuccessResolvers<ContextType>;
+  DisplayNameTaken?: DisplayNameTakenResolvers<ContextType>;
   EmptyValue?: EmptyValueResolvers<ContextType>;
   EnableWebhookSubscriptionResult?: EnableWebhookSubscriptionResultResolvers<ContextType>;
   EnableWebhookSubscriptionSuccess?: EnableWebhookSubscriptionSuccessResolvers<ContextType>;
