@@ -205,6 +205,19 @@ export type EnableWebhookSubscriptionSuccess = {
   subscription: WebhookSubscription;
 };
 
+/** One role the caller holds on this request, and where. */
+export type EnforcedRole = {
+  __typename?: 'EnforcedRole';
+  /** True when the role holds in every neighbourhood of the installation. */
+  everyNeighbourhood: Scalars['Boolean']['output'];
+  /** The neighbourhood it holds in; null when it holds in every neighbourhood or the id names no neighbourhood. */
+  neighbourhood: Maybe<Neighbourhood>;
+  /** The id of the neighbourhood it holds in; null when it holds in every neighbourhood. */
+  neighbourhoodId: Maybe<Scalars['ID']['output']>;
+  /** The role. */
+  role: MemberRole;
+};
+
 /** The outcome of `eraseMe`. */
 export type EraseMePayload = {
   __typename?: 'EraseMePayload';
@@ -856,6 +869,8 @@ export type Query = {
   neighbourhoods: Array<Neighbourhood>;
   /** One priority poll by id. */
   poll: Maybe<Poll>;
+  /** Who the platform takes the caller to be on this request: their member id (also before they register, so a newcomer can tell an admin), the member they registered as, and the roles every check of this request enforces. Anonymous callers get a null id and no roles. */
+  whoAmI: WhoAmI;
   /** One wish by id. */
   wish: Maybe<Wish>;
 };
@@ -1147,6 +1162,19 @@ export type WebhookUrlRefused = CommunityError & {
   message: Scalars['String']['output'];
   /** Which rule refuses it: LOOPBACK, PRIVATE, LINK_LOCAL, CARRIER_GRADE_NAT, UNIQUE_LOCAL, MULTICAST, UNSPECIFIED, RESERVED, PLATFORM_ADDRESS, DENIED_BY_SETTING, UNRESOLVABLE, or INVALID_URL. */
   reason: Scalars['String']['output'];
+};
+
+/** The caller as this request sees them. Private: only the caller receives it. */
+export type WhoAmI = {
+  __typename?: 'WhoAmI';
+  /** The member the caller registered as; null when they have not registered (yet) or are anonymous. */
+  member: Maybe<Member>;
+  /** The caller's member id (the identity's subject), whether or not they registered; null for anonymous callers. */
+  memberId: Maybe<Scalars['ID']['output']>;
+  /** The neighbourhood the caller registered in; null when they have not registered. */
+  neighbourhood: Maybe<Neighbourhood>;
+  /** The roles this request is checked against, each with where it holds. */
+  roles: Array<EnforcedRole>;
 };
 
 /** A shared challenge or wish of residents, open for support. */
@@ -1537,6 +1565,7 @@ export type ResolversTypes = ResolversObject<{
   EmptyValue: ResolverTypeWrapper<EmptyValue>;
   EnableWebhookSubscriptionResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['EnableWebhookSubscriptionResult']>;
   EnableWebhookSubscriptionSuccess: ResolverTypeWrapper<Omit<EnableWebhookSubscriptionSuccess, 'subscription'> & { subscription: ResolversTypes['WebhookSubscription'] }>;
+  EnforcedRole: ResolverTypeWrapper<Omit<EnforcedRole, 'neighbourhood'> & { neighbourhood?: Maybe<ResolversTypes['Neighbourhood']> }>;
   EraseMePayload: ResolverTypeWrapper<Omit<EraseMePayload, 'member'> & { member: ResolversTypes['Member'] }>;
   EventFeedHead: ResolverTypeWrapper<EventFeedHead>;
   InvalidAllocation: ResolverTypeWrapper<InvalidAllocation>;
@@ -1597,6 +1626,7 @@ export type ResolversTypes = ResolversObject<{
   WebhookSubscription: ResolverTypeWrapper<WebhookSubscriptionRow>;
   WebhookSubscriptionNotFound: ResolverTypeWrapper<WebhookSubscriptionNotFound>;
   WebhookUrlRefused: ResolverTypeWrapper<WebhookUrlRefused>;
+  WhoAmI: ResolverTypeWrapper<Omit<WhoAmI, 'member' | 'neighbourhood' | 'roles'> & { member?: Maybe<ResolversTypes['Member']>, neighbourhood?: Maybe<ResolversTypes['Neighbourhood']>, roles: Array<ResolversTypes['EnforcedRole']> }>;
   Wish: ResolverTypeWrapper<WishEntity>;
   WishArchived: ResolverTypeWrapper<WishArchived>;
   WishConnection: ResolverTypeWrapper<Omit<WishConnection, 'edges'> & { edges: Array<ResolversTypes['WishEdge']> }>;
@@ -1637,6 +1667,7 @@ export type ResolversParentTypes = ResolversObject<{
   EmptyValue: EmptyValue;
   EnableWebhookSubscriptionResult: ResolversUnionTypes<ResolversParentTypes>['EnableWebhookSubscriptionResult'];
   EnableWebhookSubscriptionSuccess: Omit<EnableWebhookSubscriptionSuccess, 'subscription'> & { subscription: ResolversParentTypes['WebhookSubscription'] };
+  EnforcedRole: Omit<EnforcedRole, 'neighbourhood'> & { neighbourhood?: Maybe<ResolversParentTypes['Neighbourhood']> };
   EraseMePayload: Omit<EraseMePayload, 'member'> & { member: ResolversParentTypes['Member'] };
   EventFeedHead: EventFeedHead;
   InvalidAllocation: InvalidAllocation;
@@ -1691,6 +1722,7 @@ export type ResolversParentTypes = ResolversObject<{
   WebhookSubscription: WebhookSubscriptionRow;
   WebhookSubscriptionNotFound: WebhookSubscriptionNotFound;
   WebhookUrlRefused: WebhookUrlRefused;
+  WhoAmI: Omit<WhoAmI, 'member' | 'neighbourhood' | 'roles'> & { member?: Maybe<ResolversParentTypes['Member']>, neighbourhood?: Maybe<ResolversParentTypes['Neighbourhood']>, roles: Array<ResolversParentTypes['EnforcedRole']> };
   Wish: WishEntity;
   WishArchived: WishArchived;
   WishConnection: Omit<WishConnection, 'edges'> & { edges: Array<ResolversParentTypes['WishEdge']> };
@@ -1812,6 +1844,13 @@ export type EnableWebhookSubscriptionResultResolvers<ContextType = Context, Pare
 export type EnableWebhookSubscriptionSuccessResolvers<ContextType = Context, ParentType extends ResolversParentTypes['EnableWebhookSubscriptionSuccess'] = ResolversParentTypes['EnableWebhookSubscriptionSuccess']> = ResolversObject<{
   subscription?: Resolver<ResolversTypes['WebhookSubscription'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type EnforcedRoleResolvers<ContextType = Context, ParentType extends ResolversParentTypes['EnforcedRole'] = ResolversParentTypes['EnforcedRole']> = ResolversObject<{
+  everyNeighbourhood?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  neighbourhood?: Resolver<Maybe<ResolversTypes['Neighbourhood']>, ParentType, ContextType>;
+  neighbourhoodId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  role?: Resolver<ResolversTypes['MemberRole'], ParentType, ContextType>;
 }>;
 
 export type EraseMePayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['EraseMePayload'] = ResolversParentTypes['EraseMePayload']> = ResolversObject<{
@@ -2045,6 +2084,7 @@ export type QueryResolvers<ContextType = Context, ParentType extends ResolversPa
   neighbourhood?: Resolver<Maybe<ResolversTypes['Neighbourhood']>, ParentType, ContextType, Partial<QueryNeighbourhoodArgs>>;
   neighbourhoods?: Resolver<Array<ResolversTypes['Neighbourhood']>, ParentType, ContextType>;
   poll?: Resolver<Maybe<ResolversTypes['Poll']>, ParentType, ContextType, RequireFields<QueryPollArgs, 'id'>>;
+  whoAmI?: Resolver<ResolversTypes['WhoAmI'], ParentType, ContextType>;
   wish?: Resolver<Maybe<ResolversTypes['Wish']>, ParentType, ContextType, RequireFields<QueryWishArgs, 'id'>>;
 }>;
 
@@ -2178,6 +2218,13 @@ export type WebhookUrlRefusedResolvers<ContextType = Context, ParentType extends
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
+export type WhoAmIResolvers<ContextType = Context, ParentType extends ResolversParentTypes['WhoAmI'] = ResolversParentTypes['WhoAmI']> = ResolversObject<{
+  member?: Resolver<Maybe<ResolversTypes['Member']>, ParentType, ContextType>;
+  memberId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  neighbourhood?: Resolver<Maybe<ResolversTypes['Neighbourhood']>, ParentType, ContextType>;
+  roles?: Resolver<Array<ResolversTypes['EnforcedRole']>, ParentType, ContextType>;
+}>;
+
 export type WishResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Wish'] = ResolversParentTypes['Wish'], FederationReferenceType extends FederationReferenceTypes['Wish'] = FederationReferenceTypes['Wish']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Wish']> | FederationReferenceType, FederationReferenceType, ContextType>;
   author?: Resolver<ResolversTypes['Member'], ParentType, ContextType>;
@@ -2249,6 +2296,7 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   EmptyValue?: EmptyValueResolvers<ContextType>;
   EnableWebhookSubscriptionResult?: EnableWebhookSubscriptionResultResolvers<ContextType>;
   EnableWebhookSubscriptionSuccess?: EnableWebhookSubscriptionSuccessResolvers<ContextType>;
+  EnforcedRole?: EnforcedRoleResolvers<ContextType>;
   EraseMePayload?: EraseMePayloadResolvers<ContextType>;
   EventFeedHead?: EventFeedHeadResolvers<ContextType>;
   InvalidAllocation?: InvalidAllocationResolvers<ContextType>;
@@ -2298,6 +2346,7 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   WebhookSubscription?: WebhookSubscriptionResolvers<ContextType>;
   WebhookSubscriptionNotFound?: WebhookSubscriptionNotFoundResolvers<ContextType>;
   WebhookUrlRefused?: WebhookUrlRefusedResolvers<ContextType>;
+  WhoAmI?: WhoAmIResolvers<ContextType>;
   Wish?: WishResolvers<ContextType>;
   WishArchived?: WishArchivedResolvers<ContextType>;
   WishConnection?: WishConnectionResolvers<ContextType>;

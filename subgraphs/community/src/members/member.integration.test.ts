@@ -63,6 +63,33 @@ describe('public member data', () => {
   });
 });
 
+describe('whoAmI', () => {
+  const WHO = `{ whoAmI { memberId member { displayName } neighbourhood { slug } roles { role everyNeighbourhood neighbourhoodId neighbourhood { slug } } } }`;
+
+  it('tells a newcomer the id to give an admin, before they register', async () => {
+    const viewer = newcomerViewer('who-am-i');
+    expect((await c.ok(WHO, {}, viewer)).whoAmI).toEqual({ memberId: viewer.memberId, member: null, neighbourhood: null, roles: [] });
+  });
+
+  it('shows a registered member where they registered and the roles this request is checked against', async () => {
+    expect((await c.ok(WHO, {}, steward)).whoAmI).toEqual({
+      memberId: demoMemberId('Penningmeester Pieter'),
+      member: { displayName: 'Penningmeester Pieter' },
+      neighbourhood: { slug: 'spijkerkwartier' },
+      roles: [
+        { role: 'RESIDENT', everyNeighbourhood: false, neighbourhoodId: SPIJKERKWARTIER, neighbourhood: { slug: 'spijkerkwartier' } },
+        { role: 'STEWARD', everyNeighbourhood: false, neighbourhoodId: SPIJKERKWARTIER, neighbourhood: { slug: 'spijkerkwartier' } },
+      ],
+    });
+    const everywhere = { memberId: stableId('identity:operator'), roles: [{ role: 'admin' as const, neighbourhood: '*' }] };
+    expect((await c.ok(WHO, {}, everywhere)).whoAmI.roles).toEqual([{ role: 'ADMIN', everyNeighbourhood: true, neighbourhoodId: null, neighbourhood: null }]);
+  });
+
+  it('answers the anonymous public with no id and no roles', async () => {
+    expect((await c.ok(WHO)).whoAmI).toEqual({ memberId: null, member: null, neighbourhood: null, roles: [] });
+  });
+});
+
 describe('personal data on every path', () => {
   const paths = {
     'member(id)': { query: `query ($id: ID!) { member(id: $id) { personalData { fullName email phone address } } }`, pick: (d: any) => d?.member?.personalData, errorPath: 'member.personalData' },
