@@ -47,6 +47,7 @@ const LEDGER_SWEEP = `query Entries($slug: String!, $after: Int) { neighbourhood
 const ROOT_SWEEP = `query Roots($id: ID!) {
   member(id: $id) { ${M} }
   me { ${M} }
+  whoAmI { member { ${M} } }
   lessonsLearned(first: 100) { edges { node { title recordedBy { ${M} } } } }
 }`;
 const PERSONAL = `query Personal($id: ID!) { member(id: $id) { ${M} personalData { fullName email phone address } } me { ${M} personalData { fullName email phone address } } }`;

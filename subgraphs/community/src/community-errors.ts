@@ -10,6 +10,7 @@ import type { ThemeEntity } from './themes/theme.entity';
 export type CommunityError =
   | { __typename: 'NeighbourhoodNotFound'; code: 'NEIGHBOURHOOD_NOT_FOUND'; message: string; field: string }
   | { __typename: 'AlreadyRegistered'; code: 'ALREADY_REGISTERED'; message: string; field: null; member: MemberEntity }
+  | { __typename: 'DisplayNameTaken'; code: 'DISPLAY_NAME_TAKEN'; message: string; field: string }
   | { __typename: 'EmptyValue'; code: 'EMPTY_VALUE'; message: string; field: string }
   | { __typename: 'ValueTooLong'; code: 'VALUE_TOO_LONG'; message: string; field: string; maxLength: number }
   | { __typename: 'ValueOutOfRange'; code: 'VALUE_OUT_OF_RANGE'; message: string; field: string; min: number; max: number }
@@ -44,6 +45,12 @@ export const communityError = {
     message: 'You are already registered as a member.',
     field: null,
     member,
+  }),
+  displayNameTaken: (): ErrorOf<'DisplayNameTaken'> => ({
+    __typename: 'DisplayNameTaken',
+    code: 'DISPLAY_NAME_TAKEN',
+    message: 'Another member of this neighbourhood already uses this display name (case and accents do not count); choose another.',
+    field: 'displayName',
   }),
   emptyValue: (field: string): ErrorOf<'EmptyValue'> => ({
     __typename: 'EmptyValue',

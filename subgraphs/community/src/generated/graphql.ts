@@ -173,6 +173,17 @@ export type DeleteWebhookSubscriptionSuccess = {
   id: Scalars['ID']['output'];
 };
 
+/** Another member of the neighbourhood already goes by this display name, compared without regard to case or accents ("Penningmeester Pieter" and "penningmeester piëter" are the same name). Code `DISPLAY_NAME_TAKEN`. */
+export type DisplayNameTaken = CommunityError & {
+  __typename?: 'DisplayNameTaken';
+  /** Always DISPLAY_NAME_TAKEN. */
+  code: Scalars['String']['output'];
+  /** Always `displayName`. */
+  field: Maybe<Scalars['String']['output']>;
+  /** Explanation for people. */
+  message: Scalars['String']['output'];
+};
+
 /** A required text is empty or only whitespace. Code `EMPTY_VALUE`. */
 export type EmptyValue = CommunityError & {
   __typename?: 'EmptyValue';
@@ -192,6 +203,19 @@ export type EnableWebhookSubscriptionSuccess = {
   __typename?: 'EnableWebhookSubscriptionSuccess';
   /** The subscription, active, its failures counted from zero. */
   subscription: WebhookSubscription;
+};
+
+/** One role the caller holds on this request, and where. */
+export type EnforcedRole = {
+  __typename?: 'EnforcedRole';
+  /** True when the role holds in every neighbourhood of the installation. */
+  everyNeighbourhood: Scalars['Boolean']['output'];
+  /** The neighbourhood it holds in; null when it holds in every neighbourhood or the id names no neighbourhood. */
+  neighbourhood: Maybe<Neighbourhood>;
+  /** The id of the neighbourhood it holds in; null when it holds in every neighbourhood. */
+  neighbourhoodId: Maybe<Scalars['ID']['output']>;
+  /** The role. */
+  role: MemberRole;
 };
 
 /** The outcome of `eraseMe`. */
@@ -845,6 +869,8 @@ export type Query = {
   neighbourhoods: Array<Neighbourhood>;
   /** One priority poll by id. */
   poll: Maybe<Poll>;
+  /** Who the platform takes the caller to be on this request: their member id (also before they register, so a newcomer can tell an admin), the member they registered as, and the roles every check of this request enforces. Anonymous callers get a null id and no roles. */
+  whoAmI: WhoAmI;
   /** One wish by id. */
   wish: Maybe<Wish>;
 };
@@ -891,7 +917,7 @@ export type RegisterMemberInput = {
 };
 
 /** The outcome of `registerMember`. */
-export type RegisterMemberResult = AlreadyRegistered | EmptyValue | NeighbourhoodNotFound | RegisterMemberSuccess | ValueTooLong;
+export type RegisterMemberResult = AlreadyRegistered | DisplayNameTaken | EmptyValue | NeighbourhoodNotFound | RegisterMemberSuccess | ValueTooLong;
 
 /** The new member. */
 export type RegisterMemberSuccess = {
@@ -1001,7 +1027,7 @@ export type UpdateMyProfileInput = {
 };
 
 /** The outcome of `updateMyProfile`. */
-export type UpdateMyProfileResult = EmptyValue | UpdateMyProfileSuccess | ValueTooLong;
+export type UpdateMyProfileResult = DisplayNameTaken | EmptyValue | UpdateMyProfileSuccess | ValueTooLong;
 
 /** The updated member. */
 export type UpdateMyProfileSuccess = {
@@ -1136,6 +1162,19 @@ export type WebhookUrlRefused = CommunityError & {
   message: Scalars['String']['output'];
   /** Which rule refuses it: LOOPBACK, PRIVATE, LINK_LOCAL, CARRIER_GRADE_NAT, UNIQUE_LOCAL, MULTICAST, UNSPECIFIED, RESERVED, PLATFORM_ADDRESS, DENIED_BY_SETTING, UNRESOLVABLE, or INVALID_URL. */
   reason: Scalars['String']['output'];
+};
+
+/** The caller as this request sees them. Private: only the caller receives it. */
+export type WhoAmI = {
+  __typename?: 'WhoAmI';
+  /** The member the caller registered as; null when they have not registered (yet) or are anonymous. */
+  member: Maybe<Member>;
+  /** The caller's member id (the identity's subject), whether or not they registered; null for anonymous callers. */
+  memberId: Maybe<Scalars['ID']['output']>;
+  /** The neighbourhood the caller registered in; null when they have not registered. */
+  neighbourhood: Maybe<Neighbourhood>;
+  /** The roles this request is checked against, each with where it holds. */
+  roles: Array<EnforcedRole>;
 };
 
 /** A shared challenge or wish of residents, open for support. */
@@ -1446,6 +1485,7 @@ export type ResolversUnionTypes<_RefType extends Record<string, unknown>> = Reso
   ;
   RegisterMemberResult:
     | ( Omit<AlreadyRegistered, 'member'> & { member: _RefType['Member'] } )
+    | ( DisplayNameTaken )
     | ( EmptyValue )
     | ( NeighbourhoodNotFound )
     | ( Omit<RegisterMemberSuccess, 'member'> & { member: _RefType['Member'] } )
@@ -1458,6 +1498,7 @@ export type ResolversUnionTypes<_RefType extends Record<string, unknown>> = Reso
     | ( WishNotFound )
   ;
   UpdateMyProfileResult:
+    | ( DisplayNameTaken )
     | ( EmptyValue )
     | ( Omit<UpdateMyProfileSuccess, 'member'> & { member: _RefType['Member'] } )
     | ( ValueTooLong )
@@ -1474,6 +1515,7 @@ export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = 
   CommunityError:
     | ( Omit<AlreadyRegistered, 'member'> & { member: _RefType['Member'] } )
     | ( Omit<AlreadySupported, 'wish'> & { wish: _RefType['Wish'] } )
+    | ( DisplayNameTaken )
     | ( EmptyValue )
     | ( InvalidAllocation )
     | ( InvalidSlug )
@@ -1519,9 +1561,11 @@ export type ResolversTypes = ResolversObject<{
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   DeleteWebhookSubscriptionResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['DeleteWebhookSubscriptionResult']>;
   DeleteWebhookSubscriptionSuccess: ResolverTypeWrapper<DeleteWebhookSubscriptionSuccess>;
+  DisplayNameTaken: ResolverTypeWrapper<DisplayNameTaken>;
   EmptyValue: ResolverTypeWrapper<EmptyValue>;
   EnableWebhookSubscriptionResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['EnableWebhookSubscriptionResult']>;
   EnableWebhookSubscriptionSuccess: ResolverTypeWrapper<Omit<EnableWebhookSubscriptionSuccess, 'subscription'> & { subscription: ResolversTypes['WebhookSubscription'] }>;
+  EnforcedRole: ResolverTypeWrapper<Omit<EnforcedRole, 'neighbourhood'> & { neighbourhood?: Maybe<ResolversTypes['Neighbourhood']> }>;
   EraseMePayload: ResolverTypeWrapper<Omit<EraseMePayload, 'member'> & { member: ResolversTypes['Member'] }>;
   EventFeedHead: ResolverTypeWrapper<EventFeedHead>;
   InvalidAllocation: ResolverTypeWrapper<InvalidAllocation>;
@@ -1582,6 +1626,7 @@ export type ResolversTypes = ResolversObject<{
   WebhookSubscription: ResolverTypeWrapper<WebhookSubscriptionRow>;
   WebhookSubscriptionNotFound: ResolverTypeWrapper<WebhookSubscriptionNotFound>;
   WebhookUrlRefused: ResolverTypeWrapper<WebhookUrlRefused>;
+  WhoAmI: ResolverTypeWrapper<Omit<WhoAmI, 'member' | 'neighbourhood' | 'roles'> & { member?: Maybe<ResolversTypes['Member']>, neighbourhood?: Maybe<ResolversTypes['Neighbourhood']>, roles: Array<ResolversTypes['EnforcedRole']> }>;
   Wish: ResolverTypeWrapper<WishEntity>;
   WishArchived: ResolverTypeWrapper<WishArchived>;
   WishConnection: ResolverTypeWrapper<Omit<WishConnection, 'edges'> & { edges: Array<ResolversTypes['WishEdge']> }>;
@@ -1618,9 +1663,11 @@ export type ResolversParentTypes = ResolversObject<{
   DateTime: Scalars['DateTime']['output'];
   DeleteWebhookSubscriptionResult: ResolversUnionTypes<ResolversParentTypes>['DeleteWebhookSubscriptionResult'];
   DeleteWebhookSubscriptionSuccess: DeleteWebhookSubscriptionSuccess;
+  DisplayNameTaken: DisplayNameTaken;
   EmptyValue: EmptyValue;
   EnableWebhookSubscriptionResult: ResolversUnionTypes<ResolversParentTypes>['EnableWebhookSubscriptionResult'];
   EnableWebhookSubscriptionSuccess: Omit<EnableWebhookSubscriptionSuccess, 'subscription'> & { subscription: ResolversParentTypes['WebhookSubscription'] };
+  EnforcedRole: Omit<EnforcedRole, 'neighbourhood'> & { neighbourhood?: Maybe<ResolversParentTypes['Neighbourhood']> };
   EraseMePayload: Omit<EraseMePayload, 'member'> & { member: ResolversParentTypes['Member'] };
   EventFeedHead: EventFeedHead;
   InvalidAllocation: InvalidAllocation;
@@ -1675,6 +1722,7 @@ export type ResolversParentTypes = ResolversObject<{
   WebhookSubscription: WebhookSubscriptionRow;
   WebhookSubscriptionNotFound: WebhookSubscriptionNotFound;
   WebhookUrlRefused: WebhookUrlRefused;
+  WhoAmI: Omit<WhoAmI, 'member' | 'neighbourhood' | 'roles'> & { member?: Maybe<ResolversParentTypes['Member']>, neighbourhood?: Maybe<ResolversParentTypes['Neighbourhood']>, roles: Array<ResolversParentTypes['EnforcedRole']> };
   Wish: WishEntity;
   WishArchived: WishArchived;
   WishConnection: Omit<WishConnection, 'edges'> & { edges: Array<ResolversParentTypes['WishEdge']> };
@@ -1749,7 +1797,7 @@ export type ClosePollSuccessResolvers<ContextType = Context, ParentType extends 
 }>;
 
 export type CommunityErrorResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CommunityError'] = ResolversParentTypes['CommunityError']> = ResolversObject<{
-  __resolveType: TypeResolveFn<'AlreadyRegistered' | 'AlreadySupported' | 'EmptyValue' | 'InvalidAllocation' | 'InvalidSlug' | 'NeighbourhoodNotFound' | 'NotSupported' | 'OverBudget' | 'PollClosed' | 'PollNotFound' | 'ThemeSlugTaken' | 'UnknownEventType' | 'UnknownTheme' | 'ValueOutOfRange' | 'ValueTooLong' | 'WebhookLimitReached' | 'WebhookSubscriptionNotFound' | 'WebhookUrlRefused' | 'WishArchived' | 'WishNotFound', ParentType, ContextType>;
+  __resolveType: TypeResolveFn<'AlreadyRegistered' | 'AlreadySupported' | 'DisplayNameTaken' | 'EmptyValue' | 'InvalidAllocation' | 'InvalidSlug' | 'NeighbourhoodNotFound' | 'NotSupported' | 'OverBudget' | 'PollClosed' | 'PollNotFound' | 'ThemeSlugTaken' | 'UnknownEventType' | 'UnknownTheme' | 'ValueOutOfRange' | 'ValueTooLong' | 'WebhookLimitReached' | 'WebhookSubscriptionNotFound' | 'WebhookUrlRefused' | 'WishArchived' | 'WishNotFound', ParentType, ContextType>;
 }>;
 
 export type CreateWebhookSubscriptionResultResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CreateWebhookSubscriptionResult'] = ResolversParentTypes['CreateWebhookSubscriptionResult']> = ResolversObject<{
@@ -1775,6 +1823,13 @@ export type DeleteWebhookSubscriptionSuccessResolvers<ContextType = Context, Par
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
+export type DisplayNameTakenResolvers<ContextType = Context, ParentType extends ResolversParentTypes['DisplayNameTaken'] = ResolversParentTypes['DisplayNameTaken']> = ResolversObject<{
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  field?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
 export type EmptyValueResolvers<ContextType = Context, ParentType extends ResolversParentTypes['EmptyValue'] = ResolversParentTypes['EmptyValue']> = ResolversObject<{
   code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   field?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -1789,6 +1844,13 @@ export type EnableWebhookSubscriptionResultResolvers<ContextType = Context, Pare
 export type EnableWebhookSubscriptionSuccessResolvers<ContextType = Context, ParentType extends ResolversParentTypes['EnableWebhookSubscriptionSuccess'] = ResolversParentTypes['EnableWebhookSubscriptionSuccess']> = ResolversObject<{
   subscription?: Resolver<ResolversTypes['WebhookSubscription'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type EnforcedRoleResolvers<ContextType = Context, ParentType extends ResolversParentTypes['EnforcedRole'] = ResolversParentTypes['EnforcedRole']> = ResolversObject<{
+  everyNeighbourhood?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  neighbourhood?: Resolver<Maybe<ResolversTypes['Neighbourhood']>, ParentType, ContextType>;
+  neighbourhoodId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  role?: Resolver<ResolversTypes['MemberRole'], ParentType, ContextType>;
 }>;
 
 export type EraseMePayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['EraseMePayload'] = ResolversParentTypes['EraseMePayload']> = ResolversObject<{
@@ -2022,11 +2084,12 @@ export type QueryResolvers<ContextType = Context, ParentType extends ResolversPa
   neighbourhood?: Resolver<Maybe<ResolversTypes['Neighbourhood']>, ParentType, ContextType, Partial<QueryNeighbourhoodArgs>>;
   neighbourhoods?: Resolver<Array<ResolversTypes['Neighbourhood']>, ParentType, ContextType>;
   poll?: Resolver<Maybe<ResolversTypes['Poll']>, ParentType, ContextType, RequireFields<QueryPollArgs, 'id'>>;
+  whoAmI?: Resolver<ResolversTypes['WhoAmI'], ParentType, ContextType>;
   wish?: Resolver<Maybe<ResolversTypes['Wish']>, ParentType, ContextType, RequireFields<QueryWishArgs, 'id'>>;
 }>;
 
 export type RegisterMemberResultResolvers<ContextType = Context, ParentType extends ResolversParentTypes['RegisterMemberResult'] = ResolversParentTypes['RegisterMemberResult']> = ResolversObject<{
-  __resolveType: TypeResolveFn<'AlreadyRegistered' | 'EmptyValue' | 'NeighbourhoodNotFound' | 'RegisterMemberSuccess' | 'ValueTooLong', ParentType, ContextType>;
+  __resolveType: TypeResolveFn<'AlreadyRegistered' | 'DisplayNameTaken' | 'EmptyValue' | 'NeighbourhoodNotFound' | 'RegisterMemberSuccess' | 'ValueTooLong', ParentType, ContextType>;
 }>;
 
 export type RegisterMemberSuccessResolvers<ContextType = Context, ParentType extends ResolversParentTypes['RegisterMemberSuccess'] = ResolversParentTypes['RegisterMemberSuccess']> = ResolversObject<{
@@ -2083,7 +2146,7 @@ export type UnknownThemeResolvers<ContextType = Context, ParentType extends Reso
 }>;
 
 export type UpdateMyProfileResultResolvers<ContextType = Context, ParentType extends ResolversParentTypes['UpdateMyProfileResult'] = ResolversParentTypes['UpdateMyProfileResult']> = ResolversObject<{
-  __resolveType: TypeResolveFn<'EmptyValue' | 'UpdateMyProfileSuccess' | 'ValueTooLong', ParentType, ContextType>;
+  __resolveType: TypeResolveFn<'DisplayNameTaken' | 'EmptyValue' | 'UpdateMyProfileSuccess' | 'ValueTooLong', ParentType, ContextType>;
 }>;
 
 export type UpdateMyProfileSuccessResolvers<ContextType = Context, ParentType extends ResolversParentTypes['UpdateMyProfileSuccess'] = ResolversParentTypes['UpdateMyProfileSuccess']> = ResolversObject<{
@@ -2155,6 +2218,13 @@ export type WebhookUrlRefusedResolvers<ContextType = Context, ParentType extends
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
+export type WhoAmIResolvers<ContextType = Context, ParentType extends ResolversParentTypes['WhoAmI'] = ResolversParentTypes['WhoAmI']> = ResolversObject<{
+  member?: Resolver<Maybe<ResolversTypes['Member']>, ParentType, ContextType>;
+  memberId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  neighbourhood?: Resolver<Maybe<ResolversTypes['Neighbourhood']>, ParentType, ContextType>;
+  roles?: Resolver<Array<ResolversTypes['EnforcedRole']>, ParentType, ContextType>;
+}>;
+
 export type WishResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Wish'] = ResolversParentTypes['Wish'], FederationReferenceType extends FederationReferenceTypes['Wish'] = FederationReferenceTypes['Wish']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Wish']> | FederationReferenceType, FederationReferenceType, ContextType>;
   author?: Resolver<ResolversTypes['Member'], ParentType, ContextType>;
@@ -2222,9 +2292,11 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   DateTime?: GraphQLScalarType;
   DeleteWebhookSubscriptionResult?: DeleteWebhookSubscriptionResultResolvers<ContextType>;
   DeleteWebhookSubscriptionSuccess?: DeleteWebhookSubscriptionSuccessResolvers<ContextType>;
+  DisplayNameTaken?: DisplayNameTakenResolvers<ContextType>;
   EmptyValue?: EmptyValueResolvers<ContextType>;
   EnableWebhookSubscriptionResult?: EnableWebhookSubscriptionResultResolvers<ContextType>;
   EnableWebhookSubscriptionSuccess?: EnableWebhookSubscriptionSuccessResolvers<ContextType>;
+  EnforcedRole?: EnforcedRoleResolvers<ContextType>;
   EraseMePayload?: EraseMePayloadResolvers<ContextType>;
   EventFeedHead?: EventFeedHeadResolvers<ContextType>;
   InvalidAllocation?: InvalidAllocationResolvers<ContextType>;
@@ -2274,6 +2346,7 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   WebhookSubscription?: WebhookSubscriptionResolvers<ContextType>;
   WebhookSubscriptionNotFound?: WebhookSubscriptionNotFoundResolvers<ContextType>;
   WebhookUrlRefused?: WebhookUrlRefusedResolvers<ContextType>;
+  WhoAmI?: WhoAmIResolvers<ContextType>;
   Wish?: WishResolvers<ContextType>;
   WishArchived?: WishArchivedResolvers<ContextType>;
   WishConnection?: WishConnectionResolvers<ContextType>;

@@ -1,4 +1,4 @@
-import type { DataSource } from 'typeorm';
+import { QueryFailedError, type DataSource } from 'typeorm';
 import type { EventRecorder } from '@dbwe/platform';
 import { communityEvent } from '../events';
 import type { MemberDomain, MemberKind } from './member.entity';
@@ -7,6 +7,18 @@ import { communityError, type ErrorOf } from '../community-errors';
 import { checkOptionalText, checkText, TEXT_LIMITS } from '../text.rules';
 import { NeighbourhoodEntity } from '../neighbourhoods/neighbourhood.entity';
 import { isUuid } from '@dbwe/platform';
+
+/** The unique index (migration 1770100000000) that keeps display names apart per neighbourhood. */
+const DISPLAY_NAME_INDEX = 'member_display_name_unique';
+
+function isUniqueViolation(error: unknown, constraint: string): boolean {
+  if (!(error instanceof QueryFailedError)) return false;
+  const driverError = error.driverError as { code?: string; constraint?: string };
+  return driverError.code === '23505' && driverError.constraint === constraint;
+}
+
+/** True when the database refused a write because the display name is another member's. */
+const isDisplayNameClash = (error: unknown) => isUniqueViolation(error, DISPLAY_NAME_INDEX);
 
 type Outcome<E> = { ok: true; member: MemberEntity } | { ok: false; error: E };
 
@@ -22,7 +34,7 @@ export interface Registration {
 }
 
 /** Registers an identity as a member; its id is the identity's subject. */
-export async function registerMember(db: DataSource, id: string, input: Registration, events: EventRecorder): Promise<Outcome<ErrorOf<'NeighbourhoodNotFound' | 'AlreadyRegistered' | 'EmptyValue' | 'ValueTooLong'>>> {
+export async function registerMember(db: DataSource, id: string, input: Registration, events: EventRecorder): Promise<Outcome<ErrorOf<'NeighbourhoodNotFound' | 'AlreadyRegistered' | 'EmptyValue' | 'ValueTooLong' | 'DisplayNameTaken'>>> {
   const displayName = checkText(input.displayName, { field: 'displayName', max: TEXT_LIMITS.displayName, required: true });
   if (!displayName.ok) return displayName;
   const fullName = checkText(input.fullName, { field: 'fullName', max: TEXT_LIMITS.fullName, required: true });
@@ -31,7 +43,7 @@ export async function registerMember(db: DataSource, id: string, input: Registra
   if (!personal.ok) return personal;
 
   if (!isUuid(input.neighbourhoodId)) return { ok: false, error: communityError.neighbourhoodNotFound() };
-  return db.transaction(async (tx) => {
+  return db.transaction(async (tx): Promise<Outcome<ErrorOf<'NeighbourhoodNotFound' | 'AlreadyRegistered'>>> => {
     const neighbourhood = await tx.getRepository(NeighbourhoodEntity).findOne({ where: { id: input.neighbourhoodId }, select: { id: true } });
     if (!neighbourhood) return { ok: false, error: communityError.neighbourhoodNotFound() };
     const now = new Date();
@@ -48,20 +60,19 @@ export async function registerMember(db: DataSource, id: string, input: Registra
       ...personal.value,
       updatedAt: now,
     };
-    const inserted = await tx
-      .createQueryBuilder()
-      .insert()
-      .into(MemberEntity)
-      .values(member)
-      .orIgnore()
-      .returning('id')
-      .execute();
-    if (inserted.raw.length === 0) {
-      const existing = await tx.getRepository(MemberEntity).findOneByOrFail({ id });
-      return { ok: false, error: communityError.alreadyRegistered(existing) };
-    }
+    const existing = await tx.getRepository(MemberEntity).findOneBy({ id });
+    if (existing) return { ok: false, error: communityError.alreadyRegistered(existing) };
+    // A plain insert: the display-name index must raise, not be ignored with the primary key.
+    await tx.getRepository(MemberEntity).insert(member);
     await events.record(tx, communityEvent.memberRegistered(member));
     return { ok: true, member };
+  }).catch(async (error: unknown) => {
+    if (isDisplayNameClash(error)) return { ok: false, error: communityError.displayNameTaken() };
+    // The same identity registering twice at once: the primary key decides, the loser is told who won.
+    if (isUniqueViolation(error, 'member_pkey')) {
+      return { ok: false, error: communityError.alreadyRegistered(await db.getRepository(MemberEntity).findOneByOrFail({ id })) };
+    }
+    throw error;
   });
 }
 
@@ -74,7 +85,7 @@ export interface ProfileChange {
 }
 
 /** Applies a profile change; omitted fields stay, null clears the optional contact fields. */
-export async function updateProfile(db: DataSource, member: MemberEntity, input: ProfileChange, events: EventRecorder): Promise<Outcome<ErrorOf<'EmptyValue' | 'ValueTooLong'>>> {
+export async function updateProfile(db: DataSource, member: MemberEntity, input: ProfileChange, events: EventRecorder): Promise<Outcome<ErrorOf<'EmptyValue' | 'ValueTooLong' | 'DisplayNameTaken'>>> {
   const change: Partial<MemberEntity> = {};
   if (input.displayName !== undefined) {
     const checked = checkText(input.displayName ?? '', { field: 'displayName', max: TEXT_LIMITS.displayName, required: true });
@@ -93,10 +104,15 @@ export async function updateProfile(db: DataSource, member: MemberEntity, input:
   }
   change.updatedAt = new Date();
   const updated = { ...member, ...change };
-  await db.transaction(async (tx) => {
-    await tx.getRepository(MemberEntity).update({ id: member.id }, change);
-    await events.record(tx, communityEvent.memberProfileUpdated(updated, change.displayName !== undefined ? ['displayName'] : []));
-  });
+  try {
+    await db.transaction(async (tx) => {
+      await tx.getRepository(MemberEntity).update({ id: member.id }, change);
+      await events.record(tx, communityEvent.memberProfileUpdated(updated, change.displayName !== undefined ? ['displayName'] : []));
+    });
+  } catch (error) {
+    if (isDisplayNameClash(error)) return { ok: false, error: communityError.displayNameTaken() };
+    throw error;
+  }
   return { ok: true, member: updated };
 }
 

@@ -63,6 +63,33 @@ describe('public member data', () => {
   });
 });
 
+describe('whoAmI', () => {
+  const WHO = `{ whoAmI { memberId member { displayName } neighbourhood { slug } roles { role everyNeighbourhood neighbourhoodId neighbourhood { slug } } } }`;
+
+  it('tells a newcomer the id to give an admin, before they register', async () => {
+    const viewer = newcomerViewer('who-am-i');
+    expect((await c.ok(WHO, {}, viewer)).whoAmI).toEqual({ memberId: viewer.memberId, member: null, neighbourhood: null, roles: [] });
+  });
+
+  it('shows a registered member where they registered and the roles this request is checked against', async () => {
+    expect((await c.ok(WHO, {}, steward)).whoAmI).toEqual({
+      memberId: demoMemberId('Penningmeester Pieter'),
+      member: { displayName: 'Penningmeester Pieter' },
+      neighbourhood: { slug: 'spijkerkwartier' },
+      roles: [
+        { role: 'RESIDENT', everyNeighbourhood: false, neighbourhoodId: SPIJKERKWARTIER, neighbourhood: { slug: 'spijkerkwartier' } },
+        { role: 'STEWARD', everyNeighbourhood: false, neighbourhoodId: SPIJKERKWARTIER, neighbourhood: { slug: 'spijkerkwartier' } },
+      ],
+    });
+    const everywhere = { memberId: stableId('identity:operator'), roles: [{ role: 'admin' as const, neighbourhood: '*' }] };
+    expect((await c.ok(WHO, {}, everywhere)).whoAmI.roles).toEqual([{ role: 'ADMIN', everyNeighbourhood: true, neighbourhoodId: null, neighbourhood: null }]);
+  });
+
+  it('answers the anonymous public with no id and no roles', async () => {
+    expect((await c.ok(WHO)).whoAmI).toEqual({ memberId: null, member: null, neighbourhood: null, roles: [] });
+  });
+});
+
 describe('personal data on every path', () => {
   const paths = {
     'member(id)': { query: `query ($id: ID!) { member(id: $id) { personalData { fullName email phone address } } }`, pick: (d: any) => d?.member?.personalData, errorPath: 'member.personalData' },
@@ -162,6 +189,22 @@ describe('registerMember', () => {
     expect(await c.count('member')).toBe(before);
   });
 
+  // "Penningmeester Pieter" is Spijkerkwartier's treasurer; a look-alike there would pass for him.
+  it.each(['Penningmeester Pieter', 'penningmeester piëter', 'PENNINGMEESTER PIËTER', 'Pénningmeester Pieter'])(
+    'refuses the display name %s, already Spijkerkwartier\'s, writing nothing',
+    async (displayName) => {
+      const before = await c.count('member');
+      const data = await c.ok(REGISTER, { input: input({ neighbourhoodId: SPIJKERKWARTIER, displayName }) }, newcomerViewer('look-alike'));
+      expect(data.registerMember).toMatchObject({ __typename: 'DisplayNameTaken', code: 'DISPLAY_NAME_TAKEN', field: 'displayName' });
+      expect(await c.count('member')).toBe(before);
+    },
+  );
+
+  it('allows a name that is taken in another neighbourhood only', async () => {
+    const data = await c.ok(REGISTER, { input: input({ neighbourhoodId: KLARENDAL, displayName: 'penningmeester piëter' }) }, newcomerViewer('klarendal-pieter'));
+    expect(data.registerMember).toMatchObject({ __typename: 'RegisterMemberSuccess', member: { displayName: 'penningmeester piëter', neighbourhood: { slug: 'klarendal' } } });
+  });
+
   it('needs a signed-in identity', async () => {
     const result = await c.execute(REGISTER, { input: input() }, anonymous);
     expect(errorCodes(result)).toEqual([{ path: 'registerMember', code: 'UNAUTHENTICATED' }]);
@@ -201,6 +244,18 @@ describe('updateMyProfile', () => {
     });
     const read = await c.ok(`query ($id: ID!) { member(id: $id) { displayName } }`, { id: viewer.memberId });
     expect(read.member.displayName).toBe('Lezende Lotte');
+  });
+
+  it('refuses another member\'s display name in any case or accents, and lets a member restyle their own', async () => {
+    const viewer = memberViewer('Groene Gerda');
+    expect((await c.ok(UPDATE, { input: { displayName: 'PENNINGMEESTER PIËTER' } }, viewer)).updateMyProfile).toEqual({
+      __typename: 'DisplayNameTaken',
+      code: 'DISPLAY_NAME_TAKEN',
+      field: 'displayName',
+    });
+    expect((await c.ok(`query ($id: ID!) { member(id: $id) { displayName } }`, { id: viewer.memberId })).member.displayName).toBe('Groene Gerda');
+    expect((await c.ok(UPDATE, { input: { displayName: 'groene gërda' } }, viewer)).updateMyProfile).toMatchObject({ __typename: 'UpdateMyProfileSuccess', member: { displayName: 'groene gërda' } });
+    await c.ok(UPDATE, { input: { displayName: 'Groene Gerda' } }, viewer);
   });
 
   it('needs sign-in and a registration', async () => {

@@ -8,6 +8,28 @@ export const memberResolvers: Resolvers = {
   Query: {
     member: (_parent, { id }, { loaders }) => (isUuid(id) ? loaders.member.load(id) : null),
     me: (_parent, _args, { viewer, loaders }) => (viewer.memberId !== null && isUuid(viewer.memberId) ? loaders.member.load(viewer.memberId) : null),
+    // The roles are the request's own viewer, exactly what every check of this request reads, so what it says is enforced.
+    async whoAmI(_parent, _args, { viewer, loaders }) {
+      const registered = viewer.memberId !== null && isUuid(viewer.memberId) ? await loaders.member.load(viewer.memberId) : null;
+      const member = registered && registered.erasedAt === null ? registered : null;
+      const roles = await Promise.all(
+        viewer.roles.map(async ({ role, neighbourhood }) => {
+          const everyNeighbourhood = neighbourhood === '*';
+          return {
+            role: role.toUpperCase() as Uppercase<typeof role>,
+            everyNeighbourhood,
+            neighbourhoodId: everyNeighbourhood ? null : neighbourhood,
+            neighbourhood: everyNeighbourhood || !isUuid(neighbourhood) ? null : await loaders.neighbourhood.load(neighbourhood),
+          };
+        }),
+      );
+      return {
+        memberId: viewer.memberId,
+        member,
+        neighbourhood: member ? await loaders.neighbourhood.load(member.neighbourhoodId) : null,
+        roles,
+      };
+    },
   },
   Mutation: {
     async registerMember(_parent, { input }, context) {
