@@ -197,7 +197,7 @@ describe('gateway: a real OpenID Connect provider, with its keys rotated mid-tes
     memberId = derivedMemberId(SUBJECT_KEY, idp.issuer, 'fenna@arnhem.example');
     const first = await asks(rsaToken);
     expect(first.body.data!.whoAmI).toEqual({ memberId, member: null });
-    const registered = await platform.query<any>(register, { input: { neighbourhoodId: spijkerkwartier, displayName: 'Fenna via de gemeente', domain: 'CITIZEN' } }, { token: rsaToken });
+    const registered = await platform.query<any>(register, { input: { neighbourhoodId: spijkerkwartier, displayName: 'Fenna via de gemeente', kind: 'PERSON', domain: 'CITIZEN', fullName: 'Fenna de Vries' } }, { token: rsaToken });
     expect(registered.body.data?.registerMember.__typename).toBe('RegisterMemberSuccess');
     expect((await asks(rsaToken)).body.data!.whoAmI.member).toEqual({ displayName: 'Fenna via de gemeente' });
     // The IdP's subject is nowhere in the graph's answer.
