@@ -40,7 +40,7 @@ export const EVENT_CATALOGUE: Readonly<Record<SubgraphSchema, readonly string[]>
     'bid.execution-started',
     'bid.evaluated',
   ],
-  ledger: ['books.opened', 'account.created', 'entry.posted', 'budget.set'],
+  ledger: ['books.opened', 'account.created', 'entry.posted', 'budget.set', 'neighbourhood-budget.revised'],
   impact: ['analysis.published', 'bid.forecast-linked'],
 };
 

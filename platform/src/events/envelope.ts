@@ -29,7 +29,17 @@ export function checkEventName(name: string): string {
 }
 
 /** Event data: public facts and ids only, as JSON (docs/events.md says what each event carries). */
-export type EventData = Record<string, string | number | boolean | null | readonly string[] | readonly Record<string, string | number | null>[]>;
+export type EventData = Record<
+  string,
+  | string
+  | number
+  | boolean
+  | null
+  | readonly string[]
+  | readonly Record<string, string | number | null>[]
+  // The `audit` object of an admin, steward or official action (actorId, role, reason, public): the audit trail reads it.
+  | Readonly<Record<string, string | boolean | null>>
+>;
 
 /** What a subgraph records about one change. */
 export interface DomainEvent {

@@ -3,6 +3,15 @@ import type { AccountEntity } from './accounts/account.entity';
 import type { EntryEntity } from './entries/entry.entity';
 import type { EntryRequest } from './entries/posting-rules';
 import type { BudgetView } from './budgets/budget.entity';
+import type { NeighbourhoodBudgetView } from './neighbourhood-budgets/neighbourhood-budget';
+
+/** Who did an admin or steward action, as every such event carries it (docs/events.md, "Audit facts"). */
+export interface AuditFact {
+  actorId: string | null;
+  role: 'admin' | 'steward' | 'official';
+  reason: string | null;
+  public: boolean;
+}
 
 /*
  * The domain events the ledger records (docs/events.md). The books are
@@ -11,7 +20,7 @@ import type { BudgetView } from './budgets/budget.entity';
  * counterparty names are read through the graph.
  */
 export const ledgerEvents: EventsDeclaration = {
-  emits: ['books.opened', 'account.created', 'entry.posted', 'budget.set'],
+  emits: ['books.opened', 'account.created', 'entry.posted', 'budget.set', 'neighbourhood-budget.revised'],
 };
 
 const time = (at: Date) => at.toISOString();
@@ -67,6 +76,21 @@ export const ledgerEvent = {
       revision: budget.current.revision,
       minorUnits: budget.current.amountMinor,
       recordedAt: time(budget.current.recordedAt),
+    },
+  }),
+  /** A revision of a neighbourhood's budget for a year: every line of the budget as it now stands. */
+  neighbourhoodBudgetRevised: (budget: NeighbourhoodBudgetView, audit: AuditFact): DomainEvent => ({
+    name: 'neighbourhood-budget.revised',
+    subject: `neighbourhood-budgets/${budget.id}`,
+    neighbourhoodId: budget.neighbourhoodId,
+    data: {
+      budgetId: budget.id,
+      year: budget.year,
+      revision: budget.current.revision,
+      leafIndex: budget.current.leafIndex,
+      lines: budget.current.lines.map((l) => ({ accountId: l.accountId, taakveld: l.taakveld, type: l.type, unit: l.unit, minorUnits: l.minor.toString() })),
+      recordedAt: time(budget.current.recordedAt),
+      audit: { ...audit },
     },
   }),
 };

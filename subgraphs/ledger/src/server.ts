@@ -9,6 +9,7 @@ import { EntryEntity } from './entries/entry.entity';
 import { LineEntity } from './entries/line.entity';
 import { accountResolvers } from './accounts/account.resolvers';
 import { budgetResolvers } from './budgets/budget.resolvers';
+import { neighbourhoodBudgetResolvers as nb } from './neighbourhood-budgets/budget.resolvers';
 import { entryResolvers } from './entries/entry.resolvers';
 import { memberResolvers } from './members/member.resolvers';
 import { neighbourhoodResolvers } from './neighbourhoods/neighbourhood.resolvers';
@@ -25,6 +26,7 @@ import { LeastPrivilege1764900000000 } from './migrations/1764900000000-least-pr
 import { databasePrivileges } from './database-privileges';
 import { EventOutbox1767000000000 } from './migrations/1767000000000-event-outbox';
 import { KeyRefusals1767100000000 } from './migrations/1767100000000-key-refusals';
+import { NeighbourhoodBudgets1770600000000 } from './migrations/1770600000000-neighbourhood-budgets';
 import { ledgerEvents } from './events';
 import { seedDemo } from './demo/demo.seed';
 import { logResolvers } from './log/log.resolvers';
@@ -35,14 +37,14 @@ import { GraphQLJSONObject } from 'graphql-scalars';
 const resolvers: Resolvers = {
   ...scalarResolvers,
   Query: { ...entryResolvers.Query, ...accountResolvers.Query, ...logResolvers.Query },
-  Mutation: { ...accountResolvers.Mutation, ...entryResolvers.Mutation, ...budgetResolvers.Mutation, ...logResolvers.Mutation },
+  Mutation: { ...accountResolvers.Mutation, ...entryResolvers.Mutation, ...budgetResolvers.Mutation, ...nb.Mutation, ...logResolvers.Mutation },
   Account: accountResolvers.Account,
   LedgerEntry: entryResolvers.LedgerEntry,
   LedgerEntryConnection: entryResolvers.LedgerEntryConnection,
   LedgerLine: entryResolvers.LedgerLine,
   Counterparty: entryResolvers.Counterparty,
   Money: entryResolvers.Money,
-  Neighbourhood: neighbourhoodResolvers.Neighbourhood,
+  Neighbourhood: { ...neighbourhoodResolvers.Neighbourhood, ...nb.Neighbourhood },
   DerivedTotalDifference: neighbourhoodResolvers.DerivedTotalDifference,
   Member: memberResolvers.Member,
   MyDataExport: myDataResolvers.MyDataExport,
@@ -51,6 +53,14 @@ const resolvers: Resolvers = {
   ProjectFinances: projectResolvers.ProjectFinances,
   ProjectBudget: budgetResolvers.ProjectBudget,
   BudgetRevision: budgetResolvers.BudgetRevision,
+  NeighbourhoodBudget: nb.NeighbourhoodBudget,
+  NeighbourhoodBudgetRevision: nb.NeighbourhoodBudgetRevision,
+  NeighbourhoodBudgetLine: nb.NeighbourhoodBudgetLine,
+  BudgetVsActuals: nb.BudgetVsActuals,
+  TaakveldBudgetVsActual: nb.TaakveldBudgetVsActual,
+  AnnualAccounts: nb.AnnualAccounts,
+  ProjectVolunteerHours: nb.ProjectVolunteerHours,
+  AnnualProjectNote: nb.AnnualProjectNote,
   TransparencyLog: logResolvers.TransparencyLog,
   LogLeaf: logResolvers.LogLeaf,
   Checkpoint: logResolvers.Checkpoint,
@@ -80,6 +90,7 @@ export const ledger: SubgraphModule<Loaders, LedgerServices> = {
     LogGuards1765100000000,
     EventOutbox1767000000000,
     KeyRefusals1767100000000,
+    NeighbourhoodBudgets1770600000000,
   ],
   databasePrivileges,
   events: ledgerEvents,
