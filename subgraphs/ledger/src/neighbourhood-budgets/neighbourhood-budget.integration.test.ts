@@ -45,8 +45,12 @@ const neighbourhood = async (selection: string, year: number) =>
   (await books.ok(`query ($id: ID!, $year: Int!) { _entities(representations: [{ __typename: "Neighbourhood", id: $id }]) { ... on Neighbourhood { ${selection} } } }`, { id: SPIJKERKWARTIER, year }))
     ._entities[0];
 
-const setBudget = (year: number, lines: unknown[], extra: Record<string, unknown> = {}, as = steward) =>
-  books.execute(SET, { input: { neighbourhoodId: SPIJKERKWARTIER, year, lines, reason: 'Begroting', idempotencyKey: randomUUID(), ...extra } }, as);
+/** The mutation's answer as a client reads it: `data.setNeighbourhoodBudget`, or thrown errors. */
+const setBudget = async (year: number, lines: unknown[], extra: Record<string, unknown> = {}, as = steward) =>
+  (await books.execute(SET, { input: { neighbourhoodId: SPIJKERKWARTIER, year, lines, reason: 'Begroting', idempotencyKey: randomUUID(), ...extra } }, as)) as {
+    data?: { setNeighbourhoodBudget: any } | null;
+    errors?: readonly { extensions?: Record<string, unknown> }[];
+  };
 
 const row = (taakveld: string | null, type: string, unit: string, budget: string, actual: string, difference: string) => ({
   taakveld, type, unit, budget: { amount: budget }, actual: { amount: actual }, difference: { amount: difference },
