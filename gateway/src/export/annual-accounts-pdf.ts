@@ -74,6 +74,7 @@ const AMOUNT = (header: string, width: number): Column => ({ header, width, alig
 /** Renders the annual accounts; `graphUrl` is where readers find the graph to verify against. */
 export function annualAccountsPdf(data: AnnualAccountsDocument, graphUrl: string): Promise<Buffer> {
   const { neighbourhood: n, accounts: a } = data;
+  // PDF's standard fonts write WinAnsi: text with characters outside it (a minus sign, say) prints garbled, so labels use ASCII.
   const doc = new PDFDocument({
     size: 'A4',
     margins: { top: MARGIN, bottom: MARGIN, left: MARGIN, right: MARGIN },
@@ -155,7 +156,7 @@ export function annualAccountsPdf(data: AnnualAccountsDocument, graphUrl: string
       { cells: ['Totaal baten', dutch(total.income.amount, total.unit)], total: true },
       ...inUnit(a.incomeStatement.expenses).map((l) => ({ cells: [`Lasten: ${l.account.code} ${l.account.name}`, dutch(l.amount.amount, total.unit)] })),
       { cells: ['Totaal lasten', dutch(total.expenses.amount, total.unit)], total: true },
-      { cells: ['Resultaat (baten − lasten)', dutch(total.result.amount, total.unit)], total: true },
+      { cells: ['Resultaat (baten - lasten)', dutch(total.result.amount, total.unit)], total: true },
     ]);
   }
 
@@ -167,7 +168,7 @@ export function annualAccountsPdf(data: AnnualAccountsDocument, graphUrl: string
     doc,
     bva.budgetRevision === null
       ? 'Voor dit jaar is geen begroting vastgelegd; alle begrote bedragen zijn nul.'
-      : `Begroting revisie ${bva.budgetRevision}. Verschil = begroot − werkelijk: bij lasten wat over is, bij baten (negatief) hoeveel meer er binnenkwam dan begroot.`,
+      : `Begroting revisie ${bva.budgetRevision}. Verschil = begroot - werkelijk: bij lasten wat over is, bij baten (negatief) hoeveel meer er binnenkwam dan begroot.`,
     { color: MUTED },
   );
   doc.moveDown(0.4);
@@ -177,7 +178,7 @@ export function annualAccountsPdf(data: AnnualAccountsDocument, graphUrl: string
   doc.moveDown(0.2);
   table(
     doc,
-    [{ header: 'Rekening', width: 0.34 }, { header: 'Taakveld', width: 0.09 }, AMOUNT('Begroot', 0.19), AMOUNT('Werkelijk', 0.19), AMOUNT('Verschil', 0.19)],
+    [{ header: 'Rekening', width: 0.33 }, { header: 'Taakveld', width: 0.13 }, AMOUNT('Begroot', 0.18), AMOUNT('Werkelijk', 0.18), AMOUNT('Verschil', 0.18)],
     bva.byAccount.map((r) => ({ cells: [`${r.account.code} ${r.account.name}`, r.taakveld ?? '–', dutch(r.budget.amount, r.unit), dutch(r.actual.amount, r.unit), dutch(r.difference.amount, r.unit)] })),
   );
 
@@ -247,6 +248,8 @@ export function annualAccountsPdf(data: AnnualAccountsDocument, graphUrl: string
   const range = doc.bufferedPageRange();
   for (let i = range.start; i < range.start + range.count; i++) {
     doc.switchToPage(i);
+    // The footer sits in the bottom margin; without lifting the margin pdfkit would start a new page for it.
+    doc.page.margins.bottom = 0;
     doc.font('Helvetica').fontSize(8).fillColor(MUTED);
     doc.text(`${n.name} · Jaarrekening ${a.year} · ${a.closed ? 'vastgesteld' : 'concept'} · pagina ${i + 1} van ${range.count}`, MARGIN, PAGE.height - MARGIN + 10, {
       width: WIDTH,

@@ -112,8 +112,8 @@ export const statusText = (closed: boolean) => (closed ? 'vastgesteld: het boekj
 export function verificationSteps(doc: AnnualAccountsDocument, graphUrl: string): string[] {
   const c = doc.accounts.yearEndCheckpoint;
   return [
-    'Bewaar de checkpoint hieronder (of download hem als checkpoint.txt?size=' + (c?.size ?? '…') + '): hij is ondertekend door het grootboek en legt alle boekingen tot en met deze jaarrekening vast.',
-    `Controleer de boeken met de onafhankelijke verificatie: dbwe-verify check ${graphUrl} ${doc.neighbourhood.slug} --vkey "<verifier key>" --export ${graphUrl}`,
+    'Bewaar de checkpoint hierboven (of download hem als checkpoint.txt?size=' + (c?.size ?? '…') + '): hij is ondertekend door het grootboek en legt alle boekingen tot en met deze jaarrekening vast.',
+    `Controleer de boeken met de onafhankelijke verificatie (verifier/ in de repository): dbwe-verify check ${graphUrl} ${doc.neighbourhood.slug} --vkey "${doc.neighbourhood.transparencyLog?.verifierKey ?? '<verifier key>'}" --export ${graphUrl}`,
     'De verificatie rekent elke hash en de Merkle-boom na en laat zien dat de checkpoint van deze omvang een voorloper is van de nieuwste (consistency proof): geen boeking is achteraf gewijzigd of weggelaten.',
     `Elk totaal in dit document is een som van de boekingsregels in de export ledger_lines (met de boekdatum uit ledger_entries) van ${doc.accounts.periodStart} tot en met ${doc.accounts.periodEnd}.`,
   ];
