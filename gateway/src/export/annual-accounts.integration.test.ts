@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -224,5 +224,18 @@ describe('the annual accounts as a workbook', () => {
     expect(rows('balans')).toContainEqual(['totaal activa', null, null, 'EUR', 47694.8].map((v) => v ?? undefined));
     expect(rows('begroting per taakveld')[1]).toEqual(['5.7', 'lasten', 'EUR', 14000, 13564, 436]);
     expect(rows('overzicht')).toContainEqual(['status', 'concept: het boekjaar is nog niet afgesloten']);
+  });
+
+  it('opens in LibreOffice, the totals as numbers', async () => {
+    const file = join(dir, 'jaarrekening-2025.xlsx');
+    await writeFile(file, Buffer.from(await (await get(`${EXPORTS}/annual-accounts/2025.xlsx`)).arrayBuffer()));
+    // As a flat OpenDocument file every sheet is text to read: the totals must come through as numbers, and nothing as a formula.
+    await run('soffice', [`-env:UserInstallation=file://${dir}/profile`, '--headless', '--convert-to', 'fods', '--outdir', join(dir, 'out'), file], {
+      env: { ...process.env, LANG: 'nl_NL.UTF-8', LC_ALL: 'nl_NL.UTF-8' },
+    });
+    const fods = await readFile(join(dir, 'out', 'jaarrekening-2025.fods'), 'utf8');
+    expect(fods).toContain('table:name="balans"');
+    expect(fods).toMatch(/office:value-type="float" office:value="47694.8"/);
+    expect(fods).not.toContain('table:formula');
   });
 });
