@@ -1054,8 +1054,8 @@ export type MyDataExport = {
    * (their total in hours), `entriesAboutMe` (entries whose member they are,
    * e.g. their volunteer hours, with every line), `linesWithMeAsCounterparty`
    * (amounts paid to or received from them), `entriesRecordedByMe`,
-   * `accountVersionsRecordedByMe` and `budgetRevisionsRecordedByMe` (what they
-   * booked as a steward). Amounts are exact decimal strings with their unit and
+   * `accountVersionsRecordedByMe`, `budgetRevisionsRecordedByMe` and
+   * `neighbourhoodBudgetRevisionsRecordedByMe` (what they booked as a steward). Amounts are exact decimal strings with their unit and
    * minor units. Empty (`{}`) after erasure.
    */
   ledger: Scalars['JSONObject']['output'];
