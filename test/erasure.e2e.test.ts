@@ -36,6 +36,7 @@ const NEIGHBOURHOOD_SWEEPS = [
     participants { member { ${M} } } wishAdoptions { adoptedBy { ${M} } } } } } } }`,
   `query Timelines($slug: String!) { neighbourhood(slug: $slug) { projects(first: 30) { edges { node { id timeline { actor { ${M} } } lessons { title recordedBy { ${M} } } } } } } }`,
   `query Budgets($slug: String!) { neighbourhood(slug: $slug) { projects(first: 30) { edges { node { id finances { budgets { revisions { recordedBy { ${M} } } } } } } } } }`,
+  `query NeighbourhoodBudgets($slug: String!) { neighbourhood(slug: $slug) { budgets { revisions { recordedBy { ${M} } } } } }`,
   `query Bids($slug: String!) { neighbourhood(slug: $slug) { rightToChallengeBids(first: 30) { totalCount edges { node { id task challengers { ${M} } bidChallengers { member { ${M} } }
     timeline { actor { ${M} } } decision { decidedBy { ${M} } } assessments { assessedBy { ${M} } } } } } } }`,
   `query Books($slug: String!) { neighbourhood(slug: $slug) { accounts { id versionRecordedBy { ${M} } } localEconomy { counterparties { name member { ${M} } } }

@@ -217,8 +217,10 @@ describe('the verifier, against a checkpoint kept before an operator rewrote the
         await sql.query(`ALTER TABLE ledger.account DISABLE TRIGGER account_check`);
         await sql.query(`UPDATE ledger.account SET type = 'ASSET' WHERE id = $1`, [account('4100')]);
         await sql.query(`ALTER TABLE ledger.account ENABLE TRIGGER account_check`);
+        // The ledger signs a fresh checkpoint at most once a second: past that, the verifier's catch-up gets one over the new version.
+        await new Promise((resolve) => setTimeout(resolve, 1_100));
       },
-      /^INVALID: account leaf: leaf 45: version 2 of account 4100 changes its type from "EXPENSE" to "ASSET"; an account's type, unit and project are fixed$/,
+      /^INVALID: account leaf: leaf 47: version 2 of account 4100 changes its type from "EXPENSE" to "ASSET"; an account's type, unit and project are fixed$/,
     ],
     [
       'forged the bank balance (+€1,000,000)',
@@ -349,11 +351,11 @@ describe('a witness (verifier/ witness) against the real ledger', () => {
     expect(registered.body.data?.registerWitness.__typename).toBe('RegisterWitnessSuccess');
     const args = ['witness', platform.gatewayUrl, 'spijkerkwartier', '--key', join(dir, 'witness.key'), '--name', name, '--state', join(dir, 'state.json')];
     const first = await cli(...args);
-    expect(first).toMatchObject({ code: 0, verdict: expect.stringMatching(/^VALID: cosigned .* at size 45 as witness\.example\/gemeente-arnhem /) });
+    expect(first).toMatchObject({ code: 0, verdict: expect.stringMatching(/^VALID: cosigned .* at size 47 as witness\.example\/gemeente-arnhem /) });
 
     // A cron run a few seconds later, nothing booked: the ledger keeps the first cosignature of this checkpoint.
     await new Promise((resolve) => setTimeout(resolve, 1_100));
-    expect(await cli(...args)).toMatchObject({ code: 0, verdict: expect.stringMatching(/ at size 45 as /) });
+    expect(await cli(...args)).toMatchObject({ code: 0, verdict: expect.stringMatching(/ at size 47 as /) });
 
     const steward = await platform.token(stableId('member:Penningmeester Pieter'), [{ role: 'steward', neighbourhood: SPIJKERKWARTIER }]);
     const posted = await platform.query<{ postEntry: { __typename: string } }>(
@@ -373,6 +375,6 @@ describe('a witness (verifier/ witness) against the real ledger', () => {
       { token: steward },
     );
     expect(posted.body.data?.postEntry.__typename).toBe('PostEntrySuccess');
-    expect(await cli(...args)).toMatchObject({ code: 0, verdict: expect.stringMatching(/ at size 46 as /) });
+    expect(await cli(...args)).toMatchObject({ code: 0, verdict: expect.stringMatching(/ at size 48 as /) });
   });
 });

@@ -5,7 +5,7 @@
  * need, per account, project and member, so a million entries fit in memory.
  */
 import { Invalid } from './verdict';
-import { entryHash, entryShapeProblem, readLeaf, GENESIS_HASH, type AccountVersion, type BudgetRevision, type Entry } from './records';
+import { entryHash, entryShapeProblem, readLeaf, GENESIS_HASH, type AccountVersion, type BudgetRevision, type Entry, type NeighbourhoodBudgetRevision } from './records';
 import { TreeBuilder, leafHash, rootOf, type Hash } from './tree';
 
 export interface ServedAccount {
@@ -52,13 +52,30 @@ export interface ServedProject {
   expenseDays: { date: string; spent: string; hours: string }[];
 }
 
+/** A revision of a neighbourhood budget as the graph serves it (`Neighbourhood.budgets`). */
+export interface ServedNeighbourhoodBudgetRevision {
+  budgetId: string;
+  year: number;
+  revision: number;
+  leafIndex: number;
+  lines: { accountId: string | null; taakveld: string | null; type: string; unit: string; amount: string }[];
+  reason: string;
+  recordedAt: string;
+  recordedById: string | null;
+}
+
 interface KnownAccount {
   latest: AccountVersion;
   leafIndex: number;
   firstLeafIndex: number;
 }
 
-const KIND_OF_FORMAT: Record<string, string> = { 'dbwe-entry-leaf-v1': 'ENTRY', 'dbwe-account-v1': 'ACCOUNT', 'dbwe-budget-v1': 'BUDGET_REVISION' };
+const KIND_OF_FORMAT: Record<string, string> = {
+  'dbwe-entry-leaf-v1': 'ENTRY',
+  'dbwe-account-v1': 'ACCOUNT',
+  'dbwe-budget-v1': 'BUDGET_REVISION',
+  'dbwe-neighbourhood-budget-v1': 'NEIGHBOURHOOD_BUDGET_REVISION',
+};
 
 function add(map: Map<string, bigint>, key: string, amount: bigint): void {
   map.set(key, (map.get(key) ?? 0n) + amount);
@@ -73,6 +90,7 @@ export class Books {
   private lastEntryLeaf = 0;
   readonly accounts = new Map<string, KnownAccount>();
   readonly budgets = new Map<string, { revision: BudgetRevision; leafIndex: number }[]>();
+  readonly neighbourhoodBudgets = new Map<string, { revision: NeighbourhoodBudgetRevision; leafIndex: number }[]>();
 
   lastSequence = 0;
   lastHash = GENESIS_HASH;
@@ -135,6 +153,23 @@ export class Books {
       }
       this.accounts.set(a.accountId, { latest: a, leafIndex: index, firstLeafIndex: known?.firstLeafIndex ?? index });
       if (a.projectId) this.projectIds.add(a.projectId);
+    } else if (leaf.kind === 'NEIGHBOURHOOD_BUDGET_REVISION') {
+      const b = leaf.budget;
+      const what = `the ${b.year} budget`;
+      if (b.neighbourhoodId !== this.neighbourhoodId) throw new Invalid('budget leaf', where, `${what} belongs to neighbourhood ${b.neighbourhoodId}`);
+      const revisions = this.neighbourhoodBudgets.get(b.budgetId) ?? [];
+      if (b.revision !== revisions.length + 1) throw new Invalid('budget leaf', where, `${what} has revision ${b.revision} where revision ${revisions.length + 1} is due`);
+      if (revisions[0] && revisions[0].revision.year !== b.year) throw new Invalid('budget leaf', where, `revision ${b.revision} of budget ${b.budgetId} changes its year`);
+      for (const [i, line] of b.lines.entries()) {
+        if (!line.accountId) continue;
+        // A line names an income or expense account of these books, logged before it, in the account's unit and type.
+        const account = this.accounts.get(line.accountId)?.latest;
+        if (!account || account.unit !== line.unit || account.type !== line.type) {
+          throw new Invalid('budget leaf', where, `line ${i} of ${what} names account ${line.accountId}, which the log does not hold before it as a ${line.type} account in ${line.unit}`);
+        }
+      }
+      revisions.push({ revision: b, leafIndex: index });
+      this.neighbourhoodBudgets.set(b.budgetId, revisions);
     } else {
       const b = leaf.budget;
       if (b.neighbourhoodId !== this.neighbourhoodId) throw new Invalid('budget leaf', where, `budget ${b.budgetId} belongs to neighbourhood ${b.neighbourhoodId}`);
@@ -337,6 +372,34 @@ export class Books {
     for (const [id, revisions] of this.budgets) {
       for (const r of revisions) {
         if (!seen.has(`${id}/${r.revision.revision}`)) throw new Invalid('budget', `budget ${id}`, `revision ${r.revision.revision} is in leaf ${r.leafIndex}, the source does not serve it`);
+      }
+    }
+  }
+
+  /** Step 5 for neighbourhood budgets: every served revision equals its leaf, and every revision leaf is served. */
+  compareNeighbourhoodBudgets(served: ServedNeighbourhoodBudgetRevision[]): void {
+    const seen = new Set<string>();
+    for (const s of served) {
+      const where = `the ${s.year} budget`;
+      const known = this.neighbourhoodBudgets.get(s.budgetId)?.[s.revision - 1];
+      if (!known) throw new Invalid('budget', where, `revision ${s.revision} is served but no budget leaf holds it`);
+      const b = known.revision;
+      const pairs: [string, unknown, unknown][] = [
+        ['leafIndex', s.leafIndex, known.leafIndex],
+        ['year', s.year, b.year],
+        ['lines', JSON.stringify(s.lines), JSON.stringify(b.lines)],
+        ['reason', s.reason, b.reason],
+        ['recordedAt', s.recordedAt, b.recordedAt],
+        ['recordedBy', s.recordedById, b.recordedById],
+      ];
+      for (const [name, got, want] of pairs) {
+        if (got !== want) throw new Invalid('budget', where, `revision ${s.revision}: ${name} is served as ${got}, its leaf (${known.leafIndex}) says ${want}`);
+      }
+      seen.add(`${s.budgetId}/${s.revision}`);
+    }
+    for (const [id, revisions] of this.neighbourhoodBudgets) {
+      for (const r of revisions) {
+        if (!seen.has(`${id}/${r.revision.revision}`)) throw new Invalid('budget', `the ${r.revision.year} budget`, `revision ${r.revision.revision} is in leaf ${r.leafIndex}, the source does not serve it`);
       }
     }
   }

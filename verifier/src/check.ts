@@ -290,6 +290,7 @@ export async function check(o: CheckOptions, say: (line: string) => void): Promi
         }
         books.compareBalancesAsOf(dated);
         books.compareBudgets(projects.revisions);
+        books.compareNeighbourhoodBudgets((await graph.neighbourhoodBudgets(id)).filter((r) => r.leafIndex < checked.size));
         for (const p of projects.projects) books.compareProject(p);
         if (projects.missing.length) notes.push(`${projects.missing.length} project(s) without finances in the graph, not compared: ${projects.missing.join(', ')}`);
         const unserved: string[] = [];

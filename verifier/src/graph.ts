@@ -5,7 +5,7 @@
  */
 import { CannotCheck } from './verdict';
 import type { Entry } from './records';
-import type { ServedAccount, ServedProject, ServedRevision } from './books';
+import type { ServedAccount, ServedNeighbourhoodBudgetRevision, ServedProject, ServedRevision } from './books';
 
 export const LEAVES_PER_CALL = 1000;
 const ENTRIES_PER_PAGE = 50;
@@ -328,6 +328,39 @@ export class Graph {
       batch.forEach((date, j) => out.set(date, new Map(accounts.map((a) => [a.id as string, a[`d${j}`].minorUnits]))));
     }
     return out;
+  }
+
+  /** Every revision of every budget of the neighbourhood, as the graph serves them. */
+  async neighbourhoodBudgets(id: string): Promise<ServedNeighbourhoodBudgetRevision[]> {
+    type Served = {
+      id: string;
+      year: number;
+      revisions: {
+        revision: number;
+        leafIndex: number;
+        reason: string;
+        recordedAt: string;
+        recordedBy: { id: string } | null;
+        lines: { account: { id: string } | null; taakveld: string | null; type: string; amount: Money }[];
+      }[];
+    };
+    const data = await this.request<{ neighbourhood: { budgets: Served[] } | null }>(
+      `query NeighbourhoodBudgets($id: ID!) { neighbourhood(id: $id) { budgets { id year
+        revisions { revision leafIndex reason recordedAt recordedBy { id } lines { account { id } taakveld type amount { minorUnits unit } } } } } }`,
+      { id },
+    );
+    return (data.neighbourhood?.budgets ?? []).flatMap((b) =>
+      b.revisions.map((r) => ({
+        budgetId: b.id,
+        year: b.year,
+        revision: r.revision,
+        leafIndex: r.leafIndex,
+        lines: r.lines.map((l) => ({ accountId: l.account?.id ?? null, taakveld: l.taakveld, type: l.type, unit: l.amount.unit, amount: l.amount.minorUnits })),
+        reason: r.reason,
+        recordedAt: r.recordedAt,
+        recordedById: r.recordedBy?.id ?? null,
+      })),
+    );
   }
 
   /** Projects' finances and budgets; a project the graph does not know is left out. */

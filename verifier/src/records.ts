@@ -66,8 +66,21 @@ export interface BudgetRevision {
   recordedById: string | null;
 }
 
+/** A revision of a neighbourhood's budget for a year: every line of the budget as it then stood. */
+export interface NeighbourhoodBudgetRevision {
+  budgetId: string;
+  revision: number;
+  neighbourhoodId: string;
+  year: number;
+  lines: { accountId: string | null; taakveld: string | null; type: string; unit: string; amount: string }[];
+  reason: string;
+  recordedAt: string;
+  recordedById: string | null;
+}
+
 export type Leaf =
   | { kind: 'ENTRY'; sequence: number; hash: string }
+  | { kind: 'NEIGHBOURHOOD_BUDGET_REVISION'; budget: NeighbourhoodBudgetRevision }
   | { kind: 'ACCOUNT'; account: AccountVersion }
   | { kind: 'BUDGET_REVISION'; budget: BudgetRevision }
   | { kind: 'UNKNOWN'; format: string };
@@ -81,6 +94,7 @@ const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 const MINOR = /^(0|-?[1-9][0-9]*)$/;
 const HEX64 = /^[0-9a-f]{64}$/;
+const TAAKVELD = /^[0-9]\.[0-9]{1,2}(\.[0-9])?$/;
 
 export function entryArray(e: Entry): Json {
   return [
@@ -114,6 +128,13 @@ export function accountLeafData(a: AccountVersion): string {
 
 export function budgetLeafData(b: BudgetRevision): string {
   return canonical(['dbwe-budget-v1', b.budgetId, b.revision, b.neighbourhoodId, b.projectId, b.unit, b.periodStart, b.periodEnd, b.amount, b.reason, b.recordedAt, b.recordedById]);
+}
+
+export function neighbourhoodBudgetLeafData(b: NeighbourhoodBudgetRevision): string {
+  return canonical([
+    'dbwe-neighbourhood-budget-v1', b.budgetId, b.revision, b.neighbourhoodId, b.year,
+    b.lines.map((l) => [l.accountId, l.taakveld, l.type, l.unit, l.amount]), b.reason, b.recordedAt, b.recordedById,
+  ]);
 }
 
 /** What is wrong with an entry's own fields (null when nothing), before any hash is compared. */
@@ -206,6 +227,34 @@ export function readLeaf(data: string): Leaf | { problem: string } {
             recordedById: field(d, 11, 'recorded by', strOrNull(UUID)) as string | null,
           },
         };
+      case 'dbwe-neighbourhood-budget-v1': {
+        if (d.length !== 9) throw new LeafFormatError(`${d.length} elements, not 9`);
+        const lines = field(d, 5, 'lines', (v) => Array.isArray(v) && v.length >= 1) as Json[][];
+        return {
+          kind: 'NEIGHBOURHOOD_BUDGET_REVISION',
+          budget: {
+            budgetId: field(d, 1, 'budget id', str(UUID)) as string,
+            revision: field(d, 2, 'revision', positive) as number,
+            neighbourhoodId: field(d, 3, 'neighbourhood id', str(UUID)) as string,
+            year: field(d, 4, 'year', positive) as number,
+            lines: lines.map((line, i) => {
+              if (!Array.isArray(line) || line.length !== 5) throw new LeafFormatError(`line ${i} is not an array of 5 elements`);
+              const l = {
+                accountId: field(line, 0, `line ${i} account id`, strOrNull(UUID)) as string | null,
+                taakveld: field(line, 1, `line ${i} taakveld`, strOrNull(TAAKVELD)) as string | null,
+                type: field(line, 2, `line ${i} type`, oneOf(['INCOME', 'EXPENSE'])) as string,
+                unit: field(line, 3, `line ${i} unit`, oneOf(UNITS)) as string,
+                amount: field(line, 4, `line ${i} amount`, str(/^(0|[1-9][0-9]*)$/)) as string,
+              };
+              if ((l.accountId === null) === (l.taakveld === null)) throw new LeafFormatError(`line ${i} names neither or both of an account and a taakveld`);
+              return l;
+            }),
+            reason: field(d, 6, 'reason', str()) as string,
+            recordedAt: field(d, 7, 'recorded at', str(TIME)) as string,
+            recordedById: field(d, 8, 'recorded by', strOrNull(UUID)) as string | null,
+          },
+        };
+      }
       default:
         return { kind: 'UNKNOWN', format: d[0] as string };
     }

@@ -328,6 +328,7 @@ export class FakeLedger {
     if (query.startsWith('query Projects(')) {
       return Object.fromEntries(Object.entries(v).map(([k, id]) => [k, { id, finances: this.finances(id) }]));
     }
+    if (query.startsWith('query NeighbourhoodBudgets(')) return { neighbourhood: { budgets: [] } };
     if (query.startsWith('query NeighbourhoodMembers(')) {
       const hours = (id: string) => this.served.memberHours.get(id) ?? String(this.sum((e, a, u) => e.memberId === id && u === 'HOUR' && this.type(a) === 'EXPENSE'));
       const members = this.members.map((id) => ({ node: { id, volunteerHours: { minorUnits: hours(id), unit: 'HOUR' } } }));

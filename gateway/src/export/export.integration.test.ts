@@ -358,6 +358,7 @@ describe('open data exports', () => {
       '/neighbourhoods/{slug}/events.jsonl',
       '/neighbourhoods/{slug}/checkpoint.txt',
       '/neighbourhoods/{slug}/{table}.{format}',
+      '/neighbourhoods/{slug}/annual-accounts/{year}.{format}',
       '/.well-known/dbwe-ledger-keys',
     ]);
     expect(doc.paths['/neighbourhoods/{slug}/{table}.{format}'].get.parameters[1].schema.enum).toEqual(EXPORT_TABLES.map((t) => t.name));

@@ -13,6 +13,9 @@ import { dataPackage } from './datapackage';
 import { openApiDocument } from './openapi';
 import { LEDGER_KEYS_PATH, LEDGER_KEYS_QUERY, ledgerKeysDocument } from './ledger-keys';
 import { RFC3339_SHAPE, parseRfc3339 } from './rfc3339';
+import { ANNUAL_ACCOUNTS_QUERY, type AnnualAccountsDocument } from './annual-accounts';
+import { annualAccountsPdf } from './annual-accounts-pdf';
+import { annualAccountsXlsx } from './annual-accounts-xlsx';
 
 /** Nodes per page of a connection: the most the graph gives at once. */
 const PAGE_SIZE = 100;
@@ -227,6 +230,9 @@ export class Exporter {
       }));
       return this.sendJson(req, res, context, list);
     }
+    if (parts[2] === 'neighbourhoods' && parts.length === 6 && parts[4] === 'annual-accounts') {
+      return this.sendAnnualAccounts(req, res, context, execute, await this.neighbourhood(decodedSegment(parts[3]), execute), parts[5]);
+    }
     if (parts[2] !== 'neighbourhoods' || parts.length !== 5) throw new ExportError(404, 'Not Found', `No export at ${url.pathname}.`);
     const slug = decodedSegment(parts[3]);
     const neighbourhood = await this.neighbourhood(slug, execute);
@@ -426,6 +432,50 @@ export class Exporter {
     }
     res.setHeader('content-disposition', `attachment; filename="${neighbourhood.slug}-events.jsonl"`);
     this.send(req, res, context, CONTENT_TYPES.jsonl, page.events.map((event) => `${JSON.stringify(event)}\n`).join(''), 10);
+  }
+
+  /**
+   * annual-accounts/{year}.pdf or .xlsx: the ledger's annual accounts of a calendar year as a treasurer's document.
+   * The rendering holds one neighbourhood-year in memory; its validator is weak (the same figures, while the
+   * file's bytes depend on the renderer's version).
+   */
+  private async sendAnnualAccounts(
+    req: IncomingMessage,
+    res: ServerResponse,
+    context: ExportRequest,
+    execute: Execute,
+    neighbourhood: { id: string; slug: string },
+    file: string,
+  ): Promise<void> {
+    const match = /^(\d{4})\.(pdf|xlsx)$/.exec(file);
+    if (!match) throw new ExportError(404, 'Not Found', `No annual accounts at "${file}"; ask for annual-accounts/<year>.pdf or annual-accounts/<year>.xlsx, e.g. 2025.pdf.`);
+    const [, yearText, format] = match;
+    const year = Number(yearText);
+    if (year < 1900) throw new ExportError(404, 'Not Found', `No annual accounts for ${year}: the books hold years from 1900 on.`);
+    const data = (await execute(ANNUAL_ACCOUNTS_QUERY, { id: neighbourhood.id, year })).neighbourhood as
+      | (Omit<AnnualAccountsDocument['neighbourhood'], never> & { annualAccounts: AnnualAccountsDocument['accounts'] | null })
+      | null;
+    if (!data?.annualAccounts) throw new ExportError(404, 'Not Found', `The books of "${neighbourhood.slug}" are not open: they have no annual accounts.`);
+    const { annualAccounts: accounts, ...rest } = data;
+    const document: AnnualAccountsDocument = { neighbourhood: rest, accounts };
+    const etag = `W/"annual-${year}-${format}-${digest(JSON.stringify(document))}"`;
+    res.setHeader('etag', etag);
+    res.setHeader('cache-control', context.viewer.memberId === null ? 'public, max-age=60' : 'private, no-store');
+    addVary(res, 'Authorization');
+    if (ifNoneMatchHits(req.headers['if-none-match'], etag)) {
+      res.writeHead(304);
+      res.end();
+      return;
+    }
+    const forwarded = req.headers['x-forwarded-proto'];
+    const graphUrl = `${typeof forwarded === 'string' && forwarded === 'https' ? 'https' : 'http'}://${req.headers.host ?? 'localhost'}/`;
+    const body = format === 'pdf' ? await annualAccountsPdf(document, graphUrl) : await annualAccountsXlsx(document, graphUrl);
+    res.writeHead(200, {
+      'content-type': format === 'pdf' ? 'application/pdf' : CONTENT_TYPES.xlsx,
+      'content-length': body.byteLength,
+      'content-disposition': `attachment; filename="${neighbourhood.slug}-jaarrekening-${year}.${format}"`,
+    });
+    res.end(req.method === 'HEAD' ? undefined : body);
   }
 
   /** Has the ledger sign the tree as it is now (or hand out one signed at most a second ago); null when the books are not open. */

@@ -194,6 +194,33 @@ export function openApiDocument() {
           },
         },
       },
+      '/neighbourhoods/{slug}/annual-accounts/{year}.{format}': {
+        get: {
+          operationId: 'getAnnualAccounts',
+          summary: "A neighbourhood's annual accounts for a calendar year, as a PDF or a workbook",
+          description:
+            "The treasurer's document of a calendar year (the financial year): a title page with the neighbourhood, municipality, year and status (closed, or a draft while the year is open), the balance sheet at 31 December, the income statement, the budget against actuals per Iv3 taakveld and per account, the statement of volunteer hours, notes on each project (budget, spent, hours, SROI ratio) and the books' signed checkpoint at year end with how to verify it. pdf: A4, Dutch number formatting (€ 1.234,56). xlsx: the same sections, one sheet each, amounts as numbers. Every figure is the graph's Neighbourhood.annualAccounts(year), a sum of the entry lines ledger_lines publishes. The ETag is weak: the same figures give the same validator.",
+          parameters: [
+            { $ref: '#/components/parameters/Slug' },
+            { name: 'year', in: 'path', required: true, description: 'The calendar year, four digits, e.g. 2025.', schema: { type: 'integer', minimum: 1900, maximum: 9999 } },
+            { name: 'format', in: 'path', required: true, schema: { type: 'string', enum: ['pdf', 'xlsx'] } },
+            ifNoneMatch,
+          ],
+          responses: {
+            200: {
+              description: 'The annual accounts',
+              headers: validated,
+              content: {
+                'application/pdf': { schema: { type: 'string', format: 'binary' } },
+                [CONTENT_TYPES.xlsx]: { schema: { type: 'string', format: 'binary' } },
+              },
+            },
+            304: notModified,
+            404: problem,
+            ...refusals,
+          },
+        },
+      },
       [LEDGER_KEYS_PATH]: {
         // At the root of the gateway, not under /export/v1.
         servers: [{ url: '/' }],

@@ -218,6 +218,34 @@ export const EXPORT_TABLES: ExportTable[] = [
     references: { projectId: 'projects.id', budget_budgetId: 'budget_revisions.budgetId' },
   },
   {
+    name: 'neighbourhood_budget_lines',
+    title: 'Neighbourhood budget lines',
+    description:
+      "Every line of every revision of the neighbourhood's budget per calendar year (the begroting), per account or per Iv3 taakveld, oldest revision first; the current budget of a year is its highest revision. Each revision is a leaf of the books' transparency log (leafIndex).",
+    query: `query ($neighbourhood: ID!) { neighbourhood(id: $neighbourhood) { budgets { budgetId: id year
+      revisions { revision reason recordedAt recordedBy { recordedById: id } leafIndex
+        lines { position account { accountId: id accountCode: code } taakveld type amount { amount minorUnits unit } } } } } }`,
+    connection: ['neighbourhood', 'budgets'],
+    paging: 'list',
+    explode: ['revisions', 'lines'],
+    primaryKey: ['budgetId', 'revision', 'position'],
+    references: { account_accountId: 'accounts.id' },
+  },
+  {
+    name: 'neighbourhood_budget_vs_actuals',
+    title: 'Neighbourhood budget against actuals per taakveld',
+    description:
+      "For every year with a neighbourhood budget: the current budget against the lines booked in the year, per Iv3 taakveld, type (INCOME = baten, EXPENSE = lasten) and unit, with the neighbourhood's and municipality's CBS codes to join to the municipality's own Iv3 figures. Accounts mapped to no taakveld are not in it (the graph's BudgetVsActuals.unmapped has them).",
+    query: `query ($neighbourhood: ID!) { neighbourhood(id: $neighbourhood) { budgets { budgetId: id
+      vsActuals { budgetRevision byTaakveld { year taakveld type unit
+        neighbourhood { neighbourhoodId: id cbsWijkCode municipality { cbsCode } }
+        budget { amount minorUnits } actual { amount minorUnits } difference { amount minorUnits } } } } } }`,
+    connection: ['neighbourhood', 'budgets'],
+    paging: 'list',
+    explode: ['vsActuals.byTaakveld'],
+    primaryKey: ['year', 'taakveld', 'type', 'unit'],
+  },
+  {
     name: 'sroi_analyses',
     title: 'SROI analyses',
     description:

@@ -51,6 +51,7 @@ export const EVENT_CATALOGUE: Readonly<Record<SubgraphSchema, readonly string[]>
     'bank-statement.imported',
     'bank-line.confirmed',
     'bank-line.ignored',
+    'neighbourhood-budget.revised',
   ],
   impact: ['analysis.published', 'bid.forecast-linked'],
 };

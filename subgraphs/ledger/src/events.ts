@@ -5,6 +5,15 @@ import type { EntryRequest } from './entries/posting-rules';
 import type { BudgetView } from './budgets/budget.entity';
 import type { FinancialYearRow } from './periods/period-store';
 import type { ClosingEntryPlan } from './periods/period-rules';
+import type { NeighbourhoodBudgetView } from './neighbourhood-budgets/neighbourhood-budget';
+
+/** Who did an admin or steward action, as every such event carries it (docs/events.md, "Audit facts"). */
+export type AuditFact = {
+  actorId: string | null;
+  role: 'admin' | 'steward' | 'official';
+  reason: string | null;
+  public: boolean;
+};
 
 /*
  * The domain events the ledger records (docs/events.md). The books are
@@ -24,19 +33,12 @@ export const ledgerEvents: EventsDeclaration = {
     'bank-statement.imported',
     'bank-line.confirmed',
     'bank-line.ignored',
+    'neighbourhood-budget.revised',
   ],
 };
 
-/**
- * Who did an admin's or steward's action, in the data of its event, for the
- * audit trail community builds (the contract shared by every subgraph).
- */
-export type Audit = {
-  actorId: string | null;
-  role: 'admin' | 'steward' | 'official';
-  reason: string | null;
-  public: boolean;
-};
+/** The same audit fact, by the name the period code uses. */
+export type Audit = AuditFact;
 
 const time = (at: Date) => at.toISOString();
 
@@ -112,5 +114,20 @@ export const ledgerEvent = {
     subject: `entries/${entry.id}`,
     neighbourhoodId: entry.neighbourhoodId,
     data: { neighbourhoodId: entry.neighbourhoodId, entryId: entry.id, bookingDate: entry.bookingDate, audit },
+  }),
+  /** A revision of a neighbourhood's budget for a year: every line of the budget as it now stands. */
+  neighbourhoodBudgetRevised: (budget: NeighbourhoodBudgetView, audit: AuditFact): DomainEvent => ({
+    name: 'neighbourhood-budget.revised',
+    subject: `neighbourhood-budgets/${budget.id}`,
+    neighbourhoodId: budget.neighbourhoodId,
+    data: {
+      budgetId: budget.id,
+      year: budget.year,
+      revision: budget.current.revision,
+      leafIndex: budget.current.leafIndex,
+      lines: budget.current.lines.map((l) => ({ accountId: l.accountId, taakveld: l.taakveld, type: l.type, unit: l.unit, minorUnits: l.minor.toString() })),
+      recordedAt: time(budget.current.recordedAt),
+      audit: { ...audit },
+    },
   }),
 };

@@ -4,6 +4,7 @@ import type { BudgetView } from './budgets/budget.entity';
 import type { MemberRef, ProjectRef } from './references';
 import type { MemberDomain } from './entries/line.entity';
 import type { WitnessRow } from './log/witnesses';
+import type { NeighbourhoodBudgetRevisionView, NeighbourhoodBudgetView } from './neighbourhood-budgets/neighbourhood-budget';
 import { formatMinor, type MoneyValue, type Unit } from './money/money';
 import type { BankLineRow, BankStatementRow } from './bank/bank.store';
 
@@ -37,6 +38,8 @@ export type LedgerFailure =
   | (Base<'ProjectInOtherNeighbourhood'> & { project: ProjectRef })
   | (Base<'AccountCodeTaken'> & { account: AccountEntity })
   | (Base<'BudgetPeriodOverlaps'> & { budget: BudgetView })
+  | (Base<'InvalidTaakveld'> & { given: string })
+  | (Base<'NeighbourhoodBudgetKeyConflict'> & { revision: NeighbourhoodBudgetRevisionView })
   | Base<'InvalidWitnessKey'>
   | (Base<'WitnessAlreadyRegistered'> & { witness: WitnessRow })
   | Base<'UnknownWitness'>
@@ -91,6 +94,8 @@ export const FAILURE_CODES: Record<LedgerFailureType, string> = {
   ProjectInOtherNeighbourhood: 'PROJECT_IN_OTHER_NEIGHBOURHOOD',
   AccountCodeTaken: 'ACCOUNT_CODE_TAKEN',
   BudgetPeriodOverlaps: 'BUDGET_PERIOD_OVERLAPS',
+  InvalidTaakveld: 'INVALID_TAAKVELD',
+  NeighbourhoodBudgetKeyConflict: 'IDEMPOTENCY_KEY_CONFLICT',
   InvalidWitnessKey: 'INVALID_WITNESS_KEY',
   WitnessAlreadyRegistered: 'WITNESS_ALREADY_REGISTERED',
   UnknownWitness: 'UNKNOWN_WITNESS',
@@ -183,6 +188,15 @@ export const fail = {
       `The project has a ${budget.unit} budget for ${budget.periodStart} to ${budget.periodEnd}, which overlaps this period.`,
       'periodStart',
       { budget },
+    ),
+  invalidTaakveld: (field: string, given: string) =>
+    make('InvalidTaakveld', `${JSON.stringify(given)} is not an Iv3 taakveld code; one looks like 0.1, 5.7 or 6.71.`, field, { given }),
+  neighbourhoodBudgetKeyConflict: (key: string, budget: NeighbourhoodBudgetView) =>
+    make(
+      'NeighbourhoodBudgetKeyConflict',
+      `Idempotency key ${JSON.stringify(key)} was used for a different revision of the ${budget.year} budget (revision ${budget.current.revision}); nothing was written.`,
+      'idempotencyKey',
+      { revision: budget.current },
     ),
   invalidWitnessKey: (why: string) => make('InvalidWitnessKey', `The witness key is not accepted: ${why}.`, 'verifierKey', {}),
   witnessAlreadyRegistered: (witness: WitnessRow) =>

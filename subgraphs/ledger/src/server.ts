@@ -9,6 +9,7 @@ import { EntryEntity } from './entries/entry.entity';
 import { LineEntity } from './entries/line.entity';
 import { accountResolvers } from './accounts/account.resolvers';
 import { budgetResolvers } from './budgets/budget.resolvers';
+import { neighbourhoodBudgetResolvers as nb } from './neighbourhood-budgets/budget.resolvers';
 import { entryResolvers } from './entries/entry.resolvers';
 import { memberResolvers } from './members/member.resolvers';
 import { neighbourhoodResolvers } from './neighbourhoods/neighbourhood.resolvers';
@@ -28,6 +29,7 @@ import { KeyRefusals1767100000000 } from './migrations/1767100000000-key-refusal
 import { FinancialYears1770500000000 } from './migrations/1770500000000-financial-years';
 import { periodResolvers } from './periods/period.resolvers';
 import { BankStatements1770400000000 } from './migrations/1770400000000-bank-statements';
+import { NeighbourhoodBudgets1770600000000 } from './migrations/1770600000000-neighbourhood-budgets';
 import { ledgerEvents } from './events';
 import { seedDemo } from './demo/demo.seed';
 import { logResolvers } from './log/log.resolvers';
@@ -46,6 +48,7 @@ const resolvers: Resolvers = {
     ...logResolvers.Mutation,
     ...periodResolvers.Mutation,
     ...bankResolvers.Mutation,
+    ...nb.Mutation,
   },
   Account: { ...accountResolvers.Account, ...bankResolvers.Account },
   LedgerEntry: { ...entryResolvers.LedgerEntry, ...periodResolvers.LedgerEntry },
@@ -54,7 +57,7 @@ const resolvers: Resolvers = {
   LedgerLine: entryResolvers.LedgerLine,
   Counterparty: entryResolvers.Counterparty,
   Money: entryResolvers.Money,
-  Neighbourhood: { ...neighbourhoodResolvers.Neighbourhood, ...periodResolvers.Neighbourhood, ...bankResolvers.Neighbourhood },
+  Neighbourhood: { ...neighbourhoodResolvers.Neighbourhood, ...periodResolvers.Neighbourhood, ...bankResolvers.Neighbourhood, ...nb.Neighbourhood },
   BankStatement: bankResolvers.BankStatement,
   BankStatementLine: bankResolvers.BankStatementLine,
   BankStatementLineConnection: bankResolvers.BankStatementLineConnection,
@@ -69,6 +72,14 @@ const resolvers: Resolvers = {
   ProjectFinances: projectResolvers.ProjectFinances,
   ProjectBudget: budgetResolvers.ProjectBudget,
   BudgetRevision: budgetResolvers.BudgetRevision,
+  NeighbourhoodBudget: nb.NeighbourhoodBudget,
+  NeighbourhoodBudgetRevision: nb.NeighbourhoodBudgetRevision,
+  NeighbourhoodBudgetLine: nb.NeighbourhoodBudgetLine,
+  BudgetVsActuals: nb.BudgetVsActuals,
+  TaakveldBudgetVsActual: nb.TaakveldBudgetVsActual,
+  AnnualAccounts: nb.AnnualAccounts,
+  ProjectVolunteerHours: nb.ProjectVolunteerHours,
+  AnnualProjectNote: nb.AnnualProjectNote,
   TransparencyLog: logResolvers.TransparencyLog,
   LogLeaf: logResolvers.LogLeaf,
   Checkpoint: logResolvers.Checkpoint,
@@ -100,6 +111,7 @@ export const ledger: SubgraphModule<Loaders, LedgerServices> = {
     KeyRefusals1767100000000,
     BankStatements1770400000000,
     FinancialYears1770500000000,
+    NeighbourhoodBudgets1770600000000,
   ],
   databasePrivileges,
   events: ledgerEvents,

@@ -5,6 +5,8 @@ import { BudgetEntity, BudgetRevisionEntity } from '../budgets/budget.entity';
 import { ChainEntity } from '../entries/chain.entity';
 import type { MemberDomain } from '../entries/line.entity';
 import { appendEntry, lockChain, type DraftLine } from '../entries/posting';
+import { insertRevision } from '../neighbourhood-budgets/neighbourhood-budget';
+import type { BudgetLine } from '../neighbourhood-budgets/budget-lines';
 
 const nb = (slug: string) => stableId(`neighbourhood:${slug}`);
 const project = (key: string) => stableId(`project:${key}`);
@@ -94,6 +96,7 @@ export async function seedDemo(db: DataSource): Promise<void> {
     await openBooks(tx, nb('klarendal'), { origin: null, openedBy, at: opened });
     await bookYear(tx, spijkerkwartier);
     await setBudgets(tx, spijkerkwartier);
+    await setNeighbourhoodBudget(tx, spijkerkwartier);
   });
 }
 
@@ -152,5 +155,43 @@ async function setBudgets(tx: EntityManager, neighbourhoodId: string): Promise<v
         recordedAt: new Date(at),
       });
     }
+  }
+}
+
+/** [account code or taakveld, type, unit, amount in minor units] */
+type DemoBudgetLine = [target: string, type: 'INCOME' | 'EXPENSE', unit: 'EUR' | 'HOUR', minor: bigint];
+
+/**
+ * The Spijkerkwartier's 2025 budget as submitted with the subsidy request, and
+ * revised when the municipality raised the Right to Challenge budget; one
+ * line (7.1, the neighbourhood meals) is budgeted per taakveld only.
+ */
+const spijkerkwartierBudget2025: [reason: string, recordedAt: string, lines: DemoBudgetLine[]][] = [
+  ['Begroting 2025 zoals ingediend bij de subsidieaanvraag', '2025-01-10T19:30:00Z', [
+    ['8000', 'INCOME', 'EUR', 2_500_000n], ['8100', 'INCOME', 'EUR', 3_500_000n], ['8200', 'INCOME', 'EUR', 100_000n],
+    ['4100', 'EXPENSE', 'EUR', 1_200_000n], ['4200', 'EXPENSE', 'EUR', 150_000n], ['4900', 'EXPENSE', 'EUR', 25_000n],
+    ['7.1', 'EXPENSE', 'EUR', 50_000n], ['9100', 'EXPENSE', 'HOUR', 80_000n],
+  ]],
+  ['Gemeente kent 18 500 euro per halfjaar toe; groenonderhoud bijgesteld', '2025-09-25T19:30:00Z', [
+    ['8000', 'INCOME', 'EUR', 2_500_000n], ['8100', 'INCOME', 'EUR', 3_700_000n], ['8200', 'INCOME', 'EUR', 100_000n],
+    ['4100', 'EXPENSE', 'EUR', 1_400_000n], ['4200', 'EXPENSE', 'EUR', 150_000n], ['4900', 'EXPENSE', 'EUR', 25_000n],
+    ['7.1', 'EXPENSE', 'EUR', 50_000n], ['9100', 'EXPENSE', 'HOUR', 80_000n],
+  ]],
+];
+
+async function setNeighbourhoodBudget(tx: EntityManager, neighbourhoodId: string): Promise<void> {
+  const budgetId = stableId(`neighbourhood-budget:spijkerkwartier:2025`);
+  await tx.query(`INSERT INTO ledger.neighbourhood_budget (id, neighbourhood_id, year, created_at) VALUES ($1, $2, 2025, $3)`, [
+    budgetId,
+    neighbourhoodId,
+    new Date(spijkerkwartierBudget2025[0][1]),
+  ]);
+  for (const [index, [reason, at, lines]] of spijkerkwartierBudget2025.entries()) {
+    const read: BudgetLine[] = lines.map(([target, type, unit, minor]) =>
+      target.includes('.')
+        ? { accountId: null, taakveld: target, type, unit, minor }
+        : { accountId: defaultAccountId(neighbourhoodId, target), taakveld: null, type, unit, minor },
+    );
+    await insertRevision(tx, budgetId, index + 1, read, reason, `demo-budget-2025-${index + 1}`, member('Penningmeester Pieter'), new Date(at));
   }
 }

@@ -17,6 +17,9 @@ import type { DerivedTotalDifferenceValue } from '../entries/chain-verification'
 import type { FinancialYearRow } from '../periods/period-store';
 import type { BankStatementRow, BankLineRow, ReconciliationValue } from '../bank/bank.store';
 import type { ProposalValue, LineConnectionValue, StatementConnectionValue } from '../bank/bank.resolvers';
+import type { NeighbourhoodBudgetView, NeighbourhoodBudgetRevisionView, BudgetLineView } from '../neighbourhood-budgets/neighbourhood-budget';
+import type { BudgetVsActualsValue, AccountBudgetVsActualValue, TaakveldRowValue } from '../annual-accounts/statements';
+import type { AnnualAccountsValue, ProjectHoursValue, AnnualProjectNoteValue } from '../annual-accounts/annual-accounts';
 import type { Context } from '../context';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = T | null | undefined;
@@ -105,6 +108,25 @@ export type AccountEntriesArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
+/** An income or expense account's budget for a year against its actuals. */
+export type AccountBudgetVsActual = {
+  __typename?: 'AccountBudgetVsActual';
+  /** The account. */
+  account: Account;
+  /** The account's lines booked in the year, summed: expenses as debits, income as credits, both as positive amounts. */
+  actual: Money;
+  /** The current budget line of the account; zero when the budget has none. */
+  budget: Money;
+  /** budget − actual: for expenses what is left, for income (negative) how much more came in than budgeted. */
+  difference: Money;
+  /** The taakveld the account's figures count for in the year. */
+  taakveld: Maybe<Scalars['String']['output']>;
+  /** INCOME or EXPENSE. */
+  type: AccountType;
+  /** The unit. */
+  unit: Unit;
+};
+
 /** Another account in these books has this code. */
 export type AccountCodeTaken = LedgerError & {
   __typename?: 'AccountCodeTaken';
@@ -166,6 +188,92 @@ export type AlreadyReversed = LedgerError & {
   message: Scalars['String']['output'];
   /** The reversal booked earlier. */
   reversedBy: LedgerEntry;
+};
+
+/**
+ * A neighbourhood's annual accounts for a calendar year, computed from the
+ * entries by booking date: every total is a sum of the entry lines the exports
+ * publish (ledger_lines with ledger_entries.bookingDate).
+ */
+export type AnnualAccounts = {
+  __typename?: 'AnnualAccounts';
+  /** Balances at the end of 31 December. */
+  balanceSheet: BalanceSheet;
+  /** The year's budget against the books. */
+  budgetVsActuals: BudgetVsActuals;
+  /** True when the financial year is closed; until then the accounts are a draft that later bookings into the year change. */
+  closed: Scalars['Boolean']['output'];
+  /** How many entries are booked in the year. */
+  entryCount: Scalars['Int']['output'];
+  /** Income and expenses of the year. */
+  incomeStatement: IncomeStatement;
+  /** The entry booked in the year that was recorded last (highest leaf index); null when the year has none. */
+  lastEntry: Maybe<LedgerEntry>;
+  /** The neighbourhood. */
+  neighbourhood: Maybe<Neighbourhood>;
+  /** 31 December of the year. */
+  periodEnd: Scalars['Date']['output'];
+  /** 1 January of the year. */
+  periodStart: Scalars['Date']['output'];
+  /** Notes on each project with lines in the year or a budget overlapping it. */
+  projects: Array<AnnualProjectNote>;
+  /** Volunteer hours given and received. */
+  volunteerHours: VolunteerHoursStatement;
+  /** The calendar year. */
+  year: Scalars['Int']['output'];
+  /**
+   * The books' signed checkpoint at year end: the first one signed over the
+   * year's last entry (one is signed now if none has been yet). Keep its note:
+   * with it anyone can prove later that these entries were not rewritten.
+   */
+  yearEndCheckpoint: Maybe<Checkpoint>;
+};
+
+/** What the books say of one project in a year (its title, status and SROI are the projects' and impact subgraphs' fields of `project`). */
+export type AnnualProjectNote = {
+  __typename?: 'AnnualProjectNote';
+  /** The sum of the project's current euro budgets whose period overlaps the year; null when it has none. */
+  budget: Maybe<Money>;
+  /** Volunteer hours put into the project in the year. */
+  hours: Money;
+  /** The project. */
+  project: Maybe<Project>;
+  /** Euros received for the project in the year. */
+  received: Money;
+  /** Euros spent on the project in the year. */
+  spent: Money;
+};
+
+/** What the neighbourhood has and owes at the end of a year: every balance at the end of 31 December. */
+export type BalanceSheet = {
+  __typename?: 'BalanceSheet';
+  /** The date the balances are at the end of. */
+  asOf: Scalars['Date']['output'];
+  /** Asset accounts with a balance. */
+  assets: Array<StatementLine>;
+  /** Equity accounts with a balance. */
+  equity: Array<StatementLine>;
+  /** Liability accounts with a balance. */
+  liabilities: Array<StatementLine>;
+  /** Totals per unit (euros and volunteer hours). */
+  totals: Array<BalanceSheetTotal>;
+};
+
+/** Balance sheet totals for one unit. */
+export type BalanceSheetTotal = {
+  __typename?: 'BalanceSheetTotal';
+  /** Sum of the assets. */
+  assets: Money;
+  /** True when assets = liabilities + equity + resultNotInEquity. */
+  balanced: Scalars['Boolean']['output'];
+  /** Sum of the equity accounts. */
+  equity: Money;
+  /** Sum of the liabilities. */
+  liabilities: Money;
+  /** Income minus expenses up to the date that no year-end closing has moved to equity yet. */
+  resultNotInEquity: Money;
+  /** The unit. */
+  unit: Unit;
 };
 
 /** A bank statement imported into the books. */
@@ -413,6 +521,21 @@ export type BudgetVersusActual = {
   overBudget: Scalars['Boolean']['output'];
   /** budgeted − actual; negative when over budget. */
   remaining: Money;
+};
+
+/** A neighbourhood's budget for a year against the books, per account and per taakveld; exact decimals. */
+export type BudgetVsActuals = {
+  __typename?: 'BudgetVsActuals';
+  /** The budget revision compared; null when the year has no budget (every budget is then zero). */
+  budgetRevision: Maybe<Scalars['Int']['output']>;
+  /** Per income and expense account with a budget line or lines booked in the year, by code. */
+  byAccount: Array<AccountBudgetVsActual>;
+  /** Per taakveld, type and unit, in Iv3 order. */
+  byTaakveld: Array<TaakveldBudgetVsActual>;
+  /** The accounts mapped to no taakveld, per type and unit. */
+  unmapped: Array<TaakveldBudgetVsActual>;
+  /** The calendar year. */
+  year: Scalars['Int']['output'];
 };
 
 /**
@@ -872,6 +995,30 @@ export type InclusionProof = {
   treeSize: Scalars['Int']['output'];
 };
 
+/** What came in and went out in a year: the income and expense accounts' lines booked in it. */
+export type IncomeStatement = {
+  __typename?: 'IncomeStatement';
+  /** Expense accounts with lines in the year. */
+  expenses: Array<StatementLine>;
+  /** Income accounts with lines in the year. */
+  income: Array<StatementLine>;
+  /** Totals per unit (euros and volunteer hours). */
+  totals: Array<IncomeStatementTotal>;
+};
+
+/** Income statement totals for one unit. */
+export type IncomeStatementTotal = {
+  __typename?: 'IncomeStatementTotal';
+  /** Sum of the expenses. */
+  expenses: Money;
+  /** Sum of the income. */
+  income: Money;
+  /** income − expenses. */
+  result: Money;
+  /** The unit. */
+  unit: Unit;
+};
+
 /** The cosignature is not a valid one of a registered, active witness over that checkpoint. */
 export type InvalidCosignature = LedgerError & {
   __typename?: 'InvalidCosignature';
@@ -901,6 +1048,19 @@ export type InvalidLedgerInput = LedgerError & {
   code: Scalars['String']['output'];
   /** The input field at fault, when one is. */
   field: Maybe<Scalars['String']['output']>;
+  /** What went wrong, for people. */
+  message: Scalars['String']['output'];
+};
+
+/** The taakveld is not an Iv3 taakveld code (one looks like 0.1, 5.7 or 6.71). Nothing was written. */
+export type InvalidTaakveld = LedgerError & {
+  __typename?: 'InvalidTaakveld';
+  /** INVALID_TAAKVELD. */
+  code: Scalars['String']['output'];
+  /** The input field at fault, e.g. `lines.2.taakveld`. */
+  field: Maybe<Scalars['String']['output']>;
+  /** The taakveld as given. */
+  given: Scalars['String']['output'];
   /** What went wrong, for people. */
   message: Scalars['String']['output'];
 };
@@ -1108,7 +1268,9 @@ export type LogLeafKind =
   /** A budget revision (dbwe-budget-v1). */
   | 'BUDGET_REVISION'
   /** A booked entry (leaf format dbwe-entry-leaf-v1: its sequence and chain hash). */
-  | 'ENTRY';
+  | 'ENTRY'
+  /** A revision of a neighbourhood's budget for a year (dbwe-neighbourhood-budget-v1). */
+  | 'NEIGHBOURHOOD_BUDGET_REVISION';
 
 /** An amount is not a plain positive decimal with at most the unit's decimals ("12.50" is; "1e3", "12,50", "-5" and "0.001" are not). */
 export type MalformedAmount = LedgerError & {
@@ -1261,6 +1423,8 @@ export type Mutation = {
   retireWitness: RetireWitnessResult;
   /** Books the mirror entry of a booked one, linked both ways. Stewards of the entry's neighbourhood; at most once per entry. */
   reverseEntry: ReverseEntryResult;
+  /** Sets or revises a neighbourhood's budget for a year; every revision is kept, with its reason and who recorded it, and is a leaf of the books' log. Stewards and admins of the neighbourhood. */
+  setNeighbourhoodBudget: SetNeighbourhoodBudgetResult;
   /** Sets or revises a project's budget for a period; earlier revisions are kept. Stewards of the neighbourhood. */
   setProjectBudget: SetProjectBudgetResult;
 };
@@ -1342,6 +1506,11 @@ export type MutationReverseEntryArgs = {
 };
 
 
+export type MutationSetNeighbourhoodBudgetArgs = {
+  input: SetNeighbourhoodBudgetInput;
+};
+
+
 export type MutationSetProjectBudgetArgs = {
   input: SetProjectBudgetInput;
 };
@@ -1360,8 +1529,8 @@ export type MyDataExport = {
    * (their total in hours), `entriesAboutMe` (entries whose member they are,
    * e.g. their volunteer hours, with every line), `linesWithMeAsCounterparty`
    * (amounts paid to or received from them), `entriesRecordedByMe`,
-   * `accountVersionsRecordedByMe` and `budgetRevisionsRecordedByMe` (what they
-   * booked as a steward). Amounts are exact decimal strings with their unit and
+   * `accountVersionsRecordedByMe`, `budgetRevisionsRecordedByMe` and
+   * `neighbourhoodBudgetRevisionsRecordedByMe` (what they booked as a steward). Amounts are exact decimal strings with their unit and
    * minor units. Empty (`{}`) after erasure.
    */
   ledger: Scalars['JSONObject']['output'];
@@ -1374,8 +1543,16 @@ export type Neighbourhood = {
   __typename?: 'Neighbourhood';
   /** The chart of accounts, by code (empty when the books are not open). */
   accounts: Maybe<Array<Account>>;
+  /** The annual accounts of a calendar year, by booking date; null when the books are not open. */
+  annualAccounts: Maybe<AnnualAccounts>;
   /** The bank statements imported into the books, newest closing date first. */
   bankStatements: BankStatementConnection;
+  /** The neighbourhood's budget for a calendar year, with its revisions; null when the year has none. */
+  budget: Maybe<NeighbourhoodBudget>;
+  /** The budget for a year against the books, per account and per taakveld; null when the books are not open. */
+  budgetVsActuals: Maybe<BudgetVsActuals>;
+  /** Every budget of the neighbourhood, by year (empty when the books are not open). */
+  budgets: Array<NeighbourhoodBudget>;
   /** The newest entry of the hash chain; null when the books are not open. */
   chainHead: Maybe<ChainHead>;
   /**
@@ -1418,9 +1595,27 @@ export type NeighbourhoodAccountsArgs = {
 
 
 /** A neighbourhood (owned by the community subgraph), with its books. */
+export type NeighbourhoodAnnualAccountsArgs = {
+  year: Scalars['Int']['input'];
+};
+
+
+/** A neighbourhood (owned by the community subgraph), with its books. */
 export type NeighbourhoodBankStatementsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** A neighbourhood (owned by the community subgraph), with its books. */
+export type NeighbourhoodBudgetArgs = {
+  year: Scalars['Int']['input'];
+};
+
+
+/** A neighbourhood (owned by the community subgraph), with its books. */
+export type NeighbourhoodBudgetVsActualsArgs = {
+  year: Scalars['Int']['input'];
 };
 
 
@@ -1454,6 +1649,84 @@ export type NeighbourhoodLocalEconomyArgs = {
 /** A neighbourhood (owned by the community subgraph), with its books. */
 export type NeighbourhoodTrialBalanceArgs = {
   asOf?: InputMaybe<Scalars['Date']['input']>;
+};
+
+/** A neighbourhood's budget for a calendar year (the "begroting"), with every revision. */
+export type NeighbourhoodBudget = {
+  __typename?: 'NeighbourhoodBudget';
+  /** Stable identifier. */
+  id: Scalars['ID']['output'];
+  /** The current budget: the lines of the latest revision. */
+  lines: Array<NeighbourhoodBudgetLine>;
+  /** The neighbourhood. */
+  neighbourhood: Maybe<Neighbourhood>;
+  /** The current revision's number. */
+  revision: Scalars['Int']['output'];
+  /** Every revision, oldest first; the last one is current. */
+  revisions: Array<NeighbourhoodBudgetRevision>;
+  /** This budget against what the books show for the year. */
+  vsActuals: BudgetVsActuals;
+  /** The calendar year (the financial year: 1 January to 31 December). */
+  year: Scalars['Int']['output'];
+};
+
+/** The idempotency key recorded a different revision of this budget; that revision is unchanged. Nothing was written. */
+export type NeighbourhoodBudgetKeyConflict = LedgerError & {
+  __typename?: 'NeighbourhoodBudgetKeyConflict';
+  /** IDEMPOTENCY_KEY_CONFLICT. */
+  code: Scalars['String']['output'];
+  /** idempotencyKey. */
+  field: Maybe<Scalars['String']['output']>;
+  /** What went wrong, for people. */
+  message: Scalars['String']['output'];
+  /** The revision the key recorded. */
+  revision: NeighbourhoodBudgetRevision;
+};
+
+/** One line of a neighbourhood budget: an amount for an income or expense account, or for an Iv3 taakveld. */
+export type NeighbourhoodBudgetLine = {
+  __typename?: 'NeighbourhoodBudgetLine';
+  /** The account, for a line per account; null for a line per taakveld. */
+  account: Maybe<Account>;
+  /** The budgeted amount for the year. */
+  amount: Money;
+  /** Position of the line in its revision, from 0. */
+  position: Scalars['Int']['output'];
+  /** The taakveld, for a line per taakveld (e.g. "5.7"); null for a line per account (the account's own taakveld applies). */
+  taakveld: Maybe<Scalars['String']['output']>;
+  /** INCOME or EXPENSE: what the amount is a budget of (for a line per account, the account's type). */
+  type: AccountType;
+};
+
+/** A line of a neighbourhood budget. */
+export type NeighbourhoodBudgetLineInput = {
+  /** An income or expense account of the neighbourhood's books; give this or `taakveld`. */
+  accountId?: InputMaybe<Scalars['ID']['input']>;
+  /** The budgeted amount, a non-negative decimal string, e.g. "1500.00". */
+  amount: Scalars['String']['input'];
+  /** An Iv3 taakveld code such as "5.7"; give this or `accountId`. */
+  taakveld?: InputMaybe<Scalars['String']['input']>;
+  /** INCOME or EXPENSE; for a taakveld line it defaults to EXPENSE, for an account line it is the account's type. */
+  type?: InputMaybe<AccountType>;
+  /** The unit (the account's unit, for an account line). */
+  unit: Unit;
+};
+
+/** One revision of a neighbourhood's budget for a year: the whole budget as it then stood, and why. */
+export type NeighbourhoodBudgetRevision = {
+  __typename?: 'NeighbourhoodBudgetRevision';
+  /** Where the revision sits in the neighbourhood's transparency log (its leaf index; see `TransparencyLog`). */
+  leafIndex: Scalars['Int']['output'];
+  /** Every line of the budget in this revision, in position order. */
+  lines: Array<NeighbourhoodBudgetLine>;
+  /** Why the budget was set or changed. */
+  reason: Scalars['String']['output'];
+  /** When the revision was recorded, to the millisecond (the log's leaf covers this exact value). */
+  recordedAt: Scalars['DateTime']['output'];
+  /** Who recorded the revision. */
+  recordedBy: Maybe<Member>;
+  /** Revision number, from 1. */
+  revision: Scalars['Int']['output'];
 };
 
 /** The chart has no equity account (not a project's) in a unit that needs one, for a year's result or opening balances. Add one (type EQUITY) first. Nothing was written. */
@@ -1736,6 +2009,17 @@ export type ProjectInOtherNeighbourhood = LedgerError & {
   project: Maybe<Project>;
 };
 
+/** Volunteer hours given to and received by one project in a year. */
+export type ProjectVolunteerHours = {
+  __typename?: 'ProjectVolunteerHours';
+  /** Hours volunteers gave: credits on hours income accounts. */
+  given: Money;
+  /** The project; null for hours booked without a project. */
+  project: Maybe<Project>;
+  /** Hours the project received: debits on hours expense accounts. */
+  received: Money;
+};
+
 export type Query = {
   __typename?: 'Query';
   /** One imported bank statement by id. */
@@ -1837,6 +2121,34 @@ export type ReverseEntrySuccess = {
   reversal: LedgerEntry;
 };
 
+/** A neighbourhood's budget for a year: the first one, or a revision of it (the whole budget, all lines). */
+export type SetNeighbourhoodBudgetInput = {
+  /** A key the client chooses (1 to 200 characters): the same request again returns the revision recorded the first time; a different request with it is refused. */
+  idempotencyKey: Scalars['String']['input'];
+  /** Every line of the budget (1 to 500); each account, and each taakveld per type and unit, once. */
+  lines: Array<NeighbourhoodBudgetLineInput>;
+  /** The neighbourhood whose books keep the budget. */
+  neighbourhoodId: Scalars['ID']['input'];
+  /** Why the budget is set or changed (1 to 500 characters). */
+  reason: Scalars['String']['input'];
+  /** The calendar year. */
+  year: Scalars['Int']['input'];
+};
+
+/** The outcome of setNeighbourhoodBudget. */
+export type SetNeighbourhoodBudgetResult = BooksNotOpen | ForeignAccount | InvalidLedgerInput | InvalidTaakveld | MalformedAmount | NeighbourhoodBudgetKeyConflict | SetNeighbourhoodBudgetSuccess | UnitMismatch | UnknownAccount;
+
+/** The budget was set or revised (or had been, for a retried request). */
+export type SetNeighbourhoodBudgetSuccess = {
+  __typename?: 'SetNeighbourhoodBudgetSuccess';
+  /** The budget; its current revision is the one recorded. */
+  budget: NeighbourhoodBudget;
+  /** True when the idempotency key had recorded this revision before and nothing new was written. */
+  replayed: Scalars['Boolean']['output'];
+  /** The revision this request recorded. */
+  revision: NeighbourhoodBudgetRevision;
+};
+
 /** A project's budget for a period: the first one, or a revision of an existing one. */
 export type SetProjectBudgetInput = {
   /** The budgeted amount, a non-negative decimal string. */
@@ -1878,6 +2190,15 @@ export type StatementKeyConflict = LedgerError & {
   statement: BankStatement;
 };
 
+/** One account's amount in a statement, with the sign a treasurer writes it: assets, liabilities, equity, income and expenses each positive. */
+export type StatementLine = {
+  __typename?: 'StatementLine';
+  /** The account. */
+  account: Account;
+  /** The amount. */
+  amount: Money;
+};
+
 /** The line is confirmed or ignored already (with another counter account, for a confirmation). Nothing was written. */
 export type StatementLineSettled = LedgerError & {
   __typename?: 'StatementLineSettled';
@@ -1889,6 +2210,27 @@ export type StatementLineSettled = LedgerError & {
   line: BankStatementLine;
   /** What went wrong, for people. */
   message: Scalars['String']['output'];
+};
+
+/** The budget for a year against its actuals for one Iv3 taakveld, type and unit (or for the accounts mapped to no taakveld). */
+export type TaakveldBudgetVsActual = {
+  __typename?: 'TaakveldBudgetVsActual';
+  /** The lines booked in the year on the income or expense accounts that count for the taakveld, as positive amounts. */
+  actual: Money;
+  /** Budget lines for the taakveld plus the budget lines of the accounts that count for it. */
+  budget: Money;
+  /** budget − actual. */
+  difference: Money;
+  /** The neighbourhood, so a row can be joined on its CBS codes. */
+  neighbourhood: Maybe<Neighbourhood>;
+  /** The Iv3 taakveld code, e.g. "5.7"; null for the accounts mapped to none. */
+  taakveld: Maybe<Scalars['String']['output']>;
+  /** INCOME (baten) or EXPENSE (lasten). */
+  type: AccountType;
+  /** The unit. */
+  unit: Unit;
+  /** The calendar year. */
+  year: Scalars['Int']['output'];
 };
 
 /** An entry needs at least two lines. */
@@ -2187,6 +2529,17 @@ export type UnknownWitness = LedgerError & {
   field: Maybe<Scalars['String']['output']>;
   /** What went wrong, for people. */
   message: Scalars['String']['output'];
+};
+
+/** The statement of volunteer hours of a year. */
+export type VolunteerHoursStatement = {
+  __typename?: 'VolunteerHoursStatement';
+  /** Per project. */
+  byProject: Array<ProjectVolunteerHours>;
+  /** All hours given in the year. */
+  given: Money;
+  /** All hours received in the year. */
+  received: Money;
 };
 
 /** Someone who checks the log and cosigns its checkpoints: a municipality, a residents' association, a newspaper. */
@@ -2530,6 +2883,17 @@ export type ResolversUnionTypes<_RefType extends Record<string, unknown>> = Reso
     | ( Omit<ReverseEntrySuccess, 'reversal'> & { reversal: _RefType['LedgerEntry'] } )
     | ( UnknownEntry )
   ;
+  SetNeighbourhoodBudgetResult:
+    | ( BooksNotOpen )
+    | ( Omit<ForeignAccount, 'account'> & { account: _RefType['Account'] } )
+    | ( InvalidLedgerInput )
+    | ( InvalidTaakveld )
+    | ( MalformedAmount )
+    | ( Omit<NeighbourhoodBudgetKeyConflict, 'revision'> & { revision: _RefType['NeighbourhoodBudgetRevision'] } )
+    | ( Omit<SetNeighbourhoodBudgetSuccess, 'budget' | 'revision'> & { budget: _RefType['NeighbourhoodBudget'], revision: _RefType['NeighbourhoodBudgetRevision'] } )
+    | ( Omit<UnitMismatch, 'account'> & { account: _RefType['Account'] } )
+    | ( UnknownAccount )
+  ;
   SetProjectBudgetResult:
     | ( Omit<BudgetPeriodOverlaps, 'budget'> & { budget: _RefType['ProjectBudget'] } )
     | ( InvalidLedgerInput )
@@ -2556,12 +2920,14 @@ export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = 
     | ( InvalidCosignature )
     | ( InvalidIban )
     | ( InvalidLedgerInput )
+    | ( InvalidTaakveld )
     | ( InvalidWitnessKey )
     | ( MalformedAmount )
     | ( MalformedStatement )
     | ( MemberErased )
     | ( Omit<MemberInOtherNeighbourhood, 'member'> & { member?: Maybe<_RefType['Member']> } )
     | ( Omit<MixedUnitsUnbalanced, 'difference'> & { difference: _RefType['Money'] } )
+    | ( Omit<NeighbourhoodBudgetKeyConflict, 'revision'> & { revision: _RefType['NeighbourhoodBudgetRevision'] } )
     | ( NoEquityAccount )
     | ( NotABankAccount )
     | ( OpeningBalancesNotFirst )
@@ -2597,12 +2963,17 @@ export type ResolversTypes = ResolversObject<{
   Account: ResolverTypeWrapper<AccountEntity>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  AccountBudgetVsActual: ResolverTypeWrapper<AccountBudgetVsActualValue>;
   AccountCodeTaken: ResolverTypeWrapper<Omit<AccountCodeTaken, 'account'> & { account: ResolversTypes['Account'] }>;
   AccountType: AccountType;
   AddCosignatureInput: AddCosignatureInput;
   AddCosignatureResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['AddCosignatureResult']>;
   AddCosignatureSuccess: ResolverTypeWrapper<Omit<AddCosignatureSuccess, 'checkpoint' | 'cosignature'> & { checkpoint: ResolversTypes['Checkpoint'], cosignature: ResolversTypes['Cosignature'] }>;
   AlreadyReversed: ResolverTypeWrapper<Omit<AlreadyReversed, 'entry' | 'reversedBy'> & { entry: ResolversTypes['LedgerEntry'], reversedBy: ResolversTypes['LedgerEntry'] }>;
+  AnnualAccounts: ResolverTypeWrapper<AnnualAccountsValue>;
+  AnnualProjectNote: ResolverTypeWrapper<AnnualProjectNoteValue>;
+  BalanceSheet: ResolverTypeWrapper<Omit<BalanceSheet, 'assets' | 'equity' | 'liabilities' | 'totals'> & { assets: Array<ResolversTypes['StatementLine']>, equity: Array<ResolversTypes['StatementLine']>, liabilities: Array<ResolversTypes['StatementLine']>, totals: Array<ResolversTypes['BalanceSheetTotal']> }>;
+  BalanceSheetTotal: ResolverTypeWrapper<Omit<BalanceSheetTotal, 'assets' | 'equity' | 'liabilities' | 'resultNotInEquity'> & { assets: ResolversTypes['Money'], equity: ResolversTypes['Money'], liabilities: ResolversTypes['Money'], resultNotInEquity: ResolversTypes['Money'] }>;
   BankStatement: ResolverTypeWrapper<BankStatementRow>;
   BankStatementConnection: ResolverTypeWrapper<StatementConnectionValue>;
   BankStatementEdge: ResolverTypeWrapper<Omit<BankStatementEdge, 'node'> & { node: ResolversTypes['BankStatement'] }>;
@@ -2619,6 +2990,7 @@ export type ResolversTypes = ResolversObject<{
   BudgetPeriodOverlaps: ResolverTypeWrapper<Omit<BudgetPeriodOverlaps, 'budget'> & { budget: ResolversTypes['ProjectBudget'] }>;
   BudgetRevision: ResolverTypeWrapper<BudgetRevisionView>;
   BudgetVersusActual: ResolverTypeWrapper<Omit<BudgetVersusActual, 'actual' | 'budget' | 'budgeted' | 'remaining'> & { actual: ResolversTypes['Money'], budget: ResolversTypes['ProjectBudget'], budgeted: ResolversTypes['Money'], remaining: ResolversTypes['Money'] }>;
+  BudgetVsActuals: ResolverTypeWrapper<BudgetVsActualsValue>;
   CacheControlScope: CacheControlScope;
   ChainHead: ResolverTypeWrapper<ChainHead>;
   ChainVerification: ResolverTypeWrapper<Omit<ChainVerification, 'derivedTotalDifferences'> & { derivedTotalDifferences: Array<ResolversTypes['DerivedTotalDifference']> }>;
@@ -2662,10 +3034,13 @@ export type ResolversTypes = ResolversObject<{
   ImportBankStatementResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['ImportBankStatementResult']>;
   ImportBankStatementSuccess: ResolverTypeWrapper<Omit<ImportBankStatementSuccess, 'statement'> & { statement: ResolversTypes['BankStatement'] }>;
   InclusionProof: ResolverTypeWrapper<InclusionProofValue>;
+  IncomeStatement: ResolverTypeWrapper<Omit<IncomeStatement, 'expenses' | 'income' | 'totals'> & { expenses: Array<ResolversTypes['StatementLine']>, income: Array<ResolversTypes['StatementLine']>, totals: Array<ResolversTypes['IncomeStatementTotal']> }>;
+  IncomeStatementTotal: ResolverTypeWrapper<Omit<IncomeStatementTotal, 'expenses' | 'income' | 'result'> & { expenses: ResolversTypes['Money'], income: ResolversTypes['Money'], result: ResolversTypes['Money'] }>;
   Int64: ResolverTypeWrapper<Scalars['Int64']['output']>;
   InvalidCosignature: ResolverTypeWrapper<InvalidCosignature>;
   InvalidIban: ResolverTypeWrapper<InvalidIban>;
   InvalidLedgerInput: ResolverTypeWrapper<InvalidLedgerInput>;
+  InvalidTaakveld: ResolverTypeWrapper<InvalidTaakveld>;
   InvalidWitnessKey: ResolverTypeWrapper<InvalidWitnessKey>;
   JSONObject: ResolverTypeWrapper<Scalars['JSONObject']['output']>;
   LedgerEntry: ResolverTypeWrapper<EntryEntity>;
@@ -2693,6 +3068,11 @@ export type ResolversTypes = ResolversObject<{
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   MyDataExport: ResolverTypeWrapper<MyDataExportRef>;
   Neighbourhood: ResolverTypeWrapper<NeighbourhoodRef>;
+  NeighbourhoodBudget: ResolverTypeWrapper<NeighbourhoodBudgetView>;
+  NeighbourhoodBudgetKeyConflict: ResolverTypeWrapper<Omit<NeighbourhoodBudgetKeyConflict, 'revision'> & { revision: ResolversTypes['NeighbourhoodBudgetRevision'] }>;
+  NeighbourhoodBudgetLine: ResolverTypeWrapper<BudgetLineView>;
+  NeighbourhoodBudgetLineInput: NeighbourhoodBudgetLineInput;
+  NeighbourhoodBudgetRevision: ResolverTypeWrapper<NeighbourhoodBudgetRevisionView>;
   NoEquityAccount: ResolverTypeWrapper<NoEquityAccount>;
   NotABankAccount: ResolverTypeWrapper<NotABankAccount>;
   OpenBooksPayload: ResolverTypeWrapper<Omit<OpenBooksPayload, 'neighbourhood'> & { neighbourhood?: Maybe<ResolversTypes['Neighbourhood']> }>;
@@ -2715,6 +3095,7 @@ export type ResolversTypes = ResolversObject<{
   ProjectExpenseColumns: ResolverTypeWrapper<ProjectExpenseColumns>;
   ProjectFinances: ResolverTypeWrapper<ProjectFinancesValue>;
   ProjectInOtherNeighbourhood: ResolverTypeWrapper<Omit<ProjectInOtherNeighbourhood, 'project'> & { project?: Maybe<ResolversTypes['Project']> }>;
+  ProjectVolunteerHours: ResolverTypeWrapper<ProjectHoursValue>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   RegisterWitnessInput: RegisterWitnessInput;
   RegisterWitnessResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['RegisterWitnessResult']>;
@@ -2725,11 +3106,16 @@ export type ResolversTypes = ResolversObject<{
   ReverseEntryInput: ReverseEntryInput;
   ReverseEntryResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['ReverseEntryResult']>;
   ReverseEntrySuccess: ResolverTypeWrapper<Omit<ReverseEntrySuccess, 'reversal'> & { reversal: ResolversTypes['LedgerEntry'] }>;
+  SetNeighbourhoodBudgetInput: SetNeighbourhoodBudgetInput;
+  SetNeighbourhoodBudgetResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['SetNeighbourhoodBudgetResult']>;
+  SetNeighbourhoodBudgetSuccess: ResolverTypeWrapper<Omit<SetNeighbourhoodBudgetSuccess, 'budget' | 'revision'> & { budget: ResolversTypes['NeighbourhoodBudget'], revision: ResolversTypes['NeighbourhoodBudgetRevision'] }>;
   SetProjectBudgetInput: SetProjectBudgetInput;
   SetProjectBudgetResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['SetProjectBudgetResult']>;
   SetProjectBudgetSuccess: ResolverTypeWrapper<Omit<SetProjectBudgetSuccess, 'budget'> & { budget: ResolversTypes['ProjectBudget'] }>;
   StatementKeyConflict: ResolverTypeWrapper<Omit<StatementKeyConflict, 'statement'> & { statement: ResolversTypes['BankStatement'] }>;
+  StatementLine: ResolverTypeWrapper<Omit<StatementLine, 'account' | 'amount'> & { account: ResolversTypes['Account'], amount: ResolversTypes['Money'] }>;
   StatementLineSettled: ResolverTypeWrapper<Omit<StatementLineSettled, 'line'> & { line: ResolversTypes['BankStatementLine'] }>;
+  TaakveldBudgetVsActual: ResolverTypeWrapper<TaakveldRowValue>;
   TooFewLines: ResolverTypeWrapper<TooFewLines>;
   TransparencyLog: ResolverTypeWrapper<TransparencyLogValue>;
   TrialBalance: ResolverTypeWrapper<Omit<TrialBalance, 'lines' | 'totals'> & { lines: Array<ResolversTypes['TrialBalanceLine']>, totals: Array<ResolversTypes['TrialBalanceTotal']> }>;
@@ -2746,6 +3132,7 @@ export type ResolversTypes = ResolversObject<{
   UnknownProject: ResolverTypeWrapper<UnknownProject>;
   UnknownStatementLine: ResolverTypeWrapper<UnknownStatementLine>;
   UnknownWitness: ResolverTypeWrapper<UnknownWitness>;
+  VolunteerHoursStatement: ResolverTypeWrapper<Omit<VolunteerHoursStatement, 'byProject' | 'given' | 'received'> & { byProject: Array<ResolversTypes['ProjectVolunteerHours']>, given: ResolversTypes['Money'], received: ResolversTypes['Money'] }>;
   Witness: ResolverTypeWrapper<WitnessRow>;
   WitnessAlreadyRegistered: ResolverTypeWrapper<Omit<WitnessAlreadyRegistered, 'witness'> & { witness: ResolversTypes['Witness'] }>;
   YearAlreadyClosed: ResolverTypeWrapper<YearAlreadyClosed>;
@@ -2761,11 +3148,16 @@ export type ResolversParentTypes = ResolversObject<{
   Account: AccountEntity;
   String: Scalars['String']['output'];
   ID: Scalars['ID']['output'];
+  AccountBudgetVsActual: AccountBudgetVsActualValue;
   AccountCodeTaken: Omit<AccountCodeTaken, 'account'> & { account: ResolversParentTypes['Account'] };
   AddCosignatureInput: AddCosignatureInput;
   AddCosignatureResult: ResolversUnionTypes<ResolversParentTypes>['AddCosignatureResult'];
   AddCosignatureSuccess: Omit<AddCosignatureSuccess, 'checkpoint' | 'cosignature'> & { checkpoint: ResolversParentTypes['Checkpoint'], cosignature: ResolversParentTypes['Cosignature'] };
   AlreadyReversed: Omit<AlreadyReversed, 'entry' | 'reversedBy'> & { entry: ResolversParentTypes['LedgerEntry'], reversedBy: ResolversParentTypes['LedgerEntry'] };
+  AnnualAccounts: AnnualAccountsValue;
+  AnnualProjectNote: AnnualProjectNoteValue;
+  BalanceSheet: Omit<BalanceSheet, 'assets' | 'equity' | 'liabilities' | 'totals'> & { assets: Array<ResolversParentTypes['StatementLine']>, equity: Array<ResolversParentTypes['StatementLine']>, liabilities: Array<ResolversParentTypes['StatementLine']>, totals: Array<ResolversParentTypes['BalanceSheetTotal']> };
+  BalanceSheetTotal: Omit<BalanceSheetTotal, 'assets' | 'equity' | 'liabilities' | 'resultNotInEquity'> & { assets: ResolversParentTypes['Money'], equity: ResolversParentTypes['Money'], liabilities: ResolversParentTypes['Money'], resultNotInEquity: ResolversParentTypes['Money'] };
   BankStatement: BankStatementRow;
   BankStatementConnection: StatementConnectionValue;
   BankStatementEdge: Omit<BankStatementEdge, 'node'> & { node: ResolversParentTypes['BankStatement'] };
@@ -2779,6 +3171,7 @@ export type ResolversParentTypes = ResolversObject<{
   BudgetPeriodOverlaps: Omit<BudgetPeriodOverlaps, 'budget'> & { budget: ResolversParentTypes['ProjectBudget'] };
   BudgetRevision: BudgetRevisionView;
   BudgetVersusActual: Omit<BudgetVersusActual, 'actual' | 'budget' | 'budgeted' | 'remaining'> & { actual: ResolversParentTypes['Money'], budget: ResolversParentTypes['ProjectBudget'], budgeted: ResolversParentTypes['Money'], remaining: ResolversParentTypes['Money'] };
+  BudgetVsActuals: BudgetVsActualsValue;
   ChainHead: ChainHead;
   ChainVerification: Omit<ChainVerification, 'derivedTotalDifferences'> & { derivedTotalDifferences: Array<ResolversParentTypes['DerivedTotalDifference']> };
   Checkpoint: CheckpointRow;
@@ -2818,10 +3211,13 @@ export type ResolversParentTypes = ResolversObject<{
   ImportBankStatementResult: ResolversUnionTypes<ResolversParentTypes>['ImportBankStatementResult'];
   ImportBankStatementSuccess: Omit<ImportBankStatementSuccess, 'statement'> & { statement: ResolversParentTypes['BankStatement'] };
   InclusionProof: InclusionProofValue;
+  IncomeStatement: Omit<IncomeStatement, 'expenses' | 'income' | 'totals'> & { expenses: Array<ResolversParentTypes['StatementLine']>, income: Array<ResolversParentTypes['StatementLine']>, totals: Array<ResolversParentTypes['IncomeStatementTotal']> };
+  IncomeStatementTotal: Omit<IncomeStatementTotal, 'expenses' | 'income' | 'result'> & { expenses: ResolversParentTypes['Money'], income: ResolversParentTypes['Money'], result: ResolversParentTypes['Money'] };
   Int64: Scalars['Int64']['output'];
   InvalidCosignature: InvalidCosignature;
   InvalidIban: InvalidIban;
   InvalidLedgerInput: InvalidLedgerInput;
+  InvalidTaakveld: InvalidTaakveld;
   InvalidWitnessKey: InvalidWitnessKey;
   JSONObject: Scalars['JSONObject']['output'];
   LedgerEntry: EntryEntity;
@@ -2846,6 +3242,11 @@ export type ResolversParentTypes = ResolversObject<{
   Mutation: Record<PropertyKey, never>;
   MyDataExport: MyDataExportRef;
   Neighbourhood: NeighbourhoodRef;
+  NeighbourhoodBudget: NeighbourhoodBudgetView;
+  NeighbourhoodBudgetKeyConflict: Omit<NeighbourhoodBudgetKeyConflict, 'revision'> & { revision: ResolversParentTypes['NeighbourhoodBudgetRevision'] };
+  NeighbourhoodBudgetLine: BudgetLineView;
+  NeighbourhoodBudgetLineInput: NeighbourhoodBudgetLineInput;
+  NeighbourhoodBudgetRevision: NeighbourhoodBudgetRevisionView;
   NoEquityAccount: NoEquityAccount;
   NotABankAccount: NotABankAccount;
   OpenBooksPayload: Omit<OpenBooksPayload, 'neighbourhood'> & { neighbourhood?: Maybe<ResolversParentTypes['Neighbourhood']> };
@@ -2868,6 +3269,7 @@ export type ResolversParentTypes = ResolversObject<{
   ProjectExpenseColumns: ProjectExpenseColumns;
   ProjectFinances: ProjectFinancesValue;
   ProjectInOtherNeighbourhood: Omit<ProjectInOtherNeighbourhood, 'project'> & { project?: Maybe<ResolversParentTypes['Project']> };
+  ProjectVolunteerHours: ProjectHoursValue;
   Query: Record<PropertyKey, never>;
   RegisterWitnessInput: RegisterWitnessInput;
   RegisterWitnessResult: ResolversUnionTypes<ResolversParentTypes>['RegisterWitnessResult'];
@@ -2878,11 +3280,16 @@ export type ResolversParentTypes = ResolversObject<{
   ReverseEntryInput: ReverseEntryInput;
   ReverseEntryResult: ResolversUnionTypes<ResolversParentTypes>['ReverseEntryResult'];
   ReverseEntrySuccess: Omit<ReverseEntrySuccess, 'reversal'> & { reversal: ResolversParentTypes['LedgerEntry'] };
+  SetNeighbourhoodBudgetInput: SetNeighbourhoodBudgetInput;
+  SetNeighbourhoodBudgetResult: ResolversUnionTypes<ResolversParentTypes>['SetNeighbourhoodBudgetResult'];
+  SetNeighbourhoodBudgetSuccess: Omit<SetNeighbourhoodBudgetSuccess, 'budget' | 'revision'> & { budget: ResolversParentTypes['NeighbourhoodBudget'], revision: ResolversParentTypes['NeighbourhoodBudgetRevision'] };
   SetProjectBudgetInput: SetProjectBudgetInput;
   SetProjectBudgetResult: ResolversUnionTypes<ResolversParentTypes>['SetProjectBudgetResult'];
   SetProjectBudgetSuccess: Omit<SetProjectBudgetSuccess, 'budget'> & { budget: ResolversParentTypes['ProjectBudget'] };
   StatementKeyConflict: Omit<StatementKeyConflict, 'statement'> & { statement: ResolversParentTypes['BankStatement'] };
+  StatementLine: Omit<StatementLine, 'account' | 'amount'> & { account: ResolversParentTypes['Account'], amount: ResolversParentTypes['Money'] };
   StatementLineSettled: Omit<StatementLineSettled, 'line'> & { line: ResolversParentTypes['BankStatementLine'] };
+  TaakveldBudgetVsActual: TaakveldRowValue;
   TooFewLines: TooFewLines;
   TransparencyLog: TransparencyLogValue;
   TrialBalance: Omit<TrialBalance, 'lines' | 'totals'> & { lines: Array<ResolversParentTypes['TrialBalanceLine']>, totals: Array<ResolversParentTypes['TrialBalanceTotal']> };
@@ -2898,6 +3305,7 @@ export type ResolversParentTypes = ResolversObject<{
   UnknownProject: UnknownProject;
   UnknownStatementLine: UnknownStatementLine;
   UnknownWitness: UnknownWitness;
+  VolunteerHoursStatement: Omit<VolunteerHoursStatement, 'byProject' | 'given' | 'received'> & { byProject: Array<ResolversParentTypes['ProjectVolunteerHours']>, given: ResolversParentTypes['Money'], received: ResolversParentTypes['Money'] };
   Witness: WitnessRow;
   WitnessAlreadyRegistered: Omit<WitnessAlreadyRegistered, 'witness'> & { witness: ResolversParentTypes['Witness'] };
   YearAlreadyClosed: YearAlreadyClosed;
@@ -2939,6 +3347,16 @@ export type AccountResolvers<ContextType = Context, ParentType extends Resolvers
   versionRecordedBy?: Resolver<Maybe<ResolversTypes['Member']>, ParentType, ContextType>;
 }>;
 
+export type AccountBudgetVsActualResolvers<ContextType = Context, ParentType extends ResolversParentTypes['AccountBudgetVsActual'] = ResolversParentTypes['AccountBudgetVsActual']> = ResolversObject<{
+  account?: Resolver<ResolversTypes['Account'], ParentType, ContextType>;
+  actual?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  budget?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  difference?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  taakveld?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  type?: Resolver<ResolversTypes['AccountType'], ParentType, ContextType>;
+  unit?: Resolver<ResolversTypes['Unit'], ParentType, ContextType>;
+}>;
+
 export type AccountCodeTakenResolvers<ContextType = Context, ParentType extends ResolversParentTypes['AccountCodeTaken'] = ResolversParentTypes['AccountCodeTaken']> = ResolversObject<{
   account?: Resolver<ResolversTypes['Account'], ParentType, ContextType>;
   code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -2964,6 +3382,47 @@ export type AlreadyReversedResolvers<ContextType = Context, ParentType extends R
   message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   reversedBy?: Resolver<ResolversTypes['LedgerEntry'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type AnnualAccountsResolvers<ContextType = Context, ParentType extends ResolversParentTypes['AnnualAccounts'] = ResolversParentTypes['AnnualAccounts']> = ResolversObject<{
+  balanceSheet?: Resolver<ResolversTypes['BalanceSheet'], ParentType, ContextType>;
+  budgetVsActuals?: Resolver<ResolversTypes['BudgetVsActuals'], ParentType, ContextType>;
+  closed?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  entryCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  incomeStatement?: Resolver<ResolversTypes['IncomeStatement'], ParentType, ContextType>;
+  lastEntry?: Resolver<Maybe<ResolversTypes['LedgerEntry']>, ParentType, ContextType>;
+  neighbourhood?: Resolver<Maybe<ResolversTypes['Neighbourhood']>, ParentType, ContextType>;
+  periodEnd?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  periodStart?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  projects?: Resolver<Array<ResolversTypes['AnnualProjectNote']>, ParentType, ContextType>;
+  volunteerHours?: Resolver<ResolversTypes['VolunteerHoursStatement'], ParentType, ContextType>;
+  year?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  yearEndCheckpoint?: Resolver<Maybe<ResolversTypes['Checkpoint']>, ParentType, ContextType>;
+}>;
+
+export type AnnualProjectNoteResolvers<ContextType = Context, ParentType extends ResolversParentTypes['AnnualProjectNote'] = ResolversParentTypes['AnnualProjectNote']> = ResolversObject<{
+  budget?: Resolver<Maybe<ResolversTypes['Money']>, ParentType, ContextType>;
+  hours?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  project?: Resolver<Maybe<ResolversTypes['Project']>, ParentType, ContextType>;
+  received?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  spent?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+}>;
+
+export type BalanceSheetResolvers<ContextType = Context, ParentType extends ResolversParentTypes['BalanceSheet'] = ResolversParentTypes['BalanceSheet']> = ResolversObject<{
+  asOf?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  assets?: Resolver<Array<ResolversTypes['StatementLine']>, ParentType, ContextType>;
+  equity?: Resolver<Array<ResolversTypes['StatementLine']>, ParentType, ContextType>;
+  liabilities?: Resolver<Array<ResolversTypes['StatementLine']>, ParentType, ContextType>;
+  totals?: Resolver<Array<ResolversTypes['BalanceSheetTotal']>, ParentType, ContextType>;
+}>;
+
+export type BalanceSheetTotalResolvers<ContextType = Context, ParentType extends ResolversParentTypes['BalanceSheetTotal'] = ResolversParentTypes['BalanceSheetTotal']> = ResolversObject<{
+  assets?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  balanced?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  equity?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  liabilities?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  resultNotInEquity?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  unit?: Resolver<ResolversTypes['Unit'], ParentType, ContextType>;
 }>;
 
 export type BankStatementResolvers<ContextType = Context, ParentType extends ResolversParentTypes['BankStatement'] = ResolversParentTypes['BankStatement'], FederationReferenceType extends FederationReferenceTypes['BankStatement'] = FederationReferenceTypes['BankStatement']> = ResolversObject<{
@@ -3085,6 +3544,14 @@ export type BudgetVersusActualResolvers<ContextType = Context, ParentType extend
   budgeted?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   overBudget?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   remaining?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+}>;
+
+export type BudgetVsActualsResolvers<ContextType = Context, ParentType extends ResolversParentTypes['BudgetVsActuals'] = ResolversParentTypes['BudgetVsActuals']> = ResolversObject<{
+  budgetRevision?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  byAccount?: Resolver<Array<ResolversTypes['AccountBudgetVsActual']>, ParentType, ContextType>;
+  byTaakveld?: Resolver<Array<ResolversTypes['TaakveldBudgetVsActual']>, ParentType, ContextType>;
+  unmapped?: Resolver<Array<ResolversTypes['TaakveldBudgetVsActual']>, ParentType, ContextType>;
+  year?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
 
 export type ChainHeadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ChainHead'] = ResolversParentTypes['ChainHead']> = ResolversObject<{
@@ -3293,6 +3760,19 @@ export type InclusionProofResolvers<ContextType = Context, ParentType extends Re
   treeSize?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
 
+export type IncomeStatementResolvers<ContextType = Context, ParentType extends ResolversParentTypes['IncomeStatement'] = ResolversParentTypes['IncomeStatement']> = ResolversObject<{
+  expenses?: Resolver<Array<ResolversTypes['StatementLine']>, ParentType, ContextType>;
+  income?: Resolver<Array<ResolversTypes['StatementLine']>, ParentType, ContextType>;
+  totals?: Resolver<Array<ResolversTypes['IncomeStatementTotal']>, ParentType, ContextType>;
+}>;
+
+export type IncomeStatementTotalResolvers<ContextType = Context, ParentType extends ResolversParentTypes['IncomeStatementTotal'] = ResolversParentTypes['IncomeStatementTotal']> = ResolversObject<{
+  expenses?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  income?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  result?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  unit?: Resolver<ResolversTypes['Unit'], ParentType, ContextType>;
+}>;
+
 export interface Int64ScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['Int64'], any> {
   name: 'Int64';
 }
@@ -3314,6 +3794,14 @@ export type InvalidIbanResolvers<ContextType = Context, ParentType extends Resol
 export type InvalidLedgerInputResolvers<ContextType = Context, ParentType extends ResolversParentTypes['InvalidLedgerInput'] = ResolversParentTypes['InvalidLedgerInput']> = ResolversObject<{
   code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   field?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type InvalidTaakveldResolvers<ContextType = Context, ParentType extends ResolversParentTypes['InvalidTaakveld'] = ResolversParentTypes['InvalidTaakveld']> = ResolversObject<{
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  field?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  given?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
@@ -3363,7 +3851,7 @@ export type LedgerEntryEdgeResolvers<ContextType = Context, ParentType extends R
 }>;
 
 export type LedgerErrorResolvers<ContextType = Context, ParentType extends ResolversParentTypes['LedgerError'] = ResolversParentTypes['LedgerError']> = ResolversObject<{
-  __resolveType: TypeResolveFn<'AccountCodeTaken' | 'AlreadyReversed' | 'BookingDateBeforeBooks' | 'BookingDateTooFarAhead' | 'BooksNotOpen' | 'BudgetPeriodOverlaps' | 'CounterpartyDomainMismatch' | 'ForeignAccount' | 'IbanTaken' | 'IdempotencyKeyConflict' | 'InvalidCosignature' | 'InvalidIban' | 'InvalidLedgerInput' | 'InvalidWitnessKey' | 'MalformedAmount' | 'MalformedStatement' | 'MemberErased' | 'MemberInOtherNeighbourhood' | 'MixedUnitsUnbalanced' | 'NoEquityAccount' | 'NotABankAccount' | 'OpeningBalancesNotFirst' | 'OpeningBalancesPosted' | 'Overdraft' | 'PeriodClosed' | 'PreviousYearOpen' | 'ProjectInOtherNeighbourhood' | 'ReversalOfReversal' | 'StatementKeyConflict' | 'StatementLineSettled' | 'TooFewLines' | 'UnbalancedEntry' | 'UnitMismatch' | 'UnknownAccount' | 'UnknownCheckpoint' | 'UnknownEntry' | 'UnknownMember' | 'UnknownNeighbourhood' | 'UnknownProject' | 'UnknownStatementLine' | 'UnknownWitness' | 'WitnessAlreadyRegistered' | 'YearAlreadyClosed' | 'YearNotOver' | 'YearOutsideBooks' | 'YearUnbalanced', ParentType, ContextType>;
+  __resolveType: TypeResolveFn<'AccountCodeTaken' | 'AlreadyReversed' | 'BookingDateBeforeBooks' | 'BookingDateTooFarAhead' | 'BooksNotOpen' | 'BudgetPeriodOverlaps' | 'CounterpartyDomainMismatch' | 'ForeignAccount' | 'IbanTaken' | 'IdempotencyKeyConflict' | 'InvalidCosignature' | 'InvalidIban' | 'InvalidLedgerInput' | 'InvalidTaakveld' | 'InvalidWitnessKey' | 'MalformedAmount' | 'MalformedStatement' | 'MemberErased' | 'MemberInOtherNeighbourhood' | 'MixedUnitsUnbalanced' | 'NeighbourhoodBudgetKeyConflict' | 'NoEquityAccount' | 'NotABankAccount' | 'OpeningBalancesNotFirst' | 'OpeningBalancesPosted' | 'Overdraft' | 'PeriodClosed' | 'PreviousYearOpen' | 'ProjectInOtherNeighbourhood' | 'ReversalOfReversal' | 'StatementKeyConflict' | 'StatementLineSettled' | 'TooFewLines' | 'UnbalancedEntry' | 'UnitMismatch' | 'UnknownAccount' | 'UnknownCheckpoint' | 'UnknownEntry' | 'UnknownMember' | 'UnknownNeighbourhood' | 'UnknownProject' | 'UnknownStatementLine' | 'UnknownWitness' | 'WitnessAlreadyRegistered' | 'YearAlreadyClosed' | 'YearNotOver' | 'YearOutsideBooks' | 'YearUnbalanced', ParentType, ContextType>;
 }>;
 
 export type LedgerLineResolvers<ContextType = Context, ParentType extends ResolversParentTypes['LedgerLine'] = ResolversParentTypes['LedgerLine']> = ResolversObject<{
@@ -3477,6 +3965,7 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
   registerWitness?: Resolver<ResolversTypes['RegisterWitnessResult'], ParentType, ContextType, RequireFields<MutationRegisterWitnessArgs, 'input'>>;
   retireWitness?: Resolver<ResolversTypes['RetireWitnessResult'], ParentType, ContextType, RequireFields<MutationRetireWitnessArgs, 'neighbourhoodId' | 'witnessId'>>;
   reverseEntry?: Resolver<ResolversTypes['ReverseEntryResult'], ParentType, ContextType, RequireFields<MutationReverseEntryArgs, 'input'>>;
+  setNeighbourhoodBudget?: Resolver<ResolversTypes['SetNeighbourhoodBudgetResult'], ParentType, ContextType, RequireFields<MutationSetNeighbourhoodBudgetArgs, 'input'>>;
   setProjectBudget?: Resolver<ResolversTypes['SetProjectBudgetResult'], ParentType, ContextType, RequireFields<MutationSetProjectBudgetArgs, 'input'>>;
 }>;
 
@@ -3489,7 +3978,11 @@ export type MyDataExportResolvers<ContextType = Context, ParentType extends Reso
 export type NeighbourhoodResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Neighbourhood'] = ResolversParentTypes['Neighbourhood'], FederationReferenceType extends FederationReferenceTypes['Neighbourhood'] = FederationReferenceTypes['Neighbourhood']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Neighbourhood']> | FederationReferenceType, FederationReferenceType, ContextType>;
   accounts?: Resolver<Maybe<Array<ResolversTypes['Account']>>, ParentType, ContextType, Partial<NeighbourhoodAccountsArgs>>;
+  annualAccounts?: Resolver<Maybe<ResolversTypes['AnnualAccounts']>, ParentType, ContextType, RequireFields<NeighbourhoodAnnualAccountsArgs, 'year'>>;
   bankStatements?: Resolver<ResolversTypes['BankStatementConnection'], ParentType, ContextType, RequireFields<NeighbourhoodBankStatementsArgs, 'first'>>;
+  budget?: Resolver<Maybe<ResolversTypes['NeighbourhoodBudget']>, ParentType, ContextType, RequireFields<NeighbourhoodBudgetArgs, 'year'>>;
+  budgetVsActuals?: Resolver<Maybe<ResolversTypes['BudgetVsActuals']>, ParentType, ContextType, RequireFields<NeighbourhoodBudgetVsActualsArgs, 'year'>>;
+  budgets?: Resolver<Array<ResolversTypes['NeighbourhoodBudget']>, ParentType, ContextType>;
   chainHead?: Resolver<Maybe<ResolversTypes['ChainHead']>, ParentType, ContextType>;
   chainVerification?: Resolver<Maybe<ResolversTypes['ChainVerification']>, ParentType, ContextType>;
   financialYear?: Resolver<Maybe<ResolversTypes['FinancialYear']>, ParentType, ContextType, RequireFields<NeighbourhoodFinancialYearArgs, 'year'>>;
@@ -3499,6 +3992,41 @@ export type NeighbourhoodResolvers<ContextType = Context, ParentType extends Res
   localEconomy?: Resolver<Maybe<ResolversTypes['LocalEconomyReport']>, ParentType, ContextType, Partial<NeighbourhoodLocalEconomyArgs>>;
   transparencyLog?: Resolver<Maybe<ResolversTypes['TransparencyLog']>, ParentType, ContextType>;
   trialBalance?: Resolver<Maybe<ResolversTypes['TrialBalance']>, ParentType, ContextType, Partial<NeighbourhoodTrialBalanceArgs>>;
+}>;
+
+export type NeighbourhoodBudgetResolvers<ContextType = Context, ParentType extends ResolversParentTypes['NeighbourhoodBudget'] = ResolversParentTypes['NeighbourhoodBudget']> = ResolversObject<{
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  lines?: Resolver<Array<ResolversTypes['NeighbourhoodBudgetLine']>, ParentType, ContextType>;
+  neighbourhood?: Resolver<Maybe<ResolversTypes['Neighbourhood']>, ParentType, ContextType>;
+  revision?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  revisions?: Resolver<Array<ResolversTypes['NeighbourhoodBudgetRevision']>, ParentType, ContextType>;
+  vsActuals?: Resolver<ResolversTypes['BudgetVsActuals'], ParentType, ContextType>;
+  year?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type NeighbourhoodBudgetKeyConflictResolvers<ContextType = Context, ParentType extends ResolversParentTypes['NeighbourhoodBudgetKeyConflict'] = ResolversParentTypes['NeighbourhoodBudgetKeyConflict']> = ResolversObject<{
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  field?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  revision?: Resolver<ResolversTypes['NeighbourhoodBudgetRevision'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type NeighbourhoodBudgetLineResolvers<ContextType = Context, ParentType extends ResolversParentTypes['NeighbourhoodBudgetLine'] = ResolversParentTypes['NeighbourhoodBudgetLine']> = ResolversObject<{
+  account?: Resolver<Maybe<ResolversTypes['Account']>, ParentType, ContextType>;
+  amount?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  position?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  taakveld?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  type?: Resolver<ResolversTypes['AccountType'], ParentType, ContextType>;
+}>;
+
+export type NeighbourhoodBudgetRevisionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['NeighbourhoodBudgetRevision'] = ResolversParentTypes['NeighbourhoodBudgetRevision']> = ResolversObject<{
+  leafIndex?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  lines?: Resolver<Array<ResolversTypes['NeighbourhoodBudgetLine']>, ParentType, ContextType>;
+  reason?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  recordedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  recordedBy?: Resolver<Maybe<ResolversTypes['Member']>, ParentType, ContextType>;
+  revision?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
 
 export type NoEquityAccountResolvers<ContextType = Context, ParentType extends ResolversParentTypes['NoEquityAccount'] = ResolversParentTypes['NoEquityAccount']> = ResolversObject<{
@@ -3637,6 +4165,12 @@ export type ProjectInOtherNeighbourhoodResolvers<ContextType = Context, ParentTy
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
+export type ProjectVolunteerHoursResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ProjectVolunteerHours'] = ResolversParentTypes['ProjectVolunteerHours']> = ResolversObject<{
+  given?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  project?: Resolver<Maybe<ResolversTypes['Project']>, ParentType, ContextType>;
+  received?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+}>;
+
 export type QueryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
   bankStatement?: Resolver<Maybe<ResolversTypes['BankStatement']>, ParentType, ContextType, RequireFields<QueryBankStatementArgs, 'id'>>;
   bankStatementLine?: Resolver<Maybe<ResolversTypes['BankStatementLine']>, ParentType, ContextType, RequireFields<QueryBankStatementLineArgs, 'id'>>;
@@ -3681,6 +4215,17 @@ export type ReverseEntrySuccessResolvers<ContextType = Context, ParentType exten
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
+export type SetNeighbourhoodBudgetResultResolvers<ContextType = Context, ParentType extends ResolversParentTypes['SetNeighbourhoodBudgetResult'] = ResolversParentTypes['SetNeighbourhoodBudgetResult']> = ResolversObject<{
+  __resolveType: TypeResolveFn<'BooksNotOpen' | 'ForeignAccount' | 'InvalidLedgerInput' | 'InvalidTaakveld' | 'MalformedAmount' | 'NeighbourhoodBudgetKeyConflict' | 'SetNeighbourhoodBudgetSuccess' | 'UnitMismatch' | 'UnknownAccount', ParentType, ContextType>;
+}>;
+
+export type SetNeighbourhoodBudgetSuccessResolvers<ContextType = Context, ParentType extends ResolversParentTypes['SetNeighbourhoodBudgetSuccess'] = ResolversParentTypes['SetNeighbourhoodBudgetSuccess']> = ResolversObject<{
+  budget?: Resolver<ResolversTypes['NeighbourhoodBudget'], ParentType, ContextType>;
+  replayed?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  revision?: Resolver<ResolversTypes['NeighbourhoodBudgetRevision'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
 export type SetProjectBudgetResultResolvers<ContextType = Context, ParentType extends ResolversParentTypes['SetProjectBudgetResult'] = ResolversParentTypes['SetProjectBudgetResult']> = ResolversObject<{
   __resolveType: TypeResolveFn<'BudgetPeriodOverlaps' | 'InvalidLedgerInput' | 'MalformedAmount' | 'ProjectInOtherNeighbourhood' | 'SetProjectBudgetSuccess' | 'UnknownProject', ParentType, ContextType>;
 }>;
@@ -3698,12 +4243,28 @@ export type StatementKeyConflictResolvers<ContextType = Context, ParentType exte
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
+export type StatementLineResolvers<ContextType = Context, ParentType extends ResolversParentTypes['StatementLine'] = ResolversParentTypes['StatementLine']> = ResolversObject<{
+  account?: Resolver<ResolversTypes['Account'], ParentType, ContextType>;
+  amount?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+}>;
+
 export type StatementLineSettledResolvers<ContextType = Context, ParentType extends ResolversParentTypes['StatementLineSettled'] = ResolversParentTypes['StatementLineSettled']> = ResolversObject<{
   code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   field?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   line?: Resolver<ResolversTypes['BankStatementLine'], ParentType, ContextType>;
   message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type TaakveldBudgetVsActualResolvers<ContextType = Context, ParentType extends ResolversParentTypes['TaakveldBudgetVsActual'] = ResolversParentTypes['TaakveldBudgetVsActual']> = ResolversObject<{
+  actual?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  budget?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  difference?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  neighbourhood?: Resolver<Maybe<ResolversTypes['Neighbourhood']>, ParentType, ContextType>;
+  taakveld?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  type?: Resolver<ResolversTypes['AccountType'], ParentType, ContextType>;
+  unit?: Resolver<ResolversTypes['Unit'], ParentType, ContextType>;
+  year?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
 
 export type TooFewLinesResolvers<ContextType = Context, ParentType extends ResolversParentTypes['TooFewLines'] = ResolversParentTypes['TooFewLines']> = ResolversObject<{
@@ -3827,6 +4388,12 @@ export type UnknownWitnessResolvers<ContextType = Context, ParentType extends Re
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
+export type VolunteerHoursStatementResolvers<ContextType = Context, ParentType extends ResolversParentTypes['VolunteerHoursStatement'] = ResolversParentTypes['VolunteerHoursStatement']> = ResolversObject<{
+  byProject?: Resolver<Array<ResolversTypes['ProjectVolunteerHours']>, ParentType, ContextType>;
+  given?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  received?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+}>;
+
 export type WitnessResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Witness'] = ResolversParentTypes['Witness']> = ResolversObject<{
   description?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
@@ -3880,10 +4447,15 @@ export type YearUnbalancedResolvers<ContextType = Context, ParentType extends Re
 
 export type Resolvers<ContextType = Context> = ResolversObject<{
   Account?: AccountResolvers<ContextType>;
+  AccountBudgetVsActual?: AccountBudgetVsActualResolvers<ContextType>;
   AccountCodeTaken?: AccountCodeTakenResolvers<ContextType>;
   AddCosignatureResult?: AddCosignatureResultResolvers<ContextType>;
   AddCosignatureSuccess?: AddCosignatureSuccessResolvers<ContextType>;
   AlreadyReversed?: AlreadyReversedResolvers<ContextType>;
+  AnnualAccounts?: AnnualAccountsResolvers<ContextType>;
+  AnnualProjectNote?: AnnualProjectNoteResolvers<ContextType>;
+  BalanceSheet?: BalanceSheetResolvers<ContextType>;
+  BalanceSheetTotal?: BalanceSheetTotalResolvers<ContextType>;
   BankStatement?: BankStatementResolvers<ContextType>;
   BankStatementConnection?: BankStatementConnectionResolvers<ContextType>;
   BankStatementEdge?: BankStatementEdgeResolvers<ContextType>;
@@ -3897,6 +4469,7 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   BudgetPeriodOverlaps?: BudgetPeriodOverlapsResolvers<ContextType>;
   BudgetRevision?: BudgetRevisionResolvers<ContextType>;
   BudgetVersusActual?: BudgetVersusActualResolvers<ContextType>;
+  BudgetVsActuals?: BudgetVsActualsResolvers<ContextType>;
   ChainHead?: ChainHeadResolvers<ContextType>;
   ChainVerification?: ChainVerificationResolvers<ContextType>;
   Checkpoint?: CheckpointResolvers<ContextType>;
@@ -3929,10 +4502,13 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   ImportBankStatementResult?: ImportBankStatementResultResolvers<ContextType>;
   ImportBankStatementSuccess?: ImportBankStatementSuccessResolvers<ContextType>;
   InclusionProof?: InclusionProofResolvers<ContextType>;
+  IncomeStatement?: IncomeStatementResolvers<ContextType>;
+  IncomeStatementTotal?: IncomeStatementTotalResolvers<ContextType>;
   Int64?: GraphQLScalarType;
   InvalidCosignature?: InvalidCosignatureResolvers<ContextType>;
   InvalidIban?: InvalidIbanResolvers<ContextType>;
   InvalidLedgerInput?: InvalidLedgerInputResolvers<ContextType>;
+  InvalidTaakveld?: InvalidTaakveldResolvers<ContextType>;
   InvalidWitnessKey?: InvalidWitnessKeyResolvers<ContextType>;
   JSONObject?: GraphQLScalarType;
   LedgerEntry?: LedgerEntryResolvers<ContextType>;
@@ -3955,6 +4531,10 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   Mutation?: MutationResolvers<ContextType>;
   MyDataExport?: MyDataExportResolvers<ContextType>;
   Neighbourhood?: NeighbourhoodResolvers<ContextType>;
+  NeighbourhoodBudget?: NeighbourhoodBudgetResolvers<ContextType>;
+  NeighbourhoodBudgetKeyConflict?: NeighbourhoodBudgetKeyConflictResolvers<ContextType>;
+  NeighbourhoodBudgetLine?: NeighbourhoodBudgetLineResolvers<ContextType>;
+  NeighbourhoodBudgetRevision?: NeighbourhoodBudgetRevisionResolvers<ContextType>;
   NoEquityAccount?: NoEquityAccountResolvers<ContextType>;
   NotABankAccount?: NotABankAccountResolvers<ContextType>;
   OpenBooksPayload?: OpenBooksPayloadResolvers<ContextType>;
@@ -3974,6 +4554,7 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   ProjectExpenseColumns?: ProjectExpenseColumnsResolvers<ContextType>;
   ProjectFinances?: ProjectFinancesResolvers<ContextType>;
   ProjectInOtherNeighbourhood?: ProjectInOtherNeighbourhoodResolvers<ContextType>;
+  ProjectVolunteerHours?: ProjectVolunteerHoursResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   RegisterWitnessResult?: RegisterWitnessResultResolvers<ContextType>;
   RegisterWitnessSuccess?: RegisterWitnessSuccessResolvers<ContextType>;
@@ -3982,10 +4563,14 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   ReversalOfReversal?: ReversalOfReversalResolvers<ContextType>;
   ReverseEntryResult?: ReverseEntryResultResolvers<ContextType>;
   ReverseEntrySuccess?: ReverseEntrySuccessResolvers<ContextType>;
+  SetNeighbourhoodBudgetResult?: SetNeighbourhoodBudgetResultResolvers<ContextType>;
+  SetNeighbourhoodBudgetSuccess?: SetNeighbourhoodBudgetSuccessResolvers<ContextType>;
   SetProjectBudgetResult?: SetProjectBudgetResultResolvers<ContextType>;
   SetProjectBudgetSuccess?: SetProjectBudgetSuccessResolvers<ContextType>;
   StatementKeyConflict?: StatementKeyConflictResolvers<ContextType>;
+  StatementLine?: StatementLineResolvers<ContextType>;
   StatementLineSettled?: StatementLineSettledResolvers<ContextType>;
+  TaakveldBudgetVsActual?: TaakveldBudgetVsActualResolvers<ContextType>;
   TooFewLines?: TooFewLinesResolvers<ContextType>;
   TransparencyLog?: TransparencyLogResolvers<ContextType>;
   TrialBalance?: TrialBalanceResolvers<ContextType>;
@@ -4001,6 +4586,7 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   UnknownProject?: UnknownProjectResolvers<ContextType>;
   UnknownStatementLine?: UnknownStatementLineResolvers<ContextType>;
   UnknownWitness?: UnknownWitnessResolvers<ContextType>;
+  VolunteerHoursStatement?: VolunteerHoursStatementResolvers<ContextType>;
   Witness?: WitnessResolvers<ContextType>;
   WitnessAlreadyRegistered?: WitnessAlreadyRegisteredResolvers<ContextType>;
   YearAlreadyClosed?: YearAlreadyClosedResolvers<ContextType>;

@@ -101,6 +101,22 @@ export async function logProblem(tx: EntityManager, neighbourhoodId: string): Pr
     [neighbourhoodId],
   );
   if (strayBudgetLeaf[0]) return `leaf ${strayBudgetLeaf[0].leaf_index} records a budget revision the books do not hold there`;
+  const neighbourhoodBudget: { year: number; revision: number }[] = await tx.query(
+    `SELECT b.year, r.revision FROM ledger.neighbourhood_budget b JOIN ledger.neighbourhood_budget_revision r ON r.budget_id = b.id
+       LEFT JOIN ledger.log_leaf l ON l.neighbourhood_id = b.neighbourhood_id AND l.leaf_index = r.leaf_index
+      WHERE b.neighbourhood_id = $1 AND (l.data IS DISTINCT FROM ledger.neighbourhood_budget_leaf_data(b, r) OR l.kind <> 'NEIGHBOURHOOD_BUDGET_REVISION')
+      ORDER BY r.recorded_at LIMIT 1`,
+    [neighbourhoodId],
+  );
+  if (neighbourhoodBudget[0]) return `revision ${neighbourhoodBudget[0].revision} of the ${neighbourhoodBudget[0].year} budget is not what its leaf in the log says`;
+  const strayNeighbourhoodBudgetLeaf: { leaf_index: string }[] = await tx.query(
+    `SELECT l.leaf_index FROM ledger.log_leaf l
+       LEFT JOIN ledger.neighbourhood_budget_revision r ON r.budget_id = l.record_id AND r.revision = l.record_version
+      WHERE l.neighbourhood_id = $1 AND l.kind = 'NEIGHBOURHOOD_BUDGET_REVISION' AND (r.budget_id IS NULL OR r.leaf_index <> l.leaf_index)
+      ORDER BY l.leaf_index LIMIT 1`,
+    [neighbourhoodId],
+  );
+  if (strayNeighbourhoodBudgetLeaf[0]) return `leaf ${strayNeighbourhoodBudgetLeaf[0].leaf_index} records a neighbourhood budget revision the books do not hold there`;
 
   // Every stored subtree hash is the hash of its two halves: level 1 over the leaves' data, higher levels over the level below.
   const badNode: { level: number; node_index: string }[] = await tx.query(

@@ -38,7 +38,7 @@ const LINES = `SELECT l.entry_id AS "entryId", l.position, l.account_id AS "acco
 export async function exportLedgerData(db: DataSource, memberId: string): Promise<Record<string, unknown>> {
   return db.transaction('REPEATABLE READ', async (tx) => {
     const q = <T>(sql: string): Promise<T[]> => tx.query(sql, [memberId]);
-    const [hours, about, aboutLines, counterpartyLines, recorded, accounts, budgets] = await Promise.all([
+    const [hours, about, aboutLines, counterpartyLines, recorded, accounts, budgets, neighbourhoodBudgets] = await Promise.all([
       q<{ total: string }>(`SELECT coalesce(sum(hours_minor), 0)::text AS total FROM ledger.member_day WHERE member_id = $1`),
       q<Record<string, unknown>>(`SELECT id AS "entryId", neighbourhood_id AS "neighbourhoodId", sequence, booking_date::text AS "bookingDate", recorded_at AS "recordedAt",
                 description, project_id AS "projectId", evidence_url AS "evidenceUrl", reverses_id AS "reverses", hash
@@ -57,6 +57,11 @@ export async function exportLedgerData(db: DataSource, memberId: string): Promis
         `SELECT r.budget_id AS "budgetId", b.project_id AS "projectId", r.revision, r.amount_minor::text AS "amountMinor", b.unit, r.reason, r.recorded_at AS "recordedAt"
            FROM ledger.budget_revision r JOIN ledger.budget b ON b.id = r.budget_id WHERE r.recorded_by = $1 ORDER BY r.recorded_at, r.budget_id, r.revision`,
       ),
+      q<Record<string, unknown>>(
+        `SELECT r.budget_id AS "budgetId", b.neighbourhood_id AS "neighbourhoodId", b.year, r.revision, r.reason, r.recorded_at AS "recordedAt"
+           FROM ledger.neighbourhood_budget_revision r JOIN ledger.neighbourhood_budget b ON b.id = r.budget_id
+          WHERE r.recorded_by = $1 ORDER BY r.recorded_at, r.budget_id, r.revision`,
+      ),
     ]);
     const linesByEntry = new Map<string, LineRow[]>();
     for (const line of aboutLines) linesByEntry.set(line.entryId, [...(linesByEntry.get(line.entryId) ?? []), line]);
@@ -74,6 +79,7 @@ export async function exportLedgerData(db: DataSource, memberId: string): Promis
       entriesRecordedByMe: recorded,
       accountVersionsRecordedByMe: accounts,
       budgetRevisionsRecordedByMe: budgets.map(({ amountMinor, unit, ...r }) => ({ ...r, ...amount(amountMinor, unit) })),
+      neighbourhoodBudgetRevisionsRecordedByMe: neighbourhoodBudgets,
     }) as Record<string, unknown>;
   });
 }
