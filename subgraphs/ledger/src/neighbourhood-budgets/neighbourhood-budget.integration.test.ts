@@ -118,17 +118,17 @@ describe('budget against actuals on the demo books', () => {
 });
 
 /*
- * A year of its own, 2027, on top of the demo books:
- *   2026-12-31  bank ← 8000   1 000.00   (the year before: not in 2027)
- *   2027-01-01  bank ← 8000  10 000.00   income, taakveld 6.1
- *   2027-03-01  4100 ← bank   2 500.00   expense, taakveld 5.7
- *   2027-12-31  4900 ← bank     100.00   expense, no taakveld
- *   2028-01-01  4100 ← bank     999.00   (the year after: not in 2027)
- * Budget 2027, revision 1: 8000 12 000.00, 4100 3 000.00, taakveld 5.7 expense 500.00;
+ * A year of its own, 2024, before the demo books' first year (opening balances dated 2023-01-01, bank 100.00):
+ *   2023-12-31  bank ← 8000   1 000.00   (the year before: not in 2024)
+ *   2024-01-01  bank ← 8000  10 000.00   income, taakveld 6.1
+ *   2024-03-01  4100 ← bank   2 500.00   expense, taakveld 5.7
+ *   2024-12-31  4900 ← bank     100.00   expense, no taakveld
+ *   2025-01-01  4100 ← bank     999.00   (the year after: not in 2024)
+ * Budget 2024, revision 1: 8000 12 000.00, 4100 3 000.00, taakveld 5.7 expense 500.00;
  * revision 2: 8000 12 000.00, 4100 2 000.00, taakveld 6.1 expense 250.00.
  * Expected with revision 2: 4100 2 000 vs 2 500 (−500), 4900 0 vs 100 (−100), 8000 12 000 vs 10 000 (2 000);
  * per taakveld 5.7 expense −500, 6.1 income 2 000, 6.1 expense 250; unmapped expense −100.
- * Income 10 000.00, expenses 2 600.00, result 7 400.00; bank at 31-12-2027: 47 694.80 + 1 000 + 7 400 = 56 094.80.
+ * Income 10 000.00, expenses 2 600.00, result 7 400.00; bank at 31-12-2024: 100.00 opening balance + 1 000 + 7 400 = 8 500.00, of which 8 400.00 is result not yet in equity.
  */
 describe('a budget of its own, set and revised', () => {
   const revision1 = [
@@ -143,21 +143,29 @@ describe('a budget of its own, set and revised', () => {
   ];
 
   beforeAll(async () => {
+    // Books begin before the demo's first year with opening balances, so that a year of its own, the year
+    // before it and the year after are all in the past, whatever today is (no booking date lies ahead).
+    const opening = await books.execute(
+      `mutation ($input: PostOpeningBalancesInput!) { postOpeningBalances(input: $input) { __typename } }`,
+      { input: { neighbourhoodId: SPIJKERKWARTIER, date: '2023-01-01', lines: [{ accountId: account('1000'), amount: '100.00' }], reason: 'Beginbalans', idempotencyKey: 'opening-2023' } },
+      steward,
+    );
+    expect((opening as { data: { postOpeningBalances: { __typename: string } } }).data.postOpeningBalances.__typename).toBe('PostOpeningBalancesSuccess');
     for (const [from, to, amount, bookingDate] of [
-      ['8000', '1000', '1000.00', '2026-12-31'],
-      ['8000', '1000', '10000.00', '2027-01-01'],
-      ['1000', '4100', '2500.00', '2027-03-01'],
-      ['1000', '4900', '100.00', '2027-12-31'],
-      ['1000', '4100', '999.00', '2028-01-01'],
+      ['8000', '1000', '1000.00', '2023-12-31'],
+      ['8000', '1000', '10000.00', '2024-01-01'],
+      ['1000', '4100', '2500.00', '2024-03-01'],
+      ['1000', '4900', '100.00', '2024-12-31'],
+      ['1000', '4100', '999.00', '2025-01-01'],
     ]) {
       expect((await books.post(transfer(account(from), account(to), amount, { bookingDate }))).__typename).toBe('PostEntrySuccess');
     }
   });
 
   it('keeps every revision with its reason and who recorded it; the latest is the budget', async () => {
-    const first = (await setBudget(2027, revision1, { reason: 'Begroting 2027 zoals ingediend', idempotencyKey: 'b2027-1' })).data!.setNeighbourhoodBudget;
-    expect(first).toMatchObject({ __typename: 'SetNeighbourhoodBudgetSuccess', replayed: false, revision: { revision: 1, reason: 'Begroting 2027 zoals ingediend' } });
-    const second = (await setBudget(2027, revision2, { reason: 'Groen goedkoper uitbesteed', idempotencyKey: 'b2027-2' })).data!.setNeighbourhoodBudget;
+    const first = (await setBudget(2024, revision1, { reason: 'Begroting 2024 zoals ingediend', idempotencyKey: 'b2024-1' })).data!.setNeighbourhoodBudget;
+    expect(first).toMatchObject({ __typename: 'SetNeighbourhoodBudgetSuccess', replayed: false, revision: { revision: 1, reason: 'Begroting 2024 zoals ingediend' } });
+    const second = (await setBudget(2024, revision2, { reason: 'Groen goedkoper uitbesteed', idempotencyKey: 'b2024-2' })).data!.setNeighbourhoodBudget;
     expect(second.revision).toMatchObject({ revision: 2, recordedBy: { id: demoMemberId('Penningmeester Pieter') } });
     expect(second.budget.lines).toEqual([
       { position: 0, account: { code: '8000' }, taakveld: null, type: 'INCOME', amount: { amount: '12000.00', unit: 'EUR' } },
@@ -165,23 +173,23 @@ describe('a budget of its own, set and revised', () => {
       { position: 2, account: null, taakveld: '6.1', type: 'EXPENSE', amount: { amount: '250.00', unit: 'EUR' } },
     ]);
 
-    const { budget } = await neighbourhood(`budget(year: $year) { year revision revisions { revision reason lines { taakveld amount { amount } } } }`, 2027);
+    const { budget } = await neighbourhood(`budget(year: $year) { year revision revisions { revision reason lines { taakveld amount { amount } } } }`, 2024);
     expect(budget.revision).toBe(2);
     expect(budget.revisions.map((r: any) => [r.revision, r.reason, r.lines.map((l: any) => l.amount.amount)])).toEqual([
-      [1, 'Begroting 2027 zoals ingediend', ['12000.00', '3000.00', '500.00']],
+      [1, 'Begroting 2024 zoals ingediend', ['12000.00', '3000.00', '500.00']],
       [2, 'Groen goedkoper uitbesteed', ['12000.00', '2000.00', '250.00']],
     ]);
 
     // A retried request returns the revision it recorded; the key with other content is refused.
-    const replay = (await setBudget(2027, revision2, { reason: 'Groen goedkoper uitbesteed', idempotencyKey: 'b2027-2' })).data!.setNeighbourhoodBudget;
+    const replay = (await setBudget(2024, revision2, { reason: 'Groen goedkoper uitbesteed', idempotencyKey: 'b2024-2' })).data!.setNeighbourhoodBudget;
     expect(replay).toMatchObject({ replayed: true, revision: { revision: 2 } });
-    const conflict = (await setBudget(2027, revision1, { idempotencyKey: 'b2027-2' })).data!.setNeighbourhoodBudget;
+    const conflict = (await setBudget(2024, revision1, { idempotencyKey: 'b2024-2' })).data!.setNeighbourhoodBudget;
     expect(conflict).toMatchObject({ __typename: 'NeighbourhoodBudgetKeyConflict', code: 'IDEMPOTENCY_KEY_CONFLICT', revision: { revision: 2 } });
-    expect((await neighbourhood(`budget(year: $year) { revision }`, 2027)).budget.revision).toBe(2);
+    expect((await neighbourhood(`budget(year: $year) { revision }`, 2024)).budget.revision).toBe(2);
   });
 
   it('compares the current revision with the lines booked in the year only', async () => {
-    const { budgetVsActuals: v } = await neighbourhood(`budgetVsActuals(year: $year) { ${BVA} }`, 2027);
+    const { budgetVsActuals: v } = await neighbourhood(`budgetVsActuals(year: $year) { ${BVA} }`, 2024);
     expect(v.byAccount.map((r: any) => [r.account.code, r.budget.amount, r.actual.amount, r.difference.amount])).toEqual([
       ['4100', '2000.00', '2500.00', '-500.00'],
       ['4900', '0.00', '100.00', '-100.00'],
@@ -196,35 +204,34 @@ describe('a budget of its own, set and revised', () => {
     const { annualAccounts: a } = await neighbourhood(
       `annualAccounts(year: $year) { entryCount incomeStatement { totals { unit income { amount } expenses { amount } result { amount } } }
         balanceSheet { totals { unit assets { amount } resultNotInEquity { amount } balanced } } }`,
-      2027,
+      2024,
     );
     expect(a.entryCount).toBe(3);
     expect(a.incomeStatement.totals).toEqual([{ unit: 'EUR', income: { amount: '10000.00' }, expenses: { amount: '2600.00' }, result: { amount: '7400.00' } }]);
     expect(a.balanceSheet.totals).toEqual([
-      { unit: 'EUR', assets: { amount: '56094.80' }, resultNotInEquity: { amount: '56094.80' }, balanced: true },
-      // The hours given and put in since the books began cancel out: no hours are held.
-      { unit: 'HOUR', assets: { amount: '0.00' }, resultNotInEquity: { amount: '0.00' }, balanced: true },
+      { unit: 'EUR', assets: { amount: '8500.00' }, resultNotInEquity: { amount: '8400.00' }, balanced: true },
+      // No hours were booked before the demo's first year: the balance sheet has no hours row.
     ]);
   });
 
   it('puts each revision in the log, where the verification finds it as recorded', async () => {
-    const { budget } = await neighbourhood(`budget(year: $year) { id revisions { revision leafIndex recordedAt } }`, 2027);
+    const { budget } = await neighbourhood(`budget(year: $year) { id revisions { revision leafIndex recordedAt } }`, 2024);
     const { transparencyLog, chainVerification } = await neighbourhood(
       `budget(year: $year) { id } transparencyLog { leaves(fromIndex: ${budget.revisions[1].leafIndex}, first: 1) { kind data } } chainVerification { valid logValid logProblem }`,
-      2027,
+      2024,
     );
     expect(chainVerification).toEqual({ valid: true, logValid: true, logProblem: null });
     expect(transparencyLog.leaves[0].kind).toBe('NEIGHBOURHOOD_BUDGET_REVISION');
     expect(JSON.parse(transparencyLog.leaves[0].data)).toEqual([
-      'dbwe-neighbourhood-budget-v1', budget.id, 2, SPIJKERKWARTIER, 2027,
+      'dbwe-neighbourhood-budget-v1', budget.id, 2, SPIJKERKWARTIER, 2024,
       [[account('8000'), null, 'INCOME', 'EUR', '1200000'], [account('4100'), null, 'EXPENSE', 'EUR', '200000'], [null, '6.1', 'EXPENSE', 'EUR', '25000']],
       'Groen goedkoper uitbesteed', budget.revisions[1].recordedAt, demoMemberId('Penningmeester Pieter'),
     ]);
     const db = await books.sql();
     try {
-      const { rows } = await db.query(`SELECT data FROM ledger.event_outbox WHERE type = 'nl.dbwe.ledger.neighbourhood-budget.revised' AND data->>'year' = '2027' ORDER BY sequence`);
+      const { rows } = await db.query(`SELECT data FROM ledger.event_outbox WHERE type = 'nl.dbwe.ledger.neighbourhood-budget.revised' AND data->>'year' = '2024' ORDER BY sequence`);
       expect(rows.map((r) => r.data.audit)).toEqual([
-        { actorId: demoMemberId('Penningmeester Pieter'), role: 'steward', reason: 'Begroting 2027 zoals ingediend', public: true },
+        { actorId: demoMemberId('Penningmeester Pieter'), role: 'steward', reason: 'Begroting 2024 zoals ingediend', public: true },
         { actorId: demoMemberId('Penningmeester Pieter'), role: 'steward', reason: 'Groen goedkoper uitbesteed', public: true },
       ]);
       // The database refuses to change a revision: the log would no longer match it.
