@@ -18,5 +18,9 @@ export function sendProblem(res: ServerResponse, status: number, title: string, 
   res.end(body);
 }
 
-/** Semantic: 1.2.0 added the excel dialect, the xlsx workbooks and the SROI unit and exact columns (all additive). */
-export const EXPORT_API_VERSION = '1.2.0';
+/**
+ * Semantic: 1.2.0 added the excel dialect, the xlsx workbooks and the SROI unit and exact columns; 1.3.0 the
+ * neighbourhood budget tables, the annual accounts (PDF, xlsx) and the entries' closesYear and openingBalances columns
+ * (all additive).
+ */
+export const EXPORT_API_VERSION = '1.3.0';

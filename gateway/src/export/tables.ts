@@ -152,7 +152,7 @@ export const EXPORT_TABLES: ExportTable[] = [
       "The neighbourhood's booked entries in chain order, with their hashes and leaf indexes: those in the tree of the checkpoint named by the Ledger-Checkpoint-Size header.",
     query: `query ($neighbourhood: ID!, $first: Int!, $after: String, $afterSequence: Int) { neighbourhood(id: $neighbourhood) {
       ledgerEntries(first: $first, after: $after, afterSequence: $afterSequence) {
-      edges { node { id sequence bookingDate recordedAt description evidenceUrl previousHash hash
+      edges { node { id sequence bookingDate recordedAt description evidenceUrl previousHash hash closesYear openingBalances
         project { projectId: id } member { memberId: id } recordedBy { recordedById: id } reverses { reversesId: id }
         neighbourhood { neighbourhoodId: id } leafIndex } }
       pageInfo { hasNextPage endCursor } } } }`,

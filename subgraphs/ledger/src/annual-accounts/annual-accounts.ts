@@ -18,10 +18,20 @@ export async function accountYears(db: EntityManager, neighbourhoodId: string, y
       GROUP BY d.account_id`,
     [neighbourhoodId, start, end],
   );
+  // A closed year's closing entries move its results to equity: the balances at the year's end include them, the year's
+  // movements (what the income statement shows) do not.
+  const closing: { account_id: string; net: string }[] = await db.query(
+    `SELECT l.account_id, sum(l.amount_minor)::text AS net
+       FROM ledger.financial_years f CROSS JOIN unnest(f.closing_entry_ids) AS c(entry_id) JOIN ledger.line l ON l.entry_id = c.entry_id
+      WHERE f.neighbourhood_id = $1 AND f.year = $2
+      GROUP BY l.account_id`,
+    [neighbourhoodId, year],
+  );
   const sums = new Map(rows.map((r) => [r.account_id, r]));
+  const closed = new Map(closing.map((r) => [r.account_id, BigInt(r.net)]));
   return accounts.map((account) => ({
     account,
-    movement: BigInt(sums.get(account.id)?.movement ?? '0'),
+    movement: BigInt(sums.get(account.id)?.movement ?? '0') - (closed.get(account.id) ?? 0n),
     closingBalance: BigInt(sums.get(account.id)?.closing ?? '0'),
   }));
 }
