@@ -60,6 +60,7 @@ const mappers: Record<string, Record<string, string>> = {
     LedgerSigningKey: '../log/checkpoints#SigningKeyRow',
     DerivedTotalDifference: '../entries/chain-verification#DerivedTotalDifferenceValue',
     FinancialYear: '../periods/period-store#FinancialYearRow',
+    AccountChange: '../accounts/account-change-service#StoredAccountChange',
   },
   impact: {
     SroiAnalysis: '../analyses/analysis.view#AnalysisView',

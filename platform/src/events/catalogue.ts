@@ -40,7 +40,7 @@ export const EVENT_CATALOGUE: Readonly<Record<SubgraphSchema, readonly string[]>
     'bid.execution-started',
     'bid.evaluated',
   ],
-  ledger: ['books.opened', 'account.created', 'entry.posted', 'budget.set', 'financial-year.closed', 'opening-balances.posted'],
+  ledger: ['books.opened', 'account.created', 'entry.posted', 'budget.set', 'financial-year.closed', 'opening-balances.posted', 'account.changed'],
   impact: ['analysis.published', 'bid.forecast-linked'],
 };
 

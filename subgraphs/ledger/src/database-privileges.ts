@@ -33,6 +33,8 @@ export const databasePrivileges: DatabasePrivileges = {
     // Closed years are inserted with their closing entries and never changed (an open year has no row).
     financial_years: ['SELECT', 'INSERT'],
     opening_balance: ['SELECT', 'INSERT'],
+    // Renames, re-mappings and closings from a date; appended to the log by their trigger, never changed.
+    account_change: ['SELECT', 'INSERT'],
     migrations: [],
     ...outboxPrivileges.tables,
   },
@@ -45,6 +47,7 @@ export const databasePrivileges: DatabasePrivileges = {
     'entry_leaf_data(integer, text)',
     'account_leaf_data(ledger.account)',
     'budget_leaf_data(ledger.budget, ledger.budget_revision)',
+    'account_change_leaf_data(ledger.account_change)',
     'json_text(text)',
     'json_time(timestamp with time zone)',
     ...outboxPrivileges.functions,

@@ -5,6 +5,7 @@ import type { EntryRequest } from './entries/posting-rules';
 import type { BudgetView } from './budgets/budget.entity';
 import type { FinancialYearRow } from './periods/period-store';
 import type { ClosingEntryPlan } from './periods/period-rules';
+import type { AccountChangeRecord } from './accounts/account-changes';
 
 /*
  * The domain events the ledger records (docs/events.md). The books are
@@ -13,7 +14,7 @@ import type { ClosingEntryPlan } from './periods/period-rules';
  * counterparty names are read through the graph.
  */
 export const ledgerEvents: EventsDeclaration = {
-  emits: ['books.opened', 'account.created', 'entry.posted', 'budget.set', 'financial-year.closed', 'opening-balances.posted'],
+  emits: ['books.opened', 'account.created', 'entry.posted', 'budget.set', 'financial-year.closed', 'opening-balances.posted', 'account.changed'],
 };
 
 /**
@@ -101,5 +102,23 @@ export const ledgerEvent = {
     subject: `entries/${entry.id}`,
     neighbourhoodId: entry.neighbourhoodId,
     data: { neighbourhoodId: entry.neighbourhoodId, entryId: entry.id, bookingDate: entry.bookingDate, audit },
+  }),
+  /** An account renamed, re-mapped or closed from a date. Names are read through the graph (Account.history), not carried here. */
+  accountChanged: (account: AccountEntity, change: AccountChangeRecord & { leafIndex: number }, audit: Audit): DomainEvent => ({
+    name: 'account.changed',
+    subject: `accounts/${account.id}`,
+    neighbourhoodId: account.neighbourhoodId,
+    data: {
+      accountId: account.id,
+      change: change.change,
+      effectiveFrom: change.effectiveFrom,
+      renamed: change.newName !== change.oldName,
+      oldTaakveld: change.oldTaakveld,
+      newTaakveld: change.newTaakveld,
+      closes: change.closes,
+      recordedAt: time(change.recordedAt),
+      leafIndex: change.leafIndex,
+      audit,
+    },
   }),
 };

@@ -57,7 +57,11 @@ export type LedgerFailure =
   | (Base<'YearUnbalanced'> & { year: number; difference: MoneyValue })
   | (Base<'NoEquityAccount'> & { unit: Unit })
   | (Base<'OpeningBalancesPosted'> & { entry: EntryEntity })
-  | (Base<'OpeningBalancesNotFirst'> & { earliestBookingDate: string });
+  | (Base<'OpeningBalancesNotFirst'> & { earliestBookingDate: string })
+  | (Base<'AccountClosed'> & { account: AccountEntity; closedFrom: string })
+  | (Base<'AccountChangeOutOfOrder'> & { account: AccountEntity; latestEffectiveFrom: string })
+  | (Base<'AccountBalanceNotZero'> & { account: AccountEntity; balance: MoneyValue })
+  | (Base<'AccountUsedAfterClosing'> & { account: AccountEntity; bookingDate: string });
 
 export type LedgerFailureType = LedgerFailure['__typename'];
 
@@ -105,6 +109,10 @@ export const FAILURE_CODES: Record<LedgerFailureType, string> = {
   NoEquityAccount: 'NO_EQUITY_ACCOUNT',
   OpeningBalancesPosted: 'OPENING_BALANCES_POSTED',
   OpeningBalancesNotFirst: 'OPENING_BALANCES_NOT_FIRST',
+  AccountClosed: 'ACCOUNT_CLOSED',
+  AccountChangeOutOfOrder: 'ACCOUNT_CHANGE_OUT_OF_ORDER',
+  AccountBalanceNotZero: 'ACCOUNT_BALANCE_NOT_ZERO',
+  AccountUsedAfterClosing: 'ACCOUNT_USED_AFTER_CLOSING',
 };
 
 type Extra<T extends LedgerFailureType> = Omit<Failure<T>, keyof Base<T>>;
@@ -230,6 +238,25 @@ export const fail = {
   openingBalancesNotFirst: (earliestBookingDate: string) =>
     make('OpeningBalancesNotFirst', `The books hold an entry dated ${earliestBookingDate}; opening balances are dated on or before the first entry.`, 'date', {
       earliestBookingDate,
+    }),
+  accountClosed: (field: string | null, account: AccountEntity, closedFrom: string) =>
+    make('AccountClosed', `Account ${account.code} is closed from ${closedFrom}; book on another account, or date the entry before.`, field, { account, closedFrom }),
+  accountChangeOutOfOrder: (account: AccountEntity, latestEffectiveFrom: string) =>
+    make(
+      'AccountChangeOutOfOrder',
+      `Account ${account.code} has a change effective from ${latestEffectiveFrom}; a later change takes effect on or after that date.`,
+      'effectiveFrom',
+      { account, latestEffectiveFrom },
+    ),
+  accountBalanceNotZero: (account: AccountEntity, balance: MoneyValue) =>
+    make('AccountBalanceNotZero', `Account ${account.code} holds ${money(balance)}; move its balance to another account before closing it.`, 'close', {
+      account,
+      balance,
+    }),
+  accountUsedAfterClosing: (account: AccountEntity, bookingDate: string) =>
+    make('AccountUsedAfterClosing', `Account ${account.code} has an entry dated ${bookingDate}, on or after the closing date; close it from a later date.`, 'effectiveFrom', {
+      account,
+      bookingDate,
     }),
 };
 

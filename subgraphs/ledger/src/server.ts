@@ -26,6 +26,7 @@ import { databasePrivileges } from './database-privileges';
 import { EventOutbox1767000000000 } from './migrations/1767000000000-event-outbox';
 import { KeyRefusals1767100000000 } from './migrations/1767100000000-key-refusals';
 import { FinancialYears1770500000000 } from './migrations/1770500000000-financial-years';
+import { AccountChanges1770510000000 } from './migrations/1770510000000-account-changes';
 import { periodResolvers } from './periods/period.resolvers';
 import { ledgerEvents } from './events';
 import { seedDemo } from './demo/demo.seed';
@@ -39,6 +40,7 @@ const resolvers: Resolvers = {
   Query: { ...entryResolvers.Query, ...accountResolvers.Query, ...logResolvers.Query },
   Mutation: { ...accountResolvers.Mutation, ...entryResolvers.Mutation, ...budgetResolvers.Mutation, ...logResolvers.Mutation, ...periodResolvers.Mutation },
   Account: accountResolvers.Account,
+  AccountChange: accountResolvers.AccountChange,
   LedgerEntry: { ...entryResolvers.LedgerEntry, ...periodResolvers.LedgerEntry },
   FinancialYear: periodResolvers.FinancialYear,
   LedgerEntryConnection: entryResolvers.LedgerEntryConnection,
@@ -84,6 +86,7 @@ export const ledger: SubgraphModule<Loaders, LedgerServices> = {
     EventOutbox1767000000000,
     KeyRefusals1767100000000,
     FinancialYears1770500000000,
+    AccountChanges1770510000000,
   ],
   databasePrivileges,
   events: ledgerEvents,
