@@ -15,6 +15,8 @@ import { defaultAccountId } from './default-chart';
  * - a new account 4300 with €10.00 booked on T-5 cannot be closed from T-10 (an entry after) or from T+1 (balance
  *   €10.00); once the entry is reversed (on T) it closes from T+1; it then refuses a posting dated T+1
  *   (AccountClosed) and any further change, while a posting dated T still books;
+ * - once 2025 is closed, a change effective in 2025 is refused (PeriodClosed); the database refuses a change out of
+ *   order inserted by the runtime role itself (account_change_in_order);
  * - an operator who rewrites a change behind the ledger's back (triggers off) is caught by the verifier.
  */
 jest.setTimeout(180_000);
@@ -164,6 +166,26 @@ describe('the chart of accounts over time, through the gateway', () => {
 
     const verdict = await verify();
     expect(verdict.verdict).toMatch(/^VALID: /);
+  });
+
+  it('refuses a change dated in a closed year, and a change out of order written by the runtime role itself', async () => {
+    const closing = (
+      await gql(`mutation($input: CloseFinancialYearInput!) { closeFinancialYear(input: $input) { __typename } }`, {
+        input: { neighbourhoodId: nb, year: 2025, reason: 'Jaarrekening 2025 goedgekeurd', idempotencyKey: 'close-2025' },
+      })
+    ).closeFinancialYear;
+    expect(closing.__typename).toBe('CloseFinancialYearSuccess');
+    expect(await change({ accountId: acc('4100'), effectiveFrom: '2025-06-01', taakveld: '5.3' })).toMatchObject({ __typename: 'PeriodClosed', year: 2025, field: 'effectiveFrom' });
+
+    const runtime = platform.subgraphs.ledger.db;
+    const error = await runtime
+      .query(
+        `INSERT INTO ledger.account_change (account_id, change, neighbourhood_id, effective_from, old_name, new_name, old_taakveld, new_taakveld, closes, reason, recorded_at)
+         VALUES ($1, 2, $2, $3, 'Buurtactiviteiten', 'Feest', '6.3', '6.3', false, 'stiekem', now())`,
+        [acc('4200'), nb, addDays(today, -30)],
+      )
+      .catch((e: unknown) => e);
+    expect((error as { constraint?: string }).constraint ?? (error as { driverError?: { constraint?: string } }).driverError?.constraint).toBe('account_change_in_order');
   });
 
   it('is caught by dbwe-verify when an operator rewrites a change behind the ledger', async () => {
