@@ -1392,7 +1392,7 @@ export type PostOpeningBalancesInput = {
 };
 
 /** The outcome of postOpeningBalances. */
-export type PostOpeningBalancesResult = BookingDateTooFarAhead | BooksNotOpen | ForeignAccount | IdempotencyKeyConflict | InvalidLedgerInput | MalformedAmount | NoEquityAccount | OpeningBalancesNotFirst | OpeningBalancesPosted | PeriodClosed | PostOpeningBalancesSuccess | TooFewLines | UnknownAccount;
+export type PostOpeningBalancesResult = AccountClosed | BookingDateTooFarAhead | BooksNotOpen | ForeignAccount | IdempotencyKeyConflict | InvalidLedgerInput | MalformedAmount | NoEquityAccount | OpeningBalancesNotFirst | OpeningBalancesPosted | PeriodClosed | PostOpeningBalancesSuccess | TooFewLines | UnknownAccount;
 
 /** The opening balances are booked (or were, for a retried request). */
 export type PostOpeningBalancesSuccess = {
@@ -2176,6 +2176,7 @@ export type ResolversUnionTypes<_RefType extends Record<string, unknown>> = Reso
     | ( UnknownProject )
   ;
   PostOpeningBalancesResult:
+    | ( Omit<AccountClosed, 'account'> & { account: _RefType['Account'] } )
     | ( BookingDateTooFarAhead )
     | ( BooksNotOpen )
     | ( Omit<ForeignAccount, 'account'> & { account: _RefType['Account'] } )
@@ -3121,7 +3122,7 @@ export type PostEntrySuccessResolvers<ContextType = Context, ParentType extends 
 }>;
 
 export type PostOpeningBalancesResultResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PostOpeningBalancesResult'] = ResolversParentTypes['PostOpeningBalancesResult']> = ResolversObject<{
-  __resolveType: TypeResolveFn<'BookingDateTooFarAhead' | 'BooksNotOpen' | 'ForeignAccount' | 'IdempotencyKeyConflict' | 'InvalidLedgerInput' | 'MalformedAmount' | 'NoEquityAccount' | 'OpeningBalancesNotFirst' | 'OpeningBalancesPosted' | 'PeriodClosed' | 'PostOpeningBalancesSuccess' | 'TooFewLines' | 'UnknownAccount', ParentType, ContextType>;
+  __resolveType: TypeResolveFn<'AccountClosed' | 'BookingDateTooFarAhead' | 'BooksNotOpen' | 'ForeignAccount' | 'IdempotencyKeyConflict' | 'InvalidLedgerInput' | 'MalformedAmount' | 'NoEquityAccount' | 'OpeningBalancesNotFirst' | 'OpeningBalancesPosted' | 'PeriodClosed' | 'PostOpeningBalancesSuccess' | 'TooFewLines' | 'UnknownAccount', ParentType, ContextType>;
 }>;
 
 export type PostOpeningBalancesSuccessResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PostOpeningBalancesSuccess'] = ResolversParentTypes['PostOpeningBalancesSuccess']> = ResolversObject<{
