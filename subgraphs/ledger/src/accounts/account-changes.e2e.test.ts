@@ -4,6 +4,9 @@ import { withDatabase } from '@dbwe/platform/testing';
 import { startPlatform, type RunningPlatform } from '../../../../test/platform';
 import { main as dbweVerify } from '../../../../verifier/src/cli';
 import { todayInTheNetherlands } from '../entries/booking';
+import type { DataSource } from 'typeorm';
+import { appendEntry, lockChain } from '../entries/posting';
+import { violationOf } from '../transactions';
 import { defaultAccountId } from './default-chart';
 
 /*
@@ -14,7 +17,8 @@ import { defaultAccountId } from './default-chart';
  *   (ACCOUNT_CHANGE) the independent verifier dbwe-verify checks (VALID); a change dated before it is refused;
  * - a new account 4300 with €10.00 booked on T-5 cannot be closed from T-10 (an entry after) or from T+1 (balance
  *   €10.00); once the entry is reversed (on T) it closes from T+1; it then refuses a posting dated T+1
- *   (AccountClosed) and any further change, while a posting dated T still books;
+ *   (AccountClosed; the database refuses such a line to the runtime role too) and any further change, while a
+ *   posting dated T still books;
  * - once 2025 is closed, a change effective in 2025 is refused (PeriodClosed); the database refuses a change out of
  *   order inserted by the runtime role itself (account_change_in_order);
  * - an operator who rewrites a change behind the ledger's back (triggers off) is caught by the verifier.
@@ -163,6 +167,22 @@ describe('the chart of accounts over time, through the gateway', () => {
 
     const { ledgerAccount: a } = await gql(ACCOUNT, { id, before: today, on: addDays(today, 1) });
     expect(a).toMatchObject({ closedFrom: addDays(today, 1), before: { closed: false }, on: { closed: true } });
+
+    // The database refuses the same to the runtime role itself, writing around the service.
+    const runtime = platform.subgraphs.ledger.db as DataSource;
+    const attempt = runtime.transaction(async (tx) => {
+      const chain = await lockChain(tx, nb);
+      await appendEntry(tx, chain!, {
+        neighbourhoodId: nb,
+        bookingDate: addDays(today, 1),
+        description: 'Achterdeur',
+        lines: [
+          { accountId: id, unit: 'EUR', minor: 100n },
+          { accountId: acc('1600'), unit: 'EUR', minor: -100n },
+        ],
+      });
+    });
+    expect(violationOf(await attempt.catch((e: unknown) => e))?.constraint).toBe('line_account_open');
 
     const verdict = await verify();
     expect(verdict.verdict).toMatch(/^VALID: /);

@@ -77,11 +77,26 @@ export class AccountChanges1770510000000 implements MigrationInterface {
         RETURN NEW;
       END $$`);
     await q.query(`CREATE TRIGGER account_change_log BEFORE INSERT ON ledger.account_change FOR EACH ROW EXECUTE FUNCTION ledger.log_account_change()`);
+    // A closed account takes no line of an entry dated on or after its closing, whoever inserts it (the service checks
+    // the same under the chain lock, which changeAccount holds to close). One index probe per line on a small table.
+    await q.query(`
+      CREATE FUNCTION ledger.refuse_closed_account() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = ledger, pg_temp AS $$
+      BEGIN
+        IF EXISTS (SELECT 1 FROM ledger.account_change c JOIN ledger.entry e ON e.id = NEW.entry_id
+                    WHERE c.account_id = NEW.account_id AND c.closes AND c.effective_from <= e.booking_date) THEN
+          RAISE EXCEPTION 'account % is closed on the booking date of entry %', NEW.account_id, NEW.entry_id
+            USING ERRCODE = 'check_violation', CONSTRAINT = 'line_account_open';
+        END IF;
+        RETURN NEW;
+      END $$`);
+    await q.query(`CREATE TRIGGER line_account_open BEFORE INSERT ON ledger.line FOR EACH ROW EXECUTE FUNCTION ledger.refuse_closed_account()`);
     await q.query(`CREATE TRIGGER account_change_immutable BEFORE UPDATE OR DELETE ON ledger.account_change FOR EACH ROW EXECUTE FUNCTION ledger.refuse_change()`);
     await q.query(`CREATE TRIGGER account_change_no_truncate BEFORE TRUNCATE ON ledger.account_change FOR EACH STATEMENT EXECUTE FUNCTION ledger.refuse_change()`);
   }
 
   async down(q: QueryRunner): Promise<void> {
+    await q.query(`DROP TRIGGER line_account_open ON ledger.line`);
+    await q.query(`DROP FUNCTION ledger.refuse_closed_account()`);
     await q.query(`DROP TABLE ledger.account_change`);
     await q.query(`DROP FUNCTION ledger.log_account_change()`);
     await q.query(`DROP FUNCTION ledger.account_change_leaf_data(ledger.account_change)`);
