@@ -21,7 +21,8 @@ import { defaultAccountId } from './default-chart';
  *   posting dated T still books;
  * - once 2025 is closed, a change effective in 2025 is refused (PeriodClosed); the database refuses a change out of
  *   order inserted by the runtime role itself (account_change_in_order);
- * - an operator who rewrites a change behind the ledger's back (triggers off) is caught by the verifier.
+ * - an operator who rewrites a change behind the ledger's back (triggers off) is caught by the verifier, and by the
+ *   ledger's own check of its log.
  */
 jest.setTimeout(180_000);
 
@@ -223,6 +224,9 @@ describe('the chart of accounts over time, through the gateway', () => {
     const verdict = await verify();
     expect(verdict.code).toBe(1);
     expect(verdict.verdict).toBe(`INVALID: account: account 4200: name is served as "Feestjes", its latest leaf (${await leafIndexOf(acc('4200'))}) says "Buurtactiviteiten"`);
+    // The ledger's own check of its log sees it too.
+    const check = (await gql(`query($id: ID!) { neighbourhood(id: $id) { chainVerification { logValid logProblem } } }`, { id: nb })).neighbourhood.chainVerification;
+    expect(check).toEqual({ logValid: false, logProblem: `change 1 of account ${acc('4200')} is not what its leaf in the log says` });
   });
 });
 
