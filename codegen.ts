@@ -75,6 +75,7 @@ const mappers: Record<string, Record<string, string>> = {
     AnnualAccounts: '../annual-accounts/annual-accounts#AnnualAccountsValue',
     ProjectVolunteerHours: '../annual-accounts/annual-accounts#ProjectHoursValue',
     AnnualProjectNote: '../annual-accounts/annual-accounts#AnnualProjectNoteValue',
+    AccountChange: '../accounts/account-change-service#StoredAccountChange',
   },
   impact: {
     SroiAnalysis: '../analyses/analysis.view#AnalysisView',

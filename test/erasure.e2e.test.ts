@@ -39,7 +39,7 @@ const NEIGHBOURHOOD_SWEEPS = [
   `query NeighbourhoodBudgets($slug: String!) { neighbourhood(slug: $slug) { budgets { revisions { recordedBy { ${M} } } } } }`,
   `query Bids($slug: String!) { neighbourhood(slug: $slug) { rightToChallengeBids(first: 30) { totalCount edges { node { id task challengers { ${M} } bidChallengers { member { ${M} } }
     timeline { actor { ${M} } } decision { decidedBy { ${M} } } assessments { assessedBy { ${M} } } } } } } }`,
-  `query Books($slug: String!) { neighbourhood(slug: $slug) { accounts { id versionRecordedBy { ${M} } } localEconomy { counterparties { name member { ${M} } } }
+  `query Books($slug: String!) { neighbourhood(slug: $slug) { accounts { id versionRecordedBy { ${M} } history { recordedBy { ${M} } } } financialYears { closedBy { ${M} } } localEconomy { counterparties { name member { ${M} } } }
     chainVerification { valid logValid derivedTotalsValid derivedTotalDifferences { member { ${M} } } } } }`,
 ];
 const LEDGER_SWEEP = `query Entries($slug: String!, $after: Int) { neighbourhood(slug: $slug) { ledgerEntries(first: 50, afterSequence: $after) {

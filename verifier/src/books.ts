@@ -5,7 +5,7 @@
  * need, per account, project and member, so a million entries fit in memory.
  */
 import { Invalid } from './verdict';
-import { entryHash, entryShapeProblem, readLeaf, GENESIS_HASH, type AccountVersion, type BudgetRevision, type Entry, type NeighbourhoodBudgetRevision } from './records';
+import { entryHash, entryShapeProblem, readLeaf, GENESIS_HASH, type AccountChange, type AccountVersion, type BudgetRevision, type Entry, type NeighbourhoodBudgetRevision } from './records';
 import { TreeBuilder, leafHash, rootOf, type Hash } from './tree';
 
 export interface ServedAccount {
@@ -75,7 +75,13 @@ const KIND_OF_FORMAT: Record<string, string> = {
   'dbwe-account-v1': 'ACCOUNT',
   'dbwe-budget-v1': 'BUDGET_REVISION',
   'dbwe-neighbourhood-budget-v1': 'NEIGHBOURHOOD_BUDGET_REVISION',
+  'dbwe-account-change-v1': 'ACCOUNT_CHANGE',
 };
+
+/** Today's date in the Netherlands: the date the ledger answers `Account.name` and `Account.taakveld` for. */
+export function todayInTheNetherlands(now = new Date()): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Amsterdam', year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
+}
 
 function add(map: Map<string, bigint>, key: string, amount: bigint): void {
   map.set(key, (map.get(key) ?? 0n) + amount);
@@ -91,6 +97,8 @@ export class Books {
   readonly accounts = new Map<string, KnownAccount>();
   readonly budgets = new Map<string, { revision: BudgetRevision; leafIndex: number }[]>();
   readonly neighbourhoodBudgets = new Map<string, { revision: NeighbourhoodBudgetRevision; leafIndex: number }[]>();
+  /** Each account's changes from an effective date (renamed, re-mapped, closed), in change order. */
+  readonly accountChanges = new Map<string, AccountChange[]>();
 
   lastSequence = 0;
   lastHash = GENESIS_HASH;
@@ -105,7 +113,11 @@ export class Books {
   /** member \u0000 account \u0000 unit → net amount. */
   private readonly memberSums = new Map<string, bigint>();
 
-  constructor(readonly neighbourhoodId: string) {}
+  /** `today` is the date served names and taakvelden are compared as of (the ledger answers for today in the Netherlands). */
+  constructor(
+    readonly neighbourhoodId: string,
+    readonly today: string = todayInTheNetherlands(),
+  ) {}
 
   get size(): number {
     return this.tree.size;
@@ -170,6 +182,8 @@ export class Books {
       }
       revisions.push({ revision: b, leafIndex: index });
       this.neighbourhoodBudgets.set(b.budgetId, revisions);
+    } else if (leaf.kind === 'ACCOUNT_CHANGE') {
+      this.addAccountChange(leaf.change, where);
     } else {
       const b = leaf.budget;
       if (b.neighbourhoodId !== this.neighbourhoodId) throw new Invalid('budget leaf', where, `budget ${b.budgetId} belongs to neighbourhood ${b.neighbourhoodId}`);
@@ -183,6 +197,40 @@ export class Books {
       this.budgets.set(b.budgetId, revisions);
       this.projectIds.add(b.projectId);
     }
+  }
+
+  /**
+   * An account change follows the account's changes before it: numbered without gaps, never effective before the
+   * change before, nothing after a closing, its old values what the account was until then, and changing something.
+   */
+  private addAccountChange(c: AccountChange, where: string): void {
+    if (c.neighbourhoodId !== this.neighbourhoodId) throw new Invalid('account change leaf', where, `account ${c.accountId} belongs to neighbourhood ${c.neighbourhoodId}`);
+    const known = this.accounts.get(c.accountId);
+    if (!known) throw new Invalid('account change leaf', where, `changes account ${c.accountId}, which the log does not hold before it`);
+    const changes = this.accountChanges.get(c.accountId) ?? [];
+    const previous = changes[changes.length - 1];
+    const code = known.latest.code;
+    if (c.change !== changes.length + 1) throw new Invalid('account change leaf', where, `account ${code} has change ${c.change} where change ${changes.length + 1} is due`);
+    if (previous?.closes) throw new Invalid('account change leaf', where, `account ${code} was closed from ${previous.effectiveFrom}; nothing follows a closing`);
+    if (previous && c.effectiveFrom < previous.effectiveFrom) {
+      throw new Invalid('account change leaf', where, `change ${c.change} of account ${code} takes effect on ${c.effectiveFrom}, before change ${previous.change} (${previous.effectiveFrom})`);
+    }
+    const [name, taakveld] = previous ? [previous.newName, previous.newTaakveld] : [known.latest.name, known.latest.taakveld];
+    if (c.oldName !== name || c.oldTaakveld !== taakveld) {
+      throw new Invalid('account change leaf', where, `change ${c.change} of account ${code} starts from ${JSON.stringify([c.oldName, c.oldTaakveld])}, the account was ${JSON.stringify([name, taakveld])}`);
+    }
+    if (!c.closes && c.newName === c.oldName && c.newTaakveld === c.oldTaakveld) throw new Invalid('account change leaf', where, `change ${c.change} of account ${code} changes nothing`);
+    changes.push(c);
+    this.accountChanges.set(c.accountId, changes);
+  }
+
+  /** An account's name and taakveld on a date: its last change effective then, else the account as its latest leaf says. */
+  accountOn(accountId: string, date: string): { name: string; taakveld: string | null; closedFrom: string | null } {
+    const known = this.accounts.get(accountId)!;
+    const changes = this.accountChanges.get(accountId) ?? [];
+    let state = { name: changes[0]?.oldName ?? known.latest.name, taakveld: changes[0] ? changes[0].oldTaakveld : known.latest.taakveld, closedFrom: null as string | null };
+    for (const c of changes) if (c.effectiveFrom <= date) state = { name: c.newName, taakveld: c.newTaakveld, closedFrom: c.closes ? c.effectiveFrom : null };
+    return state;
   }
 
   /** The root of the first `size` leaves read so far. */
@@ -213,6 +261,10 @@ export class Books {
     for (const [i, line] of e.lines.entries()) {
       const account = this.accounts.get(line.accountId);
       if (!account || account.firstLeafIndex > leaf.index) throw new Invalid('entry', where, `line ${i} is on account ${line.accountId}, which the log does not hold before the entry`);
+      const closing = this.accountChanges.get(line.accountId)?.find((c) => c.closes);
+      if (closing && closing.effectiveFrom <= e.bookingDate) {
+        throw new Invalid('entry', where, `line ${i} is on account ${account.latest.code}, closed from ${closing.effectiveFrom}; the entry is dated ${e.bookingDate}`);
+      }
     }
     this.lastSequence = e.sequence;
     this.lastHash = e.hash;
@@ -311,14 +363,15 @@ export class Books {
     const where = `account ${s.code}`;
     if (!known) throw new Invalid('account', where, `served (id ${s.id}) but no account leaf holds it`);
     const leaf = known.latest;
+    const today = this.accountOn(s.id, this.today);
     const pairs: [string, unknown, unknown][] = [
       ['neighbourhood', s.neighbourhoodId ?? leaf.neighbourhoodId, leaf.neighbourhoodId],
       ['code', s.code, leaf.code],
-      ['name', s.name, leaf.name],
+      ['name', s.name, today.name],
       ['type', s.type, leaf.type],
       ['unit', s.unit, leaf.unit],
       ['project', s.projectId, leaf.projectId],
-      ['taakveld', s.taakveld, leaf.taakveld],
+      ['taakveld', s.taakveld, today.taakveld],
       ['noOverdraft', s.noOverdraft, leaf.noOverdraft],
       ['version', s.version, leaf.version],
       ['versionRecordedAt', s.versionRecordedAt, leaf.versionRecordedAt],

@@ -1,5 +1,5 @@
 /**
- * The records of docs/ledger-hash.md: the entry chain (`dbwe-entry-v1`) and the three leaf formats, read and
+ * The records of docs/ledger-hash.md: the entry chain (`dbwe-entry-v1`) and the four leaf formats, read and
  * checked field by field, so a leaf that does not follow its format is named rather than half understood.
  */
 import { canonical, type Json } from './canonical';
@@ -78,9 +78,25 @@ export interface NeighbourhoodBudgetRevision {
   recordedById: string | null;
 }
 
+export interface AccountChange {
+  accountId: string;
+  change: number;
+  neighbourhoodId: string;
+  effectiveFrom: string;
+  oldName: string;
+  newName: string;
+  oldTaakveld: string | null;
+  newTaakveld: string | null;
+  closes: boolean;
+  reason: string;
+  recordedAt: string;
+  recordedById: string | null;
+}
+
 export type Leaf =
   | { kind: 'ENTRY'; sequence: number; hash: string }
   | { kind: 'NEIGHBOURHOOD_BUDGET_REVISION'; budget: NeighbourhoodBudgetRevision }
+  | { kind: 'ACCOUNT_CHANGE'; change: AccountChange }
   | { kind: 'ACCOUNT'; account: AccountVersion }
   | { kind: 'BUDGET_REVISION'; budget: BudgetRevision }
   | { kind: 'UNKNOWN'; format: string };
@@ -124,6 +140,10 @@ export function entryLeafData(sequence: number, hash: string): string {
 
 export function accountLeafData(a: AccountVersion): string {
   return canonical(['dbwe-account-v1', a.accountId, a.version, a.neighbourhoodId, a.code, a.name, a.type, a.unit, a.projectId, a.taakveld, a.noOverdraft, a.versionRecordedAt, a.recordedById]);
+}
+
+export function accountChangeLeafData(c: AccountChange): string {
+  return canonical(['dbwe-account-change-v1', c.accountId, c.change, c.neighbourhoodId, c.effectiveFrom, c.oldName, c.newName, c.oldTaakveld, c.newTaakveld, c.closes, c.reason, c.recordedAt, c.recordedById]);
 }
 
 export function budgetLeafData(b: BudgetRevision): string {
@@ -255,6 +275,25 @@ export function readLeaf(data: string): Leaf | { problem: string } {
           },
         };
       }
+      case 'dbwe-account-change-v1':
+        if (d.length !== 13) throw new LeafFormatError(`${d.length} elements, not 13`);
+        return {
+          kind: 'ACCOUNT_CHANGE',
+          change: {
+            accountId: field(d, 1, 'account id', str(UUID)) as string,
+            change: field(d, 2, 'change', positive) as number,
+            neighbourhoodId: field(d, 3, 'neighbourhood id', str(UUID)) as string,
+            effectiveFrom: field(d, 4, 'effective from', str(DATE)) as string,
+            oldName: field(d, 5, 'old name', str()) as string,
+            newName: field(d, 6, 'new name', str()) as string,
+            oldTaakveld: field(d, 7, 'old taakveld', strOrNull()) as string | null,
+            newTaakveld: field(d, 8, 'new taakveld', strOrNull()) as string | null,
+            closes: field(d, 9, 'closes', (v) => typeof v === 'boolean') as boolean,
+            reason: field(d, 10, 'reason', str()) as string,
+            recordedAt: field(d, 11, 'recorded at', str(TIME)) as string,
+            recordedById: field(d, 12, 'recorded by', strOrNull(UUID)) as string | null,
+          },
+        };
       default:
         return { kind: 'UNKNOWN', format: d[0] as string };
     }

@@ -206,7 +206,7 @@ describe('open data exports', () => {
     const tables = ['accounts', 'sroi_analyses', 'sroi_outcomes'];
     const full = await csv('accounts.csv');
     expect(full.header).toContain('updatedAt');
-    expect(full.rows.length).toBe(15);
+    expect(full.rows.length).toBe(16);
 
     await new Promise((r) => setTimeout(r, 5));
     const lastPull = new Date().toISOString();

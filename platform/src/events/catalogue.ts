@@ -52,6 +52,7 @@ export const EVENT_CATALOGUE: Readonly<Record<SubgraphSchema, readonly string[]>
     'bank-line.confirmed',
     'bank-line.ignored',
     'neighbourhood-budget.revised',
+    'account.changed',
   ],
   impact: ['analysis.published', 'bid.forecast-linked'],
 };

@@ -45,6 +45,8 @@ export const databasePrivileges: DatabasePrivileges = {
       { UPDATE: ['status', 'entry_id', 'counter_account_id', 'settled_by', 'settled_at', 'counterparty_iban', 'counterparty_name', 'counterparty_is_organisation', 'counterparty_member_id'] },
     ],
     bank_statement_item: ['SELECT', 'INSERT'],
+    // Renames, re-mappings and closings from a date; appended to the log by their trigger, never changed.
+    account_change: ['SELECT', 'INSERT'],
     migrations: [],
     ...outboxPrivileges.tables,
   },
@@ -59,6 +61,7 @@ export const databasePrivileges: DatabasePrivileges = {
     'account_leaf_data(ledger.account)',
     'budget_leaf_data(ledger.budget, ledger.budget_revision)',
     'neighbourhood_budget_leaf_data(ledger.neighbourhood_budget, ledger.neighbourhood_budget_revision)',
+    'account_change_leaf_data(ledger.account_change)',
     'json_text(text)',
     'json_time(timestamp with time zone)',
     ...outboxPrivileges.functions,

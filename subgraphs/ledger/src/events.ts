@@ -14,6 +14,7 @@ export type AuditFact = {
   reason: string | null;
   public: boolean;
 };
+import type { AccountChangeRecord } from './accounts/account-changes';
 
 /*
  * The domain events the ledger records (docs/events.md). The books are
@@ -34,6 +35,7 @@ export const ledgerEvents: EventsDeclaration = {
     'bank-line.confirmed',
     'bank-line.ignored',
     'neighbourhood-budget.revised',
+    'account.changed',
   ],
 };
 
@@ -128,6 +130,24 @@ export const ledgerEvent = {
       lines: budget.current.lines.map((l) => ({ accountId: l.accountId, taakveld: l.taakveld, type: l.type, unit: l.unit, minorUnits: l.minor.toString() })),
       recordedAt: time(budget.current.recordedAt),
       audit: { ...audit },
+    },
+  }),
+  /** An account renamed, re-mapped or closed from a date. Names are read through the graph (Account.history), not carried here. */
+  accountChanged: (account: AccountEntity, change: AccountChangeRecord & { leafIndex: number }, audit: Audit): DomainEvent => ({
+    name: 'account.changed',
+    subject: `accounts/${account.id}`,
+    neighbourhoodId: account.neighbourhoodId,
+    data: {
+      accountId: account.id,
+      change: change.change,
+      effectiveFrom: change.effectiveFrom,
+      renamed: change.newName !== change.oldName,
+      oldTaakveld: change.oldTaakveld,
+      newTaakveld: change.newTaakveld,
+      closes: change.closes,
+      recordedAt: time(change.recordedAt),
+      leafIndex: change.leafIndex,
+      audit,
     },
   }),
 };

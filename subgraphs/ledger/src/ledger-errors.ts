@@ -68,7 +68,11 @@ export type LedgerFailure =
   | (Base<'IbanTaken'> & { account: AccountEntity })
   | (Base<'StatementKeyConflict'> & { statement: BankStatementRow })
   | Base<'UnknownStatementLine'>
-  | (Base<'StatementLineSettled'> & { line: BankLineRow });
+  | (Base<'StatementLineSettled'> & { line: BankLineRow })
+  | (Base<'AccountClosed'> & { account: AccountEntity; closedFrom: string })
+  | (Base<'AccountChangeOutOfOrder'> & { account: AccountEntity; latestEffectiveFrom: string })
+  | (Base<'AccountBalanceNotZero'> & { account: AccountEntity; balance: MoneyValue })
+  | (Base<'AccountUsedAfterClosing'> & { account: AccountEntity; bookingDate: string });
 
 export type LedgerFailureType = LedgerFailure['__typename'];
 
@@ -125,6 +129,10 @@ export const FAILURE_CODES: Record<LedgerFailureType, string> = {
   StatementKeyConflict: 'IDEMPOTENCY_KEY_CONFLICT',
   UnknownStatementLine: 'UNKNOWN_STATEMENT_LINE',
   StatementLineSettled: 'STATEMENT_LINE_SETTLED',
+  AccountClosed: 'ACCOUNT_CLOSED',
+  AccountChangeOutOfOrder: 'ACCOUNT_CHANGE_OUT_OF_ORDER',
+  AccountBalanceNotZero: 'ACCOUNT_BALANCE_NOT_ZERO',
+  AccountUsedAfterClosing: 'ACCOUNT_USED_AFTER_CLOSING',
 };
 
 type Extra<T extends LedgerFailureType> = Omit<Failure<T>, keyof Base<T>>;
@@ -270,6 +278,25 @@ export const fail = {
   unknownStatementLine: (lineId: string) => make('UnknownStatementLine', `No bank statement line has id ${lineId}.`, 'lineId', {}),
   statementLineSettled: (line: BankLineRow) =>
     make('StatementLineSettled', `Line ${line.bankRef} is ${line.status.toLowerCase()} already; nothing was written.`, 'lineId', { line }),
+  accountClosed: (field: string | null, account: AccountEntity, closedFrom: string) =>
+    make('AccountClosed', `Account ${account.code} is closed from ${closedFrom}; book on another account, or date the entry before.`, field, { account, closedFrom }),
+  accountChangeOutOfOrder: (account: AccountEntity, latestEffectiveFrom: string) =>
+    make(
+      'AccountChangeOutOfOrder',
+      `Account ${account.code} has a change effective from ${latestEffectiveFrom}; a later change takes effect on or after that date.`,
+      'effectiveFrom',
+      { account, latestEffectiveFrom },
+    ),
+  accountBalanceNotZero: (account: AccountEntity, balance: MoneyValue) =>
+    make('AccountBalanceNotZero', `Account ${account.code} holds ${money(balance)}; move its balance to another account before closing it.`, 'close', {
+      account,
+      balance,
+    }),
+  accountUsedAfterClosing: (account: AccountEntity, bookingDate: string) =>
+    make('AccountUsedAfterClosing', `Account ${account.code} has an entry dated ${bookingDate}, on or after the closing date; close it from a later date.`, 'effectiveFrom', {
+      account,
+      bookingDate,
+    }),
 };
 
 /** What a domain operation returns: its value, or the rule it broke. */

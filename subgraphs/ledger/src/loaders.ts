@@ -4,6 +4,7 @@ import DataLoader from 'dataloader';
 import { changedSinceLoader, listLoader, rowLoader } from '@dbwe/platform';
 import { AccountEntity } from './accounts/account.entity';
 import { balancesAsOf } from './accounts/balances';
+import { changesOfAccounts } from './accounts/account-change-service';
 import { BudgetEntity, BudgetRevisionEntity, type BudgetView } from './budgets/budget.entity';
 import { ChainEntity } from './entries/chain.entity';
 import { EntryEntity } from './entries/entry.entity';
@@ -74,6 +75,11 @@ export function createLoaders(db: DataSource) {
         (await db.query(`SELECT entry_id FROM ledger.opening_balance WHERE entry_id = ANY($1::uuid[])`, [[...ids]])) as { entry_id: string }[],
       (row) => row.entry_id,
     ),
+    /** Each account's changes from an effective date, in change order. */
+    accountChanges: new DataLoader(async (ids: readonly string[]) => {
+      const changes = await changesOfAccounts(db.manager, ids);
+      return ids.map((id) => changes.get(id) ?? []);
+    }),
     linesByEntry: listLoader(
       (ids: readonly string[]) =>
         db.getRepository(LineEntity).find({ where: { entryId: In([...ids]) }, order: { position: 'ASC' } }),

@@ -27,6 +27,7 @@ import { databasePrivileges } from './database-privileges';
 import { EventOutbox1767000000000 } from './migrations/1767000000000-event-outbox';
 import { KeyRefusals1767100000000 } from './migrations/1767100000000-key-refusals';
 import { FinancialYears1770500000000 } from './migrations/1770500000000-financial-years';
+import { AccountChanges1770510000000 } from './migrations/1770510000000-account-changes';
 import { periodResolvers } from './periods/period.resolvers';
 import { BankStatements1770400000000 } from './migrations/1770400000000-bank-statements';
 import { NeighbourhoodBudgets1770600000000 } from './migrations/1770600000000-neighbourhood-budgets';
@@ -51,6 +52,7 @@ const resolvers: Resolvers = {
     ...nb.Mutation,
   },
   Account: { ...accountResolvers.Account, ...bankResolvers.Account },
+  AccountChange: accountResolvers.AccountChange,
   LedgerEntry: { ...entryResolvers.LedgerEntry, ...periodResolvers.LedgerEntry },
   FinancialYear: periodResolvers.FinancialYear,
   LedgerEntryConnection: entryResolvers.LedgerEntryConnection,
@@ -111,6 +113,7 @@ export const ledger: SubgraphModule<Loaders, LedgerServices> = {
     KeyRefusals1767100000000,
     BankStatements1770400000000,
     FinancialYears1770500000000,
+    AccountChanges1770510000000,
     NeighbourhoodBudgets1770600000000,
   ],
   databasePrivileges,

@@ -8,8 +8,10 @@ type ChartLine = [code: string, name: string, type: AccountType, unit: Unit, noO
 
 /**
  * The accounts every neighbourhood's books start with. Codes follow the usual
- * Dutch association layout (1xxx balance, 4xxx costs, 8xxx income); hour
- * accounts use the 9xxx range so euros and hours never share a code.
+ * Dutch association layout (0xxx equity, 1xxx balance, 4xxx costs, 8xxx
+ * income); hour accounts use the 9xxx range, but for the hours' equity
+ * (0900, which a year with volunteer hours closes to), so euros and hours
+ * never share a code.
  */
 export const DEFAULT_CHART: ChartLine[] = [
   ['1000', 'Bankrekening', 'ASSET', 'EUR', true, null],
@@ -24,6 +26,7 @@ export const DEFAULT_CHART: ChartLine[] = [
   ['8000', 'Wijkbudget gemeente', 'INCOME', 'EUR', false, '6.1'],
   ['8100', 'Budget Right to Challenge', 'INCOME', 'EUR', false, '5.7'],
   ['8200', 'Bijdragen bewoners en ondernemers', 'INCOME', 'EUR', false, null],
+  ['0900', 'Urenvermogen', 'EQUITY', 'HOUR', false, null],
   ['9000', 'Beschikbare vrijwilligersuren', 'ASSET', 'HOUR', false, null],
   ['9100', 'Ingezette vrijwilligersuren', 'EXPENSE', 'HOUR', false, null],
   ['9800', 'Toegezegde vrijwilligersuren', 'INCOME', 'HOUR', false, null],

@@ -32,7 +32,7 @@ const money = (minor: bigint) => ({ minor, unit: 'EUR' as const });
 const mayReadPersonal = (viewer: Viewer, neighbourhoodId: string) => hasRole(viewer, ['steward'], neighbourhoodId);
 
 const IMPORT_FAILURES = ['BooksNotOpen', 'InvalidLedgerInput', 'MalformedStatement', 'UnknownAccount', 'ForeignAccount', 'NotABankAccount', 'StatementKeyConflict'] as const;
-const CONFIRM_FAILURES = ['UnknownStatementLine', 'StatementLineSettled', 'InvalidLedgerInput', 'UnknownAccount', 'ForeignAccount', 'UnitMismatch', 'Overdraft', 'BooksNotOpen', 'IdempotencyKeyConflict', 'PeriodClosed', 'BookingDateBeforeBooks', 'BookingDateTooFarAhead'] as const;
+const CONFIRM_FAILURES = ['UnknownStatementLine', 'StatementLineSettled', 'InvalidLedgerInput', 'UnknownAccount', 'ForeignAccount', 'UnitMismatch', 'Overdraft', 'BooksNotOpen', 'IdempotencyKeyConflict', 'PeriodClosed', 'BookingDateBeforeBooks', 'BookingDateTooFarAhead', 'AccountClosed'] as const;
 const IGNORE_FAILURES = ['UnknownStatementLine', 'StatementLineSettled', 'InvalidLedgerInput'] as const;
 const LINK_FAILURES = ['InvalidIban', 'UnknownAccount', 'NotABankAccount', 'IbanTaken'] as const;
 

@@ -3,6 +3,7 @@ import type { EventRecorder } from '@dbwe/platform';
 import { ledgerEvent } from '../events';
 import { In } from 'typeorm';
 import { AccountEntity } from '../accounts/account.entity';
+import { closedOn } from '../accounts/account-change-service';
 import { fail, refuse, succeed, type LedgerFailure, type Outcome } from '../ledger-errors';
 import { NUMERIC_VALUE_OUT_OF_RANGE, inTransaction, violationOf, type DatabaseViolation } from '../transactions';
 import { BALANCE_LIMIT, formatMinor } from '../money/money';
@@ -164,6 +165,13 @@ async function attemptBooking(db: DataSource, booking: Booking, arrivedAt: strin
         await recordRefusal(tx, neighbourhoodId, booking.key, booking.fingerprint, overdraft);
         return { ...refuse(overdraft), decided: true };
       }
+      // Under the chain lock too: changeAccount closes an account holding this lock, after checking nothing is booked on
+      // it from the closing date on, so a posting checked here cannot land on an account closed meanwhile.
+      const closed = await closedAccountProblem(tx, request, accounts);
+      if (closed) {
+        await recordRefusal(tx, neighbourhoodId, booking.key, booking.fingerprint, closed);
+        return { ...refuse(closed), decided: true };
+      }
       const entry = await appendEntry(tx, chain, {
         ...request,
         recordedBy: booking.recordedBy,
@@ -247,6 +255,15 @@ async function protectedAccounts(tx: EntityManager, lines: { accountId: string }
   const ids = [...new Set(lines.map((l) => l.accountId))].filter((id) => accounts.get(id)?.noOverdraft);
   if (ids.length === 0) return new Map();
   return accountsById(tx, ids);
+}
+
+/** The first line on an account closed on the entry's booking date (docs/periods.md, "The chart of accounts over time"). */
+async function closedAccountProblem(tx: EntityManager, request: EntryRequest, accounts: Map<string, AccountEntity>): Promise<LedgerFailure | null> {
+  const closed = await closedOn(tx, request.lines.map((l) => l.accountId), request.bookingDate);
+  const i = request.lines.findIndex((l) => closed.has(l.accountId));
+  if (i < 0) return null;
+  const accountId = request.lines[i].accountId;
+  return fail.accountClosed(`lines.${i}.accountId`, accounts.get(accountId)!, closed.get(accountId)!);
 }
 
 async function booksOpen(tx: EntityManager, neighbourhoodId: string): Promise<boolean> {

@@ -29,9 +29,10 @@ const POST_ENTRY_FAILURES = [
   'PeriodClosed',
   'BookingDateBeforeBooks',
   'BookingDateTooFarAhead',
+  'AccountClosed',
 ] as const;
 
-/** A reversal's lines are a booked entry's, so account, unit and balance rules cannot fail for it. */
+/** A reversal's lines are a booked entry's, so account, unit and balance rules cannot fail for it; its accounts may have closed since. */
 const REVERSE_ENTRY_FAILURES = [
   'InvalidLedgerInput',
   'UnknownEntry',
@@ -42,6 +43,7 @@ const REVERSE_ENTRY_FAILURES = [
   'PeriodClosed',
   'BookingDateBeforeBooks',
   'BookingDateTooFarAhead',
+  'AccountClosed',
 ] as const;
 
 export const entryResolvers: Resolvers = {

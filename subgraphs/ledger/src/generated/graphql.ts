@@ -20,6 +20,7 @@ import type { ProposalValue, LineConnectionValue, StatementConnectionValue } fro
 import type { NeighbourhoodBudgetView, NeighbourhoodBudgetRevisionView, BudgetLineView } from '../neighbourhood-budgets/neighbourhood-budget';
 import type { BudgetVsActualsValue, AccountBudgetVsActualValue, TaakveldRowValue } from '../annual-accounts/statements';
 import type { AnnualAccountsValue, ProjectHoursValue, AnnualProjectNoteValue } from '../annual-accounts/annual-accounts';
+import type { StoredAccountChange } from '../accounts/account-change-service';
 import type { Context } from '../context';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = T | null | undefined;
@@ -46,18 +47,24 @@ export type Scalars = {
 /** An account in a neighbourhood's books. */
 export type Account = {
   __typename?: 'Account';
+  /** The account's name, taakveld and closing on a date: what a report of a past year uses. */
+  asOf: AccountOnDate;
   /**
    * The balance: the sum of the account's lines (debits positive). Without
    * `asOf`, the current balance; with it, the balance at the end of that booking
    * date. Both are read from running totals, never by adding up history.
    */
   balance: Money;
+  /** The date from which the account is closed, once a closing is recorded (it may lie ahead); null while it is not. */
+  closedFrom: Maybe<Scalars['Date']['output']>;
   /** Account code, unique within the neighbourhood, e.g. 4100. */
   code: Scalars['String']['output'];
   /** When the account was opened. */
   createdAt: Scalars['DateTime']['output'];
   /** The entries with a line on this account, in sequence order. */
   entries: LedgerEntryConnection;
+  /** Every change of the account (renames, re-mappings, the closing), in order. */
+  history: Array<AccountChange>;
   /** The linked IBAN. Stewards of the neighbourhood only. */
   iban: Maybe<Scalars['String']['output']>;
   /** Stable identifier. */
@@ -66,7 +73,7 @@ export type Account = {
   isBankAccount: Scalars['Boolean']['output'];
   /** Where the current version sits in the neighbourhood's transparency log (its leaf index; see `TransparencyLog`). */
   leafIndex: Scalars['Int']['output'];
-  /** Account name. */
+  /** Account name, as of today (in the Netherlands); `asOf` and `history` give it on other dates. */
   name: Scalars['String']['output'];
   /** The neighbourhood whose books hold this account. */
   neighbourhood: Maybe<Neighbourhood>;
@@ -74,7 +81,7 @@ export type Account = {
   noOverdraft: Scalars['Boolean']['output'];
   /** The project this account belongs to, if any. */
   project: Maybe<Project>;
-  /** The Iv3 taakveld (municipal budget function) the account maps to, e.g. "5.7", so municipal BI can join. */
+  /** The Iv3 taakveld (municipal budget function) the account maps to as of today, e.g. "5.7", so municipal BI can join; `asOf` gives the mapping valid on another date. */
   taakveld: Maybe<Scalars['String']['output']>;
   /** Account type. */
   type: AccountType;
@@ -96,6 +103,12 @@ export type Account = {
 
 
 /** An account in a neighbourhood's books. */
+export type AccountAsOfArgs = {
+  date: Scalars['Date']['input'];
+};
+
+
+/** An account in a neighbourhood's books. */
 export type AccountBalanceArgs = {
   asOf?: InputMaybe<Scalars['Date']['input']>;
 };
@@ -106,6 +119,21 @@ export type AccountEntriesArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   afterSequence?: InputMaybe<Scalars['Int']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/** The account's balance is not zero, so it cannot be closed; move the balance first. Nothing was written. */
+export type AccountBalanceNotZero = LedgerError & {
+  __typename?: 'AccountBalanceNotZero';
+  /** The account. */
+  account: Account;
+  /** Its balance. */
+  balance: Money;
+  /** ACCOUNT_BALANCE_NOT_ZERO. */
+  code: Scalars['String']['output'];
+  /** The input field at fault (close). */
+  field: Maybe<Scalars['String']['output']>;
+  /** What went wrong, for people. */
+  message: Scalars['String']['output'];
 };
 
 /** An income or expense account's budget for a year against its actuals. */
@@ -127,6 +155,70 @@ export type AccountBudgetVsActual = {
   unit: Unit;
 };
 
+/**
+ * One change of an account from an effective date (`changeAccount`): a rename,
+ * a re-mapping to another taakveld, a closing, or several at once. Recorded
+ * once and never changed; each is a leaf of the neighbourhood's transparency
+ * log (ACCOUNT_CHANGE).
+ */
+export type AccountChange = {
+  __typename?: 'AccountChange';
+  /** The account changed. */
+  account: Account;
+  /** Its number among the account's changes, from 1. */
+  change: Scalars['Int']['output'];
+  /** True when the account is closed from the effective date: it refuses entries dated on or after it. */
+  closes: Scalars['Boolean']['output'];
+  /** The first date the change applies to. */
+  effectiveFrom: Scalars['Date']['output'];
+  /** Where the change sits in the neighbourhood's transparency log (its leaf index). */
+  leafIndex: Scalars['Int']['output'];
+  /** The name from the effective date (the old one when not renamed). */
+  newName: Scalars['String']['output'];
+  /** The taakveld from the effective date (the old one when not re-mapped). */
+  newTaakveld: Maybe<Scalars['String']['output']>;
+  /** The name before the change. */
+  oldName: Scalars['String']['output'];
+  /** The taakveld before the change. */
+  oldTaakveld: Maybe<Scalars['String']['output']>;
+  /** Why, as the steward gave it. */
+  reason: Scalars['String']['output'];
+  /** When the change was recorded, to the millisecond. */
+  recordedAt: Scalars['DateTime']['output'];
+  /** Who recorded it; null when not known. */
+  recordedBy: Maybe<Member>;
+};
+
+/** The account has a change effective from a later date; changes take effect in order. Nothing was written. */
+export type AccountChangeOutOfOrder = LedgerError & {
+  __typename?: 'AccountChangeOutOfOrder';
+  /** The account. */
+  account: Account;
+  /** ACCOUNT_CHANGE_OUT_OF_ORDER. */
+  code: Scalars['String']['output'];
+  /** The input field at fault (effectiveFrom). */
+  field: Maybe<Scalars['String']['output']>;
+  /** The effective date of its latest change. */
+  latestEffectiveFrom: Scalars['Date']['output'];
+  /** What went wrong, for people. */
+  message: Scalars['String']['output'];
+};
+
+/** The account is closed on the booking date (or, for changeAccount, closed already; nothing follows a closing). Nothing was written. */
+export type AccountClosed = LedgerError & {
+  __typename?: 'AccountClosed';
+  /** The closed account. */
+  account: Account;
+  /** The date from which it is closed. */
+  closedFrom: Scalars['Date']['output'];
+  /** ACCOUNT_CLOSED. */
+  code: Scalars['String']['output'];
+  /** The input field at fault. */
+  field: Maybe<Scalars['String']['output']>;
+  /** What went wrong, for people. */
+  message: Scalars['String']['output'];
+};
+
 /** Another account in these books has this code. */
 export type AccountCodeTaken = LedgerError & {
   __typename?: 'AccountCodeTaken';
@@ -138,6 +230,19 @@ export type AccountCodeTaken = LedgerError & {
   field: Maybe<Scalars['String']['output']>;
   /** What went wrong, for people. */
   message: Scalars['String']['output'];
+};
+
+/** An account as it was on one date: the name, taakveld and closing valid then. */
+export type AccountOnDate = {
+  __typename?: 'AccountOnDate';
+  /** True when the account was closed on that date. */
+  closed: Scalars['Boolean']['output'];
+  /** The date asked about. */
+  date: Scalars['Date']['output'];
+  /** The name on that date. */
+  name: Scalars['String']['output'];
+  /** The taakveld the account mapped to on that date. */
+  taakveld: Maybe<Scalars['String']['output']>;
 };
 
 /** What an account's balance means. */
@@ -152,6 +257,21 @@ export type AccountType =
   | 'INCOME'
   /** Something the neighbourhood owes. */
   | 'LIABILITY';
+
+/** The account has an entry dated on or after the closing date. Nothing was written. */
+export type AccountUsedAfterClosing = LedgerError & {
+  __typename?: 'AccountUsedAfterClosing';
+  /** The account. */
+  account: Account;
+  /** The latest booking date of an entry on it. */
+  bookingDate: Scalars['Date']['output'];
+  /** ACCOUNT_USED_AFTER_CLOSING. */
+  code: Scalars['String']['output'];
+  /** The input field at fault (effectiveFrom). */
+  field: Maybe<Scalars['String']['output']>;
+  /** What went wrong, for people. */
+  message: Scalars['String']['output'];
+};
 
 /** A witness's cosignature of a checkpoint. */
 export type AddCosignatureInput = {
@@ -590,6 +710,34 @@ export type ChainVerification = {
   valid: Scalars['Boolean']['output'];
 };
 
+/** Rename, re-map or close an account from a date. */
+export type ChangeAccountInput = {
+  /** The account. */
+  accountId: Scalars['ID']['input'];
+  /** True to close the account from the effective date; its balance must be zero and nothing may be booked on it from that date. */
+  close?: InputMaybe<Scalars['Boolean']['input']>;
+  /** The first date the change applies to; not in a closed financial year, and not before the account's last change. */
+  effectiveFrom: Scalars['Date']['input'];
+  /** The new name (1 to 200 characters); omit to keep the name. */
+  name?: InputMaybe<Scalars['String']['input']>;
+  /** Why, e.g. the board's decision (1 to 500 characters). */
+  reason: Scalars['String']['input'];
+  /** The new Iv3 taakveld, e.g. "6.1"; omit to keep the mapping. */
+  taakveld?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** The outcome of changeAccount. */
+export type ChangeAccountResult = AccountBalanceNotZero | AccountChangeOutOfOrder | AccountClosed | AccountUsedAfterClosing | BooksNotOpen | ChangeAccountSuccess | InvalidLedgerInput | PeriodClosed | UnknownAccount;
+
+/** The change is recorded and in the log. */
+export type ChangeAccountSuccess = {
+  __typename?: 'ChangeAccountSuccess';
+  /** The account, as of today. */
+  account: Account;
+  /** The change. */
+  change: AccountChange;
+};
+
 /** A signed statement of the log's size and root hash (a C2SP tlog-checkpoint). */
 export type Checkpoint = {
   __typename?: 'Checkpoint';
@@ -666,7 +814,7 @@ export type ConfirmBankStatementLineInput = {
 };
 
 /** The outcome of confirmBankStatementLine. */
-export type ConfirmBankStatementLineResult = BookingDateBeforeBooks | BookingDateTooFarAhead | BooksNotOpen | ConfirmBankStatementLineSuccess | ForeignAccount | IdempotencyKeyConflict | InvalidLedgerInput | Overdraft | PeriodClosed | StatementLineSettled | UnitMismatch | UnknownAccount | UnknownStatementLine;
+export type ConfirmBankStatementLineResult = AccountClosed | BookingDateBeforeBooks | BookingDateTooFarAhead | BooksNotOpen | ConfirmBankStatementLineSuccess | ForeignAccount | IdempotencyKeyConflict | InvalidLedgerInput | Overdraft | PeriodClosed | StatementLineSettled | UnitMismatch | UnknownAccount | UnknownStatementLine;
 
 /** The line is booked (or had been, for a retried request). */
 export type ConfirmBankStatementLineSuccess = {
@@ -1247,8 +1395,10 @@ export type LocalEconomyReport = {
 /** One leaf of a neighbourhood's transparency log. */
 export type LogLeaf = {
   __typename?: 'LogLeaf';
-  /** The account (in its current version), for an ACCOUNT leaf. */
+  /** The account (in its current version), for an ACCOUNT leaf; the account changed, for an ACCOUNT_CHANGE leaf. */
   account: Maybe<Account>;
+  /** The change, for an ACCOUNT_CHANGE leaf. */
+  accountChange: Maybe<AccountChange>;
   /** The leaf's data exactly as hashed: a JSON array whose first element names its format. */
   data: Scalars['String']['output'];
   /** The entry, for an ENTRY leaf. */
@@ -1265,6 +1415,8 @@ export type LogLeaf = {
 export type LogLeafKind =
   /** A version of an account of the chart of accounts (dbwe-account-v1). */
   | 'ACCOUNT'
+  /** A change of an account from an effective date: renamed, re-mapped to another taakveld or closed (dbwe-account-change-v1). */
+  | 'ACCOUNT_CHANGE'
   /** A budget revision (dbwe-budget-v1). */
   | 'BUDGET_REVISION'
   /** A booked entry (leaf format dbwe-entry-leaf-v1: its sequence and chain hash). */
@@ -1382,6 +1534,13 @@ export type Mutation = {
    */
   addCosignature: AddCosignatureResult;
   /**
+   * Renames an account, re-maps it to another taakveld, or closes it, from an
+   * effective date; the account keeps its id, code and entries. Recorded as a
+   * change (`Account.history`) and appended to the neighbourhood's
+   * transparency log. Stewards and admins of the neighbourhood.
+   */
+  changeAccount: ChangeAccountResult;
+  /**
    * Closes a financial year: books the year-end closing entries (per unit, every
    * income and expense account's result of the year moved to the unit's equity
    * account, dated 31 December, booked by the system) and marks the year closed,
@@ -1432,6 +1591,11 @@ export type Mutation = {
 
 export type MutationAddCosignatureArgs = {
   input: AddCosignatureInput;
+};
+
+
+export type MutationChangeAccountArgs = {
+  input: ChangeAccountInput;
 };
 
 
@@ -1867,7 +2031,7 @@ export type PostEntryInput = {
 };
 
 /** The outcome of postEntry. */
-export type PostEntryResult = BookingDateBeforeBooks | BookingDateTooFarAhead | BooksNotOpen | CounterpartyDomainMismatch | ForeignAccount | IdempotencyKeyConflict | InvalidLedgerInput | MalformedAmount | MemberErased | MemberInOtherNeighbourhood | MixedUnitsUnbalanced | Overdraft | PeriodClosed | PostEntrySuccess | ProjectInOtherNeighbourhood | TooFewLines | UnbalancedEntry | UnitMismatch | UnknownAccount | UnknownMember | UnknownProject;
+export type PostEntryResult = AccountClosed | BookingDateBeforeBooks | BookingDateTooFarAhead | BooksNotOpen | CounterpartyDomainMismatch | ForeignAccount | IdempotencyKeyConflict | InvalidLedgerInput | MalformedAmount | MemberErased | MemberInOtherNeighbourhood | MixedUnitsUnbalanced | Overdraft | PeriodClosed | PostEntrySuccess | ProjectInOtherNeighbourhood | TooFewLines | UnbalancedEntry | UnitMismatch | UnknownAccount | UnknownMember | UnknownProject;
 
 /** The entry was booked (or had been, for a retried request). */
 export type PostEntrySuccess = {
@@ -1893,7 +2057,7 @@ export type PostOpeningBalancesInput = {
 };
 
 /** The outcome of postOpeningBalances. */
-export type PostOpeningBalancesResult = BookingDateTooFarAhead | BooksNotOpen | ForeignAccount | IdempotencyKeyConflict | InvalidLedgerInput | MalformedAmount | NoEquityAccount | OpeningBalancesNotFirst | OpeningBalancesPosted | PeriodClosed | PostOpeningBalancesSuccess | TooFewLines | UnknownAccount;
+export type PostOpeningBalancesResult = AccountClosed | BookingDateTooFarAhead | BooksNotOpen | ForeignAccount | IdempotencyKeyConflict | InvalidLedgerInput | MalformedAmount | NoEquityAccount | OpeningBalancesNotFirst | OpeningBalancesPosted | PeriodClosed | PostOpeningBalancesSuccess | TooFewLines | UnknownAccount;
 
 /** The opening balances are booked (or were, for a retried request). */
 export type PostOpeningBalancesSuccess = {
@@ -2110,7 +2274,7 @@ export type ReverseEntryInput = {
 };
 
 /** The outcome of reverseEntry. */
-export type ReverseEntryResult = AlreadyReversed | BookingDateBeforeBooks | BookingDateTooFarAhead | IdempotencyKeyConflict | InvalidLedgerInput | Overdraft | PeriodClosed | ReversalOfReversal | ReverseEntrySuccess | UnknownEntry;
+export type ReverseEntryResult = AccountClosed | AlreadyReversed | BookingDateBeforeBooks | BookingDateTooFarAhead | IdempotencyKeyConflict | InvalidLedgerInput | Overdraft | PeriodClosed | ReversalOfReversal | ReverseEntrySuccess | UnknownEntry;
 
 /** The reversal was booked (or had been, for a retried request). */
 export type ReverseEntrySuccess = {
@@ -2757,6 +2921,17 @@ export type ResolversUnionTypes<_RefType extends Record<string, unknown>> = Reso
     | ( InvalidCosignature )
     | ( UnknownCheckpoint )
   ;
+  ChangeAccountResult:
+    | ( Omit<AccountBalanceNotZero, 'account' | 'balance'> & { account: _RefType['Account'], balance: _RefType['Money'] } )
+    | ( Omit<AccountChangeOutOfOrder, 'account'> & { account: _RefType['Account'] } )
+    | ( Omit<AccountClosed, 'account'> & { account: _RefType['Account'] } )
+    | ( Omit<AccountUsedAfterClosing, 'account'> & { account: _RefType['Account'] } )
+    | ( BooksNotOpen )
+    | ( Omit<ChangeAccountSuccess, 'account' | 'change'> & { account: _RefType['Account'], change: _RefType['AccountChange'] } )
+    | ( InvalidLedgerInput )
+    | ( PeriodClosed )
+    | ( UnknownAccount )
+  ;
   CloseFinancialYearResult:
     | ( BooksNotOpen )
     | ( Omit<CloseFinancialYearSuccess, 'financialYear'> & { financialYear: _RefType['FinancialYear'] } )
@@ -2769,6 +2944,7 @@ export type ResolversUnionTypes<_RefType extends Record<string, unknown>> = Reso
     | ( Omit<YearUnbalanced, 'difference'> & { difference: _RefType['Money'] } )
   ;
   ConfirmBankStatementLineResult:
+    | ( Omit<AccountClosed, 'account'> & { account: _RefType['Account'] } )
     | ( BookingDateBeforeBooks )
     | ( BookingDateTooFarAhead )
     | ( BooksNotOpen )
@@ -2823,6 +2999,7 @@ export type ResolversUnionTypes<_RefType extends Record<string, unknown>> = Reso
     | ( UnknownNeighbourhood )
   ;
   PostEntryResult:
+    | ( Omit<AccountClosed, 'account'> & { account: _RefType['Account'] } )
     | ( BookingDateBeforeBooks )
     | ( BookingDateTooFarAhead )
     | ( BooksNotOpen )
@@ -2846,6 +3023,7 @@ export type ResolversUnionTypes<_RefType extends Record<string, unknown>> = Reso
     | ( UnknownProject )
   ;
   PostOpeningBalancesResult:
+    | ( Omit<AccountClosed, 'account'> & { account: _RefType['Account'] } )
     | ( BookingDateTooFarAhead )
     | ( BooksNotOpen )
     | ( Omit<ForeignAccount, 'account'> & { account: _RefType['Account'] } )
@@ -2872,6 +3050,7 @@ export type ResolversUnionTypes<_RefType extends Record<string, unknown>> = Reso
     | ( UnknownWitness )
   ;
   ReverseEntryResult:
+    | ( Omit<AccountClosed, 'account'> & { account: _RefType['Account'] } )
     | ( Omit<AlreadyReversed, 'entry' | 'reversedBy'> & { entry: _RefType['LedgerEntry'], reversedBy: _RefType['LedgerEntry'] } )
     | ( BookingDateBeforeBooks )
     | ( BookingDateTooFarAhead )
@@ -2907,7 +3086,11 @@ export type ResolversUnionTypes<_RefType extends Record<string, unknown>> = Reso
 /** Mapping of interface types */
 export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = ResolversObject<{
   LedgerError:
+    | ( Omit<AccountBalanceNotZero, 'account' | 'balance'> & { account: _RefType['Account'], balance: _RefType['Money'] } )
+    | ( Omit<AccountChangeOutOfOrder, 'account'> & { account: _RefType['Account'] } )
+    | ( Omit<AccountClosed, 'account'> & { account: _RefType['Account'] } )
     | ( Omit<AccountCodeTaken, 'account'> & { account: _RefType['Account'] } )
+    | ( Omit<AccountUsedAfterClosing, 'account'> & { account: _RefType['Account'] } )
     | ( Omit<AlreadyReversed, 'entry' | 'reversedBy'> & { entry: _RefType['LedgerEntry'], reversedBy: _RefType['LedgerEntry'] } )
     | ( BookingDateBeforeBooks )
     | ( BookingDateTooFarAhead )
@@ -2963,9 +3146,15 @@ export type ResolversTypes = ResolversObject<{
   Account: ResolverTypeWrapper<AccountEntity>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  AccountBalanceNotZero: ResolverTypeWrapper<Omit<AccountBalanceNotZero, 'account' | 'balance'> & { account: ResolversTypes['Account'], balance: ResolversTypes['Money'] }>;
   AccountBudgetVsActual: ResolverTypeWrapper<AccountBudgetVsActualValue>;
+  AccountChange: ResolverTypeWrapper<StoredAccountChange>;
+  AccountChangeOutOfOrder: ResolverTypeWrapper<Omit<AccountChangeOutOfOrder, 'account'> & { account: ResolversTypes['Account'] }>;
+  AccountClosed: ResolverTypeWrapper<Omit<AccountClosed, 'account'> & { account: ResolversTypes['Account'] }>;
   AccountCodeTaken: ResolverTypeWrapper<Omit<AccountCodeTaken, 'account'> & { account: ResolversTypes['Account'] }>;
+  AccountOnDate: ResolverTypeWrapper<AccountOnDate>;
   AccountType: AccountType;
+  AccountUsedAfterClosing: ResolverTypeWrapper<Omit<AccountUsedAfterClosing, 'account'> & { account: ResolversTypes['Account'] }>;
   AddCosignatureInput: AddCosignatureInput;
   AddCosignatureResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['AddCosignatureResult']>;
   AddCosignatureSuccess: ResolverTypeWrapper<Omit<AddCosignatureSuccess, 'checkpoint' | 'cosignature'> & { checkpoint: ResolversTypes['Checkpoint'], cosignature: ResolversTypes['Cosignature'] }>;
@@ -2994,6 +3183,9 @@ export type ResolversTypes = ResolversObject<{
   CacheControlScope: CacheControlScope;
   ChainHead: ResolverTypeWrapper<ChainHead>;
   ChainVerification: ResolverTypeWrapper<Omit<ChainVerification, 'derivedTotalDifferences'> & { derivedTotalDifferences: Array<ResolversTypes['DerivedTotalDifference']> }>;
+  ChangeAccountInput: ChangeAccountInput;
+  ChangeAccountResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['ChangeAccountResult']>;
+  ChangeAccountSuccess: ResolverTypeWrapper<Omit<ChangeAccountSuccess, 'account' | 'change'> & { account: ResolversTypes['Account'], change: ResolversTypes['AccountChange'] }>;
   Checkpoint: ResolverTypeWrapper<CheckpointRow>;
   CheckpointConnection: ResolverTypeWrapper<CheckpointConnectionValue>;
   CheckpointEdge: ResolverTypeWrapper<Omit<CheckpointEdge, 'node'> & { node: ResolversTypes['Checkpoint'] }>;
@@ -3148,8 +3340,14 @@ export type ResolversParentTypes = ResolversObject<{
   Account: AccountEntity;
   String: Scalars['String']['output'];
   ID: Scalars['ID']['output'];
+  AccountBalanceNotZero: Omit<AccountBalanceNotZero, 'account' | 'balance'> & { account: ResolversParentTypes['Account'], balance: ResolversParentTypes['Money'] };
   AccountBudgetVsActual: AccountBudgetVsActualValue;
+  AccountChange: StoredAccountChange;
+  AccountChangeOutOfOrder: Omit<AccountChangeOutOfOrder, 'account'> & { account: ResolversParentTypes['Account'] };
+  AccountClosed: Omit<AccountClosed, 'account'> & { account: ResolversParentTypes['Account'] };
   AccountCodeTaken: Omit<AccountCodeTaken, 'account'> & { account: ResolversParentTypes['Account'] };
+  AccountOnDate: AccountOnDate;
+  AccountUsedAfterClosing: Omit<AccountUsedAfterClosing, 'account'> & { account: ResolversParentTypes['Account'] };
   AddCosignatureInput: AddCosignatureInput;
   AddCosignatureResult: ResolversUnionTypes<ResolversParentTypes>['AddCosignatureResult'];
   AddCosignatureSuccess: Omit<AddCosignatureSuccess, 'checkpoint' | 'cosignature'> & { checkpoint: ResolversParentTypes['Checkpoint'], cosignature: ResolversParentTypes['Cosignature'] };
@@ -3174,6 +3372,9 @@ export type ResolversParentTypes = ResolversObject<{
   BudgetVsActuals: BudgetVsActualsValue;
   ChainHead: ChainHead;
   ChainVerification: Omit<ChainVerification, 'derivedTotalDifferences'> & { derivedTotalDifferences: Array<ResolversParentTypes['DerivedTotalDifference']> };
+  ChangeAccountInput: ChangeAccountInput;
+  ChangeAccountResult: ResolversUnionTypes<ResolversParentTypes>['ChangeAccountResult'];
+  ChangeAccountSuccess: Omit<ChangeAccountSuccess, 'account' | 'change'> & { account: ResolversParentTypes['Account'], change: ResolversParentTypes['AccountChange'] };
   Checkpoint: CheckpointRow;
   CheckpointConnection: CheckpointConnectionValue;
   CheckpointEdge: Omit<CheckpointEdge, 'node'> & { node: ResolversParentTypes['Checkpoint'] };
@@ -3326,10 +3527,13 @@ export type CacheControlDirectiveResolver<Result, Parent, ContextType = Context,
 
 export type AccountResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Account'] = ResolversParentTypes['Account'], FederationReferenceType extends FederationReferenceTypes['Account'] = FederationReferenceTypes['Account']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Account']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  asOf?: Resolver<ResolversTypes['AccountOnDate'], ParentType, ContextType, RequireFields<AccountAsOfArgs, 'date'>>;
   balance?: Resolver<ResolversTypes['Money'], ParentType, ContextType, Partial<AccountBalanceArgs>>;
+  closedFrom?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
   code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   entries?: Resolver<ResolversTypes['LedgerEntryConnection'], ParentType, ContextType, RequireFields<AccountEntriesArgs, 'first'>>;
+  history?: Resolver<Array<ResolversTypes['AccountChange']>, ParentType, ContextType>;
   iban?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   isBankAccount?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
@@ -3347,6 +3551,15 @@ export type AccountResolvers<ContextType = Context, ParentType extends Resolvers
   versionRecordedBy?: Resolver<Maybe<ResolversTypes['Member']>, ParentType, ContextType>;
 }>;
 
+export type AccountBalanceNotZeroResolvers<ContextType = Context, ParentType extends ResolversParentTypes['AccountBalanceNotZero'] = ResolversParentTypes['AccountBalanceNotZero']> = ResolversObject<{
+  account?: Resolver<ResolversTypes['Account'], ParentType, ContextType>;
+  balance?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  field?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
 export type AccountBudgetVsActualResolvers<ContextType = Context, ParentType extends ResolversParentTypes['AccountBudgetVsActual'] = ResolversParentTypes['AccountBudgetVsActual']> = ResolversObject<{
   account?: Resolver<ResolversTypes['Account'], ParentType, ContextType>;
   actual?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
@@ -3357,8 +3570,57 @@ export type AccountBudgetVsActualResolvers<ContextType = Context, ParentType ext
   unit?: Resolver<ResolversTypes['Unit'], ParentType, ContextType>;
 }>;
 
+export type AccountChangeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['AccountChange'] = ResolversParentTypes['AccountChange']> = ResolversObject<{
+  account?: Resolver<ResolversTypes['Account'], ParentType, ContextType>;
+  change?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  closes?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  effectiveFrom?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  leafIndex?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  newName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  newTaakveld?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  oldName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  oldTaakveld?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  reason?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  recordedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  recordedBy?: Resolver<Maybe<ResolversTypes['Member']>, ParentType, ContextType>;
+}>;
+
+export type AccountChangeOutOfOrderResolvers<ContextType = Context, ParentType extends ResolversParentTypes['AccountChangeOutOfOrder'] = ResolversParentTypes['AccountChangeOutOfOrder']> = ResolversObject<{
+  account?: Resolver<ResolversTypes['Account'], ParentType, ContextType>;
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  field?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  latestEffectiveFrom?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type AccountClosedResolvers<ContextType = Context, ParentType extends ResolversParentTypes['AccountClosed'] = ResolversParentTypes['AccountClosed']> = ResolversObject<{
+  account?: Resolver<ResolversTypes['Account'], ParentType, ContextType>;
+  closedFrom?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  field?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
 export type AccountCodeTakenResolvers<ContextType = Context, ParentType extends ResolversParentTypes['AccountCodeTaken'] = ResolversParentTypes['AccountCodeTaken']> = ResolversObject<{
   account?: Resolver<ResolversTypes['Account'], ParentType, ContextType>;
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  field?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type AccountOnDateResolvers<ContextType = Context, ParentType extends ResolversParentTypes['AccountOnDate'] = ResolversParentTypes['AccountOnDate']> = ResolversObject<{
+  closed?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  date?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  taakveld?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+}>;
+
+export type AccountUsedAfterClosingResolvers<ContextType = Context, ParentType extends ResolversParentTypes['AccountUsedAfterClosing'] = ResolversParentTypes['AccountUsedAfterClosing']> = ResolversObject<{
+  account?: Resolver<ResolversTypes['Account'], ParentType, ContextType>;
+  bookingDate?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
   code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   field?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -3572,6 +3834,16 @@ export type ChainVerificationResolvers<ContextType = Context, ParentType extends
   valid?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
 }>;
 
+export type ChangeAccountResultResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ChangeAccountResult'] = ResolversParentTypes['ChangeAccountResult']> = ResolversObject<{
+  __resolveType: TypeResolveFn<'AccountBalanceNotZero' | 'AccountChangeOutOfOrder' | 'AccountClosed' | 'AccountUsedAfterClosing' | 'BooksNotOpen' | 'ChangeAccountSuccess' | 'InvalidLedgerInput' | 'PeriodClosed' | 'UnknownAccount', ParentType, ContextType>;
+}>;
+
+export type ChangeAccountSuccessResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ChangeAccountSuccess'] = ResolversParentTypes['ChangeAccountSuccess']> = ResolversObject<{
+  account?: Resolver<ResolversTypes['Account'], ParentType, ContextType>;
+  change?: Resolver<ResolversTypes['AccountChange'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
 export type CheckpointResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Checkpoint'] = ResolversParentTypes['Checkpoint']> = ResolversObject<{
   cosignatures?: Resolver<Array<ResolversTypes['Cosignature']>, ParentType, ContextType>;
   note?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -3603,7 +3875,7 @@ export type CloseFinancialYearSuccessResolvers<ContextType = Context, ParentType
 }>;
 
 export type ConfirmBankStatementLineResultResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ConfirmBankStatementLineResult'] = ResolversParentTypes['ConfirmBankStatementLineResult']> = ResolversObject<{
-  __resolveType: TypeResolveFn<'BookingDateBeforeBooks' | 'BookingDateTooFarAhead' | 'BooksNotOpen' | 'ConfirmBankStatementLineSuccess' | 'ForeignAccount' | 'IdempotencyKeyConflict' | 'InvalidLedgerInput' | 'Overdraft' | 'PeriodClosed' | 'StatementLineSettled' | 'UnitMismatch' | 'UnknownAccount' | 'UnknownStatementLine', ParentType, ContextType>;
+  __resolveType: TypeResolveFn<'AccountClosed' | 'BookingDateBeforeBooks' | 'BookingDateTooFarAhead' | 'BooksNotOpen' | 'ConfirmBankStatementLineSuccess' | 'ForeignAccount' | 'IdempotencyKeyConflict' | 'InvalidLedgerInput' | 'Overdraft' | 'PeriodClosed' | 'StatementLineSettled' | 'UnitMismatch' | 'UnknownAccount' | 'UnknownStatementLine', ParentType, ContextType>;
 }>;
 
 export type ConfirmBankStatementLineSuccessResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ConfirmBankStatementLineSuccess'] = ResolversParentTypes['ConfirmBankStatementLineSuccess']> = ResolversObject<{
@@ -3851,7 +4123,7 @@ export type LedgerEntryEdgeResolvers<ContextType = Context, ParentType extends R
 }>;
 
 export type LedgerErrorResolvers<ContextType = Context, ParentType extends ResolversParentTypes['LedgerError'] = ResolversParentTypes['LedgerError']> = ResolversObject<{
-  __resolveType: TypeResolveFn<'AccountCodeTaken' | 'AlreadyReversed' | 'BookingDateBeforeBooks' | 'BookingDateTooFarAhead' | 'BooksNotOpen' | 'BudgetPeriodOverlaps' | 'CounterpartyDomainMismatch' | 'ForeignAccount' | 'IbanTaken' | 'IdempotencyKeyConflict' | 'InvalidCosignature' | 'InvalidIban' | 'InvalidLedgerInput' | 'InvalidTaakveld' | 'InvalidWitnessKey' | 'MalformedAmount' | 'MalformedStatement' | 'MemberErased' | 'MemberInOtherNeighbourhood' | 'MixedUnitsUnbalanced' | 'NeighbourhoodBudgetKeyConflict' | 'NoEquityAccount' | 'NotABankAccount' | 'OpeningBalancesNotFirst' | 'OpeningBalancesPosted' | 'Overdraft' | 'PeriodClosed' | 'PreviousYearOpen' | 'ProjectInOtherNeighbourhood' | 'ReversalOfReversal' | 'StatementKeyConflict' | 'StatementLineSettled' | 'TooFewLines' | 'UnbalancedEntry' | 'UnitMismatch' | 'UnknownAccount' | 'UnknownCheckpoint' | 'UnknownEntry' | 'UnknownMember' | 'UnknownNeighbourhood' | 'UnknownProject' | 'UnknownStatementLine' | 'UnknownWitness' | 'WitnessAlreadyRegistered' | 'YearAlreadyClosed' | 'YearNotOver' | 'YearOutsideBooks' | 'YearUnbalanced', ParentType, ContextType>;
+  __resolveType: TypeResolveFn<'AccountBalanceNotZero' | 'AccountChangeOutOfOrder' | 'AccountClosed' | 'AccountCodeTaken' | 'AccountUsedAfterClosing' | 'AlreadyReversed' | 'BookingDateBeforeBooks' | 'BookingDateTooFarAhead' | 'BooksNotOpen' | 'BudgetPeriodOverlaps' | 'CounterpartyDomainMismatch' | 'ForeignAccount' | 'IbanTaken' | 'IdempotencyKeyConflict' | 'InvalidCosignature' | 'InvalidIban' | 'InvalidLedgerInput' | 'InvalidTaakveld' | 'InvalidWitnessKey' | 'MalformedAmount' | 'MalformedStatement' | 'MemberErased' | 'MemberInOtherNeighbourhood' | 'MixedUnitsUnbalanced' | 'NeighbourhoodBudgetKeyConflict' | 'NoEquityAccount' | 'NotABankAccount' | 'OpeningBalancesNotFirst' | 'OpeningBalancesPosted' | 'Overdraft' | 'PeriodClosed' | 'PreviousYearOpen' | 'ProjectInOtherNeighbourhood' | 'ReversalOfReversal' | 'StatementKeyConflict' | 'StatementLineSettled' | 'TooFewLines' | 'UnbalancedEntry' | 'UnitMismatch' | 'UnknownAccount' | 'UnknownCheckpoint' | 'UnknownEntry' | 'UnknownMember' | 'UnknownNeighbourhood' | 'UnknownProject' | 'UnknownStatementLine' | 'UnknownWitness' | 'WitnessAlreadyRegistered' | 'YearAlreadyClosed' | 'YearNotOver' | 'YearOutsideBooks' | 'YearUnbalanced', ParentType, ContextType>;
 }>;
 
 export type LedgerLineResolvers<ContextType = Context, ParentType extends ResolversParentTypes['LedgerLine'] = ResolversParentTypes['LedgerLine']> = ResolversObject<{
@@ -3891,6 +4163,7 @@ export type LocalEconomyReportResolvers<ContextType = Context, ParentType extend
 
 export type LogLeafResolvers<ContextType = Context, ParentType extends ResolversParentTypes['LogLeaf'] = ResolversParentTypes['LogLeaf']> = ResolversObject<{
   account?: Resolver<Maybe<ResolversTypes['Account']>, ParentType, ContextType>;
+  accountChange?: Resolver<Maybe<ResolversTypes['AccountChange']>, ParentType, ContextType>;
   data?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   entry?: Resolver<Maybe<ResolversTypes['LedgerEntry']>, ParentType, ContextType>;
   hash?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -3951,6 +4224,7 @@ export type MoneyResolvers<ContextType = Context, ParentType extends ResolversPa
 
 export type MutationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
   addCosignature?: Resolver<ResolversTypes['AddCosignatureResult'], ParentType, ContextType, RequireFields<MutationAddCosignatureArgs, 'input'>>;
+  changeAccount?: Resolver<ResolversTypes['ChangeAccountResult'], ParentType, ContextType, RequireFields<MutationChangeAccountArgs, 'input'>>;
   closeFinancialYear?: Resolver<ResolversTypes['CloseFinancialYearResult'], ParentType, ContextType, RequireFields<MutationCloseFinancialYearArgs, 'input'>>;
   confirmBankStatementLine?: Resolver<ResolversTypes['ConfirmBankStatementLineResult'], ParentType, ContextType, RequireFields<MutationConfirmBankStatementLineArgs, 'input'>>;
   createAccount?: Resolver<ResolversTypes['CreateAccountResult'], ParentType, ContextType, RequireFields<MutationCreateAccountArgs, 'input'>>;
@@ -4096,7 +4370,7 @@ export type PeriodClosedResolvers<ContextType = Context, ParentType extends Reso
 }>;
 
 export type PostEntryResultResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PostEntryResult'] = ResolversParentTypes['PostEntryResult']> = ResolversObject<{
-  __resolveType: TypeResolveFn<'BookingDateBeforeBooks' | 'BookingDateTooFarAhead' | 'BooksNotOpen' | 'CounterpartyDomainMismatch' | 'ForeignAccount' | 'IdempotencyKeyConflict' | 'InvalidLedgerInput' | 'MalformedAmount' | 'MemberErased' | 'MemberInOtherNeighbourhood' | 'MixedUnitsUnbalanced' | 'Overdraft' | 'PeriodClosed' | 'PostEntrySuccess' | 'ProjectInOtherNeighbourhood' | 'TooFewLines' | 'UnbalancedEntry' | 'UnitMismatch' | 'UnknownAccount' | 'UnknownMember' | 'UnknownProject', ParentType, ContextType>;
+  __resolveType: TypeResolveFn<'AccountClosed' | 'BookingDateBeforeBooks' | 'BookingDateTooFarAhead' | 'BooksNotOpen' | 'CounterpartyDomainMismatch' | 'ForeignAccount' | 'IdempotencyKeyConflict' | 'InvalidLedgerInput' | 'MalformedAmount' | 'MemberErased' | 'MemberInOtherNeighbourhood' | 'MixedUnitsUnbalanced' | 'Overdraft' | 'PeriodClosed' | 'PostEntrySuccess' | 'ProjectInOtherNeighbourhood' | 'TooFewLines' | 'UnbalancedEntry' | 'UnitMismatch' | 'UnknownAccount' | 'UnknownMember' | 'UnknownProject', ParentType, ContextType>;
 }>;
 
 export type PostEntrySuccessResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PostEntrySuccess'] = ResolversParentTypes['PostEntrySuccess']> = ResolversObject<{
@@ -4106,7 +4380,7 @@ export type PostEntrySuccessResolvers<ContextType = Context, ParentType extends 
 }>;
 
 export type PostOpeningBalancesResultResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PostOpeningBalancesResult'] = ResolversParentTypes['PostOpeningBalancesResult']> = ResolversObject<{
-  __resolveType: TypeResolveFn<'BookingDateTooFarAhead' | 'BooksNotOpen' | 'ForeignAccount' | 'IdempotencyKeyConflict' | 'InvalidLedgerInput' | 'MalformedAmount' | 'NoEquityAccount' | 'OpeningBalancesNotFirst' | 'OpeningBalancesPosted' | 'PeriodClosed' | 'PostOpeningBalancesSuccess' | 'TooFewLines' | 'UnknownAccount', ParentType, ContextType>;
+  __resolveType: TypeResolveFn<'AccountClosed' | 'BookingDateTooFarAhead' | 'BooksNotOpen' | 'ForeignAccount' | 'IdempotencyKeyConflict' | 'InvalidLedgerInput' | 'MalformedAmount' | 'NoEquityAccount' | 'OpeningBalancesNotFirst' | 'OpeningBalancesPosted' | 'PeriodClosed' | 'PostOpeningBalancesSuccess' | 'TooFewLines' | 'UnknownAccount', ParentType, ContextType>;
 }>;
 
 export type PostOpeningBalancesSuccessResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PostOpeningBalancesSuccess'] = ResolversParentTypes['PostOpeningBalancesSuccess']> = ResolversObject<{
@@ -4206,7 +4480,7 @@ export type ReversalOfReversalResolvers<ContextType = Context, ParentType extend
 }>;
 
 export type ReverseEntryResultResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ReverseEntryResult'] = ResolversParentTypes['ReverseEntryResult']> = ResolversObject<{
-  __resolveType: TypeResolveFn<'AlreadyReversed' | 'BookingDateBeforeBooks' | 'BookingDateTooFarAhead' | 'IdempotencyKeyConflict' | 'InvalidLedgerInput' | 'Overdraft' | 'PeriodClosed' | 'ReversalOfReversal' | 'ReverseEntrySuccess' | 'UnknownEntry', ParentType, ContextType>;
+  __resolveType: TypeResolveFn<'AccountClosed' | 'AlreadyReversed' | 'BookingDateBeforeBooks' | 'BookingDateTooFarAhead' | 'IdempotencyKeyConflict' | 'InvalidLedgerInput' | 'Overdraft' | 'PeriodClosed' | 'ReversalOfReversal' | 'ReverseEntrySuccess' | 'UnknownEntry', ParentType, ContextType>;
 }>;
 
 export type ReverseEntrySuccessResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ReverseEntrySuccess'] = ResolversParentTypes['ReverseEntrySuccess']> = ResolversObject<{
@@ -4447,8 +4721,14 @@ export type YearUnbalancedResolvers<ContextType = Context, ParentType extends Re
 
 export type Resolvers<ContextType = Context> = ResolversObject<{
   Account?: AccountResolvers<ContextType>;
+  AccountBalanceNotZero?: AccountBalanceNotZeroResolvers<ContextType>;
   AccountBudgetVsActual?: AccountBudgetVsActualResolvers<ContextType>;
+  AccountChange?: AccountChangeResolvers<ContextType>;
+  AccountChangeOutOfOrder?: AccountChangeOutOfOrderResolvers<ContextType>;
+  AccountClosed?: AccountClosedResolvers<ContextType>;
   AccountCodeTaken?: AccountCodeTakenResolvers<ContextType>;
+  AccountOnDate?: AccountOnDateResolvers<ContextType>;
+  AccountUsedAfterClosing?: AccountUsedAfterClosingResolvers<ContextType>;
   AddCosignatureResult?: AddCosignatureResultResolvers<ContextType>;
   AddCosignatureSuccess?: AddCosignatureSuccessResolvers<ContextType>;
   AlreadyReversed?: AlreadyReversedResolvers<ContextType>;
@@ -4472,6 +4752,8 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   BudgetVsActuals?: BudgetVsActualsResolvers<ContextType>;
   ChainHead?: ChainHeadResolvers<ContextType>;
   ChainVerification?: ChainVerificationResolvers<ContextType>;
+  ChangeAccountResult?: ChangeAccountResultResolvers<ContextType>;
+  ChangeAccountSuccess?: ChangeAccountSuccessResolvers<ContextType>;
   Checkpoint?: CheckpointResolvers<ContextType>;
   CheckpointConnection?: CheckpointConnectionResolvers<ContextType>;
   CheckpointEdge?: CheckpointEdgeResolvers<ContextType>;

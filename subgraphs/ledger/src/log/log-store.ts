@@ -19,7 +19,7 @@ import {
  * large the tree.
  */
 
-export type LeafKind = 'ENTRY' | 'ACCOUNT' | 'BUDGET_REVISION' | 'NEIGHBOURHOOD_BUDGET_REVISION';
+export type LeafKind = 'ENTRY' | 'ACCOUNT' | 'BUDGET_REVISION' | 'ACCOUNT_CHANGE' | 'NEIGHBOURHOOD_BUDGET_REVISION';
 
 export interface LogHead {
   origin: string | null;

@@ -118,6 +118,21 @@ export async function logProblem(tx: EntityManager, neighbourhoodId: string): Pr
   );
   if (strayNeighbourhoodBudgetLeaf[0]) return `leaf ${strayNeighbourhoodBudgetLeaf[0].leaf_index} records a neighbourhood budget revision the books do not hold there`;
 
+  const change: { account_id: string; change: number }[] = await tx.query(
+    `SELECT c.account_id, c.change FROM ledger.account_change c
+       LEFT JOIN ledger.log_leaf l ON l.neighbourhood_id = c.neighbourhood_id AND l.leaf_index = c.leaf_index
+      WHERE c.neighbourhood_id = $1 AND (l.data IS DISTINCT FROM ledger.account_change_leaf_data(c) OR l.kind <> 'ACCOUNT_CHANGE')
+      ORDER BY c.leaf_index LIMIT 1`,
+    [neighbourhoodId],
+  );
+  if (change[0]) return `change ${change[0].change} of account ${change[0].account_id} is not what its leaf in the log says`;
+  const strayChangeLeaf: { leaf_index: string }[] = await tx.query(
+    `SELECT l.leaf_index FROM ledger.log_leaf l LEFT JOIN ledger.account_change c ON c.account_id = l.record_id AND c.change = l.record_version
+      WHERE l.neighbourhood_id = $1 AND l.kind = 'ACCOUNT_CHANGE' AND (c.account_id IS NULL OR c.leaf_index <> l.leaf_index) ORDER BY l.leaf_index LIMIT 1`,
+    [neighbourhoodId],
+  );
+  if (strayChangeLeaf[0]) return `leaf ${strayChangeLeaf[0].leaf_index} records an account change the books do not hold there`;
+
   // Every stored subtree hash is the hash of its two halves: level 1 over the leaves' data, higher levels over the level below.
   const badNode: { level: number; node_index: string }[] = await tx.query(
     `SELECT n.level, n.node_index FROM ledger.log_node n

@@ -14,7 +14,7 @@ import { hashable } from '../entries/posting';
 
 /*
  * The demo books as a transparency log (docs/ledger-hash.md). Expected: per
- * neighbourhood one leaf per account (the 15 of the default chart), budget
+ * neighbourhood one leaf per account (the 16 of the default chart), budget
  * revision and entry, in the order they were recorded; checkpoints signed
  * with the ledger's key in the C2SP note format; proofs that recompute to
  * the signed roots; witnesses registered by an admin whose cosignatures are
@@ -103,7 +103,7 @@ describe('the log of the demo books', () => {
     expect(leaves).toHaveLength(size);
     expect(leaves.map((l) => l.index)).toEqual([...leaves.keys()]);
     const kinds = leaves.map((l) => l.kind);
-    expect(kinds.slice(0, 15)).toEqual(Array(15).fill('ACCOUNT'));
+    expect(kinds.slice(0, 16)).toEqual(Array(16).fill('ACCOUNT'));
     const entries = (await books.ok(`{ _entities(representations: [{ __typename: "Neighbourhood", id: "${SPIJKERKWARTIER}" }]) { ... on Neighbourhood {
       ledgerEntries(first: 100) { totalCount edges { node { sequence hash leafIndex } } } } } }`))._entities[0].ledgerEntries;
     expect(kinds.filter((k) => k === 'ENTRY')).toHaveLength(entries.totalCount);
@@ -120,7 +120,7 @@ describe('the log of the demo books', () => {
     const leaves = await allLeaves();
     const accounts = (await books.ok(`{ _entities(representations: [{ __typename: "Neighbourhood", id: "${SPIJKERKWARTIER}" }]) { ... on Neighbourhood {
       accounts { id version leafIndex code name type unit taakveld noOverdraft versionRecordedAt project { id } neighbourhood { id } } } } }`))._entities[0].accounts;
-    expect(accounts).toHaveLength(15);
+    expect(accounts).toHaveLength(16);
     for (const a of accounts) {
       const data = JSON.parse(leaves[a.leafIndex].data);
       expect(data.slice(0, 12)).toEqual([
@@ -642,8 +642,8 @@ describe('books opened after the ledger started', () => {
     const fresh = await addNeighbourhood(books.platform!, 'log-fresh');
     await books.ok(`mutation { openBooks(neighbourhoodId: "${fresh}") { openedNow } }`, {}, viewer(['steward'], fresh));
     const opened = await log(`origin size rootHash checkpoint { size rootHash note }`, fresh);
-    expect(opened).toMatchObject({ origin: `dbwe.test/books/${fresh}`, size: 15, checkpoint: { size: 15 } });
-    expect(opened.checkpoint.note.startsWith(`dbwe.test/books/${fresh}\n15\n`)).toBe(true);
+    expect(opened).toMatchObject({ origin: `dbwe.test/books/${fresh}`, size: 16, checkpoint: { size: 16 } });
+    expect(opened.checkpoint.note.startsWith(`dbwe.test/books/${fresh}\n16\n`)).toBe(true);
     expect(ledgerServices.testEnv.LEDGER_LOG_ORIGIN).toBe('dbwe.test/books');
   });
 });

@@ -82,7 +82,11 @@ export const logResolvers: Resolvers = {
   LogLeaf: {
     hash: (leaf) => leafHashOf(leaf).toString('base64'),
     entry: (leaf, _args, { loaders }) => (leaf.kind === 'ENTRY' ? loaders.entry.load(leaf.recordId) : null),
-    account: (leaf, _args, { loaders }) => (leaf.kind === 'ACCOUNT' ? loaders.account.load(leaf.recordId) : null),
+    account: (leaf, _args, { loaders }) => (leaf.kind === 'ACCOUNT' || leaf.kind === 'ACCOUNT_CHANGE' ? loaders.account.load(leaf.recordId) : null),
+    async accountChange(leaf, _args, { loaders }) {
+      if (leaf.kind !== 'ACCOUNT_CHANGE') return null;
+      return (await loaders.accountChanges.load(leaf.recordId)).find((c) => c.change === leaf.recordVersion) ?? null;
+    },
   },
   Checkpoint: {
     rootHash: (c) => c.rootHash.toString('base64'),

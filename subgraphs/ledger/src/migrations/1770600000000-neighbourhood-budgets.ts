@@ -20,7 +20,7 @@ export class NeighbourhoodBudgets1770600000000 implements MigrationInterface {
     await q.query(`ALTER TABLE ledger.log_leaf DROP CONSTRAINT log_leaf_kind`);
     await q.query(`
       ALTER TABLE ledger.log_leaf ADD CONSTRAINT log_leaf_kind
-        CHECK (kind IN ('ENTRY', 'ACCOUNT', 'BUDGET_REVISION', 'NEIGHBOURHOOD_BUDGET_REVISION'))`);
+        CHECK (kind IN ('ENTRY', 'ACCOUNT', 'BUDGET_REVISION', 'ACCOUNT_CHANGE', 'NEIGHBOURHOOD_BUDGET_REVISION'))`);
 
     await q.query(`
       CREATE TABLE ledger.neighbourhood_budget (

@@ -1,6 +1,7 @@
 import { In, type DataSource } from 'typeorm';
 import { isUuid, type EventRecorder } from '@dbwe/platform';
 import { AccountEntity } from '../accounts/account.entity';
+import { closedOn } from '../accounts/account-change-service';
 import { todayInTheNetherlands } from '../entries/booking';
 import { EntryEntity } from '../entries/entry.entity';
 import { appendEntry, lockChain } from '../entries/posting';
@@ -110,6 +111,13 @@ export async function postOpeningBalances(
     const chart = await tx.getRepository(AccountEntity).findBy({ neighbourhoodId });
     const read = openingLines(args.lines, accounts, neighbourhoodId, chart);
     if ('failure' in read) return refuse(read.failure);
+    const closed = await closedOn(tx, read.lines.map((l) => l.accountId), args.date);
+    const onClosed = read.lines.findIndex((l) => closed.has(l.accountId));
+    if (onClosed >= 0) {
+      const accountId = read.lines[onClosed].accountId;
+      const account = accounts.get(accountId) ?? chart.find((a) => a.id === accountId)!;
+      return refuse(fail.accountClosed(onClosed < args.lines.length ? `lines.${onClosed}.accountId` : null, account, closed.get(accountId)!));
+    }
     const lines = read.lines.map((l) => ({ ...l, counterpartyMemberId: null, counterpartyDomain: null, counterpartyName: null }));
     const entry = await appendEntry(tx, chain, {
       neighbourhoodId,

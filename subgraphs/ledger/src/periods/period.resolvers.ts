@@ -35,6 +35,7 @@ const OPENING_BALANCES_FAILURES = [
   'NoEquityAccount',
   'OpeningBalancesPosted',
   'OpeningBalancesNotFirst',
+  'AccountClosed',
 ] as const;
 
 function auditOf(viewer: Viewer, neighbourhoodId: string, reason: string): Audit {
