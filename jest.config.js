@@ -19,6 +19,9 @@ const withDatabase = { globalSetup: '<rootDir>/test/global-setup.ts', globalTear
 
 module.exports = {
   maxWorkers: process.env.CI ? 2 : '50%',
+  // A worker that has grown past this between test files is replaced: the module registries of ~100 files that start
+  // whole platforms otherwise pile up in one process until it runs out of heap.
+  workerIdleMemoryLimit: '1536MB',
   projects: [
     {
       ...shared,
