@@ -2,6 +2,7 @@ import { gzipSync } from 'node:zlib';
 import { stableId } from '@dbwe/platform';
 import { camt053, closingOf, dutchIban, type FileStatement, type FileTransaction } from '@dbwe/ledger/src/bank/testing/statement-files';
 import { startPlatform, type RunningPlatform } from './platform';
+import { parseCsv } from './csv';
 
 /*
  * The treasurer's year, end to end through the real gateway, on the demo Spijkerkwartier books of 2025.
@@ -54,35 +55,6 @@ function december(count: number): FileTransaction[] {
       description: out ? `Materiaal moestuin ${n}` : `Bijdrage buurtkas ${n}`,
     };
   });
-}
-
-function parseCsv(text: string): Record<string, string>[] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') {
-        cell += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else cell += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') {
-      row.push(cell);
-      cell = '';
-    } else if (ch === '\r' && text[i + 1] === '\n') {
-      row.push(cell);
-      rows.push(row);
-      row = [];
-      cell = '';
-      i++;
-    } else cell += ch;
-  }
-  const [header, ...body] = rows;
-  return body.map((r) => Object.fromEntries(header.map((h, i) => [h, r[i]])));
 }
 
 const IMPORT = `mutation ($input: ImportBankStatementInput!) { importBankStatement(input: $input) {

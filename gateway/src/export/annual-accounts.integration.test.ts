@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import ExcelJS from 'exceljs';
 import { stableId } from '@dbwe/platform';
 import { startPlatform, type RunningPlatform } from '../../../test/platform';
+import { parseCsv } from '../../../test/csv';
 
 /*
  * The annual accounts of the demo Spijkerkwartier for 2025 as a reader outside the platform gets them:
@@ -18,35 +19,6 @@ import { startPlatform, type RunningPlatform } from '../../../test/platform';
 const run = promisify(execFile);
 const spijkerkwartier = stableId('neighbourhood:spijkerkwartier');
 const EXPORTS = '/export/v1/neighbourhoods/spijkerkwartier';
-
-function parseCsv(text: string): Record<string, string>[] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') {
-        cell += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else cell += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') {
-      row.push(cell);
-      cell = '';
-    } else if (ch === '\r' && text[i + 1] === '\n') {
-      row.push(cell);
-      rows.push(row);
-      row = [];
-      cell = '';
-      i++;
-    } else cell += ch;
-  }
-  const [header, ...body] = rows;
-  return body.map((r) => Object.fromEntries(header.map((h, i) => [h, r[i]])));
-}
 
 /** Minor units as a decimal string with two decimals, the way the graph writes amounts. */
 const decimal = (minor: bigint) => {

@@ -5,6 +5,7 @@ import { stableId } from '@dbwe/platform';
 import { checkChainLink, GENESIS_HASH, type HashableEntry } from '../../../subgraphs/ledger/src/entries/entry-hash';
 import { startGatewayFor, startPlatform, type RunningPlatform } from '../../../test/platform';
 import type { Gateway } from '../gateway';
+import { parseCsv } from '../../../test/csv';
 
 /*
  * The exports of the verifiable books (docs/ledger-hash.md, "Getting the
@@ -20,37 +21,6 @@ const spijkerkwartier = stableId('neighbourhood:spijkerkwartier');
 const steward = stableId('member:Penningmeester Pieter');
 const account = (code: string) => stableId(`account:${spijkerkwartier}:${code}`);
 const EXPORTS = '/export/v1/neighbourhoods/spijkerkwartier';
-
-/** RFC 4180 parser, enough for our exports (quoted fields, doubled quotes, CRLF). */
-function parseCsv(text: string): Record<string, string>[] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') {
-        cell += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else cell += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') {
-      row.push(cell);
-      cell = '';
-    } else if (ch === '\r' && text[i + 1] === '\n') {
-      row.push(cell);
-      rows.push(row);
-      row = [];
-      cell = '';
-      i++;
-    } else cell += ch;
-  }
-  if (cell !== '' || row.length > 0) throw new Error('CSV does not end with a line terminator');
-  const [header, ...body] = rows;
-  return body.map((r) => Object.fromEntries(header.map((h, i) => [h, r[i]])));
-}
 
 /** The data package's missing value: an empty CSV cell is null. */
 const orNull = (value: string) => (value === '' ? null : value);
