@@ -26,6 +26,39 @@ export function freePort(): Promise<number> {
   });
 }
 
+function canListen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
+
+/**
+ * The first of `count` consecutive ports nobody listens on, chosen below the
+ * kernel's ephemeral range (ip_local_port_range): a port inside that range
+ * can be taken at any moment as the local end of some outgoing connection
+ * (to PostgreSQL, say), and a server told to listen on it then fails with
+ * EADDRINUSE.
+ */
+export async function freePortBlock(count: number): Promise<number> {
+  let ephemeralStart = 32768;
+  try {
+    ephemeralStart = Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]) || ephemeralStart;
+  } catch {
+    // Not Linux: keep the usual default.
+  }
+  const low = 20000;
+  const high = Math.max(low + 1000, ephemeralStart) - count;
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const base = low + Math.floor(Math.random() * (high - low));
+    let free = true;
+    for (let port = base; port < base + count && free; port++) free = await canListen(port);
+    if (free) return base;
+  }
+  throw new Error(`no block of ${count} free ports found between ${low} and ${high}`);
+}
+
 /** Starts `node --import tsx <entry>` with the given environment; its output goes to ours, prefixed. */
 export function launch(name: string, entry: string, env: Record<string, string>, url: string, nodeFlags: string[] = []): Service {
   const child = spawn(process.execPath, [...nodeFlags, '--import', 'tsx', entry], {

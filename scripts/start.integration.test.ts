@@ -1,9 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, chmodSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
+import { freePortBlock } from '../bench/processes';
 
 /*
  * `npm start` from nothing: an embedded PostgreSQL, the four subgraphs with
@@ -13,15 +13,6 @@ import { Client } from 'pg';
  * is seeded twice.
  */
 const root = join(__dirname, '..');
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** Every platform a test started, so a failing test still leaves nothing running. */
 const started: ChildProcess[] = [];
@@ -71,7 +62,9 @@ describe('npm start', () => {
   });
 
   it('starts from nothing, answers across all four subgraphs, and keeps its data over a restart', async () => {
-    const [port, pgPort, base] = [await freePort(), await freePort(), 20000 + Math.floor(Math.random() * 20000)];
+    // Four subgraph ports, then the gateway's and embedded PostgreSQL's, all below the ephemeral range.
+    const base = await freePortBlock(6);
+    const [port, pgPort] = [base + 4, base + 5];
     const env = { DBWE_DATA_DIR: dataDir, PORT: String(port), EMBEDDED_POSTGRES_PORT: String(pgPort), SUBGRAPH_PORT_BASE: String(base) };
 
     const first = runStart(env);

@@ -7,7 +7,8 @@ import { stableId } from '@dbwe/platform';
 import { issueLocalToken } from '../../gateway/src/identity';
 import { startDedicatedPostgres, type DedicatedPostgres } from './dedicated-postgres';
 import { transfer } from './ledger-api';
-import { freePort, waitFor } from './processes';
+import { freePortBlock } from '../../bench/processes';
+import { waitFor } from './processes';
 
 /*
  * The fault test of issue 17, under `npm start` as a user runs it (with a
@@ -54,8 +55,9 @@ describe('npm start under faults: ledger killed with -9, PostgreSQL restarted', 
 
   beforeAll(async () => {
     pg = await startDedicatedPostgres();
-    const port = await freePort();
-    const base = 21000 + Math.floor(Math.random() * 20000);
+    // Four subgraph ports and the gateway's, all below the ephemeral range.
+    const base = await freePortBlock(5);
+    const port = base + 4;
     ledgerPort = base + 2;
     gatewayUrl = `http://127.0.0.1:${port}/`;
     start = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
