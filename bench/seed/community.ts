@@ -1,5 +1,6 @@
 import type { ClientBase } from 'pg';
 import { copyRows, type Cell } from './copy';
+import { CARRY_OVER_DIRECTORY_ROLES } from '../../subgraphs/community/src/migrations/1770200000000-role-grants';
 import { Random } from './random';
 import {
   CITY_EPOCH,
@@ -22,6 +23,7 @@ export async function loadCommunity(client: ClientBase, plan: CityPlan): Promise
   const counts: Record<string, number> = {};
   const epoch = new Date(CITY_EPOCH);
 
+  await client.query(`INSERT INTO community.municipality (code, name, created_at) VALUES ('GM0202', 'Arnhem', $1) ON CONFLICT DO NOTHING`, [epoch]);
   counts.neighbourhoods = await copyRows(
     client,
     'community.neighbourhood',
@@ -67,6 +69,8 @@ export async function loadCommunity(client: ClientBase, plan: CityPlan): Promise
       }
     })(),
   );
+  // The stewards' and officials' offices as platform grants, as the roles migration carries them over.
+  counts.roleGrants = (await client.query(CARRY_OVER_DIRECTORY_ROLES)).rowCount ?? 0;
 
   counts.themes = await copyRows(
     client,

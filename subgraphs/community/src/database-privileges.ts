@@ -37,6 +37,9 @@ export const databasePrivileges: DatabasePrivileges = {
     // The BI event feed, written by the consumers in the transaction that applies each event.
     event_feed_head: ['SELECT', 'INSERT', { UPDATE: ['last_position'] }],
     event_feed: ['SELECT', 'INSERT'],
+    // Municipalities and offices: registered by admins; a grant changes only to record its revocation.
+    municipality: ['SELECT', 'INSERT'],
+    role_grant: ['SELECT', 'INSERT', { UPDATE: ['revoked_by', 'revoke_reason', 'revoked_at'] }],
   },
   functions: [...outboxPrivileges.functions],
 };
