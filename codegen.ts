@@ -15,6 +15,8 @@ const mappers: Record<string, Record<string, string>> = {
     WebhookSubscription: '../webhooks/webhook.commands#WebhookSubscriptionRow',
     WebhookDelivery: '../webhooks/webhook.commands#WebhookDeliveryRow',
     NeighbourhoodEventPage: '../feed/event-feed#EventPage',
+    Office: '../roles/offices#OfficeRow',
+    WhoAmI: '../roles/enforced-role#WhoAmIValue',
   },
   projects: {
     Project: '../projects/project.entity#ProjectEntity',
