@@ -256,7 +256,8 @@ export async function revokeOffice(
   const reason = checkReason(input.reason);
   if (!reason.ok) return reason;
   return db.transaction(async (tx): Promise<Outcome<OfficeRow, RevokeError>> => {
-    const rows: OfficeRow[] = await tx.query(
+    // TypeORM answers an UPDATE … RETURNING with [rows, affected].
+    const [rows]: [OfficeRow[], number] = await tx.query(
       `UPDATE community.role_grant SET revoked_at = greatest(now(), granted_at), revoked_by = $2, revoke_reason = $3
         WHERE id = $1 AND revoked_at IS NULL RETURNING ${COLUMNS}`,
       [office.id, input.revokedBy, reason.value],

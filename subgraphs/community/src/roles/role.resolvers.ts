@@ -2,6 +2,7 @@ import { forbidden, isUuid, requireMember } from '@dbwe/platform';
 import type { Resolvers } from '../generated/graphql';
 import { grantOffice, listOffices, mayAppoint, officeById, officeTarget, officesOf, revokeOffice, rolesOf, type OfficeRow } from './offices';
 import { enforcedRole } from './enforced-role';
+import { communityError } from '../community-errors';
 
 const officeOf = (row: OfficeRow) => row;
 
@@ -11,6 +12,8 @@ export const roleResolvers: Resolvers = {
       const actor = requireMember(context.viewer, 'give an office');
       const target = officeTarget(input);
       if (!target.ok) return target.error;
+      // An unknown place is said to be unknown before anyone's authority there is weighed.
+      if (target.value.neighbourhoodId !== null && !(await context.loaders.neighbourhood.load(target.value.neighbourhoodId))) return communityError.neighbourhoodNotFound();
       if (!(await mayAppoint(context.db, context.viewer, target.value))) {
         throw forbidden(
           target.value.role === 'OFFICIAL'
@@ -26,7 +29,7 @@ export const roleResolvers: Resolvers = {
     async revokeRole(_parent, { input }, context) {
       const actor = requireMember(context.viewer, 'revoke an office');
       const office = await officeById(context.db, input.officeId);
-      if (!office) return { __typename: 'OfficeNotFound', code: 'OFFICE_NOT_FOUND', message: 'There is no office with this id.', field: 'officeId' };
+      if (!office) return communityError.officeNotFound();
       if (!(await mayAppoint(context.db, context.viewer, office))) throw forbidden('Only those who may give this office revoke it.');
       const outcome = await revokeOffice(context.db, office, { reason: input.reason, revokedBy: actor, actingAs: 'admin' }, context.events);
       return outcome.ok ? { __typename: 'RevokeRoleSuccess', office: officeOf(outcome.value) } : outcome.error;
