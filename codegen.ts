@@ -24,6 +24,8 @@ const mappers: Record<string, Record<string, string>> = {
     Milestone: '../projects/milestone.entity#MilestoneEntity',
     ProjectEvent: '../projects/project-event.entity#ProjectEventEntity',
     LessonLearned: '../lessons/lesson.entity#LessonEntity',
+    LessonTheme: '../lessons/lesson.entity#LessonThemeEntity',
+    MediaLink: '../lessons/lesson.entity#LessonMediaEntity',
     RightToChallengeBid: '../bids/bid.entity#BidEntity',
     BidAssessment: '../bids/bid.entity#BidAssessmentEntity',
     BidDecision: '../bids/bid.entity#BidEntity',
