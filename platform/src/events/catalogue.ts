@@ -18,6 +18,9 @@ export const EVENT_CATALOGUE: Readonly<Record<SubgraphSchema, readonly string[]>
     'wish.archived',
     'poll.opened',
     'poll.closed',
+    'municipality.registered',
+    'neighbourhood.onboarded',
+    'role.granted',
   ],
   projects: [
     'project.proposed',

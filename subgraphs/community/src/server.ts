@@ -17,6 +17,7 @@ import { pollResolvers } from './polls/poll.resolvers';
 import { privacyResolvers } from './privacy/privacy.resolvers';
 import { webhookResolvers } from './webhooks/webhook.resolvers';
 import { feedResolvers } from './feed/event-feed.resolvers';
+import { onboardingResolvers } from './onboarding/onboarding.resolvers';
 import { WebhooksAndFeed1768000000000 } from './migrations/1768000000000-webhooks-and-feed';
 import { WebhookDeliveryJobs1769000000000 } from './migrations/1769000000000-webhook-delivery-jobs';
 import { UniqueDisplayNames1770100000000 } from './migrations/1770100000000-unique-display-names';
@@ -51,7 +52,7 @@ function mergeResolvers(...maps: Resolvers[]): Resolvers {
 const resolvers: Resolvers = {
   DateTime: scalarResolvers.DateTime,
   JSONObject: GraphQLJSONObject,
-  ...mergeResolvers(neighbourhoodResolvers, memberResolvers, themeResolvers, wishResolvers, pollResolvers, privacyResolvers, webhookResolvers, feedResolvers),
+  ...mergeResolvers(neighbourhoodResolvers, memberResolvers, themeResolvers, wishResolvers, pollResolvers, privacyResolvers, webhookResolvers, feedResolvers, onboardingResolvers),
 };
 
 /** The community subgraph: neighbourhoods, members, wishes and polls. */
