@@ -4,6 +4,7 @@ import type { CodegenConfig } from '@graphql-codegen/cli';
 const mappers: Record<string, Record<string, string>> = {
   community: {
     Neighbourhood: '../neighbourhoods/neighbourhood.entity#NeighbourhoodEntity',
+    Municipality: '../neighbourhoods/municipality.entity#MunicipalityEntity',
     Member: '../members/member.entity#MemberEntity',
     Theme: '../themes/theme.entity#ThemeEntity',
     Wish: '../wishes/wish.entity#WishEntity',

@@ -3,6 +3,7 @@ import type { DataSource } from 'typeorm';
 import { In } from 'typeorm';
 import { listLoader, orderByKeys, rowLoader } from '@dbwe/platform';
 import { NeighbourhoodEntity } from './neighbourhoods/neighbourhood.entity';
+import { MunicipalityEntity } from './neighbourhoods/municipality.entity';
 import { MemberEntity } from './members/member.entity';
 import { ThemeEntity } from './themes/theme.entity';
 import { WishEntity } from './wishes/wish.entity';
@@ -31,6 +32,11 @@ export function createLoaders(db: DataSource) {
     neighbourhood: rowLoader(
       (ids: readonly string[]) => db.getRepository(NeighbourhoodEntity).findBy({ id: In([...ids]) }),
       (row) => row.id,
+    ),
+    municipality: rowLoader((codes: readonly string[]) => db.getRepository(MunicipalityEntity).findBy({ code: In([...codes]) }), (row) => row.code),
+    neighbourhoodsByMunicipality: listLoader(
+      (codes: readonly string[]) => db.getRepository(NeighbourhoodEntity).find({ where: { municipalityCode: In([...codes]) }, order: { name: 'ASC', id: 'ASC' } }),
+      (row) => row.municipalityCode,
     ),
     member: rowLoader((ids: readonly string[]) => db.getRepository(MemberEntity).findBy({ id: In([...ids]) }), (row) => row.id),
     wish: rowLoader((ids: readonly string[]) => db.getRepository(WishEntity).findBy({ id: In([...ids]) }), (row) => row.id),

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
-import { canonicalId, isUuid, readPage, toConnection, type EventRecorder, type PageArgs, type Role, type Viewer } from '@dbwe/platform';
+import { canonicalId, isPlatformAdmin, isUuid, readPage, toConnection, type EventRecorder, type PageArgs, type Role, type Viewer } from '@dbwe/platform';
 import { communityError, type ErrorOf } from '../community-errors';
 import { isInstantIdKey } from '../cursor';
 import { checkText } from '../text.rules';
@@ -115,7 +115,6 @@ export async function officesOf(db: Runner, memberId: string, heldOnly: boolean)
   ]);
 }
 
-const isPlatformAdmin = (viewer: Viewer) => viewer.roles.some((grant) => grant.role === 'admin' && grant.neighbourhood === '*');
 const isAdminOf = (viewer: Viewer, neighbourhoodId: string) =>
   viewer.roles.some((grant) => grant.role === 'admin' && (grant.neighbourhood === '*' || canonicalId(grant.neighbourhood) === canonicalId(neighbourhoodId)));
 
@@ -204,7 +203,7 @@ async function heldOffice(db: Runner, memberId: string, target: OfficeTarget): P
 export async function grantOffice(
   db: DataSource,
   target: OfficeTarget,
-  input: { memberId: string; reason: string; grantedBy: string | null; actingAs: Role | 'operator' },
+  input: { memberId: string; reason: string; grantedBy: string | null },
   events: EventRecorder,
 ): Promise<Outcome<OfficeRow, GrantError>> {
   const reason = checkReason(input.reason);
@@ -231,7 +230,7 @@ export async function grantOffice(
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING ${COLUMNS}`,
         [randomUUID(), memberId, target.role, target.scope, target.neighbourhoodId, target.municipalityCode, input.grantedBy, reason.value],
       );
-      if (office.neighbourhoodId !== null) await events.record(tx, roleEvent.granted(office, input.actingAs));
+      await events.record(tx, roleEvent.granted(office));
       return { ok: true, value: office };
     });
   } catch (error) {
@@ -250,7 +249,7 @@ type RevokeError = ErrorOf<'OfficeNotFound' | 'OfficeAlreadyRevoked' | 'EmptyVal
 export async function revokeOffice(
   db: DataSource,
   office: OfficeRow,
-  input: { reason: string; revokedBy: string | null; actingAs: Role | 'operator' },
+  input: { reason: string; revokedBy: string | null },
   events: EventRecorder,
 ): Promise<Outcome<OfficeRow, RevokeError>> {
   const reason = checkReason(input.reason);
@@ -266,7 +265,7 @@ export async function revokeOffice(
       const current = await officeById(tx, office.id);
       return current ? { ok: false, error: communityError.officeAlreadyRevoked(current) } : { ok: false, error: communityError.officeNotFound() };
     }
-    if (rows[0].neighbourhoodId !== null) await events.record(tx, roleEvent.revoked(rows[0], input.actingAs));
+    await events.record(tx, roleEvent.revoked(rows[0]));
     return { ok: true, value: rows[0] };
   });
 }

@@ -23,7 +23,7 @@ export const roleResolvers: Resolvers = {
               : 'Only a platform admin appoints the admins of a municipality or of the platform.',
         );
       }
-      const outcome = await grantOffice(context.db, target.value, { memberId: input.memberId, reason: input.reason, grantedBy: actor, actingAs: 'admin' }, context.events);
+      const outcome = await grantOffice(context.db, target.value, { memberId: input.memberId, reason: input.reason, grantedBy: actor }, context.events);
       return outcome.ok ? { __typename: 'GrantRoleSuccess', office: officeOf(outcome.value) } : outcome.error;
     },
     async revokeRole(_parent, { input }, context) {
@@ -31,7 +31,7 @@ export const roleResolvers: Resolvers = {
       const office = await officeById(context.db, input.officeId);
       if (!office) return communityError.officeNotFound();
       if (!(await mayAppoint(context.db, context.viewer, office))) throw forbidden('Only those who may give this office revoke it.');
-      const outcome = await revokeOffice(context.db, office, { reason: input.reason, revokedBy: actor, actingAs: 'admin' }, context.events);
+      const outcome = await revokeOffice(context.db, office, { reason: input.reason, revokedBy: actor }, context.events);
       return outcome.ok ? { __typename: 'RevokeRoleSuccess', office: officeOf(outcome.value) } : outcome.error;
     },
   },
