@@ -15,6 +15,7 @@ const mappers: Record<string, Record<string, string>> = {
     WebhookSubscription: '../webhooks/webhook.commands#WebhookSubscriptionRow',
     WebhookDelivery: '../webhooks/webhook.commands#WebhookDeliveryRow',
     NeighbourhoodEventPage: '../feed/event-feed#EventPage',
+    AuditRecord: '../audit/audit-trail#AuditRecordRow',
   },
   projects: {
     Project: '../projects/project.entity#ProjectEntity',
