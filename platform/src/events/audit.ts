@@ -1,4 +1,5 @@
 import { isUuid } from '../ids';
+import { canonicalId, type Role, type Viewer } from '../identity';
 import type { EventData } from './envelope';
 
 /*
@@ -43,4 +44,15 @@ export function readAuditFact(data: EventData): AuditFact | null | 'malformed' {
   if (reason !== null && !(typeof reason === 'string' && [...reason].length <= AUDIT_REASON_MAX)) return 'malformed';
   if (typeof isPublic !== 'boolean') return 'malformed';
   return { actorId: actorId === null ? null : actorId.toLowerCase(), role, reason, public: isPublic };
+}
+
+/** The role a viewer acted in, for an action open to `roles`: the first of them they were granted in the neighbourhood, else admin (who holds every role). */
+export function actingRole<R extends Role>(viewer: Viewer, roles: readonly R[], neighbourhoodId: string): R | 'admin' {
+  const held = (role: R) => viewer.roles.some((g) => g.role === role && (g.neighbourhood === '*' || canonicalId(g.neighbourhood) === canonicalId(neighbourhoodId)));
+  return roles.find(held) ?? 'admin';
+}
+
+/** The audit fact of a viewer's action open to `roles` in the neighbourhood; public unless said otherwise. */
+export function auditOf(viewer: Viewer, roles: readonly Role[], neighbourhoodId: string, reason: string | null, options: { public?: boolean } = {}): AuditFact {
+  return { actorId: viewer.memberId, role: actingRole(viewer, roles, neighbourhoodId), reason: auditReason(reason), public: options.public ?? true };
 }

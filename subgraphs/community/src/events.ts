@@ -1,4 +1,4 @@
-import { eventType, type DomainEvent, type EventsDeclaration, type SqlRunner, type StoredEvent } from '@dbwe/platform';
+import { eventType, type AuditFact, type DomainEvent, type EventsDeclaration, type SqlRunner, type StoredEvent } from '@dbwe/platform';
 import { feedConsumers } from './feed/event-feed';
 import { webhookDeliveries, webhookFanOut } from './webhooks/webhook.delivery';
 import type { CommunityServices } from './services';
@@ -107,16 +107,16 @@ export const communityEvent = {
     neighbourhoodId: wish.neighbourhoodId,
     data: { wishId: wish.id, archivedAt: wish.archivedAt ? time(wish.archivedAt) : null },
   }),
-  pollOpened: (poll: PollEntity, themeIds: readonly string[]): DomainEvent => ({
+  pollOpened: (poll: PollEntity, themeIds: readonly string[], audit: AuditFact): DomainEvent => ({
     name: 'poll.opened',
     subject: `polls/${poll.id}`,
     neighbourhoodId: poll.neighbourhoodId,
-    data: { pollId: poll.id, themeIds, pointsBudget: poll.pointsBudget, openedAt: time(poll.openedAt) },
+    data: { pollId: poll.id, themeIds, pointsBudget: poll.pointsBudget, openedAt: time(poll.openedAt), audit },
   }),
-  pollClosed: (poll: PollEntity): DomainEvent => ({
+  pollClosed: (poll: PollEntity, audit: AuditFact): DomainEvent => ({
     name: 'poll.closed',
     subject: `polls/${poll.id}`,
     neighbourhoodId: poll.neighbourhoodId,
-    data: { pollId: poll.id, closedAt: poll.closedAt ? time(poll.closedAt) : null },
+    data: { pollId: poll.id, closedAt: poll.closedAt ? time(poll.closedAt) : null, audit },
   }),
 };
