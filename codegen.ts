@@ -15,6 +15,8 @@ const mappers: Record<string, Record<string, string>> = {
     WebhookSubscription: '../webhooks/webhook.commands#WebhookSubscriptionRow',
     WebhookDelivery: '../webhooks/webhook.commands#WebhookDeliveryRow',
     NeighbourhoodEventPage: '../feed/event-feed#EventPage',
+    Office: '../roles/offices#OfficeRow',
+    WhoAmI: '../roles/enforced-role#WhoAmIValue',
     AuditRecord: '../audit/audit-trail#AuditRecordRow',
   },
   projects: {
@@ -23,6 +25,8 @@ const mappers: Record<string, Record<string, string>> = {
     Milestone: '../projects/milestone.entity#MilestoneEntity',
     ProjectEvent: '../projects/project-event.entity#ProjectEventEntity',
     LessonLearned: '../lessons/lesson.entity#LessonEntity',
+    LessonTheme: '../lessons/lesson.entity#LessonThemeEntity',
+    MediaLink: '../lessons/lesson.entity#LessonMediaEntity',
     RightToChallengeBid: '../bids/bid.entity#BidEntity',
     BidAssessment: '../bids/bid.entity#BidAssessmentEntity',
     BidDecision: '../bids/bid.entity#BidEntity',

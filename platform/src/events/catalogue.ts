@@ -18,6 +18,8 @@ export const EVENT_CATALOGUE: Readonly<Record<SubgraphSchema, readonly string[]>
     'wish.archived',
     'poll.opened',
     'poll.closed',
+    'role.granted',
+    'role.revoked',
   ],
   projects: [
     'project.proposed',

@@ -1,6 +1,7 @@
 import type { MemberEntity } from './members/member.entity';
 import type { WishEntity } from './wishes/wish.entity';
 import type { ThemeEntity } from './themes/theme.entity';
+import type { OfficeRow } from './roles/offices';
 
 /**
  * The expected failures of community mutations, as values. Each is a GraphQL
@@ -28,7 +29,13 @@ export type CommunityError =
   | { __typename: 'WebhookUrlRefused'; code: 'WEBHOOK_URL_REFUSED'; message: string; field: string; reason: string }
   | { __typename: 'UnknownEventType'; code: 'UNKNOWN_EVENT_TYPE'; message: string; field: string; eventType: string }
   | { __typename: 'WebhookLimitReached'; code: 'WEBHOOK_LIMIT_REACHED'; message: string; field: null; limit: number }
-  | { __typename: 'WebhookSubscriptionNotFound'; code: 'WEBHOOK_SUBSCRIPTION_NOT_FOUND'; message: string; field: string };
+  | { __typename: 'WebhookSubscriptionNotFound'; code: 'WEBHOOK_SUBSCRIPTION_NOT_FOUND'; message: string; field: string }
+  | { __typename: 'MunicipalityNotFound'; code: 'MUNICIPALITY_NOT_FOUND'; message: string; field: string }
+  | { __typename: 'NotRegisteredHere'; code: 'NOT_REGISTERED_HERE'; message: string; field: string }
+  | { __typename: 'OfficeAlreadyHeld'; code: 'OFFICE_ALREADY_HELD'; message: string; field: string; office: OfficeRow }
+  | { __typename: 'InvalidOffice'; code: 'INVALID_OFFICE'; message: string; field: string }
+  | { __typename: 'OfficeNotFound'; code: 'OFFICE_NOT_FOUND'; message: string; field: string }
+  | { __typename: 'OfficeAlreadyRevoked'; code: 'OFFICE_ALREADY_REVOKED'; message: string; field: string; office: OfficeRow };
 
 export type ErrorOf<T extends CommunityError['__typename']> = Extract<CommunityError, { __typename: T }>;
 
@@ -172,6 +179,39 @@ export const communityError = {
     code: 'WEBHOOK_SUBSCRIPTION_NOT_FOUND',
     message: 'You hold no webhook subscription with this id.',
     field: 'id',
+  }),
+  municipalityNotFound: (): ErrorOf<'MunicipalityNotFound'> => ({
+    __typename: 'MunicipalityNotFound',
+    code: 'MUNICIPALITY_NOT_FOUND',
+    message: 'There is no municipality with this CBS code on the platform.',
+    field: 'municipalityCode',
+  }),
+  notRegisteredHere: (): ErrorOf<'NotRegisteredHere'> => ({
+    __typename: 'NotRegisteredHere',
+    code: 'NOT_REGISTERED_HERE',
+    message: 'A steward or admin of a neighbourhood must be a member registered there; this identity is not (or was erased).',
+    field: 'memberId',
+  }),
+  officeAlreadyHeld: (office: OfficeRow): ErrorOf<'OfficeAlreadyHeld'> => ({
+    __typename: 'OfficeAlreadyHeld',
+    code: 'OFFICE_ALREADY_HELD',
+    message: 'This identity holds this office already.',
+    field: 'role',
+    office,
+  }),
+  invalidOffice: (field: string, message: string): ErrorOf<'InvalidOffice'> => ({ __typename: 'InvalidOffice', code: 'INVALID_OFFICE', message, field }),
+  officeNotFound: (): ErrorOf<'OfficeNotFound'> => ({
+    __typename: 'OfficeNotFound',
+    code: 'OFFICE_NOT_FOUND',
+    message: 'There is no office with this id.',
+    field: 'officeId',
+  }),
+  officeAlreadyRevoked: (office: OfficeRow): ErrorOf<'OfficeAlreadyRevoked'> => ({
+    __typename: 'OfficeAlreadyRevoked',
+    code: 'OFFICE_ALREADY_REVOKED',
+    message: 'This office was revoked already.',
+    field: 'officeId',
+    office,
   }),
 };
 

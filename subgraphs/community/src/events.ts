@@ -48,6 +48,8 @@ export const communityEvents: EventsDeclaration<CommunityServices> = {
     'wish.archived',
     'poll.opened',
     'poll.closed',
+    'role.granted',
+    'role.revoked',
   ],
   // Every source's events into the BI feed, in order; projects' wish.adopted also moves the wish.
   consumes: feedConsumers({ projects: { [eventType('projects', 'wish.adopted')]: wishAdopted } }),

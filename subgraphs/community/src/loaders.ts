@@ -7,6 +7,7 @@ import { MemberEntity } from './members/member.entity';
 import { ThemeEntity } from './themes/theme.entity';
 import { WishEntity } from './wishes/wish.entity';
 import { PollEntity } from './polls/poll.entity';
+import { directoryRoles, type OfficeRole } from './roles/offices';
 
 /** A member's relation to one wish or poll; the key of viewer-specific loaders. */
 export interface MemberAnd {
@@ -35,6 +36,14 @@ export function createLoaders(db: DataSource) {
     wish: rowLoader((ids: readonly string[]) => db.getRepository(WishEntity).findBy({ id: In([...ids]) }), (row) => row.id),
     poll: rowLoader((ids: readonly string[]) => db.getRepository(PollEntity).findBy({ id: In([...ids]) }), (row) => row.id),
     theme,
+    /** The offices each member holds in their own neighbourhood (the directory's roles beyond RESIDENT). */
+    directoryRoles: new DataLoader<MemberEntity, OfficeRole[], string>(
+      async (members) => {
+        const byMember = await directoryRoles(db, members);
+        return members.map((m) => byMember.get(m.id) ?? []);
+      },
+      { cacheKeyFn: (m) => m.id },
+    ),
     themesByNeighbourhood: listLoader(
       (ids: readonly string[]) =>
         db.getRepository(ThemeEntity).find({ where: { neighbourhoodId: In([...ids]) }, order: { name: 'ASC', id: 'ASC' } }),

@@ -28,6 +28,7 @@ import { SyncIndexes1764400000000 } from './migrations/1764400000000-sync-indexe
 import { EventOutbox1767000000000 } from './migrations/1767000000000-event-outbox';
 import { EventInbox1767000000001 } from './migrations/1767000000001-event-inbox';
 import { communityEvents } from './events';
+import { roleResolvers } from './roles/role.resolvers';
 import { seedDemo } from './demo/demo.seed';
 import { databasePrivileges } from './database-privileges';
 import { erasedMemberSource } from './privacy/privacy.commands';
@@ -51,7 +52,7 @@ function mergeResolvers(...maps: Resolvers[]): Resolvers {
 const resolvers: Resolvers = {
   DateTime: scalarResolvers.DateTime,
   JSONObject: GraphQLJSONObject,
-  ...mergeResolvers(neighbourhoodResolvers, memberResolvers, themeResolvers, wishResolvers, pollResolvers, privacyResolvers, webhookResolvers, feedResolvers, auditResolvers),
+  ...mergeResolvers(neighbourhoodResolvers, memberResolvers, themeResolvers, wishResolvers, pollResolvers, privacyResolvers, webhookResolvers, feedResolvers, roleResolvers, auditResolvers),
 };
 
 /** The community subgraph: neighbourhoods, members, wishes and polls. */

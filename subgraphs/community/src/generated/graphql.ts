@@ -9,6 +9,8 @@ import type { AllocationView, ThemePointsValue } from '../polls/poll.rules';
 import type { MyDataExportValue } from '../privacy/privacy.rules';
 import type { WebhookSubscriptionRow, WebhookDeliveryRow } from '../webhooks/webhook.commands';
 import type { EventPage } from '../feed/event-feed';
+import type { OfficeRow } from '../roles/offices';
+import type { WhoAmIValue } from '../roles/enforced-role';
 import type { AuditRecordRow } from '../audit/audit-trail';
 import type { Context } from '../context';
 export type Maybe<T> = T | null;
@@ -276,12 +278,55 @@ export type EventFeedHead = {
   position: Scalars['String']['output'];
 };
 
+/**
+ * Gives an office. Where it holds follows from the input: with
+ * `neighbourhoodId` in that neighbourhood (STEWARD and ADMIN by the
+ * neighbourhood's admins, to members registered there; OFFICIAL by the
+ * municipality's admins or a platform admin, to any identity); with
+ * `municipalityCode` the municipality's ADMIN (by a platform admin); with
+ * neither a platform ADMIN (by a platform admin). The office holds from the
+ * next request of its holder.
+ */
+export type GrantRoleInput = {
+  /** The identity (member id) that gets the office. */
+  memberId: Scalars['ID']['input'];
+  /** The CBS code of the municipality whose admin this makes (role ADMIN only). */
+  municipalityCode?: InputMaybe<Scalars['String']['input']>;
+  /** The neighbourhood it holds in; omit for a municipality's or the platform's admin. */
+  neighbourhoodId?: InputMaybe<Scalars['ID']['input']>;
+  /** Why (1 to 500 characters), e.g. the members' meeting's decision. Public: name the decision, not personal matters. */
+  reason: Scalars['String']['input'];
+  /** STEWARD, OFFICIAL or ADMIN. */
+  role: MemberRole;
+};
+
+/** The outcome of `grantRole`. */
+export type GrantRoleResult = EmptyValue | GrantRoleSuccess | InvalidOffice | MunicipalityNotFound | NeighbourhoodNotFound | NotRegisteredHere | OfficeAlreadyHeld | ValueTooLong;
+
+/** The office was given. */
+export type GrantRoleSuccess = {
+  __typename?: 'GrantRoleSuccess';
+  /** The new office. */
+  office: Office;
+};
+
 /** A division of points names a theme twice or gives a negative number of points. Code `INVALID_ALLOCATION`. */
 export type InvalidAllocation = CommunityError & {
   __typename?: 'InvalidAllocation';
   /** Always INVALID_ALLOCATION. */
   code: Scalars['String']['output'];
   /** Always `allocations`. */
+  field: Maybe<Scalars['String']['output']>;
+  /** Explanation for people. */
+  message: Scalars['String']['output'];
+};
+
+/** No such office exists: RESIDENT is not an office, a municipality or the platform has only admins, and an office holds either in a neighbourhood or a municipality, not both. Code `INVALID_OFFICE`. */
+export type InvalidOffice = CommunityError & {
+  __typename?: 'InvalidOffice';
+  /** Always INVALID_OFFICE. */
+  code: Scalars['String']['output'];
+  /** The input field at fault. */
   field: Maybe<Scalars['String']['output']>;
   /** Explanation for people. */
   message: Scalars['String']['output'];
@@ -318,6 +363,8 @@ export type Member = {
   kind: MemberKind;
   /** The neighbourhood the member belongs to. */
   neighbourhood: Neighbourhood;
+  /** The offices this member holds or held anywhere, oldest first (public, as the neighbourhood's list of offices is). */
+  offices: Array<Office>;
   /**
    * Personal data. Returned only to the member themself and to admins of the
    * member's neighbourhood, however the member was reached (`member`, nested
@@ -331,6 +378,15 @@ export type Member = {
   updatedAt: Scalars['DateTime']['output'];
   /** Wishes this member posted, newest first (ties by id). */
   wishes: WishConnection;
+};
+
+
+/**
+ * A person or organisation taking part in a neighbourhood. Only the pseudonym,
+ * kind, domain, roles, neighbourhood and join date are public.
+ */
+export type MemberOfficesArgs = {
+  held?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
 
@@ -405,6 +461,17 @@ export type Municipality = {
   name: Scalars['String']['output'];
 };
 
+/** There is no municipality with this CBS code on the platform. Code `MUNICIPALITY_NOT_FOUND`. */
+export type MunicipalityNotFound = CommunityError & {
+  __typename?: 'MunicipalityNotFound';
+  /** Always MUNICIPALITY_NOT_FOUND. */
+  code: Scalars['String']['output'];
+  /** Always `municipalityCode`. */
+  field: Maybe<Scalars['String']['output']>;
+  /** Explanation for people. */
+  message: Scalars['String']['output'];
+};
+
 export type Mutation = {
   __typename?: 'Mutation';
   /** Adds a theme to a neighbourhood, for wishes and polls to use. Requires the steward role in the neighbourhood. */
@@ -445,6 +512,8 @@ export type Mutation = {
   eraseMe: EraseMePayload;
   /** Exports everything the platform holds about the caller, from every subgraph, as one document. Requires sign-in. */
   exportMyData: MyDataExport;
+  /** Gives an office (see `GrantRoleInput` for who may give which); recorded with the reason, in the audit trail and the offices' history. Refused with FORBIDDEN to anyone else. */
+  grantRole: GrantRoleResult;
   /** Opens a priority poll. Requires the steward role in the neighbourhood. */
   openPoll: OpenPollResult;
   /** Posts a wish. Requires the resident role and membership of the neighbourhood. */
@@ -455,6 +524,8 @@ export type Mutation = {
    * the graph. Requires sign-in.
    */
   registerMember: RegisterMemberResult;
+  /** Revokes an office, by those who may give it; refused with FORBIDDEN to anyone else. */
+  revokeRole: RevokeRoleResult;
   /** Adds the caller's support to a wish (once per member). Requires the resident role and membership of the wish's neighbourhood. */
   supportWish: SupportWishResult;
   /** Changes the caller's own profile. Requires a registered, not erased member. */
@@ -499,6 +570,11 @@ export type MutationEnableWebhookSubscriptionArgs = {
 };
 
 
+export type MutationGrantRoleArgs = {
+  input: GrantRoleInput;
+};
+
+
 export type MutationOpenPollArgs = {
   input: OpenPollInput;
 };
@@ -511,6 +587,11 @@ export type MutationPostWishArgs = {
 
 export type MutationRegisterMemberArgs = {
   input: RegisterMemberInput;
+};
+
+
+export type MutationRevokeRoleArgs = {
+  input: RevokeRoleInput;
 };
 
 
@@ -589,6 +670,8 @@ export type Neighbourhood = {
   municipality: Municipality;
   /** Name as residents use it, e.g. Spijkerkwartier. */
   name: Scalars['String']['output'];
+  /** The offices of this neighbourhood (its stewards, officials and admins), oldest first; with `held: false` also the revoked ones, for the offices' history. */
+  offices: OfficeConnection;
   /** Priority polls (Spijkerpeil) of this neighbourhood, newest first (ties by id). */
   polls: PollConnection;
   /** Short name used in URLs and exports, e.g. `spijkerkwartier`. */
@@ -640,6 +723,17 @@ export type NeighbourhoodMembersArgs = {
  * A neighbourhood that runs its own neighbourhood economy. One installation
  * serves many neighbourhoods; every other piece of data belongs to one.
  */
+export type NeighbourhoodOfficesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  held?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+
+/**
+ * A neighbourhood that runs its own neighbourhood economy. One installation
+ * serves many neighbourhoods; every other piece of data belongs to one.
+ */
 export type NeighbourhoodPollsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
@@ -680,6 +774,17 @@ export type NeighbourhoodNotFound = CommunityError & {
   message: Scalars['String']['output'];
 };
 
+/** A steward or admin of a neighbourhood must be a member registered there (not erased). Code `NOT_REGISTERED_HERE`. */
+export type NotRegisteredHere = CommunityError & {
+  __typename?: 'NotRegisteredHere';
+  /** Always NOT_REGISTERED_HERE. */
+  code: Scalars['String']['output'];
+  /** Always `memberId`. */
+  field: Maybe<Scalars['String']['output']>;
+  /** Explanation for people. */
+  message: Scalars['String']['output'];
+};
+
 /** The caller does not support the wish, so there is nothing to withdraw. Code `NOT_SUPPORTED`. */
 export type NotSupported = CommunityError & {
   __typename?: 'NotSupported';
@@ -692,6 +797,112 @@ export type NotSupported = CommunityError & {
   /** The wish, unchanged. */
   wish: Wish;
 };
+
+/**
+ * An office someone holds on the platform: a role given by an admin, with a
+ * reason, and revoked the same way. Tokens from an identity provider say who
+ * someone is; what they may do is an office recorded here (plus being a
+ * resident where they registered). Who holds an office, since when, who
+ * appointed them and why is public, as the audit trail of every admin action
+ * is: a reason names a decision, never a personal matter.
+ */
+export type Office = {
+  __typename?: 'Office';
+  /** When it was given. */
+  grantedAt: Scalars['DateTime']['output'];
+  /** Who gave it; null when it was given from the command line (`npm run neighbourhood`) or carried over from the member directory. */
+  grantedById: Maybe<Scalars['ID']['output']>;
+  /** True while the office is held. */
+  held: Scalars['Boolean']['output'];
+  /** The holder as a member of the platform; null when the holder never registered. */
+  holder: Maybe<Member>;
+  /** The identity that holds it (a member id): for an official or a platform admin this need not be a registered member. */
+  holderId: Scalars['ID']['output'];
+  /** Stable identifier. */
+  id: Scalars['ID']['output'];
+  /** The CBS code of the municipality it holds in (scope MUNICIPALITY); null otherwise. */
+  municipalityCode: Maybe<Scalars['String']['output']>;
+  /** The neighbourhood it holds in (scope NEIGHBOURHOOD); null otherwise. */
+  neighbourhood: Maybe<Neighbourhood>;
+  /** Why it was given, as the admin wrote it: public, like the audit trail of every admin action. */
+  reason: Scalars['String']['output'];
+  /** Why it was revoked, as the admin wrote it (public); null while held. */
+  revokeReason: Maybe<Scalars['String']['output']>;
+  /** When it was revoked; null while it is held. */
+  revokedAt: Maybe<Scalars['DateTime']['output']>;
+  /** Who revoked it; null while it is held or when revoked from the command line. */
+  revokedById: Maybe<Scalars['ID']['output']>;
+  /** The role the office gives (never RESIDENT: residents register themselves). */
+  role: MemberRole;
+  /** Where it holds. */
+  scope: OfficeScope;
+};
+
+/** The identity holds this office already. Code `OFFICE_ALREADY_HELD`. */
+export type OfficeAlreadyHeld = CommunityError & {
+  __typename?: 'OfficeAlreadyHeld';
+  /** Always OFFICE_ALREADY_HELD. */
+  code: Scalars['String']['output'];
+  /** Always `role`. */
+  field: Maybe<Scalars['String']['output']>;
+  /** Explanation for people. */
+  message: Scalars['String']['output'];
+  /** The office held. */
+  office: Office;
+};
+
+/** The office was revoked already. Code `OFFICE_ALREADY_REVOKED`. */
+export type OfficeAlreadyRevoked = CommunityError & {
+  __typename?: 'OfficeAlreadyRevoked';
+  /** Always OFFICE_ALREADY_REVOKED. */
+  code: Scalars['String']['output'];
+  /** Always `officeId`. */
+  field: Maybe<Scalars['String']['output']>;
+  /** Explanation for people. */
+  message: Scalars['String']['output'];
+  /** The office, with its revocation. */
+  office: Office;
+};
+
+/** A page of offices. */
+export type OfficeConnection = {
+  __typename?: 'OfficeConnection';
+  /** The offices on this page with their cursors. */
+  edges: Array<OfficeEdge>;
+  /** Where this page sits in the whole list. */
+  pageInfo: PageInfo;
+  /** How many offices match, over all pages. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** One office in a page. */
+export type OfficeEdge = {
+  __typename?: 'OfficeEdge';
+  /** Pass as `after` to continue after this office. */
+  cursor: Scalars['String']['output'];
+  /** The office. */
+  node: Office;
+};
+
+/** There is no office with this id. Code `OFFICE_NOT_FOUND`. */
+export type OfficeNotFound = CommunityError & {
+  __typename?: 'OfficeNotFound';
+  /** Always OFFICE_NOT_FOUND. */
+  code: Scalars['String']['output'];
+  /** Always `officeId`. */
+  field: Maybe<Scalars['String']['output']>;
+  /** Explanation for people. */
+  message: Scalars['String']['output'];
+};
+
+/** Where an office holds. */
+export type OfficeScope =
+  /** In one municipality: its admin, who appoints the officials of its neighbourhoods. */
+  | 'MUNICIPALITY'
+  /** In one neighbourhood: steward, official or admin there. */
+  | 'NEIGHBOURHOOD'
+  /** In the whole installation: its admin, who registers municipalities and neighbourhoods. */
+  | 'PLATFORM';
 
 /** A new priority poll. */
 export type OpenPollInput = {
@@ -988,6 +1199,27 @@ export type RegisterMemberSuccess = {
   member: Member;
 };
 
+/**
+ * Revokes an office, by the same people who may give it. The holder loses the
+ * role from their next request.
+ */
+export type RevokeRoleInput = {
+  /** The office. */
+  officeId: Scalars['ID']['input'];
+  /** Why (1 to 500 characters). Public: name the decision, not personal matters. */
+  reason: Scalars['String']['input'];
+};
+
+/** The outcome of `revokeRole`. */
+export type RevokeRoleResult = EmptyValue | OfficeAlreadyRevoked | OfficeNotFound | RevokeRoleSuccess | ValueTooLong;
+
+/** The office was revoked. */
+export type RevokeRoleSuccess = {
+  __typename?: 'RevokeRoleSuccess';
+  /** The office, with its revocation. */
+  office: Office;
+};
+
 /** The outcome of `supportWish`. */
 export type SupportWishResult = AlreadySupported | SupportWishSuccess | WishArchived | WishNotFound;
 
@@ -1235,6 +1467,8 @@ export type WhoAmI = {
   memberId: Maybe<Scalars['ID']['output']>;
   /** The neighbourhood the caller registered in; null when they have not registered. */
   neighbourhood: Maybe<Neighbourhood>;
+  /** The roles the platform itself records for the caller (being registered and the offices held), whatever the token says: what an installation that ignores token roles (TOKEN_ROLES=ignore, production's default) enforces. */
+  platformRoles: Array<EnforcedRole>;
   /** The roles this request is checked against, each with where it holds. */
   roles: Array<EnforcedRole>;
 };
@@ -1529,6 +1763,16 @@ export type ResolversUnionTypes<_RefType extends Record<string, unknown>> = Reso
     | ( Omit<EnableWebhookSubscriptionSuccess, 'subscription'> & { subscription: _RefType['WebhookSubscription'] } )
     | ( WebhookSubscriptionNotFound )
   ;
+  GrantRoleResult:
+    | ( EmptyValue )
+    | ( Omit<GrantRoleSuccess, 'office'> & { office: _RefType['Office'] } )
+    | ( InvalidOffice )
+    | ( MunicipalityNotFound )
+    | ( NeighbourhoodNotFound )
+    | ( NotRegisteredHere )
+    | ( Omit<OfficeAlreadyHeld, 'office'> & { office: _RefType['Office'] } )
+    | ( ValueTooLong )
+  ;
   OpenPollResult:
     | ( EmptyValue )
     | ( NeighbourhoodNotFound )
@@ -1551,6 +1795,13 @@ export type ResolversUnionTypes<_RefType extends Record<string, unknown>> = Reso
     | ( EmptyValue )
     | ( NeighbourhoodNotFound )
     | ( Omit<RegisterMemberSuccess, 'member'> & { member: _RefType['Member'] } )
+    | ( ValueTooLong )
+  ;
+  RevokeRoleResult:
+    | ( EmptyValue )
+    | ( Omit<OfficeAlreadyRevoked, 'office'> & { office: _RefType['Office'] } )
+    | ( OfficeNotFound )
+    | ( Omit<RevokeRoleSuccess, 'office'> & { office: _RefType['Office'] } )
     | ( ValueTooLong )
   ;
   SupportWishResult:
@@ -1580,9 +1831,15 @@ export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = 
     | ( DisplayNameTaken )
     | ( EmptyValue )
     | ( InvalidAllocation )
+    | ( InvalidOffice )
     | ( InvalidSlug )
+    | ( MunicipalityNotFound )
     | ( NeighbourhoodNotFound )
+    | ( NotRegisteredHere )
     | ( Omit<NotSupported, 'wish'> & { wish: _RefType['Wish'] } )
+    | ( Omit<OfficeAlreadyHeld, 'office'> & { office: _RefType['Office'] } )
+    | ( Omit<OfficeAlreadyRevoked, 'office'> & { office: _RefType['Office'] } )
+    | ( OfficeNotFound )
     | ( OverBudget )
     | ( PollClosed )
     | ( PollNotFound )
@@ -1633,7 +1890,11 @@ export type ResolversTypes = ResolversObject<{
   EnforcedRole: ResolverTypeWrapper<Omit<EnforcedRole, 'neighbourhood'> & { neighbourhood?: Maybe<ResolversTypes['Neighbourhood']> }>;
   EraseMePayload: ResolverTypeWrapper<Omit<EraseMePayload, 'member'> & { member: ResolversTypes['Member'] }>;
   EventFeedHead: ResolverTypeWrapper<EventFeedHead>;
+  GrantRoleInput: GrantRoleInput;
+  GrantRoleResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['GrantRoleResult']>;
+  GrantRoleSuccess: ResolverTypeWrapper<Omit<GrantRoleSuccess, 'office'> & { office: ResolversTypes['Office'] }>;
   InvalidAllocation: ResolverTypeWrapper<InvalidAllocation>;
+  InvalidOffice: ResolverTypeWrapper<InvalidOffice>;
   InvalidSlug: ResolverTypeWrapper<InvalidSlug>;
   JSONObject: ResolverTypeWrapper<Scalars['JSONObject']['output']>;
   Member: ResolverTypeWrapper<MemberEntity>;
@@ -1643,12 +1904,21 @@ export type ResolversTypes = ResolversObject<{
   MemberKind: MemberKind;
   MemberRole: MemberRole;
   Municipality: ResolverTypeWrapper<Municipality>;
+  MunicipalityNotFound: ResolverTypeWrapper<MunicipalityNotFound>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   MyDataExport: ResolverTypeWrapper<MyDataExportValue>;
   Neighbourhood: ResolverTypeWrapper<NeighbourhoodEntity>;
   NeighbourhoodEventPage: ResolverTypeWrapper<EventPage>;
   NeighbourhoodNotFound: ResolverTypeWrapper<NeighbourhoodNotFound>;
+  NotRegisteredHere: ResolverTypeWrapper<NotRegisteredHere>;
   NotSupported: ResolverTypeWrapper<Omit<NotSupported, 'wish'> & { wish: ResolversTypes['Wish'] }>;
+  Office: ResolverTypeWrapper<OfficeRow>;
+  OfficeAlreadyHeld: ResolverTypeWrapper<Omit<OfficeAlreadyHeld, 'office'> & { office: ResolversTypes['Office'] }>;
+  OfficeAlreadyRevoked: ResolverTypeWrapper<Omit<OfficeAlreadyRevoked, 'office'> & { office: ResolversTypes['Office'] }>;
+  OfficeConnection: ResolverTypeWrapper<Omit<OfficeConnection, 'edges'> & { edges: Array<ResolversTypes['OfficeEdge']> }>;
+  OfficeEdge: ResolverTypeWrapper<Omit<OfficeEdge, 'node'> & { node: ResolversTypes['Office'] }>;
+  OfficeNotFound: ResolverTypeWrapper<OfficeNotFound>;
+  OfficeScope: OfficeScope;
   OpenPollInput: OpenPollInput;
   OpenPollResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['OpenPollResult']>;
   OpenPollSuccess: ResolverTypeWrapper<Omit<OpenPollSuccess, 'poll'> & { poll: ResolversTypes['Poll'] }>;
@@ -1672,6 +1942,9 @@ export type ResolversTypes = ResolversObject<{
   RegisterMemberInput: RegisterMemberInput;
   RegisterMemberResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['RegisterMemberResult']>;
   RegisterMemberSuccess: ResolverTypeWrapper<Omit<RegisterMemberSuccess, 'member'> & { member: ResolversTypes['Member'] }>;
+  RevokeRoleInput: RevokeRoleInput;
+  RevokeRoleResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['RevokeRoleResult']>;
+  RevokeRoleSuccess: ResolverTypeWrapper<Omit<RevokeRoleSuccess, 'office'> & { office: ResolversTypes['Office'] }>;
   SupportWishResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['SupportWishResult']>;
   SupportWishSuccess: ResolverTypeWrapper<Omit<SupportWishSuccess, 'wish'> & { wish: ResolversTypes['Wish'] }>;
   Theme: ResolverTypeWrapper<ThemeEntity>;
@@ -1691,7 +1964,7 @@ export type ResolversTypes = ResolversObject<{
   WebhookSubscription: ResolverTypeWrapper<WebhookSubscriptionRow>;
   WebhookSubscriptionNotFound: ResolverTypeWrapper<WebhookSubscriptionNotFound>;
   WebhookUrlRefused: ResolverTypeWrapper<WebhookUrlRefused>;
-  WhoAmI: ResolverTypeWrapper<Omit<WhoAmI, 'member' | 'neighbourhood' | 'roles'> & { member?: Maybe<ResolversTypes['Member']>, neighbourhood?: Maybe<ResolversTypes['Neighbourhood']>, roles: Array<ResolversTypes['EnforcedRole']> }>;
+  WhoAmI: ResolverTypeWrapper<WhoAmIValue>;
   Wish: ResolverTypeWrapper<WishEntity>;
   WishArchived: ResolverTypeWrapper<WishArchived>;
   WishConnection: ResolverTypeWrapper<Omit<WishConnection, 'edges'> & { edges: Array<ResolversTypes['WishEdge']> }>;
@@ -1738,19 +2011,31 @@ export type ResolversParentTypes = ResolversObject<{
   EnforcedRole: Omit<EnforcedRole, 'neighbourhood'> & { neighbourhood?: Maybe<ResolversParentTypes['Neighbourhood']> };
   EraseMePayload: Omit<EraseMePayload, 'member'> & { member: ResolversParentTypes['Member'] };
   EventFeedHead: EventFeedHead;
+  GrantRoleInput: GrantRoleInput;
+  GrantRoleResult: ResolversUnionTypes<ResolversParentTypes>['GrantRoleResult'];
+  GrantRoleSuccess: Omit<GrantRoleSuccess, 'office'> & { office: ResolversParentTypes['Office'] };
   InvalidAllocation: InvalidAllocation;
+  InvalidOffice: InvalidOffice;
   InvalidSlug: InvalidSlug;
   JSONObject: Scalars['JSONObject']['output'];
   Member: MemberEntity;
   MemberConnection: Omit<MemberConnection, 'edges'> & { edges: Array<ResolversParentTypes['MemberEdge']> };
   MemberEdge: Omit<MemberEdge, 'node'> & { node: ResolversParentTypes['Member'] };
   Municipality: Municipality;
+  MunicipalityNotFound: MunicipalityNotFound;
   Mutation: Record<PropertyKey, never>;
   MyDataExport: MyDataExportValue;
   Neighbourhood: NeighbourhoodEntity;
   NeighbourhoodEventPage: EventPage;
   NeighbourhoodNotFound: NeighbourhoodNotFound;
+  NotRegisteredHere: NotRegisteredHere;
   NotSupported: Omit<NotSupported, 'wish'> & { wish: ResolversParentTypes['Wish'] };
+  Office: OfficeRow;
+  OfficeAlreadyHeld: Omit<OfficeAlreadyHeld, 'office'> & { office: ResolversParentTypes['Office'] };
+  OfficeAlreadyRevoked: Omit<OfficeAlreadyRevoked, 'office'> & { office: ResolversParentTypes['Office'] };
+  OfficeConnection: Omit<OfficeConnection, 'edges'> & { edges: Array<ResolversParentTypes['OfficeEdge']> };
+  OfficeEdge: Omit<OfficeEdge, 'node'> & { node: ResolversParentTypes['Office'] };
+  OfficeNotFound: OfficeNotFound;
   OpenPollInput: OpenPollInput;
   OpenPollResult: ResolversUnionTypes<ResolversParentTypes>['OpenPollResult'];
   OpenPollSuccess: Omit<OpenPollSuccess, 'poll'> & { poll: ResolversParentTypes['Poll'] };
@@ -1772,6 +2057,9 @@ export type ResolversParentTypes = ResolversObject<{
   RegisterMemberInput: RegisterMemberInput;
   RegisterMemberResult: ResolversUnionTypes<ResolversParentTypes>['RegisterMemberResult'];
   RegisterMemberSuccess: Omit<RegisterMemberSuccess, 'member'> & { member: ResolversParentTypes['Member'] };
+  RevokeRoleInput: RevokeRoleInput;
+  RevokeRoleResult: ResolversUnionTypes<ResolversParentTypes>['RevokeRoleResult'];
+  RevokeRoleSuccess: Omit<RevokeRoleSuccess, 'office'> & { office: ResolversParentTypes['Office'] };
   SupportWishResult: ResolversUnionTypes<ResolversParentTypes>['SupportWishResult'];
   SupportWishSuccess: Omit<SupportWishSuccess, 'wish'> & { wish: ResolversParentTypes['Wish'] };
   Theme: ThemeEntity;
@@ -1790,7 +2078,7 @@ export type ResolversParentTypes = ResolversObject<{
   WebhookSubscription: WebhookSubscriptionRow;
   WebhookSubscriptionNotFound: WebhookSubscriptionNotFound;
   WebhookUrlRefused: WebhookUrlRefused;
-  WhoAmI: Omit<WhoAmI, 'member' | 'neighbourhood' | 'roles'> & { member?: Maybe<ResolversParentTypes['Member']>, neighbourhood?: Maybe<ResolversParentTypes['Neighbourhood']>, roles: Array<ResolversParentTypes['EnforcedRole']> };
+  WhoAmI: WhoAmIValue;
   Wish: WishEntity;
   WishArchived: WishArchived;
   WishConnection: Omit<WishConnection, 'edges'> & { edges: Array<ResolversParentTypes['WishEdge']> };
@@ -1888,7 +2176,7 @@ export type ClosePollSuccessResolvers<ContextType = Context, ParentType extends 
 }>;
 
 export type CommunityErrorResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CommunityError'] = ResolversParentTypes['CommunityError']> = ResolversObject<{
-  __resolveType: TypeResolveFn<'AlreadyRegistered' | 'AlreadySupported' | 'DisplayNameTaken' | 'EmptyValue' | 'InvalidAllocation' | 'InvalidSlug' | 'NeighbourhoodNotFound' | 'NotSupported' | 'OverBudget' | 'PollClosed' | 'PollNotFound' | 'ThemeSlugTaken' | 'UnknownEventType' | 'UnknownTheme' | 'ValueOutOfRange' | 'ValueTooLong' | 'WebhookLimitReached' | 'WebhookSubscriptionNotFound' | 'WebhookUrlRefused' | 'WishArchived' | 'WishNotFound', ParentType, ContextType>;
+  __resolveType: TypeResolveFn<'AlreadyRegistered' | 'AlreadySupported' | 'DisplayNameTaken' | 'EmptyValue' | 'InvalidAllocation' | 'InvalidOffice' | 'InvalidSlug' | 'MunicipalityNotFound' | 'NeighbourhoodNotFound' | 'NotRegisteredHere' | 'NotSupported' | 'OfficeAlreadyHeld' | 'OfficeAlreadyRevoked' | 'OfficeNotFound' | 'OverBudget' | 'PollClosed' | 'PollNotFound' | 'ThemeSlugTaken' | 'UnknownEventType' | 'UnknownTheme' | 'ValueOutOfRange' | 'ValueTooLong' | 'WebhookLimitReached' | 'WebhookSubscriptionNotFound' | 'WebhookUrlRefused' | 'WishArchived' | 'WishNotFound', ParentType, ContextType>;
 }>;
 
 export type CreateWebhookSubscriptionResultResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CreateWebhookSubscriptionResult'] = ResolversParentTypes['CreateWebhookSubscriptionResult']> = ResolversObject<{
@@ -1952,7 +2240,23 @@ export type EventFeedHeadResolvers<ContextType = Context, ParentType extends Res
   position?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
 
+export type GrantRoleResultResolvers<ContextType = Context, ParentType extends ResolversParentTypes['GrantRoleResult'] = ResolversParentTypes['GrantRoleResult']> = ResolversObject<{
+  __resolveType: TypeResolveFn<'EmptyValue' | 'GrantRoleSuccess' | 'InvalidOffice' | 'MunicipalityNotFound' | 'NeighbourhoodNotFound' | 'NotRegisteredHere' | 'OfficeAlreadyHeld' | 'ValueTooLong', ParentType, ContextType>;
+}>;
+
+export type GrantRoleSuccessResolvers<ContextType = Context, ParentType extends ResolversParentTypes['GrantRoleSuccess'] = ResolversParentTypes['GrantRoleSuccess']> = ResolversObject<{
+  office?: Resolver<ResolversTypes['Office'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
 export type InvalidAllocationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['InvalidAllocation'] = ResolversParentTypes['InvalidAllocation']> = ResolversObject<{
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  field?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type InvalidOfficeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['InvalidOffice'] = ResolversParentTypes['InvalidOffice']> = ResolversObject<{
   code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   field?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -1979,6 +2283,7 @@ export type MemberResolvers<ContextType = Context, ParentType extends ResolversP
   joinedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   kind?: Resolver<ResolversTypes['MemberKind'], ParentType, ContextType>;
   neighbourhood?: Resolver<ResolversTypes['Neighbourhood'], ParentType, ContextType>;
+  offices?: Resolver<Array<ResolversTypes['Office']>, ParentType, ContextType, RequireFields<MemberOfficesArgs, 'held'>>;
   personalData?: Resolver<Maybe<ResolversTypes['PersonalData']>, ParentType, ContextType>;
   roles?: Resolver<Array<ResolversTypes['MemberRole']>, ParentType, ContextType>;
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
@@ -2001,6 +2306,13 @@ export type MunicipalityResolvers<ContextType = Context, ParentType extends Reso
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
 
+export type MunicipalityNotFoundResolvers<ContextType = Context, ParentType extends ResolversParentTypes['MunicipalityNotFound'] = ResolversParentTypes['MunicipalityNotFound']> = ResolversObject<{
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  field?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
 export type MutationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
   addTheme?: Resolver<ResolversTypes['AddThemeResult'], ParentType, ContextType, RequireFields<MutationAddThemeArgs, 'input'>>;
   allocatePoints?: Resolver<ResolversTypes['AllocatePointsResult'], ParentType, ContextType, RequireFields<MutationAllocatePointsArgs, 'input'>>;
@@ -2011,9 +2323,11 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
   enableWebhookSubscription?: Resolver<ResolversTypes['EnableWebhookSubscriptionResult'], ParentType, ContextType, RequireFields<MutationEnableWebhookSubscriptionArgs, 'id'>>;
   eraseMe?: Resolver<ResolversTypes['EraseMePayload'], ParentType, ContextType>;
   exportMyData?: Resolver<ResolversTypes['MyDataExport'], ParentType, ContextType>;
+  grantRole?: Resolver<ResolversTypes['GrantRoleResult'], ParentType, ContextType, RequireFields<MutationGrantRoleArgs, 'input'>>;
   openPoll?: Resolver<ResolversTypes['OpenPollResult'], ParentType, ContextType, RequireFields<MutationOpenPollArgs, 'input'>>;
   postWish?: Resolver<ResolversTypes['PostWishResult'], ParentType, ContextType, RequireFields<MutationPostWishArgs, 'input'>>;
   registerMember?: Resolver<ResolversTypes['RegisterMemberResult'], ParentType, ContextType, RequireFields<MutationRegisterMemberArgs, 'input'>>;
+  revokeRole?: Resolver<ResolversTypes['RevokeRoleResult'], ParentType, ContextType, RequireFields<MutationRevokeRoleArgs, 'input'>>;
   supportWish?: Resolver<ResolversTypes['SupportWishResult'], ParentType, ContextType, RequireFields<MutationSupportWishArgs, 'wishId'>>;
   updateMyProfile?: Resolver<ResolversTypes['UpdateMyProfileResult'], ParentType, ContextType, RequireFields<MutationUpdateMyProfileArgs, 'input'>>;
   withdrawSupport?: Resolver<ResolversTypes['WithdrawSupportResult'], ParentType, ContextType, RequireFields<MutationWithdrawSupportArgs, 'wishId'>>;
@@ -2038,6 +2352,7 @@ export type NeighbourhoodResolvers<ContextType = Context, ParentType extends Res
   members?: Resolver<ResolversTypes['MemberConnection'], ParentType, ContextType, RequireFields<NeighbourhoodMembersArgs, 'first'>>;
   municipality?: Resolver<ResolversTypes['Municipality'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  offices?: Resolver<ResolversTypes['OfficeConnection'], ParentType, ContextType, RequireFields<NeighbourhoodOfficesArgs, 'first' | 'held'>>;
   polls?: Resolver<ResolversTypes['PollConnection'], ParentType, ContextType, RequireFields<NeighbourhoodPollsArgs, 'first'>>;
   slug?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   themes?: Resolver<Array<ResolversTypes['Theme']>, ParentType, ContextType>;
@@ -2058,11 +2373,69 @@ export type NeighbourhoodNotFoundResolvers<ContextType = Context, ParentType ext
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
+export type NotRegisteredHereResolvers<ContextType = Context, ParentType extends ResolversParentTypes['NotRegisteredHere'] = ResolversParentTypes['NotRegisteredHere']> = ResolversObject<{
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  field?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
 export type NotSupportedResolvers<ContextType = Context, ParentType extends ResolversParentTypes['NotSupported'] = ResolversParentTypes['NotSupported']> = ResolversObject<{
   code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   field?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   wish?: Resolver<ResolversTypes['Wish'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type OfficeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Office'] = ResolversParentTypes['Office']> = ResolversObject<{
+  grantedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  grantedById?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  held?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  holder?: Resolver<Maybe<ResolversTypes['Member']>, ParentType, ContextType>;
+  holderId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  municipalityCode?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  neighbourhood?: Resolver<Maybe<ResolversTypes['Neighbourhood']>, ParentType, ContextType>;
+  reason?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  revokeReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  revokedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  revokedById?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  role?: Resolver<ResolversTypes['MemberRole'], ParentType, ContextType>;
+  scope?: Resolver<ResolversTypes['OfficeScope'], ParentType, ContextType>;
+}>;
+
+export type OfficeAlreadyHeldResolvers<ContextType = Context, ParentType extends ResolversParentTypes['OfficeAlreadyHeld'] = ResolversParentTypes['OfficeAlreadyHeld']> = ResolversObject<{
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  field?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  office?: Resolver<ResolversTypes['Office'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type OfficeAlreadyRevokedResolvers<ContextType = Context, ParentType extends ResolversParentTypes['OfficeAlreadyRevoked'] = ResolversParentTypes['OfficeAlreadyRevoked']> = ResolversObject<{
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  field?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  office?: Resolver<ResolversTypes['Office'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type OfficeConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['OfficeConnection'] = ResolversParentTypes['OfficeConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['OfficeEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type OfficeEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['OfficeEdge'] = ResolversParentTypes['OfficeEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Office'], ParentType, ContextType>;
+}>;
+
+export type OfficeNotFoundResolvers<ContextType = Context, ParentType extends ResolversParentTypes['OfficeNotFound'] = ResolversParentTypes['OfficeNotFound']> = ResolversObject<{
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  field?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
@@ -2186,6 +2559,15 @@ export type RegisterMemberResultResolvers<ContextType = Context, ParentType exte
 
 export type RegisterMemberSuccessResolvers<ContextType = Context, ParentType extends ResolversParentTypes['RegisterMemberSuccess'] = ResolversParentTypes['RegisterMemberSuccess']> = ResolversObject<{
   member?: Resolver<ResolversTypes['Member'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type RevokeRoleResultResolvers<ContextType = Context, ParentType extends ResolversParentTypes['RevokeRoleResult'] = ResolversParentTypes['RevokeRoleResult']> = ResolversObject<{
+  __resolveType: TypeResolveFn<'EmptyValue' | 'OfficeAlreadyRevoked' | 'OfficeNotFound' | 'RevokeRoleSuccess' | 'ValueTooLong', ParentType, ContextType>;
+}>;
+
+export type RevokeRoleSuccessResolvers<ContextType = Context, ParentType extends ResolversParentTypes['RevokeRoleSuccess'] = ResolversParentTypes['RevokeRoleSuccess']> = ResolversObject<{
+  office?: Resolver<ResolversTypes['Office'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
@@ -2314,6 +2696,7 @@ export type WhoAmIResolvers<ContextType = Context, ParentType extends ResolversP
   member?: Resolver<Maybe<ResolversTypes['Member']>, ParentType, ContextType>;
   memberId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   neighbourhood?: Resolver<Maybe<ResolversTypes['Neighbourhood']>, ParentType, ContextType>;
+  platformRoles?: Resolver<Array<ResolversTypes['EnforcedRole']>, ParentType, ContextType>;
   roles?: Resolver<Array<ResolversTypes['EnforcedRole']>, ParentType, ContextType>;
 }>;
 
@@ -2394,19 +2777,30 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   EnforcedRole?: EnforcedRoleResolvers<ContextType>;
   EraseMePayload?: EraseMePayloadResolvers<ContextType>;
   EventFeedHead?: EventFeedHeadResolvers<ContextType>;
+  GrantRoleResult?: GrantRoleResultResolvers<ContextType>;
+  GrantRoleSuccess?: GrantRoleSuccessResolvers<ContextType>;
   InvalidAllocation?: InvalidAllocationResolvers<ContextType>;
+  InvalidOffice?: InvalidOfficeResolvers<ContextType>;
   InvalidSlug?: InvalidSlugResolvers<ContextType>;
   JSONObject?: GraphQLScalarType;
   Member?: MemberResolvers<ContextType>;
   MemberConnection?: MemberConnectionResolvers<ContextType>;
   MemberEdge?: MemberEdgeResolvers<ContextType>;
   Municipality?: MunicipalityResolvers<ContextType>;
+  MunicipalityNotFound?: MunicipalityNotFoundResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   MyDataExport?: MyDataExportResolvers<ContextType>;
   Neighbourhood?: NeighbourhoodResolvers<ContextType>;
   NeighbourhoodEventPage?: NeighbourhoodEventPageResolvers<ContextType>;
   NeighbourhoodNotFound?: NeighbourhoodNotFoundResolvers<ContextType>;
+  NotRegisteredHere?: NotRegisteredHereResolvers<ContextType>;
   NotSupported?: NotSupportedResolvers<ContextType>;
+  Office?: OfficeResolvers<ContextType>;
+  OfficeAlreadyHeld?: OfficeAlreadyHeldResolvers<ContextType>;
+  OfficeAlreadyRevoked?: OfficeAlreadyRevokedResolvers<ContextType>;
+  OfficeConnection?: OfficeConnectionResolvers<ContextType>;
+  OfficeEdge?: OfficeEdgeResolvers<ContextType>;
+  OfficeNotFound?: OfficeNotFoundResolvers<ContextType>;
   OpenPollResult?: OpenPollResultResolvers<ContextType>;
   OpenPollSuccess?: OpenPollSuccessResolvers<ContextType>;
   OverBudget?: OverBudgetResolvers<ContextType>;
@@ -2425,6 +2819,8 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   Query?: QueryResolvers<ContextType>;
   RegisterMemberResult?: RegisterMemberResultResolvers<ContextType>;
   RegisterMemberSuccess?: RegisterMemberSuccessResolvers<ContextType>;
+  RevokeRoleResult?: RevokeRoleResultResolvers<ContextType>;
+  RevokeRoleSuccess?: RevokeRoleSuccessResolvers<ContextType>;
   SupportWishResult?: SupportWishResultResolvers<ContextType>;
   SupportWishSuccess?: SupportWishSuccessResolvers<ContextType>;
   Theme?: ThemeResolvers<ContextType>;

@@ -3,6 +3,7 @@ import type { Resolvers } from '../generated/graphql';
 import { requireActiveMember, requireCallerId } from '../access';
 import { listWishes } from '../wishes/wish.queries';
 import { registerMember, updateProfile } from './member.commands';
+import { enforcedRole } from '../roles/enforced-role';
 
 export const memberResolvers: Resolvers = {
   Query: {
@@ -12,17 +13,7 @@ export const memberResolvers: Resolvers = {
     async whoAmI(_parent, _args, { viewer, loaders }) {
       const registered = viewer.memberId !== null && isUuid(viewer.memberId) ? await loaders.member.load(viewer.memberId) : null;
       const member = registered && registered.erasedAt === null ? registered : null;
-      const roles = await Promise.all(
-        viewer.roles.map(async ({ role, neighbourhood }) => {
-          const everyNeighbourhood = neighbourhood === '*';
-          return {
-            role: role.toUpperCase() as Uppercase<typeof role>,
-            everyNeighbourhood,
-            neighbourhoodId: everyNeighbourhood ? null : neighbourhood,
-            neighbourhood: everyNeighbourhood || !isUuid(neighbourhood) ? null : await loaders.neighbourhood.load(neighbourhood),
-          };
-        }),
-      );
+      const roles = await Promise.all(viewer.roles.map((held) => enforcedRole(held, loaders)));
       return {
         memberId: viewer.memberId,
         member,
@@ -51,6 +42,11 @@ export const memberResolvers: Resolvers = {
       return neighbourhood;
     },
     erased: (m) => m.erasedAt !== null,
+    // Exactly what the platform enforces in the member's neighbourhood: resident by registration, and the offices held there.
+    async roles(m, _args, { loaders }) {
+      if (m.erasedAt !== null) return [];
+      return ['RESIDENT', ...((await loaders.directoryRoles.load(m)) ?? [])];
+    },
     // The same check runs whether the member was reached by member(id), nested, or through _entities.
     personalData(m, _args, { viewer }) {
       if (viewer.memberId !== m.id && !isAdmin(viewer, m.neighbourhoodId)) {
