@@ -9,15 +9,16 @@ import { startPlatform, type RunningPlatform } from '../../../../test/platform';
 
 /*
  * The audit trail (issue 20), through the real gateway, in the Spijkerkwartier demo. Expected:
- * - the treasurer (steward) opens and closes a poll, renames account 4200 and ignores a bank statement
- *   line; the official (Beleidsadviseur Joris) scores the community centre bid's five open criteria and
- *   rejects it. Each action's event reaches community, which keeps an audit record of it;
- * - the neighbourhood's admin reads all of them, newest first, with actor, role and reason: STEWARD
- *   "Opened the poll" / "Closed the poll" / the board's decision / the ignore reason, OFFICIAL and the
- *   decision's rationale;
+ * - the neighbourhood's admin appoints a steward; the treasurer (steward) opens and closes a poll,
+ *   renames account 4200 and ignores a bank statement line; the official (Beleidsadviseur Joris)
+ *   scores the community centre bid's five open criteria and rejects it. Each action's event
+ *   reaches community, which keeps an audit record of it;
+ * - the admin reads all of them, newest first, with actor, role and reason: ADMIN and the grant's
+ *   reason; STEWARD "Opened the poll" / "Closed the poll" / the board's decision / the ignore
+ *   reason; OFFICIAL and the decision's rationale;
  * - the ignored line is not public (its reason is the steward's note on a private line): anonymous
- *   callers and a resident see every other record and not that one, totalCount counts what they see,
- *   and the BI feed does not carry its event;
+ *   callers and a resident see every other record and not that one, totalCount counts what they
+ *   see, and the BI feed does not carry its event;
  * - pages follow the keyset cursor without gaps or repeats.
  */
 jest.setTimeout(300_000);
@@ -59,6 +60,13 @@ describe('the audit trail, through the gateway', () => {
 
   it('records the stewards’ and the official’s actions as their events arrive', async () => {
     const before = (await trail(tokens.admin)).totalCount as number;
+
+    const granted = await gql(
+      `mutation ($input: GrantRoleInput!) { grantRole(input: $input) { __typename } }`,
+      { input: { memberId: stableId('member:Spelende Sem'), role: 'STEWARD', neighbourhoodId: nb, reason: 'Benoemd door de ledenvergadering van 1 december' } },
+      tokens.admin,
+    );
+    expect(granted.grantRole.__typename).toBe('GrantRoleSuccess');
 
     const themes = (await gql(`{ neighbourhood(slug: "spijkerkwartier") { themes { id } } }`)).neighbourhood.themes.map((t: { id: string }) => t.id);
     const opened = await gql(
@@ -126,8 +134,8 @@ describe('the audit trail, through the gateway', () => {
     );
     expect(decided.decideRightToChallengeBid.__typename).toBe('BidPayload');
 
-    // 2 poll events, 1 account change, the bank link and import, the ignored line, 5 scores and the decision.
-    const expected = before + 12;
+    // The grant, 2 poll events, 1 account change, the bank link and import, the ignored line, 5 scores and the decision.
+    const expected = before + 13;
     await waitFor('the audit records of every action', async () => (await trail(tokens.admin)).totalCount >= expected, 60_000, 250);
     await platform.eventsSettled();
 
@@ -147,6 +155,11 @@ describe('the audit trail, through the gateway', () => {
       public: true,
     });
     expect(nodes.filter((n: any) => n.action === 'nl.dbwe.projects.bid.criterion-assessed')).toHaveLength(5);
+    expect(nodes.find((n: any) => n.action === 'nl.dbwe.community.role.granted')).toMatchObject({
+      role: 'ADMIN',
+      reason: 'Benoemd door de ledenvergadering van 1 december',
+      public: true,
+    });
     expect(nodes.find((n: any) => n.action === 'nl.dbwe.community.poll.opened')).toMatchObject({
       subject: `polls/${pollId}`,
       actor: { id: pieter, displayName: 'Penningmeester Pieter' },
