@@ -28,5 +28,6 @@ export * from './events/signature';
 export * from './events/runtime';
 export * from './ed25519';
 export * from './events/catalogue';
+export * from './events/audit';
 export * from './telemetry';
 export * from './metrics';

@@ -80,5 +80,8 @@ export function isPublicEvent(event: Pick<StoredEvent, 'type' | 'data'>): boolea
   if (event.type === eventType('projects', 'bid.withdrawn') && event.data.from === 'DRAFT') return false;
   // A change of a wish's support below the minimum group size, which the public count does not show (docs/privacy.md).
   if (event.type === eventType('community', 'wish.support-changed') && event.data.visible === false) return false;
+  // An action its audit fact keeps from the public (docs/events.md, "Audit facts"): the reason travels in the data.
+  const audit = event.data.audit;
+  if (typeof audit === 'object' && audit !== null && !Array.isArray(audit) && (audit as Record<string, unknown>).public === false) return false;
   return true;
 }

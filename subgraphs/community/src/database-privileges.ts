@@ -40,6 +40,8 @@ export const databasePrivileges: DatabasePrivileges = {
     // Municipalities and offices: registered by admins; a grant changes only to record its revocation.
     municipality: ['SELECT', 'INSERT'],
     role_grant: ['SELECT', 'INSERT', { UPDATE: ['revoked_by', 'revoke_reason', 'revoked_at'] }],
+    // The audit trail, copied from applied events by the consumers; never changed.
+    audit_record: ['SELECT', 'INSERT'],
   },
   functions: [...outboxPrivileges.functions],
 };

@@ -1,4 +1,4 @@
-import { eventType, stableId, type DomainEvent, type EventsDeclaration, type SqlRunner, type StoredEvent } from '@dbwe/platform';
+import { eventType, stableId, type AuditFact, type DomainEvent, type EventsDeclaration, type SqlRunner, type StoredEvent } from '@dbwe/platform';
 import { feedConsumers } from './feed/event-feed';
 import { webhookDeliveries, webhookFanOut } from './webhooks/webhook.delivery';
 import type { CommunityServices } from './services';
@@ -63,17 +63,8 @@ export const communityEvents: EventsDeclaration<CommunityServices> = {
 
 const time = (at: Date) => at.toISOString();
 
-/**
- * The audit fact an admin's action carries (docs/events.md, "Audit"): who, in which role, why,
- * and whether the public may know. Onboarding and the offices it fills are public.
- */
-export interface Audit {
-  [field: string]: string | boolean | null;
-  actorId: string | null;
-  role: 'admin';
-  reason: string;
-  public: boolean;
-}
+/** The audit fact an admin's action carries (the kit's AuditFact, docs/events.md "Audit facts"); onboarding's and the offices' are public. */
+export type Audit = AuditFact;
 
 /**
  * A municipality is no neighbourhood, but every event belongs to one stream: a municipality's
@@ -145,11 +136,11 @@ export const communityEvent = {
     neighbourhoodId: wish.neighbourhoodId,
     data: { wishId: wish.id, archivedAt: wish.archivedAt ? time(wish.archivedAt) : null },
   }),
-  pollOpened: (poll: PollEntity, themeIds: readonly string[]): DomainEvent => ({
+  pollOpened: (poll: PollEntity, themeIds: readonly string[], audit: AuditFact): DomainEvent => ({
     name: 'poll.opened',
     subject: `polls/${poll.id}`,
     neighbourhoodId: poll.neighbourhoodId,
-    data: { pollId: poll.id, themeIds, pointsBudget: poll.pointsBudget, openedAt: time(poll.openedAt) },
+    data: { pollId: poll.id, themeIds, pointsBudget: poll.pointsBudget, openedAt: time(poll.openedAt), audit },
   }),
   municipalityRegistered: (municipality: MunicipalityEntity, audit: Audit): DomainEvent => ({
     name: 'municipality.registered',
@@ -190,10 +181,10 @@ export const communityEvent = {
       audit,
     },
   }),
-  pollClosed: (poll: PollEntity): DomainEvent => ({
+  pollClosed: (poll: PollEntity, audit: AuditFact): DomainEvent => ({
     name: 'poll.closed',
     subject: `polls/${poll.id}`,
     neighbourhoodId: poll.neighbourhoodId,
-    data: { pollId: poll.id, closedAt: poll.closedAt ? time(poll.closedAt) : null },
+    data: { pollId: poll.id, closedAt: poll.closedAt ? time(poll.closedAt) : null, audit },
   }),
 };

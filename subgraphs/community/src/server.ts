@@ -18,11 +18,13 @@ import { privacyResolvers } from './privacy/privacy.resolvers';
 import { webhookResolvers } from './webhooks/webhook.resolvers';
 import { feedResolvers } from './feed/event-feed.resolvers';
 import { onboardingResolvers } from './onboarding/onboarding.resolvers';
+import { auditResolvers } from './audit/audit.resolvers';
 import { WebhooksAndFeed1768000000000 } from './migrations/1768000000000-webhooks-and-feed';
 import { WebhookDeliveryJobs1769000000000 } from './migrations/1769000000000-webhook-delivery-jobs';
 import { UniqueDisplayNames1770100000000 } from './migrations/1770100000000-unique-display-names';
 import { RoleGrants1770200000000 } from './migrations/1770200000000-role-grants';
 import { NeighbourhoodOnboarding1770500000000 } from './migrations/1770500000000-neighbourhood-onboarding';
+import { AuditTrail1770300000000 } from './migrations/1770300000000-audit-trail';
 import { Initial1764100000000 } from './migrations/1764100000000-initial';
 import { WishesThemesPolls1764300000000 } from './migrations/1764300000000-wishes-themes-polls';
 import { SyncIndexes1764400000000 } from './migrations/1764400000000-sync-indexes';
@@ -53,7 +55,7 @@ function mergeResolvers(...maps: Resolvers[]): Resolvers {
 const resolvers: Resolvers = {
   DateTime: scalarResolvers.DateTime,
   JSONObject: GraphQLJSONObject,
-  ...mergeResolvers(neighbourhoodResolvers, memberResolvers, themeResolvers, wishResolvers, pollResolvers, privacyResolvers, webhookResolvers, feedResolvers, roleResolvers, onboardingResolvers),
+  ...mergeResolvers(neighbourhoodResolvers, memberResolvers, themeResolvers, wishResolvers, pollResolvers, privacyResolvers, webhookResolvers, feedResolvers, roleResolvers, onboardingResolvers, auditResolvers),
 };
 
 /** The community subgraph: neighbourhoods, members, wishes and polls. */
@@ -63,7 +65,7 @@ export const community: SubgraphModule<ReturnType<typeof createLoaders>, Communi
   typeDefs: loadTypeDefs(join(__dirname, '..', 'schema.graphql')),
   resolvers: resolvers as SubgraphModule<ReturnType<typeof createLoaders>, CommunityServices>['resolvers'],
   entities: [NeighbourhoodEntity, MunicipalityEntity, MemberEntity, ThemeEntity, WishEntity, PollEntity],
-  migrations: [Initial1764100000000, WishesThemesPolls1764300000000, SyncIndexes1764400000000, EventOutbox1767000000000, EventInbox1767000000001, WebhooksAndFeed1768000000000, WebhookDeliveryJobs1769000000000, UniqueDisplayNames1770100000000, RoleGrants1770200000000, NeighbourhoodOnboarding1770500000000],
+  migrations: [Initial1764100000000, WishesThemesPolls1764300000000, SyncIndexes1764400000000, EventOutbox1767000000000, EventInbox1767000000001, WebhooksAndFeed1768000000000, WebhookDeliveryJobs1769000000000, UniqueDisplayNames1770100000000, RoleGrants1770200000000, AuditTrail1770300000000, NeighbourhoodOnboarding1770500000000],
   databasePrivileges,
   events: communityEvents,
   createLoaders,

@@ -12,6 +12,7 @@ import type { WebhookSubscriptionRow, WebhookDeliveryRow } from '../webhooks/web
 import type { EventPage } from '../feed/event-feed';
 import type { OfficeRow } from '../roles/offices';
 import type { WhoAmIValue } from '../roles/enforced-role';
+import type { AuditRecordRow } from '../audit/audit-trail';
 import type { Context } from '../context';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = T | null | undefined;
@@ -107,6 +108,49 @@ export type ArchiveWishSuccess = {
   __typename?: 'ArchiveWishSuccess';
   /** The wish, now ARCHIVED; it takes no new support. */
   wish: Wish;
+};
+
+/** One action of an admin, steward or official, as its domain event recorded it. */
+export type AuditRecord = {
+  __typename?: 'AuditRecord';
+  /** What was done: the event's CloudEvents type, e.g. `nl.dbwe.ledger.account.changed` or `nl.dbwe.community.poll.opened`. */
+  action: Scalars['String']['output'];
+  /** Who acted, when they are a member of the platform; null for an identity that is not a member (an official or a platform admin who never registered) or the platform itself; an erased member shows as erased. */
+  actor: Maybe<Member>;
+  /** The id of who acted, as the action recorded it; null when the platform itself acted. */
+  actorId: Maybe<Scalars['ID']['output']>;
+  /** The id of the domain event (CloudEvents `id`) that recorded the action; the same event is in the BI feed when the action is public. */
+  id: Scalars['ID']['output'];
+  /** When the action was done (the event's time). */
+  occurredAt: Scalars['DateTime']['output'];
+  /** Whether everyone may see this record; false ones are shown to the neighbourhood's admins only. */
+  public: Scalars['Boolean']['output'];
+  /** Why, in the actor's words or the action's standard text (at most 500 characters). */
+  reason: Maybe<Scalars['String']['output']>;
+  /** The role the actor acted in; null when the recording subgraph named a role the graph does not know. */
+  role: Maybe<MemberRole>;
+  /** What it was done to, as a path of the recording subgraph: `accounts/<id>`, `polls/<id>`, `bids/<id>`. */
+  subject: Scalars['String']['output'];
+};
+
+/** A page of audit records. */
+export type AuditRecordConnection = {
+  __typename?: 'AuditRecordConnection';
+  /** The records on this page with their cursors. */
+  edges: Array<AuditRecordEdge>;
+  /** Where this page sits in the whole list. */
+  pageInfo: PageInfo;
+  /** How many records the caller may see, over all pages. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** An audit record with its cursor. */
+export type AuditRecordEdge = {
+  __typename?: 'AuditRecordEdge';
+  /** Pass as `after` to continue after this record. */
+  cursor: Scalars['String']['output'];
+  /** The record. */
+  node: AuditRecord;
 };
 
 /**
@@ -718,6 +762,14 @@ export type MyDataExport = {
  */
 export type Neighbourhood = {
   __typename?: 'Neighbourhood';
+  /**
+   * What admins, stewards and officials did in this neighbourhood, in every subgraph (role grants,
+   * onboarding, account changes, budget revisions, polls opened and closed, bid decisions), with
+   * actor, role, reason and time, newest first (ties by id). The neighbourhood's admins see every
+   * record; everyone else sees the records of public actions only. A record appears once the
+   * platform has applied the action's event, usually within a second.
+   */
+  auditTrail: AuditRecordConnection;
   /** CBS buurt codes that make up the neighbourhood, when known. */
   cbsBuurtCodes: Array<Scalars['String']['output']>;
   /** CBS (Statistics Netherlands) wijk code, e.g. WK020201, when known. */
@@ -756,6 +808,16 @@ export type Neighbourhood = {
   updatedAt: Scalars['DateTime']['output'];
   /** Wishes and shared challenges in this neighbourhood, newest first (ties by id). */
   wishes: WishConnection;
+};
+
+
+/**
+ * A neighbourhood that runs its own neighbourhood economy. One installation
+ * serves many neighbourhoods; every other piece of data belongs to one.
+ */
+export type NeighbourhoodAuditTrailArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -2057,6 +2119,9 @@ export type ResolversTypes = ResolversObject<{
   AlreadySupported: ResolverTypeWrapper<Omit<AlreadySupported, 'wish'> & { wish: ResolversTypes['Wish'] }>;
   ArchiveWishResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['ArchiveWishResult']>;
   ArchiveWishSuccess: ResolverTypeWrapper<Omit<ArchiveWishSuccess, 'wish'> & { wish: ResolversTypes['Wish'] }>;
+  AuditRecord: ResolverTypeWrapper<AuditRecordRow>;
+  AuditRecordConnection: ResolverTypeWrapper<Omit<AuditRecordConnection, 'edges'> & { edges: Array<ResolversTypes['AuditRecordEdge']> }>;
+  AuditRecordEdge: ResolverTypeWrapper<Omit<AuditRecordEdge, 'node'> & { node: ResolversTypes['AuditRecord'] }>;
   CacheControlScope: CacheControlScope;
   CbsCodeMismatch: ResolverTypeWrapper<CbsCodeMismatch>;
   CbsCodeTaken: ResolverTypeWrapper<Omit<CbsCodeTaken, 'neighbourhood'> & { neighbourhood: ResolversTypes['Neighbourhood'] }>;
@@ -2191,6 +2256,9 @@ export type ResolversParentTypes = ResolversObject<{
   AlreadySupported: Omit<AlreadySupported, 'wish'> & { wish: ResolversParentTypes['Wish'] };
   ArchiveWishResult: ResolversUnionTypes<ResolversParentTypes>['ArchiveWishResult'];
   ArchiveWishSuccess: Omit<ArchiveWishSuccess, 'wish'> & { wish: ResolversParentTypes['Wish'] };
+  AuditRecord: AuditRecordRow;
+  AuditRecordConnection: Omit<AuditRecordConnection, 'edges'> & { edges: Array<ResolversParentTypes['AuditRecordEdge']> };
+  AuditRecordEdge: Omit<AuditRecordEdge, 'node'> & { node: ResolversParentTypes['AuditRecord'] };
   CbsCodeMismatch: CbsCodeMismatch;
   CbsCodeTaken: Omit<CbsCodeTaken, 'neighbourhood'> & { neighbourhood: ResolversParentTypes['Neighbourhood'] };
   ClosePollResult: ResolversUnionTypes<ResolversParentTypes>['ClosePollResult'];
@@ -2351,6 +2419,29 @@ export type ArchiveWishResultResolvers<ContextType = Context, ParentType extends
 export type ArchiveWishSuccessResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ArchiveWishSuccess'] = ResolversParentTypes['ArchiveWishSuccess']> = ResolversObject<{
   wish?: Resolver<ResolversTypes['Wish'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type AuditRecordResolvers<ContextType = Context, ParentType extends ResolversParentTypes['AuditRecord'] = ResolversParentTypes['AuditRecord']> = ResolversObject<{
+  action?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  actor?: Resolver<Maybe<ResolversTypes['Member']>, ParentType, ContextType>;
+  actorId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  occurredAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  public?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  reason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  role?: Resolver<Maybe<ResolversTypes['MemberRole']>, ParentType, ContextType>;
+  subject?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type AuditRecordConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['AuditRecordConnection'] = ResolversParentTypes['AuditRecordConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['AuditRecordEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type AuditRecordEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['AuditRecordEdge'] = ResolversParentTypes['AuditRecordEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['AuditRecord'], ParentType, ContextType>;
 }>;
 
 export type CbsCodeMismatchResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CbsCodeMismatch'] = ResolversParentTypes['CbsCodeMismatch']> = ResolversObject<{
@@ -2575,6 +2666,7 @@ export type MyDataExportResolvers<ContextType = Context, ParentType extends Reso
 
 export type NeighbourhoodResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Neighbourhood'] = ResolversParentTypes['Neighbourhood'], FederationReferenceType extends FederationReferenceTypes['Neighbourhood'] = FederationReferenceTypes['Neighbourhood']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Neighbourhood']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  auditTrail?: Resolver<ResolversTypes['AuditRecordConnection'], ParentType, ContextType, RequireFields<NeighbourhoodAuditTrailArgs, 'first'>>;
   cbsBuurtCodes?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   cbsWijkCode?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   chartTemplate?: Resolver<ResolversTypes['ChartTemplate'], ParentType, ContextType>;
@@ -3023,6 +3115,9 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   AlreadySupported?: AlreadySupportedResolvers<ContextType>;
   ArchiveWishResult?: ArchiveWishResultResolvers<ContextType>;
   ArchiveWishSuccess?: ArchiveWishSuccessResolvers<ContextType>;
+  AuditRecord?: AuditRecordResolvers<ContextType>;
+  AuditRecordConnection?: AuditRecordConnectionResolvers<ContextType>;
+  AuditRecordEdge?: AuditRecordEdgeResolvers<ContextType>;
   CbsCodeMismatch?: CbsCodeMismatchResolvers<ContextType>;
   CbsCodeTaken?: CbsCodeTakenResolvers<ContextType>;
   ClosePollResult?: ClosePollResultResolvers<ContextType>;
