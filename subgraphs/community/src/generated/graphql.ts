@@ -136,6 +136,24 @@ export type CommunityError = {
   message: Scalars['String']['output'];
 };
 
+/** An admin's decision on the domain a member claimed. */
+export type ConfirmMemberDomainInput = {
+  /** The member whose claimed domain is confirmed. */
+  memberId: Scalars['ID']['input'];
+  /** Why the admin confirms it, e.g. how the organisation was checked (1 to 500 characters); public in the audit trail. */
+  reason: Scalars['String']['input'];
+};
+
+/** The outcome of `confirmMemberDomain`. */
+export type ConfirmMemberDomainResult = ConfirmMemberDomainSuccess | EmptyValue | MemberNotFound | NothingToConfirm | ValueTooLong;
+
+/** The member, with the domain confirmed. */
+export type ConfirmMemberDomainSuccess = {
+  __typename?: 'ConfirmMemberDomainSuccess';
+  /** The member; `domain` now shows what they claimed. */
+  member: Member;
+};
+
 /** A new webhook subscription. */
 export type CreateWebhookSubscriptionInput = {
   /** The CloudEvents types to deliver (at least one), e.g. `nl.dbwe.ledger.entry.posted`. */
@@ -260,10 +278,28 @@ export type InvalidSlug = CommunityError & {
  */
 export type Member = {
   __typename?: 'Member';
+  /**
+   * The domain the member said they belong to when registering, confirmed or
+   * not: equal to `domain` once confirmed, CITIZEN after an admin rejected the
+   * claim. Null once the member is erased.
+   */
+  claimedDomain: Maybe<MemberDomain>;
   /** Public pseudonym chosen by the member; an anonymous label once the member is erased. */
   displayName: Scalars['String']['output'];
-  /** Which of the four domains the member belongs to. */
+  /**
+   * Which of the four domains the member belongs to, as confirmed: GOVERNMENT,
+   * ENTREPRENEUR and EDUCATION_SCIENCE are shown only once an admin of the
+   * member's neighbourhood confirmed them, so until then (and after a rejection)
+   * this is CITIZEN. What the member said is `claimedDomain`; every count or
+   * filter by domain in the graph uses this field's value.
+   */
   domain: MemberDomain;
+  /**
+   * Whether `domain` is settled: true for citizens and for a domain an admin
+   * confirmed or rejected, false while a claim to GOVERNMENT, ENTREPRENEUR or
+   * EDUCATION_SCIENCE waits for an admin of the member's neighbourhood.
+   */
+  domainConfirmed: Scalars['Boolean']['output'];
   /** Whether the member used their right to erasure; their personal data and pseudonym are gone. */
   erased: Scalars['Boolean']['output'];
   /** Stable, opaque identifier; other subgraphs refer to members only by it. It stays valid after erasure. */
@@ -337,6 +373,17 @@ export type MemberKind =
   /** A natural person. */
   | 'PERSON';
 
+/** No member has this id. Code `MEMBER_NOT_FOUND`. */
+export type MemberNotFound = CommunityError & {
+  __typename?: 'MemberNotFound';
+  /** Always MEMBER_NOT_FOUND. */
+  code: Scalars['String']['output'];
+  /** The input field with the member id. */
+  field: Maybe<Scalars['String']['output']>;
+  /** Explanation for people. */
+  message: Scalars['String']['output'];
+};
+
 /**
  * A role a member holds in their neighbourhood, as published in the member
  * directory. What a caller may do is decided by the roles in their verified
@@ -379,6 +426,13 @@ export type Mutation = {
   /** Closes a poll; its results become final. Requires the steward role in the poll's neighbourhood. */
   closePoll: ClosePollResult;
   /**
+   * Confirms the domain a member claimed when registering (GOVERNMENT,
+   * ENTREPRENEUR or EDUCATION_SCIENCE), so `Member.domain` shows it. Requires
+   * the admin role in the member's neighbourhood; recorded with the admin and
+   * the reason in the public audit trail.
+   */
+  confirmMemberDomain: ConfirmMemberDomainResult;
+  /**
    * Subscribes a URL to a neighbourhood's public domain events of the given
    * types. Deliveries are signed per the Standard Webhooks specification, with
    * the secret returned here once, retried with exponential back-off, and the
@@ -411,6 +465,12 @@ export type Mutation = {
    * the graph. Requires sign-in.
    */
   registerMember: RegisterMemberResult;
+  /**
+   * Rejects the domain a member claimed: the member stays a CITIZEN. Requires
+   * the admin role in the member's neighbourhood; recorded with the admin and
+   * the reason in the public audit trail.
+   */
+  rejectMemberDomain: RejectMemberDomainResult;
   /** Adds the caller's support to a wish (once per member). Requires the resident role and membership of the wish's neighbourhood. */
   supportWish: SupportWishResult;
   /** Changes the caller's own profile. Requires a registered, not erased member. */
@@ -437,6 +497,11 @@ export type MutationArchiveWishArgs = {
 
 export type MutationClosePollArgs = {
   pollId: Scalars['ID']['input'];
+};
+
+
+export type MutationConfirmMemberDomainArgs = {
+  input: ConfirmMemberDomainInput;
 };
 
 
@@ -467,6 +532,11 @@ export type MutationPostWishArgs = {
 
 export type MutationRegisterMemberArgs = {
   input: RegisterMemberInput;
+};
+
+
+export type MutationRejectMemberDomainArgs = {
+  input: RejectMemberDomainInput;
 };
 
 
@@ -629,6 +699,19 @@ export type NotSupported = CommunityError & {
   message: Scalars['String']['output'];
   /** The wish, unchanged. */
   wish: Wish;
+};
+
+/** The member's domain waits for no decision: they are a citizen, an admin already confirmed or rejected their claim, or they were erased. Code `NOTHING_TO_CONFIRM`. */
+export type NothingToConfirm = CommunityError & {
+  __typename?: 'NothingToConfirm';
+  /** Always NOTHING_TO_CONFIRM. */
+  code: Scalars['String']['output'];
+  /** The input field with the member id. */
+  field: Maybe<Scalars['String']['output']>;
+  /** The member as they are. */
+  member: Member;
+  /** Explanation for people. */
+  message: Scalars['String']['output'];
 };
 
 /** A new priority poll. */
@@ -902,7 +985,11 @@ export type RegisterMemberInput = {
   address?: InputMaybe<Scalars['String']['input']>;
   /** Public pseudonym (1 to 80 characters). */
   displayName: Scalars['String']['input'];
-  /** The domain the member belongs to. */
+  /**
+   * The domain the member belongs to. CITIZEN takes effect at once; the others
+   * are a claim an admin of the neighbourhood confirms before `Member.domain`
+   * shows it (until then it shows CITIZEN).
+   */
   domain: MemberDomain;
   /** E-mail address (up to 254 characters); never public. */
   email?: InputMaybe<Scalars['String']['input']>;
@@ -923,6 +1010,24 @@ export type RegisterMemberResult = AlreadyRegistered | DisplayNameTaken | EmptyV
 export type RegisterMemberSuccess = {
   __typename?: 'RegisterMemberSuccess';
   /** The member, with the caller's identity as its id. */
+  member: Member;
+};
+
+/** An admin's refusal of the domain a member claimed. */
+export type RejectMemberDomainInput = {
+  /** The member whose claimed domain is rejected. */
+  memberId: Scalars['ID']['input'];
+  /** Why the admin rejects it (1 to 500 characters); public in the audit trail. */
+  reason: Scalars['String']['input'];
+};
+
+/** The outcome of `rejectMemberDomain`. */
+export type RejectMemberDomainResult = EmptyValue | MemberNotFound | NothingToConfirm | RejectMemberDomainSuccess | ValueTooLong;
+
+/** The member, with the claim rejected. */
+export type RejectMemberDomainSuccess = {
+  __typename?: 'RejectMemberDomainSuccess';
+  /** The member; `domain` and `claimedDomain` are now CITIZEN. */
   member: Member;
 };
 
@@ -1451,6 +1556,13 @@ export type ResolversUnionTypes<_RefType extends Record<string, unknown>> = Reso
     | ( PollClosed )
     | ( PollNotFound )
   ;
+  ConfirmMemberDomainResult:
+    | ( Omit<ConfirmMemberDomainSuccess, 'member'> & { member: _RefType['Member'] } )
+    | ( EmptyValue )
+    | ( MemberNotFound )
+    | ( Omit<NothingToConfirm, 'member'> & { member: _RefType['Member'] } )
+    | ( ValueTooLong )
+  ;
   CreateWebhookSubscriptionResult:
     | ( Omit<CreateWebhookSubscriptionSuccess, 'subscription'> & { subscription: _RefType['WebhookSubscription'] } )
     | ( NeighbourhoodNotFound )
@@ -1491,6 +1603,13 @@ export type ResolversUnionTypes<_RefType extends Record<string, unknown>> = Reso
     | ( Omit<RegisterMemberSuccess, 'member'> & { member: _RefType['Member'] } )
     | ( ValueTooLong )
   ;
+  RejectMemberDomainResult:
+    | ( EmptyValue )
+    | ( MemberNotFound )
+    | ( Omit<NothingToConfirm, 'member'> & { member: _RefType['Member'] } )
+    | ( Omit<RejectMemberDomainSuccess, 'member'> & { member: _RefType['Member'] } )
+    | ( ValueTooLong )
+  ;
   SupportWishResult:
     | ( Omit<AlreadySupported, 'wish'> & { wish: _RefType['Wish'] } )
     | ( Omit<SupportWishSuccess, 'wish'> & { wish: _RefType['Wish'] } )
@@ -1519,8 +1638,10 @@ export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = 
     | ( EmptyValue )
     | ( InvalidAllocation )
     | ( InvalidSlug )
+    | ( MemberNotFound )
     | ( NeighbourhoodNotFound )
     | ( Omit<NotSupported, 'wish'> & { wish: _RefType['Wish'] } )
+    | ( Omit<NothingToConfirm, 'member'> & { member: _RefType['Member'] } )
     | ( OverBudget )
     | ( PollClosed )
     | ( PollNotFound )
@@ -1555,6 +1676,9 @@ export type ResolversTypes = ResolversObject<{
   ClosePollResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['ClosePollResult']>;
   ClosePollSuccess: ResolverTypeWrapper<Omit<ClosePollSuccess, 'poll'> & { poll: ResolversTypes['Poll'] }>;
   CommunityError: ResolverTypeWrapper<ResolversInterfaceTypes<ResolversTypes>['CommunityError']>;
+  ConfirmMemberDomainInput: ConfirmMemberDomainInput;
+  ConfirmMemberDomainResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['ConfirmMemberDomainResult']>;
+  ConfirmMemberDomainSuccess: ResolverTypeWrapper<Omit<ConfirmMemberDomainSuccess, 'member'> & { member: ResolversTypes['Member'] }>;
   CreateWebhookSubscriptionInput: CreateWebhookSubscriptionInput;
   CreateWebhookSubscriptionResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['CreateWebhookSubscriptionResult']>;
   CreateWebhookSubscriptionSuccess: ResolverTypeWrapper<Omit<CreateWebhookSubscriptionSuccess, 'subscription'> & { subscription: ResolversTypes['WebhookSubscription'] }>;
@@ -1576,6 +1700,7 @@ export type ResolversTypes = ResolversObject<{
   MemberDomain: MemberDomain;
   MemberEdge: ResolverTypeWrapper<Omit<MemberEdge, 'node'> & { node: ResolversTypes['Member'] }>;
   MemberKind: MemberKind;
+  MemberNotFound: ResolverTypeWrapper<MemberNotFound>;
   MemberRole: MemberRole;
   Municipality: ResolverTypeWrapper<Municipality>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
@@ -1584,6 +1709,7 @@ export type ResolversTypes = ResolversObject<{
   NeighbourhoodEventPage: ResolverTypeWrapper<EventPage>;
   NeighbourhoodNotFound: ResolverTypeWrapper<NeighbourhoodNotFound>;
   NotSupported: ResolverTypeWrapper<Omit<NotSupported, 'wish'> & { wish: ResolversTypes['Wish'] }>;
+  NothingToConfirm: ResolverTypeWrapper<Omit<NothingToConfirm, 'member'> & { member: ResolversTypes['Member'] }>;
   OpenPollInput: OpenPollInput;
   OpenPollResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['OpenPollResult']>;
   OpenPollSuccess: ResolverTypeWrapper<Omit<OpenPollSuccess, 'poll'> & { poll: ResolversTypes['Poll'] }>;
@@ -1607,6 +1733,9 @@ export type ResolversTypes = ResolversObject<{
   RegisterMemberInput: RegisterMemberInput;
   RegisterMemberResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['RegisterMemberResult']>;
   RegisterMemberSuccess: ResolverTypeWrapper<Omit<RegisterMemberSuccess, 'member'> & { member: ResolversTypes['Member'] }>;
+  RejectMemberDomainInput: RejectMemberDomainInput;
+  RejectMemberDomainResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['RejectMemberDomainResult']>;
+  RejectMemberDomainSuccess: ResolverTypeWrapper<Omit<RejectMemberDomainSuccess, 'member'> & { member: ResolversTypes['Member'] }>;
   SupportWishResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['SupportWishResult']>;
   SupportWishSuccess: ResolverTypeWrapper<Omit<SupportWishSuccess, 'wish'> & { wish: ResolversTypes['Wish'] }>;
   Theme: ResolverTypeWrapper<ThemeEntity>;
@@ -1657,6 +1786,9 @@ export type ResolversParentTypes = ResolversObject<{
   ClosePollResult: ResolversUnionTypes<ResolversParentTypes>['ClosePollResult'];
   ClosePollSuccess: Omit<ClosePollSuccess, 'poll'> & { poll: ResolversParentTypes['Poll'] };
   CommunityError: ResolversInterfaceTypes<ResolversParentTypes>['CommunityError'];
+  ConfirmMemberDomainInput: ConfirmMemberDomainInput;
+  ConfirmMemberDomainResult: ResolversUnionTypes<ResolversParentTypes>['ConfirmMemberDomainResult'];
+  ConfirmMemberDomainSuccess: Omit<ConfirmMemberDomainSuccess, 'member'> & { member: ResolversParentTypes['Member'] };
   CreateWebhookSubscriptionInput: CreateWebhookSubscriptionInput;
   CreateWebhookSubscriptionResult: ResolversUnionTypes<ResolversParentTypes>['CreateWebhookSubscriptionResult'];
   CreateWebhookSubscriptionSuccess: Omit<CreateWebhookSubscriptionSuccess, 'subscription'> & { subscription: ResolversParentTypes['WebhookSubscription'] };
@@ -1676,6 +1808,7 @@ export type ResolversParentTypes = ResolversObject<{
   Member: MemberEntity;
   MemberConnection: Omit<MemberConnection, 'edges'> & { edges: Array<ResolversParentTypes['MemberEdge']> };
   MemberEdge: Omit<MemberEdge, 'node'> & { node: ResolversParentTypes['Member'] };
+  MemberNotFound: MemberNotFound;
   Municipality: Municipality;
   Mutation: Record<PropertyKey, never>;
   MyDataExport: MyDataExportValue;
@@ -1683,6 +1816,7 @@ export type ResolversParentTypes = ResolversObject<{
   NeighbourhoodEventPage: EventPage;
   NeighbourhoodNotFound: NeighbourhoodNotFound;
   NotSupported: Omit<NotSupported, 'wish'> & { wish: ResolversParentTypes['Wish'] };
+  NothingToConfirm: Omit<NothingToConfirm, 'member'> & { member: ResolversParentTypes['Member'] };
   OpenPollInput: OpenPollInput;
   OpenPollResult: ResolversUnionTypes<ResolversParentTypes>['OpenPollResult'];
   OpenPollSuccess: Omit<OpenPollSuccess, 'poll'> & { poll: ResolversParentTypes['Poll'] };
@@ -1704,6 +1838,9 @@ export type ResolversParentTypes = ResolversObject<{
   RegisterMemberInput: RegisterMemberInput;
   RegisterMemberResult: ResolversUnionTypes<ResolversParentTypes>['RegisterMemberResult'];
   RegisterMemberSuccess: Omit<RegisterMemberSuccess, 'member'> & { member: ResolversParentTypes['Member'] };
+  RejectMemberDomainInput: RejectMemberDomainInput;
+  RejectMemberDomainResult: ResolversUnionTypes<ResolversParentTypes>['RejectMemberDomainResult'];
+  RejectMemberDomainSuccess: Omit<RejectMemberDomainSuccess, 'member'> & { member: ResolversParentTypes['Member'] };
   SupportWishResult: ResolversUnionTypes<ResolversParentTypes>['SupportWishResult'];
   SupportWishSuccess: Omit<SupportWishSuccess, 'wish'> & { wish: ResolversParentTypes['Wish'] };
   Theme: ThemeEntity;
@@ -1797,7 +1934,16 @@ export type ClosePollSuccessResolvers<ContextType = Context, ParentType extends 
 }>;
 
 export type CommunityErrorResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CommunityError'] = ResolversParentTypes['CommunityError']> = ResolversObject<{
-  __resolveType: TypeResolveFn<'AlreadyRegistered' | 'AlreadySupported' | 'DisplayNameTaken' | 'EmptyValue' | 'InvalidAllocation' | 'InvalidSlug' | 'NeighbourhoodNotFound' | 'NotSupported' | 'OverBudget' | 'PollClosed' | 'PollNotFound' | 'ThemeSlugTaken' | 'UnknownEventType' | 'UnknownTheme' | 'ValueOutOfRange' | 'ValueTooLong' | 'WebhookLimitReached' | 'WebhookSubscriptionNotFound' | 'WebhookUrlRefused' | 'WishArchived' | 'WishNotFound', ParentType, ContextType>;
+  __resolveType: TypeResolveFn<'AlreadyRegistered' | 'AlreadySupported' | 'DisplayNameTaken' | 'EmptyValue' | 'InvalidAllocation' | 'InvalidSlug' | 'MemberNotFound' | 'NeighbourhoodNotFound' | 'NotSupported' | 'NothingToConfirm' | 'OverBudget' | 'PollClosed' | 'PollNotFound' | 'ThemeSlugTaken' | 'UnknownEventType' | 'UnknownTheme' | 'ValueOutOfRange' | 'ValueTooLong' | 'WebhookLimitReached' | 'WebhookSubscriptionNotFound' | 'WebhookUrlRefused' | 'WishArchived' | 'WishNotFound', ParentType, ContextType>;
+}>;
+
+export type ConfirmMemberDomainResultResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ConfirmMemberDomainResult'] = ResolversParentTypes['ConfirmMemberDomainResult']> = ResolversObject<{
+  __resolveType: TypeResolveFn<'ConfirmMemberDomainSuccess' | 'EmptyValue' | 'MemberNotFound' | 'NothingToConfirm' | 'ValueTooLong', ParentType, ContextType>;
+}>;
+
+export type ConfirmMemberDomainSuccessResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ConfirmMemberDomainSuccess'] = ResolversParentTypes['ConfirmMemberDomainSuccess']> = ResolversObject<{
+  member?: Resolver<ResolversTypes['Member'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type CreateWebhookSubscriptionResultResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CreateWebhookSubscriptionResult'] = ResolversParentTypes['CreateWebhookSubscriptionResult']> = ResolversObject<{
@@ -1881,8 +2027,10 @@ export interface JsonObjectScalarConfig extends GraphQLScalarTypeConfig<Resolver
 
 export type MemberResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Member'] = ResolversParentTypes['Member'], FederationReferenceType extends FederationReferenceTypes['Member'] = FederationReferenceTypes['Member']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Member']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  claimedDomain?: Resolver<Maybe<ResolversTypes['MemberDomain']>, ParentType, ContextType>;
   displayName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   domain?: Resolver<ResolversTypes['MemberDomain'], ParentType, ContextType>;
+  domainConfirmed?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   erased?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   joinedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
@@ -1905,6 +2053,13 @@ export type MemberEdgeResolvers<ContextType = Context, ParentType extends Resolv
   node?: Resolver<ResolversTypes['Member'], ParentType, ContextType>;
 }>;
 
+export type MemberNotFoundResolvers<ContextType = Context, ParentType extends ResolversParentTypes['MemberNotFound'] = ResolversParentTypes['MemberNotFound']> = ResolversObject<{
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  field?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
 export type MunicipalityResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Municipality'] = ResolversParentTypes['Municipality']> = ResolversObject<{
   cbsCode?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -1915,6 +2070,7 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
   allocatePoints?: Resolver<ResolversTypes['AllocatePointsResult'], ParentType, ContextType, RequireFields<MutationAllocatePointsArgs, 'input'>>;
   archiveWish?: Resolver<ResolversTypes['ArchiveWishResult'], ParentType, ContextType, RequireFields<MutationArchiveWishArgs, 'wishId'>>;
   closePoll?: Resolver<ResolversTypes['ClosePollResult'], ParentType, ContextType, RequireFields<MutationClosePollArgs, 'pollId'>>;
+  confirmMemberDomain?: Resolver<ResolversTypes['ConfirmMemberDomainResult'], ParentType, ContextType, RequireFields<MutationConfirmMemberDomainArgs, 'input'>>;
   createWebhookSubscription?: Resolver<ResolversTypes['CreateWebhookSubscriptionResult'], ParentType, ContextType, RequireFields<MutationCreateWebhookSubscriptionArgs, 'input'>>;
   deleteWebhookSubscription?: Resolver<ResolversTypes['DeleteWebhookSubscriptionResult'], ParentType, ContextType, RequireFields<MutationDeleteWebhookSubscriptionArgs, 'id'>>;
   enableWebhookSubscription?: Resolver<ResolversTypes['EnableWebhookSubscriptionResult'], ParentType, ContextType, RequireFields<MutationEnableWebhookSubscriptionArgs, 'id'>>;
@@ -1923,6 +2079,7 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
   openPoll?: Resolver<ResolversTypes['OpenPollResult'], ParentType, ContextType, RequireFields<MutationOpenPollArgs, 'input'>>;
   postWish?: Resolver<ResolversTypes['PostWishResult'], ParentType, ContextType, RequireFields<MutationPostWishArgs, 'input'>>;
   registerMember?: Resolver<ResolversTypes['RegisterMemberResult'], ParentType, ContextType, RequireFields<MutationRegisterMemberArgs, 'input'>>;
+  rejectMemberDomain?: Resolver<ResolversTypes['RejectMemberDomainResult'], ParentType, ContextType, RequireFields<MutationRejectMemberDomainArgs, 'input'>>;
   supportWish?: Resolver<ResolversTypes['SupportWishResult'], ParentType, ContextType, RequireFields<MutationSupportWishArgs, 'wishId'>>;
   updateMyProfile?: Resolver<ResolversTypes['UpdateMyProfileResult'], ParentType, ContextType, RequireFields<MutationUpdateMyProfileArgs, 'input'>>;
   withdrawSupport?: Resolver<ResolversTypes['WithdrawSupportResult'], ParentType, ContextType, RequireFields<MutationWithdrawSupportArgs, 'wishId'>>;
@@ -1971,6 +2128,14 @@ export type NotSupportedResolvers<ContextType = Context, ParentType extends Reso
   field?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   wish?: Resolver<ResolversTypes['Wish'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type NothingToConfirmResolvers<ContextType = Context, ParentType extends ResolversParentTypes['NothingToConfirm'] = ResolversParentTypes['NothingToConfirm']> = ResolversObject<{
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  field?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  member?: Resolver<ResolversTypes['Member'], ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
@@ -2093,6 +2258,15 @@ export type RegisterMemberResultResolvers<ContextType = Context, ParentType exte
 }>;
 
 export type RegisterMemberSuccessResolvers<ContextType = Context, ParentType extends ResolversParentTypes['RegisterMemberSuccess'] = ResolversParentTypes['RegisterMemberSuccess']> = ResolversObject<{
+  member?: Resolver<ResolversTypes['Member'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type RejectMemberDomainResultResolvers<ContextType = Context, ParentType extends ResolversParentTypes['RejectMemberDomainResult'] = ResolversParentTypes['RejectMemberDomainResult']> = ResolversObject<{
+  __resolveType: TypeResolveFn<'EmptyValue' | 'MemberNotFound' | 'NothingToConfirm' | 'RejectMemberDomainSuccess' | 'ValueTooLong', ParentType, ContextType>;
+}>;
+
+export type RejectMemberDomainSuccessResolvers<ContextType = Context, ParentType extends ResolversParentTypes['RejectMemberDomainSuccess'] = ResolversParentTypes['RejectMemberDomainSuccess']> = ResolversObject<{
   member?: Resolver<ResolversTypes['Member'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
@@ -2287,6 +2461,8 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   ClosePollResult?: ClosePollResultResolvers<ContextType>;
   ClosePollSuccess?: ClosePollSuccessResolvers<ContextType>;
   CommunityError?: CommunityErrorResolvers<ContextType>;
+  ConfirmMemberDomainResult?: ConfirmMemberDomainResultResolvers<ContextType>;
+  ConfirmMemberDomainSuccess?: ConfirmMemberDomainSuccessResolvers<ContextType>;
   CreateWebhookSubscriptionResult?: CreateWebhookSubscriptionResultResolvers<ContextType>;
   CreateWebhookSubscriptionSuccess?: CreateWebhookSubscriptionSuccessResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
@@ -2305,6 +2481,7 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   Member?: MemberResolvers<ContextType>;
   MemberConnection?: MemberConnectionResolvers<ContextType>;
   MemberEdge?: MemberEdgeResolvers<ContextType>;
+  MemberNotFound?: MemberNotFoundResolvers<ContextType>;
   Municipality?: MunicipalityResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   MyDataExport?: MyDataExportResolvers<ContextType>;
@@ -2312,6 +2489,7 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   NeighbourhoodEventPage?: NeighbourhoodEventPageResolvers<ContextType>;
   NeighbourhoodNotFound?: NeighbourhoodNotFoundResolvers<ContextType>;
   NotSupported?: NotSupportedResolvers<ContextType>;
+  NothingToConfirm?: NothingToConfirmResolvers<ContextType>;
   OpenPollResult?: OpenPollResultResolvers<ContextType>;
   OpenPollSuccess?: OpenPollSuccessResolvers<ContextType>;
   OverBudget?: OverBudgetResolvers<ContextType>;
@@ -2330,6 +2508,8 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   Query?: QueryResolvers<ContextType>;
   RegisterMemberResult?: RegisterMemberResultResolvers<ContextType>;
   RegisterMemberSuccess?: RegisterMemberSuccessResolvers<ContextType>;
+  RejectMemberDomainResult?: RejectMemberDomainResultResolvers<ContextType>;
+  RejectMemberDomainSuccess?: RejectMemberDomainSuccessResolvers<ContextType>;
   SupportWishResult?: SupportWishResultResolvers<ContextType>;
   SupportWishSuccess?: SupportWishSuccessResolvers<ContextType>;
   Theme?: ThemeResolvers<ContextType>;

@@ -1,6 +1,6 @@
 import { QueryFailedError, type DataSource } from 'typeorm';
 import type { EventRecorder } from '@dbwe/platform';
-import { communityEvent } from '../events';
+import { communityEvent, type AuditFact } from '../events';
 import type { MemberDomain, MemberKind } from './member.entity';
 import { MemberEntity } from './member.entity';
 import { communityError, type ErrorOf } from '../community-errors';
@@ -47,12 +47,17 @@ export async function registerMember(db: DataSource, id: string, input: Registra
     const neighbourhood = await tx.getRepository(NeighbourhoodEntity).findOne({ where: { id: input.neighbourhoodId }, select: { id: true } });
     if (!neighbourhood) return { ok: false, error: communityError.neighbourhoodNotFound() };
     const now = new Date();
+    // A citizen is who they say at once; any other domain is a claim shown as CITIZEN until an admin confirms it.
+    const claimedDomain = input.domain === 'CITIZEN' ? null : input.domain;
     const member: MemberEntity = {
       id,
       neighbourhoodId: neighbourhood.id,
       displayName: displayName.value,
       kind: input.kind,
-      domain: input.domain,
+      domain: 'CITIZEN',
+      claimedDomain,
+      domainConfirmedAt: claimedDomain === null ? now : null,
+      domainConfirmedBy: null,
       joinedAt: now,
       roles: ['RESIDENT'],
       erasedAt: null,
@@ -73,6 +78,32 @@ export async function registerMember(db: DataSource, id: string, input: Registra
       return { ok: false, error: communityError.alreadyRegistered(await db.getRepository(MemberEntity).findOneByOrFail({ id })) };
     }
     throw error;
+  });
+}
+
+/** An admin's decision on a claimed domain: confirmed, it becomes the public domain; rejected, the member stays a citizen. */
+export async function decideClaimedDomain(
+  db: DataSource,
+  memberId: string,
+  decision: 'confirmed' | 'rejected',
+  audit: AuditFact & { actorId: string; reason: string },
+  events: EventRecorder,
+): Promise<Outcome<ErrorOf<'MemberNotFound' | 'NothingToConfirm' | 'EmptyValue' | 'ValueTooLong'>>> {
+  const reason = checkText(audit.reason, { field: 'reason', max: TEXT_LIMITS.reason, required: true });
+  if (!reason.ok) return reason;
+  return db.transaction(async (tx) => {
+    const repository = tx.getRepository(MemberEntity);
+    // Locked, so two admins deciding at once decide once: the second finds nothing left to confirm.
+    const member = await repository.findOne({ where: { id: memberId }, lock: { mode: 'pessimistic_write' } });
+    if (!member) return { ok: false, error: communityError.memberNotFound() };
+    const claimed = member.claimedDomain;
+    if (claimed === null || member.erasedAt !== null) return { ok: false, error: communityError.nothingToConfirm(member) };
+    const now = new Date();
+    const change = { domain: decision === 'confirmed' ? claimed : ('CITIZEN' as const), claimedDomain: null, domainConfirmedAt: now, domainConfirmedBy: audit.actorId, updatedAt: now };
+    await repository.update({ id: member.id }, change);
+    const decided: MemberEntity = { ...member, ...change };
+    await events.record(tx, communityEvent.memberDomainDecided(decided, decision, claimed, { ...audit, reason: reason.value }));
+    return { ok: true, member: decided };
   });
 }
 
