@@ -5,14 +5,17 @@ import type { RecordLessonInput } from '../generated/graphql';
 import { invalidInput } from '../shared/results';
 import { checkText, firstViolation } from '../shared/validation';
 import { requireLessonAuthor } from '../projects/project.access';
+import { requireRegisteredMember } from '../integrity/registered-member';
 import { LessonEntity } from './lesson.entity';
 import { projectEvent } from '../events';
 
-export async function recordLesson({ viewer, db, loaders, events }: Context, input: RecordLessonInput) {
+export async function recordLesson(context: Context, input: RecordLessonInput) {
+  const { viewer, db, loaders, events } = context;
   const project = isUuid(input.projectId) ? await loaders.project.load(input.projectId) : null;
   if (!project) throw notFound(`There is no project ${input.projectId}.`);
   const participants = await loaders.participantsByProject.load(project.id);
   const author = requireLessonAuthor(viewer, project, participants.map((p) => p.memberId));
+  await requireRegisteredMember(context, project.neighbourhoodId, 'record a lesson');
   const violation = firstViolation(
     checkText('title', input.title, 1, 200),
     checkText('whatWorked', input.whatWorked, 0, 5000),
