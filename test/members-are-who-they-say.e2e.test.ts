@@ -8,13 +8,14 @@ import { demoMember, KLARENDAL, SPIJKERKWARTIER, tokenOf } from './people';
  * demo data. A role in a token is not membership: a token holder who never
  * registered in the Spijkerkwartier proposes nothing and drafts no bid there,
  * and nothing is written, until they register; a member of Klarendal does not
- * propose in the Spijkerkwartier. A domain other than CITIZEN is a claim: the
+ * propose in the Spijkerkwartier; a steward's token alone writes no SROI
+ * analysis. A domain other than CITIZEN is a claim: the
  * public sees CITIZEN until an admin of the member's own neighbourhood
  * confirms it, with a reason that goes into the event's audit facts.
  */
 let platform: RunningPlatform;
 beforeAll(async () => {
-  platform = await startPlatform({ seed: ['community', 'projects'] });
+  platform = await startPlatform({ seed: ['community', 'projects', 'impact'] });
 });
 afterAll(() => platform?.stop());
 
@@ -86,6 +87,22 @@ describe('registration is required to act', () => {
     expect(await projects()).toBe(before);
     // In his own neighbourhood he proposes.
     expect((await mutate('proposeProject', 'ProposeProjectInput', proposal(KLARENDAL), sven)).body.data.r.__typename).toBe('ProjectPayload');
+  });
+
+  it('refuses an SROI analysis by a steward who never registered in the neighbourhood, and takes it from one who did', async () => {
+    const analyses = () => platform.subgraphs.impact.admin.query(`SELECT count(*) AS n FROM impact.analysis`).then((r: any) => Number(r[0].n));
+    const input = { projectId: stableId('project:repair-cafe'), neighbourhoodId: SPIJKERKWARTIER, kind: 'FORECAST', title: 'Prognose', periodStart: '2026-01-01', periodEnd: '2026-12-31', stakeholders: [] };
+    const before = await analyses();
+    const stranger = await platform.token(randomUUID(), [{ role: 'steward', neighbourhood: SPIJKERKWARTIER }]);
+    expect(refusal(await mutate('createSroiAnalysis', 'CreateSroiAnalysisInput', input, stranger))).toEqual({
+      data: null,
+      code: 'FORBIDDEN',
+      message: 'Register in this neighbourhood to write SROI analyses.',
+    });
+    expect(await analyses()).toBe(before);
+    const pieter = await tokenOf(platform, 'Penningmeester Pieter', ['steward'], SPIJKERKWARTIER);
+    expect((await mutate('createSroiAnalysis', 'CreateSroiAnalysisInput', input, pieter)).body.data.r.__typename).toBe('SroiAnalysisPayload');
+    expect(await analyses()).toBe(before + 1);
   });
 
   it('still tells a registered member that an invented neighbourhood is not served (a typed refusal, nothing written)', async () => {
