@@ -20,6 +20,10 @@ export const EVENT_CATALOGUE: Readonly<Record<SubgraphSchema, readonly string[]>
     'wish.archived',
     'poll.opened',
     'poll.closed',
+    'municipality.registered',
+    'neighbourhood.onboarded',
+    'role.granted',
+    'role.revoked',
   ],
   projects: [
     'project.proposed',

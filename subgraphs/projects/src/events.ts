@@ -85,11 +85,11 @@ export const projectEvent = {
     neighbourhoodId: project.neighbourhoodId,
     data: { wishId: wish.wishId, wishNeighbourhoodId: wish.neighbourhoodId, projectId: project.id, adoptedBy, adoptedAt: time(at) },
   }),
-  lessonRecorded: (lesson: { id: string; projectId: string; neighbourhoodId: string; recordedBy: string; recordedAt: Date }): DomainEvent => ({
+  lessonRecorded: (lesson: { id: string; projectId: string; neighbourhoodId: string; recordedBy: string; recordedAt: Date }, themeIds: readonly string[]): DomainEvent => ({
     name: 'lesson.recorded',
     subject: `lessons/${lesson.id}`,
     neighbourhoodId: lesson.neighbourhoodId,
-    data: { lessonId: lesson.id, projectId: lesson.projectId, recordedBy: lesson.recordedBy, recordedAt: time(lesson.recordedAt) },
+    data: { lessonId: lesson.id, projectId: lesson.projectId, themeIds, recordedBy: lesson.recordedBy, recordedAt: time(lesson.recordedAt) },
   }),
 };
 

@@ -5,6 +5,7 @@ import { listWishes } from '../wishes/wish.queries';
 import { decideClaimedDomain, registerMember, updateProfile } from './member.commands';
 import { communityError } from '../community-errors';
 import type { Context } from '../context';
+import { enforcedRole } from '../roles/enforced-role';
 
 export const memberResolvers: Resolvers = {
   Query: {
@@ -14,17 +15,7 @@ export const memberResolvers: Resolvers = {
     async whoAmI(_parent, _args, { viewer, loaders }) {
       const registered = viewer.memberId !== null && isUuid(viewer.memberId) ? await loaders.member.load(viewer.memberId) : null;
       const member = registered && registered.erasedAt === null ? registered : null;
-      const roles = await Promise.all(
-        viewer.roles.map(async ({ role, neighbourhood }) => {
-          const everyNeighbourhood = neighbourhood === '*';
-          return {
-            role: role.toUpperCase() as Uppercase<typeof role>,
-            everyNeighbourhood,
-            neighbourhoodId: everyNeighbourhood ? null : neighbourhood,
-            neighbourhood: everyNeighbourhood || !isUuid(neighbourhood) ? null : await loaders.neighbourhood.load(neighbourhood),
-          };
-        }),
-      );
+      const roles = await Promise.all(viewer.roles.map((held) => enforcedRole(held, loaders)));
       return {
         memberId: viewer.memberId,
         member,
@@ -63,6 +54,11 @@ export const memberResolvers: Resolvers = {
     erased: (m) => m.erasedAt !== null,
     claimedDomain: (m) => (m.erasedAt !== null ? null : (m.claimedDomain ?? m.domain)),
     domainConfirmed: (m) => m.claimedDomain === null,
+    // Exactly what the platform enforces in the member's neighbourhood: resident by registration, and the offices held there.
+    async roles(m, _args, { loaders }) {
+      if (m.erasedAt !== null) return [];
+      return ['RESIDENT', ...((await loaders.directoryRoles.load(m)) ?? [])];
+    },
     // The same check runs whether the member was reached by member(id), nested, or through _entities.
     personalData(m, _args, { viewer }) {
       if (viewer.memberId !== m.id && !isAdmin(viewer, m.neighbourhoodId)) {

@@ -15,11 +15,11 @@ export const pollResolvers: Resolvers = {
   Mutation: {
     async openPoll(_parent, { input }, context) {
       requireCallerId(context, 'open a poll');
-      if (!isUuid(input.neighbourhoodId) || !(await context.loaders.neighbourhood.load(input.neighbourhoodId))) {
-        return communityError.neighbourhoodNotFound();
-      }
-      requireRole(context.viewer, ['steward'], input.neighbourhoodId, 'open a poll');
-      const outcome = await openPoll(context.db, input.neighbourhoodId, input, context.events);
+      const neighbourhood = isUuid(input.neighbourhoodId) ? await context.loaders.neighbourhood.load(input.neighbourhoodId) : null;
+      if (!neighbourhood) return communityError.neighbourhoodNotFound();
+      requireRole(context.viewer, ['steward'], neighbourhood.id, 'open a poll');
+      const pointsBudget = input.pointsBudget ?? neighbourhood.pollPointsBudget;
+      const outcome = await openPoll(context.db, neighbourhood.id, { ...input, pointsBudget }, context.events);
       return outcome.ok ? { __typename: 'OpenPollSuccess', poll: outcome.value } : outcome.error;
     },
     async closePoll(_parent, { pollId }, context) {
