@@ -195,6 +195,12 @@ describe('a claimed domain waits for an admin', () => {
     ]);
     expect((await confirm(demoMember('Groene Gerda'), admin)).body.data.r).toEqual({ __typename: 'NothingToConfirm', code: 'NOTHING_TO_CONFIRM', field: 'memberId' });
     expect((await confirm(randomUUID(), admin)).body.data.r).toEqual({ __typename: 'MemberNotFound', code: 'MEMBER_NOT_FOUND', field: 'memberId' });
+    // Two admins deciding at once decide once: the other finds nothing left to decide, and one event is recorded.
+    const shop = randomUUID();
+    await register(shop, 'ENTREPRENEUR', SPIJKERKWARTIER, 'ORGANISATION');
+    const outcomes = await Promise.all([confirm(shop, admin), reject(shop, await adminOf(SPIJKERKWARTIER))]);
+    expect(outcomes.map((o) => o.body.data.r.__typename).filter((t: string) => t === 'NothingToConfirm')).toHaveLength(1);
+    expect(await domainEvents(shop)).toHaveLength(2);
     // The demo's organisations count as confirmed, as every member who was there before.
     expect(await publicView(demoMember('Wijkregisseur Anouk'))).toEqual({ domain: 'GOVERNMENT', claimedDomain: 'GOVERNMENT', domainConfirmed: true });
   });
