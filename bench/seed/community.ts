@@ -45,7 +45,7 @@ export async function loadCommunity(client: ClientBase, plan: CityPlan): Promise
   counts.members = await copyRows(
     client,
     'community.member',
-    ['id', 'neighbourhood_id', 'display_name', 'kind', 'domain', 'joined_at', 'full_name', 'email', 'roles', 'updated_at'],
+    ['id', 'neighbourhood_id', 'display_name', 'kind', 'domain', 'joined_at', 'domain_confirmed_at', 'full_name', 'email', 'roles', 'updated_at'],
     (function* () {
       for (const nb of nbs) {
         for (let j = 0; j < nb.members; j++) {
@@ -58,6 +58,8 @@ export async function loadCommunity(client: ClientBase, plan: CityPlan): Promise
             j === STEWARD ? `Penningmeester ${nb.slug}` : `Bewoner ${nb.index + 1}-${j}`,
             domain === 'CITIZEN' ? 'PERSON' : j % 2 === 0 ? 'ORGANISATION' : 'PERSON',
             domain,
+            joined,
+            // The city's members count as confirmed in their domain, as existing members do (migration 1770400000000).
             joined,
             `Persoon ${nb.index + 1}.${j}`,
             `bewoner.${nb.index + 1}.${j}@example.nl`,

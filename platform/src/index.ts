@@ -17,6 +17,7 @@ export * from './graph-client';
 export * from './member-standing';
 export * from './my-data';
 export * from './references';
+export * from './registration';
 export * from './text-guard';
 export * from './client-mistakes';
 export * from './scalars';

@@ -12,6 +12,8 @@ export const EVENT_CATALOGUE: Readonly<Record<SubgraphSchema, readonly string[]>
     'member.registered',
     'member.profile-updated',
     'member.erased',
+    'member.domain-confirmed',
+    'member.domain-rejected',
     'theme.added',
     'wish.posted',
     'wish.support-changed',

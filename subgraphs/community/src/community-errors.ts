@@ -13,6 +13,8 @@ import type { MunicipalityEntity } from './neighbourhoods/municipality.entity';
 export type CommunityError =
   | { __typename: 'NeighbourhoodNotFound'; code: 'NEIGHBOURHOOD_NOT_FOUND'; message: string; field: string }
   | { __typename: 'AlreadyRegistered'; code: 'ALREADY_REGISTERED'; message: string; field: string | null; member: MemberEntity }
+  | { __typename: 'MemberNotFound'; code: 'MEMBER_NOT_FOUND'; message: string; field: string }
+  | { __typename: 'NothingToConfirm'; code: 'NOTHING_TO_CONFIRM'; message: string; field: string; member: MemberEntity }
   | { __typename: 'DisplayNameTaken'; code: 'DISPLAY_NAME_TAKEN'; message: string; field: string }
   | { __typename: 'EmptyValue'; code: 'EMPTY_VALUE'; message: string; field: string }
   | { __typename: 'ValueTooLong'; code: 'VALUE_TOO_LONG'; message: string; field: string; maxLength: number }
@@ -59,6 +61,22 @@ export const communityError = {
     code: 'ALREADY_REGISTERED',
     message: 'You are already registered as a member.',
     field: null,
+    member,
+  }),
+  memberNotFound: (field = 'memberId'): ErrorOf<'MemberNotFound'> => ({
+    __typename: 'MemberNotFound',
+    code: 'MEMBER_NOT_FOUND',
+    message: 'There is no member with this id.',
+    field,
+  }),
+  nothingToConfirm: (member: MemberEntity): ErrorOf<'NothingToConfirm'> => ({
+    __typename: 'NothingToConfirm',
+    code: 'NOTHING_TO_CONFIRM',
+    message:
+      member.erasedAt !== null
+        ? 'This member was erased; there is no claim left to decide.'
+        : `This member's domain (${member.domain}) waits for no decision: they registered as a citizen, or an admin already decided.`,
+    field: 'memberId',
     member,
   }),
   /** Onboarding names someone else as the first admin, who already joined a neighbourhood (a member belongs to one). */

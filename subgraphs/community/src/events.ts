@@ -44,6 +44,8 @@ export const communityEvents: EventsDeclaration<CommunityServices> = {
     'member.registered',
     'member.profile-updated',
     'member.erased',
+    'member.domain-confirmed',
+    'member.domain-rejected',
     'theme.added',
     'wish.posted',
     'wish.support-changed',
@@ -91,7 +93,20 @@ export const communityEvent = {
     name: 'member.registered',
     subject: `members/${member.id}`,
     neighbourhoodId: member.neighbourhoodId,
-    data: { memberId: member.id, kind: member.kind, domain: member.domain, joinedAt: time(member.joinedAt) },
+    // `domain` is the public one (CITIZEN while a claim waits); `claimedDomain` the claim an admin is yet to decide, or null.
+    data: { memberId: member.id, kind: member.kind, domain: member.domain, claimedDomain: member.claimedDomain, joinedAt: time(member.joinedAt) },
+  }),
+  /** An admin settled a claimed domain: `domain` is the public domain from now on, `claimedDomain` what was claimed. */
+  memberDomainDecided: (
+    member: MemberEntity,
+    decision: 'confirmed' | 'rejected',
+    claimedDomain: MemberEntity['claimedDomain'],
+    audit: Audit,
+  ): DomainEvent => ({
+    name: decision === 'confirmed' ? 'member.domain-confirmed' : 'member.domain-rejected',
+    subject: `members/${member.id}`,
+    neighbourhoodId: member.neighbourhoodId,
+    data: { memberId: member.id, domain: member.domain, claimedDomain, decidedAt: time(member.domainConfirmedAt ?? member.updatedAt), audit },
   }),
   /** Which public fields changed (a display name), not their values; personal fields are not mentioned. */
   memberProfileUpdated: (member: MemberEntity, publicFields: readonly string[]): DomainEvent => ({

@@ -215,6 +215,10 @@ export async function seedDemo(db: DataSource): Promise<void> {
           displayName,
           kind,
           domain,
+          // The demo's organisations are who they say: their domains count as confirmed, as the migration has existing members'.
+          claimedDomain: null,
+          domainConfirmedAt: joinedAt,
+          domainConfirmedBy: null,
           joinedAt,
           roles: ['RESIDENT' as const, ...(extraRoles[displayName] ?? [])],
           erasedAt: null,

@@ -223,6 +223,24 @@ export type CommunityError = {
   message: Scalars['String']['output'];
 };
 
+/** An admin's decision on the domain a member claimed. */
+export type ConfirmMemberDomainInput = {
+  /** The member whose claimed domain is confirmed. */
+  memberId: Scalars['ID']['input'];
+  /** Why the admin confirms it, e.g. how the organisation was checked (1 to 500 characters); public in the audit trail. */
+  reason: Scalars['String']['input'];
+};
+
+/** The outcome of `confirmMemberDomain`. */
+export type ConfirmMemberDomainResult = ConfirmMemberDomainSuccess | EmptyValue | MemberNotFound | NothingToConfirm | ValueTooLong;
+
+/** The member, with the domain confirmed. */
+export type ConfirmMemberDomainSuccess = {
+  __typename?: 'ConfirmMemberDomainSuccess';
+  /** The member; `domain` now shows what they claimed. */
+  member: Member;
+};
+
 /** A new webhook subscription. */
 export type CreateWebhookSubscriptionInput = {
   /** The CloudEvents types to deliver (at least one), e.g. `nl.dbwe.ledger.entry.posted`. */
@@ -432,10 +450,28 @@ export type InvalidSlug = CommunityError & {
  */
 export type Member = {
   __typename?: 'Member';
+  /**
+   * The domain the member said they belong to when registering, confirmed or
+   * not: equal to `domain` once confirmed, CITIZEN after an admin rejected the
+   * claim. Null once the member is erased.
+   */
+  claimedDomain: Maybe<MemberDomain>;
   /** Public pseudonym chosen by the member; an anonymous label once the member is erased. */
   displayName: Scalars['String']['output'];
-  /** Which of the four domains the member belongs to. */
+  /**
+   * Which of the four domains the member belongs to, as confirmed: GOVERNMENT,
+   * ENTREPRENEUR and EDUCATION_SCIENCE are shown only once an admin of the
+   * member's neighbourhood confirmed them, so until then (and after a rejection)
+   * this is CITIZEN. What the member said is `claimedDomain`; every count or
+   * filter by domain in the graph uses this field's value.
+   */
   domain: MemberDomain;
+  /**
+   * Whether `domain` is settled: true for citizens and for a domain an admin
+   * confirmed or rejected, false while a claim to GOVERNMENT, ENTREPRENEUR or
+   * EDUCATION_SCIENCE waits for an admin of the member's neighbourhood.
+   */
+  domainConfirmed: Scalars['Boolean']['output'];
   /** Whether the member used their right to erasure; their personal data and pseudonym are gone. */
   erased: Scalars['Boolean']['output'];
   /** Stable, opaque identifier; other subgraphs refer to members only by it. It stays valid after erasure. */
@@ -520,6 +556,17 @@ export type MemberKind =
   /** A natural person. */
   | 'PERSON';
 
+/** No member has this id. Code `MEMBER_NOT_FOUND`. */
+export type MemberNotFound = CommunityError & {
+  __typename?: 'MemberNotFound';
+  /** Always MEMBER_NOT_FOUND. */
+  code: Scalars['String']['output'];
+  /** The input field with the member id. */
+  field: Maybe<Scalars['String']['output']>;
+  /** Explanation for people. */
+  message: Scalars['String']['output'];
+};
+
 /**
  * A role a member holds in their neighbourhood, as published in the member
  * directory. What a caller may do is decided by the roles in their verified
@@ -590,6 +637,13 @@ export type Mutation = {
   /** Closes a poll; its results become final. Requires the steward role in the poll's neighbourhood. */
   closePoll: ClosePollResult;
   /**
+   * Confirms the domain a member claimed when registering (GOVERNMENT,
+   * ENTREPRENEUR or EDUCATION_SCIENCE), so `Member.domain` shows it. Requires
+   * the admin role in the member's neighbourhood; recorded with the admin and
+   * the reason in the public audit trail.
+   */
+  confirmMemberDomain: ConfirmMemberDomainResult;
+  /**
    * Subscribes a URL to a neighbourhood's public domain events of the given
    * types. Deliveries are signed per the Standard Webhooks specification, with
    * the secret returned here once, retried with exponential back-off, and the
@@ -636,6 +690,12 @@ export type Mutation = {
    * ADMIN grant), who may then onboard its neighbourhoods. Platform admins only.
    */
   registerMunicipality: RegisterMunicipalityResult;
+  /**
+   * Rejects the domain a member claimed: the member stays a CITIZEN. Requires
+   * the admin role in the member's neighbourhood; recorded with the admin and
+   * the reason in the public audit trail.
+   */
+  rejectMemberDomain: RejectMemberDomainResult;
   /** Revokes an office, by those who may give it; refused with FORBIDDEN to anyone else. */
   revokeRole: RevokeRoleResult;
   /** Adds the caller's support to a wish (once per member). Requires the resident role and membership of the wish's neighbourhood. */
@@ -664,6 +724,11 @@ export type MutationArchiveWishArgs = {
 
 export type MutationClosePollArgs = {
   pollId: Scalars['ID']['input'];
+};
+
+
+export type MutationConfirmMemberDomainArgs = {
+  input: ConfirmMemberDomainInput;
 };
 
 
@@ -709,6 +774,11 @@ export type MutationRegisterMemberArgs = {
 
 export type MutationRegisterMunicipalityArgs = {
   input: RegisterMunicipalityInput;
+};
+
+
+export type MutationRejectMemberDomainArgs = {
+  input: RejectMemberDomainInput;
 };
 
 
@@ -935,6 +1005,19 @@ export type NotSupported = CommunityError & {
   message: Scalars['String']['output'];
   /** The wish, unchanged. */
   wish: Wish;
+};
+
+/** The member's domain waits for no decision: they are a citizen, an admin already confirmed or rejected their claim, or they were erased. Code `NOTHING_TO_CONFIRM`. */
+export type NothingToConfirm = CommunityError & {
+  __typename?: 'NothingToConfirm';
+  /** Always NOTHING_TO_CONFIRM. */
+  code: Scalars['String']['output'];
+  /** The input field with the member id. */
+  field: Maybe<Scalars['String']['output']>;
+  /** The member as they are. */
+  member: Member;
+  /** Explanation for people. */
+  message: Scalars['String']['output'];
 };
 
 /**
@@ -1373,7 +1456,11 @@ export type RegisterMemberInput = {
   address?: InputMaybe<Scalars['String']['input']>;
   /** Public pseudonym (1 to 80 characters). */
   displayName: Scalars['String']['input'];
-  /** The domain the member belongs to. */
+  /**
+   * The domain the member belongs to. CITIZEN takes effect at once; the others
+   * are a claim an admin of the neighbourhood confirms before `Member.domain`
+   * shows it (until then it shows CITIZEN).
+   */
   domain: MemberDomain;
   /** E-mail address (up to 254 characters); never public. */
   email?: InputMaybe<Scalars['String']['input']>;
@@ -1419,6 +1506,24 @@ export type RegisterMunicipalitySuccess = {
   firstAdminGrantId: Maybe<Scalars['ID']['output']>;
   /** The municipality. */
   municipality: Municipality;
+};
+
+/** An admin's refusal of the domain a member claimed. */
+export type RejectMemberDomainInput = {
+  /** The member whose claimed domain is rejected. */
+  memberId: Scalars['ID']['input'];
+  /** Why the admin rejects it (1 to 500 characters); public in the audit trail. */
+  reason: Scalars['String']['input'];
+};
+
+/** The outcome of `rejectMemberDomain`. */
+export type RejectMemberDomainResult = EmptyValue | MemberNotFound | NothingToConfirm | RejectMemberDomainSuccess | ValueTooLong;
+
+/** The member, with the claim rejected. */
+export type RejectMemberDomainSuccess = {
+  __typename?: 'RejectMemberDomainSuccess';
+  /** The member; `domain` and `claimedDomain` are now CITIZEN. */
+  member: Member;
 };
 
 /**
@@ -1969,6 +2074,13 @@ export type ResolversUnionTypes<_RefType extends Record<string, unknown>> = Reso
     | ( PollClosed )
     | ( PollNotFound )
   ;
+  ConfirmMemberDomainResult:
+    | ( Omit<ConfirmMemberDomainSuccess, 'member'> & { member: _RefType['Member'] } )
+    | ( EmptyValue )
+    | ( MemberNotFound )
+    | ( Omit<NothingToConfirm, 'member'> & { member: _RefType['Member'] } )
+    | ( ValueTooLong )
+  ;
   CreateWebhookSubscriptionResult:
     | ( Omit<CreateWebhookSubscriptionSuccess, 'subscription'> & { subscription: _RefType['WebhookSubscription'] } )
     | ( NeighbourhoodNotFound )
@@ -2040,6 +2152,13 @@ export type ResolversUnionTypes<_RefType extends Record<string, unknown>> = Reso
     | ( Omit<RegisterMunicipalitySuccess, 'municipality'> & { municipality: _RefType['Municipality'] } )
     | ( ValueTooLong )
   ;
+  RejectMemberDomainResult:
+    | ( EmptyValue )
+    | ( MemberNotFound )
+    | ( Omit<NothingToConfirm, 'member'> & { member: _RefType['Member'] } )
+    | ( Omit<RejectMemberDomainSuccess, 'member'> & { member: _RefType['Member'] } )
+    | ( ValueTooLong )
+  ;
   RevokeRoleResult:
     | ( EmptyValue )
     | ( Omit<OfficeAlreadyRevoked, 'office'> & { office: _RefType['Office'] } )
@@ -2080,12 +2199,14 @@ export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = 
     | ( InvalidCbsCode )
     | ( InvalidOffice )
     | ( InvalidSlug )
+    | ( MemberNotFound )
     | ( Omit<MunicipalityCodeTaken, 'municipality'> & { municipality: _RefType['Municipality'] } )
     | ( MunicipalityNotFound )
     | ( NeighbourhoodNotFound )
     | ( Omit<NeighbourhoodSlugTaken, 'neighbourhood'> & { neighbourhood: _RefType['Neighbourhood'] } )
     | ( NotRegisteredHere )
     | ( Omit<NotSupported, 'wish'> & { wish: _RefType['Wish'] } )
+    | ( Omit<NothingToConfirm, 'member'> & { member: _RefType['Member'] } )
     | ( Omit<OfficeAlreadyHeld, 'office'> & { office: _RefType['Office'] } )
     | ( Omit<OfficeAlreadyRevoked, 'office'> & { office: _RefType['Office'] } )
     | ( OfficeNotFound )
@@ -2129,6 +2250,9 @@ export type ResolversTypes = ResolversObject<{
   ClosePollResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['ClosePollResult']>;
   ClosePollSuccess: ResolverTypeWrapper<Omit<ClosePollSuccess, 'poll'> & { poll: ResolversTypes['Poll'] }>;
   CommunityError: ResolverTypeWrapper<ResolversInterfaceTypes<ResolversTypes>['CommunityError']>;
+  ConfirmMemberDomainInput: ConfirmMemberDomainInput;
+  ConfirmMemberDomainResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['ConfirmMemberDomainResult']>;
+  ConfirmMemberDomainSuccess: ResolverTypeWrapper<Omit<ConfirmMemberDomainSuccess, 'member'> & { member: ResolversTypes['Member'] }>;
   CreateWebhookSubscriptionInput: CreateWebhookSubscriptionInput;
   CreateWebhookSubscriptionResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['CreateWebhookSubscriptionResult']>;
   CreateWebhookSubscriptionSuccess: ResolverTypeWrapper<Omit<CreateWebhookSubscriptionSuccess, 'subscription'> & { subscription: ResolversTypes['WebhookSubscription'] }>;
@@ -2157,6 +2281,7 @@ export type ResolversTypes = ResolversObject<{
   MemberDomain: MemberDomain;
   MemberEdge: ResolverTypeWrapper<Omit<MemberEdge, 'node'> & { node: ResolversTypes['Member'] }>;
   MemberKind: MemberKind;
+  MemberNotFound: ResolverTypeWrapper<MemberNotFound>;
   MemberRole: MemberRole;
   Municipality: ResolverTypeWrapper<MunicipalityEntity>;
   MunicipalityCodeTaken: ResolverTypeWrapper<Omit<MunicipalityCodeTaken, 'municipality'> & { municipality: ResolversTypes['Municipality'] }>;
@@ -2169,6 +2294,7 @@ export type ResolversTypes = ResolversObject<{
   NeighbourhoodSlugTaken: ResolverTypeWrapper<Omit<NeighbourhoodSlugTaken, 'neighbourhood'> & { neighbourhood: ResolversTypes['Neighbourhood'] }>;
   NotRegisteredHere: ResolverTypeWrapper<NotRegisteredHere>;
   NotSupported: ResolverTypeWrapper<Omit<NotSupported, 'wish'> & { wish: ResolversTypes['Wish'] }>;
+  NothingToConfirm: ResolverTypeWrapper<Omit<NothingToConfirm, 'member'> & { member: ResolversTypes['Member'] }>;
   Office: ResolverTypeWrapper<OfficeRow>;
   OfficeAlreadyHeld: ResolverTypeWrapper<Omit<OfficeAlreadyHeld, 'office'> & { office: ResolversTypes['Office'] }>;
   OfficeAlreadyRevoked: ResolverTypeWrapper<Omit<OfficeAlreadyRevoked, 'office'> & { office: ResolversTypes['Office'] }>;
@@ -2206,6 +2332,9 @@ export type ResolversTypes = ResolversObject<{
   RegisterMunicipalityInput: RegisterMunicipalityInput;
   RegisterMunicipalityResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['RegisterMunicipalityResult']>;
   RegisterMunicipalitySuccess: ResolverTypeWrapper<Omit<RegisterMunicipalitySuccess, 'municipality'> & { municipality: ResolversTypes['Municipality'] }>;
+  RejectMemberDomainInput: RejectMemberDomainInput;
+  RejectMemberDomainResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['RejectMemberDomainResult']>;
+  RejectMemberDomainSuccess: ResolverTypeWrapper<Omit<RejectMemberDomainSuccess, 'member'> & { member: ResolversTypes['Member'] }>;
   RevokeRoleInput: RevokeRoleInput;
   RevokeRoleResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['RevokeRoleResult']>;
   RevokeRoleSuccess: ResolverTypeWrapper<Omit<RevokeRoleSuccess, 'office'> & { office: ResolversTypes['Office'] }>;
@@ -2264,6 +2393,9 @@ export type ResolversParentTypes = ResolversObject<{
   ClosePollResult: ResolversUnionTypes<ResolversParentTypes>['ClosePollResult'];
   ClosePollSuccess: Omit<ClosePollSuccess, 'poll'> & { poll: ResolversParentTypes['Poll'] };
   CommunityError: ResolversInterfaceTypes<ResolversParentTypes>['CommunityError'];
+  ConfirmMemberDomainInput: ConfirmMemberDomainInput;
+  ConfirmMemberDomainResult: ResolversUnionTypes<ResolversParentTypes>['ConfirmMemberDomainResult'];
+  ConfirmMemberDomainSuccess: Omit<ConfirmMemberDomainSuccess, 'member'> & { member: ResolversParentTypes['Member'] };
   CreateWebhookSubscriptionInput: CreateWebhookSubscriptionInput;
   CreateWebhookSubscriptionResult: ResolversUnionTypes<ResolversParentTypes>['CreateWebhookSubscriptionResult'];
   CreateWebhookSubscriptionSuccess: Omit<CreateWebhookSubscriptionSuccess, 'subscription'> & { subscription: ResolversParentTypes['WebhookSubscription'] };
@@ -2290,6 +2422,7 @@ export type ResolversParentTypes = ResolversObject<{
   Member: MemberEntity;
   MemberConnection: Omit<MemberConnection, 'edges'> & { edges: Array<ResolversParentTypes['MemberEdge']> };
   MemberEdge: Omit<MemberEdge, 'node'> & { node: ResolversParentTypes['Member'] };
+  MemberNotFound: MemberNotFound;
   Municipality: MunicipalityEntity;
   MunicipalityCodeTaken: Omit<MunicipalityCodeTaken, 'municipality'> & { municipality: ResolversParentTypes['Municipality'] };
   MunicipalityNotFound: MunicipalityNotFound;
@@ -2301,6 +2434,7 @@ export type ResolversParentTypes = ResolversObject<{
   NeighbourhoodSlugTaken: Omit<NeighbourhoodSlugTaken, 'neighbourhood'> & { neighbourhood: ResolversParentTypes['Neighbourhood'] };
   NotRegisteredHere: NotRegisteredHere;
   NotSupported: Omit<NotSupported, 'wish'> & { wish: ResolversParentTypes['Wish'] };
+  NothingToConfirm: Omit<NothingToConfirm, 'member'> & { member: ResolversParentTypes['Member'] };
   Office: OfficeRow;
   OfficeAlreadyHeld: Omit<OfficeAlreadyHeld, 'office'> & { office: ResolversParentTypes['Office'] };
   OfficeAlreadyRevoked: Omit<OfficeAlreadyRevoked, 'office'> & { office: ResolversParentTypes['Office'] };
@@ -2335,6 +2469,9 @@ export type ResolversParentTypes = ResolversObject<{
   RegisterMunicipalityInput: RegisterMunicipalityInput;
   RegisterMunicipalityResult: ResolversUnionTypes<ResolversParentTypes>['RegisterMunicipalityResult'];
   RegisterMunicipalitySuccess: Omit<RegisterMunicipalitySuccess, 'municipality'> & { municipality: ResolversParentTypes['Municipality'] };
+  RejectMemberDomainInput: RejectMemberDomainInput;
+  RejectMemberDomainResult: ResolversUnionTypes<ResolversParentTypes>['RejectMemberDomainResult'];
+  RejectMemberDomainSuccess: Omit<RejectMemberDomainSuccess, 'member'> & { member: ResolversParentTypes['Member'] };
   RevokeRoleInput: RevokeRoleInput;
   RevokeRoleResult: ResolversUnionTypes<ResolversParentTypes>['RevokeRoleResult'];
   RevokeRoleSuccess: Omit<RevokeRoleSuccess, 'office'> & { office: ResolversParentTypes['Office'] };
@@ -2471,7 +2608,16 @@ export type ClosePollSuccessResolvers<ContextType = Context, ParentType extends 
 }>;
 
 export type CommunityErrorResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CommunityError'] = ResolversParentTypes['CommunityError']> = ResolversObject<{
-  __resolveType: TypeResolveFn<'AlreadyRegistered' | 'AlreadySupported' | 'CbsCodeMismatch' | 'CbsCodeTaken' | 'DisplayNameTaken' | 'DuplicateValue' | 'EmptyValue' | 'InvalidAllocation' | 'InvalidCbsCode' | 'InvalidOffice' | 'InvalidSlug' | 'MunicipalityCodeTaken' | 'MunicipalityNotFound' | 'NeighbourhoodNotFound' | 'NeighbourhoodSlugTaken' | 'NotRegisteredHere' | 'NotSupported' | 'OfficeAlreadyHeld' | 'OfficeAlreadyRevoked' | 'OfficeNotFound' | 'OverBudget' | 'PollClosed' | 'PollNotFound' | 'ThemeSlugTaken' | 'UnknownEventType' | 'UnknownTheme' | 'ValueOutOfRange' | 'ValueTooLong' | 'WebhookLimitReached' | 'WebhookSubscriptionNotFound' | 'WebhookUrlRefused' | 'WishArchived' | 'WishNotFound', ParentType, ContextType>;
+  __resolveType: TypeResolveFn<'AlreadyRegistered' | 'AlreadySupported' | 'CbsCodeMismatch' | 'CbsCodeTaken' | 'DisplayNameTaken' | 'DuplicateValue' | 'EmptyValue' | 'InvalidAllocation' | 'InvalidCbsCode' | 'InvalidOffice' | 'InvalidSlug' | 'MemberNotFound' | 'MunicipalityCodeTaken' | 'MunicipalityNotFound' | 'NeighbourhoodNotFound' | 'NeighbourhoodSlugTaken' | 'NotRegisteredHere' | 'NotSupported' | 'NothingToConfirm' | 'OfficeAlreadyHeld' | 'OfficeAlreadyRevoked' | 'OfficeNotFound' | 'OverBudget' | 'PollClosed' | 'PollNotFound' | 'ThemeSlugTaken' | 'UnknownEventType' | 'UnknownTheme' | 'ValueOutOfRange' | 'ValueTooLong' | 'WebhookLimitReached' | 'WebhookSubscriptionNotFound' | 'WebhookUrlRefused' | 'WishArchived' | 'WishNotFound', ParentType, ContextType>;
+}>;
+
+export type ConfirmMemberDomainResultResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ConfirmMemberDomainResult'] = ResolversParentTypes['ConfirmMemberDomainResult']> = ResolversObject<{
+  __resolveType: TypeResolveFn<'ConfirmMemberDomainSuccess' | 'EmptyValue' | 'MemberNotFound' | 'NothingToConfirm' | 'ValueTooLong', ParentType, ContextType>;
+}>;
+
+export type ConfirmMemberDomainSuccessResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ConfirmMemberDomainSuccess'] = ResolversParentTypes['ConfirmMemberDomainSuccess']> = ResolversObject<{
+  member?: Resolver<ResolversTypes['Member'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type CreateWebhookSubscriptionResultResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CreateWebhookSubscriptionResult'] = ResolversParentTypes['CreateWebhookSubscriptionResult']> = ResolversObject<{
@@ -2587,8 +2733,10 @@ export interface JsonObjectScalarConfig extends GraphQLScalarTypeConfig<Resolver
 
 export type MemberResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Member'] = ResolversParentTypes['Member'], FederationReferenceType extends FederationReferenceTypes['Member'] = FederationReferenceTypes['Member']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Member']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  claimedDomain?: Resolver<Maybe<ResolversTypes['MemberDomain']>, ParentType, ContextType>;
   displayName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   domain?: Resolver<ResolversTypes['MemberDomain'], ParentType, ContextType>;
+  domainConfirmed?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   erased?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   joinedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
@@ -2610,6 +2758,13 @@ export type MemberConnectionResolvers<ContextType = Context, ParentType extends 
 export type MemberEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['MemberEdge'] = ResolversParentTypes['MemberEdge']> = ResolversObject<{
   cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   node?: Resolver<ResolversTypes['Member'], ParentType, ContextType>;
+}>;
+
+export type MemberNotFoundResolvers<ContextType = Context, ParentType extends ResolversParentTypes['MemberNotFound'] = ResolversParentTypes['MemberNotFound']> = ResolversObject<{
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  field?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
 export type MunicipalityResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Municipality'] = ResolversParentTypes['Municipality']> = ResolversObject<{
@@ -2639,6 +2794,7 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
   allocatePoints?: Resolver<ResolversTypes['AllocatePointsResult'], ParentType, ContextType, RequireFields<MutationAllocatePointsArgs, 'input'>>;
   archiveWish?: Resolver<ResolversTypes['ArchiveWishResult'], ParentType, ContextType, RequireFields<MutationArchiveWishArgs, 'wishId'>>;
   closePoll?: Resolver<ResolversTypes['ClosePollResult'], ParentType, ContextType, RequireFields<MutationClosePollArgs, 'pollId'>>;
+  confirmMemberDomain?: Resolver<ResolversTypes['ConfirmMemberDomainResult'], ParentType, ContextType, RequireFields<MutationConfirmMemberDomainArgs, 'input'>>;
   createWebhookSubscription?: Resolver<ResolversTypes['CreateWebhookSubscriptionResult'], ParentType, ContextType, RequireFields<MutationCreateWebhookSubscriptionArgs, 'input'>>;
   deleteWebhookSubscription?: Resolver<ResolversTypes['DeleteWebhookSubscriptionResult'], ParentType, ContextType, RequireFields<MutationDeleteWebhookSubscriptionArgs, 'id'>>;
   enableWebhookSubscription?: Resolver<ResolversTypes['EnableWebhookSubscriptionResult'], ParentType, ContextType, RequireFields<MutationEnableWebhookSubscriptionArgs, 'id'>>;
@@ -2650,6 +2806,7 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
   postWish?: Resolver<ResolversTypes['PostWishResult'], ParentType, ContextType, RequireFields<MutationPostWishArgs, 'input'>>;
   registerMember?: Resolver<ResolversTypes['RegisterMemberResult'], ParentType, ContextType, RequireFields<MutationRegisterMemberArgs, 'input'>>;
   registerMunicipality?: Resolver<ResolversTypes['RegisterMunicipalityResult'], ParentType, ContextType, RequireFields<MutationRegisterMunicipalityArgs, 'input'>>;
+  rejectMemberDomain?: Resolver<ResolversTypes['RejectMemberDomainResult'], ParentType, ContextType, RequireFields<MutationRejectMemberDomainArgs, 'input'>>;
   revokeRole?: Resolver<ResolversTypes['RevokeRoleResult'], ParentType, ContextType, RequireFields<MutationRevokeRoleArgs, 'input'>>;
   supportWish?: Resolver<ResolversTypes['SupportWishResult'], ParentType, ContextType, RequireFields<MutationSupportWishArgs, 'wishId'>>;
   updateMyProfile?: Resolver<ResolversTypes['UpdateMyProfileResult'], ParentType, ContextType, RequireFields<MutationUpdateMyProfileArgs, 'input'>>;
@@ -2718,6 +2875,14 @@ export type NotSupportedResolvers<ContextType = Context, ParentType extends Reso
   field?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   wish?: Resolver<ResolversTypes['Wish'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type NothingToConfirmResolvers<ContextType = Context, ParentType extends ResolversParentTypes['NothingToConfirm'] = ResolversParentTypes['NothingToConfirm']> = ResolversObject<{
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  field?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  member?: Resolver<ResolversTypes['Member'], ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
@@ -2915,6 +3080,15 @@ export type RegisterMunicipalityResultResolvers<ContextType = Context, ParentTyp
 export type RegisterMunicipalitySuccessResolvers<ContextType = Context, ParentType extends ResolversParentTypes['RegisterMunicipalitySuccess'] = ResolversParentTypes['RegisterMunicipalitySuccess']> = ResolversObject<{
   firstAdminGrantId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   municipality?: Resolver<ResolversTypes['Municipality'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type RejectMemberDomainResultResolvers<ContextType = Context, ParentType extends ResolversParentTypes['RejectMemberDomainResult'] = ResolversParentTypes['RejectMemberDomainResult']> = ResolversObject<{
+  __resolveType: TypeResolveFn<'EmptyValue' | 'MemberNotFound' | 'NothingToConfirm' | 'RejectMemberDomainSuccess' | 'ValueTooLong', ParentType, ContextType>;
+}>;
+
+export type RejectMemberDomainSuccessResolvers<ContextType = Context, ParentType extends ResolversParentTypes['RejectMemberDomainSuccess'] = ResolversParentTypes['RejectMemberDomainSuccess']> = ResolversObject<{
+  member?: Resolver<ResolversTypes['Member'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
@@ -3123,6 +3297,8 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   ClosePollResult?: ClosePollResultResolvers<ContextType>;
   ClosePollSuccess?: ClosePollSuccessResolvers<ContextType>;
   CommunityError?: CommunityErrorResolvers<ContextType>;
+  ConfirmMemberDomainResult?: ConfirmMemberDomainResultResolvers<ContextType>;
+  ConfirmMemberDomainSuccess?: ConfirmMemberDomainSuccessResolvers<ContextType>;
   CreateWebhookSubscriptionResult?: CreateWebhookSubscriptionResultResolvers<ContextType>;
   CreateWebhookSubscriptionSuccess?: CreateWebhookSubscriptionSuccessResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
@@ -3146,6 +3322,7 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   Member?: MemberResolvers<ContextType>;
   MemberConnection?: MemberConnectionResolvers<ContextType>;
   MemberEdge?: MemberEdgeResolvers<ContextType>;
+  MemberNotFound?: MemberNotFoundResolvers<ContextType>;
   Municipality?: MunicipalityResolvers<ContextType>;
   MunicipalityCodeTaken?: MunicipalityCodeTakenResolvers<ContextType>;
   MunicipalityNotFound?: MunicipalityNotFoundResolvers<ContextType>;
@@ -3157,6 +3334,7 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   NeighbourhoodSlugTaken?: NeighbourhoodSlugTakenResolvers<ContextType>;
   NotRegisteredHere?: NotRegisteredHereResolvers<ContextType>;
   NotSupported?: NotSupportedResolvers<ContextType>;
+  NothingToConfirm?: NothingToConfirmResolvers<ContextType>;
   Office?: OfficeResolvers<ContextType>;
   OfficeAlreadyHeld?: OfficeAlreadyHeldResolvers<ContextType>;
   OfficeAlreadyRevoked?: OfficeAlreadyRevokedResolvers<ContextType>;
@@ -3185,6 +3363,8 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   RegisterMemberSuccess?: RegisterMemberSuccessResolvers<ContextType>;
   RegisterMunicipalityResult?: RegisterMunicipalityResultResolvers<ContextType>;
   RegisterMunicipalitySuccess?: RegisterMunicipalitySuccessResolvers<ContextType>;
+  RejectMemberDomainResult?: RejectMemberDomainResultResolvers<ContextType>;
+  RejectMemberDomainSuccess?: RejectMemberDomainSuccessResolvers<ContextType>;
   RevokeRoleResult?: RevokeRoleResultResolvers<ContextType>;
   RevokeRoleSuccess?: RevokeRoleSuccessResolvers<ContextType>;
   SupportWishResult?: SupportWishResultResolvers<ContextType>;

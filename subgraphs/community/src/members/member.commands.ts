@@ -1,6 +1,6 @@
 import { QueryFailedError, type DataSource, type EntityManager } from 'typeorm';
 import type { EventRecorder } from '@dbwe/platform';
-import { communityEvent } from '../events';
+import { communityEvent, type Audit } from '../events';
 import type { MemberDomain, MemberKind } from './member.entity';
 import { MemberEntity } from './member.entity';
 import { communityError, refuse, type Checked, type ErrorOf } from '../community-errors';
@@ -54,7 +54,21 @@ export function checkRegistration(input: Omit<Registration, 'neighbourhoodId'>, 
  */
 export async function insertMember(tx: EntityManager, id: string, neighbourhoodId: string, checked: CheckedRegistration, events: EventRecorder): Promise<MemberEntity> {
   const now = new Date();
-  const member: MemberEntity = { id, neighbourhoodId, ...checked, joinedAt: now, roles: ['RESIDENT'], erasedAt: null, updatedAt: now };
+  // A citizen is who they say at once; any other domain is a claim, shown as CITIZEN until an admin confirms it.
+  const claimedDomain = checked.domain === 'CITIZEN' ? null : checked.domain;
+  const member: MemberEntity = {
+    id,
+    neighbourhoodId,
+    ...checked,
+    domain: 'CITIZEN',
+    claimedDomain,
+    domainConfirmedAt: claimedDomain === null ? now : null,
+    domainConfirmedBy: null,
+    joinedAt: now,
+    roles: ['RESIDENT'],
+    erasedAt: null,
+    updatedAt: now,
+  };
   await tx.getRepository(MemberEntity).insert(member);
   await events.record(tx, communityEvent.memberRegistered(member));
   return member;
@@ -79,6 +93,32 @@ export async function registerMember(db: DataSource, id: string, input: Registra
       return { ok: false, error: communityError.alreadyRegistered(await db.getRepository(MemberEntity).findOneByOrFail({ id })) };
     }
     throw error;
+  });
+}
+
+/** An admin's decision on a claimed domain: confirmed, it becomes the public domain; rejected, the member stays a citizen. */
+export async function decideClaimedDomain(
+  db: DataSource,
+  memberId: string,
+  decision: 'confirmed' | 'rejected',
+  audit: Audit & { actorId: string; reason: string },
+  events: EventRecorder,
+): Promise<Outcome<ErrorOf<'MemberNotFound' | 'NothingToConfirm' | 'EmptyValue' | 'ValueTooLong'>>> {
+  const reason = checkText(audit.reason, { field: 'reason', max: TEXT_LIMITS.reason, required: true });
+  if (!reason.ok) return reason;
+  return db.transaction(async (tx) => {
+    const repository = tx.getRepository(MemberEntity);
+    // Locked, so two admins deciding at once decide once: the second finds nothing left to confirm.
+    const member = await repository.findOne({ where: { id: memberId }, lock: { mode: 'pessimistic_write' } });
+    if (!member) return { ok: false, error: communityError.memberNotFound() };
+    const claimed = member.claimedDomain;
+    if (claimed === null || member.erasedAt !== null) return { ok: false, error: communityError.nothingToConfirm(member) };
+    const now = new Date();
+    const change = { domain: decision === 'confirmed' ? claimed : ('CITIZEN' as const), claimedDomain: null, domainConfirmedAt: now, domainConfirmedBy: audit.actorId, updatedAt: now };
+    await repository.update({ id: member.id }, change);
+    const decided: MemberEntity = { ...member, ...change };
+    await events.record(tx, communityEvent.memberDomainDecided(decided, decision, claimed, { ...audit, reason: reason.value }));
+    return { ok: true, member: decided };
   });
 }
 

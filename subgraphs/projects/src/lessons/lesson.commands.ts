@@ -5,6 +5,7 @@ import type { RecordLessonInput } from '../generated/graphql';
 import { invalidInput } from '../shared/results';
 import { checkText, firstViolation, type Violation } from '../shared/validation';
 import { requireLessonAuthor } from '../projects/project.access';
+import { requireRegisteredMember } from '../integrity/registered-member';
 import { checkThemes } from '../integrity/reference-checks';
 import { LessonEntity, LessonMediaEntity, LessonThemeEntity } from './lesson.entity';
 import { checkMediaUrl, MAX_LESSON_MEDIA, MAX_LESSON_THEMES } from './lesson.rules';
@@ -16,11 +17,13 @@ const tooMany = (field: string, max: number, what: string): Violation => ({
   field,
 });
 
-export async function recordLesson({ viewer, db, loaders, events, services }: Context, input: RecordLessonInput) {
+export async function recordLesson(context: Context, input: RecordLessonInput) {
+  const { viewer, db, loaders, events, services } = context;
   const project = isUuid(input.projectId) ? await loaders.project.load(input.projectId) : null;
   if (!project) throw notFound(`There is no project ${input.projectId}.`);
   const participants = await loaders.participantsByProject.load(project.id);
   const author = requireLessonAuthor(viewer, project, participants.map((p) => p.memberId));
+  await requireRegisteredMember(context, project.neighbourhoodId, 'record a lesson');
   const themeIds = [...new Set(input.themeIds ?? [])];
   const media = input.media ?? [];
   const violation = firstViolation(
