@@ -479,13 +479,15 @@ export type BankStatementLine = {
   bookingDate: Scalars['Date']['output'];
   /** The account on the other side, once confirmed. */
   counterAccount: Maybe<Account>;
+  /** Whether the counterparty's data on this line (IBAN, name, end-to-end reference, description) was erased with the member it belonged to; amount, dates and booking stay. */
+  counterpartyErased: Scalars['Boolean']['output'];
   /** The counterparty's IBAN. Stewards of the neighbourhood only (null for everyone else): it is personal data. */
   counterpartyIban: Maybe<Scalars['String']['output']>;
   /** Whether a steward marked the counterparty as an organisation. */
   counterpartyIsOrganisation: Scalars['Boolean']['output'];
   /** The counterparty's name. Stewards of the neighbourhood; others only when it is marked an organisation. */
   counterpartyName: Maybe<Scalars['String']['output']>;
-  /** The bank's description (remittance information). Stewards of the neighbourhood only: people write names in it. */
+  /** The bank's description (remittance information). Stewards of the neighbourhood only: people write names in it. Null once erased. */
   description: Maybe<Scalars['String']['output']>;
   /** The end-to-end reference the payer gave. Stewards of the neighbourhood only. */
   endToEndId: Maybe<Scalars['String']['output']>;
@@ -811,10 +813,16 @@ export type ConfirmBankStatementLineInput = {
   description?: InputMaybe<Scalars['String']['input']>;
   /** The line. */
   lineId: Scalars['ID']['input'];
+  /**
+   * The member the payment came from or went to, when the counterparty is a member of the neighbourhood: the entry is
+   * about them (its `member`), and when they are erased this line's counterparty IBAN, name, end-to-end reference and
+   * description are erased, with those of every other line from the same IBAN (docs/privacy.md). Omit for an organisation.
+   */
+  memberId?: InputMaybe<Scalars['ID']['input']>;
 };
 
 /** The outcome of confirmBankStatementLine. */
-export type ConfirmBankStatementLineResult = AccountClosed | BookingDateBeforeBooks | BookingDateTooFarAhead | BooksNotOpen | ConfirmBankStatementLineSuccess | ForeignAccount | IdempotencyKeyConflict | InvalidLedgerInput | Overdraft | PeriodClosed | StatementLineSettled | UnitMismatch | UnknownAccount | UnknownStatementLine;
+export type ConfirmBankStatementLineResult = AccountClosed | BookingDateBeforeBooks | BookingDateTooFarAhead | BooksNotOpen | ConfirmBankStatementLineSuccess | ForeignAccount | IdempotencyKeyConflict | InvalidLedgerInput | MemberErased | MemberInOtherNeighbourhood | Overdraft | PeriodClosed | StatementLineSettled | UnitMismatch | UnknownAccount | UnknownMember | UnknownStatementLine;
 
 /** The line is booked (or had been, for a retried request). */
 export type ConfirmBankStatementLineSuccess = {
@@ -2952,11 +2960,14 @@ export type ResolversUnionTypes<_RefType extends Record<string, unknown>> = Reso
     | ( Omit<ForeignAccount, 'account'> & { account: _RefType['Account'] } )
     | ( Omit<IdempotencyKeyConflict, 'entry'> & { entry: _RefType['LedgerEntry'] } )
     | ( InvalidLedgerInput )
+    | ( MemberErased )
+    | ( Omit<MemberInOtherNeighbourhood, 'member'> & { member?: Maybe<_RefType['Member']> } )
     | ( Omit<Overdraft, 'account' | 'balance' | 'wouldBecome'> & { account: _RefType['Account'], balance: _RefType['Money'], wouldBecome: _RefType['Money'] } )
     | ( PeriodClosed )
     | ( Omit<StatementLineSettled, 'line'> & { line: _RefType['BankStatementLine'] } )
     | ( Omit<UnitMismatch, 'account'> & { account: _RefType['Account'] } )
     | ( UnknownAccount )
+    | ( UnknownMember )
     | ( UnknownStatementLine )
   ;
   CreateAccountResult:
@@ -3721,6 +3732,7 @@ export type BankStatementLineResolvers<ContextType = Context, ParentType extends
   bankReference?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   bookingDate?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
   counterAccount?: Resolver<Maybe<ResolversTypes['Account']>, ParentType, ContextType>;
+  counterpartyErased?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   counterpartyIban?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   counterpartyIsOrganisation?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   counterpartyName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -3875,7 +3887,7 @@ export type CloseFinancialYearSuccessResolvers<ContextType = Context, ParentType
 }>;
 
 export type ConfirmBankStatementLineResultResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ConfirmBankStatementLineResult'] = ResolversParentTypes['ConfirmBankStatementLineResult']> = ResolversObject<{
-  __resolveType: TypeResolveFn<'AccountClosed' | 'BookingDateBeforeBooks' | 'BookingDateTooFarAhead' | 'BooksNotOpen' | 'ConfirmBankStatementLineSuccess' | 'ForeignAccount' | 'IdempotencyKeyConflict' | 'InvalidLedgerInput' | 'Overdraft' | 'PeriodClosed' | 'StatementLineSettled' | 'UnitMismatch' | 'UnknownAccount' | 'UnknownStatementLine', ParentType, ContextType>;
+  __resolveType: TypeResolveFn<'AccountClosed' | 'BookingDateBeforeBooks' | 'BookingDateTooFarAhead' | 'BooksNotOpen' | 'ConfirmBankStatementLineSuccess' | 'ForeignAccount' | 'IdempotencyKeyConflict' | 'InvalidLedgerInput' | 'MemberErased' | 'MemberInOtherNeighbourhood' | 'Overdraft' | 'PeriodClosed' | 'StatementLineSettled' | 'UnitMismatch' | 'UnknownAccount' | 'UnknownMember' | 'UnknownStatementLine', ParentType, ContextType>;
 }>;
 
 export type ConfirmBankStatementLineSuccessResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ConfirmBankStatementLineSuccess'] = ResolversParentTypes['ConfirmBankStatementLineSuccess']> = ResolversObject<{
