@@ -147,7 +147,7 @@ export type AccountBudgetVsActual = {
   budget: Money;
   /** budget − actual: for expenses what is left, for income (negative) how much more came in than budgeted. */
   difference: Money;
-  /** The taakveld the account's figures count for in the year. */
+  /** The taakveld the account maps to at the year's end. An account re-mapped during the year has its lines counted in `byTaakveld` for the taakveld of each line's booking date. */
   taakveld: Maybe<Scalars['String']['output']>;
   /** INCOME or EXPENSE. */
   type: AccountType;
@@ -794,7 +794,7 @@ export type CloseFinancialYearInput = {
 };
 
 /** The outcome of closeFinancialYear. */
-export type CloseFinancialYearResult = BooksNotOpen | CloseFinancialYearSuccess | InvalidLedgerInput | NoEquityAccount | PreviousYearOpen | YearAlreadyClosed | YearNotOver | YearOutsideBooks | YearUnbalanced;
+export type CloseFinancialYearResult = AccountClosed | BooksNotOpen | CloseFinancialYearSuccess | InvalidLedgerInput | NoEquityAccount | PreviousYearOpen | YearAlreadyClosed | YearNotOver | YearOutsideBooks | YearUnbalanced;
 
 /** The year is closed (or was, for a retried request). */
 export type CloseFinancialYearSuccess = {
@@ -2387,7 +2387,7 @@ export type StatementLineSettled = LedgerError & {
 /** The budget for a year against its actuals for one Iv3 taakveld, type and unit (or for the accounts mapped to no taakveld). */
 export type TaakveldBudgetVsActual = {
   __typename?: 'TaakveldBudgetVsActual';
-  /** The lines booked in the year on the income or expense accounts that count for the taakveld, as positive amounts. */
+  /** The lines booked in the year on income or expense accounts mapped to the taakveld on the line's booking date, as positive amounts. */
   actual: Money;
   /** Budget lines for the taakveld plus the budget lines of the accounts that count for it. */
   budget: Money;
@@ -2941,6 +2941,7 @@ export type ResolversUnionTypes<_RefType extends Record<string, unknown>> = Reso
     | ( UnknownAccount )
   ;
   CloseFinancialYearResult:
+    | ( Omit<AccountClosed, 'account'> & { account: _RefType['Account'] } )
     | ( BooksNotOpen )
     | ( Omit<CloseFinancialYearSuccess, 'financialYear'> & { financialYear: _RefType['FinancialYear'] } )
     | ( InvalidLedgerInput )
@@ -3877,7 +3878,7 @@ export type CheckpointEdgeResolvers<ContextType = Context, ParentType extends Re
 }>;
 
 export type CloseFinancialYearResultResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CloseFinancialYearResult'] = ResolversParentTypes['CloseFinancialYearResult']> = ResolversObject<{
-  __resolveType: TypeResolveFn<'BooksNotOpen' | 'CloseFinancialYearSuccess' | 'InvalidLedgerInput' | 'NoEquityAccount' | 'PreviousYearOpen' | 'YearAlreadyClosed' | 'YearNotOver' | 'YearOutsideBooks' | 'YearUnbalanced', ParentType, ContextType>;
+  __resolveType: TypeResolveFn<'AccountClosed' | 'BooksNotOpen' | 'CloseFinancialYearSuccess' | 'InvalidLedgerInput' | 'NoEquityAccount' | 'PreviousYearOpen' | 'YearAlreadyClosed' | 'YearNotOver' | 'YearOutsideBooks' | 'YearUnbalanced', ParentType, ContextType>;
 }>;
 
 export type CloseFinancialYearSuccessResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CloseFinancialYearSuccess'] = ResolversParentTypes['CloseFinancialYearSuccess']> = ResolversObject<{
