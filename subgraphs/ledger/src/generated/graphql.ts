@@ -740,6 +740,19 @@ export type ChangeAccountSuccess = {
   change: AccountChange;
 };
 
+/**
+ * A chart of accounts books can be opened with: the accounts, their types and units, and the Iv3 taakveld each
+ * income and expense account maps to (docs/chart-template.md).
+ */
+export type ChartTemplate =
+  /**
+   * The template for a Dutch wijkeconomie (2026): bank, cash, subsidies receivable, payables, equity; costs for
+   * greenery (5.7), activities (6.1), culture (5.3), sport (5.1), sustainability (7.4) and litter (7.3); the
+   * municipality's neighbourhood budget (6.1) and Right to Challenge budget (5.7); residents' contributions; and
+   * the volunteer hours accounts.
+   */
+  | 'DUTCH_WIJKECONOMIE_2026';
+
 /** A signed statement of the log's size and root hash (a C2SP tlog-checkpoint). */
 export type Checkpoint = {
   __typename?: 'Checkpoint';
@@ -1574,11 +1587,11 @@ export type Mutation = {
   /** Links an IBAN to an asset account in EUR, or changes it. Stewards of the neighbourhood. */
   linkBankAccount: LinkBankAccountResult;
   /**
-   * Opens a neighbourhood's books: an empty hash chain and the default chart of accounts. Stewards and admins; idempotent. A neighbourhood the installation does not serve is refused with NOT_FOUND.
+   * Opens a neighbourhood's books: an empty hash chain and the chart of accounts of a template. Stewards and admins; idempotent. A neighbourhood the installation does not serve is refused with NOT_FOUND.
    * @deprecated Use openNeighbourhoodBooks, which names a refusal in its result (UnknownNeighbourhood).
    */
   openBooks: OpenBooksPayload;
-  /** Opens a neighbourhood's books: an empty hash chain and the default chart of accounts. Stewards and admins; idempotent. */
+  /** Opens a neighbourhood's books: an empty hash chain and the chart of accounts of a template. Stewards and admins; idempotent. */
   openNeighbourhoodBooks: OpenBooksResult;
   /** Books an entry. Stewards of the neighbourhood. Idempotent by the client's key; nothing is written when an error is returned. */
   postEntry: PostEntryResult;
@@ -1644,11 +1657,13 @@ export type MutationLinkBankAccountArgs = {
 
 export type MutationOpenBooksArgs = {
   neighbourhoodId: Scalars['ID']['input'];
+  template?: InputMaybe<ChartTemplate>;
 };
 
 
 export type MutationOpenNeighbourhoodBooksArgs = {
   neighbourhoodId: Scalars['ID']['input'];
+  template?: InputMaybe<ChartTemplate>;
 };
 
 
@@ -3198,6 +3213,7 @@ export type ResolversTypes = ResolversObject<{
   ChangeAccountInput: ChangeAccountInput;
   ChangeAccountResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['ChangeAccountResult']>;
   ChangeAccountSuccess: ResolverTypeWrapper<Omit<ChangeAccountSuccess, 'account' | 'change'> & { account: ResolversTypes['Account'], change: ResolversTypes['AccountChange'] }>;
+  ChartTemplate: ChartTemplate;
   Checkpoint: ResolverTypeWrapper<CheckpointRow>;
   CheckpointConnection: ResolverTypeWrapper<CheckpointConnectionValue>;
   CheckpointEdge: ResolverTypeWrapper<Omit<CheckpointEdge, 'node'> & { node: ResolversTypes['Checkpoint'] }>;
@@ -4245,8 +4261,8 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
   ignoreBankStatementLine?: Resolver<ResolversTypes['IgnoreBankStatementLineResult'], ParentType, ContextType, RequireFields<MutationIgnoreBankStatementLineArgs, 'input'>>;
   importBankStatement?: Resolver<ResolversTypes['ImportBankStatementResult'], ParentType, ContextType, RequireFields<MutationImportBankStatementArgs, 'input'>>;
   linkBankAccount?: Resolver<ResolversTypes['LinkBankAccountResult'], ParentType, ContextType, RequireFields<MutationLinkBankAccountArgs, 'input'>>;
-  openBooks?: Resolver<ResolversTypes['OpenBooksPayload'], ParentType, ContextType, RequireFields<MutationOpenBooksArgs, 'neighbourhoodId'>>;
-  openNeighbourhoodBooks?: Resolver<ResolversTypes['OpenBooksResult'], ParentType, ContextType, RequireFields<MutationOpenNeighbourhoodBooksArgs, 'neighbourhoodId'>>;
+  openBooks?: Resolver<ResolversTypes['OpenBooksPayload'], ParentType, ContextType, RequireFields<MutationOpenBooksArgs, 'neighbourhoodId' | 'template'>>;
+  openNeighbourhoodBooks?: Resolver<ResolversTypes['OpenBooksResult'], ParentType, ContextType, RequireFields<MutationOpenNeighbourhoodBooksArgs, 'neighbourhoodId' | 'template'>>;
   postEntry?: Resolver<ResolversTypes['PostEntryResult'], ParentType, ContextType, RequireFields<MutationPostEntryArgs, 'input'>>;
   postOpeningBalances?: Resolver<ResolversTypes['PostOpeningBalancesResult'], ParentType, ContextType, RequireFields<MutationPostOpeningBalancesArgs, 'input'>>;
   registerWitness?: Resolver<ResolversTypes['RegisterWitnessResult'], ParentType, ContextType, RequireFields<MutationRegisterWitnessArgs, 'input'>>;
