@@ -643,8 +643,8 @@ describe('books opened after the ledger started', () => {
     const fresh = await addNeighbourhood(books.platform!, 'log-fresh');
     await books.ok(`mutation { openBooks(neighbourhoodId: "${fresh}") { openedNow } }`, {}, viewer(['steward'], fresh));
     const opened = await log(`origin size rootHash checkpoint { size rootHash note }`, fresh);
-    expect(opened).toMatchObject({ origin: `dbwe.test/books/${fresh}`, size: 16, checkpoint: { size: 16 } });
-    expect(opened.checkpoint.note.startsWith(`dbwe.test/books/${fresh}\n16\n`)).toBe(true);
+    expect(opened).toMatchObject({ origin: `dbwe.test/books/${fresh}`, size: DEFAULT_CHART.length, checkpoint: { size: DEFAULT_CHART.length } });
+    expect(opened.checkpoint.note.startsWith(`dbwe.test/books/${fresh}\n${DEFAULT_CHART.length}\n`)).toBe(true);
     expect(ledgerServices.testEnv.LEDGER_LOG_ORIGIN).toBe('dbwe.test/books');
   });
 });
