@@ -56,7 +56,9 @@ export const defaultAccountId = (neighbourhoodId: string, code: string) => stabl
 /**
  * Opens a neighbourhood's books: its chain and a template chart of accounts
  * (the default one unless named). Idempotent; returns false when the books
- * were open already, and then adds no account (whatever template is named).
+ * were open already. Either way the template's accounts the books lack (by
+ * code) are added and none is changed, so books opened before an account
+ * joined the template get it by opening them again (docs/periods.md, 0900).
  */
 export interface Opening {
   /** The log's origin; null leaves it to be given when the ledger's services start (demo data is loaded before them). */
@@ -68,7 +70,6 @@ export interface Opening {
 
 export async function openBooks(tx: EntityManager, neighbourhoodId: string, { origin, openedBy, at = new Date(), template = DEFAULT_TEMPLATE }: Opening): Promise<boolean> {
   const openedNow = await openChain(tx, neighbourhoodId, origin);
-  if (!openedNow) return false;
   await tx
     .createQueryBuilder()
     .insert()
