@@ -4,6 +4,7 @@ import type { CodegenConfig } from '@graphql-codegen/cli';
 const mappers: Record<string, Record<string, string>> = {
   community: {
     Neighbourhood: '../neighbourhoods/neighbourhood.entity#NeighbourhoodEntity',
+    Municipality: '../neighbourhoods/municipality.entity#MunicipalityEntity',
     Member: '../members/member.entity#MemberEntity',
     Theme: '../themes/theme.entity#ThemeEntity',
     Wish: '../wishes/wish.entity#WishEntity',
@@ -15,6 +16,9 @@ const mappers: Record<string, Record<string, string>> = {
     WebhookSubscription: '../webhooks/webhook.commands#WebhookSubscriptionRow',
     WebhookDelivery: '../webhooks/webhook.commands#WebhookDeliveryRow',
     NeighbourhoodEventPage: '../feed/event-feed#EventPage',
+    Office: '../roles/offices#OfficeRow',
+    WhoAmI: '../roles/enforced-role#WhoAmIValue',
+    AuditRecord: '../audit/audit-trail#AuditRecordRow',
   },
   projects: {
     Project: '../projects/project.entity#ProjectEntity',
@@ -22,6 +26,8 @@ const mappers: Record<string, Record<string, string>> = {
     Milestone: '../projects/milestone.entity#MilestoneEntity',
     ProjectEvent: '../projects/project-event.entity#ProjectEventEntity',
     LessonLearned: '../lessons/lesson.entity#LessonEntity',
+    LessonTheme: '../lessons/lesson.entity#LessonThemeEntity',
+    MediaLink: '../lessons/lesson.entity#LessonMediaEntity',
     RightToChallengeBid: '../bids/bid.entity#BidEntity',
     BidAssessment: '../bids/bid.entity#BidAssessmentEntity',
     BidDecision: '../bids/bid.entity#BidEntity',

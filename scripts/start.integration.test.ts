@@ -1,4 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -48,10 +49,12 @@ const dashboard = `{ neighbourhood(slug: "spijkerkwartier") {
   projects(first: 10) { totalCount edges { node { title finances { spent { amount } } sroi { ratio } } } }
 } }`;
 
-async function query(port: number) {
-  const response = await fetch(`http://127.0.0.1:${port}/`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: dashboard }) });
+async function post(port: number, query: string) {
+  const response = await fetch(`http://127.0.0.1:${port}/`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
   return (await response.json()) as { data: any; errors?: unknown };
 }
+
+const query = (port: number) => post(port, dashboard);
 
 describe('npm start', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'dbwe-start-'));
@@ -94,6 +97,20 @@ describe('npm start', () => {
     console.log(`npm start on existing data answered after ${((await second.ready) / 1000).toFixed(1)} s`);
     const after = await query(port);
     expect(after).toEqual(before);
+
+    // A new neighbourhood, onboarded from the command line of this fresh install, is in its graph at once.
+    const adminId = randomUUID();
+    const cli = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', 'scripts/neighbourhood.ts', 'create', '--municipality', 'GM0268', '--municipality-name', 'Nijmegen', '--name', 'Nijmegen-Oost', '--slug', 'nijmegen-oost',
+        '--wijk', 'WK026802', '--buurt', 'BU02680200', '--admin-id', adminId, '--admin-name', 'Beheerder Bas', '--admin-full-name', 'Bas Hendriks', '--reason', 'Bewoners starten hun wijkeconomie'],
+      { cwd: root, env: { ...process.env, ...env, DATABASE_URL: '' }, encoding: 'utf8' },
+    );
+    expect([cli.status, cli.stderr]).toEqual([0, '']);
+    expect(cli.stdout).toContain('neighbourhood nijmegen-oost onboarded');
+    const onboarded = await post(port, `{ neighbourhood(slug: "nijmegen-oost") { municipality { cbsCode } themes { slug } members(first: 1) { edges { node { id roles } } } } }`);
+    expect(onboarded.data.neighbourhood).toMatchObject({ municipality: { cbsCode: 'GM0268' }, members: { edges: [{ node: { id: adminId, roles: ['RESIDENT', 'ADMIN'] } }] } });
+    expect(onboarded.data.neighbourhood.themes.length).toBeGreaterThan(0);
     expect(await stop(second.child)).toBe(0);
   }, 180_000);
 });

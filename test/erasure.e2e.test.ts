@@ -41,6 +41,8 @@ const NEIGHBOURHOOD_SWEEPS = [
     timeline { actor { ${M} } } decision { decidedBy { ${M} } } assessments { assessedBy { ${M} } } } } } } }`,
   `query Books($slug: String!) { neighbourhood(slug: $slug) { accounts { id versionRecordedBy { ${M} } history { recordedBy { ${M} } } } financialYears { closedBy { ${M} } } localEconomy { counterparties { name member { ${M} } } }
     chainVerification { valid logValid derivedTotalsValid derivedTotalDifferences { member { ${M} } } } } }`,
+  `query Offices($slug: String!) { neighbourhood(slug: $slug) { offices(first: 100, held: false) { edges { node { holderId holder { ${M} } } } }
+    auditTrail(first: 100) { edges { node { actorId actor { ${M} } } } } } }`,
 ];
 const LEDGER_SWEEP = `query Entries($slug: String!, $after: Int) { neighbourhood(slug: $slug) { ledgerEntries(first: 50, afterSequence: $after) {
   edges { node { sequence description member { ${M} } recordedBy { ${M} } lines { counterparty { name member { ${M} } } } } }
@@ -248,6 +250,10 @@ describe('erasure reaches every subgraph, export and cache', () => {
 
     const erased = await ok(`mutation { eraseMe { member { ${M} } } }`, {}, pieter);
     expect(erased.eraseMe.member).toEqual({ id: PIETER, displayName: expect.stringMatching(/^Anonymous member [0-9a-f]{6}$/), erased: true });
+    // His steward's office ended with him: he holds it no more, and the platform gives him no role.
+    const offices = await ok(`query ($id: ID!) { member(id: $id) { roles offices(held: false) { role held revokeReason } } whoAmI { platformRoles { role } } }`, { id: PIETER }, pieter);
+    expect(offices.member).toEqual({ roles: [], offices: [{ role: 'STEWARD', held: false, revokeReason: 'The holder used the right to erasure.' }] });
+    expect(offices.whoAmI.platformRoles).toEqual([]);
 
     // Every subgraph's answers: to the public (the cached ones included), an admin, and himself.
     expect(leaks(await sweep())).toEqual([]);

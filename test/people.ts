@@ -39,6 +39,7 @@ export async function erasedMember(platform: RunningPlatform, neighbourhoodId: s
  */
 export async function addNeighbourhood(platform: RunningPlatform, slug: string): Promise<string> {
   const id = stableId(`neighbourhood:${slug}`);
+  await platform.subgraphs.community.admin.query(`INSERT INTO community.municipality (code, name) VALUES ('GM0202', 'Arnhem') ON CONFLICT DO NOTHING`);
   await platform.subgraphs.community.admin.query(
     `INSERT INTO community.neighbourhood (id, slug, name, municipality_name, municipality_code) VALUES ($1, $2, $3, 'Arnhem', 'GM0202')`,
     [id, slug, slug],

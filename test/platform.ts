@@ -187,6 +187,7 @@ export async function startCommunityGraph(databaseUrl: string, env: Record<strin
     gatewayUrl,
     community: subgraph,
     async serve(neighbourhoodId) {
+      await subgraph.admin.query(`INSERT INTO community.municipality (code, name) VALUES ('GM0202', 'Arnhem') ON CONFLICT DO NOTHING`);
       await subgraph.admin.query(
         `INSERT INTO community.neighbourhood (id, slug, name, municipality_name, municipality_code) VALUES ($1, $2, 'Testwijk', 'Arnhem', 'GM0202') ON CONFLICT DO NOTHING`,
         [neighbourhoodId, `test-${neighbourhoodId.toLowerCase()}`],

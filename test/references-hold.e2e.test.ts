@@ -37,6 +37,12 @@ beforeAll(async () => {
   await ok(`mutation ($input: RegisterMemberInput!) { registerMember(input: $input) { __typename } }`, {
     input: { neighbourhoodId: SPIJKERKWARTIER, displayName: 'Klussende Karin', kind: 'PERSON', domain: 'ENTREPRENEUR', fullName: 'Karin de Klusser' },
   }, karinsToken);
+  // She is paid as an entrepreneur: an admin of the neighbourhood confirmed the domain she registered with.
+  const admin = await platform.token(stableId('identity:admin'), [{ role: 'admin', neighbourhood: SPIJKERKWARTIER }]);
+  const confirmed = await ok(`mutation ($input: ConfirmMemberDomainInput!) { confirmMemberDomain(input: $input) { __typename } }`, {
+    input: { memberId: karin, reason: 'Ingeschreven bij de KvK als klusbedrijf.' },
+  }, admin);
+  expect(confirmed.confirmMemberDomain.__typename).toBe('ConfirmMemberDomainSuccess');
   await ok(`mutation ($input: PostWishInput!) { postWish(input: $input) { __typename } }`, {
     input: { neighbourhoodId: SPIJKERKWARTIER, title: 'Een gereedschapsbieb', description: 'Boren en ladders delen.', themeIds: [] },
   }, karinsToken);

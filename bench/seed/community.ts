@@ -1,5 +1,6 @@
 import type { ClientBase } from 'pg';
 import { copyRows, type Cell } from './copy';
+import { CARRY_OVER_DIRECTORY_ROLES } from '../../subgraphs/community/src/migrations/1770200000000-role-grants';
 import { Random } from './random';
 import {
   CITY_EPOCH,
@@ -22,6 +23,7 @@ export async function loadCommunity(client: ClientBase, plan: CityPlan): Promise
   const counts: Record<string, number> = {};
   const epoch = new Date(CITY_EPOCH);
 
+  await client.query(`INSERT INTO community.municipality (code, name, created_at) VALUES ('GM0202', 'Arnhem', $1) ON CONFLICT DO NOTHING`, [epoch]);
   counts.neighbourhoods = await copyRows(
     client,
     'community.neighbourhood',
@@ -43,7 +45,7 @@ export async function loadCommunity(client: ClientBase, plan: CityPlan): Promise
   counts.members = await copyRows(
     client,
     'community.member',
-    ['id', 'neighbourhood_id', 'display_name', 'kind', 'domain', 'joined_at', 'full_name', 'email', 'roles', 'updated_at'],
+    ['id', 'neighbourhood_id', 'display_name', 'kind', 'domain', 'joined_at', 'domain_confirmed_at', 'full_name', 'email', 'roles', 'updated_at'],
     (function* () {
       for (const nb of nbs) {
         for (let j = 0; j < nb.members; j++) {
@@ -57,6 +59,8 @@ export async function loadCommunity(client: ClientBase, plan: CityPlan): Promise
             domain === 'CITIZEN' ? 'PERSON' : j % 2 === 0 ? 'ORGANISATION' : 'PERSON',
             domain,
             joined,
+            // The city's members count as confirmed in their domain, as existing members do (migration 1770400000000).
+            joined,
             `Persoon ${nb.index + 1}.${j}`,
             `bewoner.${nb.index + 1}.${j}@example.nl`,
             roles,
@@ -67,6 +71,8 @@ export async function loadCommunity(client: ClientBase, plan: CityPlan): Promise
       }
     })(),
   );
+  // The stewards' and officials' offices as platform grants, as the roles migration carries them over.
+  counts.roleGrants = (await client.query(CARRY_OVER_DIRECTORY_ROLES)).rowCount ?? 0;
 
   counts.themes = await copyRows(
     client,

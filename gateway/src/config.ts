@@ -86,6 +86,13 @@ export const gatewaySettings = {
   /** How long the identity provider's key set is kept before it is fetched again (a token with an unknown key id fetches it at once, at most every JWT_JWKS_COOLDOWN_SECONDS). */
   JWT_JWKS_MAX_AGE_SECONDS: setting.integer(600, { min: 1, max: 24 * 3600 }),
   JWT_JWKS_COOLDOWN_SECONDS: setting.integer(30, { min: 0, max: 3600 }),
+  /**
+   * What the roles a token carries count for (docs/identity.md, "Roles"). `ignore`: nothing, only
+   * the roles the platform records (registration and offices given by admins). `honour`: they
+   * count as well (local development, and the tests' own tokens). `unless-production`: ignore
+   * under NODE_ENV=production, honour elsewhere.
+   */
+  TOKEN_ROLES: setting.oneOf(['honour', 'ignore', 'unless-production'] as const, 'unless-production'),
   /** The key only the gateway holds: it signs the identity assertions every subgraph checks with the public half. */
   GATEWAY_ASSERTION_PRIVATE_KEY: ed25519Setting.seed('npm start makes one; the subgraphs get its public half as GATEWAY_ASSERTION_PUBLIC_KEY'),
   /** Each subgraph's own public key: a request signed with it comes from that service (reading as the public). */

@@ -203,7 +203,7 @@ describe('gateway: CORS', () => {
         document.querySelector('#out')!.replaceChildren(table);
         return { status: response.status, header: rows[0], rows: rows.length - 1, etag: response.headers.get('etag'), version: response.headers.get('api-version'), type: response.headers.get('content-type') };
       }, new URL(MEMBERS_CSV, platform.gatewayUrl).href);
-      expect(csv).toMatchObject({ status: 200, version: '1.3.0', type: expect.stringMatching(/^text\/csv/) });
+      expect(csv).toMatchObject({ status: 200, version: '1.4.0', type: expect.stringMatching(/^text\/csv/) });
       expect(csv.header).toMatch(/^id,/);
       expect(csv.rows).toBeGreaterThan(3);
       expect(csv.etag).toMatch(/^"/);

@@ -35,6 +35,7 @@ import {
   type Viewer,
 } from '@dbwe/platform';
 import { GraphQLError, type ValidationRule } from 'graphql';
+import { createPlatformRoles, tokenRolesMode } from './platform-roles';
 import { proxyTrust, servicePublicKeys, subgraphUrls, type GatewayConfig, type SubgraphName } from './config';
 import { clientAddresses } from './client-address';
 import { securityHeaders } from './security-headers';
@@ -219,8 +220,9 @@ function errorBody(code: ErrorCode, message: string) {
 }
 
 /** A refusal before any work: problem details under the exports, a GraphQL error body elsewhere. */
-function refuse(req: IncomingMessage, res: ServerResponse, status: 401 | 429, code: ErrorCode, message: string): void {
-  if (Exporter.serves(req.url)) sendProblem(res, status, status === 401 ? 'Unauthorized' : 'Too Many Requests', message, req.url?.split('?')[0]);
+function refuse(req: IncomingMessage, res: ServerResponse, status: 401 | 429 | 503, code: ErrorCode, message: string): void {
+  const title = status === 401 ? 'Unauthorized' : status === 429 ? 'Too Many Requests' : 'Service Unavailable';
+  if (Exporter.serves(req.url)) sendProblem(res, status, title, message, req.url?.split('?')[0]);
   else sendJson(res, status, errorBody(code, message));
 }
 
@@ -248,6 +250,13 @@ export function createGateway(config: GatewayConfig, logger: Logger): Gateway {
   const assertionKey = config.GATEWAY_ASSERTION_PRIVATE_KEY.privateKey;
   const serviceKeys = servicePublicKeys(config);
   const sign: SignAssertion = (audience, assertion, body) => signAssertion(assertionKey, audience, assertion, body, config.INTERNAL_ASSERTION_TTL_SECONDS);
+  // What each authenticated request may do is read from community, fresh, after the limits (platform-roles.ts).
+  const platformRoles = createPlatformRoles(urls.community, (assertion, body) => sign('community', assertion, body), {
+    mode: tokenRolesMode(config.TOKEN_ROLES, config.NODE_ENV),
+    timeoutMs: Math.min(config.SUBGRAPH_TIMEOUT_MS, 5_000),
+    logger,
+  });
+  const viewerWithRoles = async (authorization: string | undefined, requestId: string) => platformRoles.complete(await verifier.viewerFor(authorization), requestId);
   const gateway = new ApolloGateway({
     supergraphSdl,
     buildService: ({ name }) =>
@@ -314,7 +323,7 @@ export function createGateway(config: GatewayConfig, logger: Logger): Gateway {
   };
   let feedWatch: { stop(): Promise<void> } | null = null;
   const apiSchema = Supergraph.build(supergraphSdl).apiSchema().toGraphQLJSSchema();
-  const exporter = new Exporter(apollo, apiSchema, logger, (req) => verifier.viewerFor(req.headers.authorization));
+  const exporter = new Exporter(apollo, apiSchema, logger, (req) => viewerWithRoles(req.headers.authorization, 'export'));
 
   const pages = new Pages(apollo, logger);
 
@@ -376,7 +385,14 @@ export function createGateway(config: GatewayConfig, logger: Logger): Gateway {
         refuse(req, res, 401, ErrorCode.UNAUTHENTICATED, identity.refused);
         return true;
       }
-      const { viewer } = identity;
+      let viewer: Viewer;
+      try {
+        viewer = await platformRoles.complete(identity.viewer, requestId);
+      } catch (error) {
+        res.setHeader('retry-after', '2');
+        refuse(req, res, 503, ErrorCode.SERVICE_UNAVAILABLE, error instanceof Error ? error.message : String(error));
+        return true;
+      }
       verifiedViewers.set(req, viewer);
       const page = pageRequested(req);
       if (page) {
@@ -400,7 +416,7 @@ export function createGateway(config: GatewayConfig, logger: Logger): Gateway {
       return false;
     },
     async context(req, requestId, body) {
-      const viewer = verifiedViewers.get(req) ?? (await verifier.viewerFor(req.headers.authorization));
+      const viewer = verifiedViewers.get(req) ?? (await viewerWithRoles(req.headers.authorization, requestId));
       const internal = internalRequests.get(req);
       try {
         internal?.checkBody(body);

@@ -37,6 +37,14 @@ export function isAdmin(viewer: Viewer, neighbourhoodId: string): boolean {
   return hasRole(viewer, ['admin'], neighbourhoodId);
 }
 
+/**
+ * True for an admin of the whole installation: admin in every neighbourhood ('*'), as a PLATFORM
+ * ADMIN grant reaches resolvers. Only they register municipalities and onboard neighbourhoods anywhere.
+ */
+export function isPlatformAdmin(viewer: Viewer): boolean {
+  return viewer.memberId !== null && viewer.roles.some((grant) => grant.role === 'admin' && grant.neighbourhood === '*');
+}
+
 /** Throws UNAUTHENTICATED for the public and FORBIDDEN for a viewer without the role. */
 export function requireRole(viewer: Viewer, roles: readonly Role[], neighbourhoodId: string, action: string): void {
   if (viewer.memberId === null && viewer.roles.length === 0) throw unauthenticated(`Sign in to ${action}.`);

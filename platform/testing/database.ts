@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import type { SubgraphModule } from '../src/subgraph';
 import { createDataSource, migrate, type MigrationReport } from '../src/database';
@@ -71,8 +72,6 @@ export async function dropDatabase(serverUrl: string, name: string): Promise<voi
   await admin(serverUrl, (c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
 }
 
-let counter = 0;
-
 /**
  * A fresh, migrated database for one test file, copied from the template
  * that global setup made. Returns its URL (as the administrator: a
@@ -83,7 +82,9 @@ export async function cloneTestDatabase(): Promise<{ url: string; drop: () => Pr
   const serverUrl = process.env.DBWE_TEST_SERVER_URL;
   const template = process.env.DBWE_TEST_TEMPLATE;
   if (!serverUrl || !template) throw new Error('the jest global setup did not run (DBWE_TEST_SERVER_URL is not set)');
-  const name = `${template}_w${process.env.JEST_WORKER_ID ?? '0'}_${process.pid}_${++counter}`;
+  // A module-level counter would start again in every test file (jest loads modules per file), and a copy a failed
+  // file left behind would then block the next one: random, so no two copies share a name.
+  const name = `${template}_w${process.env.JEST_WORKER_ID ?? '0'}_${process.pid}_${randomBytes(4).toString('hex')}`;
   for (let attempt = 1; ; attempt++) {
     try {
       await admin(serverUrl, async (c) => {

@@ -62,7 +62,7 @@ describe('open data exports', () => {
   it('describes every table in a data package whose fields match the CSV headers and values', async () => {
     const response = await get('/export/v1/neighbourhoods/spijkerkwartier/datapackage.json');
     expect(response.status).toBe(200);
-    expect(response.headers.get('api-version')).toBe('1.3.0');
+    expect(response.headers.get('api-version')).toBe('1.4.0');
     const pkg = (await response.json()) as any;
     expect(pkg.profile).toBe('tabular-data-package');
     expect(pkg.name).toBe('dbwe-spijkerkwartier');

@@ -31,11 +31,11 @@ describe('the data package under the Frictionless validators', () => {
   });
   afterAll(() => platform.stop());
 
-  it('is a valid tabular data package declaring the 18 relations between its tables', () => {
+  it('is a valid tabular data package declaring the 21 relations between its tables', () => {
     expect(pkg.errors.map((e) => e.message)).toEqual([]);
     expect(pkg.valid).toBe(true);
     expect(pkg.resources.map((r) => r.name)).toEqual(EXPORT_TABLES.map((t) => t.name));
-    expect(pkg.resources.flatMap((r) => r.descriptor.schema.foreignKeys ?? [])).toHaveLength(18);
+    expect(pkg.resources.flatMap((r) => r.descriptor.schema.foreignKeys ?? [])).toHaveLength(21);
   });
 
   it('types the SROI amounts as numbers beside a unit column, and every time with its milliseconds', async () => {

@@ -110,7 +110,7 @@ describe('exports: HTTP conventions', () => {
     const response = await get(`${EXPORTS}/members.csv?since=${encodeURIComponent(since)}`);
     expect(response.status).toBe(400);
     expect(response.headers.get('content-type')).toBe('application/problem+json; charset=utf-8');
-    expect(response.headers.get('api-version')).toBe('1.3.0');
+    expect(response.headers.get('api-version')).toBe('1.4.0');
     const problem = (await response.json()) as { detail: string };
     expect(problem.detail).toContain(`got "${since}"`);
     expect(problem.detail).toMatch(/RFC 3339 date-time with a time-zone offset, such as 2026-01-31T00:00:00Z, 2026-01-31T01:00:00\+01:00/);
@@ -175,7 +175,7 @@ describe('exports: HTTP conventions', () => {
     for (const path of [`${EXPORTS}/members.csv`, '/export/v1/openapi.json', '/.well-known/dbwe-ledger-keys']) {
       const response = await get(path, { authorization: 'Bearer not-a-token' });
       expect({ path, status: response.status, type: response.headers.get('content-type') }).toEqual({ path, status: 401, type: 'application/problem+json; charset=utf-8' });
-      expect(response.headers.get('api-version')).toBe('1.3.0');
+      expect(response.headers.get('api-version')).toBe('1.4.0');
       expect(response.headers.get('www-authenticate')).toBe('Bearer error="invalid_token"');
       expect(await response.json()).toMatchObject({ type: 'about:blank', title: 'Unauthorized', status: 401, instance: path });
     }
@@ -192,7 +192,7 @@ describe('exports: HTTP conventions', () => {
     for (const path of [`${EXPORTS}/members.csv`, '/export/v1/openapi.json', '/.well-known/dbwe-ledger-keys']) {
       const response = await get(path, {}, limited.gatewayUrl);
       expect({ path, status: response.status, type: response.headers.get('content-type') }).toEqual({ path, status: 429, type: 'application/problem+json; charset=utf-8' });
-      expect(response.headers.get('api-version')).toBe('1.3.0');
+      expect(response.headers.get('api-version')).toBe('1.4.0');
       expect(Number(response.headers.get('retry-after'))).toBeGreaterThan(0);
       expect(await response.json()).toMatchObject({ type: 'about:blank', title: 'Too Many Requests', status: 429, instance: path });
     }

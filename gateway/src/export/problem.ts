@@ -20,7 +20,7 @@ export function sendProblem(res: ServerResponse, status: number, title: string, 
 
 /**
  * Semantic: 1.2.0 added the excel dialect, the xlsx workbooks and the SROI unit and exact columns; 1.3.0 the
- * neighbourhood budget tables, the annual accounts (PDF, xlsx) and the entries' closesYear and openingBalances columns
- * (all additive).
+ * neighbourhood budget tables, the annual accounts (PDF, xlsx) and the entries' closesYear and openingBalances columns;
+ * 1.4.0 the lessons, lesson_themes and lesson_media tables (all additive).
  */
-export const EXPORT_API_VERSION = '1.3.0';
+export const EXPORT_API_VERSION = '1.4.0';

@@ -281,4 +281,39 @@ export const EXPORT_TABLES: ExportTable[] = [
     primaryKey: ['outcomeId'],
     references: { analysisId: 'sroi_analyses.analysisId' },
   },
+  {
+    name: 'lessons',
+    title: 'Lessons learned',
+    description: "What the neighbourhood's projects learned: what worked, what did not and for whom, newest first.",
+    query: `query ($neighbourhood: ID!, $first: Int!, $after: String) { lessonsLearned(neighbourhoodId: $neighbourhood, first: $first, after: $after) {
+      edges { node { id title whatWorked whatDidNotWork forWhom recordedAt updatedAt project { projectId: id } recordedBy { recordedById: id } } }
+      pageInfo { hasNextPage endCursor } } }`,
+    connection: ['lessonsLearned'],
+    primaryKey: ['id'],
+    references: { project_projectId: 'projects.id' },
+  },
+  {
+    name: 'lesson_themes',
+    title: 'Lesson themes',
+    description: "The themes each lesson is about; the slug (e.g. groen) is shared across neighbourhoods, so it joins one neighbourhood's lessons to another's.",
+    query: `query ($neighbourhood: ID!, $first: Int!, $after: String) { lessonsLearned(neighbourhoodId: $neighbourhood, first: $first, after: $after) {
+      edges { node { lessonId: id themes { themeId slug theme { themeName: name } } } }
+      pageInfo { hasNextPage endCursor } } }`,
+    connection: ['lessonsLearned'],
+    explode: ['themes'],
+    primaryKey: ['lessonId', 'themeId'],
+    references: { lessonId: 'lessons.id' },
+  },
+  {
+    name: 'lesson_media',
+    title: 'Lesson media',
+    description: 'Links from each lesson to films, recordings, documents, images and web pages about it (https only).',
+    query: `query ($neighbourhood: ID!, $first: Int!, $after: String) { lessonsLearned(neighbourhoodId: $neighbourhood, first: $first, after: $after) {
+      edges { node { lessonId: id media { position kind title url } } }
+      pageInfo { hasNextPage endCursor } } }`,
+    connection: ['lessonsLearned'],
+    explode: ['media'],
+    primaryKey: ['lessonId', 'position'],
+    references: { lessonId: 'lessons.id' },
+  },
 ];

@@ -12,12 +12,18 @@ export const EVENT_CATALOGUE: Readonly<Record<SubgraphSchema, readonly string[]>
     'member.registered',
     'member.profile-updated',
     'member.erased',
+    'member.domain-confirmed',
+    'member.domain-rejected',
     'theme.added',
     'wish.posted',
     'wish.support-changed',
     'wish.archived',
     'poll.opened',
     'poll.closed',
+    'municipality.registered',
+    'neighbourhood.onboarded',
+    'role.granted',
+    'role.revoked',
   ],
   projects: [
     'project.proposed',
@@ -76,5 +82,8 @@ export function isPublicEvent(event: Pick<StoredEvent, 'type' | 'data'>): boolea
   if (event.type === eventType('projects', 'bid.withdrawn') && event.data.from === 'DRAFT') return false;
   // A change of a wish's support below the minimum group size, which the public count does not show (docs/privacy.md).
   if (event.type === eventType('community', 'wish.support-changed') && event.data.visible === false) return false;
+  // An action its audit fact keeps from the public (docs/events.md, "Audit facts"): the reason travels in the data.
+  const audit = event.data.audit;
+  if (typeof audit === 'object' && audit !== null && !Array.isArray(audit) && (audit as Record<string, unknown>).public === false) return false;
   return true;
 }

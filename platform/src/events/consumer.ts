@@ -1,5 +1,5 @@
 import type { Pool, PoolClient } from 'pg';
-import type { Logger } from 'pino';
+import pino, { type Logger } from 'pino';
 import type { DatabasePrivileges } from '../database-privileges';
 import { identifier, type SubgraphSchema } from '../database-roles';
 import { eventSource, InvalidEvent, type StoredEvent } from './envelope';
@@ -28,8 +28,8 @@ import { EventSignatureRefused, parseSigned, type SourceKeys } from './signature
  * parked or counted, and cannot take a real event's place in the stream.
  */
 
-/** Applies one event's effect through `tx`, inside the transaction that records it as applied. */
-export type EventHandler = (tx: SqlRunner, event: StoredEvent) => Promise<void>;
+/** Applies one event's effect through `tx`, inside the transaction that records it as applied; `logger` is for what it skips without failing the event. */
+export type EventHandler = (tx: SqlRunner, event: StoredEvent, logger: Logger) => Promise<void>;
 
 /** One consumer of one subgraph: which source it follows and what it does with the event types it cares about. */
 export interface EventConsumer {
@@ -98,6 +98,8 @@ export const inboxPrivileges = {
 
 export type Applied = 'applied' | 'duplicate' | 'parked';
 
+const quiet = pino({ level: 'silent' });
+
 async function inTransaction<T>(pool: Pool, work: (client: PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
   try {
@@ -119,7 +121,7 @@ async function inTransaction<T>(pool: Pool, work: (client: PoolClient) => Promis
  * early, counts it as a duplicate when it was applied before. All in one
  * transaction on the consumer's own database.
  */
-export async function receiveEvent(pool: Pool, subgraph: SubgraphSchema, consumer: EventConsumer, event: StoredEvent): Promise<Applied> {
+export async function receiveEvent(pool: Pool, subgraph: SubgraphSchema, consumer: EventConsumer, event: StoredEvent, logger: Logger = quiet): Promise<Applied> {
   if (event.source !== eventSource(consumer.source)) throw new InvalidEvent(`event ${event.id} comes from ${event.source}, not from ${eventSource(consumer.source)}`);
   const s = identifier(subgraph);
   const key = [consumer.name, event.source, event.neighbourhoodId];
@@ -149,8 +151,8 @@ export async function receiveEvent(pool: Pool, subgraph: SubgraphSchema, consume
     let position = applied;
     while (next) {
       const handler = consumer.handlers[next.type];
-      if (handler) await handler(tx, next);
-      if (consumer.everyEvent) await consumer.everyEvent(tx, next);
+      if (handler) await handler(tx, next, logger);
+      if (consumer.everyEvent) await consumer.everyEvent(tx, next, logger);
       await tx.query(
         `INSERT INTO ${s}.event_inbox (consumer, event_id, source, neighbourhood_id, sequence, type, duplicates) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
         [consumer.name, next.id, next.source, next.neighbourhoodId, next.sequence, next.type, duplicates],
@@ -203,7 +205,7 @@ export function consumerBatchHandler(
     parsed.sort((a, b) => (a.event.neighbourhoodId < b.event.neighbourhoodId ? -1 : a.event.neighbourhoodId > b.event.neighbourhoodId ? 1 : a.event.sequence - b.event.sequence));
     for (const { id, event } of parsed) {
       try {
-        const outcome = await receiveEvent(pool, subgraph, consumer, event);
+        const outcome = await receiveEvent(pool, subgraph, consumer, event, logger);
         onApplied?.(outcome, event);
       } catch (error) {
         logger.warn({ err: error, eventId: event.id, type: event.type, consumer: consumer.name }, 'event not applied; it will be delivered again');

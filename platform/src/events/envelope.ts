@@ -30,7 +30,7 @@ export function checkEventName(name: string): string {
 
 /**
  * Event data: public facts and ids only, as JSON (docs/events.md says what each event carries). One level of object
- * is allowed for the `audit` fact an admin's, steward's or official's action carries (docs/events.md, "Audit").
+ * is allowed for the `audit` fact an admin's, steward's or official's action carries (docs/events.md, "Audit facts").
  */
 export type EventData = Record<
   string,

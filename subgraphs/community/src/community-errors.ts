@@ -1,6 +1,9 @@
 import type { MemberEntity } from './members/member.entity';
 import type { WishEntity } from './wishes/wish.entity';
 import type { ThemeEntity } from './themes/theme.entity';
+import type { OfficeRow } from './roles/offices'
+import type { NeighbourhoodEntity } from './neighbourhoods/neighbourhood.entity';
+import type { MunicipalityEntity } from './neighbourhoods/municipality.entity';
 
 /**
  * The expected failures of community mutations, as values. Each is a GraphQL
@@ -9,7 +12,9 @@ import type { ThemeEntity } from './themes/theme.entity';
  */
 export type CommunityError =
   | { __typename: 'NeighbourhoodNotFound'; code: 'NEIGHBOURHOOD_NOT_FOUND'; message: string; field: string }
-  | { __typename: 'AlreadyRegistered'; code: 'ALREADY_REGISTERED'; message: string; field: null; member: MemberEntity }
+  | { __typename: 'AlreadyRegistered'; code: 'ALREADY_REGISTERED'; message: string; field: string | null; member: MemberEntity }
+  | { __typename: 'MemberNotFound'; code: 'MEMBER_NOT_FOUND'; message: string; field: string }
+  | { __typename: 'NothingToConfirm'; code: 'NOTHING_TO_CONFIRM'; message: string; field: string; member: MemberEntity }
   | { __typename: 'DisplayNameTaken'; code: 'DISPLAY_NAME_TAKEN'; message: string; field: string }
   | { __typename: 'EmptyValue'; code: 'EMPTY_VALUE'; message: string; field: string }
   | { __typename: 'ValueTooLong'; code: 'VALUE_TOO_LONG'; message: string; field: string; maxLength: number }
@@ -28,7 +33,19 @@ export type CommunityError =
   | { __typename: 'WebhookUrlRefused'; code: 'WEBHOOK_URL_REFUSED'; message: string; field: string; reason: string }
   | { __typename: 'UnknownEventType'; code: 'UNKNOWN_EVENT_TYPE'; message: string; field: string; eventType: string }
   | { __typename: 'WebhookLimitReached'; code: 'WEBHOOK_LIMIT_REACHED'; message: string; field: null; limit: number }
-  | { __typename: 'WebhookSubscriptionNotFound'; code: 'WEBHOOK_SUBSCRIPTION_NOT_FOUND'; message: string; field: string };
+  | { __typename: 'WebhookSubscriptionNotFound'; code: 'WEBHOOK_SUBSCRIPTION_NOT_FOUND'; message: string; field: string }
+  | { __typename: 'MunicipalityNotFound'; code: 'MUNICIPALITY_NOT_FOUND'; message: string; field: string }
+  | { __typename: 'NotRegisteredHere'; code: 'NOT_REGISTERED_HERE'; message: string; field: string }
+  | { __typename: 'OfficeAlreadyHeld'; code: 'OFFICE_ALREADY_HELD'; message: string; field: string; office: OfficeRow }
+  | { __typename: 'InvalidOffice'; code: 'INVALID_OFFICE'; message: string; field: string }
+  | { __typename: 'OfficeNotFound'; code: 'OFFICE_NOT_FOUND'; message: string; field: string }
+  | { __typename: 'OfficeAlreadyRevoked'; code: 'OFFICE_ALREADY_REVOKED'; message: string; field: string; office: OfficeRow }
+  | { __typename: 'MunicipalityCodeTaken'; code: 'MUNICIPALITY_CODE_TAKEN'; message: string; field: string; municipality: MunicipalityEntity }
+  | { __typename: 'InvalidCbsCode'; code: 'INVALID_CBS_CODE'; message: string; field: string; expectedForm: string }
+  | { __typename: 'CbsCodeMismatch'; code: 'CBS_CODE_MISMATCH'; message: string; field: string; cbsCode: string; mustStartWith: string }
+  | { __typename: 'CbsCodeTaken'; code: 'CBS_CODE_TAKEN'; message: string; field: string; neighbourhood: NeighbourhoodEntity }
+  | { __typename: 'NeighbourhoodSlugTaken'; code: 'NEIGHBOURHOOD_SLUG_TAKEN'; message: string; field: string; neighbourhood: NeighbourhoodEntity }
+  | { __typename: 'DuplicateValue'; code: 'DUPLICATE_VALUE'; message: string; field: string; value: string };
 
 export type ErrorOf<T extends CommunityError['__typename']> = Extract<CommunityError, { __typename: T }>;
 
@@ -44,6 +61,30 @@ export const communityError = {
     code: 'ALREADY_REGISTERED',
     message: 'You are already registered as a member.',
     field: null,
+    member,
+  }),
+  memberNotFound: (field = 'memberId'): ErrorOf<'MemberNotFound'> => ({
+    __typename: 'MemberNotFound',
+    code: 'MEMBER_NOT_FOUND',
+    message: 'There is no member with this id.',
+    field,
+  }),
+  nothingToConfirm: (member: MemberEntity): ErrorOf<'NothingToConfirm'> => ({
+    __typename: 'NothingToConfirm',
+    code: 'NOTHING_TO_CONFIRM',
+    message:
+      member.erasedAt !== null
+        ? 'This member was erased; there is no claim left to decide.'
+        : `This member's domain (${member.domain}) waits for no decision: they registered as a citizen, or an admin already decided.`,
+    field: 'memberId',
+    member,
+  }),
+  /** Onboarding names someone else as the first admin, who already joined a neighbourhood (a member belongs to one). */
+  identityAlreadyRegistered: (member: MemberEntity, field: string): ErrorOf<'AlreadyRegistered'> => ({
+    __typename: 'AlreadyRegistered',
+    code: 'ALREADY_REGISTERED',
+    message: 'This identity is already registered as a member of a neighbourhood; a member belongs to one. Name another identity.',
+    field,
     member,
   }),
   displayNameTaken: (): ErrorOf<'DisplayNameTaken'> => ({
@@ -172,6 +213,82 @@ export const communityError = {
     code: 'WEBHOOK_SUBSCRIPTION_NOT_FOUND',
     message: 'You hold no webhook subscription with this id.',
     field: 'id',
+  }),
+  notRegisteredHere: (): ErrorOf<'NotRegisteredHere'> => ({
+    __typename: 'NotRegisteredHere',
+    code: 'NOT_REGISTERED_HERE',
+    message: 'A steward or admin of a neighbourhood must be a member registered there; this identity is not (or was erased).',
+    field: 'memberId',
+  }),
+  officeAlreadyHeld: (office: OfficeRow): ErrorOf<'OfficeAlreadyHeld'> => ({
+    __typename: 'OfficeAlreadyHeld',
+    code: 'OFFICE_ALREADY_HELD',
+    message: 'This identity holds this office already.',
+    field: 'role',
+    office,
+  }),
+  invalidOffice: (field: string, message: string): ErrorOf<'InvalidOffice'> => ({ __typename: 'InvalidOffice', code: 'INVALID_OFFICE', message, field }),
+  officeNotFound: (): ErrorOf<'OfficeNotFound'> => ({
+    __typename: 'OfficeNotFound',
+    code: 'OFFICE_NOT_FOUND',
+    message: 'There is no office with this id.',
+    field: 'officeId',
+  }),
+  officeAlreadyRevoked: (office: OfficeRow): ErrorOf<'OfficeAlreadyRevoked'> => ({
+    __typename: 'OfficeAlreadyRevoked',
+    code: 'OFFICE_ALREADY_REVOKED',
+    message: 'This office was revoked already.',
+    field: 'officeId',
+    office,
+  }),
+  municipalityNotFound: (field = 'municipalityCode'): ErrorOf<'MunicipalityNotFound'> => ({
+    __typename: 'MunicipalityNotFound',
+    code: 'MUNICIPALITY_NOT_FOUND',
+    message: 'No municipality with this CBS code is registered; a platform admin registers it first (registerMunicipality).',
+    field,
+  }),
+  municipalityCodeTaken: (municipality: MunicipalityEntity): ErrorOf<'MunicipalityCodeTaken'> => ({
+    __typename: 'MunicipalityCodeTaken',
+    code: 'MUNICIPALITY_CODE_TAKEN',
+    message: `${municipality.code} is registered already (as ${municipality.name}).`,
+    field: 'code',
+    municipality,
+  }),
+  invalidCbsCode: (field: string, expectedForm: string): ErrorOf<'InvalidCbsCode'> => ({
+    __typename: 'InvalidCbsCode',
+    code: 'INVALID_CBS_CODE',
+    message: `${field} is not a CBS code of the form ${expectedForm}.`,
+    field,
+    expectedForm,
+  }),
+  cbsCodeMismatch: (field: string, cbsCode: string, mustStartWith: string, of: string): ErrorOf<'CbsCodeMismatch'> => ({
+    __typename: 'CbsCodeMismatch',
+    code: 'CBS_CODE_MISMATCH',
+    message: `${cbsCode} does not lie in ${of}: it must start with ${mustStartWith}.`,
+    field,
+    cbsCode,
+    mustStartWith,
+  }),
+  cbsCodeTaken: (field: string, neighbourhood: NeighbourhoodEntity): ErrorOf<'CbsCodeTaken'> => ({
+    __typename: 'CbsCodeTaken',
+    code: 'CBS_CODE_TAKEN',
+    message: `This CBS wijk is neighbourhood "${neighbourhood.slug}" already; a wijk is one neighbourhood's.`,
+    field,
+    neighbourhood,
+  }),
+  neighbourhoodSlugTaken: (neighbourhood: NeighbourhoodEntity): ErrorOf<'NeighbourhoodSlugTaken'> => ({
+    __typename: 'NeighbourhoodSlugTaken',
+    code: 'NEIGHBOURHOOD_SLUG_TAKEN',
+    message: `The installation already has a neighbourhood "${neighbourhood.slug}"; choose another slug.`,
+    field: 'slug',
+    neighbourhood,
+  }),
+  duplicateValue: (field: string, value: string): ErrorOf<'DuplicateValue'> => ({
+    __typename: 'DuplicateValue',
+    code: 'DUPLICATE_VALUE',
+    message: `${value} is named more than once in ${field}.`,
+    field,
+    value,
   }),
 };
 

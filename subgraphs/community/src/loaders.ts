@@ -3,10 +3,12 @@ import type { DataSource } from 'typeorm';
 import { In } from 'typeorm';
 import { listLoader, orderByKeys, rowLoader } from '@dbwe/platform';
 import { NeighbourhoodEntity } from './neighbourhoods/neighbourhood.entity';
+import { MunicipalityEntity } from './neighbourhoods/municipality.entity';
 import { MemberEntity } from './members/member.entity';
 import { ThemeEntity } from './themes/theme.entity';
 import { WishEntity } from './wishes/wish.entity';
 import { PollEntity } from './polls/poll.entity';
+import { directoryRoles, type OfficeRole } from './roles/offices';
 
 /** A member's relation to one wish or poll; the key of viewer-specific loaders. */
 export interface MemberAnd {
@@ -31,10 +33,23 @@ export function createLoaders(db: DataSource) {
       (ids: readonly string[]) => db.getRepository(NeighbourhoodEntity).findBy({ id: In([...ids]) }),
       (row) => row.id,
     ),
+    municipality: rowLoader((codes: readonly string[]) => db.getRepository(MunicipalityEntity).findBy({ code: In([...codes]) }), (row) => row.code),
+    neighbourhoodsByMunicipality: listLoader(
+      (codes: readonly string[]) => db.getRepository(NeighbourhoodEntity).find({ where: { municipalityCode: In([...codes]) }, order: { name: 'ASC', id: 'ASC' } }),
+      (row) => row.municipalityCode,
+    ),
     member: rowLoader((ids: readonly string[]) => db.getRepository(MemberEntity).findBy({ id: In([...ids]) }), (row) => row.id),
     wish: rowLoader((ids: readonly string[]) => db.getRepository(WishEntity).findBy({ id: In([...ids]) }), (row) => row.id),
     poll: rowLoader((ids: readonly string[]) => db.getRepository(PollEntity).findBy({ id: In([...ids]) }), (row) => row.id),
     theme,
+    /** The offices each member holds in their own neighbourhood (the directory's roles beyond RESIDENT). */
+    directoryRoles: new DataLoader<MemberEntity, OfficeRole[], string>(
+      async (members) => {
+        const byMember = await directoryRoles(db, members);
+        return members.map((m) => byMember.get(m.id) ?? []);
+      },
+      { cacheKeyFn: (m) => m.id },
+    ),
     themesByNeighbourhood: listLoader(
       (ids: readonly string[]) =>
         db.getRepository(ThemeEntity).find({ where: { neighbourhoodId: In([...ids]) }, order: { name: 'ASC', id: 'ASC' } }),

@@ -36,4 +36,5 @@ export const TEXT_LIMITS = {
   address: 300,
   title: 120,
   description: 4000,
+  reason: 500,
 } as const;

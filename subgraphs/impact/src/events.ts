@@ -1,4 +1,4 @@
-import type { DomainEvent, EventsDeclaration } from '@dbwe/platform';
+import type { AuditFact, DomainEvent, EventsDeclaration } from '@dbwe/platform';
 import type { AnalysisEntity } from './analyses/analysis.entity';
 import type { PublishedSnapshotEntity } from './analyses/published-snapshot.entity';
 
@@ -13,7 +13,7 @@ export const impactEvents: EventsDeclaration = {
 };
 
 export const impactEvent = {
-  analysisPublished: (analysis: AnalysisEntity, snapshot: PublishedSnapshotEntity): DomainEvent => ({
+  analysisPublished: (analysis: AnalysisEntity, snapshot: PublishedSnapshotEntity, audit: AuditFact): DomainEvent => ({
     name: 'analysis.published',
     subject: `analyses/${analysis.id}`,
     neighbourhoodId: analysis.neighbourhoodId,
@@ -26,12 +26,13 @@ export const impactEvent = {
       inputs: snapshot.inputs,
       presentValue: snapshot.presentValue,
       ratio: snapshot.ratio,
+      audit,
     },
   }),
-  bidForecastLinked: (analysis: AnalysisEntity, bidId: string, at: Date): DomainEvent => ({
+  bidForecastLinked: (analysis: AnalysisEntity, bidId: string, at: Date, audit: AuditFact): DomainEvent => ({
     name: 'bid.forecast-linked',
     subject: `bids/${bidId}`,
     neighbourhoodId: analysis.neighbourhoodId,
-    data: { bidId, analysisId: analysis.id, projectId: analysis.projectId, linkedAt: at.toISOString() },
+    data: { bidId, analysisId: analysis.id, projectId: analysis.projectId, linkedAt: at.toISOString(), audit },
   }),
 };

@@ -86,7 +86,7 @@ export const ledgerEvent = {
       lines: lines.map((line) => ({ accountId: line.accountId, unit: line.unit, minorUnits: line.minor.toString(), counterpartyMemberId: line.counterpartyMemberId ?? null })),
     },
   }),
-  budgetSet: (budget: BudgetView): DomainEvent => ({
+  budgetSet: (budget: BudgetView, audit: AuditFact): DomainEvent => ({
     name: 'budget.set',
     subject: `budgets/${budget.id}`,
     neighbourhoodId: budget.neighbourhoodId,
@@ -99,6 +99,7 @@ export const ledgerEvent = {
       revision: budget.current.revision,
       minorUnits: budget.current.amountMinor,
       recordedAt: time(budget.current.recordedAt),
+      audit: { ...audit },
     },
   }),
   /** A year closed: its closing entries (each also an entry.posted) and the result per unit moved to equity. */

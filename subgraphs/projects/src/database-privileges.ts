@@ -2,7 +2,7 @@ import { outboxPrivileges, type DatabasePrivileges } from '@dbwe/platform';
 
 /**
  * What the projects service may do in its schema. The timelines
- * (project_event, bid_event), lessons, adopted wishes and challengers are
+ * (project_event, bid_event), lessons with their themes and media, adopted wishes and challengers are
  * only ever added to; a project or bid keeps its id, neighbourhood and
  * creator; participants are the one thing removed.
  */
@@ -14,6 +14,8 @@ export const databasePrivileges: DatabasePrivileges = {
     milestone: ['SELECT', 'INSERT', { UPDATE: ['reached_on', 'reached_note', 'updated_at'] }],
     project_event: ['SELECT', 'INSERT'],
     lesson: ['SELECT', 'INSERT'],
+    lesson_theme: ['SELECT', 'INSERT'],
+    lesson_media: ['SELECT', 'INSERT'],
     bid: [
       'SELECT',
       'INSERT',

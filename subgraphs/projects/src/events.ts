@@ -1,4 +1,4 @@
-import type { DomainEvent, EventsDeclaration } from '@dbwe/platform';
+import type { AuditFact, DomainEvent, EventsDeclaration } from '@dbwe/platform';
 import type { BidAction, BidStatus } from './bids/bid-lifecycle';
 import type { ProjectEntity } from './projects/project.entity';
 import type { BidEntity } from './bids/bid.entity';
@@ -85,11 +85,11 @@ export const projectEvent = {
     neighbourhoodId: project.neighbourhoodId,
     data: { wishId: wish.wishId, wishNeighbourhoodId: wish.neighbourhoodId, projectId: project.id, adoptedBy, adoptedAt: time(at) },
   }),
-  lessonRecorded: (lesson: { id: string; projectId: string; neighbourhoodId: string; recordedBy: string; recordedAt: Date }): DomainEvent => ({
+  lessonRecorded: (lesson: { id: string; projectId: string; neighbourhoodId: string; recordedBy: string; recordedAt: Date }, themeIds: readonly string[]): DomainEvent => ({
     name: 'lesson.recorded',
     subject: `lessons/${lesson.id}`,
     neighbourhoodId: lesson.neighbourhoodId,
-    data: { lessonId: lesson.id, projectId: lesson.projectId, recordedBy: lesson.recordedBy, recordedAt: time(lesson.recordedAt) },
+    data: { lessonId: lesson.id, projectId: lesson.projectId, themeIds, recordedBy: lesson.recordedBy, recordedAt: time(lesson.recordedAt) },
   }),
 };
 
@@ -97,9 +97,10 @@ export const bidEvent = {
   drafted: (bid: BidEntity, challengerIds: readonly string[]) =>
     aboutBid(bid, 'bid.drafted', { status: bid.status, mode: bid.mode, taakveld: bid.taakveld, challengerIds, draftedAt: time(bid.createdAt) }),
   updated: (bid: BidEntity, fields: readonly string[]) => aboutBid(bid, 'bid.updated', { fields, updatedAt: time(bid.updatedAt) }),
-  criterionAssessed: (bid: BidEntity, criterion: string, score: number, assessedBy: string, at: Date) =>
-    aboutBid(bid, 'bid.criterion-assessed', { criterion, score, assessedBy, assessedAt: time(at) }),
-  stepped: (bid: BidEntity, action: BidAction, from: BidStatus, actorId: string, at: Date) =>
+  criterionAssessed: (bid: BidEntity, criterion: string, score: number, assessedBy: string, at: Date, audit: AuditFact) =>
+    aboutBid(bid, 'bid.criterion-assessed', { criterion, score, assessedBy, assessedAt: time(at), audit }),
+  /** `audit` when an official took the step as an official (the audit trail); a challenger's steps are the bid's own timeline. */
+  stepped: (bid: BidEntity, action: BidAction, from: BidStatus, actorId: string, at: Date, audit: AuditFact | null) =>
     aboutBid(bid, BID_STEP_EVENTS[action], {
       action,
       from,
@@ -108,5 +109,6 @@ export const bidEvent = {
       at: time(at),
       ...(BID_STEP_EVENTS[action] === 'bid.decided' ? { outcome: bid.decisionOutcome } : {}),
       ...(bid.executingProjectId ? { executingProjectId: bid.executingProjectId } : {}),
+      ...(audit ? { audit } : {}),
     }),
 };

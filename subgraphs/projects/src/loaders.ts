@@ -6,7 +6,7 @@ import { ProjectEntity, ProjectWishEntity } from './projects/project.entity';
 import { ParticipantEntity } from './projects/participant.entity';
 import { MilestoneEntity } from './projects/milestone.entity';
 import { ProjectEventEntity } from './projects/project-event.entity';
-import { LessonEntity } from './lessons/lesson.entity';
+import { LessonEntity, LessonMediaEntity, LessonThemeEntity } from './lessons/lesson.entity';
 import { memberProjectPages, memberProjectsKey, type MemberProjectsKey } from './projects/project.queries';
 import { BidAssessmentEntity, BidChallengerEntity, BidEntity, BidEventEntity } from './bids/bid.entity';
 
@@ -48,6 +48,14 @@ export function createLoaders(db: DataSource) {
     lessonsByProject: listLoader(
       (keys: readonly string[]) => db.getRepository(LessonEntity).find({ where: { projectId: ids(keys) }, order: { recordedAt: 'DESC', id: 'DESC' } }),
       (row) => row.projectId,
+    ),
+    themesByLesson: listLoader(
+      (keys: readonly string[]) => db.getRepository(LessonThemeEntity).find({ where: { lessonId: ids(keys) }, order: { position: 'ASC' } }),
+      (row) => row.lessonId,
+    ),
+    mediaByLesson: listLoader(
+      (keys: readonly string[]) => db.getRepository(LessonMediaEntity).find({ where: { lessonId: ids(keys) }, order: { position: 'ASC' } }),
+      (row) => row.lessonId,
     ),
     bid: rowLoader((keys: readonly string[]) => db.getRepository(BidEntity).findBy({ id: ids(keys) }), (row) => row.id),
     bidByExecutingProject: rowLoader(

@@ -7,7 +7,7 @@ import { ProjectEntity, ProjectWishEntity } from './projects/project.entity';
 import { ParticipantEntity } from './projects/participant.entity';
 import { MilestoneEntity } from './projects/milestone.entity';
 import { ProjectEventEntity } from './projects/project-event.entity';
-import { LessonEntity } from './lessons/lesson.entity';
+import { LessonEntity, LessonMediaEntity, LessonThemeEntity } from './lessons/lesson.entity';
 import { BidAssessmentEntity, BidChallengerEntity, BidEntity, BidEventEntity } from './bids/bid.entity';
 import { projectResolvers } from './projects/project.resolvers';
 import { bidResolvers } from './bids/bid.resolvers';
@@ -20,6 +20,7 @@ import { LifecycleAndBids1764200000000 } from './migrations/1764200000000-lifecy
 import { TimelineOrder1764400000000 } from './migrations/1764400000000-timeline-order';
 import { SyncIndexes1764500000000 } from './migrations/1764500000000-sync-indexes';
 import { EventOutbox1767000000000 } from './migrations/1767000000000-event-outbox';
+import { LessonThemesMedia1768000000000 } from './migrations/1768000000000-lesson-themes-media';
 import { projectsEvents } from './events';
 import { seedDemo } from './demo/demo.seed';
 import { databasePrivileges } from './database-privileges';
@@ -50,8 +51,8 @@ export const projects: SubgraphModule<Loaders, ProjectsServices> = {
   defaultPort: 4102,
   typeDefs: loadTypeDefs(join(__dirname, '..', 'schema.graphql')),
   resolvers: resolvers as SubgraphModule<Loaders, ProjectsServices>['resolvers'],
-  entities: [ProjectEntity, ProjectWishEntity, ParticipantEntity, MilestoneEntity, ProjectEventEntity, LessonEntity, BidEntity, BidChallengerEntity, BidAssessmentEntity, BidEventEntity],
-  migrations: [Initial1764100000000, LifecycleAndBids1764200000000, TimelineOrder1764400000000, SyncIndexes1764500000000, EventOutbox1767000000000],
+  entities: [ProjectEntity, ProjectWishEntity, ParticipantEntity, MilestoneEntity, ProjectEventEntity, LessonEntity, LessonThemeEntity, LessonMediaEntity, BidEntity, BidChallengerEntity, BidAssessmentEntity, BidEventEntity],
+  migrations: [Initial1764100000000, LifecycleAndBids1764200000000, TimelineOrder1764400000000, SyncIndexes1764500000000, EventOutbox1767000000000, LessonThemesMedia1768000000000],
   databasePrivileges,
   events: projectsEvents,
   services: projectsServices,

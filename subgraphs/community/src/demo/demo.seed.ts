@@ -5,6 +5,7 @@ import { MemberEntity, type MemberDomain, type MemberKind, type MemberRole } fro
 import { ThemeEntity } from '../themes/theme.entity';
 import { WishEntity } from '../wishes/wish.entity';
 import { PollEntity } from '../polls/poll.entity';
+import { CARRY_OVER_DIRECTORY_ROLES } from '../migrations/1770200000000-role-grants';
 
 /** Fictional people and organisations; any likeness to real ones is accidental. */
 const neighbourhoods = [
@@ -189,6 +190,7 @@ export async function seedDemo(db: DataSource): Promise<void> {
     const already = await tx.getRepository(NeighbourhoodEntity).existsBy({ id: demoNeighbourhoodId('spijkerkwartier') });
     if (already) return;
     const created = new Date('2025-01-06T09:00:00Z');
+    await tx.query(`INSERT INTO community.municipality (code, name, created_at) VALUES ('GM0202', 'Arnhem', $1) ON CONFLICT DO NOTHING`, [created]);
     await tx.getRepository(NeighbourhoodEntity).insert(
       neighbourhoods.map((n) => ({
         id: demoNeighbourhoodId(n.slug),
@@ -213,6 +215,10 @@ export async function seedDemo(db: DataSource): Promise<void> {
           displayName,
           kind,
           domain,
+          // The demo's organisations are who they say: their domains count as confirmed, as the migration has existing members'.
+          claimedDomain: null,
+          domainConfirmedAt: joinedAt,
+          domainConfirmedBy: null,
           joinedAt,
           roles: ['RESIDENT' as const, ...(extraRoles[displayName] ?? [])],
           erasedAt: null,
@@ -224,6 +230,8 @@ export async function seedDemo(db: DataSource): Promise<void> {
         };
       }),
     );
+    // The demo's offices, as grants the platform holds (the directory's roles carried over, as the migration does).
+    await tx.query(CARRY_OVER_DIRECTORY_ROLES);
     await seedWishesAndPolls(tx);
   });
 }

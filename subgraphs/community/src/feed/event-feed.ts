@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { isPublicEvent, toStructured, type EventConsumer, type SqlRunner, type StoredEvent } from '@dbwe/platform';
+import { keepAudit } from '../audit/audit-trail';
 
 /*
  * The BI event feed: community follows every subgraph's events (its own
@@ -27,13 +28,16 @@ export async function keepInFeed(tx: SqlRunner, event: StoredEvent): Promise<voi
   );
 }
 
-/** The feed's consumers: one per source, each applying every event in order into the feed. */
+/** Community's consumers: one per source, each applying every event in order into the feed and the audit trail. */
 export function feedConsumers(handlers: Partial<Record<EventConsumer['source'], EventConsumer['handlers']>>): EventConsumer[] {
   return (['community', 'projects', 'ledger', 'impact'] as const).map((source) => ({
     name: `from-${source}`,
     source,
     handlers: handlers[source] ?? {},
-    everyEvent: keepInFeed,
+    everyEvent: async (tx, event, logger) => {
+      await keepInFeed(tx, event);
+      await keepAudit(tx, event, logger);
+    },
   }));
 }
 

@@ -18,8 +18,21 @@ export class MemberEntity {
   @Column({ type: 'text' })
   kind!: MemberKind;
 
+  /** The public domain: CITIZEN while a claim to another waits for an admin. */
   @Column({ type: 'text' })
   domain!: MemberDomain;
+
+  /** The domain the member said they belong to, while no admin has confirmed or rejected it. */
+  @Column({ name: 'claimed_domain', type: 'text', nullable: true })
+  claimedDomain!: Exclude<MemberDomain, 'CITIZEN'> | null;
+
+  /** When the domain was settled: on joining as a citizen, else when an admin confirmed or rejected the claim. */
+  @Column({ name: 'domain_confirmed_at', type: 'timestamptz', nullable: true })
+  domainConfirmedAt!: Date | null;
+
+  /** The admin who settled it; null for a citizen's own registration. */
+  @Column({ name: 'domain_confirmed_by', type: 'uuid', nullable: true })
+  domainConfirmedBy!: string | null;
 
   @Column({ name: 'joined_at', type: 'timestamptz' })
   joinedAt!: Date;

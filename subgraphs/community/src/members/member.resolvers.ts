@@ -1,8 +1,11 @@
-import { forbidden, isAdmin, isUuid } from '@dbwe/platform';
+import { forbidden, isAdmin, isUuid, requireMember, requireRole } from '@dbwe/platform';
 import type { Resolvers } from '../generated/graphql';
 import { requireActiveMember, requireCallerId } from '../access';
 import { listWishes } from '../wishes/wish.queries';
-import { registerMember, updateProfile } from './member.commands';
+import { decideClaimedDomain, registerMember, updateProfile } from './member.commands';
+import { communityError } from '../community-errors';
+import type { Context } from '../context';
+import { enforcedRole } from '../roles/enforced-role';
 
 export const memberResolvers: Resolvers = {
   Query: {
@@ -12,17 +15,7 @@ export const memberResolvers: Resolvers = {
     async whoAmI(_parent, _args, { viewer, loaders }) {
       const registered = viewer.memberId !== null && isUuid(viewer.memberId) ? await loaders.member.load(viewer.memberId) : null;
       const member = registered && registered.erasedAt === null ? registered : null;
-      const roles = await Promise.all(
-        viewer.roles.map(async ({ role, neighbourhood }) => {
-          const everyNeighbourhood = neighbourhood === '*';
-          return {
-            role: role.toUpperCase() as Uppercase<typeof role>,
-            everyNeighbourhood,
-            neighbourhoodId: everyNeighbourhood ? null : neighbourhood,
-            neighbourhood: everyNeighbourhood || !isUuid(neighbourhood) ? null : await loaders.neighbourhood.load(neighbourhood),
-          };
-        }),
-      );
+      const roles = await Promise.all(viewer.roles.map((held) => enforcedRole(held, loaders)));
       return {
         memberId: viewer.memberId,
         member,
@@ -36,6 +29,14 @@ export const memberResolvers: Resolvers = {
       const id = requireCallerId(context, 'register as a member');
       const outcome = await registerMember(context.db, id, input, context.events);
       return outcome.ok ? { __typename: 'RegisterMemberSuccess', member: outcome.member } : outcome.error;
+    },
+    async confirmMemberDomain(_parent, { input }, context) {
+      const outcome = await decideDomain(context, input, 'confirmed');
+      return outcome.ok ? { __typename: 'ConfirmMemberDomainSuccess', member: outcome.member } : outcome.error;
+    },
+    async rejectMemberDomain(_parent, { input }, context) {
+      const outcome = await decideDomain(context, input, 'rejected');
+      return outcome.ok ? { __typename: 'RejectMemberDomainSuccess', member: outcome.member } : outcome.error;
     },
     async updateMyProfile(_parent, { input }, context) {
       const member = await requireActiveMember(context, 'update your profile');
@@ -51,6 +52,13 @@ export const memberResolvers: Resolvers = {
       return neighbourhood;
     },
     erased: (m) => m.erasedAt !== null,
+    claimedDomain: (m) => (m.erasedAt !== null ? null : (m.claimedDomain ?? m.domain)),
+    domainConfirmed: (m) => m.claimedDomain === null,
+    // Exactly what the platform enforces in the member's neighbourhood: resident by registration, and the offices held there.
+    async roles(m, _args, { loaders }) {
+      if (m.erasedAt !== null) return [];
+      return ['RESIDENT', ...((await loaders.directoryRoles.load(m)) ?? [])];
+    },
     // The same check runs whether the member was reached by member(id), nested, or through _entities.
     personalData(m, _args, { viewer }) {
       if (viewer.memberId !== m.id && !isAdmin(viewer, m.neighbourhoodId)) {
@@ -62,3 +70,16 @@ export const memberResolvers: Resolvers = {
     wishes: (m, args, { db }) => listWishes(db, { authorId: m.id }, args, null),
   },
 };
+
+/**
+ * Only an admin of the member's own neighbourhood decides their domain. Who is a member is
+ * public, so an unknown id is told as such to anyone signed in.
+ */
+async function decideDomain(context: Context, input: { memberId: string; reason: string }, decision: 'confirmed' | 'rejected') {
+  const action = decision === 'confirmed' ? "confirm a member's domain" : "reject a member's domain";
+  const actorId = requireMember(context.viewer, action);
+  const member = isUuid(input.memberId) ? await context.loaders.member.load(input.memberId) : null;
+  if (!member) return { ok: false as const, error: communityError.memberNotFound() };
+  requireRole(context.viewer, ['admin'], member.neighbourhoodId, action);
+  return decideClaimedDomain(context.db, member.id, decision, { actorId, role: 'admin', reason: input.reason, public: true }, context.events);
+}

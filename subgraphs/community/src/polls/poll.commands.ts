@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import type { EventRecorder } from '@dbwe/platform';
+import type { AuditFact, EventRecorder } from '@dbwe/platform';
 import { communityEvent } from '../events';
 import { communityError, type ErrorOf } from '../community-errors';
 import { ThemeEntity } from '../themes/theme.entity';
@@ -13,6 +13,7 @@ export async function openPoll(
   db: DataSource,
   neighbourhoodId: string,
   input: { title: string; description?: string | null; themeIds: string[]; pointsBudget: number },
+  audit: AuditFact,
   events: EventRecorder,
 ): Promise<Outcome<PollEntity, ErrorOf<'EmptyValue' | 'ValueTooLong' | 'ValueOutOfRange' | 'UnknownTheme'>>> {
   return db.transaction(async (tx) => {
@@ -36,12 +37,12 @@ export async function openPoll(
        SELECT $1, $2, theme_id, position FROM unnest($3::uuid[]) WITH ORDINALITY AS t(theme_id, position)`,
       [neighbourhoodId, poll.id, checked.value.themeIds],
     );
-    await events.record(tx, communityEvent.pollOpened(poll, checked.value.themeIds));
+    await events.record(tx, communityEvent.pollOpened(poll, checked.value.themeIds, audit));
     return { ok: true, value: poll };
   });
 }
 
-export async function closePoll(db: DataSource, pollId: string, events: EventRecorder): Promise<Outcome<PollEntity, ErrorOf<'PollNotFound' | 'PollClosed'>>> {
+export async function closePoll(db: DataSource, pollId: string, audit: AuditFact, events: EventRecorder): Promise<Outcome<PollEntity, ErrorOf<'PollNotFound' | 'PollClosed'>>> {
   return db.transaction(async (tx) => {
     const poll = await tx.getRepository(PollEntity).findOne({ where: { id: pollId }, lock: { mode: 'pessimistic_write' } });
     if (!poll) return { ok: false, error: communityError.pollNotFound() };
@@ -49,7 +50,7 @@ export async function closePoll(db: DataSource, pollId: string, events: EventRec
     const now = new Date();
     await tx.getRepository(PollEntity).update({ id: poll.id }, { closedAt: now, updatedAt: now });
     const closed = { ...poll, closedAt: now, updatedAt: now };
-    await events.record(tx, communityEvent.pollClosed(closed));
+    await events.record(tx, communityEvent.pollClosed(closed, audit));
     return { ok: true, value: closed };
   });
 }

@@ -1,4 +1,4 @@
-import { isUuid, requireRole } from '@dbwe/platform';
+import { auditOf, isUuid, requireRole } from '@dbwe/platform';
 import { requireCallerId, requireMemberWithRole } from '../access';
 import { communityError } from '../community-errors';
 import type { Resolvers } from '../generated/graphql';
@@ -15,11 +15,12 @@ export const pollResolvers: Resolvers = {
   Mutation: {
     async openPoll(_parent, { input }, context) {
       requireCallerId(context, 'open a poll');
-      if (!isUuid(input.neighbourhoodId) || !(await context.loaders.neighbourhood.load(input.neighbourhoodId))) {
-        return communityError.neighbourhoodNotFound();
-      }
-      requireRole(context.viewer, ['steward'], input.neighbourhoodId, 'open a poll');
-      const outcome = await openPoll(context.db, input.neighbourhoodId, input, context.events);
+      const neighbourhood = isUuid(input.neighbourhoodId) ? await context.loaders.neighbourhood.load(input.neighbourhoodId) : null;
+      if (!neighbourhood) return communityError.neighbourhoodNotFound();
+      requireRole(context.viewer, ['steward'], neighbourhood.id, 'open a poll');
+      const pointsBudget = input.pointsBudget ?? neighbourhood.pollPointsBudget;
+      const audit = auditOf(context.viewer, ['steward'], neighbourhood.id, 'Opened the poll');
+      const outcome = await openPoll(context.db, neighbourhood.id, { ...input, pointsBudget }, audit, context.events);
       return outcome.ok ? { __typename: 'OpenPollSuccess', poll: outcome.value } : outcome.error;
     },
     async closePoll(_parent, { pollId }, context) {
@@ -27,7 +28,8 @@ export const pollResolvers: Resolvers = {
       const poll = isUuid(pollId) ? await context.loaders.poll.load(pollId) : null;
       if (!poll) return communityError.pollNotFound();
       requireRole(context.viewer, ['steward'], poll.neighbourhoodId, 'close a poll');
-      const outcome = await closePoll(context.db, poll.id, context.events);
+      const audit = auditOf(context.viewer, ['steward'], poll.neighbourhoodId, 'Closed the poll');
+      const outcome = await closePoll(context.db, poll.id, audit, context.events);
       return outcome.ok ? { __typename: 'ClosePollSuccess', poll: outcome.value } : outcome.error;
     },
     async allocatePoints(_parent, { input }, context) {

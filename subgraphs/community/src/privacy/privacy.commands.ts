@@ -81,6 +81,11 @@ export async function eraseMember(db: DataSource, memberId: string, events: Even
     await tx.query(`UPDATE community.poll_ballot SET member_id = NULL WHERE member_id = $1`, [memberId]);
     // An erased member's webhooks stop: their URLs and secrets are theirs, and nobody may manage them any more.
     await tx.query(`DELETE FROM community.webhook_subscription WHERE member_id = $1`, [memberId]);
+    // Their offices end with them: nobody holds an office as an anonymous label. The rows stay, as the offices' history.
+    await tx.query(
+      `UPDATE community.role_grant SET revoked_at = greatest($2, granted_at), revoke_reason = 'The holder used the right to erasure.' WHERE member_id = $1 AND revoked_at IS NULL`,
+      [memberId, now],
+    );
     await events.record(tx, communityEvent.memberErased({ ...member, ...erased }));
     return { ...member, ...erased };
   });

@@ -21,6 +21,10 @@ export interface HeldData {
     displayName: string;
     kind: string;
     domain: string;
+    /** A domain claimed and not yet decided by an admin (null when none waits). */
+    claimedDomain: string | null;
+    domainConfirmedAt: Date | null;
+    domainConfirmedBy: string | null;
     roles: string[];
     joinedAt: Date;
     updatedAt: Date;
@@ -46,7 +50,12 @@ export function toExport(held: HeldData): Record<string, unknown> {
   if (held.member === null || held.member.erasedAt !== null) return {};
   const { erasedAt: _erased, ...member } = held.member;
   return {
-    member: { ...member, joinedAt: member.joinedAt.toISOString(), updatedAt: member.updatedAt.toISOString() },
+    member: {
+      ...member,
+      domainConfirmedAt: member.domainConfirmedAt?.toISOString() ?? null,
+      joinedAt: member.joinedAt.toISOString(),
+      updatedAt: member.updatedAt.toISOString(),
+    },
     wishes: held.wishes.map((w) => ({ ...w, createdAt: w.createdAt.toISOString(), archivedAt: w.archivedAt?.toISOString() ?? null })),
     supports: held.supports.map((s) => ({ ...s, supportedAt: s.supportedAt.toISOString() })),
     pollAllocations: held.ballots.map((b) => ({ ...b, updatedAt: b.updatedAt.toISOString() })),

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { In, type DataSource, type EntityManager } from 'typeorm';
 import type { EventRecorder } from '@dbwe/platform';
 import { impactEvent } from '../events';
-import { badInput, notFound, requireRole, type Viewer } from '@dbwe/platform';
+import { auditOf, badInput, notFound, requireRole, type Viewer } from '@dbwe/platform';
 import { AnalysisEntity, type SroiKind } from './analysis.entity';
 import { OutcomeEntity } from './outcome.entity';
 import { StakeholderEntity } from './stakeholder.entity';
@@ -386,7 +386,7 @@ export async function publishAnalysis(
     const changes = { status: 'PUBLISHED' as const, publishedAt: now, updatedAt: now };
     await tx.getRepository(AnalysisEntity).update({ id }, changes);
     const published = { ...analysis, ...changes };
-    await events.record(tx, impactEvent.analysisPublished(published, snapshot));
+    await events.record(tx, impactEvent.analysisPublished(published, snapshot, auditOf(viewer, ['steward'], analysis.neighbourhoodId, 'Published the SROI analysis')));
     return published;
   });
 }
@@ -459,7 +459,9 @@ export async function linkBidForecast(
       .orUpdate(['analysis_id', 'linked_by', 'updated_at'], ['bid_id'])
       .execute();
     // A draft forecast is shown to stewards only; the link travels once the public can see it.
-    if (analysis.status === 'PUBLISHED') await events.record(tx, impactEvent.bidForecastLinked(analysis, bidId, now));
+    if (analysis.status === 'PUBLISHED') {
+      await events.record(tx, impactEvent.bidForecastLinked(analysis, bidId, now, auditOf(viewer, ['steward'], analysis.neighbourhoodId, 'Linked the SROI forecast to the bid')));
+    }
     return analysis;
   });
 }

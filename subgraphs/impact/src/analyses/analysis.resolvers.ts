@@ -9,6 +9,7 @@ import type { AnalysisView } from './analysis.view';
 import type { MeasurementEntity } from './measurement.entity';
 import type { OutcomeEntity } from './outcome.entity';
 import * as mutations from './analysis.mutations';
+import { requireRegisteredMember } from '../integrity/registered-member';
 import { isViolation, ruleCodes, type Violation } from './rules';
 import {
   buildResult,
@@ -285,39 +286,51 @@ export const analysisResolvers: Resolvers = {
     warnings: (r) => warningsOf(r.analysis, r.outcomes, r.outcomeInputs, r.quantityMeasurements),
   },
   Mutation: {
-    async createSroiAnalysis(_parent, { input }, { db, viewer, services }) {
+    async createSroiAnalysis(_parent, { input }, context) {
+      await requireRegisteredSteward(context, isUuid(input.neighbourhoodId) ? input.neighbourhoodId : null);
+      const { db, viewer, services } = context;
       const result = await mutations.createAnalysis(db, viewer, input, services.references);
       return isViolation(result) ? asError(result) : { __typename: 'SroiAnalysisPayload', analysis: result };
     },
-    async updateSroiAnalysis(_parent, { id, input }, { db, viewer }) {
-      const result = await mutations.updateAnalysis(db, viewer, id, input);
+    async updateSroiAnalysis(_parent, { id, input }, context) {
+      await requireRegisteredSteward(context, await analysisNeighbourhood(context, id));
+      const result = await mutations.updateAnalysis(context.db, context.viewer, id, input);
       return isViolation(result) ? asError(result) : { __typename: 'SroiAnalysisPayload', analysis: result };
     },
-    async addSroiOutcome(_parent, { analysisId, input }, { db, viewer }) {
-      const result = await mutations.addOutcome(db, viewer, analysisId, input);
+    async addSroiOutcome(_parent, { analysisId, input }, context) {
+      await requireRegisteredSteward(context, await analysisNeighbourhood(context, analysisId));
+      const result = await mutations.addOutcome(context.db, context.viewer, analysisId, input);
       return isViolation(result) ? asError(result) : { __typename: 'SroiOutcomePayload', ...result };
     },
-    async updateSroiOutcome(_parent, { id, input }, { db, viewer }) {
-      const result = await mutations.updateOutcome(db, viewer, id, input);
+    async updateSroiOutcome(_parent, { id, input }, context) {
+      await requireRegisteredSteward(context, await outcomeNeighbourhood(context, id));
+      const result = await mutations.updateOutcome(context.db, context.viewer, id, input);
       return isViolation(result) ? asError(result) : { __typename: 'SroiOutcomePayload', ...result };
     },
-    async removeSroiOutcome(_parent, { id }, { db, viewer }) {
-      const result = await mutations.removeOutcome(db, viewer, id);
+    async removeSroiOutcome(_parent, { id }, context) {
+      await requireRegisteredSteward(context, await outcomeNeighbourhood(context, id));
+      const result = await mutations.removeOutcome(context.db, context.viewer, id);
       return isViolation(result) ? asError(result) : { __typename: 'SroiOutcomeRemovedPayload', removedOutcomeId: id, analysis: result };
     },
-    async recordSroiMeasurement(_parent, { outcomeId, input }, { db, viewer }) {
-      const result = await mutations.recordMeasurement(db, viewer, outcomeId, input);
+    async recordSroiMeasurement(_parent, { outcomeId, input }, context) {
+      await requireRegisteredSteward(context, await outcomeNeighbourhood(context, outcomeId));
+      const result = await mutations.recordMeasurement(context.db, context.viewer, outcomeId, input);
       return isViolation(result) ? asError(result) : { __typename: 'SroiMeasurementPayload', ...result };
     },
-    async publishSroiAnalysis(_parent, { id }, { db, viewer, services, requestId, events }) {
+    async publishSroiAnalysis(_parent, { id }, context) {
+      await requireRegisteredSteward(context, await analysisNeighbourhood(context, id));
+      const { db, viewer, services, requestId, events } = context;
       const result = await mutations.publishAnalysis(db, viewer, id, (projectId) => readProjectBooks(services.graph, projectId, requestId), events);
       return isViolation(result) ? asError(result) : { __typename: 'SroiAnalysisPayload', analysis: result };
     },
-    async reviseSroiAnalysis(_parent, { id }, { db, viewer }) {
-      const result = await mutations.reviseAnalysis(db, viewer, id);
+    async reviseSroiAnalysis(_parent, { id }, context) {
+      await requireRegisteredSteward(context, await analysisNeighbourhood(context, id));
+      const result = await mutations.reviseAnalysis(context.db, context.viewer, id);
       return isViolation(result) ? asError(result) : { __typename: 'SroiAnalysisPayload', analysis: result };
     },
-    async linkBidSroiForecast(_parent, { bidId, analysisId }, { db, viewer, services, events }) {
+    async linkBidSroiForecast(_parent, { bidId, analysisId }, context) {
+      await requireRegisteredSteward(context, await analysisNeighbourhood(context, analysisId));
+      const { db, viewer, services, events } = context;
       const result = await mutations.linkBidForecast(db, viewer, bidId, analysisId, services.references, events);
       return isViolation(result) ? asError(result) : { __typename: 'BidForecastPayload', bid: { id: bidId }, forecast: result };
     },
@@ -334,6 +347,27 @@ export const analysisResolvers: Resolvers = {
     },
   },
 };
+
+/**
+ * Impact's writes are stewards' (SROI analyses, outcomes, measurements, bid
+ * links), and a steward acts as a registered member of the analysis's
+ * neighbourhood, not on a token alone. Checked before the mutation opens its
+ * transaction, so no row stays locked while the graph is asked; an id that
+ * names no analysis is left to the mutation, which refuses it as it always did.
+ */
+async function requireRegisteredSteward(context: Context, neighbourhoodId: string | null | undefined): Promise<void> {
+  if (neighbourhoodId) await requireRegisteredMember(context, neighbourhoodId, 'write SROI analyses', ['steward']);
+}
+
+/** An analysis's neighbourhood never changes, so an unlocked read is enough to check who may write it. */
+async function analysisNeighbourhood(context: Context, id: string): Promise<string | null> {
+  return isUuid(id) ? ((await context.loaders.analysis.load(id))?.neighbourhoodId ?? null) : null;
+}
+
+async function outcomeNeighbourhood(context: Context, id: string): Promise<string | null> {
+  const outcome = isUuid(id) ? await context.loaders.outcome.load(id) : null;
+  return outcome ? analysisNeighbourhood(context, outcome.analysisId) : null;
+}
 
 /** Every union and interface of the schema resolves by the __typename its resolver set. */
 const byTypename = (value: { __typename?: string }) => value.__typename as never;

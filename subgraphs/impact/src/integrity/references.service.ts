@@ -1,4 +1,4 @@
-import { GraphLookup, projectReference, type ProjectFacts, type ReferenceKind } from '@dbwe/platform';
+import { GraphLookup, memberReference, projectReference, type MemberFacts, type ProjectFacts, type ReferenceKind } from '@dbwe/platform';
 
 /** A Right to Challenge bid as the public graph shows it: the neighbourhood its task is performed in. */
 export interface BidFacts {
@@ -8,7 +8,8 @@ export interface BidFacts {
 
 /**
  * What impact needs to know about the projects subgraph's projects and bids
- * before an analysis or a bid link names them. Answered through the public
+ * before an analysis or a bid link names them, and about the community's
+ * members before one of them writes. Answered through the public
  * graph; a replica fed by the projects subgraph's domain events can answer
  * instead without touching the callers. Each answers null for an id the
  * public does not know (a draft bid included: only its challengers see it).
@@ -16,6 +17,7 @@ export interface BidFacts {
 export interface ImpactReferences {
   project(id: string): Promise<ProjectFacts | null>;
   bid(id: string): Promise<BidFacts | null>;
+  member(id: string): Promise<MemberFacts | null>;
 }
 
 const bidReference: ReferenceKind<BidFacts> = {
@@ -32,5 +34,6 @@ export function graphReferences(lookup: GraphLookup): ImpactReferences {
   return {
     project: (id) => lookup.load(projectReference, id),
     bid: (id) => lookup.load(bidReference, id),
+    member: (id) => lookup.load(memberReference, id),
   };
 }

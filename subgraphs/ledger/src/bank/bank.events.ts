@@ -2,7 +2,7 @@ import type { DomainEvent } from '@dbwe/platform';
 import type { AccountEntity } from '../accounts/account.entity';
 import type { BankLineRow, BankStatementRow } from './bank.store';
 
-/** The audit fact a steward's or admin's action carries (common contract; docs/events.md, "Audit"). */
+/** The audit fact a steward's or admin's action carries (common contract; docs/events.md, "Audit facts"). */
 export interface Audit {
   [field: string]: string | boolean | null;
   actorId: string | null;

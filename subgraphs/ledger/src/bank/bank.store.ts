@@ -400,7 +400,8 @@ export async function ignoreLine(db: DataSource, line: BankLineRow, reason: stri
     ));
     if (!rows[0]) return refuse(fail.statementLineSettled((await lineById(tx, line.id))!));
     const ignored = lineOf(rows[0]);
-    await events.record(tx, bankEvent.lineIgnored(ignored, auditOf(viewer, line.neighbourhoodId, text)));
+    // Not public: the reason is the steward's note on a line whose description only stewards see, and it is kept nowhere else.
+    await events.record(tx, bankEvent.lineIgnored(ignored, { ...auditOf(viewer, line.neighbourhoodId, text), public: false }));
     return succeed(ignored);
   });
 }

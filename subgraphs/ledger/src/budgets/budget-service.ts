@@ -7,7 +7,7 @@ import { textProblem } from '../entries/posting-rules';
 import { projectNeighbourhood } from '../entries/booking';
 import { inTransaction, violationOf } from '../transactions';
 import type { EventRecorder } from '@dbwe/platform';
-import { ledgerEvent } from '../events';
+import { ledgerEvent, type AuditFact } from '../events';
 import { BudgetEntity, BudgetRevisionEntity, type BudgetView } from './budget.entity';
 
 export interface SetBudgetArgs {
@@ -31,7 +31,7 @@ const RACES = new Set(['budget_periods_do_not_overlap', 'budget_period_unique', 
 export async function setProjectBudget(
   db: DataSource,
   args: SetBudgetArgs,
-  recordedBy: string | null,
+  audit: AuditFact,
   checkProject: (projectId: string, neighbourhoodId: string) => Promise<LedgerFailure | null>,
   events: EventRecorder,
   now = new Date(),
@@ -86,10 +86,10 @@ export async function setProjectBudget(
           `SELECT coalesce(max(revision), 0) + 1 AS next FROM ledger.budget_revision WHERE budget_id = $1`,
           [budget.id],
         );
-        const revision: BudgetRevisionEntity = { budgetId: budget.id, revision: next, amountMinor: minor.toString(), reason, recordedBy, recordedAt: now };
+        const revision: BudgetRevisionEntity = { budgetId: budget.id, revision: next, amountMinor: minor.toString(), reason, recordedBy: audit.actorId, recordedAt: now };
         await tx.getRepository(BudgetRevisionEntity).insert(revision);
         const view = { ...budget, current: revision };
-        await events.record(tx, ledgerEvent.budgetSet(view));
+        await events.record(tx, ledgerEvent.budgetSet(view, { ...audit, reason }));
         return succeed(view);
       });
     } catch (error) {

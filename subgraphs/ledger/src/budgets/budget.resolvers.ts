@@ -1,4 +1,4 @@
-import { requireRole } from '@dbwe/platform';
+import { actingRole, requireRole } from '@dbwe/platform';
 import type { Resolvers } from '../generated/graphql';
 import { neighbourhoodIdOf } from '../ids';
 import { oneOf } from '../ledger-errors';
@@ -14,7 +14,7 @@ export const budgetResolvers: Resolvers = {
       const outcome = await setProjectBudget(
         db,
         { ...input, neighbourhoodId: neighbourhoodIdOf(input.neighbourhoodId), unit: input.unit ?? 'EUR' },
-        viewer.memberId,
+        { actorId: viewer.memberId, role: actingRole(viewer, ['steward'], input.neighbourhoodId), reason: null, public: true },
         (projectId, neighbourhoodId) => projectProblem(services.references, projectId, neighbourhoodId),
         events,
       );

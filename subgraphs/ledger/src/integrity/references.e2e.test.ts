@@ -202,6 +202,7 @@ describe('opening books', () => {
 
   it('opens the books of a neighbourhood it serves', async () => {
     const nijmegen = stableId('neighbourhood:nijmegen-centrum');
+    await platform.subgraphs.community.admin.query(`INSERT INTO community.municipality (code, name) VALUES ('GM0268', 'Nijmegen') ON CONFLICT DO NOTHING`);
     await platform.subgraphs.community.admin.query(
       `INSERT INTO community.neighbourhood (id, slug, name, municipality_name, municipality_code) VALUES ($1, 'nijmegen-centrum', 'Nijmegen-Centrum', 'Nijmegen', 'GM0268')`,
       [nijmegen],

@@ -1,8 +1,7 @@
-import { badInput, isUuid, requireRole, type Viewer } from '@dbwe/platform';
+import { actingRole, badInput, isUuid, requireRole } from '@dbwe/platform';
 import type { Resolvers } from '../generated/graphql';
 import { neighbourhoodIdOf } from '../ids';
 import { oneOf } from '../ledger-errors';
-import type { AuditFact } from '../events';
 import { annualAccounts, budgetVsActualsOf, yearEndCheckpointSize } from '../annual-accounts/annual-accounts';
 import { yearClosed } from '../annual-accounts/taakveld-in-year';
 import type { BudgetVsActualsValue } from '../annual-accounts/statements';
@@ -26,12 +25,6 @@ function yearArgument(year: number): number {
   return year;
 }
 
-/** The role an action was taken in: admin when the viewer holds no steward grant of the neighbourhood itself. */
-function actingRole(viewer: Viewer, neighbourhoodId: string): AuditFact['role'] {
-  const steward = viewer.roles.some((g) => g.role === 'steward' && (g.neighbourhood === '*' || g.neighbourhood.toLowerCase() === neighbourhoodId));
-  return steward ? 'steward' : 'admin';
-}
-
 const linesOf = (r: NeighbourhoodBudgetRevisionView) => r.lines.map((line, position) => ({ ...line, position }));
 
 const taakveldRows = (v: BudgetVsActualsValue, rows: BudgetVsActualsValue['byTaakveld']) =>
@@ -45,7 +38,7 @@ export const neighbourhoodBudgetResolvers: Resolvers = {
       const outcome = await setNeighbourhoodBudget(
         db,
         { ...input, neighbourhoodId },
-        { actorId: viewer.memberId, role: actingRole(viewer, neighbourhoodId), reason: input.reason.trim(), public: true },
+        { actorId: viewer.memberId, role: actingRole(viewer, ['steward'], neighbourhoodId), reason: input.reason.trim(), public: true },
         events,
       );
       if (!outcome.ok) return oneOf(outcome.failure, SET_NEIGHBOURHOOD_BUDGET_FAILURES);

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
-import { badInput, forbidden, isUuid, notFound, requireRole } from '@dbwe/platform';
+import { auditReason, badInput, forbidden, isUuid, notFound, requireRole, type AuditFact } from '@dbwe/platform';
+import { requireRegisteredMemberOfServed } from '../integrity/registered-member';
 import type { Context } from '../context';
 import { bidEvent as bidEvents } from '../events';
 import type { AssessCriterionInput, DecideBidInput, DraftBidInput, ProjectsErrorCode, UpdateBidInput } from '../generated/graphql';
@@ -9,9 +10,9 @@ import { invalidAmount, invalidInput, type InvalidInputResult } from '../shared/
 import { checkCount, checkTaakveld, checkText, firstViolation, type Violation } from '../shared/validation';
 import { ProjectEntity } from '../projects/project.entity';
 import { BidAssessmentEntity, BidChallengerEntity, BidEntity, BidEventEntity, type BidEventAction } from './bid.entity';
-import { canAssess, canEdit, conflictOfInterest, MAX_SCORE, MIN_SCORE, nextBidStatus, type AssessmentCriterion, type BidAction, type BidRefusal, type BidStatus } from './bid-lifecycle';
+import { BID_TRANSITIONS, canAssess, canEdit, conflictOfInterest, MAX_SCORE, MIN_SCORE, nextBidStatus, type AssessmentCriterion, type BidAction, type BidRefusal, type BidStatus } from './bid-lifecycle';
 import { capacities, requireActor } from './bid.access';
-import { firstMemberRefusal, neighbourhoodRefusal } from '../integrity/reference-checks';
+import { firstMemberRefusal } from '../integrity/reference-checks';
 
 const MAX_COMMITMENTS = 20;
 const payload = (bid: BidEntity) => ({ __typename: 'BidPayload' as const, bid });
@@ -96,21 +97,23 @@ function checkBidFields(f: BidFields): Checked {
 
 const textOrNull = (value: string | null | undefined) => (value == null || value.trim() === '' ? null : value.trim());
 
-export async function draftBid({ viewer, db, services, events }: Context, input: DraftBidInput) {
+/** Residents and stewards challenge; an official, who assesses bids, does not draft them. */
+const CHALLENGER_ROLES = ['resident', 'steward'] as const;
+
+export async function draftBid(context: Context, input: DraftBidInput) {
+  const { db, services, events } = context;
   if (!isUuid(input.neighbourhoodId)) throw badInput(`"${input.neighbourhoodId}" is not a neighbourhood id.`, 'neighbourhoodId');
-  requireRole(viewer, ['resident', 'steward'], input.neighbourhoodId, 'draft a Right to Challenge bid');
-  const drafter = requireActor(viewer, 'draft a Right to Challenge bid');
+  // The drafter becomes a public challenger, as each co-challenger must be: a registered member of the neighbourhood.
+  const registered = await requireRegisteredMemberOfServed(context, input.neighbourhoodId, 'draft a Right to Challenge bid', CHALLENGER_ROLES);
+  if ('unserved' in registered) return registered.unserved;
+  const drafter = registered.memberId;
   const coChallengers = [...new Set(input.coChallengerIds ?? [])].filter((id) => id !== drafter);
   const bad = coChallengers.find((id) => !isUuid(id));
   if (bad) throw badInput(`"${bad}" is not a member id.`, 'coChallengerIds');
   const checked = checkBidFields(input);
   if (!checked.ok) return checked.error;
   // Everyone named becomes a public challenger with a challenger's powers: each must be a member of the neighbourhood.
-  const [unserved, refused] = await Promise.all([
-    neighbourhoodRefusal(services.references, input.neighbourhoodId),
-    firstMemberRefusal(services.references, 'coChallenger', coChallengers, input.neighbourhoodId, (i) => `coChallengerIds.${(input.coChallengerIds ?? []).indexOf(coChallengers[i])}`),
-  ]);
-  if (unserved) return unserved;
+  const refused = await firstMemberRefusal(services.references, 'coChallenger', coChallengers, input.neighbourhoodId, (i) => `coChallengerIds.${(input.coChallengerIds ?? []).indexOf(coChallengers[i])}`);
   if (refused) return refused;
 
   const now = new Date();
@@ -220,9 +223,10 @@ async function transition<E = never>(
   return db.transaction(async (tx) => {
     const { bid, challengerIds } = await lockBid(tx, input.bidId);
     const assessed = await tx.getRepository(BidAssessmentEntity).find({ select: { criterion: true }, where: { bidId: bid.id } });
+    const actorAs = capacities(viewer, bid, challengerIds);
     const outcome = nextBidStatus(
       { status: bid.status, assessed: assessed.map((a) => a.criterion) },
-      { action, actorAs: capacities(viewer, bid, challengerIds), rationale: input.rationale, conditions: input.conditions, executingProjectId },
+      { action, actorAs, rationale: input.rationale, conditions: input.conditions, executingProjectId },
     );
     if (!outcome.ok) return refusalResult(bid.status, outcome.refusal);
     const refused = precheck ? await precheck(tx, bid) : null;
@@ -246,7 +250,10 @@ async function transition<E = never>(
     await tx.getRepository(BidEventEntity).insert(bidEvent(bid.id, action, bid.status, outcome.to, actor, now, { rationale }));
     const from = bid.status;
     Object.assign(bid, changes);
-    await events.record(tx, bidEvents.stepped(bid, action, from, actor, now));
+    // A challenger who is also an official starts execution as a challenger: only a step taken as an official is on the audit trail.
+    const asOfficial = actorAs.includes('OFFICIAL') && !(BID_TRANSITIONS[action].by.includes('CHALLENGER') && actorAs.includes('CHALLENGER'));
+    const audit: AuditFact | null = asOfficial ? { actorId: actor, role: 'official', reason: auditReason(rationale), public: true } : null;
+    await events.record(tx, bidEvents.stepped(bid, action, from, actor, now, audit));
     return payload(bid);
   });
 }
@@ -298,7 +305,8 @@ export async function assessCriterion({ viewer, db, events }: Context, input: As
     );
     await tx.getRepository(BidEntity).update({ id: bid.id }, { updatedAt: now });
     Object.assign(bid, { updatedAt: now });
-    await events.record(tx, bidEvents.criterionAssessed(bid, input.criterion, input.score, actor, now));
+    const audit: AuditFact = { actorId: actor, role: 'official', reason: auditReason(`${input.criterion} ${input.score}/${MAX_SCORE}: ${input.reason}`), public: true };
+    await events.record(tx, bidEvents.criterionAssessed(bid, input.criterion, input.score, actor, now, audit));
     return payload(bid);
   });
 }

@@ -4,7 +4,7 @@ import { ProjectEntity, ProjectWishEntity, type ProjectStatus } from '../project
 import { ParticipantEntity, type ParticipantRole } from '../projects/participant.entity';
 import { MilestoneEntity } from '../projects/milestone.entity';
 import { ProjectEventEntity } from '../projects/project-event.entity';
-import { LessonEntity } from '../lessons/lesson.entity';
+import { LessonEntity, LessonMediaEntity, LessonThemeEntity, type MediaKind } from '../lessons/lesson.entity';
 import { BidAssessmentEntity, BidChallengerEntity, BidEntity, BidEventEntity, type BidEventAction } from '../bids/bid.entity';
 import { ASSESSMENT_CRITERIA, type AssessmentCriterion, type BidStatus } from '../bids/bid-lifecycle';
 
@@ -161,28 +161,59 @@ const lessons: [project: string, by: string, when: string, title: string, worked
   ],
 ];
 
+/** The demo lessons' themes (slugs of Spijkerkwartier's themes) and media, by project key. */
+const lessonLinks: Record<string, { themes: string[]; media: [kind: MediaKind, url: string, title: string][] }> = {
+  'park-greenery': {
+    themes: ['groen', 'ontmoeting'],
+    media: [
+      ['VIDEO', 'https://example.org/films/werkprincipes/groenonderhoud-overnemen', 'Film: zo namen bewoners het groen van het Lindenplein over'],
+      ['DOCUMENT', 'https://example.org/handleidingen/uitdaagrecht-groen.pdf', 'Handleiding uitdaagrecht voor openbaar groen'],
+    ],
+  },
+  'neighbourhood-kitchen': { themes: ['zorg', 'ontmoeting'], media: [] },
+  'play-street': { themes: ['veiligheid', 'ontmoeting'], media: [] },
+};
+const lessonId = (key: string, title: string) => stableId(`lesson:${key}:${title}`);
+
 export async function seedDemo(db: DataSource): Promise<void> {
   await db.transaction(async (tx) => {
-    if (await tx.getRepository(BidEntity).existsBy({ id: demoBidId('lindenplein-greenery') })) return;
-    // The first demo data had projects only; complete them if they are there, create them if not.
-    const existing = new Set((await tx.getRepository(ProjectEntity).find({ select: { id: true } })).map((p) => p.id));
-    for (const p of projects) await seedProject(tx, p, existing.has(demoProjectId(p.key)));
-    for (const [key, by, when, title, whatWorked, whatDidNotWork, forWhom] of lessons) {
-      await tx.getRepository(LessonEntity).insert({
-        id: stableId(`lesson:${key}:${title}`),
-        projectId: demoProjectId(key),
-        neighbourhoodId: nb('spijkerkwartier'),
-        title,
-        whatWorked,
-        whatDidNotWork,
-        forWhom,
-        recordedBy: member(by),
-        recordedAt: at(when),
-        updatedAt: at(when),
-      });
-    }
-    await seedBids(tx);
+    if (!(await tx.getRepository(BidEntity).existsBy({ id: demoBidId('lindenplein-greenery') }))) await seedProjectsAndBids(tx);
+    // Themes and media came after the first demo lessons: lessons seeded before get them too.
+    await seedLessonLinks(tx);
   });
+}
+
+async function seedLessonLinks(tx: EntityManager): Promise<void> {
+  for (const [key, , , title] of lessons) {
+    const id = lessonId(key, title);
+    const links = lessonLinks[key];
+    if (!links || !(await tx.getRepository(LessonEntity).existsBy({ id }))) continue;
+    const themes = links.themes.map((slug, position) => ({ lessonId: id, themeId: theme(slug), neighbourhoodId: nb('spijkerkwartier'), slug, position }));
+    const media = links.media.map(([kind, url, mediaTitle], position) => ({ id: stableId(`lesson-media:${key}:${position}`), lessonId: id, position, url, kind, title: mediaTitle }));
+    if (themes.length > 0) await tx.createQueryBuilder().insert().into(LessonThemeEntity).values(themes).orIgnore().execute();
+    if (media.length > 0) await tx.createQueryBuilder().insert().into(LessonMediaEntity).values(media).orIgnore().execute();
+  }
+}
+
+async function seedProjectsAndBids(tx: EntityManager): Promise<void> {
+  // The first demo data had projects only; complete them if they are there, create them if not.
+  const existing = new Set((await tx.getRepository(ProjectEntity).find({ select: { id: true } })).map((p) => p.id));
+  for (const p of projects) await seedProject(tx, p, existing.has(demoProjectId(p.key)));
+  for (const [key, by, when, title, whatWorked, whatDidNotWork, forWhom] of lessons) {
+    await tx.getRepository(LessonEntity).insert({
+      id: lessonId(key, title),
+      projectId: demoProjectId(key),
+      neighbourhoodId: nb('spijkerkwartier'),
+      title,
+      whatWorked,
+      whatDidNotWork,
+      forWhom,
+      recordedBy: member(by),
+      recordedAt: at(when),
+      updatedAt: at(when),
+    });
+  }
+  await seedBids(tx);
 }
 
 async function seedProject(tx: EntityManager, p: DemoProject, exists: boolean): Promise<void> {

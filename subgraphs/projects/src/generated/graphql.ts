@@ -4,7 +4,7 @@ import type { ProjectEntity, ProjectWishEntity } from '../projects/project.entit
 import type { ParticipantEntity } from '../projects/participant.entity';
 import type { MilestoneEntity } from '../projects/milestone.entity';
 import type { ProjectEventEntity } from '../projects/project-event.entity';
-import type { LessonEntity } from '../lessons/lesson.entity';
+import type { LessonEntity, LessonThemeEntity, LessonMediaEntity } from '../lessons/lesson.entity';
 import type { BidEntity, BidAssessmentEntity, BidEventEntity, BidChallengerEntity } from '../bids/bid.entity';
 import type { NeighbourhoodRef, MemberRef, WishRef, ThemeRef, ThemeLink } from '../references';
 import type { MyDataExportRef } from '@dbwe/platform';
@@ -421,6 +421,22 @@ export type InvalidInput = ProjectsError & {
 };
 
 /**
+ * A media link's URL is refused: only https URLs with a host, without a user name
+ * or password in them, at most 2048 characters long. Nothing was written.
+ */
+export type InvalidMediaUrl = ProjectsError & {
+  __typename?: 'InvalidMediaUrl';
+  /** INVALID_URL. */
+  code: ProjectsErrorCode;
+  /** The media entry's url field, e.g. `media.0.url`. */
+  field: Maybe<Scalars['String']['output']>;
+  /** What went wrong. */
+  message: Scalars['String']['output'];
+  /** The URL given. */
+  url: Scalars['String']['output'];
+};
+
+/**
  * A working principle a project learned: what worked, what did not, and for
  * whom. Public and searchable across every neighbourhood, so that the next
  * neighbourhood starting something similar can find it.
@@ -431,7 +447,9 @@ export type LessonLearned = {
   forWhom: Scalars['String']['output'];
   /** Stable identifier. */
   id: Scalars['ID']['output'];
-  /** The neighbourhood of that project. */
+  /** Films, recordings, documents, images or web pages about the lesson, in the order they were given. */
+  media: Array<MediaLink>;
+  /** The neighbourhood of that project: where the lesson comes from. */
   neighbourhood: Maybe<Neighbourhood>;
   /** The project that learned it. */
   project: Project;
@@ -439,6 +457,8 @@ export type LessonLearned = {
   recordedAt: Scalars['DateTime']['output'];
   /** The member who recorded it. */
   recordedBy: Maybe<Member>;
+  /** The themes of its neighbourhood the lesson is about, in the order they were given. */
+  themes: Array<LessonTheme>;
   /** The principle in one line. */
   title: Scalars['String']['output'];
   /** When it was last changed. */
@@ -474,6 +494,59 @@ export type LessonPayload = {
   __typename?: 'LessonPayload';
   /** The lesson. */
   lesson: LessonLearned;
+};
+
+/**
+ * A theme a lesson is about: one of its neighbourhood's themes. Themes belong to
+ * one neighbourhood, but neighbourhoods share their slugs (`groen`), so the slug
+ * finds the lessons of every neighbourhood on the same subject
+ * (`lessonsLearned(themeSlug:)`). `theme` is resolved by the community subgraph
+ * and is null on its own when the community no longer knows the id.
+ */
+export type LessonTheme = {
+  __typename?: 'LessonTheme';
+  /** The theme's slug, as the community gave it when the lesson was recorded, e.g. `groen`. */
+  slug: Scalars['String']['output'];
+  /** The theme; null when the community does not know this id. */
+  theme: Maybe<Theme>;
+  /** The theme's id, as the lesson stores it. */
+  themeId: Scalars['ID']['output'];
+};
+
+/** What a media link points to. */
+export type MediaKind =
+  /** A sound recording or podcast. */
+  | 'AUDIO'
+  /** A document: a report, a manual, a plan (PDF or similar). */
+  | 'DOCUMENT'
+  /** A photo or other image. */
+  | 'IMAGE'
+  /** A film or video clip, e.g. one of the initiative's films of its working principles. */
+  | 'VIDEO'
+  /** A web page. */
+  | 'WEBPAGE';
+
+/** A link from a lesson to a film, recording, document, image or web page about it. */
+export type MediaLink = {
+  __typename?: 'MediaLink';
+  /** What kind of medium it is. */
+  kind: MediaKind;
+  /** Its place in the lesson's list of media, from 0. */
+  position: Scalars['Int']['output'];
+  /** What it is called (1 to 200 characters). */
+  title: Scalars['String']['output'];
+  /** Where it is: an https URL with a host and no credentials. */
+  url: Scalars['String']['output'];
+};
+
+/** A link to a medium about a lesson. */
+export type MediaLinkInput = {
+  /** What kind of medium it is. */
+  kind: MediaKind;
+  /** What it is called (1 to 200 characters). */
+  title: Scalars['String']['input'];
+  /** An https URL with a host and no user name or password (at most 2048 characters). */
+  url: Scalars['String']['input'];
 };
 
 /** A member (owned by the community subgraph), with the projects they take part in. */
@@ -1013,6 +1086,8 @@ export type ProjectsErrorCode =
   | 'INVALID_COUNT'
   /** Not an Iv3 taakveld code. */
   | 'INVALID_TAAKVELD'
+  /** A link is not an https URL with a host and no credentials, or is longer than 2048 characters. */
+  | 'INVALID_URL'
   /** The member used their right to erasure. */
   | 'MEMBER_ERASED'
   /** The member belongs to another neighbourhood. */
@@ -1072,7 +1147,9 @@ export type Query = {
   /**
    * Lessons learned by projects in every neighbourhood, newest first. With
    * `search`, a full-text search (Dutch and English word forms) over title,
-   * what worked, what did not and for whom, best matches first.
+   * what worked, what did not and for whom, best matches first. The filters
+   * combine: `themeSlug: "groen"` gives every neighbourhood's lessons on its
+   * theme `groen`; adding `neighbourhoodId` keeps one neighbourhood's.
    */
   lessonsLearned: LessonLearnedConnection;
   /** One project by id. */
@@ -1087,6 +1164,8 @@ export type QueryLessonsLearnedArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   neighbourhoodId?: InputMaybe<Scalars['ID']['input']>;
   search?: InputMaybe<Scalars['String']['input']>;
+  themeId?: InputMaybe<Scalars['ID']['input']>;
+  themeSlug?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -1116,8 +1195,12 @@ export type ReachMilestoneResult = InvalidInput | MilestonePayload | ProjectRule
 export type RecordLessonInput = {
   /** For whom or in which situation it holds (1 to 500 characters). */
   forWhom: Scalars['String']['input'];
+  /** Links to films, recordings, documents, images or web pages about the lesson (at most 10). */
+  media?: InputMaybe<Array<MediaLinkInput>>;
   /** The project (in any status: a cancelled project has lessons too). */
   projectId: Scalars['ID']['input'];
+  /** Ids of themes of the project's neighbourhood the lesson is about (at most 10). */
+  themeIds?: InputMaybe<Array<Scalars['ID']['input']>>;
   /** The principle in one line (1 to 200 characters). */
   title: Scalars['String']['input'];
   /** What did not work (at most 5000 characters). */
@@ -1127,7 +1210,7 @@ export type RecordLessonInput = {
 };
 
 /** The outcome of recording a lesson. */
-export type RecordLessonResult = InvalidInput | LessonPayload;
+export type RecordLessonResult = InvalidInput | InvalidMediaUrl | LessonPayload | ThemeNotInNeighbourhood;
 
 /** Remove a member from a project (or leave yourself). */
 export type RemoveParticipantInput = {
@@ -1560,7 +1643,9 @@ export type ResolversUnionTypes<_RefType extends Record<string, unknown>> = Reso
   ;
   RecordLessonResult:
     | ( InvalidInput )
+    | ( InvalidMediaUrl )
     | ( Omit<LessonPayload, 'lesson'> & { lesson: _RefType['LessonLearned'] } )
+    | ( ThemeNotInNeighbourhood )
   ;
   StartBidExecutionResult:
     | ( Omit<BidPayload, 'bid'> & { bid: _RefType['RightToChallengeBid'] } )
@@ -1593,6 +1678,7 @@ export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = 
     | ( IllegalBidTransition )
     | ( InvalidAmount )
     | ( InvalidInput )
+    | ( InvalidMediaUrl )
     | ( NeighbourhoodNotServed )
     | ( ParticipantErased )
     | ( Omit<ParticipantInOtherNeighbourhood, 'member'> & { member?: Maybe<_RefType['Member']> } )
@@ -1644,11 +1730,16 @@ export type ResolversTypes = ResolversObject<{
   Int64: ResolverTypeWrapper<Scalars['Int64']['output']>;
   InvalidAmount: ResolverTypeWrapper<InvalidAmount>;
   InvalidInput: ResolverTypeWrapper<InvalidInput>;
+  InvalidMediaUrl: ResolverTypeWrapper<InvalidMediaUrl>;
   JSONObject: ResolverTypeWrapper<Scalars['JSONObject']['output']>;
   LessonLearned: ResolverTypeWrapper<LessonEntity>;
   LessonLearnedConnection: ResolverTypeWrapper<Omit<LessonLearnedConnection, 'edges'> & { edges: Array<ResolversTypes['LessonLearnedEdge']> }>;
   LessonLearnedEdge: ResolverTypeWrapper<Omit<LessonLearnedEdge, 'node'> & { node: ResolversTypes['LessonLearned'] }>;
   LessonPayload: ResolverTypeWrapper<Omit<LessonPayload, 'lesson'> & { lesson: ResolversTypes['LessonLearned'] }>;
+  LessonTheme: ResolverTypeWrapper<LessonThemeEntity>;
+  MediaKind: MediaKind;
+  MediaLink: ResolverTypeWrapper<LessonMediaEntity>;
+  MediaLinkInput: MediaLinkInput;
   Member: ResolverTypeWrapper<MemberRef>;
   Milestone: ResolverTypeWrapper<MilestoneEntity>;
   MilestoneInput: MilestoneInput;
@@ -1739,11 +1830,15 @@ export type ResolversParentTypes = ResolversObject<{
   Int64: Scalars['Int64']['output'];
   InvalidAmount: InvalidAmount;
   InvalidInput: InvalidInput;
+  InvalidMediaUrl: InvalidMediaUrl;
   JSONObject: Scalars['JSONObject']['output'];
   LessonLearned: LessonEntity;
   LessonLearnedConnection: Omit<LessonLearnedConnection, 'edges'> & { edges: Array<ResolversParentTypes['LessonLearnedEdge']> };
   LessonLearnedEdge: Omit<LessonLearnedEdge, 'node'> & { node: ResolversParentTypes['LessonLearned'] };
   LessonPayload: Omit<LessonPayload, 'lesson'> & { lesson: ResolversParentTypes['LessonLearned'] };
+  LessonTheme: LessonThemeEntity;
+  MediaLink: LessonMediaEntity;
+  MediaLinkInput: MediaLinkInput;
   Member: MemberRef;
   Milestone: MilestoneEntity;
   MilestoneInput: MilestoneInput;
@@ -1936,6 +2031,14 @@ export type InvalidInputResolvers<ContextType = Context, ParentType extends Reso
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
+export type InvalidMediaUrlResolvers<ContextType = Context, ParentType extends ResolversParentTypes['InvalidMediaUrl'] = ResolversParentTypes['InvalidMediaUrl']> = ResolversObject<{
+  code?: Resolver<ResolversTypes['ProjectsErrorCode'], ParentType, ContextType>;
+  field?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  url?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
 export interface JsonObjectScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['JSONObject'], any> {
   name: 'JSONObject';
 }
@@ -1943,10 +2046,12 @@ export interface JsonObjectScalarConfig extends GraphQLScalarTypeConfig<Resolver
 export type LessonLearnedResolvers<ContextType = Context, ParentType extends ResolversParentTypes['LessonLearned'] = ResolversParentTypes['LessonLearned']> = ResolversObject<{
   forWhom?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  media?: Resolver<Array<ResolversTypes['MediaLink']>, ParentType, ContextType>;
   neighbourhood?: Resolver<Maybe<ResolversTypes['Neighbourhood']>, ParentType, ContextType>;
   project?: Resolver<ResolversTypes['Project'], ParentType, ContextType>;
   recordedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   recordedBy?: Resolver<Maybe<ResolversTypes['Member']>, ParentType, ContextType>;
+  themes?: Resolver<Array<ResolversTypes['LessonTheme']>, ParentType, ContextType>;
   title?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   whatDidNotWork?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -1967,6 +2072,19 @@ export type LessonLearnedEdgeResolvers<ContextType = Context, ParentType extends
 export type LessonPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['LessonPayload'] = ResolversParentTypes['LessonPayload']> = ResolversObject<{
   lesson?: Resolver<ResolversTypes['LessonLearned'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+}>;
+
+export type LessonThemeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['LessonTheme'] = ResolversParentTypes['LessonTheme']> = ResolversObject<{
+  slug?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  theme?: Resolver<Maybe<ResolversTypes['Theme']>, ParentType, ContextType>;
+  themeId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+}>;
+
+export type MediaLinkResolvers<ContextType = Context, ParentType extends ResolversParentTypes['MediaLink'] = ResolversParentTypes['MediaLink']> = ResolversObject<{
+  kind?: Resolver<ResolversTypes['MediaKind'], ParentType, ContextType>;
+  position?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  title?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  url?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
 
 export type MemberResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Member'] = ResolversParentTypes['Member'], FederationReferenceType extends FederationReferenceTypes['Member'] = FederationReferenceTypes['Member']> = ResolversObject<{
@@ -2138,7 +2256,7 @@ export type ProjectThemeResolvers<ContextType = Context, ParentType extends Reso
 }>;
 
 export type ProjectsErrorResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ProjectsError'] = ResolversParentTypes['ProjectsError']> = ResolversObject<{
-  __resolveType: TypeResolveFn<'ChallengerConflictOfInterest' | 'CoChallengerErased' | 'CoChallengerInOtherNeighbourhood' | 'DatesOutOfOrder' | 'ExecutingProjectMismatch' | 'IllegalBidTransition' | 'InvalidAmount' | 'InvalidInput' | 'NeighbourhoodNotServed' | 'ParticipantErased' | 'ParticipantInOtherNeighbourhood' | 'ProjectRuleViolation' | 'ThemeNotInNeighbourhood' | 'UnknownCoChallenger' | 'UnknownParticipant' | 'UnknownWish' | 'WishInOtherNeighbourhood', ParentType, ContextType>;
+  __resolveType: TypeResolveFn<'ChallengerConflictOfInterest' | 'CoChallengerErased' | 'CoChallengerInOtherNeighbourhood' | 'DatesOutOfOrder' | 'ExecutingProjectMismatch' | 'IllegalBidTransition' | 'InvalidAmount' | 'InvalidInput' | 'InvalidMediaUrl' | 'NeighbourhoodNotServed' | 'ParticipantErased' | 'ParticipantInOtherNeighbourhood' | 'ProjectRuleViolation' | 'ThemeNotInNeighbourhood' | 'UnknownCoChallenger' | 'UnknownParticipant' | 'UnknownWish' | 'WishInOtherNeighbourhood', ParentType, ContextType>;
 }>;
 
 export type ProposeProjectResultResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ProposeProjectResult'] = ResolversParentTypes['ProposeProjectResult']> = ResolversObject<{
@@ -2156,7 +2274,7 @@ export type ReachMilestoneResultResolvers<ContextType = Context, ParentType exte
 }>;
 
 export type RecordLessonResultResolvers<ContextType = Context, ParentType extends ResolversParentTypes['RecordLessonResult'] = ResolversParentTypes['RecordLessonResult']> = ResolversObject<{
-  __resolveType: TypeResolveFn<'InvalidInput' | 'LessonPayload', ParentType, ContextType>;
+  __resolveType: TypeResolveFn<'InvalidInput' | 'InvalidMediaUrl' | 'LessonPayload' | 'ThemeNotInNeighbourhood', ParentType, ContextType>;
 }>;
 
 export type RightToChallengeBidResolvers<ContextType = Context, ParentType extends ResolversParentTypes['RightToChallengeBid'] = ResolversParentTypes['RightToChallengeBid'], FederationReferenceType extends FederationReferenceTypes['RightToChallengeBid'] = FederationReferenceTypes['RightToChallengeBid']> = ResolversObject<{
@@ -2290,11 +2408,14 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   Int64?: GraphQLScalarType;
   InvalidAmount?: InvalidAmountResolvers<ContextType>;
   InvalidInput?: InvalidInputResolvers<ContextType>;
+  InvalidMediaUrl?: InvalidMediaUrlResolvers<ContextType>;
   JSONObject?: GraphQLScalarType;
   LessonLearned?: LessonLearnedResolvers<ContextType>;
   LessonLearnedConnection?: LessonLearnedConnectionResolvers<ContextType>;
   LessonLearnedEdge?: LessonLearnedEdgeResolvers<ContextType>;
   LessonPayload?: LessonPayloadResolvers<ContextType>;
+  LessonTheme?: LessonThemeResolvers<ContextType>;
+  MediaLink?: MediaLinkResolvers<ContextType>;
   Member?: MemberResolvers<ContextType>;
   Milestone?: MilestoneResolvers<ContextType>;
   MilestonePayload?: MilestonePayloadResolvers<ContextType>;

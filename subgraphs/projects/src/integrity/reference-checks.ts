@@ -1,6 +1,6 @@
 import { checkingReferences, referenceProblem, type MemberFacts, type ReferenceProblem } from '@dbwe/platform';
 import { wishInOtherNeighbourhood } from '../shared/results';
-import type { ProjectsReferences, WishFacts } from './references.service';
+import type { ProjectsReferences, ThemeFacts, WishFacts } from './references.service';
 
 /**
  * The refusals of a write whose ids do not hold (DOMAIN.md, "Neighbourhoods
@@ -117,9 +117,30 @@ export async function themeRefusal(references: ProjectsReferences, neighbourhood
   if (themeIds.length === 0 && !newProject) return null;
   const neighbourhood = await checkingReferences('The themes named', () => references.neighbourhood(neighbourhoodId));
   if (!neighbourhood && newProject) return neighbourhoodNotServed(neighbourhoodId);
-  const known = new Set((neighbourhood?.themeIds ?? []).map((id) => id.toLowerCase()));
+  const known = new Set((neighbourhood?.themes ?? []).map((t) => t.id.toLowerCase()));
   const index = themeIds.findIndex((id) => !known.has(id.toLowerCase()));
   return index === -1 ? null : themeNotInNeighbourhood(themeIds[index], `themeIds.${index}`);
+}
+
+/**
+ * The themes as the community gives them (id and slug), in the order given,
+ * each one of the neighbourhood's, or the first refusal.
+ */
+export async function checkThemes(
+  references: ProjectsReferences,
+  neighbourhoodId: string,
+  themeIds: readonly string[],
+): Promise<{ refusal: ReturnType<typeof themeNotInNeighbourhood> } | { themes: ThemeFacts[] }> {
+  if (themeIds.length === 0) return { themes: [] };
+  const neighbourhood = await checkingReferences('The themes named', () => references.neighbourhood(neighbourhoodId));
+  const known = new Map((neighbourhood?.themes ?? []).map((t) => [t.id.toLowerCase(), t]));
+  const themes: ThemeFacts[] = [];
+  for (const [index, id] of themeIds.entries()) {
+    const theme = known.get(id.toLowerCase());
+    if (!theme) return { refusal: themeNotInNeighbourhood(id, `themeIds.${index}`) };
+    themes.push(theme);
+  }
+  return { themes };
 }
 
 /**

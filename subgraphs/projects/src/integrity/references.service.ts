@@ -15,10 +15,16 @@ export interface WishFacts {
   neighbourhoodId: string;
 }
 
+/** A theme as the public graph shows it: its slug is the word neighbourhoods share (`groen`). */
+export interface ThemeFacts {
+  id: string;
+  slug: string;
+}
+
 /** A neighbourhood as the public graph shows it: its themes. */
 export interface NeighbourhoodFacts {
   id: string;
-  themeIds: string[];
+  themes: ThemeFacts[];
 }
 
 /**
@@ -45,10 +51,10 @@ const wishReference: ReferenceKind<WishFacts> = {
 
 const neighbourhoodReference: ReferenceKind<NeighbourhoodFacts> = {
   field: 'neighbourhood',
-  selection: 'id themes { id }',
+  selection: 'id themes { id slug }',
   read: (answer) => {
-    const neighbourhood = answer as { id: string; themes: { id: string }[] };
-    return { id: neighbourhood.id, themeIds: neighbourhood.themes.map((t) => t.id) };
+    const neighbourhood = answer as { id: string; themes: ThemeFacts[] };
+    return { id: neighbourhood.id, themes: neighbourhood.themes.map((t) => ({ id: t.id, slug: t.slug })) };
   },
 };
 

@@ -32,3 +32,47 @@ export class LessonEntity {
   @Column({ name: 'updated_at', type: 'timestamptz' })
   updatedAt!: Date;
 }
+
+/** A theme of the lesson's neighbourhood, with the slug the community gave it (the same word across neighbourhoods). */
+@Entity({ name: 'lesson_theme' })
+export class LessonThemeEntity {
+  @PrimaryColumn({ name: 'lesson_id', type: 'uuid' })
+  lessonId!: string;
+
+  @PrimaryColumn({ name: 'theme_id', type: 'uuid' })
+  themeId!: string;
+
+  @Column({ name: 'neighbourhood_id', type: 'uuid' })
+  neighbourhoodId!: string;
+
+  @Column({ name: 'theme_slug', type: 'text' })
+  slug!: string;
+
+  @Column({ type: 'smallint' })
+  position!: number;
+}
+
+export const MEDIA_KINDS = ['VIDEO', 'AUDIO', 'DOCUMENT', 'IMAGE', 'WEBPAGE'] as const;
+export type MediaKind = (typeof MEDIA_KINDS)[number];
+
+/** A link to a film, recording, document, image or web page about the lesson. */
+@Entity({ name: 'lesson_media' })
+export class LessonMediaEntity {
+  @PrimaryColumn({ type: 'uuid' })
+  id!: string;
+
+  @Column({ name: 'lesson_id', type: 'uuid' })
+  lessonId!: string;
+
+  @Column({ type: 'smallint' })
+  position!: number;
+
+  @Column({ type: 'text' })
+  url!: string;
+
+  @Column({ type: 'text' })
+  kind!: MediaKind;
+
+  @Column({ type: 'text' })
+  title!: string;
+}

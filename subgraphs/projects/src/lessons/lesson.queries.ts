@@ -15,14 +15,26 @@ const QUERY = `(websearch_to_tsquery('dutch', :search) || websearch_to_tsquery('
 export interface LessonSearch extends PageArgs {
   search?: string | null;
   neighbourhoodId?: string | null;
+  themeId?: string | null;
+  themeSlug?: string | null;
 }
 
 export async function searchLessons(db: DataSource, args: LessonSearch) {
   const search = args.search?.trim() || null;
   const query = db.getRepository(LessonEntity).createQueryBuilder('l');
+  // An id that is no id matches nothing; the cursor is still checked against the listing it belongs to.
+  const none = () => ({ ...(search === null ? toConnection([], readPage(args, isRecentKey), () => null) : toConnection([], readPage(args, isRankedKey), () => null)), totalCount: 0 });
   if (args.neighbourhoodId) {
-    if (!isUuid(args.neighbourhoodId)) return { ...toConnection([], readPage(args, isRecentKey), () => null), totalCount: 0 };
+    if (!isUuid(args.neighbourhoodId)) return none();
     query.andWhere('l.neighbourhood_id = :nb', { nb: args.neighbourhoodId });
+  }
+  if (args.themeId) {
+    if (!isUuid(args.themeId)) return none();
+    query.andWhere('EXISTS (SELECT 1 FROM projects.lesson_theme lt WHERE lt.lesson_id = l.id AND lt.theme_id = :themeId)', { themeId: args.themeId });
+  }
+  // A slug is shared by the neighbourhoods' own themes of that name: the filter that travels across them.
+  if (args.themeSlug != null) {
+    query.andWhere('EXISTS (SELECT 1 FROM projects.lesson_theme lt WHERE lt.lesson_id = l.id AND lt.theme_slug = :slug)', { slug: args.themeSlug.trim().toLowerCase() });
   }
   if (search === null) {
     const page = readPage(args, isRecentKey);

@@ -13,7 +13,12 @@ export const lessonResolvers: Resolvers = {
   LessonLearned: {
     project: (l, _args, { loaders }) => loaders.project.load(l.projectId).then((p) => p!),
     neighbourhood: (l) => ({ id: l.neighbourhoodId }),
+    themes: (l, _args, { loaders }) => loaders.themesByLesson.load(l.id),
+    media: (l, _args, { loaders }) => loaders.mediaByLesson.load(l.id),
     recordedBy: (l) => ({ id: l.recordedBy }),
+  },
+  LessonTheme: {
+    theme: (t) => ({ id: t.themeId }),
   },
   RecordLessonResult: byTypename,
 };

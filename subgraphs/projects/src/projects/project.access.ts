@@ -1,11 +1,5 @@
-import { forbidden, hasRole, requireMember, requireRole, type Viewer } from '@dbwe/platform';
+import { forbidden, hasRole, requireMember, type Viewer } from '@dbwe/platform';
 import type { ProjectEntity } from './project.entity';
-
-/** Residents and stewards of a neighbourhood propose projects there; returns the proposer's member id. */
-export function requireProposer(viewer: Viewer, neighbourhoodId: string): string {
-  requireRole(viewer, ['resident', 'steward'], neighbourhoodId, 'propose a project');
-  return requireMember(viewer, 'propose a project');
-}
 
 /** The coordinator runs their project; a steward of its neighbourhood may step in. Returns the actor's member id. */
 export function requireProjectManager(viewer: Viewer, project: ProjectEntity, action: string): string {

@@ -20,7 +20,8 @@ import { ParticipantEntity } from './participant.entity';
 import { MilestoneEntity } from './milestone.entity';
 import { ProjectEventEntity, type ProjectEventKind } from './project-event.entity';
 import { canReachMilestones, checkProjectTransition } from './project-lifecycle';
-import { requireProjectManager, requireProposer, requireSelfOrManager } from './project.access';
+import { requireProjectManager, requireSelfOrManager } from './project.access';
+import { requireRegisteredMemberOfServed } from '../integrity/registered-member';
 import { projectEvent } from '../events';
 import { checkWishes, firstMemberRefusal, themeRefusal } from '../integrity/reference-checks';
 
@@ -67,9 +68,13 @@ async function readProject(db: Context['db'], id: string): Promise<ProjectEntity
   return project;
 }
 
-export async function proposeProject({ viewer, db, services, events: recorder }: Context, input: ProposeProjectInput) {
+export async function proposeProject(context: Context, input: ProposeProjectInput) {
+  const { db, services, events: recorder } = context;
   requireUuids('neighbourhoodId', [input.neighbourhoodId]);
-  const memberId = requireProposer(viewer, input.neighbourhoodId);
+  // The proposer becomes the coordinator: a member registered in the neighbourhood, not just a token with a role.
+  const registered = await requireRegisteredMemberOfServed(context, input.neighbourhoodId, 'propose a project', ['resident', 'steward']);
+  if ('unserved' in registered) return registered.unserved;
+  const { memberId } = registered;
   const themeIds = [...new Set(input.themeIds ?? [])];
   requireUuids('themeIds', themeIds);
   const milestones = input.milestones ?? [];
