@@ -168,8 +168,8 @@ async function main(): Promise<void> {
     GATEWAY_ASSERTION_PUBLIC_KEY: publicKeyOfSeed(secrets.GATEWAY_ASSERTION_PRIVATE_KEY),
     SEED_DEMO: process.env.SEED_DEMO ?? 'true',
   };
-  // The public halves of the subgraphs' own keys: the gateway knows their reads of the graph by them, and community the
-  // events each one signed (the only events it applies).
+  // The public halves of the subgraphs' own keys: the gateway knows their reads of the graph by them, community the
+  // events each one signed (the only events it applies), and the ledger community's (it follows member.erased).
   const servicePublicKeys = Object.fromEntries(SUBGRAPHS.map(([name]) => [`${name.toUpperCase()}_SERVICE_PUBLIC_KEY`, publicKeyOfSeed(secrets.SERVICE_ASSERTION_KEYS[name])]));
   await Promise.all(
     SUBGRAPHS.map(async ([name, port]) => {
@@ -178,6 +178,7 @@ async function main(): Promise<void> {
         // Signs its reads of the graph and the events it records.
         SERVICE_ASSERTION_PRIVATE_KEY: secrets.SERVICE_ASSERTION_KEYS[name],
         ...(name === 'community' ? servicePublicKeys : {}),
+        ...(name === 'ledger' ? { COMMUNITY_SERVICE_PUBLIC_KEY: servicePublicKeys.COMMUNITY_SERVICE_PUBLIC_KEY! } : {}),
         ...(name === 'ledger'
           ? { LEDGER_SIGNING_KEY: secrets.LEDGER_SIGNING_KEY, LEDGER_SIGNER_STATE_FILE: process.env.LEDGER_SIGNER_STATE_FILE ?? join(DATA_DIR, 'ledger-signer-state.json') }
           : {}),

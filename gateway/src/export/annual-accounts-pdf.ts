@@ -232,7 +232,11 @@ export function annualAccountsPdf(data: AnnualAccountsDocument, graphUrl: string
     doc.moveDown(0.5);
     doc.font('Helvetica-Bold').fontSize(10).fillColor(MUTED).text('De ondertekende checkpoint (C2SP tlog-checkpoint)', MARGIN, doc.y);
     doc.moveDown(0.3);
-    doc.font('Courier').fontSize(7.5).fillColor(INK).text(c.note.trimEnd(), MARGIN, doc.y, { width: WIDTH });
+    // A note is copied line by line (C2SP signed-note): each line, the long signature line too, must stay one line, so the
+    // size is the largest at which the longest fits (Courier's glyphs are 0.6 em wide).
+    const note = c.note.trimEnd();
+    const longest = Math.max(...note.split('\n').map((line) => line.length));
+    doc.font('Courier').fontSize(Math.min(7.5, Math.floor((WIDTH / (0.6 * longest)) * 10) / 10)).fillColor(INK).text(note, MARGIN, doc.y, { width: WIDTH });
   } else {
     paragraph(doc, 'Er zijn in dit jaar geen boekingen; er is geen checkpoint om vast te leggen.');
   }

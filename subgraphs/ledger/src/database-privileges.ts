@@ -1,4 +1,4 @@
-import { outboxPrivileges, type DatabasePrivileges } from '@dbwe/platform';
+import { inboxPrivileges, outboxPrivileges, type DatabasePrivileges } from '@dbwe/platform';
 
 /**
  * What the ledger service may do in its schema. It books by inserting and
@@ -42,13 +42,15 @@ export const databasePrivileges: DatabasePrivileges = {
     bank_statement_line: [
       'SELECT',
       'INSERT',
-      { UPDATE: ['status', 'entry_id', 'counter_account_id', 'settled_by', 'settled_at', 'counterparty_iban', 'counterparty_name', 'counterparty_is_organisation', 'counterparty_member_id'] },
+      { UPDATE: ['status', 'entry_id', 'counter_account_id', 'settled_by', 'settled_at', 'counterparty_iban', 'counterparty_name', 'counterparty_is_organisation', 'counterparty_member_id',
+        'end_to_end_id', 'description', 'counterparty_erased_at'] },
     ],
     bank_statement_item: ['SELECT', 'INSERT'],
     // Renames, re-mappings and closings from a date; appended to the log by their trigger, never changed.
     account_change: ['SELECT', 'INSERT'],
     migrations: [],
     ...outboxPrivileges.tables,
+    ...inboxPrivileges.tables,
   },
   // SELECT … FOR UPDATE would need UPDATE privilege; these lock as the owner. assign_log_origins sets missing origins
   // only. The leaf-data functions (pure) let the verification compare the log with the records.

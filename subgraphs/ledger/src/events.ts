@@ -15,12 +15,14 @@ export type AuditFact = {
   public: boolean;
 };
 import type { AccountChangeRecord } from './accounts/account-changes';
+import { communityConsumer } from './bank/counterparty-erasure';
 
 /*
  * The domain events the ledger records (docs/events.md). The books are
  * public, so an entry's event carries its amounts per line, with the
  * opaque member ids the entry holds and nothing more: descriptions and
- * counterparty names are read through the graph.
+ * counterparty names are read through the graph. It consumes community's
+ * erasures (bank/counterparty-erasure.ts).
  */
 export const ledgerEvents: EventsDeclaration = {
   emits: [
@@ -37,6 +39,8 @@ export const ledgerEvents: EventsDeclaration = {
     'neighbourhood-budget.revised',
     'account.changed',
   ],
+  // Community's member.erased erases what bank statements hold about the member.
+  consumes: [communityConsumer],
 };
 
 /** The same audit fact, by the name the period code uses. */

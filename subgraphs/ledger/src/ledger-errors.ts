@@ -280,6 +280,14 @@ export const fail = {
     make('StatementLineSettled', `Line ${line.bankRef} is ${line.status.toLowerCase()} already; nothing was written.`, 'lineId', { line }),
   accountClosed: (field: string | null, account: AccountEntity, closedFrom: string) =>
     make('AccountClosed', `Account ${account.code} is closed from ${closedFrom}; book on another account, or date the entry before.`, field, { account, closedFrom }),
+  /** The year-end closing would book a closed account's result on the year's last day, after its closing. */
+  closedAccountHasResult: (year: number, account: AccountEntity, closedFrom: string) =>
+    make(
+      'AccountClosed',
+      `Account ${account.code} is closed from ${closedFrom} but has a result in ${year} (an entry dated before its closing, booked after it), which the closing entry dated ${year}-12-31 cannot take off it. Move it to another account by an entry dated before ${closedFrom}, then close the year.`,
+      null,
+      { account, closedFrom },
+    ),
   accountChangeOutOfOrder: (account: AccountEntity, latestEffectiveFrom: string) =>
     make(
       'AccountChangeOutOfOrder',

@@ -31,6 +31,7 @@ import { AccountChanges1770510000000 } from './migrations/1770510000000-account-
 import { periodResolvers } from './periods/period.resolvers';
 import { BankStatements1770400000000 } from './migrations/1770400000000-bank-statements';
 import { NeighbourhoodBudgets1770600000000 } from './migrations/1770600000000-neighbourhood-budgets';
+import { BankCounterpartyErasure1770700000000 } from './migrations/1770700000000-bank-counterparty-erasure';
 import { ledgerEvents } from './events';
 import { seedDemo } from './demo/demo.seed';
 import { logResolvers } from './log/log.resolvers';
@@ -115,6 +116,7 @@ export const ledger: SubgraphModule<Loaders, LedgerServices> = {
     FinancialYears1770500000000,
     AccountChanges1770510000000,
     NeighbourhoodBudgets1770600000000,
+    BankCounterpartyErasure1770700000000,
   ],
   databasePrivileges,
   events: ledgerEvents,

@@ -1,10 +1,10 @@
 import { badInput, isAdmin, isUuid, notFound, requireRole } from '@dbwe/platform';
-import type { Resolvers } from '../generated/graphql';
+import type { ChartTemplate, Resolvers } from '../generated/graphql';
 import { neighbourhoodIdOf } from '../ids';
 import { findEntries } from '../entries/entry-query';
 import { fail, oneOf } from '../ledger-errors';
 import { createAccount } from './account-service';
-import { openBooks } from './default-chart';
+import { openBooks, type ChartTemplateName } from './default-chart';
 import { ledgerEvent } from '../events';
 import { neighbourhoodProblem, projectProblem } from '../integrity/reference-checks';
 import type { Context } from '../context';
@@ -32,13 +32,16 @@ async function stateOn(a: AccountEntity, date: string, { loaders }: Context) {
 const CREATE_ACCOUNT_FAILURES = ['BooksNotOpen', 'InvalidLedgerInput', 'AccountCodeTaken', 'ProjectInOtherNeighbourhood', 'UnknownProject'] as const;
 
 /** Opens the books of a neighbourhood the installation serves; the refusal when it serves none with this id. */
-async function openNeighbourhoodBooks(neighbourhoodId: string, { viewer, db, services, events }: Context) {
+/** The schema's ChartTemplate values, by template name: a template without a value fails the type check. */
+const TEMPLATE_OF: Record<ChartTemplate, ChartTemplateName> = { DUTCH_WIJKECONOMIE_2026: 'dutch-wijkeconomie-2026' };
+
+async function openNeighbourhoodBooks(neighbourhoodId: string, template: ChartTemplate | null | undefined, { viewer, db, services, events }: Context) {
   requireRole(viewer, ['steward'], neighbourhoodId, 'open the books');
   const id = neighbourhoodIdOf(neighbourhoodId);
   const unknown = await neighbourhoodProblem(services.references, id);
   if (unknown) return oneOf(unknown, ['UnknownNeighbourhood']);
   const openedNow = await db.transaction(async (tx) => {
-    const opened = await openBooks(tx, id, { origin: services.checkpointer.originFor(id), openedBy: viewer.memberId });
+    const opened = await openBooks(tx, id, { origin: services.checkpointer.originFor(id), openedBy: viewer.memberId, template: TEMPLATE_OF[template ?? 'DUTCH_WIJKECONOMIE_2026'] });
     if (opened) await events.record(tx, ledgerEvent.booksOpened(id, new Date()));
     return opened;
   });
@@ -52,13 +55,13 @@ export const accountResolvers: Resolvers = {
     ledgerAccount: (_parent, { id }, { loaders }) => (isUuid(id) ? loaders.account.load(id.toLowerCase()) : null),
   },
   Mutation: {
-    async openBooks(_parent, { neighbourhoodId }, context) {
-      const opened = await openNeighbourhoodBooks(neighbourhoodId, context);
+    async openBooks(_parent, { neighbourhoodId, template }, context) {
+      const opened = await openNeighbourhoodBooks(neighbourhoodId, template, context);
       // This older mutation has no result union to name the refusal in.
       if (opened.__typename !== 'OpenBooksPayload') throw notFound(opened.message);
       return opened;
     },
-    openNeighbourhoodBooks: (_parent, { neighbourhoodId }, context) => openNeighbourhoodBooks(neighbourhoodId, context),
+    openNeighbourhoodBooks: (_parent, { neighbourhoodId, template }, context) => openNeighbourhoodBooks(neighbourhoodId, template, context),
     async createAccount(_parent, { input }, { viewer, db, services, events }) {
       requireRole(viewer, ['steward'], input.neighbourhoodId, 'add accounts to the books');
       const outcome = await createAccount(

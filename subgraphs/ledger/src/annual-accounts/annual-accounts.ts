@@ -2,6 +2,8 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { AccountEntity } from '../accounts/account.entity';
 import type { MoneyValue, Unit } from '../money/money';
 import { currentBudget, type NeighbourhoodBudgetView } from '../neighbourhood-budgets/neighbourhood-budget';
+import { changesOfAccounts } from '../accounts/account-change-service';
+import { taakveldInYear, taakveldSplit } from './taakveld-in-year';
 import { balanceSheet, budgetVsActuals, incomeStatement, natural, type AccountYear, type BalanceSheetValue, type BudgetVsActualsValue, type IncomeStatementValue } from './statements';
 
 /** The first and last booking date of a calendar year (a neighbourhood's financial year). */
@@ -29,11 +31,31 @@ export async function accountYears(db: EntityManager, neighbourhoodId: string, y
   );
   const sums = new Map(rows.map((r) => [r.account_id, r]));
   const closed = new Map(closing.map((r) => [r.account_id, BigInt(r.net)]));
-  return accounts.map((account) => ({
-    account,
-    movement: BigInt(sums.get(account.id)?.movement ?? '0') - (closed.get(account.id) ?? 0n),
-    closingBalance: BigInt(sums.get(account.id)?.closing ?? '0'),
-  }));
+  const changes = await changesOfAccounts(db, accounts.map((a) => a.id));
+  // Only an income or expense account re-mapped during the year needs its days: the rest count for one taakveld.
+  const remapped = accounts.filter(
+    (a) => (a.type === 'INCOME' || a.type === 'EXPENSE') && (changes.get(a.id) ?? []).some((c) => c.effectiveFrom > start && c.effectiveFrom <= end && c.oldTaakveld !== c.newTaakveld),
+  );
+  const days = new Map<string, { day: string; net: bigint }[]>();
+  if (remapped.length > 0) {
+    const dayRows: { account_id: string; day: string; net_minor: string }[] = await db.query(
+      `SELECT account_id, day::text, net_minor::text FROM ledger.account_day WHERE account_id = ANY($1::uuid[]) AND day BETWEEN $2 AND $3 ORDER BY account_id, day`,
+      [remapped.map((a) => a.id), start, end],
+    );
+    for (const r of dayRows) days.set(r.account_id, [...(days.get(r.account_id) ?? []), { day: r.day, net: BigInt(r.net_minor) }]);
+    // The closing entries are dated on the year's last day: they leave the movement there.
+    for (const a of remapped) if (closed.has(a.id)) days.get(a.id)?.push({ day: end, net: -closed.get(a.id)! });
+  }
+  return accounts.map((account) => {
+    const history = changes.get(account.id) ?? [];
+    return {
+      account,
+      movement: BigInt(sums.get(account.id)?.movement ?? '0') - (closed.get(account.id) ?? 0n),
+      closingBalance: BigInt(sums.get(account.id)?.closing ?? '0'),
+      taakveld: taakveldInYear(account, year, history),
+      ...(days.has(account.id) ? { byTaakveld: taakveldSplit(account, history, days.get(account.id)!) } : {}),
+    };
+  });
 }
 
 export async function budgetVsActualsOf(db: DataSource, neighbourhoodId: string, year: number): Promise<BudgetVsActualsValue> {

@@ -1,5 +1,6 @@
 import type { AccountEntity } from '../accounts/account.entity';
 import { balanceSheet, budgetVsActuals, compareTaakveld, incomeStatement, type AccountYear } from './statements';
+import { taakveldInYear, taakveldSplit } from './taakveld-in-year';
 
 const account = (code: string, type: AccountEntity['type'], unit: AccountEntity['unit'], taakveld: string | null): AccountEntity =>
   ({ id: `id-${code}`, code, name: code, type, unit, taakveld, neighbourhoodId: 'n' }) as AccountEntity;
@@ -49,6 +50,32 @@ describe('the statements of a year', () => {
       ['INCOME', 'HOUR', 1_000n],
       ['EXPENSE', 'EUR', 5_000n],
       ['EXPENSE', 'HOUR', 1_000n],
+    ]);
+  });
+
+  it('counts an account re-mapped mid-year for the taakveld it had on each booking date', () => {
+    // 4100 created on 5.7, re-mapped to 7.4 from 1 July 2025: 100.00 spent in March, 40.00 in September, budget 150.00.
+    const changes = [{ effectiveFrom: '2025-07-01', oldTaakveld: '5.7', newTaakveld: '7.4' }];
+    const created = account('4100', 'EXPENSE', 'EUR', '5.7');
+    const days = [
+      { day: '2025-03-10', net: 10_000n },
+      { day: '2025-07-01', net: 3_000n },
+      { day: '2025-09-02', net: 1_000n },
+    ];
+    expect(taakveldInYear(created, 2025, changes)).toBe('7.4');
+    expect(taakveldInYear(created, 2024, changes)).toBe('5.7');
+    expect(taakveldSplit(created, changes, days)).toEqual([
+      { taakveld: '5.7', movement: 10_000n },
+      { taakveld: '7.4', movement: 4_000n },
+    ]);
+    const v = budgetVsActuals('n', 2025, [{ account: created, movement: 14_000n, closingBalance: 14_000n, taakveld: '7.4', byTaakveld: taakveldSplit(created, changes, days) }], {
+      revision: 1,
+      lines: [{ accountId: 'id-4100', taakveld: null, type: 'EXPENSE', unit: 'EUR', minor: 15_000n }],
+    });
+    expect(v.byAccount.map((r) => [r.account.code, r.taakveld, r.budget.minor, r.actual.minor])).toEqual([['4100', '7.4', 15_000n, 14_000n]]);
+    expect(v.byTaakveld.map((r) => [r.taakveld, r.budget.minor, r.actual.minor, r.difference.minor])).toEqual([
+      ['5.7', 0n, 10_000n, -10_000n],
+      ['7.4', 15_000n, 4_000n, 11_000n],
     ]);
   });
 

@@ -16,6 +16,10 @@ export interface AccountYear {
   account: AccountEntity;
   movement: bigint;
   closingBalance: bigint;
+  /** The taakveld at the year's end (taakveldInYear); absent: the account's own. */
+  taakveld?: string | null;
+  /** The movement split by the taakveld of each booking date (taakveldSplit), when it was re-mapped in the year; absent: all of it counts for `taakveld`. */
+  byTaakveld?: { taakveld: string | null; movement: bigint }[];
 }
 
 const m = (minor: bigint, unit: Unit): MoneyValue => ({ minor, unit });
@@ -69,9 +73,11 @@ const TYPE_ORDER: Record<BudgetType, number> = { INCOME: 0, EXPENSE: 1 };
 
 /**
  * Budget against actuals for a year: per income and expense account (those
- * with a budget line or a movement), and per taakveld, type and unit, where an
- * account's budget and actuals count for the taakveld the account maps to in
- * that year and a taakveld line counts on its own. Difference = budget − actual.
+ * with a budget line or a movement), with the taakveld it maps to at the
+ * year's end, and per taakveld, type and unit, where an account's actuals
+ * count for the taakveld the account mapped to on each line's booking date,
+ * its budget line for the one at the year's end, and a taakveld line counts on
+ * its own. Difference = budget − actual.
  */
 export function budgetVsActuals(neighbourhoodId: string, year: number, accounts: readonly AccountYear[], budget: { revision: number; lines: BudgetLine[] } | null): BudgetVsActualsValue {
   const lines = budget?.lines ?? [];
@@ -85,17 +91,17 @@ export function budgetVsActuals(neighbourhoodId: string, year: number, accounts:
     return g;
   };
   const sorted = [...accounts].sort((a, b) => (a.account.code < b.account.code ? -1 : a.account.code > b.account.code ? 1 : 0));
-  for (const { account, movement } of sorted) {
+  for (const { account, movement, ...over } of sorted) {
     if (account.type !== 'INCOME' && account.type !== 'EXPENSE') continue;
+    const type = account.type;
     const line = byAccountId.get(account.id);
     const budgeted = line?.minor ?? 0n;
-    const actual = natural(account.type, movement);
+    const actual = natural(type, movement);
     if (!line && actual === 0n) continue;
-    const taakveld = taakveldInYear(account, year);
-    byAccount.push({ account, taakveld, type: account.type, unit: account.unit, budget: m(budgeted, account.unit), actual: m(actual, account.unit), difference: m(budgeted - actual, account.unit) });
-    const g = group(taakveld, account.type, account.unit);
-    g.budget.minor += budgeted;
-    g.actual.minor += actual;
+    const taakveld = over.taakveld !== undefined ? over.taakveld : taakveldInYear(account, year);
+    byAccount.push({ account, taakveld, type, unit: account.unit, budget: m(budgeted, account.unit), actual: m(actual, account.unit), difference: m(budgeted - actual, account.unit) });
+    group(taakveld, type, account.unit).budget.minor += budgeted;
+    for (const part of over.byTaakveld ?? [{ taakveld, movement }]) group(part.taakveld, type, account.unit).actual.minor += natural(type, part.movement);
   }
   for (const line of lines) {
     if (line.accountId) continue;

@@ -5,6 +5,7 @@ import { AccountEntity } from '../accounts/account.entity';
 import { balancesAsOf } from '../accounts/balances';
 import { fail, oneOf } from '../ledger-errors';
 import { neighbourhoodIdOf } from '../ids';
+import { entryReferenceProblem } from '../integrity/reference-checks';
 import {
   LINE_COLUMNS,
   bankIbanOf,
@@ -32,7 +33,7 @@ const money = (minor: bigint) => ({ minor, unit: 'EUR' as const });
 const mayReadPersonal = (viewer: Viewer, neighbourhoodId: string) => hasRole(viewer, ['steward'], neighbourhoodId);
 
 const IMPORT_FAILURES = ['BooksNotOpen', 'InvalidLedgerInput', 'MalformedStatement', 'UnknownAccount', 'ForeignAccount', 'NotABankAccount', 'StatementKeyConflict'] as const;
-const CONFIRM_FAILURES = ['UnknownStatementLine', 'StatementLineSettled', 'InvalidLedgerInput', 'UnknownAccount', 'ForeignAccount', 'UnitMismatch', 'Overdraft', 'BooksNotOpen', 'IdempotencyKeyConflict', 'PeriodClosed', 'BookingDateBeforeBooks', 'BookingDateTooFarAhead', 'AccountClosed'] as const;
+const CONFIRM_FAILURES = ['UnknownStatementLine', 'StatementLineSettled', 'InvalidLedgerInput', 'UnknownAccount', 'ForeignAccount', 'UnitMismatch', 'Overdraft', 'BooksNotOpen', 'IdempotencyKeyConflict', 'PeriodClosed', 'BookingDateBeforeBooks', 'BookingDateTooFarAhead', 'AccountClosed', 'UnknownMember', 'MemberInOtherNeighbourhood', 'MemberErased'] as const;
 const IGNORE_FAILURES = ['UnknownStatementLine', 'StatementLineSettled', 'InvalidLedgerInput'] as const;
 const LINK_FAILURES = ['InvalidIban', 'UnknownAccount', 'NotABankAccount', 'IbanTaken'] as const;
 
@@ -119,11 +120,20 @@ export const bankResolvers: Resolvers = {
       );
       return outcome.ok ? { __typename: 'ImportBankStatementSuccess', ...outcome.value } : oneOf(outcome.failure, IMPORT_FAILURES);
     },
-    async confirmBankStatementLine(_p, { input }, { viewer, db, events }) {
+    async confirmBankStatementLine(_p, { input }, { viewer, db, events, services }) {
       const line = await settleTarget(db, viewer, input.lineId, 'confirm bank statement lines');
       if (!line) return fail.unknownStatementLine(input.lineId);
       if (!isUuid(input.counterAccountId)) return fail.unknownAccount('counterAccountId', input.counterAccountId);
-      const outcome = await confirmLine(db, line, { counterAccountId: input.counterAccountId, description: input.description ?? null }, viewer, events);
+      const memberId = input.memberId ?? null;
+      if (memberId !== null && !isUuid(memberId)) return fail.unknownMember('memberId', memberId);
+      const outcome = await confirmLine(
+        db,
+        line,
+        { counterAccountId: input.counterAccountId, description: input.description ?? null, memberId: memberId?.toLowerCase() ?? null },
+        viewer,
+        events,
+        (request) => entryReferenceProblem(services.references, request),
+      );
       return outcome.ok
         ? { __typename: 'ConfirmBankStatementLineSuccess', line: outcome.value.line, entry: outcome.value.booked.entry, replayed: outcome.value.booked.replayed }
         : oneOf(outcome.failure, CONFIRM_FAILURES);
@@ -188,7 +198,7 @@ export const bankResolvers: Resolvers = {
     async proposal(l, _a, context) {
       if (l.status !== 'OPEN') return null;
       const history = await confirmedHistory(context.db, historyCache(context), l.neighbourhoodId);
-      const suggestion = suggestCounterAccount(l, history);
+      const suggestion = suggestCounterAccount({ counterpartyIban: l.counterpartyIban, description: l.description ?? '' }, history);
       return suggestion ? { ...suggestion, neighbourhoodId: l.neighbourhoodId } : null;
     },
     counterpartyIban: (l, _a, { viewer }) => (mayReadPersonal(viewer, l.neighbourhoodId) ? l.counterpartyIban : null),

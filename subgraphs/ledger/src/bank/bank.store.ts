@@ -44,7 +44,9 @@ export interface BankLineRow {
   counterpartyIban: string | null;
   counterpartyName: string | null;
   counterpartyIsOrganisation: boolean;
-  description: string;
+  /** Null once erased. */
+  description: string | null;
+  counterpartyErased: boolean;
   status: 'OPEN' | 'CONFIRMED' | 'IGNORED';
   entryId: string | null;
   counterAccountId: string | null;
@@ -53,7 +55,7 @@ export interface BankLineRow {
 const STATEMENT_COLUMNS = `id, neighbourhood_id, account_id, format, statement_ref, electronic_sequence, opening_minor, opening_date::text, closing_minor,
   closing_date::text, file_sha256, idempotency_key, imported_at`;
 export const LINE_COLUMNS = `l.id, l.neighbourhood_id, l.account_id, l.first_statement_id, l.bank_ref, l.end_to_end_id, l.booking_date::text, l.value_date::text,
-  l.amount_minor, l.counterparty_iban, l.counterparty_name, l.counterparty_is_organisation, l.description, l.status, l.entry_id, l.counter_account_id`;
+  l.amount_minor, l.counterparty_iban, l.counterparty_name, l.counterparty_is_organisation, l.description, l.counterparty_erased_at IS NOT NULL AS counterparty_erased, l.status, l.entry_id, l.counter_account_id`;
 
 type Raw = Record<string, unknown>;
 
@@ -95,7 +97,8 @@ export function lineOf(r: Raw): BankLineRow {
     counterpartyIban: r.counterparty_iban as string | null,
     counterpartyName: r.counterparty_name as string | null,
     counterpartyIsOrganisation: r.counterparty_is_organisation as boolean,
-    description: r.description as string,
+    description: r.description as string | null,
+    counterpartyErased: r.counterparty_erased as boolean,
     status: r.status as BankLineRow['status'],
     entryId: r.entry_id as string | null,
     counterAccountId: r.counter_account_id as string | null,
@@ -340,9 +343,10 @@ export function defaultDescription(line: Pick<BankLineRow, 'bankRef' | 'bookingD
 export async function confirmLine(
   db: DataSource,
   line: BankLineRow,
-  args: { counterAccountId: string; description: string | null },
+  args: { counterAccountId: string; description: string | null; memberId: string | null },
   viewer: Viewer,
   events: EventRecorder,
+  checkReferences: (request: EntryRequest) => Promise<LedgerFailure | null>,
 ): Promise<Outcome<Confirmed>> {
   if (line.status === 'IGNORED') return refuse(fail.statementLineSettled(line));
   if (line.status === 'CONFIRMED') {
@@ -357,14 +361,15 @@ export async function confirmLine(
     bookingDate: line.bookingDate,
     description,
     projectId: null,
-    memberId: null,
+    // The member the payment is from or to: the entry is about them, and the line is theirs when they are erased.
+    memberId: args.memberId,
     evidenceUrl: null,
     lines: [
       { accountId: line.accountId, unit: 'EUR', minor: line.amountMinor, counterpartyMemberId: null, counterpartyDomain: null, counterpartyName: null },
       { accountId: args.counterAccountId.toLowerCase(), unit: 'EUR', minor: -line.amountMinor, counterpartyMemberId: null, counterpartyDomain: null, counterpartyName: null },
     ],
   };
-  const outcome = await postEntry(db, request, `bank-line:${line.id}`, viewer.memberId, async () => null, events);
+  const outcome = await postEntry(db, request, `bank-line:${line.id}`, viewer.memberId, checkReferences, events);
   if (!outcome.ok) {
     // Field paths of the posting name the entry's lines; line 1 is the counter account.
     const f = outcome.failure;
@@ -373,9 +378,9 @@ export async function confirmLine(
   if (line.status === 'CONFIRMED') return succeed({ line, booked: { entry: outcome.value.entry, replayed: true } });
   const updated = await inTransaction(db, async (tx) => {
     const rows = await returnedRows(tx.query(
-      `UPDATE ledger.bank_statement_line l SET status = 'CONFIRMED', entry_id = $2, counter_account_id = $3, settled_by = $4, settled_at = now()
+      `UPDATE ledger.bank_statement_line l SET status = 'CONFIRMED', entry_id = $2, counter_account_id = $3, settled_by = $4, settled_at = now(), counterparty_member_id = $5
        WHERE l.id = $1 AND l.status = 'OPEN' RETURNING ${LINE_COLUMNS}`,
-      [line.id, outcome.value.entry.id, args.counterAccountId.toLowerCase(), viewer.memberId],
+      [line.id, outcome.value.entry.id, args.counterAccountId.toLowerCase(), viewer.memberId, args.memberId],
     ));
     if (rows[0]) await events.record(tx, bankEvent.lineConfirmed(lineOf(rows[0]), auditOf(viewer, line.neighbourhoodId)));
     return rows[0] ? lineOf(rows[0]) : null;

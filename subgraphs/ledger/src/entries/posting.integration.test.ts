@@ -326,6 +326,10 @@ describe('accounts and books', () => {
     expect(first.openedNow).toBe(true);
     expect(first.neighbourhood.chainHead).toEqual({ sequence: 0, hash: '0'.repeat(64) });
     expect(first.neighbourhood.accounts.map((a: { code: string }) => a.code)).toEqual(expect.arrayContaining(['1000', '4100', '8000', '9100']));
+    // With the template named, the same: the Dutch wijkeconomie chart is the default.
+    const lent = await addNeighbourhood(books.platform!, 'lent');
+    const named = (await books.ok(OPEN.replace('openBooks(neighbourhoodId: $id)', 'openBooks(neighbourhoodId: $id, template: DUTCH_WIJKECONOMIE_2026)'), { id: lent }, viewer(['steward'], lent))).openBooks;
+    expect(named.neighbourhood.accounts.map((a: { code: string }) => a.code)).toEqual(first.neighbourhood.accounts.map((a: { code: string }) => a.code));
     expect((await books.ok(OPEN, { id: malburgen }, viewer(['admin'], '*'))).openBooks.openedNow).toBe(false);
     expect((await books.execute(OPEN, { id: malburgen }, viewer(['resident'], malburgen))).errors?.[0].extensions?.code).toBe('FORBIDDEN');
   });

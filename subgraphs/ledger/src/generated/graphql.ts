@@ -147,7 +147,7 @@ export type AccountBudgetVsActual = {
   budget: Money;
   /** budget − actual: for expenses what is left, for income (negative) how much more came in than budgeted. */
   difference: Money;
-  /** The taakveld the account's figures count for in the year. */
+  /** The taakveld the account maps to at the year's end. An account re-mapped during the year has its lines counted in `byTaakveld` for the taakveld of each line's booking date. */
   taakveld: Maybe<Scalars['String']['output']>;
   /** INCOME or EXPENSE. */
   type: AccountType;
@@ -479,13 +479,15 @@ export type BankStatementLine = {
   bookingDate: Scalars['Date']['output'];
   /** The account on the other side, once confirmed. */
   counterAccount: Maybe<Account>;
+  /** Whether the counterparty's data on this line (IBAN, name, end-to-end reference, description) was erased with the member it belonged to; amount, dates and booking stay. */
+  counterpartyErased: Scalars['Boolean']['output'];
   /** The counterparty's IBAN. Stewards of the neighbourhood only (null for everyone else): it is personal data. */
   counterpartyIban: Maybe<Scalars['String']['output']>;
   /** Whether a steward marked the counterparty as an organisation. */
   counterpartyIsOrganisation: Scalars['Boolean']['output'];
   /** The counterparty's name. Stewards of the neighbourhood; others only when it is marked an organisation. */
   counterpartyName: Maybe<Scalars['String']['output']>;
-  /** The bank's description (remittance information). Stewards of the neighbourhood only: people write names in it. */
+  /** The bank's description (remittance information). Stewards of the neighbourhood only: people write names in it. Null once erased. */
   description: Maybe<Scalars['String']['output']>;
   /** The end-to-end reference the payer gave. Stewards of the neighbourhood only. */
   endToEndId: Maybe<Scalars['String']['output']>;
@@ -738,6 +740,19 @@ export type ChangeAccountSuccess = {
   change: AccountChange;
 };
 
+/**
+ * A chart of accounts books can be opened with: the accounts, their types and units, and the Iv3 taakveld each
+ * income and expense account maps to (docs/chart-template.md).
+ */
+export type ChartTemplate =
+  /**
+   * The template for a Dutch wijkeconomie (2026): bank, cash, subsidies receivable, payables, equity; costs for
+   * greenery (5.7), activities (6.1), culture (5.3), sport (5.1), sustainability (7.4) and litter (7.3); the
+   * municipality's neighbourhood budget (6.1) and Right to Challenge budget (5.7); residents' contributions; and
+   * the volunteer hours accounts.
+   */
+  | 'DUTCH_WIJKECONOMIE_2026';
+
 /** A signed statement of the log's size and root hash (a C2SP tlog-checkpoint). */
 export type Checkpoint = {
   __typename?: 'Checkpoint';
@@ -792,7 +807,7 @@ export type CloseFinancialYearInput = {
 };
 
 /** The outcome of closeFinancialYear. */
-export type CloseFinancialYearResult = BooksNotOpen | CloseFinancialYearSuccess | InvalidLedgerInput | NoEquityAccount | PreviousYearOpen | YearAlreadyClosed | YearNotOver | YearOutsideBooks | YearUnbalanced;
+export type CloseFinancialYearResult = AccountClosed | BooksNotOpen | CloseFinancialYearSuccess | InvalidLedgerInput | NoEquityAccount | PreviousYearOpen | YearAlreadyClosed | YearNotOver | YearOutsideBooks | YearUnbalanced;
 
 /** The year is closed (or was, for a retried request). */
 export type CloseFinancialYearSuccess = {
@@ -811,10 +826,16 @@ export type ConfirmBankStatementLineInput = {
   description?: InputMaybe<Scalars['String']['input']>;
   /** The line. */
   lineId: Scalars['ID']['input'];
+  /**
+   * The member the payment came from or went to, when the counterparty is a member of the neighbourhood: the entry is
+   * about them (its `member`), and when they are erased this line's counterparty IBAN, name, end-to-end reference and
+   * description are erased, with those of every other line from the same IBAN (docs/privacy.md). Omit for an organisation.
+   */
+  memberId?: InputMaybe<Scalars['ID']['input']>;
 };
 
 /** The outcome of confirmBankStatementLine. */
-export type ConfirmBankStatementLineResult = AccountClosed | BookingDateBeforeBooks | BookingDateTooFarAhead | BooksNotOpen | ConfirmBankStatementLineSuccess | ForeignAccount | IdempotencyKeyConflict | InvalidLedgerInput | Overdraft | PeriodClosed | StatementLineSettled | UnitMismatch | UnknownAccount | UnknownStatementLine;
+export type ConfirmBankStatementLineResult = AccountClosed | BookingDateBeforeBooks | BookingDateTooFarAhead | BooksNotOpen | ConfirmBankStatementLineSuccess | ForeignAccount | IdempotencyKeyConflict | InvalidLedgerInput | MemberErased | MemberInOtherNeighbourhood | Overdraft | PeriodClosed | StatementLineSettled | UnitMismatch | UnknownAccount | UnknownMember | UnknownStatementLine;
 
 /** The line is booked (or had been, for a retried request). */
 export type ConfirmBankStatementLineSuccess = {
@@ -1566,11 +1587,11 @@ export type Mutation = {
   /** Links an IBAN to an asset account in EUR, or changes it. Stewards of the neighbourhood. */
   linkBankAccount: LinkBankAccountResult;
   /**
-   * Opens a neighbourhood's books: an empty hash chain and the default chart of accounts. Stewards and admins; idempotent. A neighbourhood the installation does not serve is refused with NOT_FOUND.
+   * Opens a neighbourhood's books: an empty hash chain and the chart of accounts of a template. Stewards and admins; idempotent. A neighbourhood the installation does not serve is refused with NOT_FOUND.
    * @deprecated Use openNeighbourhoodBooks, which names a refusal in its result (UnknownNeighbourhood).
    */
   openBooks: OpenBooksPayload;
-  /** Opens a neighbourhood's books: an empty hash chain and the default chart of accounts. Stewards and admins; idempotent. */
+  /** Opens a neighbourhood's books: an empty hash chain and the chart of accounts of a template. Stewards and admins; idempotent. */
   openNeighbourhoodBooks: OpenBooksResult;
   /** Books an entry. Stewards of the neighbourhood. Idempotent by the client's key; nothing is written when an error is returned. */
   postEntry: PostEntryResult;
@@ -1636,11 +1657,13 @@ export type MutationLinkBankAccountArgs = {
 
 export type MutationOpenBooksArgs = {
   neighbourhoodId: Scalars['ID']['input'];
+  template?: InputMaybe<ChartTemplate>;
 };
 
 
 export type MutationOpenNeighbourhoodBooksArgs = {
   neighbourhoodId: Scalars['ID']['input'];
+  template?: InputMaybe<ChartTemplate>;
 };
 
 
@@ -2379,7 +2402,7 @@ export type StatementLineSettled = LedgerError & {
 /** The budget for a year against its actuals for one Iv3 taakveld, type and unit (or for the accounts mapped to no taakveld). */
 export type TaakveldBudgetVsActual = {
   __typename?: 'TaakveldBudgetVsActual';
-  /** The lines booked in the year on the income or expense accounts that count for the taakveld, as positive amounts. */
+  /** The lines booked in the year on income or expense accounts mapped to the taakveld on the line's booking date, as positive amounts. */
   actual: Money;
   /** Budget lines for the taakveld plus the budget lines of the accounts that count for it. */
   budget: Money;
@@ -2933,6 +2956,7 @@ export type ResolversUnionTypes<_RefType extends Record<string, unknown>> = Reso
     | ( UnknownAccount )
   ;
   CloseFinancialYearResult:
+    | ( Omit<AccountClosed, 'account'> & { account: _RefType['Account'] } )
     | ( BooksNotOpen )
     | ( Omit<CloseFinancialYearSuccess, 'financialYear'> & { financialYear: _RefType['FinancialYear'] } )
     | ( InvalidLedgerInput )
@@ -2952,11 +2976,14 @@ export type ResolversUnionTypes<_RefType extends Record<string, unknown>> = Reso
     | ( Omit<ForeignAccount, 'account'> & { account: _RefType['Account'] } )
     | ( Omit<IdempotencyKeyConflict, 'entry'> & { entry: _RefType['LedgerEntry'] } )
     | ( InvalidLedgerInput )
+    | ( MemberErased )
+    | ( Omit<MemberInOtherNeighbourhood, 'member'> & { member?: Maybe<_RefType['Member']> } )
     | ( Omit<Overdraft, 'account' | 'balance' | 'wouldBecome'> & { account: _RefType['Account'], balance: _RefType['Money'], wouldBecome: _RefType['Money'] } )
     | ( PeriodClosed )
     | ( Omit<StatementLineSettled, 'line'> & { line: _RefType['BankStatementLine'] } )
     | ( Omit<UnitMismatch, 'account'> & { account: _RefType['Account'] } )
     | ( UnknownAccount )
+    | ( UnknownMember )
     | ( UnknownStatementLine )
   ;
   CreateAccountResult:
@@ -3186,6 +3213,7 @@ export type ResolversTypes = ResolversObject<{
   ChangeAccountInput: ChangeAccountInput;
   ChangeAccountResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['ChangeAccountResult']>;
   ChangeAccountSuccess: ResolverTypeWrapper<Omit<ChangeAccountSuccess, 'account' | 'change'> & { account: ResolversTypes['Account'], change: ResolversTypes['AccountChange'] }>;
+  ChartTemplate: ChartTemplate;
   Checkpoint: ResolverTypeWrapper<CheckpointRow>;
   CheckpointConnection: ResolverTypeWrapper<CheckpointConnectionValue>;
   CheckpointEdge: ResolverTypeWrapper<Omit<CheckpointEdge, 'node'> & { node: ResolversTypes['Checkpoint'] }>;
@@ -3721,6 +3749,7 @@ export type BankStatementLineResolvers<ContextType = Context, ParentType extends
   bankReference?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   bookingDate?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
   counterAccount?: Resolver<Maybe<ResolversTypes['Account']>, ParentType, ContextType>;
+  counterpartyErased?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   counterpartyIban?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   counterpartyIsOrganisation?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   counterpartyName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -3865,7 +3894,7 @@ export type CheckpointEdgeResolvers<ContextType = Context, ParentType extends Re
 }>;
 
 export type CloseFinancialYearResultResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CloseFinancialYearResult'] = ResolversParentTypes['CloseFinancialYearResult']> = ResolversObject<{
-  __resolveType: TypeResolveFn<'BooksNotOpen' | 'CloseFinancialYearSuccess' | 'InvalidLedgerInput' | 'NoEquityAccount' | 'PreviousYearOpen' | 'YearAlreadyClosed' | 'YearNotOver' | 'YearOutsideBooks' | 'YearUnbalanced', ParentType, ContextType>;
+  __resolveType: TypeResolveFn<'AccountClosed' | 'BooksNotOpen' | 'CloseFinancialYearSuccess' | 'InvalidLedgerInput' | 'NoEquityAccount' | 'PreviousYearOpen' | 'YearAlreadyClosed' | 'YearNotOver' | 'YearOutsideBooks' | 'YearUnbalanced', ParentType, ContextType>;
 }>;
 
 export type CloseFinancialYearSuccessResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CloseFinancialYearSuccess'] = ResolversParentTypes['CloseFinancialYearSuccess']> = ResolversObject<{
@@ -3875,7 +3904,7 @@ export type CloseFinancialYearSuccessResolvers<ContextType = Context, ParentType
 }>;
 
 export type ConfirmBankStatementLineResultResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ConfirmBankStatementLineResult'] = ResolversParentTypes['ConfirmBankStatementLineResult']> = ResolversObject<{
-  __resolveType: TypeResolveFn<'AccountClosed' | 'BookingDateBeforeBooks' | 'BookingDateTooFarAhead' | 'BooksNotOpen' | 'ConfirmBankStatementLineSuccess' | 'ForeignAccount' | 'IdempotencyKeyConflict' | 'InvalidLedgerInput' | 'Overdraft' | 'PeriodClosed' | 'StatementLineSettled' | 'UnitMismatch' | 'UnknownAccount' | 'UnknownStatementLine', ParentType, ContextType>;
+  __resolveType: TypeResolveFn<'AccountClosed' | 'BookingDateBeforeBooks' | 'BookingDateTooFarAhead' | 'BooksNotOpen' | 'ConfirmBankStatementLineSuccess' | 'ForeignAccount' | 'IdempotencyKeyConflict' | 'InvalidLedgerInput' | 'MemberErased' | 'MemberInOtherNeighbourhood' | 'Overdraft' | 'PeriodClosed' | 'StatementLineSettled' | 'UnitMismatch' | 'UnknownAccount' | 'UnknownMember' | 'UnknownStatementLine', ParentType, ContextType>;
 }>;
 
 export type ConfirmBankStatementLineSuccessResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ConfirmBankStatementLineSuccess'] = ResolversParentTypes['ConfirmBankStatementLineSuccess']> = ResolversObject<{
@@ -4232,8 +4261,8 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
   ignoreBankStatementLine?: Resolver<ResolversTypes['IgnoreBankStatementLineResult'], ParentType, ContextType, RequireFields<MutationIgnoreBankStatementLineArgs, 'input'>>;
   importBankStatement?: Resolver<ResolversTypes['ImportBankStatementResult'], ParentType, ContextType, RequireFields<MutationImportBankStatementArgs, 'input'>>;
   linkBankAccount?: Resolver<ResolversTypes['LinkBankAccountResult'], ParentType, ContextType, RequireFields<MutationLinkBankAccountArgs, 'input'>>;
-  openBooks?: Resolver<ResolversTypes['OpenBooksPayload'], ParentType, ContextType, RequireFields<MutationOpenBooksArgs, 'neighbourhoodId'>>;
-  openNeighbourhoodBooks?: Resolver<ResolversTypes['OpenBooksResult'], ParentType, ContextType, RequireFields<MutationOpenNeighbourhoodBooksArgs, 'neighbourhoodId'>>;
+  openBooks?: Resolver<ResolversTypes['OpenBooksPayload'], ParentType, ContextType, RequireFields<MutationOpenBooksArgs, 'neighbourhoodId' | 'template'>>;
+  openNeighbourhoodBooks?: Resolver<ResolversTypes['OpenBooksResult'], ParentType, ContextType, RequireFields<MutationOpenNeighbourhoodBooksArgs, 'neighbourhoodId' | 'template'>>;
   postEntry?: Resolver<ResolversTypes['PostEntryResult'], ParentType, ContextType, RequireFields<MutationPostEntryArgs, 'input'>>;
   postOpeningBalances?: Resolver<ResolversTypes['PostOpeningBalancesResult'], ParentType, ContextType, RequireFields<MutationPostOpeningBalancesArgs, 'input'>>;
   registerWitness?: Resolver<ResolversTypes['RegisterWitnessResult'], ParentType, ContextType, RequireFields<MutationRegisterWitnessArgs, 'input'>>;

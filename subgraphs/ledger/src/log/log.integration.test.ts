@@ -10,6 +10,7 @@ import { keyId, signingKeyFromSeed } from './note';
 import { Checkpointer, LogIsInconsistent } from './checkpoints';
 import { SignerState } from './signer-state';
 import { entryHash } from '../entries/entry-hash';
+import { DEFAULT_CHART } from '../accounts/default-chart';
 import { hashable } from '../entries/posting';
 
 /*
@@ -120,7 +121,7 @@ describe('the log of the demo books', () => {
     const leaves = await allLeaves();
     const accounts = (await books.ok(`{ _entities(representations: [{ __typename: "Neighbourhood", id: "${SPIJKERKWARTIER}" }]) { ... on Neighbourhood {
       accounts { id version leafIndex code name type unit taakveld noOverdraft versionRecordedAt project { id } neighbourhood { id } } } } }`))._entities[0].accounts;
-    expect(accounts).toHaveLength(16);
+    expect(accounts).toHaveLength(DEFAULT_CHART.length);
     for (const a of accounts) {
       const data = JSON.parse(leaves[a.leafIndex].data);
       expect(data.slice(0, 12)).toEqual([
@@ -642,8 +643,8 @@ describe('books opened after the ledger started', () => {
     const fresh = await addNeighbourhood(books.platform!, 'log-fresh');
     await books.ok(`mutation { openBooks(neighbourhoodId: "${fresh}") { openedNow } }`, {}, viewer(['steward'], fresh));
     const opened = await log(`origin size rootHash checkpoint { size rootHash note }`, fresh);
-    expect(opened).toMatchObject({ origin: `dbwe.test/books/${fresh}`, size: 16, checkpoint: { size: 16 } });
-    expect(opened.checkpoint.note.startsWith(`dbwe.test/books/${fresh}\n16\n`)).toBe(true);
+    expect(opened).toMatchObject({ origin: `dbwe.test/books/${fresh}`, size: DEFAULT_CHART.length, checkpoint: { size: DEFAULT_CHART.length } });
+    expect(opened.checkpoint.note.startsWith(`dbwe.test/books/${fresh}\n${DEFAULT_CHART.length}\n`)).toBe(true);
     expect(ledgerServices.testEnv.LEDGER_LOG_ORIGIN).toBe('dbwe.test/books');
   });
 });

@@ -7,10 +7,11 @@ import { leafHash, nodeHash } from '../log/merkle';
 import { rootAt } from '../log/log-store';
 import { SPIJKERKWARTIER } from '../testing/ledger.fixtures';
 import { copyDemoBooks } from '../testing/old-books';
+import { DEFAULT_CHART } from '../accounts/default-chart';
 
 /*
  * Books kept before the books became a transparency log: the Spijkerkwartier
- * demo year (16 accounts, budget revisions, entries). Expected after the
+ * demo year (the template chart's accounts, budget revisions, entries). Expected after the
  * migration: one leaf per account (version 1), then per budget revision in
  * the order recorded, then per entry in sequence order; every record knows
  * its leaf; the stored tree's root is the root of those leaves; and the
@@ -38,7 +39,7 @@ it('gives books that existed before it their log: accounts, then budget revision
               (SELECT count(*)::int FROM ledger.entry) AS entries, (SELECT tree_size::int FROM ledger.chain WHERE neighbourhood_id = $1) AS size`,
       [SPIJKERKWARTIER],
     );
-    expect(counts.accounts).toBe(16);
+    expect(counts.accounts).toBe(DEFAULT_CHART.length);
     expect(counts.revisions).toBeGreaterThan(0);
     expect(counts.size).toBe(counts.accounts + counts.revisions + counts.entries);
     const leaves: { leaf_index: string; kind: string; data: string }[] = await db.query(

@@ -1,5 +1,6 @@
 import { In, type DataSource, type EntityManager } from 'typeorm';
 import type { EventRecorder } from '@dbwe/platform';
+import { closedOn } from '../accounts/account-change-service';
 import { AccountEntity } from '../accounts/account.entity';
 import { todayInTheNetherlands } from '../entries/booking';
 import { EntryEntity } from '../entries/entry.entity';
@@ -78,6 +79,10 @@ export async function closeFinancialYear(
     const accounts = await tx.getRepository(AccountEntity).findBy({ neighbourhoodId });
     const planned = planClosingEntries(movements, (unit) => equityAccountFor(accounts, unit));
     if ('failure' in planned) return refuse(planned.failure);
+    // A closed account takes no line dated on or after its closing, the closing entry's neither (trigger line_account_open).
+    const closedAccounts = await closedOn(tx, planned.plans.flatMap((p) => p.lines.map((l) => l.accountId)), yearEnd(year));
+    const stuck = planned.plans.flatMap((p) => p.lines).find((l) => closedAccounts.has(l.accountId));
+    if (stuck) return refuse(fail.closedAccountHasResult(year, accounts.find((a) => a.id === stuck.accountId)!, closedAccounts.get(stuck.accountId)!));
 
     const closingEntries: EntryEntity[] = [];
     for (const plan of planned.plans) {

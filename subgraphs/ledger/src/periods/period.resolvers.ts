@@ -12,6 +12,7 @@ import { yearOf } from './period-rules';
 import { financialYearRows, periodFacts, type FinancialYearRow } from './period-store';
 
 const CLOSE_YEAR_FAILURES = [
+  'AccountClosed',
   'BooksNotOpen',
   'InvalidLedgerInput',
   'YearNotOver',
