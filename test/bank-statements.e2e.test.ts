@@ -170,7 +170,8 @@ describe('bank statements in', () => {
     expect((await gql(IGNORE, { input: { lineId: first.id, reason: 'Booked by hand as entry 12' } })).ignoreBankStatementLine).toEqual({ __typename: 'IgnoreBankStatementLineSuccess', line: { status: 'IGNORED' } });
     const confirmIgnored = (await gql(`mutation { confirmBankStatementLine(input: { lineId: "${first.id}", counterAccountId: "${account('8200')}" }) { __typename ... on LedgerError { code } } }`)).confirmBankStatementLine;
     expect(confirmIgnored).toEqual({ __typename: 'StatementLineSettled', code: 'STATEMENT_LINE_SETTLED' });
-    const elsewhere = await platform.token(stableId('member:Penningmeester Pieter'), [{ role: 'steward', neighbourhood: stableId('neighbourhood:elders') }]);
+    // Klarendal's steward: a steward, but of another neighbourhood (the platform holds her office there).
+    const elsewhere = await platform.token(stableId('member:Buurvrouw Bep'), [{ role: 'steward', neighbourhood: stableId('neighbourhood:klarendal') }]);
     const foreign = await platform.query<any>(`mutation { confirmBankStatementLine(input: { lineId: "${second.id}", counterAccountId: "${account('8200')}" }) { __typename } }`, {}, { token: elsewhere });
     expect(foreign.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     const reconciliation = (await gql(RECONCILE, { id: imported.statement.id })).bankStatement.reconciliation;
@@ -205,7 +206,8 @@ describe('bank statements in', () => {
       badCounterparty.transactions[0]!.counterpartyIban = 'NL12RABO0300000001';
       expect(await refused(camt053(badCounterparty))).toMatchObject({ code: 'MALFORMED_STATEMENT', message: expect.stringContaining('counterparty IBAN') });
       expect(await refused(camt053(base({ iban: dutchIban('TRIO', '0390000001') })))).toMatchObject({ code: 'NOT_A_BANK_ACCOUNT' });
-      const elsewhere = await platform.token(stableId('member:Penningmeester Pieter'), [{ role: 'steward', neighbourhood: stableId('neighbourhood:elders') }]);
+      // Klarendal's steward: a steward, but of another neighbourhood (the platform holds her office there).
+    const elsewhere = await platform.token(stableId('member:Buurvrouw Bep'), [{ role: 'steward', neighbourhood: stableId('neighbourhood:klarendal') }]);
       expect(await refused(camt053(base()), elsewhere)).toEqual({ error: 'FORBIDDEN' });
       const invalid = await gql(`mutation { linkBankAccount(input: { accountId: "${account('1100')}", iban: "NL91ABNA0417164301" }) { __typename } }`);
       expect(invalid.linkBankAccount.__typename).toBe('InvalidIban');
