@@ -20,6 +20,8 @@ const REGISTER_MUNICIPALITY = `mutation ($input: RegisterMunicipalityInput!) { r
 const ONBOARD = `mutation ($input: OnboardNeighbourhoodInput!) { onboardNeighbourhood(input: $input) {
   __typename ... on CommunityError { code } ... on OnboardNeighbourhoodSuccess { neighbourhood { id } } } }`;
 const ERASE = `mutation { eraseMe { member { erased } } }`;
+const CONFIRM = `mutation ($input: ConfirmMemberDomainInput!) { confirmMemberDomain(input: $input) { __typename ... on CommunityError { code } } }`;
+const REJECT = `mutation ($input: RejectMemberDomainInput!) { rejectMemberDomain(input: $input) { __typename ... on CommunityError { code } } }`;
 const WHO = `{ whoAmI { platformRoles { role neighbourhoodId everyNeighbourhood } } }`;
 const OFFICES = `query ($id: ID!) { neighbourhood(id: $id) { offices(first: 100, held: false) { totalCount edges { node { id role holderId } } } } }`;
 
@@ -47,7 +49,7 @@ describe('attacks on the roles held by the platform', () => {
   });
   const grants = async () => Number((await platform.subgraphs.community.admin.query(`SELECT count(*) AS n FROM community.role_grant`))[0].n);
   const neighbourhoods = async () => Number((await platform.subgraphs.community.admin.query(`SELECT count(*) AS n FROM community.neighbourhood`))[0].n);
-  const onboarding = (municipalityCode: string, slug: string, firstAdminId = randomUUID()) => ({
+  const onboarding = (municipalityCode: string, slug: string, firstAdminId: string = randomUUID()) => ({
     municipalityCode,
     name: slug,
     slug,
@@ -129,5 +131,14 @@ describe('attacks on the roles held by the platform', () => {
     expect(outcome(await as(coordinator, GRANT, { input: { memberId: randomUUID(), role: 'OFFICIAL', neighbourhoodId: spijkerkwartier, reason: 'x' } }))).toBe('FORBIDDEN');
     expect(outcome(await as(coordinator, ONBOARD, { input: onboarding('GM0202', 'arnhem-presikhaaf') }))).toBe('FORBIDDEN');
     expect([await grants(), await neighbourhoods()]).toEqual([grantsBefore, neighbourhoodsBefore]);
+  });
+
+  it('has no admin confirm the domain they claimed themselves; another admin of the neighbourhood may', async () => {
+    const claimant = randomUUID();
+    expect(outcome(await as(claimant, REGISTER, { input: registration(oost, 'Ambtenaar Anton', 'GOVERNMENT') }))).toBe('RegisterMemberSuccess');
+    expect(outcome(await as(oostAdmin, GRANT, { input: { memberId: claimant, role: 'ADMIN', neighbourhoodId: oost, reason: 'Derde beheerder' } }))).toBe('GrantRoleSuccess');
+    expect(outcome(await as(claimant, CONFIRM, { input: { memberId: claimant, reason: 'I say so' } }))).toBe('FORBIDDEN');
+    expect(outcome(await as(claimant, REJECT, { input: { memberId: claimant, reason: 'Changed my mind' } }))).toBe('FORBIDDEN');
+    expect(outcome(await as(oostAdmin, CONFIRM, { input: { memberId: claimant, reason: 'Checked with the municipality' } }))).toBe('ConfirmMemberDomainSuccess');
   });
 });
