@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { createServer, type Server, type Socket } from 'node:net';
 import { stableId } from '@dbwe/platform';
-import { startPlatform, type RunningPlatform } from './platform';
+import { startGatewayFor, startPlatform, type RunningPlatform } from './platform';
 
 /*
  * Issue 20 as its attackers would try it, through the real gateway as production runs it
@@ -140,5 +141,39 @@ describe('attacks on the roles held by the platform', () => {
     expect(outcome(await as(claimant, CONFIRM, { input: { memberId: claimant, reason: 'I say so' } }))).toBe('FORBIDDEN');
     expect(outcome(await as(claimant, REJECT, { input: { memberId: claimant, reason: 'Changed my mind' } }))).toBe('FORBIDDEN');
     expect(outcome(await as(oostAdmin, CONFIRM, { input: { memberId: claimant, reason: 'Checked with the municipality' } }))).toBe('ConfirmMemberDomainSuccess');
+  });
+});
+
+describe('the roles when community does not answer', () => {
+  let platform: RunningPlatform;
+  let silent: Server;
+  const sockets: Socket[] = [];
+  let gateway: Awaited<ReturnType<typeof startGatewayFor>>;
+
+  beforeAll(async () => {
+    platform = await startPlatform({ env: { TOKEN_ROLES: 'ignore' } });
+    // A community that takes the connection and never answers: the roles cannot be read.
+    silent = createServer((socket) => sockets.push(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const { port } = silent.address() as { port: number };
+    gateway = await startGatewayFor({ ...platform.subgraphs, community: { url: `http://127.0.0.1:${port}/` } }, { TOKEN_ROLES: 'ignore', SUBGRAPH_TIMEOUT_MS: '1000' });
+  }, 240_000);
+  afterAll(async () => {
+    await gateway?.gateway.stop();
+    for (const socket of sockets) socket.destroy();
+    await new Promise((resolve) => silent?.close(resolve));
+    await platform?.stop();
+  });
+
+  it('refuses a signed-in request with 503 (nothing done on the token’s word), and still serves the anonymous', async () => {
+    const token = await platform.token(randomUUID(), [{ role: 'admin', neighbourhood: '*' }]);
+    const post = (headers: Record<string, string>) =>
+      fetch(gateway.gatewayUrl, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query: '{ __typename }' }) });
+    const signedIn = await post({ authorization: `Bearer ${token}` });
+    expect([signedIn.status, signedIn.headers.get('retry-after'), ((await signedIn.json()) as any).errors[0].extensions.code]).toEqual([503, '2', 'SERVICE_UNAVAILABLE']);
+    const download = await fetch(`${gateway.gatewayUrl}export/v1/openapi.json`, { headers: { authorization: `Bearer ${token}` } });
+    expect(download.status).toBe(503);
+    const anonymous = await post({});
+    expect([anonymous.status, ((await anonymous.json()) as any).data]).toEqual([200, { __typename: 'Query' }]);
   });
 });
