@@ -639,8 +639,9 @@ export type Mutation = {
   /**
    * Confirms the domain a member claimed when registering (GOVERNMENT,
    * ENTREPRENEUR or EDUCATION_SCIENCE), so `Member.domain` shows it. Requires
-   * the admin role in the member's neighbourhood; recorded with the admin and
-   * the reason in the public audit trail.
+   * the admin role in the member's neighbourhood, held by someone other than the
+   * member (nobody confirms their own claim); recorded with the admin and the
+   * reason in the public audit trail.
    */
   confirmMemberDomain: ConfirmMemberDomainResult;
   /**
@@ -692,7 +693,8 @@ export type Mutation = {
   registerMunicipality: RegisterMunicipalityResult;
   /**
    * Rejects the domain a member claimed: the member stays a CITIZEN. Requires
-   * the admin role in the member's neighbourhood; recorded with the admin and
+   * the admin role in the member's neighbourhood, held by someone other than the
+   * member; recorded with the admin and
    * the reason in the public audit trail.
    */
   rejectMemberDomain: RejectMemberDomainResult;

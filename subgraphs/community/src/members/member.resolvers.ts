@@ -1,4 +1,4 @@
-import { forbidden, isAdmin, isUuid, requireMember, requireRole } from '@dbwe/platform';
+import { canonicalId, forbidden, isAdmin, isUuid, requireMember, requireRole } from '@dbwe/platform';
 import type { Resolvers } from '../generated/graphql';
 import { requireActiveMember, requireCallerId } from '../access';
 import { listWishes } from '../wishes/wish.queries';
@@ -72,8 +72,9 @@ export const memberResolvers: Resolvers = {
 };
 
 /**
- * Only an admin of the member's own neighbourhood decides their domain. Who is a member is
- * public, so an unknown id is told as such to anyone signed in.
+ * Only an admin of the member's own neighbourhood decides their domain, and never their own
+ * claim: an admin who claimed GOVERNMENT would otherwise confirm it themselves. Who is a member
+ * is public, so an unknown id is told as such to anyone signed in.
  */
 async function decideDomain(context: Context, input: { memberId: string; reason: string }, decision: 'confirmed' | 'rejected') {
   const action = decision === 'confirmed' ? "confirm a member's domain" : "reject a member's domain";
@@ -81,5 +82,6 @@ async function decideDomain(context: Context, input: { memberId: string; reason:
   const member = isUuid(input.memberId) ? await context.loaders.member.load(input.memberId) : null;
   if (!member) return { ok: false as const, error: communityError.memberNotFound() };
   requireRole(context.viewer, ['admin'], member.neighbourhoodId, action);
+  if (canonicalId(actorId) === member.id) throw forbidden('Nobody decides the domain they claimed themselves; another admin of the neighbourhood does.');
   return decideClaimedDomain(context.db, member.id, decision, { actorId, role: 'admin', reason: input.reason, public: true }, context.events);
 }
