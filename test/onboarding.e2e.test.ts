@@ -121,6 +121,10 @@ describe('a new neighbourhood from nothing to a decided bid, with roles held by 
     expect(await as(resident, REGISTER, { input: registration('Buurvrouw Ruth') })).toEqual({ registerMember: { __typename: 'RegisterMemberSuccess' } });
     expect(await as(resident, OPEN_BOOKS, { id: nb })).toEqual({ refused: 'FORBIDDEN' });
     expect(await as(steward, OPEN_BOOKS, { id: nb })).toEqual({ openNeighbourhoodBooks: { __typename: 'OpenBooksPayload' } });
+    // The chart of accounts is the template chosen at onboarding (the Dutch wijkeconomie's, docs/chart-template.md).
+    const chart = await platform.query<any>(`query ($id: ID!) { neighbourhood(id: $id) { chartTemplate accounts { code taakveld } } }`, { id: nb });
+    expect(chart.body.data.neighbourhood.chartTemplate).toBe('DUTCH_WIJKECONOMIE_2026');
+    expect(chart.body.data.neighbourhood.accounts).toEqual(expect.arrayContaining([{ code: '4100', taakveld: '5.7' }, { code: '4600', taakveld: '7.4' }]));
     expect(await as(resident, POST, { input: entry('first-by-resident') })).toEqual({ refused: 'FORBIDDEN' });
     expect(await as(official, POST, { input: entry('first-by-official') })).toEqual({ refused: 'FORBIDDEN' });
     expect(await as(steward, POST, { input: entry('first-entry') })).toEqual({ postEntry: { __typename: 'PostEntrySuccess', entry: { sequence: 1 } } });

@@ -40,8 +40,11 @@ async function openNeighbourhoodBooks(neighbourhoodId: string, template: ChartTe
   const id = neighbourhoodIdOf(neighbourhoodId);
   const unknown = await neighbourhoodProblem(services.references, id);
   if (unknown) return oneOf(unknown, ['UnknownNeighbourhood']);
+  // Without a template named, the one chosen when the neighbourhood was onboarded (community's Neighbourhood.chartTemplate).
+  const chosen = (await services.references.neighbourhood(id))?.chartTemplate as ChartTemplate | undefined;
+  const chart = TEMPLATE_OF[template ?? chosen ?? 'DUTCH_WIJKECONOMIE_2026'] ?? TEMPLATE_OF.DUTCH_WIJKECONOMIE_2026;
   const openedNow = await db.transaction(async (tx) => {
-    const opened = await openBooks(tx, id, { origin: services.checkpointer.originFor(id), openedBy: viewer.memberId, template: TEMPLATE_OF[template ?? 'DUTCH_WIJKECONOMIE_2026'] });
+    const opened = await openBooks(tx, id, { origin: services.checkpointer.originFor(id), openedBy: viewer.memberId, template: chart });
     if (opened) await events.record(tx, ledgerEvent.booksOpened(id, new Date()));
     return opened;
   });

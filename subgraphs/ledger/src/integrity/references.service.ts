@@ -11,13 +11,19 @@ import { FactCache, GraphLookup, memberReference, projectReference, type MemberF
 export interface LedgerReferences {
   member(id: string): Promise<MemberFacts | null>;
   project(id: string): Promise<ProjectFacts | null>;
-  neighbourhood(id: string): Promise<{ id: string } | null>;
+  neighbourhood(id: string): Promise<NeighbourhoodFacts | null>;
 }
 
-const neighbourhoodReference: ReferenceKind<{ id: string }> = {
+/** A neighbourhood as community onboarded it: the chart template it chose is fixed then. */
+export interface NeighbourhoodFacts {
+  id: string;
+  chartTemplate: string;
+}
+
+const neighbourhoodReference: ReferenceKind<NeighbourhoodFacts> = {
   field: 'neighbourhood',
-  selection: 'id',
-  read: (answer) => ({ id: (answer as { id: string }).id }),
+  selection: 'id chartTemplate',
+  read: (answer) => ({ id: String(answer.id), chartTemplate: String(answer.chartTemplate) }),
 };
 
 /** Facts that never change once true: a project's neighbourhood, a neighbourhood's existence, a member's erasure. */
@@ -35,7 +41,7 @@ const MAX_FACTS = 50_000;
 export function cachedGraphReferences(lookup: GraphLookup, memberSeconds: number): LedgerReferences {
   const members = new FactCache<MemberFacts>(MAX_FACTS);
   const projects = new FactCache<ProjectFacts>(MAX_FACTS);
-  const neighbourhoods = new FactCache<{ id: string }>(MAX_FACTS);
+  const neighbourhoods = new FactCache<NeighbourhoodFacts>(MAX_FACTS);
   return {
     member: (id) => members.get(id.toLowerCase(), () => lookup.load(memberReference, id), (m) => (m.erased ? FOREVER : memberSeconds * 1000)),
     project: (id) => projects.get(id.toLowerCase(), () => lookup.load(projectReference, id), () => FOREVER),
