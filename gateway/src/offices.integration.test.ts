@@ -104,6 +104,11 @@ describe('offices held by the platform, with token roles ignored', () => {
     expect((await platform.query<any>(ROLES, { id: bram })).body.data.member.roles).toEqual(['RESIDENT']);
     expect((await offices(false)).edges.some((e: any) => e.node.holderId === bram && !e.node.held)).toBe(true);
     expect((await ask(REVOKE, { input: { officeId: steward.data.grantRole.office.id, reason: 'Again' } }, fenna)).data.revokeRole.__typename).toBe('OfficeAlreadyRevoked');
+    // Nor can anyone with the database undo it, or rewrite why the office was given: the record is written once, revoked once.
+    const db = platform.subgraphs.community.admin;
+    await expect(db.query(`UPDATE community.role_grant SET revoked_at = NULL, revoke_reason = NULL, revoked_by = NULL WHERE id = $1`, [steward.data.grantRole.office.id])).rejects.toThrow(/a revocation is final/);
+    const held = (await db.query(`SELECT id FROM community.role_grant WHERE member_id = $1 AND revoked_at IS NULL`, [pieter]))[0].id;
+    await expect(db.query(`UPDATE community.role_grant SET grant_reason = 'Rewritten' WHERE id = $1`, [held])).rejects.toThrow(/may only be revoked/);
   });
 
   it("refuses every grant by the wrong hands, and writes nothing", async () => {

@@ -23,6 +23,7 @@ import { WebhooksAndFeed1768000000000 } from './migrations/1768000000000-webhook
 import { WebhookDeliveryJobs1769000000000 } from './migrations/1769000000000-webhook-delivery-jobs';
 import { UniqueDisplayNames1770100000000 } from './migrations/1770100000000-unique-display-names';
 import { RoleGrants1770200000000 } from './migrations/1770200000000-role-grants';
+import { RoleGrantGuard1770600000000 } from './migrations/1770600000000-role-grant-guard';
 import { DomainConfirmation1770400000000 } from './migrations/1770400000000-domain-confirmation';
 import { NeighbourhoodOnboarding1770500000000 } from './migrations/1770500000000-neighbourhood-onboarding';
 import { AuditTrail1770300000000 } from './migrations/1770300000000-audit-trail';
@@ -66,7 +67,7 @@ export const community: SubgraphModule<ReturnType<typeof createLoaders>, Communi
   typeDefs: loadTypeDefs(join(__dirname, '..', 'schema.graphql')),
   resolvers: resolvers as SubgraphModule<ReturnType<typeof createLoaders>, CommunityServices>['resolvers'],
   entities: [NeighbourhoodEntity, MunicipalityEntity, MemberEntity, ThemeEntity, WishEntity, PollEntity],
-  migrations: [Initial1764100000000, WishesThemesPolls1764300000000, SyncIndexes1764400000000, EventOutbox1767000000000, EventInbox1767000000001, WebhooksAndFeed1768000000000, WebhookDeliveryJobs1769000000000, UniqueDisplayNames1770100000000, RoleGrants1770200000000, AuditTrail1770300000000, DomainConfirmation1770400000000, NeighbourhoodOnboarding1770500000000],
+  migrations: [Initial1764100000000, WishesThemesPolls1764300000000, SyncIndexes1764400000000, EventOutbox1767000000000, EventInbox1767000000001, WebhooksAndFeed1768000000000, WebhookDeliveryJobs1769000000000, UniqueDisplayNames1770100000000, RoleGrants1770200000000, AuditTrail1770300000000, DomainConfirmation1770400000000, NeighbourhoodOnboarding1770500000000, RoleGrantGuard1770600000000],
   databasePrivileges,
   events: communityEvents,
   createLoaders,

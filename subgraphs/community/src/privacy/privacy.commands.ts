@@ -2,6 +2,8 @@ import type { DataSource } from 'typeorm';
 import { isUuid, type ErasedMemberSource } from '@dbwe/platform';
 import type { EventRecorder } from '@dbwe/platform';
 import { communityEvent } from '../events';
+import { revokeAllOffices } from '../roles/offices';
+import { roleEvent } from '../roles/role.events';
 import { MemberEntity } from '../members/member.entity';
 import { WishEntity } from '../wishes/wish.entity';
 import { anonymousLabel, toExport, type HeldData } from './privacy.rules';
@@ -82,10 +84,10 @@ export async function eraseMember(db: DataSource, memberId: string, events: Even
     // An erased member's webhooks stop: their URLs and secrets are theirs, and nobody may manage them any more.
     await tx.query(`DELETE FROM community.webhook_subscription WHERE member_id = $1`, [memberId]);
     // Their offices end with them: nobody holds an office as an anonymous label. The rows stay, as the offices' history.
-    await tx.query(
-      `UPDATE community.role_grant SET revoked_at = greatest($2, granted_at), revoke_reason = 'The holder used the right to erasure.' WHERE member_id = $1 AND revoked_at IS NULL`,
-      [memberId, now],
-    );
+    const ended = await revokeAllOffices(tx, memberId, now, 'The holder used the right to erasure.');
+    for (const office of ended) {
+      await events.record(tx, roleEvent.revoked(office, { actorId: memberId, role: 'resident', reason: office.revokeReason, public: true }));
+    }
     await events.record(tx, communityEvent.memberErased({ ...member, ...erased }));
     return { ...member, ...erased };
   });

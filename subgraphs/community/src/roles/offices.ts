@@ -269,3 +269,14 @@ export async function revokeOffice(
     return { ok: true, value: rows[0] };
   });
 }
+
+/** Ends every office an identity holds (its erasure), by nobody's hand but the platform's; returns them as revoked. */
+export async function revokeAllOffices(tx: Runner, memberId: string, at: Date, reason: string): Promise<OfficeRow[]> {
+  // TypeORM answers an UPDATE … RETURNING with [rows, affected].
+  const [rows]: [OfficeRow[], number] = await tx.query(
+    `UPDATE community.role_grant SET revoked_at = greatest($2, granted_at), revoke_reason = $3
+      WHERE member_id = $1 AND revoked_at IS NULL RETURNING ${COLUMNS}`,
+    [memberId, at, reason],
+  );
+  return rows;
+}

@@ -1,4 +1,4 @@
-import type { DomainEvent } from '@dbwe/platform';
+import type { AuditFact, DomainEvent } from '@dbwe/platform';
 import { communityEvent, municipalityStreamId, PLATFORM_STREAM_ID } from '../events';
 import type { OfficeRow } from './offices';
 
@@ -15,7 +15,8 @@ const streamOf = (office: OfficeRow) =>
 export const roleEvent = {
   granted: (office: OfficeRow): DomainEvent =>
     communityEvent.roleGranted(office, { actorId: office.grantedBy, role: 'admin', reason: office.grantReason, public: true }),
-  revoked: (office: OfficeRow): DomainEvent => ({
+  /** `audit` defaults to the revoking admin's; erasure passes the member's own (they ended it by erasing themselves). */
+  revoked: (office: OfficeRow, audit?: AuditFact): DomainEvent => ({
     name: 'role.revoked',
     subject: `role-grants/${office.id}`,
     neighbourhoodId: streamOf(office),
@@ -27,7 +28,7 @@ export const roleEvent = {
       neighbourhoodId: office.neighbourhoodId,
       municipalityCode: office.municipalityCode,
       revokedAt: office.revokedAt!.toISOString(),
-      audit: { actorId: office.revokedBy, role: 'admin', reason: office.revokeReason, public: true },
+      audit: audit ?? { actorId: office.revokedBy, role: 'admin', reason: office.revokeReason, public: true },
     },
   }),
 };
