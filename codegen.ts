@@ -18,6 +18,7 @@ const mappers: Record<string, Record<string, string>> = {
     NeighbourhoodEventPage: '../feed/event-feed#EventPage',
     Office: '../roles/offices#OfficeRow',
     WhoAmI: '../roles/enforced-role#WhoAmIValue',
+    EnforcedRole: '../roles/enforced-role#EnforcedRoleValue',
     AuditRecord: '../audit/audit-trail#AuditRecordRow',
   },
   projects: {

@@ -11,7 +11,7 @@ import type { MyDataExportValue } from '../privacy/privacy.rules';
 import type { WebhookSubscriptionRow, WebhookDeliveryRow } from '../webhooks/webhook.commands';
 import type { EventPage } from '../feed/event-feed';
 import type { OfficeRow } from '../roles/offices';
-import type { WhoAmIValue } from '../roles/enforced-role';
+import type { WhoAmIValue, EnforcedRoleValue } from '../roles/enforced-role';
 import type { AuditRecordRow } from '../audit/audit-trail';
 import type { Context } from '../context';
 export type Maybe<T> = T | null;
@@ -2266,7 +2266,7 @@ export type ResolversTypes = ResolversObject<{
   EmptyValue: ResolverTypeWrapper<EmptyValue>;
   EnableWebhookSubscriptionResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['EnableWebhookSubscriptionResult']>;
   EnableWebhookSubscriptionSuccess: ResolverTypeWrapper<Omit<EnableWebhookSubscriptionSuccess, 'subscription'> & { subscription: ResolversTypes['WebhookSubscription'] }>;
-  EnforcedRole: ResolverTypeWrapper<Omit<EnforcedRole, 'neighbourhood'> & { neighbourhood?: Maybe<ResolversTypes['Neighbourhood']> }>;
+  EnforcedRole: ResolverTypeWrapper<EnforcedRoleValue>;
   EraseMePayload: ResolverTypeWrapper<Omit<EraseMePayload, 'member'> & { member: ResolversTypes['Member'] }>;
   EventFeedHead: ResolverTypeWrapper<EventFeedHead>;
   FirstAdminInput: FirstAdminInput;
@@ -2409,7 +2409,7 @@ export type ResolversParentTypes = ResolversObject<{
   EmptyValue: EmptyValue;
   EnableWebhookSubscriptionResult: ResolversUnionTypes<ResolversParentTypes>['EnableWebhookSubscriptionResult'];
   EnableWebhookSubscriptionSuccess: Omit<EnableWebhookSubscriptionSuccess, 'subscription'> & { subscription: ResolversParentTypes['WebhookSubscription'] };
-  EnforcedRole: Omit<EnforcedRole, 'neighbourhood'> & { neighbourhood?: Maybe<ResolversParentTypes['Neighbourhood']> };
+  EnforcedRole: EnforcedRoleValue;
   EraseMePayload: Omit<EraseMePayload, 'member'> & { member: ResolversParentTypes['Member'] };
   EventFeedHead: EventFeedHead;
   FirstAdminInput: FirstAdminInput;

@@ -7,22 +7,18 @@ import { communityError } from '../community-errors';
 import type { Context } from '../context';
 import { enforcedRole } from '../roles/enforced-role';
 
+/** The member the caller registered as, unless erased. */
+async function registeredMember(memberId: string | null, loaders: Context['loaders']) {
+  const registered = memberId !== null && isUuid(memberId) ? await loaders.member.load(memberId) : null;
+  return registered && registered.erasedAt === null ? registered : null;
+}
+
 export const memberResolvers: Resolvers = {
   Query: {
     member: (_parent, { id }, { loaders }) => (isUuid(id) ? loaders.member.load(id) : null),
     me: (_parent, _args, { viewer, loaders }) => (viewer.memberId !== null && isUuid(viewer.memberId) ? loaders.member.load(viewer.memberId) : null),
     // The roles are the request's own viewer, exactly what every check of this request reads, so what it says is enforced.
-    async whoAmI(_parent, _args, { viewer, loaders }) {
-      const registered = viewer.memberId !== null && isUuid(viewer.memberId) ? await loaders.member.load(viewer.memberId) : null;
-      const member = registered && registered.erasedAt === null ? registered : null;
-      const roles = await Promise.all(viewer.roles.map((held) => enforcedRole(held, loaders)));
-      return {
-        memberId: viewer.memberId,
-        member,
-        neighbourhood: member ? await loaders.neighbourhood.load(member.neighbourhoodId) : null,
-        roles,
-      };
-    },
+    whoAmI: (_parent, _args, { viewer }) => ({ memberId: viewer.memberId, viewerRoles: viewer.roles }),
   },
   Mutation: {
     async registerMember(_parent, { input }, context) {
@@ -43,6 +39,17 @@ export const memberResolvers: Resolvers = {
       const outcome = await updateProfile(context.db, member, input, context.events);
       return outcome.ok ? { __typename: 'UpdateMyProfileSuccess', member: outcome.member } : outcome.error;
     },
+  },
+  WhoAmI: {
+    member: (who, _args, { loaders }) => registeredMember(who.memberId, loaders),
+    async neighbourhood(who, _args, { loaders }) {
+      const member = await registeredMember(who.memberId, loaders);
+      return member ? loaders.neighbourhood.load(member.neighbourhoodId) : null;
+    },
+    roles: (who) => who.viewerRoles.map(enforcedRole),
+  },
+  EnforcedRole: {
+    neighbourhood: (r, _args, { loaders }) => (r.neighbourhoodId !== null && isUuid(r.neighbourhoodId) ? loaders.neighbourhood.load(r.neighbourhoodId) : null),
   },
   Member: {
     __resolveReference: (ref, { loaders }) => (isUuid(ref.id) ? loaders.member.load(ref.id) : null),

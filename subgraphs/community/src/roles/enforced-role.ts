@@ -1,21 +1,23 @@
-import { isUuid, type RoleGrant } from '@dbwe/platform';
-import type { createLoaders } from '../loaders';
+import type { RoleGrant } from '@dbwe/platform';
 
-/** A role as WhoAmI shows it: the role, and where it holds. */
-export async function enforcedRole({ role, neighbourhood }: RoleGrant, loaders: ReturnType<typeof createLoaders>) {
-  const everyNeighbourhood = neighbourhood === '*';
-  return {
-    role: role.toUpperCase() as Uppercase<typeof role>,
-    everyNeighbourhood,
-    neighbourhoodId: everyNeighbourhood ? null : neighbourhood,
-    neighbourhood: everyNeighbourhood || !isUuid(neighbourhood) ? null : await loaders.neighbourhood.load(neighbourhood),
-  };
+/** A role as WhoAmI shows it: the role, and where it holds (the neighbourhood itself is read only when asked for). */
+export interface EnforcedRoleValue {
+  role: 'RESIDENT' | 'STEWARD' | 'OFFICIAL' | 'ADMIN';
+  everyNeighbourhood: boolean;
+  neighbourhoodId: string | null;
 }
 
-/** What `whoAmI` resolves to; `platformRoles` is read only when asked for (the gateway asks for nothing else). */
+export function enforcedRole({ role, neighbourhood }: RoleGrant): EnforcedRoleValue {
+  const everyNeighbourhood = neighbourhood === '*';
+  return { role: role.toUpperCase() as EnforcedRoleValue['role'], everyNeighbourhood, neighbourhoodId: everyNeighbourhood ? null : neighbourhood };
+}
+
+/**
+ * What `whoAmI` resolves to: the caller; each field is read only when asked for, so the gateway's
+ * question on every request (`platformRoles`, roles.resolvers.ts) costs one statement.
+ */
 export interface WhoAmIValue {
   memberId: string | null;
-  member: import('../members/member.entity').MemberEntity | null;
-  neighbourhood: import('../neighbourhoods/neighbourhood.entity').NeighbourhoodEntity | null;
-  roles: Awaited<ReturnType<typeof enforcedRole>>[];
+  /** The roles of this request's viewer, as every check of the request reads them. */
+  viewerRoles: readonly RoleGrant[];
 }

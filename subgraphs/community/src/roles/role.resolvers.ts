@@ -42,9 +42,9 @@ export const roleResolvers: Resolvers = {
     offices: (m, { held }, { db }) => officesOf(db, m.id, held !== false),
   },
   WhoAmI: {
-    async platformRoles(who, _args, { db, loaders }) {
+    async platformRoles(who, _args, { db }) {
       if (who.memberId === null || !isUuid(who.memberId)) return [];
-      return Promise.all((await rolesOf(db, who.memberId)).map((held) => enforcedRole(held, loaders)));
+      return (await rolesOf(db, who.memberId)).map(enforcedRole);
     },
   },
   Office: {
