@@ -179,4 +179,19 @@ describe('a new neighbourhood from nothing to a decided bid, with roles held by 
     }
     expect((await as(official, STEP('decideRightToChallengeBid', 'DecideBidInput'), { input: decision })).decideRightToChallengeBid.bid.status).toBe('HONOURED');
   });
+
+  it("keeps every admin, steward and official step in the neighbourhood's audit trail, with actor and reason", async () => {
+    const TRAIL = `query ($id: ID!) { neighbourhood(id: $id) { auditTrail(first: 100) { totalCount edges { node { action actorId reason public } } } } }`;
+    const wanted = ['community.neighbourhood.onboarded', 'community.role.granted', 'ledger.books.opened', 'community.poll.opened', 'projects.bid.decided'].map((a) => `nl.dbwe.${a}`);
+    let actions: string[] = [];
+    for (const until = Date.now() + 60_000; Date.now() < until; await new Promise((r) => setTimeout(r, 250))) {
+      const trail = (await as(admin, TRAIL, { id: nb })).neighbourhood.auditTrail;
+      actions = trail.edges.map((e: any) => e.node.action);
+      if (wanted.every((a) => actions.includes(a))) break;
+    }
+    expect(actions).toEqual(expect.arrayContaining(wanted));
+    const trail = (await as(admin, TRAIL, { id: nb })).neighbourhood.auditTrail.edges.map((e: any) => e.node);
+    expect(trail.find((r: any) => r.action === 'nl.dbwe.projects.bid.decided')).toMatchObject({ actorId: official, reason: 'Goedkoper en met meer betrokkenheid van de buurt.', public: true });
+    expect(trail.filter((r: any) => r.action === 'nl.dbwe.community.role.granted').map((r: any) => r.actorId).sort()).toEqual([platformAdmin, admin, municipalityAdmin].sort());
+  });
 });

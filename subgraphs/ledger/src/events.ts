@@ -1,4 +1,4 @@
-import type { DomainEvent, EventsDeclaration } from '@dbwe/platform';
+import type { AuditFact, DomainEvent, EventsDeclaration } from '@dbwe/platform';
 import type { AccountEntity } from './accounts/account.entity';
 import type { EntryEntity } from './entries/entry.entity';
 import type { EntryRequest } from './entries/posting-rules';
@@ -7,13 +7,8 @@ import type { FinancialYearRow } from './periods/period-store';
 import type { ClosingEntryPlan } from './periods/period-rules';
 import type { NeighbourhoodBudgetView } from './neighbourhood-budgets/neighbourhood-budget';
 
-/** Who did an admin or steward action, as every such event carries it (docs/events.md, "Audit facts"). */
-export type AuditFact = {
-  actorId: string | null;
-  role: 'admin' | 'steward' | 'official';
-  reason: string | null;
-  public: boolean;
-};
+/** Who did an admin or steward action, as every such event carries it: the kit's AuditFact (docs/events.md, "Audit facts"). */
+export type { AuditFact };
 import type { AccountChangeRecord } from './accounts/account-changes';
 import { communityConsumer } from './bank/counterparty-erasure';
 
@@ -49,13 +44,13 @@ export type Audit = AuditFact;
 const time = (at: Date) => at.toISOString();
 
 export const ledgerEvent = {
-  booksOpened: (neighbourhoodId: string, at: Date): DomainEvent => ({
+  booksOpened: (neighbourhoodId: string, at: Date, audit: AuditFact): DomainEvent => ({
     name: 'books.opened',
     subject: `neighbourhoods/${neighbourhoodId}/books`,
     neighbourhoodId,
-    data: { neighbourhoodId, openedAt: time(at) },
+    data: { neighbourhoodId, openedAt: time(at), audit },
   }),
-  accountCreated: (account: AccountEntity): DomainEvent => ({
+  accountCreated: (account: AccountEntity, audit: AuditFact): DomainEvent => ({
     name: 'account.created',
     subject: `accounts/${account.id}`,
     neighbourhoodId: account.neighbourhoodId,
@@ -67,6 +62,7 @@ export const ledgerEvent = {
       projectId: account.projectId,
       taakveld: account.taakveld,
       createdAt: time(account.createdAt),
+      audit,
     },
   }),
   /** A reversal is an entry too: `reversesEntryId` names the entry it reverses. */

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { fail, refuse, succeed, type LedgerFailure, type Outcome } from '../ledger-errors';
 import type { Unit } from '../money/money';
-import { isUuid, type EventRecorder } from '@dbwe/platform';
+import { isUuid, type AuditFact, type EventRecorder } from '@dbwe/platform';
 import { ledgerEvent } from '../events';
 import { textProblem } from '../entries/posting-rules';
 import { projectNeighbourhood } from '../entries/booking';
@@ -31,6 +31,7 @@ export async function createAccount(
   recordedBy: string | null,
   checkProject: (projectId: string, neighbourhoodId: string) => Promise<LedgerFailure | null>,
   events: EventRecorder,
+  audit: AuditFact,
   now = new Date(),
 ): Promise<Outcome<AccountEntity>> {
   const neighbourhoodId = args.neighbourhoodId.toLowerCase();
@@ -75,7 +76,7 @@ export async function createAccount(
       await tx.getRepository(AccountEntity).insert(account);
       // The database gave it its version and its leaf in the log.
       const created = await tx.getRepository(AccountEntity).findOneByOrFail({ id: account.id });
-      await events.record(tx, ledgerEvent.accountCreated(created));
+      await events.record(tx, ledgerEvent.accountCreated(created, audit));
       return succeed(created);
     });
   } catch (error) {

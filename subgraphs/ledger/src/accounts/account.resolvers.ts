@@ -1,4 +1,4 @@
-import { badInput, isAdmin, isUuid, notFound, requireRole } from '@dbwe/platform';
+import { auditOf, badInput, isAdmin, isUuid, notFound, requireRole } from '@dbwe/platform';
 import type { ChartTemplate, Resolvers } from '../generated/graphql';
 import { neighbourhoodIdOf } from '../ids';
 import { findEntries } from '../entries/entry-query';
@@ -45,7 +45,7 @@ async function openNeighbourhoodBooks(neighbourhoodId: string, template: ChartTe
   const chart = TEMPLATE_OF[template ?? chosen ?? 'DUTCH_WIJKECONOMIE_2026'] ?? TEMPLATE_OF.DUTCH_WIJKECONOMIE_2026;
   const openedNow = await db.transaction(async (tx) => {
     const opened = await openBooks(tx, id, { origin: services.checkpointer.originFor(id), openedBy: viewer.memberId, template: chart });
-    if (opened) await events.record(tx, ledgerEvent.booksOpened(id, new Date()));
+    if (opened) await events.record(tx, ledgerEvent.booksOpened(id, new Date(), auditOf(viewer, ['steward'], id, 'Opened the books')));
     return opened;
   });
   // The empty log gets its first checkpoint at once, so a witness can start from size 0.
@@ -73,6 +73,7 @@ export const accountResolvers: Resolvers = {
         viewer.memberId,
         (projectId, neighbourhoodId) => projectProblem(services.references, projectId, neighbourhoodId),
         events,
+        auditOf(viewer, ['steward'], neighbourhoodIdOf(input.neighbourhoodId), `Added account ${input.code.trim()}`),
       );
       return outcome.ok ? { __typename: 'CreateAccountSuccess', account: outcome.value } : oneOf(outcome.failure, CREATE_ACCOUNT_FAILURES);
     },
