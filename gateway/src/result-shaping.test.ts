@@ -8,7 +8,8 @@
  * break them (nulls in non-null fields, unknown __typename, leaves of the wrong type, missing fields).
  */
 import { createRequire } from 'node:module';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   Supergraph,
@@ -28,7 +29,7 @@ import {
 } from '@apollo/federation-internals';
 import { parse } from 'graphql';
 import { ACCOUNT_BALANCE, DASHBOARD, LEDGER_PAGE, MEMBERS_FAN_OUT, POST_ENTRY, PROJECT_DETAIL } from '../../bench/operations';
-import { CHECKED_VERSIONS, installResultShaping, shapeResponse, type ShapeInput, type ShapeOutput } from './result-shaping';
+import { CHECKED_VERSIONS, installResultShaping, installedVersion, shapeResponse, type ShapeInput, type ShapeOutput } from './result-shaping';
 
 const load = createRequire(__filename);
 const apolloShaping = load('@apollo/gateway/dist/resultShaping') as { computeResponse: (args: ShapeInput) => ShapeOutput };
@@ -251,5 +252,30 @@ describe('compiled result shaping', () => {
     expect(operations.operationFromDocument(apiSchema, { ...document }, { validate: false })).toBe(first);
     expect(operations.operationFromDocument(apiSchema, document, { operationName: 'Q' })).not.toBe(first);
     expect(operations.operationFromDocument(apiSchema, parse('query Q { neighbourhood(slug: "x") { name } }'), { validate: false })).not.toBe(first);
+  });
+});
+
+describe('the installed version of a package', () => {
+  const root = mkdtempSync(join(tmpdir(), 'dbwe-versions-'));
+  const pkg = join(root, 'node_modules', 'sealed-package');
+  mkdirSync(join(pkg, 'dist'), { recursive: true });
+  // An exports map that does not list package.json, so require('sealed-package/package.json') is refused.
+  writeFileSync(join(pkg, 'package.json'), JSON.stringify({ name: 'sealed-package', version: '2.14.4', exports: { '.': './dist/index.js' } }));
+  writeFileSync(join(pkg, 'dist', 'index.js'), 'module.exports = {};');
+  const load = createRequire(join(root, 'index.js'));
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  it('is read through the entry point when the exports map hides package.json', () => {
+    expect(() => load('sealed-package/package.json')).toThrow();
+    expect(installedVersion(load, 'sealed-package')).toBe('2.14.4');
+  });
+
+  it('is unknown, without throwing, for a package that is not installed', () => {
+    expect(installedVersion(load, 'not-installed-anywhere')).toBeNull();
+  });
+
+  it('is the real version for the Apollo packages the shaping was checked against', () => {
+    const ours = createRequire(__filename);
+    for (const [name, version] of Object.entries(CHECKED_VERSIONS)) expect(installedVersion(ours, name)).toBe(version);
   });
 });

@@ -20,7 +20,9 @@
  * against: with any other version it installs nothing and Apollo's own code runs
  * (`result-shaping.test.ts` compares both walks value for value, errors included).
  */
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import * as federation from '@apollo/federation-internals';
 import type {
   CompositeType,
@@ -387,17 +389,47 @@ function keepOperations(build: OperationFromDocument): OperationFromDocument {
 let installed: boolean | undefined;
 
 /**
+ * The installed version of a package, or null when it cannot be told: `<name>/package.json` is
+ * refused by a package whose `exports` map does not list it, so the package's own directory is
+ * found from its entry point instead. Never throws: an unknown version means Apollo's own code.
+ */
+export function installedVersion(load: NodeJS.Require, name: string): string | null {
+  try {
+    return (load(`${name}/package.json`) as { version: string }).version;
+  } catch {
+    try {
+      for (let dir = dirname(load.resolve(name)); dir !== dirname(dir); dir = dirname(dir)) {
+        const file = join(dir, 'package.json');
+        if (!existsSync(file)) continue;
+        const manifest = JSON.parse(readFileSync(file, 'utf8')) as { name?: string; version?: string };
+        if (manifest.name === name) return manifest.version ?? null;
+      }
+    } catch {
+      // Not installed, or unreadable: unknown.
+    }
+    return null;
+  }
+}
+
+/**
  * Puts the compiled walk and the kept operations in place of Apollo's, once per process. Returns
  * false (and changes nothing) when the installed Apollo packages are not the checked versions.
  */
 export function installResultShaping(): boolean {
   if (installed !== undefined) return installed;
   const load = createRequire(__filename);
-  const versionOf = (name: string) => (load(`${name}/package.json`) as { version: string }).version;
-  const matches = Object.entries(CHECKED_VERSIONS).every(([name, version]) => versionOf(name) === version);
+  const matches = Object.entries(CHECKED_VERSIONS).every(([name, version]) => installedVersion(load, name) === version);
   if (!matches) return (installed = false);
-  const shaping = load('@apollo/gateway/dist/resultShaping') as { computeResponse: (args: ShapeInput) => ShapeOutput };
-  const operations = load('@apollo/federation-internals/dist/operations') as { operationFromDocument: OperationFromDocument };
+  let shaping: { computeResponse: (args: ShapeInput) => ShapeOutput };
+  let operations: { operationFromDocument: OperationFromDocument };
+  try {
+    shaping = load('@apollo/gateway/dist/resultShaping');
+    operations = load('@apollo/federation-internals/dist/operations');
+  } catch {
+    // A package that no longer lets its files be required by path: Apollo's own code runs.
+    return (installed = false);
+  }
+  if (typeof shaping.computeResponse !== 'function' || typeof operations.operationFromDocument !== 'function') return (installed = false);
   const apollo = shaping.computeResponse;
   shaping.computeResponse = (args) => shapeResponse(apollo, args);
   operations.operationFromDocument = keepOperations(operations.operationFromDocument);
