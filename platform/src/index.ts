@@ -21,6 +21,7 @@ export * from './registration';
 export * from './text-guard';
 export * from './client-mistakes';
 export * from './scalars';
+export * from './resolver-maps';
 export * from './events/envelope';
 export * from './events/outbox';
 export * from './events/consumer';

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { GraphQLJSONObject } from 'graphql-scalars';
-import { loadTypeDefs, scalarResolvers, type SubgraphModule } from '@dbwe/platform';
+import { loadTypeDefs, mergeResolvers, scalarResolvers, type SubgraphModule } from '@dbwe/platform';
 import type { Resolvers } from './generated/graphql';
 import { createLoaders } from './loaders';
 import { NeighbourhoodEntity } from './neighbourhoods/neighbourhood.entity';
@@ -39,26 +39,9 @@ import { databasePrivileges } from './database-privileges';
 import { erasedMemberSource } from './privacy/privacy.commands';
 import { communityServices, type CommunityServices } from './services';
 
-/** Feature resolver maps merged per GraphQL type; a field defined twice is a programming error. */
-function mergeResolvers(...maps: Resolvers[]): Resolvers {
-  const merged: Record<string, Record<string, unknown>> = {};
-  for (const map of maps) {
-    for (const [type, fields] of Object.entries(map)) {
-      const target = (merged[type] ??= {});
-      for (const [field, resolver] of Object.entries(fields as Record<string, unknown>)) {
-        if (field in target) throw new Error(`${type}.${field} is resolved twice`);
-        target[field] = resolver;
-      }
-    }
-  }
-  return merged as Resolvers;
-}
-
-const resolvers: Resolvers = {
-  DateTime: scalarResolvers.DateTime,
-  JSONObject: GraphQLJSONObject,
-  ...mergeResolvers(neighbourhoodResolvers, memberResolvers, themeResolvers, wishResolvers, pollResolvers, privacyResolvers, webhookResolvers, feedResolvers, roleResolvers, onboardingResolvers, auditResolvers),
-};
+const resolvers: Resolvers = mergeResolvers<Resolvers>(
+  { DateTime: scalarResolvers.DateTime, JSONObject: GraphQLJSONObject },
+  neighbourhoodResolvers, memberResolvers, themeResolvers, wishResolvers, pollResolvers, privacyResolvers, webhookResolvers, feedResolvers, roleResolvers, onboardingResolvers, auditResolvers);
 
 /** The community subgraph: neighbourhoods, members, wishes and polls. */
 export const community: SubgraphModule<ReturnType<typeof createLoaders>, CommunityServices> = {

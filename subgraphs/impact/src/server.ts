@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { loadTypeDefs, scalarResolvers, type SubgraphModule } from '@dbwe/platform';
+import { loadTypeDefs, mergeResolvers, scalarResolvers, type SubgraphModule } from '@dbwe/platform';
 import type { Resolvers } from './generated/graphql';
 import { createLoaders } from './loaders';
 import { AnalysisEntity } from './analyses/analysis.entity';
@@ -22,17 +22,13 @@ import { databasePrivileges } from './database-privileges';
 import { myDataResolvers } from './my-data/my-data.resolvers';
 import { GraphQLJSONObject } from 'graphql-scalars';
 
-const resolvers: Resolvers = {
-  DateTime: scalarResolvers.DateTime,
-  Date: scalarResolvers.Date,
-  Int64: scalarResolvers.Int64,
-  Decimal: DecimalScalar,
-  JSONObject: GraphQLJSONObject,
-  ...myDataResolvers,
-  ...analysisResolvers,
-  ...summaryResolvers,
-  ...typeResolvers,
-};
+const resolvers: Resolvers = mergeResolvers<Resolvers>(
+  { DateTime: scalarResolvers.DateTime, Date: scalarResolvers.Date, Int64: scalarResolvers.Int64, Decimal: DecimalScalar, JSONObject: GraphQLJSONObject },
+  myDataResolvers,
+  analysisResolvers,
+  summaryResolvers,
+  typeResolvers,
+);
 
 /** The impact subgraph: SROI analyses, their results, sensitivity and evidence. */
 export const impact: SubgraphModule<ReturnType<typeof createLoaders>, ImpactServices> = {

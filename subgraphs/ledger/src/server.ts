@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { loadTypeDefs, scalarResolvers, type SubgraphModule } from '@dbwe/platform';
+import { loadTypeDefs, mergeResolvers, scalarResolvers, type SubgraphModule } from '@dbwe/platform';
 import type { Resolvers } from './generated/graphql';
 import { createLoaders, type Loaders } from './loaders';
 import { AccountEntity } from './accounts/account.entity';
@@ -40,58 +40,20 @@ import { bankResolvers } from './bank/bank.resolvers';
 import { myDataResolvers } from './my-data/my-data.resolvers';
 import { GraphQLJSONObject } from 'graphql-scalars';
 
-const resolvers: Resolvers = {
-  ...scalarResolvers,
-  Query: { ...entryResolvers.Query, ...accountResolvers.Query, ...logResolvers.Query, ...bankResolvers.Query },
-  Mutation: {
-    ...accountResolvers.Mutation,
-    ...entryResolvers.Mutation,
-    ...budgetResolvers.Mutation,
-    ...logResolvers.Mutation,
-    ...periodResolvers.Mutation,
-    ...bankResolvers.Mutation,
-    ...nb.Mutation,
-  },
-  Account: { ...accountResolvers.Account, ...bankResolvers.Account },
-  AccountChange: accountResolvers.AccountChange,
-  LedgerEntry: { ...entryResolvers.LedgerEntry, ...periodResolvers.LedgerEntry },
-  FinancialYear: periodResolvers.FinancialYear,
-  LedgerEntryConnection: entryResolvers.LedgerEntryConnection,
-  LedgerLine: entryResolvers.LedgerLine,
-  Counterparty: entryResolvers.Counterparty,
-  Money: entryResolvers.Money,
-  Neighbourhood: { ...neighbourhoodResolvers.Neighbourhood, ...periodResolvers.Neighbourhood, ...bankResolvers.Neighbourhood, ...nb.Neighbourhood },
-  BankStatement: bankResolvers.BankStatement,
-  BankStatementLine: bankResolvers.BankStatementLine,
-  BankStatementLineConnection: bankResolvers.BankStatementLineConnection,
-  BankStatementConnection: bankResolvers.BankStatementConnection,
-  BankStatementReconciliation: bankResolvers.BankStatementReconciliation,
-  CounterAccountProposal: bankResolvers.CounterAccountProposal,
-  DerivedTotalDifference: neighbourhoodResolvers.DerivedTotalDifference,
-  Member: memberResolvers.Member,
-  MyDataExport: myDataResolvers.MyDataExport,
-  JSONObject: GraphQLJSONObject,
-  Project: projectResolvers.Project,
-  ProjectFinances: projectResolvers.ProjectFinances,
-  ProjectBudget: budgetResolvers.ProjectBudget,
-  BudgetRevision: budgetResolvers.BudgetRevision,
-  NeighbourhoodBudget: nb.NeighbourhoodBudget,
-  NeighbourhoodBudgetRevision: nb.NeighbourhoodBudgetRevision,
-  NeighbourhoodBudgetLine: nb.NeighbourhoodBudgetLine,
-  BudgetVsActuals: nb.BudgetVsActuals,
-  TaakveldBudgetVsActual: nb.TaakveldBudgetVsActual,
-  AnnualAccounts: nb.AnnualAccounts,
-  ProjectVolunteerHours: nb.ProjectVolunteerHours,
-  AnnualProjectNote: nb.AnnualProjectNote,
-  TransparencyLog: logResolvers.TransparencyLog,
-  LogLeaf: logResolvers.LogLeaf,
-  Checkpoint: logResolvers.Checkpoint,
-  Cosignature: logResolvers.Cosignature,
-  Witness: logResolvers.Witness,
-  InclusionProof: logResolvers.InclusionProof,
-  ConsistencyProof: logResolvers.ConsistencyProof,
-  LedgerSigningKey: logResolvers.LedgerSigningKey,
-};
+const resolvers: Resolvers = mergeResolvers<Resolvers>(
+  { ...scalarResolvers, JSONObject: GraphQLJSONObject },
+  accountResolvers,
+  entryResolvers,
+  budgetResolvers,
+  logResolvers,
+  periodResolvers,
+  bankResolvers,
+  nb,
+  neighbourhoodResolvers,
+  memberResolvers,
+  myDataResolvers,
+  projectResolvers,
+);
 
 /** The ledger subgraph: the neighbourhoods' double-entry books. */
 export const ledger: SubgraphModule<Loaders, LedgerServices> = {

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { GraphQLJSONObject } from 'graphql-scalars';
-import { loadTypeDefs, scalarResolvers, type SubgraphModule } from '@dbwe/platform';
+import { loadTypeDefs, mergeResolvers, scalarResolvers, type SubgraphModule } from '@dbwe/platform';
 import type { Resolvers } from './generated/graphql';
 import { createLoaders, type Loaders } from './loaders';
 import { ProjectEntity, ProjectWishEntity } from './projects/project.entity';
@@ -26,24 +26,14 @@ import { seedDemo } from './demo/demo.seed';
 import { databasePrivileges } from './database-privileges';
 import { projectsServices, type ProjectsServices } from './integrity/references.service';
 
-const { Query: projectQueries, Mutation: projectMutations, ...projectTypes } = projectResolvers;
-const { Query: bidQueries, Mutation: bidMutations, ...bidTypes } = bidResolvers;
-const { Query: lessonQueries, Mutation: lessonMutations, ...lessonTypes } = lessonResolvers;
-
-const resolvers: Resolvers = {
-  DateTime: scalarResolvers.DateTime,
-  Date: scalarResolvers.Date,
-  Int64: scalarResolvers.Int64,
-  Query: { ...projectQueries, ...bidQueries, ...lessonQueries },
-  Mutation: { ...projectMutations, ...bidMutations, ...lessonMutations },
-  ...projectTypes,
-  ...bidTypes,
-  ...lessonTypes,
-  ...neighbourhoodResolvers,
-  ...myDataResolvers,
-  JSONObject: GraphQLJSONObject,
-  ProjectsError: byTypename,
-};
+const resolvers: Resolvers = mergeResolvers<Resolvers>(
+  { DateTime: scalarResolvers.DateTime, Date: scalarResolvers.Date, Int64: scalarResolvers.Int64, JSONObject: GraphQLJSONObject, ProjectsError: byTypename },
+  projectResolvers,
+  bidResolvers,
+  lessonResolvers,
+  neighbourhoodResolvers,
+  myDataResolvers,
+);
 
 /** The projects subgraph: projects, their lessons, and Right to Challenge bids. */
 export const projects: SubgraphModule<Loaders, ProjectsServices> = {
