@@ -52,6 +52,7 @@ import { sendProblem } from './export/problem';
 import { Supergraph } from '@apollo/federation-internals';
 import { CHECKED_VERSIONS, installResultShaping } from './result-shaping';
 import { PublicAnswerCache } from './public-answer-cache';
+import { SharedAnswerStore } from './shared-answer-cache';
 import { Readiness } from './readiness';
 import { emptiedPaths } from './emptied-paths';
 import { schemaRoutes } from './schema-files';
@@ -72,7 +73,7 @@ export interface GatewayContext {
    */
   internal?: true;
   /** The response cache's generation when the request started (public-answer-cache.ts). */
-  cacheGeneration?: number;
+  cacheGeneration?: number | null;
 }
 
 /** Only anonymous answers are cached and served from the cache: everyone asking anonymously sees the same public data. */
@@ -242,7 +243,9 @@ export function createGateway(config: GatewayConfig, logger: Logger): Gateway {
   const secure = securityHeaders({ addresses, hstsMaxAgeSeconds: config.HSTS_MAX_AGE_SECONDS, hstsAlways: config.HSTS_ALWAYS });
   const cors = createCors(config.CORS_CREDENTIALED_ORIGINS);
   const armor = queryArmor();
-  const answers = config.RESPONSE_CACHE ? new PublicAnswerCache(config.RESPONSE_CACHE_MAX_MIB * 2 ** 20) : null;
+  // With REDIS_URL every replica keeps and finds the same answers, and a drop drops them for all (shared-answer-cache.ts).
+  const sharedAnswers = redis ? new SharedAnswerStore(redis, (error) => logger.warn({ err: error }, 'Redis is unreachable: no answer is kept or served from the shared cache until it answers')) : null;
+  const answers = config.RESPONSE_CACHE ? new PublicAnswerCache(config.RESPONSE_CACHE_MAX_MIB * 2 ** 20, sharedAnswers) : null;
   const supergraphSdl = readFileSync(config.SUPERGRAPH_PATH, 'utf8');
   if (!installResultShaping()) {
     logger.warn({ checked: CHECKED_VERSIONS }, "Apollo Gateway is not the version our compiled result shaping was checked against; Apollo's own (slower) shaping runs");
@@ -291,8 +294,11 @@ export function createGateway(config: GatewayConfig, logger: Logger): Gateway {
               cache: answers.store,
               sessionId: async () => null,
               // A subgraph checking a reference before it writes asks for a fresh answer (GraphClient); so may anyone.
-              shouldReadFromCache: async ({ contextValue, request }) => sharesPublicAnswers(contextValue) && !asksForFreshAnswer(request.http?.headers.get('cache-control')),
-              shouldWriteToCache: async ({ contextValue }) => sharesPublicAnswers(contextValue) && answers.mayKeep(contextValue.cacheGeneration ?? -1),
+              shouldReadFromCache: async ({ contextValue, request }) =>
+                sharesPublicAnswers(contextValue) && answers.mayServe(contextValue.cacheGeneration) && !asksForFreshAnswer(request.http?.headers.get('cache-control')),
+              shouldWriteToCache: async ({ contextValue }) => sharesPublicAnswers(contextValue) && answers.mayKeep(contextValue.cacheGeneration),
+              // The generation the request started under is part of the key: nothing from before a drop is read after it.
+              extraCacheKeyData: async ({ contextValue }) => ({ generation: contextValue.cacheGeneration ?? null }),
             }),
             answers.plugin<GatewayContext>(),
           ]
@@ -424,12 +430,10 @@ export function createGateway(config: GatewayConfig, logger: Logger): Gateway {
         if (error instanceof AssertionError) throw httpError(ErrorCode.UNAUTHENTICATED, error.message);
         throw error;
       }
-      return {
-        viewer,
-        requestId,
-        ...(internal ? { internal: true as const } : {}),
-        ...(answers ? { cacheGeneration: answers.currentGeneration } : {}),
-      };
+      const context: GatewayContext = { viewer, requestId, ...(internal ? { internal: true as const } : {}) };
+      // Only answers to the anonymous public are kept; only they need the generation (a Redis read when shared).
+      if (answers && sharesPublicAnswers(context)) context.cacheGeneration = await answers.generationAtStart();
+      return context;
     },
     routes: {
       'GET /health': (_req, res) => sendJson(res, 200, { status: 'ok', service: 'gateway' }),

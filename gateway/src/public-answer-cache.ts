@@ -1,5 +1,6 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import { InMemoryLRUCache } from '@apollo/utils.keyvaluecache';
+import { InMemoryLRUCache, type KeyValueCache } from '@apollo/utils.keyvaluecache';
+import type { SharedAnswerStore } from './shared-answer-cache';
 
 /**
  * The store behind the response cache, which drops every answer it holds
@@ -17,25 +18,42 @@ import { InMemoryLRUCache } from '@apollo/utils.keyvaluecache';
  * before; such an answer is not kept (`mayKeep`).
  */
 export class PublicAnswerCache {
-  readonly store: InMemoryLRUCache;
+  readonly store: KeyValueCache<string>;
   private generation = 0;
 
-  constructor(maxBytes: number) {
-    this.store = new InMemoryLRUCache({ maxSize: maxBytes });
+  /** In this process's memory, or in Redis for every replica (`shared`, shared-answer-cache.ts). */
+  constructor(
+    maxBytes: number,
+    private readonly shared: SharedAnswerStore | null = null,
+  ) {
+    this.store = shared ?? new InMemoryLRUCache({ maxSize: maxBytes });
   }
 
-  /** Taken when a request starts; an answer is kept only if nothing was dropped since. */
-  get currentGeneration(): number {
-    return this.generation;
+  /**
+   * Taken when a request starts, and part of its answer's key: an answer is kept only under the
+   * generation it was computed in, so nothing read before a drop is served after it. Null when
+   * the shared generation cannot be read: then nothing is kept or served.
+   */
+  async generationAtStart(): Promise<number | null> {
+    return this.shared ? this.shared.generation() : this.generation;
   }
 
-  mayKeep(generationAtStart: number): boolean {
-    return generationAtStart === this.generation;
+  /** Whether an answer computed under this generation may be kept. */
+  mayKeep(generationAtStart: number | null | undefined): boolean {
+    if (generationAtStart === null || generationAtStart === undefined) return false;
+    // In memory the store was cleared at the drop, so an older answer must not go back in; in Redis it goes under its own, dead, generation.
+    return this.shared ? true : generationAtStart === this.generation;
   }
 
-  dropAll(): void {
+  /** Whether answers can be served for a request that started under this generation. */
+  mayServe(generationAtStart: number | null | undefined): boolean {
+    return generationAtStart !== null && generationAtStart !== undefined;
+  }
+
+  async dropAll(): Promise<void> {
     this.generation++;
-    this.store.clear();
+    if (this.shared) await this.shared.dropAll();
+    else (this.store as InMemoryLRUCache).clear();
   }
 
   /**
@@ -47,7 +65,7 @@ export class PublicAnswerCache {
     return {
       requestDidStart: async () => ({
         willSendResponse: async ({ operation }) => {
-          if (operation?.operation === 'mutation') this.dropAll();
+          if (operation?.operation === 'mutation') await this.dropAll();
         },
       }),
     };
@@ -66,12 +84,12 @@ export class PublicAnswerCache {
     const tick = async () => {
       try {
         const head = await readHead();
-        if (last !== null && head !== last) this.dropAll();
+        if (last !== null && head !== last) await this.dropAll();
         last = head;
         failing = false;
       } catch (error) {
         last = null;
-        this.dropAll();
+        await this.dropAll();
         if (!failing) onError(error);
         failing = true;
       }
