@@ -51,7 +51,7 @@ const tx = (n: number, over: Partial<FileTransaction> = {}): FileTransaction => 
   description: `Bijdrage ${n}`,
   ...over,
 });
-const statement = (over: Partial<FileStatement> = {}): FileStatement => ({ iban: BANK_IBAN, statementId: 'ATK-1', sequence: '1', openingMinor: 0n, date: '2026-12-01', transactions: [tx(1), tx(2)], ...over });
+const statement = (over: Partial<FileStatement> = {}): FileStatement => ({ iban: BANK_IBAN, statementId: 'ATK-1', sequence: '1', openingMinor: 0n, date: '2026-12-01', transactions: [tx(1), tx(2), tx(3, { date: '2025-06-02', counterpartyIban: dutchIban('ABNA', '3100003') })], ...over });
 
 const IMPORT = `mutation ($input: ImportBankStatementInput!) { importBankStatement(input: $input) {
   __typename ... on LedgerError { code message } ... on ImportBankStatementSuccess { statement { id lines(first: 10) { edges { node { id } } } } } } }`;
@@ -68,7 +68,7 @@ describe('the treasurer’s year against its attackers', () => {
     const imported = (await gql(IMPORT, { input: { neighbourhoodId: SPK, format: 'CAMT053', content: camt053(statement()), idempotencyKey: 'atk-1' } })).importBankStatement;
     expect(imported.__typename).toBe('ImportBankStatementSuccess');
     lineIds = imported.statement.lines.edges.map((e: any) => e.node.id);
-    expect(lineIds).toHaveLength(2);
+    expect(lineIds).toHaveLength(3);
   });
 
   it('lets a confirmation refused for a wrong counter account be made with the right one', async () => {
@@ -77,6 +77,24 @@ describe('the treasurer’s year against its attackers', () => {
     expect(wrong).toMatchObject({ __typename: 'UnitMismatch' });
     const right = (await gql(CONFIRM, { input: { lineId: lineIds[0], counterAccountId: account(SPK, '8200') } })).confirmBankStatementLine;
     expect(right).toEqual({ __typename: 'ConfirmBankStatementLineSuccess' });
+  });
+
+  it('refuses a counter account of another neighbourhood', async () => {
+    const foreign = (await gql(CONFIRM, { input: { lineId: lineIds[1], counterAccountId: account(KLARENDAL, '8200') } })).confirmBankStatementLine;
+    expect(foreign).toMatchObject({ __typename: 'ForeignAccount' });
+  });
+
+  it('keeps IBANs and names out of the public event feed', async () => {
+    const feed = await (await fetch(new URL('/export/v1/neighbourhoods/spijkerkwartier/events.jsonl?limit=1000', platform.gatewayUrl))).text();
+    expect(feed).toContain('bank');
+    for (const secret of [PAYER, BANK_IBAN, 'Jansen', 'E2E-ATK']) expect(feed).not.toContain(secret);
+  });
+
+  it('serves annual accounts only at <year>.pdf|.xlsx of a known neighbourhood', async () => {
+    for (const path of ['spijkerkwartier/annual-accounts/..%2F2025.pdf', 'spijkerkwartier/annual-accounts/99999.pdf', 'spijkerkwartier/annual-accounts/0999.pdf', 'nergens/annual-accounts/2025.pdf', 'spijkerkwartier/annual-accounts/2025.pdf%00.xlsx']) {
+      const response = await fetch(new URL(`/export/v1/neighbourhoods/${path}`, platform.gatewayUrl));
+      expect([path, response.status]).toEqual([path, 404]);
+    }
   });
 
   it('shows the proposal (same IBAN as a booked line) to stewards only', async () => {
@@ -147,9 +165,15 @@ describe('the treasurer’s year against its attackers', () => {
   });
 
   describe('once 2025 is closed', () => {
-    beforeAll(async () => {
-      const closed = await gql(`mutation { closeFinancialYear(input: { neighbourhoodId: "${SPK}", year: 2025, reason: "Goedgekeurd", idempotencyKey: "close-2025" }) { __typename ... on LedgerError { message } } }`);
-      expect(closed.closeFinancialYear.__typename).toBe('CloseFinancialYearSuccess');
+    it('closes once when two closings race', async () => {
+      const close = (key: string) => gql(`mutation { closeFinancialYear(input: { neighbourhoodId: "${SPK}", year: 2025, reason: "Goedgekeurd", idempotencyKey: "${key}" }) { __typename } }`);
+      const outcomes = (await Promise.all([close('close-a'), close('close-b')])).map((d) => d.closeFinancialYear.__typename).sort();
+      expect(outcomes).toEqual(['CloseFinancialYearSuccess', 'YearAlreadyClosed']);
+    });
+
+    it('refuses to book a bank line dated in it', async () => {
+      const late = (await gql(CONFIRM, { input: { lineId: lineIds[2], counterAccountId: account(SPK, '8200') } })).confirmBankStatementLine;
+      expect(late).toMatchObject({ __typename: 'PeriodClosed' });
     });
 
     it('refuses opening balances dated before it', async () => {
