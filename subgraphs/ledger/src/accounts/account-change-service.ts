@@ -3,8 +3,8 @@ import type { EventRecorder } from '@dbwe/platform';
 import { lockChain } from '../entries/posting';
 import { ledgerEvent, type Audit } from '../events';
 import { fail, refuse, succeed, type Outcome } from '../ledger-errors';
-import { yearOf } from '../periods/period-rules';
-import { yearStatus } from '../periods/period-store';
+import { closedYearFrom } from '../periods/period-rules';
+import { periodFacts } from '../periods/period-store';
 import { inTransaction } from '../transactions';
 import { AccountEntity } from './account.entity';
 import { accountStateOn, changeProblem, type AccountChangeRecord, type ChangeRequest } from './account-changes';
@@ -84,8 +84,8 @@ export interface ChangedAccount {
  * `ledger.account_change`, whose trigger appends its leaf to the log, and an
  * `account.changed` event, in one transaction under the chain lock, so no
  * posting lands on an account between the checks of its closing and the
- * closing itself. The effective date may not lie in a closed year: that
- * year's figures per taakveld stay as approved.
+ * closing itself. The effective date may not lie in or before a closed year:
+ * that year's figures per taakveld stay as approved.
  */
 export async function changeAccount(db: DataSource, args: ChangeAccountArgs, audit: Audit, events: EventRecorder): Promise<Outcome<ChangedAccount>> {
   return inTransaction(db, async (tx): Promise<Outcome<ChangedAccount>> => {
@@ -101,9 +101,8 @@ export async function changeAccount(db: DataSource, args: ChangeAccountArgs, aud
     if (problem?.kind === 'invalid') return refuse(fail.invalid(problem.field, problem.message));
     if (problem?.kind === 'closed') return refuse(fail.accountClosed('accountId', account, problem.closedFrom));
     if (problem?.kind === 'outOfOrder') return refuse(fail.accountChangeOutOfOrder(account, problem.latest));
-    if ((await yearStatus(tx, account.neighbourhoodId, yearOf(args.effectiveFrom))) === 'closed') {
-      return refuse(fail.periodClosed('effectiveFrom', yearOf(args.effectiveFrom)));
-    }
+    const closedYear = closedYearFrom(await periodFacts(tx, account.neighbourhoodId), args.effectiveFrom);
+    if (closedYear !== null) return refuse(fail.periodClosed('effectiveFrom', closedYear));
     if (args.close) {
       const [later]: { booking_date: string }[] = await tx.query(
         `SELECT e.booking_date::text AS booking_date FROM ledger.line l JOIN ledger.entry e ON e.id = l.entry_id

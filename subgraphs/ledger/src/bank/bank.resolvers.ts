@@ -196,7 +196,8 @@ export const bankResolvers: Resolvers = {
     entry: (l, _a, { loaders }) => (l.entryId ? loaders.entry.load(l.entryId) : null),
     counterAccount: (l, _a, { loaders }) => (l.counterAccountId ? loaders.account.load(l.counterAccountId) : null),
     async proposal(l, _a, context) {
-      if (l.status !== 'OPEN') return null;
+      // A proposal by the same IBAN says two payments came from one person: as personal as the IBAN itself.
+      if (l.status !== 'OPEN' || !mayReadPersonal(context.viewer, l.neighbourhoodId)) return null;
       const history = await confirmedHistory(context.db, historyCache(context), l.neighbourhoodId);
       const suggestion = suggestCounterAccount({ counterpartyIban: l.counterpartyIban, description: l.description ?? '' }, history);
       return suggestion ? { ...suggestion, neighbourhoodId: l.neighbourhoodId } : null;

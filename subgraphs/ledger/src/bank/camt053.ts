@@ -32,7 +32,7 @@ export function parseCamt053(xml: string): ParseResult {
     const valid = XMLValidator.validate(xml);
     if (valid !== true) throw new StatementError(`the file is not well-formed XML: ${valid.err.msg} (line ${valid.err.line})`);
     if (depthOf(xml) > MAX_DEPTH) throw new StatementError(`the XML is nested deeper than ${MAX_DEPTH} levels`);
-    const doc = parser.parse(xml) as Node;
+    const doc = parseXml(xml);
     const root = doc.Document as Node | undefined;
     // removeNSPrefix drops the xmlns attributes too: the namespace is read from the root element as written.
     const namespace = /<(?:[A-Za-z_][\w.-]*:)?Document\b[^>]*?\sxmlns(?::[A-Za-z_][\w.-]*)?="([^"]*)"/.exec(xml)?.[1] ?? '';
@@ -43,6 +43,19 @@ export function parseCamt053(xml: string): ParseResult {
   } catch (error) {
     if (error instanceof StatementError) return { ok: false, reason: error.message };
     throw error;
+  }
+}
+
+/**
+ * The parser's own refusals (a nesting deeper than its limit, which the count
+ * below misses when an attribute value holds "/>"; an element named
+ * __proto__ or constructor) are the file's fault, not the server's.
+ */
+function parseXml(xml: string): Node {
+  try {
+    return parser.parse(xml) as Node;
+  } catch (error) {
+    throw new StatementError(`the XML could not be read: ${(error as Error).message.slice(0, 200)}`);
   }
 }
 

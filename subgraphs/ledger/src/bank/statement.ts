@@ -74,6 +74,8 @@ export function checkStatement(statement: ParsedStatement): ParsedStatement {
   const seen = new Set<string>();
   for (const [i, t] of statement.transactions.entries()) {
     if (!t.bankRef) throw new StatementError(`transaction ${i + 1} has no bank reference (AcctSvcrRef / entry reference)`);
+    // A bank books no transaction of 0.00, and the books keep no line of nothing.
+    if (t.minor === 0n) throw new StatementError(`transaction ${i + 1} (bank reference ${t.bankRef}) has an amount of 0.00`);
     if (seen.has(t.bankRef)) throw new StatementError(`transaction ${i + 1}: bank reference ${t.bankRef} occurs twice`);
     seen.add(t.bankRef);
   }

@@ -495,7 +495,7 @@ export type BankStatementLine = {
   entry: Maybe<LedgerEntry>;
   /** Stable identifier. */
   id: Scalars['ID']['output'];
-  /** For an open line: the counter account proposed, and why; null when no rule proposes one. */
+  /** For an open line: the counter account proposed, and why; null when no rule proposes one. Stewards of the neighbourhood only: a proposal by the same IBAN links payments to one person. */
   proposal: Maybe<CounterAccountProposal>;
   /** The statement that first brought the line in. */
   statement: BankStatement;

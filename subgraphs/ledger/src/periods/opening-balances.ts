@@ -10,7 +10,7 @@ import { ledgerEvent, type Audit } from '../events';
 import { fail, refuse, succeed, type LedgerFailure, type Outcome } from '../ledger-errors';
 import { parseAmount, type Unit } from '../money/money';
 import { inTransaction } from '../transactions';
-import { bookingDateProblem, equityAccountFor } from './period-rules';
+import { bookingDateProblem, closedYearFrom, equityAccountFor } from './period-rules';
 import { periodFacts } from './period-store';
 
 export interface OpeningBalancesArgs {
@@ -105,6 +105,9 @@ export async function postOpeningBalances(
     const facts = await periodFacts(tx, neighbourhoodId);
     const dateProblem = bookingDateProblem(args.date, { ...facts, firstYear: Number(args.date.slice(0, 4)) }, today, 'date');
     if (dateProblem) return refuse(dateProblem);
+    // Opening balances dated before a closed year would change the balance sheet that year closed with.
+    const closedYear = closedYearFrom(facts, args.date);
+    if (closedYear !== null) return refuse(fail.periodClosed('date', closedYear));
 
     const ids = args.lines.filter((l) => isUuid(l.accountId)).map((l) => l.accountId.toLowerCase());
     const accounts = new Map((await tx.getRepository(AccountEntity).findBy({ id: In(ids) })).map((a) => [a.id, a]));

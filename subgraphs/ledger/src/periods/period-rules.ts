@@ -35,6 +35,16 @@ export function statusOf(facts: Pick<PeriodFacts, 'closedYears'>, year: number):
 }
 
 /**
+ * The first closed year in or after `date`'s year, or null. What takes effect
+ * from a date (opening balances, an account's change) reaches into every later
+ * year too, so a date before a closed year would rewrite that year's figures.
+ */
+export function closedYearFrom(facts: Pick<PeriodFacts, 'closedYears'>, date: string): number | null {
+  const from = [...facts.closedYears].filter((year) => year >= yearOf(date)).sort((a, b) => a - b);
+  return from[0] ?? null;
+}
+
+/**
  * The first year the books accept. Once they hold entries, it is the year of
  * the earliest one (or of the opening balances, which must be the earliest):
  * nothing may be booked before the books began. Empty books accept last year
