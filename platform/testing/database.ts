@@ -139,7 +139,9 @@ export async function securitySnapshot(url: string): Promise<string[]> {
       SELECT 'schema ' || nspname || ' owner ' || pg_get_userbyid(n.nspowner) || ' acl ' || coalesce(n.nspacl::text, '-') AS line
         FROM pg_namespace n WHERE n.oid IN (SELECT oid FROM schemas) AND nspname <> 'public'
       UNION ALL SELECT 'schema public acl ' || coalesce(nspacl::text, '-') FROM pg_namespace WHERE nspname = 'public'
-      UNION ALL SELECT 'relation ' || s.nspname || '.' || c.relname || ' owner ' || pg_get_userbyid(c.relowner) || ' acl ' || coalesce(c.relacl::text, '-')
+      -- No ACL at all means the owner's default one: the same privileges, written either way (REVOKE writes it out).
+      UNION ALL SELECT 'relation ' || s.nspname || '.' || c.relname || ' owner ' || pg_get_userbyid(c.relowner) || ' acl '
+             || coalesce(c.relacl, acldefault(CASE WHEN c.relkind = 'S' THEN 's'::"char" ELSE 'r'::"char" END, c.relowner))::text
         FROM pg_class c JOIN schemas s ON s.oid = c.relnamespace WHERE s.nspname <> 'public'
       UNION ALL SELECT 'column ' || s.nspname || '.' || c.relname || '.' || a.attname || ' acl ' || a.attacl::text
         FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN schemas s ON s.oid = c.relnamespace WHERE a.attacl IS NOT NULL
