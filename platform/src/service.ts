@@ -151,6 +151,25 @@ async function checkRuntimeRole(db: DataSource, name: SubgraphModule<unknown, un
 }
 
 /** The whole life of a subgraph process: config, database, migrations, demo data, services, listen, shutdown. */
+/**
+ * Runs a start-up step again when PostgreSQL aborted it as one side of a deadlock (40P01): the
+ * four services migrate and set themselves up at once, on catalogues and pg-boss tables they
+ * share, and the aborted step rolled back, so running it again is safe. Each step is one
+ * transaction or idempotent.
+ */
+async function retryingDeadlocks<T>(step: () => Promise<T>, logger: Logger): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await step();
+    } catch (error) {
+      const code = (error as { code?: string; driverError?: { code?: string } }).code ?? (error as { driverError?: { code?: string } }).driverError?.code;
+      if (code !== '40P01' || attempt >= 4) throw error;
+      logger.warn({ attempt }, 'a start-up step was aborted as one side of a deadlock; running it again');
+      await new Promise((resolve) => setTimeout(resolve, 100 * attempt + Math.floor(Math.random() * 200)));
+    }
+  }
+}
+
 export async function runSubgraph<TLoaders, TServices>(module: SubgraphModule<TLoaders, TServices>): Promise<void> {
   let config;
   let url: string;
@@ -191,13 +210,13 @@ export async function runSubgraph<TLoaders, TServices>(module: SubgraphModule<TL
         const prefix = module.name.toUpperCase();
         exitWith(module.name, `migrations run as the schema's owner: set ${prefix}_MIGRATION_DATABASE_URL or MIGRATION_DATABASE_URL, or MIGRATE_ON_START=false`);
       }
-      const report = await migrate(owner, module.name, module.databasePrivileges);
+      const report = await retryingDeadlocks(() => migrate(owner, module.name, module.databasePrivileges), logger);
       if (report.migrations.length > 0) logger.info({ migrations: report.migrations }, 'migrated');
       if (report.privileges?.undeclared.length) {
         logger.warn({ tables: report.privileges.undeclared }, 'tables without a privilege declaration: the runtime role cannot use them');
       }
     }
-    if (owner) await prepareServicesAsOwner(module, owner, config, logger);
+    if (owner) await retryingDeadlocks(() => prepareServicesAsOwner(module, owner, config, logger), logger);
     if (config.EXIT_AFTER_MIGRATION) {
       if (!config.MIGRATE_ON_START) exitWith(module.name, 'EXIT_AFTER_MIGRATION=true migrates and exits: it needs MIGRATE_ON_START=true');
       if (owner && owner !== db && owner.isInitialized) await owner.destroy();
@@ -205,7 +224,7 @@ export async function runSubgraph<TLoaders, TServices>(module: SubgraphModule<TL
       logger.info('migrated; exiting (EXIT_AFTER_MIGRATION)');
       process.exit(0);
     }
-    if (config.SEED_DEMO) await module.seedDemo(db);
+    if (config.SEED_DEMO) await retryingDeadlocks(() => module.seedDemo(db), logger);
   } catch (error) {
     exitWith(module.name, error instanceof Error ? error.message : String(error));
   }

@@ -111,9 +111,25 @@ export class EventEngine {
       retentionMinutes: 14 * 24 * 60,
       deadLetter,
     });
-    await this.pool.query(`SELECT ${EVENTS_SCHEMA}.dbwe_ensure_queue($1, $2)`, [dead, JSON.stringify(options(null))]);
-    await this.pool.query(`SELECT ${EVENTS_SCHEMA}.dbwe_ensure_queue($1, $2)`, [queue, JSON.stringify(options(dead))]);
-    for (const topic of topics) await this.pool.query(`SELECT ${EVENTS_SCHEMA}.dbwe_subscribe($1, $2)`, [topic, queue]);
+    await this.retryingDeadlocks(() => this.pool.query(`SELECT ${EVENTS_SCHEMA}.dbwe_ensure_queue($1, $2)`, [dead, JSON.stringify(options(null))]));
+    await this.retryingDeadlocks(() => this.pool.query(`SELECT ${EVENTS_SCHEMA}.dbwe_ensure_queue($1, $2)`, [queue, JSON.stringify(options(dead))]));
+    for (const topic of topics) await this.retryingDeadlocks(() => this.pool.query(`SELECT ${EVENTS_SCHEMA}.dbwe_subscribe($1, $2)`, [topic, queue]));
+  }
+
+  /**
+   * Creating a queue adds partitions to pg-boss's job table; two services starting at once can
+   * deadlock there, and PostgreSQL then aborts one of them (40P01), which is safe to run again.
+   */
+  private async retryingDeadlocks<T>(work: () => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await work();
+      } catch (error) {
+        const code = (error as { code?: string }).code;
+        if ((code !== '40P01' && code !== '40001') || attempt >= 5) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 50 * attempt + Math.floor(Math.random() * 100)));
+      }
+    }
   }
 
   /**
