@@ -85,7 +85,10 @@ describe('the treasurer’s year against its attackers', () => {
   });
 
   it('keeps IBANs and names out of the public event feed', async () => {
-    const feed = await (await fetch(new URL('/export/v1/neighbourhoods/spijkerkwartier/events.jsonl?limit=1000', platform.gatewayUrl))).text();
+    // The bank events reach the feed as they travel: wait until they have.
+    const read = async () => (await fetch(new URL('/export/v1/neighbourhoods/spijkerkwartier/events.jsonl?limit=1000', platform.gatewayUrl))).text();
+    let feed = await read();
+    for (const until = Date.now() + 60_000; !feed.includes('bank') && Date.now() < until; feed = await read()) await new Promise((r) => setTimeout(r, 250));
     expect(feed).toContain('bank');
     for (const secret of [PAYER, BANK_IBAN, 'Jansen', 'E2E-ATK']) expect(feed).not.toContain(secret);
   });
