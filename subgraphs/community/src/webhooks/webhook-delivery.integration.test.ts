@@ -96,9 +96,14 @@ describe('webhook deliveries, retried with back-off', () => {
       stranger.verify(last.body, { 'webhook-id': String(last.headers['webhook-id']), 'webhook-timestamp': String(last.headers['webhook-timestamp']), 'webhook-signature': String(last.headers['webhook-signature']) }),
     ).toThrow();
 
-    await waitFor('the broken subscription to be disabled', async () => {
+    // Both settled: the broken one disabled, the recovering one's success recorded (its subscription and its
+    // delivery are read by two statements, so one answer can show the delivery done before the count is reset).
+    await waitFor('the broken subscription to be disabled and the recovering one to be reset', async () => {
       const mine = await c.ok(MINE, {}, app);
-      return mine.myWebhookSubscriptions.some((s: any) => s.url === broken.url && !s.active);
+      return (
+        mine.myWebhookSubscriptions.some((s: any) => s.url === broken.url && !s.active) &&
+        mine.myWebhookSubscriptions.some((s: any) => s.url === recovering.url && s.consecutiveFailures === 0 && s.deliveries[0]?.state === 'DELIVERED')
+      );
     }, 60_000, 200);
     const mine = (await c.ok(MINE, {}, app)).myWebhookSubscriptions;
     const good = mine.find((s: any) => s.url === recovering.url);
