@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
-import { canonicalId, isPlatformAdmin, isUuid, readPage, toConnection, type EventRecorder, type PageArgs, type Role, type Viewer } from '@dbwe/platform';
+import { canonicalId, isAdmin, isPlatformAdmin, isUuid, readPage, toConnection, type EventRecorder, type PageArgs, type Role, type Viewer } from '@dbwe/platform';
 import { communityError, type ErrorOf } from '../community-errors';
 import { isInstantIdKey } from '../cursor';
 import { checkText } from '../text.rules';
+import { isUniqueViolation } from '../members/member.commands';
 import { roleEvent } from './role.events';
 
 /*
@@ -115,9 +116,6 @@ export async function officesOf(db: Runner, memberId: string, heldOnly: boolean)
   ]);
 }
 
-const isAdminOf = (viewer: Viewer, neighbourhoodId: string) =>
-  viewer.roles.some((grant) => grant.role === 'admin' && (grant.neighbourhood === '*' || canonicalId(grant.neighbourhood) === canonicalId(neighbourhoodId)));
-
 /** True when the viewer holds the admin office of this municipality (recorded here, never in a token). */
 async function isMunicipalityAdmin(db: Runner, viewer: Viewer, municipalityCode: string): Promise<boolean> {
   if (viewer.memberId === null || !isUuid(viewer.memberId)) return false;
@@ -140,7 +138,7 @@ export interface OfficeTarget {
 export async function mayAppoint(db: Runner, viewer: Viewer, target: OfficeTarget): Promise<boolean> {
   if (isPlatformAdmin(viewer)) return true;
   if (target.scope !== 'NEIGHBOURHOOD' || target.neighbourhoodId === null) return false;
-  if (target.role !== 'OFFICIAL') return isAdminOf(viewer, target.neighbourhoodId);
+  if (target.role !== 'OFFICIAL') return isAdmin(viewer, target.neighbourhoodId);
   const rows: { code: string }[] = await db.query(`SELECT municipality_code AS code FROM community.neighbourhood WHERE id = $1`, [target.neighbourhoodId]);
   return rows.length > 0 && isMunicipalityAdmin(db, viewer, rows[0].code);
 }
@@ -182,10 +180,6 @@ function checkReason(reason: string) {
 }
 
 const HELD_INDEX = 'role_grant_held';
-const isHeldClash = (error: unknown) => {
-  const driverError = (error as { driverError?: { code?: string; constraint?: string } }).driverError;
-  return driverError?.code === '23505' && driverError.constraint === HELD_INDEX;
-};
 
 async function heldOffice(db: Runner, memberId: string, target: OfficeTarget): Promise<OfficeRow | null> {
   const rows: OfficeRow[] = await db.query(
@@ -235,7 +229,7 @@ export async function grantOffice(
     });
   } catch (error) {
     // Two grants of one office at once: the unique index decides, the second is told it is held.
-    if (isHeldClash(error)) {
+    if (isUniqueViolation(error, HELD_INDEX)) {
       const held = await heldOffice(db, memberId, target);
       if (held) return { ok: false, error: communityError.officeAlreadyHeld(held) };
     }
